@@ -1,0 +1,40 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Netplay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Netplay", targets: ["Netplay"]),
+        .executable(name: "netplay", targets: ["netplay"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .target(
+            name: "Netplay",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "netplay",
+            dependencies: [
+                "Netplay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // libFuzzer entry point; see README "Fuzzing". Without -DNETPLAY_LIBFUZZER it is a
+        // corpus replayer, so a plain `swift build` still links it.
+        .executableTarget(name: "NetplayFuzz", dependencies: ["Netplay"]),
+        .testTarget(name: "NetplayTests", dependencies: ["Netplay"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

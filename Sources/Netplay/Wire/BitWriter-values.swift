@@ -1,0 +1,91 @@
+/// Variable-length and structured values: varints, floats, quantized floats, angles,
+/// strings, blobs and counts.
+extension BitWriter {
+    /// Writes an unsigned integer as a LEB128 varint: 7 bits per group, high bit "more follows".
+    /// Values below 128 take one byte.
+    @inlinable
+    public mutating func writeVarUInt(_ value: UInt64) {
+        var remaining = value
+        while remaining >= 0x80 {
+            writeBits((remaining & 0x7F) | 0x80, count: 8)
+            remaining >>= 7
+        }
+        writeBits(remaining, count: 8)
+    }
+
+    /// Writes a signed integer zig-zag encoded, so small negative numbers stay small.
+    @inlinable
+    public mutating func writeVarInt(_ value: Int64) {
+        writeVarUInt(ZigZag.encode(value))
+    }
+
+    /// Writes an IEEE-754 single-precision float, bit-exact (NaN payloads and -0 preserved).
+    @inlinable
+    public mutating func writeFloat(_ value: Float) {
+        writeBits(UInt64(value.bitPattern), count: 32)
+    }
+
+    /// Writes an IEEE-754 double-precision float, bit-exact.
+    @inlinable
+    public mutating func writeDouble(_ value: Double) {
+        writeBits(value.bitPattern, count: 64)
+    }
+
+    /// Writes a float quantized to `format`'s range and step (out-of-range values clamp,
+    /// NaN writes the lower bound).
+    @inlinable
+    public mutating func writeQuantized(_ value: Float, _ format: QuantizedFloat) {
+        writeBits(format.quantize(value), count: format.bitCount)
+    }
+
+    /// Writes an angle in radians with `bits` bits of precision over a full turn.
+    @inlinable
+    public mutating func writeAngle(_ radians: Float, bits: Int) {
+        writeBits(AngleQuantization.quantize(radians, bits: bits), count: bits)
+    }
+
+    /// Writes a length or count as a varint after checking it against `limit`.
+    public mutating func writeLength(_ length: Int, limit: Int, what: String) throws(WireError) {
+        guard length <= limit else {
+            throw WireError(.lengthTooLarge(length: UInt64(length), limit: limit), expected: what, at: bitCount)
+        }
+        writeVarUInt(UInt64(length))
+    }
+
+    /// Writes a UTF-8 string: its byte length as a varint, then the bytes.
+    public mutating func writeString(_ value: String, limits: WireLimits = .default) throws(WireError) {
+        let utf8 = value.utf8
+        try writeLength(utf8.count, limit: limits.maxStringBytes, what: "string length")
+        writeRawBytes(utf8)
+    }
+
+    /// Writes a byte blob: its length as a varint, then the bytes.
+    public mutating func writeBlob<C: Collection>(_ bytes: C, limits: WireLimits = .default) throws(WireError) where C.Element == UInt8 {
+        try writeLength(bytes.count, limit: limits.maxBlobBytes, what: "blob length")
+        writeRawBytes(bytes)
+    }
+
+    /// Writes a length-capped array, each element with `writeElement`.
+    public mutating func writeArray<T>(
+        _ elements: [T], limits: WireLimits = .default,
+        _ writeElement: (inout BitWriter, T) throws(WireError) -> Void
+    ) throws(WireError) {
+        try writeLength(elements.count, limit: limits.maxElements, what: "array count")
+        for element in elements { try writeElement(&self, element) }
+    }
+}
+
+/// Zig-zag mapping of signed to unsigned integers: 0, -1, 1, -2 … become 0, 1, 2, 3 …
+public enum ZigZag {
+    /// Maps a signed value to its zig-zag unsigned form.
+    @inlinable
+    public static func encode(_ value: Int64) -> UInt64 {
+        UInt64(bitPattern: (value << 1) ^ (value >> 63))
+    }
+
+    /// Maps a zig-zag unsigned value back to its signed form.
+    @inlinable
+    public static func decode(_ value: UInt64) -> Int64 {
+        Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
+    }
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import Netplay
+
+/// The `netplay` command-line tool: discovery, hosting, pinging, soaking and benchmarks.
+@main
+struct NetplayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "netplay",
+        abstract: "Find, host, test and measure Netplay games.",
+        subcommands: []
+    )
+}
