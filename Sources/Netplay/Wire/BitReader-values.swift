@@ -81,8 +81,8 @@ extension BitReader {
     }
 
     /// Reads a UTF-8 string, validating the bytes and capping the length.
-    public mutating func readString(_ expected: String = "String") throws(WireError) -> String {
-        let count = try readLength(limit: limits.maxStringBytes, minimumBitsEach: 8, "\(expected) length")
+    public mutating func readString(_ expected: String = "String", maxBytes: Int? = nil) throws(WireError) -> String {
+        let count = try readLength(limit: maxBytes ?? limits.maxStringBytes, minimumBitsEach: 8, "\(expected) length")
         let start = position
         let bytes = try readRawBytes(count, expected)
         guard let string = String(validating: bytes, as: UTF8.self) else {

@@ -1,0 +1,119 @@
+/// Reads fields in call order, mirroring `KeyedWireEncodingContainer`. Only enum cases carry
+/// a key on the wire; `allKeys` reads it (once) so synthesized enum decoding can switch on it.
+struct KeyedWireDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    let decoder: BinaryWireDecoder
+    let id: Int
+    var codingPath: [any CodingKey] { [] }
+
+    var allKeys: [Key] {
+        if let pending = decoder.pendingKey, pending.container == id, let key = pending.key as? Key { return [key] }
+        do {
+            let key = try decoder.readKey(Key.self)
+            decoder.pendingKey = (id, key)
+            return [key]
+        } catch {
+            // `allKeys` cannot throw; the synthesized decoder fails on the empty list and the
+            // decode reports this, more precise, error instead.
+            decoder.deferredError = decoder.deferredError ?? error
+            return []
+        }
+    }
+
+    func contains(_ key: Key) -> Bool { true }
+    func decodeNil(forKey key: Key) -> Bool { false }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder.reader.readBool(key.stringValue) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder.reader.readString(key.stringValue) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder.reader.readDouble(key.stringValue) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try decoder.reader.readFloat(key.stringValue) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder.reader.readVarInteger(type, key.stringValue) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decoder.decodeValue(type) }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try present(key) ? try decode(type, forKey: key) : nil }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try present(key) ? try decode(type, forKey: key) : nil }
+
+    private func present(_ key: Key) throws -> Bool { try decoder.reader.readBool("\(key.stringValue) presence") }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        try consumeKey(key)
+        return try decoder.container(keyedBy: NestedKey.self)
+    }
+
+    /// The key written by `nestedContainer(forKey:)` on the encoding side: already read by
+    /// `allKeys` for synthesized enums, read here for hand-written code.
+    private func consumeKey(_ key: Key) throws {
+        if let pending = decoder.pendingKey, pending.container == id {
+            decoder.pendingKey = nil
+            guard pending.key.stringValue == key.stringValue else {
+                throw WireError(.unknownKey(key.stringValue), expected: "\(Key.self)", at: decoder.reader.bitsRead)
+            }
+            return
+        }
+        let start = decoder.reader.bitsRead
+        let read = try decoder.readKey(Key.self)
+        guard read.stringValue == key.stringValue else {
+            throw WireError(.unknownKey(read.stringValue), expected: "\(Key.self).\(key.stringValue)", at: start)
+        }
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try decoder.unkeyedContainer() }
+    func superDecoder() throws -> any Decoder { decoder }
+    func superDecoder(forKey key: Key) throws -> any Decoder { decoder }
+}
+
+/// Fixed-arity unkeyed data (see `UnkeyedWireEncodingContainer`): no count on the wire, so
+/// `count` is unknown and the container never reports its end; a loop that reads "until the
+/// end" stops with a typed end-of-data error instead of running on.
+struct UnkeyedWireDecodingContainer: UnkeyedDecodingContainer {
+    let decoder: BinaryWireDecoder
+    var codingPath: [any CodingKey] { [] }
+    var count: Int? { nil }
+    var isAtEnd: Bool { decoder.reader.remainingBits == 0 }
+    private(set) var currentIndex = 0
+
+    init(decoder: BinaryWireDecoder) { self.decoder = decoder }
+
+    mutating func decodeNil() -> Bool { false }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        currentIndex += 1
+        return try decoder.decodeValue(type)
+    }
+
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+        try decoder.container(keyedBy: NestedKey.self)
+    }
+
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try decoder.unkeyedContainer() }
+    mutating func superDecoder() throws -> any Decoder { decoder }
+}
+
+/// A single value is read exactly as the value itself.
+struct SingleValueWireDecodingContainer: SingleValueDecodingContainer {
+    let decoder: BinaryWireDecoder
+    var codingPath: [any CodingKey] { [] }
+
+    func decodeNil() -> Bool { false }
+    func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decodeValue(type) }
+}

@@ -1,0 +1,114 @@
+/// Values the binary coder writes directly instead of going through their Codable code:
+/// scalars, and the collections whose element count must precede the elements.
+protocol WirePrimitive {
+    func write(to encoder: BinaryWireEncoder) throws
+    static func read(from decoder: BinaryWireDecoder) throws -> Self
+}
+
+extension Bool: WirePrimitive {
+    func write(to encoder: BinaryWireEncoder) { encoder.writer.writeBool(self) }
+    static func read(from decoder: BinaryWireDecoder) throws -> Bool { try decoder.reader.readBool() }
+}
+
+extension String: WirePrimitive {
+    func write(to encoder: BinaryWireEncoder) throws { try encoder.writer.writeString(self, limits: encoder.limits) }
+    static func read(from decoder: BinaryWireDecoder) throws -> String { try decoder.reader.readString() }
+}
+
+extension Float: WirePrimitive {
+    func write(to encoder: BinaryWireEncoder) { encoder.writer.writeFloat(self) }
+    static func read(from decoder: BinaryWireDecoder) throws -> Float { try decoder.reader.readFloat() }
+}
+
+extension Double: WirePrimitive {
+    func write(to encoder: BinaryWireEncoder) { encoder.writer.writeDouble(self) }
+    static func read(from decoder: BinaryWireDecoder) throws -> Double { try decoder.reader.readDouble() }
+}
+
+/// Integers travel as varints: zig-zag for signed types, so small magnitudes stay small.
+protocol WireVarInteger: FixedWidthInteger, WirePrimitive {}
+
+extension WireVarInteger {
+    func write(to encoder: BinaryWireEncoder) {
+        if Self.isSigned {
+            encoder.writer.writeVarInt(Int64(self))
+        } else {
+            encoder.writer.writeVarUInt(UInt64(self))
+        }
+    }
+
+    static func read(from decoder: BinaryWireDecoder) throws -> Self {
+        try decoder.reader.readVarInteger(Self.self)
+    }
+}
+
+extension Int: WireVarInteger {}
+extension Int8: WireVarInteger {}
+extension Int16: WireVarInteger {}
+extension Int32: WireVarInteger {}
+extension Int64: WireVarInteger {}
+extension UInt: WireVarInteger {}
+extension UInt8: WireVarInteger {}
+extension UInt16: WireVarInteger {}
+extension UInt32: WireVarInteger {}
+extension UInt64: WireVarInteger {}
+
+extension Optional: WirePrimitive where Wrapped: Codable {
+    func write(to encoder: BinaryWireEncoder) throws {
+        encoder.writer.writeBool(self != nil)
+        if let value = self { try encoder.encodeValue(value) }
+    }
+
+    static func read(from decoder: BinaryWireDecoder) throws -> Wrapped? {
+        try decoder.reader.readBool("Optional presence") ? try decoder.decodeValue(Wrapped.self) : nil
+    }
+}
+
+extension Array: WirePrimitive where Element: Codable {
+    func write(to encoder: BinaryWireEncoder) throws {
+        try encoder.writer.writeLength(count, limit: encoder.limits.maxElements, what: "array count")
+        for element in self { try encoder.encodeValue(element) }
+    }
+
+    static func read(from decoder: BinaryWireDecoder) throws -> [Element] {
+        let count = try decoder.readCount("[\(Element.self)] count")
+        var result = [Element]()
+        result.reserveCapacity(Swift.min(count, decoder.reader.remainingBits))
+        for _ in 0..<count { result.append(try decoder.decodeValue(Element.self)) }
+        return result
+    }
+}
+
+extension Set: WirePrimitive where Element: Codable {
+    func write(to encoder: BinaryWireEncoder) throws {
+        try encoder.writer.writeLength(count, limit: encoder.limits.maxElements, what: "set count")
+        for element in self { try encoder.encodeValue(element) }
+    }
+
+    static func read(from decoder: BinaryWireDecoder) throws -> Set<Element> {
+        let count = try decoder.readCount("Set<\(Element.self)> count")
+        var result = Set<Element>(minimumCapacity: Swift.min(count, decoder.reader.remainingBits))
+        for _ in 0..<count { result.insert(try decoder.decodeValue(Element.self)) }
+        return result
+    }
+}
+
+extension Dictionary: WirePrimitive where Key: Codable, Value: Codable {
+    func write(to encoder: BinaryWireEncoder) throws {
+        try encoder.writer.writeLength(count, limit: encoder.limits.maxElements, what: "dictionary count")
+        for (key, value) in self {
+            try encoder.encodeValue(key)
+            try encoder.encodeValue(value)
+        }
+    }
+
+    static func read(from decoder: BinaryWireDecoder) throws -> [Key: Value] {
+        let count = try decoder.readCount("[\(Key.self): \(Value.self)] count")
+        var result = [Key: Value](minimumCapacity: Swift.min(count, decoder.reader.remainingBits))
+        for _ in 0..<count {
+            let key = try decoder.decodeValue(Key.self)
+            result[key] = try decoder.decodeValue(Value.self)
+        }
+        return result
+    }
+}

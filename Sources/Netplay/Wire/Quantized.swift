@@ -1,0 +1,100 @@
+/// Declares the range and precision of a ``Quantized`` float, as a type so that decoding
+/// (which starts from nothing but the type) knows the format too.
+///
+/// ```swift
+/// enum ArenaCoordinate: QuantizationFormat {
+///     static let format = QuantizedFloat(0...2048, step: 1.0 / 64)   // 17 bits
+/// }
+/// ```
+public protocol QuantizationFormat: Sendable {
+    /// The range and step every value of this kind is rounded to.
+    static var format: QuantizedFloat { get }
+}
+
+/// A `Float` property sent in the fewest bits its declared range and step allow.
+///
+/// ```swift
+/// struct Move: NetMessage {
+///     var id: UInt16
+///     @Quantized<ArenaCoordinate> var x: Float
+///     @Quantized<ArenaCoordinate> var y: Float
+///     @QuantizedAngle var facing: Float
+/// }
+/// ```
+/// With other coders (JSON, property lists) the value is written as a plain float.
+@propertyWrapper
+public struct Quantized<Format: QuantizationFormat>: Codable, Hashable, Sendable {
+    /// The value, as the program sees it (not rounded until it crosses the wire).
+    public var wrappedValue: Float
+
+    /// Wraps a value.
+    public init(wrappedValue: Float) { self.wrappedValue = wrappedValue }
+
+    public func encode(to encoder: any Encoder) throws {
+        if let binary = encoder as? BinaryWireEncoder {
+            binary.writer.writeQuantized(wrappedValue, Format.format)
+        } else {
+            var container = encoder.singleValueContainer()
+            try container.encode(wrappedValue)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let binary = decoder as? BinaryWireDecoder {
+            wrappedValue = try binary.reader.readQuantized(Format.format, "\(Format.self)")
+        } else {
+            wrappedValue = try decoder.singleValueContainer().decode(Float.self)
+        }
+    }
+}
+
+/// How many bits a ``QuantizedAngle`` uses for a full turn.
+public protocol AnglePrecision: Sendable {
+    /// Bits per full turn (1…32): 8 bits is 1.4°, 10 bits is 0.35°, 12 bits is 0.09°.
+    static var bits: Int { get }
+}
+
+/// 10 bits per turn (about 0.35°): finer than a sprite can show at typical sizes.
+public enum TenBitAngle: AnglePrecision {
+    public static let bits = 10
+}
+
+/// An angle in radians sent as a fraction of a full turn; read back in −π..<π.
+@propertyWrapper
+public struct QuantizedAngle<Precision: AnglePrecision>: Codable, Hashable, Sendable {
+    /// The angle in radians.
+    public var wrappedValue: Float
+
+    /// Wraps a value.
+    public init(wrappedValue: Float) { self.wrappedValue = wrappedValue }
+
+    public func encode(to encoder: any Encoder) throws {
+        if let binary = encoder as? BinaryWireEncoder {
+            binary.writer.writeAngle(wrappedValue, bits: Precision.bits)
+        } else {
+            var container = encoder.singleValueContainer()
+            try container.encode(wrappedValue)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        if let binary = decoder as? BinaryWireDecoder {
+            wrappedValue = try binary.reader.readAngle(bits: Precision.bits, "angle")
+        } else {
+            wrappedValue = try decoder.singleValueContainer().decode(Float.self)
+        }
+    }
+}
+
+extension QuantizedAngle where Precision == TenBitAngle {
+    /// Wraps a value with the default 10-bit precision.
+    public init(wrappedValue: Float) { self.wrappedValue = wrappedValue }
+}
+
+extension Quantized: SchemaDescribing {
+    static var schemaDescription: String { "Float quantized \(Format.format)" }
+}
+
+extension QuantizedAngle: SchemaDescribing {
+    static var schemaDescription: String { "Float angle \(Precision.bits) bits" }
+}
