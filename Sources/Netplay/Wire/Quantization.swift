@@ -1,7 +1,7 @@
 /// A float format that keeps only what a game needs: a value in `lowerBound…upperBound`
 /// rounded to a multiple of `step`, stored in the fewest bits that hold every step.
 ///
-/// A position in 0…2048 to 1/64 takes 17 bits instead of 32.
+/// A position in 0…2048 to 1/64 takes 18 bits instead of 32.
 public struct QuantizedFloat: Sendable, Hashable, CustomStringConvertible {
     /// Smallest representable value.
     public let lowerBound: Double
@@ -70,6 +70,7 @@ public enum AngleQuantization {
         let steps = Double(UInt64(1) << UInt64(bits))
         var radians = Double(index) / steps * 2 * Double.pi
         if radians >= Double.pi { radians -= 2 * Double.pi }
-        return Float(radians)
+        // Float(Double.pi) rounds above Float.pi; clamp so the promise −π..<π holds in Float.
+        return Swift.min(Swift.max(Float(radians), -Float.pi), Float.pi.nextDown)
     }
 }

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// enum ArenaCoordinate: QuantizationFormat {
-///     static let format = QuantizedFloat(0...2048, step: 1.0 / 64)   // 17 bits
+///     static let format = QuantizedFloat(0...2048, step: 1.0 / 64)   // 18 bits
 /// }
 /// ```
 public protocol QuantizationFormat: Sendable {
@@ -59,9 +59,14 @@ public enum TenBitAngle: AnglePrecision {
     public static let bits = 10
 }
 
-/// An angle in radians sent as a fraction of a full turn; read back in −π..<π.
+/// An angle in radians sent as a fraction of a full turn with 10 bits (0.35°); read back
+/// in −π..<π. Use ``QuantizedAngleWith`` for another precision.
+public typealias QuantizedAngle = QuantizedAngleWith<TenBitAngle>
+
+/// An angle in radians sent as a fraction of a full turn in `Precision.bits` bits; read back
+/// in −π..<π.
 @propertyWrapper
-public struct QuantizedAngle<Precision: AnglePrecision>: Codable, Hashable, Sendable {
+public struct QuantizedAngleWith<Precision: AnglePrecision>: Codable, Hashable, Sendable {
     /// The angle in radians.
     public var wrappedValue: Float
 
@@ -86,15 +91,10 @@ public struct QuantizedAngle<Precision: AnglePrecision>: Codable, Hashable, Send
     }
 }
 
-extension QuantizedAngle where Precision == TenBitAngle {
-    /// Wraps a value with the default 10-bit precision.
-    public init(wrappedValue: Float) { self.wrappedValue = wrappedValue }
-}
-
 extension Quantized: SchemaDescribing {
     static var schemaDescription: String { "Float quantized \(Format.format)" }
 }
 
-extension QuantizedAngle: SchemaDescribing {
+extension QuantizedAngleWith: SchemaDescribing {
     static var schemaDescription: String { "Float angle \(Precision.bits) bits" }
 }

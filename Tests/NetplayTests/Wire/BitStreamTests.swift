@@ -1,2 +1,170 @@
 import Testing
 @testable import Netplay
+
+@Suite("Bit writer and reader")
+struct BitStreamTests {
+    @Test func bitsAreLittleEndianLowBitFirst() throws {
+        var writer = BitWriter()
+        writer.writeBits(0b101, count: 3)
+        writer.writeBits(0b11111, count: 5)
+        writer.writeBits(0xABCD, count: 16)
+        #expect(writer.bytes == [0b1111_1101, 0xCD, 0xAB])
+        var reader = BitReader(writer.bytes)
+        #expect(try reader.readBits(3) == 0b101)
+        #expect(try reader.readBits(5) == 0b11111)
+        #expect(try reader.readBits(16) == 0xABCD)
+        #expect(reader.remainingBits == 0)
+    }
+
+    @Test func fixedWidthIntegersRoundTripAtEveryAlignment() throws {
+        var random = TestRandom(seed: 1)
+        for offset in 0..<8 {
+            var writer = BitWriter()
+            writer.writeBits(0, count: offset)
+            let values: [UInt64] = [0, 1, .max, 1 << 63, random.next(), random.next()]
+            for value in values { writer.writeFixed(value) }
+            writer.writeFixed(Int32.min)
+            writer.writeFixed(Int16.max)
+            var reader = BitReader(writer.bytes)
+            _ = try reader.readBits(offset)
+            for value in values { #expect(try reader.readFixed(UInt64.self) == value) }
+            #expect(try reader.readFixed(Int32.self) == .min)
+            #expect(try reader.readFixed(Int16.self) == .max)
+        }
+    }
+
+    @Test func varintsUseOneByteBelow128AndZigZagKeepsSmallNegativesSmall() throws {
+        var writer = BitWriter()
+        writer.writeVarUInt(127)
+        #expect(writer.bytes.count == 1)
+        writer.writeVarUInt(128)
+        #expect(writer.bytes.count == 3)
+        writer.writeVarInt(-1)
+        #expect(writer.bytes == [0x7F, 0x80, 0x01, 0x01])
+        for value: Int64 in [0, -1, 1, -64, 63, .min, .max] {
+            var w = BitWriter()
+            w.writeVarInt(value)
+            var r = BitReader(w.bytes)
+            #expect(try r.readVarInt() == value)
+        }
+        var w = BitWriter()
+        w.writeVarUInt(.max)
+        #expect(w.bytes.count == 10)
+        var r = BitReader(w.bytes)
+        #expect(try r.readVarUInt() == .max)
+    }
+
+    @Test func overlongAndOverflowingVarintsAreRejected() {
+        var overlong = BitReader([UInt8](repeating: 0x80, count: 11) + [0])
+        #expect(throws: WireError(.malformedVarint, expected: "varint", at: 0)) { try overlong.readVarUInt() }
+        // Ten groups whose last carries more than the one bit a UInt64 has left.
+        var overflow = BitReader([UInt8](repeating: 0xFF, count: 9) + [0x02])
+        #expect(throws: WireError(.malformedVarint, expected: "varint", at: 0)) { try overflow.readVarUInt() }
+        var tooBigForUInt8 = BitReader([0x80, 0x02])
+        #expect(throws: WireError(.valueOutOfRange, expected: "UInt8", at: 0)) { try tooBigForUInt8.readVarInteger(UInt8.self) }
+    }
+
+    @Test func shortInputSaysWhatWasExpectedAndWhere() {
+        var reader = BitReader([0xFF])
+        _ = try? reader.readBits(5)
+        #expect(throws: WireError(.endOfData(neededBits: 29), expected: "Float", at: 5)) { try reader.readFloat() }
+    }
+
+    @Test func floatsAreBitExactIncludingNaNPayloadsAndSignedZero() throws {
+        let floats: [Float] = [0, -0.0, .nan, -.nan, Float(bitPattern: 0x7FC0_1234), .infinity, -.infinity,
+                               .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
+        let doubles: [Double] = [0, -0.0, .nan, Double(bitPattern: 0x7FF8_0000_0000_BEEF), .infinity, .leastNonzeroMagnitude, -.greatestFiniteMagnitude]
+        var writer = BitWriter()
+        writer.writeBool(true)  // misalign on purpose
+        floats.forEach { writer.writeFloat($0) }
+        doubles.forEach { writer.writeDouble($0) }
+        var reader = BitReader(writer.bytes)
+        _ = try reader.readBool()
+        for value in floats { #expect(try reader.readFloat().bitPattern == value.bitPattern) }
+        for value in doubles { #expect(try reader.readDouble().bitPattern == value.bitPattern) }
+    }
+
+    @Test func quantizedFloatsUseFewBitsAndStayWithinHalfAStep() throws {
+        let format = QuantizedFloat(0...2048, step: 1.0 / 64)
+        #expect(format.bitCount == 18)  // 131,073 steps: 0 and 2048 both included
+        var random = TestRandom(seed: 7)
+        for _ in 0..<10_000 {
+            let value = Float.random(in: -100...2200, using: &random)
+            var writer = BitWriter()
+            writer.writeQuantized(value, format)
+            #expect(writer.bitCount == 18)
+            var reader = BitReader(writer.bytes)
+            let decoded = try reader.readQuantized(format)
+            let clamped = min(max(value, 0), 2048)
+            #expect(abs(decoded - clamped) <= Float(format.step / 2) + 1e-3)
+        }
+        var nan = BitWriter()
+        nan.writeQuantized(.nan, format)
+        var reader = BitReader(nan.bytes)
+        #expect(try reader.readQuantized(format) == 0)
+    }
+
+    @Test func quantizedIndexPastTheTopIsCorruption() {
+        let format = QuantizedFloat(0...100, step: 1)  // 101 steps in 7 bits: 101...127 are invalid
+        var reader = BitReader([127])
+        #expect(throws: WireError(.valueOutOfRange, expected: "quantized Float", at: 0)) { try reader.readQuantized(format) }
+    }
+
+    @Test func anglesWrapAndComeBackWithinHalfAStep() throws {
+        let bits = 10
+        let step = 2 * Float.pi / Float(1 << bits)
+        for degrees in stride(from: -720, through: 720, by: 7) {
+            let radians = Float(degrees) * .pi / 180
+            var writer = BitWriter()
+            writer.writeAngle(radians, bits: bits)
+            var reader = BitReader(writer.bytes)
+            let decoded = try reader.readAngle(bits: bits)
+            #expect(decoded >= -.pi && decoded < .pi)
+            let difference = (decoded - radians).remainder(dividingBy: 2 * .pi)
+            #expect(abs(difference) <= step / 2 + 1e-4)
+        }
+    }
+
+    @Test func stringsAreValidatedAndCapped() throws {
+        var writer = BitWriter()
+        try writer.writeString("héllo 🎮")
+        var reader = BitReader(writer.bytes)
+        #expect(try reader.readString() == "héllo 🎮")
+
+        var invalid = BitReader([2, 0xC3, 0x28])
+        #expect(throws: WireError(.invalidUTF8, expected: "String", at: 8)) { try invalid.readString() }
+
+        var huge = BitReader([0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x41])
+        #expect(throws: WireError(.lengthTooLarge(length: 0xFFFF_FFFF, limit: 4096), expected: "String length", at: 0)) { try huge.readString() }
+
+        var longerThanInput = BitReader([10, 0x41])
+        #expect(throws: WireError(.lengthTooLarge(length: 10, limit: 4096), expected: "String length", at: 0)) { try longerThanInput.readString() }
+
+        var tooLong = BitWriter()
+        #expect(throws: WireError(.lengthTooLarge(length: 5, limit: 4), expected: "string length", at: 0)) {
+            try tooLong.writeString("12345", limits: WireLimits(maxStringBytes: 4))
+        }
+    }
+
+    @Test func blobsAndArraysRoundTripAndCapTheirCounts() throws {
+        var writer = BitWriter()
+        try writer.writeBlob([1, 2, 3])
+        try writer.writeArray([UInt16(1), 300, 65535]) { $0.writeVarUInt(UInt64($1)) }
+        var reader = BitReader(writer.bytes)
+        #expect(try reader.readBlob() == [1, 2, 3])
+        #expect(try reader.readArray { (r: inout BitReader) throws(WireError) in try r.readVarInteger(UInt16.self) } == [1, 300, 65535])
+
+        var hostile = BitReader([0xFF, 0xFF, 0x03], limits: WireLimits(maxElements: 10))
+        #expect(throws: WireError(.lengthTooLarge(length: 65535, limit: 10), expected: "array count", at: 0)) {
+            try hostile.readArray { (r: inout BitReader) throws(WireError) in try r.readBool() }
+        }
+    }
+
+    @Test func trailingDataAndNonZeroPaddingAreDetected() throws {
+        let reader = BitReader([0x01, 0x02])
+        #expect(throws: WireError(.trailingData(bits: 16), expected: "end of message", at: 0)) { try reader.expectEnd() }
+        var padded = BitReader([0b1000_0001])
+        _ = try padded.readBool()
+        #expect(throws: WireError(.trailingData(bits: 7), expected: "end of message", at: 1)) { try padded.expectEnd() }
+    }
+}

@@ -1,0 +1,46 @@
+import Testing
+@testable import Netplay
+
+/// Random and mutated buffers fed to every decoder: each must give a value or a typed
+/// error, never trap, hang or allocate by an unchecked length.
+@Suite("Hostile input")
+struct HostileInputTests {
+    /// Buffers per run of the debug test suite; `netplay fuzz` runs the full-size version.
+    static let buffers = 1_000_000
+
+    @Test func millionsOfRandomAndMutatedBuffersNeverTrap() throws {
+        let registry = MessageRegistry([Everything.self, Move.self, Vec2Message.self])
+        var random = TestRandom(seed: 0xF022)
+        var seeds: [[UInt8]] = []
+        for _ in 0..<64 { seeds.append(try registry.encode(random.everything())) }
+        seeds.append(try registry.encode(Move(id: 1, x: 2, y: 3, facing: 1)))
+        let memoryBefore = peakResidentBytes()
+
+        var outcome = WireFuzzOutcome()
+        for index in 0..<Self.buffers {
+            let buffer = WireFuzzInput.make(index: index, seeds: seeds, random: &random)
+            outcome.record(WireFuzzInput.decodeAll(buffer, registry: registry))
+        }
+        #expect(outcome.decoded + outcome.rejected == Self.buffers)
+        #expect(outcome.decoded > 0 && outcome.rejected > 0)
+        if let before = memoryBefore, let after = peakResidentBytes() {
+            // Bounded: a hostile length may never turn into a large allocation.
+            #expect(after - before < 64 << 20, "peak memory grew by \(after - before) bytes")
+        }
+    }
+
+    @Test func hugeLengthsAreRefusedBeforeAllocating() {
+        let registry = MessageRegistry([Everything.self])
+        // Message 0, then a varint claiming 2^63 for the first length-prefixed field.
+        var writer = BitWriter()
+        writer.writeVarUInt(0)
+        writer.writeBool(true)
+        for _ in 0..<10 { writer.writeVarUInt(0) }
+        writer.writeFloat(0)
+        writer.writeDouble(0)
+        writer.writeVarUInt(1 << 63)
+        #expect(throws: WireError.self) { _ = try registry.decode(writer.bytes) }
+    }
+}
+
+struct Vec2Message: NetMessage { var points: [[Vec2]]; var names: [String: [String]] }

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+@testable import Netplay
+
+@Suite("Codable binary coder")
+struct WireCoderTests {
+    @Test func randomValuesOfEveryKindRoundTrip() throws {
+        var random = TestRandom(seed: 42)
+        for _ in 0..<2_000 {
+            let value = random.everything()
+            let bytes = try WireEncoder().encode(value)
+            let decoded = try WireDecoder().decode(Everything.self, from: bytes)
+            #expect(decoded == value)
+        }
+    }
+
+    @Test func edgeValuesRoundTrip() throws {
+        let maxString = String(repeating: "é", count: WireLimits.default.maxStringBytes / 2)
+        let edges = [
+            Everything(flag: false, i8: .min, i16: .min, i32: .min, i64: .min, int: .min, u8: 0, u16: 0, u32: 0, u64: 0, uint: 0,
+                       float: -0.0, double: -0.0, name: "", blob: [], maybe: nil, maybeNested: nil, points: [], scores: [:], tags: [],
+                       events: [], weapon: .pistol, px: 0, facing: 0),
+            Everything(flag: true, i8: .max, i16: .max, i32: .max, i64: .max, int: .max, u8: .max, u16: .max, u32: .max, u64: .max, uint: .max,
+                       float: .greatestFiniteMagnitude, double: .infinity, name: maxString, blob: [UInt8](repeating: 0xFF, count: 4096),
+                       maybe: .min, maybeNested: Vec2(x: .infinity, y: -.infinity),
+                       points: [Vec2](repeating: Vec2(x: 1, y: 2), count: 2000), scores: ["": 0], tags: [.min, .max],
+                       events: [.left, .combo(.left, .joined(name: maxString))], weapon: .laser, px: 2048, facing: 0),
+        ]
+        for value in edges {
+            #expect(try WireDecoder().decode(Everything.self, from: WireEncoder().encode(value)) == value)
+        }
+        #expect(throws: WireError.self) {
+            _ = try WireEncoder().encode(Everything(flag: true, i8: 0, i16: 0, i32: 0, i64: 0, int: 0, u8: 0, u16: 0, u32: 0, u64: 0, uint: 0,
+                                                    float: 0, double: 0, name: maxString + "x", blob: [], maybe: nil, maybeNested: nil,
+                                                    points: [], scores: [:], tags: [], events: [], weapon: .pistol))
+        }
+    }
+
+    @Test func nanSurvivesInsideStructsBitForBit() throws {
+        let payload = Float(bitPattern: 0x7FC0_0ABC)
+        let decoded = try WireDecoder().decode(Vec2.self, from: WireEncoder().encode(Vec2(x: payload, y: -.nan)))
+        #expect(decoded.x.bitPattern == payload.bitPattern)
+        #expect(decoded.y.bitPattern == (-Float.nan).bitPattern)
+    }
+
+    @Test func noFieldNamesOnTheWire() throws {
+        struct Named: Codable { var aVeryLongFieldNameIndeed: UInt8 }
+        #expect(try WireEncoder().encode(Named(aVeryLongFieldNameIndeed: 5)) == [5])
+        let vec = try WireEncoder().encode(Vec2(x: 1, y: 2))
+        #expect(vec.count == 8)
+    }
+
+    @Test func optionalsCostOneBitWhenAbsent() throws {
+        struct Maybe: Codable, Equatable { var a: Bool?; var b: String?; var c: Vec2? }
+        let bytes = try WireEncoder().encode(Maybe(a: nil, b: nil, c: nil))
+        #expect(bytes == [0])
+        let some = Maybe(a: true, b: "x", c: Vec2(x: 0, y: 0))
+        #expect(try WireDecoder().decode(Maybe.self, from: WireEncoder().encode(some)) == some)
+    }
+
+    @Test func enumCasesTravelAsTheirNamesAndUnknownCasesAreTypedErrors() throws {
+        enum Old: Codable { case a, renamed(Int) }
+        enum New: Codable { case a, other(Int) }
+        let bytes = try WireEncoder().encode(Old.renamed(1))
+        #expect(throws: WireError(.unknownKey("renamed"), expected: "CodingKeys", at: 0)) {
+            _ = try WireDecoder().decode(New.self, from: bytes)
+        }
+    }
+
+    @Test func moveWithQuantizedFieldsIsSevenBytes() throws {
+        let move = Move(id: 42, x: 1023.515625, y: 511.25, facing: 1.5)
+        let bytes = try WireEncoder().encode(move)
+        #expect(bytes.count == 7)  // 8 (varint id) + 18 + 18 + 10 bits = 54 bits
+        let decoded = try WireDecoder().decode(Move.self, from: bytes)
+        #expect(decoded.id == 42 && decoded.x == 1023.515625 && decoded.y == 511.25)
+        #expect(abs(decoded.facing - 1.5) < 0.004)
+        // The same type still speaks JSON, with plain floats.
+        let json = try JSONDecoder().decode(Move.self, from: JSONEncoder().encode(move))
+        #expect(json == move)
+    }
+
+    @Test func nestingIsCappedAgainstRecursiveInput() throws {
+        var event = GameEvent.left
+        for _ in 0..<40 { event = .combo(event, .left) }
+        #expect(throws: WireError.self) { _ = try WireEncoder().encode(event) }
+        let shallow = try WireEncoder(limits: WireLimits(maxDepth: 100)).encode(event)
+        #expect(throws: WireError.self) { _ = try WireDecoder().decode(GameEvent.self, from: shallow) }
+        #expect(try WireDecoder(limits: WireLimits(maxDepth: 100)).decode(GameEvent.self, from: shallow) == event)
+    }
+
+    @Test func handWrittenMessagesUseTheirOwnBits() throws {
+        struct Ping: NetMessage, Equatable {
+            var sequence: UInt16
+            init(sequence: UInt16) { self.sequence = sequence }
+            func encode(to writer: inout BitWriter) throws(WireError) { writer.writeFixed(sequence) }
+            init(from reader: inout BitReader) throws(WireError) { sequence = try reader.readFixed() }
+        }
+        let registry = MessageRegistry([Ping.self, Move.self])
+        let bytes = try registry.encode(Ping(sequence: 0xBEEF))
+        #expect(bytes == [0, 0xEF, 0xBE])
+        #expect(try registry.decode(bytes) as? Ping == Ping(sequence: 0xBEEF))
+        #expect(throws: WireError(.unknownMessageID(9), expected: "message id", at: 0)) { _ = try registry.decode([9]) }
+    }
+}
