@@ -1,0 +1,87 @@
+/// Message types covering every kind the coder supports, for fuzzing outside the test
+/// suite (the libFuzzer target and `netplay fuzz`).
+enum FuzzSamples {
+    struct Point: Codable, Sendable { var x: Float; var y: Float }
+
+    enum Event: Codable, Sendable {
+        case fired(origin: Point, velocity: Point, tick: UInt32)
+        case joined(name: String)
+        case left
+        indirect case pair(Event, Event)
+    }
+
+    enum Coordinate: QuantizationFormat {
+        static let format = QuantizedFloat(0...2048, step: 1.0 / 64)
+    }
+
+    struct Kitchen: NetMessage {
+        var flag: Bool
+        var small: Int8
+        var big: UInt64
+        var signed: Int64
+        var ratio: Double
+        var name: String
+        var blob: [UInt8]
+        var maybe: Point?
+        var path: [[Point]]
+        var scores: [String: Int32]
+        var tags: Set<UInt16>
+        var events: [Event]
+        @Quantized<Coordinate> var x: Float = 0
+        @QuantizedAngle var facing: Float = 0
+    }
+
+    struct Move: NetMessage {
+        var id: UInt16
+        @Quantized<Coordinate> var x: Float
+        @Quantized<Coordinate> var y: Float
+        @QuantizedAngle var facing: Float
+    }
+
+    static let registry = MessageRegistry([Kitchen.self, Move.self])
+
+    static func seeds() -> [[UInt8]] {
+        let kitchen = Kitchen(
+            flag: true, small: -3, big: .max, signed: .min, ratio: -0.0, name: "héllo 🎮", blob: [1, 2, 3],
+            maybe: Point(x: 1, y: -1), path: [[Point(x: 0, y: 0)], []], scores: ["a": 1, "bb": -2], tags: [7, 9],
+            events: [.left, .joined(name: "ann"), .pair(.left, .fired(origin: Point(x: 1, y: 2), velocity: Point(x: 3, y: 4), tick: 99))],
+            x: 1000.5, facing: 1)
+        let move = Move(id: 42, x: 1023.5, y: 511.25, facing: 1.5)
+        let messages: [any NetMessage] = [kitchen, move]
+        return messages.compactMap { try? registry.encode($0) }
+    }
+}
+
+extension WireFuzzInput {
+    /// Runs `count` seeded hostile buffers through every decoder; for `netplay fuzz`.
+    public static func run(count: Int, seed: UInt64, progress: (Int) -> Void = { _ in }) -> WireFuzzOutcome {
+        var random = SplitMix64(seed: seed)
+        let seeds = FuzzSamples.seeds()
+        var outcome = WireFuzzOutcome()
+        for index in 0..<count {
+            outcome.record(decodeAll(make(index: index, seeds: seeds, random: &random), registry: FuzzSamples.registry))
+            if index % 100_000 == 0 { progress(index) }
+        }
+        return outcome
+    }
+
+    /// Feeds one libFuzzer input to every decoder.
+    public static func fuzzOne(_ bytes: [UInt8]) {
+        _ = decodeAll(bytes, registry: FuzzSamples.registry)
+    }
+}
+
+/// SplitMix64: a tiny seeded generator so fuzz runs repeat exactly.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
