@@ -8,6 +8,9 @@ extension UDPDriver {
         /// Datagrams read per wake-up before the loop serves other work: high enough to drain
         /// a burst of a few players' packets in one go, low enough to keep timers on time.
         public var maxDatagramsPerRead: Int
+        /// Datagrams fetched per system call with Linux `recvmmsg` (1 means plain `recvfrom`;
+        /// ignored elsewhere). Raising it cuts syscalls when many peers send at once.
+        public var datagramsPerSystemCall: Int
         /// Allows sending to broadcast addresses (`SO_BROADCAST`), for LAN discovery.
         public var allowsBroadcast: Bool
         /// Lets several sockets share the port (`SO_REUSEADDR`), for multicast listeners.
@@ -22,12 +25,14 @@ extension UDPDriver {
         public init(
             maxDatagramBytes: Int = UDPDriver.ethernetPayloadBytes,
             maxDatagramsPerRead: Int = 16,
+            datagramsPerSystemCall: Int = 1,
             allowsBroadcast: Bool = false,
             reusesAddress: Bool = false,
             conditionerSeed: UInt64 = 0
         ) {
             self.maxDatagramBytes = maxDatagramBytes
             self.maxDatagramsPerRead = maxDatagramsPerRead
+            self.datagramsPerSystemCall = datagramsPerSystemCall
             self.allowsBroadcast = allowsBroadcast
             self.reusesAddress = reusesAddress
             self.conditionerSeed = conditionerSeed

@@ -39,7 +39,8 @@ public final class UDPDriver: Sendable {
     /// The clock whose instants the driver uses (for conditioning and repeating tasks).
     public let clock: MonotonicClock
 
-    private let channel: any Channel
+    /// Internal, not private, for the multicast extension in its own file.
+    let channel: any Channel
     private let handler: NIOLoopBound<UDPDatagramHandler>
     /// Set when the driver made its own thread, which it must then shut down.
     private let ownedGroup: MultiThreadedEventLoopGroup?
@@ -89,13 +90,23 @@ public final class UDPDriver: Sendable {
                     eventLoop: loop
                 )
             }.get()
-            let channel = try await DatagramBootstrap(group: loop)
+            #if os(Linux)
+            let vectorReads = max(configuration.datagramsPerSystemCall, 1)
+            #else
+            let vectorReads = 1
+            #endif
+            var bootstrap = DatagramBootstrap(group: loop)
                 .channelOption(.socketOption(.so_reuseaddr), value: configuration.reusesAddress ? 1 : 0)
                 .channelOption(.socketOption(.so_broadcast), value: configuration.allowsBroadcast ? 1 : 0)
                 .channelOption(.maxMessagesPerRead, value: UInt(max(configuration.maxDatagramsPerRead, 1)))
-                // One byte over the cap, so an oversize datagram shows up as oversize rather
-                // than silently truncated to an acceptable length.
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: configuration.maxDatagramBytes + 1))
+                // One byte over the cap per datagram, so an oversize datagram shows up as
+                // oversize rather than silently truncated to an acceptable length. With vector
+                // reads NIO slices one buffer into equal per-datagram parts.
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: (configuration.maxDatagramBytes + 1) * vectorReads))
+            if vectorReads > 1 {
+                bootstrap = bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
+            }
+            let channel = try await bootstrap
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
                 }

@@ -1,4 +1,5 @@
 import NIOCore
+import NIOPosix
 import Testing
 @testable import Netplay
 
@@ -13,9 +14,14 @@ extension TransportTests {
 
         /// Binds a driver, or cancels the test (recording why) if the loopback address is missing,
         /// as IPv6 is in some containers.
-        static func bindOrSkip(_ host: String, inbox: DatagramInbox, configuration: UDPDriver.Configuration = .init()) async throws -> UDPDriver {
+        static func bindOrSkip(
+            _ host: String, port: Int = 0, inbox: DatagramInbox, configuration: UDPDriver.Configuration = .init(),
+            eventLoop: (any EventLoop)? = nil
+        ) async throws -> UDPDriver {
             do {
-                return try await UDPDriver.bind(host: host, port: 0, configuration: configuration, onDatagram: inbox.handler)
+                return try await UDPDriver.bind(
+                    host: host, port: port, configuration: configuration, eventLoop: eventLoop, onDatagram: inbox.handler
+                )
             } catch {
                 try Test.cancel("cannot bind \(host) on this machine: \(error)")
             }
@@ -32,10 +38,10 @@ extension TransportTests {
 
         /// Each side sends `exchangeCount` datagrams to the other in batches, waiting for each
         /// batch to land so the kernel's receive buffer can never overflow.
-        static func exchange(host: String) async throws {
+        static func exchange(host: String, configuration: UDPDriver.Configuration = .init(), eventLoop: (any EventLoop)? = nil) async throws {
             let inboxA = DatagramInbox(), inboxB = DatagramInbox()
-            let a = try await bindOrSkip(host, inbox: inboxA)
-            let b = try await bindOrSkip(host, inbox: inboxB)
+            let a = try await bindOrSkip(host, inbox: inboxA, configuration: configuration, eventLoop: eventLoop)
+            let b = try await bindOrSkip(host, inbox: inboxB, configuration: configuration, eventLoop: eventLoop)
             let deadline = ContinuousClock.now + exchangeTimeout
             var receivedByA: Set<Int> = [], receivedByB: Set<Int> = []
             for start in stride(from: 0, to: exchangeCount, by: batchSize) {
@@ -58,18 +64,52 @@ extension TransportTests {
             await b.close()
         }
 
-        @Test func twoDriversExchangeAThousandDatagramsOverIPv4Loopback() async throws {
-            try await Self.exchange(host: "127.0.0.1")
+        @Test(arguments: [1, 16])
+        func twoDriversExchangeAThousandDatagramsOverIPv4Loopback(datagramsPerSystemCall: Int) async throws {
+            try await Self.exchange(host: "127.0.0.1", configuration: .init(datagramsPerSystemCall: datagramsPerSystemCall))
+        }
+
+        @Test func driversShareACallersEventLoopAndLeaveItRunning() async throws {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let loop = group.next()
+            try await Self.exchange(host: "127.0.0.1", eventLoop: loop)
+            // Closing the drivers must not have shut the caller's loop down.
+            #expect(try await loop.submit { 42 }.get() == 42)
+            try await group.shutdownGracefully()
+        }
+
+        @Test func multicastGroupMembersReceiveGroupDatagrams() async throws {
+            let group = PeerAddress(family: .ipv4, address: [239, 255, 77, 1], port: 0)
+            let listenerInbox = DatagramInbox()
+            let listener = try await Self.bindOrSkip("0.0.0.0", inbox: listenerInbox, configuration: .init(reusesAddress: true))
+            do {
+                try await listener.joinMulticastGroup(group)
+            } catch {
+                await listener.close()
+                try Test.cancel("no IPv4 multicast on this host: \(error)")
+            }
+            await #expect(throws: UDPDriverError.notMulticastGroup(listener.localAddress)) {
+                try await listener.joinMulticastGroup(listener.localAddress)
+            }
+            let sender = try await Self.bindOrSkip("0.0.0.0", inbox: DatagramInbox())
+            sender.send([7, 7], to: PeerAddress(family: .ipv4, address: [239, 255, 77, 1], port: listener.port))
+            let heard = await listenerInbox.next(1, within: .seconds(2))
+            await sender.close()
+            await listener.close()
+            if heard.isEmpty { try Test.cancel("multicast loopback delivered nothing on this host") }
+            #expect(heard.map(\.bytes) == [[7, 7]])
         }
 
         @Test func twoDriversExchangeAThousandDatagramsOverIPv6Loopback() async throws {
             try await Self.exchange(host: "::1")
         }
 
-        @Test func oversizeAndGarbageDatagramsAreCountedNotDelivered() async throws {
+        @Test(arguments: [1, 8])
+        func oversizeAndGarbageDatagramsAreCountedNotDelivered(datagramsPerSystemCall: Int) async throws {
             let senderInbox = DatagramInbox(), receiverInbox = DatagramInbox()
             let sender = try await Self.bindOrSkip("127.0.0.1", inbox: senderInbox)
-            let receiver = try await Self.bindOrSkip("127.0.0.1", inbox: receiverInbox, configuration: .init(maxDatagramBytes: 100))
+            let configuration = UDPDriver.Configuration(maxDatagramBytes: 100, datagramsPerSystemCall: datagramsPerSystemCall)
+            let receiver = try await Self.bindOrSkip("127.0.0.1", inbox: receiverInbox, configuration: configuration)
             let garbage: [UInt8] = [0xFF, 0x00, 0xDE, 0xAD]
             sender.send([
                 (receiver.localAddress, [UInt8](repeating: 7, count: 101)),
