@@ -43,6 +43,10 @@ extension UDPDriver {
     /// which games must never depend on (one lost fragment loses the datagram).
     public static let ethernetPayloadBytes = 1500
 
+    /// The largest UDP payload over IPv4: 65,535 minus the 20-byte IP and 8-byte UDP headers.
+    /// ``Configuration/maxDatagramBytes`` is clamped to it.
+    public static let largestUDPPayloadBytes = 65_507
+
     /// What a ``UDPDriver`` has done so far.
     public struct Statistics: Sendable, Hashable {
         /// Datagrams written to the socket.

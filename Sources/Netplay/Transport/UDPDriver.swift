@@ -80,11 +80,12 @@ public final class UDPDriver: Sendable {
     ) async throws -> UDPDriver {
         let ownedGroup = eventLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
         let loop = eventLoop ?? ownedGroup!.next()
+        let maxDatagramBytes = min(max(configuration.maxDatagramBytes, 0), largestUDPPayloadBytes)
         do {
             let handler = try await loop.submit {
                 NIOLoopBound(
                     UDPDatagramHandler(
-                        maxDatagramBytes: configuration.maxDatagramBytes, conditionerSeed: configuration.conditionerSeed,
+                        maxDatagramBytes: maxDatagramBytes, conditionerSeed: configuration.conditionerSeed,
                         clock: clock, onDatagram: onDatagram
                     ),
                     eventLoop: loop
@@ -102,7 +103,7 @@ public final class UDPDriver: Sendable {
                 // One byte over the cap per datagram, so an oversize datagram shows up as
                 // oversize rather than silently truncated to an acceptable length. With vector
                 // reads NIO slices one buffer into equal per-datagram parts.
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: (configuration.maxDatagramBytes + 1) * vectorReads))
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads))
             if vectorReads > 1 {
                 bootstrap = bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
             }
