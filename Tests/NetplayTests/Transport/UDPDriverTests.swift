@@ -1,0 +1,215 @@
+import NIOCore
+import NIOPosix
+import Testing
+@testable import Netplay
+
+extension TransportTests {
+    /// Real sockets on loopback only, every wait bounded.
+    @Suite("UDPDriver")
+    struct UDPDriverTests {
+        static let exchangeCount = 1000
+        static let batchSize = 50
+        /// Generous for loopback, where a batch arrives in well under a millisecond.
+        static let exchangeTimeout = Duration.seconds(5)
+
+        /// Binds a driver, or cancels the test (recording why) if the loopback address is missing,
+        /// as IPv6 is in some containers.
+        static func bindOrSkip(
+            _ host: String, port: Int = 0, inbox: DatagramInbox, configuration: UDPDriver.Configuration = .init(),
+            eventLoop: (any EventLoop)? = nil
+        ) async throws -> UDPDriver {
+            do {
+                return try await UDPDriver.bind(
+                    host: host, port: port, configuration: configuration, eventLoop: eventLoop, onDatagram: inbox.handler
+                )
+            } catch {
+                try Test.cancel("cannot bind \(host) on this machine: \(error)")
+            }
+        }
+
+        static func datagram(_ index: Int) -> [UInt8] {
+            // A 4-byte index and a 60-byte body: about the size of a game's input packet.
+            withUnsafeBytes(of: UInt32(index).bigEndian) { Array($0) } + [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: 60)
+        }
+
+        static func index(of bytes: [UInt8]) -> Int {
+            bytes.prefix(4).reduce(0) { $0 << 8 | Int($1) }
+        }
+
+        /// Each side sends `exchangeCount` datagrams to the other in batches, waiting for each
+        /// batch to land so the kernel's receive buffer can never overflow.
+        static func exchange(host: String, configuration: UDPDriver.Configuration = .init(), eventLoop: (any EventLoop)? = nil) async throws {
+            let inboxA = DatagramInbox(), inboxB = DatagramInbox()
+            let a = try await bindOrSkip(host, inbox: inboxA, configuration: configuration, eventLoop: eventLoop)
+            let b = try await bindOrSkip(host, inbox: inboxB, configuration: configuration, eventLoop: eventLoop)
+            let deadline = ContinuousClock.now + exchangeTimeout
+            var receivedByA: Set<Int> = [], receivedByB: Set<Int> = []
+            for start in stride(from: 0, to: exchangeCount, by: batchSize) {
+                let indices = start..<(start + batchSize)
+                a.send(indices.map { (b.localAddress, datagram($0)) })
+                b.send(indices.map { (a.localAddress, datagram($0)) })
+                let atB = await inboxB.next(batchSize, within: deadline - .now)
+                let atA = await inboxA.next(batchSize, within: deadline - .now)
+                #expect(atB.allSatisfy { $0.from == a.localAddress && $0.bytes == datagram(index(of: $0.bytes)) })
+                #expect(atA.allSatisfy { $0.from == b.localAddress })
+                receivedByB.formUnion(atB.map { index(of: $0.bytes) })
+                receivedByA.formUnion(atA.map { index(of: $0.bytes) })
+                if atA.count < batchSize || atB.count < batchSize { break }
+            }
+            #expect(receivedByA == Set(0..<exchangeCount))
+            #expect(receivedByB == Set(0..<exchangeCount))
+            let statsA = await a.statistics()
+            #expect(statsA.datagramsSent == exchangeCount && statsA.datagramsReceived == exchangeCount)
+            await a.close()
+            await b.close()
+        }
+
+        @Test(arguments: [1, 16])
+        func twoDriversExchangeAThousandDatagramsOverIPv4Loopback(datagramsPerSystemCall: Int) async throws {
+            try await Self.exchange(host: "127.0.0.1", configuration: .init(datagramsPerSystemCall: datagramsPerSystemCall))
+        }
+
+        @Test func driversShareACallersEventLoopAndLeaveItRunning() async throws {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let loop = group.next()
+            try await Self.exchange(host: "127.0.0.1", eventLoop: loop)
+            // Closing the drivers must not have shut the caller's loop down.
+            #expect(try await loop.submit { 42 }.get() == 42)
+            try await group.shutdownGracefully()
+        }
+
+        @Test func multicastGroupMembersReceiveGroupDatagrams() async throws {
+            let group = PeerAddress(family: .ipv4, address: [239, 255, 77, 1], port: 0)
+            let listenerInbox = DatagramInbox()
+            let listener = try await Self.bindOrSkip("0.0.0.0", inbox: listenerInbox, configuration: .init(reusesAddress: true))
+            do {
+                try await listener.joinMulticastGroup(group)
+            } catch {
+                await listener.close()
+                try Test.cancel("no IPv4 multicast on this host: \(error)")
+            }
+            await #expect(throws: UDPDriverError.notMulticastGroup(listener.localAddress)) {
+                try await listener.joinMulticastGroup(listener.localAddress)
+            }
+            let sender = try await Self.bindOrSkip("0.0.0.0", inbox: DatagramInbox())
+            sender.send([7, 7], to: PeerAddress(family: .ipv4, address: [239, 255, 77, 1], port: listener.port))
+            let heard = await listenerInbox.next(1, within: .seconds(2))
+            await sender.close()
+            await listener.close()
+            if heard.isEmpty { try Test.cancel("multicast loopback delivered nothing on this host") }
+            #expect(heard.map(\.bytes) == [[7, 7]])
+        }
+
+        @Test func twoDriversExchangeAThousandDatagramsOverIPv6Loopback() async throws {
+            try await Self.exchange(host: "::1")
+        }
+
+        @Test(arguments: [1, 8])
+        func oversizeAndGarbageDatagramsAreCountedNotDelivered(datagramsPerSystemCall: Int) async throws {
+            let senderInbox = DatagramInbox(), receiverInbox = DatagramInbox()
+            let sender = try await Self.bindOrSkip("127.0.0.1", inbox: senderInbox)
+            let configuration = UDPDriver.Configuration(maxDatagramBytes: 100, datagramsPerSystemCall: datagramsPerSystemCall)
+            let receiver = try await Self.bindOrSkip("127.0.0.1", inbox: receiverInbox, configuration: configuration)
+            let garbage: [UInt8] = [0xFF, 0x00, 0xDE, 0xAD]
+            sender.send([
+                (receiver.localAddress, [UInt8](repeating: 7, count: 101)),
+                (receiver.localAddress, [UInt8](repeating: 7, count: 1400)),
+                (receiver.localAddress, []),
+                (receiver.localAddress, garbage),
+                (.memory(node: 1, port: 1), [1]),
+            ])
+            // The driver does not judge content: garbage and empty datagrams go up to the protocol,
+            // which rejects them; only the size cap is enforced here.
+            let delivered = await receiverInbox.next(2, within: Self.exchangeTimeout)
+            #expect(delivered.map(\.bytes) == [[], garbage])
+            let receiverStats = await receiver.statistics()
+            #expect(receiverStats.droppedOversize == 2)
+            #expect(receiverStats.datagramsReceived == 4)
+            #expect(await sender.statistics().droppedUnsupportedAddress == 1)
+            await sender.close()
+            await receiver.close()
+        }
+
+        @Test func closeIsIdempotentAndLaterCallsAreHarmless() async throws {
+            let inbox = DatagramInbox()
+            let driver = try await Self.bindOrSkip("127.0.0.1", inbox: inbox)
+            driver.send([1], to: driver.localAddress)
+            _ = await inbox.next(1, within: Self.exchangeTimeout)
+            async let first: Void = driver.close()
+            async let second: Void = driver.close()
+            _ = await (first, second)
+            await driver.close()
+            driver.send([2], to: driver.localAddress)
+            driver.setImpairment(.terrible, for: .outbound)
+            #expect(await driver.statistics().datagramsReceived == 1)
+        }
+
+        @Test func outboundImpairmentAppliesWhileRunning() async throws {
+            let senderInbox = DatagramInbox(), receiverInbox = DatagramInbox()
+            let sender = try await Self.bindOrSkip("127.0.0.1", inbox: senderInbox)
+            let receiver = try await Self.bindOrSkip("127.0.0.1", inbox: receiverInbox)
+            sender.setImpairment(LinkImpairment(lossProbability: 1), for: .outbound)
+            sender.send((0..<10).map { _ in (receiver.localAddress, [0]) })
+            sender.setImpairment(LinkImpairment(latency: .milliseconds(100)), for: .outbound)
+            let sentAt = ContinuousClock.now
+            sender.send([1], to: receiver.localAddress)
+            // Loopback keeps order, so had any of the lost ten been sent they would come first.
+            let arrived = await receiverInbox.next(1, within: Self.exchangeTimeout)
+            #expect(arrived.map(\.bytes) == [[1]])
+            #expect(ContinuousClock.now - sentAt >= .milliseconds(100))
+            #expect(await sender.statistics().outboundConditioner.droppedByLoss == 10)
+            await sender.close()
+            await receiver.close()
+        }
+
+        @Test func inboundImpairmentDelaysDelivery() async throws {
+            let senderInbox = DatagramInbox(), receiverInbox = DatagramInbox()
+            let sender = try await Self.bindOrSkip("127.0.0.1", inbox: senderInbox)
+            let receiver = try await Self.bindOrSkip("127.0.0.1", inbox: receiverInbox)
+            receiver.setImpairment(LinkImpairment(latency: .milliseconds(80)), for: .inbound)
+            // The setting hops to the loop; a round trip through `statistics()` makes sure it has landed.
+            _ = await receiver.statistics()
+            let sentAt = ContinuousClock.now
+            sender.send([9], to: receiver.localAddress)
+            #expect(await receiverInbox.next(1, within: Self.exchangeTimeout).map(\.bytes) == [[9]])
+            #expect(ContinuousClock.now - sentAt >= .milliseconds(80))
+            await sender.close()
+            await receiver.close()
+        }
+
+        @Test func repeatingTaskRunsOnTheLoopWithRisingInstants() async throws {
+            let driver = try await Self.bindOrSkip("127.0.0.1", inbox: DatagramInbox())
+            let (ticks, continuation) = AsyncStream.makeStream(of: NetInstant.self)
+            let task = driver.scheduleRepeating(every: .milliseconds(5)) { [eventLoop = driver.eventLoop] now in
+                precondition(eventLoop.inEventLoop)
+                continuation.yield(now)
+            }
+            var instants: [NetInstant] = []
+            for await instant in ticks {
+                instants.append(instant)
+                if instants.count == 5 { break }
+            }
+            task.cancel()
+            #expect(instants == instants.sorted() && Set(instants).count == 5)
+            await driver.close()
+        }
+
+        @Test func socketAddressesConvertBothWays() throws {
+            let v4 = try SocketAddress(ipAddress: "192.168.1.20", port: 7777)
+            let peer4 = try #require(PeerAddress(v4))
+            #expect(peer4 == PeerAddress(family: .ipv4, address: [192, 168, 1, 20], port: 7777))
+            #expect(SocketAddress(peer4, mapsIPv4ToIPv6: false) == v4)
+
+            let v6 = try SocketAddress(ipAddress: "2001:db8::1", port: 443)
+            let peer6 = try #require(PeerAddress(v6))
+            #expect(peer6.description == "[2001:db8:0:0:0:0:0:1]:443")
+            #expect(SocketAddress(peer6, mapsIPv4ToIPv6: false) == v6)
+
+            // A dual-stack socket reports IPv4 senders as ::ffff:a.b.c.d; they stay one peer.
+            let mapped = try SocketAddress(ipAddress: "::ffff:192.168.1.20", port: 7777)
+            #expect(PeerAddress(mapped) == peer4)
+            #expect(SocketAddress(peer4, mapsIPv4ToIPv6: true) == mapped)
+            #expect(SocketAddress(.memory(node: 1, port: 2), mapsIPv4ToIPv6: false) == nil)
+        }
+    }
+}
