@@ -51,6 +51,6 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
 
     private static func suffix(_ reason: String?) -> String {
         guard let reason, !reason.isEmpty else { return "." }
-        return ": \(reason)"
+        return reason.last.map { ".!?".contains($0) } == true ? ": \(reason)" : ": \(reason)."
     }
 }
