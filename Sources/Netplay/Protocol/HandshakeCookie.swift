@@ -35,8 +35,8 @@ struct CookieMinter: Sendable {
         let expected = self.cookie(address: address, timestamp: timestamp, clientPublicKey: clientPublicKey, clientNonce: clientNonce)
         guard constantTimeEqual(cookie, expected) else { return .badCookie }
         // Timestamps are our own clock, so one "from the future" means a forged or corrupted cookie.
-        let issued = Int64(bitPattern: timestamp)
-        guard issued <= now.nanoseconds, now.nanoseconds - issued <= lifetime.nanosecondsClamped else { return .staleCookie }
+        let (age, overflow) = now.nanoseconds.subtractingReportingOverflow(Int64(bitPattern: timestamp))
+        guard !overflow, age >= 0, age <= lifetime.nanosecondsClamped else { return .staleCookie }
         return nil
     }
 }
