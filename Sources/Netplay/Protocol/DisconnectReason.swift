@@ -1,0 +1,56 @@
+/// Why a connection ended, or why it never began.
+///
+/// Print it: every case describes itself in a plain sentence a player can read, e.g.
+/// `"The host is full."`.
+public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
+    /// Nothing authentic arrived from the other side for the configured timeout.
+    case timedOut
+    /// The host never answered the handshake before the configured timeout.
+    case hostUnreachable
+    /// The other side closed the connection, optionally saying why.
+    case closedByPeer(reason: String?)
+    /// This side closed the connection.
+    case closedLocally
+    /// The host already serves its maximum number of peers.
+    case hostFull
+    /// The two sides speak different protocol versions.
+    case versionMismatch(local: UInt32, remote: UInt32)
+    /// The two sides' message schemas differ; the text names both schemas.
+    case schemaMismatch(String)
+    /// The join code this client used is not the host's.
+    case wrongJoinCode
+    /// The host is shutting down.
+    case hostShutDown
+    /// The host removed this client, optionally saying why.
+    case kicked(reason: String?)
+
+    public var description: String {
+        switch self {
+        case .timedOut:
+            return "The connection timed out: nothing was heard from the other side."
+        case .hostUnreachable:
+            return "The host did not answer. Check the address, and that the host is running and reachable."
+        case .closedByPeer(let reason):
+            return "The other side closed the connection" + Self.suffix(reason)
+        case .closedLocally:
+            return "The connection was closed by this side."
+        case .hostFull:
+            return "The host is full."
+        case .versionMismatch(let local, let remote):
+            return "Version mismatch: this side runs protocol version \(local), the other side \(remote). Update the older one."
+        case .schemaMismatch(let difference):
+            return "The two games' message types differ (\(difference)). Run the same build on both sides."
+        case .wrongJoinCode:
+            return "The join code is wrong."
+        case .hostShutDown:
+            return "The host shut down."
+        case .kicked(let reason):
+            return "The host removed this player" + Self.suffix(reason)
+        }
+    }
+
+    private static func suffix(_ reason: String?) -> String {
+        guard let reason, !reason.isEmpty else { return "." }
+        return reason.last.map { ".!?".contains($0) } == true ? ": \(reason)" : ": \(reason)."
+    }
+}

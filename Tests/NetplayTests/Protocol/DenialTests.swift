@@ -1,0 +1,156 @@
+import Testing
+@testable import Netplay
+
+@Suite("Protocol denials and disconnect reasons")
+struct ProtocolDenialTests {
+    @Test("a full host denies with hostFull")
+    func hostFull() throws {
+        var net = ProtocolHarness(host: TestSetup.config(maxPeers: 2))
+        _ = try net.connected()
+        _ = try net.connected()
+        let third = net.addClient()
+        #expect(net.run { $0.clientDisconnectReason(third) != nil })
+        #expect(net.clientDisconnectReason(third) == .hostFull)
+        #expect(net.host.peerCount == 2)
+    }
+
+    @Test("another protocol version is denied with both versions")
+    func versionMismatch() {
+        var net = ProtocolHarness()
+        let client = net.addClient(TestSetup.config(version: 7))
+        #expect(net.run { $0.clientDisconnectReason(client) != nil })
+        #expect(net.clientDisconnectReason(client) == .versionMismatch(local: 7, remote: 1))
+        #expect(net.host.peerCount == 0)
+    }
+
+    @Test("another schema is denied with both descriptions")
+    func schemaMismatch() {
+        var net = ProtocolHarness()
+        let other = SchemaIdentity(fingerprint: Array(repeating: 9, count: 16), description: "Move{x:Double}")
+        let client = net.addClient(TestSetup.config(schema: other))
+        #expect(net.run { $0.clientDisconnectReason(client) != nil })
+        #expect(net.clientDisconnectReason(client) == .schemaMismatch("host: Move{x:Float,y:Float}; this game: Move{x:Double}"))
+    }
+
+    @Test("a wrong join code is denied, and the code never appears on the wire", arguments: [nil, "PLUM-41"] as [String?])
+    func wrongJoinCode(clientCode: String?) {
+        var net = ProtocolHarness(host: TestSetup.config(joinCode: "PLUM-42"))
+        let client = net.addClient(TestSetup.config(joinCode: clientCode))
+        #expect(net.run { $0.clientDisconnectReason(client) != nil })
+        #expect(net.clientDisconnectReason(client) == .wrongJoinCode)
+        let code = Array("PLUM-4".utf8)
+        let wire = (net.clientSent + net.hostSent).map(\.bytes)
+        #expect(!wire.contains { bytes in bytes.indices.contains { Array(bytes[$0...].prefix(code.count)) == code } })
+    }
+
+    @Test("no answer makes the client give up as hostUnreachable within the timeout")
+    func hostUnreachable() {
+        var net = ProtocolHarness()
+        net.clientToHostLoss = 1
+        let client = net.addClient()
+        net.advance(.seconds(10) + ProtocolHarness.stepLength)
+        #expect(net.clientDisconnectReason(client) == .hostUnreachable)
+    }
+
+    @Test("silence times a connection out within timeout + one keepalive interval, on both sides")
+    func timeout() throws {
+        var net = ProtocolHarness()
+        let (client, peer) = try net.connected()
+        let silenceStart = net.now
+        net.clientToHostLoss = 1
+        net.hostToClientLoss = 1
+        let limit = net.host.config.timeout + net.host.config.keepaliveInterval
+        #expect(net.run(maxSteps: 2_000) { $0.hostDisconnectReason(peer) != nil && $0.clientDisconnectReason(client) != nil })
+        #expect(net.now - silenceStart <= limit)
+        #expect(net.now - silenceStart >= net.host.config.timeout)
+        #expect(net.hostDisconnectReason(peer) == .timedOut)
+        #expect(net.clientDisconnectReason(client) == .timedOut)
+        #expect(net.host.peerCount == 0)
+    }
+
+    @Test("keepalives hold an idle connection open far past the timeout")
+    func keepalivesPreventTimeout() throws {
+        var net = ProtocolHarness()
+        let (client, peer) = try net.connected()
+        net.advance(.seconds(60))
+        #expect(net.clients[client].isConnected)
+        #expect(net.host.connectedPeers == [peer])
+    }
+
+    @Test("a client closing tells the host its reason, even with loss")
+    func closedByPeerWithReason() throws {
+        var net = ProtocolHarness()
+        let (client, peer) = try net.connected()
+        net.clientToHostLoss = 0.3
+        net.clients[client].disconnect(reason: "dinner time")
+        net.deliver()
+        #expect(net.clientDisconnectReason(client) == .closedLocally)
+        // Three copies: with 30% loss this seed delivers one; otherwise the timeout would.
+        #expect(net.hostDisconnectReason(peer) == .closedByPeer(reason: "dinner time"))
+    }
+
+    @Test("the host kicking a client tells it why")
+    func kicked() throws {
+        var net = ProtocolHarness()
+        let (client, peer) = try net.connected()
+        net.host.disconnect(peer, reason: "cheating")
+        net.deliver()
+        #expect(net.clientDisconnectReason(client) == .kicked(reason: "cheating"))
+        #expect(net.hostDisconnectReason(peer) == .closedLocally)
+    }
+
+    @Test("a host shutting down tells every client")
+    func hostShutDown() throws {
+        var net = ProtocolHarness()
+        let (first, _) = try net.connected()
+        let (second, _) = try net.connected()
+        net.host.shutDown()
+        net.deliver()
+        #expect(net.clientDisconnectReason(first) == .hostShutDown)
+        #expect(net.clientDisconnectReason(second) == .hostShutDown)
+        #expect(net.host.peerCount == 0)
+    }
+
+    @Test("every reason prints a plain sentence")
+    func reasonsDescribeThemselves() {
+        let reasons: [DisconnectReason] = [
+            .timedOut, .hostUnreachable, .closedByPeer(reason: nil), .closedByPeer(reason: "bye"), .closedLocally,
+            .hostFull, .versionMismatch(local: 1, remote: 2), .schemaMismatch("a vs b"), .wrongJoinCode,
+            .hostShutDown, .kicked(reason: nil), .kicked(reason: "afk"),
+        ]
+        for reason in reasons {
+            let text = reason.description
+            #expect(text.first?.isUppercase == true && text.last == ".", "\(text)")
+        }
+        #expect(DisconnectReason.kicked(reason: "afk").description.contains("afk"))
+    }
+
+    @Test("peers not yet heard from are capped: extra responses drop as tableFull until one is heard")
+    func pendingTableIsCapped() {
+        var config = TestSetup.config()
+        config.maxPendingHandshakes = 1
+        var host = HostEndpoint(config: config, random: .seeded(11))
+        var clients = (0..<2).map { ClientEndpoint(config: config, host: TestSetup.hostAddress, now: .zero, random: .seeded(20 + UInt64($0))) }
+        let later = NetInstant.zero + .seconds(1)
+        func toHost(_ index: Int, at now: NetInstant = .zero) {
+            for datagram in clients[index].drainOutgoing() { host.receive(datagram.bytes, from: TestSetup.clientAddress(index), now: now) }
+        }
+        func toClients(at now: NetInstant = .zero) {
+            for datagram in host.drainOutgoing() {
+                let index = datagram.address == TestSetup.clientAddress(0) ? 0 : 1
+                clients[index].receive(datagram.bytes, from: TestSetup.hostAddress, now: now)
+            }
+        }
+        toHost(0); toHost(1); toClients()   // hellos and challenges
+        toHost(0); toHost(1)                // responses; the host's accepted is held back
+        #expect(host.peerCount == 1 && host.pendingCount == 1)
+        #expect(host.drops[.tableFull] == 1 && host.drops.total == 1)
+        toClients()                         // client 0 gets accepted and answers with a keepalive
+        toHost(0)
+        #expect(clients[0].isConnected && host.pendingCount == 0)
+        clients[1].update(now: later)       // client 1 resends its response and now gets in
+        toHost(1, at: later)
+        toClients(at: later)
+        #expect(clients[1].isConnected && host.peerCount == 2)
+    }
+}
