@@ -20,6 +20,31 @@ extension BitReader {
         throw WireError(.malformedVarint, expected: expected(), at: start)
     }
 
+    /// Reads an integer written by ``BitWriter/writeCompact(_:bitWidth:)``.
+    @inlinable
+    public mutating func readCompact(bitWidth: Int, _ expected: @autoclosure () -> String = "integer") throws(WireError) -> UInt64 {
+        let start = position
+        let significant = Int(try readBits(CompactInteger.lengthBits(forWidth: bitWidth), expected()))
+        guard significant <= bitWidth else { throw WireError(.valueOutOfRange, expected: expected(), at: start) }
+        if significant <= 1 { return UInt64(significant) }
+        let low = try readBits(significant - 1, expected())
+        return (1 << UInt64(significant - 1)) | low
+    }
+
+    /// Reads a `T` written by the binary coder: raw for 8-bit types, compact otherwise.
+    @inlinable
+    public mutating func readCodedInteger<T: FixedWidthInteger>(_ type: T.Type, _ expected: @autoclosure () -> String = "\(T.self)") throws(WireError) -> T {
+        if T.bitWidth <= 8 { return T(truncatingIfNeeded: try readBits(T.bitWidth, expected())) }
+        let start = position
+        let raw = try readCompact(bitWidth: T.bitWidth, expected())
+        if T.isSigned {
+            guard let value = T(exactly: ZigZag.decode(raw)) else { throw WireError(.valueOutOfRange, expected: expected(), at: start) }
+            return value
+        }
+        guard let value = T(exactly: raw) else { throw WireError(.valueOutOfRange, expected: expected(), at: start) }
+        return value
+    }
+
     /// Reads a zig-zag signed varint.
     @inlinable
     public mutating func readVarInt(_ expected: @autoclosure () -> String = "signed varint") throws(WireError) -> Int64 {

@@ -13,6 +13,29 @@ extension BitWriter {
         writeBits(remaining, count: 8)
     }
 
+    /// Writes an integer of a `bitWidth`-bit type in the fewest bits its magnitude needs:
+    /// the count of significant bits (in just enough bits to count to `bitWidth`), then those
+    /// bits without the leading one. 999 as a UInt16 takes 5 + 9 = 14 bits; 0 takes 5.
+    @inlinable
+    public mutating func writeCompact(_ value: UInt64, bitWidth: Int) {
+        let significant = UInt64.bitWidth - value.leadingZeroBitCount
+        writeBits(UInt64(significant), count: CompactInteger.lengthBits(forWidth: bitWidth))
+        if significant > 1 { writeBits(value, count: significant - 1) }
+    }
+
+    /// Writes an integer as the binary coder does: 8-bit types raw, wider ones compact
+    /// (zig-zag first when signed, so small negative numbers stay small).
+    @inlinable
+    public mutating func writeCodedInteger<T: FixedWidthInteger>(_ value: T) {
+        if T.bitWidth <= 8 {
+            writeBits(UInt64(truncatingIfNeeded: value), count: T.bitWidth)
+        } else if T.isSigned {
+            writeCompact(ZigZag.encode(Int64(value)), bitWidth: T.bitWidth)
+        } else {
+            writeCompact(UInt64(value), bitWidth: T.bitWidth)
+        }
+    }
+
     /// Writes a signed integer zig-zag encoded, so small negative numbers stay small.
     @inlinable
     public mutating func writeVarInt(_ value: Int64) {
@@ -87,5 +110,14 @@ public enum ZigZag {
     @inlinable
     public static func decode(_ value: UInt64) -> Int64 {
         Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1)))
+    }
+}
+
+/// Sizes for ``BitWriter/writeCompact(_:bitWidth:)``.
+public enum CompactInteger {
+    /// Bits needed to count 0…`width` significant bits: 4 for 8-bit types, 5 for 16, 6 for 32, 7 for 64.
+    @inlinable
+    public static func lengthBits(forWidth width: Int) -> Int {
+        Int.bitWidth - width.leadingZeroBitCount
     }
 }

@@ -24,6 +24,12 @@ public struct BitWriter: Sendable {
         return result
     }
 
+    /// Flushes the last partial byte and hands over the bytes without copying them.
+    public consuming func finish() -> [UInt8] {
+        if scratchBits > 0 { storage.append(UInt8(truncatingIfNeeded: scratch)) }
+        return storage
+    }
+
     /// Writes the low `count` bits of `value` (`count` in 0…64).
     @inlinable
     public mutating func writeBits(_ value: UInt64, count: Int) {

@@ -58,7 +58,7 @@ public struct MessageRegistry: Sendable {
     public func encode(_ message: any NetMessage) throws(WireError) -> [UInt8] {
         var writer = BitWriter()
         try encode(message, into: &writer)
-        return writer.bytes
+        return writer.finish()
     }
 
     /// Reads one message (id, then body) from `reader`.

@@ -1,7 +1,7 @@
 /// A float format that keeps only what a game needs: a value in `lowerBound…upperBound`
 /// rounded to a multiple of `step`, stored in the fewest bits that hold every step.
 ///
-/// A position in 0…2048 to 1/64 takes 18 bits instead of 32.
+/// A position in 0..<2048 to 1/64 takes 17 bits instead of 32.
 public struct QuantizedFloat: Sendable, Hashable, CustomStringConvertible {
     /// Smallest representable value.
     public let lowerBound: Double
@@ -28,6 +28,14 @@ public struct QuantizedFloat: Sendable, Hashable, CustomStringConvertible {
         maxIndex = UInt64(steps)
         upperBound = range.lowerBound + Double(maxIndex) * step
         bitCount = maxIndex == 0 ? 0 : UInt64.bitWidth - maxIndex.leadingZeroBitCount
+    }
+
+    /// Creates a format over a half-open range: `0..<2048` to 1/64 is 131,072 steps, 17 bits,
+    /// one bit fewer than `0...2048`, whose top value needs a step of its own.
+    public init(_ range: Range<Double>, step: Double) {
+        precondition(step > 0 && step.isFinite && !range.isEmpty, "quantization needs a positive step and a non-empty range")
+        let steps = ((range.upperBound - range.lowerBound) / step).rounded(.up) - 1
+        self.init(range.lowerBound...(range.lowerBound + steps * step), step: step)
     }
 
     /// The step index for `value`, clamped to the range (NaN maps to the lower bound).

@@ -3,7 +3,7 @@
 ///
 /// ```swift
 /// enum ArenaCoordinate: QuantizationFormat {
-///     static let format = QuantizedFloat(0...2048, step: 1.0 / 64)   // 18 bits
+///     static let format = QuantizedFloat(0..<2048, step: 1.0 / 64)   // 17 bits
 /// }
 /// ```
 public protocol QuantizationFormat: Sendable {
@@ -54,14 +54,19 @@ public protocol AnglePrecision: Sendable {
     static var bits: Int { get }
 }
 
-/// 10 bits per turn (about 0.35°): finer than a sprite can show at typical sizes.
-public enum TenBitAngle: AnglePrecision {
-    public static let bits = 10
+/// 8 bits per turn (about 1.4°): what Quake sent for entity angles, and plenty for a 2D sprite.
+public enum ByteAngle: AnglePrecision {
+    public static let bits = 8
 }
 
-/// An angle in radians sent as a fraction of a full turn with 10 bits (0.35°); read back
-/// in −π..<π. Use ``QuantizedAngleWith`` for another precision.
-public typealias QuantizedAngle = QuantizedAngleWith<TenBitAngle>
+/// 12 bits per turn (about 0.09°): for aiming that must survive the trip exactly enough.
+public enum FineAngle: AnglePrecision {
+    public static let bits = 12
+}
+
+/// An angle in radians sent as a fraction of a full turn in 8 bits (1.4°); read back in
+/// −π..<π. Use ``QuantizedAngleWith`` for another precision, e.g. `QuantizedAngleWith<FineAngle>`.
+public typealias QuantizedAngle = QuantizedAngleWith<ByteAngle>
 
 /// An angle in radians sent as a fraction of a full turn in `Precision.bits` bits; read back
 /// in −π..<π.

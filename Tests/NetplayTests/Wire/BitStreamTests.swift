@@ -167,4 +167,30 @@ struct BitStreamTests {
         _ = try padded.readBool()
         #expect(throws: WireError(.trailingData(bits: 7), expected: "end of message", at: 1)) { try padded.expectEnd() }
     }
+
+    @Test func compactIntegersSpendBitsByMagnitude() throws {
+        let cases: [(UInt64, Int, Int)] = [(0, 16, 5), (1, 16, 5), (2, 16, 6), (999, 16, 14), (.max, 64, 70), (65535, 16, 20)]
+        for (value, width, bits) in cases {
+            var writer = BitWriter()
+            writer.writeCompact(value, bitWidth: width)
+            #expect(writer.bitCount == bits, "\(value) as \(width)-bit")
+            var reader = BitReader(writer.finish())
+            #expect(try reader.readCompact(bitWidth: width) == value)
+        }
+        // A length field claiming more significant bits than the type has is corruption.
+        var reader = BitReader([0b11111])
+        #expect(throws: WireError(.valueOutOfRange, expected: "UInt16", at: 0)) { try reader.readCodedInteger(UInt16.self) }
+        for value in [Int32.min, -1, 0, 1, .max] {
+            var writer = BitWriter()
+            writer.writeCodedInteger(value)
+            var r = BitReader(writer.finish())
+            #expect(try r.readCodedInteger(Int32.self) == value)
+        }
+    }
+
+    @Test func halfOpenRangesSaveTheTopStep() {
+        #expect(QuantizedFloat(0..<2048, step: 1.0 / 64).bitCount == 17)
+        #expect(QuantizedFloat(0..<2048, step: 1.0 / 64).upperBound == 2048 - 1.0 / 64)
+        #expect(QuantizedFloat(0...2048, step: 1.0 / 64).bitCount == 18)
+    }
 }

@@ -65,6 +65,6 @@ struct SchemaFingerprintTests {
         let registry = MessageRegistry([Everything.self])
         #expect(registry.schema.lines.contains("Everything.weapon: enum Weapon cases {pistol, shotgun, laser}"))
         #expect(registry.schema.lines.contains("Everything.events[]: GameEvent"))
-        #expect(registry.schema.lines.contains("Everything.facing: Float angle 10 bits"))
+        #expect(registry.schema.lines.contains("Everything.facing: Float angle 8 bits"))
     }
 }

@@ -55,7 +55,7 @@ final class BinaryWireDecoder: Decoder {
         guard depth <= limits.maxDepth else {
             throw WireError(.nestingTooDeep(limit: limits.maxDepth), expected: "\(T.self)", at: reader.bitsRead)
         }
-        if let primitive = T.self as? any WirePrimitive.Type, let value = try primitive.read(from: self) as? T {
+        if let primitive = WirePrimitiveCache.primitive(T.self), let value = try primitive.read(from: self) as? T {
             return value
         }
         return try T(from: self)

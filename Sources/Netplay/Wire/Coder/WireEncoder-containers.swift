@@ -10,16 +10,16 @@ struct KeyedWireEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtoco
     mutating func encode(_ value: String, forKey key: Key) throws { try encoder.writer.writeString(value, limits: encoder.limits) }
     mutating func encode(_ value: Double, forKey key: Key) { encoder.writer.writeDouble(value) }
     mutating func encode(_ value: Float, forKey key: Key) { encoder.writer.writeFloat(value) }
-    mutating func encode(_ value: Int, forKey key: Key) { encoder.writer.writeVarInt(Int64(value)) }
-    mutating func encode(_ value: Int8, forKey key: Key) { encoder.writer.writeVarInt(Int64(value)) }
-    mutating func encode(_ value: Int16, forKey key: Key) { encoder.writer.writeVarInt(Int64(value)) }
-    mutating func encode(_ value: Int32, forKey key: Key) { encoder.writer.writeVarInt(Int64(value)) }
-    mutating func encode(_ value: Int64, forKey key: Key) { encoder.writer.writeVarInt(value) }
-    mutating func encode(_ value: UInt, forKey key: Key) { encoder.writer.writeVarUInt(UInt64(value)) }
-    mutating func encode(_ value: UInt8, forKey key: Key) { encoder.writer.writeVarUInt(UInt64(value)) }
-    mutating func encode(_ value: UInt16, forKey key: Key) { encoder.writer.writeVarUInt(UInt64(value)) }
-    mutating func encode(_ value: UInt32, forKey key: Key) { encoder.writer.writeVarUInt(UInt64(value)) }
-    mutating func encode(_ value: UInt64, forKey key: Key) { encoder.writer.writeVarUInt(value) }
+    mutating func encode(_ value: Int, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
+    mutating func encode(_ value: Int8, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
+    mutating func encode(_ value: Int16, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
+    mutating func encode(_ value: Int32, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
+    mutating func encode(_ value: Int64, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
+    mutating func encode(_ value: UInt, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
+    mutating func encode(_ value: UInt8, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
+    mutating func encode(_ value: UInt16, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
+    mutating func encode(_ value: UInt32, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
+    mutating func encode(_ value: UInt64, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try encoder.encodeValue(value) }
 
     // Optionals: one presence bit, then the value.

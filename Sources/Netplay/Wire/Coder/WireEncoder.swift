@@ -15,7 +15,7 @@ public struct WireEncoder: Sendable {
     public func encode<T: Encodable>(_ value: T) throws(WireError) -> [UInt8] {
         var writer = BitWriter()
         try encode(value, into: &writer)
-        return writer.bytes
+        return writer.finish()
     }
 
     /// Encodes `value` onto the end of `writer`.
@@ -55,8 +55,8 @@ final class BinaryWireEncoder: Encoder {
         guard depth <= limits.maxDepth else {
             throw WireError(.nestingTooDeep(limit: limits.maxDepth), expected: "\(T.self)", at: writer.bitCount)
         }
-        if let primitive = value as? any WirePrimitive {
-            try primitive.write(to: self)
+        if let primitive = WirePrimitiveCache.primitive(T.self) {
+            try primitive.write(value, to: self)
         } else {
             try value.encode(to: self)
         }

@@ -1,8 +1,17 @@
 /// Values the binary coder writes directly instead of going through their Codable code:
 /// scalars, and the collections whose element count must precede the elements.
-protocol WirePrimitive {
+protocol WirePrimitive: SendableMetatype {
     func write(to encoder: BinaryWireEncoder) throws
     static func read(from decoder: BinaryWireDecoder) throws -> Self
+}
+
+extension WirePrimitive {
+    /// Writes `value`, known (by the type cache) to be a `Self`, without an existential cast.
+    static func write<T>(_ value: T, to encoder: BinaryWireEncoder) throws {
+        try withUnsafePointer(to: value) { pointer in
+            try UnsafeRawPointer(pointer).assumingMemoryBound(to: Self.self).pointee.write(to: encoder)
+        }
+    }
 }
 
 extension Bool: WirePrimitive {
@@ -25,21 +34,12 @@ extension Double: WirePrimitive {
     static func read(from decoder: BinaryWireDecoder) throws -> Double { try decoder.reader.readDouble() }
 }
 
-/// Integers travel as varints: zig-zag for signed types, so small magnitudes stay small.
+/// Integers travel in the fewest bits their magnitude needs (see `BitWriter.writeCodedInteger`).
 protocol WireVarInteger: FixedWidthInteger, WirePrimitive {}
 
 extension WireVarInteger {
-    func write(to encoder: BinaryWireEncoder) {
-        if Self.isSigned {
-            encoder.writer.writeVarInt(Int64(self))
-        } else {
-            encoder.writer.writeVarUInt(UInt64(self))
-        }
-    }
-
-    static func read(from decoder: BinaryWireDecoder) throws -> Self {
-        try decoder.reader.readVarInteger(Self.self)
-    }
+    func write(to encoder: BinaryWireEncoder) { encoder.writer.writeCodedInteger(self) }
+    static func read(from decoder: BinaryWireDecoder) throws -> Self { try decoder.reader.readCodedInteger(Self.self) }
 }
 
 extension Int: WireVarInteger {}
@@ -110,5 +110,19 @@ extension Dictionary: WirePrimitive where Key: Codable, Value: Codable {
             result[key] = try decoder.decodeValue(Value.self)
         }
         return result
+    }
+}
+
+extension Quantized: WirePrimitive {
+    func write(to encoder: BinaryWireEncoder) { encoder.writer.writeQuantized(wrappedValue, Format.format) }
+    static func read(from decoder: BinaryWireDecoder) throws -> Self {
+        Self(wrappedValue: try decoder.reader.readQuantized(Format.format, "\(Format.self)"))
+    }
+}
+
+extension QuantizedAngleWith: WirePrimitive {
+    func write(to encoder: BinaryWireEncoder) { encoder.writer.writeAngle(wrappedValue, bits: Precision.bits) }
+    static func read(from decoder: BinaryWireDecoder) throws -> Self {
+        Self(wrappedValue: try decoder.reader.readAngle(bits: Precision.bits, "angle"))
     }
 }

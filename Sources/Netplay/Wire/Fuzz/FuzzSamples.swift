@@ -11,7 +11,7 @@ enum FuzzSamples {
     }
 
     enum Coordinate: QuantizationFormat {
-        static let format = QuantizedFloat(0...2048, step: 1.0 / 64)
+        static let format = QuantizedFloat(0..<2048, step: 1.0 / 64)
     }
 
     struct Kitchen: NetMessage {
@@ -55,7 +55,7 @@ enum FuzzSamples {
 extension WireFuzzInput {
     /// Runs `count` seeded hostile buffers through every decoder; for `netplay fuzz`.
     public static func run(count: Int, seed: UInt64, progress: (Int) -> Void = { _ in }) -> WireFuzzOutcome {
-        var random = SplitMix64(seed: seed)
+        var random = DeterministicRandom(seed: seed)
         let seeds = FuzzSamples.seeds()
         var outcome = WireFuzzOutcome()
         for index in 0..<count {
@@ -68,20 +68,5 @@ extension WireFuzzInput {
     /// Feeds one libFuzzer input to every decoder.
     public static func fuzzOne(_ bytes: [UInt8]) {
         _ = decodeAll(bytes, registry: FuzzSamples.registry)
-    }
-}
-
-/// SplitMix64: a tiny seeded generator so fuzz runs repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
