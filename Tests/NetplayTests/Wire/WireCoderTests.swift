@@ -36,6 +36,17 @@ struct WireCoderTests {
         }
     }
 
+    @Test func arraysAtTheElementCapRoundTripAndOneMoreIsRefused() throws {
+        let limit = WireLimits.default.maxElements
+        let maximal = [UInt8](repeating: 0xA5, count: limit)
+        #expect(try WireDecoder().decode([UInt8].self, from: WireEncoder().encode(maximal)) == maximal)
+        #expect(throws: WireError(.lengthTooLarge(length: UInt64(limit + 1), limit: limit), expected: "array count", at: 0)) {
+            _ = try WireEncoder().encode([UInt8](repeating: 0, count: limit + 1))
+        }
+        let empty: [[String]] = [[], [""], []]
+        #expect(try WireDecoder().decode([[String]].self, from: WireEncoder().encode(empty)) == empty)
+    }
+
     @Test func nanSurvivesInsideStructsBitForBit() throws {
         let payload = Float(bitPattern: 0x7FC0_0ABC)
         let decoded = try WireDecoder().decode(Vec2.self, from: WireEncoder().encode(Vec2(x: payload, y: -.nan)))
