@@ -74,42 +74,9 @@ enum WireBenchmark {
         let json = JSONEncoder()
         let jsonDecoder = JSONDecoder()
         let allCoders: [(String, () throws -> Int)] = [
-            ("Netplay (Codable, quantized)", {
-                var total = 0
-                for move in moves {
-                    var writer = BitWriter(capacity: 16)
-                    try move.encode(to: &writer)
-                    let bytes = writer.finish()
-                    total += bytes.count
-                    var reader = BitReader(bytes)
-                    _ = try Move(from: &reader)
-                }
-                return total
-            }),
-            ("Netplay (hand-written bits)", {
-                var total = 0
-                for move in handWritten {
-                    var writer = BitWriter(capacity: 16)
-                    try move.encode(to: &writer)
-                    let bytes = writer.finish()
-                    total += bytes.count
-                    var reader = BitReader(bytes)
-                    _ = try HandWrittenMove(from: &reader)
-                }
-                return total
-            }),
-            ("Netplay (plain Codable floats)", {
-                var total = 0
-                for move in plain {
-                    var writer = BitWriter(capacity: 16)
-                    try move.encode(to: &writer)
-                    let bytes = writer.finish()
-                    total += bytes.count
-                    var reader = BitReader(bytes)
-                    _ = try PlainMove(from: &reader)
-                }
-                return total
-            }),
+            ("Netplay (Codable, quantized)", { try roundTrip(moves) }),
+            ("Netplay (hand-written bits)", { try roundTrip(handWritten) }),
+            ("Netplay (plain Codable floats)", { try roundTrip(plain) }),
             ("JSONEncoder/JSONDecoder", {
                 var total = 0
                 for move in plain {
@@ -134,6 +101,20 @@ enum WireBenchmark {
             }
         }
         return coders.indices.map { Row(name: coders[$0].0, bytesPerMessage: bytes[$0], nanosecondsPerRoundTrip: median(samples[$0])) }
+    }
+
+    /// Encodes and decodes each message as a game would per send; returns the bytes written.
+    static func roundTrip<M: NetMessage>(_ messages: [M]) throws -> Int {
+        var total = 0
+        for message in messages {
+            var writer = BitWriter(capacity: 16)
+            try message.encode(to: &writer)
+            let bytes = writer.finish()
+            total += bytes.count
+            var reader = BitReader(bytes)
+            _ = try M(from: &reader)
+        }
+        return total
     }
 
     static func median(_ values: [Double]) -> Double {

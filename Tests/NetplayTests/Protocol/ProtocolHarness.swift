@@ -1,28 +1,7 @@
 @testable import Netplay
 
-/// SplitMix64: a tiny seeded generator so every protocol test is reproducible.
-struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// True with probability `rate`.
-    mutating func chance(_ rate: Double) -> Bool {
-        Double(next() >> 11) / Double(1 << 53) < rate
-    }
-
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) }
-    }
-}
+/// The seeded generator every protocol test uses, so each run is reproducible.
+typealias SeededGenerator = DeterministicRandom
 
 extension ProtocolRandom {
     static func seeded(_ seed: UInt64) -> ProtocolRandom { ProtocolRandom(SeededGenerator(seed: seed)) }

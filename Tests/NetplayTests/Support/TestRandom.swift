@@ -1,23 +1,11 @@
-/// A seeded SplitMix64 generator: the same seed gives the same test run on every machine.
-struct TestRandom: RandomNumberGenerator {
-    private var state: UInt64
+@testable import Netplay
 
-    init(seed: UInt64) { state = seed }
+/// The seeded generator of the wire tests: the same seed gives the same run on every machine.
+typealias TestRandom = DeterministicRandom
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension DeterministicRandom {
     mutating func bytes(_ count: Int) -> [UInt8] {
         (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) }
-    }
-
-    mutating func chance(_ probability: Double) -> Bool {
-        Double.random(in: 0..<1, using: &self) < probability
     }
 }
 
