@@ -1,0 +1,71 @@
+/// Where LAN discovery listens and what it queries.
+///
+/// Hosts and browsers each bind the first free port of ``ports`` (so several hosts and
+/// browsers share one machine without `SO_REUSEADDR` games), and queries and announcements go
+/// to every port of the range on every target: broadcast and multicast by default.
+public struct LANDiscoveryConfig: Sendable, Hashable {
+    /// The discovery ports; small, so a query costs only a handful of datagrams.
+    public var ports: Range<UInt16>
+    /// Local address to bind (`"0.0.0.0"` to hear broadcasts from the network).
+    public var bindHost: String
+    /// Addresses (ports ignored) that queries and announcements are sent to.
+    public var targets: [PeerAddress]
+    /// IPv4 multicast groups to join (ports ignored).
+    public var multicastGroups: [PeerAddress]
+    /// How often a browser asks again, and so how fast a lost host is noticed.
+    public var refreshInterval: Duration
+
+    /// IPv4 limited broadcast: every host on the local link, never routed beyond it.
+    public static let limitedBroadcast = PeerAddress(family: .ipv4, address: [255, 255, 255, 255], port: 0)
+    /// Netplay's IPv4 multicast group, in the organization-local scope (239/8, RFC 2365), so
+    /// routers keep it inside the site.
+    public static let multicastGroup = PeerAddress(family: .ipv4, address: [239, 255, 78, 80], port: 0)
+
+    /// Creates a configuration.
+    public init(ports: Range<UInt16> = 47_777..<47_793, bindHost: String = "0.0.0.0",
+                targets: [PeerAddress] = [LANDiscoveryConfig.limitedBroadcast, LANDiscoveryConfig.multicastGroup],
+                multicastGroups: [PeerAddress] = [LANDiscoveryConfig.multicastGroup],
+                refreshInterval: Duration = .milliseconds(500)) {
+        self.ports = ports
+        self.bindHost = bindHost
+        self.targets = targets
+        self.multicastGroups = multicastGroups
+        self.refreshInterval = refreshInterval
+    }
+
+    /// Broadcast and multicast on the local network: what games use.
+    public static let lan = LANDiscoveryConfig()
+
+    /// This machine only, over 127.0.0.1: for tests and for several games on one computer.
+    public static let loopback = LANDiscoveryConfig(
+        bindHost: "127.0.0.1", targets: [PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 0)], multicastGroups: [])
+
+    /// Only broadcast, or only multicast: to prove each path on its own.
+    public static let broadcastOnly = LANDiscoveryConfig(targets: [limitedBroadcast], multicastGroups: [])
+    public static let multicastOnly = LANDiscoveryConfig(targets: [multicastGroup], multicastGroups: [multicastGroup])
+
+    /// Every (target, port) a query or announcement goes to.
+    var destinations: [PeerAddress] {
+        targets.flatMap { target in
+            ports.map { PeerAddress(family: target.family ?? .ipv4, address: Array(target.addressBytes), port: $0) }
+        }
+    }
+}
+
+/// Why discovery could not start or find a game.
+public enum DiscoveryError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Every port of the discovery range is taken on this machine.
+    case noFreePort(Range<UInt16>)
+    /// No game of that name answered in time.
+    case noGameFound(game: String, after: Duration)
+    /// Games were found, but none this program can join.
+    case onlyIncompatibleGames([FoundGame])
+
+    public var description: String {
+        switch self {
+        case .noFreePort(let ports): "every discovery port \(ports.lowerBound)...\(ports.upperBound - 1) is in use on this machine"
+        case .noGameFound(let game, let after): "no \(game.isEmpty ? "game" : "'\(game)' game") answered within \(after)"
+        case .onlyIncompatibleGames(let games): "found only games this program cannot join: " + games.map(\.description).joined(separator: "; ")
+        }
+    }
+}
