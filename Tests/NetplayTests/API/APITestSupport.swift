@@ -28,7 +28,7 @@ enum APISetup {
 enum SeenEvent: Equatable, CustomStringConvertible {
     case connected(NetPeer)
     case chat(String, from: NetPeer)
-    case move(Step, from: NetPeer)
+    case step(Step, from: NetPeer)
     case otherMessage(from: NetPeer)
     case disconnected(NetPeer, DisconnectReason)
 
@@ -36,7 +36,7 @@ enum SeenEvent: Equatable, CustomStringConvertible {
         switch event {
         case .connected(let peer): self = .connected(peer)
         case .message(let chat as Chat, let peer): self = .chat(chat.text, from: peer)
-        case .message(let move as Step, let peer): self = .move(move, from: peer)
+        case .message(let move as Step, let peer): self = .step(move, from: peer)
         case .message(_, let peer): self = .otherMessage(from: peer)
         case .disconnected(let peer, let reason): self = .disconnected(peer, reason)
         }
@@ -46,7 +46,7 @@ enum SeenEvent: Equatable, CustomStringConvertible {
         switch self {
         case .connected(let peer): return "connected(\(peer))"
         case .chat(let text, let peer): return "chat(\(text), from: \(peer))"
-        case .move(let move, let peer): return "move(\(move), from: \(peer))"
+        case .step(let move, let peer): return "step(\(move), from: \(peer))"
         case .otherMessage(let peer): return "message(from: \(peer))"
         case .disconnected(let peer, let reason): return "disconnected(\(peer), \(reason))"
         }
