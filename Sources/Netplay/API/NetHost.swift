@@ -20,6 +20,11 @@
 public final class NetHost: Sendable {
     /// The port games use unless they choose another.
     public static let defaultPort = 7777
+    /// Every IPv6 interface; Linux, macOS and Windows let such a socket take IPv4 too unless
+    /// `IPV6_V6ONLY` is set, which NIO does not do.
+    static let dualStackWildcard = "::"
+    /// Every IPv4 interface, for systems with IPv6 disabled.
+    static let ipv4Wildcard = "0.0.0.0"
 
     let session: NetSession
 
@@ -40,8 +45,9 @@ public final class NetHost: Sendable {
     ///   - game: The game's name. Only clients connecting with the same name are answered, so
     ///     two games on one LAN never confuse each other.
     ///   - port: The UDP port, or 0 for any free one (read it from ``port``).
-    ///   - interface: The local address to listen on: `"0.0.0.0"` for every IPv4 interface,
-    ///     `"::"` for IPv6 and (on most systems) IPv4 too, `"127.0.0.1"` for this machine only.
+    ///   - interface: The local address to listen on. By default every interface, IPv6 and
+    ///     IPv4 alike (a dual-stack `"::"` socket, or `"0.0.0.0"` where IPv6 is unavailable);
+    ///     `"127.0.0.1"` or `"::1"` for this machine only.
     ///   - joinCode: A short secret players must type to join (nil: anyone may join). It is
     ///     mixed into the encryption keys, never sent.
     ///   - messages: Every message type the game sends, in the same order on every side; the
@@ -51,16 +57,25 @@ public final class NetHost: Sendable {
     public static func start(
         game: String,
         port: Int = NetHost.defaultPort,
-        interface: String = "0.0.0.0",
+        interface: String? = nil,
         joinCode: String? = nil,
         messages: [any NetMessage.Type],
         options: NetOptions = NetOptions()
     ) async throws(NetError) -> NetHost {
-        _ = try PeerAddress(numericHost: interface, port: port)
+        if let interface { _ = try PeerAddress(numericHost: interface, port: port) }
         let registry = MessageRegistry(messages)
         let endpoint = HostEndpoint(config: options.protocolConfig(game: game, joinCode: joinCode, registry: registry))
         let session = NetSession(core: NetCore(host: endpoint, registry: registry, options: options), options: options)
-        let driver = try await UDPSession.start(session, host: interface, port: port)
+        let driver: UDPDriver
+        if let interface {
+            driver = try await UDPSession.start(session, host: interface, port: port)
+        } else {
+            do throws(NetError) {
+                driver = try await UDPSession.start(session, host: Self.dualStackWildcard, port: port)
+            } catch {
+                driver = try await UDPSession.start(session, host: Self.ipv4Wildcard, port: port)
+            }
+        }
         return NetHost(session: session, localAddress: driver.localAddress)
     }
 

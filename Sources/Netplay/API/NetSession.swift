@@ -97,7 +97,10 @@ final class NetSession: Sendable {
         for event in events {
             switch event {
             case .connected(.host): handshake.set(nil)
-            case .disconnected(.host, let reason): handshake.set(reason)
+            case .disconnected(.host, let reason):
+                handshake.set(reason)
+                // The session is over (closed, kicked, timed out…): refuse sends from now on.
+                buffer.withLockedValue { $0.closing = true }
             default: break
             }
         }

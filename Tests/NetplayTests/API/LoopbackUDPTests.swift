@@ -79,6 +79,19 @@ extension APITests {
             await client.close()
         }
 
+        @Test func defaultInterfaceTakesIPv4AndIPv6Clients() async throws {
+            let host = try await NetHost.start(game: APISetup.game, port: 0, messages: APISetup.messages, options: options)
+            let hostLog = EventLog(host.poll)
+            for address in Self.addresses {
+                let client = try await connect(to: host, at: address)
+                try client.send(Chat(text: address))
+                let peer = try #require(client.localPeer)
+                #expect(await eventually { hostLog.contains(.chat(address, from: peer)) })
+                await client.close()
+            }
+            await host.close()
+        }
+
         @Test func wrongJoinCodeIsThrownByConnect() async throws {
             let host = try await start(on: "127.0.0.1", joinCode: "BLUE-42")
             await #expect(throws: NetError.refused(.wrongJoinCode)) {
