@@ -47,8 +47,12 @@ extension NetCore {
                 owed.append(peer)
                 continue
             }
-            // A peer that left meanwhile simply no longer gets the message.
-            guard peers[peer] != nil else { continue }
+            guard peers[peer] != nil else {
+                // A client still handshaking keeps its messages for when the host admits it;
+                // a peer that left meanwhile simply no longer gets them.
+                if client != nil { owed.append(peer) }
+                continue
+            }
             do throws(ChannelSendError) {
                 try peers[peer]?.channels.enqueue(message.bytes, on: message.channel, now: now)
                 peers[peer]?.statistics.messagesSent += 1
