@@ -18,17 +18,18 @@ public struct ChannelID: Hashable, Sendable {
 }
 
 /// The channels a connection has (stand-in; see the banner).
-public struct ChannelLayout: Sendable {
+public struct ChannelLayout: Sendable, Hashable {
     public var kinds: [ChannelKind]
-    public init(kinds: [ChannelKind]) { self.kinds = kinds }
-    public static let standard = ChannelLayout(kinds: [.reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced])
+    public init(_ kinds: [ChannelKind]) { self.kinds = kinds }
+    public static let standard = ChannelLayout([.reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced])
 }
 
 /// Channel limits (stand-in; see the banner).
 public struct ChannelConfig: Sendable {
     public var layout = ChannelLayout.standard
     public var maxPayloadBytes = 1172
-    public var maxReliableMessageBytes = 64 * 1024
+    public var maxReliableMessageBytes = 1 << 20
+    public var maxUnreliableMessageBytes = 1171
     public var maxQueuedBytesPerChannel = 256 * 1024
     public var bandwidthCap: Int?
     public init() {}
@@ -49,17 +50,17 @@ public struct DeliveredMessage: Sendable, Hashable {
 
 /// Channel figures (stand-in; see the banner: the real one measures these).
 public struct ChannelStatistics: Sendable, Hashable {
-    public var roundTripTime: Duration?
-    public var packetLoss: Double = 0
-    public var sentBytesPerSecond: Double = 0
-    public var receivedBytesPerSecond: Double = 0
-    public var queuedBytes = 0
+    public var smoothedRoundTrip: Duration = .zero
+    public var packetLossSent: Double = 0
+    public var bytesSentPerSecond: Double = 0
+    public var bytesReceivedPerSecond: Double = 0
 }
 
 /// One peer's channels (stand-in; see the banner).
 public struct ChannelEndpoint: Sendable {
     private let config: ChannelConfig
     private var queued: [[UInt8]] = []
+    private var queuedBytes = 0
     private var delivered: [DeliveredMessage] = []
     public private(set) var statistics = ChannelStatistics()
 
@@ -69,9 +70,9 @@ public struct ChannelEndpoint: Sendable {
         guard Int(channel.index) < config.layout.kinds.count else { throw .unknownChannel(channel) }
         let limit = config.maxPayloadBytes - 1
         guard message.count <= limit else { throw .messageTooLarge(bytes: message.count, limit: limit) }
-        guard statistics.queuedBytes + message.count <= config.maxQueuedBytesPerChannel else { throw .queueFull(channel) }
+        guard queuedBytes + message.count <= config.maxQueuedBytesPerChannel else { throw .queueFull(channel) }
         queued.append([channel.index] + message)
-        statistics.queuedBytes += message.count
+        queuedBytes += message.count
     }
 
     public mutating func receive(_ payload: [UInt8], now: NetInstant) {
@@ -85,7 +86,7 @@ public struct ChannelEndpoint: Sendable {
     }
 
     public mutating func makePayloads(now: NetInstant) -> [[UInt8]] {
-        defer { queued = []; statistics.queuedBytes = 0 }
+        defer { queued = []; queuedBytes = 0 }
         return queued
     }
 

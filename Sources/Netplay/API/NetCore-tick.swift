@@ -55,12 +55,12 @@ extension NetCore {
             }
             do throws(ChannelSendError) {
                 try peers[peer]?.channels.enqueue(message.bytes, on: message.channel, now: now)
-                peers[peer]?.statistics.messagesSent += 1
+                peers[peer]?.counters.sent += 1
             } catch .queueFull {
                 blocked.insert(slot)
                 owed.append(peer)
             } catch {
-                peers[peer]?.statistics.messagesDropped += 1
+                peers[peer]?.counters.dropped += 1
             }
         }
         guard !owed.isEmpty else { return nil }
@@ -98,7 +98,7 @@ extension NetCore {
                     }
                 } catch {
                     // Only a channel layer breaking its size contract lands here.
-                    peers[peer]?.statistics.messagesDropped += 1
+                    peers[peer]?.counters.dropped += 1
                 }
             }
         }

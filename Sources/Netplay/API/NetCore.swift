@@ -17,7 +17,7 @@ struct NetCore: Sendable {
     /// A connected peer's channels and counters.
     struct PeerState: Sendable {
         var channels: ChannelEndpoint
-        var statistics: PeerStatistics
+        var counters = MessageCounters()
     }
 
     // Exactly one of the two is set. Optionals rather than an enum with payloads so that
@@ -80,10 +80,9 @@ struct NetCore: Sendable {
 
     /// A peer's figures, or nil if it is not connected.
     func statistics(for peer: NetPeer) -> PeerStatistics? {
-        guard var state = peers[peer] else { return nil }
-        state.statistics.channels = state.channels.statistics
-        state.statistics.drops = host?.drops ?? client?.drops ?? DropCounters()
-        return state.statistics
+        guard let state = peers[peer] else { return nil }
+        return PeerStatistics(channels: state.channels.statistics, drops: host?.drops ?? client?.drops ?? DropCounters(),
+                              messages: state.counters)
     }
 
     mutating func handleHostEvents(now: NetInstant) {
@@ -91,8 +90,7 @@ struct NetCore: Sendable {
             switch event {
             case .connected(let id, _):
                 let peer = NetPeer(id)
-                peers[peer] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now),
-                                        statistics: PeerStatistics(channels: ChannelStatistics(), drops: DropCounters()))
+                peers[peer] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
                 events.append(.connected(peer))
             case .payload(let id, let payload, _):
                 receivePayload(payload, from: NetPeer(id), now: now)
@@ -108,8 +106,7 @@ struct NetCore: Sendable {
             switch event {
             case .connected(let id, _):
                 localPeer = NetPeer(id)
-                peers[.host] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now),
-                                         statistics: PeerStatistics(channels: ChannelStatistics(), drops: DropCounters()))
+                peers[.host] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
                 events.append(.connected(.host))
             case .payload(let payload, _):
                 receivePayload(payload, from: .host, now: now)
@@ -126,10 +123,10 @@ struct NetCore: Sendable {
         peers[peer]?.channels.receive(payload, now: now)
         for delivered in peers[peer]?.channels.drainDelivered() ?? [] {
             if let message = try? registry.decode(delivered.bytes) {
-                peers[peer]?.statistics.messagesReceived += 1
+                peers[peer]?.counters.received += 1
                 events.append(.message(message, from: peer))
             } else {
-                peers[peer]?.statistics.malformedMessages += 1
+                peers[peer]?.counters.malformed += 1
             }
         }
     }

@@ -135,11 +135,12 @@ final class NetSession: Sendable {
         if let refusal { throw refusal }
     }
 
-    /// Reliable messages may be split across packets; others must fit one payload.
+    /// The channel layer's per-kind limits, checked here so an oversize message is refused
+    /// to the caller at once rather than dropped on the network thread.
     private static func sizeLimit(of kind: ChannelKind, config: ChannelConfig) -> Int {
         switch kind {
         case .reliableOrdered, .reliableUnordered: return config.maxReliableMessageBytes
-        case .unreliable, .unreliableSequenced: return config.maxPayloadBytes
+        case .unreliable, .unreliableSequenced: return config.maxUnreliableMessageBytes
         }
     }
 

@@ -62,7 +62,7 @@ extension APITests {
             #expect(throws: NetSendError.unknownChannel(NetChannel(ChannelID(9)))) {
                 try host.send(Chat(text: "?"), on: NetChannel(ChannelID(9)))
             }
-            let big = Chat(text: String(repeating: "x", count: 2000))
+            let big = Chat(text: String(repeating: "x", count: 20_000))
             #expect(throws: NetSendError.self) { try host.send(big, on: .unreliable) }
         }
 
