@@ -54,7 +54,8 @@ final class SimulatedNetwork: Sendable {
     }
 
     /// Moves virtual time forward by `duration` in steps of ``tickInterval``: each step
-    /// delivers the datagrams due, then ticks every session.
+    /// delivers the datagrams due, then ticks every session. Like an event loop, it must be
+    /// driven from one thread at a time (games may `send` from any thread meanwhile).
     func run(for duration: Duration) {
         let end = now + duration
         while now < end {
