@@ -1,0 +1,70 @@
+import NIOConcurrencyHelpers
+
+/// The hand-over point between the network thread, which pushes events, and the game, which
+/// takes them with ``poll()`` once a frame or iterates ``stream()``.
+///
+/// Until ``stream()`` is first called, events wait for ``poll()``; from then on they go to the
+/// stream only (a program uses one or the other). Both are capped so a game that stops
+/// reading cannot make memory grow: past the cap, events are dropped and counted.
+final class EventQueue: Sendable {
+    private struct State {
+        var pending: [NetEvent] = []
+        var stream: AsyncStream<NetEvent>?
+        var continuation: AsyncStream<NetEvent>.Continuation?
+        var dropped = 0
+        var finished = false
+    }
+
+    private let state = NIOLockedValueBox(State())
+    private let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+    }
+
+    /// Events dropped because nobody was reading.
+    var droppedCount: Int { state.withLockedValue { $0.dropped } }
+
+    /// Adds events; `.disconnected(.host, _)`, the last event of a session, ends the stream.
+    func push(_ events: [NetEvent]) {
+        guard !events.isEmpty else { return }
+        state.withLockedValue { state in
+            for event in events {
+                if let continuation = state.continuation {
+                    if case .dropped = continuation.yield(event) { state.dropped += 1 }
+                } else if state.pending.count < capacity {
+                    state.pending.append(event)
+                } else {
+                    state.dropped += 1
+                }
+                if case .disconnected(.host, _) = event {
+                    state.finished = true
+                    state.continuation?.finish()
+                }
+            }
+        }
+    }
+
+    /// Takes every waiting event, oldest first.
+    func poll() -> [NetEvent] {
+        state.withLockedValue { state in
+            defer { state.pending = [] }
+            return state.pending
+        }
+    }
+
+    /// The events as an asynchronous sequence (the same one on every call); events not yet
+    /// polled move into it.
+    func stream() -> AsyncStream<NetEvent> {
+        state.withLockedValue { state in
+            if let stream = state.stream { return stream }
+            let (stream, continuation) = AsyncStream.makeStream(of: NetEvent.self, bufferingPolicy: .bufferingOldest(capacity))
+            for event in state.pending { continuation.yield(event) }
+            state.pending = []
+            if state.finished { continuation.finish() }
+            state.stream = stream
+            state.continuation = continuation
+            return stream
+        }
+    }
+}

@@ -1,0 +1,83 @@
+@testable import Netplay
+
+/// Namespace for the API layer's suites, so `swift test --filter API` selects exactly them.
+enum APITests {}
+
+struct Chat: NetMessage, Equatable { var text: String }
+struct Step: NetMessage, Equatable { var x: Float; var y: Float }
+/// A later build's `Step`, with a field the host's build lacks.
+struct StepWithHeight: NetMessage {
+    static var messageName: String { "Step" }
+    var x: Float
+    var y: Float
+    var z: Float
+}
+
+/// A message type no session registers.
+struct Unlisted: NetMessage { var value: Int }
+
+enum APISetup {
+    static let game = "netplay-api-tests"
+    static let messages: [any NetMessage.Type] = [Chat.self, Step.self]
+    static let hostAddress = PeerAddress.memory(node: 1, port: 7777)
+
+    static func clientAddress(_ index: Int) -> PeerAddress { .memory(node: 100 + UInt64(index), port: 5000) }
+}
+
+/// Event shapes tests compare; `NetEvent` itself holds `any NetMessage`, which is not Equatable.
+enum SeenEvent: Equatable, CustomStringConvertible {
+    case connected(NetPeer)
+    case chat(String, from: NetPeer)
+    case step(Step, from: NetPeer)
+    case otherMessage(from: NetPeer)
+    case disconnected(NetPeer, DisconnectReason)
+
+    init(_ event: NetEvent) {
+        switch event {
+        case .connected(let peer): self = .connected(peer)
+        case .message(let chat as Chat, let peer): self = .chat(chat.text, from: peer)
+        case .message(let move as Step, let peer): self = .step(move, from: peer)
+        case .message(_, let peer): self = .otherMessage(from: peer)
+        case .disconnected(let peer, let reason): self = .disconnected(peer, reason)
+        }
+    }
+
+    var description: String {
+        switch self {
+        case .connected(let peer): return "connected(\(peer))"
+        case .chat(let text, let peer): return "chat(\(text), from: \(peer))"
+        case .step(let move, let peer): return "step(\(move), from: \(peer))"
+        case .otherMessage(let peer): return "message(from: \(peer))"
+        case .disconnected(let peer, let reason): return "disconnected(\(peer), \(reason))"
+        }
+    }
+}
+
+/// Collects what a host or client polls, across many steps.
+final class EventLog {
+    private(set) var seen: [SeenEvent] = []
+    private let poll: () -> [NetEvent]
+
+    init(_ poll: @escaping () -> [NetEvent]) { self.poll = poll }
+
+    /// Polls once and returns everything seen so far.
+    @discardableResult
+    func update() -> [SeenEvent] {
+        seen += poll().map(SeenEvent.init)
+        return seen
+    }
+
+    func contains(_ event: SeenEvent) -> Bool { update().contains(event) }
+
+    /// The reason of the first `.disconnected(peer, _)`, if any.
+    func disconnectReason(of peer: NetPeer) -> DisconnectReason? {
+        for case .disconnected(peer, let reason) in update() { return reason }
+        return nil
+    }
+}
+
+/// Holds clients until the test ends.
+final class ClientKeeper {
+    private var clients: [NetClient] = []
+    func keep(_ client: NetClient) { clients.append(client) }
+}

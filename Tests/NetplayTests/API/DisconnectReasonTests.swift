@@ -1,0 +1,133 @@
+import Testing
+@testable import Netplay
+
+extension APITests {
+    /// Every ``DisconnectReason`` reaches the API user, provoked through the API in virtual time.
+    @Suite struct DisconnectReasons {
+        let net = SimulatedNetwork(seed: 11)
+        /// Clients stay referenced for the whole test: a dropped `NetClient` closes itself,
+        /// which would free its slot on the host mid-test.
+        let clients = ClientKeeper()
+
+        func startHost(joinCode: String? = nil, messages: [any NetMessage.Type] = APISetup.messages,
+                       options: NetOptions = NetOptions()) throws -> NetHost {
+            try net.startHost(at: APISetup.hostAddress, game: APISetup.game, joinCode: joinCode, messages: messages, options: options)
+        }
+
+        /// Connects client `index` and returns why it ended (or nil if still connected) after `limit`.
+        func refusal(index: Int = 0, joinCode: String? = nil, messages: [any NetMessage.Type] = APISetup.messages,
+                     options: NetOptions = NetOptions(), limit: Duration = .seconds(2)) async throws -> DisconnectReason? {
+            let client = try net.connectClient(at: APISetup.clientAddress(index), to: APISetup.hostAddress, game: APISetup.game,
+                                               joinCode: joinCode, messages: messages, options: options)
+            clients.keep(client)
+            net.run(until: { client.session.handshake.value != nil }, limit: limit)
+            let log = EventLog(client.poll)
+            guard let reason = log.disconnectReason(of: .host) else { return nil }
+            // What `NetClient.connect` throws for the same outcome.
+            await #expect(throws: NetError.refused(reason)) { try await client.awaitHandshake() }
+            return reason
+        }
+
+        // Each test keeps its host referenced to the end: a dropped NetHost closes itself.
+
+        @Test func wrongJoinCode() async throws {
+            let host = try startHost(joinCode: "BLUE-42")
+            #expect(try await refusal(joinCode: "RED-7") == .wrongJoinCode)
+            #expect(try await refusal(index: 1, joinCode: "BLUE-42") == nil)
+            withExtendedLifetime(host) {}
+        }
+
+        @Test func hostFull() async throws {
+            var options = NetOptions()
+            options.maxPeers = 1
+            let host = try startHost(options: options)
+            #expect(try await refusal(index: 0, options: options) == nil)
+            #expect(try await refusal(index: 1, options: options) == .hostFull)
+            withExtendedLifetime(host) {}
+        }
+
+        @Test func versionMismatch() async throws {
+            let host = try startHost()
+            var newer = NetOptions()
+            newer.version = 2
+            #expect(try await refusal(options: newer) == .versionMismatch(local: 2, remote: 1))
+            withExtendedLifetime(host) {}
+        }
+
+        @Test func schemaMismatchNamesTheDifferingField() async throws {
+            let host = try startHost()
+            let reason = try await refusal(messages: [Chat.self, StepWithHeight.self])
+            withExtendedLifetime(host) {}
+            guard case .schemaMismatch(let difference)? = reason else {
+                Issue.record("expected a schema mismatch, got \(String(describing: reason))")
+                return
+            }
+            #expect(difference.contains("here only:  Step.z: Float"))
+            #expect(!difference.contains("Chat"))
+            #expect(reason?.description.contains("Step.z") == true)
+        }
+
+        @Test func hostUnreachableWhenNobodyAnswers() async throws {
+            var options = NetOptions()
+            options.timeout = .seconds(3)
+            let start = net.now
+            #expect(try await refusal(options: options, limit: .seconds(4)) == .hostUnreachable)
+            #expect(net.now - start <= options.timeout + net.tickInterval)
+        }
+
+        @Test func timedOutOnBothSidesWithinTimeoutPlusKeepalive() throws {
+            let host = try startHost()
+            let hostLog = EventLog(host.poll)
+            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                                               messages: APISetup.messages)
+            let clientLog = EventLog(client.poll)
+            #expect(net.run(until: { client.isConnected }, limit: .seconds(1)))
+            let peer = try #require(client.localPeer)
+            // Cut the link both ways: each side hears nothing more.
+            net.setImpairment(from: APISetup.hostAddress, to: APISetup.clientAddress(0), .init(lossProbability: 1))
+            net.setImpairment(from: APISetup.clientAddress(0), to: APISetup.hostAddress, .init(lossProbability: 1))
+            let cut = net.now
+            let options = NetOptions()
+            let bound = options.timeout + options.keepaliveInterval
+            #expect(net.run(until: { hostLog.disconnectReason(of: peer) != nil && clientLog.disconnectReason(of: .host) != nil },
+                            limit: bound))
+            #expect(net.now - cut <= bound)
+            #expect(hostLog.disconnectReason(of: peer) == .timedOut)
+            #expect(clientLog.disconnectReason(of: .host) == .timedOut)
+        }
+
+        @Test func kickedWithTheHostsReason() throws {
+            let host = try startHost()
+            let hostLog = EventLog(host.poll)
+            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                                               messages: APISetup.messages)
+            let clientLog = EventLog(client.poll)
+            #expect(net.run(until: { client.isConnected }, limit: .seconds(1)))
+            let peer = try #require(client.localPeer)
+            try host.send(Chat(text: "last words"), to: .peer(peer))
+            host.kick(peer, reason: "AFK")
+            #expect(net.run(until: { clientLog.disconnectReason(of: .host) != nil }, limit: .seconds(1)))
+            #expect(clientLog.seen.suffix(2) == [.chat("last words", from: .host), .disconnected(.host, .kicked(reason: "AFK"))])
+            #expect(hostLog.disconnectReason(of: peer) == .closedLocally)
+        }
+
+        @Test func hostShutDownReachesEveryClient() async throws {
+            let host = try startHost()
+            let hostLog = EventLog(host.poll)
+            var clientLogs: [EventLog] = []
+            for index in 0..<3 {
+                let client = try net.connectClient(at: APISetup.clientAddress(index), to: APISetup.hostAddress,
+                                                   game: APISetup.game, messages: APISetup.messages)
+                clientLogs.append(EventLog(client.poll))
+            }
+            #expect(net.run(until: { host.peers.count == 3 }, limit: .seconds(1)))
+            let peers = host.peers
+            host.session.requestClose()
+            #expect(net.run(until: { clientLogs.allSatisfy { $0.disconnectReason(of: .host) != nil } }, limit: .seconds(2)))
+            for log in clientLogs { #expect(log.disconnectReason(of: .host) == .hostShutDown) }
+            for peer in peers { #expect(hostLog.disconnectReason(of: peer) == .closedLocally) }
+            #expect(hostLog.seen.last == .disconnected(.host, .closedLocally))
+            await host.close()
+        }
+    }
+}

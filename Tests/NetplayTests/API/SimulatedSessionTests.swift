@@ -1,0 +1,106 @@
+import Testing
+@testable import Netplay
+
+extension APITests {
+    /// Host and clients over the in-memory network in virtual time, through the public API.
+    @Suite struct SimulatedSession {
+        let net = SimulatedNetwork(seed: 7)
+
+        /// A host and one connected client, with their event logs.
+        func connectedPair(options: NetOptions = NetOptions()) throws -> (NetHost, EventLog, NetClient, EventLog, NetPeer) {
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages, options: options)
+            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                                               messages: APISetup.messages, options: options)
+            let hostLog = EventLog(host.poll)
+            let clientLog = EventLog(client.poll)
+            #expect(net.run(until: { clientLog.contains(.connected(.host)) }, limit: .seconds(2)))
+            let peer = try #require(client.localPeer)
+            #expect(net.run(until: { hostLog.contains(.connected(peer)) }, limit: .seconds(1)))
+            return (host, hostLog, client, clientLog, peer)
+        }
+
+        @Test func hostSeesItsOwnPlayerFirstThenTheClient() throws {
+            let (host, hostLog, client, _, peer) = try connectedPair()
+            #expect(hostLog.seen.prefix(2) == [.connected(.host), .connected(peer)])
+            #expect(host.peers == [peer])
+            #expect(client.isConnected)
+            #expect(client.session.handshake.value == .some(nil))
+        }
+
+        @Test func messagesFlowBothWaysAndTheHostReceivesItsOwnBroadcast() throws {
+            let (host, hostLog, client, clientLog, peer) = try connectedPair()
+            try client.send(Chat(text: "hello host"))
+            try host.send(Step(x: 1.5, y: -2), on: .unreliableSequenced)
+            try host.send(Chat(text: "just you"), to: .peer(peer))
+            try host.send(Chat(text: "not you"), to: .everyoneExcept(peer))
+            net.run(for: .milliseconds(50))
+            #expect(hostLog.update().contains(.chat("hello host", from: peer)))
+            #expect(hostLog.seen.contains(.step(Step(x: 1.5, y: -2), from: .host)))
+            #expect(hostLog.seen.contains(.chat("not you", from: .host)))
+            #expect(!hostLog.seen.contains(.chat("just you", from: .host)))
+            #expect(clientLog.update().contains(.step(Step(x: 1.5, y: -2), from: .host)))
+            #expect(clientLog.seen.contains(.chat("just you", from: .host)))
+            #expect(!clientLog.seen.contains(.chat("not you", from: .host)))
+            #expect(host.statistics(for: peer)?.messagesReceived == 1)
+            #expect(client.statistics?.messagesReceived == 2)
+        }
+
+        @Test func messagesSentDuringTheHandshakeWaitForIt() throws {
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+            let hostLog = EventLog(host.poll)
+            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                                               messages: APISetup.messages)
+            try client.send(Chat(text: "early"))
+            #expect(net.run(until: { hostLog.update().count == 3 }, limit: .seconds(1)))
+            let peer = try #require(client.localPeer)
+            #expect(hostLog.seen == [.connected(.host), .connected(peer), .chat("early", from: peer)])
+        }
+
+        @Test func unregisteredOversizeAndUnknownChannelSendsAreRefusedAtOnce() throws {
+            let (host, _, client, _, _) = try connectedPair()
+            #expect(throws: NetSendError.unregisteredMessage("Unlisted")) { try client.send(Unlisted(value: 1)) }
+            #expect(throws: NetSendError.unknownChannel(NetChannel(ChannelID(9)))) {
+                try host.send(Chat(text: "?"), on: NetChannel(ChannelID(9)))
+            }
+            let big = Chat(text: String(repeating: "x", count: 20_000))
+            #expect(throws: NetSendError.self) { try host.send(big, on: .unreliable) }
+        }
+
+        @Test func fullSendBufferThrowsQueueFullUntilATickDrainsIt() throws {
+            var options = NetOptions()
+            options.maxBufferedSendBytes = 64
+            let (_, _, client, _, _) = try connectedPair(options: options)
+            var accepted = 0
+            while (try? client.send(Chat(text: "0123456789"))) != nil { accepted += 1 }
+            #expect(accepted > 0 && accepted < 64)
+            #expect(throws: NetSendError.queueFull) { try client.send(Chat(text: "0123456789")) }
+            net.run(for: net.tickInterval)
+            try client.send(Chat(text: "room again"))
+        }
+
+        @Test func clientCloseIsClosedByPeerAtTheHostAndClosedLocallyAtTheClient() async throws {
+            let (host, hostLog, client, clientLog, peer) = try connectedPair()
+            try client.send(Chat(text: "bye"))
+            client.session.requestClose()
+            #expect(throws: NetSendError.closed) { try client.send(Chat(text: "too late")) }
+            #expect(net.run(until: { hostLog.disconnectReason(of: peer) != nil }, limit: .seconds(2)))
+            #expect(hostLog.seen.suffix(2) == [.chat("bye", from: peer), .disconnected(peer, .closedByPeer(reason: nil))])
+            #expect(clientLog.disconnectReason(of: .host) == .closedLocally)
+            await client.close()   // idempotent, and returns at once: already closed
+            await client.close()
+            #expect(host.peers.isEmpty)
+        }
+
+        @Test func eventsStreamDeliversTheSameEventsAndEndsWithTheSession() async throws {
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+            let stream = host.events
+            #expect(host.poll().isEmpty)   // the stream has taken over
+            host.session.requestClose()
+            net.run(until: { host.session.finished.value != nil }, limit: .seconds(2))
+            var seen: [SeenEvent] = []
+            for await event in stream { seen.append(SeenEvent(event)) }
+            #expect(seen == [.connected(.host), .disconnected(.host, .closedLocally)])
+            await host.close()
+        }
+    }
+}
