@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Netplay", targets: ["Netplay"]),
         .executable(name: "netplay", targets: ["netplay"]),
+        .executable(name: "HelloNetplay", targets: ["HelloNetplay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -21,6 +22,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -34,6 +36,7 @@ let package = Package(
         // libFuzzer entry point; see README "Fuzzing". Without -DNETPLAY_LIBFUZZER it is a
         // corpus replayer, so a plain `swift build` still links it.
         .executableTarget(name: "NetplayFuzz", dependencies: ["Netplay"]),
+        .executableTarget(name: "HelloNetplay", dependencies: ["Netplay"], path: "Examples/HelloNetplay", exclude: ["README.md"]),
         .testTarget(name: "NetplayTests", dependencies: ["Netplay"]),
     ],
     swiftLanguageModes: [.v6]
