@@ -7,6 +7,8 @@ public enum NetError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidAddress(String)
     /// The UDP socket could not be opened (the port is taken, or the address is not local).
     case socketUnavailable(String)
+    /// A join string was mistyped or is not a join string.
+    case invalidJoinString(JoinString.ParseError)
 
     /// The refusal reason, if the host (or the timeout) refused the connection.
     public var reason: DisconnectReason? {
@@ -19,6 +21,7 @@ public enum NetError: Error, Sendable, Hashable, CustomStringConvertible {
         case .refused(let reason): return "Could not connect. \(reason)"
         case .invalidAddress(let address): return "\"\(address)\" is not an IPv4 or IPv6 address."
         case .socketUnavailable(let detail): return "Could not open the UDP socket: \(detail)"
+        case .invalidJoinString(let error): return "That join string does not work: \(error)."
         }
     }
 }
