@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Netplay", targets: ["Netplay"]),
+        .library(name: "SkirmishCore", targets: ["SkirmishCore"]),
         .executable(name: "netplay", targets: ["netplay"]),
     ],
     dependencies: [
@@ -35,6 +36,8 @@ let package = Package(
         // corpus replayer, so a plain `swift build` still links it.
         .executableTarget(name: "NetplayFuzz", dependencies: ["Netplay"]),
         .testTarget(name: "NetplayTests", dependencies: ["Netplay"]),
+        // The demo game's deterministic simulation: no I/O, tested on its own.
+        .target(name: "SkirmishCore", dependencies: ["Netplay"]),
     ],
     swiftLanguageModes: [.v6]
 )
