@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "NetplayTests", dependencies: ["Netplay"]),
         // The demo game's deterministic simulation: no I/O, tested on its own.
         .target(name: "SkirmishCore", dependencies: ["Netplay"]),
+        .testTarget(name: "SkirmishCoreTests", dependencies: ["SkirmishCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
