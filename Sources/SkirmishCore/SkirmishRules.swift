@@ -60,15 +60,20 @@ public enum SkirmishRules {
     /// Creep speed in wave 1, world units per tick: 60 units/s, a quarter of a player's.
     public static let firstWaveCreepSpeed: Float = 2
     /// Speed each later wave adds, world units per tick.
-    public static let creepSpeedAddedPerWave: Float = 0.25
-    /// Fastest a creep ever moves: 180 units/s, three quarters of a player's, so a player who
-    /// keeps moving can always get away.
-    public static let maxCreepSpeed: Float = 6
+    public static let creepSpeedAddedPerWave: Float = 0.3
+    /// Fastest a creep ever moves: 270 units/s. Creeps overtake a player's 240 from wave 21
+    /// (about ten minutes in), so even a perfect player's game ends and a new one begins.
+    public static let maxCreepSpeed: Float = 9
     /// Each creep's speed is varied by up to this fraction either way, so a wave spreads out
     /// instead of chasing as one clump.
     public static let creepSpeedJitter: Float = 0.15
-    /// Ticks between two creeps of a wave appearing: three a second, a stream not a wall.
+    /// Ticks between two groups of a wave's creeps appearing: a stream, not a wall.
     public static let creepSpawnIntervalTicks = 10
+    /// Every this many waves, each group of creeps grows by one, so later waves arrive faster
+    /// than two players can shoot them one by one.
+    public static let wavesPerLargerGroup = 3
+    /// Largest group of creeps appearing at once (at ``creepSpawnIntervalTicks``: 12 a second).
+    public static let maxCreepsPerGroup = 4
     /// A creep does not appear closer than this to a living player (world units), so a player
     /// standing at the edge is never hit by something that appeared on top of them.
     public static let creepSpawnSafeDistance: Float = 240
@@ -83,6 +88,11 @@ public enum SkirmishRules {
     /// How many creeps wave `wave` (1-based) brings.
     public static func creepCount(inWave wave: Int) -> Int {
         min(firstWaveCreeps + creepsAddedPerWave * max(wave - 1, 0), maxCreepsPerWave)
+    }
+
+    /// How many creeps of wave `wave` (1-based) appear together, each at its own edge point.
+    public static func creepGroupSize(inWave wave: Int) -> Int {
+        min(1 + max(wave - 1, 0) / wavesPerLargerGroup, maxCreepsPerGroup)
     }
 
     /// The base creep speed of wave `wave` (1-based), before jitter, in world units per tick.

@@ -1,5 +1,5 @@
 extension World {
-    /// Runs the wave cycle: a pause, then the wave's creeps appear one by one at the edges,
+    /// Runs the wave cycle: a pause, then the wave's creeps appear in small groups at the edges,
     /// and once the last is dead the next, bigger and faster wave follows another pause.
     mutating func updateWaves(events: inout [GameEvent]) {
         if waveCountdown > 0 {
@@ -13,8 +13,9 @@ extension World {
         } else if creepsToSpawn > 0 {
             spawnCountdown -= 1
             if spawnCountdown <= 0 {
-                spawnCreep()
-                creepsToSpawn -= 1
+                let group = min(SkirmishRules.creepGroupSize(inWave: wave), creepsToSpawn)
+                for _ in 0..<group { spawnCreep() }
+                creepsToSpawn -= group
                 spawnCountdown = SkirmishRules.creepSpawnIntervalTicks
             }
         } else if creeps.isEmpty {

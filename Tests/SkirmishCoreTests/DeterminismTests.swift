@@ -42,6 +42,10 @@ import Testing
         #expect(kills > 100)
         #expect((waves.max() ?? 0) >= 5)
         #expect(world.players.contains { $0.score > 0 } || events.contains(.restarted))
+        // Every game over is followed by a restart (the bots shoot), unless the run ended first.
+        let overs = events.filter { if case .gameOver = $0 { true } else { false } }.count
+        let restarts = events.filter { $0 == .restarted }.count
+        if case .gameOver = world.phase { #expect(overs == restarts + 1) } else { #expect(overs == restarts) }
         // Entities stay in the arena and within their caps the whole time (checked at the end).
         #expect(world.creeps.count <= SkirmishRules.maxCreepsPerWave)
         #expect(world.bullets.count <= 2 * SkirmishRules.bulletLifetimeTicks / SkirmishRules.fireCooldownTicks + 2)

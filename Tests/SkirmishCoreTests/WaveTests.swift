@@ -6,10 +6,15 @@ import Testing
         for wave in 1..<20 {
             #expect(SkirmishRules.creepCount(inWave: wave + 1) >= SkirmishRules.creepCount(inWave: wave))
             #expect(SkirmishRules.creepSpeed(inWave: wave + 1) >= SkirmishRules.creepSpeed(inWave: wave))
+            #expect(SkirmishRules.creepGroupSize(inWave: wave + 1) >= SkirmishRules.creepGroupSize(inWave: wave))
         }
         #expect(SkirmishRules.creepCount(inWave: 2) > SkirmishRules.creepCount(inWave: 1))
         #expect(SkirmishRules.creepSpeed(inWave: 2) > SkirmishRules.creepSpeed(inWave: 1))
-        #expect(SkirmishRules.creepSpeed(inWave: 1000) < SkirmishRules.playerSpeed)  // always escapable
+        #expect(SkirmishRules.creepGroupSize(inWave: 1) == 1)
+        // Escalation stops at the caps, so a long game stays bounded in cost.
+        #expect(SkirmishRules.creepCount(inWave: 1000) == SkirmishRules.maxCreepsPerWave)
+        #expect(SkirmishRules.creepSpeed(inWave: 1000) == SkirmishRules.maxCreepSpeed)
+        #expect(SkirmishRules.creepGroupSize(inWave: 1000) == SkirmishRules.maxCreepsPerGroup)
     }
 
     @Test func firstWaveStartsAfterTheDelayAndSpawnsAtTheEdges() {
