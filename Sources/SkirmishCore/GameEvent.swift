@@ -1,5 +1,5 @@
 /// Something that happened during a tick, for sound, effects, messages and the network.
-public enum GameEvent: Hashable, Sendable {
+public enum GameEvent: Hashable, Codable, Sendable {
     /// A player whose input this world simulated fired; the peer that owns the shooter sends
     /// it to the others, who ``World/apply(bulletFired:)`` it.
     case bulletFired(BulletFired)
@@ -13,15 +13,4 @@ public enum GameEvent: Hashable, Sendable {
     case gameOver(wave: Int)
     /// The game started again from wave 1 with full lives and no score.
     case restarted
-}
-
-/// Where the game as a whole stands.
-public enum GamePhase: Hashable, Sendable {
-    /// Nobody has joined; nothing moves.
-    case waitingForPlayers
-    /// Waves come and players fight.
-    case playing
-    /// Every player is out since tick `since`; a shot after ``SkirmishRules/gameOverHoldTicks``
-    /// restarts the game.
-    case gameOver(since: Tick)
 }

@@ -122,4 +122,25 @@ import Testing
         world.run(1)
         #expect(world.bullets.map(\.x) == [124])
     }
+
+    @Test func eventsAppliedInAnyOrderGiveTheSameWorld() {
+        var world = World.quiet(players: [alice, bob])
+        world.run(5)
+        world.placeCreep(x: 500, y: 300)
+        // Both bullets reach the creep on the same tick; the older shot (then lower id) wins.
+        let shots = [
+            BulletFired(shooter: bob, tick: 4, originX: 500, originY: 300 - 24 * 3, velocityX: 0, velocityY: 24),
+            BulletFired(shooter: alice, tick: 4, originX: 500, originY: 300 + 24 * 3, velocityX: 0, velocityY: -24),
+            BulletFired(shooter: alice, tick: 5, originX: 100, originY: 100, velocityX: 24, velocityY: 0),
+        ]
+        var forward = world, backward = world
+        for shot in shots { forward.apply(bulletFired: shot) }
+        for shot in shots.reversed() { backward.apply(bulletFired: shot) }
+        #expect(forward.stateHash == backward.stateHash)
+        let events = forward.run(3)
+        backward.run(3)
+        #expect(forward.stateHash == backward.stateHash)
+        #expect(events == [.creepKilled(creep: 1, by: alice)])
+        #expect(forward.player(alice)!.score == SkirmishRules.scorePerCreep)
+    }
 }
