@@ -2,7 +2,7 @@ import Netplay
 
 /// Names a bullet on every peer: a player fires at most once a tick, so shooter and tick
 /// identify a shot without any counter to keep in step.
-public struct BulletID: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct BulletID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     /// Who fired.
     public var shooter: PlayerID
     /// The tick it was fired on.

@@ -3,7 +3,8 @@ extension World {
     /// held) and returns what happened, in the order it happened.
     ///
     /// Within a tick: players move and shoot, bullets fly and kill, creeps chase and bite,
-    /// waves advance, and finally the game is over if no player has a life left.
+    /// waves advance, positions are rounded to their wire formats, and finally the game is
+    /// over if no player has a life left.
     public mutating func step(inputs: [PlayerID: PlayerInput]) -> [GameEvent] {
         tick += 1
         var events: [GameEvent] = []
@@ -21,6 +22,7 @@ extension World {
             updateBullets(events: &events)
             updateCreeps(events: &events)
             updateWaves(events: &events)
+            snapToWireGrid()
             let present = players
             if !present.isEmpty, present.allSatisfy(\.isOut) {
                 phase = .gameOver(since: tick)

@@ -35,7 +35,11 @@ extension World {
         }
         let jitter = SkirmishRules.creepSpeedJitter * (2 * random.nextUnit() - 1)
         let speed = SkirmishRules.creepSpeed(inWave: wave) * (1 + jitter)
-        creeps.append(Creep(id: nextCreepID, x: point.x, y: point.y, speed: speed))
+        let creep = Creep(
+            id: nextCreepID, x: ArenaX.format.snapped(point.x), y: ArenaY.format.snapped(point.y),
+            speed: CreepSpeed.format.snapped(speed)
+        )
+        creeps.append(creep)
         nextCreepID += 1
     }
 
