@@ -18,7 +18,8 @@ extension World {
         for player in state.players {
             guard seating.indices.contains(player.slot), seating[player.slot] == nil,
                   !seating.contains(where: { $0?.id == player.id }) else { throw .invalidSeating }
-            guard (0...SkirmishRules.startingLives).contains(player.lives), player.score >= 0,
+            guard (0...SkirmishRules.startingLives).contains(player.lives),
+                  (0...Self.counterLimit).contains(player.score),
                   (0...SkirmishRules.invulnerabilityTicks).contains(player.invulnerableTicks),
                   (0...SkirmishRules.fireCooldownTicks).contains(player.fireCooldownTicks)
             else { throw .valueOutOfRange }
@@ -27,7 +28,9 @@ extension World {
         guard state.creeps.count <= SkirmishRules.maxCreepsPerWave,
               Set(state.creeps.map(\.id)).count == state.creeps.count,
               state.creeps.allSatisfy({ $0.id < state.nextCreepID }) else { throw .invalidCreeps }
-        guard state.wave >= 0, (0...SkirmishRules.maxCreepsPerWave).contains(state.creepsToSpawn),
+        guard state.tick <= Self.counterLimit, state.nextCreepID <= Self.counterLimit,
+              (0...Self.counterLimit).contains(state.wave),
+              (0...SkirmishRules.maxCreepsPerWave).contains(state.creepsToSpawn),
               (0...SkirmishRules.creepSpawnIntervalTicks).contains(state.spawnCountdown),
               (0...max(SkirmishRules.waveIntermissionTicks, SkirmishRules.firstWaveDelayTicks)).contains(state.waveCountdown)
         else { throw .valueOutOfRange }
@@ -50,6 +53,11 @@ extension World {
         nextCreepID = state.nextCreepID
         random = SplitMix64(seed: state.randomState)
     }
+
+    /// The largest tick, wave, score or creep id a snapshot may carry: 2^31 is more than any
+    /// game reaches (a tick limit of two years at 30 Hz) and leaves the counters ample room
+    /// before they could overflow and trap.
+    static let counterLimit = 1 << 31
 
     /// Rounds every replicated position and angle to the grid it crosses the wire on.
     ///

@@ -37,6 +37,17 @@ import Testing
         extraLives.players[0].lives = 99
         #expect(throws: WorldStateError.valueOutOfRange) { try world.adopt(extraLives) }
 
+        // Counters that would overflow (and trap) on the next step.
+        var endOfTime = world.state
+        endOfTime.tick = .max
+        #expect(throws: WorldStateError.valueOutOfRange) { try world.adopt(endOfTime) }
+        var lastWave = world.state
+        lastWave.wave = .max
+        #expect(throws: WorldStateError.valueOutOfRange) { try world.adopt(lastWave) }
+        var richest = world.state
+        richest.players[0].score = .max
+        #expect(throws: WorldStateError.valueOutOfRange) { try world.adopt(richest) }
+
         var horde = world.state
         horde.nextCreepID = 10_000
         horde.creeps = (1...UInt32(SkirmishRules.maxCreepsPerWave + 1)).map { Creep(id: $0, x: 1, y: 1, speed: 1) }
