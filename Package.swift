@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Netplay", targets: ["Netplay"]),
+        .library(name: "SkirmishCore", targets: ["SkirmishCore"]),
         .executable(name: "netplay", targets: ["netplay"]),
         .executable(name: "HelloNetplay", targets: ["HelloNetplay"]),
     ],
@@ -38,6 +39,9 @@ let package = Package(
         .executableTarget(name: "NetplayFuzz", dependencies: ["Netplay"]),
         .executableTarget(name: "HelloNetplay", dependencies: ["Netplay"], path: "Examples/HelloNetplay", exclude: ["README.md"]),
         .testTarget(name: "NetplayTests", dependencies: ["Netplay"]),
+        // The demo game's deterministic simulation: no I/O, tested on its own.
+        .target(name: "SkirmishCore", dependencies: ["Netplay"]),
+        .testTarget(name: "SkirmishCoreTests", dependencies: ["SkirmishCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

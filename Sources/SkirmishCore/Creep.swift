@@ -1,0 +1,23 @@
+import Netplay
+
+/// A monster that walks straight at the nearest living player; one bullet kills it, touching
+/// a player costs that player a life (and the creep its own).
+///
+/// It is also the replicated state of a creep: `Codable`, with quantized position and speed.
+public struct Creep: NetMessage, Hashable {
+    /// The creep's id, unique within a world and never reused (they count up from 1).
+    public internal(set) var id: UInt32
+    /// Centre x, world units.
+    @Quantized<ArenaX> public internal(set) var x: Float
+    /// Centre y, world units.
+    @Quantized<ArenaY> public internal(set) var y: Float
+    /// How far the creep moves each tick, world units.
+    @Quantized<CreepSpeed> public internal(set) var speed: Float
+
+    init(id: UInt32, x: Float, y: Float, speed: Float) {
+        self.id = id
+        self.x = x
+        self.y = y
+        self.speed = speed
+    }
+}
