@@ -3,12 +3,12 @@ import NIOConcurrencyHelpers
 /// Makes a hosted game visible on the local network: answers discovery queries and
 /// announces the game when it starts, when its player count changes and when it stops.
 public final class LANAdvertiser: Sendable {
-    private let driver: UDPDriver
+    private let sockets: LANSockets
     private let responder: NIOLockedValueBox<DiscoveryResponder>
     private let config: LANDiscoveryConfig
 
-    private init(driver: UDPDriver, responder: NIOLockedValueBox<DiscoveryResponder>, config: LANDiscoveryConfig) {
-        self.driver = driver
+    private init(sockets: LANSockets, responder: NIOLockedValueBox<DiscoveryResponder>, config: LANDiscoveryConfig) {
+        self.sockets = sockets
         self.responder = responder
         self.config = config
     }
@@ -16,22 +16,19 @@ public final class LANAdvertiser: Sendable {
     /// Starts advertising `advert` and announces it once.
     public static func start(advert: GameAdvert, config: LANDiscoveryConfig = .lan) async throws -> LANAdvertiser {
         let responder = NIOLockedValueBox(DiscoveryResponder(advert: advert))
-        let driverBox = NIOLockedValueBox<UDPDriver?>(nil)
-        let driver = try await LANSocket.bind(config: config) { source, bytes in
-            guard let driver = driverBox.withLockedValue({ $0 }) else { return }
-            let now = driver.clock.now
-            if let reply = responder.withLockedValue({ $0.answer(bytes, from: source, now: now) }) {
-                driver.send(reply, to: source)
+        let clock = MonotonicClock()
+        let sockets = try await LANSockets.bind(config: config, clock: clock) { socket, source, bytes in
+            if let reply = responder.withLockedValue({ $0.answer(bytes, from: source, now: clock.now) }) {
+                socket.send(reply, to: source)
             }
         }
-        driverBox.withLockedValue { $0 = driver }
-        let advertiser = LANAdvertiser(driver: driver, responder: responder, config: config)
+        let advertiser = LANAdvertiser(sockets: sockets, responder: responder, config: config)
         advertiser.broadcast(responder.withLockedValue { $0.announcement() })
         return advertiser
     }
 
-    /// The discovery port this host answers on.
-    public var port: UInt16 { driver.port }
+    /// The discovery port this host answers on (IPv4, or IPv6 when it has only that).
+    public var port: UInt16 { sockets.drivers.first?.port ?? 0 }
 
     /// Changes the advertised player count (and announces the change).
     public func update(players: Int) {
@@ -49,27 +46,63 @@ public final class LANAdvertiser: Sendable {
     /// Says goodbye (browsers drop the game at once) and closes the socket.
     public func stop() async {
         broadcast(responder.withLockedValue { $0.goodbye() })
-        await driver.close()
+        await sockets.close()
     }
 
     private func broadcast(_ bytes: [UInt8]) {
-        driver.send(config.destinations.map { ($0, bytes) })
+        sockets.send(bytes, config: config)
     }
 }
 
-/// Binding shared by the advertiser and the browser.
-enum LANSocket {
-    static func bind(config: LANDiscoveryConfig, onDatagram: @escaping UDPDriver.DatagramHandler) async throws -> UDPDriver {
-        let socketConfig = UDPDriver.Configuration(maxDatagramBytes: DiscoveryPacket.queryBytes, allowsBroadcast: true)
+/// The discovery sockets of one advertiser or browser: one per address family in use, each
+/// on the first free port of the range (an IPv6 wildcard socket may share the machine with
+/// an IPv4 one only on another port, which the range absorbs).
+struct LANSockets: Sendable {
+    typealias Handler = @Sendable (UDPDriver, PeerAddress, [UInt8]) -> Void
+    let drivers: [UDPDriver]
+
+    static func bind(config: LANDiscoveryConfig, clock: MonotonicClock, onDatagram: @escaping Handler) async throws -> LANSockets {
+        var drivers: [UDPDriver] = []
+        for family in [PeerAddress.Family.ipv4, .ipv6] where config.uses(family) {
+            do {
+                drivers.append(try await bindOne(family: family, config: config, clock: clock, onDatagram: onDatagram))
+            } catch where !drivers.isEmpty || family == .ipv4 && config.uses(.ipv6) {
+                // A machine without IPv6 (or IPv4) still discovers over the other family.
+                continue
+            }
+        }
+        guard !drivers.isEmpty else { throw DiscoveryError.noFreePort(config.ports) }
+        return LANSockets(drivers: drivers)
+    }
+
+    private static func bindOne(family: PeerAddress.Family, config: LANDiscoveryConfig, clock: MonotonicClock,
+                                onDatagram: @escaping Handler) async throws -> UDPDriver {
+        let socketConfig = UDPDriver.Configuration(maxDatagramBytes: DiscoveryPacket.queryBytes, allowsBroadcast: family == .ipv4)
         for port in config.ports {
-            guard let driver = try? await UDPDriver.bind(host: config.bindHost, port: Int(port), configuration: socketConfig,
-                                                         onDatagram: onDatagram) else { continue }
-            for group in config.multicastGroups {
+            let box = NIOLockedValueBox<UDPDriver?>(nil)
+            guard let driver = try? await UDPDriver.bind(host: config.bindHost(for: family), port: Int(port), configuration: socketConfig,
+                                                         clock: clock, onDatagram: { source, bytes in
+                                                             if let driver = box.withLockedValue({ $0 }) { onDatagram(driver, source, bytes) }
+                                                         }) else { continue }
+            box.withLockedValue { $0 = driver }
+            for group in config.multicastGroups where group.family == family {
                 // A network without a multicast route still has broadcast: carry on without it.
                 try? await driver.joinMulticastGroup(group)
             }
             return driver
         }
         throw DiscoveryError.noFreePort(config.ports)
+    }
+
+    /// Sends `bytes` to every destination, each through the socket of its family.
+    func send(_ bytes: [UInt8], config: LANDiscoveryConfig) {
+        for driver in drivers {
+            guard let family = driver.localAddress.family else { continue }
+            driver.send(config.destinations(family).map { ($0, bytes) })
+        }
+    }
+
+    func close() async {
+        for driver in drivers { await driver.close() }
     }
 }

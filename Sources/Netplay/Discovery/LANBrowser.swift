@@ -8,16 +8,16 @@ import NIOCore
 /// for await event in browser.events { print(event) }
 /// ```
 public final class LANBrowser: Sendable {
-    private let driver: UDPDriver
+    private let sockets: LANSockets
     private let state: NIOLockedValueBox<DiscoveryBrowser>
     private let continuation: AsyncStream<DiscoveryEvent>.Continuation
     private let refresh: NIOLockedValueBox<RepeatedTask?>
     /// Found, updated and lost games, as they happen. Ends when the browser stops.
     public let events: AsyncStream<DiscoveryEvent>
 
-    private init(driver: UDPDriver, state: NIOLockedValueBox<DiscoveryBrowser>, events: AsyncStream<DiscoveryEvent>,
+    private init(sockets: LANSockets, state: NIOLockedValueBox<DiscoveryBrowser>, events: AsyncStream<DiscoveryEvent>,
                  continuation: AsyncStream<DiscoveryEvent>.Continuation) {
-        self.driver = driver
+        self.sockets = sockets
         self.state = state
         self.events = events
         self.continuation = continuation
@@ -31,21 +31,18 @@ public final class LANBrowser: Sendable {
         let (events, continuation) = AsyncStream.makeStream(of: DiscoveryEvent.self, bufferingPolicy: .bufferingNewest(256))
         let state = NIOLockedValueBox(DiscoveryBrowser(gameFilter: game, protocolVersion: protocolVersion,
                                                        schemaFingerprint: fingerprint.bytes, nonceSeed: UInt32.random(in: 0...UInt32.max)))
-        let clockBox = NIOLockedValueBox<MonotonicClock?>(nil)
-        let driver = try await LANSocket.bind(config: config) { source, bytes in
-            guard let now = clockBox.withLockedValue({ $0 })?.now else { return }
-            for event in state.withLockedValue({ $0.receive(bytes, from: source, now: now) }) { continuation.yield(event) }
+        let clock = MonotonicClock()
+        let sockets = try await LANSockets.bind(config: config, clock: clock) { _, source, bytes in
+            for event in state.withLockedValue({ $0.receive(bytes, from: source, now: clock.now) }) { continuation.yield(event) }
         }
-        clockBox.withLockedValue { $0 = driver.clock }
-        let browser = LANBrowser(driver: driver, state: state, events: events, continuation: continuation)
-        let destinations = config.destinations
-        let task = driver.scheduleRepeating(every: config.refreshInterval) { [driver] now in
-            let (query, lost) = state.withLockedValue { ($0.makeQuery(), $0.update(now: now)) }
+        let browser = LANBrowser(sockets: sockets, state: state, events: events, continuation: continuation)
+        let task = sockets.drivers[0].scheduleRepeating(every: config.refreshInterval) { now in
+            let (query, lost) = state.withLockedValue { ($0.makeQuery(), $0.update(now: clock.now)) }
             for event in lost { continuation.yield(event) }
-            driver.send(destinations.map { ($0, query) })
+            sockets.send(query, config: config)
         }
         browser.refresh.withLockedValue { $0 = task }
-        driver.send(destinations.map { ($0, state.withLockedValue { $0.makeQuery() }) })
+        sockets.send(state.withLockedValue { $0.makeQuery() }, config: config)
         return browser
     }
 
@@ -56,7 +53,7 @@ public final class LANBrowser: Sendable {
     public func stop() async {
         refresh.withLockedValue { $0?.cancel() }
         continuation.finish()
-        await driver.close()
+        await sockets.close()
     }
 }
 

@@ -10,7 +10,7 @@ public struct LANDiscoveryConfig: Sendable, Hashable {
     public var bindHost: String
     /// Addresses (ports ignored) that queries and announcements are sent to.
     public var targets: [PeerAddress]
-    /// IPv4 multicast groups to join (ports ignored).
+    /// Multicast groups to join (ports ignored), IPv4 and IPv6.
     public var multicastGroups: [PeerAddress]
     /// How often a browser asks again, and so how fast a lost host is noticed.
     public var refreshInterval: Duration
@@ -20,11 +20,15 @@ public struct LANDiscoveryConfig: Sendable, Hashable {
     /// Netplay's IPv4 multicast group, in the organization-local scope (239/8, RFC 2365), so
     /// routers keep it inside the site.
     public static let multicastGroup = PeerAddress(family: .ipv4, address: [239, 255, 78, 80], port: 0)
+    /// Netplay's IPv6 multicast group: link-local scope (ff_2), transient (ff1_), so it needs
+    /// no assignment and never leaves the link.
+    public static let multicastGroupIPv6 = PeerAddress(family: .ipv6, address: [0xFF, 0x12] + [UInt8](repeating: 0, count: 12) + [0x4E, 0x50], port: 0)
 
     /// Creates a configuration.
     public init(ports: Range<UInt16> = 47_777..<47_793, bindHost: String = "0.0.0.0",
-                targets: [PeerAddress] = [LANDiscoveryConfig.limitedBroadcast, LANDiscoveryConfig.multicastGroup],
-                multicastGroups: [PeerAddress] = [LANDiscoveryConfig.multicastGroup],
+                targets: [PeerAddress] = [LANDiscoveryConfig.limitedBroadcast, LANDiscoveryConfig.multicastGroup,
+                                          LANDiscoveryConfig.multicastGroupIPv6],
+                multicastGroups: [PeerAddress] = [LANDiscoveryConfig.multicastGroup, LANDiscoveryConfig.multicastGroupIPv6],
                 refreshInterval: Duration = .milliseconds(500)) {
         self.ports = ports
         self.bindHost = bindHost
@@ -40,13 +44,24 @@ public struct LANDiscoveryConfig: Sendable, Hashable {
     public static let loopback = LANDiscoveryConfig(
         bindHost: "127.0.0.1", targets: [PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 0)], multicastGroups: [])
 
-    /// Only broadcast, or only multicast: to prove each path on its own.
+    /// Only broadcast, only IPv4 multicast, or only IPv6 multicast: to prove each path alone.
     public static let broadcastOnly = LANDiscoveryConfig(targets: [limitedBroadcast], multicastGroups: [])
     public static let multicastOnly = LANDiscoveryConfig(targets: [multicastGroup], multicastGroups: [multicastGroup])
+    public static let multicastIPv6Only = LANDiscoveryConfig(targets: [multicastGroupIPv6], multicastGroups: [multicastGroupIPv6])
 
-    /// Every (target, port) a query or announcement goes to.
-    var destinations: [PeerAddress] {
-        targets.flatMap { target in
+    /// Whether any target or group is IPv4 (resp. IPv6): a socket of that family is needed.
+    func uses(_ family: PeerAddress.Family) -> Bool {
+        (targets + multicastGroups).contains { $0.family == family }
+    }
+
+    /// The local address to bind for `family`.
+    func bindHost(for family: PeerAddress.Family) -> String {
+        family == .ipv6 ? (bindHost == "0.0.0.0" ? "::" : bindHost) : bindHost
+    }
+
+    /// Every (target, port) of `family` a query or announcement goes to.
+    func destinations(_ family: PeerAddress.Family) -> [PeerAddress] {
+        targets.filter { $0.family == family }.flatMap { target in
             ports.map { PeerAddress(family: target.family ?? .ipv4, address: Array(target.addressBytes), port: $0) }
         }
     }

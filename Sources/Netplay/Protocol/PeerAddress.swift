@@ -49,10 +49,12 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
         switch family {
         case .ipv4: return address.map(String.init).joined(separator: ".") + ":\(port)"
         case .ipv6:
-            let groups = stride(from: address.startIndex, to: address.endIndex, by: 2).map {
-                String(UInt16(address[$0]) << 8 | UInt16(address[$0 + 1]), radix: 16)
+            let ip = address.prefix(16)
+            let groups = stride(from: ip.startIndex, to: ip.endIndex, by: 2).map {
+                String(UInt16(ip[$0]) << 8 | UInt16(ip[$0 + 1]), radix: 16)
             }
-            return "[" + groups.joined(separator: ":") + "]:\(port)"
+            let scope = address.count > 16 ? "%" + String(address.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }) : ""
+            return "[" + groups.joined(separator: ":") + scope + "]:\(port)"
         case .memory:
             let node = address.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
             return "mem\(node):\(port)"

@@ -1,4 +1,9 @@
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension PeerAddress {
     /// The peer address of an IP socket address, or `nil` for a Unix domain socket.
@@ -18,6 +23,11 @@ extension PeerAddress {
             let port = UInt16(bigEndian: raw.sin6_port)
             if address.starts(with: Self.ipv4MappedPrefix) {
                 self.init(family: .ipv4, address: Array(address.dropFirst(Self.ipv4MappedPrefix.count)), port: port)
+            } else if raw.sin6_scope_id != 0 {
+                // A link-local address (fe80::/10, the source of every IPv6 discovery reply
+                // on a link without global addresses) means nothing without its interface.
+                let scope = raw.sin6_scope_id
+                self.init(family: .ipv6, address: address + withUnsafeBytes(of: scope.bigEndian) { Array($0) }, port: port)
             } else {
                 self.init(family: .ipv6, address: address, port: port)
             }
@@ -32,6 +42,8 @@ extension PeerAddress {
     static let ipv4AddressBytes = 4
     /// Address bytes of an IPv6 address.
     static let ipv6AddressBytes = 16
+    /// An IPv6 address followed by its 4-byte interface scope id.
+    static let scopedIPv6AddressBytes = 20
 }
 
 extension SocketAddress {
@@ -48,6 +60,14 @@ extension SocketAddress {
             packed = mapsIPv4ToIPv6 ? PeerAddress.ipv4MappedPrefix + address : address
         case .ipv6 where address.count == PeerAddress.ipv6AddressBytes:
             packed = address
+        case .ipv6 where address.count == PeerAddress.scopedIPv6AddressBytes:
+            var raw = sockaddr_in6()
+            raw.sin6_family = sa_family_t(AF_INET6)
+            raw.sin6_port = peer.port.bigEndian
+            withUnsafeMutableBytes(of: &raw.sin6_addr) { $0.copyBytes(from: address.prefix(PeerAddress.ipv6AddressBytes)) }
+            raw.sin6_scope_id = address.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            self = SocketAddress(raw, host: "")
+            return
         default:
             return nil
         }

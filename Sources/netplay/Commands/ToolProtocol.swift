@@ -30,13 +30,14 @@ enum ToolProtocol {
 
 /// How the tool looks for games.
 enum DiscoveryMode: String, ExpressibleByArgument, CaseIterable {
-    case lan, broadcast, multicast, loopback, none
+    case lan, broadcast, multicast, multicast6, loopback, none
 
     var config: LANDiscoveryConfig? {
         switch self {
         case .lan: .lan
         case .broadcast: .broadcastOnly
         case .multicast: .multicastOnly
+        case .multicast6: .multicastIPv6Only
         case .loopback: .loopback
         case .none: nil
         }

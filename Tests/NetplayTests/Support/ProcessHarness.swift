@@ -141,8 +141,13 @@ final class NamespacePair {
 
     private func setUp() throws {
         tearDown()
-        try ipCommand(["netns", "add", host])
-        try ipCommand(["netns", "add", client])
+        for namespace in [host, client] {
+            try ipCommand(["netns", "add", namespace])
+            // IPv6 addresses start "tentative" for a second of duplicate-address detection and
+            // cannot send until then; a private two-host link has no duplicates to detect.
+            // Set before the veth arrives, so its per-device setting inherits it.
+            try ipCommand(["netns", "exec", namespace, "sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad"])
+        }
         try ipCommand(["link", "add", "\(host)v", "type", "veth", "peer", "name", "\(client)v"])
         try ipCommand(["link", "set", "\(host)v", "netns", host])
         try ipCommand(["link", "set", "\(client)v", "netns", client])
