@@ -13,6 +13,8 @@ final class NetSession: Sendable {
         var commands: [OutboundCommand] = []
         var bytes = 0
         var closing = false
+        /// A flush is already on its way to the network thread: later sends ride along.
+        var flushScheduled = false
     }
 
     /// How the session has run, for tests and diagnostics: ticks against messages shows
@@ -68,7 +70,7 @@ final class NetSession: Sendable {
     /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch.
     func tick(now: NetInstant) {
         let (commands, closing) = buffer.withLockedValue { buffer in
-            defer { buffer.commands = []; buffer.bytes = 0 }
+            defer { buffer.commands = []; buffer.bytes = 0; buffer.flushScheduled = false }
             return (buffer.commands, buffer.closing)
         }
         let (waiting, datagrams, events, closed) = core.withLockedValue { core in
@@ -125,14 +127,18 @@ final class NetSession: Sendable {
     /// Queues a command for the next tick.
     func enqueue(_ command: OutboundCommand) throws(NetSendError) {
         // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
-        let refusal = buffer.withLockedValue { buffer -> NetSendError? in
-            guard !buffer.closing else { return .closed }
-            guard buffer.bytes + command.bufferedBytes <= options.maxBufferedSendBytes else { return .queueFull }
+        let (refusal, flushNow) = buffer.withLockedValue { buffer -> (NetSendError?, Bool) in
+            guard !buffer.closing else { return (.closed, false) }
+            guard buffer.bytes + command.bufferedBytes <= options.maxBufferedSendBytes else { return (.queueFull, false) }
             buffer.commands.append(command)
             buffer.bytes += command.bufferedBytes
-            return nil
+            defer { buffer.flushScheduled = true }
+            return (nil, !buffer.flushScheduled)
         }
         if let refusal { throw refusal }
+        // The first send since the last flush asks the network thread to flush as soon as it
+        // is free: one hop per batch of sends (not per message), and no wait for the next tick.
+        if flushNow { transport.withLockedValue { $0 }?.runSoon { [weak self] now in self?.tick(now: now) } }
     }
 
     /// The channel layer's per-kind limits, checked here so an oversize message is refused

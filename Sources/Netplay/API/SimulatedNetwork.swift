@@ -128,5 +128,7 @@ private struct SimulatedTransport: DatagramTransport {
     let network: SimulatedNetwork
 
     func send(_ datagrams: [Datagram]) { network.send(datagrams, from: address) }
+    /// Virtual time moves only when the test says so; the next tick flushes.
+    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
     func close() async { network.detach(address) }
 }
