@@ -98,8 +98,6 @@ enum InputPacketLimits {
 /// hostile client cannot grow it.
 struct InputBuffer<Input: Sendable>: Sendable {
     private(set) var byTick: [Tick: Input] = [:]
-    /// The newest input received, which stands in for ticks whose input never arrived.
-    private(set) var newest: TickedInput<Input>?
 
     /// Inputs further ahead than this are refused: about 4 s at 30 Hz, beyond any lead a
     /// client's clock sync could ask for.
@@ -110,8 +108,8 @@ struct InputBuffer<Input: Sendable>: Sendable {
     mutating func insert(_ ticked: TickedInput<Input>, hostTick: Tick) {
         guard hostTick.distance(to: ticked.tick) <= Self.maxTicksAhead,
               ticked.tick.distance(to: hostTick) <= Self.ticksKeptBehind else { return }
+        // First arrival wins: a later copy of the same tick (redundancy) cannot rewrite it.
         if byTick[ticked.tick] == nil { byTick[ticked.tick] = ticked.input }
-        if newest.map({ $0.tick < ticked.tick }) ?? true { newest = ticked }
     }
 
     mutating func prune(before hostTick: Tick) {

@@ -82,8 +82,9 @@ struct BenchmarkRun {
             snapshotBytes += snapshot.count
             network.send(from: hostSocket.address, to: sockets[index].address, bytes: snapshot)
             if let batch {
-                pendingEvents[index].append(PendingBatch(sequence: nextBatch, bytes: batch, lastSent: now))
-                sendEvents(pendingEvents[index].last!, to: index)
+                let pending = PendingBatch(sequence: nextBatch, bytes: batch, lastSent: now)
+                pendingEvents[index].append(pending)
+                sendEvents(pending, to: index)
             }
             for pending in pendingEvents[index].indices where now - pendingEvents[index][pending].lastSent >= Self.resendInterval {
                 pendingEvents[index][pending].lastSent = now
