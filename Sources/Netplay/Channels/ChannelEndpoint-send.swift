@@ -13,12 +13,8 @@ extension ChannelEndpoint {
         receivedRate.roll(now: now)
         pacer.refill(now: now)
         var payloads: [[UInt8]] = []
-        congestion.wasWindowLimited = false
         while payloads.count < Self.maxPayloadsPerCall, hasSendableData, pacer.canSend {
-            guard ledger.hasRoom, congestion.canSend else {
-                congestion.wasWindowLimited = true
-                break
-            }
+            guard ledger.hasRoom, congestion.canSend else { break }
             guard let payload = makeDataPayload(now: now) else { break }
             payloads.append(payload)
         }

@@ -12,10 +12,6 @@ struct CongestionController: Sendable {
     private(set) var bytesInFlight = 0
     /// Payloads sent before this instant belong to an already-punished loss event.
     private var recoveryStart: NetInstant?
-    /// Whether the last send attempt stopped because the window was full. Growth is only
-    /// earned while the window is actually the limit (RFC 9002 §7.8), or an idle game would
-    /// build a window it never tested.
-    var wasWindowLimited = false
     let payloadBytes: Int
 
     init(payloadBytes: Int) {
@@ -29,6 +25,10 @@ struct CongestionController: Sendable {
     mutating func onSent(bytes: Int) { bytesInFlight += bytes }
 
     mutating func onAcked(bytes: Int, sentAt: NetInstant) {
+        // Growth is only earned while the window is actually the limit (RFC 9002 §7.8), or a
+        // game sending little — or paced by a bandwidth cap — would build a window it never
+        // tested. "Limited" is Linux's test: at least half the window in flight.
+        let wasWindowLimited = 2 * bytesInFlight >= window
         bytesInFlight = max(bytesInFlight - bytes, 0)
         if let recoveryStart, sentAt <= recoveryStart { return }
         guard wasWindowLimited else { return }

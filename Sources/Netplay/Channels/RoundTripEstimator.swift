@@ -27,10 +27,15 @@ struct RoundTripEstimator: Sendable {
     mutating func noteTimeout() { backoffExponent = min(backoffExponent + 1, Self.maxBackoffExponent) }
     mutating func noteProgress() { backoffExponent = 0 }
 
-    /// RTO = SRTT + max(G, 4·RTTVAR), clamped, then doubled per timeout in a row.
+    /// RTO = SRTT + max(G, 4·RTTVAR, minRTT/4), clamped, then doubled per timeout in a row.
+    ///
+    /// The minRTT/4 term is RACK's minimum reordering window (RFC 8985 §6.2): on a steady
+    /// path RTTVAR shrinks to almost nothing and a packet only a little late would be
+    /// declared lost and resent for nothing.
     var retransmissionTimeout: Int64 {
         guard let srtt = smoothed else { return min(Self.initialTimeout << Int64(backoffExponent), Self.maxTimeout) }
-        let base = min(max(srtt + max(Self.clockGranularity, 4 * variation), Self.minTimeout), Self.maxTimeout)
+        let margin = max(Self.clockGranularity, 4 * variation, minimum / 4)
+        let base = min(max(srtt + margin, Self.minTimeout), Self.maxTimeout)
         return min(base << Int64(backoffExponent), Self.maxTimeout)
     }
 
