@@ -31,9 +31,11 @@ extension ChannelEndpoint {
         case .new(let full):
             sequence = full
         }
+        // The payload parsed, so its acks are trustworthy even if its data is refused below:
+        // a full receive buffer must not also stop this end's own data being acknowledged.
+        processAcks(header, now: now)
         guard admit(entries) else { return }
         received.markReceived(sequence, ackEliciting: !entries.isEmpty)
-        processAcks(header, now: now)
         for entry in entries { dispatch(entry, now: now) }
     }
 
