@@ -52,6 +52,9 @@ extension ChannelEndpoint {
     }
 
     private mutating func makeAckPayload(acknowledging ack: Int64, now: NetInstant) -> [UInt8] {
+        // Ack-only payloads are tracked too (to keep sequence → record O(1)); behind a
+        // packet stuck in flight they could outgrow the ledger, so give that packet up.
+        while !ledger.hasRoom, let oldest = ledger.declareOldestLost() { declareLost(oldest, now: now) }
         let (ackField, ackBits) = received.header(acknowledging: ack)
         let writer = PayloadWriter(
             header: PayloadHeader(sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits),
@@ -74,12 +77,16 @@ extension ChannelEndpoint {
               (now - oldest.sentAt).nanosecondsClamped >= roundTrip.retransmissionTimeout {
             _ = ledger.declareOldestLost()
             timedOut = true
-            counters.packetsLost += 1
-            sentLossAverage += (1 - sentLossAverage) * ReceivedPacketWindow.lossSmoothing
-            congestion.onLost(bytes: oldest.bytes, sentAt: oldest.sentAt, now: now)
-            for piece in oldest.pieces { lanes[Int(piece.channel)].reliableOut.markLost(piece) }
+            declareLost(oldest, now: now)
         }
         if timedOut { roundTrip.noteTimeout() }
+    }
+
+    private mutating func declareLost(_ packet: SentPacketLedger.Record, now: NetInstant) {
+        counters.packetsLost += 1
+        sentLossAverage += (1 - sentLossAverage) * ReceivedPacketWindow.lossSmoothing
+        congestion.onLost(bytes: packet.bytes, sentAt: packet.sentAt, now: now)
+        for piece in packet.pieces { lanes[Int(piece.channel)].reliableOut.markLost(piece) }
     }
 
     private mutating func expireReassemblies(now: NetInstant) {

@@ -1,6 +1,6 @@
 /// A deterministic soak of the channel layer: two ``ChannelEndpoint``s joined by a
-/// ``MemoryNetwork`` in virtual time, one sending a stream of checkable messages on every
-/// channel, the other verifying each delivery.
+/// ``MemoryNetwork`` in virtual time, each sending a stream of checkable messages on every
+/// channel to the other, which verifies each delivery.
 ///
 /// Every reliable message must arrive exactly once, byte-identical, and in order on ordered
 /// channels; an unreliable-sequenced channel must never go backwards; nothing may arrive
@@ -13,8 +13,10 @@
 public enum ChannelSoak {
     /// What to run.
     public struct Configuration: Sendable {
-        /// Messages in total, spread evenly over the channels.
+        /// Messages in total, spread evenly over the channels (and the two directions).
         public var messageCount: Int
+        /// Whether both ends send (half the messages each) or only the first.
+        public var bidirectional: Bool
         /// The conditions of both directions of the link.
         public var impairment: LinkImpairment
         /// The channels; two of each kind by default.
@@ -31,6 +33,7 @@ public enum ChannelSoak {
         /// Creates a configuration; the defaults are the soak bar of the channels issue.
         public init(
             messageCount: Int = 1_000_000,
+            bidirectional: Bool = true,
             impairment: LinkImpairment = ChannelSoak.soakImpairment,
             layout: ChannelLayout = ChannelLayout([
                 .reliableOrdered, .reliableOrdered, .reliableUnordered, .reliableUnordered,
@@ -42,6 +45,7 @@ public enum ChannelSoak {
             virtualTimeLimit: Duration = .seconds(100_000)
         ) {
             self.messageCount = messageCount
+            self.bidirectional = bidirectional
             self.impairment = impairment
             self.layout = layout
             self.seed = seed
@@ -75,9 +79,9 @@ public enum ChannelSoak {
         public var violationCount: Int
         /// Virtual time the run took.
         public var virtualDuration: Duration
-        /// The sender's view at the end.
+        /// The first endpoint's view at the end.
         public var senderStatistics: ChannelStatistics
-        /// The receiver's view at the end.
+        /// The second endpoint's view at the end (the only receiver when not bidirectional).
         public var receiverStatistics: ChannelStatistics
 
         /// Whether the run met every guarantee.
