@@ -45,6 +45,10 @@ struct UnreliableReceiveChannel: Sendable {
     }
 
     private mutating func insert(_ entry: ChannelEntry, fragment: ChannelEntry.Fragment, limit: Int, now: NetInstant) -> Outcome {
+        // Numbers wrap every 65,536 messages: a partial message far from the current one is
+        // from an earlier lap, and must never absorb fragments of a new message that
+        // happens to share its number.
+        slots.removeAll { abs(Int(Int16(bitPattern: $0.id &- entry.messageID))) > Self.maxNumberDistance }
         let index: Int
         if let existing = slots.firstIndex(where: { $0.id == entry.messageID }) {
             index = existing
@@ -90,6 +94,9 @@ struct UnreliableReceiveChannel: Sendable {
     /// Four messages in reassembly per channel: enough for a few large updates in flight,
     /// few enough that a peer spraying fragment headers holds little memory.
     static let maxAssemblies = 4
+    /// A partial message more than this many numbers from an arriving fragment is stale:
+    /// far beyond what four reassembly slots and a one-second timeout can hold apart.
+    static let maxNumberDistance = 1024
     /// An unreliable message a second late is worthless to a game running at frame rate;
     /// its fragments are freed instead of waiting for a piece that will never be resent.
     static let reassemblyTimeout = Duration.seconds(1)
