@@ -17,7 +17,7 @@
 /// ```
 ///
 /// Every payload carries this layer's own 16-bit packet sequence, an ack and a 32-bit ack
-/// bitfield (see `FORMAT.md`); reliable pieces are resent when the packet carrying them is
+/// bitfield (see docs/PROTOCOL.md §5); reliable pieces are resent when the packet carrying them is
 /// unacknowledged for a retransmission timeout derived from the measured round trip, and
 /// all sending stays within a congestion window and an optional bandwidth cap.
 public struct ChannelEndpoint: Sendable {

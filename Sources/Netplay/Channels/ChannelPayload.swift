@@ -1,4 +1,4 @@
-/// The header every channel payload starts with (see `FORMAT.md`): this layer's own packet
+/// The header every channel payload starts with (see docs/PROTOCOL.md §5): this layer's own packet
 /// sequence and the acknowledgement of the peer's packets, reliable.io style.
 struct PayloadHeader: Sendable, Hashable {
     /// This payload's packet sequence (wrapping).

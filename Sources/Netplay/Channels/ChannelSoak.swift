@@ -57,6 +57,9 @@ public enum ChannelSoak {
 
     /// Counts for all channels of one kind.
     public struct KindCounts: Sendable, Hashable {
+        /// An empty tally.
+        public init() {}
+
         /// Messages enqueued.
         public var sent = 0
         /// Distinct messages delivered.

@@ -2,10 +2,10 @@ import Testing
 @testable import Netplay
 
 extension ChannelTests {
-    /// Pins the byte layout written down in `Sources/Netplay/Channels/FORMAT.md`.
+    /// Pins the byte layout written down in `docs/PROTOCOL.md` §5.
     @Suite("Format")
     struct FormatTests {
-        @Test("header and a whole-message entry are laid out as FORMAT.md says")
+        @Test("header and a whole-message entry are laid out as docs/PROTOCOL.md §5 says")
         func wholeMessageLayout() throws {
             var endpoint = ChannelEndpoint(now: .zero)
             try endpoint.enqueue([0xAA, 0xBB], on: ChannelID(3), now: .zero)
