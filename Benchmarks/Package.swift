@@ -8,7 +8,7 @@ import PackageDescription
 // `NETPLAY_ROOT` (relative to this directory, default `..`) points at another checkout of
 // Netplay, e.g. a worktree whose public API has not reached main yet.
 let netplayRoot = Context.environment["NETPLAY_ROOT"] ?? ".."
-let netplayRootURL = URL(fileURLWithPath: netplayRoot, relativeTo: URL(fileURLWithPath: Context.packageDirectory)).standardized
+let netplayRootURL = URL(fileURLWithPath: Context.packageDirectory, isDirectory: true).appendingPathComponent(netplayRoot).standardizedFileURL
 // SwiftPM names a path dependency after its directory.
 let netplayIdentity = netplayRootURL.lastPathComponent.lowercased()
 // The Netplay rows go through the public API (`NetHost`/`NetClient`). A checkout without it
