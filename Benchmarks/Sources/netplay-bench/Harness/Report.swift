@@ -49,7 +49,7 @@ struct Report {
             for reference in outcomes where reference.contender != netplayName {
                 guard let theirs = reference.median(index), theirs > 0 else { continue }
                 let better = metric.higherIsBetter ? "higher" : "lower"
-                lines.append("\(metric.name): Netplay / \(reference.contender) = \(format(mine / theirs, 2)) (\(better) is better)")
+                lines.append("\(metric.name): Netplay / \(reference.contender) = \(formatRatio(mine / theirs)) (\(better) is better)")
             }
         }
         return lines
@@ -82,7 +82,7 @@ struct Report {
                     let mine = outcomes.first { $0.contender == netplayName }?.median(index)
                     for reference in references {
                         let theirs = outcomes.first { $0.contender == reference }?.median(index)
-                        if let mine, let theirs, theirs > 0 { line += " \(format(mine / theirs, 2)) |" } else { line += " — |" }
+                        if let mine, let theirs, theirs > 0 { line += " \(formatRatio(mine / theirs)) |" } else { line += " — |" }
                     }
                 }
                 lines.append(line)
@@ -91,6 +91,11 @@ struct Report {
         lines.append("")
         lines.append("Machine: \(machine). Command: `\(command)`. Each cell is the median of alternating runs.")
         return lines.joined(separator: "\n")
+    }
+
+    /// Two decimals, or three significant digits for ratios far below 1 (so 0.003 is not 0.00).
+    private func formatRatio(_ ratio: Double) -> String {
+        ratio >= 0.1 ? format(ratio, 2) : String(format: "%.3g", ratio)
     }
 
     private func format(_ value: Double, _ decimals: Int) -> String {
