@@ -33,7 +33,7 @@ public enum HostProcess {
     public static func runChild(_ contender: any Contender, mode: Mode, clients: Int) throws {
         let residentBefore = ProcessResources.residentBytes()
         guard let host = try contender.makeLoadHost(maxClients: clients) else {
-            report("error \(contender.name) has no host for this figure")
+            report("n/a")
             return
         }
         defer { host.close() }
@@ -102,6 +102,8 @@ public enum HostProcess {
         guard let portLine = reader.nextLine(deadline: Stopwatch.nanoseconds() + waitNanoseconds) else {
             throw BenchmarkError.child("no port line")
         }
+        // The contender has no host for this figure.
+        if portLine == "n/a" { return Measurement() }
         let portFields = portLine.split(separator: " ")
         guard portFields.first == "port", portFields.count == 2, let port = UInt16(portFields[1]) else {
             throw BenchmarkError.child(portLine)

@@ -13,7 +13,7 @@ extension NetplayContender {
                 try await Self.sendWhenAccepted { () throws(NetSendError) in try client.send(message, on: channel) }
             }
         }
-        if delivery == .reliableOrdered, counters.received < messages { throw BenchmarkError.timedOut("Netplay reliable delivery") }
+        if delivery == .reliableOrdered, counters.received < messages { throw BenchmarkError.library("reliable delivery incomplete: \(counters.received) of \(messages) arrived") }
         return counters.rate(since: start)
     }
 
@@ -30,7 +30,7 @@ extension NetplayContender {
                 try await Self.sendWhenAccepted { () throws(NetSendError) in try client.send(message, on: .reliableOrdered) }
             }
         }
-        guard counters.received >= totalBytes else { throw BenchmarkError.timedOut("Netplay bulk transfer") }
+        guard counters.received >= totalBytes else { throw BenchmarkError.library("bulk transfer incomplete: \(counters.received) of \(totalBytes) bytes arrived") }
         return counters.rate(since: start)
     }
 

@@ -20,7 +20,7 @@ extension ENetContender {
                 while let event = try client.service(milliseconds: 0) { ENetEndpoint.release(event) }
             }
         }
-        if delivery == .reliableOrdered, counters.received < messages { throw BenchmarkError.timedOut("ENet reliable delivery") }
+        if delivery == .reliableOrdered, counters.received < messages { throw BenchmarkError.library("reliable delivery incomplete: \(counters.received) of \(messages) arrived") }
         return counters.rate(since: start)
     }
 
