@@ -38,11 +38,11 @@ echo "== Wire: netplay bench wire"
 swift build -c release --manifest-cache none --package-path "$here" --product netplay
 "$here/.build/release/netplay" bench wire | tee -a "$here/results.md"
 
-# HOOK(replication): when branch `replication` merges, run its figure here too, e.g.
-#   "$here/.build/release/netplay" bench replication | tee -a "$here/results.md"
-# (ReplicationBenchmark.run(seconds:seed:impairment:) behind a `netplay bench replication`
-# subcommand; the references have no replication layer, so it is Netplay against full
-# snapshots and JSON, as that benchmark defines.)
+# Figure 6, replication: the standard scene (Netplay deltas against full snapshots and JSON;
+# the references have no replication layer), also the main package's own measurement.
+echo
+echo "== Replication: netplay bench replication"
+"$here/.build/release/netplay" bench replication | tee -a "$here/results.md"
 
 echo
 echo "Table for README written to $here/results.md"

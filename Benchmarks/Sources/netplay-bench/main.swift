@@ -50,9 +50,9 @@ for figure in FigureCatalog.all(runs: runs) where onlyFigures?.contains(figure.k
     fflush(nil)
 }
 
-// HOOK(replication): the replication figure comes from `ReplicationBenchmark` (branch
-// `replication`). When it merges, add its Figure to FigureCatalog (Netplay only: the
-// references have no replication layer) so it lands in this table.
+// Figure 6 (wire and replication) is the main package's own `netplay bench wire` and
+// `netplay bench replication`, which run.sh runs after this table: the references have no
+// Codable coder or replication layer to put side by side.
 
 let markdown = report.markdown(machine: machine, command: "Benchmarks/run.sh")
 print("\n" + markdown)
