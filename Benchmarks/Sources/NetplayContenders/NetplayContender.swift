@@ -11,7 +11,8 @@ public struct NetplayContender: Contender {
 
     /// Starts a host on 127.0.0.1 with a free port.
     static func startHost(options: NetOptions = NetOptions()) async throws -> NetHost {
-        try await NetHost.start(game: benchmarkGame, port: 0, interface: loopback, messages: benchmarkMessages, options: options)
+        try await NetHost.start(game: benchmarkGame, port: 0, interface: loopback, messages: benchmarkMessages, options: options,
+                                advertise: nil)  // measure the game socket only; never broadcast from a benchmark
     }
 
     /// Connects a client to the host on `port`.
