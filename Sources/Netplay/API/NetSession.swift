@@ -66,10 +66,13 @@ final class NetSession: Sendable {
 
     /// Handles one datagram; called by the driver, on its thread.
     func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
-        let events = core.withLockedValue { core in
+        let (datagrams, events) = core.withLockedValue { core in
             core.receive(bytes, from: address, now: now)
-            return core.drainEvents()
+            return (core.drainOutgoing(), core.drainEvents())
         }
+        // Handshake replies (challenge, accepted) go out at once, not at the next tick: each
+        // step of the handshake would otherwise wait up to a tick interval.
+        if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
         publish(events)
     }
 

@@ -24,7 +24,17 @@ struct ReliableReceiveChannel: Sendable {
     let ordered: Bool
     /// Ordered: the next number to deliver. Unordered: the lowest number not yet delivered.
     private(set) var base: Int64 = 0
-    private var slots = Array(repeating: Slot.empty, count: ReliableReceiveChannel.window)
+    /// Occupied slots only: an idle or in-order channel holds nothing, so an idle connection
+    /// costs no window memory (a preallocated 1,024-slot array per reliable channel made up
+    /// most of the 85 KiB an idle connection used to cost).
+    private var occupied: [Int: Slot] = [:]
+
+    private subscript(slot index: Int) -> Slot {
+        get { occupied[index] ?? .empty }
+        set {
+            if case .empty = newValue { occupied[index] = nil } else { occupied[index] = newValue }
+        }
+    }
 
     init(ordered: Bool) { self.ordered = ordered }
 
@@ -32,7 +42,7 @@ struct ReliableReceiveChannel: Sendable {
         let full = WrappingSequence.extend(entry.messageID, near: base)
         if full < base { return .duplicate }
         guard full < base + Int64(Self.window) else { return .outOfWindow }
-        switch slots[Self.index(full)] {
+        switch self[slot: Self.index(full)] {
         case .complete, .delivered:
             return .duplicate
         case .partial(let assembly):
@@ -52,7 +62,7 @@ struct ReliableReceiveChannel: Sendable {
         var delta = 0
         if let fragment = entry.fragment {
             var assembly: FragmentAssembly
-            switch slots[index] {
+            switch self[slot: index] {
             case .partial(let existing):
                 assembly = existing
             case .empty:
@@ -68,14 +78,14 @@ struct ReliableReceiveChannel: Sendable {
             delta += entry.bytes.count
             if assembly.isComplete {
                 delta -= FragmentAssembly.overheadBytes(count: assembly.count)
-                slots[index] = .complete(assembly.assembled())
+                self[slot: index] = .complete(assembly.assembled())
             } else {
-                slots[index] = .partial(assembly)
+                self[slot: index] = .partial(assembly)
                 return (delta, false)
             }
         } else {
-            guard case .empty = slots[index] else { return (0, false) }
-            slots[index] = .complete(Array(entry.bytes))
+            guard case .empty = self[slot: index] else { return (0, false) }
+            self[slot: index] = .complete(Array(entry.bytes))
             delta += entry.bytes.count
         }
         release(from: full, into: &released)
@@ -83,12 +93,12 @@ struct ReliableReceiveChannel: Sendable {
     }
 
     private mutating func release(from full: Int64, into released: inout [[UInt8]]) {
-        if !ordered, case .complete(let message) = slots[Self.index(full)] {
+        if !ordered, case .complete(let message) = self[slot: Self.index(full)] {
             released.append(message)
-            slots[Self.index(full)] = .delivered
+            self[slot: Self.index(full)] = .delivered
         }
         while true {
-            switch slots[Self.index(base)] {
+            switch self[slot: Self.index(base)] {
             case .complete(let message) where ordered:
                 released.append(message)
             case .delivered where !ordered:
@@ -96,7 +106,7 @@ struct ReliableReceiveChannel: Sendable {
             default:
                 return
             }
-            slots[Self.index(base)] = .empty
+            self[slot: Self.index(base)] = .empty
             base += 1
         }
     }
