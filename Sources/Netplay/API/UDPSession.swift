@@ -15,6 +15,8 @@ enum UDPSession {
         session.attach(driver)
         // Stops by itself when the driver closes.
         driver.scheduleRepeating(every: session.options.tickInterval) { now in session.tick(now: now) }
+        // Tick once now: a client's hello leaves at once instead of after the first interval.
+        driver.runSoon { now in session.tick(now: now) }
         return driver
     }
 }
