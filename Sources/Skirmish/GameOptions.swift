@@ -23,6 +23,8 @@ struct GameOptions: ParsableArguments {
         settings.gameName = game
         settings.port = port
         settings.discovery = discovery.config
+        // A game nobody else can find should not be reachable either.
+        if discovery == .loopback { settings.interface = SessionSettings.loopbackAddress }
         return settings
     }
 }

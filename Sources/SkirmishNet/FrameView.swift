@@ -30,6 +30,9 @@ public struct FrameView: Sendable {
     /// Why the session ended, in a sentence for the player; `nil` while it runs.
     public var ended: String?
 
+    /// An empty frame (nothing seated, nothing moving), for a front end to start from.
+    public init() {}
+
     /// The local player, if seated.
     public var me: PlayerView? { players.first { $0.id == localPlayer } }
 }

@@ -86,7 +86,7 @@ final class HostSession {
         replication.addClient(participant)
         send(MatchStatus(tick: world.tick, wave: world.wave, phase: world.phase), to: .peer(peer))
         advertiser?.update(players: participants.count + 1)
-        notice = "A player joined (\(participants.count + 1) playing). \(joinLine)"
+        notice = "A player joined: \(participants.count + 1) of \(SkirmishRules.maxPlayers) playing."
     }
 
     private func leave(_ peer: NetPeer) {
@@ -94,7 +94,7 @@ final class HostSession {
         replication.removeClient(participant)
         world.removePlayer(PlayerID(peer.id.rawValue))
         advertiser?.update(players: participants.count + 1)
-        notice = "A player left; their seat is free (\(participants.count + 1) playing). \(joinLine)"
+        notice = "A player left, so a seat is free: \(participants.count + 1) of \(SkirmishRules.maxPlayers) playing."
     }
 
     /// One tick: every player's input for the coming tick (a client's from its packets,
