@@ -35,7 +35,7 @@ struct GameRunner {
         let deadline = options.duration.map { ContinuousClock.now + .seconds($0) }
         let outcome: LoopOutcome
         if options.headless {
-            print(session.notice)
+            say(session.notice)
             outcome = await HeadlessLoop(session: session, bot: options.bot, deadline: deadline, stop: stop).run()
         } else {
             do {
@@ -53,8 +53,14 @@ struct GameRunner {
             report.disconnected = true
         }
         if let path = options.report { try write(report, to: path) }
-        print(outcome.message)
+        say(outcome.message)
         if case .ended = outcome { throw ExitCode(Self.exitDisconnected) }
+    }
+
+    /// Prints a line and flushes at once: a script or test reading the pipe waits for it
+    /// (`print` would hold it in a buffer until exit).
+    private func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     private func write(_ report: SessionReport, to path: String) throws {
