@@ -38,8 +38,9 @@ struct TerminalFrontEndTests {
         }
     }
 
-    @Test(.enabled(if: tmux != nil, "tmux is not installed (CI installs it)"))
-    func arenaIsDrawnArrowsMoveAndQuitRestoresTheTerminal() throws {
+    /// `q`, and Ctrl-C (which raw mode delivers as a key, not a signal).
+    @Test(.enabled(if: tmux != nil, "tmux is not installed (CI installs it)"), arguments: ["q", "C-c"])
+    func arenaIsDrawnArrowsMoveAndQuitRestoresTheTerminal(quitKey: String) throws {
         let tmux = Tmux(path: try #require(Self.tmux))
         defer { _ = try? tmux("kill-server") }
         let game = ProcessRunner.uniqueGame("tty")
@@ -59,13 +60,35 @@ struct TerminalFrontEndTests {
         #expect(try tmux.wait(.seconds(3)) { (try tmux.playerColumn() ?? before) > before }, "the player moved right of column \(before)")
         print("tmux: the player moved from column \(before) to \(try tmux.playerColumn() ?? -1)")
 
-        try tmux("send-keys", "-t", "game", "q")
+        try tmux("send-keys", "-t", "game", quitKey)
         let exited = try tmux.wait(.seconds(10)) { try tmux.screen().contains { $0.contains("SKIRMISH-EXITED-0") } }
         let restored = try tmux.screen()
         #expect(exited, "screen: \(restored)")
         print("tmux: after q the pane shows \(restored.filter { !$0.isEmpty })")
         #expect(!restored.contains { $0.hasPrefix("+---") }, "the game's screen is gone")
         #expect(try tmux("display", "-p", "-t", "game", "#{alternate_on} #{cursor_flag}").hasPrefix("0 1"), "alternate screen left, cursor shown")
+    }
+
+    /// SIGTERM (a closing window, `kill`) stops the game cleanly and restores the terminal.
+    @Test(.enabled(if: tmux != nil, "tmux is not installed (CI installs it)"))
+    func terminationSignalRestoresTheTerminal() throws {
+        let tmux = Tmux(path: try #require(Self.tmux))
+        defer { _ = try? tmux("kill-server") }
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("skirmish-pid-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: pidFile) }
+        // `exec` keeps the pid the inner shell wrote, and the game keeps the pane's terminal.
+        let game = "\(ProcessRunner.skirmish) host --discovery loopback --port 0 --game \(ProcessRunner.uniqueGame("term"))"
+        let command = "sh -c 'echo $$ > \(pidFile); exec \(game)'; echo SKIRMISH-EXITED-$?; sleep 30"
+        try tmux("new-session", "-d", "-s", "game", "-x", "100", "-y", "30", command)
+        #expect(try tmux.wait(.seconds(15)) { try tmux.playerColumn() != nil })
+        let pidText = try String(contentsOfFile: pidFile, encoding: .utf8)
+        let pid = try #require(Int32(pidText.trimmingCharacters(in: .whitespacesAndNewlines)), "pid file: \(pidText)")
+        kill(pid, SIGTERM)
+        let exited = try tmux.wait(.seconds(10)) { try tmux.screen().contains { $0.contains("SKIRMISH-EXITED-0") } }
+        let screen = try tmux.screen()
+        #expect(exited, "screen: \(screen)")
+        let modes = try tmux("display", "-p", "-t", "game", "#{alternate_on} #{cursor_flag}")
+        #expect(modes.hasPrefix("0 1"), "alternate screen left, cursor shown")
     }
 
     @Test func saysKindlyThatItNeedsATerminal() throws {
