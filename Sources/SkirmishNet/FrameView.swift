@@ -3,7 +3,7 @@ import SkirmishCore
 /// Everything a front end draws for one frame: the arena's contents, the game's standing and
 /// the connection overlay. Built by ``GameSession/update(input:)``.
 ///
-/// Positions are world units (see ``SkirmishRules/arenaWidth``). On a client, other players
+/// Positions are world units (see `SkirmishRules/arenaWidth`). On a client, other players
 /// and creeps are interpolated a little in the past and the local player is predicted, so
 /// each looks smooth and the local player answers the keys on the same frame.
 public struct FrameView: Sendable {

@@ -2,10 +2,10 @@ import Netplay
 import SkirmishCore
 
 /// One networked game of Skirmish, as every front end (terminal, window, headless bot) uses it:
-/// start it by hosting, joining or ``auto(settings:)``, then once a frame hand it the player's
+/// start it by hosting, joining or `auto(settings:)`, then once a frame hand it the player's
 /// input and draw the ``FrameView`` it returns.
 ///
-/// ```swift
+/// ``swift
 /// let session = try await GameSession.auto()          // joins a game on the LAN, or hosts one
 /// print(session.notice ?? "")                          // e.g. how others join
 /// while running {
@@ -15,7 +15,7 @@ import SkirmishCore
 ///     try await Task.sleep(for: .milliseconds(33))
 /// }
 /// await session.close()
-/// ```
+/// ``
 ///
 /// The host runs the simulation; clients send inputs and draw what the host replicates (see
 /// ``SkirmishProtocol`` for what travels how). A session is used from one task, the game loop.
@@ -60,7 +60,7 @@ public final class GameSession {
         return view
     }
 
-    /// What the built-in ``Bot`` would press now for the local player (for `--bot`).
+    /// What the built-in `Bot` would press now for the local player (for `--bot`).
     public func botInput() -> PlayerInput {
         switch role {
         case .host(let host): host.botInput()

@@ -1,8 +1,8 @@
 import Netplay
 import SkirmishCore
 
-/// The host's side of a game: it runs the authoritative ``World``, takes each client's inputs
-/// from ``ReplicationHost``, replicates players and creeps as delta snapshots, and sends every
+/// The host's side of a game: it runs the authoritative `World`, takes each client's inputs
+/// from `ReplicationHost`, replicates players and creeps as delta snapshots, and sends every
 /// shot as a reliable event. Its own player plays through the same world, with no network
 /// between it and the keys.
 final class HostSession {
@@ -27,7 +27,7 @@ final class HostSession {
     var notice: String?
     var ended: String?
 
-    /// The host's own player is ``NetPeer/host``, whose id 0 no client is ever given.
+    /// The host's own player is `NetPeer/host`, whose id 0 no client is ever given.
     static let hostPlayer = PlayerID(NetPeer.host.id.rawValue)
 
     init(net: NetHost, advertiser: LANAdvertiser?, joinLine: String, now: ContinuousClock.Instant) {

@@ -10,7 +10,7 @@ public struct SessionSettings: Sendable {
     public var port = NetHost.defaultPort
     /// Where discovery advertises and looks; `nil` turns it off (join strings still work).
     public var discovery: LANDiscoveryConfig? = .lan
-    /// How long ``GameSession/auto(settings:)`` looks for a game before hosting one.
+    /// How long ``GameSession/auto(code:settings:)`` looks for a game before hosting one.
     public var searchTimeout: Duration = .seconds(1)
     /// The name shown in adverts.
     public var hostName = ProcessInfo.processInfo.hostName
