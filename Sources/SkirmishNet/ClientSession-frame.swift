@@ -13,6 +13,7 @@ extension ClientSession {
         view.ended = ended
         view.tick = predictor?.tick.value ?? replication.newestTick?.value ?? 0
         if let render = replication.timeline.renderTick(at: instant) {
+            view.renderTick = render
             let drawn = replication.interpolatedEntities(atTick: render)
             let others = drawn.filter { !($0.kind == UnitKind.player && $0.state.id == localPlayer.rawValue) }
             audit.recordRemote(render: render, entities: others)

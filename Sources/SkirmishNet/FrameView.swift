@@ -9,6 +9,10 @@ import SkirmishCore
 public struct FrameView: Sendable {
     /// The tick shown: the host's simulation tick, or on a client the predicted tick.
     public var tick: UInt32 = 0
+    /// On a client, the (fractional) host tick other players, creeps and bullets are drawn at:
+    /// a little behind the host, so there is a snapshot on either side. `nil` on the host
+    /// (it draws its world as it is) and before the first snapshot.
+    public var renderTick: Double?
     /// Whether this peer hosts the game.
     public var isHost = false
     /// The local player's id.

@@ -73,7 +73,6 @@ public final class GameSession {
     public func close() async {
         switch role {
         case .host(let host):
-            await host.advertiser?.stop()
             await host.net.close()
         case .client(let client):
             await client.net.close()
@@ -118,25 +117,18 @@ public final class GameSession {
 
 extension GameSession {
     /// Hosts a game: listens on ``SessionSettings/port`` (or a free port if that one is taken),
-    /// advertises it for discovery, and seats the host's own player.
+    /// advertises it where ``SessionSettings/discovery`` says (Netplay keeps the advert's player
+    /// count current), and seats the host's own player.
     /// - Parameter code: A join code players must give (nil: anyone on the network may join).
     public static func host(code: String? = nil, settings: SessionSettings = SessionSettings()) async throws(SessionError) -> GameSession {
         let net = try await startHost(code: code, settings: settings)
-        var advertiser: LANAdvertiser?
-        if let discovery = settings.discovery {
-            let advert = GameAdvert(
-                hostInstanceID: UInt64.random(in: 1...UInt64.max), gameName: settings.gameName, hostName: settings.hostName,
-                players: 1, capacity: SkirmishRules.maxPlayers, protocolVersion: SkirmishProtocol.version,
-                schemaFingerprint: SkirmishProtocol.fingerprint.bytes, gamePort: net.port, requiresJoinCode: code != nil)
-            advertiser = try? await LANAdvertiser.start(advert: advert, config: discovery)
-        }
         // A host on one interface is joined at that address; on every interface, at this
         // machine's LAN address.
         let join = (try? settings.interface.map { try PeerAddress(numericHost: $0, port: Int(net.port)) })?
             .map { JoinString(address: $0, joinCode: code) } ?? net.joinString(joinCode: code)
         let line = "Hosting on port \(net.port). Join with: skirmish join \(join)"
         let now = ContinuousClock.now
-        let session = GameSession(role: .host(HostSession(net: net, advertiser: advertiser, joinLine: line, now: now)), notice: line, now: now)
+        let session = GameSession(role: .host(HostSession(net: net, joinLine: line, now: now)), notice: line, now: now)
         session.joinString = join.description
         return session
     }
@@ -144,7 +136,8 @@ extension GameSession {
     private static func startHost(code: String?, settings: SessionSettings) async throws(SessionError) -> NetHost {
         do {
             return try await NetHost.start(game: settings.gameName, port: settings.port, interface: settings.interface,
-                                           joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
+                                           joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
+                                           advertise: settings.discovery, hostName: settings.hostName)
         } catch {
             guard settings.port == NetHost.defaultPort, case .socketUnavailable = error else { throw SessionError("Could not host: \(error)") }
         }
@@ -152,7 +145,8 @@ extension GameSession {
             // The usual port is taken (another game on this machine): any free port will do,
             // discovery and the join string carry it.
             return try await NetHost.start(game: settings.gameName, port: 0, interface: settings.interface,
-                                           joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
+                                           joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
+                                           advertise: settings.discovery, hostName: settings.hostName)
         } catch {
             throw SessionError("Could not host: \(error)")
         }

@@ -7,7 +7,6 @@ import SkirmishCore
 /// between it and the keys.
 final class HostSession {
     let net: NetHost
-    let advertiser: LANAdvertiser?
     let localPlayer = HostSession.hostPlayer
     let joinLine: String
 
@@ -30,9 +29,8 @@ final class HostSession {
     /// The host's own player is `NetPeer/host`, whose id 0 no client is ever given.
     static let hostPlayer = PlayerID(NetPeer.host.id.rawValue)
 
-    init(net: NetHost, advertiser: LANAdvertiser?, joinLine: String, now: ContinuousClock.Instant) {
+    init(net: NetHost, joinLine: String, now: ContinuousClock.Instant) {
         self.net = net
-        self.advertiser = advertiser
         self.joinLine = joinLine
         // Any seed works (clients never simulate creeps); a fresh one makes each game differ.
         world = World(seed: UInt64.random(in: 0...UInt64.max))
@@ -85,7 +83,6 @@ final class HostSession {
         participants[peer] = participant
         replication.addClient(participant)
         send(MatchStatus(tick: world.tick, wave: world.wave, phase: world.phase), to: .peer(peer))
-        advertiser?.update(players: participants.count + 1)
         notice = "A player joined: \(participants.count + 1) of \(SkirmishRules.maxPlayers) playing."
     }
 
@@ -93,7 +90,6 @@ final class HostSession {
         guard let participant = participants.removeValue(forKey: peer) else { return }
         replication.removeClient(participant)
         world.removePlayer(PlayerID(peer.id.rawValue))
-        advertiser?.update(players: participants.count + 1)
         notice = "A player left, so a seat is free: \(participants.count + 1) of \(SkirmishRules.maxPlayers) playing."
     }
 

@@ -1,4 +1,3 @@
-import Foundation
 import Netplay
 
 /// How a ``GameSession`` finds, hosts and joins games.
@@ -13,7 +12,7 @@ public struct SessionSettings: Sendable {
     /// How long ``GameSession/auto(code:settings:)`` looks for a game before hosting one.
     public var searchTimeout: Duration = .seconds(1)
     /// The name shown in adverts.
-    public var hostName = ProcessInfo.processInfo.hostName
+    public var hostName = LocalAddresses.hostName()
     /// The local address the host listens on: `nil` for every interface (IPv6 and IPv4),
     /// `"127.0.0.1"` or `"::1"` for this machine only.
     public var interface: String?
