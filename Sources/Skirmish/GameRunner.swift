@@ -24,7 +24,6 @@ struct GameRunner {
                 """.utf8))
             throw ExitCode(Self.exitNoTerminal)
         }
-        let stop = StopSignal.install()
         let session: GameSession
         do {
             session = try await start(options.settings)
@@ -32,6 +31,9 @@ struct GameRunner {
             FileHandle.standardError.write(Data("skirmish: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        // From here on Ctrl-C and SIGTERM stop the game cleanly (a host says goodbye, the
+        // terminal is restored); while connecting, their default (end at once) is right.
+        let stop = StopSignal.install()
         let deadline = options.duration.map { ContinuousClock.now + .seconds($0) }
         let outcome: LoopOutcome
         if options.headless {

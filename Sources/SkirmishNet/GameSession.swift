@@ -128,7 +128,9 @@ extension GameSession {
             .map { JoinString(address: $0, joinCode: code) } ?? net.joinString(joinCode: code)
         let line = "Hosting on port \(net.port). Join with: skirmish join \(join)"
         let now = ContinuousClock.now
-        let session = GameSession(role: .host(HostSession(net: net, joinLine: line, now: now)), notice: line, now: now)
+        // The frame's notice line must fit 80 columns: the join string, without the command.
+        let host = HostSession(net: net, notice: "Hosting on port \(net.port). Join string: \(join)", now: now)
+        let session = GameSession(role: .host(host), notice: line, now: now)
         session.joinString = join.description
         return session
     }
@@ -186,6 +188,9 @@ extension GameSession {
         let hosted = try await host(code: code, settings: settings)
         let session = GameSession(role: hosted.role, notice: "No game found, so you are hosting one. " + hosted.notice, now: hosted.startedAt)
         session.joinString = hosted.joinString
+        if case .host(let host) = hosted.role, let join = hosted.joinString {
+            host.notice = "No game found, so you host. Join string: \(join)"
+        }
         return session
     }
 

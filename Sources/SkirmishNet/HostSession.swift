@@ -8,7 +8,6 @@ import SkirmishCore
 final class HostSession {
     let net: NetHost
     let localPlayer = HostSession.hostPlayer
-    let joinLine: String
 
     private(set) var world: World
     var replication = ReplicationHost<ReplicatedUnit, PlayerInput>()
@@ -29,14 +28,13 @@ final class HostSession {
     /// The host's own player is `NetPeer/host`, whose id 0 no client is ever given.
     static let hostPlayer = PlayerID(NetPeer.host.id.rawValue)
 
-    init(net: NetHost, joinLine: String, now: ContinuousClock.Instant) {
+    init(net: NetHost, notice: String, now: ContinuousClock.Instant) {
         self.net = net
-        self.joinLine = joinLine
         // Any seed works (clients never simulate creeps); a fresh one makes each game differ.
         world = World(seed: UInt64.random(in: 0...UInt64.max))
         traffic = TrafficMeter(now: now)
         ticker = FixedStepTicker(start: now, ticksPerSecond: SkirmishRules.ticksPerSecond)
-        notice = joinLine
+        self.notice = notice
     }
 
     /// Handles this frame's network events, runs the ticks that are due with `input` for the

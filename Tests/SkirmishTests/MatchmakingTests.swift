@@ -20,6 +20,7 @@ struct MatchmakingTests {
         let first = try await GameSession.auto(settings: settings)
         #expect(first.isHost)
         #expect(first.notice.hasPrefix("No game found, so you are hosting one."))
+        #expect(first.update(input: .idle).notice?.hasPrefix("No game found, so you host. Join string: NP-") == true)
         let second = try await GameSession.auto(settings: settings)
         #expect(!second.isHost)
         #expect(second.notice.hasPrefix("Joined"))
