@@ -16,6 +16,7 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # ENet from the distribution, as games on Debian/Ubuntu link it.
 if [ ! -f /usr/include/enet/enet.h ]; then
     echo "Installing libenet-dev…"
+    sudo_if_needed apt-get update
     sudo_if_needed apt-get install -y libenet-dev
 fi
 # PodSixNet is built on asyncore, which Python 3.12 removed: it needs Python ≤ 3.11.
