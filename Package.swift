@@ -53,6 +53,8 @@ let package = Package(
             name: "Skirmish",
             dependencies: ["SkirmishNet", "SkirmishCore", "Netplay", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Depends on the `Skirmish` executable so `swift test` builds the `skirmish` binary the
+        // process and tmux tests run.
         .testTarget(name: "SkirmishTests", dependencies: ["SkirmishNet", "SkirmishCore", "Netplay", "Skirmish"]),
     ],
     swiftLanguageModes: [.v6]

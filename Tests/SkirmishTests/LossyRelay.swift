@@ -1,4 +1,5 @@
 import Foundation
+import Netplay
 import Synchronization
 
 /// A UDP relay on 127.0.0.1 that loses and delays datagrams, between one client and a host:
@@ -93,8 +94,4 @@ final class LossyRelay: Sendable {
     enum RelayError: Error {
         case socket
     }
-}
-
-extension Duration {
-    var secondsDouble: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
