@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SkirmishNet
 
 /// `skirmish`: the co-op demo game of Netplay, in the terminal or headless with a bot.
@@ -65,7 +66,7 @@ struct JoinCommand: AsyncParsableCommand {
             var searching = settings
             searching.searchTimeout = .seconds(timeout)
             guard let game = try await GameSession.find(settings: searching) else {
-                throw SessionError("No Skirmish game answered within \(Int(timeout)) s. Host one with `skirmish host`.")
+                throw SessionError("No Skirmish game answered within \(String(format: "%g", timeout)) s. Host one with `skirmish host`.")
             }
             return try await .join(game, code: code, settings: settings)
         }
