@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "SkirmishCore", targets: ["SkirmishCore"]),
         .executable(name: "netplay", targets: ["netplay"]),
         .executable(name: "HelloNetplay", targets: ["HelloNetplay"]),
+        .library(name: "SkirmishNet", targets: ["SkirmishNet"]),
+        .executable(name: "skirmish", targets: ["Skirmish"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -44,6 +46,16 @@ let package = Package(
         // The demo game's deterministic simulation: no I/O, tested on its own.
         .target(name: "SkirmishCore", dependencies: ["Netplay"]),
         .testTarget(name: "SkirmishCoreTests", dependencies: ["SkirmishCore"]),
+        // The networked game session every Skirmish front end uses.
+        .target(name: "SkirmishNet", dependencies: ["SkirmishCore", "Netplay"]),
+        // `skirmish`: the terminal front end and headless bot.
+        .executableTarget(
+            name: "Skirmish",
+            dependencies: ["SkirmishNet", "SkirmishCore", "Netplay", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        // Depends on the `Skirmish` executable so `swift test` builds the `skirmish` binary the
+        // process and tmux tests run.
+        .testTarget(name: "SkirmishTests", dependencies: ["SkirmishNet", "SkirmishCore", "Netplay", "Skirmish"]),
     ],
     swiftLanguageModes: [.v6]
 )

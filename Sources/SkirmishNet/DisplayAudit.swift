@@ -1,0 +1,82 @@
+import Netplay
+import SkirmishCore
+
+/// Checks what a client drew against the host's world at the same tick, once the host's
+/// state for that tick has arrived.
+///
+/// The host's snapshot for tick T carries its authoritative positions at T, exactly (the
+/// world keeps positions on the wire grid, so the snapshot is lossless). Other entities are
+/// drawn at a fractional render tick R, so their truth is the host's positions at ⌊R⌋ and
+/// ⌈R⌉ blended by R's fraction; the local player is drawn at its predicted tick P and
+/// compared with the host's state at P. A frame whose snapshots never arrive (lost) is
+/// dropped unchecked rather than guessed.
+struct DisplayAudit: Sendable {
+    /// Frames waiting for their snapshots, oldest first: at 30 fps, 4 s of frames, more than
+    /// the client keeps snapshots for.
+    static let maxPending = 120
+    /// A frame is given up once the client holds snapshots this many ticks newer than it
+    /// needs and still lacks one (it was lost).
+    static let giveUpTicks = 8
+
+    private struct DrawnFrame: Sendable {
+        var render: Double
+        var positions: [(id: EntityID, x: Float, y: Float)]
+    }
+
+    private struct DrawnOwn: Sendable {
+        var tick: NetTick
+        var x: Float
+        var y: Float
+    }
+
+    private var frames: [DrawnFrame] = []
+    private var own: [DrawnOwn] = []
+    private(set) var maxRemote = 0.0
+    private(set) var remoteChecked = 0
+    private(set) var maxOwn = 0.0
+    private(set) var ownChecked = 0
+
+    mutating func recordRemote(render: Double, entities: [ReplicatedEntity<ReplicatedUnit>]) {
+        guard !entities.isEmpty else { return }
+        frames.append(DrawnFrame(render: render, positions: entities.map { ($0.id, $0.state.x, $0.state.y) }))
+        if frames.count > Self.maxPending { frames.removeFirst(frames.count - Self.maxPending) }
+    }
+
+    mutating func recordOwn(tick: NetTick, unit: ReplicatedUnit) {
+        own.append(DrawnOwn(tick: tick, x: unit.x, y: unit.y))
+        if own.count > Self.maxPending { own.removeFirst(own.count - Self.maxPending) }
+    }
+
+    /// Compares every recorded frame whose host state is now known.
+    mutating func settle(against replication: ReplicationClient<ReplicatedUnit, PlayerInput>, me: UInt32) {
+        guard let newest = replication.newestTick else { return }
+        frames.removeAll { frame in
+            let floor = NetTick(UInt32(max(frame.render, 0).rounded(.down)))
+            let fraction = frame.render - Double(floor.value)
+            let ceiling = fraction > 0 ? floor.advanced(by: 1) : floor
+            guard let before = replication.entities(at: floor), let after = replication.entities(at: ceiling) else {
+                return ceiling.distance(to: newest) > Self.giveUpTicks
+            }
+            let start = Dictionary(before.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+            let end = Dictionary(after.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
+            for drawn in frame.positions {
+                guard let from = start[drawn.id] else { continue }
+                let truth = from.interpolated(to: end[drawn.id] ?? from, fraction: fraction)
+                let dx = Double(truth.x - drawn.x), dy = Double(truth.y - drawn.y)
+                maxRemote = max(maxRemote, (dx * dx + dy * dy).squareRoot())
+                remoteChecked += 1
+            }
+            return true
+        }
+        own.removeAll { drawn in
+            guard let state = replication.entities(at: drawn.tick) else {
+                return drawn.tick.distance(to: newest) > Self.giveUpTicks
+            }
+            guard let truth = state.first(where: { $0.kind == UnitKind.player && $0.state.id == me }) else { return true }
+            let dx = Double(truth.state.x - drawn.x), dy = Double(truth.state.y - drawn.y)
+            maxOwn = max(maxOwn, (dx * dx + dy * dy).squareRoot())
+            ownChecked += 1
+            return true
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Netplay
+import SkirmishCore
+
+/// What Skirmish peers say to each other, and the settings both sides must share.
+///
+/// | Message | Direction | Channel | Why that channel |
+/// |---|---|---|---|
+/// | `SnapshotMessage` | host → client | `.unreliable` | a delta against a baseline the client acknowledged: a lost one needs no resend, and a late one still fills an interpolation gap (sequencing would throw it away) |
+/// | `InputMessage` | client → host | `.unreliable` | repeats the last inputs, so loss costs nothing; also carries the snapshot ack and the clock probe |
+/// | `BulletFired` | host → clients | `.reliableOrdered` | a bullet crosses once, as an event both sides simulate |
+/// | `MatchStatus` | host → clients | `.reliableOrdered` | wave and phase change rarely and must not be missed |
+public enum SkirmishProtocol {
+    /// The game name hosts advertise and clients connect with.
+    public static let gameName = "skirmish"
+    /// Raised whenever the rules or the messages change in a way the schema does not show.
+    public static let version: UInt32 = 1
+    /// Every message type, in the same order on every peer (the handshake compares them).
+    public static let messages: [any NetMessage.Type] = [SnapshotMessage.self, InputMessage.self, BulletFired.self, MatchStatus.self]
+
+    /// The schema fingerprint adverts carry, so discovery skips incompatible builds.
+    public static var fingerprint: SchemaFingerprint { MessageRegistry(messages).fingerprint }
+
+    /// Session options: the host is one of `SkirmishRules/maxPlayers` players, so it admits
+    /// one fewer client; the protocol itself refuses the next one with "host full".
+    public static var options: NetOptions {
+        var options = NetOptions()
+        options.version = version
+        options.maxPeers = SkirmishRules.maxPlayers - 1
+        return options
+    }
+}
+
+/// One replication snapshot datagram (`ReplicationHost/makeSnapshot(for:now:)`).
+struct SnapshotMessage: NetMessage {
+    var bytes: [UInt8]
+}
+
+/// One client packet: snapshot ack, clock probe and redundant inputs (`ReplicationClient/makePacket(now:)`).
+struct InputMessage: NetMessage {
+    var bytes: [UInt8]
+}
+
+/// Where the game as a whole stands, sent reliably whenever it changes (and to each newcomer).
+struct MatchStatus: NetMessage, Equatable {
+    /// The host tick of the change.
+    var tick: UInt32
+    /// The current wave (0 before the first).
+    var wave: UInt32
+    /// `GamePhase` as a number: the binary coder carries plain fields most compactly.
+    var phaseCode: UInt8
+    /// For game over: the tick every player was out.
+    var since: UInt32
+
+    init(tick: UInt32, wave: Int, phase: GamePhase) {
+        self.tick = tick
+        self.wave = UInt32(clamping: wave)
+        switch phase {
+        case .waitingForPlayers: (phaseCode, since) = (0, 0)
+        case .playing: (phaseCode, since) = (1, 0)
+        case .gameOver(let at): (phaseCode, since) = (2, at)
+        }
+    }
+
+    var phase: GamePhase {
+        switch phaseCode {
+        case 1: .playing
+        case 2: .gameOver(since: since)
+        default: .waitingForPlayers
+        }
+    }
+
+    /// What a client assumes before the host's first status arrives.
+    static let initial = MatchStatus(tick: 0, wave: 0, phase: .waitingForPlayers)
+}
