@@ -40,7 +40,9 @@ let package = Package(
         // corpus replayer, so a plain `swift build` still links it.
         .executableTarget(name: "NetplayFuzz", dependencies: ["Netplay"]),
         .executableTarget(name: "HelloNetplay", dependencies: ["Netplay"], path: "Examples/HelloNetplay", exclude: ["README.md"]),
-        .testTarget(name: "NetplayTests", dependencies: ["Netplay"]),
+        // The tool is a dependency so that `swift test` builds it: the two-process and
+        // network-namespace tests run the real binary.
+        .testTarget(name: "NetplayTests", dependencies: ["Netplay", "netplay"]),
         // The demo game's deterministic simulation: no I/O, tested on its own.
         .target(name: "SkirmishCore", dependencies: ["Netplay"]),
         .testTarget(name: "SkirmishCoreTests", dependencies: ["SkirmishCore"]),

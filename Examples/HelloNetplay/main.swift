@@ -1,4 +1,4 @@
-// Two programs exchanging a message: `HelloNetplay host`, then `HelloNetplay join <address>`.
+// Two programs exchanging a message: `HelloNetplay host`, then `HelloNetplay join [address]`.
 import Netplay
 
 struct Greeting: NetMessage { var text: String }
@@ -6,8 +6,10 @@ struct Greeting: NetMessage { var text: String }
 let game = "hello-netplay"
 let arguments = Array(CommandLine.arguments.dropFirst())
 
-if arguments.first == "join", arguments.count == 2 {
-    let client = try await NetClient.connect(to: arguments[1], game: game, messages: [Greeting.self])
+if arguments.first == "join" {                       // no address: find the host on the LAN
+    let client = arguments.count == 2
+        ? try await NetClient.connect(to: arguments[1], game: game, messages: [Greeting.self])
+        : try await NetClient.connect(to: Discovery.first(game: game, messages: [Greeting.self]), messages: [Greeting.self])
     try client.send(Greeting(text: "Hello from a client!"))
     while client.isConnected {                       // a game loop: poll once a frame
         for event in client.poll() {
@@ -20,7 +22,7 @@ if arguments.first == "join", arguments.count == 2 {
     }
 } else {
     let host = try await NetHost.start(game: game, messages: [Greeting.self])
-    print("Hosting on port \(host.port). Join with: HelloNetplay join <this machine's address>")
+    print("Hosting on port \(host.port). Join with: HelloNetplay join (or: HelloNetplay join <address>)")
     for await event in host.events {                   // async code: the events sequence
         switch event {
         case .message(let greeting as Greeting, from: let peer) where !peer.isHost:

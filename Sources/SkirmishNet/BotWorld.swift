@@ -1,7 +1,7 @@
 import Foundation
 import SkirmishCore
 
-/// A ``World`` holding what a client sees, so the same ``Bot`` that plays on the host can play
+/// A `World` holding what a client sees, so the same `Bot` that plays on the host can play
 /// on a client.
 ///
 /// `World`, `Player` and `Creep` keep their initialisers inside SkirmishCore (only the

@@ -25,7 +25,7 @@ final class ClientSession {
     var ended: String?
 
     /// The client does not need the id the host's replication gave it: it finds its player by
-    /// its own ``PlayerID``, which the protocol assigned.
+    /// its own `PlayerID`, which the protocol assigned.
     static let selfParticipant = ParticipantID(1)
     /// Most ticks predicted in one frame; a larger gap (a stall, a clock step) restarts
     /// prediction from the host's state instead.

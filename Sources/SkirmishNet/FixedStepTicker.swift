@@ -1,4 +1,4 @@
-/// Turns wall-clock time into whole simulation ticks at ``SkirmishCore/SkirmishRules/ticksPerSecond``.
+/// Turns wall-clock time into whole simulation ticks at `SkirmishCore/SkirmishRules/ticksPerSecond`.
 ///
 /// A frame that comes late runs the ticks it missed, but never more than ``maxCatchUp``: after
 /// a long stall (a debugger, a suspended laptop) the game skips ahead instead of freezing in a

@@ -3,7 +3,7 @@ import SkirmishCore
 /// Everything a front end draws for one frame: the arena's contents, the game's standing and
 /// the connection overlay. Built by ``GameSession/update(input:)``.
 ///
-/// Positions are world units (see ``SkirmishRules/arenaWidth``). On a client, other players
+/// Positions are world units (see `SkirmishRules/arenaWidth`). On a client, other players
 /// and creeps are interpolated a little in the past and the local player is predicted, so
 /// each looks smooth and the local player answers the keys on the same frame.
 public struct FrameView: Sendable {
@@ -29,6 +29,9 @@ public struct FrameView: Sendable {
     public var notice: String?
     /// Why the session ended, in a sentence for the player; `nil` while it runs.
     public var ended: String?
+
+    /// An empty frame (nothing seated, nothing moving), for a front end to start from.
+    public init() {}
 
     /// The local player, if seated.
     public var me: PlayerView? { players.first { $0.id == localPlayer } }

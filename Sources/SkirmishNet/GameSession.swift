@@ -2,10 +2,10 @@ import Netplay
 import SkirmishCore
 
 /// One networked game of Skirmish, as every front end (terminal, window, headless bot) uses it:
-/// start it by hosting, joining or ``auto(settings:)``, then once a frame hand it the player's
+/// start it by hosting, joining or `auto(settings:)`, then once a frame hand it the player's
 /// input and draw the ``FrameView`` it returns.
 ///
-/// ```swift
+/// ``swift
 /// let session = try await GameSession.auto()          // joins a game on the LAN, or hosts one
 /// print(session.notice ?? "")                          // e.g. how others join
 /// while running {
@@ -15,7 +15,7 @@ import SkirmishCore
 ///     try await Task.sleep(for: .milliseconds(33))
 /// }
 /// await session.close()
-/// ```
+/// ``
 ///
 /// The host runs the simulation; clients send inputs and draw what the host replicates (see
 /// ``SkirmishProtocol`` for what travels how). A session is used from one task, the game loop.
@@ -30,6 +30,8 @@ public final class GameSession {
     private var tally = ReportTally()
     /// What the session wants the player to know about how it started (hosting, joined).
     public let notice: String
+    /// On a host, the join string players type to join (`NP-…`); `nil` on a client.
+    public private(set) var joinString: String?
 
     private init(role: Role, notice: String, now: ContinuousClock.Instant) {
         self.role = role
@@ -58,7 +60,7 @@ public final class GameSession {
         return view
     }
 
-    /// What the built-in ``Bot`` would press now for the local player (for `--bot`).
+    /// What the built-in `Bot` would press now for the local player (for `--bot`).
     public func botInput() -> PlayerInput {
         switch role {
         case .host(let host): host.botInput()
@@ -128,13 +130,15 @@ extension GameSession {
                 schemaFingerprint: SkirmishProtocol.fingerprint.bytes, gamePort: net.port, requiresJoinCode: code != nil)
             advertiser = try? await LANAdvertiser.start(advert: advert, config: discovery)
         }
-        let join = settings.interface == nil
-            ? net.joinString(joinCode: code)
-            : JoinString(address: PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: net.port), joinCode: code)
-        let found = advertiser == nil ? "" : "others on the network find it with `skirmish`, or "
-        let line = "Hosting on port \(net.port): \(found)join with `skirmish join \(join)`."
+        // A host on one interface is joined at that address; on every interface, at this
+        // machine's LAN address.
+        let join = (try? settings.interface.map { try PeerAddress(numericHost: $0, port: Int(net.port)) })?
+            .map { JoinString(address: $0, joinCode: code) } ?? net.joinString(joinCode: code)
+        let line = "Hosting on port \(net.port). Join with: skirmish join \(join)"
         let now = ContinuousClock.now
-        return GameSession(role: .host(HostSession(net: net, advertiser: advertiser, joinLine: line, now: now)), notice: line, now: now)
+        let session = GameSession(role: .host(HostSession(net: net, advertiser: advertiser, joinLine: line, now: now)), notice: line, now: now)
+        session.joinString = join.description
+        return session
     }
 
     private static func startHost(code: String?, settings: SessionSettings) async throws(SessionError) -> NetHost {
@@ -185,8 +189,10 @@ extension GameSession {
         if let game = try await find(settings: settings) {
             return try await join(game, code: code, settings: settings)
         }
-        let session = try await host(code: code, settings: settings)
-        return GameSession(role: session.role, notice: "No game found, so you are hosting one. " + session.notice, now: session.startedAt)
+        let hosted = try await host(code: code, settings: settings)
+        let session = GameSession(role: hosted.role, notice: "No game found, so you are hosting one. " + hosted.notice, now: hosted.startedAt)
+        session.joinString = hosted.joinString
+        return session
     }
 
     /// The first compatible game discovery finds, or `nil`.

@@ -1,8 +1,8 @@
 import Netplay
 import SkirmishCore
 
-/// The host's side of a game: it runs the authoritative ``World``, takes each client's inputs
-/// from ``ReplicationHost``, replicates players and creeps as delta snapshots, and sends every
+/// The host's side of a game: it runs the authoritative `World`, takes each client's inputs
+/// from `ReplicationHost`, replicates players and creeps as delta snapshots, and sends every
 /// shot as a reliable event. Its own player plays through the same world, with no network
 /// between it and the keys.
 final class HostSession {
@@ -27,7 +27,7 @@ final class HostSession {
     var notice: String?
     var ended: String?
 
-    /// The host's own player is ``NetPeer/host``, whose id 0 no client is ever given.
+    /// The host's own player is `NetPeer/host`, whose id 0 no client is ever given.
     static let hostPlayer = PlayerID(NetPeer.host.id.rawValue)
 
     init(net: NetHost, advertiser: LANAdvertiser?, joinLine: String, now: ContinuousClock.Instant) {
@@ -86,7 +86,7 @@ final class HostSession {
         replication.addClient(participant)
         send(MatchStatus(tick: world.tick, wave: world.wave, phase: world.phase), to: .peer(peer))
         advertiser?.update(players: participants.count + 1)
-        notice = "A player joined (\(participants.count + 1) playing). \(joinLine)"
+        notice = "A player joined: \(participants.count + 1) of \(SkirmishRules.maxPlayers) playing."
     }
 
     private func leave(_ peer: NetPeer) {
@@ -94,7 +94,7 @@ final class HostSession {
         replication.removeClient(participant)
         world.removePlayer(PlayerID(peer.id.rawValue))
         advertiser?.update(players: participants.count + 1)
-        notice = "A player left; their seat is free (\(participants.count + 1) playing). \(joinLine)"
+        notice = "A player left, so a seat is free: \(participants.count + 1) of \(SkirmishRules.maxPlayers) playing."
     }
 
     /// One tick: every player's input for the coming tick (a client's from its packets,

@@ -3,7 +3,7 @@ import Netplay
 import SkirmishCore
 
 /// How one input moves a player for one tick: the movement part of `World.step(inputs:)`,
-/// which a client runs to predict its own player (``Predictor``).
+/// which a client runs to predict its own player (`Predictor`).
 ///
 /// It must give the host's numbers bit for bit, or every tick would be a small correction:
 /// the same operations in the same order, then the same rounding to the wire grid. The

@@ -8,7 +8,7 @@ struct ReplicatedUnit: Codable, Sendable, Hashable, Interpolatable {
     @Quantized<ArenaX> var x: Float
     @Quantized<ArenaY> var y: Float
     @QuantizedAngle var facing: Float
-    /// A player's ``PlayerID`` raw value, or a creep's id.
+    /// A player's `PlayerID` raw value, or a creep's id.
     var id: UInt32
     var slot: UInt8 = 0
     var lives: UInt8 = 0

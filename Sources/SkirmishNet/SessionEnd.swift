@@ -20,5 +20,6 @@ public struct SessionError: Error, Sendable, CustomStringConvertible {
     /// What went wrong and what to do.
     public var description: String
 
-    init(_ description: String) { self.description = description }
+    /// Creates an error with a sentence for the player.
+    public init(_ description: String) { self.description = description }
 }

@@ -10,10 +10,13 @@ public struct SessionSettings: Sendable {
     public var port = NetHost.defaultPort
     /// Where discovery advertises and looks; `nil` turns it off (join strings still work).
     public var discovery: LANDiscoveryConfig? = .lan
-    /// How long ``GameSession/auto(settings:)`` looks for a game before hosting one.
+    /// How long ``GameSession/auto(code:settings:)`` looks for a game before hosting one.
     public var searchTimeout: Duration = .seconds(1)
     /// The name shown in adverts.
     public var hostName = ProcessInfo.processInfo.hostName
+    /// The local address the host listens on: `nil` for every interface (IPv6 and IPv4),
+    /// `"127.0.0.1"` or `"::1"` for this machine only.
+    public var interface: String?
 
     /// The default settings: the LAN, port 7777.
     public init() {}
@@ -23,12 +26,10 @@ public struct SessionSettings: Sendable {
     public static var loopback: SessionSettings {
         var settings = SessionSettings()
         settings.discovery = .loopback
+        settings.interface = loopbackAddress
         return settings
     }
 
-    /// The interface the host listens on: 127.0.0.1 when discovery is on loopback (a game
-    /// nobody else can find should not be reachable either), else every interface.
-    var interface: String? { discovery == .loopback ? Self.loopbackAddress : nil }
-
-    static let loopbackAddress = "127.0.0.1"
+    /// IPv4 loopback: this machine only.
+    public static let loopbackAddress = "127.0.0.1"
 }

@@ -5,10 +5,10 @@ import SkirmishCore
 ///
 /// | Message | Direction | Channel | Why that channel |
 /// |---|---|---|---|
-/// | ``SnapshotMessage`` | host → client | `.unreliable` | a delta against a baseline the client acknowledged: a lost one needs no resend, and a late one still fills an interpolation gap (sequencing would throw it away) |
-/// | ``InputMessage`` | client → host | `.unreliable` | repeats the last inputs, so loss costs nothing; also carries the snapshot ack and the clock probe |
+/// | `SnapshotMessage` | host → client | `.unreliable` | a delta against a baseline the client acknowledged: a lost one needs no resend, and a late one still fills an interpolation gap (sequencing would throw it away) |
+/// | `InputMessage` | client → host | `.unreliable` | repeats the last inputs, so loss costs nothing; also carries the snapshot ack and the clock probe |
 /// | `BulletFired` | host → clients | `.reliableOrdered` | a bullet crosses once, as an event both sides simulate |
-/// | ``MatchStatus`` | host → clients | `.reliableOrdered` | wave and phase change rarely and must not be missed |
+/// | `MatchStatus` | host → clients | `.reliableOrdered` | wave and phase change rarely and must not be missed |
 public enum SkirmishProtocol {
     /// The game name hosts advertise and clients connect with.
     public static let gameName = "skirmish"
@@ -20,7 +20,7 @@ public enum SkirmishProtocol {
     /// The schema fingerprint adverts carry, so discovery skips incompatible builds.
     public static var fingerprint: SchemaFingerprint { MessageRegistry(messages).fingerprint }
 
-    /// Session options: the host is one of ``SkirmishRules/maxPlayers`` players, so it admits
+    /// Session options: the host is one of `SkirmishRules/maxPlayers` players, so it admits
     /// one fewer client; the protocol itself refuses the next one with "host full".
     public static var options: NetOptions {
         var options = NetOptions()
@@ -30,12 +30,12 @@ public enum SkirmishProtocol {
     }
 }
 
-/// One replication snapshot datagram (``ReplicationHost/makeSnapshot(for:now:)``).
+/// One replication snapshot datagram (`ReplicationHost/makeSnapshot(for:now:)`).
 struct SnapshotMessage: NetMessage {
     var bytes: [UInt8]
 }
 
-/// One client packet: snapshot ack, clock probe and redundant inputs (``ReplicationClient/makePacket(now:)``).
+/// One client packet: snapshot ack, clock probe and redundant inputs (`ReplicationClient/makePacket(now:)`).
 struct InputMessage: NetMessage {
     var bytes: [UInt8]
 }
@@ -46,7 +46,7 @@ struct MatchStatus: NetMessage, Equatable {
     var tick: UInt32
     /// The current wave (0 before the first).
     var wave: UInt32
-    /// ``GamePhase`` as a number: the binary coder carries plain fields most compactly.
+    /// `GamePhase` as a number: the binary coder carries plain fields most compactly.
     var phaseCode: UInt8
     /// For game over: the tick every player was out.
     var since: UInt32

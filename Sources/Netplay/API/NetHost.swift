@@ -27,6 +27,8 @@ public final class NetHost: Sendable {
     static let ipv4Wildcard = "0.0.0.0"
 
     let session: NetSession
+    /// Makes the game visible on the LAN (nil when started with `advertise: nil`).
+    let advertiser: LANAdvertiser?
 
     /// The address and port the host listens on.
     public let localAddress: PeerAddress
@@ -34,9 +36,10 @@ public final class NetHost: Sendable {
     /// The port the host listens on (the real one when it was started with port 0).
     public var port: UInt16 { localAddress.port }
 
-    init(session: NetSession, localAddress: PeerAddress) {
+    init(session: NetSession, localAddress: PeerAddress, advertiser: LANAdvertiser?) {
         self.session = session
         self.localAddress = localAddress
+        self.advertiser = advertiser
     }
 
     /// Starts hosting `game` on a UDP port.
@@ -60,7 +63,9 @@ public final class NetHost: Sendable {
         interface: String? = nil,
         joinCode: String? = nil,
         messages: [any NetMessage.Type],
-        options: NetOptions = NetOptions()
+        options: NetOptions = NetOptions(),
+        advertise: LANDiscoveryConfig? = .lan,
+        hostName: String = LocalAddresses.hostName()
     ) async throws(NetError) -> NetHost {
         if let interface { _ = try PeerAddress(numericHost: interface, port: port) }
         let registry = MessageRegistry(messages)
@@ -76,7 +81,9 @@ public final class NetHost: Sendable {
                 driver = try await UDPSession.start(session, host: Self.ipv4Wildcard, port: port)
             }
         }
-        return NetHost(session: session, localAddress: driver.localAddress)
+        let advertiser = await startAdvertising(advertise, game: game, hostName: hostName, registry: registry, options: options,
+                                                port: driver.localAddress.port, joinCode: joinCode, session: session)
+        return NetHost(session: session, localAddress: driver.localAddress, advertiser: advertiser)
     }
 
     /// This frame's events, oldest first. Call once per frame from the game loop.
@@ -114,11 +121,33 @@ public final class NetHost: Sendable {
     /// Closes gracefully: stops accepting sends, gives queued reliable messages up to
     /// ``NetOptions/closeFlushTimeout`` to be acknowledged, tells every client the host shut
     /// down (they see ``DisconnectReason/hostShutDown``), then closes the socket. Idempotent.
-    public func close() async { await session.close() }
+    public func close() async {
+        await advertiser?.stop()
+        await session.close()
+    }
+
+    /// Advertises the game (best effort: a network without broadcast or multicast still lets
+    /// players join by address or join string) and keeps its player count current.
+    private static func startAdvertising(
+        _ config: LANDiscoveryConfig?, game: String, hostName: String, registry: MessageRegistry, options: NetOptions,
+        port: UInt16, joinCode: String?, session: NetSession
+    ) async -> LANAdvertiser? {
+        guard let config else { return nil }
+        let advert = GameAdvert(hostInstanceID: UInt64.random(in: 1...UInt64.max), gameName: game, hostName: hostName,
+                                players: 1, capacity: options.maxPeers + 1, protocolVersion: options.version,
+                                schemaFingerprint: registry.fingerprint.bytes, gamePort: port,
+                                requiresJoinCode: !(joinCode ?? "").isEmpty)
+        guard let advertiser = try? await LANAdvertiser.start(advert: advert, config: config) else { return nil }
+        session.onPeerCountChange { count in advertiser.update(players: count + 1) }
+        return advertiser
+    }
 
     deinit {
         // A host dropped without close() still says goodbye and frees its socket and thread.
         guard session.finished.value == nil else { return }
-        Task { [session] in await session.close() }
+        Task { [session, advertiser] in
+            await advertiser?.stop()
+            await session.close()
+        }
     }
 }

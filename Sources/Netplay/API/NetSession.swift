@@ -42,6 +42,12 @@ final class NetSession: Sendable {
     private let buffer = NIOLockedValueBox(SendBuffer())
     private let counters = NIOLockedValueBox(Counters())
     private let transport = NIOLockedValueBox<(any DatagramTransport)?>(nil)
+    private let peerCount = NIOLockedValueBox<(count: Int, observer: (@Sendable (Int) -> Void)?)>((0, nil))
+
+    /// Calls `observer` with the number of connected clients whenever it changes.
+    func onPeerCountChange(_ observer: @escaping @Sendable (Int) -> Void) {
+        peerCount.withLockedValue { $0.observer = observer }
+    }
 
     init(core: NetCore, options: NetOptions) {
         self.core = NIOLockedValueBox(core)
@@ -60,10 +66,13 @@ final class NetSession: Sendable {
 
     /// Handles one datagram; called by the driver, on its thread.
     func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
-        let events = core.withLockedValue { core in
+        let (datagrams, events) = core.withLockedValue { core in
             core.receive(bytes, from: address, now: now)
-            return core.drainEvents()
+            return (core.drainOutgoing(), core.drainEvents())
         }
+        // Handshake replies (challenge, accepted) go out at once, not at the next tick: each
+        // step of the handshake would otherwise wait up to a tick interval.
+        if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
         publish(events)
     }
 
@@ -96,7 +105,13 @@ final class NetSession: Sendable {
     }
 
     private func publish(_ events: [NetEvent]) {
+        var countChange = 0
         for event in events {
+            switch event {
+            case .connected(let peer) where !peer.isHost: countChange += 1
+            case .disconnected(let peer, _) where !peer.isHost: countChange -= 1
+            default: break
+            }
             switch event {
             case .connected(.host): handshake.set(nil)
             case .disconnected(.host, let reason):
@@ -107,6 +122,13 @@ final class NetSession: Sendable {
             }
         }
         self.events.push(events)
+        if countChange != 0 {
+            let (count, observer) = peerCount.withLockedValue { state in
+                state.count += countChange
+                return (state.count, state.observer)
+            }
+            observer?(count)
+        }
     }
 
     // MARK: The game's side

@@ -1,8 +1,21 @@
 import NIOCore
 import NIOPosix
 
-/// This machine's addresses, for join strings.
-enum LocalAddresses {
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// This machine's addresses and name, for join strings and adverts.
+public enum LocalAddresses {
+    /// This machine's host name, shown in adverts when the game gives no player name.
+    public static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "host" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The first IPv4 address of an interface that is up and not loopback, else 127.0.0.1.
     static func preferredIPv4() -> [UInt8] {
         let devices = (try? System.enumerateDevices()) ?? []

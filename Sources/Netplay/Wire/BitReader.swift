@@ -95,12 +95,12 @@ public struct BitReader: Sendable {
     }
 
     /// Throws unless every bit has been read (besides zero padding in the last byte).
-    public func expectEnd(_ what: String = "end of message") throws(WireError) {
+    public func expectEnd(_ what: @autoclosure () -> String = "end of message") throws(WireError) {
         let left = endBit - position
-        guard left < 8 else { throw WireError(.trailingData(bits: left), expected: what, at: position) }
+        guard left < 8 else { throw WireError(.trailingData(bits: left), expected: what(), at: position) }
         var copy = self
         if left > 0, try copy.readBits(left) != 0 {
-            throw WireError(.trailingData(bits: left), expected: what, at: position)
+            throw WireError(.trailingData(bits: left), expected: what(), at: position)
         }
     }
 }

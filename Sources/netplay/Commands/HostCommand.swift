@@ -18,21 +18,15 @@ struct HostCommand: AsyncParsableCommand {
     @Option(help: "The game name to advertise.") var game = ToolProtocol.defaultGame
     @Option(help: "UDP port for players.") var port = NetHost.defaultPort
     @Option(help: "A join code players must give (shown in the join string).") var code: String?
-    @Option(help: "Your name in adverts.") var name = ProcessInfo.processInfo.hostName
+    @Option(help: "Your name in adverts.") var name = LocalAddresses.hostName()
     @Option(help: "Where to advertise: \(DiscoveryMode.allCases.map(\.rawValue).joined(separator: ", ")).") var discovery = DiscoveryMode.lan
     @Option(help: "Seconds between statistics lines (0: never).") var statsInterval = 5.0
     @Option(help: "Stop after this many seconds (default: run until Ctrl-C).") var duration: Double?
     @Flag(help: "One JSON object per line, for scripts.") var json = false
 
     func run() async throws {
-        let host = try await NetHost.start(game: game, port: port, joinCode: code, messages: ToolProtocol.messages, options: ToolProtocol.options)
-        var advertiser: LANAdvertiser?
-        if let config = discovery.config {
-            advertiser = try await LANAdvertiser.start(advert: GameAdvert(
-                hostInstanceID: UInt64.random(in: 1...UInt64.max), gameName: game, hostName: name, players: 1,
-                capacity: ToolProtocol.options.maxPeers + 1, protocolVersion: ToolProtocol.version,
-                schemaFingerprint: ToolProtocol.fingerprint.bytes, gamePort: host.port, requiresJoinCode: code != nil), config: config)
-        }
+        let host = try await NetHost.start(game: game, port: port, joinCode: code, messages: ToolProtocol.messages,
+                                           options: ToolProtocol.options, advertise: discovery.config, hostName: name)
         let output = ToolOutput(json: json)
         output.emit(["event": "hosting", "game": game, "port": Int(host.port), "join": host.joinString(joinCode: code).description],
                     "hosting '\(game)' on port \(host.port); join string \(host.joinString(joinCode: code))")
@@ -44,10 +38,8 @@ struct HostCommand: AsyncParsableCommand {
                 switch event {
                 case .connected(let peer) where !peer.isHost:
                     output.emit(["event": "joined", "peer": peer.description], "\(peer) joined")
-                    advertiser?.update(players: host.peers.count + 1)
                 case .disconnected(let peer, let reason) where !peer.isHost:
                     output.emit(["event": "left", "peer": peer.description, "reason": reason.description], "\(peer) left: \(reason)")
-                    advertiser?.update(players: host.peers.count + 1)
                 case .message(let ping as ToolProtocol.Ping, from: let peer) where !peer.isHost:
                     try? host.send(ping, on: ping.channel, to: .peer(peer))
                 default:
@@ -67,7 +59,6 @@ struct HostCommand: AsyncParsableCommand {
             }
             try await Task.sleep(for: .milliseconds(1))
         }
-        await advertiser?.stop()
         await host.close()
         output.emit(["event": "stopped"], "stopped")
     }

@@ -6,7 +6,7 @@ extension APITests {
     @Suite struct ReliableClose {
         // The stand-in channel layer has no reliability; `channels` made this pass in a trial merge
         // (200 of 200 in order, closedByPeer at t=1.15 s). Enable when ChannelEndpointStandIn goes.
-        @Test(.disabled("needs the real channel layer (branch channels)"))
+        @Test
         func reliableMessagesSurviveLossAndAGracefulClose() throws {
             let net = SimulatedNetwork(seed: 5, impairment: LinkImpairment(latency: .milliseconds(20), lossProbability: 0.2))
             var options = NetOptions()

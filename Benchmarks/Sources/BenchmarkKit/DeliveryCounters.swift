@@ -1,0 +1,41 @@
+import Synchronization
+
+/// What a one-way receiver has seen, shared with the sending thread: how many messages, when
+/// the last arrived, and when the sender finished. Every throughput measurement uses it, so
+/// all contenders end their clocks by the same rule.
+public final class DeliveryCounters: Sendable {
+    private let receivedCount = Atomic<Int>(0)
+    private let lastArrival = Atomic<UInt64>(0)
+    private let senderFinished = Atomic<UInt64>(0)
+
+    public init() {}
+
+    /// Records `count` arrivals now.
+    public func recordArrival(count: Int = 1) {
+        receivedCount.add(count, ordering: .relaxed)
+        lastArrival.store(Stopwatch.nanoseconds(), ordering: .releasing)
+    }
+
+    /// The sender has handed over its last message.
+    public func markSenderFinished() {
+        senderFinished.store(Stopwatch.nanoseconds(), ordering: .releasing)
+    }
+
+    /// Messages received so far.
+    public var received: Int { receivedCount.load(ordering: .acquiring) }
+
+    /// Whether the receiver is done: it has all `expected`, or the sender finished and nothing
+    /// arrived for ``Workload/unreliableQuietPeriodSeconds`` (the rest was dropped).
+    public func receiverMayStop(expected: Int) -> Bool {
+        if received >= expected { return true }
+        let finished = senderFinished.load(ordering: .acquiring)
+        guard finished != 0 else { return false }
+        return Stopwatch.seconds(since: max(finished, lastArrival.load(ordering: .acquiring))) > Workload.unreliableQuietPeriodSeconds
+    }
+
+    /// Messages per second from `start` (a ``Stopwatch`` time) to the last arrival.
+    public func rate(since start: UInt64) -> Double? {
+        let elapsed = Double(lastArrival.load(ordering: .acquiring) &- start) / 1e9
+        return elapsed > 0 && received > 0 ? Double(received) / elapsed : nil
+    }
+}

@@ -1,0 +1,39 @@
+import BenchmarkKit
+import Netplay
+
+/// Figure 4 for Netplay: `NetClient.connect` (socket, encrypted handshake), one reliable
+/// message, counted when the host's `events` deliver it; then the client closes.
+extension NetplayContender {
+    public func connectionsPerSecond(count: Int) throws -> Double? {
+        try blocking {
+            var options = NetOptions()
+            // Closing clients leave before the next connects; room for stragglers.
+            options.maxPeers = count
+            let host = try await Self.startHost(options: options)
+            let counters = DeliveryCounters()
+            let sink = Task {
+                for await event in host.events {
+                    if case .message = event { counters.recordArrival() }
+                }
+            }
+            // Only connect → first message is timed; the graceful close (which waits for
+            // acknowledgements) is not part of "a player joining".
+            var joining = 0.0
+            for index in 0..<count {
+                let start = Stopwatch.nanoseconds()
+                let client = try await Self.connect(toPort: host.port)
+                try client.send(SmallMessage(), on: .reliableOrdered)
+                let deadline = Workload.waitDeadline()
+                while counters.received <= index {
+                    guard Stopwatch.nanoseconds() < deadline else { throw BenchmarkError.timedOut("Netplay first message") }
+                    await Task.yield()
+                }
+                joining += Stopwatch.seconds(since: start)
+                await client.close()
+            }
+            await host.close()
+            sink.cancel()
+            return Double(count) / joining
+        }
+    }
+}

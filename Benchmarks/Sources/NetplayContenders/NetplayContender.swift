@@ -1,0 +1,45 @@
+import BenchmarkKit
+import Netplay
+
+/// Netplay through its public API only (`NetHost`, `NetClient`, `send`, `poll`/`events`),
+/// with default options except where a figure needs a larger limit (said where it is set):
+/// what a game gets out of the box.
+public struct NetplayContender: Contender {
+    public let name = "Netplay"
+
+    public init() {}
+
+    /// Starts a host on 127.0.0.1 with a free port.
+    static func startHost(options: NetOptions = NetOptions()) async throws -> NetHost {
+        try await NetHost.start(game: benchmarkGame, port: 0, interface: loopback, messages: benchmarkMessages, options: options,
+                                advertise: nil)  // measure the game socket only; never broadcast from a benchmark
+    }
+
+    /// Connects a client to the host on `port`.
+    static func connect(toPort port: UInt16, options: NetOptions = NetOptions()) async throws -> NetClient {
+        try await NetClient.connect(to: loopback, port: Int(port), game: benchmarkGame, messages: benchmarkMessages, options: options)
+    }
+
+    /// Sends, and while the session's send buffer is full (``NetSendError/queueFull``) waits a
+    /// moment and tries again: what a game that must not drop the message does.
+    static func sendWhenAccepted(_ send: () throws(NetSendError) -> Void) async throws {
+        let deadline = Workload.waitDeadline()
+        while true {
+            do throws(NetSendError) {
+                try send()
+                return
+            } catch .queueFull {
+                guard Stopwatch.nanoseconds() < deadline else { throw BenchmarkError.timedOut("Netplay send buffer stayed full") }
+                try await Task.sleep(for: queueFullBackoff)
+            }
+        }
+    }
+
+    /// How long a sender waits before retrying a full send buffer: a fraction of a tick.
+    static let queueFullBackoff = Duration.microseconds(200)
+}
+
+extension Workload {
+    /// A deadline ``waitTimeoutSeconds`` from now.
+    static func waitDeadline() -> UInt64 { Stopwatch.nanoseconds() + UInt64(waitTimeoutSeconds * 1e9) }
+}

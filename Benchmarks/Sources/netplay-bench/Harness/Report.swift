@@ -1,0 +1,111 @@
+import Foundation
+import BenchmarkKit
+
+/// Prints each figure as it finishes (medians, spread, ratios), then the markdown table the
+/// README's figures section is pasted from.
+struct Report {
+    let contenderNames: [String]
+    let netplayName: String?
+    private var rows: [(figure: Figure, outcomes: [FigureRunner.Outcome])] = []
+
+    init(contenderNames: [String], netplayName: String?) {
+        self.contenderNames = contenderNames
+        self.netplayName = netplayName
+    }
+
+    mutating func add(_ figure: Figure, _ outcomes: [FigureRunner.Outcome]) {
+        rows.append((figure, outcomes))
+        printFigure(figure, outcomes)
+    }
+
+    private func printFigure(_ figure: Figure, _ outcomes: [FigureRunner.Outcome]) {
+        print("\n== \(figure.title) — median of \(figure.runs) alternating runs")
+        for outcome in outcomes {
+            var line = outcome.contender.padding(18)
+            if let error = outcome.error {
+                print(line + "error: \(error)")
+                continue
+            }
+            for (index, metric) in figure.metrics.enumerated() {
+                guard let median = outcome.median(index) else {
+                    line += "\(metric.name) n/a".padding(34)
+                    continue
+                }
+                let spread = outcome.runs[index]
+                let range = "[\(format(spread.min() ?? 0, metric.decimals))–\(format(spread.max() ?? 0, metric.decimals))]"
+                line += "\(metric.name) \(format(median, metric.decimals)) \(metric.unit) \(range)".padding(34)
+            }
+            print(line)
+        }
+        for line in ratioLines(figure, outcomes) { print("   " + line) }
+    }
+
+    /// "Netplay / ENet = 1.08 (lower is better)" for every metric and reference.
+    private func ratioLines(_ figure: Figure, _ outcomes: [FigureRunner.Outcome]) -> [String] {
+        guard let netplayName, let netplay = outcomes.first(where: { $0.contender == netplayName }) else { return [] }
+        var lines: [String] = []
+        for (index, metric) in figure.metrics.enumerated() {
+            guard let mine = netplay.median(index) else { continue }
+            for reference in outcomes where reference.contender != netplayName {
+                guard let theirs = reference.median(index), theirs > 0 else { continue }
+                let better = metric.higherIsBetter ? "higher" : "lower"
+                lines.append("\(metric.name): Netplay / \(reference.contender) = \(formatRatio(mine / theirs)) (\(better) is better)")
+            }
+        }
+        return lines
+    }
+
+    /// The README table: one row per figure metric, one column per contender, then ratios.
+    func markdown(machine: String, command: String) -> String {
+        var header = "| Figure | " + contenderNames.joined(separator: " | ") + " |"
+        var rule = "|---|" + String(repeating: "---:|", count: contenderNames.count)
+        let references = contenderNames.filter { $0 != netplayName }
+        if netplayName != nil {
+            for reference in references {
+                header += " Netplay / \(reference) |"
+                rule += "---:|"
+            }
+        }
+        var lines = [header, rule]
+        for (figure, outcomes) in rows {
+            for (index, metric) in figure.metrics.enumerated() {
+                var line = "| \(figure.title) — \(metric.name) (\(metric.unit)) |"
+                for name in contenderNames {
+                    let outcome = outcomes.first { $0.contender == name }
+                    if outcome?.error != nil {
+                        line += " error |"
+                    } else {
+                        line += " \(outcome?.median(index).map { format($0, metric.decimals) } ?? "n/a") |"
+                    }
+                }
+                if let netplayName {
+                    let mine = outcomes.first { $0.contender == netplayName }?.median(index)
+                    for reference in references {
+                        let theirs = outcomes.first { $0.contender == reference }?.median(index)
+                        if let mine, let theirs, theirs > 0 { line += " \(formatRatio(mine / theirs)) |" } else { line += " — |" }
+                    }
+                }
+                lines.append(line)
+            }
+        }
+        lines.append("")
+        lines.append("Machine: \(machine). Command: `\(command)`. Each cell is the median of alternating runs.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Two decimals, or three significant digits for ratios far below 1 (so 0.003 is not 0.00).
+    private func formatRatio(_ ratio: Double) -> String {
+        ratio >= 0.1 ? format(ratio, 2) : String(format: "%.3g", ratio)
+    }
+
+    private func format(_ value: Double, _ decimals: Int) -> String {
+        decimals == 0 ? String(Int(value.rounded())) : String(format: "%.\(decimals)f", value)
+    }
+}
+
+extension String {
+    /// Left-aligned in a column of `width`.
+    func padding(_ width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,61 @@
+import BenchmarkKit
+import Foundation
+
+// netplay-bench: Netplay side by side with raw UDP, ENet and PodSixNet on loopback.
+//
+//   netplay-bench [--runs N] [--only rtt,reliable,…] [--contenders netplay,udp,…] [--markdown FILE]
+//   netplay-bench host <contender> <idle|load> <clients>    (figure 5's child process)
+
+/// Alternating runs per figure; 7 gives a median robust to two outliers on a shared machine.
+let defaultRuns = 7
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+
+if arguments.first == "host" {
+    guard arguments.count == 4, let contender = ContenderCatalog.contender(forKey: arguments[1]),
+          let mode = HostProcess.Mode(rawValue: arguments[2]), let clients = Int(arguments[3]) else {
+        HostProcess.report("error usage: netplay-bench host <contender> <idle|load> <clients>")
+        exit(2)
+    }
+    do {
+        try HostProcess.runChild(contender, mode: mode, clients: clients)
+    } catch {
+        HostProcess.report("error \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+
+func value(of option: String) -> String? {
+    guard let index = arguments.firstIndex(of: option), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+
+let runs = value(of: "--runs").flatMap(Int.init) ?? defaultRuns
+let onlyFigures = value(of: "--only").map { Set($0.split(separator: ",").map(String.init)) }
+let onlyContenders = value(of: "--contenders").map { Set($0.split(separator: ",").map(String.init)) }
+let entries = ContenderCatalog.all().filter { onlyContenders?.contains($0.key) ?? true }
+let netplayName = entries.first { $0.key == "netplay" }?.contender.name
+let machine = MachineDescription.current()
+
+print("netplay-bench — \(machine)")
+if !ContenderCatalog.hasNetplay {
+    print("Netplay rows: n/a — this checkout has no public API (Sources/Netplay/API); see Benchmarks/README.md.")
+}
+
+let runner = FigureRunner(contenders: entries.map(\.contender))
+var report = Report(contenderNames: entries.map(\.contender.name), netplayName: netplayName)
+for figure in FigureCatalog.all(runs: runs) where onlyFigures?.contains(figure.key) ?? true {
+    report.add(figure, runner.run(figure))
+    fflush(nil)
+}
+
+// Figure 6 (wire and replication) is the main package's own `netplay bench wire` and
+// `netplay bench replication`, which run.sh runs after this table: the references have no
+// Codable coder or replication layer to put side by side.
+
+let markdown = report.markdown(machine: machine, command: "Benchmarks/run.sh")
+print("\n" + markdown)
+if let path = value(of: "--markdown") {
+    try? markdown.write(toFile: path, atomically: true, encoding: .utf8)
+}

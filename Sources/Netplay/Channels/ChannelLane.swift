@@ -1,0 +1,25 @@
+/// Both halves of one channel of a ``ChannelEndpoint``. Each channel has its own numbering,
+/// windows and queues, which is what keeps a stalled reliable channel from delaying any other.
+struct ChannelLane: Sendable {
+    let kind: ChannelKind
+    var reliableOut = ReliableSendChannel()
+    var unreliableOut = UnreliableSendChannel()
+    /// Present on reliable channels only (its window is a kilobyte-sized table).
+    var reliableIn: ReliableReceiveChannel?
+    /// Present on unreliable channels only.
+    var unreliableIn: UnreliableReceiveChannel?
+
+    init(kind: ChannelKind) {
+        self.kind = kind
+        switch kind {
+        case .reliableOrdered, .reliableUnordered:
+            reliableIn = ReliableReceiveChannel(ordered: kind == .reliableOrdered)
+        case .unreliable, .unreliableSequenced:
+            unreliableIn = UnreliableReceiveChannel(sequenced: kind == .unreliableSequenced)
+        }
+    }
+
+    var queuedBytes: Int { kind.isReliable ? reliableOut.queuedBytes : unreliableOut.queuedBytes }
+    var queuedMessages: Int { kind.isReliable ? reliableOut.queuedMessages : unreliableOut.queuedMessages }
+    var hasSendable: Bool { kind.isReliable ? reliableOut.hasSendable : unreliableOut.hasSendable }
+}

@@ -1,0 +1,52 @@
+/// The header every channel payload starts with (see docs/PROTOCOL.md §5): this layer's own packet
+/// sequence and the acknowledgement of the peer's packets, reliable.io style.
+struct PayloadHeader: Sendable, Hashable {
+    /// This payload's packet sequence (wrapping).
+    var sequence: UInt16
+    /// The newest peer sequence this end acknowledges.
+    var ack: UInt16
+    /// Bit `i` set: peer sequence `ack - 1 - i` is acknowledged too.
+    var ackBits: UInt32
+
+    /// Format version byte; a payload starting with anything else is dropped.
+    static let formatVersion: UInt8 = 1
+    /// Version, sequence, ack, ack bitfield.
+    static let byteCount = 1 + 2 + 2 + 4
+}
+
+/// One piece of a message inside a payload: a whole message or one fragment of it.
+struct ChannelEntry: Sendable {
+    var channel: UInt8
+    /// Reliable: the channel's message number. Unreliable-sequenced: the sequence.
+    /// Unreliable: a number that only groups fragments.
+    var messageID: UInt16
+    /// `nil` for a whole message.
+    var fragment: Fragment?
+    var bytes: ArraySlice<UInt8>
+
+    struct Fragment: Sendable, Hashable {
+        var index: Int
+        var count: Int
+    }
+
+    /// Flag bit: the entry is a fragment and a fragment header follows the message ID.
+    static let fragmentFlag: UInt8 = 0x01
+    /// Channel byte, flags byte, message ID.
+    static let fixedHeaderBytes = 1 + 1 + 2
+
+    /// Bytes this entry takes on the wire.
+    static func encodedSize(fragment: Fragment?, byteCount: Int) -> Int {
+        var size = fixedHeaderBytes + varintSize(UInt64(byteCount)) + byteCount
+        if let fragment { size += varintSize(UInt64(fragment.count)) + varintSize(UInt64(fragment.index)) }
+        return size
+    }
+
+    /// Length of `value` as a LEB128 varint.
+    static func varintSize(_ value: UInt64) -> Int {
+        var size = 1
+        var rest = value >> 7
+        while rest != 0 { size += 1; rest >>= 7 }
+        return size
+    }
+}
+

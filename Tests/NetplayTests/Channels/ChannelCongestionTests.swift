@@ -1,0 +1,68 @@
+import Testing
+@testable import Netplay
+
+extension ChannelTests {
+    @Suite("Congestion")
+    struct CongestionTests {
+        /// Keeps channel 0 of `pair.a` backlogged for `duration`; returns the payload bytes per
+        /// second that reached `b` over the last `measured` of it.
+        static func saturate(_ pair: inout ChannelPair, for duration: Duration, measuring measured: Duration) -> Double {
+            let block = Array(repeating: UInt8(0x5A), count: 1000)
+            let end = pair.now + duration
+            while pair.now < end {
+                while (try? pair.a.enqueue(block, on: ChannelID(0), now: pair.now)) != nil {}
+                pair.step()
+                pair.deliveredAtB.removeAll()
+            }
+            let from = NetInstant(nanoseconds: end.nanoseconds - measured.nanosecondsClamped)
+            let bytes = pair.arrivalsAtB.filter { $0.at >= from }.reduce(0) { $0 + $1.bytes }
+            return Double(bytes) / measured.secondsDouble
+        }
+
+        @Test("under the configured bandwidth cap the rate settles within 10% of the cap")
+        func configuredCap() {
+            var config = ChannelConfig()
+            config.maxQueuedBytesPerChannel = 256 << 10
+            config.bandwidthCap = 2_000_000
+            var pair = ChannelPair(config: config, aToB: LinkImpairment(latency: .milliseconds(30), jitter: .milliseconds(5)))
+            let rate = Self.saturate(&pair, for: .seconds(30), measuring: .seconds(20))
+            let cap = Double(config.bandwidthCap ?? 0) / 8
+            print("configured cap \(cap) B/s: delivered \(rate) B/s (\(rate / cap * 100) %)")
+            #expect(abs(rate - cap) / cap < 0.10)
+        }
+
+        @Test("through a bottleneck link the window finds the capacity without collapse")
+        func bottleneckLink() {
+            var config = ChannelConfig()
+            config.maxQueuedBytesPerChannel = 256 << 10
+            let capacity = 1_000_000
+            let link = LinkImpairment(
+                latency: .milliseconds(30),
+                bandwidth: LinkImpairment.BandwidthCap(bitsPerSecond: capacity, maxQueueDelay: .milliseconds(100))
+            )
+            var pair = ChannelPair(config: config, aToB: link, bToA: LinkImpairment(latency: .milliseconds(30)))
+            let rate = Self.saturate(&pair, for: .seconds(40), measuring: .seconds(30))
+            let cap = Double(capacity) / 8
+            let dropped = pair.network.linkCounters(from: pair.addressA, to: pair.addressB).droppedByBandwidth
+            let submitted = pair.network.linkCounters(from: pair.addressA, to: pair.addressB).submitted
+            print("bottleneck \(cap) B/s: delivered \(rate) B/s (\(rate / cap * 100) %), \(dropped) of \(submitted) dropped at the bottleneck")
+            #expect(rate > cap * 0.90)
+            #expect(rate <= cap * 1.01)
+            // Not flooding: the bottleneck's tail drops stay a small fraction.
+            #expect(Double(dropped) < Double(submitted) * 0.05)
+        }
+
+        @Test("on a fast clean link the window grows well past its initial size")
+        func fastLinkIsUsed() {
+            var config = ChannelConfig()
+            config.maxQueuedBytesPerChannel = 1 << 20
+            var pair = ChannelPair(config: config, aToB: LinkImpairment(latency: .milliseconds(10)))
+            let rate = Self.saturate(&pair, for: .seconds(5), measuring: .seconds(3))
+            let initial = CongestionController.initialPayloads * config.maxPayloadBytes
+            print("fast link: \(rate) B/s, window \(pair.a.statistics.congestionWindowBytes) bytes")
+            #expect(pair.a.statistics.congestionWindowBytes > 4 * initial)
+            // The initial window alone would give 10 payloads per 20 ms round trip.
+            #expect(rate > Double(4 * initial) / 0.020)
+        }
+    }
+}

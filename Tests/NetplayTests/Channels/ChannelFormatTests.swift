@@ -1,0 +1,65 @@
+import Testing
+@testable import Netplay
+
+extension ChannelTests {
+    /// Pins the byte layout written down in `docs/PROTOCOL.md` §5.
+    @Suite("Format")
+    struct FormatTests {
+        @Test("header and a whole-message entry are laid out as docs/PROTOCOL.md §5 says")
+        func wholeMessageLayout() throws {
+            var endpoint = ChannelEndpoint(now: .zero)
+            try endpoint.enqueue([0xAA, 0xBB], on: ChannelID(3), now: .zero)
+            let payload = try #require(endpoint.makePayloads(now: .zero).first)
+            #expect(payload == [
+                0x01,                   // version
+                0x00, 0x00,             // sequence 0
+                0xFF, 0xFF,             // ack: nothing received yet
+                0x00, 0x00, 0x00, 0x00, // ack bits
+                0x03,                   // channel 3
+                0x00,                   // flags: whole message
+                0x00, 0x00,             // message id 0
+                0x02,                   // length 2
+                0xAA, 0xBB,
+            ])
+        }
+
+        @Test("a fragmented message carries count and index, fragments of the documented size")
+        func fragmentLayout() throws {
+            var endpoint = ChannelEndpoint(now: .zero)
+            let message = (0..<3000).map { UInt8(truncatingIfNeeded: $0) }
+            try endpoint.enqueue(message, on: ChannelID(0), now: .zero)
+            let payloads = endpoint.makePayloads(now: .zero)
+            #expect(payloads.count == 3)
+            let first = try #require(payloads.first)
+            #expect(Array(first[9..<13]) == [0x00, 0x01, 0x00, 0x00])  // channel 0, fragment flag, id 0
+            #expect(first[13] == 3 && first[14] == 0)                   // count 3, index 0
+            // length 1153 as a varint: 0x81 0x09
+            #expect(Array(first[15..<17]) == [0x81, 0x09])
+            // 9 header + 4 fixed + 1 count + 1 index + 2 length + 1153 data. The fragment size
+            // leaves room for a two-byte count and index; a three-fragment message needs one.
+            #expect(first.count == 1170)
+            let total = payloads.map(\.count).reduce(0, +)
+            let perFragmentOverhead = 9 + 4 + 1 + 1 + 2
+            // The last fragment (694 bytes) has a two-byte length too; none is wasted.
+            #expect(total == 3000 + 3 * perFragmentOverhead)
+            #expect(ChannelGeometry(ChannelConfig()).maxWholeMessageBytes == 1157)
+        }
+
+        @Test("acks: the ack field and bitfield name exactly the sequences received")
+        func ackBits() throws {
+            var sender = ChannelEndpoint(now: .zero)
+            var receiver = ChannelEndpoint(now: .zero)
+            var sent: [[UInt8]] = []
+            for index in 0..<5 {
+                try sender.enqueue(Array(repeating: UInt8(index), count: 1000), on: ChannelID(2), now: .zero)
+                sent += sender.makePayloads(now: .zero)
+            }
+            #expect(sent.count == 5)
+            for index in [0, 2, 4] { receiver.receive(sent[index], now: .zero) }
+            let ack = try #require(receiver.makePayloads(now: .zero).first)
+            #expect(Array(ack[3..<5]) == [0x04, 0x00])                // ack 4
+            #expect(Array(ack[5..<9]) == [0b1010, 0x00, 0x00, 0x00])  // 2 (bit 1) and 0 (bit 3)
+            #expect(ack.count == PayloadHeader.byteCount)
+        }
+    }
+}

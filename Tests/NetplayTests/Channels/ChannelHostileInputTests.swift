@@ -1,0 +1,67 @@
+import Testing
+@testable import Netplay
+
+extension ChannelTests {
+    @Suite("Hostile input")
+    struct HostileInputTests {
+        @Test("100,000 seeded garbage and mutated payloads never trap and are counted")
+        func garbage() throws {
+            var random = TestRandom(seed: 99)
+            var endpoint = ChannelEndpoint(now: .zero)
+            // A few valid payloads to mutate, from a real sender.
+            var sender = ChannelEndpoint(now: .zero)
+            for index in 0..<20 {
+                try sender.enqueue(random.bytes(index * 150), on: ChannelID(UInt8(index % 4)), now: .zero)
+            }
+            let seeds = sender.makePayloads(now: .zero)
+            var now = NetInstant.zero
+            let rounds = 100_000
+            for round in 0..<rounds {
+                var payload: [UInt8]
+                if round % 2 == 0 {
+                    payload = random.bytes(Int.random(in: 0...1300, using: &random))
+                    if round % 4 == 0, !payload.isEmpty { payload[0] = PayloadHeader.formatVersion }
+                } else {
+                    payload = seeds[round % seeds.count]
+                    for _ in 0..<Int.random(in: 1...4, using: &random) where !payload.isEmpty {
+                        payload[Int.random(in: 0..<payload.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                    }
+                }
+                now = now + .microseconds(100)
+                endpoint.receive(payload, now: now)
+                _ = endpoint.drainDelivered()
+                if round % 64 == 0 { _ = endpoint.makePayloads(now: now) }
+            }
+            let stats = endpoint.statistics
+            print("garbage: \(stats.drops), buffered \(stats.receiveBufferedBytes)")
+            #expect(stats.totals.packetsReceived == rounds)
+            #expect(stats.drops.malformedPayloads + stats.drops.oversizedPayloads > rounds / 2)
+            #expect(stats.receiveBufferedBytes <= ChannelConfig().maxReceiveBufferBytes)
+        }
+
+        @Test("truncated, wrong-version and unknown-channel payloads are malformed drops")
+        func specificMalformations() throws {
+            var sender = ChannelEndpoint(now: .zero)
+            try sender.enqueue([1, 2, 3], on: ChannelID(0), now: .zero)
+            let valid = try #require(sender.makePayloads(now: .zero).first)
+            var cases: [[UInt8]] = [[], [PayloadHeader.formatVersion], Array(valid.dropLast())]
+            var wrongVersion = valid
+            wrongVersion[0] = 2
+            cases.append(wrongVersion)
+            var unknownChannel = valid
+            unknownChannel[PayloadHeader.byteCount] = 200
+            cases.append(unknownChannel)
+            var reservedFlag = valid
+            reservedFlag[PayloadHeader.byteCount + 1] = 0x80
+            cases.append(reservedFlag)
+            var receiver = ChannelEndpoint(now: .zero)
+            for payload in cases { receiver.receive(payload, now: .zero) }
+            #expect(receiver.statistics.drops.malformedPayloads == cases.count)
+            #expect(receiver.drainDelivered().isEmpty)
+            receiver.receive(valid, now: .zero)
+            #expect(receiver.drainDelivered() == [DeliveredMessage(channel: ChannelID(0), bytes: [1, 2, 3])])
+            receiver.receive(valid, now: .zero)
+            #expect(receiver.statistics.drops.duplicatePackets == 1)
+        }
+    }
+}

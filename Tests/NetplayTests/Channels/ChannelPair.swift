@@ -1,0 +1,57 @@
+@testable import Netplay
+
+/// Two channel endpoints joined by a ``MemoryNetwork`` in virtual time: `a` and `b`, each
+/// direction with its own impairment. ``run(until:)`` drives both like a game polling at
+/// every event (at least a millisecond apart).
+struct ChannelPair {
+    var network: MemoryNetwork
+    var a: ChannelEndpoint
+    var b: ChannelEndpoint
+    var now = NetInstant.zero
+    /// Everything `b` received, when ``collectAtB`` is on.
+    var deliveredAtB: [DeliveredMessage] = []
+    var collectAtB = true
+    /// Payload bytes that reached `b`, by arrival time.
+    var arrivalsAtB: [(at: NetInstant, bytes: Int)] = []
+    let addressA = PeerAddress.memory(node: 1, port: 1)
+    let addressB = PeerAddress.memory(node: 2, port: 2)
+    private let socketA: MemorySocket
+    private let socketB: MemorySocket
+
+    init(config: ChannelConfig = ChannelConfig(), aToB: LinkImpairment, bToA: LinkImpairment? = nil, seed: UInt64 = 7) {
+        network = MemoryNetwork(seed: seed)
+        socketA = try! network.bind(PeerAddress.memory(node: 1, port: 1))
+        socketB = try! network.bind(PeerAddress.memory(node: 2, port: 2))
+        network.setImpairment(from: addressA, to: addressB, aToB)
+        network.setImpairment(from: addressB, to: addressA, bToA ?? aToB)
+        a = ChannelEndpoint(config: config, now: .zero)
+        b = ChannelEndpoint(config: config, now: .zero)
+    }
+
+    /// One step: both endpoints send, time moves to the next event, arrivals are handed over.
+    mutating func step() {
+        for payload in a.makePayloads(now: now) { network.send(from: addressA, to: addressB, bytes: payload) }
+        for payload in b.makePayloads(now: now) { network.send(from: addressB, to: addressA, bytes: payload) }
+        let candidates = [network.nextDeliveryTime, a.nextWakeup, b.nextWakeup].compactMap { $0 }
+        let next = max(candidates.min() ?? now + .milliseconds(10), now + .milliseconds(1))
+        network.advance(to: next)
+        now = next
+        for datagram in network.receive(on: socketB) {
+            arrivalsAtB.append((now, datagram.bytes.count))
+            b.receive(datagram.bytes, now: now)
+        }
+        for datagram in network.receive(on: socketA) { a.receive(datagram.bytes, now: now) }
+        if collectAtB { deliveredAtB += b.drainDelivered() }
+    }
+
+    /// Steps until `done` holds or `limit` of virtual time passes; returns whether it held.
+    @discardableResult
+    mutating func run(for limit: Duration, until done: (inout ChannelPair) -> Bool = { _ in false }) -> Bool {
+        let end = now + limit
+        while now < end {
+            if done(&self) { return true }
+            step()
+        }
+        return done(&self)
+    }
+}

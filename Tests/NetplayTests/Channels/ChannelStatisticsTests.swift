@@ -1,0 +1,42 @@
+import Testing
+@testable import Netplay
+
+extension ChannelTests {
+    @Suite("Statistics")
+    struct StatisticsTests {
+        @Test("RTT ≈ 2 × latency and loss ≈ configured, in both directions", arguments: [0.0, 0.05, 0.20])
+        func matchesConditioner(loss: Double) throws {
+            let latency = Duration.milliseconds(50)
+            let link = LinkImpairment(latency: latency, jitter: .milliseconds(5), lossProbability: loss)
+            var pair = ChannelPair(aToB: link, seed: 11)
+            var tick = 0
+            // Both sides send a small message every 16 ms frame for a minute.
+            while pair.now < .seconds(60) {
+                if pair.now >= .seconds(0.016 * Double(tick)) {
+                    try pair.a.enqueue([1, 2, 3], on: ChannelID(2), now: pair.now)
+                    try pair.b.enqueue([4, 5, 6], on: ChannelID(2), now: pair.now)
+                    tick += 1
+                }
+                pair.step()
+                pair.deliveredAtB.removeAll()
+                _ = pair.a.drainDelivered()
+            }
+            let stats = pair.a.statistics
+            let srtt = stats.smoothedRoundTrip.secondsDouble
+            print("loss \(loss): lifetime sent loss \(Double(stats.totals.packetsLost) / Double(stats.totals.packetsLost + stats.totals.packetsAcked)); srtt \(stats.smoothedRoundTrip) min \(stats.minimumRoundTrip) var \(stats.roundTripVariation); loss sent \(stats.packetLossSent) received \(stats.packetLossReceived); up \(stats.bytesSentPerSecond) B/s \(stats.packetsSentPerSecond) p/s")
+            // Round trip: 100 ms ± 10 ms of jitter, plus up to 1 ms of polling granularity.
+            #expect(abs(srtt - 0.100) < 0.010)
+            #expect(stats.minimumRoundTrip >= .milliseconds(90) && stats.minimumRoundTrip <= .milliseconds(101))
+            #expect(stats.roundTripVariation < .milliseconds(10))
+            // Loss: the estimates average about 128 packets, so allow ±0.06 absolute.
+            #expect(abs(stats.packetLossSent - loss) < 0.06)
+            #expect(abs(stats.packetLossReceived - loss) < 0.06)
+            // Over the whole minute (thousands of payloads) the sent-side count is tighter.
+            let lifetime = Double(stats.totals.packetsLost) / Double(stats.totals.packetsLost + stats.totals.packetsAcked)
+            #expect(abs(lifetime - loss) < 0.02)
+            // One message per 16 ms frame each way: ~62 data payloads a second plus acks.
+            #expect(stats.packetsSentPerSecond > 50 && stats.packetsSentPerSecond < 140)
+            #expect(stats.queues.count == 4)
+        }
+    }
+}
