@@ -1,12 +1,17 @@
 import ArgumentParser
+import Netplay
 import SkirmishNet
 
-/// Options every mode shares: where discovery looks, who plays, and the screenshot hook.
+/// Options every mode shares: the terminal `skirmish`'s (where to find games, the port, the
+/// bot) and the screenshot hook.
 struct WindowOptions: ParsableArguments {
-    @Option(help: "Where to advertise and look for games: lan, or loopback for this computer only (and listen on 127.0.0.1).")
+    @Option(help: "Where to find and advertise games: lan, loopback (this machine only, and listen on 127.0.0.1), none.")
     var discovery: DiscoveryScope = .lan
 
-    @Flag(help: "Let the built-in bot play this player (the keys still quit).")
+    @Option(help: "UDP port to host on (0: any free port).")
+    var port = NetHost.defaultPort
+
+    @Flag(help: "Let the built-in bot play your player (q, Escape and closing the window still quit).")
     var bot = false
 
     @Option(help: ArgumentHelp("Save the window as a BMP file once the game has run --after seconds, then quit.", valueName: "file"))
@@ -19,17 +24,31 @@ struct WindowOptions: ParsableArguments {
     /// first creeps to walk in (the first wave starts 1.5 s after the first player joins).
     static let defaultScreenshotDelay = 3.0
 
+    func validate() throws {
+        guard after >= 0 else { throw ValidationError("--after must not be negative") }
+        guard (0...Int(UInt16.max)).contains(port) else { throw ValidationError("--port must be 0...65535") }
+    }
+
     /// The session settings these options ask for.
     var settings: SessionSettings {
-        switch discovery {
-        case .lan: SessionSettings()
-        case .loopback: .loopback
-        }
+        var settings = discovery == .loopback ? SessionSettings.loopback : SessionSettings()
+        settings.port = port
+        settings.discovery = discovery.config
+        return settings
     }
 }
 
-/// Where discovery runs, as typed on the command line.
+/// Where discovery runs, as typed on the command line (the terminal front end's choices).
 enum DiscoveryScope: String, ExpressibleByArgument, CaseIterable {
     case lan
     case loopback
+    case none
+
+    var config: LANDiscoveryConfig? {
+        switch self {
+        case .lan: .lan
+        case .loopback: .loopback
+        case .none: nil
+        }
+    }
 }
