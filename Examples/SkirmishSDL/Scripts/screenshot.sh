@@ -1,17 +1,19 @@
 #!/bin/sh
 # Takes the README's screenshot: two bot players, host and joiner, each in its own
 # skirmish-sdl window on a virtual X display, over loopback only (nothing leaves 127.0.0.1).
-# The joiner's window is saved after SECONDS of play and converted to PNG.
+# The joiner's window is saved after SECONDS of play, once enough creeps are on screen, as PNG.
 #
 # Needs: libsdl2-dev, xvfb, python3.   Usage: Scripts/screenshot.sh [OUT.png] [SECONDS]
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/screenshot.png}
-# 20 s reaches wave 4: a dozen creeps on screen, bullets from both players in flight.
-seconds=${2:-20}
+# 15 s reaches wave 3 or 4; then the first frame with a crowd of creeps is taken, so the
+# picture shows a fight rather than the breather between two waves.
+seconds=${2:-15}
+creeps=10
 display=:${SKIRMISH_SDL_DISPLAY:-99}
-# Seconds the joiner may take beyond SECONDS: discovery, connecting, saving.
-join_allowance=30
+# Seconds the joiner may take beyond SECONDS: discovery, connecting, a wave big enough, saving.
+join_allowance=60
 
 swift build --package-path "$here" 2>&1 | tail -1
 bin=$(swift build --package-path "$here" --show-bin-path)/skirmish-sdl
@@ -34,6 +36,6 @@ DISPLAY=$display "$bin" host --discovery loopback --bot >"$work/host.log" 2>&1 &
 host=$!
 sleep 2
 # A joiner that hangs (no game found, a stuck display) fails the script instead of blocking it.
-DISPLAY=$display timeout $((seconds + join_allowance)) "$bin" join --discovery loopback --bot --screenshot "$work/shot.bmp" --after "$seconds"
+DISPLAY=$display timeout $((seconds + join_allowance)) "$bin" join --discovery loopback --bot --screenshot "$work/shot.bmp" --after "$seconds" --min-creeps "$creeps"
 python3 "$here/Scripts/bmp-to-png.py" "$work/shot.bmp" "$out"
 echo "Wrote $out"

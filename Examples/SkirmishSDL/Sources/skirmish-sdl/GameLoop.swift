@@ -78,7 +78,7 @@ enum GameLoop {
             guard let view = lastView else { continue }
             if let endedAt, clock.now - endedAt > endMessageDuration { break }
             renderer.draw(view)
-            if let path = options.screenshot, clock.now >= screenshotAt {
+            if let path = options.screenshot, clock.now >= screenshotAt, view.creeps.count >= options.minCreeps {
                 try window.saveScreenshot(to: path)
                 say("Saved the window to \(path).")
                 return view.ended

@@ -20,12 +20,16 @@ struct WindowOptions: ParsableArguments {
     @Option(help: "Seconds of play before --screenshot is taken.")
     var after: Double = WindowOptions.defaultScreenshotDelay
 
+    @Option(help: "With --screenshot: after --after seconds, also wait for at least this many creeps on screen.")
+    var minCreeps = 0
+
     /// Three seconds: long enough for a joined client to fill its jitter buffer and for wave 1's
     /// first creeps to walk in (the first wave starts 1.5 s after the first player joins).
     static let defaultScreenshotDelay = 3.0
 
     func validate() throws {
         guard after >= 0 else { throw ValidationError("--after must not be negative") }
+        guard minCreeps >= 0 else { throw ValidationError("--min-creeps must not be negative") }
         guard (0...Int(UInt16.max)).contains(port) else { throw ValidationError("--port must be 0...65535") }
     }
 
