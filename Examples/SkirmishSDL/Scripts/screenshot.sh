@@ -15,7 +15,7 @@ display=:${SKIRMISH_SDL_DISPLAY:-99}
 # Seconds the joiner may take beyond SECONDS: discovery, connecting, a wave big enough, saving.
 join_allowance=60
 
-swift build --package-path "$here" 2>&1 | tail -1
+swift build --package-path "$here"
 bin=$(swift build --package-path "$here" --show-bin-path)/skirmish-sdl
 work=$(mktemp -d)
 
