@@ -6,7 +6,7 @@
 # Needs: libsdl2-dev, xvfb, python3.   Usage: Scripts/screenshot.sh [OUT.png] [SECONDS]
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$here/screenshot.png}
+out=${1:-$here/../../docs/skirmish-sdl.png}
 # 15 s reaches wave 3 or 4; then the first frame with a crowd of creeps is taken, so the
 # picture shows a fight rather than the breather between two waves.
 seconds=${2:-15}
