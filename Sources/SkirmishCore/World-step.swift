@@ -33,9 +33,6 @@ extension World {
         return events
     }
 
-    /// Moving diagonally covers the same distance per tick as moving straight.
-    private static let diagonalScale: Float = 0.707_106_77  // 1/√2
-
     private mutating func updatePlayers(inputs: [PlayerID: PlayerInput], events: inout [GameEvent]) {
         for index in seats.indices {
             guard var player = seats[index], player.isAlive else { continue }
@@ -44,10 +41,7 @@ extension World {
             player.fireCooldownTicks = max(player.fireCooldownTicks - 1, 0)
 
             let stepX = input.stepX, stepY = input.stepY
-            let scale = stepX != 0 && stepY != 0 ? Self.diagonalScale : 1
-            let radius = SkirmishRules.playerRadius
-            player.x = clamp(player.x + stepX * SkirmishRules.playerSpeed * scale, radius, SkirmishRules.arenaWidth - radius)
-            player.y = clamp(player.y + stepY * SkirmishRules.playerSpeed * scale, radius, SkirmishRules.arenaHeight - radius)
+            (player.x, player.y) = PlayerMovement.position(x: player.x, y: player.y, input: input)
 
             if let aim = input.aim {
                 player.facing = aim
