@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Netplay
 import SkirmishNet
 
 /// Starts a session the way a command asks, runs it headless or in the terminal until it

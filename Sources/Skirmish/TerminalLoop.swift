@@ -1,3 +1,4 @@
+import Netplay
 import SkirmishNet
 
 /// The game in the terminal: keys in, a frame out, 30 times a second, until q, a signal, the
