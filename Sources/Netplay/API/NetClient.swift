@@ -61,7 +61,7 @@ public final class NetClient: Sendable {
         let config = options.protocolConfig(game: game, joinCode: joinCode, registry: registry)
         let endpoint = ClientEndpoint(config: config, host: address, now: clock.now)
         let session = NetSession(core: NetCore(client: endpoint, registry: registry, options: options), options: options)
-        _ = try await UDPSession.start(session, host: address.wildcardHost, port: 0)
+        _ = try await UDPSession.start(session, host: address.wildcardHost, port: 0, clock: clock)
         let client = NetClient(session: session, hostAddress: address)
         try await client.awaitHandshake()
         return client

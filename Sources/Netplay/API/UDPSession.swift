@@ -2,8 +2,9 @@
 /// session on the driver's event loop, and a repeating task on the same loop ticks it.
 enum UDPSession {
     /// Binds a socket for `session` and starts ticking it.
-    static func start(_ session: NetSession, host: String, port: Int) async throws(NetError) -> UDPDriver {
-        let clock = MonotonicClock()
+    /// - Parameter clock: The clock the session's endpoint was created with: one clock for its
+    ///   whole life, so its timers never see time run backwards.
+    static func start(_ session: NetSession, host: String, port: Int, clock: MonotonicClock = MonotonicClock()) async throws(NetError) -> UDPDriver {
         let driver: UDPDriver
         do {
             driver = try await UDPDriver.bind(host: host, port: port, clock: clock) { from, bytes in
