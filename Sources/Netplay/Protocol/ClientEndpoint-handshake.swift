@@ -8,9 +8,14 @@ struct ClientHandshake: Sendable {
 
     let keyPair: EphemeralKeyPair
     let hello: HelloPacket
-    let startedAt: NetInstant
+    /// When the handshake started: the first `update(now:)`, not the endpoint's creation. A
+    /// driver may take a while between creating the endpoint and first running it (binding a
+    /// socket, a busy machine), and that wait must not eat into the timeout.
+    var startedAt: NetInstant
     var lastSentAt: NetInstant
     var stage: Stage = .hello
+    /// Whether `update(now:)` has run yet (and so `startedAt` is real).
+    var clockStarted = false
 
     init(config: ProtocolConfig, random: inout ProtocolRandom, now: NetInstant) {
         keyPair = EphemeralKeyPair(random: &random)

@@ -49,6 +49,7 @@ public struct ClientEndpoint: Sendable {
     /// Handles one incoming datagram; anything unexpected is dropped and counted in ``drops``.
     public mutating func receive(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) {
         latestNow = max(latestNow, now)
+        startHandshakeClock(now: now)
         if let reason = handle(datagram, from: address, now: now) { drops.record(reason) }
     }
 
@@ -57,6 +58,8 @@ public struct ClientEndpoint: Sendable {
         latestNow = max(latestNow, now)
         switch state {
         case .handshaking(var handshake):
+            startHandshakeClock(now: now)
+            if case .handshaking(let started) = state { handshake = started }
             if now - handshake.startedAt >= config.timeout {
                 close(.hostUnreachable)
             } else if now - handshake.lastSentAt >= config.handshakeResendInterval {
@@ -113,6 +116,15 @@ public struct ClientEndpoint: Sendable {
     public mutating func drainEvents() -> [ClientEvent] {
         defer { events = [] }
         return events
+    }
+
+    /// Starts the handshake's timers at the first time the driver runs this endpoint.
+    private mutating func startHandshakeClock(now: NetInstant) {
+        guard case .handshaking(var handshake) = state, !handshake.clockStarted else { return }
+        handshake.clockStarted = true
+        handshake.startedAt = now
+        handshake.lastSentAt = now
+        state = .handshaking(handshake)
     }
 
     mutating func close(_ reason: DisconnectReason) {
