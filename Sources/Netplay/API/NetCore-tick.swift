@@ -36,6 +36,12 @@ extension NetCore {
 
     /// Hands `message` to each recipient's channel; returns what is left for the next tick.
     private mutating func deliver(_ message: OutboundMessage, now: NetInstant, blocked: inout Set<ChannelSlot>) -> OutboundMessage? {
+        // The backlog behind a full channel is retried every tick: for a message to one peer
+        // whose channel is already known to be full this tick, skip straight to "later".
+        if case .peers(let listed) = message.target, listed.count == 1,
+           blocked.contains(ChannelSlot(peer: listed[0], channel: message.channel)) {
+            return message
+        }
         var owed: [NetPeer] = []
         for peer in recipients(of: message.target) {
             if peer.isHost, host != nil {
@@ -64,6 +70,10 @@ extension NetCore {
             }
         }
         guard !owed.isEmpty else { return nil }
+        // Every listed recipient still owed (the common case while a channel is full): keep the
+        // message as it is rather than building a copy of it each tick. (A `.recipients` target
+        // is frozen to `.peers` the first time, so peers who join later never get it.)
+        if case .peers(let listed) = message.target, owed.count == listed.count { return message }
         var rest = message
         rest.target = .peers(owed)
         return rest

@@ -90,7 +90,7 @@ final class NetSession: Sendable {
         if !waiting.isEmpty {
             // Back to the front: they were sent before anything queued during this tick.
             buffer.withLockedValue { buffer in
-                buffer.commands = waiting + buffer.commands
+                buffer.commands = buffer.commands.isEmpty ? waiting : waiting + buffer.commands
                 buffer.bytes += waiting.reduce(0) { $0 + $1.bufferedBytes }
             }
         }
