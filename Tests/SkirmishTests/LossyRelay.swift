@@ -1,3 +1,4 @@
+@testable import SkirmishCore
 import Foundation
 import Netplay
 import Synchronization

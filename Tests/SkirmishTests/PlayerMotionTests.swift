@@ -1,4 +1,4 @@
-import SkirmishCore
+@testable import SkirmishCore
 import Testing
 @testable import SkirmishNet
 
@@ -24,17 +24,5 @@ struct PlayerMotionTests {
     }
 }
 
-/// SplitMix64: a seeded generator, so the test presses the same keys every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-}
+/// SkirmishCore's own seeded generator, so the test presses the same keys every run.
+typealias SeededRandom = SplitMix64
