@@ -14,6 +14,16 @@ extension APITests {
             try net.startHost(at: APISetup.hostAddress, game: APISetup.game, joinCode: joinCode, messages: messages, options: options)
         }
 
+        /// Connects client 0 and waits until the handshake is done; the client is kept alive.
+        func connectedClient() throws -> (NetClient, EventLog, NetPeer) {
+            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                                               messages: APISetup.messages)
+            clients.keep(client)
+            let log = EventLog(client.poll)
+            #expect(net.run(until: { client.isConnected }, limit: .seconds(1)))
+            return (client, log, try #require(client.localPeer))
+        }
+
         /// Connects client `index` and returns why it ended (or nil if still connected) after `limit`.
         func refusal(index: Int = 0, joinCode: String? = nil, messages: [any NetMessage.Type] = APISetup.messages,
                      options: NetOptions = NetOptions(), limit: Duration = .seconds(2)) async throws -> DisconnectReason? {
@@ -78,11 +88,7 @@ extension APITests {
         @Test func timedOutOnBothSidesWithinTimeoutPlusKeepalive() throws {
             let host = try startHost()
             let hostLog = EventLog(host.poll)
-            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                                               messages: APISetup.messages)
-            let clientLog = EventLog(client.poll)
-            #expect(net.run(until: { client.isConnected }, limit: .seconds(1)))
-            let peer = try #require(client.localPeer)
+            let (_, clientLog, peer) = try connectedClient()
             // Cut the link both ways: each side hears nothing more.
             net.setImpairment(from: APISetup.hostAddress, to: APISetup.clientAddress(0), .init(lossProbability: 1))
             net.setImpairment(from: APISetup.clientAddress(0), to: APISetup.hostAddress, .init(lossProbability: 1))
@@ -99,11 +105,7 @@ extension APITests {
         @Test func kickedWithTheHostsReason() throws {
             let host = try startHost()
             let hostLog = EventLog(host.poll)
-            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                                               messages: APISetup.messages)
-            let clientLog = EventLog(client.poll)
-            #expect(net.run(until: { client.isConnected }, limit: .seconds(1)))
-            let peer = try #require(client.localPeer)
+            let (_, clientLog, peer) = try connectedClient()
             try host.send(Chat(text: "last words"), to: .peer(peer))
             host.kick(peer, reason: "AFK")
             #expect(net.run(until: { clientLog.disconnectReason(of: .host) != nil }, limit: .seconds(1)))
