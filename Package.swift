@@ -42,7 +42,9 @@ let package = Package(
         .executableTarget(name: "HelloNetplay", dependencies: ["Netplay"], path: "Examples/HelloNetplay", exclude: ["README.md"]),
         // The tool is a dependency so that `swift test` builds it: the two-process and
         // network-namespace tests run the real binary.
-        .testTarget(name: "NetplayTests", dependencies: ["Netplay", "netplay"]),
+        // Helpers for tests that run the built tools as real processes.
+        .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport"),
+        .testTarget(name: "NetplayTests", dependencies: ["Netplay", "netplay", "ProcessTestSupport"]),
         // The demo game's deterministic simulation: no I/O, tested on its own.
         .target(name: "SkirmishCore", dependencies: ["Netplay"]),
         .testTarget(name: "SkirmishCoreTests", dependencies: ["SkirmishCore"]),
@@ -55,7 +57,7 @@ let package = Package(
         ),
         // Depends on the `Skirmish` executable so `swift test` builds the `skirmish` binary the
         // process and tmux tests run.
-        .testTarget(name: "SkirmishTests", dependencies: ["SkirmishNet", "SkirmishCore", "Netplay", "Skirmish"]),
+        .testTarget(name: "SkirmishTests", dependencies: ["SkirmishNet", "SkirmishCore", "Netplay", "Skirmish", "ProcessTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

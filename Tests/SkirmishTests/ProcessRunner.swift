@@ -1,3 +1,4 @@
+import ProcessTestSupport
 import Foundation
 
 /// Runs the built `skirmish` and `tmux` for tests that need real processes. Every wait is
@@ -68,60 +69,5 @@ enum ProcessRunner {
         var description: String
     }
 
-    /// A background process whose output is collected.
-    final class Background: @unchecked Sendable {
-        // @unchecked: `collected` is only touched under `lock`; `process` is driven from the
-        // test's task alone (start, wait, stop), never concurrently.
-        let process = Process()
-        private let lock = NSLock()
-        private var collected = Data()
-
-        init(_ executable: String, _ arguments: [String]) throws {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                guard let self else { return }
-                self.lock.lock()
-                self.collected.append(data)
-                self.lock.unlock()
-            }
-            try process.run()
-        }
-
-        var output: String {
-            lock.lock()
-            defer { lock.unlock() }
-            return String(decoding: collected, as: UTF8.self)
-        }
-
-        /// Waits (bounded) until the output contains `text`.
-        func waitFor(_ text: String, timeout: Duration) -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if output.contains(text) { return true }
-                if !process.isRunning { return output.contains(text) }
-                usleep(20_000)
-            }
-            return false
-        }
-
-        /// Waits (bounded) for the process to exit; returns whether it did.
-        func waitForExit(timeout: Duration) -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-            return !process.isRunning
-        }
-
-        func stop() {
-            if process.isRunning {
-                process.interrupt()
-                if !waitForExit(timeout: .seconds(3)) { process.terminate() }
-            }
-            process.waitUntilExit()
-        }
-    }
+    typealias Background = BackgroundProcess
 }

@@ -1,3 +1,4 @@
+import ProcessTestSupport
 import Foundation
 
 /// Runs helper programs (`ip`, the built `netplay` tool) for tests that need real processes
@@ -45,57 +46,7 @@ enum ProcessHarness {
         return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
     }
 
-    /// A background process whose output is collected; terminated by `stop()`.
-    final class Background: @unchecked Sendable {
-        // @unchecked: `output` is only touched under `lock`; Process is used from the test's
-        // task alone (start, check, stop), never concurrently.
-        let process = Process()
-        private let lock = NSLock()
-        private var collected = Data()
-
-        init(_ executable: String, _ arguments: [String]) throws {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            process.standardError = pipe
-            pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-                let data = handle.availableData
-                guard let self else { return }
-                self.lock.lock()
-                self.collected.append(data)
-                self.lock.unlock()
-            }
-            try process.run()
-        }
-
-        var output: String {
-            lock.lock()
-            defer { lock.unlock() }
-            return String(decoding: collected, as: UTF8.self)
-        }
-
-        /// Waits (bounded) until the output contains `text`.
-        func waitFor(_ text: String, timeout: Duration = .seconds(20)) -> Bool {
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                if output.contains(text) { return true }
-                if !process.isRunning { return output.contains(text) }
-                usleep(20_000)
-            }
-            return false
-        }
-
-        func stop() {
-            if process.isRunning {
-                process.interrupt()
-                let deadline = ContinuousClock.now + .seconds(3)
-                while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-                if process.isRunning { process.terminate() }
-            }
-            process.waitUntilExit()
-        }
-    }
+    typealias Background = BackgroundProcess
 }
 
 /// Two network namespaces joined by a veth pair, created for one test and removed after it:
