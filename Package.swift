@@ -1,15 +1,21 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// One target per layer; a lower layer never imports a higher one, and the sans-I/O layers
+// (base, wire, protocol, channels, replication, discovery) depend on no SwiftNIO product at
+// all. docs/ARCHITECTURE.md draws the graph and says why each edge exists.
+let nio = "swift-nio"
+
 let package = Package(
     name: "Netplay",
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Netplay", targets: ["Netplay"]),
+        .library(name: "NetplayTesting", targets: ["NetplayTesting", "NetplayLinkConditioner"]),
         .library(name: "SkirmishCore", targets: ["SkirmishCore"]),
+        .library(name: "SkirmishNet", targets: ["SkirmishNet"]),
         .executable(name: "netplay", targets: ["netplay"]),
         .executable(name: "HelloNetplay", targets: ["HelloNetplay"]),
-        .library(name: "SkirmishNet", targets: ["SkirmishNet"]),
         .executable(name: "skirmish", targets: ["Skirmish"]),
     ],
     dependencies: [
@@ -19,45 +25,90 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
+        // Sans-I/O layers: bytes and `now` in, bytes and events out. No NIO product here.
+        .target(name: "NetplayBase"),
+        .target(name: "NetplayWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "NetplayProtocol",
+            dependencies: ["NetplayBase", "NetplayWire", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(name: "NetplayChannels", dependencies: ["NetplayBase", "NetplayWire"]),
+        .target(name: "NetplayReplication", dependencies: ["NetplayBase", "NetplayWire"]),
+        .target(name: "NetplayDiscovery", dependencies: ["NetplayBase", "NetplayWire"]),
+        // Loss, latency, jitter, duplication, reordering and bottlenecks as a value type: the
+        // in-memory network's links, and a real socket's when a test impairs it.
+        .target(name: "NetplayLinkConditioner", dependencies: ["NetplayBase"]),
+        // The only layer with sockets and event loops.
+        .target(
+            name: "NetplayDrivers",
+            dependencies: [
+                "NetplayBase", "NetplayWire", "NetplayDiscovery", "NetplayLinkConditioner",
+                .product(name: "NIOCore", package: nio),
+                .product(name: "NIOPosix", package: nio),
+                .product(name: "NIOConcurrencyHelpers", package: nio),
+            ]
+        ),
+        // The front door a game imports.
         .target(
             name: "Netplay",
             dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "NetplayBase", "NetplayWire", "NetplayProtocol", "NetplayChannels", "NetplayReplication",
+                "NetplayDiscovery", "NetplayDrivers",
+                .product(name: "NIOCore", package: nio),
+                .product(name: "NIOConcurrencyHelpers", package: nio),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // For a game's own tests and Netplay's: the in-memory network in virtual time, the link
+        // conditioner, the channel soak and the wire fuzz inputs.
+        .target(
+            name: "NetplayTesting",
+            dependencies: ["Netplay", "NetplayLinkConditioner", .product(name: "NIOConcurrencyHelpers", package: nio)]
         ),
         .executableTarget(
             name: "netplay",
             dependencies: [
-                "Netplay",
+                "Netplay", "NetplayTesting", "NetplayChannels", "NetplayProtocol", "NetplayReplication",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // libFuzzer entry point; see README "Fuzzing". Without -DNETPLAY_LIBFUZZER it is a
         // corpus replayer, so a plain `swift build` still links it.
-        .executableTarget(name: "NetplayFuzz", dependencies: ["Netplay"]),
-        .executableTarget(name: "HelloNetplay", dependencies: ["Netplay"], path: "Examples/HelloNetplay", exclude: ["README.md"]),
-        // The tool is a dependency so that `swift test` builds it: the two-process and
-        // network-namespace tests run the real binary.
+        .executableTarget(name: "NetplayFuzz", dependencies: ["NetplayTesting"]),
+        .executableTarget(
+            name: "HelloNetplay", dependencies: ["Netplay"], path: "Examples/HelloNetplay", exclude: ["README.md"]
+        ),
         // Helpers for tests that run the built tools as real processes.
         .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport"),
-        .testTarget(name: "NetplayTests", dependencies: ["Netplay", "netplay", "ProcessTestSupport"]),
+        // The tool is a dependency so that `swift test` builds it: the two-process and
+        // network-namespace tests run the real binary.
+        .testTarget(
+            name: "NetplayTests",
+            dependencies: [
+                "NetplayBase", "NetplayWire", "NetplayProtocol", "NetplayChannels", "NetplayReplication",
+                "NetplayDiscovery", "NetplayLinkConditioner", "NetplayDrivers", "Netplay", "NetplayTesting", "netplay",
+                "ProcessTestSupport",
+            ]
+        ),
         // The demo game's deterministic simulation: no I/O, tested on its own.
-        .target(name: "SkirmishCore", dependencies: ["Netplay"]),
+        .target(name: "SkirmishCore", dependencies: ["Netplay", "NetplayReplication"]),
         .testTarget(name: "SkirmishCoreTests", dependencies: ["SkirmishCore"]),
         // The networked game session every Skirmish front end uses.
-        .target(name: "SkirmishNet", dependencies: ["SkirmishCore", "Netplay"]),
+        .target(name: "SkirmishNet", dependencies: ["SkirmishCore", "Netplay", "NetplayProtocol", "NetplayReplication"]),
         // `skirmish`: the terminal front end and headless bot.
         .executableTarget(
             name: "Skirmish",
-            dependencies: ["SkirmishNet", "SkirmishCore", "Netplay", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "SkirmishNet", "SkirmishCore", "Netplay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // Depends on the `Skirmish` executable so `swift test` builds the `skirmish` binary the
         // process and tmux tests run.
-        .testTarget(name: "SkirmishTests", dependencies: ["SkirmishNet", "SkirmishCore", "Netplay", "Skirmish", "ProcessTestSupport"]),
+        .testTarget(
+            name: "SkirmishTests",
+            dependencies: ["SkirmishNet", "SkirmishCore", "Netplay", "Skirmish", "ProcessTestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,7 +13,9 @@ let netplayRootURL = URL(fileURLWithPath: Context.packageDirectory, isDirectory:
 let netplayIdentity = netplayRootURL.lastPathComponent.lowercased()
 // The Netplay rows go through the public API (`NetHost`/`NetClient`). A checkout without it
 // still builds the raw UDP, ENet and PodSixNet rows; the Netplay rows then print "n/a".
-let netplayHasPublicAPI = FileManager.default.fileExists(atPath: netplayRootURL.appendingPathComponent("Sources/Netplay/API").path)
+let netplayHasPublicAPI = ["Sources/Netplay/NetHost.swift", "Sources/Netplay/API/NetHost.swift"].contains {
+    FileManager.default.fileExists(atPath: netplayRootURL.appendingPathComponent($0).path)
+}
 
 var benchDependencies: [Target.Dependency] = ["BenchmarkKit", "CENet"]
 var targets: [Target] = [

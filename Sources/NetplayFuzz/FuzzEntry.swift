@@ -3,7 +3,6 @@
 //       -Xswiftc -DNETPLAY_LIBFUZZER --scratch-path .build-fuzz
 //   .build-fuzz/release/NetplayFuzz -max_total_time=60 fuzz-corpus/
 // Without NETPLAY_LIBFUZZER this target is a corpus replayer, so a plain build still links.
-import Netplay
 
 #if NETPLAY_LIBFUZZER
 /// libFuzzer's driver for programs that keep their own `main` (SwiftPM names an executable's
@@ -28,6 +27,8 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
 }
 #else
 import Foundation
+import Netplay
+import NetplayTesting
 
 /// Replays crash or corpus files given as arguments through the decoders.
 @main

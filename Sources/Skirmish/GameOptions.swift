@@ -1,5 +1,6 @@
 import ArgumentParser
 import Netplay
+import NetplayDrivers
 import SkirmishNet
 
 /// Options every way of playing shares.

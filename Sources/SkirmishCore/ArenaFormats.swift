@@ -1,4 +1,5 @@
 import Netplay
+import NetplayWire
 
 /// How an arena x coordinate crosses the wire: 0..<1600 to 1/16 unit, 15 bits.
 ///

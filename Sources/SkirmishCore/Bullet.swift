@@ -1,3 +1,5 @@
+import NetplayReplication
+
 /// A bullet in flight, for drawing: the shot that made it and where it is now.
 public struct Bullet: Hashable, Sendable {
     /// The event the bullet is simulated from.

@@ -1,4 +1,6 @@
 import Netplay
+import NetplayReplication
+import NetplayWire
 
 /// Names a bullet on every peer: a player fires at most once a tick, so shooter and tick
 /// identify a shot without any counter to keep in step.

@@ -1,4 +1,5 @@
 import Netplay
+import NetplayWire
 
 /// A monster that walks straight at the nearest living player; one bullet kills it, touching
 /// a player costs that player a life (and the creep its own).

@@ -1,3 +1,5 @@
+import NetplayReplication
+
 /// Where the game as a whole stands.
 public enum GamePhase: Hashable, Codable, Sendable {
     /// Nobody has joined; nothing moves.

@@ -1,4 +1,5 @@
 import Netplay
+import NetplayWire
 
 /// One player's character: where it is, where it faces, and how the game is going for it.
 ///

@@ -1,4 +1,5 @@
 import Netplay
+import NetplayWire
 
 /// What one player does in one tick: the keys held and, optionally, where they aim.
 ///

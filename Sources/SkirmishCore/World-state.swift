@@ -1,4 +1,5 @@
 import Netplay
+import NetplayWire
 
 extension World {
     /// The world as a lossless ``WorldState`` message.

@@ -1,3 +1,5 @@
+import NetplayReplication
+
 /// The whole Skirmish game as a value: an arena, up to four players, waves of creeps and the
 /// bullets in flight, advanced one fixed tick at a time by ``step(inputs:)``.
 ///

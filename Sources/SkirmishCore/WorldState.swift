@@ -1,4 +1,6 @@
 import Netplay
+import NetplayReplication
+import NetplayWire
 
 /// Everything a world is, as one message: what a host sends a client that joins mid-game or
 /// has drifted, so the client continues from exactly the host's state.

@@ -1,4 +1,5 @@
 import Netplay
+import NetplayBase
 import SkirmishCore
 
 extension ClientSession {

@@ -1,4 +1,6 @@
 import Netplay
+import NetplayBase
+import NetplayReplication
 import SkirmishCore
 
 /// A joined player's side of a game: it sends its inputs, draws other players and creeps

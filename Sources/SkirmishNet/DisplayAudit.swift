@@ -1,4 +1,5 @@
 import Netplay
+import NetplayReplication
 import SkirmishCore
 
 /// Checks what a client drew against the host's world at the same tick, once the host's

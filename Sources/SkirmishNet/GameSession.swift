@@ -1,4 +1,8 @@
 import Netplay
+import NetplayBase
+import NetplayDiscovery
+import NetplayDrivers
+import NetplayProtocol
 import SkirmishCore
 
 /// One networked game of Skirmish, as every front end (terminal, window, headless bot) uses it:

@@ -1,4 +1,5 @@
 import Netplay
+import NetplayReplication
 import SkirmishCore
 
 extension HostSession {

@@ -1,4 +1,7 @@
 import Netplay
+import NetplayBase
+import NetplayReplication
+import NetplayWire
 import SkirmishCore
 
 /// The host's side of a game: it runs the authoritative `World`, takes each client's inputs

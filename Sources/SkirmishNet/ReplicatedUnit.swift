@@ -1,4 +1,6 @@
 import Netplay
+import NetplayReplication
+import NetplayWire
 import SkirmishCore
 
 /// The replicated state of a player or a creep: one flat struct, so the snapshot delta codec

@@ -1,4 +1,5 @@
 import Netplay
+import NetplayProtocol
 
 /// Sentences a player reads when a session ends or cannot start.
 enum SessionEnd {

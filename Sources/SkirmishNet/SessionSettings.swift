@@ -1,4 +1,5 @@
 import Netplay
+import NetplayDrivers
 
 /// How a ``GameSession`` finds, hosts and joins games.
 public struct SessionSettings: Sendable {

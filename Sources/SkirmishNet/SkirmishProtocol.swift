@@ -1,4 +1,5 @@
 import Netplay
+import NetplayWire
 import SkirmishCore
 
 /// What Skirmish peers say to each other, and the settings both sides must share.

@@ -1,4 +1,5 @@
 import Netplay
+import NetplayWire
 
 /// Counts the bytes a session sends and receives and turns them into kilobits per second
 /// over a sliding window, for the overlay and the report.

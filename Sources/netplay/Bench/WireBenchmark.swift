@@ -1,5 +1,6 @@
 import Foundation
 import Netplay
+import NetplayWire
 
 /// The wire figure: bytes and encode+decode time for a `Move`, Netplay against
 /// `JSONEncoder`/`JSONDecoder`, measured side by side in one run.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Netplay
+import NetplayTesting
 
 /// `netplay bench`: figures measured side by side in one run. Build in release mode.
 struct BenchCommand: ParsableCommand {

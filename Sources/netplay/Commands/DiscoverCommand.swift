@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Netplay
+import NetplayDiscovery
+import NetplayDrivers
+import NetplayWire
 
 /// `netplay discover`: lists the games answering on the local network.
 struct DiscoverCommand: AsyncParsableCommand {

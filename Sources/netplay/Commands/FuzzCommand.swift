@@ -1,5 +1,6 @@
 import ArgumentParser
 import Netplay
+import NetplayTesting
 
 /// `netplay fuzz`: the full-size hostile-input run of the wire decoders.
 struct FuzzCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Netplay
+import NetplayDrivers
 
 /// `netplay host`: a plain host that advertises itself, accepts players and echoes them.
 struct HostCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Netplay
+import NetplayDrivers
 
 /// `netplay ping`: connects to a host and measures round trips, verifying every echo.
 struct PingCommand: AsyncParsableCommand {

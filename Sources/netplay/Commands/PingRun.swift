@@ -1,5 +1,6 @@
 import Foundation
 import Netplay
+import NetplayProtocol
 import Synchronization
 
 /// One ping measurement: keeps `window` pings in flight, checks each echo, and counts loss.

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import Netplay
+import NetplayChannels
+import NetplayLinkConditioner
+import NetplayTesting
 
 /// `netplay soak`: every channel kind through a bad network, in virtual time, in-process.
 struct SoakCommand: ParsableCommand {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Netplay
+import NetplayDrivers
+import NetplayWire
 
 /// What the `netplay` tool's host and ping speak to each other.
 enum ToolProtocol {

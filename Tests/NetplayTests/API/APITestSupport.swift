@@ -1,4 +1,12 @@
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 /// Namespace for the API layer's suites, so `swift test --filter API` selects exactly them.
 enum APITests {}

@@ -1,6 +1,14 @@
 import Dispatch
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 extension APITests {
     /// `send` from many threads at once: safe, nothing lost or reordered per sender, and

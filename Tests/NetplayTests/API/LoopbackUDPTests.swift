@@ -1,5 +1,13 @@
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 extension APITests {
     /// Host and client in one process over real UDP sockets on 127.0.0.1 and ::1. (The issue's

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 extension ChannelTests {
     @Suite("Soak")

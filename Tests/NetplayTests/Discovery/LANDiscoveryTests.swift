@@ -1,5 +1,13 @@
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 /// Discovery over real sockets on 127.0.0.1 only (see the netns test for broadcast and multicast).
 @Suite("LAN discovery over loopback", .serialized)

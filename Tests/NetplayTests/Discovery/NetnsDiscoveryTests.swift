@@ -1,6 +1,14 @@
 import Foundation
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 /// A client in one network namespace finds and joins a host in another, joined by a veth
 /// pair, with no address typed: by IPv4 broadcast, IPv4 multicast and IPv6 link-local multicast. Needs root (CI runs as

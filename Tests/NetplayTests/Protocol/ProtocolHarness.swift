@@ -1,4 +1,12 @@
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 /// The seeded generator every protocol test uses, so each run is reproducible.
 typealias SeededGenerator = DeterministicRandom

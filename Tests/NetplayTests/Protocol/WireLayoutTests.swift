@@ -1,6 +1,14 @@
 import Crypto
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 /// Re-derives the session from captured bytes using only the offsets and formulas written in
 /// `docs/PROTOCOL-handshake-draft.md`, so the document and the code cannot drift apart.

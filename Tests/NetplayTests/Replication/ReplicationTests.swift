@@ -1,5 +1,13 @@
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 /// Namespace for the Replication layer's suites, so `swift test --filter Replication`
 /// selects exactly them.

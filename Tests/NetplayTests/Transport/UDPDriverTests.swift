@@ -1,7 +1,15 @@
 import NIOCore
 import NIOPosix
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 extension TransportTests {
     /// Real sockets on loopback only, every wait bounded.

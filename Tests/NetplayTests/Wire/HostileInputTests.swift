@@ -1,5 +1,13 @@
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 /// Random and mutated buffers fed to every decoder: each must give a value or a typed
 /// error, never trap, hang or allocate by an unchecked length.

@@ -1,5 +1,13 @@
 import Testing
+@testable import NetplayBase
+@testable import NetplayWire
+@testable import NetplayProtocol
+@testable import NetplayChannels
+@testable import NetplayReplication
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
 @testable import Netplay
+@testable import NetplayTesting
 
 // Versions of one message, as two builds of a game might declare it.
 private enum V1 { struct Player: NetMessage { var name: String; var x: Float; var hp: Int8 } }

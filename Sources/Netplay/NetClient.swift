@@ -1,0 +1,118 @@
+import NetplayBase
+import NetplayWire
+import NetplayProtocol
+
+/// A connection to a ``NetHost``: one player joining another's game.
+///
+/// ```swift
+/// let client = try await NetClient.connect(to: "192.168.1.20", game: "skirmish", messages: [Move.self])
+/// // every frame:
+/// for event in client.poll() { … }
+/// try client.send(Move(x: 1, y: 2), on: .unreliableSequenced)
+/// // when done:
+/// await client.close()
+/// ```
+///
+/// Everything a client receives comes from ``NetPeer/host``; the host relays other players'
+/// messages. All methods may be called from any thread.
+public final class NetClient: Sendable {
+    let session: NetSession
+
+    /// The host this client is connected to.
+    public let hostAddress: PeerAddress
+
+    package init(session: NetSession, hostAddress: PeerAddress) {
+        self.session = session
+        self.hostAddress = hostAddress
+    }
+
+    /// Connects to a host at a numeric address and waits for the handshake to finish.
+    ///
+    /// - Parameters:
+    ///   - host: The host's IPv4 or IPv6 address, e.g. `"192.168.1.20"` or `"::1"`.
+    ///   - port: The host's port.
+    ///   - game: The game's name, as the host started it.
+    ///   - joinCode: The code the host shows, if it set one.
+    ///   - messages: The same message types as the host, in the same order.
+    ///   - options: Timeouts, limits and channels; `version` must match the host's.
+    /// - Throws: ``NetError/refused(_:)`` with the reason (wrong join code, host full, version
+    ///   or schema mismatch with the differing fields, or ``DisconnectReason/hostUnreachable``
+    ///   after ``NetOptions/timeout``); ``NetError/invalidAddress(_:)``;
+    ///   ``NetError/socketUnavailable(_:)``.
+    public static func connect(
+        to host: String,
+        port: Int = NetHost.defaultPort,
+        game: String,
+        joinCode: String? = nil,
+        messages: [any NetMessage.Type],
+        options: NetOptions = NetOptions()
+    ) async throws(NetError) -> NetClient {
+        let address = try PeerAddress(numericHost: host, port: port)
+        return try await connect(to: address, game: game, joinCode: joinCode, messages: messages, options: options)
+    }
+
+    /// Connects to a host at `address` (from LAN discovery, or ``PeerAddress/init(numericHost:port:)``)
+    /// and waits for the handshake to finish. See ``connect(to:port:game:joinCode:messages:options:)``.
+    public static func connect(
+        to address: PeerAddress,
+        game: String,
+        joinCode: String? = nil,
+        messages: [any NetMessage.Type],
+        options: NetOptions = NetOptions()
+    ) async throws(NetError) -> NetClient {
+        let registry = MessageRegistry(messages)
+        let clock = MonotonicClock()
+        let config = options.protocolConfig(game: game, joinCode: joinCode, registry: registry)
+        let endpoint = ClientEndpoint(config: config, host: address, now: clock.now)
+        let session = NetSession(core: NetCore(client: endpoint, registry: registry, options: options), options: options)
+        _ = try await UDPSession.start(session, host: address.wildcardHost, port: 0, clock: clock)
+        let client = NetClient(session: session, hostAddress: address)
+        try await client.awaitHandshake()
+        return client
+    }
+
+    /// Waits for the handshake; on failure closes the socket and throws the reason.
+    func awaitHandshake() async throws(NetError) {
+        guard let reason = await session.handshake.wait() else { return }
+        await session.close()
+        throw .refused(reason)
+    }
+
+    /// This frame's events, oldest first. Call once per frame from the game loop.
+    public func poll() -> [NetEvent] { session.events.poll() }
+
+    /// The events as an asynchronous sequence, for async code; it ends after
+    /// `.disconnected(.host, _)`. Use either this or ``poll()``, not both: once this is first
+    /// read, events go here only.
+    public var events: AsyncStream<NetEvent> { session.events.stream() }
+
+    /// Queues `message` for the host on `channel`; the network thread sends it within one
+    /// tick. Cheap and callable from any thread.
+    ///
+    /// - Throws: ``NetSendError``; nothing was queued.
+    public func send(_ message: some NetMessage, on channel: NetChannel = .reliableOrdered) throws(NetSendError) {
+        try session.send(message, on: channel, to: .peer(.host))
+    }
+
+    /// The id the host knows this player by (as other players see it in relayed messages).
+    public var localPeer: NetPeer? { session.withCore { $0.localPeer } }
+
+    /// Whether the connection is open.
+    public var isConnected: Bool { session.withCore { $0.peers[.host] != nil } }
+
+    /// The connection's figures (round-trip time, loss, drops), or nil once disconnected.
+    public var statistics: PeerStatistics? { session.withCore { $0.statistics(for: .host) } }
+
+    /// Events dropped because the game read neither ``poll()`` nor ``events`` for too long.
+    public var droppedEvents: Int { session.events.droppedCount }
+
+    /// Closes gracefully: stops accepting sends, gives queued reliable messages up to
+    /// ``NetOptions/closeFlushTimeout`` to be acknowledged, tells the host (which sees
+    /// ``DisconnectReason/closedByPeer(reason:)``), then closes the socket. Idempotent.
+    public func close() async { await session.close() }
+
+    deinit {
+        guard session.finished.value == nil else { return }
+        Task { [session] in await session.close() }
+    }
+}

@@ -1,0 +1,138 @@
+import NetplayBase
+import NetplayProtocol
+import NetplayChannels
+
+/// The tick: queued game commands into channels, channel payloads into packets, timers, and
+/// the graceful close.
+extension NetCore {
+    /// One channel of one peer, which stays blocked for the rest of a tick once its queue is
+    /// full, so later messages cannot overtake the one that did not fit.
+    private struct ChannelSlot: Hashable {
+        var peer: NetPeer
+        var channel: ChannelID
+    }
+
+    /// Runs one tick at `now` and returns the commands that must wait for the next one
+    /// (messages whose channel queue is full), in their original order.
+    mutating func tick(now: NetInstant, commands: [OutboundCommand]) -> [OutboundCommand] {
+        guard phase != .closed else { return [] }
+        var waiting: [OutboundCommand] = []
+        var kicks: [(NetPeer, String?)] = []
+        var blocked = Set<ChannelSlot>()
+        for command in commands {
+            switch command {
+            case .message(let message):
+                if let rest = deliver(message, now: now, blocked: &blocked) { waiting.append(.message(rest)) }
+            case .kick(let peer, let reason):
+                kicks.append((peer, reason))
+            }
+        }
+        flushChannels(now: now)
+        // After the flush, so that messages queued before a kick still go out ahead of it.
+        for (peer, reason) in kicks where !peer.isHost { host?.disconnect(peer.id, reason: reason) }
+        host?.update(now: now)
+        client?.update(now: now)
+        handleHostEvents(now: now)
+        handleClientEvents(now: now)
+        advanceClose(now: now)
+        return waiting
+    }
+
+    /// Hands `message` to each recipient's channel; returns what is left for the next tick.
+    private mutating func deliver(_ message: OutboundMessage, now: NetInstant, blocked: inout Set<ChannelSlot>) -> OutboundMessage? {
+        // The backlog behind a full channel is retried every tick: for a message to one peer
+        // whose channel is already known to be full this tick, skip straight to "later".
+        if case .peers(let listed) = message.target, listed.count == 1,
+           blocked.contains(ChannelSlot(peer: listed[0], channel: message.channel)) {
+            return message
+        }
+        var owed: [NetPeer] = []
+        for peer in recipients(of: message.target) {
+            if peer.isHost, host != nil {
+                loopBack(message.bytes)
+                continue
+            }
+            let slot = ChannelSlot(peer: peer, channel: message.channel)
+            guard !blocked.contains(slot) else {
+                owed.append(peer)
+                continue
+            }
+            guard peers[peer] != nil else {
+                // A client still handshaking keeps its messages for when the host admits it;
+                // a peer that left meanwhile simply no longer gets them.
+                if client != nil { owed.append(peer) }
+                continue
+            }
+            do throws(ChannelSendError) {
+                try peers[peer]?.channels.enqueue(message.bytes, on: message.channel, now: now)
+                peers[peer]?.counters.sent += 1
+            } catch .queueFull {
+                blocked.insert(slot)
+                owed.append(peer)
+            } catch {
+                peers[peer]?.counters.dropped += 1
+            }
+        }
+        guard !owed.isEmpty else { return nil }
+        // Every listed recipient still owed (the common case while a channel is full): keep the
+        // message as it is rather than building a copy of it each tick. (A `.recipients` target
+        // is frozen to `.peers` the first time, so peers who join later never get it.)
+        if case .peers(let listed) = message.target, owed.count == listed.count { return message }
+        var rest = message
+        rest.target = .peers(owed)
+        return rest
+    }
+
+    private func recipients(of target: OutboundMessage.Target) -> [NetPeer] {
+        switch target {
+        case .peers(let peers):
+            return peers
+        case .recipients(let recipients):
+            // On a client the only peer is the host, whatever the game wrote.
+            guard host != nil else { return [.host] }
+            return ([.host] + connectedPeers).filter(recipients.includes)
+        }
+    }
+
+    /// The host's own player receives through the same decoder as everyone else, so a
+    /// message means the same thing on every machine.
+    private mutating func loopBack(_ bytes: [UInt8]) {
+        guard let message = try? registry.decode(bytes) else { return }
+        events.append(.message(message, from: .host))
+    }
+
+    private mutating func flushChannels(now: NetInstant) {
+        for peer in connectedPeers {
+            for payload in peers[peer]?.channels.makePayloads(now: now) ?? [] {
+                do throws(SendError) {
+                    if host != nil {
+                        try host?.send(payload: payload, to: peer.id)
+                    } else {
+                        try client?.send(payload: payload)
+                    }
+                } catch {
+                    // Only a channel layer breaking its size contract lands here.
+                    peers[peer]?.counters.dropped += 1
+                }
+            }
+        }
+    }
+
+    /// Graceful close: keep flushing until every reliable message is acknowledged (or the
+    /// deadline passes), then tell the peers and stop.
+    private mutating func advanceClose(now: NetInstant) {
+        if closeRequested, phase == .running { phase = .flushing(deadline: now + closeFlushTimeout) }
+        guard case .flushing(let deadline) = phase else { return }
+        let unacknowledged = peers.values.contains { $0.channels.hasUnackedReliableData }
+        guard !unacknowledged || now >= deadline else { return }
+        if host != nil {
+            host?.shutDown()
+            handleHostEvents(now: now)
+            events.append(.disconnected(.host, .closedLocally))
+        } else {
+            client?.disconnect()
+            handleClientEvents(now: now)
+        }
+        phase = .closed
+    }
+}

@@ -1,0 +1,150 @@
+import NetplayBase
+import NetplayWire
+import NetplayProtocol
+import NetplayChannels
+
+/// The API layer's state machine: a protocol endpoint (host or client), each peer's
+/// ``ChannelEndpoint``, and the message registry, turning datagrams and game commands into
+/// datagrams and ``NetEvent``s.
+///
+/// Like the protocol core beneath it, it does no I/O and reads no clock, so the very same
+/// code runs under the UDP driver and under a virtual-time ``MemoryNetwork`` in tests;
+/// ``NetSession`` supplies time, threads and locks around it.
+package struct NetCore: Sendable {
+    /// Where the session is in its life.
+    enum Phase: Sendable, Hashable {
+        case running
+        /// Closing: still sending reliable data until it is acknowledged or `deadline` passes.
+        case flushing(deadline: NetInstant)
+        case closed
+    }
+
+    /// A connected peer's channels and counters.
+    struct PeerState: Sendable {
+        var channels: ChannelEndpoint
+        var counters = MessageCounters()
+    }
+
+    // Exactly one of the two is set. Optionals rather than an enum with payloads so that
+    // `host?.receive(…)` mutates in place instead of copying the endpoint's tables.
+    var host: HostEndpoint?
+    var client: ClientEndpoint?
+    let registry: MessageRegistry
+    let channelConfig: ChannelConfig
+    /// Remote peers with open channels; on a client, only ``NetPeer/host``.
+    var peers: [NetPeer: PeerState] = [:]
+    var events: [NetEvent] = []
+    var phase = Phase.running
+    var closeRequested = false
+    let closeFlushTimeout: Duration
+    /// The id the host gave this client, once connected.
+    private(set) var localPeer: NetPeer?
+
+    /// A host core. Its first event is its own player joining.
+    package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
+        self.host = host
+        self.registry = registry
+        channelConfig = options.channels
+        closeFlushTimeout = options.closeFlushTimeout
+        localPeer = .host
+        events.append(.connected(.host))
+    }
+
+    /// A client core, already sending its first handshake packet.
+    package init(client: ClientEndpoint, registry: MessageRegistry, options: NetOptions) {
+        self.client = client
+        self.registry = registry
+        channelConfig = options.channels
+        closeFlushTimeout = options.closeFlushTimeout
+    }
+
+    /// Handles one datagram from the network.
+    mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
+        if host != nil {
+            host?.receive(bytes, from: address, now: now)
+            handleHostEvents(now: now)
+        } else {
+            client?.receive(bytes, from: address, now: now)
+            handleClientEvents(now: now)
+        }
+    }
+
+    /// The datagrams to send, oldest first.
+    mutating func drainOutgoing() -> [Datagram] {
+        host?.drainOutgoing() ?? client?.drainOutgoing() ?? []
+    }
+
+    /// The events since the last drain, oldest first.
+    mutating func drainEvents() -> [NetEvent] {
+        defer { events = [] }
+        return events
+    }
+
+    /// The remote peers, in id order (on a client: the host, once connected).
+    var connectedPeers: [NetPeer] { peers.keys.sorted { $0.id.rawValue < $1.id.rawValue } }
+
+    /// A peer's figures, or nil if it is not connected.
+    func statistics(for peer: NetPeer) -> PeerStatistics? {
+        guard let state = peers[peer] else { return nil }
+        return PeerStatistics(channels: state.channels.statistics, drops: host?.drops ?? client?.drops ?? DropCounters(),
+                              messages: state.counters)
+    }
+
+    mutating func handleHostEvents(now: NetInstant) {
+        for event in host?.drainEvents() ?? [] {
+            switch event {
+            case .connected(let id, _):
+                let peer = NetPeer(id)
+                peers[peer] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
+                events.append(.connected(peer))
+            case .payload(let id, let payload, _):
+                receivePayload(payload, from: NetPeer(id), now: now)
+            case .disconnected(let id, let reason):
+                peers[NetPeer(id)] = nil
+                events.append(.disconnected(NetPeer(id), reason))
+            }
+        }
+    }
+
+    mutating func handleClientEvents(now: NetInstant) {
+        for event in client?.drainEvents() ?? [] {
+            switch event {
+            case .connected(let id, _):
+                localPeer = NetPeer(id)
+                peers[.host] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
+                events.append(.connected(.host))
+            case .payload(let payload, _):
+                receivePayload(payload, from: .host, now: now)
+            case .disconnected(let reason):
+                peers[.host] = nil
+                phase = .closed
+                events.append(.disconnected(.host, readable(reason)))
+            }
+        }
+    }
+
+    private mutating func receivePayload(_ payload: [UInt8], from peer: NetPeer, now: NetInstant) {
+        guard peers[peer] != nil else { return }
+        peers[peer]?.channels.receive(payload, now: now)
+        for delivered in peers[peer]?.channels.drainDelivered() ?? [] {
+            if let message = try? registry.decode(delivered.bytes) {
+                peers[peer]?.counters.received += 1
+                events.append(.message(message, from: peer))
+            } else {
+                peers[peer]?.counters.malformed += 1
+            }
+        }
+    }
+
+    /// The protocol reports a schema mismatch as both full schemas; the player needs only
+    /// the lines that differ, which this side can work out because it knows its own schema.
+    private func readable(_ reason: DisconnectReason) -> DisconnectReason {
+        guard case .schemaMismatch(let text) = reason else { return reason }
+        let hostPrefix = "host: "
+        let localSuffix = "; this game: \(registry.schema.description)"
+        guard text.hasPrefix(hostPrefix), text.hasSuffix(localSuffix) else { return reason }
+        let hostSchema = text.dropFirst(hostPrefix.count).dropLast(localSuffix.count)
+        let difference = registry.schema.difference(from: MessageSchema(description: String(hostSchema)))
+        return .schemaMismatch(difference)
+    }
+}

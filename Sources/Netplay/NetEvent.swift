@@ -1,0 +1,26 @@
+import NetplayWire
+import NetplayProtocol
+
+/// Something that happened in a session, delivered by ``NetHost/poll()`` / ``NetClient/poll()``
+/// once a frame, or by their `events` sequence.
+///
+/// ```swift
+/// for event in client.poll() {
+///     switch event {
+///     case .connected(let peer):                        addPlayer(peer)
+///     case .message(let move as Move, from: let peer):  place(peer, move)
+///     case .message:                                    break
+///     case .disconnected(let peer, let reason):         show("\(peer) left: \(reason)")
+///     }
+/// }
+/// ```
+public enum NetEvent: Sendable {
+    /// A player joined. On a host: a client completed the handshake, or (first of all
+    /// events) the host's own player, ``NetPeer/host``. On a client: the host accepted us.
+    case connected(NetPeer)
+    /// A message arrived, already decoded into the type that was sent.
+    case message(any NetMessage, from: NetPeer)
+    /// A player left, or the session ended. `.disconnected(.host, reason)` is always the last
+    /// event of a session, on both sides; `reason` says why in a sentence a player can read.
+    case disconnected(NetPeer, DisconnectReason)
+}

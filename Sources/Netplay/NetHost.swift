@@ -1,0 +1,159 @@
+import NetplayBase
+import NetplayWire
+import NetplayProtocol
+import NetplayDiscovery
+import NetplayDrivers
+
+/// A game session that other players join: it listens on a UDP port, admits clients through
+/// Netplay's encrypted handshake, and is a player itself.
+///
+/// ```swift
+/// let host = try await NetHost.start(game: "skirmish", messages: [Move.self])
+/// // every frame:
+/// for event in host.poll() { … }
+/// try host.send(Move(x: 1, y: 2), on: .unreliableSequenced)       // to everyone
+/// // when done:
+/// await host.close()
+/// ```
+///
+/// **The host is a player.** Its own player is ``NetPeer/host``: the first event it polls is
+/// `.connected(.host)`, a message sent to ``NetRecipients/everyone`` (or to `.peer(.host)`)
+/// comes back to it as `.message(_, from: .host)` through the same decoder, and the last event
+/// is `.disconnected(.host, reason)`. So the code that handles a remote player's message also
+/// handles the host's own, and nothing differs between hosting and playing.
+///
+/// All methods may be called from any thread.
+public final class NetHost: Sendable {
+    /// The port games use unless they choose another.
+    public static let defaultPort = 7777
+    /// Every IPv6 interface; Linux, macOS and Windows let such a socket take IPv4 too unless
+    /// `IPV6_V6ONLY` is set, which NIO does not do.
+    static let dualStackWildcard = "::"
+    /// Every IPv4 interface, for systems with IPv6 disabled.
+    static let ipv4Wildcard = "0.0.0.0"
+
+    let session: NetSession
+    /// Makes the game visible on the LAN (nil when started with `advertise: nil`).
+    let advertiser: LANAdvertiser?
+
+    /// The address and port the host listens on.
+    public let localAddress: PeerAddress
+
+    /// The port the host listens on (the real one when it was started with port 0).
+    public var port: UInt16 { localAddress.port }
+
+    package init(session: NetSession, localAddress: PeerAddress, advertiser: LANAdvertiser?) {
+        self.session = session
+        self.localAddress = localAddress
+        self.advertiser = advertiser
+    }
+
+    /// Starts hosting `game` on a UDP port.
+    ///
+    /// - Parameters:
+    ///   - game: The game's name. Only clients connecting with the same name are answered, so
+    ///     two games on one LAN never confuse each other.
+    ///   - port: The UDP port, or 0 for any free one (read it from ``port``).
+    ///   - interface: The local address to listen on. By default every interface, IPv6 and
+    ///     IPv4 alike (a dual-stack `"::"` socket, or `"0.0.0.0"` where IPv6 is unavailable);
+    ///     `"127.0.0.1"` or `"::1"` for this machine only.
+    ///   - joinCode: A short secret players must type to join (nil: anyone may join). It is
+    ///     mixed into the encryption keys, never sent.
+    ///   - messages: Every message type the game sends, in the same order on every side; the
+    ///     handshake refuses clients whose list differs and says which field differs.
+    ///   - options: Timeouts, limits and channels.
+    /// - Throws: ``NetError/invalidAddress(_:)`` or ``NetError/socketUnavailable(_:)``.
+    public static func start(
+        game: String,
+        port: Int = NetHost.defaultPort,
+        interface: String? = nil,
+        joinCode: String? = nil,
+        messages: [any NetMessage.Type],
+        options: NetOptions = NetOptions(),
+        advertise: LANDiscoveryConfig? = .lan,
+        hostName: String? = nil
+    ) async throws(NetError) -> NetHost {
+        if let interface { _ = try PeerAddress(numericHost: interface, port: port) }
+        let registry = MessageRegistry(messages)
+        let endpoint = HostEndpoint(config: options.protocolConfig(game: game, joinCode: joinCode, registry: registry))
+        let session = NetSession(core: NetCore(host: endpoint, registry: registry, options: options), options: options)
+        let driver: UDPDriver
+        if let interface {
+            driver = try await UDPSession.start(session, host: interface, port: port)
+        } else {
+            do throws(NetError) {
+                driver = try await UDPSession.start(session, host: Self.dualStackWildcard, port: port)
+            } catch {
+                driver = try await UDPSession.start(session, host: Self.ipv4Wildcard, port: port)
+            }
+        }
+        let advertiser = await startAdvertising(advertise, game: game, hostName: hostName ?? LocalAddresses.hostName(), registry: registry, options: options,
+                                                port: driver.localAddress.port, joinCode: joinCode, session: session)
+        return NetHost(session: session, localAddress: driver.localAddress, advertiser: advertiser)
+    }
+
+    /// This frame's events, oldest first. Call once per frame from the game loop.
+    public func poll() -> [NetEvent] { session.events.poll() }
+
+    /// The events as an asynchronous sequence, for async code; it ends after
+    /// `.disconnected(.host, _)`. Use either this or ``poll()``, not both: once this is first
+    /// read, events go here only.
+    public var events: AsyncStream<NetEvent> { session.events.stream() }
+
+    /// Queues `message` for `recipients` on `channel`; the network thread sends it within one
+    /// tick (``NetOptions/tickInterval``). Cheap and callable from any thread: the message is
+    /// encoded here and buffered under a lock, never sent from this thread.
+    ///
+    /// - Throws: ``NetSendError``; nothing was queued.
+    public func send(_ message: some NetMessage, on channel: NetChannel = .reliableOrdered, to recipients: NetRecipients = .everyone) throws(NetSendError) {
+        try session.send(message, on: channel, to: recipients)
+    }
+
+    /// Removes a client, telling it why; it sees ``DisconnectReason/kicked(reason:)``.
+    /// Messages queued for it before the kick are still sent first.
+    public func kick(_ peer: NetPeer, reason: String? = nil) {
+        try? session.enqueue(.kick(peer, reason: reason))
+    }
+
+    /// The connected clients, in id order (the host's own player is not listed).
+    public var peers: [NetPeer] { session.withCore { $0.connectedPeers } }
+
+    /// A client's connection figures (round-trip time, loss, drops), or nil if it is not connected.
+    public func statistics(for peer: NetPeer) -> PeerStatistics? { session.withCore { $0.statistics(for: peer) } }
+
+    /// Events dropped because the game read neither ``poll()`` nor ``events`` for too long.
+    public var droppedEvents: Int { session.events.droppedCount }
+
+    /// Closes gracefully: stops accepting sends, gives queued reliable messages up to
+    /// ``NetOptions/closeFlushTimeout`` to be acknowledged, tells every client the host shut
+    /// down (they see ``DisconnectReason/hostShutDown``), then closes the socket. Idempotent.
+    public func close() async {
+        await advertiser?.stop()
+        await session.close()
+    }
+
+    /// Advertises the game (best effort: a network without broadcast or multicast still lets
+    /// players join by address or join string) and keeps its player count current.
+    private static func startAdvertising(
+        _ config: LANDiscoveryConfig?, game: String, hostName: String, registry: MessageRegistry, options: NetOptions,
+        port: UInt16, joinCode: String?, session: NetSession
+    ) async -> LANAdvertiser? {
+        guard let config else { return nil }
+        let advert = GameAdvert(hostInstanceID: UInt64.random(in: 1...UInt64.max), gameName: game, hostName: hostName,
+                                players: 1, capacity: options.maxPeers + 1, protocolVersion: options.version,
+                                schemaFingerprint: registry.fingerprint.bytes, gamePort: port,
+                                requiresJoinCode: !(joinCode ?? "").isEmpty)
+        guard let advertiser = try? await LANAdvertiser.start(advert: advert, config: config) else { return nil }
+        session.onPeerCountChange { count in advertiser.update(players: count + 1) }
+        return advertiser
+    }
+
+    deinit {
+        // A host dropped without close() still says goodbye and frees its socket and thread.
+        guard session.finished.value == nil else { return }
+        Task { [session, advertiser] in
+            await advertiser?.stop()
+            await session.close()
+        }
+    }
+}

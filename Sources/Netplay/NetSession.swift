@@ -1,0 +1,199 @@
+import NIOConcurrencyHelpers
+import NetplayBase
+import NetplayChannels
+import NetplayProtocol
+import NetplayWire
+
+/// The threads-and-locks shell around a ``NetCore``, shared by a ``NetHost`` or ``NetClient``
+/// (the game's side) and a driver (the network's side).
+///
+/// The game thread only touches the send buffer and the event queue, each under its own
+/// short lock. The driver calls ``receive(_:from:now:)`` for each datagram and ``tick(now:)``
+/// on a timer; only those take the core's lock. So `send` never hops to the event loop: the
+/// tick picks up everything sent since the last one in a single batch.
+package final class NetSession: Sendable {
+    /// Encoded messages waiting for the next tick.
+    private struct SendBuffer {
+        var commands: [OutboundCommand] = []
+        var bytes = 0
+        var closing = false
+        /// A flush is already on its way to the network thread: later sends ride along.
+        var flushScheduled = false
+    }
+
+    /// How the session has run, for tests and diagnostics: ticks against messages shows
+    /// that sends are batched.
+    struct Counters: Sendable, Hashable {
+        /// Messages accepted by `send` (each counts once, however many recipients).
+        var messagesQueued = 0
+        /// Ticks run by the driver.
+        var ticks = 0
+        /// Ticks that took at least one queued command.
+        var flushes = 0
+        /// Batches handed to the transport (for UDP: event-loop writes, one flush each).
+        var transportBatches = 0
+    }
+
+    let registry: MessageRegistry
+    let options: NetOptions
+    let events: EventQueue
+    /// The handshake's outcome: nil once connected, or why it failed. A host sets it at once.
+    let handshake = Latch<DisconnectReason?>()
+    /// Set once the core is closed and its last datagrams are handed to the transport.
+    let finished = Latch<Void>()
+
+    private let core: NIOLockedValueBox<NetCore>
+    private let buffer = NIOLockedValueBox(SendBuffer())
+    private let counters = NIOLockedValueBox(Counters())
+    private let transport = NIOLockedValueBox<(any DatagramTransport)?>(nil)
+    private let peerCount = NIOLockedValueBox<(count: Int, observer: (@Sendable (Int) -> Void)?)>((0, nil))
+
+    /// Calls `observer` with the number of connected clients whenever it changes.
+    func onPeerCountChange(_ observer: @escaping @Sendable (Int) -> Void) {
+        peerCount.withLockedValue { $0.observer = observer }
+    }
+
+    package init(core: NetCore, options: NetOptions) {
+        self.core = NIOLockedValueBox(core)
+        registry = core.registry
+        self.options = options
+        events = EventQueue(capacity: options.maxQueuedEvents)
+    }
+
+    /// Connects the session to its transport (made after the session, whose `receive` the
+    /// transport calls).
+    package func attach(_ transport: any DatagramTransport) {
+        self.transport.withLockedValue { $0 = transport }
+    }
+
+    // MARK: The network's side
+
+    /// Handles one datagram; called by the driver, on its thread.
+    package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
+        let (datagrams, events) = core.withLockedValue { core in
+            core.receive(bytes, from: address, now: now)
+            return (core.drainOutgoing(), core.drainEvents())
+        }
+        // Handshake replies (challenge, accepted) go out at once, not at the next tick: each
+        // step of the handshake would otherwise wait up to a tick interval.
+        if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
+        publish(events)
+    }
+
+    /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch.
+    package func tick(now: NetInstant) {
+        let (commands, closing) = buffer.withLockedValue { buffer in
+            defer { buffer.commands = []; buffer.bytes = 0; buffer.flushScheduled = false }
+            return (buffer.commands, buffer.closing)
+        }
+        let (waiting, datagrams, events, closed) = core.withLockedValue { core in
+            if closing { core.closeRequested = true }
+            let waiting = core.tick(now: now, commands: commands)
+            return (waiting, core.drainOutgoing(), core.drainEvents(), core.phase == .closed)
+        }
+        if !waiting.isEmpty {
+            // Back to the front: they were sent before anything queued during this tick.
+            buffer.withLockedValue { buffer in
+                buffer.commands = buffer.commands.isEmpty ? waiting : waiting + buffer.commands
+                buffer.bytes += waiting.reduce(0) { $0 + $1.bufferedBytes }
+            }
+        }
+        if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
+        counters.withLockedValue { counters in
+            counters.ticks += 1
+            if !commands.isEmpty { counters.flushes += 1 }
+            if !datagrams.isEmpty { counters.transportBatches += 1 }
+        }
+        publish(events)
+        if closed { finished.set(()) }
+    }
+
+    private func publish(_ events: [NetEvent]) {
+        var countChange = 0
+        for event in events {
+            switch event {
+            case .connected(let peer) where !peer.isHost: countChange += 1
+            case .disconnected(let peer, _) where !peer.isHost: countChange -= 1
+            default: break
+            }
+            switch event {
+            case .connected(.host): handshake.set(nil)
+            case .disconnected(.host, let reason):
+                handshake.set(reason)
+                // The session is over (closed, kicked, timed out…): refuse sends from now on.
+                buffer.withLockedValue { $0.closing = true }
+            default: break
+            }
+        }
+        self.events.push(events)
+        if countChange != 0 {
+            let (count, observer) = peerCount.withLockedValue { state in
+                state.count += countChange
+                return (state.count, state.observer)
+            }
+            observer?(count)
+        }
+    }
+
+    // MARK: The game's side
+
+    /// Encodes `message` on the caller's thread and queues it for the next tick.
+    func send(_ message: some NetMessage, on channel: NetChannel, to target: NetRecipients) throws(NetSendError) {
+        guard registry.id(of: type(of: message)) != nil else { throw .unregisteredMessage(type(of: message).messageName) }
+        let kinds = options.channels.layout.kinds
+        guard Int(channel.id.index) < kinds.count else { throw .unknownChannel(channel) }
+        let bytes: [UInt8]
+        do throws(WireError) { bytes = try registry.encode(message) } catch { throw .unencodable(error) }
+        let limit = Self.sizeLimit(of: kinds[Int(channel.id.index)], config: options.channels)
+        guard bytes.count <= limit else { throw .messageTooLarge(bytes: bytes.count, limit: limit) }
+        try enqueue(.message(OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target))))
+        counters.withLockedValue { $0.messagesQueued += 1 }
+    }
+
+    /// Queues a command for the next tick.
+    func enqueue(_ command: OutboundCommand) throws(NetSendError) {
+        // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
+        let (refusal, flushNow) = buffer.withLockedValue { buffer -> (NetSendError?, Bool) in
+            guard !buffer.closing else { return (.closed, false) }
+            guard buffer.bytes + command.bufferedBytes <= options.maxBufferedSendBytes else { return (.queueFull, false) }
+            buffer.commands.append(command)
+            buffer.bytes += command.bufferedBytes
+            defer { buffer.flushScheduled = true }
+            return (nil, !buffer.flushScheduled)
+        }
+        if let refusal { throw refusal }
+        // The first send since the last flush asks the network thread to flush as soon as it
+        // is free: one hop per batch of sends (not per message), and no wait for the next tick.
+        if flushNow { transport.withLockedValue { $0 }?.runSoon { [weak self] now in self?.tick(now: now) } }
+    }
+
+    /// The channel layer's per-kind limits, checked here so an oversize message is refused
+    /// to the caller at once rather than dropped on the network thread.
+    private static func sizeLimit(of kind: ChannelKind, config: ChannelConfig) -> Int {
+        switch kind {
+        case .reliableOrdered, .reliableUnordered: return config.maxReliableMessageBytes
+        case .unreliable, .unreliableSequenced: return config.maxUnreliableMessageBytes
+        }
+    }
+
+    /// Runs `body` on the core under its lock (for reading peers and statistics).
+    func withCore<Result>(_ body: (inout NetCore) -> Result) -> Result {
+        core.withLockedValue(body)
+    }
+
+    var statistics: Counters { counters.withLockedValue { $0 } }
+
+    /// Closes gracefully: no more sends are accepted, queued and unacknowledged reliable
+    /// messages get up to ``NetOptions/closeFlushTimeout``, then the peers are told and the
+    /// transport closes. Idempotent; every caller returns once the session is closed.
+    func close() async {
+        requestClose()
+        await finished.wait()
+        await transport.withLockedValue { $0 }?.close()
+    }
+
+    /// Starts closing without waiting (the driver's ticks finish the job).
+    func requestClose() {
+        buffer.withLockedValue { $0.closing = true }
+    }
+}

@@ -1,0 +1,47 @@
+/// A point in time as the protocol core sees it: nanoseconds on a monotonic clock that the
+/// driver owns. Tests drive it by hand (virtual time); real drivers read `ContinuousClock`.
+package struct NetInstant: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// Nanoseconds since the driver's epoch.
+    package var nanoseconds: Int64
+
+    /// Creates an instant.
+    package init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    /// The instant `seconds` after the epoch.
+    package static func seconds(_ seconds: Double) -> NetInstant {
+        NetInstant(nanoseconds: Int64(seconds * 1e9))
+    }
+
+    /// The driver's epoch.
+    package static let zero = NetInstant(nanoseconds: 0)
+
+    /// Seconds since the epoch.
+    package var seconds: Double { Double(nanoseconds) / 1e9 }
+
+    package static func < (lhs: NetInstant, rhs: NetInstant) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+
+    /// The instant `duration` later.
+    package static func + (lhs: NetInstant, rhs: Duration) -> NetInstant {
+        NetInstant(nanoseconds: lhs.nanoseconds + rhs.nanosecondsClamped)
+    }
+
+    /// The time from `rhs` to `lhs`.
+    package static func - (lhs: NetInstant, rhs: NetInstant) -> Duration {
+        .nanoseconds(lhs.nanoseconds - rhs.nanoseconds)
+    }
+
+    package var description: String { "t=\(seconds)s" }
+}
+
+extension Duration {
+    /// This duration in whole nanoseconds, saturating at `Int64` limits.
+    package var nanosecondsClamped: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return scaled.addingReportingOverflow(attoseconds / 1_000_000_000).overflow ? .max : scaled + attoseconds / 1_000_000_000
+    }
+
+    /// This duration in seconds.
+    package var secondsDouble: Double { Double(nanosecondsClamped) / 1e9 }
+}

@@ -1,0 +1,39 @@
+/// A first-in first-out queue with O(1) amortized append and removal at the front.
+///
+/// The standard library has no deque and this layer takes no dependencies; an array with a
+/// moving head, compacted once the dead prefix outweighs the live part, is enough for queues
+/// that are mostly appended at the back and consumed at the front.
+package struct Backlog<Element: Sendable>: Sendable {
+    private var storage: [Element] = []
+    private var head = 0
+
+    package var count: Int { storage.count - head }
+    package var isEmpty: Bool { head == storage.count }
+    package var first: Element? { isEmpty ? nil : storage[head] }
+
+    package mutating func append(_ element: Element) { storage.append(element) }
+
+    @discardableResult
+    package mutating func popFirst() -> Element? {
+        guard head < storage.count else { return nil }
+        let element = storage[head]
+        head += 1
+        if head == storage.count {
+            storage.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= Self.compactionThreshold, head * 2 >= storage.count {
+            storage.removeFirst(head)
+            head = 0
+        }
+        return element
+    }
+
+    /// The element `offset` places from the front (`0` is ``first``).
+    package subscript(offset: Int) -> Element {
+        get { storage[head + offset] }
+        set { storage[head + offset] = newValue }
+    }
+
+    /// Dead prefix length below which compaction is not worth a copy.
+    private static var compactionThreshold: Int { 64 }
+}

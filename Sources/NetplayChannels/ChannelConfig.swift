@@ -1,0 +1,37 @@
+/// Limits and policies of a ``ChannelEndpoint``. Both ends of a connection must agree on
+/// ``layout`` and ``maxPayloadBytes``; every other value is local.
+package struct ChannelConfig: Sendable, Hashable {
+    /// The channels and their kinds.
+    package var layout: ChannelLayout = .standard
+    /// Most bytes one payload handed to the connection may hold. 1172 is what a connection
+    /// payload carries at an MTU of 1200 (see `ProtocolConfig`). Values below
+    /// ``minimumPayloadBytes`` are raised to it.
+    package var maxPayloadBytes: Int = 1172
+    /// Largest reliable message ``ChannelEndpoint/enqueue(_:on:now:)`` accepts; larger ones
+    /// are fragmented on the wire and reassembled. Also caps what a peer may make this end
+    /// reassemble.
+    package var maxReliableMessageBytes: Int = 1 << 20
+    /// Largest unreliable message. Every fragment must arrive for the message to arrive, so
+    /// at 10 % loss a 16 KiB message (15 fragments) gets through only 20 % of the time: keep
+    /// unreliable messages small.
+    package var maxUnreliableMessageBytes: Int = 16 << 10
+    /// Most message bytes a channel holds for sending — queued plus sent but not yet
+    /// acknowledged. Enqueueing beyond it throws ``ChannelSendError/queueFull(_:)``. The
+    /// default holds two maximum reliable messages.
+    package var maxQueuedBytesPerChannel: Int = 2 << 20
+    /// Most bytes this end holds on behalf of its peer: reliable messages waiting for an
+    /// earlier one, partial reassemblies (and their bookkeeping) and delivered messages not
+    /// yet drained. Beyond it, packets carrying new reliable data are refused unacknowledged,
+    /// so a receiver that stops draining makes the sender's queue fill up instead of this
+    /// end's memory.
+    package var maxReceiveBufferBytes: Int = 8 << 20
+    /// Optional send-rate cap in bits per second of payload bytes (connection overhead not
+    /// included); the endpoint paces its payloads to stay under it.
+    package var bandwidthCap: Int?
+
+    /// Creates the default configuration.
+    package init() {}
+
+    /// The smallest payload that still carries a header, a fragment header and some data.
+    package static let minimumPayloadBytes = 64
+}

@@ -1,0 +1,120 @@
+import NetplayBase
+
+/// Taking payloads from the connection: validate whole, refuse what cannot be buffered,
+/// then apply the acks and hand each entry to its channel.
+extension ChannelEndpoint {
+    /// Takes one payload the connection delivered. A malformed, duplicate or stale payload is
+    /// dropped and counted in ``ChannelStatistics/drops``; so is one whose reliable data
+    /// would overflow ``ChannelConfig/maxReceiveBufferBytes`` — left unacknowledged, so the
+    /// peer resends it later.
+    package mutating func receive(_ payload: [UInt8], now: NetInstant) {
+        lastNow = max(lastNow, now)
+        receivedRate.record(bytes: payload.count, now: now)
+        guard payload.count <= geometry.payloadBytes else {
+            drops.oversizedPayloads += 1
+            return
+        }
+        let header: PayloadHeader
+        let entries: [ChannelEntry]
+        do {
+            (header, entries) = try PayloadDecoder.decode(payload, layout: config.layout) { geometry.maxFragments(for: $0) }
+        } catch {
+            drops.malformedPayloads += 1
+            return
+        }
+        let sequence: Int64
+        switch received.classify(header.sequence) {
+        case .stale:
+            drops.stalePackets += 1
+            return
+        case .duplicate:
+            drops.duplicatePackets += 1
+            return
+        case .new(let full):
+            sequence = full
+        }
+        // The payload parsed, so its acks are trustworthy even if its data is refused below:
+        // a full receive buffer must not also stop this end's own data being acknowledged.
+        processAcks(header, now: now)
+        guard admit(entries) else { return }
+        received.markReceived(sequence, ackEliciting: !entries.isEmpty)
+        for entry in entries { dispatch(entry, now: now) }
+    }
+
+    /// Whether every reliable piece has room: the whole payload is refused otherwise, since
+    /// acknowledging the packet would promise the peer data this end did not keep.
+    private mutating func admit(_ entries: [ChannelEntry]) -> Bool {
+        var needed = 0
+        for entry in entries {
+            guard let assessment = lanes[Int(entry.channel)].reliableIn?.assess(entry) else { continue }
+            switch assessment {
+            case .duplicate:
+                break
+            case .accept(_, let bytes):
+                needed += bytes
+            case .outOfWindow:
+                drops.refusedBeyondWindow += 1
+                return false
+            }
+        }
+        guard needed == 0 || bufferedBytes + needed <= config.maxReceiveBufferBytes else {
+            drops.refusedReceiveBufferFull += 1
+            return false
+        }
+        return true
+    }
+
+    private mutating func dispatch(_ entry: ChannelEntry, now: NetInstant) {
+        let lane = Int(entry.channel)
+        let channel = ChannelID(entry.channel)
+        let limit = geometry.messageLimit(for: lanes[lane].kind)
+        if lanes[lane].reliableIn != nil {
+            guard case .accept(let full, _)? = lanes[lane].reliableIn?.assess(entry) else {
+                drops.duplicatePieces += 1
+                return
+            }
+            var released: [[UInt8]] = []
+            guard let (delta, refused) = lanes[lane].reliableIn?.insert(entry, full: full, limit: limit, now: now, released: &released) else { return }
+            bufferedBytes += delta
+            if refused { drops.inconsistentFragments += 1 }
+            for message in released { delivered.append(DeliveredMessage(channel: channel, bytes: message)) }
+            return
+        }
+        guard let (outcome, delta) = lanes[lane].unreliableIn?.receive(entry, limit: limit, now: now) else { return }
+        bufferedBytes += delta
+        switch outcome {
+        case .delivered(let message):
+            guard bufferedBytes + message.count <= config.maxReceiveBufferBytes else {
+                drops.unreliableBufferFull += 1
+                return
+            }
+            bufferedBytes += message.count
+            delivered.append(DeliveredMessage(channel: channel, bytes: message))
+        case .buffered:
+            break
+        case .stale:
+            drops.staleSequenced += 1
+        case .refused:
+            drops.inconsistentFragments += 1
+        }
+    }
+
+    /// Resolves every packet the header acknowledges; the newest newly acknowledged one
+    /// that carried messages gives the round-trip sample.
+    private mutating func processAcks(_ header: PayloadHeader, now: NetInstant) {
+        var sampleSentAt: NetInstant?
+        for bit in -1..<32 {
+            if bit >= 0, header.ackBits & (1 << UInt32(bit)) == 0 { continue }
+            let sequence = bit < 0 ? header.ack : header.ack &- 1 &- UInt16(bit)
+            guard let record = ledger.acknowledge(sequence) else { continue }
+            if sampleSentAt == nil { sampleSentAt = record.sentAt }
+            counters.packetsAcked += 1
+            sentLossAverage -= sentLossAverage * ReceivedPacketWindow.lossSmoothing
+            congestion.onAcked(bytes: record.bytes, sentAt: record.sentAt)
+            for piece in record.pieces { lanes[Int(piece.channel)].reliableOut.acknowledge(piece) }
+        }
+        guard let sampleSentAt else { return }
+        roundTrip.add(sample: (now - sampleSentAt).nanosecondsClamped)
+        roundTrip.noteProgress()
+    }
+}

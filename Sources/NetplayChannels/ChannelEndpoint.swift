@@ -1,0 +1,114 @@
+import NetplayBase
+
+/// The channel layer for one connected peer, on either side: it turns game messages into
+/// connection payloads and payloads back into messages, with the delivery guarantee of each
+/// message's channel.
+///
+/// A sans-I/O value, driven like reliable.io's `reliable_endpoint_update(endpoint, time)`:
+/// the driver passes every payload from the connection to ``receive(_:now:)``, calls
+/// ``makePayloads(now:)`` once a frame (or at ``nextWakeup``) and sends what it returns,
+/// and collects messages with ``drainDelivered()``. It has no clock, no I/O and no threads.
+///
+/// ```swift
+/// var channels = ChannelEndpoint(now: now)
+/// try channels.enqueue(fireEvent, on: ChannelID(0), now: now)
+/// for payload in channels.makePayloads(now: now) { connection.send(payload: payload) }
+/// // on a payload event from the connection:
+/// channels.receive(payload, now: now)
+/// for message in channels.drainDelivered() { handle(message) }
+/// ```
+///
+/// Every payload carries this layer's own 16-bit packet sequence, an ack and a 32-bit ack
+/// bitfield (see docs/PROTOCOL.md §5); reliable pieces are resent when the packet carrying them is
+/// unacknowledged for a retransmission timeout derived from the measured round trip, and
+/// all sending stays within a congestion window and an optional bandwidth cap.
+package struct ChannelEndpoint: Sendable {
+    package let config: ChannelConfig
+    package let geometry: ChannelGeometry
+    package var lanes: [ChannelLane]
+    package var ledger = SentPacketLedger()
+    package var received = ReceivedPacketWindow()
+    package var roundTrip = RoundTripEstimator()
+    package var congestion: CongestionController
+    package var pacer: SendPacer
+    package var sentRate: RateMeter
+    package var receivedRate: RateMeter
+    package var delivered: [DeliveredMessage] = []
+    /// Bytes held for the peer: see ``ChannelConfig/maxReceiveBufferBytes``.
+    package var bufferedBytes = 0
+    package var drops = ChannelDropCounters()
+    package var counters = ChannelStatistics.Totals()
+    /// Exponentially weighted fraction of this end's packets that were declared lost.
+    package var sentLossAverage = 0.0
+    /// The latest `now` seen, for ``nextWakeup``.
+    package var lastNow: NetInstant
+    /// The channel that fills the next payload first, rotated for fairness.
+    package var firstLane = 0
+
+    /// Creates the channel layer of a new connection.
+    package init(config: ChannelConfig = ChannelConfig(), now: NetInstant) {
+        self.config = config
+        geometry = ChannelGeometry(config)
+        lanes = config.layout.kinds.map(ChannelLane.init(kind:))
+        congestion = CongestionController(payloadBytes: geometry.payloadBytes)
+        pacer = SendPacer(bitsPerSecond: config.bandwidthCap, payloadBytes: geometry.payloadBytes, now: now)
+        sentRate = RateMeter(now: now)
+        receivedRate = RateMeter(now: now)
+        lastNow = now
+    }
+
+    /// Queues a message on `channel`. It leaves in a later ``makePayloads(now:)``.
+    ///
+    /// - Throws: ``ChannelSendError/unknownChannel(_:)`` if the layout has no such channel,
+    ///   ``ChannelSendError/messageTooLarge(bytes:limit:)`` above the channel kind's limit,
+    ///   ``ChannelSendError/queueFull(_:)`` when the channel already holds
+    ///   ``ChannelConfig/maxQueuedBytesPerChannel`` — the link or the peer is not keeping up.
+    package mutating func enqueue(_ message: [UInt8], on channel: ChannelID, now: NetInstant) throws(ChannelSendError) {
+        lastNow = max(lastNow, now)
+        guard let kind = config.layout.kind(of: channel) else { throw .unknownChannel(channel) }
+        let limit = geometry.messageLimit(for: kind)
+        guard message.count <= limit else { throw .messageTooLarge(bytes: message.count, limit: limit) }
+        let lane = Int(channel.index)
+        guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else { throw .queueFull(channel) }
+        if kind.isReliable {
+            lanes[lane].reliableOut.enqueue(message, geometry: geometry)
+        } else {
+            lanes[lane].unreliableOut.enqueue(message, geometry: geometry)
+        }
+    }
+
+    /// Takes every message delivered since the last call, in delivery order.
+    package mutating func drainDelivered() -> [DeliveredMessage] {
+        guard !delivered.isEmpty else { return [] }
+        let messages = delivered
+        delivered = []
+        bufferedBytes -= messages.reduce(0) { $0 + $1.bytes.count }
+        return messages
+    }
+
+    /// Whether some reliable message is not yet acknowledged; a graceful close waits for this
+    /// to become `false` (or for a timeout).
+    package var hasUnackedReliableData: Bool {
+        lanes.contains { $0.kind.isReliable && !$0.reliableOut.isEmpty }
+    }
+
+    /// The earliest time ``makePayloads(now:)`` has work — an acknowledgement owed, data the
+    /// budget allows, a pacing slot, a retransmission timeout or a reassembly timeout — or
+    /// `nil` if it has none until something is received or enqueued.
+    package var nextWakeup: NetInstant? {
+        var wake: NetInstant?
+        func consider(_ instant: NetInstant?) {
+            guard let instant else { return }
+            wake = min(wake ?? instant, instant)
+        }
+        if received.uncoveredCount > 0 { consider(lastNow) }
+        if hasSendableData, ledger.hasRoom, congestion.canSend { consider(pacer.readyAt ?? lastNow) }
+        if let oldest = ledger.oldestInFlight {
+            consider(oldest.sentAt + .nanoseconds(roundTrip.retransmissionTimeout))
+        }
+        for lane in lanes { consider(lane.unreliableIn?.nextExpiry) }
+        return wake
+    }
+
+    package var hasSendableData: Bool { lanes.contains { $0.hasSendable } }
+}

@@ -1,0 +1,25 @@
+/// Both halves of one channel of a ``ChannelEndpoint``. Each channel has its own numbering,
+/// windows and queues, which is what keeps a stalled reliable channel from delaying any other.
+package struct ChannelLane: Sendable {
+    package let kind: ChannelKind
+    package var reliableOut = ReliableSendChannel()
+    package var unreliableOut = UnreliableSendChannel()
+    /// Present on reliable channels only (its window is a kilobyte-sized table).
+    package var reliableIn: ReliableReceiveChannel?
+    /// Present on unreliable channels only.
+    package var unreliableIn: UnreliableReceiveChannel?
+
+    package init(kind: ChannelKind) {
+        self.kind = kind
+        switch kind {
+        case .reliableOrdered, .reliableUnordered:
+            reliableIn = ReliableReceiveChannel(ordered: kind == .reliableOrdered)
+        case .unreliable, .unreliableSequenced:
+            unreliableIn = UnreliableReceiveChannel(sequenced: kind == .unreliableSequenced)
+        }
+    }
+
+    package var queuedBytes: Int { kind.isReliable ? reliableOut.queuedBytes : unreliableOut.queuedBytes }
+    package var queuedMessages: Int { kind.isReliable ? reliableOut.queuedMessages : unreliableOut.queuedMessages }
+    package var hasSendable: Bool { kind.isReliable ? reliableOut.hasSendable : unreliableOut.hasSendable }
+}

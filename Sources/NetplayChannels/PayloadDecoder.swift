@@ -1,0 +1,90 @@
+/// Why a payload was refused as malformed.
+package enum PayloadDecodeError: Error, Sendable, Hashable {
+    /// It ended in the middle of a field.
+    case truncated
+    /// The first byte is not ``PayloadHeader/formatVersion``.
+    case badVersion
+    /// An entry names a channel the layout does not have.
+    case unknownChannel
+    /// Reserved flag bits are set.
+    case reservedFlags
+    /// A fragment count below 2 or above the cap, or an index outside the count.
+    case badFragmentHeader
+    /// A varint longer than 64 bits.
+    case malformedVarint
+}
+
+/// Parses a whole payload before any of it is acted on, so a payload is accepted or dropped
+/// as a unit: nothing from a malformed payload (not even its acks) changes any state.
+///
+/// Entries are slices of the payload (no copy); every length is checked against the bytes
+/// actually left before it is used, so no input can make it allocate more than the payload.
+package struct PayloadDecoder {
+    private let payload: [UInt8]
+    private var position: Int
+
+    private init(_ payload: [UInt8]) {
+        self.payload = payload
+        position = payload.startIndex
+    }
+
+    /// Decodes `payload`; fragment counts are checked against `maxFragments(kind)`.
+    package static func decode(
+        _ payload: [UInt8], layout: ChannelLayout, maxFragments: (ChannelKind) -> Int
+    ) throws(PayloadDecodeError) -> (PayloadHeader, [ChannelEntry]) {
+        var decoder = PayloadDecoder(payload)
+        guard try decoder.byte() == PayloadHeader.formatVersion else { throw .badVersion }
+        let sequence = try decoder.uint16()
+        let ack = try decoder.uint16()
+        let ackBits = UInt32(try decoder.uint16()) | UInt32(try decoder.uint16()) << 16
+        let header = PayloadHeader(sequence: sequence, ack: ack, ackBits: ackBits)
+        var entries: [ChannelEntry] = []
+        while decoder.position < payload.endIndex {
+            let channel = try decoder.byte()
+            guard let kind = layout.kind(of: ChannelID(channel)) else { throw .unknownChannel }
+            let flags = try decoder.byte()
+            guard flags & ~ChannelEntry.fragmentFlag == 0 else { throw .reservedFlags }
+            let messageID = try decoder.uint16()
+            var fragment: ChannelEntry.Fragment?
+            if flags & ChannelEntry.fragmentFlag != 0 {
+                let count = try decoder.varint()
+                let index = try decoder.varint()
+                guard count >= 2, count <= UInt64(maxFragments(kind)), index < count else { throw .badFragmentHeader }
+                fragment = ChannelEntry.Fragment(index: Int(index), count: Int(count))
+            }
+            let length = try decoder.varint()
+            guard length <= UInt64(payload.endIndex - decoder.position) else { throw .truncated }
+            let start = decoder.position
+            decoder.position += Int(length)
+            entries.append(ChannelEntry(channel: channel, messageID: messageID, fragment: fragment, bytes: payload[start..<decoder.position]))
+        }
+        return (header, entries)
+    }
+
+    private mutating func byte() throws(PayloadDecodeError) -> UInt8 {
+        guard position < payload.endIndex else { throw .truncated }
+        defer { position += 1 }
+        return payload[position]
+    }
+
+    private mutating func uint16() throws(PayloadDecodeError) -> UInt16 {
+        let low = try byte()
+        return UInt16(low) | UInt16(try byte()) << 8
+    }
+
+    /// LEB128, at most ``maxVarintBytes`` groups, as `BitReader.readVarUInt` accepts.
+    private mutating func varint() throws(PayloadDecodeError) -> UInt64 {
+        var result: UInt64 = 0
+        for group in 0..<Self.maxVarintBytes {
+            let next = try byte()
+            let bits = UInt64(next & 0x7F)
+            if group == Self.maxVarintBytes - 1, bits > 1 { throw .malformedVarint }
+            result |= bits << UInt64(7 * group)
+            if next & 0x80 == 0 { return result }
+        }
+        throw .malformedVarint
+    }
+
+    /// Ten 7-bit groups hold 64 bits.
+    private static let maxVarintBytes = 10
+}

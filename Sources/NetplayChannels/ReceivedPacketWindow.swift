@@ -1,0 +1,98 @@
+/// The peer's packet sequences this end has seen: duplicate and stale suppression, the ack
+/// header for outgoing payloads, and the received-side loss estimate.
+///
+/// A ring of ``size`` slots indexed by sequence; a slot leaving the window is counted as lost
+/// if it never arrived. Packets that carried messages must be acknowledged: each is
+/// "uncovered" until a header covering it has been sent.
+package struct ReceivedPacketWindow: Sendable {
+    package enum Arrival: Sendable, Equatable {
+        case new(Int64)
+        case duplicate
+        case stale
+    }
+
+    private struct Slot: Sendable {
+        package var received = false
+        package var uncovered = false
+    }
+
+    private var slots = Array(repeating: Slot(), count: ReceivedPacketWindow.size)
+    /// Newest sequence received, or -1.
+    package private(set) var newest: Int64 = -1
+    package private(set) var uncoveredCount = 0
+    /// Exponentially weighted fraction of sequences that never arrived.
+    package private(set) var lossAverage = 0.0
+
+    package func classify(_ sequence: UInt16) -> Arrival {
+        let full = WrappingSequence.extend(sequence, near: max(newest, 0))
+        guard full >= 0, full > newest - Int64(Self.size) else { return .stale }
+        if full <= newest, slots[Self.index(full)].received { return .duplicate }
+        return .new(full)
+    }
+
+    /// Marks `sequence` (from ``classify(_:)``) received.
+    package mutating func markReceived(_ sequence: Int64, ackEliciting: Bool) {
+        if sequence > newest {
+            // Each sequence pushed out of the window is one loss-or-not sample. A far jump
+            // clears at most the whole window.
+            let first = max(newest + 1, sequence - Int64(Self.size) + 1)
+            var evicted = first - Int64(Self.size)
+            while evicted <= sequence - Int64(Self.size) {
+                if evicted >= 0 { evict(Self.index(evicted)) }
+                evicted += 1
+            }
+            for skipped in first..<sequence { slots[Self.index(skipped)] = Slot() }
+            newest = sequence
+        }
+        slots[Self.index(sequence)] = Slot(received: true, uncovered: ackEliciting)
+        if ackEliciting { uncoveredCount += 1 }
+    }
+
+    private mutating func evict(_ index: Int) {
+        let lost = slots[index].received ? 0.0 : 1.0
+        lossAverage += (lost - lossAverage) * Self.lossSmoothing
+        if slots[index].uncovered { uncoveredCount -= 1 }
+        slots[index] = Slot()
+    }
+
+    /// The ack header acknowledging `ack` and the 32 sequences before it.
+    package func header(acknowledging ack: Int64) -> (ack: UInt16, bits: UInt32) {
+        var bits: UInt32 = 0
+        for bit in 0..<32 {
+            let sequence = ack - 1 - Int64(bit)
+            if sequence >= 0, sequence > newest - Int64(Self.size), slots[Self.index(sequence)].received {
+                bits |= 1 << UInt32(bit)
+            }
+        }
+        // Before anything arrived, -1 (0xFFFF) names no packet the peer has sent yet.
+        return (WrappingSequence.truncate(ack), bits)
+    }
+
+    /// Records that a header for `ack` went out, covering it and the 32 before it.
+    package mutating func markCovered(acknowledging ack: Int64) {
+        guard uncoveredCount > 0 else { return }
+        for sequence in stride(from: max(ack - 32, newest - Int64(Self.size) + 1, 0), through: ack, by: 1) where slots[Self.index(sequence)].uncovered {
+            slots[Self.index(sequence)].uncovered = false
+            uncoveredCount -= 1
+        }
+    }
+
+    /// The newest received packet still owed an acknowledgement.
+    package var newestUncovered: Int64? {
+        guard uncoveredCount > 0 else { return nil }
+        var sequence = newest
+        while sequence >= 0, sequence > newest - Int64(Self.size) {
+            if slots[Self.index(sequence)].uncovered { return sequence }
+            sequence -= 1
+        }
+        return nil
+    }
+
+    private static func index(_ sequence: Int64) -> Int { Int(sequence & Int64(size - 1)) }
+
+    /// 256 sequences: eight ack bitfields of history, ample for reordering of a few hundred
+    /// milliseconds at game packet rates; a power of two so the index is a mask.
+    package static let size = 256
+    /// Weight of one sample: the estimate spans about the last 128 packets.
+    package static let lossSmoothing = 1.0 / 128
+}

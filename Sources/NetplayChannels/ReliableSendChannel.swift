@@ -1,0 +1,98 @@
+/// The sending half of a reliable channel: messages numbered in order, kept until every
+/// piece is acknowledged, and resent when the packet carrying a piece is declared lost.
+///
+/// Message numbers run ahead of the oldest unacknowledged one by at most
+/// ``ReliableReceiveChannel/window``, the receiver's reorder window, so the receiver never
+/// sees a number it cannot place.
+package struct ReliableSendChannel: Sendable {
+    package struct Outgoing: Sendable {
+        package var bytes: [UInt8]
+        package var fragmentCount: Int
+        /// Per-fragment flags; empty for a whole message, which needs only ``ackedCount``.
+        package var ackedFragments: [Bool]
+        package var ackedCount = 0
+
+        package var isAcked: Bool { ackedCount == fragmentCount }
+        package func isAcked(fragment: Int) -> Bool {
+            fragmentCount == 1 ? ackedCount == 1 : ackedFragments[fragment]
+        }
+    }
+
+    private var messages = Backlog<Outgoing>()
+    /// Number of `messages.first`: the oldest unacknowledged message.
+    package private(set) var baseID: Int64 = 0
+    /// The next piece never sent yet.
+    private var cursorID: Int64 = 0
+    private var cursorFragment = 0
+    private var resends = Backlog<PieceReference>()
+    /// Bytes of every message not yet fully acknowledged.
+    package private(set) var queuedBytes = 0
+
+    package var queuedMessages: Int { messages.count }
+    package var isEmpty: Bool { messages.isEmpty }
+    private var nextID: Int64 { baseID + Int64(messages.count) }
+
+    package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry) {
+        let count = geometry.fragmentCount(for: bytes.count)
+        messages.append(Outgoing(bytes: bytes, fragmentCount: count, ackedFragments: count > 1 ? Array(repeating: false, count: count) : []))
+        queuedBytes += bytes.count
+    }
+
+    /// Whether ``fill(_:channel:geometry:pieces:)`` would write anything into an empty payload.
+    package var hasSendable: Bool {
+        !resends.isEmpty || (cursorID < nextID && cursorID < baseID + Int64(ReliableReceiveChannel.window))
+    }
+
+    /// Writes resends first, then new pieces, while they fit; returns how many were resends.
+    package mutating func fill(_ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry, pieces: inout [PieceReference]) -> Int {
+        var resent = 0
+        while let piece = resends.first {
+            guard piece.messageID >= baseID, !messages[Int(piece.messageID - baseID)].isAcked(fragment: piece.fragment) else {
+                resends.popFirst()
+                continue
+            }
+            guard write(piece, into: &writer, geometry: geometry) else { return resent }
+            pieces.append(piece)
+            resends.popFirst()
+            resent += 1
+        }
+        while cursorID < nextID, cursorID < baseID + Int64(ReliableReceiveChannel.window) {
+            let piece = PieceReference(channel: channel, messageID: cursorID, fragment: cursorFragment)
+            guard write(piece, into: &writer, geometry: geometry) else { return resent }
+            pieces.append(piece)
+            cursorFragment += 1
+            if cursorFragment == messages[Int(cursorID - baseID)].fragmentCount {
+                cursorFragment = 0
+                cursorID += 1
+            }
+        }
+        return resent
+    }
+
+    private func write(_ piece: PieceReference, into writer: inout PayloadWriter, geometry: ChannelGeometry) -> Bool {
+        let message = messages[Int(piece.messageID - baseID)]
+        let fragment = message.fragmentCount > 1 ? ChannelEntry.Fragment(index: piece.fragment, count: message.fragmentCount) : nil
+        return writer.append(
+            channel: piece.channel, messageID: WrappingSequence.truncate(piece.messageID), fragment: fragment,
+            bytes: geometry.piece(of: message.bytes, fragment: piece.fragment, count: message.fragmentCount)
+        )
+    }
+
+    package mutating func acknowledge(_ piece: PieceReference) {
+        guard piece.messageID >= baseID, piece.messageID < nextID else { return }
+        let offset = Int(piece.messageID - baseID)
+        guard !messages[offset].isAcked(fragment: piece.fragment) else { return }
+        if messages[offset].fragmentCount > 1 { messages[offset].ackedFragments[piece.fragment] = true }
+        messages[offset].ackedCount += 1
+        while let first = messages.first, first.isAcked {
+            queuedBytes -= first.bytes.count
+            messages.popFirst()
+            baseID += 1
+        }
+    }
+
+    package mutating func markLost(_ piece: PieceReference) {
+        guard piece.messageID >= baseID, !messages[Int(piece.messageID - baseID)].isAcked(fragment: piece.fragment) else { return }
+        resends.append(piece)
+    }
+}

@@ -1,0 +1,55 @@
+/// Smoothed round-trip time and its variation, and the retransmission timeout derived from
+/// them — RFC 6298 §2, with game-sized bounds instead of TCP's one-second floor.
+package struct RoundTripEstimator: Sendable {
+    /// SRTT in nanoseconds, `nil` before the first sample.
+    package private(set) var smoothed: Int64?
+    /// RTTVAR: the smoothed mean deviation, in nanoseconds.
+    package private(set) var variation: Int64 = 0
+    package private(set) var minimum: Int64 = .max
+    package private(set) var latest: Int64 = 0
+    /// Timeouts in a row without an acknowledgement: each doubles the timeout (RFC 6298 §5.5).
+    package private(set) var backoffExponent = 0
+
+    package mutating func add(sample: Int64) {
+        let sample = max(sample, 0)
+        latest = sample
+        minimum = min(minimum, sample)
+        if let srtt = smoothed {
+            // RTTVAR ← 3/4·RTTVAR + 1/4·|SRTT − R|, then SRTT ← 7/8·SRTT + 1/8·R (RFC 6298 §2.3).
+            variation = (3 * variation + abs(srtt - sample)) / 4
+            smoothed = (7 * srtt + sample) / 8
+        } else {
+            smoothed = sample
+            variation = sample / 2
+        }
+    }
+
+    package mutating func noteTimeout() { backoffExponent = min(backoffExponent + 1, Self.maxBackoffExponent) }
+    package mutating func noteProgress() { backoffExponent = 0 }
+
+    /// RTO = SRTT + max(G, 4·RTTVAR, minRTT/4), clamped, then doubled per timeout in a row.
+    ///
+    /// The minRTT/4 term is RACK's minimum reordering window (RFC 8985 §6.2): on a steady
+    /// path RTTVAR shrinks to almost nothing and a packet only a little late would be
+    /// declared lost and resent for nothing.
+    package var retransmissionTimeout: Int64 {
+        guard let srtt = smoothed else { return min(Self.initialTimeout << Int64(backoffExponent), Self.maxTimeout) }
+        let margin = max(Self.clockGranularity, 4 * variation, minimum / 4)
+        let base = min(max(srtt + margin, Self.minTimeout), Self.maxTimeout)
+        return min(base << Int64(backoffExponent), Self.maxTimeout)
+    }
+
+    /// RFC 6298 §2.1: 1 s before any sample.
+    package static let initialTimeout: Int64 = 1_000_000_000
+    /// Floor of the timeout. TCP's 1 s (RFC 6298 §2.4) is far too slow for games; ENet and
+    /// GameNetworkingSockets resend after tens of milliseconds on a LAN. 25 ms still exceeds
+    /// a 60 Hz frame, so a peer that acknowledges once per frame is not resent to needlessly.
+    package static let minTimeout: Int64 = 25_000_000
+    /// Ceiling, backoff included: a peer silent this long is being probed, not flooded, and
+    /// recovers within a few seconds once it answers again.
+    package static let maxTimeout: Int64 = 4_000_000_000
+    /// RFC 6298's G: the timer granularity of this core, 1 ms.
+    package static let clockGranularity: Int64 = 1_000_000
+    /// Enough doublings to reach ``maxTimeout`` from ``minTimeout``.
+    package static let maxBackoffExponent = 8
+}

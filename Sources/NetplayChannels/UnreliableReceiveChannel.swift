@@ -1,0 +1,105 @@
+import NetplayBase
+
+/// The receiving half of an unreliable or unreliable-sequenced channel.
+///
+/// Fragmented messages are reassembled in at most ``maxAssemblies`` slots; one that is not
+/// complete within ``reassemblyTimeout`` is dropped whole — a lost fragment is never resent.
+/// A sequenced channel delivers only messages newer than the newest it delivered.
+package struct UnreliableReceiveChannel: Sendable {
+    package enum Outcome: Sendable, Equatable {
+        case delivered([UInt8])
+        case buffered
+        /// Older than (or as old as) a message already delivered on a sequenced channel.
+        case stale
+        /// Inconsistent fragment header or over the size limit.
+        case refused
+    }
+
+    private struct Slot: Sendable {
+        package var id: UInt16
+        package var assembly: FragmentAssembly
+    }
+
+    package let sequenced: Bool
+    private var newestDelivered: UInt16?
+    private var slots: [Slot] = []
+    /// Assemblies dropped to make room for a newer one.
+    package private(set) var evicted = 0
+
+    package init(sequenced: Bool) { self.sequenced = sequenced }
+
+    /// Buffered bytes, overhead included, of every slot.
+    package var bufferedBytes: Int { slots.reduce(0) { $0 + Self.footprint(of: $1.assembly) } }
+
+    private func isStale(_ id: UInt16) -> Bool {
+        guard sequenced, let newest = newestDelivered else { return false }
+        return !WrappingSequence.isNewer(id, than: newest)
+    }
+
+    /// Handles one entry; `delta` is the change in ``bufferedBytes`` (a delivered message
+    /// leaves this channel's buffer; the caller accounts for it from then on).
+    package mutating func receive(_ entry: ChannelEntry, limit: Int, now: NetInstant) -> (outcome: Outcome, delta: Int) {
+        guard !isStale(entry.messageID) else { return (.stale, 0) }
+        guard let fragment = entry.fragment else { return (deliver(entry.messageID, Array(entry.bytes)), 0) }
+        let before = bufferedBytes
+        let outcome = insert(entry, fragment: fragment, limit: limit, now: now)
+        return (outcome, bufferedBytes - before)
+    }
+
+    private mutating func insert(_ entry: ChannelEntry, fragment: ChannelEntry.Fragment, limit: Int, now: NetInstant) -> Outcome {
+        // Numbers wrap every 65,536 messages: a partial message far from the current one is
+        // from an earlier lap, and must never absorb fragments of a new message that
+        // happens to share its number.
+        slots.removeAll { abs(Int(Int16(bitPattern: $0.id &- entry.messageID))) > Self.maxNumberDistance }
+        let index: Int
+        if let existing = slots.firstIndex(where: { $0.id == entry.messageID }) {
+            index = existing
+        } else {
+            if slots.count == Self.maxAssemblies {
+                slots.removeFirst()
+                evicted += 1
+            }
+            slots.append(Slot(id: entry.messageID, assembly: FragmentAssembly(count: fragment.count, startedAt: now)))
+            index = slots.count - 1
+        }
+        let assembly = slots[index].assembly
+        guard fragment.count == assembly.count, assembly.byteCount + entry.bytes.count <= limit,
+              slots[index].assembly.insert(fragment.index, bytes: entry.bytes) else { return .refused }
+        guard slots[index].assembly.isComplete else { return .buffered }
+        return deliver(entry.messageID, slots.remove(at: index).assembly.assembled())
+    }
+
+    private mutating func deliver(_ id: UInt16, _ message: [UInt8]) -> Outcome {
+        if sequenced {
+            newestDelivered = id
+            // Older partial messages can no longer be delivered: free them now.
+            slots.removeAll { !WrappingSequence.isNewer($0.id, than: id) }
+        }
+        return .delivered(message)
+    }
+
+    /// Drops assemblies older than the timeout; returns how many and the bytes freed.
+    package mutating func expire(now: NetInstant) -> (count: Int, freed: Int) {
+        let expired = slots.filter { now - $0.assembly.startedAt >= Self.reassemblyTimeout }
+        guard !expired.isEmpty else { return (0, 0) }
+        slots.removeAll { now - $0.assembly.startedAt >= Self.reassemblyTimeout }
+        return (expired.count, expired.reduce(0) { $0 + Self.footprint(of: $1.assembly) })
+    }
+
+    /// When the oldest assembly times out.
+    package var nextExpiry: NetInstant? { slots.map(\.assembly.startedAt).min().map { $0 + Self.reassemblyTimeout } }
+
+    private static func footprint(of assembly: FragmentAssembly) -> Int {
+        assembly.byteCount + FragmentAssembly.overheadBytes(count: assembly.count)
+    }
+
+    /// Four messages in reassembly per channel: enough for a few large updates in flight,
+    /// few enough that a peer spraying fragment headers holds little memory.
+    package static let maxAssemblies = 4
+    /// A partial message more than this many numbers from an arriving fragment is stale:
+    /// far beyond what four reassembly slots and a one-second timeout can hold apart.
+    package static let maxNumberDistance = 1024
+    /// An unreliable message a second late is worthless to a game running at frame rate;
+    /// its fragments are freed instead of waiting for a piece that will never be resent.
+    package static let reassemblyTimeout = Duration.seconds(1)
+}

@@ -1,0 +1,40 @@
+/// The sending half of an unreliable or unreliable-sequenced channel: a bounded queue sent
+/// once, in order, fragment by fragment, and then forgotten.
+package struct UnreliableSendChannel: Sendable {
+    private struct Outgoing: Sendable {
+        package var bytes: [UInt8]
+        package var id: UInt16
+        package var fragmentCount: Int
+    }
+
+    private var queue = Backlog<Outgoing>()
+    private var nextFragment = 0
+    /// Sequenced channels use it as the sequence; plain unreliable ones only to group
+    /// fragments.
+    private var nextID: UInt16 = 0
+    package private(set) var queuedBytes = 0
+
+    package var queuedMessages: Int { queue.count }
+    package var hasSendable: Bool { !queue.isEmpty }
+
+    package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry) {
+        queue.append(Outgoing(bytes: bytes, id: nextID, fragmentCount: geometry.fragmentCount(for: bytes.count)))
+        nextID &+= 1
+        queuedBytes += bytes.count
+    }
+
+    /// Writes queued pieces while they fit.
+    package mutating func fill(_ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry) {
+        while let message = queue.first {
+            let fragment = message.fragmentCount > 1 ? ChannelEntry.Fragment(index: nextFragment, count: message.fragmentCount) : nil
+            let piece = geometry.piece(of: message.bytes, fragment: nextFragment, count: message.fragmentCount)
+            guard writer.append(channel: channel, messageID: message.id, fragment: fragment, bytes: piece) else { return }
+            nextFragment += 1
+            if nextFragment == message.fragmentCount {
+                nextFragment = 0
+                queuedBytes -= message.bytes.count
+                queue.popFirst()
+            }
+        }
+    }
+}

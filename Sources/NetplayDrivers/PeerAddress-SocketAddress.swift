@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import NetplayBase
+
+extension PeerAddress {
+    /// The peer address of an IP socket address, or `nil` for a Unix domain socket.
+    ///
+    /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, what a dual-stack socket reports for an
+    /// IPv4 sender) becomes the plain IPv4 address, so one peer has one identity whichever
+    /// socket it reached. The IPv6 scope id is not kept.
+    package init?(_ socketAddress: SocketAddress) {
+        switch socketAddress {
+        case .v4(let ipv4):
+            let raw = ipv4.address
+            let address = withUnsafeBytes(of: raw.sin_addr) { Array($0) }
+            self.init(family: .ipv4, address: address, port: UInt16(bigEndian: raw.sin_port))
+        case .v6(let ipv6):
+            let raw = ipv6.address
+            let address = withUnsafeBytes(of: raw.sin6_addr) { Array($0) }
+            let port = UInt16(bigEndian: raw.sin6_port)
+            if address.starts(with: Self.ipv4MappedPrefix) {
+                self.init(family: .ipv4, address: Array(address.dropFirst(Self.ipv4MappedPrefix.count)), port: port)
+            } else if raw.sin6_scope_id != 0 {
+                // A link-local address (fe80::/10, the source of every IPv6 discovery reply
+                // on a link without global addresses) means nothing without its interface.
+                let scope = raw.sin6_scope_id
+                self.init(family: .ipv6, address: address + withUnsafeBytes(of: scope.bigEndian) { Array($0) }, port: port)
+            } else {
+                self.init(family: .ipv6, address: address, port: port)
+            }
+        case .unixDomainSocket:
+            return nil
+        }
+    }
+
+    /// `::ffff:0:0/96`, the IPv4-mapped IPv6 prefix (RFC 4291 §2.5.5.2).
+    package static let ipv4MappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
+    /// Address bytes of an IPv4 address.
+    package static let ipv4AddressBytes = 4
+    /// Address bytes of an IPv6 address.
+    package static let ipv6AddressBytes = 16
+    /// An IPv6 address followed by its 4-byte interface scope id.
+    package static let scopedIPv6AddressBytes = 20
+}
+
+extension SocketAddress {
+    /// The socket address for a peer, or `nil` if the peer is not an IP address (an
+    /// in-memory node) or is malformed.
+    ///
+    /// With `mapsIPv4ToIPv6`, an IPv4 peer becomes `::ffff:a.b.c.d` so that a dual-stack IPv6
+    /// socket can reach it.
+    package init?(_ peer: PeerAddress, mapsIPv4ToIPv6: Bool) {
+        let address = Array(peer.addressBytes)
+        let packed: [UInt8]
+        switch peer.family {
+        case .ipv4 where address.count == PeerAddress.ipv4AddressBytes:
+            packed = mapsIPv4ToIPv6 ? PeerAddress.ipv4MappedPrefix + address : address
+        case .ipv6 where address.count == PeerAddress.ipv6AddressBytes:
+            packed = address
+        case .ipv6 where address.count == PeerAddress.scopedIPv6AddressBytes:
+            var raw = sockaddr_in6()
+            raw.sin6_family = sa_family_t(AF_INET6)
+            raw.sin6_port = peer.port.bigEndian
+            withUnsafeMutableBytes(of: &raw.sin6_addr) { $0.copyBytes(from: address.prefix(PeerAddress.ipv6AddressBytes)) }
+            raw.sin6_scope_id = address.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            self = SocketAddress(raw, host: "")
+            return
+        default:
+            return nil
+        }
+        var buffer = ByteBufferAllocator().buffer(capacity: packed.count)
+        buffer.writeBytes(packed)
+        guard let socketAddress = try? SocketAddress(packedIPAddress: buffer, port: Int(peer.port)) else { return nil }
+        self = socketAddress
+    }
+}

@@ -1,0 +1,203 @@
+import NIOCore
+import NIOPosix
+import NetplayBase
+import NetplayLinkConditioner
+
+/// A UDP socket whose I/O runs on a SwiftNIO event loop: the real-network driver beneath the
+/// sans-I/O protocol core.
+///
+/// Received datagrams are handed to a closure on the loop as `(PeerAddress, bytes)`; sends
+/// are batched (``send(_:)`` hops to the loop once per batch, writes every datagram, then
+/// flushes once), so a game frame's worth of packets costs one hop, not one per message. A
+/// ``LinkConditioner`` can impair either direction while running, to try a game against a
+/// bad network on real sockets. ``scheduleRepeating(every:_:)`` runs the protocol's
+/// `update(now:)` on the same loop, so protocol state needs no lock.
+///
+/// ```swift
+/// let driver = try await UDPDriver.bind(host: "0.0.0.0", port: 7777) { from, bytes in
+///     endpoint.receive(bytes, from: from, now: clock.now)   // on the event loop
+/// }
+/// driver.send([(peer, packet)])
+/// await driver.close()
+/// ```
+package final class UDPDriver: Sendable {
+    /// Receives each datagram, on the driver's event loop; keep it short and non-blocking.
+    package typealias DatagramHandler = @Sendable (PeerAddress, [UInt8]) -> Void
+
+    /// A direction of traffic through the driver.
+    package enum Direction: Sendable, Hashable {
+        /// Datagrams this driver sends.
+        case outbound
+        /// Datagrams this driver receives.
+        case inbound
+    }
+
+    /// The address the socket is bound to (with the real port when 0 was asked for).
+    package let localAddress: PeerAddress
+    /// The bound port.
+    package var port: UInt16 { localAddress.port }
+    /// The loop all I/O, handler calls and repeating tasks run on.
+    package let eventLoop: any EventLoop
+    /// The clock whose instants the driver uses (for conditioning and repeating tasks).
+    package let clock: MonotonicClock
+
+    /// Internal, not private, for the multicast extension in its own file.
+    package let channel: any Channel
+    private let handler: NIOLoopBound<UDPDatagramHandler>
+    /// Set when the driver made its own thread, which it must then shut down.
+    private let ownedGroup: MultiThreadedEventLoopGroup?
+    private let lifecycle = UDPDriverLifecycle()
+
+    private init(
+        channel: any Channel, handler: NIOLoopBound<UDPDatagramHandler>, localAddress: PeerAddress,
+        clock: MonotonicClock, ownedGroup: MultiThreadedEventLoopGroup?
+    ) {
+        self.channel = channel
+        self.handler = handler
+        self.localAddress = localAddress
+        self.eventLoop = channel.eventLoop
+        self.clock = clock
+        self.ownedGroup = ownedGroup
+    }
+
+    /// Opens a UDP socket bound to `host` and `port`.
+    ///
+    /// - Parameters:
+    ///   - host: A numeric IPv4 or IPv6 address: `"127.0.0.1"`, `"::1"`, `"0.0.0.0"`, `"::"`.
+    ///   - port: The port, or 0 for one the system picks (see ``port``).
+    ///   - configuration: Size cap, broadcast and other socket settings.
+    ///   - eventLoop: A loop to run on, or `nil` to start a dedicated I/O thread that
+    ///     ``close()`` stops again.
+    ///   - clock: Where `NetInstant`s are measured from.
+    ///   - onDatagram: Called on the event loop for every accepted datagram.
+    /// - Throws: SwiftNIO's `IOError` or `SocketAddressError` if the address is unusable or
+    ///   the port is taken.
+    package static func bind(
+        host: String,
+        port: Int = 0,
+        configuration: Configuration = Configuration(),
+        eventLoop: (any EventLoop)? = nil,
+        clock: MonotonicClock = MonotonicClock(),
+        onDatagram: @escaping DatagramHandler
+    ) async throws -> UDPDriver {
+        let ownedGroup = eventLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
+        let loop = eventLoop ?? ownedGroup!.next()
+        let maxDatagramBytes = min(max(configuration.maxDatagramBytes, 0), largestUDPPayloadBytes)
+        do {
+            let handler = try await loop.submit {
+                NIOLoopBound(
+                    UDPDatagramHandler(
+                        maxDatagramBytes: maxDatagramBytes, conditionerSeed: configuration.conditionerSeed,
+                        clock: clock, onDatagram: onDatagram
+                    ),
+                    eventLoop: loop
+                )
+            }.get()
+            #if os(Linux)
+            let vectorReads = max(configuration.datagramsPerSystemCall, 1)
+            #else
+            let vectorReads = 1
+            #endif
+            var bootstrap = DatagramBootstrap(group: loop)
+                .channelOption(.socketOption(.so_reuseaddr), value: configuration.reusesAddress ? 1 : 0)
+                .channelOption(.socketOption(.so_broadcast), value: configuration.allowsBroadcast ? 1 : 0)
+                .channelOption(.maxMessagesPerRead, value: UInt(max(configuration.maxDatagramsPerRead, 1)))
+                // One byte over the cap per datagram, so an oversize datagram shows up as
+                // oversize rather than silently truncated to an acceptable length. With vector
+                // reads NIO slices one buffer into equal per-datagram parts.
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads))
+            if vectorReads > 1 {
+                bootstrap = bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
+            }
+            let channel = try await bootstrap
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
+                }
+                .bind(host: host, port: port)
+                .get()
+            guard let bound = channel.localAddress.flatMap(PeerAddress.init) else {
+                try? await channel.close()
+                throw SocketAddressError.unsupported
+            }
+            return UDPDriver(channel: channel, handler: handler, localAddress: bound, clock: clock, ownedGroup: ownedGroup)
+        } catch {
+            try? await ownedGroup?.shutdownGracefully()
+            throw error
+        }
+    }
+
+    /// Sends datagrams, in order, from any thread: one hop to the event loop for the whole
+    /// batch, one write per datagram, one flush. Datagrams to non-IP addresses (or IPv6 peers
+    /// from an IPv4 socket) are dropped and counted; sends after ``close()`` are ignored.
+    package func send(_ batch: [(PeerAddress, [UInt8])]) {
+        guard !batch.isEmpty, channel.isActive else { return }
+        if eventLoop.inEventLoop {
+            handler.value.write(batch)
+        } else {
+            eventLoop.execute { [handler] in handler.value.write(batch) }
+        }
+    }
+
+    /// Sends one datagram; prefer ``send(_:)`` with a batch when sending several.
+    package func send(_ bytes: [UInt8], to destination: PeerAddress) {
+        send([(destination, bytes)])
+    }
+
+    /// Impairs one direction with a ``LinkConditioner`` (or, with `nil`, stops impairing it).
+    /// Takes effect from the next datagram; datagrams already delayed keep their schedule.
+    package func setImpairment(_ impairment: LinkImpairment?, for direction: Direction) {
+        guard channel.isActive else { return }
+        eventLoop.execute { [handler] in handler.value.setImpairment(impairment, for: direction) }
+    }
+
+    /// Runs `body` on the event loop every `interval` (first after one interval) with the
+    /// current instant, until the returned task is cancelled or the driver closes. The delay
+    /// counts from the end of each run, so a slow run postpones the next instead of piling up.
+    @discardableResult
+    package func scheduleRepeating(every interval: Duration, _ body: @escaping @Sendable (NetInstant) -> Void) -> RepeatedTask {
+        let delay = TimeAmount.nanoseconds(interval.nanosecondsClamped)
+        return eventLoop.scheduleRepeatedTask(initialDelay: delay, delay: delay) { [channel, clock] task in
+            guard channel.isActive else {
+                task.cancel()
+                return
+            }
+            body(clock.now)
+        }
+    }
+
+    /// What the driver has done so far (after ``close()``, its final figures).
+    package func statistics() async -> Statistics {
+        await lifecycle.statistics { [eventLoop, handler] in eventLoop.submit { handler.value.statistics } }
+    }
+
+    /// Closes the socket and, if the driver started its own thread, stops it. Idempotent and
+    /// safe to call concurrently: every caller returns once the driver is fully closed.
+    package func close() async {
+        await lifecycle.close { [eventLoop, handler, channel, ownedGroup] in
+            let final = (try? await eventLoop.submit { handler.value.statistics }.get()) ?? Statistics()
+            try? await channel.close()
+            try? await ownedGroup?.shutdownGracefully()
+            return final
+        }
+    }
+}
+
+/// Serializes ``UDPDriver/close()`` with reads of its statistics, so nothing is submitted to
+/// an event loop that is shutting down, and a second close waits for the first.
+private actor UDPDriverLifecycle {
+    private var closing: Task<UDPDriver.Statistics, Never>?
+
+    package func close(_ body: @escaping @Sendable () async -> UDPDriver.Statistics) async {
+        if closing == nil { closing = Task { await body() } }
+        _ = await closing?.value
+    }
+
+    package func statistics(_ read: @Sendable () -> EventLoopFuture<UDPDriver.Statistics>) async -> UDPDriver.Statistics {
+        if let closing { return await closing.value }
+        // `read()` submits synchronously, before any suspension, so no close can have begun
+        // shutting the loop down; NIO runs already-submitted tasks before its loop stops.
+        let live = read()
+        if let statistics = try? await live.get() { return statistics }
+        return await closing?.value ?? UDPDriver.Statistics()
+    }
+}

@@ -1,0 +1,173 @@
+import NetplayBase
+
+/// The client side of Netplay's connection protocol, as a value the driver mutates.
+///
+/// Created already connecting: its first `hello` waits in ``drainOutgoing()``. Call
+/// ``update(now:)`` every frame (it resends handshake packets and runs the timers) and feed
+/// every datagram to ``receive(_:from:now:)``. One endpoint serves one connection attempt;
+/// after ``ClientEvent/disconnected(_:)`` make a new one to try again.
+package struct ClientEndpoint: Sendable {
+    package enum State: Sendable {
+        case handshaking(ClientHandshake)
+        case connected(Connection)
+        case closed
+    }
+
+    /// The settings this client runs with.
+    package let config: ProtocolConfig
+    /// The host this client connects to.
+    package let hostAddress: PeerAddress
+    /// Datagrams dropped so far, per reason.
+    package internal(set) var drops = DropCounters()
+
+    package var state: State
+    package var outgoing: [Datagram] = []
+    package var events: [ClientEvent] = []
+    package var latestNow: NetInstant
+
+    /// Starts connecting to `host` at `now`.
+    package init(config: ProtocolConfig, host: PeerAddress, now: NetInstant, random: ProtocolRandom = .system) {
+        self.config = config
+        hostAddress = host
+        latestNow = now
+        var random = random
+        let handshake = ClientHandshake(config: config, random: &random, now: now)
+        state = .handshaking(handshake)
+        outgoing.append(Datagram(address: host, bytes: handshake.currentPacket))
+    }
+
+    /// Whether the handshake has completed and the connection is open.
+    package var isConnected: Bool {
+        if case .connected = state { return true }
+        return false
+    }
+
+    /// The id the host gave this client, once connected.
+    package var peerID: PeerID? {
+        if case .connected(let connection) = state { return connection.peerID }
+        return nil
+    }
+
+    /// Handles one incoming datagram; anything unexpected is dropped and counted in ``drops``.
+    package mutating func receive(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) {
+        latestNow = max(latestNow, now)
+        startHandshakeClock(now: now)
+        if let reason = handle(datagram, from: address, now: now) { drops.record(reason) }
+    }
+
+    /// Runs the timers: handshake resends and give-up, keepalives and the connection timeout.
+    package mutating func update(now: NetInstant) {
+        latestNow = max(latestNow, now)
+        switch state {
+        case .handshaking(var handshake):
+            startHandshakeClock(now: now)
+            if case .handshaking(let started) = state { handshake = started }
+            if now - handshake.startedAt >= config.timeout {
+                close(.hostUnreachable)
+            } else if now - handshake.lastSentAt >= config.handshakeResendInterval {
+                handshake.lastSentAt = now
+                outgoing.append(Datagram(address: hostAddress, bytes: handshake.currentPacket))
+                state = .handshaking(handshake)
+            }
+        case .connected(var connection):
+            switch connection.timerAction(now: now, config: config) {
+            case .timedOut:
+                close(.timedOut)
+            case .sendKeepalive:
+                outgoing.append(Datagram(address: hostAddress, bytes: connection.seal([.keepalive], now: now).bytes))
+                state = .connected(connection)
+            case .none:
+                break
+            }
+        case .closed:
+            break
+        }
+    }
+
+    /// Sends `payload` to the host in one connected packet and returns its sequence number.
+    @discardableResult
+    package mutating func send(payload: [UInt8]) throws(SendError) -> UInt64 {
+        guard payload.count <= config.maxPayloadBytes else {
+            throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
+        }
+        guard case .connected(var connection) = state else { throw .notConnected }
+        let packet = connection.seal([.payload(payload)], now: latestNow)
+        state = .connected(connection)
+        outgoing.append(Datagram(address: hostAddress, bytes: packet.bytes))
+        return packet.sequence
+    }
+
+    /// Closes the connection, telling the host why (if `reason` is given). During the
+    /// handshake it just stops; the host forgets nothing because it kept nothing.
+    package mutating func disconnect(reason: String? = nil) {
+        if case .connected(var connection) = state {
+            let packets = connection.closingPackets(DisconnectFrame(code: .closed, text: reason), now: latestNow)
+            outgoing += packets.map { Datagram(address: hostAddress, bytes: $0) }
+        }
+        if case .closed = state { return }
+        close(.closedLocally)
+    }
+
+    /// The datagrams to send, oldest first.
+    package mutating func drainOutgoing() -> [Datagram] {
+        defer { outgoing = [] }
+        return outgoing
+    }
+
+    /// The events since the last drain, oldest first.
+    package mutating func drainEvents() -> [ClientEvent] {
+        defer { events = [] }
+        return events
+    }
+
+    /// Starts the handshake's timers at the first time the driver runs this endpoint.
+    private mutating func startHandshakeClock(now: NetInstant) {
+        guard case .handshaking(var handshake) = state, !handshake.clockStarted else { return }
+        handshake.clockStarted = true
+        handshake.startedAt = now
+        handshake.lastSentAt = now
+        state = .handshaking(handshake)
+    }
+
+    package mutating func close(_ reason: DisconnectReason) {
+        state = .closed
+        events.append(.disconnected(reason))
+    }
+
+    private mutating func handle(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
+        guard datagram.count <= config.mtu else { return .tooLarge }
+        // Only the host talks to a client; anything else is a stranger or a spoof.
+        guard address == hostAddress else { return .wrongAddress }
+        guard let first = datagram.first, let type = PacketType(rawValue: first) else { return .malformed }
+        switch (state, type) {
+        case (.handshaking(let handshake), .challenge):
+            return handleChallenge(datagram, handshake: handshake, now: now)
+        case (.handshaking(let handshake), .accepted):
+            return handleAccepted(datagram, handshake: handshake, now: now)
+        case (.handshaking(let handshake), .denied):
+            return handleDenied(datagram, handshake: handshake)
+        case (.handshaking(let handshake), .connected):
+            return handleEarlyConnected(datagram, handshake: handshake, now: now)
+        case (.connected(var connection), .connected):
+            guard let header = ConnectedHeader(datagram) else { return .malformed }
+            guard header.peerID == connection.peerID else { return .unknownPeer }
+            let opened = connection.open(datagram, header: header, now: now)
+            state = .connected(connection)
+            return deliver(opened)
+        default:
+            return .unexpected
+        }
+    }
+
+    /// Turns an opened packet into events; a disconnect frame closes the connection.
+    package mutating func deliver(_ opened: Connection.Opened) -> DropReason? {
+        switch opened {
+        case .dropped(let reason):
+            return reason
+        case .received(let received):
+            for payload in received.payloads { events.append(.payload(payload, sequence: received.sequence)) }
+            if let frame = received.disconnect { close(frame.reasonAtReceiver) }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import NetplayBase
+
+/// The state both ends keep for an established session: keys, sequence numbers, the replay
+/// window and the liveness timers. Host and client each hold one per session and share all
+/// of this code; only which key seals and which opens differs.
+package struct Connection: Sendable {
+    /// Which side of the session this end is.
+    package enum Role: Sendable { case host, client }
+
+    /// What a timer check asks of the owner.
+    package enum TimerAction: Sendable, Hashable { case none, sendKeepalive, timedOut }
+
+    /// What an authentic packet carried.
+    package struct Received: Sendable, Hashable {
+        package var sequence: UInt64
+        package var payloads: [[UInt8]]
+        package var disconnect: DisconnectFrame?
+    }
+
+    /// The outcome of opening a packet.
+    package enum Opened: Sendable, Hashable {
+        case received(Received)
+        case dropped(DropReason)
+    }
+
+    /// Copies of the disconnect packet sent when closing: a lone copy is lost as often as any
+    /// packet, three make it unlikely (netcode.io sends ten; our timeouts are the fallback).
+    package static let disconnectRedundancy = 3
+
+    package let peerID: PeerID
+    package let address: PeerAddress
+    private let sendKey: PacketKey
+    private let sendPurpose: NoncePurpose
+    private let receiveKey: PacketKey
+    private let receivePurpose: NoncePurpose
+    /// The sequence number of the next packet sent; every packet gets a fresh one.
+    package private(set) var nextSequence: UInt64 = 0
+    private var replay = ReplayWindow()
+    package private(set) var lastReceived: NetInstant
+    package private(set) var lastSent: NetInstant
+    /// Whether an authentic packet has arrived; a host counts peers without one as pending.
+    package private(set) var hasHeardFromPeer = false
+
+    package init(role: Role, peerID: PeerID, address: PeerAddress, keys: SessionKeys, now: NetInstant) {
+        self.peerID = peerID
+        self.address = address
+        switch role {
+        case .host:
+            (sendKey, sendPurpose) = (keys.hostToClient, .hostToClient)
+            (receiveKey, receivePurpose) = (keys.clientToHost, .clientToHost)
+        case .client:
+            (sendKey, sendPurpose) = (keys.clientToHost, .clientToHost)
+            (receiveKey, receivePurpose) = (keys.hostToClient, .hostToClient)
+        }
+        lastReceived = now
+        lastSent = now
+    }
+
+    /// Seals `frames` into the next packet.
+    package mutating func seal(_ frames: [Frame], now: NetInstant) -> (sequence: UInt64, bytes: [UInt8]) {
+        let sequence = nextSequence
+        nextSequence += 1
+        lastSent = max(lastSent, now)
+        let bytes = ConnectedPacket.seal(Frame.encode(frames), peerID: peerID, sequence: sequence, key: sendKey, purpose: sendPurpose)
+        return (sequence, bytes)
+    }
+
+    /// Authenticates and decodes a packet whose header names this session.
+    ///
+    /// The replay check runs before decryption (cheap rejection of duplicates) and the window
+    /// is updated only after authentication, so forged packets cannot move it.
+    package mutating func open(_ datagram: [UInt8], header: ConnectedHeader, now: NetInstant) -> Opened {
+        let sequence = SequenceNumber.expand(header.truncatedSequence, newest: replay.newest)
+        guard replay.accepts(sequence) else { return .dropped(.replayed) }
+        guard let plaintext = ConnectedPacket.open(datagram, header: header, sequence: sequence, key: receiveKey, purpose: receivePurpose)
+        else { return .dropped(.badMAC) }
+        replay.mark(sequence)
+        lastReceived = max(lastReceived, now)
+        hasHeardFromPeer = true
+        // Authentic but undecodable means a buggy or newer peer; it still proved liveness.
+        guard let frames = Frame.decode(plaintext) else { return .dropped(.malformed) }
+        var received = Received(sequence: sequence, payloads: [], disconnect: nil)
+        for frame in frames {
+            switch frame {
+            case .payload(let bytes): received.payloads.append(bytes)
+            case .keepalive: break
+            case .disconnect(let disconnect): received.disconnect = disconnect
+            }
+        }
+        return .received(received)
+    }
+
+    /// What the timers ask for at `now`: a timeout wins over a keepalive.
+    package func timerAction(now: NetInstant, config: ProtocolConfig) -> TimerAction {
+        if now - lastReceived >= config.timeout { return .timedOut }
+        if now - lastSent >= config.keepaliveInterval { return .sendKeepalive }
+        return .none
+    }
+
+    /// The packets that tell the other side this connection is closing (several copies, each
+    /// with its own sequence number so the replay window does not discard the spares).
+    package mutating func closingPackets(_ frame: DisconnectFrame, now: NetInstant) -> [[UInt8]] {
+        (0..<Self.disconnectRedundancy).map { _ in seal([.disconnect(frame)], now: now).bytes }
+    }
+}

@@ -1,0 +1,95 @@
+import NetplayWire
+
+/// Why a host refused a handshake, as carried in a `denied` packet.
+package enum DenialReason: Sendable, Hashable {
+    case hostFull
+    case versionMismatch(host: UInt32, client: UInt32)
+    case schemaMismatch(hostDescription: String)
+    case wrongJoinCode
+
+    /// Wire codes (one byte).
+    package enum Code: UInt8 {
+        case hostFull = 1, versionMismatch = 2, schemaMismatch = 3, wrongJoinCode = 4
+    }
+}
+
+/// Host → client: `type, protocolID, clientNonce, reason code, reason fields`.
+///
+/// Not authenticated (a client with the wrong join code shares no key with the host), so an
+/// on-path attacker can forge one, as with ICMP errors or TCP resets; off-path attackers cannot
+/// because they do not know the 128-bit client nonce it must echo. Only sent after the client
+/// proved its address, and always smaller than the padded `response` it answers.
+package struct DeniedPacket: Sendable, Hashable {
+    /// Longest schema description sent, in UTF-8 bytes: enough to read, and well under the
+    /// 1200-byte response it answers.
+    package static let maxDescriptionBytes = 1024
+
+    package var protocolID: UInt32
+    package var clientNonce: [UInt8]
+    package var reason: DenialReason
+
+    package func encoded() -> [UInt8] {
+        var writer = BitWriter(capacity: 64)
+        writer.writeFixed(PacketType.denied.rawValue)
+        writer.writeFixed(protocolID)
+        writer.writeRawBytes(clientNonce)
+        switch reason {
+        case .hostFull:
+            writer.writeFixed(DenialReason.Code.hostFull.rawValue)
+        case .versionMismatch(let host, let client):
+            writer.writeFixed(DenialReason.Code.versionMismatch.rawValue)
+            writer.writeFixed(host)
+            writer.writeFixed(client)
+        case .schemaMismatch(let description):
+            let text = Array(Self.truncated(description, toUTF8Bytes: Self.maxDescriptionBytes).utf8)
+            writer.writeFixed(DenialReason.Code.schemaMismatch.rawValue)
+            writer.writeFixed(UInt16(text.count))
+            writer.writeRawBytes(text)
+        case .wrongJoinCode:
+            writer.writeFixed(DenialReason.Code.wrongJoinCode.rawValue)
+        }
+        return writer.bytes
+    }
+
+    package init(protocolID: UInt32, clientNonce: [UInt8], reason: DenialReason) {
+        self.protocolID = protocolID
+        self.clientNonce = clientNonce
+        self.reason = reason
+    }
+
+    package init?(_ bytes: [UInt8]) {
+        var reader = BitReader(bytes)
+        guard reader.bytes(1) == [PacketType.denied.rawValue], let protocolID = reader.u32(),
+              let nonce = reader.bytes(FieldSize.clientNonce),
+              let rawCode = reader.bytes(1)?.first, let code = DenialReason.Code(rawValue: rawCode)
+        else { return nil }
+        let reason: DenialReason
+        switch code {
+        case .hostFull: reason = .hostFull
+        case .wrongJoinCode: reason = .wrongJoinCode
+        case .versionMismatch:
+            guard let host = reader.u32(), let client = reader.u32() else { return nil }
+            reason = .versionMismatch(host: host, client: client)
+        case .schemaMismatch:
+            guard let length = try? reader.readFixed(UInt16.self), Int(length) <= Self.maxDescriptionBytes,
+                  let text = reader.bytes(Int(length)), let description = String(validating: text, as: UTF8.self)
+            else { return nil }
+            reason = .schemaMismatch(hostDescription: description)
+        }
+        guard reader.remainingBits == 0 else { return nil }
+        self.init(protocolID: protocolID, clientNonce: nonce, reason: reason)
+    }
+
+    /// The longest prefix of `text` that fits `limit` UTF-8 bytes without splitting a character's scalar.
+    package static func truncated(_ text: String, toUTF8Bytes limit: Int) -> String {
+        var result = String.UnicodeScalarView()
+        var used = 0
+        for scalar in text.unicodeScalars {
+            let width = UTF8.width(scalar)
+            guard used + width <= limit else { break }
+            result.append(scalar)
+            used += width
+        }
+        return String(result)
+    }
+}

@@ -1,0 +1,96 @@
+import NetplayWire
+
+/// What a connected packet carries once decrypted: a list of frames, each a type byte and body.
+package enum Frame: Sendable, Hashable {
+    /// Application bytes: `0x01, varint length, bytes`.
+    case payload([UInt8])
+    /// Nothing but proof of life: `0x02`.
+    case keepalive
+    /// The sender is closing: `0x03, code (u8), varint text length, UTF-8 text` (length 0: no text).
+    case disconnect(DisconnectFrame)
+
+    package enum Kind: UInt8 { case payload = 1, keepalive = 2, disconnect = 3 }
+
+    /// Type byte plus a length varint of up to two bytes (lengths below 16384).
+    package static let payloadOverheadBytes = 1 + 2
+    /// Longest payload a frame may claim; well above any MTU, it only bounds the parser.
+    package static let maxPayloadBytes = (1 << 14) - 1
+
+    package static func encode(_ frames: [Frame]) -> [UInt8] {
+        var writer = BitWriter(capacity: 64)
+        for frame in frames {
+            switch frame {
+            case .payload(let bytes):
+                writer.writeFixed(Kind.payload.rawValue)
+                writer.writeVarUInt(UInt64(bytes.count))
+                writer.writeRawBytes(bytes)
+            case .keepalive:
+                writer.writeFixed(Kind.keepalive.rawValue)
+            case .disconnect(let disconnect):
+                let text = Array(DeniedPacket.truncated(disconnect.text ?? "", toUTF8Bytes: DisconnectFrame.maxTextBytes).utf8)
+                writer.writeFixed(Kind.disconnect.rawValue)
+                writer.writeFixed(disconnect.code.rawValue)
+                writer.writeVarUInt(UInt64(text.count))
+                writer.writeRawBytes(text)
+            }
+        }
+        return writer.bytes
+    }
+
+    /// The frames in `plaintext`, or nil if it is empty or any frame is malformed.
+    package static func decode(_ plaintext: [UInt8]) -> [Frame]? {
+        var reader = BitReader(plaintext)
+        var frames = [Frame]()
+        while reader.remainingBits > 0 {
+            guard let frame = decodeOne(&reader) else { return nil }
+            frames.append(frame)
+        }
+        return frames.isEmpty ? nil : frames
+    }
+
+    private static func decodeOne(_ reader: inout BitReader) -> Frame? {
+        guard let raw = reader.bytes(1)?.first, let kind = Kind(rawValue: raw) else { return nil }
+        switch kind {
+        case .keepalive:
+            return .keepalive
+        case .payload:
+            guard let count = try? reader.readLength(limit: maxPayloadBytes, minimumBitsEach: 8, "payload length"),
+                  let bytes = reader.bytes(count)
+            else { return nil }
+            return .payload(bytes)
+        case .disconnect:
+            guard let rawCode = reader.bytes(1)?.first, let code = DisconnectFrame.Code(rawValue: rawCode),
+                  let count = try? reader.readLength(limit: DisconnectFrame.maxTextBytes, minimumBitsEach: 8, "disconnect text"),
+                  let bytes = reader.bytes(count), let text = String(validating: bytes, as: UTF8.self)
+            else { return nil }
+            return .disconnect(DisconnectFrame(code: code, text: text.isEmpty ? nil : text))
+        }
+    }
+}
+
+/// A disconnect frame's content: who is closing and why.
+package struct DisconnectFrame: Sendable, Hashable {
+    /// Longest reason text sent, in UTF-8 bytes.
+    package static let maxTextBytes = 256
+
+    package enum Code: UInt8 {
+        /// The sender closed the connection (the receiver sees `.closedByPeer`).
+        case closed = 1
+        /// The host removed the client (the client sees `.kicked`).
+        case kicked = 2
+        /// The host is shutting down (the client sees `.hostShutDown`).
+        case hostShutDown = 3
+    }
+
+    package var code: Code
+    package var text: String?
+
+    /// The reason the receiver reports.
+    package var reasonAtReceiver: DisconnectReason {
+        switch code {
+        case .closed: return .closedByPeer(reason: text)
+        case .kicked: return .kicked(reason: text)
+        case .hostShutDown: return .hostShutDown
+        }
+    }
+}

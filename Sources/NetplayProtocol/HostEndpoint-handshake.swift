@@ -1,0 +1,102 @@
+import NetplayBase
+
+/// The host's half of the handshake: answering hellos statelessly and admitting responses.
+extension HostEndpoint {
+    /// Answers a hello with a challenge. Keeps no state: the cookie carries everything the host
+    /// needs to check the response, so a flood of spoofed hellos costs no memory.
+    package mutating func handleHello(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
+        guard datagram.count >= FieldSize.handshakeFloor else { return .unpadded }
+        guard let hello = HelloPacket(datagram) else { return .malformed }
+        guard hello.protocolID == config.protocolID else { return .wrongProtocol }
+        let timestamp = UInt64(bitPattern: now.nanoseconds)
+        let cookie = cookies.cookie(address: address, timestamp: timestamp, clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce)
+        let challenge = ChallengePacket(protocolID: config.protocolID, clientNonce: hello.clientNonce, timestamp: timestamp,
+                                        cookie: cookie, hostPublicKey: handshakeKey.publicKey)
+        return queueHandshakeReply(challenge.encoded(), to: address)
+    }
+
+    /// Checks a response and admits the client, denies it with a reason, or drops it.
+    ///
+    /// Order: cheap checks first, key agreement last. The cookie proves the address before any
+    /// denial is sent (so denials cannot be reflected at a victim); the join-code tag is checked
+    /// before capacity, so only clients holding the code learn whether the host is full.
+    package mutating func handleResponse(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
+        guard datagram.count >= FieldSize.handshakeFloor else { return .unpadded }
+        guard let response = ResponsePacket(datagram) else { return .malformed }
+        let hello = response.hello
+        guard hello.protocolID == config.protocolID else { return .wrongProtocol }
+
+        if let existing = peerByAddress[address], let peer = peers[existing],
+           peer.clientPublicKey == hello.clientPublicKey, peer.clientNonce == hello.clientNonce {
+            // The client did not get our `accepted` yet: answer again, idempotently, even if the
+            // cookie has aged out meanwhile.
+            outgoing.append(Datagram(address: address, bytes: peer.acceptedPacket))
+            return nil
+        }
+        if let rejection = cookies.rejection(of: response.cookie, address: address, timestamp: response.timestamp,
+                                             clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce,
+                                             now: now, lifetime: config.cookieLifetime) {
+            return rejection
+        }
+        guard hello.version == config.protocolVersion else {
+            return deny(.versionMismatch(host: config.protocolVersion, client: hello.version), hello: hello, to: address)
+        }
+        guard hello.fingerprint == config.schema.fingerprint else {
+            return deny(.schemaMismatch(hostDescription: config.schema.description), hello: hello, to: address)
+        }
+        let transcript = handshakeTranscript(protocolID: config.protocolID, clientPublicKey: hello.clientPublicKey,
+                                             clientNonce: hello.clientNonce, hostPublicKey: handshakeKey.publicKey,
+                                             timestamp: response.timestamp, cookie: response.cookie)
+        guard let keys = SessionKeys(privateKey: handshakeKey.privateKey, peerPublicKey: hello.clientPublicKey,
+                                     joinCode: config.joinCode, transcript: transcript)
+        else { return .malformed }
+        guard constantTimeEqual(response.confirmationTag, keys.confirmationTag(fields: response.fields)) else {
+            return deny(.wrongJoinCode, hello: hello, to: address)
+        }
+        if let previous = peerByAddress[address] {
+            // A fresh, authentic handshake from a peer's address: the client restarted.
+            remove(previous, reason: .closedByPeer(reason: "reconnected from the same address"))
+        }
+        guard peers.count < config.maxPeers else { return deny(.hostFull, hello: hello, to: address) }
+        // Transient: the client retries, and may get in once pending peers are heard from.
+        guard pendingCount < config.maxPendingHandshakes else { return .tableFull }
+        admit(address: address, hello: hello, keys: keys, now: now)
+        return nil
+    }
+
+    private mutating func admit(address: PeerAddress, hello: HelloPacket, keys: SessionKeys, now: NetInstant) {
+        let id = freshPeerID()
+        let accepted = AcceptedPacket(peerID: id).encoded(keys: keys)
+        let connection = Connection(role: .host, peerID: id, address: address, keys: keys, now: now)
+        peers[id] = HostPeer(connection: connection, clientPublicKey: hello.clientPublicKey,
+                             clientNonce: hello.clientNonce, acceptedPacket: accepted)
+        peerByAddress[address] = id
+        outgoing.append(Datagram(address: address, bytes: accepted))
+        events.append(.connected(id, address))
+    }
+
+    private mutating func deny(_ reason: DenialReason, hello: HelloPacket, to address: PeerAddress) -> DropReason? {
+        let denied = DeniedPacket(protocolID: config.protocolID, clientNonce: hello.clientNonce, reason: reason)
+        return queueHandshakeReply(denied.encoded(), to: address)
+    }
+
+    private mutating func queueHandshakeReply(_ bytes: [UInt8], to address: PeerAddress) -> DropReason? {
+        guard queuedHandshakeReplies < config.maxQueuedHandshakeReplies else { return .rateLimited }
+        queuedHandshakeReplies += 1
+        outgoing.append(Datagram(address: address, bytes: bytes))
+        return nil
+    }
+
+    /// A random id no current peer has (and never 0, which a zeroed header would carry).
+    private mutating func freshPeerID() -> PeerID {
+        // Random draws almost always succeed at once: peers are few, ids are 32 bits.
+        let randomAttempts = 16
+        var candidate = random.uint32()
+        for _ in 0..<randomAttempts where candidate == 0 || peers[PeerID(rawValue: candidate)] != nil {
+            candidate = random.uint32()
+        }
+        // Fallback for a broken generator: walk to a free id (at most peers.count + 1 steps).
+        while candidate == 0 || peers[PeerID(rawValue: candidate)] != nil { candidate &+= 1 }
+        return PeerID(rawValue: candidate)
+    }
+}

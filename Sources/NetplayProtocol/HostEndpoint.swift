@@ -1,0 +1,173 @@
+import NetplayBase
+
+/// The host side of Netplay's connection protocol, as a value the driver mutates: datagrams
+/// and the current time go in, datagrams and events come out. It opens no sockets and reads
+/// no clock, so tests run it in virtual time.
+///
+/// ```swift
+/// var host = HostEndpoint(config: ProtocolConfig(protocolID: 0x5348_4F4F))
+/// host.receive(bytes, from: address, now: now)   // for every datagram
+/// host.update(now: now)                          // every frame: keepalives, timeouts
+/// for datagram in host.drainOutgoing() { socket.send(datagram) }
+/// for event in host.drainEvents() { … }
+/// ```
+package struct HostEndpoint: Sendable {
+    /// The settings this host runs with.
+    package let config: ProtocolConfig
+    /// Datagrams dropped so far, per reason.
+    package internal(set) var drops = DropCounters()
+    /// Whether ``shutDown()`` was called; a shut-down host ignores every datagram.
+    package internal(set) var isShutDown = false
+
+    package var random: ProtocolRandom
+    package let cookies: CookieMinter
+    /// The host's X25519 key for the handshakes of its lifetime. Stateless cookies mean the
+    /// host cannot remember a per-client key between challenge and response; clients' keys are
+    /// ephemeral, so each session's secret is still fresh.
+    package let handshakeKey: EphemeralKeyPair
+    package var peers: [PeerID: HostPeer] = [:]
+    package var peerByAddress: [PeerAddress: PeerID] = [:]
+    package var outgoing: [Datagram] = []
+    package var events: [HostEvent] = []
+    /// Handshake replies queued since the last drain (capped by the config).
+    package var queuedHandshakeReplies = 0
+    /// The latest time the driver told us; stamps sends made without a `now`.
+    package var latestNow = NetInstant.zero
+
+    /// Creates a host. Its secrets come from `random`, the system generator unless a test seeds one.
+    package init(config: ProtocolConfig, random: ProtocolRandom = .system) {
+        self.config = config
+        var random = random
+        cookies = CookieMinter(random: &random)
+        handshakeKey = EphemeralKeyPair(random: &random)
+        self.random = random
+    }
+
+    /// Number of connected peers (including pending ones).
+    package var peerCount: Int { peers.count }
+
+    /// Number of peers admitted but not yet heard from in a connected packet.
+    package var pendingCount: Int { peers.values.reduce(0) { $0 + ($1.connection.hasHeardFromPeer ? 0 : 1) } }
+
+    /// The connected peers, in id order.
+    package var connectedPeers: [PeerID] { peers.keys.sorted { $0.rawValue < $1.rawValue } }
+
+    /// The address a peer connected from.
+    package func address(of peer: PeerID) -> PeerAddress? { peers[peer]?.connection.address }
+
+    /// Handles one incoming datagram. Anything that is not a valid packet for the current
+    /// state is dropped and counted in ``drops``; nothing here can trap on hostile input.
+    package mutating func receive(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) {
+        latestNow = max(latestNow, now)
+        if let reason = handle(datagram, from: address, now: now) { drops.record(reason) }
+    }
+
+    /// Runs the timers: sends keepalives to idle peers and removes silent ones.
+    package mutating func update(now: NetInstant) {
+        latestNow = max(latestNow, now)
+        for id in connectedPeers {
+            switch peers[id]?.connection.timerAction(now: now, config: config) {
+            case .timedOut?:
+                remove(id, reason: .timedOut)
+            case .sendKeepalive?:
+                if let packet = peers[id]?.connection.seal([.keepalive], now: now), let address = address(of: id) {
+                    outgoing.append(Datagram(address: address, bytes: packet.bytes))
+                }
+            case .none?, nil:
+                break
+            }
+        }
+    }
+
+    /// Sends `payload` to `peer` in one connected packet and returns its sequence number, the
+    /// number a reliability layer acknowledges.
+    @discardableResult
+    package mutating func send(payload: [UInt8], to peer: PeerID) throws(SendError) -> UInt64 {
+        guard payload.count <= config.maxPayloadBytes else {
+            throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
+        }
+        guard let packet = peers[peer]?.connection.seal([.payload(payload)], now: latestNow),
+              let address = address(of: peer)
+        else { throw .unknownPeer(peer) }
+        outgoing.append(Datagram(address: address, bytes: packet.bytes))
+        return packet.sequence
+    }
+
+    /// Removes `peer`, telling it that it was kicked (with `reason`, if given).
+    package mutating func disconnect(_ peer: PeerID, reason: String? = nil) {
+        close(peer, frame: DisconnectFrame(code: .kicked, text: reason))
+    }
+
+    /// Disconnects every peer, telling each the host shut down, and ignores all later datagrams.
+    package mutating func shutDown() {
+        for id in connectedPeers { close(id, frame: DisconnectFrame(code: .hostShutDown, text: nil)) }
+        isShutDown = true
+    }
+
+    /// The datagrams to send, oldest first; the driver sends them all.
+    package mutating func drainOutgoing() -> [Datagram] {
+        queuedHandshakeReplies = 0
+        defer { outgoing = [] }
+        return outgoing
+    }
+
+    /// The events since the last drain, oldest first.
+    package mutating func drainEvents() -> [HostEvent] {
+        defer { events = [] }
+        return events
+    }
+
+    private mutating func close(_ peer: PeerID, frame: DisconnectFrame) {
+        guard let address = address(of: peer),
+              let packets = peers[peer]?.connection.closingPackets(frame, now: latestNow)
+        else { return }
+        outgoing += packets.map { Datagram(address: address, bytes: $0) }
+        remove(peer, reason: .closedLocally)
+    }
+
+    package mutating func remove(_ peer: PeerID, reason: DisconnectReason) {
+        guard let removed = peers.removeValue(forKey: peer) else { return }
+        if peerByAddress[removed.connection.address] == peer { peerByAddress[removed.connection.address] = nil }
+        events.append(.disconnected(peer, reason))
+    }
+
+    private mutating func handle(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
+        guard datagram.count <= config.mtu else { return .tooLarge }
+        guard let first = datagram.first, let type = PacketType(rawValue: first) else { return .malformed }
+        guard !isShutDown else { return .unexpected }
+        switch type {
+        case .hello: return handleHello(datagram, from: address, now: now)
+        case .response: return handleResponse(datagram, from: address, now: now)
+        case .connected: return handleConnected(datagram, from: address, now: now)
+        case .challenge, .accepted, .denied: return .unexpected
+        }
+    }
+
+    private mutating func handleConnected(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
+        guard let header = ConnectedHeader(datagram) else { return .malformed }
+        let id = header.peerID
+        guard let known = self.address(of: id) else { return .unknownPeer }
+        // No connection migration: a session is bound to the address that completed the handshake.
+        guard known == address else { return .wrongAddress }
+        guard let opened = peers[id]?.connection.open(datagram, header: header, now: now) else { return .unknownPeer }
+        switch opened {
+        case .dropped(let reason):
+            return reason
+        case .received(let received):
+            for payload in received.payloads { events.append(.payload(id, payload, sequence: received.sequence)) }
+            // Whatever code a client sends, to the host it is the peer closing.
+            if let frame = received.disconnect { remove(id, reason: .closedByPeer(reason: frame.text)) }
+            return nil
+        }
+    }
+}
+
+/// A host's record of one peer.
+package struct HostPeer: Sendable {
+    package var connection: Connection
+    /// The handshake that created this peer, to recognise a retransmitted `response`.
+    package let clientPublicKey: [UInt8]
+    package let clientNonce: [UInt8]
+    /// The `accepted` packet, resent verbatim when the client retransmits its response.
+    package let acceptedPacket: [UInt8]
+}

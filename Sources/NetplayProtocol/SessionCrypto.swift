@@ -1,0 +1,142 @@
+import Crypto
+import NetplayWire
+
+/// Which purpose a ChaCha20-Poly1305 nonce serves. Each key is used for two purposes, and the
+/// purpose fills the nonce's first four bytes, so no (key, nonce) pair is ever used twice.
+package enum NoncePurpose: UInt32, Sendable {
+    /// Connected packets from client to host (client→host key).
+    case clientToHost = 1
+    /// Connected packets from host to client (host→client key).
+    case hostToClient = 2
+    /// The key-confirmation tag in a `response` (client→host key).
+    case keyConfirmation = 3
+    /// The tag of an `accepted` packet (host→client key).
+    case acceptance = 4
+}
+
+/// One direction's ChaCha20-Poly1305 key.
+///
+/// Kept as raw bytes because swift-crypto's key types are not `Sendable`; a `SymmetricKey` is
+/// rebuilt per use, which costs one small allocation.
+package struct PacketKey: Sendable, Hashable {
+    /// Bytes in a ChaCha20 key.
+    package static let byteCount = 32
+    package let bytes: [UInt8]
+
+    private static func nonce(_ purpose: NoncePurpose, _ sequence: UInt64) -> [UInt8] {
+        var writer = BitWriter(capacity: 12)
+        writer.writeFixed(purpose.rawValue)
+        writer.writeFixed(sequence)
+        return writer.bytes
+    }
+
+    /// `plaintext` encrypted, followed by the 16-byte tag over it and `aad`.
+    package func seal(_ plaintext: [UInt8], purpose: NoncePurpose, sequence: UInt64, aad: [UInt8]) -> [UInt8] {
+        do {
+            let nonce = try ChaChaPoly.Nonce(data: Self.nonce(purpose, sequence))
+            let box = try ChaChaPoly.seal(plaintext, using: SymmetricKey(data: bytes), nonce: nonce, authenticating: aad)
+            return Array(box.ciphertext) + Array(box.tag)
+        } catch {
+            // Only a nonce or key of the wrong length fails, and both are fixed-size here.
+            preconditionFailure("ChaChaPoly rejected a fixed-size key or nonce: \(error)")
+        }
+    }
+
+    /// The plaintext, or nil if `sealed` (ciphertext then tag) is not authentic.
+    package func open(_ sealed: ArraySlice<UInt8>, purpose: NoncePurpose, sequence: UInt64, aad: [UInt8]) -> [UInt8]? {
+        guard sealed.count >= FieldSize.tag else { return nil }
+        let split = sealed.endIndex - FieldSize.tag
+        guard let nonce = try? ChaChaPoly.Nonce(data: Self.nonce(purpose, sequence)),
+              let box = try? ChaChaPoly.SealedBox(nonce: nonce, ciphertext: sealed[..<split], tag: sealed[split...]),
+              let plain = try? ChaChaPoly.open(box, using: SymmetricKey(data: bytes), authenticating: aad)
+        else { return nil }
+        return Array(plain)
+    }
+}
+
+/// The two keys of a session, derived from the handshake.
+///
+/// keys = HKDF-SHA256(ikm: X25519(client, host), salt: SHA-256(join code) or empty,
+/// info: label ‖ transcript), 64 bytes: client→host key then host→client key.
+///
+/// The join code is mixed in as the salt, so a client with the wrong code derives other keys and
+/// its confirmation tag fails: the host learns the code was wrong while the code itself never
+/// crosses the wire, and an eavesdropper learns nothing about it. Known weakness: someone who
+/// *impersonates the host* (answers the client's hello with their own key) receives a tag they
+/// can test code guesses against offline, so a short code falls to brute force. A PAKE such as
+/// CPace would close that; it is out of scope for this draft.
+package struct SessionKeys: Sendable, Hashable {
+    package static let infoLabel = Array("netplay-keys-v1".utf8)
+    package static let confirmationLabel = Array("netplay-confirm-v1".utf8)
+    package static let acceptanceLabel = Array("netplay-accepted-v1".utf8)
+
+    package let clientToHost: PacketKey
+    package let hostToClient: PacketKey
+
+    /// Derives the keys, or nil if the key agreement fails (a low-order public key).
+    package init?(privateKey: [UInt8], peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
+        guard let own = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey),
+              let peer = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerPublicKey),
+              let shared = try? own.sharedSecretFromKeyAgreement(with: peer)
+        else { return nil }
+        let okm = shared.hkdfDerivedSymmetricKey(
+            using: SHA256.self, salt: Self.salt(joinCode: joinCode),
+            sharedInfo: Self.infoLabel + transcript, outputByteCount: 2 * PacketKey.byteCount)
+        let bytes = okm.withUnsafeBytes { Array($0) }
+        clientToHost = PacketKey(bytes: Array(bytes[..<PacketKey.byteCount]))
+        hostToClient = PacketKey(bytes: Array(bytes[PacketKey.byteCount...]))
+    }
+
+    /// SHA-256 of the code's UTF-8, or empty when there is no code ("" counts as none).
+    package static func salt(joinCode: String?) -> [UInt8] {
+        guard let joinCode, !joinCode.isEmpty else { return [] }
+        return Array(SHA256.hash(data: Array(joinCode.utf8)))
+    }
+
+    /// The tag a client sends to prove it derived these keys; `fields` are the response's
+    /// bytes before the tag, so none of them can be altered either.
+    package func confirmationTag(fields: [UInt8]) -> [UInt8] {
+        clientToHost.seal([], purpose: .keyConfirmation, sequence: 0, aad: Self.confirmationLabel + fields)
+    }
+
+    /// The tag of an `accepted` packet over its header bytes.
+    package func acceptanceTag(header: [UInt8]) -> [UInt8] {
+        hostToClient.seal([], purpose: .acceptance, sequence: 0, aad: Self.acceptanceLabel + header)
+    }
+}
+
+/// A fresh X25519 key pair from the injected randomness.
+package struct EphemeralKeyPair: Sendable {
+    package let privateKey: [UInt8]
+    package let publicKey: [UInt8]
+
+    package init(random: inout ProtocolRandom) {
+        let raw = random.bytes(FieldSize.publicKey)
+        // Any 32 bytes are a valid X25519 scalar (clamping happens inside), so this cannot fail.
+        let key = (try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)) ?? Curve25519.KeyAgreement.PrivateKey()
+        privateKey = Array(key.rawRepresentation)
+        publicKey = Array(key.publicKey.rawRepresentation)
+    }
+}
+
+/// Compares two byte strings in time independent of where they differ.
+package func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    guard lhs.count == rhs.count else { return false }
+    var difference: UInt8 = 0
+    for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+    return difference == 0
+}
+
+/// The handshake transcript both sides feed HKDF, binding the keys to this exact exchange:
+/// protocol id ‖ client key ‖ client nonce ‖ host key ‖ cookie timestamp ‖ cookie.
+package func handshakeTranscript(protocolID: UInt32, clientPublicKey: [UInt8], clientNonce: [UInt8],
+                         hostPublicKey: [UInt8], timestamp: UInt64, cookie: [UInt8]) -> [UInt8] {
+    var writer = BitWriter(capacity: 128)
+    writer.writeFixed(protocolID)
+    writer.writeRawBytes(clientPublicKey)
+    writer.writeRawBytes(clientNonce)
+    writer.writeRawBytes(hostPublicKey)
+    writer.writeFixed(timestamp)
+    writer.writeRawBytes(cookie)
+    return writer.bytes
+}

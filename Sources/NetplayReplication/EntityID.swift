@@ -1,0 +1,60 @@
+/// Identifies a replicated entity for its whole life. Assigned by the host, never reused.
+package struct EntityID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The number on the wire (sent as a gap from the previous id, so small gaps are cheap).
+    package var value: UInt32
+
+    /// Creates an id.
+    package init(_ value: UInt32) { self.value = value }
+
+    package static func < (lhs: EntityID, rhs: EntityID) -> Bool { lhs.value < rhs.value }
+
+    package var description: String { "entity \(value)" }
+}
+
+/// What kind of thing an entity is (player, creep, pickup…): a number the game chooses.
+package struct EntityKind: Hashable, Sendable, Codable {
+    /// The game's number for this kind.
+    package var value: UInt16
+
+    /// Creates a kind.
+    package init(_ value: UInt16) { self.value = value }
+}
+
+/// A participant in a session: `host` is 0, clients are numbered by the game from 1.
+/// Used as an entity's owner (whose inputs drive it) and to address a client.
+package struct ParticipantID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The participant's number.
+    package var value: UInt16
+
+    /// Creates a participant id.
+    package init(_ value: UInt16) { self.value = value }
+
+    /// The host (it owns creeps and everything no player controls).
+    package static let host = ParticipantID(0)
+
+    package static func < (lhs: ParticipantID, rhs: ParticipantID) -> Bool { lhs.value < rhs.value }
+
+    package var description: String { value == 0 ? "host" : "participant \(value)" }
+}
+
+/// One replicated entity as either side sees it: identity plus the game's state.
+package struct ReplicatedEntity<State: Sendable>: Sendable {
+    /// Its id.
+    package var id: EntityID
+    /// Its kind.
+    package var kind: EntityKind
+    /// Whose inputs drive it.
+    package var owner: ParticipantID
+    /// The game's state for it.
+    package var state: State
+
+    /// Creates an entity value.
+    package init(id: EntityID, kind: EntityKind, owner: ParticipantID, state: State) {
+        self.id = id
+        self.kind = kind
+        self.owner = owner
+        self.state = state
+    }
+}
+
+extension ReplicatedEntity: Equatable where State: Equatable {}

@@ -1,0 +1,55 @@
+import NetplayBase
+
+/// Drawing replicated entities between snapshots.
+extension ReplicationClient where State: Interpolatable {
+    /// Most time drawn past the newest snapshot before entities stop moving: 100 ms.
+    /// Longer guesses are wrong more often than standing still is.
+    package static var maxExtrapolationSeconds: Double { 0.1 }
+
+    /// The entities to draw at `now`: interpolated between the two snapshots around the
+    /// timeline's render tick, or, when snapshots are late, extrapolated from the last two
+    /// for at most ``maxExtrapolationSeconds``.
+    ///
+    /// An entity is drawn only when both surrounding snapshots hold it, so it never appears
+    /// before the snapshot that spawned it nor lingers after the one that removed it.
+    package func interpolatedEntities(at now: NetInstant) -> [ReplicatedEntity<State>] {
+        guard let render = timeline.renderTick(at: now) else { return [] }
+        return interpolatedEntities(atTick: render)
+    }
+
+    /// The entities interpolated at a fractional host tick (see ``interpolatedEntities(at:)``).
+    package func interpolatedEntities(atTick render: Double) -> [ReplicatedEntity<State>] {
+        let ticks = views.keys.sorted()
+        guard let first = ticks.first, Double(first.value) <= render else { return [] }
+        let beforeIndex = ticks.lastIndex { Double($0.value) <= render } ?? 0
+        let before = ticks[beforeIndex]
+        if beforeIndex + 1 < ticks.count {
+            let after = ticks[beforeIndex + 1]
+            let fraction = (render - Double(before.value)) / Double(before.distance(to: after))
+            return blend(from: before, to: after, fraction: fraction)
+        }
+        guard beforeIndex > 0 else { return views[before].map { Self.entities(of: $0) } ?? [] }
+        let previous = ticks[beforeIndex - 1]
+        let limit = Double(before.value) + Self.maxExtrapolationSeconds / configuration.tickRate.secondsPerTick
+        let fraction = (min(render, limit) - Double(previous.value)) / Double(previous.distance(to: before))
+        return blend(from: previous, to: before, fraction: fraction, keepNewcomers: true)
+    }
+
+    /// Entities of both views, blended. With `keepNewcomers` (extrapolating) an entity only
+    /// in the newer view is drawn still; otherwise it waits for the next snapshot.
+    private func blend(from older: Tick, to newer: Tick, fraction: Double, keepNewcomers: Bool = false) -> [ReplicatedEntity<State>] {
+        guard let start = views[older], let end = views[newer] else { return [] }
+        return end.keys.sorted().compactMap { id -> ReplicatedEntity<State>? in
+            guard let target = end[id] else { return nil }
+            let state: State
+            if let origin = start[id] {
+                state = origin.state.interpolated(to: target.state, fraction: fraction)
+            } else if keepNewcomers {
+                state = target.state
+            } else {
+                return nil
+            }
+            return ReplicatedEntity(id: id, kind: target.record.kind, owner: target.record.owner, state: state)
+        }
+    }
+}

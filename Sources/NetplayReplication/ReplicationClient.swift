@@ -1,0 +1,136 @@
+import NetplayBase
+import NetplayWire
+
+/// The client's side of replication: applies snapshots against the views it acknowledged,
+/// keeps recent views for interpolation, estimates the host's clock, and packs its inputs
+/// and acknowledgement into the datagram it sends each tick.
+///
+/// ```swift
+/// var client = ReplicationClient<Unit, Move>(id: ParticipantID(1))
+/// // on each datagram from the host:
+/// try client.receiveSnapshot(bytes, now: now)
+/// // every frame:
+/// let drawn = client.interpolatedEntities(at: now)       // when Unit: Interpolatable
+/// // every tick:
+/// client.recordInput(move, at: tick)
+/// send(try client.makePacket(now: now))
+/// ```
+package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sendable>: Sendable {
+    /// This client's participant id (it owns the entities whose owner is this id).
+    package let id: ParticipantID
+    /// The settings in force; must match the host's.
+    package let configuration: ReplicationConfiguration
+    /// The newest snapshot tick applied.
+    package private(set) var newestTick: Tick?
+    /// The host-tick estimate fed by snapshot round trips.
+    package private(set) var clock: ClockSync
+    /// The jitter buffer's drawing time.
+    package private(set) var timeline: InterpolationTimeline
+    /// Snapshots refused, by reason.
+    package private(set) var drops = ReplicationDrops()
+
+    /// Decoded views by tick: baselines for future deltas and frames for interpolation.
+    package var views: [Tick: [EntityID: ClientEntity<State>]] = [:]
+    /// Recent inputs, oldest first, repeated in every packet.
+    private var recentInputs: [TickedInput<Input>] = []
+
+    /// Creates a client that has seen nothing yet.
+    package init(id: ParticipantID, configuration: ReplicationConfiguration = ReplicationConfiguration()) {
+        self.id = id
+        self.configuration = configuration
+        self.clock = ClockSync(tickRate: configuration.tickRate)
+        self.timeline = InterpolationTimeline(tickRate: configuration.tickRate)
+    }
+
+    /// Applies a snapshot datagram that arrived at `now`.
+    ///
+    /// Snapshots may arrive late or out of order: each is decoded against the baseline it
+    /// names, so an older one still fills a gap for interpolation. One whose baseline this
+    /// client no longer holds, a duplicate, or garbage is refused, counted in ``drops`` and
+    /// thrown; the client's state is unchanged and the next snapshot repairs everything.
+    package mutating func receiveSnapshot(_ bytes: [UInt8], now: NetInstant) throws(ReplicationError) {
+        do {
+            try apply(bytes, now: now)
+        } catch {
+            drops.count(error)
+            throw error
+        }
+    }
+
+    private mutating func apply(_ bytes: [UInt8], now: NetInstant) throws(ReplicationError) {
+        var reader = BitReader(bytes, limits: configuration.limits)
+        let header: SnapshotHeader
+        do { header = try SnapshotCodec.readHeader(from: &reader) } catch { throw .malformed(error) }
+        let oldestKept = newestTick.map { $0.advanced(by: -configuration.baselineHistory) } ?? .zero
+        guard views[header.tick] == nil, header.tick >= oldestKept else { throw .stale(header.tick) }
+        var baseline: [EntityID: ClientEntity<State>] = [:]
+        if let baselineTick = header.baseline {
+            guard let known = views[baselineTick] else { throw .unknownBaseline(baselineTick) }
+            baseline = known
+        }
+        let view = try SnapshotCodec.readBody(State.self, from: &reader, baseline: baseline, limits: configuration.limits)
+
+        views[header.tick] = view
+        if newestTick.map({ $0 < header.tick }) ?? true { newestTick = header.tick }
+        if let newest = newestTick {
+            let oldest = newest.advanced(by: -configuration.baselineHistory)
+            views = views.filter { $0.key >= oldest }
+        }
+        timeline.record(tick: header.tick, arrival: now)
+        if let echo = header.echo {
+            let elapsed = Self.milliseconds(at: now) &- echo.clientMilliseconds
+            if elapsed < Self.maxRoundTripMilliseconds, elapsed >= echo.holdMilliseconds {
+                clock.addSample(hostTick: header.tick, roundTrip: .milliseconds(Int64(elapsed - echo.holdMilliseconds)), receivedAt: now)
+            }
+        }
+    }
+
+    /// The entities of the snapshot for `tick`, if it was received and is still kept.
+    package func entities(at tick: Tick) -> [ReplicatedEntity<State>]? {
+        views[tick].map { Self.entities(of: $0) }
+    }
+
+    /// The entities of the newest snapshot (authoritative, not interpolated).
+    package var latestEntities: [ReplicatedEntity<State>] {
+        newestTick.flatMap { entities(at: $0) } ?? []
+    }
+
+    /// The newest authoritative state of `entity` and the tick it is for: what prediction
+    /// reconciles against.
+    package func latestState(of entity: EntityID) -> (tick: Tick, state: State)? {
+        guard let tick = newestTick, let found = views[tick]?[entity] else { return nil }
+        return (tick, found.state)
+    }
+
+    /// Remembers the input for `tick`; the next packets repeat it
+    /// ``ReplicationConfiguration/inputRedundancy`` times. Inputs must come in tick order.
+    package mutating func recordInput(_ input: Input, at tick: Tick) {
+        if let last = recentInputs.last, last.tick >= tick { return }
+        if let last = recentInputs.last, last.tick.distance(to: tick) != 1 { recentInputs.removeAll() }
+        recentInputs.append(TickedInput(tick: tick, input: input))
+        if recentInputs.count > configuration.inputRedundancy {
+            recentInputs.removeFirst(recentInputs.count - configuration.inputRedundancy)
+        }
+    }
+
+    /// The datagram to send the host now: acknowledgement, clock probe and recent inputs.
+    /// - Throws: ``ReplicationError/malformed(_:)`` if an input exceeds the wire limits.
+    package func makePacket(now: NetInstant) throws(ReplicationError) -> [UInt8] {
+        let packet = InputPacket(acknowledged: newestTick, clientMilliseconds: Self.milliseconds(at: now), inputs: recentInputs)
+        do { return try packet.encode(limits: configuration.limits) } catch { throw .malformed(error) }
+    }
+
+    package static func entities(of view: [EntityID: ClientEntity<State>]) -> [ReplicatedEntity<State>] {
+        view.keys.sorted().compactMap { id in
+            view[id].map { ReplicatedEntity(id: id, kind: $0.record.kind, owner: $0.record.owner, state: $0.state) }
+        }
+    }
+
+    /// The client clock in milliseconds, wrapping every 49 days (differences stay right).
+    package static func milliseconds(at now: NetInstant) -> UInt32 {
+        UInt32(truncatingIfNeeded: now.nanoseconds / 1_000_000)
+    }
+
+    /// Round trips longer than this are not clock samples but stale echoes.
+    package static var maxRoundTripMilliseconds: UInt32 { 10_000 }
+}

@@ -1,0 +1,47 @@
+import NetplayWire
+
+/// Why replication refused a state, a snapshot or an input packet.
+///
+/// Every malformed or hostile datagram ends here (or in a counted drop), never in a trap.
+package enum ReplicationError: Error, Hashable, Sendable {
+    /// The bytes could not be read; the ``WireError`` says what and where.
+    case malformed(WireError)
+    /// The snapshot deltas against a tick this client no longer (or never) had; it is dropped
+    /// and the next snapshot, built against a newer acknowledgement, repairs it.
+    case unknownBaseline(Tick)
+    /// The snapshot is no newer than one already applied (reordered or duplicated).
+    case stale(Tick)
+    /// The state type cannot be split into fields: its `Codable` conformance must use a keyed
+    /// container (as synthesized conformances of structs do) or a single value.
+    case unsupportedState(String)
+    /// The entity id is not alive on the host.
+    case unknownEntity(EntityID)
+    /// The participant was not added with `addClient`.
+    case unknownClient(ParticipantID)
+}
+
+/// Counts of datagrams a replication endpoint refused, by reason (so a soak test or a
+/// stats overlay can show them instead of a crash or silence).
+package struct ReplicationDrops: Hashable, Sendable {
+    /// Bytes that did not parse.
+    package var malformed = 0
+    /// Snapshots whose baseline was unknown.
+    package var unknownBaseline = 0
+    /// Snapshots older than one already applied.
+    package var stale = 0
+    /// Input packets from a participant the host does not know.
+    package var unknownClient = 0
+
+    /// Creates zeroed counters.
+    package init() {}
+
+    package mutating func count(_ error: ReplicationError) {
+        switch error {
+        case .malformed, .unsupportedState: malformed += 1
+        case .unknownBaseline: unknownBaseline += 1
+        case .stale: stale += 1
+        case .unknownClient: unknownClient += 1
+        case .unknownEntity: malformed += 1
+        }
+    }
+}

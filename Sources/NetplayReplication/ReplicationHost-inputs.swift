@@ -1,0 +1,43 @@
+import NetplayBase
+
+/// What clients send: acknowledgements, clock probes and inputs.
+extension ReplicationHost {
+    /// Applies a datagram from `client`: its acknowledgement (the baseline of its next
+    /// snapshot), its clock probe and its inputs.
+    ///
+    /// Malformed bytes, acks of snapshots never sent and inputs far from the current tick
+    /// are refused or ignored and counted in ``drops``; nothing a client sends can trap.
+    package mutating func receive(_ bytes: [UInt8], from client: ParticipantID, now: NetInstant) throws(ReplicationError) {
+        guard var replica = clients[client] else {
+            drops.count(.unknownClient(client))
+            throw .unknownClient(client)
+        }
+        let packet: InputPacket<Input>
+        do {
+            packet = try InputPacket<Input>.decode(bytes, limits: configuration.limits)
+        } catch {
+            drops.count(.malformed(error))
+            throw .malformed(error)
+        }
+        if let ack = packet.acknowledged, replica.sent[ack] != nil,
+           replica.acknowledged.map({ $0 < ack }) ?? true {
+            replica.acknowledged = ack
+        }
+        replica.latestTimestamp = (packet.clientMilliseconds, now)
+        for ticked in packet.inputs { replica.inputs.insert(ticked, hostTick: tick) }
+        replica.inputs.prune(before: tick)
+        clients[client] = replica
+    }
+
+    /// The input `client` gave for `tick`, or, if it has not arrived, the newest earlier one
+    /// (Quake's policy: a missing input repeats the last). `nil` before any input arrived.
+    package func input(of client: ParticipantID, at tick: Tick) -> Input? {
+        clients[client]?.inputs.input(at: tick)
+    }
+
+    /// Whether the input for exactly `tick` arrived from `client` (false means ``input(of:at:)``
+    /// is repeating an older one, and the client's prediction will need correcting).
+    package func hasInput(of client: ParticipantID, at tick: Tick) -> Bool {
+        clients[client]?.inputs.byTick[tick] != nil
+    }
+}

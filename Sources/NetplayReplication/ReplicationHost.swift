@@ -1,0 +1,120 @@
+import NetplayBase
+
+/// The host's side of replication: the authoritative world of entities, and for each client
+/// the snapshots it was sent, its acknowledgements, its inputs and its bandwidth budget.
+///
+/// A value type with no I/O: the game changes entities, calls ``advanceTick()`` at
+/// ``ReplicationConfiguration/tickRate``, then sends each client the bytes of
+/// ``makeSnapshot(for:now:)`` on an unreliable channel, and feeds the bytes each client
+/// sends back to ``receive(_:from:now:)``.
+///
+/// ```swift
+/// var host = ReplicationHost<Unit, Move>()
+/// host.addClient(ParticipantID(1))
+/// let creep = try host.spawn(kind: EntityKind(2), owner: .host, state: Unit(x: 10, y: 20))
+/// // every tick:
+/// try host.setState(Unit(x: 11, y: 20), of: creep)
+/// host.advanceTick()
+/// let datagram = try host.makeSnapshot(for: ParticipantID(1), now: now)
+/// ```
+package struct ReplicationHost<State: Codable & Sendable, Input: Codable & Sendable>: Sendable {
+    /// The settings in force.
+    package let configuration: ReplicationConfiguration
+    /// The current tick; snapshots made now carry it.
+    package private(set) var tick: Tick = .zero
+    /// Datagrams from clients that were refused, by reason.
+    package internal(set) var drops = ReplicationDrops()
+    /// Decides whether a client hears of an entity at all (e.g. within view distance);
+    /// `nil` replicates everything to everyone. An entity that stops being relevant is
+    /// despawned on that client, and spawned again when it becomes relevant.
+    package var relevance: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Bool)?
+    /// How much a client needs updates of an entity, per tick (default 1). Unsent updates
+    /// accumulate priority, so when the budget is tight nearer things go first and far
+    /// things still go eventually.
+    package var priority: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Double)?
+
+    package var entities: [EntityID: HostEntity<State>] = [:]
+    package var clients: [ParticipantID: ClientReplica<Input>] = [:]
+    private var nextEntityID: UInt32 = 1
+
+    /// Creates an empty world.
+    package init(configuration: ReplicationConfiguration = ReplicationConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Adds an entity; it reaches each client with the first snapshot that has room for it.
+    /// - Throws: ``ReplicationError/unsupportedState(_:)`` if the state cannot be split into fields.
+    package mutating func spawn(kind: EntityKind, owner: ParticipantID, state: State) throws(ReplicationError) -> EntityID {
+        let fields = try StateFields.encode(state, limits: configuration.limits)
+        let id = EntityID(nextEntityID)
+        nextEntityID += 1
+        entities[id] = HostEntity(kind: kind, owner: owner, state: state, fields: fields)
+        return id
+    }
+
+    /// Replaces an entity's state.
+    package mutating func setState(_ state: State, of id: EntityID) throws(ReplicationError) {
+        guard entities[id] != nil else { throw .unknownEntity(id) }
+        let fields = try StateFields.encode(state, limits: configuration.limits)
+        entities[id]?.state = state
+        entities[id]?.fields = fields
+    }
+
+    /// Removes an entity; clients drop it with the first snapshot built after this.
+    package mutating func despawn(_ id: EntityID) {
+        entities[id] = nil
+        for client in clients.keys { clients[client]?.accumulated[id] = nil }
+    }
+
+    /// The entity's current identity and state, if alive.
+    package func entity(_ id: EntityID) -> ReplicatedEntity<State>? {
+        entities[id].map { ReplicatedEntity(id: id, kind: $0.kind, owner: $0.owner, state: $0.state) }
+    }
+
+    /// Every live entity, by ascending id.
+    package var allEntities: [ReplicatedEntity<State>] {
+        entities.keys.sorted().compactMap { entity($0) }
+    }
+
+    /// Moves to the next tick. Call once per simulation step, after changing entities.
+    package mutating func advanceTick() {
+        tick = tick.advanced(by: 1)
+    }
+
+    /// Starts replicating to `client`; its first snapshot is a full one.
+    package mutating func addClient(_ client: ParticipantID) {
+        clients[client] = ClientReplica()
+    }
+
+    /// Stops replicating to `client` and forgets its history.
+    package mutating func removeClient(_ client: ParticipantID) {
+        clients[client] = nil
+    }
+
+    /// The newest snapshot tick `client` has acknowledged.
+    package func acknowledgedTick(of client: ParticipantID) -> Tick? {
+        clients[client]?.acknowledged
+    }
+}
+
+/// An entity as the host holds it.
+package struct HostEntity<State: Sendable>: Sendable {
+    package var kind: EntityKind
+    package var owner: ParticipantID
+    package var state: State
+    package var fields: [FieldBits]
+
+    package var record: EntityRecord { EntityRecord(kind: kind, owner: owner, fields: fields) }
+}
+
+/// What the host remembers about one client.
+package struct ClientReplica<Input: Sendable>: Sendable {
+    /// The view each recent snapshot left the client with, by tick: the possible baselines.
+    package var sent: [Tick: [EntityID: EntityRecord]] = [:]
+    package var acknowledged: Tick?
+    /// Priority accumulated by entities whose updates did not fit.
+    package var accumulated: [EntityID: Double] = [:]
+    package var inputs = InputBuffer<Input>()
+    /// The newest client timestamp and when it arrived, echoed for clock sync.
+    package var latestTimestamp: (clientMilliseconds: UInt32, receivedAt: NetInstant)?
+}

@@ -1,0 +1,172 @@
+import NetplayWire
+
+/// Rebuilds a state field by field: each field comes either from the packet (sent in full or
+/// as a small delta) or, unchanged, from the baseline the client already holds.
+extension StateFields {
+    /// Where the fields of one state come from.
+    package enum Source {
+        /// Every field is in the packet, in full (a spawn).
+        case full
+        /// Fields flagged in `changed` are in the packet; the rest are the baseline's.
+        case delta(baseline: [FieldBits], changed: [Bool])
+    }
+
+    /// Decodes one state from `packet`, returning it and its field bits (the next baseline).
+    package static func decode<State: Decodable>(
+        _ type: State.Type, from packet: inout BitReader, source: Source, limits: WireLimits
+    ) throws(ReplicationError) -> (state: State, fields: [FieldBits]) {
+        let decoder = FieldMergeDecoder(packet: packet, source: source, limits: limits)
+        let state: State
+        do {
+            state = try State(from: decoder)
+        } catch let error as WireError {
+            throw .malformed(error)
+        } catch let error as ReplicationError {
+            throw error
+        } catch {
+            throw .malformed(WireError(.unsupported(String(describing: error)), expected: "\(State.self)", at: decoder.packet.bitsRead))
+        }
+        if case .delta(let baseline, _) = source, baseline.count != decoder.fields.count {
+            throw .malformed(WireError(.valueOutOfRange, expected: "\(State.self) field count", at: decoder.packet.bitsRead))
+        }
+        packet = decoder.packet
+        return (state, decoder.fields)
+    }
+}
+
+/// The `Decoder` behind ``StateFields/decode(_:from:source:limits:)``; lives for one call.
+package final class FieldMergeDecoder: Decoder {
+    package var packet: BitReader
+    package let source: StateFields.Source
+    package let limits: WireLimits
+    package var fields: [FieldBits] = []
+    package var codingPath: [any CodingKey] { [] }
+    package var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    package init(packet: BitReader, source: StateFields.Source, limits: WireLimits) {
+        self.packet = packet
+        self.source = source
+        self.limits = limits
+    }
+
+    /// Decodes the next field; `optional` fields start with a presence bit.
+    package func field<T: Decodable>(_ type: T.Type, optional: Bool) throws -> T? {
+        let index = fields.count
+        guard index < StateFields.maxFields else {
+            throw WireError(.lengthTooLarge(length: UInt64(index), limit: StateFields.maxFields), expected: "field count", at: packet.bitsRead)
+        }
+        let bits: FieldBits
+        switch source {
+        case .full:
+            return try readFromPacket(type, optional: optional)
+        case .delta(let baseline, let changed):
+            guard index < baseline.count else {
+                throw WireError(.valueOutOfRange, expected: "field \(index) of \(baseline.count)", at: packet.bitsRead)
+            }
+            if !changed[index] {
+                bits = baseline[index]
+            } else if try packet.readBool("field delta flag") {
+                bits = try FieldDelta.read(from: &packet, baseline: baseline[index])
+            } else {
+                return try readFromPacket(type, optional: optional)
+            }
+        }
+        var reader = bits.reader(limits: limits)
+        let value = try readValue(type, optional: optional, from: &reader)
+        guard reader.bitsRead == bits.bitCount else {
+            throw WireError(.trailingData(bits: bits.bitCount - reader.bitsRead), expected: "field \(index)", at: packet.bitsRead)
+        }
+        fields.append(bits)
+        return value
+    }
+
+    package func required<T: Decodable>(_ type: T.Type) throws -> T {
+        guard let value = try field(type, optional: false) else {
+            throw WireError(.valueOutOfRange, expected: "\(T.self)", at: packet.bitsRead)
+        }
+        return value
+    }
+
+    private func readFromPacket<T: Decodable>(_ type: T.Type, optional: Bool) throws -> T? {
+        let start = packet
+        let value = try readValue(type, optional: optional, from: &packet)
+        fields.append(try FieldBits.copy(from: start, count: packet.bitsRead - start.bitsRead))
+        return value
+    }
+
+    private func readValue<T: Decodable>(_ type: T.Type, optional: Bool, from reader: inout BitReader) throws -> T? {
+        if optional, try !reader.readBool("presence") { return nil }
+        return try WireDecoder(limits: limits).decode(type, from: &reader)
+    }
+
+    package func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(FieldMergeKeyedContainer<Key>(decoder: self))
+    }
+
+    package func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        throw ReplicationError.unsupportedState("top-level unkeyed container; use a struct with stored properties")
+    }
+
+    package func singleValueContainer() throws -> any SingleValueDecodingContainer { FieldMergeSingleContainer(decoder: self) }
+}
+
+/// A state that decodes as one value is one field.
+package struct FieldMergeSingleContainer: SingleValueDecodingContainer {
+    package let decoder: FieldMergeDecoder
+    package var codingPath: [any CodingKey] { [] }
+    package func decodeNil() -> Bool { false }
+    package func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.required(type) }
+}
+
+/// Mirrors `FieldSplitKeyedContainer`: one field per property, in call order.
+package struct FieldMergeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    package let decoder: FieldMergeDecoder
+    package var codingPath: [any CodingKey] { [] }
+    package var allKeys: [Key] { [] }
+
+    package func contains(_ key: Key) -> Bool { true }
+    package func decodeNil(forKey key: Key) -> Bool { false }
+
+    package func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder.required(type) }
+    package func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder.required(type) }
+    package func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder.required(type) }
+    package func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try decoder.required(type) }
+    package func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder.required(type) }
+    package func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.required(type) }
+    package func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder.required(type) }
+    package func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder.required(type) }
+    package func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder.required(type) }
+    package func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder.required(type) }
+    package func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder.required(type) }
+    package func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder.required(type) }
+    package func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder.required(type) }
+    package func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder.required(type) }
+    package func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decoder.required(type) }
+
+    package func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try decoder.field(type, optional: true) }
+
+    package func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        throw ReplicationError.unsupportedState("nested container at the top level of a state")
+    }
+
+    package func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        throw ReplicationError.unsupportedState("nested unkeyed container at the top level of a state")
+    }
+
+    package func superDecoder() throws -> any Decoder { decoder }
+    package func superDecoder(forKey key: Key) throws -> any Decoder { decoder }
+}

@@ -1,0 +1,139 @@
+import NetplayLinkConditioner
+import NIOConcurrencyHelpers
+import Netplay
+import NetplayBase
+import NetplayProtocol
+import NetplayWire
+
+/// Hosts and clients on a ``MemoryNetwork`` in virtual time: the same ``NetSession`` code
+/// the UDP driver runs, with time moved by ``run(for:)`` instead of a clock, deterministic
+/// from a seed (network impairments and every endpoint's randomness alike).
+///
+/// Internal for now; it drives the API tests and could become the public way for a game to
+/// test itself on a bad network without sockets.
+package final class SimulatedNetwork: Sendable {
+    private struct Node: Sendable {
+        package var socket: MemorySocket
+        package var session: NetSession
+    }
+
+    private struct State: Sendable {
+        package var network: MemoryNetwork
+        package var nodes: [Node] = []
+        package var nextSeed: UInt64
+    }
+
+    private let state: NIOLockedValueBox<State>
+    /// How often each session ticks, like the UDP driver's repeating task.
+    package let tickInterval: Duration
+
+    package init(seed: UInt64, impairment: LinkImpairment = .perfect, tickInterval: Duration = .milliseconds(5)) {
+        state = NIOLockedValueBox(State(network: MemoryNetwork(seed: seed, defaultImpairment: impairment), nextSeed: seed))
+        self.tickInterval = tickInterval
+    }
+
+    /// The current virtual time.
+    package var now: NetInstant { state.withLockedValue { $0.network.now } }
+
+    /// Starts a host at `address`. Its first tick runs with the next ``run(for:)``.
+    package func startHost(at address: PeerAddress, game: String, joinCode: String? = nil, messages: [any NetMessage.Type],
+                   options: NetOptions = NetOptions()) throws -> NetHost {
+        let registry = MessageRegistry(messages)
+        let config = options.protocolConfig(game: game, joinCode: joinCode, registry: registry)
+        let endpoint = HostEndpoint(config: config, random: nextRandom())
+        let session = NetSession(core: NetCore(host: endpoint, registry: registry, options: options), options: options)
+        try attach(session, at: address)
+        return NetHost(session: session, localAddress: address, advertiser: nil)
+    }
+
+    /// Starts a client at `address` connecting to `host`; it is connected once its first
+    /// event, `.connected(.host)`, is polled (or its `awaitHandshake()` returns).
+    package func connectClient(at address: PeerAddress, to host: PeerAddress, game: String, joinCode: String? = nil,
+                       messages: [any NetMessage.Type], options: NetOptions = NetOptions()) throws -> NetClient {
+        let registry = MessageRegistry(messages)
+        let config = options.protocolConfig(game: game, joinCode: joinCode, registry: registry)
+        let endpoint = ClientEndpoint(config: config, host: host, now: now, random: nextRandom())
+        let session = NetSession(core: NetCore(client: endpoint, registry: registry, options: options), options: options)
+        try attach(session, at: address)
+        return NetClient(session: session, hostAddress: host)
+    }
+
+    /// Moves virtual time forward by `duration` in steps of ``tickInterval``: each step
+    /// delivers the datagrams due, then ticks every session. Like an event loop, it must be
+    /// driven from one thread at a time (games may `send` from any thread meanwhile).
+    package func run(for duration: Duration) {
+        let end = now + duration
+        while now < end {
+            let stepEnd = min(now + tickInterval, end)
+            let (arrivals, stepNow) = state.withLockedValue { state in
+                state.network.advance(to: stepEnd)
+                let arrivals = state.nodes.map { node in (node.session, state.network.receive(on: node.socket)) }
+                return (arrivals, state.network.now)
+            }
+            // Outside the lock: ticking sends, and sending takes the lock.
+            for (session, datagrams) in arrivals {
+                for datagram in datagrams { session.receive(datagram.bytes, from: datagram.from, now: stepNow) }
+            }
+            for (session, _) in arrivals { session.tick(now: stepNow) }
+        }
+    }
+
+    /// Runs until `condition` holds or `limit` passes; returns whether it held.
+    @discardableResult
+    package func run(until condition: () -> Bool, limit: Duration) -> Bool {
+        let end = now + limit
+        while !condition() {
+            guard now < end else { return false }
+            run(for: tickInterval)
+        }
+        return true
+    }
+
+    /// Sets the conditions on the link from `source` to `destination` (nil: the default).
+    package func setImpairment(from source: PeerAddress, to destination: PeerAddress, _ impairment: LinkImpairment?) {
+        state.withLockedValue { $0.network.setImpairment(from: source, to: destination, impairment) }
+    }
+
+    /// Removes the node at `address` at once, as if its machine lost power: no goodbye, no
+    /// more ticks, and datagrams to it vanish.
+    package func crash(_ address: PeerAddress) {
+        detach(address)
+    }
+
+    fileprivate func send(_ datagrams: [Datagram], from source: PeerAddress) {
+        state.withLockedValue { state in
+            for datagram in datagrams { state.network.send(from: source, to: datagram.address, bytes: datagram.bytes) }
+        }
+    }
+
+    fileprivate func detach(_ address: PeerAddress) {
+        state.withLockedValue { state in
+            guard let index = state.nodes.firstIndex(where: { $0.socket.address == address }) else { return }
+            state.network.close(state.nodes[index].socket)
+            state.nodes.remove(at: index)
+        }
+    }
+
+    private func attach(_ session: NetSession, at address: PeerAddress) throws {
+        let socket = try state.withLockedValue { state in try state.network.bind(address) }
+        session.attach(SimulatedTransport(address: address, network: self))
+        state.withLockedValue { $0.nodes.append(Node(socket: socket, session: session)) }
+    }
+
+    private func nextRandom() -> ProtocolRandom {
+        state.withLockedValue { state in
+            ProtocolRandom(DeterministicRandom(seed: DeterministicRandom.splitMix64(&state.nextSeed)))
+        }
+    }
+}
+
+/// One node's view of a ``SimulatedNetwork``.
+private struct SimulatedTransport: DatagramTransport {
+    package let address: PeerAddress
+    package let network: SimulatedNetwork
+
+    package func send(_ datagrams: [Datagram]) { network.send(datagrams, from: address) }
+    /// Virtual time moves only when the test says so; the next tick flushes.
+    package func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
+    package func close() async { network.detach(address) }
+}

@@ -1,0 +1,83 @@
+/// The message types two programs agree to exchange, each with a stable id, and the
+/// ``SchemaFingerprint`` that proves both sides registered the same types with the same fields.
+///
+/// Ids follow registration order, so both programs must register the same types in the same
+/// order; the fingerprint (checked during the handshake) catches any difference and its
+/// ``schema`` description says which type or field differs.
+public struct MessageRegistry: Sendable {
+    package typealias Decode = @Sendable (inout BitReader) throws(WireError) -> any NetMessage
+
+    private var ids: [ObjectIdentifier: UInt64] = [:]
+    private var decoders: [Decode] = []
+    private var names: [String] = []
+    /// The registered types' structure, one line per field; its hash is the fingerprint.
+    public private(set) var schema = MessageSchema(lines: [])
+
+    /// Creates an empty registry.
+    public init() {}
+
+    /// Creates a registry of `types`, in order.
+    public init(_ types: [any NetMessage.Type]) {
+        for type in types { register(type) }
+    }
+
+    /// Registers `type` with the next id. Registering a type twice keeps its first id.
+    package mutating func register(_ type: any NetMessage.Type) {
+        let key = ObjectIdentifier(type)
+        guard ids[key] == nil else { return }
+        let id = UInt64(decoders.count)
+        ids[key] = id
+        names.append(type.messageName)
+        decoders.append(Self.decoder(for: type))
+        schema = MessageSchema(lines: schema.lines + SchemaReflector.lines(forMessage: type, id: id))
+    }
+
+    private static func decoder<M: NetMessage>(for type: M.Type) -> Decode {
+        { (reader: inout BitReader) throws(WireError) -> any NetMessage in try M(from: &reader) }
+    }
+
+    /// The fingerprint of every registered type, in order.
+    public var fingerprint: SchemaFingerprint { schema.fingerprint }
+
+    /// Number of registered types.
+    package var count: Int { decoders.count }
+
+    /// The id of a registered type.
+    package func id(of type: any NetMessage.Type) -> UInt64? { ids[ObjectIdentifier(type)] }
+
+    /// Writes `message`'s id then its body.
+    package func encode(_ message: any NetMessage, into writer: inout BitWriter) throws(WireError) {
+        guard let id = ids[ObjectIdentifier(type(of: message))] else {
+            throw WireError(.unencodable("\(type(of: message).messageName) is not registered"), expected: "registered message", at: writer.bitCount)
+        }
+        writer.writeVarUInt(id)
+        try message.encode(to: &writer)
+    }
+
+    /// Encodes `message` as a standalone byte string.
+    public func encode(_ message: any NetMessage) throws(WireError) -> [UInt8] {
+        var writer = BitWriter()
+        try encode(message, into: &writer)
+        return writer.finish()
+    }
+
+    /// Reads one message (id, then body) from `reader`.
+    package func decode(from reader: inout BitReader) throws(WireError) -> any NetMessage {
+        let start = reader.bitsRead
+        let id = try reader.readVarUInt("message id")
+        guard id < UInt64(decoders.count) else { throw WireError(.unknownMessageID(id), expected: "message id", at: start) }
+        return try decoders[Int(id)](&reader)
+    }
+
+    /// Decodes a standalone message that must use every byte of `bytes`.
+    public func decode(_ bytes: [UInt8]) throws(WireError) -> any NetMessage {
+        try decode(bytes, limits: .default)
+    }
+
+    package func decode(_ bytes: [UInt8], limits: WireLimits) throws(WireError) -> any NetMessage {
+        var reader = BitReader(bytes, limits: limits)
+        let message = try decode(from: &reader)
+        try reader.expectEnd("end of \(type(of: message).messageName)")
+        return message
+    }
+}
