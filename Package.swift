@@ -94,7 +94,8 @@ let package = Package(
         .target(name: "SkirmishCore", dependencies: ["Netplay", "NetplayReplication"]),
         .testTarget(name: "SkirmishCoreTests", dependencies: ["SkirmishCore"]),
         // The networked game session every Skirmish front end uses.
-        .target(name: "SkirmishNet", dependencies: ["SkirmishCore", "Netplay", "NetplayProtocol", "NetplayReplication"]),
+        .target(
+            name: "SkirmishNet", dependencies: ["SkirmishCore", "Netplay", "NetplayProtocol", "NetplayReplication"]),
         // `skirmish`: the terminal front end and headless bot.
         .executableTarget(
             name: "Skirmish",

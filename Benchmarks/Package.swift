@@ -8,7 +8,9 @@ import PackageDescription
 // `NETPLAY_ROOT` (relative to this directory, default `..`) points at another checkout of
 // Netplay, e.g. a worktree whose public API has not reached main yet.
 let netplayRoot = Context.environment["NETPLAY_ROOT"] ?? ".."
-let netplayRootURL = URL(fileURLWithPath: Context.packageDirectory, isDirectory: true).appendingPathComponent(netplayRoot).standardizedFileURL
+let netplayRootURL = URL(fileURLWithPath: Context.packageDirectory, isDirectory: true).appendingPathComponent(
+    netplayRoot
+).standardizedFileURL
 // SwiftPM names a path dependency after its directory.
 let netplayIdentity = netplayRootURL.lastPathComponent.lowercased()
 // The Netplay rows go through the public API (`NetHost`/`NetClient`). A checkout without it
@@ -25,10 +27,11 @@ var targets: [Target] = [
 ]
 if netplayHasPublicAPI {
     benchDependencies.append("NetplayContenders")
-    targets.append(.target(
-        name: "NetplayContenders",
-        dependencies: ["BenchmarkKit", .product(name: "Netplay", package: netplayIdentity)]
-    ))
+    targets.append(
+        .target(
+            name: "NetplayContenders",
+            dependencies: ["BenchmarkKit", .product(name: "Netplay", package: netplayIdentity)]
+        ))
 }
 targets.append(.executableTarget(name: "netplay-bench", dependencies: benchDependencies))
 

@@ -1,6 +1,6 @@
 import NetplayBase
-import NetplayProtocol
 import NetplayDrivers
+import NetplayProtocol
 
 /// What carries a session's datagrams: the real ``UDPDriver``, or a virtual network in tests.
 package protocol DatagramTransport: Sendable {

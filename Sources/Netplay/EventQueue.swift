@@ -58,7 +58,8 @@ final class EventQueue: Sendable {
     func stream() -> AsyncStream<NetEvent> {
         state.withLockedValue { state in
             if let stream = state.stream { return stream }
-            let (stream, continuation) = AsyncStream.makeStream(of: NetEvent.self, bufferingPolicy: .bufferingOldest(capacity))
+            let (stream, continuation) = AsyncStream.makeStream(
+                of: NetEvent.self, bufferingPolicy: .bufferingOldest(capacity))
             for event in state.pending { continuation.yield(event) }
             state.pending = []
             if state.finished { continuation.finish() }

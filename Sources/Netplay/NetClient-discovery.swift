@@ -1,7 +1,7 @@
 import NetplayBase
-import NetplayWire
 import NetplayDiscovery
 import NetplayDrivers
+import NetplayWire
 
 extension NetClient {
     /// Connects to a game found by LAN discovery (``Discovery/first(game:timeout:protocolVersion:fingerprint:config:)``
@@ -12,7 +12,8 @@ extension NetClient {
         messages: [any NetMessage.Type],
         options: NetOptions = NetOptions()
     ) async throws(NetError) -> NetClient {
-        try await connect(to: game.address, game: game.advert.gameName, joinCode: joinCode, messages: messages, options: options)
+        try await connect(
+            to: game.address, game: game.advert.gameName, joinCode: joinCode, messages: messages, options: options)
     }
 
     /// Connects with a join string the host printed (`NP-…`): its address, port and join code.
@@ -30,7 +31,8 @@ extension NetClient {
         } catch {
             throw .invalidJoinString(error)
         }
-        return try await connect(to: join.address, game: game, joinCode: join.joinCode, messages: messages, options: options)
+        return try await connect(
+            to: join.address, game: game, joinCode: join.joinCode, messages: messages, options: options)
     }
 }
 
@@ -38,6 +40,8 @@ extension NetHost {
     /// The join string for this host: this machine's LAN address (or 127.0.0.1 when it has
     /// none), the port, and the join code.
     public func joinString(joinCode: String?) -> JoinString {
-        JoinString(address: PeerAddress(family: .ipv4, address: LocalAddresses.preferredIPv4(), port: port), joinCode: joinCode)
+        JoinString(
+            address: PeerAddress(family: .ipv4, address: LocalAddresses.preferredIPv4(), port: port), joinCode: joinCode
+        )
     }
 }

@@ -1,6 +1,6 @@
 import NetplayBase
-import NetplayWire
 import NetplayProtocol
+import NetplayWire
 
 /// A connection to a ``NetHost``: one player joining another's game.
 ///
@@ -64,7 +64,8 @@ public final class NetClient: Sendable {
         let clock = MonotonicClock()
         let config = options.protocolConfig(game: game, joinCode: joinCode, registry: registry)
         let endpoint = ClientEndpoint(config: config, host: address, now: clock.now)
-        let session = NetSession(core: NetCore(client: endpoint, registry: registry, options: options), options: options)
+        let session = NetSession(
+            core: NetCore(client: endpoint, registry: registry, options: options), options: options)
         _ = try await UDPSession.start(session, host: address.wildcardHost, port: 0, clock: clock)
         let client = NetClient(session: session, hostAddress: address)
         try await client.awaitHandshake()

@@ -1,6 +1,6 @@
 import NetplayBase
-import NetplayProtocol
 import NetplayChannels
+import NetplayProtocol
 
 /// The tick: queued game commands into channels, channel payloads into packets, timers, and
 /// the graceful close.
@@ -39,11 +39,14 @@ extension NetCore {
     }
 
     /// Hands `message` to each recipient's channel; returns what is left for the next tick.
-    private mutating func deliver(_ message: OutboundMessage, now: NetInstant, blocked: inout Set<ChannelSlot>) -> OutboundMessage? {
+    private mutating func deliver(_ message: OutboundMessage, now: NetInstant, blocked: inout Set<ChannelSlot>)
+        -> OutboundMessage?
+    {
         // The backlog behind a full channel is retried every tick: for a message to one peer
         // whose channel is already known to be full this tick, skip straight to "later".
         if case .peers(let listed) = message.target, listed.count == 1,
-           blocked.contains(ChannelSlot(peer: listed[0], channel: message.channel)) {
+            blocked.contains(ChannelSlot(peer: listed[0], channel: message.channel))
+        {
             return message
         }
         var owed: [NetPeer] = []

@@ -1,7 +1,7 @@
 import NetplayBase
-import NetplayWire
-import NetplayProtocol
 import NetplayChannels
+import NetplayProtocol
+import NetplayWire
 
 /// The API layer's state machine: a protocol endpoint (host or client), each peer's
 /// ``ChannelEndpoint``, and the message registry, turning datagrams and game commands into
@@ -86,8 +86,9 @@ package struct NetCore: Sendable {
     /// A peer's figures, or nil if it is not connected.
     func statistics(for peer: NetPeer) -> PeerStatistics? {
         guard let state = peers[peer] else { return nil }
-        return PeerStatistics(channels: state.channels.statistics, drops: host?.drops ?? client?.drops ?? DropCounters(),
-                              messages: state.counters)
+        return PeerStatistics(
+            channels: state.channels.statistics, drops: host?.drops ?? client?.drops ?? DropCounters(),
+            messages: state.counters)
     }
 
     mutating func handleHostEvents(now: NetInstant) {

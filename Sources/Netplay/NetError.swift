@@ -1,6 +1,6 @@
-import NetplayWire
-import NetplayProtocol
 import NetplayDiscovery
+import NetplayProtocol
+import NetplayWire
 
 /// Why a host could not start or a client could not connect.
 public enum NetError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -51,7 +51,8 @@ public enum NetSendError: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .unregisteredMessage(let name): return "\(name) is not in the session's message list."
         case .unencodable(let error): return "The message could not be encoded: \(error)"
-        case .messageTooLarge(let bytes, let limit): return "The message is \(bytes) bytes; this channel takes at most \(limit)."
+        case .messageTooLarge(let bytes, let limit):
+            return "The message is \(bytes) bytes; this channel takes at most \(limit)."
         case .unknownChannel(let channel): return "There is no channel \(channel.id.index) in this session's layout."
         case .queueFull: return "Too many unsent messages are waiting; send less often."
         case .closed: return "The session is closed."

@@ -1,5 +1,5 @@
-import NetplayWire
 import NetplayProtocol
+import NetplayWire
 
 /// Something that happened in a session, delivered by ``NetHost/poll()`` / ``NetClient/poll()``
 /// once a frame, or by their `events` sequence.

@@ -1,8 +1,8 @@
 import NetplayBase
-import NetplayWire
-import NetplayProtocol
 import NetplayDiscovery
 import NetplayDrivers
+import NetplayProtocol
+import NetplayWire
 
 /// A game session that other players join: it listens on a UDP port, admits clients through
 /// Netplay's encrypted handshake, and is a player itself.
@@ -87,8 +87,10 @@ public final class NetHost: Sendable {
                 driver = try await UDPSession.start(session, host: Self.ipv4Wildcard, port: port)
             }
         }
-        let advertiser = await startAdvertising(advertise, game: game, hostName: hostName ?? LocalAddresses.hostName(), registry: registry, options: options,
-                                                port: driver.localAddress.port, joinCode: joinCode, session: session)
+        let advertiser = await startAdvertising(
+            advertise, game: game, hostName: hostName ?? LocalAddresses.hostName(), registry: registry,
+            options: options,
+            port: driver.localAddress.port, joinCode: joinCode, session: session)
         return NetHost(session: session, localAddress: driver.localAddress, advertiser: advertiser)
     }
 
@@ -105,7 +107,9 @@ public final class NetHost: Sendable {
     /// encoded here and buffered under a lock, never sent from this thread.
     ///
     /// - Throws: ``NetSendError``; nothing was queued.
-    public func send(_ message: some NetMessage, on channel: NetChannel = .reliableOrdered, to recipients: NetRecipients = .everyone) throws(NetSendError) {
+    public func send(
+        _ message: some NetMessage, on channel: NetChannel = .reliableOrdered, to recipients: NetRecipients = .everyone
+    ) throws(NetSendError) {
         try session.send(message, on: channel, to: recipients)
     }
 
@@ -139,10 +143,11 @@ public final class NetHost: Sendable {
         port: UInt16, joinCode: String?, session: NetSession
     ) async -> LANAdvertiser? {
         guard let config else { return nil }
-        let advert = GameAdvert(hostInstanceID: UInt64.random(in: 1...UInt64.max), gameName: game, hostName: hostName,
-                                players: 1, capacity: options.maxPeers + 1, protocolVersion: options.version,
-                                schemaFingerprint: registry.fingerprint.bytes, gamePort: port,
-                                requiresJoinCode: !(joinCode ?? "").isEmpty)
+        let advert = GameAdvert(
+            hostInstanceID: UInt64.random(in: 1...UInt64.max), gameName: game, hostName: hostName,
+            players: 1, capacity: options.maxPeers + 1, protocolVersion: options.version,
+            schemaFingerprint: registry.fingerprint.bytes, gamePort: port,
+            requiresJoinCode: !(joinCode ?? "").isEmpty)
         guard let advertiser = try? await LANAdvertiser.start(advert: advert, config: config) else { return nil }
         session.onPeerCountChange { count in advertiser.update(players: count + 1) }
         return advertiser

@@ -1,6 +1,6 @@
-import NetplayWire
-import NetplayProtocol
 import NetplayChannels
+import NetplayProtocol
+import NetplayWire
 
 /// Settings for a ``NetHost`` or ``NetClient``; the defaults suit a small co-op game.
 public struct NetOptions: Sendable {

@@ -83,7 +83,11 @@ package final class NetSession: Sendable {
     /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch.
     package func tick(now: NetInstant) {
         let (commands, closing) = buffer.withLockedValue { buffer in
-            defer { buffer.commands = []; buffer.bytes = 0; buffer.flushScheduled = false }
+            defer {
+                buffer.commands = []
+                buffer.bytes = 0
+                buffer.flushScheduled = false
+            }
             return (buffer.commands, buffer.closing)
         }
         let (waiting, datagrams, events, closed) = core.withLockedValue { core in
@@ -139,7 +143,9 @@ package final class NetSession: Sendable {
 
     /// Encodes `message` on the caller's thread and queues it for the next tick.
     func send(_ message: some NetMessage, on channel: NetChannel, to target: NetRecipients) throws(NetSendError) {
-        guard registry.id(of: type(of: message)) != nil else { throw .unregisteredMessage(type(of: message).messageName) }
+        guard registry.id(of: type(of: message)) != nil else {
+            throw .unregisteredMessage(type(of: message).messageName)
+        }
         let kinds = options.channels.layout.kinds
         guard Int(channel.id.index) < kinds.count else { throw .unknownChannel(channel) }
         let bytes: [UInt8]
@@ -155,7 +161,9 @@ package final class NetSession: Sendable {
         // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
         let (refusal, flushNow) = buffer.withLockedValue { buffer -> (NetSendError?, Bool) in
             guard !buffer.closing else { return (.closed, false) }
-            guard buffer.bytes + command.bufferedBytes <= options.maxBufferedSendBytes else { return (.queueFull, false) }
+            guard buffer.bytes + command.bufferedBytes <= options.maxBufferedSendBytes else {
+                return (.queueFull, false)
+            }
             buffer.commands.append(command)
             buffer.bytes += command.bufferedBytes
             defer { buffer.flushScheduled = true }

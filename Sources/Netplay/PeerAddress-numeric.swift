@@ -6,7 +6,7 @@ extension PeerAddress {
     /// Names are not looked up: that would block, and LAN discovery hands out addresses anyway.
     public init(numericHost host: String, port: Int) throws(NetError) {
         guard let socketAddress = try? SocketAddress(ipAddress: host, port: port),
-              let address = PeerAddress(socketAddress)
+            let address = PeerAddress(socketAddress)
         else { throw .invalidAddress(host) }
         self = address
     }

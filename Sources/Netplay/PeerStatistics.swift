@@ -1,5 +1,5 @@
-import NetplayProtocol
 import NetplayChannels
+import NetplayProtocol
 
 /// One connection's figures, cheap enough to read every frame (for a ping display or a
 /// "bad connection" warning).

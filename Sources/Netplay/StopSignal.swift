@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Turns Ctrl-C (SIGINT), SIGTERM and SIGHUP into a flag the game loop polls, so a program
 /// stops cleanly: a host calls `close()` and its players learn it shut down, instead of

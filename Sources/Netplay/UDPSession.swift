@@ -7,7 +7,9 @@ enum UDPSession {
     /// Binds a socket for `session` and starts ticking it.
     /// - Parameter clock: The clock the session's endpoint was created with: one clock for its
     ///   whole life, so its timers never see time run backwards.
-    static func start(_ session: NetSession, host: String, port: Int, clock: MonotonicClock = MonotonicClock()) async throws(NetError) -> UDPDriver {
+    static func start(_ session: NetSession, host: String, port: Int, clock: MonotonicClock = MonotonicClock())
+        async throws(NetError) -> UDPDriver
+    {
         let driver: UDPDriver
         do {
             driver = try await UDPDriver.bind(host: host, port: port, clock: clock) { from, bytes in

@@ -53,7 +53,8 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
             let groups = stride(from: ip.startIndex, to: ip.endIndex, by: 2).map {
                 String(UInt16(ip[$0]) << 8 | UInt16(ip[$0 + 1]), radix: 16)
             }
-            let scope = address.count > 16 ? "%" + String(address.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }) : ""
+            let scope =
+                address.count > 16 ? "%" + String(address.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }) : ""
             return "[" + groups.joined(separator: ":") + scope + "]:\(port)"
         case .memory:
             let node = address.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }

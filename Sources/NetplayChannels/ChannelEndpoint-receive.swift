@@ -17,7 +17,9 @@ extension ChannelEndpoint {
         let header: PayloadHeader
         let entries: [ChannelEntry]
         do {
-            (header, entries) = try PayloadDecoder.decode(payload, layout: config.layout) { geometry.maxFragments(for: $0) }
+            (header, entries) = try PayloadDecoder.decode(payload, layout: config.layout) {
+                geometry.maxFragments(for: $0)
+            }
         } catch {
             drops.malformedPayloads += 1
             return
@@ -74,7 +76,10 @@ extension ChannelEndpoint {
                 return
             }
             var released: [[UInt8]] = []
-            guard let (delta, refused) = lanes[lane].reliableIn?.insert(entry, full: full, limit: limit, now: now, released: &released) else { return }
+            guard
+                let (delta, refused) = lanes[lane].reliableIn?.insert(
+                    entry, full: full, limit: limit, now: now, released: &released)
+            else { return }
             bufferedBytes += delta
             if refused { drops.inconsistentFragments += 1 }
             for message in released { delivered.append(DeliveredMessage(channel: channel, bytes: message)) }

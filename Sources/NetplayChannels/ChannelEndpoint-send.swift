@@ -38,7 +38,8 @@ extension ChannelEndpoint {
             let lane = (firstLane + step) % lanes.count
             let channel = UInt8(lane)
             if lanes[lane].kind.isReliable {
-                counters.resentPieces += lanes[lane].reliableOut.fill(&writer, channel: channel, geometry: geometry, pieces: &pieces)
+                counters.resentPieces += lanes[lane].reliableOut.fill(
+                    &writer, channel: channel, geometry: geometry, pieces: &pieces)
             } else {
                 lanes[lane].unreliableOut.fill(&writer, channel: channel, geometry: geometry)
             }
@@ -76,7 +77,8 @@ extension ChannelEndpoint {
     package mutating func detectLosses(now: NetInstant) {
         var timedOut = false
         while let oldest = ledger.oldestInFlight,
-              (now - oldest.sentAt).nanosecondsClamped >= roundTrip.retransmissionTimeout {
+            (now - oldest.sentAt).nanosecondsClamped >= roundTrip.retransmissionTimeout
+        {
             _ = ledger.declareOldestLost()
             timedOut = true
             declareLost(oldest, now: now)

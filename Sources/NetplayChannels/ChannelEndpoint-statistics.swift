@@ -25,7 +25,8 @@ extension ChannelEndpoint {
             receiveBufferedBytes: bufferedBytes,
             totals: totals,
             queues: lanes.indices.map {
-                ChannelStatistics.QueueDepth(channel: ChannelID(UInt8($0)), messages: lanes[$0].queuedMessages, bytes: lanes[$0].queuedBytes)
+                ChannelStatistics.QueueDepth(
+                    channel: ChannelID(UInt8($0)), messages: lanes[$0].queuedMessages, bytes: lanes[$0].queuedBytes)
             },
             drops: drops
         )

@@ -69,7 +69,9 @@ package struct ChannelEndpoint: Sendable {
         let limit = geometry.messageLimit(for: kind)
         guard message.count <= limit else { throw .messageTooLarge(bytes: message.count, limit: limit) }
         let lane = Int(channel.index)
-        guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else { throw .queueFull(channel) }
+        guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else {
+            throw .queueFull(channel)
+        }
         if kind.isReliable {
             lanes[lane].reliableOut.enqueue(message, geometry: geometry)
         } else {

@@ -19,7 +19,8 @@ package struct ChannelGeometry: Sendable {
         // The count field is sized for the largest count any message may need; a fragment
         // is never smaller than half a payload, so this bound is safe.
         let countBound = max(maxReliableMessageBytes, maxUnreliableMessageBytes) / (payloadBytes / 2) + 2
-        let fragmentHeader = ChannelEntry.fixedHeaderBytes + 2 * ChannelEntry.varintSize(UInt64(countBound)) + lengthField
+        let fragmentHeader =
+            ChannelEntry.fixedHeaderBytes + 2 * ChannelEntry.varintSize(UInt64(countBound)) + lengthField
         fragmentBytes = payloadBytes - PayloadHeader.byteCount - fragmentHeader
     }
 

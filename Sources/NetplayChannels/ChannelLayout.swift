@@ -41,7 +41,9 @@ package struct ChannelLayout: Sendable, Hashable {
 
     /// One channel of each kind: 0 reliableOrdered, 1 reliableUnordered, 2 unreliable,
     /// 3 unreliableSequenced.
-    package static let standard = ChannelLayout([.reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced])
+    package static let standard = ChannelLayout([
+        .reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced,
+    ])
 
     /// The channel index is one byte on the wire.
     package static let maxChannels = 256

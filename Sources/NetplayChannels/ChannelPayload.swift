@@ -45,8 +45,10 @@ package struct ChannelEntry: Sendable {
     package static func varintSize(_ value: UInt64) -> Int {
         var size = 1
         var rest = value >> 7
-        while rest != 0 { size += 1; rest >>= 7 }
+        while rest != 0 {
+            size += 1
+            rest >>= 7
+        }
         return size
     }
 }
-

@@ -56,7 +56,10 @@ package struct PayloadDecoder {
             guard length <= UInt64(payload.endIndex - decoder.position) else { throw .truncated }
             let start = decoder.position
             decoder.position += Int(length)
-            entries.append(ChannelEntry(channel: channel, messageID: messageID, fragment: fragment, bytes: payload[start..<decoder.position]))
+            entries.append(
+                ChannelEntry(
+                    channel: channel, messageID: messageID, fragment: fragment, bytes: payload[start..<decoder.position]
+                ))
         }
         return (header, entries)
     }

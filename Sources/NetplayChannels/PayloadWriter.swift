@@ -23,7 +23,9 @@ package struct PayloadWriter: Sendable {
     package var remaining: Int { capacity - bytes.count }
 
     /// Appends an entry if it fits; returns whether it did.
-    package mutating func append(channel: UInt8, messageID: UInt16, fragment: ChannelEntry.Fragment?, bytes body: ArraySlice<UInt8>) -> Bool {
+    package mutating func append(
+        channel: UInt8, messageID: UInt16, fragment: ChannelEntry.Fragment?, bytes body: ArraySlice<UInt8>
+    ) -> Bool {
         guard ChannelEntry.encodedSize(fragment: fragment, byteCount: body.count) <= remaining else { return false }
         bytes.append(channel)
         bytes.append(fragment == nil ? 0 : ChannelEntry.fragmentFlag)

@@ -71,7 +71,8 @@ package struct ReceivedPacketWindow: Sendable {
     /// Records that a header for `ack` went out, covering it and the 32 before it.
     package mutating func markCovered(acknowledging ack: Int64) {
         guard uncoveredCount > 0 else { return }
-        for sequence in stride(from: max(ack - 32, newest - Int64(Self.size) + 1, 0), through: ack, by: 1) where slots[Self.index(sequence)].uncovered {
+        for sequence in stride(from: max(ack - 32, newest - Int64(Self.size) + 1, 0), through: ack, by: 1)
+        where slots[Self.index(sequence)].uncovered {
             slots[Self.index(sequence)].uncovered = false
             uncoveredCount -= 1
         }

@@ -48,7 +48,9 @@ package struct ReliableReceiveChannel: Sendable {
         case .complete, .delivered:
             return .duplicate
         case .partial(let assembly):
-            guard let fragment = entry.fragment, fragment.count == assembly.count, !assembly.has(fragment.index) else { return .duplicate }
+            guard let fragment = entry.fragment, fragment.count == assembly.count, !assembly.has(fragment.index) else {
+                return .duplicate
+            }
             return .accept(full, entry.bytes.count)
         case .empty:
             let overhead = entry.fragment.map { FragmentAssembly.overheadBytes(count: $0.count) } ?? 0
@@ -59,7 +61,9 @@ package struct ReliableReceiveChannel: Sendable {
     /// Stores a piece assessed as `.accept(full, _)`; appends released messages to
     /// `released`. Returns the change in buffered bytes, and whether the piece was refused
     /// as inconsistent (a fragment count that disagrees, or a message over `limit`).
-    package mutating func insert(_ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, released: inout [[UInt8]]) -> (delta: Int, refused: Bool) {
+    package mutating func insert(
+        _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, released: inout [[UInt8]]
+    ) -> (delta: Int, refused: Bool) {
         let index = Self.index(full)
         var delta = 0
         if let fragment = entry.fragment {

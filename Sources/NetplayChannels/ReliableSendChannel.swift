@@ -34,7 +34,10 @@ package struct ReliableSendChannel: Sendable {
 
     package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry) {
         let count = geometry.fragmentCount(for: bytes.count)
-        messages.append(Outgoing(bytes: bytes, fragmentCount: count, ackedFragments: count > 1 ? Array(repeating: false, count: count) : []))
+        messages.append(
+            Outgoing(
+                bytes: bytes, fragmentCount: count,
+                ackedFragments: count > 1 ? Array(repeating: false, count: count) : []))
         queuedBytes += bytes.count
     }
 
@@ -44,10 +47,13 @@ package struct ReliableSendChannel: Sendable {
     }
 
     /// Writes resends first, then new pieces, while they fit; returns how many were resends.
-    package mutating func fill(_ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry, pieces: inout [PieceReference]) -> Int {
+    package mutating func fill(
+        _ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry, pieces: inout [PieceReference]
+    ) -> Int {
         var resent = 0
         while let piece = resends.first {
-            guard piece.messageID >= baseID, !messages[Int(piece.messageID - baseID)].isAcked(fragment: piece.fragment) else {
+            guard piece.messageID >= baseID, !messages[Int(piece.messageID - baseID)].isAcked(fragment: piece.fragment)
+            else {
                 resends.popFirst()
                 continue
             }
@@ -71,7 +77,8 @@ package struct ReliableSendChannel: Sendable {
 
     private func write(_ piece: PieceReference, into writer: inout PayloadWriter, geometry: ChannelGeometry) -> Bool {
         let message = messages[Int(piece.messageID - baseID)]
-        let fragment = message.fragmentCount > 1 ? ChannelEntry.Fragment(index: piece.fragment, count: message.fragmentCount) : nil
+        let fragment =
+            message.fragmentCount > 1 ? ChannelEntry.Fragment(index: piece.fragment, count: message.fragmentCount) : nil
         return writer.append(
             channel: piece.channel, messageID: WrappingSequence.truncate(piece.messageID), fragment: fragment,
             bytes: geometry.piece(of: message.bytes, fragment: piece.fragment, count: message.fragmentCount)
@@ -92,7 +99,8 @@ package struct ReliableSendChannel: Sendable {
     }
 
     package mutating func markLost(_ piece: PieceReference) {
-        guard piece.messageID >= baseID, !messages[Int(piece.messageID - baseID)].isAcked(fragment: piece.fragment) else { return }
+        guard piece.messageID >= baseID, !messages[Int(piece.messageID - baseID)].isAcked(fragment: piece.fragment)
+        else { return }
         resends.append(piece)
     }
 }

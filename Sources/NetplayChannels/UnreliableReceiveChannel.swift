@@ -38,7 +38,8 @@ package struct UnreliableReceiveChannel: Sendable {
 
     /// Handles one entry; `delta` is the change in ``bufferedBytes`` (a delivered message
     /// leaves this channel's buffer; the caller accounts for it from then on).
-    package mutating func receive(_ entry: ChannelEntry, limit: Int, now: NetInstant) -> (outcome: Outcome, delta: Int) {
+    package mutating func receive(_ entry: ChannelEntry, limit: Int, now: NetInstant) -> (outcome: Outcome, delta: Int)
+    {
         guard !isStale(entry.messageID) else { return (.stale, 0) }
         guard let fragment = entry.fragment else { return (deliver(entry.messageID, Array(entry.bytes)), 0) }
         let before = bufferedBytes
@@ -46,7 +47,9 @@ package struct UnreliableReceiveChannel: Sendable {
         return (outcome, bufferedBytes - before)
     }
 
-    private mutating func insert(_ entry: ChannelEntry, fragment: ChannelEntry.Fragment, limit: Int, now: NetInstant) -> Outcome {
+    private mutating func insert(_ entry: ChannelEntry, fragment: ChannelEntry.Fragment, limit: Int, now: NetInstant)
+        -> Outcome
+    {
         // Numbers wrap every 65,536 messages: a partial message far from the current one is
         // from an earlier lap, and must never absorb fragments of a new message that
         // happens to share its number.
@@ -64,7 +67,8 @@ package struct UnreliableReceiveChannel: Sendable {
         }
         let assembly = slots[index].assembly
         guard fragment.count == assembly.count, assembly.byteCount + entry.bytes.count <= limit,
-              slots[index].assembly.insert(fragment.index, bytes: entry.bytes) else { return .refused }
+            slots[index].assembly.insert(fragment.index, bytes: entry.bytes)
+        else { return .refused }
         guard slots[index].assembly.isComplete else { return .buffered }
         return deliver(entry.messageID, slots.remove(at: index).assembly.assembled())
     }

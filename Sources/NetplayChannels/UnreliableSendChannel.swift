@@ -26,9 +26,13 @@ package struct UnreliableSendChannel: Sendable {
     /// Writes queued pieces while they fit.
     package mutating func fill(_ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry) {
         while let message = queue.first {
-            let fragment = message.fragmentCount > 1 ? ChannelEntry.Fragment(index: nextFragment, count: message.fragmentCount) : nil
+            let fragment =
+                message.fragmentCount > 1
+                ? ChannelEntry.Fragment(index: nextFragment, count: message.fragmentCount) : nil
             let piece = geometry.piece(of: message.bytes, fragment: nextFragment, count: message.fragmentCount)
-            guard writer.append(channel: channel, messageID: message.id, fragment: fragment, bytes: piece) else { return }
+            guard writer.append(channel: channel, messageID: message.id, fragment: fragment, bytes: piece) else {
+                return
+            }
             nextFragment += 1
             if nextFragment == message.fragmentCount {
                 nextFragment = 0

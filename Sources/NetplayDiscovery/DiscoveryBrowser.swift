@@ -47,12 +47,14 @@ package struct DiscoveryBrowser: Sendable {
     /// Takes in a datagram from `source`; returns what changed.
     package mutating func receive(_ datagram: [UInt8], from source: PeerAddress, now: NetInstant) -> [DiscoveryEvent] {
         guard let packet = DiscoveryPacket.decodeAdvert(datagram),
-              gameFilter.isEmpty || packet.advert.gameName == gameFilter else {
+            gameFilter.isEmpty || packet.advert.gameName == gameFilter
+        else {
             ignoredDatagrams += 1
             return []
         }
         let advert = packet.advert
-        let address = PeerAddress(family: source.family ?? .ipv4, address: Array(source.addressBytes), port: advert.gamePort)
+        let address = PeerAddress(
+            family: source.family ?? .ipv4, address: Array(source.addressBytes), port: advert.gamePort)
         let game = FoundGame(advert: advert, address: address, compatibility: compatibility(of: advert))
         let known = games[advert.hostInstanceID]
         if packet.kind == .goodbye {
@@ -75,7 +77,9 @@ package struct DiscoveryBrowser: Sendable {
     package mutating func update(now: NetInstant) -> [DiscoveryEvent] {
         let expired = games.filter { now - $0.value.lastHeard > Self.expiry }
         for key in expired.keys { games[key] = nil }
-        return expired.values.sorted { $0.game.advert.hostInstanceID < $1.game.advert.hostInstanceID }.map { .lost($0.game) }
+        return expired.values.sorted { $0.game.advert.hostInstanceID < $1.game.advert.hostInstanceID }.map {
+            .lost($0.game)
+        }
     }
 
     /// The games known now, by host instance id.
@@ -84,7 +88,9 @@ package struct DiscoveryBrowser: Sendable {
     }
 
     private func compatibility(of advert: GameAdvert) -> GameCompatibility {
-        if advert.protocolVersion != protocolVersion { return .versionMismatch(local: protocolVersion, remote: advert.protocolVersion) }
+        if advert.protocolVersion != protocolVersion {
+            return .versionMismatch(local: protocolVersion, remote: advert.protocolVersion)
+        }
         if advert.schemaFingerprint != schemaFingerprint { return .schemaMismatch }
         return .compatible
     }

@@ -71,8 +71,9 @@ package enum DiscoveryPacket {
         writer.writeFixed(packet.nonce)
         writer.writeFixed(advert.hostInstanceID)
         writer.writeFixed(advert.protocolVersion)
-        writer.writeRawBytes(advert.schemaFingerprint.count == SchemaFingerprint.byteCount
-                             ? advert.schemaFingerprint : [UInt8](repeating: 0, count: SchemaFingerprint.byteCount))
+        writer.writeRawBytes(
+            advert.schemaFingerprint.count == SchemaFingerprint.byteCount
+                ? advert.schemaFingerprint : [UInt8](repeating: 0, count: SchemaFingerprint.byteCount))
         writer.writeFixed(advert.gamePort)
         writer.writeFixed(UInt8(clamping: advert.players))
         writer.writeFixed(UInt8(clamping: advert.capacity))
@@ -88,7 +89,8 @@ package enum DiscoveryPacket {
         do {
             _ = try reader.readRawBytes(4)
             guard try reader.readFixed(UInt8.self) == formatVersion,
-                  let kind = AdvertKind(rawValue: try reader.readFixed(UInt8.self)) else { return nil }
+                let kind = AdvertKind(rawValue: try reader.readFixed(UInt8.self))
+            else { return nil }
             let nonce = try reader.readFixed(UInt32.self)
             let instance = try reader.readFixed(UInt64.self)
             let version = try reader.readFixed(UInt32.self)
@@ -100,9 +102,10 @@ package enum DiscoveryPacket {
             let game = try reader.readString("game name", maxBytes: GameAdvert.maxNameBytes)
             let host = try reader.readString("host name", maxBytes: GameAdvert.maxNameBytes)
             try reader.expectEnd()
-            let advert = GameAdvert(hostInstanceID: instance, gameName: game, hostName: host, players: players, capacity: capacity,
-                                    protocolVersion: version, schemaFingerprint: fingerprint, gamePort: port,
-                                    requiresJoinCode: flags & 1 == 1)
+            let advert = GameAdvert(
+                hostInstanceID: instance, gameName: game, hostName: host, players: players, capacity: capacity,
+                protocolVersion: version, schemaFingerprint: fingerprint, gamePort: port,
+                requiresJoinCode: flags & 1 == 1)
             return Advert(kind: kind, nonce: nonce, advert: advert)
         } catch {
             return nil

@@ -23,7 +23,8 @@ package struct DiscoveryResponder: Sendable {
 
     /// What this host advertises; update players as they come and go.
     package var advert: GameAdvert
-    private var limiter = SourceRateLimiter(perSecond: answersPerSecond, burst: answerBurst, maxSources: maxTrackedSources)
+    private var limiter = SourceRateLimiter(
+        perSecond: answersPerSecond, burst: answerBurst, maxSources: maxTrackedSources)
     /// Ignored datagrams by reason.
     package private(set) var ignored: [IgnoredReason: Int] = [:]
 

@@ -26,8 +26,10 @@ public struct GameAdvert: Sendable, Hashable {
     public var requiresJoinCode: Bool
 
     /// Creates an advert; names longer than ``maxNameBytes`` are shortened on a character boundary.
-    package init(hostInstanceID: UInt64, gameName: String, hostName: String, players: Int, capacity: Int,
-                protocolVersion: UInt32, schemaFingerprint: [UInt8], gamePort: UInt16, requiresJoinCode: Bool) {
+    package init(
+        hostInstanceID: UInt64, gameName: String, hostName: String, players: Int, capacity: Int,
+        protocolVersion: UInt32, schemaFingerprint: [UInt8], gamePort: UInt16, requiresJoinCode: Bool
+    ) {
         self.hostInstanceID = hostInstanceID
         self.gameName = Self.shortened(gameName)
         self.hostName = Self.shortened(hostName)
@@ -61,7 +63,8 @@ public enum GameCompatibility: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .compatible: "compatible"
-        case .versionMismatch(let local, let remote): "incompatible: protocol version \(remote), this program speaks \(local)"
+        case .versionMismatch(let local, let remote):
+            "incompatible: protocol version \(remote), this program speaks \(local)"
         case .schemaMismatch: "incompatible: another build of the game (message schema differs)"
         }
     }
@@ -78,6 +81,7 @@ public struct FoundGame: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         let code = advert.requiresJoinCode ? ", join code required" : ""
-        return "\(advert.gameName) hosted by \(advert.hostName) at \(address) — \(advert.players)/\(advert.capacity) players\(code) (\(compatibility))"
+        return
+            "\(advert.gameName) hosted by \(advert.hostName) at \(address) — \(advert.players)/\(advert.capacity) players\(code) (\(compatibility))"
     }
 }

@@ -44,7 +44,8 @@ public struct JoinString: Sendable, Hashable, CustomStringConvertible {
             switch self {
             case .empty: "the join string is empty"
             case .notAJoinString: "a join string starts with NP- (e.g. NP-0K0A-G08M-KH05-8JA7-8N93-E-V)"
-            case .invalidCharacter(let character, let position): "'\(character)' at position \(position + 1) cannot appear in a join string"
+            case .invalidCharacter(let character, let position):
+                "'\(character)' at position \(position + 1) cannot appear in a join string"
             case .checksumMismatch: "the join string has a typo (its check symbol does not match); copy it again"
             case .malformedContent: "the join string does not hold an address and port; copy it again"
             }
@@ -60,7 +61,9 @@ public struct JoinString: Sendable, Hashable, CustomStringConvertible {
         guard symbols.count >= 2, symbols.count <= 96 else { throw .malformedContent }
         var values: [Int] = []
         for (index, character) in symbols.dropLast().enumerated() {
-            guard let value = Self.value(of: character) else { throw .invalidCharacter(character, position: index + Self.prefix.count) }
+            guard let value = Self.value(of: character) else {
+                throw .invalidCharacter(character, position: index + Self.prefix.count)
+            }
             values.append(value)
         }
         guard let check = Self.checkAlphabet.firstIndex(of: symbols.last!) else {
@@ -84,12 +87,15 @@ public struct JoinString: Sendable, Hashable, CustomStringConvertible {
             groups.append(String(rest.prefix(Self.groupLength)))
             rest = rest.dropFirst(Self.groupLength)
         }
-        return ([Self.prefix] + groups + [String(Self.checkAlphabet[Self.checkValue(of: bytes)])]).joined(separator: "-")
+        return ([Self.prefix] + groups + [String(Self.checkAlphabet[Self.checkValue(of: bytes)])]).joined(
+            separator: "-")
     }
 
     /// Family byte, address bytes, port (big-endian), code bytes.
     private var content: [UInt8] {
-        [address.family?.rawValue ?? 0] + Array(address.addressBytes) + [UInt8(address.port >> 8), UInt8(address.port & 0xFF)]
+        [address.family?.rawValue ?? 0] + Array(address.addressBytes) + [
+            UInt8(address.port >> 8), UInt8(address.port & 0xFF),
+        ]
             + Array((joinCode ?? "").utf8)
     }
 

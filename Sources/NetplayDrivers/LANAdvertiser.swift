@@ -63,12 +63,14 @@ package struct LANSockets: Sendable {
     package typealias Handler = @Sendable (UDPDriver, PeerAddress, [UInt8]) -> Void
     package let drivers: [UDPDriver]
 
-    package static func bind(config: LANDiscoveryConfig, clock: MonotonicClock, onDatagram: @escaping Handler) async throws -> LANSockets {
+    package static func bind(config: LANDiscoveryConfig, clock: MonotonicClock, onDatagram: @escaping Handler)
+        async throws -> LANSockets
+    {
         var drivers: [UDPDriver] = []
         for family in [PeerAddress.Family.ipv4, .ipv6] where config.uses(family) {
             do {
                 drivers.append(try await bindOne(family: family, config: config, clock: clock, onDatagram: onDatagram))
-            } catch where !drivers.isEmpty || family == .ipv4 && config.uses(.ipv6) {
+            } catch  where !drivers.isEmpty || family == .ipv4 && config.uses(.ipv6) {
                 // A machine without IPv6 (or IPv4) still discovers over the other family.
                 continue
             }
@@ -77,15 +79,22 @@ package struct LANSockets: Sendable {
         return LANSockets(drivers: drivers)
     }
 
-    private static func bindOne(family: PeerAddress.Family, config: LANDiscoveryConfig, clock: MonotonicClock,
-                                onDatagram: @escaping Handler) async throws -> UDPDriver {
-        let socketConfig = UDPDriver.Configuration(maxDatagramBytes: DiscoveryPacket.queryBytes, allowsBroadcast: family == .ipv4)
+    private static func bindOne(
+        family: PeerAddress.Family, config: LANDiscoveryConfig, clock: MonotonicClock,
+        onDatagram: @escaping Handler
+    ) async throws -> UDPDriver {
+        let socketConfig = UDPDriver.Configuration(
+            maxDatagramBytes: DiscoveryPacket.queryBytes, allowsBroadcast: family == .ipv4)
         for port in config.ports {
             let box = NIOLockedValueBox<UDPDriver?>(nil)
-            guard let driver = try? await UDPDriver.bind(host: config.bindHost(for: family), port: Int(port), configuration: socketConfig,
-                                                         clock: clock, onDatagram: { source, bytes in
-                                                             if let driver = box.withLockedValue({ $0 }) { onDatagram(driver, source, bytes) }
-                                                         }) else { continue }
+            guard
+                let driver = try? await UDPDriver.bind(
+                    host: config.bindHost(for: family), port: Int(port), configuration: socketConfig,
+                    clock: clock,
+                    onDatagram: { source, bytes in
+                        if let driver = box.withLockedValue({ $0 }) { onDatagram(driver, source, bytes) }
+                    })
+            else { continue }
             box.withLockedValue { $0 = driver }
             for group in config.multicastGroups where group.family == family {
                 // A network without a multicast route still has broadcast: carry on without it.

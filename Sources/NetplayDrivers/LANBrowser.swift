@@ -18,8 +18,10 @@ public final class LANBrowser: Sendable {
     /// Found, updated and lost games, as they happen. Ends when the browser stops.
     public let events: AsyncStream<DiscoveryEvent>
 
-    private init(sockets: LANSockets, state: NIOLockedValueBox<DiscoveryBrowser>, events: AsyncStream<DiscoveryEvent>,
-                 continuation: AsyncStream<DiscoveryEvent>.Continuation) {
+    private init(
+        sockets: LANSockets, state: NIOLockedValueBox<DiscoveryBrowser>, events: AsyncStream<DiscoveryEvent>,
+        continuation: AsyncStream<DiscoveryEvent>.Continuation
+    ) {
         self.sockets = sockets
         self.state = state
         self.events = events
@@ -29,14 +31,21 @@ public final class LANBrowser: Sendable {
 
     /// Starts browsing for `game` (empty: any game), judging compatibility against this
     /// program's protocol version and message registry.
-    public static func start(game: String, protocolVersion: UInt32, fingerprint: SchemaFingerprint,
-                             config: LANDiscoveryConfig = .lan) async throws -> LANBrowser {
-        let (events, continuation) = AsyncStream.makeStream(of: DiscoveryEvent.self, bufferingPolicy: .bufferingNewest(256))
-        let state = NIOLockedValueBox(DiscoveryBrowser(gameFilter: game, protocolVersion: protocolVersion,
-                                                       schemaFingerprint: fingerprint.bytes, nonceSeed: UInt32.random(in: 0...UInt32.max)))
+    public static func start(
+        game: String, protocolVersion: UInt32, fingerprint: SchemaFingerprint,
+        config: LANDiscoveryConfig = .lan
+    ) async throws -> LANBrowser {
+        let (events, continuation) = AsyncStream.makeStream(
+            of: DiscoveryEvent.self, bufferingPolicy: .bufferingNewest(256))
+        let state = NIOLockedValueBox(
+            DiscoveryBrowser(
+                gameFilter: game, protocolVersion: protocolVersion,
+                schemaFingerprint: fingerprint.bytes, nonceSeed: UInt32.random(in: 0...UInt32.max)))
         let clock = MonotonicClock()
         let sockets = try await LANSockets.bind(config: config, clock: clock) { _, source, bytes in
-            for event in state.withLockedValue({ $0.receive(bytes, from: source, now: clock.now) }) { continuation.yield(event) }
+            for event in state.withLockedValue({ $0.receive(bytes, from: source, now: clock.now) }) {
+                continuation.yield(event)
+            }
         }
         let browser = LANBrowser(sockets: sockets, state: state, events: events, continuation: continuation)
         let task = sockets.drivers[0].scheduleRepeating(every: config.refreshInterval) { now in
@@ -65,9 +74,12 @@ public enum Discovery {
     /// The first compatible `game` found within `timeout`.
     /// - Throws: ``DiscoveryError/noGameFound(game:after:)`` when nothing answered, or
     ///   ``DiscoveryError/onlyIncompatibleGames(_:)`` when only other builds answered.
-    public static func first(game: String, timeout: Duration = .seconds(1.5), protocolVersion: UInt32,
-                             fingerprint: SchemaFingerprint, config: LANDiscoveryConfig = .lan) async throws -> FoundGame {
-        let browser = try await LANBrowser.start(game: game, protocolVersion: protocolVersion, fingerprint: fingerprint, config: config)
+    public static func first(
+        game: String, timeout: Duration = .seconds(1.5), protocolVersion: UInt32,
+        fingerprint: SchemaFingerprint, config: LANDiscoveryConfig = .lan
+    ) async throws -> FoundGame {
+        let browser = try await LANBrowser.start(
+            game: game, protocolVersion: protocolVersion, fingerprint: fingerprint, config: config)
         let deadline = ContinuousClock.now + timeout
         let found = await withTaskGroup(of: FoundGame?.self) { group -> FoundGame? in
             group.addTask {

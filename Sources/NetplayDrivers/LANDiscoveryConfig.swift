@@ -25,14 +25,19 @@ public struct LANDiscoveryConfig: Sendable, Hashable {
     package static let multicastGroup = PeerAddress(family: .ipv4, address: [239, 255, 78, 80], port: 0)
     /// Netplay's IPv6 multicast group: link-local scope (ff_2), transient (ff1_), so it needs
     /// no assignment and never leaves the link.
-    package static let multicastGroupIPv6 = PeerAddress(family: .ipv6, address: [0xFF, 0x12] + [UInt8](repeating: 0, count: 12) + [0x4E, 0x50], port: 0)
+    package static let multicastGroupIPv6 = PeerAddress(
+        family: .ipv6, address: [0xFF, 0x12] + [UInt8](repeating: 0, count: 12) + [0x4E, 0x50], port: 0)
 
     /// Creates a configuration.
-    package init(ports: Range<UInt16> = 47_777..<47_793, bindHost: String = "0.0.0.0",
-                targets: [PeerAddress] = [LANDiscoveryConfig.limitedBroadcast, LANDiscoveryConfig.multicastGroup,
-                                          LANDiscoveryConfig.multicastGroupIPv6],
-                multicastGroups: [PeerAddress] = [LANDiscoveryConfig.multicastGroup, LANDiscoveryConfig.multicastGroupIPv6],
-                refreshInterval: Duration = .milliseconds(500)) {
+    package init(
+        ports: Range<UInt16> = 47_777..<47_793, bindHost: String = "0.0.0.0",
+        targets: [PeerAddress] = [
+            LANDiscoveryConfig.limitedBroadcast, LANDiscoveryConfig.multicastGroup,
+            LANDiscoveryConfig.multicastGroupIPv6,
+        ],
+        multicastGroups: [PeerAddress] = [LANDiscoveryConfig.multicastGroup, LANDiscoveryConfig.multicastGroupIPv6],
+        refreshInterval: Duration = .milliseconds(500)
+    ) {
         self.ports = ports
         self.bindHost = bindHost
         self.targets = targets
@@ -45,12 +50,14 @@ public struct LANDiscoveryConfig: Sendable, Hashable {
 
     /// This machine only, over 127.0.0.1: for tests and for several games on one computer.
     public static let loopback = LANDiscoveryConfig(
-        bindHost: "127.0.0.1", targets: [PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 0)], multicastGroups: [])
+        bindHost: "127.0.0.1", targets: [PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 0)],
+        multicastGroups: [])
 
     /// Only broadcast, only IPv4 multicast, or only IPv6 multicast: to prove each path alone.
     package static let broadcastOnly = LANDiscoveryConfig(targets: [limitedBroadcast], multicastGroups: [])
     package static let multicastOnly = LANDiscoveryConfig(targets: [multicastGroup], multicastGroups: [multicastGroup])
-    package static let multicastIPv6Only = LANDiscoveryConfig(targets: [multicastGroupIPv6], multicastGroups: [multicastGroupIPv6])
+    package static let multicastIPv6Only = LANDiscoveryConfig(
+        targets: [multicastGroupIPv6], multicastGroups: [multicastGroupIPv6])
 
     /// Whether any target or group is IPv4 (resp. IPv6): a socket of that family is needed.
     package func uses(_ family: PeerAddress.Family) -> Bool {
@@ -81,9 +88,12 @@ public enum DiscoveryError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .noFreePort(let ports): "every discovery port \(ports.lowerBound)...\(ports.upperBound - 1) is in use on this machine"
-        case .noGameFound(let game, let after): "no \(game.isEmpty ? "game" : "'\(game)' game") answered within \(after)"
-        case .onlyIncompatibleGames(let games): "found only games this program cannot join: " + games.map(\.description).joined(separator: "; ")
+        case .noFreePort(let ports):
+            "every discovery port \(ports.lowerBound)...\(ports.upperBound - 1) is in use on this machine"
+        case .noGameFound(let game, let after):
+            "no \(game.isEmpty ? "game" : "'\(game)' game") answered within \(after)"
+        case .onlyIncompatibleGames(let games):
+            "found only games this program cannot join: " + games.map(\.description).joined(separator: "; ")
         }
     }
 }

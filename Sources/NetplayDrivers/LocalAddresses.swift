@@ -1,11 +1,12 @@
+import NIOCore
+import NIOPosix
+import NetplayBase
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
-import NIOPosix
-import NetplayBase
 
 /// This machine's addresses and name, for join strings and adverts.
 package enum LocalAddresses {
@@ -21,7 +22,8 @@ package enum LocalAddresses {
         let devices = (try? System.enumerateDevices()) ?? []
         for device in devices {
             guard let address = device.address, case .v4 = address, let peer = PeerAddress(address),
-                  peer.addressBytes.first != 127 else { continue }
+                peer.addressBytes.first != 127
+            else { continue }
             return Array(peer.addressBytes)
         }
         return [127, 0, 0, 1]

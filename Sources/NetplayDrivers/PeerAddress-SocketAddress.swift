@@ -1,10 +1,11 @@
+import NIOCore
+import NetplayBase
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NIOCore
-import NetplayBase
 
 extension PeerAddress {
     /// The peer address of an IP socket address, or `nil` for a Unix domain socket.
@@ -28,7 +29,8 @@ extension PeerAddress {
                 // A link-local address (fe80::/10, the source of every IPv6 discovery reply
                 // on a link without global addresses) means nothing without its interface.
                 let scope = raw.sin6_scope_id
-                self.init(family: .ipv6, address: address + withUnsafeBytes(of: scope.bigEndian) { Array($0) }, port: port)
+                self.init(
+                    family: .ipv6, address: address + withUnsafeBytes(of: scope.bigEndian) { Array($0) }, port: port)
             } else {
                 self.init(family: .ipv6, address: address, port: port)
             }
@@ -65,7 +67,9 @@ extension SocketAddress {
             var raw = sockaddr_in6()
             raw.sin6_family = sa_family_t(AF_INET6)
             raw.sin6_port = peer.port.bigEndian
-            withUnsafeMutableBytes(of: &raw.sin6_addr) { $0.copyBytes(from: address.prefix(PeerAddress.ipv6AddressBytes)) }
+            withUnsafeMutableBytes(of: &raw.sin6_addr) {
+                $0.copyBytes(from: address.prefix(PeerAddress.ipv6AddressBytes))
+            }
             raw.sin6_scope_id = address.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
             self = SocketAddress(raw, host: "")
             return

@@ -29,7 +29,10 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// Bounds the cache against a flood of distinct destinations; past it, start over.
     private static let socketAddressCacheLimit = 1024
 
-    package init(maxDatagramBytes: Int, conditionerSeed: UInt64, clock: MonotonicClock, onDatagram: @escaping UDPDriver.DatagramHandler) {
+    package init(
+        maxDatagramBytes: Int, conditionerSeed: UInt64, clock: MonotonicClock,
+        onDatagram: @escaping UDPDriver.DatagramHandler
+    ) {
         self.maxDatagramBytes = maxDatagramBytes
         self.clock = clock
         self.onDatagram = onDatagram

@@ -1,4 +1,5 @@
 import NetplayLinkConditioner
+
 extension UDPDriver {
     /// How a ``UDPDriver`` socket is set up.
     package struct Configuration: Sendable, Hashable {

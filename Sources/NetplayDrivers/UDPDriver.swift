@@ -105,13 +105,18 @@ package final class UDPDriver: Sendable {
                 // One byte over the cap per datagram, so an oversize datagram shows up as
                 // oversize rather than silently truncated to an acceptable length. With vector
                 // reads NIO slices one buffer into equal per-datagram parts.
-                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads))
+                .channelOption(
+                    .recvAllocator,
+                    value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads))
             if vectorReads > 1 {
                 bootstrap = bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
             }
-            let channel = try await bootstrap
+            let channel =
+                try await bootstrap
                 .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler.value) }
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(handler.value)
+                    }
                 }
                 .bind(host: host, port: port)
                 .get()
@@ -119,7 +124,8 @@ package final class UDPDriver: Sendable {
                 try? await channel.close()
                 throw SocketAddressError.unsupported
             }
-            return UDPDriver(channel: channel, handler: handler, localAddress: bound, clock: clock, ownedGroup: ownedGroup)
+            return UDPDriver(
+                channel: channel, handler: handler, localAddress: bound, clock: clock, ownedGroup: ownedGroup)
         } catch {
             try? await ownedGroup?.shutdownGracefully()
             throw error
@@ -154,7 +160,9 @@ package final class UDPDriver: Sendable {
     /// current instant, until the returned task is cancelled or the driver closes. The delay
     /// counts from the end of each run, so a slow run postpones the next instead of piling up.
     @discardableResult
-    package func scheduleRepeating(every interval: Duration, _ body: @escaping @Sendable (NetInstant) -> Void) -> RepeatedTask {
+    package func scheduleRepeating(every interval: Duration, _ body: @escaping @Sendable (NetInstant) -> Void)
+        -> RepeatedTask
+    {
         let delay = TimeAmount.nanoseconds(interval.nanosecondsClamped)
         return eventLoop.scheduleRepeatedTask(initialDelay: delay, delay: delay) { [channel, clock] task in
             guard channel.isActive else {
@@ -192,7 +200,8 @@ private actor UDPDriverLifecycle {
         _ = await closing?.value
     }
 
-    package func statistics(_ read: @Sendable () -> EventLoopFuture<UDPDriver.Statistics>) async -> UDPDriver.Statistics {
+    package func statistics(_ read: @Sendable () -> EventLoopFuture<UDPDriver.Statistics>) async -> UDPDriver.Statistics
+    {
         if let closing { return await closing.value }
         // `read()` submits synchronously, before any suspension, so no close can have begun
         // shutting the loop down; NIO runs already-submitted tasks before its loop stops.

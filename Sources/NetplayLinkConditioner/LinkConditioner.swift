@@ -94,7 +94,8 @@ package struct LinkConditioner: Sendable {
         var deliveries = [ScheduledDelivery(deliverAt: arrival(departingAt: departure, sentAt: now), bytes: payload)]
         if random.chance(impairment.duplicationProbability) {
             counters.duplicated += 1
-            deliveries.append(ScheduledDelivery(deliverAt: arrival(departingAt: departure, sentAt: now), bytes: payload))
+            deliveries.append(
+                ScheduledDelivery(deliverAt: arrival(departingAt: departure, sentAt: now), bytes: payload))
         }
         counters.delivered += deliveries.count
         return deliveries

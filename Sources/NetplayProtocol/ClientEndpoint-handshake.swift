@@ -21,8 +21,9 @@ package struct ClientHandshake: Sendable {
 
     package init(config: ProtocolConfig, random: inout ProtocolRandom, now: NetInstant) {
         keyPair = EphemeralKeyPair(random: &random)
-        hello = HelloPacket(protocolID: config.protocolID, version: config.protocolVersion, clientPublicKey: keyPair.publicKey,
-                            clientNonce: random.bytes(FieldSize.clientNonce), fingerprint: config.schema.fingerprint)
+        hello = HelloPacket(
+            protocolID: config.protocolID, version: config.protocolVersion, clientPublicKey: keyPair.publicKey,
+            clientNonce: random.bytes(FieldSize.clientNonce), fingerprint: config.schema.fingerprint)
         startedAt = now
         lastSentAt = now
     }
@@ -39,18 +40,26 @@ package struct ClientHandshake: Sendable {
 /// The client's half of the handshake.
 extension ClientEndpoint {
     /// Answers the host's challenge with a response carrying the key-confirmation tag.
-    package mutating func handleChallenge(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant) -> DropReason? {
+    package mutating func handleChallenge(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant)
+        -> DropReason?
+    {
         guard let challenge = ChallengePacket(datagram) else { return .malformed }
         guard challenge.protocolID == config.protocolID else { return .wrongProtocol }
         // A challenge for another attempt, or a duplicate once we answered one.
-        guard challenge.clientNonce == handshake.hello.clientNonce, case .hello = handshake.stage else { return .unexpected }
-        let transcript = handshakeTranscript(protocolID: config.protocolID, clientPublicKey: handshake.keyPair.publicKey,
-                                             clientNonce: handshake.hello.clientNonce, hostPublicKey: challenge.hostPublicKey,
-                                             timestamp: challenge.timestamp, cookie: challenge.cookie)
-        guard let keys = SessionKeys(privateKey: handshake.keyPair.privateKey, peerPublicKey: challenge.hostPublicKey,
-                                     joinCode: config.joinCode, transcript: transcript)
+        guard challenge.clientNonce == handshake.hello.clientNonce, case .hello = handshake.stage else {
+            return .unexpected
+        }
+        let transcript = handshakeTranscript(
+            protocolID: config.protocolID, clientPublicKey: handshake.keyPair.publicKey,
+            clientNonce: handshake.hello.clientNonce, hostPublicKey: challenge.hostPublicKey,
+            timestamp: challenge.timestamp, cookie: challenge.cookie)
+        guard
+            let keys = SessionKeys(
+                privateKey: handshake.keyPair.privateKey, peerPublicKey: challenge.hostPublicKey,
+                joinCode: config.joinCode, transcript: transcript)
         else { return .malformed }
-        var response = ResponsePacket(hello: handshake.hello, timestamp: challenge.timestamp, cookie: challenge.cookie, confirmationTag: [])
+        var response = ResponsePacket(
+            hello: handshake.hello, timestamp: challenge.timestamp, cookie: challenge.cookie, confirmationTag: [])
         response.confirmationTag = keys.confirmationTag(fields: response.fields)
         var next = handshake
         next.stage = .response(packet: response.encoded(), keys: keys)
@@ -60,7 +69,9 @@ extension ClientEndpoint {
         return nil
     }
 
-    package mutating func handleAccepted(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant) -> DropReason? {
+    package mutating func handleAccepted(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant)
+        -> DropReason?
+    {
         guard case .response(_, let keys) = handshake.stage else { return .unexpected }
         guard let peerID = AcceptedPacket.open(datagram, keys: keys) else { return .badMAC }
         becomeConnected(Connection(role: .client, peerID: peerID, address: hostAddress, keys: keys, now: now), now: now)
@@ -69,7 +80,9 @@ extension ClientEndpoint {
 
     /// A connected packet before `accepted`: the `accepted` was lost or reordered. If it opens
     /// with our keys it is just as good a proof that the host admitted us.
-    package mutating func handleEarlyConnected(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant) -> DropReason? {
+    package mutating func handleEarlyConnected(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant)
+        -> DropReason?
+    {
         guard case .response(_, let keys) = handshake.stage else { return .unexpected }
         guard let header = ConnectedHeader(datagram) else { return .malformed }
         var connection = Connection(role: .client, peerID: header.peerID, address: hostAddress, keys: keys, now: now)

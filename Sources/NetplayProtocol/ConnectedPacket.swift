@@ -42,12 +42,16 @@ package enum ConnectedPacket {
     /// The smallest valid packet: one one-byte frame (a keepalive).
     package static let minimumBytes = overheadBytes + 1
 
-    package static func seal(_ plaintext: [UInt8], peerID: PeerID, sequence: UInt64, key: PacketKey, purpose: NoncePurpose) -> [UInt8] {
+    package static func seal(
+        _ plaintext: [UInt8], peerID: PeerID, sequence: UInt64, key: PacketKey, purpose: NoncePurpose
+    ) -> [UInt8] {
         let header = ConnectedHeader(peerID: peerID, sequence: sequence).bytes
         return header + key.seal(plaintext, purpose: purpose, sequence: sequence, aad: header)
     }
 
-    package static func open(_ datagram: [UInt8], header: ConnectedHeader, sequence: UInt64, key: PacketKey, purpose: NoncePurpose) -> [UInt8]? {
+    package static func open(
+        _ datagram: [UInt8], header: ConnectedHeader, sequence: UInt64, key: PacketKey, purpose: NoncePurpose
+    ) -> [UInt8]? {
         guard datagram.count >= minimumBytes else { return nil }
         return key.open(datagram[headerBytes...], purpose: purpose, sequence: sequence, aad: header.bytes)
     }

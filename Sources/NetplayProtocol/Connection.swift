@@ -61,7 +61,8 @@ package struct Connection: Sendable {
         let sequence = nextSequence
         nextSequence += 1
         lastSent = max(lastSent, now)
-        let bytes = ConnectedPacket.seal(Frame.encode(frames), peerID: peerID, sequence: sequence, key: sendKey, purpose: sendPurpose)
+        let bytes = ConnectedPacket.seal(
+            Frame.encode(frames), peerID: peerID, sequence: sequence, key: sendKey, purpose: sendPurpose)
         return (sequence, bytes)
     }
 
@@ -72,7 +73,9 @@ package struct Connection: Sendable {
     package mutating func open(_ datagram: [UInt8], header: ConnectedHeader, now: NetInstant) -> Opened {
         let sequence = SequenceNumber.expand(header.truncatedSequence, newest: replay.newest)
         guard replay.accepts(sequence) else { return .dropped(.replayed) }
-        guard let plaintext = ConnectedPacket.open(datagram, header: header, sequence: sequence, key: receiveKey, purpose: receivePurpose)
+        guard
+            let plaintext = ConnectedPacket.open(
+                datagram, header: header, sequence: sequence, key: receiveKey, purpose: receivePurpose)
         else { return .dropped(.badMAC) }
         replay.mark(sequence)
         lastReceived = max(lastReceived, now)

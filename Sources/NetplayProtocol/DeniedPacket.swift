@@ -9,7 +9,10 @@ package enum DenialReason: Sendable, Hashable {
 
     /// Wire codes (one byte).
     package enum Code: UInt8 {
-        case hostFull = 1, versionMismatch = 2, schemaMismatch = 3, wrongJoinCode = 4
+        case hostFull = 1
+        case versionMismatch = 2
+        case schemaMismatch = 3
+        case wrongJoinCode = 4
     }
 }
 
@@ -60,8 +63,8 @@ package struct DeniedPacket: Sendable, Hashable {
     package init?(_ bytes: [UInt8]) {
         var reader = BitReader(bytes)
         guard reader.bytes(1) == [PacketType.denied.rawValue], let protocolID = reader.u32(),
-              let nonce = reader.bytes(FieldSize.clientNonce),
-              let rawCode = reader.bytes(1)?.first, let code = DenialReason.Code(rawValue: rawCode)
+            let nonce = reader.bytes(FieldSize.clientNonce),
+            let rawCode = reader.bytes(1)?.first, let code = DenialReason.Code(rawValue: rawCode)
         else { return nil }
         let reason: DenialReason
         switch code {
@@ -72,7 +75,7 @@ package struct DeniedPacket: Sendable, Hashable {
             reason = .versionMismatch(host: host, client: client)
         case .schemaMismatch:
             guard let length = try? reader.readFixed(UInt16.self), Int(length) <= Self.maxDescriptionBytes,
-                  let text = reader.bytes(Int(length)), let description = String(validating: text, as: UTF8.self)
+                let text = reader.bytes(Int(length)), let description = String(validating: text, as: UTF8.self)
             else { return nil }
             reason = .schemaMismatch(hostDescription: description)
         }

@@ -37,7 +37,8 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
         case .hostFull:
             return "The host is full."
         case .versionMismatch(let local, let remote):
-            return "Version mismatch: this side runs protocol version \(local), the other side \(remote). Update the older one."
+            return
+                "Version mismatch: this side runs protocol version \(local), the other side \(remote). Update the older one."
         case .schemaMismatch(let difference):
             return "The two games' message types differ (\(difference)). Run the same build on both sides."
         case .wrongJoinCode:

@@ -9,7 +9,11 @@ package enum Frame: Sendable, Hashable {
     /// The sender is closing: `0x03, code (u8), varint text length, UTF-8 text` (length 0: no text).
     case disconnect(DisconnectFrame)
 
-    package enum Kind: UInt8 { case payload = 1, keepalive = 2, disconnect = 3 }
+    package enum Kind: UInt8 {
+        case payload = 1
+        case keepalive = 2
+        case disconnect = 3
+    }
 
     /// Type byte plus a length varint of up to two bytes (lengths below 16384).
     package static let payloadOverheadBytes = 1 + 2
@@ -27,7 +31,8 @@ package enum Frame: Sendable, Hashable {
             case .keepalive:
                 writer.writeFixed(Kind.keepalive.rawValue)
             case .disconnect(let disconnect):
-                let text = Array(DeniedPacket.truncated(disconnect.text ?? "", toUTF8Bytes: DisconnectFrame.maxTextBytes).utf8)
+                let text = Array(
+                    DeniedPacket.truncated(disconnect.text ?? "", toUTF8Bytes: DisconnectFrame.maxTextBytes).utf8)
                 writer.writeFixed(Kind.disconnect.rawValue)
                 writer.writeFixed(disconnect.code.rawValue)
                 writer.writeVarUInt(UInt64(text.count))
@@ -55,13 +60,14 @@ package enum Frame: Sendable, Hashable {
             return .keepalive
         case .payload:
             guard let count = try? reader.readLength(limit: maxPayloadBytes, minimumBitsEach: 8, "payload length"),
-                  let bytes = reader.bytes(count)
+                let bytes = reader.bytes(count)
             else { return nil }
             return .payload(bytes)
         case .disconnect:
             guard let rawCode = reader.bytes(1)?.first, let code = DisconnectFrame.Code(rawValue: rawCode),
-                  let count = try? reader.readLength(limit: DisconnectFrame.maxTextBytes, minimumBitsEach: 8, "disconnect text"),
-                  let bytes = reader.bytes(count), let text = String(validating: bytes, as: UTF8.self)
+                let count = try? reader.readLength(
+                    limit: DisconnectFrame.maxTextBytes, minimumBitsEach: 8, "disconnect text"),
+                let bytes = reader.bytes(count), let text = String(validating: bytes, as: UTF8.self)
             else { return nil }
             return .disconnect(DisconnectFrame(code: code, text: text.isEmpty ? nil : text))
         }

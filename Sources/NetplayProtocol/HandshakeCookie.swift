@@ -19,7 +19,9 @@ package struct CookieMinter: Sendable {
         secret = random.bytes(Self.secretBytes)
     }
 
-    package func cookie(address: PeerAddress, timestamp: UInt64, clientPublicKey: [UInt8], clientNonce: [UInt8]) -> [UInt8] {
+    package func cookie(address: PeerAddress, timestamp: UInt64, clientPublicKey: [UInt8], clientNonce: [UInt8])
+        -> [UInt8]
+    {
         var message = BitWriter(capacity: 96)
         message.writeRawBytes(Self.label)
         message.writeFixed(UInt16(truncatingIfNeeded: address.bytes.count))
@@ -32,9 +34,12 @@ package struct CookieMinter: Sendable {
     }
 
     /// Nil if the cookie is authentic for these inputs and fresh at `now`; otherwise why not.
-    package func rejection(of cookie: [UInt8], address: PeerAddress, timestamp: UInt64, clientPublicKey: [UInt8],
-                   clientNonce: [UInt8], now: NetInstant, lifetime: Duration) -> DropReason? {
-        let expected = self.cookie(address: address, timestamp: timestamp, clientPublicKey: clientPublicKey, clientNonce: clientNonce)
+    package func rejection(
+        of cookie: [UInt8], address: PeerAddress, timestamp: UInt64, clientPublicKey: [UInt8],
+        clientNonce: [UInt8], now: NetInstant, lifetime: Duration
+    ) -> DropReason? {
+        let expected = self.cookie(
+            address: address, timestamp: timestamp, clientPublicKey: clientPublicKey, clientNonce: clientNonce)
         guard constantTimeEqual(cookie, expected) else { return .badCookie }
         // Timestamps are our own clock, so one "from the future" means a forged or corrupted cookie.
         let (age, overflow) = now.nanoseconds.subtractingReportingOverflow(Int64(bitPattern: timestamp))

@@ -26,7 +26,9 @@ package struct HelloPacket: Sendable, Hashable {
         return writer.bytes
     }
 
-    package init(protocolID: UInt32, version: UInt32, clientPublicKey: [UInt8], clientNonce: [UInt8], fingerprint: [UInt8]) {
+    package init(
+        protocolID: UInt32, version: UInt32, clientPublicKey: [UInt8], clientNonce: [UInt8], fingerprint: [UInt8]
+    ) {
         self.protocolID = protocolID
         self.version = version
         self.clientPublicKey = clientPublicKey
@@ -37,17 +39,20 @@ package struct HelloPacket: Sendable, Hashable {
     package init?(_ bytes: [UInt8]) {
         var reader = BitReader(bytes)
         guard reader.bytes(1) == [PacketType.hello.rawValue],
-              let protocolID = reader.u32(), let version = reader.u32(),
-              let key = reader.bytes(FieldSize.publicKey), let nonce = reader.bytes(FieldSize.clientNonce),
-              let fingerprint = reader.bytes(SchemaIdentity.fingerprintBytes)
+            let protocolID = reader.u32(), let version = reader.u32(),
+            let key = reader.bytes(FieldSize.publicKey), let nonce = reader.bytes(FieldSize.clientNonce),
+            let fingerprint = reader.bytes(SchemaIdentity.fingerprintBytes)
         else { return nil }
-        self.init(protocolID: protocolID, version: version, clientPublicKey: key, clientNonce: nonce, fingerprint: fingerprint)
+        self.init(
+            protocolID: protocolID, version: version, clientPublicKey: key, clientNonce: nonce, fingerprint: fingerprint
+        )
     }
 }
 
 /// Host → client: `type, protocolID, clientNonce, timestamp, cookie, hostKey` (77 bytes).
 package struct ChallengePacket: Sendable, Hashable {
-    package static let byteCount = 1 + 4 + FieldSize.clientNonce + FieldSize.timestamp + FieldSize.cookie + FieldSize.publicKey
+    package static let byteCount =
+        1 + 4 + FieldSize.clientNonce + FieldSize.timestamp + FieldSize.cookie + FieldSize.publicKey
 
     package var protocolID: UInt32
     package var clientNonce: [UInt8]
@@ -78,8 +83,8 @@ package struct ChallengePacket: Sendable, Hashable {
         guard bytes.count == Self.byteCount else { return nil }
         var reader = BitReader(bytes)
         guard reader.bytes(1) == [PacketType.challenge.rawValue], let protocolID = reader.u32(),
-              let nonce = reader.bytes(FieldSize.clientNonce), let timestamp = reader.u64(),
-              let cookie = reader.bytes(FieldSize.cookie), let key = reader.bytes(FieldSize.publicKey)
+            let nonce = reader.bytes(FieldSize.clientNonce), let timestamp = reader.u64(),
+            let cookie = reader.bytes(FieldSize.cookie), let key = reader.bytes(FieldSize.publicKey)
         else { return nil }
         self.init(protocolID: protocolID, clientNonce: nonce, timestamp: timestamp, cookie: cookie, hostPublicKey: key)
     }
@@ -89,7 +94,8 @@ package struct ChallengePacket: Sendable, Hashable {
 /// tag over all of them; zero-padded to the floor like the hello.
 package struct ResponsePacket: Sendable, Hashable {
     /// Bytes before the confirmation tag (the tag's associated data).
-    package static let fieldsByteCount = 1 + 4 + 4 + FieldSize.publicKey + FieldSize.clientNonce
+    package static let fieldsByteCount =
+        1 + 4 + 4 + FieldSize.publicKey + FieldSize.clientNonce
         + SchemaIdentity.fingerprintBytes + FieldSize.timestamp + FieldSize.cookie
 
     package var hello: HelloPacket
@@ -127,13 +133,15 @@ package struct ResponsePacket: Sendable, Hashable {
     package init?(_ bytes: [UInt8]) {
         var reader = BitReader(bytes)
         guard reader.bytes(1) == [PacketType.response.rawValue],
-              let protocolID = reader.u32(), let version = reader.u32(),
-              let key = reader.bytes(FieldSize.publicKey), let nonce = reader.bytes(FieldSize.clientNonce),
-              let fingerprint = reader.bytes(SchemaIdentity.fingerprintBytes),
-              let timestamp = reader.u64(), let cookie = reader.bytes(FieldSize.cookie),
-              let tag = reader.bytes(FieldSize.tag)
+            let protocolID = reader.u32(), let version = reader.u32(),
+            let key = reader.bytes(FieldSize.publicKey), let nonce = reader.bytes(FieldSize.clientNonce),
+            let fingerprint = reader.bytes(SchemaIdentity.fingerprintBytes),
+            let timestamp = reader.u64(), let cookie = reader.bytes(FieldSize.cookie),
+            let tag = reader.bytes(FieldSize.tag)
         else { return nil }
-        let hello = HelloPacket(protocolID: protocolID, version: version, clientPublicKey: key, clientNonce: nonce, fingerprint: fingerprint)
+        let hello = HelloPacket(
+            protocolID: protocolID, version: version, clientPublicKey: key, clientNonce: nonce, fingerprint: fingerprint
+        )
         self.init(hello: hello, timestamp: timestamp, cookie: cookie, confirmationTag: tag)
     }
 }

@@ -9,9 +9,12 @@ extension HostEndpoint {
         guard let hello = HelloPacket(datagram) else { return .malformed }
         guard hello.protocolID == config.protocolID else { return .wrongProtocol }
         let timestamp = UInt64(bitPattern: now.nanoseconds)
-        let cookie = cookies.cookie(address: address, timestamp: timestamp, clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce)
-        let challenge = ChallengePacket(protocolID: config.protocolID, clientNonce: hello.clientNonce, timestamp: timestamp,
-                                        cookie: cookie, hostPublicKey: handshakeKey.publicKey)
+        let cookie = cookies.cookie(
+            address: address, timestamp: timestamp, clientPublicKey: hello.clientPublicKey,
+            clientNonce: hello.clientNonce)
+        let challenge = ChallengePacket(
+            protocolID: config.protocolID, clientNonce: hello.clientNonce, timestamp: timestamp,
+            cookie: cookie, hostPublicKey: handshakeKey.publicKey)
         return queueHandshakeReply(challenge.encoded(), to: address)
     }
 
@@ -20,35 +23,43 @@ extension HostEndpoint {
     /// Order: cheap checks first, key agreement last. The cookie proves the address before any
     /// denial is sent (so denials cannot be reflected at a victim); the join-code tag is checked
     /// before capacity, so only clients holding the code learn whether the host is full.
-    package mutating func handleResponse(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
+    package mutating func handleResponse(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason?
+    {
         guard datagram.count >= FieldSize.handshakeFloor else { return .unpadded }
         guard let response = ResponsePacket(datagram) else { return .malformed }
         let hello = response.hello
         guard hello.protocolID == config.protocolID else { return .wrongProtocol }
 
         if let existing = peerByAddress[address], let peer = peers[existing],
-           peer.clientPublicKey == hello.clientPublicKey, peer.clientNonce == hello.clientNonce {
+            peer.clientPublicKey == hello.clientPublicKey, peer.clientNonce == hello.clientNonce
+        {
             // The client did not get our `accepted` yet: answer again, idempotently, even if the
             // cookie has aged out meanwhile.
             outgoing.append(Datagram(address: address, bytes: peer.acceptedPacket))
             return nil
         }
-        if let rejection = cookies.rejection(of: response.cookie, address: address, timestamp: response.timestamp,
-                                             clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce,
-                                             now: now, lifetime: config.cookieLifetime) {
+        if let rejection = cookies.rejection(
+            of: response.cookie, address: address, timestamp: response.timestamp,
+            clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce,
+            now: now, lifetime: config.cookieLifetime)
+        {
             return rejection
         }
         guard hello.version == config.protocolVersion else {
-            return deny(.versionMismatch(host: config.protocolVersion, client: hello.version), hello: hello, to: address)
+            return deny(
+                .versionMismatch(host: config.protocolVersion, client: hello.version), hello: hello, to: address)
         }
         guard hello.fingerprint == config.schema.fingerprint else {
             return deny(.schemaMismatch(hostDescription: config.schema.description), hello: hello, to: address)
         }
-        let transcript = handshakeTranscript(protocolID: config.protocolID, clientPublicKey: hello.clientPublicKey,
-                                             clientNonce: hello.clientNonce, hostPublicKey: handshakeKey.publicKey,
-                                             timestamp: response.timestamp, cookie: response.cookie)
-        guard let keys = SessionKeys(privateKey: handshakeKey.privateKey, peerPublicKey: hello.clientPublicKey,
-                                     joinCode: config.joinCode, transcript: transcript)
+        let transcript = handshakeTranscript(
+            protocolID: config.protocolID, clientPublicKey: hello.clientPublicKey,
+            clientNonce: hello.clientNonce, hostPublicKey: handshakeKey.publicKey,
+            timestamp: response.timestamp, cookie: response.cookie)
+        guard
+            let keys = SessionKeys(
+                privateKey: handshakeKey.privateKey, peerPublicKey: hello.clientPublicKey,
+                joinCode: config.joinCode, transcript: transcript)
         else { return .malformed }
         guard constantTimeEqual(response.confirmationTag, keys.confirmationTag(fields: response.fields)) else {
             return deny(.wrongJoinCode, hello: hello, to: address)
@@ -68,8 +79,9 @@ extension HostEndpoint {
         let id = freshPeerID()
         let accepted = AcceptedPacket(peerID: id).encoded(keys: keys)
         let connection = Connection(role: .host, peerID: id, address: address, keys: keys, now: now)
-        peers[id] = HostPeer(connection: connection, clientPublicKey: hello.clientPublicKey,
-                             clientNonce: hello.clientNonce, acceptedPacket: accepted)
+        peers[id] = HostPeer(
+            connection: connection, clientPublicKey: hello.clientPublicKey,
+            clientNonce: hello.clientNonce, acceptedPacket: accepted)
         peerByAddress[address] = id
         outgoing.append(Datagram(address: address, bytes: accepted))
         events.append(.connected(id, address))

@@ -87,7 +87,7 @@ package struct HostEndpoint: Sendable {
             throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
         }
         guard let packet = peers[peer]?.connection.seal([.payload(payload)], now: latestNow),
-              let address = address(of: peer)
+            let address = address(of: peer)
         else { throw .unknownPeer(peer) }
         outgoing.append(Datagram(address: address, bytes: packet.bytes))
         return packet.sequence
@@ -119,7 +119,7 @@ package struct HostEndpoint: Sendable {
 
     private mutating func close(_ peer: PeerID, frame: DisconnectFrame) {
         guard let address = address(of: peer),
-              let packets = peers[peer]?.connection.closingPackets(frame, now: latestNow)
+            let packets = peers[peer]?.connection.closingPackets(frame, now: latestNow)
         else { return }
         outgoing += packets.map { Datagram(address: address, bytes: $0) }
         remove(peer, reason: .closedLocally)
@@ -143,7 +143,9 @@ package struct HostEndpoint: Sendable {
         }
     }
 
-    private mutating func handleConnected(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
+    private mutating func handleConnected(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant)
+        -> DropReason?
+    {
         guard let header = ConnectedHeader(datagram) else { return .malformed }
         let id = header.peerID
         guard let known = self.address(of: id) else { return .unknownPeer }

@@ -32,7 +32,10 @@ package struct ReplayWindow: Sendable, Hashable {
         if let oldNewest, sequence - oldNewest < UInt64(Self.size) {
             // Clear the slots the window slides over; they held sequences 256 older.
             var cleared = oldNewest &+ 1
-            while cleared < sequence { clearBit(cleared); cleared &+= 1 }
+            while cleared < sequence {
+                clearBit(cleared)
+                cleared &+= 1
+            }
         } else {
             bits = [UInt64](repeating: 0, count: bits.count)
         }

@@ -34,7 +34,8 @@ package struct PacketKey: Sendable, Hashable {
     package func seal(_ plaintext: [UInt8], purpose: NoncePurpose, sequence: UInt64, aad: [UInt8]) -> [UInt8] {
         do {
             let nonce = try ChaChaPoly.Nonce(data: Self.nonce(purpose, sequence))
-            let box = try ChaChaPoly.seal(plaintext, using: SymmetricKey(data: bytes), nonce: nonce, authenticating: aad)
+            let box = try ChaChaPoly.seal(
+                plaintext, using: SymmetricKey(data: bytes), nonce: nonce, authenticating: aad)
             return Array(box.ciphertext) + Array(box.tag)
         } catch {
             // Only a nonce or key of the wrong length fails, and both are fixed-size here.
@@ -47,8 +48,8 @@ package struct PacketKey: Sendable, Hashable {
         guard sealed.count >= FieldSize.tag else { return nil }
         let split = sealed.endIndex - FieldSize.tag
         guard let nonce = try? ChaChaPoly.Nonce(data: Self.nonce(purpose, sequence)),
-              let box = try? ChaChaPoly.SealedBox(nonce: nonce, ciphertext: sealed[..<split], tag: sealed[split...]),
-              let plain = try? ChaChaPoly.open(box, using: SymmetricKey(data: bytes), authenticating: aad)
+            let box = try? ChaChaPoly.SealedBox(nonce: nonce, ciphertext: sealed[..<split], tag: sealed[split...]),
+            let plain = try? ChaChaPoly.open(box, using: SymmetricKey(data: bytes), authenticating: aad)
         else { return nil }
         return Array(plain)
     }
@@ -76,8 +77,8 @@ package struct SessionKeys: Sendable, Hashable {
     /// Derives the keys, or nil if the key agreement fails (a low-order public key).
     package init?(privateKey: [UInt8], peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
         guard let own = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey),
-              let peer = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerPublicKey),
-              let shared = try? own.sharedSecretFromKeyAgreement(with: peer)
+            let peer = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerPublicKey),
+            let shared = try? own.sharedSecretFromKeyAgreement(with: peer)
         else { return nil }
         let okm = shared.hkdfDerivedSymmetricKey(
             using: SHA256.self, salt: Self.salt(joinCode: joinCode),
@@ -113,7 +114,8 @@ package struct EphemeralKeyPair: Sendable {
     package init(random: inout ProtocolRandom) {
         let raw = random.bytes(FieldSize.publicKey)
         // Any 32 bytes are a valid X25519 scalar (clamping happens inside), so this cannot fail.
-        let key = (try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)) ?? Curve25519.KeyAgreement.PrivateKey()
+        let key =
+            (try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)) ?? Curve25519.KeyAgreement.PrivateKey()
         privateKey = Array(key.rawRepresentation)
         publicKey = Array(key.publicKey.rawRepresentation)
     }
@@ -129,8 +131,10 @@ package func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
 
 /// The handshake transcript both sides feed HKDF, binding the keys to this exact exchange:
 /// protocol id ‖ client key ‖ client nonce ‖ host key ‖ cookie timestamp ‖ cookie.
-package func handshakeTranscript(protocolID: UInt32, clientPublicKey: [UInt8], clientNonce: [UInt8],
-                         hostPublicKey: [UInt8], timestamp: UInt64, cookie: [UInt8]) -> [UInt8] {
+package func handshakeTranscript(
+    protocolID: UInt32, clientPublicKey: [UInt8], clientNonce: [UInt8],
+    hostPublicKey: [UInt8], timestamp: UInt64, cookie: [UInt8]
+) -> [UInt8] {
     var writer = BitWriter(capacity: 128)
     writer.writeFixed(protocolID)
     writer.writeRawBytes(clientPublicKey)

@@ -33,7 +33,8 @@ package struct ClockSync: Sendable {
     /// (already net of the host's hold time).
     package mutating func addSample(hostTick: Tick, roundTrip: Duration, receivedAt: NetInstant) {
         let halfTrip = roundTrip.secondsDouble / 2 / tickRate.secondsPerTick
-        let sample = Sample(offset: Double(hostTick.value) + halfTrip - tickRate.ticks(at: receivedAt), roundTrip: roundTrip)
+        let sample = Sample(
+            offset: Double(hostTick.value) + halfTrip - tickRate.ticks(at: receivedAt), roundTrip: roundTrip)
         samples.append(sample)
         if samples.count > Self.windowSize { samples.removeFirst(samples.count - Self.windowSize) }
         guard let best = samples.min(by: { $0.roundTrip < $1.roundTrip }) else { return }

@@ -19,7 +19,8 @@ package enum FieldDelta {
         if new.bitCount == old.bitCount, let newValue = new.integerValue, let oldValue = old.integerValue {
             let difference = ZigZag.encode(Int64(newValue) - Int64(oldValue))
             if let tier = tierBits.firstIndex(where: { difference >> UInt64($0) == 0 }),
-               tierSelectorBits + tierBits[tier] < new.bitCount {
+                tierSelectorBits + tierBits[tier] < new.bitCount
+            {
                 writer.writeBool(true)
                 writer.writeBits(UInt64(tier), count: tierSelectorBits)
                 writer.writeBits(difference, count: tierBits[tier])

@@ -70,7 +70,9 @@ package struct InputPacket<Input: Codable & Sendable>: Sendable {
         if count > 0 {
             let start = reader.bitsRead
             let newest = try reader.readVarInteger(UInt32.self, "newest input tick")
-            guard newest >= UInt32(count - 1) else { throw WireError(.valueOutOfRange, expected: "input tick", at: start) }
+            guard newest >= UInt32(count - 1) else {
+                throw WireError(.valueOutOfRange, expected: "input tick", at: start)
+            }
             var previous: Input?
             for index in 0..<count {
                 let tick = Tick(newest - UInt32(count - 1 - index))
@@ -109,7 +111,8 @@ package struct InputBuffer<Input: Sendable>: Sendable {
 
     package mutating func insert(_ ticked: TickedInput<Input>, hostTick: Tick) {
         guard hostTick.distance(to: ticked.tick) <= Self.maxTicksAhead,
-              ticked.tick.distance(to: hostTick) <= Self.ticksKeptBehind else { return }
+            ticked.tick.distance(to: hostTick) <= Self.ticksKeptBehind
+        else { return }
         // First arrival wins: a later copy of the same tick (redundancy) cannot rewrite it.
         if byTick[ticked.tick] == nil { byTick[ticked.tick] = ticked.input }
     }

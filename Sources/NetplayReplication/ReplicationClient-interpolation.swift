@@ -37,7 +37,9 @@ extension ReplicationClient where State: Interpolatable {
 
     /// Entities of both views, blended. With `keepNewcomers` (extrapolating) an entity only
     /// in the newer view is drawn still; otherwise it waits for the next snapshot.
-    private func blend(from older: Tick, to newer: Tick, fraction: Double, keepNewcomers: Bool = false) -> [ReplicatedEntity<State>] {
+    private func blend(from older: Tick, to newer: Tick, fraction: Double, keepNewcomers: Bool = false)
+        -> [ReplicatedEntity<State>]
+    {
         guard let start = views[older], let end = views[newer] else { return [] }
         return end.keys.sorted().compactMap { id -> ReplicatedEntity<State>? in
             guard let target = end[id] else { return nil }

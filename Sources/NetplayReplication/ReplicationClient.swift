@@ -68,7 +68,8 @@ package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sen
             guard let known = views[baselineTick] else { throw .unknownBaseline(baselineTick) }
             baseline = known
         }
-        let view = try SnapshotCodec.readBody(State.self, from: &reader, baseline: baseline, limits: configuration.limits)
+        let view = try SnapshotCodec.readBody(
+            State.self, from: &reader, baseline: baseline, limits: configuration.limits)
 
         views[header.tick] = view
         if newestTick.map({ $0 < header.tick }) ?? true { newestTick = header.tick }
@@ -80,7 +81,9 @@ package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sen
         if let echo = header.echo {
             let elapsed = Self.milliseconds(at: now) &- echo.clientMilliseconds
             if elapsed < Self.maxRoundTripMilliseconds, elapsed >= echo.holdMilliseconds {
-                clock.addSample(hostTick: header.tick, roundTrip: .milliseconds(Int64(elapsed - echo.holdMilliseconds)), receivedAt: now)
+                clock.addSample(
+                    hostTick: header.tick, roundTrip: .milliseconds(Int64(elapsed - echo.holdMilliseconds)),
+                    receivedAt: now)
             }
         }
     }
@@ -116,7 +119,8 @@ package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sen
     /// The datagram to send the host now: acknowledgement, clock probe and recent inputs.
     /// - Throws: ``ReplicationError/malformed(_:)`` if an input exceeds the wire limits.
     package func makePacket(now: NetInstant) throws(ReplicationError) -> [UInt8] {
-        let packet = InputPacket(acknowledged: newestTick, clientMilliseconds: Self.milliseconds(at: now), inputs: recentInputs)
+        let packet = InputPacket(
+            acknowledged: newestTick, clientMilliseconds: Self.milliseconds(at: now), inputs: recentInputs)
         do { return try packet.encode(limits: configuration.limits) } catch { throw .malformed(error) }
     }
 

@@ -7,7 +7,9 @@ extension ReplicationHost {
     ///
     /// Malformed bytes, acks of snapshots never sent and inputs far from the current tick
     /// are refused or ignored and counted in ``drops``; nothing a client sends can trap.
-    package mutating func receive(_ bytes: [UInt8], from client: ParticipantID, now: NetInstant) throws(ReplicationError) {
+    package mutating func receive(_ bytes: [UInt8], from client: ParticipantID, now: NetInstant)
+        throws(ReplicationError)
+    {
         guard var replica = clients[client] else {
             drops.count(.unknownClient(client))
             throw .unknownClient(client)
@@ -20,7 +22,8 @@ extension ReplicationHost {
             throw .malformed(error)
         }
         if let ack = packet.acknowledged, replica.sent[ack] != nil,
-           replica.acknowledged.map({ $0 < ack }) ?? true {
+            replica.acknowledged.map({ $0 < ack }) ?? true
+        {
             replica.acknowledged = ack
         }
         replica.latestTimestamp = (packet.clientMilliseconds, now)

@@ -26,22 +26,27 @@ extension ReplicationHost {
             }
             let record = entity.record
             if record != old {
-                candidates.append(Candidate(id: id, record: record, cost: SnapshotCodec.updateCost(record, against: old), isSpawn: false))
+                candidates.append(
+                    Candidate(
+                        id: id, record: record, cost: SnapshotCodec.updateCost(record, against: old), isSpawn: false))
             }
         }
         for (id, entity) in entities where baseline[id] == nil && isRelevant(id, entity, to: client) {
             let record = entity.record
-            candidates.append(Candidate(id: id, record: record, cost: SnapshotCodec.spawnCost(id, record), isSpawn: true))
+            candidates.append(
+                Candidate(id: id, record: record, cost: SnapshotCodec.spawnCost(id, record), isSpawn: true))
         }
 
         var header = SnapshotHeader(tick: tick, baseline: baselineTick, echo: nil)
         if let stamp = replica.latestTimestamp {
             let held = max((now - stamp.receivedAt).nanosecondsClamped, 0) / Self.nanosecondsPerMillisecond
-            header.echo = ClockEcho(clientMilliseconds: stamp.clientMilliseconds, holdMilliseconds: UInt32(clamping: held))
+            header.echo = ClockEcho(
+                clientMilliseconds: stamp.clientMilliseconds, holdMilliseconds: UInt32(clamping: held))
         }
         var mandatory = BitWriter()
         SnapshotCodec.writeHeader(header, to: &mandatory)
-        var spent = mandatory.bitCount + Self.fixedBodyBits + sortedBaseline.count
+        var spent =
+            mandatory.bitCount + Self.fixedBodyBits + sortedBaseline.count
             + changes.despawns.reduce(0) { $0 + (baseline[$1]?.fields.count ?? 0) }
 
         for index in candidates.indices {

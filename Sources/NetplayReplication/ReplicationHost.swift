@@ -44,7 +44,9 @@ package struct ReplicationHost<State: Codable & Sendable, Input: Codable & Senda
 
     /// Adds an entity; it reaches each client with the first snapshot that has room for it.
     /// - Throws: ``ReplicationError/unsupportedState(_:)`` if the state cannot be split into fields.
-    package mutating func spawn(kind: EntityKind, owner: ParticipantID, state: State) throws(ReplicationError) -> EntityID {
+    package mutating func spawn(kind: EntityKind, owner: ParticipantID, state: State) throws(ReplicationError)
+        -> EntityID
+    {
         let fields = try StateFields.encode(state, limits: configuration.limits)
         let id = EntityID(nextEntityID)
         nextEntityID += 1

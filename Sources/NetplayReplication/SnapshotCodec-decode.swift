@@ -15,14 +15,19 @@ extension SnapshotCodec {
             if try reader.readBool("any changed") {
                 for id in baseline.keys.sorted() {
                     guard try reader.readBool("entity changed"), let old = view[id] else { continue }
-                    let changed = try (0..<old.record.fields.count).map { _ throws(WireError) in try reader.readBool("field mask") }
+                    let changed = try (0..<old.record.fields.count).map { _ throws(WireError) in
+                        try reader.readBool("field mask")
+                    }
                     if !changed.contains(true) {
                         view[id] = nil
                         continue
                     }
                     let (state, fields) = try StateFields.decode(
-                        State.self, from: &reader, source: .delta(baseline: old.record.fields, changed: changed), limits: limits)
-                    view[id] = ClientEntity(record: EntityRecord(kind: old.record.kind, owner: old.record.owner, fields: fields), state: state)
+                        State.self, from: &reader, source: .delta(baseline: old.record.fields, changed: changed),
+                        limits: limits)
+                    view[id] = ClientEntity(
+                        record: EntityRecord(kind: old.record.kind, owner: old.record.owner, fields: fields),
+                        state: state)
                 }
             }
             let spawnCount = try reader.readLength(limit: maxSpawns, minimumBitsEach: 1, "spawn count")
@@ -37,7 +42,8 @@ extension SnapshotCodec {
                 previous = value
                 let id = EntityID(value)
                 guard view[id] == nil, baseline[id] == nil else {
-                    throw ReplicationError.malformed(WireError(.valueOutOfRange, expected: "spawn of a new entity", at: start))
+                    throw ReplicationError.malformed(
+                        WireError(.valueOutOfRange, expected: "spawn of a new entity", at: start))
                 }
                 let kind = EntityKind(try reader.readCodedInteger(UInt16.self, "entity kind"))
                 let owner = ParticipantID(try reader.readCodedInteger(UInt16.self, "entity owner"))
@@ -50,7 +56,8 @@ extension SnapshotCodec {
         } catch let error as ReplicationError {
             throw error
         } catch {
-            throw .malformed(WireError(.unsupported(String(describing: error)), expected: "snapshot", at: reader.bitsRead))
+            throw .malformed(
+                WireError(.unsupported(String(describing: error)), expected: "snapshot", at: reader.bitsRead))
         }
         return view
     }

@@ -85,19 +85,26 @@ package enum SnapshotCodec {
             throw WireError(.valueOutOfRange, expected: "snapshot tick", at: start)
         }
         let distance = try reader.readVarUInt("baseline distance")
-        guard distance <= UInt64(tick) else { throw WireError(.valueOutOfRange, expected: "baseline distance", at: start) }
+        guard distance <= UInt64(tick) else {
+            throw WireError(.valueOutOfRange, expected: "baseline distance", at: start)
+        }
         var echo: ClockEcho?
         if try reader.readBool("clock echo flag") {
             let client = try reader.readFixed(UInt32.self, "echoed client time")
             let hold = try reader.readVarUInt("hold time")
-            guard hold <= UInt64(maxHoldMilliseconds) else { throw WireError(.valueOutOfRange, expected: "hold time", at: start) }
+            guard hold <= UInt64(maxHoldMilliseconds) else {
+                throw WireError(.valueOutOfRange, expected: "hold time", at: start)
+            }
             echo = ClockEcho(clientMilliseconds: client, holdMilliseconds: UInt32(hold))
         }
-        return SnapshotHeader(tick: Tick(tick), baseline: distance == 0 ? nil : Tick(tick - UInt32(distance)), echo: echo)
+        return SnapshotHeader(
+            tick: Tick(tick), baseline: distance == 0 ? nil : Tick(tick - UInt32(distance)), echo: echo)
     }
 
     /// Writes the changes against `baseline` (sorted by id).
-    package static func writeBody(_ changes: SnapshotChanges, baseline: [(EntityID, EntityRecord)], to writer: inout BitWriter) {
+    package static func writeBody(
+        _ changes: SnapshotChanges, baseline: [(EntityID, EntityRecord)], to writer: inout BitWriter
+    ) {
         let anyChanged = !changes.updates.isEmpty || !changes.despawns.isEmpty
         writer.writeBool(anyChanged)
         if anyChanged {

@@ -24,10 +24,13 @@ extension StateFields {
         } catch let error as ReplicationError {
             throw error
         } catch {
-            throw .malformed(WireError(.unsupported(String(describing: error)), expected: "\(State.self)", at: decoder.packet.bitsRead))
+            throw .malformed(
+                WireError(
+                    .unsupported(String(describing: error)), expected: "\(State.self)", at: decoder.packet.bitsRead))
         }
         if case .delta(let baseline, _) = source, baseline.count != decoder.fields.count {
-            throw .malformed(WireError(.valueOutOfRange, expected: "\(State.self) field count", at: decoder.packet.bitsRead))
+            throw .malformed(
+                WireError(.valueOutOfRange, expected: "\(State.self) field count", at: decoder.packet.bitsRead))
         }
         packet = decoder.packet
         return (state, decoder.fields)
@@ -53,7 +56,9 @@ package final class FieldMergeDecoder: Decoder {
     package func field<T: Decodable>(_ type: T.Type, optional: Bool) throws -> T? {
         let index = fields.count
         guard index < StateFields.maxFields else {
-            throw WireError(.lengthTooLarge(length: UInt64(index), limit: StateFields.maxFields), expected: "field count", at: packet.bitsRead)
+            throw WireError(
+                .lengthTooLarge(length: UInt64(index), limit: StateFields.maxFields), expected: "field count",
+                at: packet.bitsRead)
         }
         let bits: FieldBits
         switch source {
@@ -74,7 +79,8 @@ package final class FieldMergeDecoder: Decoder {
         var reader = bits.reader(limits: limits)
         let value = try readValue(type, optional: optional, from: &reader)
         guard reader.bitsRead == bits.bitCount else {
-            throw WireError(.trailingData(bits: bits.bitCount - reader.bitsRead), expected: "field \(index)", at: packet.bitsRead)
+            throw WireError(
+                .trailingData(bits: bits.bitCount - reader.bitsRead), expected: "field \(index)", at: packet.bitsRead)
         }
         fields.append(bits)
         return value
@@ -107,7 +113,9 @@ package final class FieldMergeDecoder: Decoder {
         throw ReplicationError.unsupportedState("top-level unkeyed container; use a struct with stored properties")
     }
 
-    package func singleValueContainer() throws -> any SingleValueDecodingContainer { FieldMergeSingleContainer(decoder: self) }
+    package func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        FieldMergeSingleContainer(decoder: self)
+    }
 }
 
 /// A state that decodes as one value is one field.
@@ -143,23 +151,55 @@ package struct FieldMergeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerP
     package func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder.required(type) }
     package func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decoder.required(type) }
 
-    package func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try decoder.field(type, optional: true) }
-    package func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try decoder.field(type, optional: true) }
+    package func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
+        try decoder.field(type, optional: true)
+    }
+    package func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try decoder.field(type, optional: true)
+    }
 
-    package func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    package func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         throw ReplicationError.unsupportedState("nested container at the top level of a state")
     }
 

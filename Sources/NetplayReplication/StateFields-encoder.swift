@@ -11,7 +11,9 @@ package enum StateFields {
     package static let maxFields = 64
 
     /// The field bits of `state`.
-    package static func encode<State: Encodable>(_ state: State, limits: WireLimits) throws(ReplicationError) -> [FieldBits] {
+    package static func encode<State: Encodable>(_ state: State, limits: WireLimits) throws(ReplicationError)
+        -> [FieldBits]
+    {
         let encoder = FieldSplitEncoder(limits: limits)
         do {
             try state.encode(to: encoder)
@@ -67,7 +69,9 @@ package struct FieldSplitUnkeyedSink: UnkeyedEncodingContainer {
     package var count: Int { 0 }
     package mutating func encodeNil() throws {}
     package mutating func encode<T: Encodable>(_ value: T) throws {}
-    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         KeyedEncodingContainer(FieldSplitKeyedContainer<NestedKey>(encoder: FieldSplitEncoder(limits: .default)))
     }
     package mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer { self }
@@ -104,27 +108,62 @@ package struct FieldSplitKeyedContainer<Key: CodingKey>: KeyedEncodingContainerP
     package mutating func encode(_ value: UInt16, forKey key: Key) throws { try encoder.field(value, optional: false) }
     package mutating func encode(_ value: UInt32, forKey key: Key) throws { try encoder.field(value, optional: false) }
     package mutating func encode(_ value: UInt64, forKey key: Key) throws { try encoder.field(value, optional: false) }
-    package mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws { try encoder.field(value, optional: false) }
+    package mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
+        try encoder.field(value, optional: false)
+    }
 
-    package mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws { try encoder.field(value, optional: true) }
-    package mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws { try encoder.field(value, optional: true) }
+    package mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: Float?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: Int8?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: Int16?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: UInt?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: UInt8?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: UInt16?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: UInt32?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent(_ value: UInt64?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
+    package mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        try encoder.field(value, optional: true)
+    }
 
-    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         encoder.failure = .unsupportedState("nested container at the top level of a state")
-        return KeyedEncodingContainer(FieldSplitKeyedContainer<NestedKey>(encoder: FieldSplitEncoder(limits: encoder.limits)))
+        return KeyedEncodingContainer(
+            FieldSplitKeyedContainer<NestedKey>(encoder: FieldSplitEncoder(limits: encoder.limits)))
     }
 
     package mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {

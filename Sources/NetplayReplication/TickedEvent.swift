@@ -40,14 +40,18 @@ package enum EventBatch {
     package static let defaultMaxFastForwardTicks = 90
 
     /// Encodes `events` (each as tick, then payload, by the binary coder).
-    package static func encode<Payload>(_ events: [TickedEvent<Payload>], limits: WireLimits = .default) throws(WireError) -> [UInt8] {
+    package static func encode<Payload>(_ events: [TickedEvent<Payload>], limits: WireLimits = .default)
+        throws(WireError) -> [UInt8]
+    {
         var capped = limits
         capped.maxElements = min(limits.maxElements, maxEvents)
         return try WireEncoder(limits: capped).encode(events)
     }
 
     /// Decodes a batch; garbage, over-long counts and trailing bytes are a typed error.
-    package static func decode<Payload>(_ type: Payload.Type, from bytes: [UInt8], limits: WireLimits = .default) throws(WireError) -> [TickedEvent<Payload>] {
+    package static func decode<Payload>(_ type: Payload.Type, from bytes: [UInt8], limits: WireLimits = .default)
+        throws(WireError) -> [TickedEvent<Payload>]
+    {
         var capped = limits
         capped.maxElements = min(limits.maxElements, maxEvents)
         return try WireDecoder(limits: capped).decode([TickedEvent<Payload>].self, from: bytes)

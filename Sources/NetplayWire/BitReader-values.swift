@@ -22,7 +22,9 @@ extension BitReader {
 
     /// Reads an integer written by ``BitWriter/writeCompact(_:bitWidth:)``.
     @inlinable
-    package mutating func readCompact(bitWidth: Int, _ expected: @autoclosure () -> String = "integer") throws(WireError) -> UInt64 {
+    package mutating func readCompact(bitWidth: Int, _ expected: @autoclosure () -> String = "integer")
+        throws(WireError) -> UInt64
+    {
         let start = position
         let significant = Int(try readBits(CompactInteger.lengthBits(forWidth: bitWidth), expected()))
         guard significant <= bitWidth else { throw WireError(.valueOutOfRange, expected: expected(), at: start) }
@@ -33,12 +35,16 @@ extension BitReader {
 
     /// Reads a `T` written by the binary coder: raw for 8-bit types, compact otherwise.
     @inlinable
-    public mutating func readCodedInteger<T: FixedWidthInteger>(_ type: T.Type, _ expected: @autoclosure () -> String = "\(T.self)") throws(WireError) -> T {
+    public mutating func readCodedInteger<T: FixedWidthInteger>(
+        _ type: T.Type, _ expected: @autoclosure () -> String = "\(T.self)"
+    ) throws(WireError) -> T {
         if T.bitWidth <= 8 { return T(truncatingIfNeeded: try readBits(T.bitWidth, expected())) }
         let start = position
         let raw = try readCompact(bitWidth: T.bitWidth, expected())
         if T.isSigned {
-            guard let value = T(exactly: ZigZag.decode(raw)) else { throw WireError(.valueOutOfRange, expected: expected(), at: start) }
+            guard let value = T(exactly: ZigZag.decode(raw)) else {
+                throw WireError(.valueOutOfRange, expected: expected(), at: start)
+            }
             return value
         }
         guard let value = T(exactly: raw) else { throw WireError(.valueOutOfRange, expected: expected(), at: start) }
@@ -47,21 +53,28 @@ extension BitReader {
 
     /// Reads a zig-zag signed varint.
     @inlinable
-    package mutating func readVarInt(_ expected: @autoclosure () -> String = "signed varint") throws(WireError) -> Int64 {
+    package mutating func readVarInt(_ expected: @autoclosure () -> String = "signed varint") throws(WireError) -> Int64
+    {
         ZigZag.decode(try readVarUInt(expected()))
     }
 
     /// Reads a varint that must fit `T`.
     @inlinable
-    package mutating func readVarInteger<T: FixedWidthInteger>(_ type: T.Type, _ expected: @autoclosure () -> String = "\(T.self)") throws(WireError) -> T {
+    package mutating func readVarInteger<T: FixedWidthInteger>(
+        _ type: T.Type, _ expected: @autoclosure () -> String = "\(T.self)"
+    ) throws(WireError) -> T {
         let start = position
         if T.isSigned {
             let raw = try readVarInt(expected())
-            guard let value = T(exactly: raw) else { throw WireError(.valueOutOfRange, expected: expected(), at: start) }
+            guard let value = T(exactly: raw) else {
+                throw WireError(.valueOutOfRange, expected: expected(), at: start)
+            }
             return value
         } else {
             let raw = try readVarUInt(expected())
-            guard let value = T(exactly: raw) else { throw WireError(.valueOutOfRange, expected: expected(), at: start) }
+            guard let value = T(exactly: raw) else {
+                throw WireError(.valueOutOfRange, expected: expected(), at: start)
+            }
             return value
         }
     }
@@ -80,7 +93,9 @@ extension BitReader {
 
     /// Reads a quantized float; an index past the format's top step is corruption.
     @inlinable
-    public mutating func readQuantized(_ format: QuantizedFloat, _ expected: @autoclosure () -> String = "quantized Float") throws(WireError) -> Float {
+    public mutating func readQuantized(
+        _ format: QuantizedFloat, _ expected: @autoclosure () -> String = "quantized Float"
+    ) throws(WireError) -> Float {
         let start = position
         let index = try readBits(format.bitCount, expected())
         guard index <= format.maxIndex else { throw WireError(.valueOutOfRange, expected: expected(), at: start) }
@@ -89,7 +104,9 @@ extension BitReader {
 
     /// Reads an angle written with `bits` bits of precision, in −π..<π.
     @inlinable
-    public mutating func readAngle(bits: Int, _ expected: @autoclosure () -> String = "angle") throws(WireError) -> Float {
+    public mutating func readAngle(bits: Int, _ expected: @autoclosure () -> String = "angle") throws(WireError)
+        -> Float
+    {
         AngleQuantization.angle(try readBits(bits, expected()), bits: bits)
     }
 

@@ -36,7 +36,9 @@ public struct BitReader: Sendable {
 
     /// Reads `count` bits (0…64) as an unsigned integer.
     @inlinable
-    public mutating func readBits(_ count: Int, _ expected: @autoclosure () -> String = "bits") throws(WireError) -> UInt64 {
+    public mutating func readBits(_ count: Int, _ expected: @autoclosure () -> String = "bits") throws(WireError)
+        -> UInt64
+    {
         precondition(count >= 0 && count <= 64, "bit count \(count) outside 0...64")
         guard count <= endBit &- position else {
             throw WireError(.endOfData(neededBits: count - (endBit - position)), expected: expected(), at: position)
@@ -65,13 +67,16 @@ public struct BitReader: Sendable {
 
     /// Reads an unsigned integer of exactly `bits` bits.
     @inlinable
-    public mutating func readUInt(bits: Int, _ expected: @autoclosure () -> String = "UInt") throws(WireError) -> UInt64 {
+    public mutating func readUInt(bits: Int, _ expected: @autoclosure () -> String = "UInt") throws(WireError) -> UInt64
+    {
         try readBits(bits, expected())
     }
 
     /// Reads a fixed-width integer in its full width.
     @inlinable
-    public mutating func readFixed<T: FixedWidthInteger>(_ type: T.Type = T.self, _ expected: @autoclosure () -> String = "\(T.self)") throws(WireError) -> T {
+    public mutating func readFixed<T: FixedWidthInteger>(
+        _ type: T.Type = T.self, _ expected: @autoclosure () -> String = "\(T.self)"
+    ) throws(WireError) -> T {
         T(truncatingIfNeeded: try readBits(T.bitWidth, expected()))
     }
 
@@ -85,7 +90,9 @@ public struct BitReader: Sendable {
     }
 
     /// Reads `count` raw bytes; `count` must already be checked against a cap.
-    public mutating func readRawBytes(_ count: Int, _ expected: @autoclosure () -> String = "bytes") throws(WireError) -> [UInt8] {
+    public mutating func readRawBytes(_ count: Int, _ expected: @autoclosure () -> String = "bytes") throws(WireError)
+        -> [UInt8]
+    {
         guard count >= 0, count <= (endBit - position) / 8 else {
             throw WireError(.endOfData(neededBits: count * 8 - (endBit - position)), expected: expected(), at: position)
         }

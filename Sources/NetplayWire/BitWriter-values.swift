@@ -91,7 +91,8 @@ extension BitWriter {
         try writeBlob(bytes, limits: .default)
     }
 
-    package mutating func writeBlob<C: Collection>(_ bytes: C, limits: WireLimits) throws(WireError) where C.Element == UInt8 {
+    package mutating func writeBlob<C: Collection>(_ bytes: C, limits: WireLimits) throws(WireError)
+    where C.Element == UInt8 {
         try writeLength(bytes.count, limit: limits.maxBlobBytes, what: "blob length")
         writeRawBytes(bytes)
     }

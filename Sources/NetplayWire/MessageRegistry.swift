@@ -48,7 +48,9 @@ public struct MessageRegistry: Sendable {
     /// Writes `message`'s id then its body.
     package func encode(_ message: any NetMessage, into writer: inout BitWriter) throws(WireError) {
         guard let id = ids[ObjectIdentifier(type(of: message))] else {
-            throw WireError(.unencodable("\(type(of: message).messageName) is not registered"), expected: "registered message", at: writer.bitCount)
+            throw WireError(
+                .unencodable("\(type(of: message).messageName) is not registered"), expected: "registered message",
+                at: writer.bitCount)
         }
         writer.writeVarUInt(id)
         try message.encode(to: &writer)
@@ -65,7 +67,9 @@ public struct MessageRegistry: Sendable {
     package func decode(from reader: inout BitReader) throws(WireError) -> any NetMessage {
         let start = reader.bitsRead
         let id = try reader.readVarUInt("message id")
-        guard id < UInt64(decoders.count) else { throw WireError(.unknownMessageID(id), expected: "message id", at: start) }
+        guard id < UInt64(decoders.count) else {
+            throw WireError(.unknownMessageID(id), expected: "message id", at: start)
+        }
         return try decoders[Int(id)](&reader)
     }
 

@@ -33,7 +33,8 @@ public struct QuantizedFloat: Sendable, Hashable, CustomStringConvertible {
     /// Creates a format over a half-open range: `0..<2048` to 1/64 is 131,072 steps, 17 bits,
     /// one bit fewer than `0...2048`, whose top value needs a step of its own.
     public init(_ range: Range<Double>, step: Double) {
-        precondition(step > 0 && step.isFinite && !range.isEmpty, "quantization needs a positive step and a non-empty range")
+        precondition(
+            step > 0 && step.isFinite && !range.isEmpty, "quantization needs a positive step and a non-empty range")
         let steps = ((range.upperBound - range.lowerBound) / step).rounded(.up) - 1
         self.init(range.lowerBound...(range.lowerBound + steps * step), step: step)
     }

@@ -14,7 +14,8 @@ package struct WireLimits: Sendable, Hashable {
     package var maxDepth: Int
 
     /// Creates limits.
-    package init(maxStringBytes: Int = 4096, maxBlobBytes: Int = 1 << 20, maxElements: Int = 65_536, maxDepth: Int = 32) {
+    package init(maxStringBytes: Int = 4096, maxBlobBytes: Int = 1 << 20, maxElements: Int = 65_536, maxDepth: Int = 32)
+    {
         self.maxStringBytes = maxStringBytes
         self.maxBlobBytes = maxBlobBytes
         self.maxElements = maxElements

@@ -8,9 +8,13 @@ struct GameOptions: ParsableArguments {
     @Flag(help: "No screen: run without a terminal (with --bot, for tests and soak runs).") var headless = false
     @Flag(help: "Let the built-in bot play your player.") var bot = false
     @Option(help: "Stop after this many seconds (default: until q or Ctrl-C).") var duration: Double?
-    @Option(help: "Write measured figures (ticks, entities, RTT, bandwidth, position differences) to this JSON file at the end.")
+    @Option(
+        help:
+            "Write measured figures (ticks, entities, RTT, bandwidth, position differences) to this JSON file at the end."
+    )
     var report: String?
-    @Option(help: "Where to find and advertise games: lan, loopback (this machine only), none.") var discovery = DiscoveryChoice.lan
+    @Option(help: "Where to find and advertise games: lan, loopback (this machine only), none.") var discovery =
+        DiscoveryChoice.lan
     @Option(help: "UDP port to host on (0: any free port).") var port = NetHost.defaultPort
     @Option(help: .hidden) var game = SkirmishProtocol.gameName
 

@@ -18,11 +18,13 @@ struct GameRunner {
 
     func run(_ start: (SessionSettings) async throws -> GameSession) async throws {
         if !options.headless, !TerminalScreen.isInteractive {
-            FileHandle.standardError.write(Data("""
-                skirmish is a terminal game, but this is not a terminal (input or output is a pipe or a file).
-                Run it in a terminal window, or use --headless --bot for a game without a screen.
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    skirmish is a terminal game, but this is not a terminal (input or output is a pipe or a file).
+                    Run it in a terminal window, or use --headless --bot for a game without a screen.
 
-                """.utf8))
+                    """.utf8))
             throw ExitCode(Self.exitNoTerminal)
         }
         let session: GameSession
@@ -42,7 +44,8 @@ struct GameRunner {
             outcome = await HeadlessLoop(session: session, bot: options.bot, deadline: deadline, stop: stop).run()
         } else {
             do {
-                outcome = try await TerminalLoop(session: session, bot: options.bot, deadline: deadline, stop: stop).run()
+                outcome = try await TerminalLoop(session: session, bot: options.bot, deadline: deadline, stop: stop)
+                    .run()
             } catch {
                 await session.close()
                 FileHandle.standardError.write(Data("skirmish: \(error)\n".utf8))
@@ -109,7 +112,8 @@ struct HeadlessLoop {
             let view = session.update(input: bot ? session.botInput() : .idle)
             if let ended = view.ended { return .ended(ended) }
             if let deadline, ContinuousClock.now >= deadline {
-                let lingering = session.isHost && view.network.players > 1 && ContinuousClock.now < deadline + Self.hostLinger
+                let lingering =
+                    session.isHost && view.network.players > 1 && ContinuousClock.now < deadline + Self.hostLinger
                 if !lingering { return .timeUp }
             }
             next += frame

@@ -53,7 +53,8 @@ struct HostCommand: AsyncParsableCommand {
 /// `skirmish join`: join a game by join string, or the first one discovery finds.
 struct JoinCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "join", abstract: "Join a game: by the join string its host printed, or the first found on the network.")
+        commandName: "join",
+        abstract: "Join a game: by the join string its host printed, or the first found on the network.")
 
     @Argument(help: "The host's join string (NP-…); omit to join the first game found.") var joinString: String?
     @Option(help: "The join code, when joining a game found on the network.") var code: String?
@@ -66,7 +67,9 @@ struct JoinCommand: AsyncParsableCommand {
             var searching = settings
             searching.searchTimeout = .seconds(timeout)
             guard let game = try await GameSession.find(settings: searching) else {
-                throw SessionError("No Skirmish game answered within \(String(format: "%g", timeout)) s. Host one with `skirmish host`.")
+                throw SessionError(
+                    "No Skirmish game answered within \(String(format: "%g", timeout)) s. Host one with `skirmish host`."
+                )
             }
             return try await .join(game, code: code, settings: settings)
         }

@@ -29,10 +29,12 @@ public struct Bot: Sendable {
         if case .gameOver = world.phase { return PlayerInput(shoot: true) }  // ask for a restart
         guard let me = world.player(playerID), me.isAlive else { return .idle }
 
-        var pushX: Float = 0, pushY: Float = 0
+        var pushX: Float = 0
+        var pushY: Float = 0
         var target: (creep: Creep, distanceSquared: Float)?
         for creep in world.creeps {
-            let dx = me.x - creep.x, dy = me.y - creep.y
+            let dx = me.x - creep.x
+            let dy = me.y - creep.y
             let distanceSquared = dx * dx + dy * dy
             if target.map({ distanceSquared < $0.distanceSquared }) ?? true {
                 target = (creep, distanceSquared)

@@ -14,11 +14,4 @@ public struct Creep: NetMessage, Hashable {
     @Quantized<ArenaY> public internal(set) var y: Float
     /// How far the creep moves each tick, world units.
     @Quantized<CreepSpeed> public internal(set) var speed: Float
-
-    init(id: UInt32, x: Float, y: Float, speed: Float) {
-        self.id = id
-        self.x = x
-        self.y = y
-        self.speed = speed
-    }
 }

@@ -31,7 +31,8 @@ enum DeterministicMath {
     /// The angle of the vector (`x`, `y`) in −π…π, 0 for the zero vector.
     static func atan2(_ y: Double, _ x: Double) -> Double {
         guard x.isFinite, y.isFinite, x != 0 || y != 0 else { return 0 }
-        let ax = abs(x), ay = abs(y)
+        let ax = abs(x)
+        let ay = abs(y)
         let steep = ay > ax
         var angle = atanUnit(steep ? ax / ay : ay / ax)
         if steep { angle = halfPi - angle }

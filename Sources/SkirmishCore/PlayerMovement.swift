@@ -7,10 +7,13 @@ public enum PlayerMovement {
 
     /// The position after one tick of `input`, clamped to the arena.
     public static func position(x: Float, y: Float, input: PlayerInput) -> (x: Float, y: Float) {
-        let stepX = input.stepX, stepY = input.stepY
+        let stepX = input.stepX
+        let stepY = input.stepY
         let scale = stepX != 0 && stepY != 0 ? diagonalScale : 1
         let radius = SkirmishRules.playerRadius
-        return (min(max(x + stepX * SkirmishRules.playerSpeed * scale, radius), SkirmishRules.arenaWidth - radius),
-                min(max(y + stepY * SkirmishRules.playerSpeed * scale, radius), SkirmishRules.arenaHeight - radius))
+        return (
+            min(max(x + stepX * SkirmishRules.playerSpeed * scale, radius), SkirmishRules.arenaWidth - radius),
+            min(max(y + stepY * SkirmishRules.playerSpeed * scale, radius), SkirmishRules.arenaHeight - radius)
+        )
     }
 }

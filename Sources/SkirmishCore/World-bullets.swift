@@ -58,7 +58,8 @@ extension World {
                 continue
             }
             guard bullet.x >= 0, bullet.x <= SkirmishRules.arenaWidth,
-                  bullet.y >= 0, bullet.y <= SkirmishRules.arenaHeight else { continue }
+                bullet.y >= 0, bullet.y <= SkirmishRules.arenaHeight
+            else { continue }
             remaining.append(bullet)
         }
         flights = remaining
@@ -69,11 +70,13 @@ extension World {
     /// through a creep between two ticks).
     private func firstCreep(sweptFrom from: (x: Float, y: Float), to: (x: Float, y: Float)) -> Int? {
         let reach = SkirmishRules.creepRadius + SkirmishRules.bulletRadius
-        let dx = to.x - from.x, dy = to.y - from.y
+        let dx = to.x - from.x
+        let dy = to.y - from.y
         let lengthSquared = dx * dx + dy * dy
         var best: (index: Int, along: Float)?
         for (index, creep) in creeps.enumerated() {
-            let along = lengthSquared > 0
+            let along =
+                lengthSquared > 0
                 ? clamp(((creep.x - from.x) * dx + (creep.y - from.y) * dy) / lengthSquared, 0, 1)
                 : 0
             let nearestX = from.x + dx * along - creep.x

@@ -4,7 +4,8 @@ extension World {
     mutating func updateCreeps(events: inout [GameEvent]) {
         for index in creeps.indices {
             guard let target = nearestLivingPlayer(toX: creeps[index].x, y: creeps[index].y) else { continue }
-            let dx = target.x - creeps[index].x, dy = target.y - creeps[index].y
+            let dx = target.x - creeps[index].x
+            let dy = target.y - creeps[index].y
             let distance = (dx * dx + dy * dy).squareRoot()
             guard distance > 0 else { continue }
             let travel = min(creeps[index].speed, distance) / distance
@@ -18,7 +19,8 @@ extension World {
         for creep in creeps {
             let bitten = seats.firstIndex { seat in
                 guard let player = seat, player.isAlive, player.invulnerableTicks == 0 else { return false }
-                let dx = player.x - creep.x, dy = player.y - creep.y
+                let dx = player.x - creep.x
+                let dy = player.y - creep.y
                 return dx * dx + dy * dy < reach * reach
             }
             guard let bitten, var player = seats[bitten] else {
@@ -37,7 +39,8 @@ extension World {
     func nearestLivingPlayer(toX x: Float, y: Float) -> Player? {
         var best: (player: Player, distanceSquared: Float)?
         for case let player? in seats where player.isAlive {
-            let dx = player.x - x, dy = player.y - y
+            let dx = player.x - x
+            let dy = player.y - y
             let distanceSquared = dx * dx + dy * dy
             if let current = best, current.distanceSquared <= distanceSquared { continue }
             best = (player, distanceSquared)

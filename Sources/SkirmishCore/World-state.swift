@@ -18,27 +18,33 @@ extension World {
         var seating: [Player?] = Array(repeating: nil, count: SkirmishRules.maxPlayers)
         for player in state.players {
             guard seating.indices.contains(player.slot), seating[player.slot] == nil,
-                  !seating.contains(where: { $0?.id == player.id }) else { throw .invalidSeating }
+                !seating.contains(where: { $0?.id == player.id })
+            else { throw .invalidSeating }
             guard (0...SkirmishRules.startingLives).contains(player.lives),
-                  (0...Self.counterLimit).contains(player.score),
-                  (0...SkirmishRules.invulnerabilityTicks).contains(player.invulnerableTicks),
-                  (0...SkirmishRules.fireCooldownTicks).contains(player.fireCooldownTicks)
+                (0...Self.counterLimit).contains(player.score),
+                (0...SkirmishRules.invulnerabilityTicks).contains(player.invulnerableTicks),
+                (0...SkirmishRules.fireCooldownTicks).contains(player.fireCooldownTicks)
             else { throw .valueOutOfRange }
             seating[player.slot] = player
         }
         guard state.creeps.count <= SkirmishRules.maxCreepsPerWave,
-              Set(state.creeps.map(\.id)).count == state.creeps.count,
-              state.creeps.allSatisfy({ $0.id < state.nextCreepID }) else { throw .invalidCreeps }
+            Set(state.creeps.map(\.id)).count == state.creeps.count,
+            state.creeps.allSatisfy({ $0.id < state.nextCreepID })
+        else { throw .invalidCreeps }
         guard state.tick <= Self.counterLimit, state.nextCreepID <= Self.counterLimit,
-              (0...Self.counterLimit).contains(state.wave),
-              (0...SkirmishRules.maxCreepsPerWave).contains(state.creepsToSpawn),
-              (0...SkirmishRules.creepSpawnIntervalTicks).contains(state.spawnCountdown),
-              (0...max(SkirmishRules.waveIntermissionTicks, SkirmishRules.firstWaveDelayTicks)).contains(state.waveCountdown)
+            (0...Self.counterLimit).contains(state.wave),
+            (0...SkirmishRules.maxCreepsPerWave).contains(state.creepsToSpawn),
+            (0...SkirmishRules.creepSpawnIntervalTicks).contains(state.spawnCountdown),
+            (0...max(SkirmishRules.waveIntermissionTicks, SkirmishRules.firstWaveDelayTicks)).contains(
+                state.waveCountdown)
         else { throw .valueOutOfRange }
         let speedLimit = SkirmishRules.bulletSpeed + Self.bulletSpeedTolerance
-        let recentCap = SkirmishRules.maxPlayers * (SkirmishRules.bulletLifetimeTicks + SkirmishRules.maxBulletLeadTicks)
+        let recentCap =
+            SkirmishRules.maxPlayers * (SkirmishRules.bulletLifetimeTicks + SkirmishRules.maxBulletLeadTicks)
         guard state.bullets.count <= recentCap, state.recentBullets.count <= recentCap,
-              state.bullets.allSatisfy({ $0.velocityX * $0.velocityX + $0.velocityY * $0.velocityY <= speedLimit * speedLimit })
+            state.bullets.allSatisfy({
+                $0.velocityX * $0.velocityX + $0.velocityY * $0.velocityY <= speedLimit * speedLimit
+            })
         else { throw .invalidBullet }
 
         tick = state.tick

@@ -40,7 +40,8 @@ extension World {
             player.invulnerableTicks = max(player.invulnerableTicks - 1, 0)
             player.fireCooldownTicks = max(player.fireCooldownTicks - 1, 0)
 
-            let stepX = input.stepX, stepY = input.stepY
+            let stepX = input.stepX
+            let stepY = input.stepY
             (player.x, player.y) = PlayerMovement.position(x: player.x, y: player.y, input: input)
 
             if let aim = input.aim {

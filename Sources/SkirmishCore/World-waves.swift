@@ -46,7 +46,8 @@ extension World {
     /// A point just inside a random edge of the arena.
     private mutating func randomEdgePoint() -> (x: Float, y: Float) {
         let inset = SkirmishRules.creepRadius
-        let width = SkirmishRules.arenaWidth, height = SkirmishRules.arenaHeight
+        let width = SkirmishRules.arenaWidth
+        let height = SkirmishRules.arenaHeight
         let side = random.next(below: 4)
         let along = random.nextUnit()
         switch side {
@@ -59,7 +60,8 @@ extension World {
 
     private func isNearLivingPlayer(_ point: (x: Float, y: Float)) -> Bool {
         guard let nearest = nearestLivingPlayer(toX: point.x, y: point.y) else { return false }
-        let dx = nearest.x - point.x, dy = nearest.y - point.y
+        let dx = nearest.x - point.x
+        let dy = nearest.y - point.y
         let safe = SkirmishRules.creepSpawnSafeDistance
         return dx * dx + dy * dy < safe * safe
     }

@@ -46,14 +46,19 @@ enum BotWorld {
     /// The world `view` shows, or `nil` if it does not fit the rules (then the bot idles).
     static func make(from view: FrameView) -> World? {
         let players = view.players.map {
-            PlayerShape(id: $0.id, slot: $0.slot, x: $0.x, y: $0.y, facing: $0.facing, lives: $0.lives, score: $0.score,
-                        invulnerableTicks: 0, fireCooldownTicks: 0)
+            PlayerShape(
+                id: $0.id, slot: $0.slot, x: $0.x, y: $0.y, facing: $0.facing, lives: $0.lives, score: $0.score,
+                invulnerableTicks: 0, fireCooldownTicks: 0)
         }
-        let creeps = view.creeps.prefix(SkirmishRules.maxCreepsPerWave).map { CreepShape(id: $0.id, x: $0.x, y: $0.y, speed: 0) }
-        let shape = StateShape(tick: view.tick, phase: view.phase, wave: view.wave, players: players, creeps: Array(creeps),
-                               nextCreepID: (creeps.map(\.id).max() ?? 0) + 1)
+        let creeps = view.creeps.prefix(SkirmishRules.maxCreepsPerWave).map {
+            CreepShape(id: $0.id, x: $0.x, y: $0.y, speed: 0)
+        }
+        let shape = StateShape(
+            tick: view.tick, phase: view.phase, wave: view.wave, players: players, creeps: Array(creeps),
+            nextCreepID: (creeps.map(\.id).max() ?? 0) + 1)
         guard let data = try? JSONEncoder().encode(shape),
-              let state = try? JSONDecoder().decode(WorldState.self, from: data) else { return nil }
+            let state = try? JSONDecoder().decode(WorldState.self, from: data)
+        else { return nil }
         var world = World(seed: 0)
         guard (try? world.adopt(state)) != nil else { return nil }
         return world

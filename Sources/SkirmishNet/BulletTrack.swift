@@ -37,16 +37,20 @@ struct BulletTrack: Sendable {
         for shot in flights where !spent.contains(shot.id) {
             let age = Float(render - Double(shot.tick))
             guard age >= 0 else { continue }
-            let x = shot.originX + shot.velocityX * age, y = shot.originY + shot.velocityY * age
+            let x = shot.originX + shot.velocityX * age
+            let y = shot.originY + shot.velocityY * age
             let hit = creeps.contains { creep in
-                let dx = creep.x - x, dy = creep.y - y
+                let dx = creep.x - x
+                let dy = creep.y - y
                 return dx * dx + dy * dy < reach * reach
             }
             if hit {
                 spent.insert(shot.id)
                 continue
             }
-            guard (0...SkirmishRules.arenaWidth).contains(x), (0...SkirmishRules.arenaHeight).contains(y) else { continue }
+            guard (0...SkirmishRules.arenaWidth).contains(x), (0...SkirmishRules.arenaHeight).contains(y) else {
+                continue
+            }
             drawn.append(BulletView(shooter: shot.shooter, x: x, y: y))
         }
         return drawn

@@ -23,7 +23,8 @@ extension ClientSession {
                     view.creeps.append(CreepView(id: entity.state.id, x: entity.state.x, y: entity.state.y))
                 } else if entity.kind == UnitKind.player {
                     let isMe = entity.state.id == localPlayer.rawValue
-                    view.players.append(playerView(isMe ? (predictor?.displayed ?? entity.state) : entity.state, isLocal: isMe))
+                    view.players.append(
+                        playerView(isMe ? (predictor?.displayed ?? entity.state) : entity.state, isLocal: isMe))
                 }
             }
             view.bullets = bullets.advance(to: render, creeps: view.creeps)
@@ -34,8 +35,10 @@ extension ClientSession {
     }
 
     private func playerView(_ unit: ReplicatedUnit, isLocal: Bool) -> PlayerView {
-        PlayerView(id: PlayerID(unit.id), slot: Int(unit.slot), x: unit.x, y: unit.y, facing: unit.facing,
-                   lives: Int(unit.lives), score: Int(unit.score), isInvulnerable: unit.invulnerableTicks > 0, isLocal: isLocal)
+        PlayerView(
+            id: PlayerID(unit.id), slot: Int(unit.slot), x: unit.x, y: unit.y, facing: unit.facing,
+            lives: Int(unit.lives), score: Int(unit.score), isInvulnerable: unit.invulnerableTicks > 0, isLocal: isLocal
+        )
     }
 
     private func overlay() -> NetworkOverlay {

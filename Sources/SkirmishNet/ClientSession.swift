@@ -84,7 +84,9 @@ final class ClientSession {
     /// The own player's authoritative state in the newest snapshot.
     private func authoritativeSelf() -> (tick: NetTick, state: ReplicatedUnit)? {
         guard let tick = replication.newestTick,
-              let entity = replication.entities(at: tick)?.first(where: { $0.kind == UnitKind.player && $0.state.id == localPlayer.rawValue })
+            let entity = replication.entities(at: tick)?.first(where: {
+                $0.kind == UnitKind.player && $0.state.id == localPlayer.rawValue
+            })
         else { return nil }
         return (tick, entity.state)
     }
@@ -92,15 +94,23 @@ final class ClientSession {
     /// Predicts the own player up to the tick the host will apply this frame's input at,
     /// after reconciling with the newest authoritative state.
     private func predict(input: PlayerInput, instant: NetInstant) {
-        guard let target = replication.clock.inputTick(at: instant), let authoritative = authoritativeSelf() else { return }
+        guard let target = replication.clock.inputTick(at: instant), let authoritative = authoritativeSelf() else {
+            return
+        }
         let playing = isPlaying
         let step: (ReplicatedUnit, PlayerInput) -> ReplicatedUnit = { PlayerMotion.step($0, $1, playing: playing) }
-        var predicting = predictor ?? Predictor(state: authoritative.state, tick: target.advanced(by: -1), snapDistance: Self.snapDistance)
-        if predicting.tick.distance(to: target) > Self.maxPredictedTicksPerFrame || target < predicting.tick.advanced(by: -Self.maxPredictedTicksPerFrame) {
-            predicting = Predictor(state: authoritative.state, tick: target.advanced(by: -1), snapDistance: Self.snapDistance)
+        var predicting =
+            predictor
+            ?? Predictor(state: authoritative.state, tick: target.advanced(by: -1), snapDistance: Self.snapDistance)
+        if predicting.tick.distance(to: target) > Self.maxPredictedTicksPerFrame
+            || target < predicting.tick.advanced(by: -Self.maxPredictedTicksPerFrame)
+        {
+            predicting = Predictor(
+                state: authoritative.state, tick: target.advanced(by: -1), snapDistance: Self.snapDistance)
         }
         if reconciledTick.map({ $0 < authoritative.tick }) ?? true {
-            let correction = predicting.reconcile(authoritative: authoritative.state, at: authoritative.tick, step: step)
+            let correction = predicting.reconcile(
+                authoritative: authoritative.state, at: authoritative.tick, step: step)
             reconciledTick = authoritative.tick
             if correction > 0 {
                 corrections += 1

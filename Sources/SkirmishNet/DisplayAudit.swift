@@ -63,7 +63,8 @@ struct DisplayAudit: Sendable {
             for drawn in frame.positions {
                 guard let from = start[drawn.id] else { continue }
                 let truth = from.interpolated(to: end[drawn.id] ?? from, fraction: fraction)
-                let dx = Double(truth.x - drawn.x), dy = Double(truth.y - drawn.y)
+                let dx = Double(truth.x - drawn.x)
+                let dy = Double(truth.y - drawn.y)
                 maxRemote = max(maxRemote, (dx * dx + dy * dy).squareRoot())
                 remoteChecked += 1
             }
@@ -73,8 +74,11 @@ struct DisplayAudit: Sendable {
             guard let state = replication.entities(at: drawn.tick) else {
                 return drawn.tick.distance(to: newest) > Self.giveUpTicks
             }
-            guard let truth = state.first(where: { $0.kind == UnitKind.player && $0.state.id == me }) else { return true }
-            let dx = Double(truth.state.x - drawn.x), dy = Double(truth.state.y - drawn.y)
+            guard let truth = state.first(where: { $0.kind == UnitKind.player && $0.state.id == me }) else {
+                return true
+            }
+            let dx = Double(truth.state.x - drawn.x)
+            let dy = Double(truth.state.y - drawn.y)
             maxOwn = max(maxOwn, (dx * dx + dy * dy).squareRoot())
             ownChecked += 1
             return true

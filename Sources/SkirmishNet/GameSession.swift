@@ -56,7 +56,8 @@ public final class GameSession {
         let view: FrameView
         switch role {
         case .host(let host):
-            view = host.update(input: input, now: now, instant: NetInstant(nanoseconds: (now - startedAt).nanosecondsClamped))
+            view = host.update(
+                input: input, now: now, instant: NetInstant(nanoseconds: (now - startedAt).nanosecondsClamped))
         case .client(let client):
             view = client.update(input: input, now: now)
         }
@@ -111,7 +112,8 @@ public final class GameSession {
             report.maxOwnPositionDifference = client.audit.maxOwn
             report.ownPositionsChecked = client.audit.ownChecked
             report.kilobitsPerSecondSent = Double(client.traffic.totalSent * 8) / max(report.seconds, 1e-3) / 1000
-            report.kilobitsPerSecondReceived = Double(client.traffic.totalReceived * 8) / max(report.seconds, 1e-3) / 1000
+            report.kilobitsPerSecondReceived =
+                Double(client.traffic.totalReceived * 8) / max(report.seconds, 1e-3) / 1000
             report.endReason = client.ended
             report.disconnected = client.ended != nil
         }
@@ -124,11 +126,14 @@ extension GameSession {
     /// advertises it where ``SessionSettings/discovery`` says (Netplay keeps the advert's player
     /// count current), and seats the host's own player.
     /// - Parameter code: A join code players must give (nil: anyone on the network may join).
-    public static func host(code: String? = nil, settings: SessionSettings = SessionSettings()) async throws(SessionError) -> GameSession {
+    public static func host(code: String? = nil, settings: SessionSettings = SessionSettings())
+        async throws(SessionError) -> GameSession
+    {
         let net = try await startHost(code: code, settings: settings)
         // A host on one interface is joined at that address; on every interface, at this
         // machine's LAN address.
-        let join = (try? settings.interface.map { try PeerAddress(numericHost: $0, port: Int(net.port)) })?
+        let join =
+            (try? settings.interface.map { try PeerAddress(numericHost: $0, port: Int(net.port)) })?
             .map { JoinString(address: $0, joinCode: code) } ?? net.joinString(joinCode: code)
         let line = "Hosting on port \(net.port). Join with: skirmish join \(join)"
         let now = ContinuousClock.now
@@ -141,27 +146,34 @@ extension GameSession {
 
     private static func startHost(code: String?, settings: SessionSettings) async throws(SessionError) -> NetHost {
         do {
-            return try await NetHost.start(game: settings.gameName, port: settings.port, interface: settings.interface,
-                                           joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
-                                           advertise: settings.discovery, hostName: settings.hostName)
+            return try await NetHost.start(
+                game: settings.gameName, port: settings.port, interface: settings.interface,
+                joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
+                advertise: settings.discovery, hostName: settings.hostName)
         } catch {
-            guard settings.port == NetHost.defaultPort, case .socketUnavailable = error else { throw SessionError("Could not host: \(error)") }
+            guard settings.port == NetHost.defaultPort, case .socketUnavailable = error else {
+                throw SessionError("Could not host: \(error)")
+            }
         }
         do {
             // The usual port is taken (another game on this machine): any free port will do,
             // discovery and the join string carry it.
-            return try await NetHost.start(game: settings.gameName, port: 0, interface: settings.interface,
-                                           joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
-                                           advertise: settings.discovery, hostName: settings.hostName)
+            return try await NetHost.start(
+                game: settings.gameName, port: 0, interface: settings.interface,
+                joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
+                advertise: settings.discovery, hostName: settings.hostName)
         } catch {
             throw SessionError("Could not host: \(error)")
         }
     }
 
     /// Joins a game found by discovery.
-    public static func join(_ game: FoundGame, code: String? = nil, settings: SessionSettings = SessionSettings()) async throws(SessionError) -> GameSession {
+    public static func join(_ game: FoundGame, code: String? = nil, settings: SessionSettings = SessionSettings())
+        async throws(SessionError) -> GameSession
+    {
         do {
-            let net = try await NetClient.connect(to: game, joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
+            let net = try await NetClient.connect(
+                to: game, joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
             return try client(net, notice: "Joined \(game.advert.hostName)'s game at \(game.address).")
         } catch let error as SessionError {
             throw error
@@ -171,10 +183,13 @@ extension GameSession {
     }
 
     /// Joins with a join string a host printed (`NP-…`).
-    public static func join(joinString: String, settings: SessionSettings = SessionSettings()) async throws(SessionError) -> GameSession {
+    public static func join(joinString: String, settings: SessionSettings = SessionSettings())
+        async throws(SessionError) -> GameSession
+    {
         do {
-            let net = try await NetClient.connect(joinString: joinString, game: settings.gameName,
-                                                  messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
+            let net = try await NetClient.connect(
+                joinString: joinString, game: settings.gameName,
+                messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
             return try client(net, notice: "Joined the game at \(net.hostAddress).")
         } catch let error as SessionError {
             throw error
@@ -185,12 +200,15 @@ extension GameSession {
 
     /// Looks for a game on the network for ``SessionSettings/searchTimeout`` and joins the first
     /// found; finding none, hosts one (and its ``notice`` says so).
-    public static func auto(code: String? = nil, settings: SessionSettings = SessionSettings()) async throws(SessionError) -> GameSession {
+    public static func auto(code: String? = nil, settings: SessionSettings = SessionSettings())
+        async throws(SessionError) -> GameSession
+    {
         if let game = try await find(settings: settings) {
             return try await join(game, code: code, settings: settings)
         }
         let hosted = try await host(code: code, settings: settings)
-        let session = GameSession(role: hosted.role, notice: "No game found, so you are hosting one. " + hosted.notice, now: hosted.startedAt)
+        let session = GameSession(
+            role: hosted.role, notice: "No game found, so you are hosting one. " + hosted.notice, now: hosted.startedAt)
         session.joinString = hosted.joinString
         if case .host(let host) = hosted.role, let join = hosted.joinString {
             host.notice = "No game found, so you host. Join string: \(join)"
@@ -202,8 +220,9 @@ extension GameSession {
     public static func find(settings: SessionSettings = SessionSettings()) async throws(SessionError) -> FoundGame? {
         guard let discovery = settings.discovery else { throw SessionError("Discovery is off: give a join string.") }
         do {
-            return try await Discovery.first(game: settings.gameName, timeout: settings.searchTimeout, protocolVersion: SkirmishProtocol.version,
-                                             fingerprint: SkirmishProtocol.fingerprint, config: discovery)
+            return try await Discovery.first(
+                game: settings.gameName, timeout: settings.searchTimeout, protocolVersion: SkirmishProtocol.version,
+                fingerprint: SkirmishProtocol.fingerprint, config: discovery)
         } catch let error as DiscoveryError {
             if case .noGameFound = error { return nil }
             throw SessionError("Could not look for games: \(error)")

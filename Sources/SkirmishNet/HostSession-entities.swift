@@ -11,7 +11,9 @@ extension HostSession {
         for player in world.players {
             seenPlayers.insert(player.id)
             let owner = participants.first { PlayerID($0.key.id.rawValue) == player.id }?.value ?? .host
-            upsert(ReplicatedUnit(player: player), kind: UnitKind.player, owner: owner, in: \.playerEntities, key: player.id)
+            upsert(
+                ReplicatedUnit(player: player), kind: UnitKind.player, owner: owner, in: \.playerEntities,
+                key: player.id)
         }
         for (id, entity) in playerEntities where !seenPlayers.contains(id) {
             replication.despawn(entity)
@@ -48,8 +50,9 @@ extension HostSession {
         view.isHost = true
         view.localPlayer = localPlayer
         view.players = world.players.map {
-            PlayerView(id: $0.id, slot: $0.slot, x: $0.x, y: $0.y, facing: $0.facing, lives: $0.lives,
-                       score: $0.score, isInvulnerable: $0.invulnerableTicks > 0, isLocal: $0.id == localPlayer)
+            PlayerView(
+                id: $0.id, slot: $0.slot, x: $0.x, y: $0.y, facing: $0.facing, lives: $0.lives,
+                score: $0.score, isInvulnerable: $0.invulnerableTicks > 0, isLocal: $0.id == localPlayer)
         }
         view.creeps = world.creeps.map { CreepView(id: $0.id, x: $0.x, y: $0.y) }
         view.bullets = world.bullets.map { BulletView(shooter: $0.fired.shooter, x: $0.x, y: $0.y) }

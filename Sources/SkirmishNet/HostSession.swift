@@ -124,7 +124,9 @@ final class HostSession {
         }
     }
 
-    private func send(_ message: some NetMessage, on channel: NetChannel = .reliableOrdered, to recipients: NetRecipients) {
+    private func send(
+        _ message: some NetMessage, on channel: NetChannel = .reliableOrdered, to recipients: NetRecipients
+    ) {
         // A refused send (queue full while a client stalls) loses one message: snapshots
         // repair themselves, and a client that misses events that long is about to time out.
         guard (try? net.send(message, on: channel, to: recipients)) != nil else { return }

@@ -13,7 +13,8 @@ enum PlayerMotion {
     static func step(_ unit: ReplicatedUnit, _ input: PlayerInput, playing: Bool) -> ReplicatedUnit {
         guard playing, unit.lives > 0 else { return unit }
         var next = unit
-        let stepX = Float(input.moveX.signum()), stepY = Float(input.moveY.signum())
+        let stepX = Float(input.moveX.signum())
+        let stepY = Float(input.moveY.signum())
         let (x, y) = PlayerMovement.position(x: unit.x, y: unit.y, input: input)
         next.x = ArenaX.format.value(at: ArenaX.format.quantize(x))
         next.y = ArenaY.format.value(at: ArenaY.format.quantize(y))

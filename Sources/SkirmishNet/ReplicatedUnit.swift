@@ -47,7 +47,8 @@ struct ReplicatedUnit: Codable, Sendable, Hashable, Interpolatable {
     }
 
     func distance(to other: ReplicatedUnit) -> Double {
-        let dx = Double(x - other.x), dy = Double(y - other.y)
+        let dx = Double(x - other.x)
+        let dy = Double(y - other.y)
         return (dx * dx + dy * dy).squareRoot()
     }
 }

@@ -16,7 +16,9 @@ public enum SkirmishProtocol {
     /// Raised whenever the rules or the messages change in a way the schema does not show.
     public static let version: UInt32 = 1
     /// Every message type, in the same order on every peer (the handshake compares them).
-    public static let messages: [any NetMessage.Type] = [SnapshotMessage.self, InputMessage.self, BulletFired.self, MatchStatus.self]
+    public static let messages: [any NetMessage.Type] = [
+        SnapshotMessage.self, InputMessage.self, BulletFired.self, MatchStatus.self,
+    ]
 
     /// The schema fingerprint adverts carry, so discovery skips incompatible builds.
     public static var fingerprint: SchemaFingerprint { MessageRegistry(messages).fingerprint }

@@ -7,6 +7,9 @@ struct NetplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "netplay",
         abstract: "Find, host, test and measure Netplay games.",
-        subcommands: [DiscoverCommand.self, HostCommand.self, PingCommand.self, SoakCommand.self, BenchCommand.self, FuzzCommand.self]
+        subcommands: [
+            DiscoverCommand.self, HostCommand.self, PingCommand.self, SoakCommand.self, BenchCommand.self,
+            FuzzCommand.self,
+        ]
     )
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SkirmishCore
 
 @Suite struct BulletTests {
@@ -53,7 +54,8 @@ import Testing
 
     @Test func lateEventIsFastForwardedToWhereAnOnTimeOneWouldBe() {
         var shooter = World.quiet(players: [alice, bob])
-        var onTime = shooter, late = shooter
+        var onTime = shooter
+        var late = shooter
         shooter.run(3)
         let events = shooter.step(inputs: [alice: PlayerInput(shoot: true, aim: 0.7)])
         guard case .bulletFired(let fired) = events.first else {
@@ -75,7 +77,8 @@ import Testing
 
     @Test func bulletEventSurvivesTheWireExactly() throws {
         var world = World.quiet()
-        guard case .bulletFired(let fired) = world.step(inputs: [alice: PlayerInput(shoot: true, aim: 2.2)]).first else {
+        guard case .bulletFired(let fired) = world.step(inputs: [alice: PlayerInput(shoot: true, aim: 2.2)]).first
+        else {
             Issue.record("no shot")
             return
         }
@@ -113,7 +116,8 @@ import Testing
 
     @Test func eventFromAPeerAheadWaitsForItsTick() {
         var world = World.quiet()
-        let fired = BulletFired(shooter: alice, tick: world.tick + 3, originX: 100, originY: 100, velocityX: 24, velocityY: 0)
+        let fired = BulletFired(
+            shooter: alice, tick: world.tick + 3, originX: 100, originY: 100, velocityX: 24, velocityY: 0)
         #expect(world.apply(bulletFired: fired) == .added)
         world.run(2)
         #expect(world.bullets.isEmpty)
@@ -133,7 +137,8 @@ import Testing
             BulletFired(shooter: alice, tick: 4, originX: 500, originY: 300 + 24 * 3, velocityX: 0, velocityY: -24),
             BulletFired(shooter: alice, tick: 5, originX: 100, originY: 100, velocityX: 24, velocityY: 0),
         ]
-        var forward = world, backward = world
+        var forward = world
+        var backward = world
         for shot in shots { forward.apply(bulletFired: shot) }
         for shot in shots.reversed() { backward.apply(bulletFired: shot) }
         #expect(forward.stateHash == backward.stateHash)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SkirmishCore
 
 @Suite struct CreepTests {
@@ -6,7 +7,7 @@ import Testing
         var world = World.quiet(players: [alice, bob])
         world.place(alice, x: 200, y: 450)
         world.place(bob, x: 1400, y: 450)
-        world.placeCreep(x: 500, y: 450, speed: 2)   // nearer alice
+        world.placeCreep(x: 500, y: 450, speed: 2)  // nearer alice
         world.placeCreep(x: 1000, y: 450, speed: 2)  // nearer bob
         world.run(10)
         #expect(world.creeps[0].x == 480)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SkirmishCore
 
 @Suite struct DeterminismTests {
@@ -50,7 +51,8 @@ import Testing
         #expect(world.creeps.count <= SkirmishRules.maxCreepsPerWave)
         #expect(world.bullets.count <= 2 * SkirmishRules.bulletLifetimeTicks / SkirmishRules.fireCooldownTicks + 2)
         for creep in world.creeps {
-            #expect((0...SkirmishRules.arenaWidth).contains(creep.x) && (0...SkirmishRules.arenaHeight).contains(creep.y))
+            #expect(
+                (0...SkirmishRules.arenaWidth).contains(creep.x) && (0...SkirmishRules.arenaHeight).contains(creep.y))
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation  // libm, only as the reference the deterministic series are checked against
 import Testing
+
 @testable import SkirmishCore
 
 @Suite struct DeterministicMathTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SkirmishCore
 
 @Suite struct GameFlowTests {
@@ -22,7 +23,9 @@ import Testing
         #expect(world.wave == 0)
         #expect(world.creeps.isEmpty && world.bullets.isEmpty)
         #expect(world.players.allSatisfy { $0.lives == SkirmishRules.startingLives && $0.score == 0 })
-        #expect(world.run(SkirmishRules.firstWaveDelayTicks).contains(.waveStarted(wave: 1, creeps: SkirmishRules.firstWaveCreeps)))
+        #expect(
+            world.run(SkirmishRules.firstWaveDelayTicks).contains(
+                .waveStarted(wave: 1, creeps: SkirmishRules.firstWaveCreeps)))
     }
 
     @Test func leavingFreesTheSeatForTheNextPlayer() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SkirmishCore
 
 @Suite struct MovementTests {
@@ -15,7 +16,8 @@ import Testing
         let start = world.player(alice)!
         world.run(1, inputs: [alice: PlayerInput(moveX: -1, moveY: 1)])
         let moved = world.player(alice)!
-        let dx = moved.x - start.x, dy = moved.y - start.y
+        let dx = moved.x - start.x
+        let dy = moved.y - start.y
         // Within the rounding to the 1/16-unit wire grid on each axis.
         #expect(abs((dx * dx + dy * dy).squareRoot() - SkirmishRules.playerSpeed) <= 1.0 / 16)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SkirmishCore
 
 @Suite struct WaveTests {
@@ -42,7 +43,9 @@ import Testing
                 }
             }
             if let newest = world.creeps.last {
-                #expect(abs(newest.speed - SkirmishRules.creepSpeed(inWave: world.wave)) <= SkirmishRules.creepSpeed(inWave: world.wave) * SkirmishRules.creepSpeedJitter + 1.0 / 64)
+                #expect(
+                    abs(newest.speed - SkirmishRules.creepSpeed(inWave: world.wave)) <= SkirmishRules.creepSpeed(
+                        inWave: world.wave) * SkirmishRules.creepSpeedJitter + 1.0 / 64)
             }
             world.creeps = []
         }
@@ -57,7 +60,8 @@ import Testing
         for _ in 0..<40 {
             world.run(SkirmishRules.creepSpawnIntervalTicks)
             guard let newest = world.creeps.last else { continue }
-            let dx = newest.x - 800, dy = newest.y - SkirmishRules.playerRadius
+            let dx = newest.x - 800
+            let dy = newest.y - SkirmishRules.playerRadius
             // Only the bounded retry may give up; with four tries on this edge it almost never does.
             #expect(dx * dx + dy * dy >= 100 * 100)
             world.creeps = []

@@ -1,4 +1,5 @@
 import Netplay
+
 @testable import SkirmishCore
 
 let alice = PlayerID(1)

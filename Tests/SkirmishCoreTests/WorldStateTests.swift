@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SkirmishCore
 
 @Suite struct WorldStateTests {

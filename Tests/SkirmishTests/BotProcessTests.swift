@@ -12,18 +12,23 @@ struct BotProcessTests {
     static let minimumTicks = seconds * 30 * 3 / 4
 
     @Test func hostAndClientBotsPlayTwentySecondsWithinTheBound() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("skirmish-bots-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "skirmish-bots-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let hostReport = directory.appendingPathComponent("a.json").path
         let clientReport = directory.appendingPathComponent("b.json").path
         let game = ProcessRunner.uniqueGame("bots")
-        let common = ["--headless", "--bot", "--discovery", "loopback", "--duration", "\(Self.seconds)", "--game", game]
+        let common = [
+            "--headless", "--bot", "--discovery", "loopback", "--duration", "\(Self.seconds)", "--game", game,
+        ]
 
-        let host = try ProcessRunner.Background(ProcessRunner.skirmish, ["host", "--port", "0"] + common + ["--report", hostReport])
+        let host = try ProcessRunner.Background(
+            ProcessRunner.skirmish, ["host", "--port", "0"] + common + ["--report", hostReport])
         defer { host.stop() }
         #expect(host.waitFor("Hosting on port", timeout: .seconds(10)), "host output: \(host.output)")
-        let client = try ProcessRunner.Background(ProcessRunner.skirmish, ["join"] + common + ["--report", clientReport])
+        let client = try ProcessRunner.Background(
+            ProcessRunner.skirmish, ["join"] + common + ["--report", clientReport])
         defer { client.stop() }
 
         let limit = Duration.seconds(Self.seconds + 15)

@@ -29,7 +29,9 @@ struct LoopbackSessionTests {
         while ContinuousClock.now < deadline {
             lastHostView = host.update(input: host.botInput())
             lastClientView = client.update(input: client.botInput())
-            if lastClientView.players.contains(where: { !$0.isLocal && $0.id == lastHostView.localPlayer }) { clientSawHost = true }
+            if lastClientView.players.contains(where: { !$0.isLocal && $0.id == lastHostView.localPlayer }) {
+                clientSawHost = true
+            }
             #expect(lastHostView.ended == nil && lastClientView.ended == nil)
             if lastHostView.ended != nil || lastClientView.ended != nil { break }
             next += frame

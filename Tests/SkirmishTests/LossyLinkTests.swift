@@ -41,7 +41,9 @@ struct LossyLinkTests {
         await client.close()
         await host.close()
         truth.settle()
-        print("lossy link: relay \(relay.figures), client \(report), against the host's world directly: \(truth.checked) positions, max \(truth.maxDifference)")
+        print(
+            "lossy link: relay \(relay.figures), client \(report), against the host's world directly: \(truth.checked) positions, max \(truth.maxDifference)"
+        )
 
         #expect(ended == nil)
         #expect(relay.figures.dropped > 0, "the link did lose datagrams")
@@ -71,7 +73,9 @@ struct HostTruth {
     private static func keyed(_ view: FrameView, includeLocal: Bool) -> [String: (x: Float, y: Float)] {
         var result: [String: (x: Float, y: Float)] = [:]
         for creep in view.creeps { result["c\(creep.id)"] = (creep.x, creep.y) }
-        for player in view.players where includeLocal || !player.isLocal { result["p\(player.id.rawValue)"] = (player.x, player.y) }
+        for player in view.players where includeLocal || !player.isLocal {
+            result["p\(player.id.rawValue)"] = (player.x, player.y)
+        }
         return result
     }
 
@@ -92,8 +96,10 @@ struct HostTruth {
             guard let before = positions[floor], let after = positions[floor + 1] else { continue }
             for (key, position) in drawn {
                 guard let start = before[key], let end = after[key] else { continue }
-                let x = start.x + (end.x - start.x) * fraction, y = start.y + (end.y - start.y) * fraction
-                let dx = Double(x - position.x), dy = Double(y - position.y)
+                let x = start.x + (end.x - start.x) * fraction
+                let y = start.y + (end.y - start.y) * fraction
+                let dx = Double(x - position.x)
+                let dy = Double(y - position.y)
                 maxDifference = max(maxDifference, (dx * dx + dy * dy).squareRoot())
                 checked += 1
             }

@@ -1,7 +1,8 @@
-@testable import SkirmishCore
 import Foundation
 import Netplay
 import Synchronization
+
+@testable import SkirmishCore
 
 /// A UDP relay on 127.0.0.1 that loses and delays datagrams, between one client and a host:
 /// Netplay's public API gives no handle on the host's socket conditioner, so the test puts a
@@ -28,10 +29,19 @@ final class LossyRelay: Sendable {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw RelayError.socket }
         var address = Self.loopback(port: 0)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard bound == 0 else { close(fd); throw RelayError.socket }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else {
+            close(fd)
+            throw RelayError.socket
+        }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
         socketFD = fd
         port = UInt16(bigEndian: address.sin_port)
         let thread = Thread { [self] in self.run(fd: fd, hostPort: hostPort, link: link, seed: seed) }
@@ -57,7 +67,11 @@ final class LossyRelay: Sendable {
                 var source = sockaddr_in()
                 var length = socklen_t(MemoryLayout<sockaddr_in>.size)
                 let count = buffer.withUnsafeMutableBytes { bytes in
-                    withUnsafeMutablePointer(to: &source) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, bytes.baseAddress, bytes.count, 0, $0, &length) } }
+                    withUnsafeMutablePointer(to: &source) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            recvfrom(fd, bytes.baseAddress, bytes.count, 0, $0, &length)
+                        }
+                    }
                 }
                 if count > 0 {
                     let fromHost = UInt16(bigEndian: source.sin_port) == hostPort
@@ -76,7 +90,11 @@ final class LossyRelay: Sendable {
             for datagram in due.sorted(by: { $0.at < $1.at }) {
                 guard var target = datagram.toHost ? Self.loopback(port: hostPort) : client else { continue }
                 _ = datagram.bytes.withUnsafeBytes { bytes in
-                    withUnsafePointer(to: &target) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+                    withUnsafePointer(to: &target) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                        }
+                    }
                 }
                 counters.withLock { $0.forwarded += 1 }
             }

@@ -34,7 +34,9 @@ struct MatchmakingTests {
         let host = try await GameSession.host(settings: settings)
         let join = try #require(host.joinString)
         var clients: [GameSession] = []
-        for _ in 1..<SkirmishRules.maxPlayers { clients.append(try await GameSession.join(joinString: join, settings: settings)) }
+        for _ in 1..<SkirmishRules.maxPlayers {
+            clients.append(try await GameSession.join(joinString: join, settings: settings))
+        }
         var seated = 0
         for _ in 0..<50 where seated < SkirmishRules.maxPlayers {
             seated = host.update(input: .idle).players.count

@@ -1,5 +1,6 @@
-@testable import SkirmishCore
 import Testing
+
+@testable import SkirmishCore
 @testable import SkirmishNet
 
 /// The client predicts its own player with `PlayerMotion`; if it ever differs from the world's
@@ -14,7 +15,8 @@ struct PlayerMotionTests {
         var predicted = ReplicatedUnit(player: world.player(me)!)
         // 600 ticks (20 s) of random keys, including diagonals and running into the walls.
         for _ in 0..<600 {
-            let input = PlayerInput(moveX: Int8.random(in: -1...1, using: &random), moveY: Int8.random(in: -1...1, using: &random))
+            let input = PlayerInput(
+                moveX: Int8.random(in: -1...1, using: &random), moveY: Int8.random(in: -1...1, using: &random))
             predicted = PlayerMotion.step(predicted, input, playing: world.phase == .playing)
             _ = world.step(inputs: [me: input])
             guard let actual = world.player(me), actual.isAlive else { break }

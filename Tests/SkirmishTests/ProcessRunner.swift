@@ -1,5 +1,5 @@
-import ProcessTestSupport
 import Foundation
+import ProcessTestSupport
 
 /// Runs the built `skirmish` and `tmux` for tests that need real processes. Every wait is
 /// bounded. (The idea of NetplayTests' `ProcessHarness`, for this test target.)
@@ -30,8 +30,12 @@ enum ProcessRunner {
     /// `tmux` client whose server daemonizes was seen never to be reaped by Foundation's
     /// `Process`, hanging `waitUntilExit()` for good.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(10)) throws -> (status: Int32, output: String) {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("skirmish-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(10)) throws -> (
+        status: Int32, output: String
+    ) {
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "skirmish-run-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -40,7 +44,7 @@ enum ProcessRunner {
         posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO)
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         guard spawned == 0 else { throw SpawnError(description: "posix_spawn \(executable): error \(spawned)") }

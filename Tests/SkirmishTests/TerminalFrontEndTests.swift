@@ -45,7 +45,8 @@ struct TerminalFrontEndTests {
         defer { _ = try? tmux("kill-server") }
         let game = ProcessRunner.uniqueGame("tty")
         // After the game, the pane's shell prints a marker and stays, so the restored screen can be read.
-        let command = "\(ProcessRunner.skirmish) host --discovery loopback --port 0 --game \(game); echo SKIRMISH-EXITED-$?; sleep 30"
+        let command =
+            "\(ProcessRunner.skirmish) host --discovery loopback --port 0 --game \(game); echo SKIRMISH-EXITED-$?; sleep 30"
         try tmux("new-session", "-d", "-s", "game", "-x", "100", "-y", "30", command)
 
         let drawn = try tmux.wait(.seconds(15)) { try tmux.playerColumn() != nil }
@@ -57,7 +58,9 @@ struct TerminalFrontEndTests {
 
         let before = try #require(try tmux.playerColumn())
         try tmux("send-keys", "-t", "game", "Right")
-        #expect(try tmux.wait(.seconds(3)) { (try tmux.playerColumn() ?? before) > before }, "the player moved right of column \(before)")
+        #expect(
+            try tmux.wait(.seconds(3)) { (try tmux.playerColumn() ?? before) > before },
+            "the player moved right of column \(before)")
         print("tmux: the player moved from column \(before) to \(try tmux.playerColumn() ?? -1)")
 
         try tmux("send-keys", "-t", "game", quitKey)
@@ -66,7 +69,9 @@ struct TerminalFrontEndTests {
         #expect(exited, "screen: \(restored)")
         print("tmux: after q the pane shows \(restored.filter { !$0.isEmpty })")
         #expect(!restored.contains { $0.hasPrefix("+---") }, "the game's screen is gone")
-        #expect(try tmux("display", "-p", "-t", "game", "#{alternate_on} #{cursor_flag}").hasPrefix("0 1"), "alternate screen left, cursor shown")
+        #expect(
+            try tmux("display", "-p", "-t", "game", "#{alternate_on} #{cursor_flag}").hasPrefix("0 1"),
+            "alternate screen left, cursor shown")
     }
 
     /// SIGTERM (a closing window, `kill`) stops the game cleanly and restores the terminal.
@@ -74,10 +79,13 @@ struct TerminalFrontEndTests {
     func terminationSignalRestoresTheTerminal() throws {
         let tmux = Tmux(path: try #require(Self.tmux))
         defer { _ = try? tmux("kill-server") }
-        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("skirmish-pid-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "skirmish-pid-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: pidFile) }
         // `exec` keeps the pid the inner shell wrote, and the game keeps the pane's terminal.
-        let game = "\(ProcessRunner.skirmish) host --discovery loopback --port 0 --game \(ProcessRunner.uniqueGame("term"))"
+        let game =
+            "\(ProcessRunner.skirmish) host --discovery loopback --port 0 --game \(ProcessRunner.uniqueGame("term"))"
         let command = "sh -c 'echo $$ > \(pidFile); exec \(game)'; echo SKIRMISH-EXITED-$?; sleep 30"
         try tmux("new-session", "-d", "-s", "game", "-x", "100", "-y", "30", command)
         #expect(try tmux.wait(.seconds(15)) { try tmux.playerColumn() != nil })

@@ -30,7 +30,8 @@ public final class DeliveryCounters: Sendable {
         if received >= expected { return true }
         let finished = senderFinished.load(ordering: .acquiring)
         guard finished != 0 else { return false }
-        return Stopwatch.seconds(since: max(finished, lastArrival.load(ordering: .acquiring))) > Workload.unreliableQuietPeriodSeconds
+        return Stopwatch.seconds(since: max(finished, lastArrival.load(ordering: .acquiring)))
+            > Workload.unreliableQuietPeriodSeconds
     }
 
     /// Messages per second from `start` (a ``Stopwatch`` time) to the last arrival.

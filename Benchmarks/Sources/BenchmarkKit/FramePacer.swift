@@ -22,7 +22,8 @@ public struct FramePacer {
         let now = Stopwatch.nanoseconds()
         if nextFrame > now {
             let wait = nextFrame - now
-            var request = timespec(tv_sec: Int(wait / Stopwatch.nanosecondsPerSecond), tv_nsec: Int(wait % Stopwatch.nanosecondsPerSecond))
+            var request = timespec(
+                tv_sec: Int(wait / Stopwatch.nanosecondsPerSecond), tv_nsec: Int(wait % Stopwatch.nanosecondsPerSecond))
             _ = nanosleep(&request, nil)
         }
         nextFrame = max(nextFrame + frameNanoseconds, now)

@@ -62,9 +62,12 @@ public enum HostProcess {
                 if measureStart == nil, Stopwatch.seconds(since: connectedAt) >= Workload.loadWarmUpSeconds {
                     measureStart = (ProcessResources.cpuSeconds(), Stopwatch.nanoseconds(), host.inputsReceived)
                 }
-                guard let start = measureStart, Stopwatch.seconds(since: start.wall) >= Workload.loadMeasureSeconds else { continue }
+                guard let start = measureStart, Stopwatch.seconds(since: start.wall) >= Workload.loadMeasureSeconds
+                else { continue }
                 let wall = Stopwatch.seconds(since: start.wall)
-                report("load \(ProcessResources.cpuSeconds() - start.cpu) \(wall) \(host.inputsReceived - start.inputs) \(host.connectedClients)")
+                report(
+                    "load \(ProcessResources.cpuSeconds() - start.cpu) \(wall) \(host.inputsReceived - start.inputs) \(host.connectedClients)"
+                )
                 reported = true
             }
         }
@@ -81,7 +84,9 @@ public enum HostProcess {
 
     /// Starts the child host, connects `clients` clients to it from this process, drives them
     /// at the input rate until the child reports, and returns its figures.
-    public static func measure(_ contender: any Contender, contenderKey: String, mode: Mode, clients: Int) throws -> Measurement {
+    public static func measure(_ contender: any Contender, contenderKey: String, mode: Mode, clients: Int) throws
+        -> Measurement
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         process.arguments = ["host", contenderKey, mode.rawValue, String(clients)]
@@ -132,7 +137,8 @@ public enum HostProcess {
         case "idle" where numbers.count == 3:
             return Measurement(bytesPerIdleConnection: (numbers[1] - numbers[0]) / Double(clients))
         case "load" where numbers.count == 4:
-            return Measurement(cpuPercentOfCore: 100 * numbers[0] / numbers[1], inputsPerSecond: numbers[2] / numbers[1])
+            return Measurement(
+                cpuPercentOfCore: 100 * numbers[0] / numbers[1], inputsPerSecond: numbers[2] / numbers[1])
         default:
             throw BenchmarkError.child(line)
         }

@@ -5,7 +5,9 @@ import Synchronization
 /// Runs async Netplay code from the benchmark's synchronous harness (which also drives the
 /// blocking ENet and socket code) and waits for it, at most `seconds`. Called only from
 /// threads outside Swift's cooperative pool (the main thread), so the wait starves nothing.
-func blocking<Value: Sendable>(seconds: Double = Workload.runTimeoutSeconds, _ body: @escaping @Sendable () async throws -> Value) throws -> Value {
+func blocking<Value: Sendable>(
+    seconds: Double = Workload.runTimeoutSeconds, _ body: @escaping @Sendable () async throws -> Value
+) throws -> Value {
     let outcome = OutcomeBox<Value>()
     let finished = DispatchSemaphore(value: 0)
     let task = Task {

@@ -50,7 +50,11 @@ struct BulkMessage: NetMessage {
     init(from reader: inout BitReader) throws(WireError) {
         let count = Int(try reader.readFixed(UInt32.self))
         // Never trust a length: the bulk figure sends exactly one size.
-        guard count <= Workload.bulkMessageBytes else { throw WireError(.lengthTooLarge(length: UInt64(count), limit: Workload.bulkMessageBytes), expected: "bulk message length", at: 0) }
+        guard count <= Workload.bulkMessageBytes else {
+            throw WireError(
+                .lengthTooLarge(length: UInt64(count), limit: Workload.bulkMessageBytes),
+                expected: "bulk message length", at: 0)
+        }
         bytes = try reader.readRawBytes(count)
     }
 }

@@ -25,7 +25,9 @@ extension NetplayContender {
                 try client.send(SmallMessage(), on: .reliableOrdered)
                 let deadline = Workload.waitDeadline()
                 while counters.received <= index {
-                    guard Stopwatch.nanoseconds() < deadline else { throw BenchmarkError.timedOut("Netplay first message") }
+                    guard Stopwatch.nanoseconds() < deadline else {
+                        throw BenchmarkError.timedOut("Netplay first message")
+                    }
                     await Task.yield()
                 }
                 joining += Stopwatch.seconds(since: start)

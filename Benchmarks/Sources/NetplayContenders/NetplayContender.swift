@@ -11,13 +11,15 @@ public struct NetplayContender: Contender {
 
     /// Starts a host on 127.0.0.1 with a free port.
     static func startHost(options: NetOptions = NetOptions()) async throws -> NetHost {
-        try await NetHost.start(game: benchmarkGame, port: 0, interface: loopback, messages: benchmarkMessages, options: options,
-                                advertise: nil)  // measure the game socket only; never broadcast from a benchmark
+        try await NetHost.start(
+            game: benchmarkGame, port: 0, interface: loopback, messages: benchmarkMessages, options: options,
+            advertise: nil)  // measure the game socket only; never broadcast from a benchmark
     }
 
     /// Connects a client to the host on `port`.
     static func connect(toPort port: UInt16, options: NetOptions = NetOptions()) async throws -> NetClient {
-        try await NetClient.connect(to: loopback, port: Int(port), game: benchmarkGame, messages: benchmarkMessages, options: options)
+        try await NetClient.connect(
+            to: loopback, port: Int(port), game: benchmarkGame, messages: benchmarkMessages, options: options)
     }
 
     /// Sends, and while the session's send buffer is full (``NetSendError/queueFull``) waits a
@@ -29,7 +31,9 @@ public struct NetplayContender: Contender {
                 try send()
                 return
             } catch .queueFull {
-                guard Stopwatch.nanoseconds() < deadline else { throw BenchmarkError.timedOut("Netplay send buffer stayed full") }
+                guard Stopwatch.nanoseconds() < deadline else {
+                    throw BenchmarkError.timedOut("Netplay send buffer stayed full")
+                }
                 try await Task.sleep(for: queueFullBackoff)
             }
         }

@@ -14,7 +14,9 @@ final class NetplayLoadHost: LoadHost {
     init(maxClients: Int) throws {
         var options = NetOptions()
         options.maxPeers = maxClients
-        host = try blocking(seconds: Workload.waitTimeoutSeconds) { [options] in try await NetplayContender.startHost(options: options) }
+        host = try blocking(seconds: Workload.waitTimeoutSeconds) { [options] in
+            try await NetplayContender.startHost(options: options)
+        }
     }
 
     func frame(sendSnapshot: Bool) throws {
@@ -84,5 +86,7 @@ final class NetplayLoadClients: LoadClients {
 
 extension NetplayContender {
     public func makeLoadHost(maxClients: Int) throws -> (any LoadHost)? { try NetplayLoadHost(maxClients: maxClients) }
-    public func makeLoadClients(count: Int, port: UInt16) throws -> any LoadClients { NetplayLoadClients(count: count, port: port) }
+    public func makeLoadClients(count: Int, port: UInt16) throws -> any LoadClients {
+        NetplayLoadClients(count: count, port: port)
+    }
 }

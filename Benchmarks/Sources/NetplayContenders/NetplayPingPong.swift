@@ -21,7 +21,9 @@ extension NetplayContender {
                 let start = Stopwatch.nanoseconds()
                 try client.send(SmallMessage(), on: .reliableOrdered)
                 while true {
-                    guard let event = await replies.next() else { throw BenchmarkError.library("Netplay client closed") }
+                    guard let event = await replies.next() else {
+                        throw BenchmarkError.library("Netplay client closed")
+                    }
                     if case .message = event { break }
                 }
                 if index >= warmUp { samples.append(Double(Stopwatch.nanoseconds() - start) / 1_000) }

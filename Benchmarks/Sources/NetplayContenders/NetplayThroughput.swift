@@ -7,13 +7,16 @@ extension NetplayContender {
     public func throughput(_ delivery: Delivery, messages: Int) throws -> Double? {
         let channel: NetChannel = delivery == .reliableOrdered ? .reliableOrdered : .unreliable
         let counters = DeliveryCounters()
-        let start = try transfer(counters: counters, expected: messages, countBytes: false, options: NetOptions()) { client in
+        let start = try transfer(counters: counters, expected: messages, countBytes: false, options: NetOptions()) {
+            client in
             let message = SmallMessage()
             for _ in 0..<messages {
                 try await Self.sendWhenAccepted { () throws(NetSendError) in try client.send(message, on: channel) }
             }
         }
-        if delivery == .reliableOrdered, counters.received < messages { throw BenchmarkError.library("reliable delivery incomplete: \(counters.received) of \(messages) arrived") }
+        if delivery == .reliableOrdered, counters.received < messages {
+            throw BenchmarkError.library("reliable delivery incomplete: \(counters.received) of \(messages) arrived")
+        }
         return counters.rate(since: start)
     }
 
@@ -24,13 +27,19 @@ extension NetplayContender {
         options.maxBufferedSendBytes = 2 * messageBytes + Self.bulkHeadroomBytes
         options.channels.maxReliableMessageBytes = messageBytes + Self.bulkHeadroomBytes
         let counters = DeliveryCounters()
-        let start = try transfer(counters: counters, expected: totalBytes, countBytes: true, options: options) { client in
+        let start = try transfer(counters: counters, expected: totalBytes, countBytes: true, options: options) {
+            client in
             let message = BulkMessage(count: messageBytes)
             for _ in 0..<(totalBytes / messageBytes) {
-                try await Self.sendWhenAccepted { () throws(NetSendError) in try client.send(message, on: .reliableOrdered) }
+                try await Self.sendWhenAccepted { () throws(NetSendError) in
+                    try client.send(message, on: .reliableOrdered)
+                }
             }
         }
-        guard counters.received >= totalBytes else { throw BenchmarkError.library("bulk transfer incomplete: \(counters.received) of \(totalBytes) bytes arrived") }
+        guard counters.received >= totalBytes else {
+            throw BenchmarkError.library(
+                "bulk transfer incomplete: \(counters.received) of \(totalBytes) bytes arrived")
+        }
         return counters.rate(since: start)
     }
 
@@ -48,7 +57,8 @@ extension NetplayContender {
             let sink = Task {
                 for await event in host.events {
                     switch event {
-                    case .message(let bulk as BulkMessage, _) where countBytes: counters.recordArrival(count: bulk.bytes.count)
+                    case .message(let bulk as BulkMessage, _) where countBytes:
+                        counters.recordArrival(count: bulk.bytes.count)
                     case .message: counters.recordArrival()
                     default: break
                     }

@@ -13,7 +13,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 
 if arguments.first == "host" {
     guard arguments.count == 4, let contender = ContenderCatalog.contender(forKey: arguments[1]),
-          let mode = HostProcess.Mode(rawValue: arguments[2]), let clients = Int(arguments[3]) else {
+        let mode = HostProcess.Mode(rawValue: arguments[2]), let clients = Int(arguments[3])
+    else {
         HostProcess.report("error usage: netplay-bench host <contender> <idle|load> <clients>")
         exit(2)
     }

@@ -4,7 +4,10 @@ import NetplayWire
 /// Message types covering every kind the coder supports, for fuzzing outside the test
 /// suite (the libFuzzer target and `netplay fuzz`).
 package enum FuzzSamples {
-    package struct Point: Codable, Sendable { var x: Float; var y: Float }
+    package struct Point: Codable, Sendable {
+        var x: Float
+        var y: Float
+    }
 
     package enum Event: Codable, Sendable {
         case fired(origin: Point, velocity: Point, tick: UInt32)
@@ -47,7 +50,10 @@ package enum FuzzSamples {
         let kitchen = Kitchen(
             flag: true, small: -3, big: .max, signed: .min, ratio: -0.0, name: "héllo 🎮", blob: [1, 2, 3],
             maybe: Point(x: 1, y: -1), path: [[Point(x: 0, y: 0)], []], scores: ["a": 1, "bb": -2], tags: [7, 9],
-            events: [.left, .joined(name: "ann"), .pair(.left, .fired(origin: Point(x: 1, y: 2), velocity: Point(x: 3, y: 4), tick: 99))],
+            events: [
+                .left, .joined(name: "ann"),
+                .pair(.left, .fired(origin: Point(x: 1, y: 2), velocity: Point(x: 3, y: 4), tick: 99)),
+            ],
             x: 1000.5, facing: 1)
         let move = Move(id: 42, x: 1023.5, y: 511.25, facing: 1.5)
         let messages: [any NetMessage] = [kitchen, move]

@@ -23,7 +23,10 @@ package enum WireFuzzInput {
             case 3 where !buffer.isEmpty:
                 buffer[Int.random(in: 0..<buffer.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
             default:
-                buffer.append(contentsOf: (0..<Int.random(in: 1...8, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
+                buffer.append(
+                    contentsOf: (0..<Int.random(in: 1...8, using: &random)).map { _ in
+                        UInt8.random(in: 0...255, using: &random)
+                    })
             }
         }
         return buffer

@@ -1,5 +1,5 @@
-import NetplayLinkConditioner
 import NetplayBase
+import NetplayLinkConditioner
 
 /// An in-process datagram network in virtual time: many endpoints, no sockets, no threads,
 /// every link optionally impaired — and the whole run a function of one seed.
@@ -94,10 +94,11 @@ package struct MemoryNetwork: Sendable {
         var link = links[key] ?? Link(conditioner: LinkConditioner(seed: linkSeed(for: key)))
         link.conditioner.impairment = link.override ?? defaultImpairment
         for delivery in link.conditioner.submit(bytes, now: now) {
-            inFlight.insert(DeliveryQueue.Entry(
-                deliverAt: delivery.deliverAt, sequence: nextSequence,
-                from: source, to: destination, bytes: delivery.bytes
-            ))
+            inFlight.insert(
+                DeliveryQueue.Entry(
+                    deliverAt: delivery.deliverAt, sequence: nextSequence,
+                    from: source, to: destination, bytes: delivery.bytes
+                ))
             nextSequence += 1
         }
         links[key] = link
@@ -135,7 +136,9 @@ package struct MemoryNetwork: Sendable {
     /// Sets the conditions for datagrams from `source` to `destination` (one direction only);
     /// `nil` returns the link to ``defaultImpairment``. Datagrams already in flight keep
     /// their schedule, as on a real network.
-    package mutating func setImpairment(from source: PeerAddress, to destination: PeerAddress, _ impairment: LinkImpairment?) {
+    package mutating func setImpairment(
+        from source: PeerAddress, to destination: PeerAddress, _ impairment: LinkImpairment?
+    ) {
         let key = LinkKey(from: source, to: destination)
         var link = links[key] ?? Link(conditioner: LinkConditioner(seed: linkSeed(for: key)))
         link.override = impairment

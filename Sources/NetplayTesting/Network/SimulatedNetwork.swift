@@ -1,7 +1,7 @@
-import NetplayLinkConditioner
 import NIOConcurrencyHelpers
 import Netplay
 import NetplayBase
+import NetplayLinkConditioner
 import NetplayProtocol
 import NetplayWire
 
@@ -28,7 +28,8 @@ package final class SimulatedNetwork: Sendable {
     package let tickInterval: Duration
 
     package init(seed: UInt64, impairment: LinkImpairment = .perfect, tickInterval: Duration = .milliseconds(5)) {
-        state = NIOLockedValueBox(State(network: MemoryNetwork(seed: seed, defaultImpairment: impairment), nextSeed: seed))
+        state = NIOLockedValueBox(
+            State(network: MemoryNetwork(seed: seed, defaultImpairment: impairment), nextSeed: seed))
         self.tickInterval = tickInterval
     }
 
@@ -36,8 +37,10 @@ package final class SimulatedNetwork: Sendable {
     package var now: NetInstant { state.withLockedValue { $0.network.now } }
 
     /// Starts a host at `address`. Its first tick runs with the next ``run(for:)``.
-    package func startHost(at address: PeerAddress, game: String, joinCode: String? = nil, messages: [any NetMessage.Type],
-                   options: NetOptions = NetOptions()) throws -> NetHost {
+    package func startHost(
+        at address: PeerAddress, game: String, joinCode: String? = nil, messages: [any NetMessage.Type],
+        options: NetOptions = NetOptions()
+    ) throws -> NetHost {
         let registry = MessageRegistry(messages)
         let config = options.protocolConfig(game: game, joinCode: joinCode, registry: registry)
         let endpoint = HostEndpoint(config: config, random: nextRandom())
@@ -48,12 +51,15 @@ package final class SimulatedNetwork: Sendable {
 
     /// Starts a client at `address` connecting to `host`; it is connected once its first
     /// event, `.connected(.host)`, is polled (or its `awaitHandshake()` returns).
-    package func connectClient(at address: PeerAddress, to host: PeerAddress, game: String, joinCode: String? = nil,
-                       messages: [any NetMessage.Type], options: NetOptions = NetOptions()) throws -> NetClient {
+    package func connectClient(
+        at address: PeerAddress, to host: PeerAddress, game: String, joinCode: String? = nil,
+        messages: [any NetMessage.Type], options: NetOptions = NetOptions()
+    ) throws -> NetClient {
         let registry = MessageRegistry(messages)
         let config = options.protocolConfig(game: game, joinCode: joinCode, registry: registry)
         let endpoint = ClientEndpoint(config: config, host: host, now: now, random: nextRandom())
-        let session = NetSession(core: NetCore(client: endpoint, registry: registry, options: options), options: options)
+        let session = NetSession(
+            core: NetCore(client: endpoint, registry: registry, options: options), options: options)
         try attach(session, at: address)
         return NetClient(session: session, hostAddress: host)
     }

@@ -1,6 +1,6 @@
 import NetplayBase
-import NetplayWire
 import NetplayReplication
+import NetplayWire
 
 /// One host and the scene's players as clients, exchanging real datagrams over a simulated
 /// network, with byte counters. Bullet events ride a reliable stream simulated here by
@@ -90,7 +90,8 @@ package struct BenchmarkRun {
                 pendingEvents[index].append(pending)
                 sendEvents(pending, to: index)
             }
-            for pending in pendingEvents[index].indices where now - pendingEvents[index][pending].lastSent >= Self.resendInterval {
+            for pending in pendingEvents[index].indices
+            where now - pendingEvents[index][pending].lastSent >= Self.resendInterval {
                 pendingEvents[index][pending].lastSent = now
                 sendEvents(pendingEvents[index][pending], to: index)
             }
@@ -123,7 +124,10 @@ package struct BenchmarkRun {
             }
             let tick = clients[index].clock.inputTick(at: now) ?? host.tick
             if moves.chance(0.1) || tick.value % 30 == 0 {
-                clients[index].recordInput(SceneMove(dx: Int8(truncatingIfNeeded: moves.next(upperBound: UInt64(3))) - 1, dy: Int8(truncatingIfNeeded: moves.next(upperBound: UInt64(3))) - 1), at: tick)
+                clients[index].recordInput(
+                    SceneMove(
+                        dx: Int8(truncatingIfNeeded: moves.next(upperBound: UInt64(3))) - 1,
+                        dy: Int8(truncatingIfNeeded: moves.next(upperBound: UInt64(3))) - 1), at: tick)
             } else {
                 clients[index].recordInput(SceneMove(dx: 1, dy: 0), at: tick)
             }

@@ -1,5 +1,5 @@
-import NetplayWire
 import NetplayReplication
+import NetplayWire
 
 /// Arena coordinates of the standard scene: 0..<2048 units to 1/32 unit, 16 bits.
 package enum SceneCoordinate: QuantizationFormat {
@@ -34,7 +34,8 @@ package struct SceneUnit: Codable, Sendable, Hashable, Interpolatable {
     }
 
     package func distance(to other: SceneUnit) -> Double {
-        let dx = Double(x - other.x), dy = Double(y - other.y)
+        let dx = Double(x - other.x)
+        let dy = Double(y - other.y)
         return (dx * dx + dy * dy).squareRoot()
     }
 
@@ -43,7 +44,8 @@ package struct SceneUnit: Codable, Sendable, Hashable, Interpolatable {
         var copy = self
         copy.x = SceneCoordinate.format.value(at: SceneCoordinate.format.quantize(x))
         copy.y = SceneCoordinate.format.value(at: SceneCoordinate.format.quantize(y))
-        copy.heading = AngleQuantization.angle(AngleQuantization.quantize(heading, bits: ByteAngle.bits), bits: ByteAngle.bits)
+        copy.heading = AngleQuantization.angle(
+            AngleQuantization.quantize(heading, bits: ByteAngle.bits), bits: ByteAngle.bits)
         return copy
     }
 }

@@ -33,8 +33,9 @@ package struct SceneSimulation: Sendable {
         let angle = Float(random.nextUnitInterval() * 2 * Double.pi)
         let x = Float(random.nextUnitInterval()) * (Scene.arenaSize - 1)
         let y = Float(random.nextUnitInterval()) * (Scene.arenaSize - 1)
-        return Creep(unit: SceneUnit(x: x, y: y, heading: angle).quantized,
-                     velocityX: Scene.creepSpeed * Self.cosine(angle), velocityY: Scene.creepSpeed * Self.sine(angle))
+        return Creep(
+            unit: SceneUnit(x: x, y: y, heading: angle).quantized,
+            velocityX: Scene.creepSpeed * Self.cosine(angle), velocityY: Scene.creepSpeed * Self.sine(angle))
     }
 
     /// Advances creeps and bullets one tick; returns the shots fired at `tick`.
@@ -50,8 +51,14 @@ package struct SceneSimulation: Sendable {
             }
             var x = creep.unit.x + creep.velocityX * seconds
             var y = creep.unit.y + creep.velocityY * seconds
-            if x < 0 || x >= Scene.arenaSize { creep.velocityX = -creep.velocityX; x = min(max(x, 0), Scene.arenaSize - 1) }
-            if y < 0 || y >= Scene.arenaSize { creep.velocityY = -creep.velocityY; y = min(max(y, 0), Scene.arenaSize - 1) }
+            if x < 0 || x >= Scene.arenaSize {
+                creep.velocityX = -creep.velocityX
+                x = min(max(x, 0), Scene.arenaSize - 1)
+            }
+            if y < 0 || y >= Scene.arenaSize {
+                creep.velocityY = -creep.velocityY
+                y = min(max(y, 0), Scene.arenaSize - 1)
+            }
             creep.unit.x = x
             creep.unit.y = y
             creeps[index] = creep
@@ -68,11 +75,14 @@ package struct SceneSimulation: Sendable {
             shotsOwed -= 1
             let shooter = Int(random.next(upperBound: UInt64(shooters.count)))
             let angle = Float(random.nextUnitInterval() * 2 * Double.pi)
-            let shot = BulletFired(originX: shooters[shooter].x, originY: shooters[shooter].y,
-                                   velocityX: Scene.bulletSpeed * Self.cosine(angle), velocityY: Scene.bulletSpeed * Self.sine(angle),
-                                   shooter: UInt8(shooter))
-            bullets.append(Bullet(x: shot.originX, y: shot.originY, velocityX: shot.velocityX, velocityY: shot.velocityY,
-                                  expires: tick.advanced(by: lifetimeTicks)))
+            let shot = BulletFired(
+                originX: shooters[shooter].x, originY: shooters[shooter].y,
+                velocityX: Scene.bulletSpeed * Self.cosine(angle), velocityY: Scene.bulletSpeed * Self.sine(angle),
+                shooter: UInt8(shooter))
+            bullets.append(
+                Bullet(
+                    x: shot.originX, y: shot.originY, velocityX: shot.velocityX, velocityY: shot.velocityY,
+                    expires: tick.advanced(by: lifetimeTicks)))
             fired.append(TickedEvent(tick: tick, payload: shot))
         }
         return fired

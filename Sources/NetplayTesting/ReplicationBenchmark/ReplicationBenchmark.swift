@@ -1,4 +1,3 @@
-
 /// Bandwidth of the standard scene — 2 players, 100 creeps moving, 200 bullets in flight,
 /// 30 Hz — per client, three ways: Netplay (delta snapshots against acknowledged baselines
 /// plus one reliable event per bullet), full binary snapshots of every entity (bullets
@@ -46,7 +45,9 @@ package enum ReplicationBenchmark {
         latency: .milliseconds(80), jitter: .milliseconds(20), lossProbability: 0.05)
 
     /// Runs the scene for `seconds` of virtual time.
-    package static func run(seconds: Int = 60, seed: UInt64 = 1, impairment: LinkImpairment = standardImpairment) throws -> Result {
+    package static func run(seconds: Int = 60, seed: UInt64 = 1, impairment: LinkImpairment = standardImpairment) throws
+        -> Result
+    {
         var run = try BenchmarkRun(seed: seed, impairment: impairment)
         let ticks = seconds * run.configuration.tickRate.hertz
         for _ in 0..<ticks { try run.step() }

@@ -29,7 +29,8 @@ package struct SoakRun {
     }
 
     package mutating func execute() {
-        guard let sockets = try? addresses.map({ address throws(MemoryNetworkError) in try network.bind(address) }) else {
+        guard let sockets = try? addresses.map({ address throws(MemoryNetworkError) in try network.bind(address) })
+        else {
             streams[0].violation("could not bind the memory network")
             return
         }
@@ -42,7 +43,9 @@ package struct SoakRun {
                 }
             }
             if isFinished { return }
-            let candidates = [network.nextDeliveryTime, endpoints[0].nextWakeup, endpoints[1].nextWakeup].compactMap { $0 }
+            let candidates = [network.nextDeliveryTime, endpoints[0].nextWakeup, endpoints[1].nextWakeup].compactMap {
+                $0
+            }
             let next = max(candidates.min() ?? now + Self.idleStep, now + Self.minimumStep)
             network.advance(to: next)
             now = next
@@ -80,7 +83,8 @@ package struct SoakRun {
             violationCount += streams[side].violationCount
         }
         return ChannelSoak.Report(
-            counts: counts, violations: Array(violations.prefix(SoakStream.maxViolationsKept)), violationCount: violationCount,
+            counts: counts, violations: Array(violations.prefix(SoakStream.maxViolationsKept)),
+            violationCount: violationCount,
             virtualDuration: now - .zero,
             senderStatistics: endpoints[0].statistics, receiverStatistics: endpoints[1].statistics
         )

@@ -1,5 +1,5 @@
-import NetplayLinkConditioner
 import NetplayChannels
+import NetplayLinkConditioner
 
 /// A deterministic soak of the channel layer: two ``ChannelEndpoint``s joined by a
 /// ``MemoryNetwork`` in virtual time, each sending a stream of checkable messages on every

@@ -47,7 +47,8 @@ package struct SoakStream: Sendable {
         guard channel < kinds.count else { return violation("delivery on unknown \(delivery.channel)") }
         let kind = kinds[channel]
         guard let serial = Self.serial(of: delivery.bytes), serial < nextSerial[channel],
-              delivery.bytes == message(channel: channel, serial: serial) else {
+            delivery.bytes == message(channel: channel, serial: serial)
+        else {
             counts[kind, default: .init()].corrupted += 1
             return violation("\(delivery.channel): \(delivery.bytes.count) bytes that were never sent")
         }
@@ -99,7 +100,9 @@ package struct SoakStream: Sendable {
         let length = sizes.lowerBound + Int((hash >> 32) % UInt64(sizes.count))
         var bytes = (0..<4).map { UInt8(truncatingIfNeeded: serial >> ($0 * 8)) }
         bytes.reserveCapacity(length)
-        for index in 4..<length { bytes.append(UInt8(truncatingIfNeeded: hash >> UInt64(index % 8 * 8)) ^ UInt8(truncatingIfNeeded: index)) }
+        for index in 4..<length {
+            bytes.append(UInt8(truncatingIfNeeded: hash >> UInt64(index % 8 * 8)) ^ UInt8(truncatingIfNeeded: index))
+        }
         return bytes
     }
 

@@ -22,41 +22,101 @@ package struct KeyedWireDecodingContainer<Key: CodingKey>: KeyedDecodingContaine
     package func contains(_ key: Key) -> Bool { true }
     package func decodeNil(forKey key: Key) -> Bool { false }
 
-    package func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder.reader.readBool(key.stringValue) }
-    package func decode(_ type: String.Type, forKey key: Key) throws -> String { try decoder.reader.readString(key.stringValue) }
-    package func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try decoder.reader.readDouble(key.stringValue) }
-    package func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try decoder.reader.readFloat(key.stringValue) }
-    package func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try decoder.reader.readCodedInteger(type, key.stringValue) }
-    package func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try decoder.reader.readCodedInteger(type, key.stringValue) }
-    package func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try decoder.reader.readCodedInteger(type, key.stringValue) }
-    package func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try decoder.reader.readCodedInteger(type, key.stringValue) }
-    package func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try decoder.reader.readCodedInteger(type, key.stringValue) }
-    package func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try decoder.reader.readCodedInteger(type, key.stringValue) }
-    package func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try decoder.reader.readCodedInteger(type, key.stringValue) }
-    package func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try decoder.reader.readCodedInteger(type, key.stringValue) }
-    package func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try decoder.reader.readCodedInteger(type, key.stringValue) }
-    package func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try decoder.reader.readCodedInteger(type, key.stringValue) }
+    package func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        try decoder.reader.readBool(key.stringValue)
+    }
+    package func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        try decoder.reader.readString(key.stringValue)
+    }
+    package func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        try decoder.reader.readDouble(key.stringValue)
+    }
+    package func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        try decoder.reader.readFloat(key.stringValue)
+    }
+    package func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
+    package func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
+    package func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
+    package func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
+    package func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
+    package func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
+    package func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
+    package func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
+    package func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
+    package func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+        try decoder.reader.readCodedInteger(type, key.stringValue)
+    }
     package func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try decoder.decodeValue(type) }
 
-    package func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try present(key) ? try decode(type, forKey: key) : nil }
-    package func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? { try present(key) ? try decode(type, forKey: key) : nil }
+    package func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
+    package func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try present(key) ? try decode(type, forKey: key) : nil
+    }
 
     private func present(_ key: Key) throws -> Bool { try decoder.reader.readBool("\(key.stringValue) presence") }
 
-    package func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    package func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try consumeKey(key)
         return try decoder.container(keyedBy: NestedKey.self)
     }
@@ -78,7 +138,9 @@ package struct KeyedWireDecodingContainer<Key: CodingKey>: KeyedDecodingContaine
         }
     }
 
-    package func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try decoder.unkeyedContainer() }
+    package func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try decoder.unkeyedContainer()
+    }
     package func superDecoder() throws -> any Decoder { decoder }
     package func superDecoder(forKey key: Key) throws -> any Decoder { decoder }
 }
@@ -101,11 +163,15 @@ package struct UnkeyedWireDecodingContainer: UnkeyedDecodingContainer {
         return try decoder.decodeValue(type)
     }
 
-    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+        -> KeyedDecodingContainer<NestedKey>
+    {
         try decoder.container(keyedBy: NestedKey.self)
     }
 
-    package mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try decoder.unkeyedContainer() }
+    package mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        try decoder.unkeyedContainer()
+    }
     package mutating func superDecoder() throws -> any Decoder { decoder }
 }
 

@@ -7,7 +7,9 @@ package struct KeyedWireEncodingContainer<Key: CodingKey>: KeyedEncodingContaine
 
     package mutating func encodeNil(forKey key: Key) throws { throw WireCoderSupport.nilUnsupported(key, encoder) }
     package mutating func encode(_ value: Bool, forKey key: Key) { encoder.writer.writeBool(value) }
-    package mutating func encode(_ value: String, forKey key: Key) throws { try encoder.writer.writeString(value, limits: encoder.limits) }
+    package mutating func encode(_ value: String, forKey key: Key) throws {
+        try encoder.writer.writeString(value, limits: encoder.limits)
+    }
     package mutating func encode(_ value: Double, forKey key: Key) { encoder.writer.writeDouble(value) }
     package mutating func encode(_ value: Float, forKey key: Key) { encoder.writer.writeFloat(value) }
     package mutating func encode(_ value: Int, forKey key: Key) { encoder.writer.writeCodedInteger(value) }
@@ -44,7 +46,9 @@ package struct KeyedWireEncodingContainer<Key: CodingKey>: KeyedEncodingContaine
         if let value { try encoder.encodeValue(value) }
     }
 
-    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         // This method cannot throw; a key that cannot be written fails the encode at its end.
         do { try encoder.writeKey(key) } catch { encoder.deferredError = encoder.deferredError ?? error }
         return encoder.container(keyedBy: NestedKey.self)
@@ -74,7 +78,9 @@ package struct UnkeyedWireEncodingContainer: UnkeyedEncodingContainer {
         try encoder.encodeValue(value)
     }
 
-    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    package mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         encoder.container(keyedBy: NestedKey.self)
     }
 
@@ -94,7 +100,8 @@ package struct SingleValueWireEncodingContainer: SingleValueEncodingContainer {
 /// Errors the containers raise for Codable patterns the binary format cannot express.
 package enum WireCoderSupport {
     package static func nilUnsupported(_ key: (any CodingKey)?, _ encoder: BinaryWireEncoder) -> WireError {
-        WireError(.unsupported("encodeNil; declare the property Optional so a presence bit is written"),
-                  expected: key?.stringValue ?? "value", at: encoder.writer.bitCount)
+        WireError(
+            .unsupported("encodeNil; declare the property Optional so a presence bit is written"),
+            expected: key?.stringValue ?? "value", at: encoder.writer.bitCount)
     }
 }

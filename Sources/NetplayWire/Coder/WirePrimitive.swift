@@ -20,7 +20,9 @@ extension Bool: WirePrimitive {
 }
 
 extension String: WirePrimitive {
-    package func write(to encoder: BinaryWireEncoder) throws { try encoder.writer.writeString(self, limits: encoder.limits) }
+    package func write(to encoder: BinaryWireEncoder) throws {
+        try encoder.writer.writeString(self, limits: encoder.limits)
+    }
     package static func read(from decoder: BinaryWireDecoder) throws -> String { try decoder.reader.readString() }
 }
 
@@ -39,7 +41,9 @@ package protocol WireVarInteger: FixedWidthInteger, WirePrimitive {}
 
 extension WireVarInteger {
     package func write(to encoder: BinaryWireEncoder) { encoder.writer.writeCodedInteger(self) }
-    package static func read(from decoder: BinaryWireDecoder) throws -> Self { try decoder.reader.readCodedInteger(Self.self) }
+    package static func read(from decoder: BinaryWireDecoder) throws -> Self {
+        try decoder.reader.readCodedInteger(Self.self)
+    }
 }
 
 extension Int: WireVarInteger {}

@@ -35,7 +35,9 @@ package enum SchemaReflector {
         return lines
     }
 
-    private static func describeFields(of type: Any.Type, path: String, into lines: inout [String], visiting: inout [ObjectIdentifier]) {
+    private static func describeFields(
+        of type: Any.Type, path: String, into lines: inout [String], visiting: inout [ObjectIdentifier]
+    ) {
         if let described = type as? any SchemaDescribing.Type {
             lines.append("\(path): \(described.schemaDescription)")
             return

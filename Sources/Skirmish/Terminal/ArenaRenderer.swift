@@ -17,8 +17,11 @@ enum ArenaRenderer {
     static func render(_ view: FrameView, size: TerminalScreen.Size) -> [String] {
         var screen = ScreenBuffer(columns: size.columns, rows: size.rows)
         guard size.columns >= minimumColumns, size.rows >= minimumRows else {
-            screen.centred("Skirmish needs a terminal of at least \(minimumColumns)x\(minimumRows)", row: size.rows / 2 - 1, style: .hud)
-            screen.centred("(this one is \(size.columns)x\(size.rows)); enlarge it, or press q", row: size.rows / 2, style: .plain)
+            screen.centred(
+                "Skirmish needs a terminal of at least \(minimumColumns)x\(minimumRows)", row: size.rows / 2 - 1,
+                style: .hud)
+            screen.centred(
+                "(this one is \(size.columns)x\(size.rows)); enlarge it, or press q", row: size.rows / 2, style: .plain)
             return screen.renderedRows()
         }
         drawStatus(view, on: &screen)
@@ -33,14 +36,16 @@ enum ArenaRenderer {
         // The local player last, so it is never hidden; it is `@`, others their seat number.
         for player in view.players.sorted(by: { !$0.isLocal && $1.isLocal }) where player.lives > 0 {
             let glyph: Character = player.isLocal ? "@" : Character(String(player.slot + 1))
-            screen.put(glyph, row: arena.row(player.y), column: arena.column(player.x),
-                       style: .player(slot: player.slot, isLocal: player.isLocal, isInvulnerable: player.isInvulnerable))
+            screen.put(
+                glyph, row: arena.row(player.y), column: arena.column(player.x),
+                style: .player(slot: player.slot, isLocal: player.isLocal, isInvulnerable: player.isInvulnerable))
         }
         if let banner = banner(for: view) {
             screen.centred(" \(banner) ", row: arena.top + (arena.bottom - arena.top) / 2, style: .banner)
         }
         screen.text(overlay(view.network), row: size.rows - 2, column: 1, style: .overlay)
-        screen.text(view.notice ?? "arrows/WASD move, space shoots, q quits", row: size.rows - 1, column: 1, style: .plain)
+        screen.text(
+            view.notice ?? "arrows/WASD move, space shoots, q quits", row: size.rows - 1, column: 1, style: .plain)
         return screen.renderedRows()
     }
 
@@ -53,8 +58,11 @@ enum ArenaRenderer {
         column += wave.count + 3
         for player in view.players {
             let name = player.isLocal ? "you" : "P\(player.slot + 1)"
-            let entry = "\(name) \(player.score) " + String(repeating: "♥", count: max(player.lives, 0)) + (player.lives == 0 ? "out" : "")
-            screen.text(entry, row: 0, column: column, style: .player(slot: player.slot, isLocal: false, isInvulnerable: false))
+            let entry =
+                "\(name) \(player.score) " + String(repeating: "♥", count: max(player.lives, 0))
+                + (player.lives == 0 ? "out" : "")
+            screen.text(
+                entry, row: 0, column: column, style: .player(slot: player.slot, isLocal: false, isInvulnerable: false))
             column += entry.count + 3
         }
     }
@@ -71,8 +79,9 @@ enum ArenaRenderer {
     static func overlay(_ network: NetworkOverlay) -> String {
         let rtt = network.roundTripMilliseconds.map { String(format: "%.1f ms", $0) } ?? "-"
         let loss = network.loss.map { String(format: "%.1f%%", $0 * 100) } ?? "-"
-        return String(format: "RTT %@   loss %@   up %.1f kbps   down %.1f kbps   players %d/%d",
-                      rtt, loss, network.kilobitsSent, network.kilobitsReceived, network.players, SkirmishRules.maxPlayers)
+        return String(
+            format: "RTT %@   loss %@   up %.1f kbps   down %.1f kbps   players %d/%d",
+            rtt, loss, network.kilobitsSent, network.kilobitsReceived, network.players, SkirmishRules.maxPlayers)
     }
 }
 

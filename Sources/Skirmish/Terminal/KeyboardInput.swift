@@ -16,7 +16,9 @@ enum KeyDecoder {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == escape, index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "[") || bytes[index + 1] == UInt8(ascii: "O") {
+            if byte == escape, index + 2 < bytes.count,
+                bytes[index + 1] == UInt8(ascii: "[") || bytes[index + 1] == UInt8(ascii: "O")
+            {
                 switch bytes[index + 2] {
                 case UInt8(ascii: "A"): keys.append(.up)
                 case UInt8(ascii: "B"): keys.append(.down)
@@ -57,13 +59,14 @@ struct HeldKeys {
     private var until: [GameKey: ContinuousClock.Instant] = [:]
 
     mutating func press(_ key: GameKey, at now: ContinuousClock.Instant) {
-        let opposite: GameKey? = switch key {
-        case .left: .right
-        case .right: .left
-        case .up: .down
-        case .down: .up
-        default: nil
-        }
+        let opposite: GameKey? =
+            switch key {
+            case .left: .right
+            case .right: .left
+            case .up: .down
+            case .down: .up
+            default: nil
+            }
         if let opposite { until[opposite] = nil }
         let held = isHeld(key, at: now)
         let hold = key == .fire ? Self.fireHold : held ? Self.repeatHold : Self.firstPressHold

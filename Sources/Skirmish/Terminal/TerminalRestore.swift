@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
 
 /// Puts the terminal into game mode and, on every way out, back the way it was: the normal
 /// `defer` path, `exit` (atexit), and fatal signals (a crash must not leave the player's shell
@@ -36,7 +37,9 @@ enum TerminalRestore {
             bytes[Int(VTIME)] = 0
         }
         _ = leaveSequence  // initialise before a signal handler might first touch it
-        guard tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0 else { throw TerminalError("cannot switch the terminal to raw mode") }
+        guard tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) == 0 else {
+            throw TerminalError("cannot switch the terminal to raw mode")
+        }
         active.set()
         atexit { TerminalRestore.restore() }
         for fatal in fatalSignals {

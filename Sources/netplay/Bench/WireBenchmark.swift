@@ -61,9 +61,10 @@ enum WireBenchmark {
     static func sampleMoves(count: Int) -> [PlainMove] {
         var random = SystemRandomNumberGenerator()
         return (0..<count).map { _ in
-            PlainMove(id: UInt16.random(in: 0..<1000, using: &random),
-                      x: Float.random(in: 0..<2048, using: &random), y: Float.random(in: 0..<2048, using: &random),
-                      facing: Float.random(in: -Float.pi..<Float.pi, using: &random))
+            PlainMove(
+                id: UInt16.random(in: 0..<1000, using: &random),
+                x: Float.random(in: 0..<2048, using: &random), y: Float.random(in: 0..<2048, using: &random),
+                facing: Float.random(in: -Float.pi..<Float.pi, using: &random))
         }
     }
 
@@ -78,15 +79,18 @@ enum WireBenchmark {
             ("Netplay (Codable, quantized)", { try roundTrip(moves) }),
             ("Netplay (hand-written bits)", { try roundTrip(handWritten) }),
             ("Netplay (plain Codable floats)", { try roundTrip(plain) }),
-            ("JSONEncoder/JSONDecoder", {
-                var total = 0
-                for move in plain {
-                    let data = try json.encode(move)
-                    total += data.count
-                    _ = try jsonDecoder.decode(PlainMove.self, from: data)
+            (
+                "JSONEncoder/JSONDecoder",
+                {
+                    var total = 0
+                    for move in plain {
+                        let data = try json.encode(move)
+                        total += data.count
+                        _ = try jsonDecoder.decode(PlainMove.self, from: data)
+                    }
+                    return total
                 }
-                return total
-            }),
+            ),
         ]
         let coders = allCoders.filter { only == nil || $0.0.contains(only!) }
         var samples = [[Double]](repeating: [], count: coders.count)
@@ -97,11 +101,15 @@ enum WireBenchmark {
             for (index, coder) in coders.enumerated() {
                 var total = 0
                 let elapsed = try clock.measure { total = try coder.1() }
-                samples[index].append(Double(elapsed.components.attoseconds) / 1e9 / Double(count) + Double(elapsed.components.seconds) * 1e9 / Double(count))
+                samples[index].append(
+                    Double(elapsed.components.attoseconds) / 1e9 / Double(count) + Double(elapsed.components.seconds)
+                        * 1e9 / Double(count))
                 bytes[index] = Double(total) / Double(count)
             }
         }
-        return coders.indices.map { Row(name: coders[$0].0, bytesPerMessage: bytes[$0], nanosecondsPerRoundTrip: median(samples[$0])) }
+        return coders.indices.map {
+            Row(name: coders[$0].0, bytesPerMessage: bytes[$0], nanosecondsPerRoundTrip: median(samples[$0]))
+        }
     }
 
     /// Encodes and decodes each message as a game would per send; returns the bytes written.

@@ -14,8 +14,10 @@ struct BenchCommand: ParsableCommand {
 
     struct Replication: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Kilobits per second per client for the standard scene: Netplay vs full snapshots vs JSON at 60 Hz.",
-            discussion: "2 players, 100 moving creeps, 200 bullets in flight, 30 Hz snapshots, through 80 ± 20 ms and 5% loss.")
+            abstract:
+                "Kilobits per second per client for the standard scene: Netplay vs full snapshots vs JSON at 60 Hz.",
+            discussion:
+                "2 players, 100 moving creeps, 200 bullets in flight, 30 Hz snapshots, through 80 ± 20 ms and 5% loss.")
 
         @Option(help: "Simulated seconds.") var seconds = 60
         @Option(help: "Seed.") var seed: UInt64 = 1
@@ -23,8 +25,10 @@ struct BenchCommand: ParsableCommand {
         func run() throws {
             let result = try ReplicationBenchmark.run(seconds: seconds, seed: seed)
             print(result)
-            print(String(format: "Netplay is 1/%.1f of JSON at 60 Hz and 1/%.1f of full snapshots",
-                         result.jsonKbps / result.netplayKbps, result.fullSnapshotKbps / result.netplayKbps))
+            print(
+                String(
+                    format: "Netplay is 1/%.1f of JSON at 60 Hz and 1/%.1f of full snapshots",
+                    result.jsonKbps / result.netplayKbps, result.fullSnapshotKbps / result.netplayKbps))
         }
     }
 
@@ -35,13 +39,16 @@ struct BenchCommand: ParsableCommand {
         @Option(help: "Messages encoded and decoded per run.") var count = 200_000
         @Option(help: "Runs; the median is reported.") var runs = 7
         @Flag(help: "Print JSON for scripts.") var json = false
-        @Option(help: ArgumentHelp("Run only coders whose name contains this (for profiling).", visibility: .hidden)) var only: String?
+        @Option(help: ArgumentHelp("Run only coders whose name contains this (for profiling).", visibility: .hidden))
+        var only: String?
 
         func run() throws {
             let rows = try WireBenchmark.run(count: count, runs: runs, only: only)
             guard let reference = rows.last else { return }
             if json {
-                let objects = rows.map { ["coder": $0.name, "bytes": $0.bytesPerMessage, "ns": $0.nanosecondsPerRoundTrip] as [String: Any] }
+                let objects = rows.map {
+                    ["coder": $0.name, "bytes": $0.bytesPerMessage, "ns": $0.nanosecondsPerRoundTrip] as [String: Any]
+                }
                 let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
                 return
@@ -51,8 +58,10 @@ struct BenchCommand: ParsableCommand {
             for row in rows {
                 let fewer = reference.bytesPerMessage / row.bytesPerMessage
                 let faster = reference.nanosecondsPerRoundTrip / row.nanosecondsPerRoundTrip
-                print(pad(row.name, 32) + pad(format(row.bytesPerMessage), 8) + pad(format(row.nanosecondsPerRoundTrip), 12)
-                      + pad(format(fewer) + "x", 13) + format(faster) + "x")
+                print(
+                    pad(row.name, 32) + pad(format(row.bytesPerMessage), 8)
+                        + pad(format(row.nanosecondsPerRoundTrip), 12)
+                        + pad(format(fewer) + "x", 13) + format(faster) + "x")
             }
         }
 

@@ -26,8 +26,9 @@ struct DiscoverCommand: AsyncParsableCommand {
     func run() async throws {
         let config = loopback ? LANDiscoveryConfig.loopback : .lan
         // The tool judges no compatibility: it lists what answers, with the version and fingerprint.
-        let browser = try await LANBrowser.start(game: game, protocolVersion: 0,
-                                                 fingerprint: SchemaFingerprint(bytes: [UInt8](repeating: 0, count: 16))!, config: config)
+        let browser = try await LANBrowser.start(
+            game: game, protocolVersion: 0,
+            fingerprint: SchemaFingerprint(bytes: [UInt8](repeating: 0, count: 16))!, config: config)
         try? await Task.sleep(for: .seconds(timeout))
         let games = browser.games
         await browser.stop()
@@ -38,7 +39,8 @@ struct DiscoverCommand: AsyncParsableCommand {
     static func line(_ game: FoundGame) -> String {
         let advert = game.advert
         let code = advert.requiresJoinCode ? "  join code required" : ""
-        return "\(advert.gameName)  host \(advert.hostName)  at \(game.address)  \(advert.players)/\(advert.capacity) players\(code)"
+        return
+            "\(advert.gameName)  host \(advert.hostName)  at \(game.address)  \(advert.players)/\(advert.capacity) players\(code)"
             + "  protocol \(advert.protocolVersion)  schema \(SchemaFingerprint(bytes: advert.schemaFingerprint).map(\.description) ?? "?")"
     }
 

@@ -7,7 +7,8 @@ struct FuzzCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fuzz",
         abstract: "Feed seeded random and mutated buffers to every wire decoder.",
-        discussion: "Each buffer must decode or fail with a typed error; a trap ends the process. For coverage-guided fuzzing use the NetplayFuzz libFuzzer target (see README)."
+        discussion:
+            "Each buffer must decode or fail with a typed error; a trap ends the process. For coverage-guided fuzzing use the NetplayFuzz libFuzzer target (see README)."
     )
 
     @Option(help: "Buffers to feed.") var count = 20_000_000

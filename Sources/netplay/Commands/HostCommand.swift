@@ -20,17 +20,23 @@ struct HostCommand: AsyncParsableCommand {
     @Option(help: "UDP port for players.") var port = NetHost.defaultPort
     @Option(help: "A join code players must give (shown in the join string).") var code: String?
     @Option(help: "Your name in adverts.") var name = LocalAddresses.hostName()
-    @Option(help: "Where to advertise: \(DiscoveryMode.allCases.map(\.rawValue).joined(separator: ", ")).") var discovery = DiscoveryMode.lan
+    @Option(help: "Where to advertise: \(DiscoveryMode.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var discovery = DiscoveryMode.lan
     @Option(help: "Seconds between statistics lines (0: never).") var statsInterval = 5.0
     @Option(help: "Stop after this many seconds (default: run until Ctrl-C).") var duration: Double?
     @Flag(help: "One JSON object per line, for scripts.") var json = false
 
     func run() async throws {
-        let host = try await NetHost.start(game: game, port: port, joinCode: code, messages: ToolProtocol.messages,
-                                           options: ToolProtocol.options, advertise: discovery.config, hostName: name)
+        let host = try await NetHost.start(
+            game: game, port: port, joinCode: code, messages: ToolProtocol.messages,
+            options: ToolProtocol.options, advertise: discovery.config, hostName: name)
         let output = ToolOutput(json: json)
-        output.emit(["event": "hosting", "game": game, "port": Int(host.port), "join": host.joinString(joinCode: code).description],
-                    "hosting '\(game)' on port \(host.port); join string \(host.joinString(joinCode: code))")
+        output.emit(
+            [
+                "event": "hosting", "game": game, "port": Int(host.port),
+                "join": host.joinString(joinCode: code).description,
+            ],
+            "hosting '\(game)' on port \(host.port); join string \(host.joinString(joinCode: code))")
         let stop = StopSignal.install()
         let deadline = duration.map { ContinuousClock.now + .seconds($0) }
         var nextStats = ContinuousClock.now + .seconds(statsInterval)
@@ -40,7 +46,9 @@ struct HostCommand: AsyncParsableCommand {
                 case .connected(let peer) where !peer.isHost:
                     output.emit(["event": "joined", "peer": peer.description], "\(peer) joined")
                 case .disconnected(let peer, let reason) where !peer.isHost:
-                    output.emit(["event": "left", "peer": peer.description, "reason": reason.description], "\(peer) left: \(reason)")
+                    output.emit(
+                        ["event": "left", "peer": peer.description, "reason": reason.description],
+                        "\(peer) left: \(reason)")
                 case .message(let ping as ToolProtocol.Ping, from: let peer) where !peer.isHost:
                     try? host.send(ping, on: ping.channel, to: .peer(peer))
                 default:
@@ -53,9 +61,12 @@ struct HostCommand: AsyncParsableCommand {
                     guard let stats = host.statistics(for: peer) else { continue }
                     let rttMs = stats.roundTripTime.secondsDouble * 1000
                     let rtt = String(format: "%.1f ms", rttMs)
-                    output.emit(["event": "stats", "peer": peer.description, "rttMs": rttMs,
-                                 "messagesReceived": stats.messagesReceived],
-                                "\(peer): rtt \(rtt), \(stats.messagesReceived) messages received")
+                    output.emit(
+                        [
+                            "event": "stats", "peer": peer.description, "rttMs": rttMs,
+                            "messagesReceived": stats.messagesReceived,
+                        ],
+                        "\(peer): rtt \(rtt), \(stats.messagesReceived) messages received")
                 }
             }
             try await Task.sleep(for: .milliseconds(1))

@@ -26,7 +26,8 @@ struct PingCommand: AsyncParsableCommand {
     @Option(help: "Payload bytes per ping.") var payloadBytes = 16
     @Option(help: "Seconds to wait for an echo before counting the ping lost.") var echoTimeout = 2.0
     @Option(help: "Seconds to look for a game when no target is given.") var timeout = 3.0
-    @Option(help: "How to look for games: \(DiscoveryMode.allCases.map(\.rawValue).joined(separator: ", ")).") var discovery = DiscoveryMode.lan
+    @Option(help: "How to look for games: \(DiscoveryMode.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var discovery = DiscoveryMode.lan
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {
@@ -38,8 +39,9 @@ struct PingCommand: AsyncParsableCommand {
     func run() async throws {
         let output = ToolOutput(json: json)
         let client = try await connect(output)
-        let run = PingRun(client: client, count: count, window: window, reliable: reliable,
-                          payloadBytes: payloadBytes, echoTimeout: .seconds(echoTimeout), output: output)
+        let run = PingRun(
+            client: client, count: count, window: window, reliable: reliable,
+            payloadBytes: payloadBytes, echoTimeout: .seconds(echoTimeout), output: output)
         let summary = await run.run()
         await client.close()
         output.emit(summary.json, summary.text)
@@ -51,8 +53,9 @@ struct PingCommand: AsyncParsableCommand {
         let options = ToolProtocol.options
         guard let target else {
             guard let config = discovery.config else { throw ValidationError("give a TARGET or a --discovery mode") }
-            let found = try await Discovery.first(game: game, timeout: .seconds(timeout), protocolVersion: ToolProtocol.version,
-                                                  fingerprint: ToolProtocol.fingerprint, config: config)
+            let found = try await Discovery.first(
+                game: game, timeout: .seconds(timeout), protocolVersion: ToolProtocol.version,
+                fingerprint: ToolProtocol.fingerprint, config: config)
             output.emit(["event": "found", "game": found.description], "found \(found)")
             return try await NetClient.connect(to: found, joinCode: code, messages: messages, options: options)
         }
@@ -60,7 +63,8 @@ struct PingCommand: AsyncParsableCommand {
             return try await NetClient.connect(joinString: target, game: game, messages: messages, options: options)
         }
         let (host, port) = Self.split(target)
-        return try await NetClient.connect(to: host, port: port, game: game, joinCode: code, messages: messages, options: options)
+        return try await NetClient.connect(
+            to: host, port: port, game: game, joinCode: code, messages: messages, options: options)
     }
 
     /// `"[::1]:7777"`, `"::1"`, `"127.0.0.1:7777"` or `"127.0.0.1"` into host and port.

@@ -27,7 +27,10 @@ final class PingRun: Sendable {
     /// How often in-flight pings are checked against the echo timeout.
     static let expiryCheck = Duration.milliseconds(20)
 
-    init(client: NetClient, count: Int, window: Int, reliable: Bool, payloadBytes: Int, echoTimeout: Duration, output: ToolOutput) {
+    init(
+        client: NetClient, count: Int, window: Int, reliable: Bool, payloadBytes: Int, echoTimeout: Duration,
+        output: ToolOutput
+    ) {
         (self.client, self.count, self.window, self.reliable) = (client, count, window, reliable)
         (self.payloadBytes, self.echoTimeout, self.output) = (payloadBytes, echoTimeout, output)
     }
@@ -104,7 +107,10 @@ final class PingRun: Sendable {
         for sequence in toSend {
             let ping = ToolProtocol.Ping(sequence: sequence, reliable: reliable, payload: payload(sequence))
             if (try? client.send(ping, on: ping.channel)) == nil {
-                state.withLock { $0.inFlight[sequence] = nil; $0.lost += 1 }
+                state.withLock {
+                    $0.inFlight[sequence] = nil
+                    $0.lost += 1
+                }
             }
         }
         reportProgress()
@@ -156,22 +162,28 @@ struct PingSummary {
     /// Mean absolute difference between consecutive round trips (RFC 3550's idea of jitter).
     var jitterMilliseconds: Double {
         guard roundTrips.count > 1 else { return 0 }
-        return zip(roundTrips, roundTrips.dropFirst()).map { abs($0 - $1) }.reduce(0, +) / Double(roundTrips.count - 1) * 1000
+        return zip(roundTrips, roundTrips.dropFirst()).map { abs($0 - $1) }.reduce(0, +) / Double(roundTrips.count - 1)
+            * 1000
     }
 
     var lossPercent: Double { Double(lost) / Double(count) * 100 }
 
     var json: [String: Any] {
-        ["sent": count, "received": received, "lost": lost, "lossPercent": lossPercent, "mismatches": mismatches,
-         "unexpected": unexpected, "rttMinMs": percentile(0), "rttMedianMs": percentile(0.5), "rttP99Ms": percentile(0.99),
-         "rttMaxMs": percentile(1), "jitterMs": jitterMilliseconds, "disconnect": disconnect?.description ?? NSNull()]
+        [
+            "sent": count, "received": received, "lost": lost, "lossPercent": lossPercent, "mismatches": mismatches,
+            "unexpected": unexpected, "rttMinMs": percentile(0), "rttMedianMs": percentile(0.5),
+            "rttP99Ms": percentile(0.99),
+            "rttMaxMs": percentile(1), "jitterMs": jitterMilliseconds,
+            "disconnect": disconnect?.description ?? NSNull(),
+        ]
     }
 
     var text: String {
         var lines = [
             "\(count) pings: \(received) echoed, \(lost) lost (\(String(format: "%.1f", lossPercent))%), \(mismatches) mismatched",
-            String(format: "rtt min %.3f / median %.3f / p99 %.3f / max %.3f ms, jitter %.3f ms",
-                   percentile(0), percentile(0.5), percentile(0.99), percentile(1), jitterMilliseconds),
+            String(
+                format: "rtt min %.3f / median %.3f / p99 %.3f / max %.3f ms, jitter %.3f ms",
+                percentile(0), percentile(0.5), percentile(0.99), percentile(1), jitterMilliseconds),
         ]
         if unexpected > 0 { lines.append("\(unexpected) echoes arrived late or twice") }
         if let disconnect { lines.append("connection ended: \(disconnect)") }

@@ -42,27 +42,41 @@ struct SoakCommand: ParsableCommand {
         if let latency { impairment.latency = .microseconds(Int64(latency * 1000)) }
         if let jitter { impairment.jitter = .microseconds(Int64(jitter * 1000)) }
         if let duplication { impairment.duplicationProbability = duplication }
-        if let reorder { impairment.reordering = reorder > 0 ? LinkImpairment.Reordering(probability: reorder, extraDelay: .milliseconds(40)) : nil }
+        if let reorder {
+            impairment.reordering =
+                reorder > 0 ? LinkImpairment.Reordering(probability: reorder, extraDelay: .milliseconds(40)) : nil
+        }
         let output = ToolOutput(json: json)
-        output.progress("soaking \(messages) messages (loss \(impairment.lossProbability), latency \(impairment.latency) ± \(impairment.jitter), "
-                        + "duplication \(impairment.duplicationProbability), reordering \(impairment.reordering?.probability ?? 0))…")
+        output.progress(
+            "soaking \(messages) messages (loss \(impairment.lossProbability), latency \(impairment.latency) ± \(impairment.jitter), "
+                + "duplication \(impairment.duplicationProbability), reordering \(impairment.reordering?.probability ?? 0))…"
+        )
         let started = ContinuousClock.now
-        let report = ChannelSoak.run(ChannelSoak.Configuration(messageCount: messages, impairment: impairment, seed: seed))
+        let report = ChannelSoak.run(
+            ChannelSoak.Configuration(messageCount: messages, impairment: impairment, seed: seed))
         let elapsed = ContinuousClock.now - started
         let kinds: [ChannelKind] = [.reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced]
         var rows: [[String: Any]] = []
         var lines = ["kind                  sent        delivered   duplicated  out-of-order"]
         for kind in kinds {
             let counts = report.counts[kind] ?? ChannelSoak.KindCounts()
-            rows.append(["kind": "\(kind)", "sent": counts.sent, "delivered": counts.delivered,
-                         "duplicated": counts.duplicated, "outOfOrder": counts.outOfOrder, "corrupted": counts.corrupted])
-            lines.append("\(pad("\(kind)", 22))\(pad("\(counts.sent)", 12))\(pad("\(counts.delivered)", 12))"
-                         + "\(pad("\(counts.duplicated)", 12))\(counts.outOfOrder)")
+            rows.append([
+                "kind": "\(kind)", "sent": counts.sent, "delivered": counts.delivered,
+                "duplicated": counts.duplicated, "outOfOrder": counts.outOfOrder, "corrupted": counts.corrupted,
+            ])
+            lines.append(
+                "\(pad("\(kind)", 22))\(pad("\(counts.sent)", 12))\(pad("\(counts.delivered)", 12))"
+                    + "\(pad("\(counts.duplicated)", 12))\(counts.outOfOrder)")
         }
-        lines.append("virtual time \(report.virtualDuration), wall time \(elapsed), violations \(report.violationCount)")
+        lines.append(
+            "virtual time \(report.virtualDuration), wall time \(elapsed), violations \(report.violationCount)")
         lines += report.violations.prefix(10).map { "violation: \($0)" }
-        output.emit(["kinds": rows, "violations": report.violationCount, "virtualSeconds": report.virtualDuration.secondsDouble,
-                     "wallSeconds": elapsed.secondsDouble], lines.joined(separator: "\n"))
+        output.emit(
+            [
+                "kinds": rows, "violations": report.violationCount,
+                "virtualSeconds": report.virtualDuration.secondsDouble,
+                "wallSeconds": elapsed.secondsDouble,
+            ], lines.joined(separator: "\n"))
         if !report.isClean { throw ExitCode.failure }
     }
 

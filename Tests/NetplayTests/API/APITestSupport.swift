@@ -1,18 +1,21 @@
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 /// Namespace for the API layer's suites, so `swift test --filter API` selects exactly them.
 enum APITests {}
 
 struct Chat: NetMessage, Equatable { var text: String }
-struct Step: NetMessage, Equatable { var x: Float; var y: Float }
+struct Step: NetMessage, Equatable {
+    var x: Float
+    var y: Float
+}
 /// A later build's `Step`, with a field the host's build lacks.
 struct StepWithHeight: NetMessage {
     static var messageName: String { "Step" }

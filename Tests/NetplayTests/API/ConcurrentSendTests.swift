@@ -1,14 +1,15 @@
 import Dispatch
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension APITests {
     /// `send` from many threads at once: safe, nothing lost or reordered per sender, and
@@ -22,8 +23,9 @@ extension APITests {
 
         func connected() throws -> (NetHost, EventLog, NetClient) {
             let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
-            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                                               messages: APISetup.messages)
+            let client = try net.connectClient(
+                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages)
             #expect(net.run(until: { client.isConnected && host.peers.count == 1 }, limit: .seconds(1)))
             return (host, EventLog(host.poll), client)
         }
@@ -45,7 +47,9 @@ extension APITests {
         static func sendAll(from client: NetClient) {
             DispatchQueue.concurrentPerform(iterations: senders) { sender in
                 for index in 0..<messagesPerSender {
-                    do { try client.send(Chat(text: "\(sender)-\(index)")) } catch { Issue.record("send failed: \(error)") }
+                    do { try client.send(Chat(text: "\(sender)-\(index)")) } catch {
+                        Issue.record("send failed: \(error)")
+                    }
                 }
             }
         }

@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension APITests {
     /// Every ``DisconnectReason`` reaches the API user, provoked through the API in virtual time.
@@ -17,15 +18,19 @@ extension APITests {
         /// which would free its slot on the host mid-test.
         let clients = ClientKeeper()
 
-        func startHost(joinCode: String? = nil, messages: [any NetMessage.Type] = APISetup.messages,
-                       options: NetOptions = NetOptions()) throws -> NetHost {
-            try net.startHost(at: APISetup.hostAddress, game: APISetup.game, joinCode: joinCode, messages: messages, options: options)
+        func startHost(
+            joinCode: String? = nil, messages: [any NetMessage.Type] = APISetup.messages,
+            options: NetOptions = NetOptions()
+        ) throws -> NetHost {
+            try net.startHost(
+                at: APISetup.hostAddress, game: APISetup.game, joinCode: joinCode, messages: messages, options: options)
         }
 
         /// Connects client 0 and waits until the handshake is done; the client is kept alive.
         func connectedClient() throws -> (NetClient, EventLog, NetPeer) {
-            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                                               messages: APISetup.messages)
+            let client = try net.connectClient(
+                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages)
             clients.keep(client)
             let log = EventLog(client.poll)
             #expect(net.run(until: { client.isConnected }, limit: .seconds(1)))
@@ -33,10 +38,13 @@ extension APITests {
         }
 
         /// Connects client `index` and returns why it ended (or nil if still connected) after `limit`.
-        func refusal(index: Int = 0, joinCode: String? = nil, messages: [any NetMessage.Type] = APISetup.messages,
-                     options: NetOptions = NetOptions(), limit: Duration = .seconds(2)) async throws -> DisconnectReason? {
-            let client = try net.connectClient(at: APISetup.clientAddress(index), to: APISetup.hostAddress, game: APISetup.game,
-                                               joinCode: joinCode, messages: messages, options: options)
+        func refusal(
+            index: Int = 0, joinCode: String? = nil, messages: [any NetMessage.Type] = APISetup.messages,
+            options: NetOptions = NetOptions(), limit: Duration = .seconds(2)
+        ) async throws -> DisconnectReason? {
+            let client = try net.connectClient(
+                at: APISetup.clientAddress(index), to: APISetup.hostAddress, game: APISetup.game,
+                joinCode: joinCode, messages: messages, options: options)
             clients.keep(client)
             net.run(until: { client.session.handshake.value != nil }, limit: limit)
             let log = EventLog(client.poll)
@@ -103,8 +111,12 @@ extension APITests {
             let cut = net.now
             let options = NetOptions()
             let bound = options.timeout + options.keepaliveInterval
-            #expect(net.run(until: { hostLog.disconnectReason(of: peer) != nil && clientLog.disconnectReason(of: .host) != nil },
-                            limit: bound))
+            #expect(
+                net.run(
+                    until: {
+                        hostLog.disconnectReason(of: peer) != nil && clientLog.disconnectReason(of: .host) != nil
+                    },
+                    limit: bound))
             #expect(net.now - cut <= bound)
             #expect(hostLog.disconnectReason(of: peer) == .timedOut)
             #expect(clientLog.disconnectReason(of: .host) == .timedOut)
@@ -117,7 +129,10 @@ extension APITests {
             try host.send(Chat(text: "last words"), to: .peer(peer))
             host.kick(peer, reason: "AFK")
             #expect(net.run(until: { clientLog.disconnectReason(of: .host) != nil }, limit: .seconds(1)))
-            #expect(clientLog.seen.suffix(2) == [.chat("last words", from: .host), .disconnected(.host, .kicked(reason: "AFK"))])
+            #expect(
+                clientLog.seen.suffix(2) == [
+                    .chat("last words", from: .host), .disconnected(.host, .kicked(reason: "AFK")),
+                ])
             #expect(hostLog.disconnectReason(of: peer) == .closedLocally)
         }
 
@@ -126,14 +141,16 @@ extension APITests {
             let hostLog = EventLog(host.poll)
             var clientLogs: [EventLog] = []
             for index in 0..<3 {
-                let client = try net.connectClient(at: APISetup.clientAddress(index), to: APISetup.hostAddress,
-                                                   game: APISetup.game, messages: APISetup.messages)
+                let client = try net.connectClient(
+                    at: APISetup.clientAddress(index), to: APISetup.hostAddress,
+                    game: APISetup.game, messages: APISetup.messages)
                 clientLogs.append(EventLog(client.poll))
             }
             #expect(net.run(until: { host.peers.count == 3 }, limit: .seconds(1)))
             let peers = host.peers
             host.session.requestClose()
-            #expect(net.run(until: { clientLogs.allSatisfy { $0.disconnectReason(of: .host) != nil } }, limit: .seconds(2)))
+            #expect(
+                net.run(until: { clientLogs.allSatisfy { $0.disconnectReason(of: .host) != nil } }, limit: .seconds(2)))
             for log in clientLogs { #expect(log.disconnectReason(of: .host) == .hostShutDown) }
             for peer in peers { #expect(hostLog.disconnectReason(of: peer) == .closedLocally) }
             #expect(hostLog.seen.last == .disconnected(.host, .closedLocally))

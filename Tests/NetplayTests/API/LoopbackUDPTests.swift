@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension APITests {
     /// Host and client in one process over real UDP sockets on 127.0.0.1 and ::1. (The issue's
@@ -36,13 +37,15 @@ extension APITests {
         }
 
         func start(on address: String, joinCode: String? = nil) async throws -> NetHost {
-            try await NetHost.start(game: APISetup.game, port: 0, interface: address, joinCode: joinCode,
-                                    messages: APISetup.messages, options: options, advertise: nil)
+            try await NetHost.start(
+                game: APISetup.game, port: 0, interface: address, joinCode: joinCode,
+                messages: APISetup.messages, options: options, advertise: nil)
         }
 
         func connect(to host: NetHost, at address: String, joinCode: String? = nil) async throws -> NetClient {
-            try await NetClient.connect(to: address, port: Int(host.port), game: APISetup.game, joinCode: joinCode,
-                                        messages: APISetup.messages, options: options)
+            try await NetClient.connect(
+                to: address, port: Int(host.port), game: APISetup.game, joinCode: joinCode,
+                messages: APISetup.messages, options: options)
         }
 
         @Test(arguments: addresses)
@@ -88,8 +91,9 @@ extension APITests {
         }
 
         @Test func defaultInterfaceTakesIPv4AndIPv6Clients() async throws {
-            let host = try await NetHost.start(game: APISetup.game, port: 0, messages: APISetup.messages, options: options,
-                                               advertise: nil)
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, messages: APISetup.messages, options: options,
+                advertise: nil)
             let hostLog = EventLog(host.poll)
             for address in Self.addresses {
                 let client = try await connect(to: host, at: address)
@@ -116,7 +120,9 @@ extension APITests {
                 var seen: [SeenEvent] = []
                 for await event in host.events {
                     seen.append(SeenEvent(event))
-                    if case .message(let chat as Chat, let from) = event { try? host.send(Chat(text: "echo " + chat.text), to: .peer(from)) }
+                    if case .message(let chat as Chat, let from) = event {
+                        try? host.send(Chat(text: "echo " + chat.text), to: .peer(from))
+                    }
                 }
                 return seen
             }

@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension APITests {
     /// Host and clients over the in-memory network in virtual time, through the public API.
@@ -15,10 +16,14 @@ extension APITests {
         let net = SimulatedNetwork(seed: 7)
 
         /// A host and one connected client, with their event logs.
-        func connectedPair(options: NetOptions = NetOptions()) throws -> (NetHost, EventLog, NetClient, EventLog, NetPeer) {
-            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages, options: options)
-            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                                               messages: APISetup.messages, options: options)
+        func connectedPair(options: NetOptions = NetOptions()) throws -> (
+            NetHost, EventLog, NetClient, EventLog, NetPeer
+        ) {
+            let host = try net.startHost(
+                at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages, options: options)
+            let client = try net.connectClient(
+                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages, options: options)
             let hostLog = EventLog(host.poll)
             let clientLog = EventLog(client.poll)
             #expect(net.run(until: { clientLog.contains(.connected(.host)) }, limit: .seconds(2)))
@@ -56,8 +61,9 @@ extension APITests {
         @Test func messagesSentDuringTheHandshakeWaitForIt() throws {
             let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
             let hostLog = EventLog(host.poll)
-            let client = try net.connectClient(at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                                               messages: APISetup.messages)
+            let client = try net.connectClient(
+                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages)
             try client.send(Chat(text: "early"))
             #expect(net.run(until: { hostLog.update().count == 3 }, limit: .seconds(1)))
             let peer = try #require(client.localPeer)
@@ -92,9 +98,10 @@ extension APITests {
             client.session.requestClose()
             #expect(throws: NetSendError.closed) { try client.send(Chat(text: "too late")) }
             #expect(net.run(until: { hostLog.disconnectReason(of: peer) != nil }, limit: .seconds(2)))
-            #expect(hostLog.seen.suffix(2) == [.chat("bye", from: peer), .disconnected(peer, .closedByPeer(reason: nil))])
+            #expect(
+                hostLog.seen.suffix(2) == [.chat("bye", from: peer), .disconnected(peer, .closedByPeer(reason: nil))])
             #expect(clientLog.disconnectReason(of: .host) == .closedLocally)
-            await client.close()   // idempotent, and returns at once: already closed
+            await client.close()  // idempotent, and returns at once: already closed
             await client.close()
             #expect(host.peers.isEmpty)
         }
@@ -102,7 +109,7 @@ extension APITests {
         @Test func eventsStreamDeliversTheSameEventsAndEndsWithTheSession() async throws {
             let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
             let stream = host.events
-            #expect(host.poll().isEmpty)   // the stream has taken over
+            #expect(host.poll().isEmpty)  // the stream has taken over
             host.session.requestClose()
             net.run(until: { host.session.finished.value != nil }, limit: .seconds(2))
             var seen: [SeenEvent] = []

@@ -1,20 +1,22 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ChannelTests {
     @Suite("Congestion")
     struct CongestionTests {
         /// Keeps channel 0 of `pair.a` backlogged for `duration`; returns the payload bytes per
         /// second that reached `b` over the last `measured` of it.
-        static func saturate(_ pair: inout ChannelPair, for duration: Duration, measuring measured: Duration) -> Double {
+        static func saturate(_ pair: inout ChannelPair, for duration: Duration, measuring measured: Duration) -> Double
+        {
             let block = Array(repeating: UInt8(0x5A), count: 1000)
             let end = pair.now + duration
             while pair.now < end {
@@ -32,7 +34,8 @@ extension ChannelTests {
             var config = ChannelConfig()
             config.maxQueuedBytesPerChannel = 256 << 10
             config.bandwidthCap = 2_000_000
-            var pair = ChannelPair(config: config, aToB: LinkImpairment(latency: .milliseconds(30), jitter: .milliseconds(5)))
+            var pair = ChannelPair(
+                config: config, aToB: LinkImpairment(latency: .milliseconds(30), jitter: .milliseconds(5)))
             let rate = Self.saturate(&pair, for: .seconds(30), measuring: .seconds(20))
             let cap = Double(config.bandwidthCap ?? 0) / 8
             print("configured cap \(cap) B/s: delivered \(rate) B/s (\(rate / cap * 100) %)")
@@ -53,7 +56,9 @@ extension ChannelTests {
             let cap = Double(capacity) / 8
             let dropped = pair.network.linkCounters(from: pair.addressA, to: pair.addressB).droppedByBandwidth
             let submitted = pair.network.linkCounters(from: pair.addressA, to: pair.addressB).submitted
-            print("bottleneck \(cap) B/s: delivered \(rate) B/s (\(rate / cap * 100) %), \(dropped) of \(submitted) dropped at the bottleneck")
+            print(
+                "bottleneck \(cap) B/s: delivered \(rate) B/s (\(rate / cap * 100) %), \(dropped) of \(submitted) dropped at the bottleneck"
+            )
             #expect(rate > cap * 0.90)
             #expect(rate <= cap * 1.01)
             // Not flooding: the bottleneck's tail drops stay a small fraction.

@@ -1,18 +1,20 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ChannelTests {
     @Suite("Delivery")
     struct DeliveryTests {
-        static let lossy10 = LinkImpairment(latency: .milliseconds(40), jitter: .milliseconds(10), lossProbability: 0.10)
+        static let lossy10 = LinkImpairment(
+            latency: .milliseconds(40), jitter: .milliseconds(10), lossProbability: 0.10)
 
         @Test("a 1 MiB reliable message arrives intact under 10% loss")
         func oneMebibyteUnderLoss() throws {
@@ -26,7 +28,9 @@ extension ChannelTests {
             #expect(pair.deliveredAtB.first?.bytes == message)
             #expect(pair.a.statistics.totals.resentPieces > 0)
             #expect(pair.b.statistics.receiveBufferedBytes == 0)
-            print("1 MiB at 10% loss, 80 ms RTT: \(pair.now) virtual, \(pair.a.statistics.totals.resentPieces) fragments resent")
+            print(
+                "1 MiB at 10% loss, 80 ms RTT: \(pair.now) virtual, \(pair.a.statistics.totals.resentPieces) fragments resent"
+            )
         }
 
         @Test("messages larger than the reliable cap are refused with the limit")
@@ -53,7 +57,9 @@ extension ChannelTests {
             for _ in 0..<20_000 where !full {
                 do {
                     for _ in 0..<8 {
-                        try pair.a.enqueue(Array(repeating: UInt8(truncatingIfNeeded: enqueued), count: 1000), on: ChannelID(0), now: pair.now)
+                        try pair.a.enqueue(
+                            Array(repeating: UInt8(truncatingIfNeeded: enqueued), count: 1000), on: ChannelID(0),
+                            now: pair.now)
                         enqueued += 1
                     }
                 } catch {
@@ -80,7 +86,9 @@ extension ChannelTests {
             #expect(done)
             #expect(pair.deliveredAtB.count == enqueued)
             #expect(pair.deliveredAtB.enumerated().allSatisfy { $1.bytes.first == UInt8(truncatingIfNeeded: $0) })
-            print("stalled receiver: \(enqueued) enqueued before full, receive buffer peaked at \(maxBuffered) bytes, \(stats.drops.refusedReceiveBufferFull) payloads refused")
+            print(
+                "stalled receiver: \(enqueued) enqueued before full, receive buffer peaked at \(maxBuffered) bytes, \(stats.drops.refusedReceiveBufferFull) payloads refused"
+            )
         }
 
         @Test("a reliable channel stalled on a huge message does not delay other channels")

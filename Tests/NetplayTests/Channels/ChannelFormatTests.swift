@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ChannelTests {
     /// Pins the byte layout written down in `docs/PROTOCOL.md` §5.
@@ -18,17 +19,18 @@ extension ChannelTests {
             var endpoint = ChannelEndpoint(now: .zero)
             try endpoint.enqueue([0xAA, 0xBB], on: ChannelID(3), now: .zero)
             let payload = try #require(endpoint.makePayloads(now: .zero).first)
-            #expect(payload == [
-                0x01,                   // version
-                0x00, 0x00,             // sequence 0
-                0xFF, 0xFF,             // ack: nothing received yet
-                0x00, 0x00, 0x00, 0x00, // ack bits
-                0x03,                   // channel 3
-                0x00,                   // flags: whole message
-                0x00, 0x00,             // message id 0
-                0x02,                   // length 2
-                0xAA, 0xBB,
-            ])
+            #expect(
+                payload == [
+                    0x01,  // version
+                    0x00, 0x00,  // sequence 0
+                    0xFF, 0xFF,  // ack: nothing received yet
+                    0x00, 0x00, 0x00, 0x00,  // ack bits
+                    0x03,  // channel 3
+                    0x00,  // flags: whole message
+                    0x00, 0x00,  // message id 0
+                    0x02,  // length 2
+                    0xAA, 0xBB,
+                ])
         }
 
         @Test("a fragmented message carries count and index, fragments of the documented size")
@@ -40,7 +42,7 @@ extension ChannelTests {
             #expect(payloads.count == 3)
             let first = try #require(payloads.first)
             #expect(Array(first[9..<13]) == [0x00, 0x01, 0x00, 0x00])  // channel 0, fragment flag, id 0
-            #expect(first[13] == 3 && first[14] == 0)                   // count 3, index 0
+            #expect(first[13] == 3 && first[14] == 0)  // count 3, index 0
             // length 1153 as a varint: 0x81 0x09
             #expect(Array(first[15..<17]) == [0x81, 0x09])
             // 9 header + 4 fixed + 1 count + 1 index + 2 length + 1153 data. The fragment size
@@ -65,7 +67,7 @@ extension ChannelTests {
             #expect(sent.count == 5)
             for index in [0, 2, 4] { receiver.receive(sent[index], now: .zero) }
             let ack = try #require(receiver.makePayloads(now: .zero).first)
-            #expect(Array(ack[3..<5]) == [0x04, 0x00])                // ack 4
+            #expect(Array(ack[3..<5]) == [0x04, 0x00])  // ack 4
             #expect(Array(ack[5..<9]) == [0b1010, 0x00, 0x00, 0x00])  // 2 (bit 1) and 0 (bit 3)
             #expect(ack.count == PayloadHeader.byteCount)
         }

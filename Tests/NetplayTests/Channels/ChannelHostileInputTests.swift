@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ChannelTests {
     @Suite("Hostile input")
@@ -32,7 +33,8 @@ extension ChannelTests {
                 } else {
                     payload = seeds[round % seeds.count]
                     for _ in 0..<Int.random(in: 1...4, using: &random) where !payload.isEmpty {
-                        payload[Int.random(in: 0..<payload.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                        payload[Int.random(in: 0..<payload.count, using: &random)] = UInt8.random(
+                            in: 0...255, using: &random)
                     }
                 }
                 now = now + .microseconds(100)

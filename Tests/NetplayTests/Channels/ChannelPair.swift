@@ -1,12 +1,12 @@
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 /// Two channel endpoints joined by a ``MemoryNetwork`` in virtual time: `a` and `b`, each
 /// direction with its own impairment. ``run(until:)`` drives both like a game polling at

@@ -1,14 +1,15 @@
 import Foundation
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ChannelTests {
     @Suite("Soak")
@@ -24,13 +25,18 @@ extension ChannelTests {
             let clock = ContinuousClock()
             let started = clock.now
             let count = Self.messageCount
-            let report = await offTheCooperativePool { ChannelSoak.run(ChannelSoak.Configuration(messageCount: count, seed: 42)) }
+            let report = await offTheCooperativePool {
+                ChannelSoak.run(ChannelSoak.Configuration(messageCount: count, seed: 42))
+            }
             let elapsed = clock.now - started
             let summary = ChannelKind.allCases.map { kind in
                 let c = report.counts[kind] ?? .init()
-                return "\(kind): sent \(c.sent) delivered \(c.delivered) dup \(c.duplicated) ooo \(c.outOfOrder) corrupt \(c.corrupted)"
+                return
+                    "\(kind): sent \(c.sent) delivered \(c.delivered) dup \(c.duplicated) ooo \(c.outOfOrder) corrupt \(c.corrupted)"
             }.joined(separator: "; ")
-            print("soak \(Self.messageCount) messages: \(elapsed) wall, \(report.virtualDuration) virtual; \(summary); sender resent \(report.senderStatistics.totals.resentPieces), receiver drops \(report.receiverStatistics.drops)")
+            print(
+                "soak \(Self.messageCount) messages: \(elapsed) wall, \(report.virtualDuration) virtual; \(summary); sender resent \(report.senderStatistics.totals.resentPieces), receiver drops \(report.receiverStatistics.drops)"
+            )
             #expect(report.isClean, "\(report.violations)")
             for kind in [ChannelKind.reliableOrdered, .reliableUnordered] {
                 let counts = report.counts[kind] ?? .init()

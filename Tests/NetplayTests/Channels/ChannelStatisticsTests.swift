@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ChannelTests {
     @Suite("Statistics")
@@ -31,7 +32,9 @@ extension ChannelTests {
             }
             let stats = pair.a.statistics
             let srtt = stats.smoothedRoundTrip.secondsDouble
-            print("loss \(loss): lifetime sent loss \(Double(stats.totals.packetsLost) / Double(stats.totals.packetsLost + stats.totals.packetsAcked)); srtt \(stats.smoothedRoundTrip) min \(stats.minimumRoundTrip) var \(stats.roundTripVariation); loss sent \(stats.packetLossSent) received \(stats.packetLossReceived); up \(stats.bytesSentPerSecond) B/s \(stats.packetsSentPerSecond) p/s")
+            print(
+                "loss \(loss): lifetime sent loss \(Double(stats.totals.packetsLost) / Double(stats.totals.packetsLost + stats.totals.packetsAcked)); srtt \(stats.smoothedRoundTrip) min \(stats.minimumRoundTrip) var \(stats.roundTripVariation); loss sent \(stats.packetLossSent) received \(stats.packetLossReceived); up \(stats.bytesSentPerSecond) B/s \(stats.packetsSentPerSecond) p/s"
+            )
             // Round trip: 100 ms ± 10 ms of jitter, plus up to 1 ms of polling granularity.
             #expect(abs(srtt - 0.100) < 0.010)
             #expect(stats.minimumRoundTrip >= .milliseconds(90) && stats.minimumRoundTrip <= .milliseconds(101))
@@ -40,7 +43,8 @@ extension ChannelTests {
             #expect(abs(stats.packetLossSent - loss) < 0.06)
             #expect(abs(stats.packetLossReceived - loss) < 0.06)
             // Over the whole minute (thousands of payloads) the sent-side count is tighter.
-            let lifetime = Double(stats.totals.packetsLost) / Double(stats.totals.packetsLost + stats.totals.packetsAcked)
+            let lifetime =
+                Double(stats.totals.packetsLost) / Double(stats.totals.packetsLost + stats.totals.packetsAcked)
             #expect(abs(lifetime - loss) < 0.02)
             // One message per 16 ms frame each way: ~62 data payloads a second plus acks.
             #expect(stats.packetsSentPerSecond > 50 && stats.packetsSentPerSecond < 140)

@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ChannelTests {
     @Suite("Unreliable")
@@ -44,7 +45,9 @@ extension ChannelTests {
         @Test("a sequenced channel drops anything not newer than what it delivered")
         func sequencedNeverGoesBack() {
             var channel = UnreliableReceiveChannel(sequenced: true)
-            let whole = { (id: UInt16) in ChannelEntry(channel: 3, messageID: id, fragment: nil, bytes: [UInt8(id & 0xFF)][...]) }
+            let whole = { (id: UInt16) in
+                ChannelEntry(channel: 3, messageID: id, fragment: nil, bytes: [UInt8(id & 0xFF)][...])
+            }
             #expect(channel.receive(whole(10), limit: 100, now: .zero).outcome == .delivered([10]))
             #expect(channel.receive(whole(9), limit: 100, now: .zero).outcome == .stale)
             #expect(channel.receive(whole(10), limit: 100, now: .zero).outcome == .stale)

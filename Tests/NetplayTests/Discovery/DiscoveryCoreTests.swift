@@ -1,21 +1,23 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 @Suite("Discovery core")
 struct DiscoveryCoreTests {
     static let fingerprint = [UInt8](repeating: 7, count: 16)
 
     static func advert(instance: UInt64 = 1, game: String = "skirmish", port: UInt16 = 40_000) -> GameAdvert {
-        GameAdvert(hostInstanceID: instance, gameName: game, hostName: "ann", players: 1, capacity: 4,
-                   protocolVersion: 3, schemaFingerprint: fingerprint, gamePort: port, requiresJoinCode: true)
+        GameAdvert(
+            hostInstanceID: instance, gameName: game, hostName: "ann", players: 1, capacity: 4,
+            protocolVersion: 3, schemaFingerprint: fingerprint, gamePort: port, requiresJoinCode: true)
     }
 
     static let browserAddress = PeerAddress(family: .ipv4, address: [10, 0, 0, 2], port: 47_778)
@@ -23,10 +25,12 @@ struct DiscoveryCoreTests {
 
     @Test func advertsAreNeverLargerThanTheQueryThatAskedForThem() {
         let longest = String(repeating: "é", count: 40)
-        let advert = GameAdvert(hostInstanceID: .max, gameName: longest, hostName: longest, players: 300, capacity: 300,
-                                protocolVersion: .max, schemaFingerprint: Self.fingerprint, gamePort: .max, requiresJoinCode: true)
+        let advert = GameAdvert(
+            hostInstanceID: .max, gameName: longest, hostName: longest, players: 300, capacity: 300,
+            protocolVersion: .max, schemaFingerprint: Self.fingerprint, gamePort: .max, requiresJoinCode: true)
         var responder = DiscoveryResponder(advert: advert)
-        var browser = DiscoveryBrowser(gameFilter: "", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
+        var browser = DiscoveryBrowser(
+            gameFilter: "", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
         let query = browser.makeQuery()
         #expect(query.count == DiscoveryPacket.queryBytes)
         let reply = responder.answer(query, from: Self.browserAddress, now: .zero)
@@ -45,7 +49,8 @@ struct DiscoveryCoreTests {
 
     @Test func shortMalformedAndForeignQueriesGetNoAnswerAndAreCounted() {
         var responder = DiscoveryResponder(advert: Self.advert())
-        var other = DiscoveryBrowser(gameFilter: "chess", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
+        var other = DiscoveryBrowser(
+            gameFilter: "chess", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
         let full = other.makeQuery()
         #expect(responder.answer(Array(full.prefix(40)), from: Self.browserAddress, now: .zero) == nil)  // unpadded
         #expect(responder.answer([UInt8](repeating: 0xFF, count: 160), from: Self.browserAddress, now: .zero) == nil)
@@ -56,8 +61,11 @@ struct DiscoveryCoreTests {
 
     @Test func queriesAreRateLimitedPerSourceAndTheTableStaysBounded() {
         var responder = DiscoveryResponder(advert: Self.advert())
-        var browser = DiscoveryBrowser(gameFilter: "skirmish", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
-        let answered = (0..<100).filter { _ in responder.answer(browser.makeQuery(), from: Self.browserAddress, now: .zero) != nil }.count
+        var browser = DiscoveryBrowser(
+            gameFilter: "skirmish", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
+        let answered = (0..<100).filter { _ in
+            responder.answer(browser.makeQuery(), from: Self.browserAddress, now: .zero) != nil
+        }.count
         #expect(answered == Int(DiscoveryResponder.answerBurst))
         #expect(responder.ignored[.rateLimited] == 100 - answered)
         // A second later the source has earned a few answers back.
@@ -66,14 +74,17 @@ struct DiscoveryCoreTests {
         // 100,000 fake sources: every one answered once, memory bounded by the table cap.
         let query = browser.makeQuery()
         for index in 0..<100_000 {
-            let fake = PeerAddress(family: .ipv4, address: [10, UInt8(index >> 16 & 0xFF), UInt8(index >> 8 & 0xFF), UInt8(index & 0xFF)], port: 1)
+            let fake = PeerAddress(
+                family: .ipv4, address: [10, UInt8(index >> 16 & 0xFF), UInt8(index >> 8 & 0xFF), UInt8(index & 0xFF)],
+                port: 1)
             _ = responder.answer(query, from: fake, now: later)
         }
         #expect(responder.trackedSources <= DiscoveryResponder.maxTrackedSources)
     }
 
     @Test func browserFindsUpdatesAndLosesGamesAndTellsHostsOnOneMachineApart() {
-        var browser = DiscoveryBrowser(gameFilter: "skirmish", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
+        var browser = DiscoveryBrowser(
+            gameFilter: "skirmish", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
         var first = DiscoveryResponder(advert: Self.advert(instance: 1, port: 40_000))
         var second = DiscoveryResponder(advert: Self.advert(instance: 2, port: 40_001))
         let query = browser.makeQuery()
@@ -88,7 +99,11 @@ struct DiscoveryCoreTests {
         first.advert.players = 2
         let events = browser.receive(first.announcement(), from: Self.hostAddress, now: .seconds(1))
         #expect(events.count == 1)
-        if case .updated(let game) = events.first { #expect(game.advert.players == 2) } else { Issue.record("expected an update") }
+        if case .updated(let game) = events.first {
+            #expect(game.advert.players == 2)
+        } else {
+            Issue.record("expected an update")
+        }
 
         #expect(browser.receive(second.goodbye(), from: Self.hostAddress, now: .seconds(1)).count == 1)
         #expect(browser.currentGames.count == 1)
@@ -97,7 +112,8 @@ struct DiscoveryCoreTests {
     }
 
     @Test func incompatibleGamesAreListedAsSuchNotHidden() {
-        var browser = DiscoveryBrowser(gameFilter: "", protocolVersion: 4, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
+        var browser = DiscoveryBrowser(
+            gameFilter: "", protocolVersion: 4, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
         let oldVersion = DiscoveryResponder(advert: Self.advert()).announcement()
         var otherBuild = Self.advert(instance: 9)
         otherBuild.protocolVersion = 4
@@ -108,7 +124,8 @@ struct DiscoveryCoreTests {
     }
 
     @Test func garbageNeverTrapsAndIsCounted() {
-        var browser = DiscoveryBrowser(gameFilter: "", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
+        var browser = DiscoveryBrowser(
+            gameFilter: "", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
         var responder = DiscoveryResponder(advert: Self.advert())
         var random = DeterministicRandom(seed: 5)
         let valid = responder.announcement()

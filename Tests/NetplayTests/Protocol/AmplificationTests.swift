@@ -1,19 +1,23 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 @Suite("Protocol anti-amplification and flood resistance")
 struct ProtocolAmplificationTests {
     /// A response for `clientConfig` that `host` will accept as fresh from `address`.
-    static func response(host: inout HostEndpoint, clientConfig: ProtocolConfig, address: PeerAddress, seed: UInt64) -> [UInt8]? {
-        var client = ClientEndpoint(config: clientConfig, host: TestSetup.hostAddress, now: .zero, random: .seeded(seed))
+    static func response(host: inout HostEndpoint, clientConfig: ProtocolConfig, address: PeerAddress, seed: UInt64)
+        -> [UInt8]?
+    {
+        var client = ClientEndpoint(
+            config: clientConfig, host: TestSetup.hostAddress, now: .zero, random: .seeded(seed))
         guard let hello = client.drainOutgoing().first else { return nil }
         host.receive(hello.bytes, from: address, now: .zero)
         guard let challenge = host.drainOutgoing().first else { return nil }
@@ -26,11 +30,13 @@ struct ProtocolAmplificationTests {
         size <= bytes.count ? Array(bytes.prefix(size)) : bytes + [UInt8](repeating: 0, count: size - bytes.count)
     }
 
-    static let sizes = Array(stride(from: 0, to: 1_190, by: 17)) + Array(1_190...1_210) + [1_300, 1_399, 1_400, 1_401, 2_000]
+    static let sizes =
+        Array(stride(from: 0, to: 1_190, by: 17)) + Array(1_190...1_210) + [1_300, 1_399, 1_400, 1_401, 2_000]
 
     @Test("no reply before the handshake completes is larger than its request", arguments: [1_200, 1_400])
     func repliesNeverExceedRequests(mtu: Int) throws {
-        let longSchema = SchemaIdentity(fingerprint: Array(repeating: 1, count: 16), description: String(repeating: "Ω", count: 3_000))
+        let longSchema = SchemaIdentity(
+            fingerprint: Array(repeating: 1, count: 16), description: String(repeating: "Ω", count: 3_000))
         var hostConfig = TestSetup.config(joinCode: "PLUM-42", schema: longSchema)
         hostConfig.mtu = mtu
         var fullConfig = hostConfig
@@ -48,7 +54,10 @@ struct ProtocolAmplificationTests {
         schemaClient.schema = TestSetup.schema
         var codeClient = goodClient
         codeClient.joinCode = "WRONG"
-        requests += [("version", hostConfig, versionClient), ("schema", hostConfig, schemaClient), ("joinCode", hostConfig, codeClient)]
+        requests += [
+            ("version", hostConfig, versionClient), ("schema", hostConfig, schemaClient),
+            ("joinCode", hostConfig, codeClient),
+        ]
 
         var replyTypes = Set<UInt8>()
         for (caseIndex, request) in requests.enumerated() {
@@ -57,21 +66,26 @@ struct ProtocolAmplificationTests {
                 let address = TestSetup.clientAddress(sizeIndex)
                 let base: [UInt8]
                 if let clientConfig = request.client {
-                    let response = Self.response(host: &host, clientConfig: clientConfig, address: address, seed: UInt64(sizeIndex))
+                    let response = Self.response(
+                        host: &host, clientConfig: clientConfig, address: address, seed: UInt64(sizeIndex))
                     base = try #require(response)
                 } else {
-                    let client = ClientEndpoint(config: goodClient, host: TestSetup.hostAddress, now: .zero, random: .seeded(UInt64(sizeIndex)))
+                    let client = ClientEndpoint(
+                        config: goodClient, host: TestSetup.hostAddress, now: .zero, random: .seeded(UInt64(sizeIndex)))
                     base = try #require(client.outgoingForTests.first).bytes
                 }
                 let datagram = Self.resized(base, to: size)
                 host.receive(datagram, from: address, now: .zero)
                 for reply in host.drainOutgoing() {
-                    #expect(reply.bytes.count <= datagram.count, "\(request.name) size \(size): reply \(reply.bytes.count)")
+                    #expect(
+                        reply.bytes.count <= datagram.count, "\(request.name) size \(size): reply \(reply.bytes.count)")
                     if let type = reply.bytes.first { replyTypes.insert(type) }
                 }
             }
         }
-        let expected: Set<UInt8> = [PacketType.challenge.rawValue, PacketType.accepted.rawValue, PacketType.denied.rawValue]
+        let expected: Set<UInt8> = [
+            PacketType.challenge.rawValue, PacketType.accepted.rawValue, PacketType.denied.rawValue,
+        ]
         #expect(replyTypes == expected)
     }
 
@@ -80,7 +94,8 @@ struct ProtocolAmplificationTests {
         var net = ProtocolHarness()
         var attacker = SeededGenerator(seed: 0xF100D)
         let template = try #require(
-            ClientEndpoint(config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(77)).outgoingForTests.first
+            ClientEndpoint(config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(77))
+                .outgoingForTests.first
         ).bytes
         let floodPerStep = 200
         let floodTotal = 100_000
@@ -92,14 +107,17 @@ struct ProtocolAmplificationTests {
             for _ in 0..<floodPerStep {
                 var hello = template
                 for index in 41..<57 { hello[index] = UInt8(truncatingIfNeeded: attacker.next()) }  // fresh nonce
-                let fake = PeerAddress(family: .ipv4, address: attacker.bytes(4), port: UInt16(truncatingIfNeeded: attacker.next()))
+                let fake = PeerAddress(
+                    family: .ipv4, address: attacker.bytes(4), port: UInt16(truncatingIfNeeded: attacker.next()))
                 net.host.receive(hello, from: fake, now: net.now)
                 sent += 1
             }
             maxOutgoing = max(maxOutgoing, net.host.outgoing.count)
             if sent == floodTotal / 2 { client = net.addClient() }
             net.step()
-            if let client, net.clients[client].isConnected, connectedAtFloodCount == nil { connectedAtFloodCount = sent }
+            if let client, net.clients[client].isConnected, connectedAtFloodCount == nil {
+                connectedAtFloodCount = sent
+            }
             #expect(net.host.peerCount <= 1 && net.host.peerByAddress.count <= 1)
         }
         // Every flood hello was answered (none dropped), each with a fresh challenge.
@@ -117,7 +135,8 @@ struct ProtocolAmplificationTests {
     func replyQueueIsCapped() throws {
         var host = HostEndpoint(config: TestSetup.config(), random: .seeded(5))
         let template = try #require(
-            ClientEndpoint(config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(6)).outgoingForTests.first
+            ClientEndpoint(config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(6))
+                .outgoingForTests.first
         ).bytes
         let cap = host.config.maxQueuedHandshakeReplies
         for node in 0..<(cap + 500) { host.receive(template, from: .memory(node: UInt64(node), port: 1), now: .zero) }

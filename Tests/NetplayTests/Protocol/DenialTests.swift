@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 @Suite("Protocol denials and disconnect reasons")
 struct ProtocolDenialTests {
@@ -37,10 +38,13 @@ struct ProtocolDenialTests {
         let other = SchemaIdentity(fingerprint: Array(repeating: 9, count: 16), description: "Move{x:Double}")
         let client = net.addClient(TestSetup.config(schema: other))
         #expect(net.run { $0.clientDisconnectReason(client) != nil })
-        #expect(net.clientDisconnectReason(client) == .schemaMismatch("host: Move{x:Float,y:Float}; this game: Move{x:Double}"))
+        #expect(
+            net.clientDisconnectReason(client)
+                == .schemaMismatch("host: Move{x:Float,y:Float}; this game: Move{x:Double}"))
     }
 
-    @Test("a wrong join code is denied, and the code never appears on the wire", arguments: [nil, "PLUM-41"] as [String?])
+    @Test(
+        "a wrong join code is denied, and the code never appears on the wire", arguments: [nil, "PLUM-41"] as [String?])
     func wrongJoinCode(clientCode: String?) {
         var net = ProtocolHarness(host: TestSetup.config(joinCode: "PLUM-42"))
         let client = net.addClient(TestSetup.config(joinCode: clientCode))
@@ -68,7 +72,10 @@ struct ProtocolDenialTests {
         net.clientToHostLoss = 1
         net.hostToClientLoss = 1
         let limit = net.host.config.timeout + net.host.config.keepaliveInterval
-        #expect(net.run(maxSteps: 2_000) { $0.hostDisconnectReason(peer) != nil && $0.clientDisconnectReason(client) != nil })
+        #expect(
+            net.run(maxSteps: 2_000) {
+                $0.hostDisconnectReason(peer) != nil && $0.clientDisconnectReason(client) != nil
+            })
         #expect(net.now - silenceStart <= limit)
         #expect(net.now - silenceStart >= net.host.config.timeout)
         #expect(net.hostDisconnectReason(peer) == .timedOut)
@@ -138,10 +145,14 @@ struct ProtocolDenialTests {
         var config = TestSetup.config()
         config.maxPendingHandshakes = 1
         var host = HostEndpoint(config: config, random: .seeded(11))
-        var clients = (0..<2).map { ClientEndpoint(config: config, host: TestSetup.hostAddress, now: .zero, random: .seeded(20 + UInt64($0))) }
+        var clients = (0..<2).map {
+            ClientEndpoint(config: config, host: TestSetup.hostAddress, now: .zero, random: .seeded(20 + UInt64($0)))
+        }
         let later = NetInstant.zero + .seconds(1)
         func toHost(_ index: Int, at now: NetInstant = .zero) {
-            for datagram in clients[index].drainOutgoing() { host.receive(datagram.bytes, from: TestSetup.clientAddress(index), now: now) }
+            for datagram in clients[index].drainOutgoing() {
+                host.receive(datagram.bytes, from: TestSetup.clientAddress(index), now: now)
+            }
         }
         func toClients(at now: NetInstant = .zero) {
             for datagram in host.drainOutgoing() {
@@ -149,14 +160,17 @@ struct ProtocolDenialTests {
                 clients[index].receive(datagram.bytes, from: TestSetup.hostAddress, now: now)
             }
         }
-        toHost(0); toHost(1); toClients()   // hellos and challenges
-        toHost(0); toHost(1)                // responses; the host's accepted is held back
+        toHost(0)
+        toHost(1)
+        toClients()  // hellos and challenges
+        toHost(0)
+        toHost(1)  // responses; the host's accepted is held back
         #expect(host.peerCount == 1 && host.pendingCount == 1)
         #expect(host.drops[.tableFull] == 1 && host.drops.total == 1)
-        toClients()                         // client 0 gets accepted and answers with a keepalive
+        toClients()  // client 0 gets accepted and answers with a keepalive
         toHost(0)
         #expect(clients[0].isConnected && host.pendingCount == 0)
-        clients[1].update(now: later)       // client 1 resends its response and now gets in
+        clients[1].update(now: later)  // client 1 resends its response and now gets in
         toHost(1, at: later)
         toClients(at: later)
         #expect(clients[1].isConnected && host.peerCount == 2)

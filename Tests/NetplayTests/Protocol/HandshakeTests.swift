@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 @Suite("Protocol handshake")
 struct ProtocolHandshakeTests {
@@ -61,7 +62,8 @@ struct ProtocolHandshakeTests {
         #expect(throws: SendError.unknownPeer(PeerID(rawValue: 0))) {
             try net.host.send(payload: [1], to: PeerID(rawValue: 0))
         }
-        var pending = ClientEndpoint(config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(9))
+        var pending = ClientEndpoint(
+            config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(9))
         #expect(throws: SendError.notConnected) { try pending.send(payload: [1]) }
     }
 

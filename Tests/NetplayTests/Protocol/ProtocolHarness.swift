@@ -1,12 +1,12 @@
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 /// The seeded generator every protocol test uses, so each run is reproducible.
 typealias SeededGenerator = DeterministicRandom
@@ -21,9 +21,12 @@ enum TestSetup {
     static let hostAddress = PeerAddress.memory(node: 1, port: 7777)
     static let schema = SchemaIdentity(fingerprint: Array(1...16), description: "Move{x:Float,y:Float}")
 
-    static func config(joinCode: String? = nil, maxPeers: Int = 16, version: UInt32 = 1,
-                       schema: SchemaIdentity = TestSetup.schema) -> ProtocolConfig {
-        ProtocolConfig(protocolID: protocolID, protocolVersion: version, schema: schema, joinCode: joinCode, maxPeers: maxPeers)
+    static func config(
+        joinCode: String? = nil, maxPeers: Int = 16, version: UInt32 = 1,
+        schema: SchemaIdentity = TestSetup.schema
+    ) -> ProtocolConfig {
+        ProtocolConfig(
+            protocolID: protocolID, protocolVersion: version, schema: schema, joinCode: joinCode, maxPeers: maxPeers)
     }
 
     static func clientAddress(_ index: Int) -> PeerAddress {
@@ -88,7 +91,8 @@ struct ProtocolHarness {
             for datagram in host.drainOutgoing() {
                 moved = true
                 hostSent.append(datagram)
-                guard let index = clients.indices.first(where: { TestSetup.clientAddress($0) == datagram.address }) else { continue }
+                guard let index = clients.indices.first(where: { TestSetup.clientAddress($0) == datagram.address })
+                else { continue }
                 if network.chance(hostToClientLoss) { continue }
                 clients[index].receive(datagram.bytes, from: TestSetup.hostAddress, now: now)
             }

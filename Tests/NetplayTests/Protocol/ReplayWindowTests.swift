@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 @Suite("Protocol replay window and sequence reconstruction")
 struct ProtocolReplayWindowTests {
@@ -19,8 +20,8 @@ struct ProtocolReplayWindowTests {
             window.mark(sequence)
             #expect(!window.accepts(sequence))
         }
-        #expect(!window.accepts(44))   // 256 behind the newest (300): too old to judge
-        #expect(window.accepts(46))    // in the window, never seen
+        #expect(!window.accepts(44))  // 256 behind the newest (300): too old to judge
+        #expect(window.accepts(46))  // in the window, never seen
         window.mark(10_000)
         #expect(!window.accepts(300) && !window.accepts(9_744) && window.accepts(9_745) && !window.accepts(10_000))
     }

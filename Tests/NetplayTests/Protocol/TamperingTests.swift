@@ -1,18 +1,21 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 @Suite("Protocol against spoofed, corrupted and replayed packets")
 struct ProtocolTamperingTests {
     /// A connected pair and one sealed client→host payload packet not yet delivered.
-    static func connectedWithPendingPacket() throws -> (net: ProtocolHarness, client: Int, peer: PeerID, packet: [UInt8]) {
+    static func connectedWithPendingPacket() throws -> (
+        net: ProtocolHarness, client: Int, peer: PeerID, packet: [UInt8]
+    ) {
         var net = ProtocolHarness()
         let (client, peer) = try net.connected()
         try net.clients[client].send(payload: Array("hello host".utf8))
@@ -101,7 +104,8 @@ struct ProtocolTamperingTests {
     @Test("a tampered cookie is badCookie; a late one is staleCookie")
     func cookieChecks() throws {
         var host = HostEndpoint(config: TestSetup.config(), random: .seeded(3))
-        var client = ClientEndpoint(config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(4))
+        var client = ClientEndpoint(
+            config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(4))
         let address = TestSetup.clientAddress(0)
         let hello = client.drainOutgoing()
         host.receive(try #require(hello.first).bytes, from: address, now: .zero)

@@ -1,18 +1,24 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ReplicationTests {
     @Suite("Events and correction smoothing")
     struct EventAndSmoothingTests {
-        struct Flight: Equatable { var x: Float; var y: Float; var vx: Float; var vy: Float }
+        struct Flight: Equatable {
+            var x: Float
+            var y: Float
+            var vx: Float
+            var vy: Float
+        }
 
         static func fly(_ flight: inout Flight) {
             let seconds = Float(TickRate.default.secondsPerTick)
@@ -21,18 +27,22 @@ extension ReplicationTests {
         }
 
         @Test func lateBulletEventIsFastForwardedToWhereTheHostsBulletIsNow() throws {
-            let shot = TickedEvent(tick: Tick(100), payload: BulletFired(originX: 500, originY: 600, velocityX: 300, velocityY: -150, shooter: 1))
+            let shot = TickedEvent(
+                tick: Tick(100),
+                payload: BulletFired(originX: 500, originY: 600, velocityX: 300, velocityY: -150, shooter: 1))
             let bytes = try EventBatch.encode([shot])
             let received = try #require(try EventBatch.decode(BulletFired.self, from: bytes).first)
             #expect(received == shot)
 
             var hostBullet = Flight(x: 500, y: 600, vx: 300, vy: -150)
-            for _ in 0..<4 { Self.fly(&hostBullet) }                   // host at tick 104
-            let start = Flight(x: received.payload.originX, y: received.payload.originY,
-                               vx: received.payload.velocityX, vy: received.payload.velocityY)
+            for _ in 0..<4 { Self.fly(&hostBullet) }  // host at tick 104
+            let start = Flight(
+                x: received.payload.originX, y: received.payload.originY,
+                vx: received.payload.velocityX, vy: received.payload.velocityY)
             let caughtUp = received.fastForwarded(start, to: Tick(104), step: Self.fly)
             #expect(caughtUp == hostBullet)
-            #expect(received.fastForwarded(start, to: Tick(90), step: Self.fly) == start, "a future event is not stepped")
+            #expect(
+                received.fastForwarded(start, to: Tick(90), step: Self.fly) == start, "a future event is not stepped")
             let capped = received.fastForwarded(0, to: Tick(100_000), maxTicks: 5) { $0 += 1 }
             #expect(capped == 5, "stale events cost bounded work")
         }
@@ -40,7 +50,8 @@ extension ReplicationTests {
         @Test func smallCorrectionsBlendOutAndLargeOnesSnap() {
             let step: (SceneUnit, SceneMove) -> SceneUnit = { SceneMove.step($0, $1, tickRate: .default) }
             let still = SceneMove(dx: 0, dy: 0)
-            var predictor = Predictor<SceneUnit, SceneMove>(state: SceneUnit(x: 100, y: 100), tick: Tick(10), smoothingTicks: 4, snapDistance: 50)
+            var predictor = Predictor<SceneUnit, SceneMove>(
+                state: SceneUnit(x: 100, y: 100), tick: Tick(10), smoothingTicks: 4, snapDistance: 50)
             for tick in 11...13 { predictor.predict(still, at: Tick(UInt32(tick)), step: step) }
             let correction = predictor.reconcile(authoritative: SceneUnit(x: 108, y: 100), at: Tick(11), step: step)
             #expect(correction == 8)

@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ReplicationTests {
     /// 100 wandering creeps with spawn/despawn churn, replicated through the link
@@ -58,7 +59,9 @@ extension ReplicationTests {
             for frame in 0..<(seconds * rate.hertz * framesPerTick) {
                 let now = NetInstant(nanoseconds: Int64(frame) * frameNanoseconds)
                 network.advance(to: now)
-                for datagram in network.receive(on: hostSocket) { try? host.receive(datagram.bytes, from: me, now: now) }
+                for datagram in network.receive(on: hostSocket) {
+                    try? host.receive(datagram.bytes, from: me, now: now)
+                }
                 let isTickFrame = frame % framesPerTick == 0 && frame > 0
                 if isTickFrame {
                     host.advanceTick()
@@ -66,15 +69,25 @@ extension ReplicationTests {
                         let index = Int(churn.next(upperBound: UInt64(ids.count)))
                         host.despawn(ids[index])
                         simulation.creeps[index] = simulation.makeCreep()
-                        ids[index] = try host.spawn(kind: Scene.creepKind, owner: .host, state: simulation.creeps[index].unit)
+                        ids[index] = try host.spawn(
+                            kind: Scene.creepKind, owner: .host, state: simulation.creeps[index].unit)
                     }
                     _ = simulation.step(at: host.tick, shooters: [])
-                    for (index, creep) in simulation.creeps.enumerated() { try host.setState(creep.unit, of: ids[index]) }
+                    for (index, creep) in simulation.creeps.enumerated() {
+                        try host.setState(creep.unit, of: ids[index])
+                    }
                     truth[host.tick] = Dictionary(uniqueKeysWithValues: zip(ids, simulation.creeps.map(\.unit)))
-                    network.send(from: hostSocket.address, to: clientSocket.address, bytes: try host.makeSnapshot(for: me, now: now))
+                    network.send(
+                        from: hostSocket.address, to: clientSocket.address,
+                        bytes: try host.makeSnapshot(for: me, now: now))
                 }
-                for datagram in network.receive(on: clientSocket) { try? client.receiveSnapshot(datagram.bytes, now: now) }
-                if isTickFrame { network.send(from: clientSocket.address, to: hostSocket.address, bytes: try client.makePacket(now: now)) }
+                for datagram in network.receive(on: clientSocket) {
+                    try? client.receiveSnapshot(datagram.bytes, now: now)
+                }
+                if isTickFrame {
+                    network.send(
+                        from: clientSocket.address, to: hostSocket.address, bytes: try client.makePacket(now: now))
+                }
 
                 guard let render = client.timeline.renderTick(at: now) else { continue }
                 let drawn = client.interpolatedEntities(atTick: render)
@@ -83,7 +96,10 @@ extension ReplicationTests {
                 let fraction = render - Double(floor.value)
                 if let newest = client.newestTick, render > Double(newest.value) { outcome.extrapolatedFrames += 1 }
                 let measuring = now.seconds >= Double(warmUp)
-                if measuring { outcome.framesChecked += 1; lagSum += client.timeline.lagTicks ?? 0 }
+                if measuring {
+                    outcome.framesChecked += 1
+                    lagSum += client.timeline.lagTicks ?? 0
+                }
                 for entity in drawn {
                     // A life is the host ticks [spawn, despawn): drawn at render time T only
                     // if the host had the entity at ⌊T⌋.
@@ -112,7 +128,9 @@ extension ReplicationTests {
         ///   quantization (1/32 unit per axis).
         @Test func hundredCreepsStayWithinTwoAndAHalfUnitsAndNeverAppearOutsideTheirLives() throws {
             let outcome = try Self.run(seed: 6)
-            print("interpolation soak: \(outcome.entitiesChecked) positions in \(outcome.framesChecked) frames, max error \(outcome.maxError), p99 \(outcome.percentile(0.99)), p50 \(outcome.percentile(0.5)), extrapolated frames \(outcome.extrapolatedFrames), mean lag \(outcome.meanLagTicks) ticks, drops \(outcome.drops)")
+            print(
+                "interpolation soak: \(outcome.entitiesChecked) positions in \(outcome.framesChecked) frames, max error \(outcome.maxError), p99 \(outcome.percentile(0.99)), p50 \(outcome.percentile(0.5)), extrapolated frames \(outcome.extrapolatedFrames), mean lag \(outcome.meanLagTicks) ticks, drops \(outcome.drops)"
+            )
             #expect(outcome.entitiesChecked > 90 * outcome.framesChecked)
             #expect(outcome.drawnBeforeSpawnOrAfterDespawn == 0)
             #expect(outcome.maxError <= 2.5)

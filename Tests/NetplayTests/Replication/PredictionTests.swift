@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ReplicationTests {
     /// The local player predicted over a 150 ms round trip (75 ± 10 ms each way, 5 % loss).
@@ -54,8 +55,12 @@ extension ReplicationTests {
                 // without the harness's polling delay.
                 while let arrival = network.nextDeliveryTime, arrival <= now {
                     network.advance(to: arrival)
-                    for datagram in network.receive(on: hostSocket) { try? host.receive(datagram.bytes, from: me, now: arrival) }
-                    for datagram in network.receive(on: clientSocket) { try? client.receiveSnapshot(datagram.bytes, now: arrival) }
+                    for datagram in network.receive(on: hostSocket) {
+                        try? host.receive(datagram.bytes, from: me, now: arrival)
+                    }
+                    for datagram in network.receive(on: clientSocket) {
+                        try? client.receiveSnapshot(datagram.bytes, now: arrival)
+                    }
                 }
                 network.advance(to: now)
                 host.advanceTick()
@@ -65,35 +70,39 @@ extension ReplicationTests {
                     if host.tick.value % UInt32(knockbackInterval) == 0 { unit.x += knockback }
                     try host.setState(unit, of: player)
                 }
-                network.send(from: hostSocket.address, to: clientSocket.address, bytes: try host.makeSnapshot(for: me, now: now))
+                network.send(
+                    from: hostSocket.address, to: clientSocket.address, bytes: try host.makeSnapshot(for: me, now: now))
 
                 if let target = client.clock.inputTick(at: now), let authoritative = client.latestState(of: player) {
-                var predicting = predictor ?? Predictor(state: authoritative.state, tick: target.advanced(by: -1))
-                if reconciledTick.map({ $0 < authoritative.tick }) ?? true {
-                    predicting.reconcile(authoritative: authoritative.state, at: authoritative.tick, step: step)
-                    reconciledTick = authoritative.tick
-                }
-                // This frame's input: a new direction now and then, sometimes standing still.
-                if script.chance(0.08) {
-                    move = SceneMove(dx: Int8(truncatingIfNeeded: script.next(upperBound: UInt64(3))) - 1,
-                                     dy: Int8(truncatingIfNeeded: script.next(upperBound: UInt64(3))) - 1)
-                }
-                var tick = predicting.tick
-                while tick < target {
-                    tick = tick.advanced(by: 1)
-                    let before = predicting.state
-                    let after = predicting.predict(move, at: tick, step: step)
-                    client.recordInput(move, at: tick)
-                    if move.dx != 0 || move.dy != 0, step(before, move) != before {
-                        outcome.framesWithNewInput += 1
-                        if after == step(before, move) { outcome.framesRespondingAtOnce += 1 }
+                    var predicting = predictor ?? Predictor(state: authoritative.state, tick: target.advanced(by: -1))
+                    if reconciledTick.map({ $0 < authoritative.tick }) ?? true {
+                        predicting.reconcile(authoritative: authoritative.state, at: authoritative.tick, step: step)
+                        reconciledTick = authoritative.tick
                     }
-                }
-                predictor = predicting
+                    // This frame's input: a new direction now and then, sometimes standing still.
+                    if script.chance(0.08) {
+                        move = SceneMove(
+                            dx: Int8(truncatingIfNeeded: script.next(upperBound: UInt64(3))) - 1,
+                            dy: Int8(truncatingIfNeeded: script.next(upperBound: UInt64(3))) - 1)
+                    }
+                    var tick = predicting.tick
+                    while tick < target {
+                        tick = tick.advanced(by: 1)
+                        let before = predicting.state
+                        let after = predicting.predict(move, at: tick, step: step)
+                        client.recordInput(move, at: tick)
+                        if move.dx != 0 || move.dy != 0, step(before, move) != before {
+                            outcome.framesWithNewInput += 1
+                            if after == step(before, move) { outcome.framesRespondingAtOnce += 1 }
+                        }
+                    }
+                    predictor = predicting
                 }
                 network.send(from: clientSocket.address, to: hostSocket.address, bytes: try client.makePacket(now: now))
 
-                if now.seconds >= warmUp, let estimate = client.clock.hostTick(at: now), let target = client.clock.inputTick(at: now) {
+                if now.seconds >= warmUp, let estimate = client.clock.hostTick(at: now),
+                    let target = client.clock.inputTick(at: now)
+                {
                     outcome.largestClockError = max(outcome.largestClockError, abs(estimate - rate.ticks(at: now)))
                     outcome.largestLeadTicks = max(outcome.largestLeadTicks, Double(host.tick.distance(to: target)))
                 }
@@ -108,7 +117,9 @@ extension ReplicationTests {
         /// input that arrived too late and was replaced by the previous one.
         @Test func playerRespondsOnTheSameFrameAndCorrectionsStayUnderTenUnits() throws {
             let outcome = try Self.run(seed: 15)
-            print("prediction: \(outcome.framesRespondingAtOnce)/\(outcome.framesWithNewInput) inputs answered at once, largest correction \(outcome.largestCorrection) units, clock error ≤ \(outcome.largestClockError) ticks, lead ≤ \(outcome.largestLeadTicks) ticks")
+            print(
+                "prediction: \(outcome.framesRespondingAtOnce)/\(outcome.framesWithNewInput) inputs answered at once, largest correction \(outcome.largestCorrection) units, clock error ≤ \(outcome.largestClockError) ticks, lead ≤ \(outcome.largestLeadTicks) ticks"
+            )
             #expect(outcome.framesWithNewInput > 100)
             #expect(outcome.framesRespondingAtOnce == outcome.framesWithNewInput)
             #expect(outcome.largestCorrection >= Double(Self.knockback), "the shoves were corrected")

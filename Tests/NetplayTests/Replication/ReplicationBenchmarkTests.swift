@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ReplicationTests {
     /// Prints the standard scene's bandwidth figures. Run it in release:
@@ -16,7 +17,7 @@ extension ReplicationTests {
     struct ReplicationBenchmarkTests {
         @Test func standardSceneFigures() throws {
             #if DEBUG
-            let seconds = 10          // debug builds are slow; the 60 s figure comes from release
+            let seconds = 10  // debug builds are slow; the 60 s figure comes from release
             #else
             let seconds = 60
             #endif

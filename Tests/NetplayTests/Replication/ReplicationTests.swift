@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 /// Namespace for the Replication layer's suites, so `swift test --filter Replication`
 /// selects exactly them.

@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension ReplicationTests {
     @Suite("Snapshot deltas")
@@ -16,8 +17,10 @@ extension ReplicationTests {
             var pair = DirectPair()
             var ids: [EntityID] = []
             for index in 0..<count {
-                ids.append(try pair.host.spawn(kind: Scene.creepKind, owner: .host,
-                                               state: SceneUnit(x: Float(index * 10), y: 500, heading: 1, health: 100)))
+                ids.append(
+                    try pair.host.spawn(
+                        kind: Scene.creepKind, owner: .host,
+                        state: SceneUnit(x: Float(index * 10), y: 500, heading: 1, health: 100)))
             }
             try pair.deliver(try pair.tick())
             return (pair, ids)
@@ -56,7 +59,7 @@ extension ReplicationTests {
                     try pair.host.setState(state, of: id)
                 }
                 let snapshot = try pair.tick()
-                if round < 5 { continue }                    // rounds 1–4 lost on the way
+                if round < 5 { continue }  // rounds 1–4 lost on the way
                 try pair.deliver(snapshot)
             }
             for id in ids {
@@ -68,7 +71,8 @@ extension ReplicationTests {
         @Test func spawnAndDespawnTravelWithTheStateTheyBelongTo() throws {
             var (pair, ids) = try Self.populated(3)
             pair.host.despawn(ids[1])
-            let fresh = try pair.host.spawn(kind: Scene.playerKind, owner: DirectPair.clientID, state: SceneUnit(x: 5, y: 6))
+            let fresh = try pair.host.spawn(
+                kind: Scene.playerKind, owner: DirectPair.clientID, state: SceneUnit(x: 5, y: 6))
             let lost = try pair.tick()
             _ = lost
             try pair.deliver(try pair.tick())
@@ -78,14 +82,16 @@ extension ReplicationTests {
         }
 
         @Test func tightBudgetSendsHighestPriorityFirstAndStarvedEntitiesEventually() throws {
-            let tiny = ReplicationConfiguration(bitsPerSecondPerClient: 30 * 8 * 120)   // 120 bytes a snapshot
+            let tiny = ReplicationConfiguration(bitsPerSecondPerClient: 30 * 8 * 120)  // 120 bytes a snapshot
             var pair = DirectPair()
             pair.host = ReplicationHost(configuration: tiny)
             pair.host.addClient(DirectPair.clientID)
             pair.host.priority = { _, entity in entity.state.x < 100 ? 10 : 1 }
             var ids: [EntityID] = []
             for index in 0..<40 {
-                ids.append(try pair.host.spawn(kind: Scene.creepKind, owner: .host, state: SceneUnit(x: Float(index * 10), y: 9)))
+                ids.append(
+                    try pair.host.spawn(
+                        kind: Scene.creepKind, owner: .host, state: SceneUnit(x: Float(index * 10), y: 9)))
             }
             try pair.deliver(try pair.tick())
             let first = Set(pair.client.latestEntities.map(\.id))

@@ -1,5 +1,5 @@
-import ProcessTestSupport
 import Foundation
+import ProcessTestSupport
 
 /// Runs helper programs (`ip`, the built `netplay` tool) for tests that need real processes
 /// or network namespaces. Every wait is bounded.
@@ -87,7 +87,9 @@ final class NamespacePair {
 
     private func ipCommand(_ arguments: [String]) throws {
         let result = try ProcessHarness.run(ip, arguments, timeout: .seconds(10))
-        guard result.status == 0 else { throw SetupError(description: "ip \(arguments.joined(separator: " ")): \(result.output)") }
+        guard result.status == 0 else {
+            throw SetupError(description: "ip \(arguments.joined(separator: " ")): \(result.output)")
+        }
     }
 
     private func setUp() throws {
@@ -97,7 +99,9 @@ final class NamespacePair {
             // IPv6 addresses start "tentative" for a second of duplicate-address detection and
             // cannot send until then; a private two-host link has no duplicates to detect.
             // Set before the veth arrives, so its per-device setting inherits it.
-            try ipCommand(["netns", "exec", namespace, "sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad"])
+            try ipCommand([
+                "netns", "exec", namespace, "sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad",
+            ])
         }
         try ipCommand(["link", "add", "\(host)v", "type", "veth", "peer", "name", "\(client)v"])
         try ipCommand(["link", "set", "\(host)v", "netns", host])
@@ -119,7 +123,9 @@ final class NamespacePair {
     }
 
     /// Runs `arguments` inside `namespace` to completion.
-    func run(in namespace: String, _ arguments: [String], timeout: Duration = .seconds(60)) throws -> ProcessHarness.Result {
+    func run(in namespace: String, _ arguments: [String], timeout: Duration = .seconds(60)) throws
+        -> ProcessHarness.Result
+    {
         try ProcessHarness.run(ip, ["netns", "exec", namespace] + arguments, timeout: timeout)
     }
 

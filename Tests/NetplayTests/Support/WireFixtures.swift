@@ -1,12 +1,12 @@
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 struct Vec2: Codable, Hashable, Sendable {
     var x: Float
@@ -68,7 +68,11 @@ struct Move: NetMessage, Hashable {
 extension TestRandom {
     mutating func float() -> Float {
         switch Int.random(in: 0..<8, using: &self) {
-        case 0: return [0, -0.0, .infinity, -.infinity, .greatestFiniteMagnitude, .leastNonzeroMagnitude, -.leastNormalMagnitude].randomElement(using: &self)!
+        case 0:
+            return [
+                0, -0.0, .infinity, -.infinity, .greatestFiniteMagnitude, .leastNonzeroMagnitude,
+                -.leastNormalMagnitude,
+            ].randomElement(using: &self)!
         default:
             let value = Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &self))
             return value.isNaN ? 1.5 : value
@@ -107,7 +111,10 @@ extension TestRandom {
         case 0: return .fired(origin: vec2(), velocity: vec2(), tick: integer())
         case 1: return .joined(name: string())
         case 2: return .left
-        case 3: return .hit(target: chance(0.5) ? integer() : nil, damage: (0..<Int.random(in: 0...4, using: &self)).map { _ in integer() })
+        case 3:
+            return .hit(
+                target: chance(0.5) ? integer() : nil,
+                damage: (0..<Int.random(in: 0...4, using: &self)).map { _ in integer() })
         default: return .combo(event(depth: depth + 1), event(depth: depth + 1))
         }
     }
@@ -119,7 +126,8 @@ extension TestRandom {
             float: float(), double: double(), name: string(), blob: bytes(Int.random(in: 0...20, using: &self)),
             maybe: chance(0.5) ? integer() : nil, maybeNested: chance(0.5) ? vec2() : nil,
             points: (0..<Int.random(in: 0...5, using: &self)).map { _ in vec2() },
-            scores: Dictionary(uniqueKeysWithValues: (0..<Int.random(in: 0...4, using: &self)).map { i in ("p\(i)", integer()) }),
+            scores: Dictionary(
+                uniqueKeysWithValues: (0..<Int.random(in: 0...4, using: &self)).map { i in ("p\(i)", integer()) }),
             tags: Set((0..<Int.random(in: 0...6, using: &self)).map { _ in integer(Int16.self) }),
             events: (0..<Int.random(in: 0...3, using: &self)).map { _ in event() },
             weapon: Weapon.allCases.randomElement(using: &self)!,

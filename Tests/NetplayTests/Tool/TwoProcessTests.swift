@@ -11,8 +11,12 @@ struct TwoProcessTests {
 
     static func summary(_ output: String) -> [String: Any]? {
         for line in output.split(separator: "\n").reversed() {
-            if let data = line.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               object["sent"] != nil { return object }
+            if let data = line.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                object["sent"] != nil
+            {
+                return object
+            }
         }
         return nil
     }
@@ -20,10 +24,12 @@ struct TwoProcessTests {
     @Test(arguments: ["127.0.0.1", "[::1]"])
     func connectExchangeAndCloseCleanlyOverLoopback(address: String) throws {
         let port = Self.port(address == "127.0.0.1" ? 0 : 1)
-        let host = try ProcessHarness.Background(Self.netplay, ["host", "--discovery", "none", "--port", "\(port)", "--duration", "60"])
+        let host = try ProcessHarness.Background(
+            Self.netplay, ["host", "--discovery", "none", "--port", "\(port)", "--duration", "60"])
         defer { host.stop() }
         #expect(host.waitFor("hosting"))
-        let ping = try ProcessHarness.run(Self.netplay, ["ping", "\(address):\(port)", "--count", "200", "--reliable", "--json"])
+        let ping = try ProcessHarness.run(
+            Self.netplay, ["ping", "\(address):\(port)", "--count", "200", "--reliable", "--json"])
         #expect(ping.status == 0, "\(ping.output)")
         let summary = try #require(Self.summary(ping.output), "\(ping.output)")
         #expect(summary["received"] as? Int == 200)
@@ -35,12 +41,20 @@ struct TwoProcessTests {
 
     @Test func pingFindsTheHostByDiscoveryAndCompletesAThousandReliablePings() throws {
         let port = Self.port(2)
-        let host = try ProcessHarness.Background(Self.netplay, ["host", "--game", "twoproc", "--discovery", "loopback",
-                                                                "--port", "\(port)", "--duration", "120"])
+        let host = try ProcessHarness.Background(
+            Self.netplay,
+            [
+                "host", "--game", "twoproc", "--discovery", "loopback",
+                "--port", "\(port)", "--duration", "120",
+            ])
         defer { host.stop() }
         #expect(host.waitFor("hosting"))
-        let ping = try ProcessHarness.run(Self.netplay, ["ping", "--game", "twoproc", "--discovery", "loopback",
-                                                         "--count", "1000", "--reliable", "--json"], timeout: .seconds(90))
+        let ping = try ProcessHarness.run(
+            Self.netplay,
+            [
+                "ping", "--game", "twoproc", "--discovery", "loopback",
+                "--count", "1000", "--reliable", "--json",
+            ], timeout: .seconds(90))
         #expect(ping.status == 0, "\(ping.output)")
         #expect(ping.output.contains("\"event\":\"found\""))
         let summary = try #require(Self.summary(ping.output), "\(ping.output)")

@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension TransportTests {
     /// Statistical checks use 100,000 datagrams and a fixed seed, so they are deterministic; the
@@ -20,7 +21,8 @@ extension TransportTests {
 
         /// Sends `sampleCount` copies of `payload`, one per `sendInterval`.
         static func run(_ impairment: LinkImpairment, seed: UInt64 = 7, count: Int = sampleCount)
-            -> (conditioner: LinkConditioner, sent: [NetInstant], deliveries: [[ScheduledDelivery]]) {
+            -> (conditioner: LinkConditioner, sent: [NetInstant], deliveries: [[ScheduledDelivery]])
+        {
             var conditioner = LinkConditioner(impairment: impairment, seed: seed)
             var sent: [NetInstant] = []
             var deliveries: [[ScheduledDelivery]] = []
@@ -78,7 +80,8 @@ extension TransportTests {
             let impairment = LinkImpairment(latency: latency, jitter: jitter, jitterDistribution: distribution)
             let (_, sent, deliveries) = Self.run(impairment)
             let delays = zip(sent, deliveries).map { ($1[0].deliverAt - $0).secondsDouble }
-            let lowest = delays.min()!, highest = delays.max()!
+            let lowest = delays.min()!
+            let highest = delays.max()!
             let mean = delays.reduce(0, +) / Double(delays.count)
             #expect(lowest >= 0.060 && highest <= 0.100, "delays \(lowest)…\(highest)")
             #expect(abs(mean - 0.080) < 0.001, "mean delay \(mean)")
@@ -111,7 +114,8 @@ extension TransportTests {
             let cap = LinkImpairment.BandwidthCap(bitsPerSecond: 256_000, maxQueueDelay: .milliseconds(100))
             let datagram = [UInt8](repeating: 0xAB, count: 100)
             // 100 bytes every millisecond is 800 kbit/s offered: more than three times the cap.
-            var conditioner = LinkConditioner(impairment: LinkImpairment(latency: .milliseconds(30), bandwidth: cap), seed: 1)
+            var conditioner = LinkConditioner(
+                impairment: LinkImpairment(latency: .milliseconds(30), bandwidth: cap), seed: 1)
             var arrivals: [NetInstant] = []
             var longestDelay = Duration.zero
             var now = NetInstant.zero

@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension TransportTests {
     @Suite("MemoryNetwork")
@@ -38,7 +39,9 @@ extension TransportTests {
                 while let next = network.nextDeliveryTime, next <= frameEnd {
                     network.advance(to: next)
                     for socket in sockets {
-                        arrivals += network.receive(on: socket).map { Arrival(at: network.now, on: socket.address, datagram: $0) }
+                        arrivals += network.receive(on: socket).map {
+                            Arrival(at: network.now, on: socket.address, datagram: $0)
+                        }
                     }
                 }
                 network.advance(to: frameEnd)

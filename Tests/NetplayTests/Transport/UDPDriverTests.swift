@@ -1,15 +1,16 @@
 import NIOCore
 import NIOPosix
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 extension TransportTests {
     /// Real sockets on loopback only, every wait bounded.
@@ -28,7 +29,8 @@ extension TransportTests {
         ) async throws -> UDPDriver {
             do {
                 return try await UDPDriver.bind(
-                    host: host, port: port, configuration: configuration, eventLoop: eventLoop, onDatagram: inbox.handler
+                    host: host, port: port, configuration: configuration, eventLoop: eventLoop,
+                    onDatagram: inbox.handler
                 )
             } catch {
                 try Test.cancel("cannot bind \(host) on this machine: \(error)")
@@ -37,7 +39,8 @@ extension TransportTests {
 
         static func datagram(_ index: Int) -> [UInt8] {
             // A 4-byte index and a 60-byte body: about the size of a game's input packet.
-            withUnsafeBytes(of: UInt32(index).bigEndian) { Array($0) } + [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: 60)
+            withUnsafeBytes(of: UInt32(index).bigEndian) { Array($0) }
+                + [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: 60)
         }
 
         static func index(of bytes: [UInt8]) -> Int {
@@ -46,12 +49,16 @@ extension TransportTests {
 
         /// Each side sends `exchangeCount` datagrams to the other in batches, waiting for each
         /// batch to land so the kernel's receive buffer can never overflow.
-        static func exchange(host: String, configuration: UDPDriver.Configuration = .init(), eventLoop: (any EventLoop)? = nil) async throws {
-            let inboxA = DatagramInbox(), inboxB = DatagramInbox()
+        static func exchange(
+            host: String, configuration: UDPDriver.Configuration = .init(), eventLoop: (any EventLoop)? = nil
+        ) async throws {
+            let inboxA = DatagramInbox()
+            let inboxB = DatagramInbox()
             let a = try await bindOrSkip(host, inbox: inboxA, configuration: configuration, eventLoop: eventLoop)
             let b = try await bindOrSkip(host, inbox: inboxB, configuration: configuration, eventLoop: eventLoop)
             let deadline = ContinuousClock.now + exchangeTimeout
-            var receivedByA: Set<Int> = [], receivedByB: Set<Int> = []
+            var receivedByA: Set<Int> = []
+            var receivedByB: Set<Int> = []
             for start in stride(from: 0, to: exchangeCount, by: batchSize) {
                 let indices = start..<(start + batchSize)
                 a.send(indices.map { (b.localAddress, datagram($0)) })
@@ -74,7 +81,8 @@ extension TransportTests {
 
         @Test(arguments: [1, 16])
         func twoDriversExchangeAThousandDatagramsOverIPv4Loopback(datagramsPerSystemCall: Int) async throws {
-            try await Self.exchange(host: "127.0.0.1", configuration: .init(datagramsPerSystemCall: datagramsPerSystemCall))
+            try await Self.exchange(
+                host: "127.0.0.1", configuration: .init(datagramsPerSystemCall: datagramsPerSystemCall))
         }
 
         @Test func driversShareACallersEventLoopAndLeaveItRunning() async throws {
@@ -89,7 +97,8 @@ extension TransportTests {
         @Test func multicastGroupMembersReceiveGroupDatagrams() async throws {
             let group = PeerAddress(family: .ipv4, address: [239, 255, 77, 1], port: 0)
             let listenerInbox = DatagramInbox()
-            let listener = try await Self.bindOrSkip("0.0.0.0", inbox: listenerInbox, configuration: .init(reusesAddress: true))
+            let listener = try await Self.bindOrSkip(
+                "0.0.0.0", inbox: listenerInbox, configuration: .init(reusesAddress: true))
             do {
                 try await listener.joinMulticastGroup(group)
             } catch {
@@ -114,9 +123,11 @@ extension TransportTests {
 
         @Test(arguments: [1, 8])
         func oversizeAndGarbageDatagramsAreCountedNotDelivered(datagramsPerSystemCall: Int) async throws {
-            let senderInbox = DatagramInbox(), receiverInbox = DatagramInbox()
+            let senderInbox = DatagramInbox()
+            let receiverInbox = DatagramInbox()
             let sender = try await Self.bindOrSkip("127.0.0.1", inbox: senderInbox)
-            let configuration = UDPDriver.Configuration(maxDatagramBytes: 100, datagramsPerSystemCall: datagramsPerSystemCall)
+            let configuration = UDPDriver.Configuration(
+                maxDatagramBytes: 100, datagramsPerSystemCall: datagramsPerSystemCall)
             let receiver = try await Self.bindOrSkip("127.0.0.1", inbox: receiverInbox, configuration: configuration)
             let garbage: [UInt8] = [0xFF, 0x00, 0xDE, 0xAD]
             sender.send([
@@ -153,7 +164,8 @@ extension TransportTests {
         }
 
         @Test func outboundImpairmentAppliesWhileRunning() async throws {
-            let senderInbox = DatagramInbox(), receiverInbox = DatagramInbox()
+            let senderInbox = DatagramInbox()
+            let receiverInbox = DatagramInbox()
             let sender = try await Self.bindOrSkip("127.0.0.1", inbox: senderInbox)
             let receiver = try await Self.bindOrSkip("127.0.0.1", inbox: receiverInbox)
             sender.setImpairment(LinkImpairment(lossProbability: 1), for: .outbound)
@@ -171,7 +183,8 @@ extension TransportTests {
         }
 
         @Test func inboundImpairmentDelaysDelivery() async throws {
-            let senderInbox = DatagramInbox(), receiverInbox = DatagramInbox()
+            let senderInbox = DatagramInbox()
+            let receiverInbox = DatagramInbox()
             let sender = try await Self.bindOrSkip("127.0.0.1", inbox: senderInbox)
             let receiver = try await Self.bindOrSkip("127.0.0.1", inbox: receiverInbox)
             receiver.setImpairment(LinkImpairment(latency: .milliseconds(80)), for: .inbound)

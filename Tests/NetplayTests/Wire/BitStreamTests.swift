@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 @Suite("Bit writer and reader")
 struct BitStreamTests {
@@ -69,7 +70,9 @@ struct BitStreamTests {
         var overflow = BitReader([UInt8](repeating: 0xFF, count: 9) + [0x02])
         #expect(throws: WireError(.malformedVarint, expected: "varint", at: 0)) { try overflow.readVarUInt() }
         var tooBigForUInt8 = BitReader([0x80, 0x02])
-        #expect(throws: WireError(.valueOutOfRange, expected: "UInt8", at: 0)) { try tooBigForUInt8.readVarInteger(UInt8.self) }
+        #expect(throws: WireError(.valueOutOfRange, expected: "UInt8", at: 0)) {
+            try tooBigForUInt8.readVarInteger(UInt8.self)
+        }
     }
 
     @Test func shortInputSaysWhatWasExpectedAndWhere() {
@@ -79,13 +82,18 @@ struct BitStreamTests {
     }
 
     @Test func floatsAreBitExactIncludingNaNPayloadsAndSignedZero() throws {
-        let floats: [Float] = [0, -0.0, .nan, -.nan, Float(bitPattern: 0x7FC0_1234), .infinity, -.infinity,
-                               .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude]
-        let doubles: [Double] = [0, -0.0, .nan, Double(bitPattern: 0x7FF8_0000_0000_BEEF), .infinity, .leastNonzeroMagnitude, -.greatestFiniteMagnitude]
+        let floats: [Float] = [
+            0, -0.0, .nan, -.nan, Float(bitPattern: 0x7FC0_1234), .infinity, -.infinity,
+            .leastNonzeroMagnitude, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+        ]
+        let doubles: [Double] = [
+            0, -0.0, .nan, Double(bitPattern: 0x7FF8_0000_0000_BEEF), .infinity, .leastNonzeroMagnitude,
+            -.greatestFiniteMagnitude,
+        ]
         var writer = BitWriter()
         writer.writeBool(true)  // misalign on purpose
-        floats.forEach { writer.writeFloat($0) }
-        doubles.forEach { writer.writeDouble($0) }
+        for value in floats { writer.writeFloat(value) }
+        for value in doubles { writer.writeDouble(value) }
         var reader = BitReader(writer.bytes)
         _ = try reader.readBool()
         for value in floats { #expect(try reader.readFloat().bitPattern == value.bitPattern) }
@@ -115,7 +123,9 @@ struct BitStreamTests {
     @Test func quantizedIndexPastTheTopIsCorruption() {
         let format = QuantizedFloat(0...100, step: 1)  // 101 steps in 7 bits: 101...127 are invalid
         var reader = BitReader([127])
-        #expect(throws: WireError(.valueOutOfRange, expected: "quantized Float", at: 0)) { try reader.readQuantized(format) }
+        #expect(throws: WireError(.valueOutOfRange, expected: "quantized Float", at: 0)) {
+            try reader.readQuantized(format)
+        }
     }
 
     @Test func anglesWrapAndComeBackWithinHalfAStep() throws {
@@ -143,10 +153,13 @@ struct BitStreamTests {
         #expect(throws: WireError(.invalidUTF8, expected: "String", at: 8)) { try invalid.readString() }
 
         var huge = BitReader([0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x41])
-        #expect(throws: WireError(.lengthTooLarge(length: 0xFFFF_FFFF, limit: 4096), expected: "String length", at: 0)) { try huge.readString() }
+        #expect(throws: WireError(.lengthTooLarge(length: 0xFFFF_FFFF, limit: 4096), expected: "String length", at: 0))
+        { try huge.readString() }
 
         var longerThanInput = BitReader([10, 0x41])
-        #expect(throws: WireError(.lengthTooLarge(length: 10, limit: 4096), expected: "String length", at: 0)) { try longerThanInput.readString() }
+        #expect(throws: WireError(.lengthTooLarge(length: 10, limit: 4096), expected: "String length", at: 0)) {
+            try longerThanInput.readString()
+        }
 
         var tooLong = BitWriter()
         #expect(throws: WireError(.lengthTooLarge(length: 5, limit: 4), expected: "string length", at: 0)) {
@@ -160,7 +173,10 @@ struct BitStreamTests {
         try writer.writeArray([UInt16(1), 300, 65535]) { $0.writeVarUInt(UInt64($1)) }
         var reader = BitReader(writer.bytes)
         #expect(try reader.readBlob() == [1, 2, 3])
-        #expect(try reader.readArray { (r: inout BitReader) throws(WireError) in try r.readVarInteger(UInt16.self) } == [1, 300, 65535])
+        #expect(
+            try reader.readArray { (r: inout BitReader) throws(WireError) in try r.readVarInteger(UInt16.self) } == [
+                1, 300, 65535,
+            ])
 
         var hostile = BitReader([0xFF, 0xFF, 0x03], limits: WireLimits(maxElements: 10))
         #expect(throws: WireError(.lengthTooLarge(length: 65535, limit: 10), expected: "array count", at: 0)) {
@@ -170,14 +186,18 @@ struct BitStreamTests {
 
     @Test func trailingDataAndNonZeroPaddingAreDetected() throws {
         let reader = BitReader([0x01, 0x02])
-        #expect(throws: WireError(.trailingData(bits: 16), expected: "end of message", at: 0)) { try reader.expectEnd() }
+        #expect(throws: WireError(.trailingData(bits: 16), expected: "end of message", at: 0)) {
+            try reader.expectEnd()
+        }
         var padded = BitReader([0b1000_0001])
         _ = try padded.readBool()
         #expect(throws: WireError(.trailingData(bits: 7), expected: "end of message", at: 1)) { try padded.expectEnd() }
     }
 
     @Test func compactIntegersSpendBitsByMagnitude() throws {
-        let cases: [(UInt64, Int, Int)] = [(0, 16, 5), (1, 16, 5), (2, 16, 6), (999, 16, 14), (.max, 64, 70), (65535, 16, 20)]
+        let cases: [(UInt64, Int, Int)] = [
+            (0, 16, 5), (1, 16, 5), (2, 16, 6), (999, 16, 14), (.max, 64, 70), (65535, 16, 20),
+        ]
         for (value, width, bits) in cases {
             var writer = BitWriter()
             writer.writeCompact(value, bitWidth: width)
@@ -187,7 +207,9 @@ struct BitStreamTests {
         }
         // A length field claiming more significant bits than the type has is corruption.
         var reader = BitReader([0b11111])
-        #expect(throws: WireError(.valueOutOfRange, expected: "UInt16", at: 0)) { try reader.readCodedInteger(UInt16.self) }
+        #expect(throws: WireError(.valueOutOfRange, expected: "UInt16", at: 0)) {
+            try reader.readCodedInteger(UInt16.self)
+        }
         for value in [Int32.min, -1, 0, 1, .max] {
             var writer = BitWriter()
             writer.writeCodedInteger(value)

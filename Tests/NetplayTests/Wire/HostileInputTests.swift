@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 /// Random and mutated buffers fed to every decoder: each must give a value or a typed
 /// error, never trap, hang or allocate by an unchecked length.
@@ -53,4 +54,7 @@ struct HostileInputTests {
     }
 }
 
-struct Vec2Message: NetMessage { var points: [[Vec2]]; var names: [String: [String]] }
+struct Vec2Message: NetMessage {
+    var points: [[Vec2]]
+    var names: [String: [String]]
+}

@@ -1,13 +1,14 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 private enum Readme {
     enum Arena: QuantizationFormat {
@@ -15,10 +16,10 @@ private enum Readme {
     }
 
     struct Move: NetMessage {
-    var id: UInt16
-    @Quantized<Arena> var x: Float
-    @Quantized<Arena> var y: Float
-    @QuantizedAngle var facing: Float
+        var id: UInt16
+        @Quantized<Arena> var x: Float
+        @Quantized<Arena> var y: Float
+        @QuantizedAngle var facing: Float
     }
 }
 

@@ -1,29 +1,82 @@
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 // Versions of one message, as two builds of a game might declare it.
-private enum V1 { struct Player: NetMessage { var name: String; var x: Float; var hp: Int8 } }
-private enum Added { struct Player: NetMessage { var name: String; var x: Float; var hp: Int8; var team: UInt8 } }
-private enum Removed { struct Player: NetMessage { var name: String; var x: Float } }
-private enum Renamed { struct Player: NetMessage { var name: String; var x: Float; var health: Int8 } }
-private enum Retyped { struct Player: NetMessage { var name: String; var x: Double; var hp: Int8 } }
-private enum Reordered { struct Player: NetMessage { var x: Float; var name: String; var hp: Int8 } }
-private enum Requantized { struct Player: NetMessage { var name: String; @Quantized<ArenaCoordinate> var x: Float; var hp: Int8 } }
+private enum V1 {
+    struct Player: NetMessage {
+        var name: String
+        var x: Float
+        var hp: Int8
+    }
+}
+private enum Added {
+    struct Player: NetMessage {
+        var name: String
+        var x: Float
+        var hp: Int8
+        var team: UInt8
+    }
+}
+private enum Removed {
+    struct Player: NetMessage {
+        var name: String
+        var x: Float
+    }
+}
+private enum Renamed {
+    struct Player: NetMessage {
+        var name: String
+        var x: Float
+        var health: Int8
+    }
+}
+private enum Retyped {
+    struct Player: NetMessage {
+        var name: String
+        var x: Double
+        var hp: Int8
+    }
+}
+private enum Reordered {
+    struct Player: NetMessage {
+        var x: Float
+        var name: String
+        var hp: Int8
+    }
+}
+private enum Requantized {
+    struct Player: NetMessage {
+        var name: String
+        @Quantized<ArenaCoordinate> var x: Float
+        var hp: Int8
+    }
+}
 private enum NestedChange {
     struct Inner: Codable { var a: UInt16 }
-    struct Player: NetMessage { var name: String; var x: Float; var hp: Int8; var inner: [Inner] }
+    struct Player: NetMessage {
+        var name: String
+        var x: Float
+        var hp: Int8
+        var inner: [Inner]
+    }
 }
 private enum NestedChange2 {
     struct Inner: Codable { var a: UInt32 }
-    struct Player: NetMessage { var name: String; var x: Float; var hp: Int8; var inner: [Inner] }
+    struct Player: NetMessage {
+        var name: String
+        var x: Float
+        var hp: Int8
+        var inner: [Inner]
+    }
 }
 
 @Suite("Schema fingerprint")
@@ -41,7 +94,10 @@ struct SchemaFingerprintTests {
         (MessageRegistry([Removed.Player.self]), "here only:  Player.hp: Int8"),
         (MessageRegistry([Renamed.Player.self]), "peer only:  Player.health: Int8"),
         (MessageRegistry([Retyped.Player.self]), "peer only:  Player.x: Double"),
-        (MessageRegistry([Requantized.Player.self]), "peer only:  Player.x: Float quantized 0.0...2048.0 step 0.015625 (18 bits)"),
+        (
+            MessageRegistry([Requantized.Player.self]),
+            "peer only:  Player.x: Float quantized 0.0...2048.0 step 0.015625 (18 bits)"
+        ),
     ])
     func everyFieldChangeChangesTheFingerprintAndIsNamed(changed: MessageRegistry, line: String) {
         #expect(changed.fingerprint != base.fingerprint)

@@ -1,14 +1,15 @@
 import Foundation
 import Testing
+
+@testable import Netplay
 @testable import NetplayBase
-@testable import NetplayWire
-@testable import NetplayProtocol
 @testable import NetplayChannels
-@testable import NetplayReplication
 @testable import NetplayDiscovery
 @testable import NetplayDrivers
-@testable import Netplay
+@testable import NetplayProtocol
+@testable import NetplayReplication
 @testable import NetplayTesting
+@testable import NetplayWire
 
 @Suite("Codable binary coder")
 struct WireCoderTests {
@@ -25,22 +26,30 @@ struct WireCoderTests {
     @Test func edgeValuesRoundTrip() throws {
         let maxString = String(repeating: "é", count: WireLimits.default.maxStringBytes / 2)
         let edges = [
-            Everything(flag: false, i8: .min, i16: .min, i32: .min, i64: .min, int: .min, u8: 0, u16: 0, u32: 0, u64: 0, uint: 0,
-                       float: -0.0, double: -0.0, name: "", blob: [], maybe: nil, maybeNested: nil, points: [], scores: [:], tags: [],
-                       events: [], weapon: .pistol, px: 0, facing: 0),
-            Everything(flag: true, i8: .max, i16: .max, i32: .max, i64: .max, int: .max, u8: .max, u16: .max, u32: .max, u64: .max, uint: .max,
-                       float: .greatestFiniteMagnitude, double: .infinity, name: maxString, blob: [UInt8](repeating: 0xFF, count: 4096),
-                       maybe: .min, maybeNested: Vec2(x: .infinity, y: -.infinity),
-                       points: [Vec2](repeating: Vec2(x: 1, y: 2), count: 2000), scores: ["": 0], tags: [.min, .max],
-                       events: [.left, .combo(.left, .joined(name: maxString))], weapon: .laser, px: 2048, facing: 0),
+            Everything(
+                flag: false, i8: .min, i16: .min, i32: .min, i64: .min, int: .min, u8: 0, u16: 0, u32: 0, u64: 0,
+                uint: 0,
+                float: -0.0, double: -0.0, name: "", blob: [], maybe: nil, maybeNested: nil, points: [], scores: [:],
+                tags: [],
+                events: [], weapon: .pistol, px: 0, facing: 0),
+            Everything(
+                flag: true, i8: .max, i16: .max, i32: .max, i64: .max, int: .max, u8: .max, u16: .max, u32: .max,
+                u64: .max, uint: .max,
+                float: .greatestFiniteMagnitude, double: .infinity, name: maxString,
+                blob: [UInt8](repeating: 0xFF, count: 4096),
+                maybe: .min, maybeNested: Vec2(x: .infinity, y: -.infinity),
+                points: [Vec2](repeating: Vec2(x: 1, y: 2), count: 2000), scores: ["": 0], tags: [.min, .max],
+                events: [.left, .combo(.left, .joined(name: maxString))], weapon: .laser, px: 2048, facing: 0),
         ]
         for value in edges {
             #expect(try WireDecoder().decode(Everything.self, from: WireEncoder().encode(value)) == value)
         }
         #expect(throws: WireError.self) {
-            _ = try WireEncoder().encode(Everything(flag: true, i8: 0, i16: 0, i32: 0, i64: 0, int: 0, u8: 0, u16: 0, u32: 0, u64: 0, uint: 0,
-                                                    float: 0, double: 0, name: maxString + "x", blob: [], maybe: nil, maybeNested: nil,
-                                                    points: [], scores: [:], tags: [], events: [], weapon: .pistol))
+            _ = try WireEncoder().encode(
+                Everything(
+                    flag: true, i8: 0, i16: 0, i32: 0, i64: 0, int: 0, u8: 0, u16: 0, u32: 0, u64: 0, uint: 0,
+                    float: 0, double: 0, name: maxString + "x", blob: [], maybe: nil, maybeNested: nil,
+                    points: [], scores: [:], tags: [], events: [], weapon: .pistol))
         }
     }
 
@@ -48,7 +57,9 @@ struct WireCoderTests {
         let limit = WireLimits.default.maxElements
         let maximal = [UInt8](repeating: 0xA5, count: limit)
         #expect(try WireDecoder().decode([UInt8].self, from: WireEncoder().encode(maximal)) == maximal)
-        #expect(throws: WireError(.lengthTooLarge(length: UInt64(limit + 1), limit: limit), expected: "array count", at: 0)) {
+        #expect(
+            throws: WireError(.lengthTooLarge(length: UInt64(limit + 1), limit: limit), expected: "array count", at: 0)
+        ) {
             _ = try WireEncoder().encode([UInt8](repeating: 0, count: limit + 1))
         }
         let empty: [[String]] = [[], [""], []]
@@ -70,7 +81,11 @@ struct WireCoderTests {
     }
 
     @Test func optionalsCostOneBitWhenAbsent() throws {
-        struct Maybe: Codable, Equatable { var a: Bool?; var b: String?; var c: Vec2? }
+        struct Maybe: Codable, Equatable {
+            var a: Bool?
+            var b: String?
+            var c: Vec2?
+        }
         let bytes = try WireEncoder().encode(Maybe(a: nil, b: nil, c: nil))
         #expect(bytes == [0])
         let some = Maybe(a: true, b: "x", c: Vec2(x: 0, y: 0))
@@ -78,8 +93,14 @@ struct WireCoderTests {
     }
 
     @Test func enumCasesTravelAsTheirNamesAndUnknownCasesAreTypedErrors() throws {
-        enum Old: Codable { case a, renamed(Int) }
-        enum New: Codable { case a, other(Int) }
+        enum Old: Codable {
+            case a
+            case renamed(Int)
+        }
+        enum New: Codable {
+            case a
+            case other(Int)
+        }
         let bytes = try WireEncoder().encode(Old.renamed(1))
         #expect(throws: WireError(.unknownKey("renamed"), expected: "CodingKeys", at: 0)) {
             _ = try WireDecoder().decode(New.self, from: bytes)

@@ -84,5 +84,7 @@ final class ENetLoadClients: LoadClients {
 
 extension ENetContender {
     func makeLoadHost(maxClients: Int) throws -> (any LoadHost)? { try ENetLoadHost(maxClients: maxClients) }
-    func makeLoadClients(count: Int, port: UInt16) throws -> any LoadClients { try ENetLoadClients(count: count, port: port) }
+    func makeLoadClients(count: Int, port: UInt16) throws -> any LoadClients {
+        try ENetLoadClients(count: count, port: port)
+    }
 }

@@ -7,7 +7,9 @@ extension ENetContender {
     func roundTrips(count: Int, warmUp: Int) throws -> [Double]? {
         let server = try ENetServerThread(peers: 1) { endpoint, event in
             guard let packet = event.packet, let peer = event.peer else { return }
-            try endpoint.send(UnsafeRawBufferPointer(start: packet.pointee.data, count: packet.pointee.dataLength), to: peer, reliable: true)
+            try endpoint.send(
+                UnsafeRawBufferPointer(start: packet.pointee.data, count: packet.pointee.dataLength), to: peer,
+                reliable: true)
             endpoint.flush()
         }
         defer { try? server.stop() }

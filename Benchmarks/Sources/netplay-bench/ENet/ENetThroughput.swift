@@ -14,13 +14,17 @@ extension ENetContender {
             var sent = 0
             while sent < messages {
                 for _ in 0..<min(Self.sendBatch, messages - sent) {
-                    try message.withUnsafeBytes { try client.send($0, to: peer, reliable: delivery == .reliableOrdered) }
+                    try message.withUnsafeBytes {
+                        try client.send($0, to: peer, reliable: delivery == .reliableOrdered)
+                    }
                 }
                 sent += min(Self.sendBatch, messages - sent)
                 while let event = try client.service(milliseconds: 0) { ENetEndpoint.release(event) }
             }
         }
-        if delivery == .reliableOrdered, counters.received < messages { throw BenchmarkError.library("reliable delivery incomplete: \(counters.received) of \(messages) arrived") }
+        if delivery == .reliableOrdered, counters.received < messages {
+            throw BenchmarkError.library("reliable delivery incomplete: \(counters.received) of \(messages) arrived")
+        }
         return counters.rate(since: start)
     }
 

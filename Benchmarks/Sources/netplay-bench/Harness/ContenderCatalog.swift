@@ -1,4 +1,5 @@
 import BenchmarkKit
+
 #if canImport(NetplayContenders)
 import NetplayContenders
 #endif

@@ -5,44 +5,70 @@ enum FigureCatalog {
     static func all(runs: Int) -> [Figure] {
         let heavyRuns = max(runs / 2, 3)
         return [
-            Figure(key: "rtt", title: "Ping-pong round trip, reliable, 16 B",
-                   metrics: [.init(name: "median", unit: "µs", higherIsBetter: false, decimals: 1),
-                             .init(name: "p99", unit: "µs", higherIsBetter: false, decimals: 1)],
-                   runs: runs, warmUp: true) { contender in
-                guard let samples = try contender.roundTrips(count: Workload.roundTripsPerRun, warmUp: Workload.warmUpRoundTrips) else { return nil }
+            Figure(
+                key: "rtt", title: "Ping-pong round trip, reliable, 16 B",
+                metrics: [
+                    .init(name: "median", unit: "µs", higherIsBetter: false, decimals: 1),
+                    .init(name: "p99", unit: "µs", higherIsBetter: false, decimals: 1),
+                ],
+                runs: runs, warmUp: true
+            ) { contender in
+                guard
+                    let samples = try contender.roundTrips(
+                        count: Workload.roundTripsPerRun, warmUp: Workload.warmUpRoundTrips)
+                else { return nil }
                 return [SampleStatistics.median(samples), SampleStatistics.percentile(samples, 0.99)]
             },
-            Figure(key: "reliable", title: "One-way throughput, reliable-ordered, 16 B",
-                   metrics: [.init(name: "rate", unit: "msg/s", higherIsBetter: true, decimals: 0)],
-                   runs: runs, warmUp: true) { contender in
+            Figure(
+                key: "reliable", title: "One-way throughput, reliable-ordered, 16 B",
+                metrics: [.init(name: "rate", unit: "msg/s", higherIsBetter: true, decimals: 0)],
+                runs: runs, warmUp: true
+            ) { contender in
                 try contender.throughput(.reliableOrdered, messages: Workload.throughputMessages).map { [$0] }
             },
-            Figure(key: "unreliable", title: "One-way throughput, unreliable, 16 B (delivered)",
-                   metrics: [.init(name: "rate", unit: "msg/s", higherIsBetter: true, decimals: 0)],
-                   runs: runs, warmUp: true) { contender in
+            Figure(
+                key: "unreliable", title: "One-way throughput, unreliable, 16 B (delivered)",
+                metrics: [.init(name: "rate", unit: "msg/s", higherIsBetter: true, decimals: 0)],
+                runs: runs, warmUp: true
+            ) { contender in
                 try contender.throughput(.unreliable, messages: Workload.throughputMessages).map { [$0] }
             },
-            Figure(key: "bulk", title: "16 MiB as 1 MiB reliable messages",
-                   metrics: [.init(name: "rate", unit: "MB/s", higherIsBetter: true, decimals: 1)],
-                   runs: heavyRuns, warmUp: true) { contender in
-                try contender.bulkTransfer(totalBytes: Workload.bulkTotalBytes, messageBytes: Workload.bulkMessageBytes).map { [$0 / 1e6] }
+            Figure(
+                key: "bulk", title: "16 MiB as 1 MiB reliable messages",
+                metrics: [.init(name: "rate", unit: "MB/s", higherIsBetter: true, decimals: 1)],
+                runs: heavyRuns, warmUp: true
+            ) { contender in
+                try contender.bulkTransfer(totalBytes: Workload.bulkTotalBytes, messageBytes: Workload.bulkMessageBytes)
+                    .map { [$0 / 1e6] }
             },
-            Figure(key: "connect", title: "Connections per second (handshake to first message)",
-                   metrics: [.init(name: "rate", unit: "conn/s", higherIsBetter: true, decimals: 0)],
-                   runs: runs, warmUp: true) { contender in
+            Figure(
+                key: "connect", title: "Connections per second (handshake to first message)",
+                metrics: [.init(name: "rate", unit: "conn/s", higherIsBetter: true, decimals: 0)],
+                runs: runs, warmUp: true
+            ) { contender in
                 try contender.connectionsPerSecond(count: Workload.connectionsPerRun).map { [$0] }
             },
-            Figure(key: "memory", title: "Host memory per idle connection, 256 clients",
-                   metrics: [.init(name: "RSS", unit: "KiB/conn", higherIsBetter: false, decimals: 1)],
-                   runs: heavyRuns, warmUp: false) { contender in
-                let result = try HostProcess.measure(contender, contenderKey: ContenderCatalog.key(of: contender), mode: .idle, clients: Workload.idleClients)
+            Figure(
+                key: "memory", title: "Host memory per idle connection, 256 clients",
+                metrics: [.init(name: "RSS", unit: "KiB/conn", higherIsBetter: false, decimals: 1)],
+                runs: heavyRuns, warmUp: false
+            ) { contender in
+                let result = try HostProcess.measure(
+                    contender, contenderKey: ContenderCatalog.key(of: contender), mode: .idle,
+                    clients: Workload.idleClients)
                 return result.bytesPerIdleConnection.map { [$0 / 1024] }
             },
-            Figure(key: "cpu", title: "Host CPU, 64 clients: 60 Hz inputs, 30 Hz 128 B snapshots",
-                   metrics: [.init(name: "CPU", unit: "% of a core", higherIsBetter: false, decimals: 1),
-                             .init(name: "inputs", unit: "/s", higherIsBetter: true, decimals: 0)],
-                   runs: heavyRuns, warmUp: false) { contender in
-                let result = try HostProcess.measure(contender, contenderKey: ContenderCatalog.key(of: contender), mode: .load, clients: Workload.loadClients)
+            Figure(
+                key: "cpu", title: "Host CPU, 64 clients: 60 Hz inputs, 30 Hz 128 B snapshots",
+                metrics: [
+                    .init(name: "CPU", unit: "% of a core", higherIsBetter: false, decimals: 1),
+                    .init(name: "inputs", unit: "/s", higherIsBetter: true, decimals: 0),
+                ],
+                runs: heavyRuns, warmUp: false
+            ) { contender in
+                let result = try HostProcess.measure(
+                    contender, contenderKey: ContenderCatalog.key(of: contender), mode: .load,
+                    clients: Workload.loadClients)
                 guard let cpu = result.cpuPercentOfCore, let inputs = result.inputsPerSecond else { return nil }
                 return [cpu, inputs]
             },

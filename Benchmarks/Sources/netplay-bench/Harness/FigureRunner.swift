@@ -20,7 +20,9 @@ struct FigureRunner {
     let contenders: [any Contender]
 
     func run(_ figure: Figure) -> [Outcome] {
-        var outcomes = contenders.map { Outcome(contender: $0.name, runs: Array(repeating: [], count: figure.metrics.count)) }
+        var outcomes = contenders.map {
+            Outcome(contender: $0.name, runs: Array(repeating: [], count: figure.metrics.count))
+        }
         var notApplicable = Set<Int>()
         if figure.warmUp {
             for (index, contender) in contenders.enumerated() {

@@ -10,7 +10,9 @@ enum MachineDescription {
     private static func cpuModel() -> String {
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
         let line = info.split(separator: "\n").first { $0.hasPrefix("model name") }
-        return line.flatMap { $0.split(separator: ":", maxSplits: 1).last }.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown CPU"
+        return line.flatMap { $0.split(separator: ":", maxSplits: 1).last }.map {
+            $0.trimmingCharacters(in: .whitespaces)
+        } ?? "unknown CPU"
     }
 
     private static func kernel() -> String {
@@ -22,7 +24,9 @@ enum MachineDescription {
 
     /// `run.sh` passes `swift --version`'s first line; a compile-time fallback otherwise.
     private static func swiftVersion() -> String {
-        if let version = ProcessInfo.processInfo.environment["NETPLAY_BENCH_SWIFT_VERSION"], !version.isEmpty { return version }
+        if let version = ProcessInfo.processInfo.environment["NETPLAY_BENCH_SWIFT_VERSION"], !version.isEmpty {
+            return version
+        }
         #if swift(>=6.3)
         return "Swift 6.3+"
         #else

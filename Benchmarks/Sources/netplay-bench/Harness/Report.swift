@@ -1,5 +1,5 @@
-import Foundation
 import BenchmarkKit
+import Foundation
 
 /// Prints each figure as it finishes (medians, spread, ratios), then the markdown table the
 /// README's figures section is pasted from.
@@ -32,7 +32,8 @@ struct Report {
                     continue
                 }
                 let spread = outcome.runs[index]
-                let range = "[\(format(spread.min() ?? 0, metric.decimals))–\(format(spread.max() ?? 0, metric.decimals))]"
+                let range =
+                    "[\(format(spread.min() ?? 0, metric.decimals))–\(format(spread.max() ?? 0, metric.decimals))]"
                 line += "\(metric.name) \(format(median, metric.decimals)) \(metric.unit) \(range)".padding(34)
             }
             print(line)
@@ -49,7 +50,9 @@ struct Report {
             for reference in outcomes where reference.contender != netplayName {
                 guard let theirs = reference.median(index), theirs > 0 else { continue }
                 let better = metric.higherIsBetter ? "higher" : "lower"
-                lines.append("\(metric.name): Netplay / \(reference.contender) = \(formatRatio(mine / theirs)) (\(better) is better)")
+                lines.append(
+                    "\(metric.name): Netplay / \(reference.contender) = \(formatRatio(mine / theirs)) (\(better) is better)"
+                )
             }
         }
         return lines
@@ -82,7 +85,11 @@ struct Report {
                     let mine = outcomes.first { $0.contender == netplayName }?.median(index)
                     for reference in references {
                         let theirs = outcomes.first { $0.contender == reference }?.median(index)
-                        if let mine, let theirs, theirs > 0 { line += " \(formatRatio(mine / theirs)) |" } else { line += " — |" }
+                        if let mine, let theirs, theirs > 0 {
+                            line += " \(formatRatio(mine / theirs)) |"
+                        } else {
+                            line += " — |"
+                        }
                     }
                 }
                 lines.append(line)

@@ -10,7 +10,8 @@ enum PodSixNetScript {
             return directory + "/podsixnet_bench.py"
         }
         return URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Scripts/podsixnet_bench.py").path
     }
 
@@ -34,6 +35,7 @@ enum PodSixNetScript {
             if line.hasPrefix("result ") { return line.split(separator: " ").dropFirst().compactMap { Double($0) } }
             if line.hasPrefix("error") { throw BenchmarkError.library("podsixnet_bench.py: \(line)") }
         }
-        throw BenchmarkError.library("podsixnet_bench.py gave no result (is PodSixNet installed? pip install podsixnet)")
+        throw BenchmarkError.library(
+            "podsixnet_bench.py gave no result (is PodSixNet installed? pip install podsixnet)")
     }
 }

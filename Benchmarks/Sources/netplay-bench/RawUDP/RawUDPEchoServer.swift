@@ -1,4 +1,5 @@
 import BenchmarkKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -18,8 +19,12 @@ final class RawUDPEchoServer {
             var buffer = [UInt8](repeating: 0, count: 2048)
             var peer = sockaddr_in()
             while !thread.shouldStop {
-                guard let received = try buffer.withUnsafeMutableBytes({ try echoSocket.receive(into: $0, from: &peer) }) else { continue }
-                try buffer.withUnsafeBytes { try echoSocket.send(UnsafeRawBufferPointer(rebasing: $0[..<received]), to: &peer) }
+                guard
+                    let received = try buffer.withUnsafeMutableBytes({ try echoSocket.receive(into: $0, from: &peer) })
+                else { continue }
+                try buffer.withUnsafeBytes {
+                    try echoSocket.send(UnsafeRawBufferPointer(rebasing: $0[..<received]), to: &peer)
+                }
             }
         }
     }

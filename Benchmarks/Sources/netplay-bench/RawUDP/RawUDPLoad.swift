@@ -1,4 +1,5 @@
 import BenchmarkKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,12 +27,16 @@ final class RawUDPLoadHost: LoadHost {
     func frame(sendSnapshot: Bool) throws {
         var from = sockaddr_in()
         for _ in 0..<Self.maxDatagramsPerFrame {
-            guard let count = try buffer.withUnsafeMutableBytes({ try socket.receive(into: $0, from: &from) }) else { break }
+            guard let count = try buffer.withUnsafeMutableBytes({ try socket.receive(into: $0, from: &from) }) else {
+                break
+            }
             let key = UInt64(from.sin_addr.s_addr) << 16 | UInt64(from.sin_port)
             if clients[key] == nil {
                 // First datagram: the client's hello; the welcome completes its "connection".
                 clients[key] = from
-                try buffer.withUnsafeBytes { try socket.send(UnsafeRawBufferPointer(rebasing: $0[..<count]), to: &from) }
+                try buffer.withUnsafeBytes {
+                    try socket.send(UnsafeRawBufferPointer(rebasing: $0[..<count]), to: &from)
+                }
             } else {
                 inputsReceived += 1
             }
@@ -67,7 +72,9 @@ final class RawUDPLoadClients: LoadClients {
         while welcomed.count < sockets.count {
             guard Stopwatch.nanoseconds() < deadline else { throw BenchmarkError.timedOut("raw UDP welcomes") }
             for (index, socket) in sockets.enumerated() where !welcomed.contains(index) {
-                if try buffer.withUnsafeMutableBytes({ try socket.receive(into: $0, from: &from) }) != nil { welcomed.insert(index) }
+                if try buffer.withUnsafeMutableBytes({ try socket.receive(into: $0, from: &from) }) != nil {
+                    welcomed.insert(index)
+                }
             }
             usleep(1_000)
         }
@@ -77,7 +84,9 @@ final class RawUDPLoadClients: LoadClients {
         var from = sockaddr_in()
         for socket in sockets {
             for _ in 0..<RawUDPLoadHost.maxDatagramsPerFrame {
-                guard try buffer.withUnsafeMutableBytes({ try socket.receive(into: $0, from: &from) }) != nil else { break }
+                guard try buffer.withUnsafeMutableBytes({ try socket.receive(into: $0, from: &from) }) != nil else {
+                    break
+                }
                 snapshotsReceived += 1
             }
             if sendInput { try input.withUnsafeBytes { try socket.send($0, toPort: hostPort) } }
@@ -89,5 +98,7 @@ final class RawUDPLoadClients: LoadClients {
 
 extension RawUDPContender {
     func makeLoadHost(maxClients: Int) throws -> (any LoadHost)? { try RawUDPLoadHost() }
-    func makeLoadClients(count: Int, port: UInt16) throws -> any LoadClients { try RawUDPLoadClients(count: count, port: port) }
+    func makeLoadClients(count: Int, port: UInt16) throws -> any LoadClients {
+        try RawUDPLoadClients(count: count, port: port)
+    }
 }

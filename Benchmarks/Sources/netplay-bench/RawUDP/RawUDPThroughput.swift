@@ -1,4 +1,5 @@
 import BenchmarkKit
+
 #if canImport(Glibc)
 import Glibc
 #endif

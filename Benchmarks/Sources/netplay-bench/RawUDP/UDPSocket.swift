@@ -1,4 +1,5 @@
 import BenchmarkKit
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -26,7 +27,9 @@ final class UDPSocket {
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = Self.loopback(port: 0)
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0 else {
             close(descriptor)
@@ -68,7 +71,9 @@ final class UDPSocket {
             }
         }
         // A full socket buffer on a non-blocking socket is a drop, as on a real network.
-        guard sent >= 0 || errno == EAGAIN || errno == ENOBUFS else { throw BenchmarkError.socket("sendto", errno: errno) }
+        guard sent >= 0 || errno == EAGAIN || errno == ENOBUFS else {
+            throw BenchmarkError.socket("sendto", errno: errno)
+        }
     }
 
     /// Receives one datagram into `buffer`; nil after the receive slice (or at once when

@@ -42,7 +42,8 @@ struct Canvas {
             guard half >= 0.5 else { continue }
             let left = Int((x - half).rounded())
             let right = Int((x + half).rounded())
-            spans.append(SDL_Rect(x: Int32(left), y: Int32(Int(y.rounded()) + row), w: Int32(max(right - left, 1)), h: 1))
+            spans.append(
+                SDL_Rect(x: Int32(left), y: Int32(Int(y.rounded()) + row), w: Int32(max(right - left, 1)), h: 1))
         }
         fill(spans, colour)
     }
@@ -70,7 +71,10 @@ struct Canvas {
             let left = x + index * BitmapFont.glyphWidth * scale
             for row in 0..<BitmapFont.glyphHeight {
                 for column in 0..<BitmapFont.glyphWidth where BitmapFont.isInk(character, column: column, row: row) {
-                    pixels.append(SDL_Rect(x: Int32(left + column * scale), y: Int32(y + row * scale), w: Int32(scale), h: Int32(scale)))
+                    pixels.append(
+                        SDL_Rect(
+                            x: Int32(left + column * scale), y: Int32(y + row * scale), w: Int32(scale), h: Int32(scale)
+                        ))
                 }
             }
         }

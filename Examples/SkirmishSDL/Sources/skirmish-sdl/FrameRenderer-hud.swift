@@ -30,8 +30,9 @@ extension FrameRenderer {
         canvas.text("SKIRMISH", x: Self.margin, y: top, scale: Self.hudScale, Palette.text)
         canvas.text(phase.uppercased(), centreX: GameWindow.width / 2, y: top, scale: Self.hudScale, Palette.text)
         let role = view.isHost ? "HOST" : "CLIENT"
-        canvas.text(role, x: GameWindow.width - Self.margin - Canvas.textWidth(role, scale: Self.hudScale), y: top,
-                    scale: Self.hudScale, Palette.dimText)
+        canvas.text(
+            role, x: GameWindow.width - Self.margin - Canvas.textWidth(role, scale: Self.hudScale), y: top,
+            scale: Self.hudScale, Palette.dimText)
         for player in view.players {
             drawSeat(player, top: top + Self.lineHeight + Self.margin)
         }
@@ -46,7 +47,8 @@ extension FrameRenderer {
         canvas.text(label, x: left, y: top, scale: Self.hudScale, colour)
         var pipX = left + Canvas.textWidth(label, scale: Self.hudScale) + Self.margin
         for _ in 0..<max(player.lives, 0) {
-            canvas.fillRect(x: pipX, y: top + Self.hudGlyphInset, width: Self.lifePipSize, height: Self.lifePipSize, colour)
+            canvas.fillRect(
+                x: pipX, y: top + Self.hudGlyphInset, width: Self.lifePipSize, height: Self.lifePipSize, colour)
             pipX += Self.lifePipSize + Self.lifePipSize / 2
         }
         if player.lives <= 0 {
@@ -64,14 +66,17 @@ extension FrameRenderer {
         let network = view.network
         let rtt = network.roundTripMilliseconds.map { "\(Int($0.rounded())) ms" } ?? "--"
         let loss = network.loss.map { Self.oneDecimal($0 * 100) + "%" } ?? "--"
-        let line = "RTT \(rtt)  loss \(loss)  up \(Self.oneDecimal(network.kilobitsSent)) kbps  "
+        let line =
+            "RTT \(rtt)  loss \(loss)  up \(Self.oneDecimal(network.kilobitsSent)) kbps  "
             + "down \(Self.oneDecimal(network.kilobitsReceived)) kbps  \(network.players) playing"
         let top = Int(viewport.bottom) + Self.margin
         canvas.text(line, x: Self.margin, y: top, scale: Self.hudScale, Palette.dimText)
         let notice = view.notice ?? "arrows or WASD move, space shoots, q quits"
         let width = (GameWindow.width - 2 * Self.margin) / (BitmapFont.glyphWidth * Self.hudScale)
         for (index, text) in Self.wrap(notice, width: width).prefix(Self.noticeLines).enumerated() {
-            canvas.text(text, x: Self.margin, y: top + (index + 1) * Self.lineHeight + Self.margin / 2, scale: Self.hudScale, Palette.text)
+            canvas.text(
+                text, x: Self.margin, y: top + (index + 1) * Self.lineHeight + Self.margin / 2, scale: Self.hudScale,
+                Palette.text)
         }
     }
 
@@ -92,11 +97,14 @@ extension FrameRenderer {
             return
         }
         let bannerHeight = BitmapFont.glyphHeight * Self.bannerScale
-        let panelWidth = max(Canvas.textWidth(title, scale: Self.bannerScale), Canvas.textWidth(detail, scale: Self.hudScale)) + 4 * Self.margin
+        let panelWidth =
+            max(Canvas.textWidth(title, scale: Self.bannerScale), Canvas.textWidth(detail, scale: Self.hudScale)) + 4
+            * Self.margin
         let panelHeight = bannerHeight + Self.lineHeight + 4 * Self.margin
         // A panel behind the text, so creeps and bullets passing under it never garble it.
-        canvas.fillRect(x: centreX - panelWidth / 2, y: centreY - bannerHeight - 2 * Self.margin,
-                        width: panelWidth, height: panelHeight, Palette.letterbox)
+        canvas.fillRect(
+            x: centreX - panelWidth / 2, y: centreY - bannerHeight - 2 * Self.margin,
+            width: panelWidth, height: panelHeight, Palette.letterbox)
         canvas.text(title, centreX: centreX, y: centreY - bannerHeight, scale: Self.bannerScale, colour)
         canvas.text(detail, centreX: centreX, y: centreY + Self.margin, scale: Self.hudScale, Palette.text)
     }

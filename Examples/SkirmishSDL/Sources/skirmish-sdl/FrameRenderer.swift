@@ -39,18 +39,25 @@ struct FrameRenderer {
     }
 
     private func drawArena() {
-        canvas.fillRect(x: Int(viewport.left), y: Int(viewport.top), width: Int(viewport.width), height: Int(viewport.height), Palette.arena)
+        canvas.fillRect(
+            x: Int(viewport.left), y: Int(viewport.top), width: Int(viewport.width), height: Int(viewport.height),
+            Palette.arena)
         var gridX = Self.gridSpacing
         while gridX < SkirmishRules.arenaWidth {
-            canvas.fillRect(x: Int(viewport.x(gridX)), y: Int(viewport.top), width: 1, height: Int(viewport.height), Palette.grid)
+            canvas.fillRect(
+                x: Int(viewport.x(gridX)), y: Int(viewport.top), width: 1, height: Int(viewport.height), Palette.grid)
             gridX += Self.gridSpacing
         }
         var gridY = Self.gridSpacing
         while gridY < SkirmishRules.arenaHeight {
-            canvas.fillRect(x: Int(viewport.left), y: Int(viewport.y(gridY)), width: Int(viewport.width), height: 1, Palette.grid)
+            canvas.fillRect(
+                x: Int(viewport.left), y: Int(viewport.y(gridY)), width: Int(viewport.width), height: 1, Palette.grid)
             gridY += Self.gridSpacing
         }
-        let left = Int(viewport.left), top = Int(viewport.top), width = Int(viewport.width), height = Int(viewport.height)
+        let left = Int(viewport.left)
+        let top = Int(viewport.top)
+        let width = Int(viewport.width)
+        let height = Int(viewport.height)
         canvas.fillRect(x: left, y: top, width: width, height: 1, Palette.border)
         canvas.fillRect(x: left, y: top + height - 1, width: width, height: 1, Palette.border)
         canvas.fillRect(x: left, y: top, width: 1, height: height, Palette.border)
@@ -58,7 +65,8 @@ struct FrameRenderer {
     }
 
     private func drawCreep(_ creep: CreepView) {
-        let x = viewport.x(creep.x), y = viewport.y(creep.y)
+        let x = viewport.x(creep.x)
+        let y = viewport.y(creep.y)
         let half = viewport.length(SkirmishRules.creepRadius)
         canvas.fillSquare(centreX: x, centreY: y, halfSide: half, Palette.creep)
         canvas.fillSquare(centreX: x, centreY: y, halfSide: half / 2, Palette.creepCore)
@@ -73,18 +81,22 @@ struct FrameRenderer {
 
     private func drawPlayer(_ player: PlayerView, tick: UInt32) {
         if player.isInvulnerable && (tick / Self.blinkTicks) % 2 == 1 { return }
-        let x = viewport.x(player.x), y = viewport.y(player.y)
+        let x = viewport.x(player.x)
+        let y = viewport.y(player.y)
         let radius = viewport.length(SkirmishRules.playerRadius)
-        let colour = player.lives > 0 ? Palette.seat(player.slot) : Palette.seat(player.slot).darkened(by: Self.outDimming)
+        let colour =
+            player.lives > 0 ? Palette.seat(player.slot) : Palette.seat(player.slot).darkened(by: Self.outDimming)
         let reach = radius * Self.barrelReach
-        canvas.line(fromX: x, y: y, toX: x + reach * cos(player.facing), y: y + reach * sin(player.facing),
-                    thickness: Self.barrelThickness, colour)
+        canvas.line(
+            fromX: x, y: y, toX: x + reach * cos(player.facing), y: y + reach * sin(player.facing),
+            thickness: Self.barrelThickness, colour)
         if player.isLocal {
             canvas.fillCircle(centreX: x, centreY: y, radius: radius + Self.localRingWidth, Palette.localRing)
         }
         canvas.fillCircle(centreX: x, centreY: y, radius: radius, colour)
         let label = "P\(player.slot + 1)"
-        canvas.text(label, centreX: Int(x), y: Int(y - radius) - Self.labelGap - BitmapFont.glyphHeight, scale: 1, Palette.text)
+        canvas.text(
+            label, centreX: Int(x), y: Int(y - radius) - Self.labelGap - BitmapFont.glyphHeight, scale: 1, Palette.text)
     }
 
     /// Pixels between a player's top and its label.

@@ -21,10 +21,12 @@ final class GameWindow {
     /// Opens the window titled `title`.
     init(title: String) throws(FrontEndError) {
         guard SDL_Init(SDL_INIT_VIDEO) == 0 else { throw .window(Self.lastError) }
-        guard let window = SDL_CreateWindow(
-            title, Self.centred, Self.centred, Int32(Self.width), Int32(Self.height),
-            SDL_WINDOW_SHOWN.rawValue | SDL_WINDOW_RESIZABLE.rawValue
-        ) else {
+        guard
+            let window = SDL_CreateWindow(
+                title, Self.centred, Self.centred, Int32(Self.width), Int32(Self.height),
+                SDL_WINDOW_SHOWN.rawValue | SDL_WINDOW_RESIZABLE.rawValue
+            )
+        else {
             let reason = Self.lastError
             SDL_Quit()
             throw .window(reason)
@@ -32,7 +34,10 @@ final class GameWindow {
         // Vsync where there is a display to sync to; the frame loop paces itself anyway, so
         // under Xvfb (no vsync) the game still runs at its frame rate.
         let flags = SDL_RENDERER_PRESENTVSYNC.rawValue
-        guard let renderer = SDL_CreateRenderer(window, -1, flags) ?? SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue) else {
+        guard
+            let renderer = SDL_CreateRenderer(window, -1, flags)
+                ?? SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE.rawValue)
+        else {
             let reason = Self.lastError
             SDL_DestroyWindow(window)
             SDL_Quit()
@@ -79,7 +84,7 @@ final class GameWindow {
         }
         defer { SDL_FreeSurface(surface) }
         guard SDL_RenderReadPixels(renderer, nil, format, surface.pointee.pixels, surface.pointee.pitch) == 0,
-              SDL_SaveBMP_RW(surface, SDL_RWFromFile(path, "wb"), 1) == 0
+            SDL_SaveBMP_RW(surface, SDL_RWFromFile(path, "wb"), 1) == 0
         else { throw .screenshot(Self.lastError) }
     }
 

@@ -7,7 +7,8 @@ import SkirmishNet
 struct SkirmishSDL: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skirmish-sdl",
-        abstract: "Skirmish, the Netplay co-op demo, in a window: arrows or WASD move, space shoots, q or Escape quits.",
+        abstract:
+            "Skirmish, the Netplay co-op demo, in a window: arrows or WASD move, space shoots, q or Escape quits.",
         discussion: """
             Examples: skirmish-sdl
                       skirmish-sdl host --code TIGER7
@@ -23,7 +24,8 @@ extension SkirmishSDL {
     /// Joins the first game discovery finds; finding none, hosts one.
     struct Play: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "play", abstract: "Join a game on the network if there is one, else host one (the default).", aliases: ["auto"])
+            commandName: "play", abstract: "Join a game on the network if there is one, else host one (the default).",
+            aliases: ["auto"])
 
         @Option(help: "The join code the game asks for, or to ask for when hosting.")
         var code: String?
@@ -53,7 +55,8 @@ extension SkirmishSDL {
 
     /// Joins a game by join string, or the first one discovery finds.
     struct Join: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Join a game: the one a join string names, or the first found on the network.")
+        static let configuration = CommandConfiguration(
+            abstract: "Join a game: the one a join string names, or the first found on the network.")
 
         @Argument(help: "The join string the host printed (NP-…); without it, discovery looks for a game.")
         var joinString: String?

@@ -5,7 +5,8 @@ import SkirmishNet
 /// Options every mode shares: the terminal `skirmish`'s (where to find games, the port, the
 /// bot) and the screenshot hook.
 struct WindowOptions: ParsableArguments {
-    @Option(help: "Where to find and advertise games: lan, loopback (this machine only, and listen on 127.0.0.1), none.")
+    @Option(
+        help: "Where to find and advertise games: lan, loopback (this machine only, and listen on 127.0.0.1), none.")
     var discovery: DiscoveryScope = .lan
 
     @Option(help: "UDP port to host on (0: any free port).")
@@ -14,7 +15,9 @@ struct WindowOptions: ParsableArguments {
     @Flag(help: "Let the built-in bot play your player (q, Escape and closing the window still quit).")
     var bot = false
 
-    @Option(help: ArgumentHelp("Save the window as a BMP file once the game has run --after seconds, then quit.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Save the window as a BMP file once the game has run --after seconds, then quit.", valueName: "file"))
     var screenshot: String?
 
     @Option(help: "Seconds of play before --screenshot is taken.")
