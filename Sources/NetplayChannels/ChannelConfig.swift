@@ -24,14 +24,14 @@ package struct ChannelConfig: Sendable, Hashable {
     /// yet drained. Beyond it, packets carrying new reliable data are refused unacknowledged,
     /// so a receiver that stops draining makes the sender's queue fill up instead of this
     /// end's memory.
-    package var maxReceiveBufferBytes: Int = 8 << 20
+    var maxReceiveBufferBytes: Int = 8 << 20
     /// Optional send-rate cap in bits per second of payload bytes (connection overhead not
     /// included); the endpoint paces its payloads to stay under it.
-    package var bandwidthCap: Int?
+    var bandwidthCap: Int?
 
     /// Creates the default configuration.
     package init() {}
 
     /// The smallest payload that still carries a header, a fragment header and some data.
-    package static let minimumPayloadBytes = 64
+    static let minimumPayloadBytes = 64
 }

@@ -74,7 +74,7 @@ extension ChannelEndpoint {
     /// and queues its reliable pieces for resending. Time-based only (no packet-count
     /// threshold): with jitter the peer's arrival order is not the send order, and the
     /// timeout already includes four deviations of the measured round trip.
-    package mutating func detectLosses(now: NetInstant) {
+    mutating func detectLosses(now: NetInstant) {
         var timedOut = false
         while let oldest = ledger.oldestInFlight,
             (now - oldest.sentAt).nanosecondsClamped >= roundTrip.retransmissionTimeout
@@ -103,5 +103,5 @@ extension ChannelEndpoint {
 
     /// Bounds the work and the burst of one call; at 1,172 bytes, 256 payloads are 300 KB,
     /// 18 MB/s at 60 calls a second.
-    package static let maxPayloadsPerCall = 256
+    static let maxPayloadsPerCall = 256
 }

@@ -24,26 +24,26 @@ import NetplayBase
 /// all sending stays within a congestion window and an optional bandwidth cap.
 package struct ChannelEndpoint: Sendable {
     package let config: ChannelConfig
-    package let geometry: ChannelGeometry
-    package var lanes: [ChannelLane]
-    package var ledger = SentPacketLedger()
+    let geometry: ChannelGeometry
+    var lanes: [ChannelLane]
+    var ledger = SentPacketLedger()
     package var received = ReceivedPacketWindow()
     package var roundTrip = RoundTripEstimator()
-    package var congestion: CongestionController
-    package var pacer: SendPacer
-    package var sentRate: RateMeter
-    package var receivedRate: RateMeter
+    var congestion: CongestionController
+    var pacer: SendPacer
+    var sentRate: RateMeter
+    var receivedRate: RateMeter
     package var delivered: [DeliveredMessage] = []
     /// Bytes held for the peer: see ``ChannelConfig/maxReceiveBufferBytes``.
     package var bufferedBytes = 0
     package var drops = ChannelDropCounters()
     package var counters = ChannelStatistics.Totals()
     /// Exponentially weighted fraction of this end's packets that were declared lost.
-    package var sentLossAverage = 0.0
+    var sentLossAverage = 0.0
     /// The latest `now` seen, for ``nextWakeup``.
-    package var lastNow: NetInstant
+    var lastNow: NetInstant
     /// The channel that fills the next payload first, rotated for fairness.
-    package var firstLane = 0
+    var firstLane = 0
 
     /// Creates the channel layer of a new connection.
     package init(config: ChannelConfig = ChannelConfig(), now: NetInstant) {
@@ -112,5 +112,5 @@ package struct ChannelEndpoint: Sendable {
         return wake
     }
 
-    package var hasSendableData: Bool { lanes.contains { $0.hasSendable } }
+    var hasSendableData: Bool { lanes.contains { $0.hasSendable } }
 }

@@ -4,9 +4,9 @@
 package struct ChannelGeometry: Sendable {
     package let payloadBytes: Int
     /// The largest message sent as one entry.
-    package let maxWholeMessageBytes: Int
+    let maxWholeMessageBytes: Int
     /// Data bytes in every fragment but the last.
-    package let fragmentBytes: Int
+    let fragmentBytes: Int
     package let maxReliableMessageBytes: Int
     package let maxUnreliableMessageBytes: Int
 
@@ -25,22 +25,22 @@ package struct ChannelGeometry: Sendable {
     }
 
     /// How many entries a message of `byteCount` bytes travels in.
-    package func fragmentCount(for byteCount: Int) -> Int {
+    func fragmentCount(for byteCount: Int) -> Int {
         byteCount <= maxWholeMessageBytes ? 1 : (byteCount + fragmentBytes - 1) / fragmentBytes
     }
 
     /// The largest message a channel of `kind` carries.
-    package func messageLimit(for kind: ChannelKind) -> Int {
+    func messageLimit(for kind: ChannelKind) -> Int {
         kind.isReliable ? maxReliableMessageBytes : maxUnreliableMessageBytes
     }
 
     /// The most fragments a peer may announce for one message on a channel of `kind`.
-    package func maxFragments(for kind: ChannelKind) -> Int {
+    func maxFragments(for kind: ChannelKind) -> Int {
         max(fragmentCount(for: messageLimit(for: kind)), 2)
     }
 
     /// The bytes of fragment `index` of `message` (the whole message when unfragmented).
-    package func piece(of message: [UInt8], fragment index: Int, count: Int) -> ArraySlice<UInt8> {
+    func piece(of message: [UInt8], fragment index: Int, count: Int) -> ArraySlice<UInt8> {
         guard count > 1 else { return message[...] }
         let start = index * fragmentBytes
         return message[start..<min(start + fragmentBytes, message.count)]

@@ -2,12 +2,12 @@
 /// windows and queues, which is what keeps a stalled reliable channel from delaying any other.
 package struct ChannelLane: Sendable {
     package let kind: ChannelKind
-    package var reliableOut = ReliableSendChannel()
-    package var unreliableOut = UnreliableSendChannel()
+    var reliableOut = ReliableSendChannel()
+    var unreliableOut = UnreliableSendChannel()
     /// Present on reliable channels only (its window is a kilobyte-sized table).
-    package var reliableIn: ReliableReceiveChannel?
+    var reliableIn: ReliableReceiveChannel?
     /// Present on unreliable channels only.
-    package var unreliableIn: UnreliableReceiveChannel?
+    var unreliableIn: UnreliableReceiveChannel?
 
     package init(kind: ChannelKind) {
         self.kind = kind
@@ -19,7 +19,7 @@ package struct ChannelLane: Sendable {
         }
     }
 
-    package var queuedBytes: Int { kind.isReliable ? reliableOut.queuedBytes : unreliableOut.queuedBytes }
-    package var queuedMessages: Int { kind.isReliable ? reliableOut.queuedMessages : unreliableOut.queuedMessages }
-    package var hasSendable: Bool { kind.isReliable ? reliableOut.hasSendable : unreliableOut.hasSendable }
+    var queuedBytes: Int { kind.isReliable ? reliableOut.queuedBytes : unreliableOut.queuedBytes }
+    var queuedMessages: Int { kind.isReliable ? reliableOut.queuedMessages : unreliableOut.queuedMessages }
+    var hasSendable: Bool { kind.isReliable ? reliableOut.hasSendable : unreliableOut.hasSendable }
 }

@@ -46,7 +46,7 @@ package struct ChannelLayout: Sendable, Hashable {
     ])
 
     /// The channel index is one byte on the wire.
-    package static let maxChannels = 256
+    static let maxChannels = 256
 
     /// The kind of `channel`, or `nil` if the layout has no such channel.
     package func kind(of channel: ChannelID) -> ChannelKind? {

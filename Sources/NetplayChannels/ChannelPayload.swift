@@ -6,7 +6,7 @@ package struct PayloadHeader: Sendable, Hashable {
     /// The newest peer sequence this end acknowledges.
     package var ack: UInt16
     /// Bit `i` set: peer sequence `ack - 1 - i` is acknowledged too.
-    package var ackBits: UInt32
+    var ackBits: UInt32
 
     /// Format version byte; a payload starting with anything else is dropped.
     package static let formatVersion: UInt8 = 1
@@ -19,9 +19,9 @@ package struct ChannelEntry: Sendable {
     package var channel: UInt8
     /// Reliable: the channel's message number. Unreliable-sequenced: the sequence.
     /// Unreliable: a number that only groups fragments.
-    package var messageID: UInt16
+    var messageID: UInt16
     /// `nil` for a whole message.
-    package var fragment: Fragment?
+    var fragment: Fragment?
     package var bytes: ArraySlice<UInt8>
 
     package struct Fragment: Sendable, Hashable {
@@ -30,19 +30,19 @@ package struct ChannelEntry: Sendable {
     }
 
     /// Flag bit: the entry is a fragment and a fragment header follows the message ID.
-    package static let fragmentFlag: UInt8 = 0x01
+    static let fragmentFlag: UInt8 = 0x01
     /// Channel byte, flags byte, message ID.
-    package static let fixedHeaderBytes = 1 + 1 + 2
+    static let fixedHeaderBytes = 1 + 1 + 2
 
     /// Bytes this entry takes on the wire.
-    package static func encodedSize(fragment: Fragment?, byteCount: Int) -> Int {
+    static func encodedSize(fragment: Fragment?, byteCount: Int) -> Int {
         var size = fixedHeaderBytes + varintSize(UInt64(byteCount)) + byteCount
         if let fragment { size += varintSize(UInt64(fragment.count)) + varintSize(UInt64(fragment.index)) }
         return size
     }
 
     /// Length of `value` as a LEB128 varint.
-    package static func varintSize(_ value: UInt64) -> Int {
+    static func varintSize(_ value: UInt64) -> Int {
         var size = 1
         var rest = value >> 7
         while rest != 0 {

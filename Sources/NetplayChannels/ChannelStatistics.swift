@@ -4,19 +4,19 @@ package struct ChannelStatistics: Sendable, Hashable {
     /// Lifetime counts.
     package struct Totals: Sendable, Hashable {
         /// Payloads sent (ack-only ones included).
-        package var packetsSent = 0
+        var packetsSent = 0
         /// Payload bytes sent.
         package var bytesSent = 0
         /// Payloads received, whatever became of them.
-        package var packetsReceived = 0
+        var packetsReceived = 0
         /// Payload bytes received.
         package var bytesReceived = 0
         /// Payloads carrying messages that the peer acknowledged.
-        package var packetsAcked = 0
+        var packetsAcked = 0
         /// Payloads carrying messages declared lost after a retransmission timeout.
-        package var packetsLost = 0
+        var packetsLost = 0
         /// Reliable pieces (whole messages or fragments) sent again.
-        package var resentPieces = 0
+        var resentPieces = 0
     }
 
     /// Send-queue depth of one channel.
@@ -32,36 +32,36 @@ package struct ChannelStatistics: Sendable, Hashable {
     /// Smoothed round-trip time (RFC 6298 SRTT), zero before the first sample.
     package var smoothedRoundTrip: Duration
     /// Smallest round trip measured: the path's delay without queueing.
-    package var minimumRoundTrip: Duration
+    var minimumRoundTrip: Duration
     /// The most recent sample.
-    package var latestRoundTrip: Duration
+    var latestRoundTrip: Duration
     /// Smoothed mean deviation of the round trip (RFC 6298 RTTVAR): the jitter.
-    package var roundTripVariation: Duration
+    var roundTripVariation: Duration
     /// Current retransmission timeout, backoff included.
-    package var retransmissionTimeout: Duration
+    var retransmissionTimeout: Duration
     /// Recent fraction (about the last 128 payloads) of this end's payloads lost on the way
     /// to the peer. Lost acknowledgements count too; they are rare, since every payload
     /// repeats the last 33.
     package var packetLossSent: Double
     /// Recent fraction (about the last 128 sequences) of the peer's payloads that never
     /// arrived.
-    package var packetLossReceived: Double
+    var packetLossReceived: Double
     /// Payload bytes sent per second, over the last whole second.
     package var bytesSentPerSecond: Double
     /// Payload bytes received per second, over the last whole second.
     package var bytesReceivedPerSecond: Double
     /// Payloads sent per second, over the last whole second.
-    package var packetsSentPerSecond: Double
+    var packetsSentPerSecond: Double
     /// Payloads received per second, over the last whole second.
-    package var packetsReceivedPerSecond: Double
+    var packetsReceivedPerSecond: Double
     /// Congestion window: bytes the endpoint may have in flight.
-    package var congestionWindowBytes: Int
+    var congestionWindowBytes: Int
     /// Bytes sent and not yet acknowledged or declared lost.
-    package var bytesInFlight: Int
+    var bytesInFlight: Int
     /// Bytes held for the peer (out-of-order, reassembly, undrained deliveries).
-    package var receiveBufferedBytes: Int
+    var receiveBufferedBytes: Int
     /// Lifetime counts.
-    package var totals: Totals
+    var totals: Totals
     /// One entry per channel of the layout.
     package var queues: [QueueDepth]
     /// Payloads and pieces dropped, by reason.
@@ -72,29 +72,29 @@ package struct ChannelStatistics: Sendable, Hashable {
 /// means a misbehaving or hostile peer.
 package struct ChannelDropCounters: Sendable, Hashable {
     /// Payloads that failed to parse (truncated, unknown channel, bad fragment header…).
-    package var malformedPayloads = 0
+    var malformedPayloads = 0
     /// Payloads larger than ``ChannelConfig/maxPayloadBytes``.
-    package var oversizedPayloads = 0
+    var oversizedPayloads = 0
     /// Payloads whose sequence was already received (network duplicates).
-    package var duplicatePackets = 0
+    var duplicatePackets = 0
     /// Payloads too old for the receive window.
-    package var stalePackets = 0
+    var stalePackets = 0
     /// Payloads refused unacknowledged because the receive buffer was full.
-    package var refusedReceiveBufferFull = 0
+    var refusedReceiveBufferFull = 0
     /// Payloads refused because a reliable piece was beyond the reorder window.
-    package var refusedBeyondWindow = 0
+    var refusedBeyondWindow = 0
     /// Reliable pieces already held (a resend that crossed its acknowledgement).
-    package var duplicatePieces = 0
+    var duplicatePieces = 0
     /// Sequenced messages older than one already delivered.
-    package var staleSequenced = 0
+    var staleSequenced = 0
     /// Fragments disagreeing with their message's count, repeated, or over the size limit.
-    package var inconsistentFragments = 0
+    var inconsistentFragments = 0
     /// Unreliable messages dropped because a fragment did not arrive in time.
-    package var unreliableReassemblyTimeouts = 0
+    var unreliableReassemblyTimeouts = 0
     /// Unreliable partial messages pushed out by newer ones.
-    package var unreliableReassemblyEvictions = 0
+    var unreliableReassemblyEvictions = 0
     /// Unreliable messages dropped because the receive buffer was full.
-    package var unreliableBufferFull = 0
+    var unreliableBufferFull = 0
 
     /// Creates zeroed counters.
     package init() {}

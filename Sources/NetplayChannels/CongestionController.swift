@@ -22,11 +22,11 @@ package struct CongestionController: Sendable {
     }
 
     /// Whether a payload may be sent now.
-    package var canSend: Bool { bytesInFlight + payloadBytes <= window || bytesInFlight == 0 }
+    var canSend: Bool { bytesInFlight + payloadBytes <= window || bytesInFlight == 0 }
 
-    package mutating func onSent(bytes: Int) { bytesInFlight += bytes }
+    mutating func onSent(bytes: Int) { bytesInFlight += bytes }
 
-    package mutating func onAcked(bytes: Int, sentAt: NetInstant) {
+    mutating func onAcked(bytes: Int, sentAt: NetInstant) {
         // Growth is only earned while the window is actually the limit (RFC 9002 §7.8), or a
         // game sending little — or paced by a bandwidth cap — would build a window it never
         // tested. "Limited" is Linux's test: at least half the window in flight.
@@ -42,7 +42,7 @@ package struct CongestionController: Sendable {
         window = min(window, Self.maxWindowBytes)
     }
 
-    package mutating func onLost(bytes: Int, sentAt: NetInstant, now: NetInstant) {
+    mutating func onLost(bytes: Int, sentAt: NetInstant, now: NetInstant) {
         bytesInFlight = max(bytesInFlight - bytes, 0)
         if let recoveryStart, sentAt <= recoveryStart { return }
         recoveryStart = now
@@ -51,11 +51,11 @@ package struct CongestionController: Sendable {
     }
 
     /// RFC 9002 §7.2: ten payloads.
-    package static let initialPayloads = 10
+    static let initialPayloads = 10
     /// RFC 9002 §7.2 allows two; four keeps a lossy game link from stalling on a single loss.
-    package static let minimumPayloads = 4
-    package static let decreaseNumerator = 7
-    package static let decreaseDenominator = 10
+    static let minimumPayloads = 4
+    static let decreaseNumerator = 7
+    static let decreaseDenominator = 10
     /// 64 MiB: far above any game's bandwidth-delay product, only a guard against overflow.
-    package static let maxWindowBytes = 64 << 20
+    static let maxWindowBytes = 64 << 20
 }

@@ -18,7 +18,7 @@ package struct FragmentAssembly: Sendable {
         pieces = Array(repeating: nil, count: count)
     }
 
-    package var isComplete: Bool { receivedCount == count }
+    var isComplete: Bool { receivedCount == count }
 
     package func has(_ index: Int) -> Bool { index < count && pieces[index] != nil }
 
@@ -32,7 +32,7 @@ package struct FragmentAssembly: Sendable {
     }
 
     /// The message, once complete.
-    package func assembled() -> [UInt8] {
+    func assembled() -> [UInt8] {
         var message: [UInt8] = []
         message.reserveCapacity(byteCount)
         for piece in pieces { message += piece ?? [] }

@@ -22,7 +22,7 @@ package struct RateMeter: Sendable {
     }
 
     /// Closes the interval once it is long enough, publishing its rates.
-    package mutating func roll(now: NetInstant) {
+    mutating func roll(now: NetInstant) {
         let elapsed = now - intervalStart
         guard elapsed >= Self.interval else { return }
         let seconds = elapsed.secondsDouble

@@ -12,8 +12,8 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     private struct Slot: Sendable {
-        package var received = false
-        package var uncovered = false
+        var received = false
+        var uncovered = false
     }
 
     private var slots = Array(repeating: Slot(), count: ReceivedPacketWindow.size)
@@ -23,7 +23,7 @@ package struct ReceivedPacketWindow: Sendable {
     /// Exponentially weighted fraction of sequences that never arrived.
     package private(set) var lossAverage = 0.0
 
-    package func classify(_ sequence: UInt16) -> Arrival {
+    func classify(_ sequence: UInt16) -> Arrival {
         let full = WrappingSequence.extend(sequence, near: max(newest, 0))
         guard full >= 0, full > newest - Int64(Self.size) else { return .stale }
         if full <= newest, slots[Self.index(full)].received { return .duplicate }
@@ -31,7 +31,7 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     /// Marks `sequence` (from ``classify(_:)``) received.
-    package mutating func markReceived(_ sequence: Int64, ackEliciting: Bool) {
+    mutating func markReceived(_ sequence: Int64, ackEliciting: Bool) {
         if sequence > newest {
             // Each sequence pushed out of the window is one loss-or-not sample. A far jump
             // clears at most the whole window.
@@ -69,7 +69,7 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     /// Records that a header for `ack` went out, covering it and the 32 before it.
-    package mutating func markCovered(acknowledging ack: Int64) {
+    mutating func markCovered(acknowledging ack: Int64) {
         guard uncoveredCount > 0 else { return }
         for sequence in stride(from: max(ack - 32, newest - Int64(Self.size) + 1, 0), through: ack, by: 1)
         where slots[Self.index(sequence)].uncovered {
@@ -79,7 +79,7 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     /// The newest received packet still owed an acknowledgement.
-    package var newestUncovered: Int64? {
+    var newestUncovered: Int64? {
         guard uncoveredCount > 0 else { return nil }
         var sequence = newest
         while sequence >= 0, sequence > newest - Int64(Self.size) {
@@ -95,5 +95,5 @@ package struct ReceivedPacketWindow: Sendable {
     /// milliseconds at game packet rates; a power of two so the index is a mask.
     package static let size = 256
     /// Weight of one sample: the estimate spans about the last 128 packets.
-    package static let lossSmoothing = 1.0 / 128
+    static let lossSmoothing = 1.0 / 128
 }

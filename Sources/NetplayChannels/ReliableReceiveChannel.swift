@@ -40,7 +40,7 @@ package struct ReliableReceiveChannel: Sendable {
 
     package init(ordered: Bool) { self.ordered = ordered }
 
-    package func assess(_ entry: ChannelEntry) -> Assessment {
+    func assess(_ entry: ChannelEntry) -> Assessment {
         let full = WrappingSequence.extend(entry.messageID, near: base)
         if full < base { return .duplicate }
         guard full < base + Int64(Self.window) else { return .outOfWindow }

@@ -7,13 +7,13 @@
 package struct ReliableSendChannel: Sendable {
     package struct Outgoing: Sendable {
         package var bytes: [UInt8]
-        package var fragmentCount: Int
+        var fragmentCount: Int
         /// Per-fragment flags; empty for a whole message, which needs only ``ackedCount``.
-        package var ackedFragments: [Bool]
-        package var ackedCount = 0
+        var ackedFragments: [Bool]
+        var ackedCount = 0
 
-        package var isAcked: Bool { ackedCount == fragmentCount }
-        package func isAcked(fragment: Int) -> Bool {
+        var isAcked: Bool { ackedCount == fragmentCount }
+        func isAcked(fragment: Int) -> Bool {
             fragmentCount == 1 ? ackedCount == 1 : ackedFragments[fragment]
         }
     }
@@ -28,7 +28,7 @@ package struct ReliableSendChannel: Sendable {
     /// Bytes of every message not yet fully acknowledged.
     package private(set) var queuedBytes = 0
 
-    package var queuedMessages: Int { messages.count }
+    var queuedMessages: Int { messages.count }
     package var isEmpty: Bool { messages.isEmpty }
     private var nextID: Int64 { baseID + Int64(messages.count) }
 
@@ -42,12 +42,12 @@ package struct ReliableSendChannel: Sendable {
     }
 
     /// Whether ``fill(_:channel:geometry:pieces:)`` would write anything into an empty payload.
-    package var hasSendable: Bool {
+    var hasSendable: Bool {
         !resends.isEmpty || (cursorID < nextID && cursorID < baseID + Int64(ReliableReceiveChannel.window))
     }
 
     /// Writes resends first, then new pieces, while they fit; returns how many were resends.
-    package mutating func fill(
+    mutating func fill(
         _ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry, pieces: inout [PieceReference]
     ) -> Int {
         var resent = 0
@@ -85,7 +85,7 @@ package struct ReliableSendChannel: Sendable {
         )
     }
 
-    package mutating func acknowledge(_ piece: PieceReference) {
+    mutating func acknowledge(_ piece: PieceReference) {
         guard piece.messageID >= baseID, piece.messageID < nextID else { return }
         let offset = Int(piece.messageID - baseID)
         guard !messages[offset].isAcked(fragment: piece.fragment) else { return }
@@ -98,7 +98,7 @@ package struct ReliableSendChannel: Sendable {
         }
     }
 
-    package mutating func markLost(_ piece: PieceReference) {
+    mutating func markLost(_ piece: PieceReference) {
         guard piece.messageID >= baseID, !messages[Int(piece.messageID - baseID)].isAcked(fragment: piece.fragment)
         else { return }
         resends.append(piece)

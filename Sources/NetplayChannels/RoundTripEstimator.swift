@@ -24,15 +24,15 @@ package struct RoundTripEstimator: Sendable {
         }
     }
 
-    package mutating func noteTimeout() { backoffExponent = min(backoffExponent + 1, Self.maxBackoffExponent) }
-    package mutating func noteProgress() { backoffExponent = 0 }
+    mutating func noteTimeout() { backoffExponent = min(backoffExponent + 1, Self.maxBackoffExponent) }
+    mutating func noteProgress() { backoffExponent = 0 }
 
     /// RTO = SRTT + max(G, 4·RTTVAR, minRTT/4), clamped, then doubled per timeout in a row.
     ///
     /// The minRTT/4 term is RACK's minimum reordering window (RFC 8985 §6.2): on a steady
     /// path RTTVAR shrinks to almost nothing and a packet only a little late would be
     /// declared lost and resent for nothing.
-    package var retransmissionTimeout: Int64 {
+    var retransmissionTimeout: Int64 {
         guard let srtt = smoothed else { return min(Self.initialTimeout << Int64(backoffExponent), Self.maxTimeout) }
         let margin = max(Self.clockGranularity, 4 * variation, minimum / 4)
         let base = min(max(srtt + margin, Self.minTimeout), Self.maxTimeout)
@@ -40,16 +40,16 @@ package struct RoundTripEstimator: Sendable {
     }
 
     /// RFC 6298 §2.1: 1 s before any sample.
-    package static let initialTimeout: Int64 = 1_000_000_000
+    static let initialTimeout: Int64 = 1_000_000_000
     /// Floor of the timeout. TCP's 1 s (RFC 6298 §2.4) is far too slow for games; ENet and
     /// GameNetworkingSockets resend after tens of milliseconds on a LAN. 25 ms still exceeds
     /// a 60 Hz frame, so a peer that acknowledges once per frame is not resent to needlessly.
-    package static let minTimeout: Int64 = 25_000_000
+    static let minTimeout: Int64 = 25_000_000
     /// Ceiling, backoff included: a peer silent this long is being probed, not flooded, and
     /// recovers within a few seconds once it answers again.
-    package static let maxTimeout: Int64 = 4_000_000_000
+    static let maxTimeout: Int64 = 4_000_000_000
     /// RFC 6298's G: the timer granularity of this core, 1 ms.
-    package static let clockGranularity: Int64 = 1_000_000
+    static let clockGranularity: Int64 = 1_000_000
     /// Enough doublings to reach ``maxTimeout`` from ``minTimeout``.
-    package static let maxBackoffExponent = 8
+    static let maxBackoffExponent = 8
 }

@@ -6,7 +6,7 @@ import NetplayBase
 /// into debt, and the next one waits until the debt is repaid. Over any long interval the
 /// bytes sent stay within one payload of `rate × time`.
 package struct SendPacer: Sendable {
-    package let bytesPerSecond: Int?
+    let bytesPerSecond: Int?
     private var credit: Int64
     private var refilledAt: NetInstant
     private let burstBytes: Int64
@@ -35,21 +35,21 @@ package struct SendPacer: Sendable {
         }
     }
 
-    package var canSend: Bool { bytesPerSecond == nil || credit > 0 }
+    var canSend: Bool { bytesPerSecond == nil || credit > 0 }
 
-    package mutating func spend(bytes: Int) {
+    mutating func spend(bytes: Int) {
         guard bytesPerSecond != nil else { return }
         credit -= Int64(bytes)
     }
 
     /// When ``canSend`` becomes true again, or `nil` when it already is.
-    package var readyAt: NetInstant? {
+    var readyAt: NetInstant? {
         guard let rate = bytesPerSecond, credit <= 0 else { return nil }
         return refilledAt + .nanoseconds((1 - credit) * 1_000_000_000 / Int64(rate) + 1)
     }
 
     /// A bucket of at least two payloads lets a payload and its ack go back to back.
-    package static let burstPayloads = 2
+    static let burstPayloads = 2
     /// And at least 5 ms of traffic, so a fast cap is not throttled by frame-rate polling.
-    package static let burstNanoseconds: Int64 = 5_000_000
+    static let burstNanoseconds: Int64 = 5_000_000
 }

@@ -3,8 +3,8 @@ import NetplayBase
 /// A reliable piece a sent packet carried: what to resend if the packet is lost.
 package struct PieceReference: Sendable, Hashable {
     package var channel: UInt8
-    package var messageID: Int64
-    package var fragment: Int
+    var messageID: Int64
+    var fragment: Int
 }
 
 /// Every packet this end sent and has not yet resolved (acknowledged or declared lost), in
@@ -13,7 +13,7 @@ package struct SentPacketLedger: Sendable {
     package struct Record: Sendable {
         package var sentAt: NetInstant
         package var bytes: Int
-        package var pieces: [PieceReference]
+        var pieces: [PieceReference]
         /// Ack-only packets are never acknowledged by the peer, so they are born resolved.
         package var inFlight: Bool
     }
@@ -26,7 +26,7 @@ package struct SentPacketLedger: Sendable {
 
     /// Whether another packet may be tracked: the span must stay far below half the 16-bit
     /// space, or an ack could name two records.
-    package var hasRoom: Bool { records.count < Self.maxTrackedPackets }
+    var hasRoom: Bool { records.count < Self.maxTrackedPackets }
 
     /// Records a sent packet; returns its wire sequence.
     package mutating func record(_ record: Record) -> UInt16 {
@@ -37,11 +37,11 @@ package struct SentPacketLedger: Sendable {
     }
 
     /// The sequence the next ``record(_:)`` will use.
-    package var upcomingSequence: UInt16 { WrappingSequence.truncate(nextSequence) }
+    var upcomingSequence: UInt16 { WrappingSequence.truncate(nextSequence) }
 
     /// Resolves the packet with wire sequence `sequence` as acknowledged; returns its record
     /// if it was in flight.
-    package mutating func acknowledge(_ sequence: UInt16) -> Record? {
+    mutating func acknowledge(_ sequence: UInt16) -> Record? {
         let full = WrappingSequence.extend(sequence, near: nextSequence - 1)
         let offset = full - firstSequence
         guard offset >= 0, offset < Int64(records.count), records[Int(offset)].inFlight else { return nil }
@@ -53,10 +53,10 @@ package struct SentPacketLedger: Sendable {
     }
 
     /// The oldest packet still in flight, which times out first.
-    package var oldestInFlight: Record? { records.first.flatMap { $0.inFlight ? $0 : nil } }
+    var oldestInFlight: Record? { records.first.flatMap { $0.inFlight ? $0 : nil } }
 
     /// Declares the oldest in-flight packet lost and returns it.
-    package mutating func declareOldestLost() -> Record? {
+    mutating func declareOldestLost() -> Record? {
         guard let oldest = oldestInFlight else { return nil }
         records[0].inFlight = false
         dropResolvedPrefix()
@@ -72,5 +72,5 @@ package struct SentPacketLedger: Sendable {
 
     /// 8,192 packets: a quarter of the sequence space, and over ten seconds of full-size
     /// payloads at 10 Mbit/s — beyond what any loss timeout leaves in flight.
-    package static let maxTrackedPackets = 8192
+    static let maxTrackedPackets = 8192
 }

@@ -16,8 +16,8 @@ package struct UnreliableReceiveChannel: Sendable {
     }
 
     private struct Slot: Sendable {
-        package var id: UInt16
-        package var assembly: FragmentAssembly
+        var id: UInt16
+        var assembly: FragmentAssembly
     }
 
     package let sequenced: Bool
@@ -91,7 +91,7 @@ package struct UnreliableReceiveChannel: Sendable {
     }
 
     /// When the oldest assembly times out.
-    package var nextExpiry: NetInstant? { slots.map(\.assembly.startedAt).min().map { $0 + Self.reassemblyTimeout } }
+    var nextExpiry: NetInstant? { slots.map(\.assembly.startedAt).min().map { $0 + Self.reassemblyTimeout } }
 
     private static func footprint(of assembly: FragmentAssembly) -> Int {
         assembly.byteCount + FragmentAssembly.overheadBytes(count: assembly.count)
@@ -99,11 +99,11 @@ package struct UnreliableReceiveChannel: Sendable {
 
     /// Four messages in reassembly per channel: enough for a few large updates in flight,
     /// few enough that a peer spraying fragment headers holds little memory.
-    package static let maxAssemblies = 4
+    static let maxAssemblies = 4
     /// A partial message more than this many numbers from an arriving fragment is stale:
     /// far beyond what four reassembly slots and a one-second timeout can hold apart.
-    package static let maxNumberDistance = 1024
+    static let maxNumberDistance = 1024
     /// An unreliable message a second late is worthless to a game running at frame rate;
     /// its fragments are freed instead of waiting for a piece that will never be resent.
-    package static let reassemblyTimeout = Duration.seconds(1)
+    static let reassemblyTimeout = Duration.seconds(1)
 }

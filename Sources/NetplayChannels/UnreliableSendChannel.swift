@@ -2,9 +2,9 @@
 /// once, in order, fragment by fragment, and then forgotten.
 package struct UnreliableSendChannel: Sendable {
     private struct Outgoing: Sendable {
-        package var bytes: [UInt8]
-        package var id: UInt16
-        package var fragmentCount: Int
+        var bytes: [UInt8]
+        var id: UInt16
+        var fragmentCount: Int
     }
 
     private var queue = Backlog<Outgoing>()
@@ -14,8 +14,8 @@ package struct UnreliableSendChannel: Sendable {
     private var nextID: UInt16 = 0
     package private(set) var queuedBytes = 0
 
-    package var queuedMessages: Int { queue.count }
-    package var hasSendable: Bool { !queue.isEmpty }
+    var queuedMessages: Int { queue.count }
+    var hasSendable: Bool { !queue.isEmpty }
 
     package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry) {
         queue.append(Outgoing(bytes: bytes, id: nextID, fragmentCount: geometry.fragmentCount(for: bytes.count)))
@@ -24,7 +24,7 @@ package struct UnreliableSendChannel: Sendable {
     }
 
     /// Writes queued pieces while they fit.
-    package mutating func fill(_ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry) {
+    mutating func fill(_ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry) {
         while let message = queue.first {
             let fragment =
                 message.fragmentCount > 1

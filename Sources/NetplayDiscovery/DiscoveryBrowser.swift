@@ -15,7 +15,7 @@ public enum DiscoveryEvent: Sendable, Hashable {
 /// incompatible games are listed as such, not hidden.
 package struct DiscoveryBrowser: Sendable {
     /// A game not heard from for this long is reported lost: three missed refreshes.
-    package static let expiry = Duration.seconds(3)
+    static let expiry = Duration.seconds(3)
 
     /// The game to look for (empty: any).
     package let gameFilter: String
@@ -28,7 +28,7 @@ package struct DiscoveryBrowser: Sendable {
     /// Datagrams that were not adverts (or were for another game); counted, never trusted.
     package private(set) var ignoredDatagrams = 0
     /// Most games remembered: a LAN full of hosts is far smaller; a flood of fakes is not.
-    package static let maxGames = 256
+    static let maxGames = 256
 
     /// Creates a browser.
     package init(gameFilter: String, protocolVersion: UInt32, schemaFingerprint: [UInt8], nonceSeed: UInt32) {

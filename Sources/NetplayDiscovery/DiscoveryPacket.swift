@@ -5,14 +5,14 @@ import NetplayWire
 /// A query is padded to ``queryBytes``; an advert is at most ``maxAdvertBytes``, which is
 /// smaller, so a host never answers a (possibly spoofed) query with more bytes than it got.
 package enum DiscoveryPacket {
-    package static let queryMagic: [UInt8] = Array("NPLQ".utf8)
-    package static let advertMagic: [UInt8] = Array("NPLA".utf8)
+    static let queryMagic: [UInt8] = Array("NPLQ".utf8)
+    static let advertMagic: [UInt8] = Array("NPLA".utf8)
     package static let formatVersion: UInt8 = 1
     /// Every query is exactly this long: room for the largest advert, so replies never amplify.
     package static let queryBytes = 160
     /// Magic 4 + version 1 + kind 1 + nonce 4 + instance 8 + protocol version 4 + fingerprint 16
     /// + port 2 + players 1 + capacity 1 + flags 1 + two names (1-byte length + 32 bytes each).
-    package static let maxAdvertBytes = 43 + 2 * (1 + GameAdvert.maxNameBytes)
+    static let maxAdvertBytes = 43 + 2 * (1 + GameAdvert.maxNameBytes)
 
     /// Why an advert was sent.
     package enum AdvertKind: UInt8 {
@@ -48,7 +48,7 @@ package enum DiscoveryPacket {
         return bytes
     }
 
-    package static func decodeQuery(_ bytes: [UInt8]) -> Query? {
+    static func decodeQuery(_ bytes: [UInt8]) -> Query? {
         guard bytes.count == queryBytes, Array(bytes.prefix(4)) == queryMagic else { return nil }
         var reader = BitReader(bytes)
         do {
@@ -83,7 +83,7 @@ package enum DiscoveryPacket {
         return writer.finish()
     }
 
-    package static func decodeAdvert(_ bytes: [UInt8]) -> Advert? {
+    static func decodeAdvert(_ bytes: [UInt8]) -> Advert? {
         guard bytes.count <= maxAdvertBytes, Array(bytes.prefix(4)) == advertMagic else { return nil }
         var reader = BitReader(bytes)
         do {

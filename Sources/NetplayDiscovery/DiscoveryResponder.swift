@@ -6,10 +6,10 @@ import NetplayBase
 /// source; every ignored datagram is counted by reason.
 package struct DiscoveryResponder: Sendable {
     /// Answers allowed per source per second after the burst, and the burst.
-    package static let answersPerSecond = 4.0
-    package static let answerBurst = 8.0
+    static let answersPerSecond = 4.0
+    static let answerBurst = 8.0
     /// Sources remembered by the rate limiter; more evict the longest idle.
-    package static let maxTrackedSources = 1024
+    static let maxTrackedSources = 1024
 
     /// Why a datagram got no answer.
     package enum IgnoredReason: Sendable, Hashable, CaseIterable {
@@ -50,7 +50,7 @@ package struct DiscoveryResponder: Sendable {
     }
 
     /// Number of sources the rate limiter remembers (bounded).
-    package var trackedSources: Int { limiter.buckets.count }
+    var trackedSources: Int { limiter.buckets.count }
 
     private mutating func ignore(_ reason: IgnoredReason) -> [UInt8]? {
         ignored[reason, default: 0] += 1

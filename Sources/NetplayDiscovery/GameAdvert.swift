@@ -4,7 +4,7 @@ import NetplayBase
 /// is only flagged as required, never included.
 public struct GameAdvert: Sendable, Hashable {
     /// Longest game or host name in an advert, in UTF-8 bytes (keeps adverts smaller than queries).
-    package static let maxNameBytes = 32
+    static let maxNameBytes = 32
 
     /// Random per host process, so several hosts on one machine (same address) are told apart.
     package var hostInstanceID: UInt64
@@ -41,7 +41,7 @@ public struct GameAdvert: Sendable, Hashable {
         self.requiresJoinCode = requiresJoinCode
     }
 
-    package static func shortened(_ name: String) -> String {
+    static func shortened(_ name: String) -> String {
         var result = ""
         for character in name {
             guard result.utf8.count + String(character).utf8.count <= maxNameBytes else { break }

@@ -13,13 +13,13 @@ public struct JoinString: Sendable, Hashable, CustomStringConvertible {
     public var joinCode: String?
 
     /// Longest join code a join string carries, in UTF-8 bytes.
-    package static let maxCodeBytes = 16
+    static let maxCodeBytes = 16
     package static let prefix = "NP"
-    package static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
     /// Crockford's check symbols: the 32 digits plus five more, for a modulus of 37 (prime,
     /// so every single-symbol substitution and adjacent transposition changes the check).
-    package static let checkAlphabet = alphabet + Array("*~$=U")
-    package static let groupLength = 4
+    static let checkAlphabet = alphabet + Array("*~$=U")
+    static let groupLength = 4
 
     /// Creates a join string for `address` (IPv4 or IPv6) and an optional code.
     public init(address: PeerAddress, joinCode: String? = nil) {
@@ -164,7 +164,7 @@ public struct JoinString: Sendable, Hashable, CustomStringConvertible {
 
 /// Join codes in join strings are capped like names in adverts.
 package enum GameAdvertCode {
-    package static func shortened(_ code: String) -> String {
+    static func shortened(_ code: String) -> String {
         var result = ""
         for character in code {
             guard result.utf8.count + String(character).utf8.count <= JoinString.maxCodeBytes else { break }

@@ -5,13 +5,13 @@ import NetplayBase
 /// made into a reflector, and a flood of fake sources cannot grow its memory.
 package struct SourceRateLimiter: Sendable {
     package struct Bucket: Sendable {
-        package var tokens: Double
-        package var lastRefill: NetInstant
+        var tokens: Double
+        var lastRefill: NetInstant
     }
 
-    package let perSecond: Double
+    let perSecond: Double
     package let burst: Double
-    package let maxSources: Int
+    let maxSources: Int
     package private(set) var buckets: [PeerAddress: Bucket] = [:]
 
     package init(perSecond: Double, burst: Double, maxSources: Int) {
@@ -21,7 +21,7 @@ package struct SourceRateLimiter: Sendable {
     }
 
     /// Takes a token for `source`; false when it has none left.
-    package mutating func allow(_ source: PeerAddress, now: NetInstant) -> Bool {
+    mutating func allow(_ source: PeerAddress, now: NetInstant) -> Bool {
         var bucket = buckets[source] ?? Bucket(tokens: burst, lastRefill: now)
         let elapsed = max(0, (now - bucket.lastRefill).secondsDouble)
         bucket.tokens = min(burst, bucket.tokens + elapsed * perSecond)

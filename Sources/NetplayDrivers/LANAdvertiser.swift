@@ -61,7 +61,7 @@ package final class LANAdvertiser: Sendable {
 /// an IPv4 one only on another port, which the range absorbs).
 package struct LANSockets: Sendable {
     package typealias Handler = @Sendable (UDPDriver, PeerAddress, [UInt8]) -> Void
-    package let drivers: [UDPDriver]
+    let drivers: [UDPDriver]
 
     package static func bind(config: LANDiscoveryConfig, clock: MonotonicClock, onDatagram: @escaping Handler)
         async throws -> LANSockets

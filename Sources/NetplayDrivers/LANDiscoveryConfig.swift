@@ -12,20 +12,20 @@ public struct LANDiscoveryConfig: Sendable, Hashable {
     /// Local address to bind (`"0.0.0.0"` to hear broadcasts from the network).
     public var bindHost: String
     /// Addresses (ports ignored) that queries and announcements are sent to.
-    package var targets: [PeerAddress]
+    var targets: [PeerAddress]
     /// Multicast groups to join (ports ignored), IPv4 and IPv6.
-    package var multicastGroups: [PeerAddress]
+    var multicastGroups: [PeerAddress]
     /// How often a browser asks again, and so how fast a lost host is noticed.
-    package var refreshInterval: Duration
+    var refreshInterval: Duration
 
     /// IPv4 limited broadcast: every host on the local link, never routed beyond it.
-    package static let limitedBroadcast = PeerAddress(family: .ipv4, address: [255, 255, 255, 255], port: 0)
+    static let limitedBroadcast = PeerAddress(family: .ipv4, address: [255, 255, 255, 255], port: 0)
     /// Netplay's IPv4 multicast group, in the organization-local scope (239/8, RFC 2365), so
     /// routers keep it inside the site.
-    package static let multicastGroup = PeerAddress(family: .ipv4, address: [239, 255, 78, 80], port: 0)
+    static let multicastGroup = PeerAddress(family: .ipv4, address: [239, 255, 78, 80], port: 0)
     /// Netplay's IPv6 multicast group: link-local scope (ff_2), transient (ff1_), so it needs
     /// no assignment and never leaves the link.
-    package static let multicastGroupIPv6 = PeerAddress(
+    static let multicastGroupIPv6 = PeerAddress(
         family: .ipv6, address: [0xFF, 0x12] + [UInt8](repeating: 0, count: 12) + [0x4E, 0x50], port: 0)
 
     /// Creates a configuration.
@@ -60,17 +60,17 @@ public struct LANDiscoveryConfig: Sendable, Hashable {
         targets: [multicastGroupIPv6], multicastGroups: [multicastGroupIPv6])
 
     /// Whether any target or group is IPv4 (resp. IPv6): a socket of that family is needed.
-    package func uses(_ family: PeerAddress.Family) -> Bool {
+    func uses(_ family: PeerAddress.Family) -> Bool {
         (targets + multicastGroups).contains { $0.family == family }
     }
 
     /// The local address to bind for `family`.
-    package func bindHost(for family: PeerAddress.Family) -> String {
+    func bindHost(for family: PeerAddress.Family) -> String {
         family == .ipv6 ? (bindHost == "0.0.0.0" ? "::" : bindHost) : bindHost
     }
 
     /// Every (target, port) of `family` a query or announcement goes to.
-    package func destinations(_ family: PeerAddress.Family) -> [PeerAddress] {
+    func destinations(_ family: PeerAddress.Family) -> [PeerAddress] {
         targets.filter { $0.family == family }.flatMap { target in
             ports.map { PeerAddress(family: target.family ?? .ipv4, address: Array(target.addressBytes), port: $0) }
         }

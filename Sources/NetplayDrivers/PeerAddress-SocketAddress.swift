@@ -40,13 +40,13 @@ extension PeerAddress {
     }
 
     /// `::ffff:0:0/96`, the IPv4-mapped IPv6 prefix (RFC 4291 §2.5.5.2).
-    package static let ipv4MappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
+    static let ipv4MappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
     /// Address bytes of an IPv4 address.
-    package static let ipv4AddressBytes = 4
+    static let ipv4AddressBytes = 4
     /// Address bytes of an IPv6 address.
-    package static let ipv6AddressBytes = 16
+    static let ipv6AddressBytes = 16
     /// An IPv6 address followed by its 4-byte interface scope id.
-    package static let scopedIPv6AddressBytes = 20
+    static let scopedIPv6AddressBytes = 20
 }
 
 extension SocketAddress {

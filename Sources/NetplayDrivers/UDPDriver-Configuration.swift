@@ -6,22 +6,22 @@ extension UDPDriver {
         /// Largest datagram accepted; bigger ones are dropped and counted, never passed up.
         /// The protocol's own packets are far smaller, so anything bigger is an attack or a
         /// stranger, and capping here bounds every later allocation.
-        package var maxDatagramBytes: Int
+        var maxDatagramBytes: Int
         /// Datagrams read per wake-up before the loop serves other work: high enough to drain
         /// a burst of a few players' packets in one go, low enough to keep timers on time.
-        package var maxDatagramsPerRead: Int
+        var maxDatagramsPerRead: Int
         /// Datagrams fetched per system call with Linux `recvmmsg` (1 means plain `recvfrom`;
         /// ignored elsewhere). Raising it cuts syscalls when many peers send at once.
-        package var datagramsPerSystemCall: Int
+        var datagramsPerSystemCall: Int
         /// Allows sending to broadcast addresses (`SO_BROADCAST`), for LAN discovery.
-        package var allowsBroadcast: Bool
+        var allowsBroadcast: Bool
         /// Lets several sockets share the port (`SO_REUSEADDR`), for multicast listeners.
         /// Leave it off for game traffic: on Linux it would let another socket steal datagrams.
-        package var reusesAddress: Bool
+        var reusesAddress: Bool
         /// Seed for the link conditioners set with ``UDPDriver/setImpairment(_:for:)``. Real
         /// sockets add their own timing noise, but the sequence of loss and corruption
         /// decisions still repeats for a given seed.
-        package var conditionerSeed: UInt64
+        var conditionerSeed: UInt64
 
         /// Creates a configuration.
         package init(
@@ -43,33 +43,33 @@ extension UDPDriver {
 
     /// 1500-byte Ethernet MTU: a larger UDP payload would have been IP-fragmented on the way,
     /// which games must never depend on (one lost fragment loses the datagram).
-    package static let ethernetPayloadBytes = 1500
+    static let ethernetPayloadBytes = 1500
 
     /// The largest UDP payload over IPv4: 65,535 minus the 20-byte IP and 8-byte UDP headers.
     /// ``Configuration/maxDatagramBytes`` is clamped to it.
-    package static let largestUDPPayloadBytes = 65_507
+    static let largestUDPPayloadBytes = 65_507
 
     /// What a ``UDPDriver`` has done so far.
     package struct Statistics: Sendable, Hashable {
         /// Datagrams written to the socket.
-        package var datagramsSent = 0
+        var datagramsSent = 0
         /// Payload bytes written to the socket.
         package var bytesSent = 0
         /// Datagrams read from the socket (including those dropped afterwards).
-        package var datagramsReceived = 0
+        var datagramsReceived = 0
         /// Payload bytes read from the socket.
         package var bytesReceived = 0
         /// Inbound datagrams over ``Configuration/maxDatagramBytes``.
-        package var droppedOversize = 0
+        var droppedOversize = 0
         /// Datagrams whose address was not IPv4 or IPv6 (or could not be used on this socket).
-        package var droppedUnsupportedAddress = 0
+        var droppedUnsupportedAddress = 0
         /// Outbound datagrams dropped because the socket's send buffer was full.
-        package var droppedNotWritable = 0
+        var droppedNotWritable = 0
         /// Socket errors reported by the event loop (for example ICMP port unreachable).
-        package var socketErrors = 0
+        var socketErrors = 0
         /// What the outbound link conditioner did, if one was ever set.
-        package var outboundConditioner = LinkConditioner.Counters()
+        var outboundConditioner = LinkConditioner.Counters()
         /// What the inbound link conditioner did, if one was ever set.
-        package var inboundConditioner = LinkConditioner.Counters()
+        var inboundConditioner = LinkConditioner.Counters()
     }
 }

@@ -17,12 +17,12 @@ extension UDPDriver {
     /// The port in `group` is ignored.
     /// - Throws: ``UDPDriverError`` for a non-group address or a closed socket; SwiftNIO's
     ///   `IOError` if the system refuses (no multicast route, wrong family for this socket).
-    package func joinMulticastGroup(_ group: PeerAddress) async throws {
+    func joinMulticastGroup(_ group: PeerAddress) async throws {
         try await multicastChannel().joinGroup(try Self.multicastSocketAddress(group)).get()
     }
 
     /// Leaves a group joined with ``joinMulticastGroup(_:)``.
-    package func leaveMulticastGroup(_ group: PeerAddress) async throws {
+    func leaveMulticastGroup(_ group: PeerAddress) async throws {
         try await multicastChannel().leaveGroup(try Self.multicastSocketAddress(group)).get()
     }
 

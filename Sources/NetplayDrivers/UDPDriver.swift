@@ -195,13 +195,12 @@ package final class UDPDriver: Sendable {
 private actor UDPDriverLifecycle {
     private var closing: Task<UDPDriver.Statistics, Never>?
 
-    package func close(_ body: @escaping @Sendable () async -> UDPDriver.Statistics) async {
+    func close(_ body: @escaping @Sendable () async -> UDPDriver.Statistics) async {
         if closing == nil { closing = Task { await body() } }
         _ = await closing?.value
     }
 
-    package func statistics(_ read: @Sendable () -> EventLoopFuture<UDPDriver.Statistics>) async -> UDPDriver.Statistics
-    {
+    func statistics(_ read: @Sendable () -> EventLoopFuture<UDPDriver.Statistics>) async -> UDPDriver.Statistics {
         if let closing { return await closing.value }
         // `read()` submits synchronously, before any suspension, so no close can have begun
         // shutting the loop down; NIO runs already-submitted tasks before its loop stops.

@@ -21,9 +21,9 @@ package struct LinkImpairment: Sendable, Hashable {
     /// Wi-Fi roam, a full router queue), which hurts far more than the same rate spread evenly.
     package struct BurstLoss: Sendable, Hashable {
         /// Chance, per datagram sent while the link is good, that a loss burst starts.
-        package var entryProbability: Double
+        var entryProbability: Double
         /// Mean number of consecutive datagrams lost once a burst has started (≥ 1).
-        package var meanBurstLength: Double
+        var meanBurstLength: Double
 
         /// Creates a burst-loss model.
         package init(entryProbability: Double, meanBurstLength: Double) {
@@ -69,17 +69,17 @@ package struct LinkImpairment: Sendable, Hashable {
     /// Jitter alone can reorder datagrams, as it does under `netem`.
     package var jitter: Duration
     /// Shape of the jitter.
-    package var jitterDistribution: JitterDistribution
+    var jitterDistribution: JitterDistribution
     /// Chance that a datagram is lost, independently of every other.
     package var lossProbability: Double
     /// Loss in runs, or `nil` for none.
-    package var burstLoss: BurstLoss?
+    var burstLoss: BurstLoss?
     /// Chance that a datagram arrives twice (the copy gets its own delay).
     package var duplicationProbability: Double
     /// Held-back datagrams, or `nil` for none.
     package var reordering: Reordering?
     /// Chance that one random bit of a datagram is flipped.
-    package var corruptionProbability: Double
+    var corruptionProbability: Double
     /// A bandwidth bottleneck, or `nil` for unlimited.
     package var bandwidth: BandwidthCap?
 
@@ -116,7 +116,7 @@ extension LinkImpairment {
 
     /// An ordinary internet path with some trouble: 50 ms ± 10 ms one way, 5 % loss.
     /// A game should feel fine here; if it does not, its protocol needs work.
-    package static let lossy = LinkImpairment(
+    static let lossy = LinkImpairment(
         latency: .milliseconds(50),
         jitter: .milliseconds(10),
         jitterDistribution: .normal,

@@ -8,16 +8,16 @@ package struct ClientHandshake: Sendable {
         case response(packet: [UInt8], keys: SessionKeys)
     }
 
-    package let keyPair: EphemeralKeyPair
-    package let hello: HelloPacket
+    let keyPair: EphemeralKeyPair
+    let hello: HelloPacket
     /// When the handshake started: the first `update(now:)`, not the endpoint's creation. A
     /// driver may take a while between creating the endpoint and first running it (binding a
     /// socket, a busy machine), and that wait must not eat into the timeout.
     package var startedAt: NetInstant
-    package var lastSentAt: NetInstant
-    package var stage: Stage = .hello
+    var lastSentAt: NetInstant
+    var stage: Stage = .hello
     /// Whether `update(now:)` has run yet (and so `startedAt` is real).
-    package var clockStarted = false
+    var clockStarted = false
 
     package init(config: ProtocolConfig, random: inout ProtocolRandom, now: NetInstant) {
         keyPair = EphemeralKeyPair(random: &random)
@@ -29,7 +29,7 @@ package struct ClientHandshake: Sendable {
     }
 
     /// The packet to (re)send in the current stage.
-    package var currentPacket: [UInt8] {
+    var currentPacket: [UInt8] {
         switch stage {
         case .hello: return hello.encoded()
         case .response(let packet, _): return packet
@@ -40,7 +40,7 @@ package struct ClientHandshake: Sendable {
 /// The client's half of the handshake.
 extension ClientEndpoint {
     /// Answers the host's challenge with a response carrying the key-confirmation tag.
-    package mutating func handleChallenge(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant)
+    mutating func handleChallenge(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant)
         -> DropReason?
     {
         guard let challenge = ChallengePacket(datagram) else { return .malformed }
@@ -69,7 +69,7 @@ extension ClientEndpoint {
         return nil
     }
 
-    package mutating func handleAccepted(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant)
+    mutating func handleAccepted(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant)
         -> DropReason?
     {
         guard case .response(_, let keys) = handshake.stage else { return .unexpected }
@@ -80,7 +80,7 @@ extension ClientEndpoint {
 
     /// A connected packet before `accepted`: the `accepted` was lost or reordered. If it opens
     /// with our keys it is just as good a proof that the host admitted us.
-    package mutating func handleEarlyConnected(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant)
+    mutating func handleEarlyConnected(_ datagram: [UInt8], handshake: ClientHandshake, now: NetInstant)
         -> DropReason?
     {
         guard case .response(_, let keys) = handshake.stage else { return .unexpected }
@@ -92,7 +92,7 @@ extension ClientEndpoint {
         return deliver(opened)
     }
 
-    package mutating func handleDenied(_ datagram: [UInt8], handshake: ClientHandshake) -> DropReason? {
+    mutating func handleDenied(_ datagram: [UInt8], handshake: ClientHandshake) -> DropReason? {
         guard let denied = DeniedPacket(datagram) else { return .malformed }
         guard denied.protocolID == config.protocolID else { return .wrongProtocol }
         guard denied.clientNonce == handshake.hello.clientNonce else { return .unexpected }

@@ -21,9 +21,9 @@ package struct ClientEndpoint: Sendable {
     package internal(set) var drops = DropCounters()
 
     package var state: State
-    package var outgoing: [Datagram] = []
+    var outgoing: [Datagram] = []
     package var events: [ClientEvent] = []
-    package var latestNow: NetInstant
+    var latestNow: NetInstant
 
     /// Starts connecting to `host` at `now`.
     package init(config: ProtocolConfig, host: PeerAddress, now: NetInstant, random: ProtocolRandom = .system) {
@@ -43,7 +43,7 @@ package struct ClientEndpoint: Sendable {
     }
 
     /// The id the host gave this client, once connected.
-    package var peerID: PeerID? {
+    var peerID: PeerID? {
         if case .connected(let connection) = state { return connection.peerID }
         return nil
     }

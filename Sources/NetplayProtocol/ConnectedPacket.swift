@@ -3,8 +3,8 @@ import NetplayWire
 
 /// The header of a connected packet: `type (1), peerID (u32), low 32 bits of sequence (u32)`.
 package struct ConnectedHeader: Sendable, Hashable {
-    package var peerID: PeerID
-    package var truncatedSequence: UInt32
+    var peerID: PeerID
+    var truncatedSequence: UInt32
 
     package init(peerID: PeerID, sequence: UInt64) {
         self.peerID = peerID
@@ -36,13 +36,13 @@ package struct ConnectedHeader: Sendable, Hashable {
 /// associated data, so a changed header byte fails authentication like a changed payload byte.
 package enum ConnectedPacket {
     /// Type byte, peer id and truncated sequence.
-    package static let headerBytes = 1 + 4 + 4
+    static let headerBytes = 1 + 4 + 4
     /// Bytes a connected packet adds around its frames.
     package static let overheadBytes = headerBytes + FieldSize.tag
     /// The smallest valid packet: one one-byte frame (a keepalive).
-    package static let minimumBytes = overheadBytes + 1
+    static let minimumBytes = overheadBytes + 1
 
-    package static func seal(
+    static func seal(
         _ plaintext: [UInt8], peerID: PeerID, sequence: UInt64, key: PacketKey, purpose: NoncePurpose
     ) -> [UInt8] {
         let header = ConnectedHeader(peerID: peerID, sequence: sequence).bytes
@@ -66,7 +66,7 @@ package enum SequenceNumber {
     private static let window: UInt64 = 1 << 32
     private static let halfWindow: UInt64 = window / 2
 
-    package static func expand(_ truncated: UInt32, newest: UInt64?) -> UInt64 {
+    static func expand(_ truncated: UInt32, newest: UInt64?) -> UInt64 {
         let expected = newest.map { $0 &+ 1 } ?? 0
         let candidate = (expected & ~(window - 1)) | UInt64(truncated)
         if candidate <= expected &- halfWindow, expected >= halfWindow, candidate < UInt64.max - window {

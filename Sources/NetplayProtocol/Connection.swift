@@ -25,9 +25,9 @@ package struct Connection: Sendable {
 
     /// Copies of the disconnect packet sent when closing: a lone copy is lost as often as any
     /// packet, three make it unlikely (netcode.io sends ten; our timeouts are the fallback).
-    package static let disconnectRedundancy = 3
+    static let disconnectRedundancy = 3
 
-    package let peerID: PeerID
+    let peerID: PeerID
     package let address: PeerAddress
     private let sendKey: PacketKey
     private let sendPurpose: NoncePurpose
@@ -57,7 +57,7 @@ package struct Connection: Sendable {
     }
 
     /// Seals `frames` into the next packet.
-    package mutating func seal(_ frames: [Frame], now: NetInstant) -> (sequence: UInt64, bytes: [UInt8]) {
+    mutating func seal(_ frames: [Frame], now: NetInstant) -> (sequence: UInt64, bytes: [UInt8]) {
         let sequence = nextSequence
         nextSequence += 1
         lastSent = max(lastSent, now)
@@ -94,7 +94,7 @@ package struct Connection: Sendable {
     }
 
     /// What the timers ask for at `now`: a timeout wins over a keepalive.
-    package func timerAction(now: NetInstant, config: ProtocolConfig) -> TimerAction {
+    func timerAction(now: NetInstant, config: ProtocolConfig) -> TimerAction {
         if now - lastReceived >= config.timeout { return .timedOut }
         if now - lastSent >= config.keepaliveInterval { return .sendKeepalive }
         return .none
@@ -102,7 +102,7 @@ package struct Connection: Sendable {
 
     /// The packets that tell the other side this connection is closing (several copies, each
     /// with its own sequence number so the replay window does not discard the spares).
-    package mutating func closingPackets(_ frame: DisconnectFrame, now: NetInstant) -> [[UInt8]] {
+    mutating func closingPackets(_ frame: DisconnectFrame, now: NetInstant) -> [[UInt8]] {
         (0..<Self.disconnectRedundancy).map { _ in seal([.disconnect(frame)], now: now).bytes }
     }
 }

@@ -25,10 +25,10 @@ package enum DenialReason: Sendable, Hashable {
 package struct DeniedPacket: Sendable, Hashable {
     /// Longest schema description sent, in UTF-8 bytes: enough to read, and well under the
     /// 1200-byte response it answers.
-    package static let maxDescriptionBytes = 1024
+    static let maxDescriptionBytes = 1024
 
     package var protocolID: UInt32
-    package var clientNonce: [UInt8]
+    var clientNonce: [UInt8]
     package var reason: DenialReason
 
     package func encoded() -> [UInt8] {

@@ -16,7 +16,7 @@ package enum Frame: Sendable, Hashable {
     }
 
     /// Type byte plus a length varint of up to two bytes (lengths below 16384).
-    package static let payloadOverheadBytes = 1 + 2
+    static let payloadOverheadBytes = 1 + 2
     /// Longest payload a frame may claim; well above any MTU, it only bounds the parser.
     package static let maxPayloadBytes = (1 << 14) - 1
 
@@ -77,7 +77,7 @@ package enum Frame: Sendable, Hashable {
 /// A disconnect frame's content: who is closing and why.
 package struct DisconnectFrame: Sendable, Hashable {
     /// Longest reason text sent, in UTF-8 bytes.
-    package static let maxTextBytes = 256
+    static let maxTextBytes = 256
 
     package enum Code: UInt8 {
         /// The sender closed the connection (the receiver sees `.closedByPeer`).
@@ -92,7 +92,7 @@ package struct DisconnectFrame: Sendable, Hashable {
     package var text: String?
 
     /// The reason the receiver reports.
-    package var reasonAtReceiver: DisconnectReason {
+    var reasonAtReceiver: DisconnectReason {
         switch code {
         case .closed: return .closedByPeer(reason: text)
         case .kicked: return .kicked(reason: text)

@@ -9,9 +9,9 @@ import NetplayWire
 /// it received the challenge at the address it claims, so the host keeps no state per hello
 /// (a flood of spoofed hellos costs it one HMAC each and nothing in memory).
 package struct CookieMinter: Sendable {
-    package static let label = Array("netplay-cookie-v1".utf8)
+    static let label = Array("netplay-cookie-v1".utf8)
     /// Bytes in the host's secret: a full HMAC-SHA256 key.
-    package static let secretBytes = 32
+    static let secretBytes = 32
 
     private let secret: [UInt8]
 
@@ -19,7 +19,7 @@ package struct CookieMinter: Sendable {
         secret = random.bytes(Self.secretBytes)
     }
 
-    package func cookie(address: PeerAddress, timestamp: UInt64, clientPublicKey: [UInt8], clientNonce: [UInt8])
+    func cookie(address: PeerAddress, timestamp: UInt64, clientPublicKey: [UInt8], clientNonce: [UInt8])
         -> [UInt8]
     {
         var message = BitWriter(capacity: 96)
@@ -34,7 +34,7 @@ package struct CookieMinter: Sendable {
     }
 
     /// Nil if the cookie is authentic for these inputs and fresh at `now`; otherwise why not.
-    package func rejection(
+    func rejection(
         of cookie: [UInt8], address: PeerAddress, timestamp: UInt64, clientPublicKey: [UInt8],
         clientNonce: [UInt8], now: NetInstant, lifetime: Duration
     ) -> DropReason? {

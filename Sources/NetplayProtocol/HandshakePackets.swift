@@ -10,8 +10,8 @@ import NetplayWire
 package struct HelloPacket: Sendable, Hashable {
     package var protocolID: UInt32
     package var version: UInt32
-    package var clientPublicKey: [UInt8]
-    package var clientNonce: [UInt8]
+    var clientPublicKey: [UInt8]
+    var clientNonce: [UInt8]
     package var fingerprint: [UInt8]
 
     package func encoded() -> [UInt8] {
@@ -55,10 +55,10 @@ package struct ChallengePacket: Sendable, Hashable {
         1 + 4 + FieldSize.clientNonce + FieldSize.timestamp + FieldSize.cookie + FieldSize.publicKey
 
     package var protocolID: UInt32
-    package var clientNonce: [UInt8]
-    package var timestamp: UInt64
-    package var cookie: [UInt8]
-    package var hostPublicKey: [UInt8]
+    var clientNonce: [UInt8]
+    var timestamp: UInt64
+    var cookie: [UInt8]
+    var hostPublicKey: [UInt8]
 
     package func encoded() -> [UInt8] {
         var writer = BitWriter(capacity: Self.byteCount)
@@ -94,14 +94,14 @@ package struct ChallengePacket: Sendable, Hashable {
 /// tag over all of them; zero-padded to the floor like the hello.
 package struct ResponsePacket: Sendable, Hashable {
     /// Bytes before the confirmation tag (the tag's associated data).
-    package static let fieldsByteCount =
+    static let fieldsByteCount =
         1 + 4 + 4 + FieldSize.publicKey + FieldSize.clientNonce
         + SchemaIdentity.fingerprintBytes + FieldSize.timestamp + FieldSize.cookie
 
-    package var hello: HelloPacket
-    package var timestamp: UInt64
-    package var cookie: [UInt8]
-    package var confirmationTag: [UInt8]
+    var hello: HelloPacket
+    var timestamp: UInt64
+    var cookie: [UInt8]
+    var confirmationTag: [UInt8]
 
     /// The fields the confirmation tag authenticates.
     package var fields: [UInt8] {
@@ -148,10 +148,10 @@ package struct ResponsePacket: Sendable, Hashable {
 
 /// Host → client: `type, peerID, tag` (21 bytes); the tag proves the host derived the same keys.
 package struct AcceptedPacket: Sendable, Hashable {
-    package static let headerByteCount = 1 + 4
+    static let headerByteCount = 1 + 4
     package static let byteCount = headerByteCount + FieldSize.tag
 
-    package var peerID: PeerID
+    var peerID: PeerID
 
     package var header: [UInt8] {
         var writer = BitWriter(capacity: Self.headerByteCount)

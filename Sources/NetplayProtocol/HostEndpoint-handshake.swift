@@ -4,7 +4,7 @@ import NetplayBase
 extension HostEndpoint {
     /// Answers a hello with a challenge. Keeps no state: the cookie carries everything the host
     /// needs to check the response, so a flood of spoofed hellos costs no memory.
-    package mutating func handleHello(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
+    mutating func handleHello(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
         guard datagram.count >= FieldSize.handshakeFloor else { return .unpadded }
         guard let hello = HelloPacket(datagram) else { return .malformed }
         guard hello.protocolID == config.protocolID else { return .wrongProtocol }
@@ -23,8 +23,7 @@ extension HostEndpoint {
     /// Order: cheap checks first, key agreement last. The cookie proves the address before any
     /// denial is sent (so denials cannot be reflected at a victim); the join-code tag is checked
     /// before capacity, so only clients holding the code learn whether the host is full.
-    package mutating func handleResponse(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason?
-    {
+    mutating func handleResponse(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
         guard datagram.count >= FieldSize.handshakeFloor else { return .unpadded }
         guard let response = ResponsePacket(datagram) else { return .malformed }
         let hello = response.hello

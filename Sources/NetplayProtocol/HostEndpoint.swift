@@ -20,19 +20,19 @@ package struct HostEndpoint: Sendable {
     package internal(set) var isShutDown = false
 
     package var random: ProtocolRandom
-    package let cookies: CookieMinter
+    let cookies: CookieMinter
     /// The host's X25519 key for the handshakes of its lifetime. Stateless cookies mean the
     /// host cannot remember a per-client key between challenge and response; clients' keys are
     /// ephemeral, so each session's secret is still fresh.
-    package let handshakeKey: EphemeralKeyPair
+    let handshakeKey: EphemeralKeyPair
     package var peers: [PeerID: HostPeer] = [:]
-    package var peerByAddress: [PeerAddress: PeerID] = [:]
-    package var outgoing: [Datagram] = []
+    var peerByAddress: [PeerAddress: PeerID] = [:]
+    var outgoing: [Datagram] = []
     package var events: [HostEvent] = []
     /// Handshake replies queued since the last drain (capped by the config).
-    package var queuedHandshakeReplies = 0
+    var queuedHandshakeReplies = 0
     /// The latest time the driver told us; stamps sends made without a `now`.
-    package var latestNow = NetInstant.zero
+    var latestNow = NetInstant.zero
 
     /// Creates a host. Its secrets come from `random`, the system generator unless a test seeds one.
     package init(config: ProtocolConfig, random: ProtocolRandom = .system) {
@@ -47,7 +47,7 @@ package struct HostEndpoint: Sendable {
     package var peerCount: Int { peers.count }
 
     /// Number of peers admitted but not yet heard from in a connected packet.
-    package var pendingCount: Int { peers.values.reduce(0) { $0 + ($1.connection.hasHeardFromPeer ? 0 : 1) } }
+    var pendingCount: Int { peers.values.reduce(0) { $0 + ($1.connection.hasHeardFromPeer ? 0 : 1) } }
 
     /// The connected peers, in id order.
     package var connectedPeers: [PeerID] { peers.keys.sorted { $0.rawValue < $1.rawValue } }
@@ -168,8 +168,8 @@ package struct HostEndpoint: Sendable {
 package struct HostPeer: Sendable {
     package var connection: Connection
     /// The handshake that created this peer, to recognise a retransmitted `response`.
-    package let clientPublicKey: [UInt8]
-    package let clientNonce: [UInt8]
+    let clientPublicKey: [UInt8]
+    let clientNonce: [UInt8]
     /// The `accepted` packet, resent verbatim when the client retransmits its response.
-    package let acceptedPacket: [UInt8]
+    let acceptedPacket: [UInt8]
 }

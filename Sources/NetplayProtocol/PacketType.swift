@@ -19,29 +19,29 @@ package enum PacketType: UInt8, Sendable {
 /// Sizes of fixed protocol fields, in bytes.
 package enum FieldSize {
     /// An X25519 public key.
-    package static let publicKey = 32
+    static let publicKey = 32
     /// A client's handshake nonce: 128 bits, so two attempts never collide by chance.
-    package static let clientNonce = 16
+    static let clientNonce = 16
     /// A handshake cookie: HMAC-SHA256 truncated to 128 bits, enough against online forgery.
-    package static let cookie = 16
+    static let cookie = 16
     /// A Poly1305 authentication tag.
     package static let tag = 16
     /// The cookie's timestamp: the host's clock in nanoseconds.
-    package static let timestamp = 8
+    static let timestamp = 8
     /// Requests from unproven addresses are padded to this, so no reply can amplify them.
-    package static let handshakeFloor = ProtocolConfig.minimumMTU
+    static let handshakeFloor = ProtocolConfig.minimumMTU
 }
 
 /// Reads one field, returning nil on short input, so parsers stay straight-line.
 extension BitReader {
-    package mutating func u32() -> UInt32? { try? readFixed(UInt32.self) }
-    package mutating func u64() -> UInt64? { try? readFixed(UInt64.self) }
+    mutating func u32() -> UInt32? { try? readFixed(UInt32.self) }
+    mutating func u64() -> UInt64? { try? readFixed(UInt64.self) }
     package mutating func bytes(_ count: Int) -> [UInt8]? { try? readRawBytes(count) }
 }
 
 extension BitWriter {
     /// Pads with zero bytes up to `size` bytes in total.
-    package mutating func padToByteCount(_ size: Int) {
+    mutating func padToByteCount(_ size: Int) {
         let missing = size - bitCount / 8
         if missing > 0 { writeRawBytes([UInt8](repeating: 0, count: missing)) }
     }

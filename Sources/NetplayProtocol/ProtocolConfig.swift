@@ -2,7 +2,7 @@
 /// and a readable description shown to the player when the fingerprints differ.
 package struct SchemaIdentity: Sendable, Hashable {
     /// Bytes in a fingerprint.
-    package static let fingerprintBytes = 16
+    static let fingerprintBytes = 16
 
     /// A hash of the game's message types; equal fingerprints mean compatible builds.
     package let fingerprint: [UInt8]
@@ -17,7 +17,7 @@ package struct SchemaIdentity: Sendable, Hashable {
     }
 
     /// A placeholder for programs that do not check schemas: all-zero fingerprint.
-    package static let unchecked = SchemaIdentity(
+    static let unchecked = SchemaIdentity(
         fingerprint: [UInt8](repeating: 0, count: fingerprintBytes), description: "unchecked")
 }
 
@@ -27,7 +27,7 @@ package struct SchemaIdentity: Sendable, Hashable {
 package struct ProtocolConfig: Sendable {
     /// The anti-amplification floor and the smallest MTU the protocol works with: QUIC's
     /// minimum Initial datagram size (RFC 9000 §14.1), which every IPv6 path carries.
-    package static let minimumMTU = 1200
+    static let minimumMTU = 1200
 
     /// Identifies the game (or program); datagrams with another id are dropped unanswered.
     package var protocolID: UInt32
@@ -42,18 +42,18 @@ package struct ProtocolConfig: Sendable {
     /// A connected endpoint sends a keepalive when it has sent nothing for this long.
     package var keepaliveInterval: Duration
     /// A client resends its `hello` or `response` this often until answered.
-    package var handshakeResendInterval: Duration
+    var handshakeResendInterval: Duration
     /// How long a host's handshake cookie stays valid.
-    package var cookieLifetime: Duration
+    var cookieLifetime: Duration
     /// Most peers a host serves at once.
     package var maxPeers: Int
     /// Most admitted peers a host keeps that have not yet sent their first connected packet.
-    package var maxPendingHandshakes: Int
+    var maxPendingHandshakes: Int
     /// Most handshake replies (challenges, denials) a host queues between two drains; beyond
     /// it hellos are dropped, so a flood cannot grow memory when the driver falls behind.
-    package var maxQueuedHandshakeReplies: Int
+    var maxQueuedHandshakeReplies: Int
     /// Largest datagram sent or accepted, in bytes (at least ``minimumMTU``).
-    package var mtu: Int
+    var mtu: Int
 
     /// Creates a configuration; `mtu` below ``minimumMTU`` is raised to it.
     package init(

@@ -13,7 +13,7 @@ package struct ProtocolRandom: Sendable {
     }
 
     /// The operating system's cryptographically secure generator.
-    package static var system: ProtocolRandom { ProtocolRandom(SystemRandomNumberGenerator()) }
+    static var system: ProtocolRandom { ProtocolRandom(SystemRandomNumberGenerator()) }
 
     /// `count` random bytes.
     package mutating func bytes(_ count: Int) -> [UInt8] {
@@ -30,7 +30,7 @@ package struct ProtocolRandom: Sendable {
     }
 
     /// A random 32-bit value.
-    package mutating func uint32() -> UInt32 {
+    mutating func uint32() -> UInt32 {
         UInt32(truncatingIfNeeded: generator.next())
     }
 }

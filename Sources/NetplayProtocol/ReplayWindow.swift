@@ -14,7 +14,7 @@ package struct ReplayWindow: Sendable, Hashable {
     private var bits = [UInt64](repeating: 0, count: size / wordBits)
 
     /// Whether `sequence` would be accepted (not seen, not too old).
-    package func accepts(_ sequence: UInt64) -> Bool {
+    func accepts(_ sequence: UInt64) -> Bool {
         guard let newest else { return true }
         if sequence > newest { return true }
         if newest - sequence >= UInt64(Self.size) { return false }
@@ -22,7 +22,7 @@ package struct ReplayWindow: Sendable, Hashable {
     }
 
     /// Records `sequence` as seen; call only after `accepts` and authentication succeed.
-    package mutating func mark(_ sequence: UInt64) {
+    mutating func mark(_ sequence: UInt64) {
         if let newest, sequence <= newest {
             setBit(sequence)
             return

@@ -31,7 +31,7 @@ package struct PacketKey: Sendable, Hashable {
     }
 
     /// `plaintext` encrypted, followed by the 16-byte tag over it and `aad`.
-    package func seal(_ plaintext: [UInt8], purpose: NoncePurpose, sequence: UInt64, aad: [UInt8]) -> [UInt8] {
+    func seal(_ plaintext: [UInt8], purpose: NoncePurpose, sequence: UInt64, aad: [UInt8]) -> [UInt8] {
         do {
             let nonce = try ChaChaPoly.Nonce(data: Self.nonce(purpose, sequence))
             let box = try ChaChaPoly.seal(
@@ -67,12 +67,12 @@ package struct PacketKey: Sendable, Hashable {
 /// can test code guesses against offline, so a short code falls to brute force. A PAKE such as
 /// CPace would close that; it is out of scope for this draft.
 package struct SessionKeys: Sendable, Hashable {
-    package static let infoLabel = Array("netplay-keys-v1".utf8)
-    package static let confirmationLabel = Array("netplay-confirm-v1".utf8)
-    package static let acceptanceLabel = Array("netplay-accepted-v1".utf8)
+    static let infoLabel = Array("netplay-keys-v1".utf8)
+    static let confirmationLabel = Array("netplay-confirm-v1".utf8)
+    static let acceptanceLabel = Array("netplay-accepted-v1".utf8)
 
-    package let clientToHost: PacketKey
-    package let hostToClient: PacketKey
+    let clientToHost: PacketKey
+    let hostToClient: PacketKey
 
     /// Derives the keys, or nil if the key agreement fails (a low-order public key).
     package init?(privateKey: [UInt8], peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
@@ -89,27 +89,27 @@ package struct SessionKeys: Sendable, Hashable {
     }
 
     /// SHA-256 of the code's UTF-8, or empty when there is no code ("" counts as none).
-    package static func salt(joinCode: String?) -> [UInt8] {
+    static func salt(joinCode: String?) -> [UInt8] {
         guard let joinCode, !joinCode.isEmpty else { return [] }
         return Array(SHA256.hash(data: Array(joinCode.utf8)))
     }
 
     /// The tag a client sends to prove it derived these keys; `fields` are the response's
     /// bytes before the tag, so none of them can be altered either.
-    package func confirmationTag(fields: [UInt8]) -> [UInt8] {
+    func confirmationTag(fields: [UInt8]) -> [UInt8] {
         clientToHost.seal([], purpose: .keyConfirmation, sequence: 0, aad: Self.confirmationLabel + fields)
     }
 
     /// The tag of an `accepted` packet over its header bytes.
-    package func acceptanceTag(header: [UInt8]) -> [UInt8] {
+    func acceptanceTag(header: [UInt8]) -> [UInt8] {
         hostToClient.seal([], purpose: .acceptance, sequence: 0, aad: Self.acceptanceLabel + header)
     }
 }
 
 /// A fresh X25519 key pair from the injected randomness.
 package struct EphemeralKeyPair: Sendable {
-    package let privateKey: [UInt8]
-    package let publicKey: [UInt8]
+    let privateKey: [UInt8]
+    let publicKey: [UInt8]
 
     package init(random: inout ProtocolRandom) {
         let raw = random.bytes(FieldSize.publicKey)

@@ -20,18 +20,18 @@ package struct ClockSync: Sendable {
 
     /// Round-trip samples the minimum is taken over: 64 snapshots is about 2 s at 30 Hz,
     /// long enough to catch an unqueued packet, short enough to follow a route change.
-    package static let windowSize = 64
+    static let windowSize = 64
     /// Fastest slew: 5 % of elapsed time, so a correction is invisible in motion.
-    package static let maxSlewRate = 0.05
+    static let maxSlewRate = 0.05
     /// Errors larger than this (in ticks) are stepped at once rather than slewed.
-    package static let stepThresholdTicks = 8.0
+    static let stepThresholdTicks = 8.0
 
     /// Creates an estimator with no samples.
     package init(tickRate: TickRate) { self.tickRate = tickRate }
 
     /// Adds a sample: the snapshot for `hostTick` arrived at `receivedAt` after `roundTrip`
     /// (already net of the host's hold time).
-    package mutating func addSample(hostTick: Tick, roundTrip: Duration, receivedAt: NetInstant) {
+    mutating func addSample(hostTick: Tick, roundTrip: Duration, receivedAt: NetInstant) {
         let halfTrip = roundTrip.secondsDouble / 2 / tickRate.secondsPerTick
         let sample = Sample(
             offset: Double(hostTick.value) + halfTrip - tickRate.ticks(at: receivedAt), roundTrip: roundTrip)
@@ -64,7 +64,7 @@ package struct ClockSync: Sendable {
     }
 
     private struct Sample: Sendable {
-        package var offset: Double
-        package var roundTrip: Duration
+        var offset: Double
+        var roundTrip: Duration
     }
 }

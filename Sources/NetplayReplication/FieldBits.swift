@@ -10,7 +10,7 @@ package struct FieldBits: Hashable, Sendable {
     package var bitCount: Int
 
     /// Widest field that delta coding treats as an integer; keeps `new - old` exact in Int64.
-    package static let maxIntegerBits = 62
+    static let maxIntegerBits = 62
 
     /// Appends these bits to `writer`.
     package func write(to writer: inout BitWriter) {
@@ -26,7 +26,7 @@ package struct FieldBits: Hashable, Sendable {
     package func reader(limits: WireLimits) -> BitReader { BitReader(bytes, limits: limits) }
 
     /// The bits as an unsigned integer, when the field is narrow enough for delta coding.
-    package var integerValue: UInt64? {
+    var integerValue: UInt64? {
         guard bitCount <= Self.maxIntegerBits else { return nil }
         var reader = BitReader(bytes)
         return try? reader.readBits(bitCount)

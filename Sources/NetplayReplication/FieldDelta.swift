@@ -10,9 +10,9 @@ import NetplayWire
 /// integer, so this needs no knowledge of the field's type; wider ones are sent in full.
 package enum FieldDelta {
     /// Widths of the zig-zagged difference, by tier: ±7, ±63, ±511 and ±4095 steps.
-    package static let tierBits = [4, 7, 10, 13]
+    static let tierBits = [4, 7, 10, 13]
     /// Bits that select the tier.
-    package static let tierSelectorBits = 2
+    static let tierSelectorBits = 2
 
     /// Writes the "delta" flag and then either the small difference or `new` in full.
     package static func write(_ new: FieldBits, against old: FieldBits, to writer: inout BitWriter) {

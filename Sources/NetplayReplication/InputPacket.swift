@@ -29,8 +29,8 @@ extension TickedInput: Equatable where Input: Equatable {}
 ///          input encoded by WireEncoder; consecutive inputs have consecutive ticks
 /// ```
 package struct InputPacket<Input: Codable & Sendable>: Sendable {
-    package var acknowledged: Tick?
-    package var clientMilliseconds: UInt32
+    var acknowledged: Tick?
+    var clientMilliseconds: UInt32
     /// Oldest first, consecutive ticks.
     package var inputs: [TickedInput<Input>]
 
@@ -93,9 +93,9 @@ package struct InputPacket<Input: Codable & Sendable>: Sendable {
 /// Sizes of the input packet's count field.
 package enum InputPacketLimits {
     /// Bits of the input count.
-    package static let countBits = 4
+    static let countBits = 4
     /// Most inputs one packet carries: what the 4-bit count holds, half a second at 30 Hz.
-    package static let maxInputsPerPacket = (1 << countBits) - 1
+    static let maxInputsPerPacket = (1 << countBits) - 1
 }
 
 /// The host's store of one client's inputs by tick, bounded on both sides of "now" so a
@@ -105,9 +105,9 @@ package struct InputBuffer<Input: Sendable>: Sendable {
 
     /// Inputs further ahead than this are refused: about 4 s at 30 Hz, beyond any lead a
     /// client's clock sync could ask for.
-    package static var maxTicksAhead: Int { 128 }
+    static var maxTicksAhead: Int { 128 }
     /// Inputs are kept this long after their tick, then forgotten.
-    package static var ticksKeptBehind: Int { 32 }
+    static var ticksKeptBehind: Int { 32 }
 
     package mutating func insert(_ ticked: TickedInput<Input>, hostTick: Tick) {
         guard hostTick.distance(to: ticked.tick) <= Self.maxTicksAhead,
@@ -117,7 +117,7 @@ package struct InputBuffer<Input: Sendable>: Sendable {
         if byTick[ticked.tick] == nil { byTick[ticked.tick] = ticked.input }
     }
 
-    package mutating func prune(before hostTick: Tick) {
+    mutating func prune(before hostTick: Tick) {
         let oldest = hostTick.advanced(by: -Self.ticksKeptBehind)
         byTick = byTick.filter { $0.key >= oldest }
     }

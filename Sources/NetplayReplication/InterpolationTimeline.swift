@@ -18,14 +18,14 @@ package struct InterpolationTimeline: Sendable {
     private var lastArrival: NetInstant = .zero
 
     /// Lateness samples kept: about 2 s at 30 Hz.
-    package static let windowSize = 64
+    static let windowSize = 64
     /// Which lateness to cover: all but the worst 5 % arrive in time.
-    package static let coveredQuantile = 0.95
+    static let coveredQuantile = 0.95
     /// Extra lag that bridges one lost snapshot at 5 % loss.
-    package static let lossAllowanceTicks = 1.0
+    static let lossAllowanceTicks = 1.0
     /// Fastest change of the lag: 10 % of elapsed time, so drawing time never runs backwards
     /// and speeds or slows by at most a tenth.
-    package static let maxSlewRate = 0.1
+    static let maxSlewRate = 0.1
 
     /// Creates a timeline with no samples.
     package init(tickRate: TickRate) { self.tickRate = tickRate }

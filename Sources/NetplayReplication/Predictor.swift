@@ -18,7 +18,7 @@ package struct Predictor<State: Interpolatable & Sendable, Input: Sendable>: Sen
     /// The most recent correction.
     package private(set) var lastCorrection: Double = 0
     /// Ticks over which a correction is blended out.
-    package var smoothingTicks: Int
+    var smoothingTicks: Int
     /// Corrections at least this large snap instead of blending.
     package var snapDistance: Double
 
@@ -29,7 +29,7 @@ package struct Predictor<State: Interpolatable & Sendable, Input: Sendable>: Sen
     private var blendProgress = 0.0
 
     /// Inputs kept for replay: 2 s at 30 Hz, far beyond a playable round trip.
-    package static var maxHistory: Int { 64 }
+    static var maxHistory: Int { 64 }
 
     /// Starts predicting from an authoritative `state` at `tick`.
     package init(state: State, tick: Tick, smoothingTicks: Int = 6, snapDistance: Double = .infinity) {
@@ -94,8 +94,8 @@ package struct Predictor<State: Interpolatable & Sendable, Input: Sendable>: Sen
     }
 
     private struct Entry: Sendable {
-        package var tick: Tick
-        package var input: Input
-        package var state: State
+        var tick: Tick
+        var input: Input
+        var state: State
     }
 }

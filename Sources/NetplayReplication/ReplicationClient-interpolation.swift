@@ -4,7 +4,7 @@ import NetplayBase
 extension ReplicationClient where State: Interpolatable {
     /// Most time drawn past the newest snapshot before entities stop moving: 100 ms.
     /// Longer guesses are wrong more often than standing still is.
-    package static var maxExtrapolationSeconds: Double { 0.1 }
+    static var maxExtrapolationSeconds: Double { 0.1 }
 
     /// The entities to draw at `now`: interpolated between the two snapshots around the
     /// timeline's render tick, or, when snapshots are late, extrapolated from the last two

@@ -30,7 +30,7 @@ package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sen
     package private(set) var drops = ReplicationDrops()
 
     /// Decoded views by tick: baselines for future deltas and frames for interpolation.
-    package var views: [Tick: [EntityID: ClientEntity<State>]] = [:]
+    var views: [Tick: [EntityID: ClientEntity<State>]] = [:]
     /// Recent inputs, oldest first, repeated in every packet.
     private var recentInputs: [TickedInput<Input>] = []
 
@@ -94,13 +94,13 @@ package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sen
     }
 
     /// The entities of the newest snapshot (authoritative, not interpolated).
-    package var latestEntities: [ReplicatedEntity<State>] {
+    var latestEntities: [ReplicatedEntity<State>] {
         newestTick.flatMap { entities(at: $0) } ?? []
     }
 
     /// The newest authoritative state of `entity` and the tick it is for: what prediction
     /// reconciles against.
-    package func latestState(of entity: EntityID) -> (tick: Tick, state: State)? {
+    func latestState(of entity: EntityID) -> (tick: Tick, state: State)? {
         guard let tick = newestTick, let found = views[tick]?[entity] else { return nil }
         return (tick, found.state)
     }

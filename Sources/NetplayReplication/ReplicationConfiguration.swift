@@ -7,14 +7,14 @@ package struct ReplicationConfiguration: Sendable {
     package var tickRate: TickRate
     /// Per-client snapshot bandwidth, in bits per second of payload. When the changes of a
     /// tick do not fit, the most important go first and the rest wait (their priority grows).
-    package var bitsPerSecondPerClient: Int
+    var bitsPerSecondPerClient: Int
     /// How many past snapshots the host keeps per client as possible baselines (and the
     /// client keeps to decode against). An acknowledgement older than this gets a full
     /// snapshot. 32 ticks at 30 Hz is about a second: far beyond any playable round trip.
-    package var baselineHistory: Int
+    var baselineHistory: Int
     /// How many of its latest inputs the client repeats in every packet, so that losing a
     /// packet (or a few in a row) loses no input. 6 ticks at 30 Hz cover 200 ms of loss.
-    package var inputRedundancy: Int
+    var inputRedundancy: Int
     /// Caps on untrusted lengths in states and inputs.
     package var limits: WireLimits
 
@@ -34,15 +34,15 @@ package struct ReplicationConfiguration: Sendable {
     }
 
     /// 256 kbit/s: a comfortable share of a home uplink for one joined player.
-    package static let defaultBitsPerSecond = 256_000
+    static let defaultBitsPerSecond = 256_000
     /// Most snapshot payload per datagram: 1,200 bytes stays under the IPv6 minimum MTU
     /// (1,280) after UDP and protocol headers, so snapshots never fragment.
-    package static let maxSnapshotBytes = 1200
+    static let maxSnapshotBytes = 1200
     /// Upper bound on ``baselineHistory`` (memory per client is history × entities).
-    package static let maxBaselineHistory = 256
+    static let maxBaselineHistory = 256
 
     /// The bit budget of one snapshot for one client.
-    package var snapshotBudgetBits: Int {
+    var snapshotBudgetBits: Int {
         min(bitsPerSecondPerClient / tickRate.hertz, Self.maxSnapshotBytes * 8)
     }
 }

@@ -26,11 +26,11 @@ package struct ReplicationDrops: Hashable, Sendable {
     /// Bytes that did not parse.
     package var malformed = 0
     /// Snapshots whose baseline was unknown.
-    package var unknownBaseline = 0
+    var unknownBaseline = 0
     /// Snapshots older than one already applied.
     package var stale = 0
     /// Input packets from a participant the host does not know.
-    package var unknownClient = 0
+    var unknownClient = 0
 
     /// Creates zeroed counters.
     package init() {}

@@ -40,7 +40,7 @@ extension ReplicationHost {
 
     /// Whether the input for exactly `tick` arrived from `client` (false means ``input(of:at:)``
     /// is repeating an older one, and the client's prediction will need correcting).
-    package func hasInput(of client: ParticipantID, at tick: Tick) -> Bool {
+    func hasInput(of client: ParticipantID, at tick: Tick) -> Bool {
         clients[client]?.inputs.byTick[tick] != nil
     }
 }

@@ -93,8 +93,8 @@ extension ReplicationHost {
 
 /// A change that competes for a snapshot's budget.
 private struct Candidate {
-    package var id: EntityID
-    package var record: EntityRecord
-    package var cost: Int
-    package var isSpawn: Bool
+    var id: EntityID
+    var record: EntityRecord
+    var cost: Int
+    var isSpawn: Bool
 }

@@ -27,11 +27,11 @@ package struct ReplicationHost<State: Codable & Sendable, Input: Codable & Senda
     /// Decides whether a client hears of an entity at all (e.g. within view distance);
     /// `nil` replicates everything to everyone. An entity that stops being relevant is
     /// despawned on that client, and spawned again when it becomes relevant.
-    package var relevance: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Bool)?
+    var relevance: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Bool)?
     /// How much a client needs updates of an entity, per tick (default 1). Unsent updates
     /// accumulate priority, so when the budget is tight nearer things go first and far
     /// things still go eventually.
-    package var priority: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Double)?
+    var priority: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Double)?
 
     package var entities: [EntityID: HostEntity<State>] = [:]
     package var clients: [ParticipantID: ClientReplica<Input>] = [:]
@@ -94,7 +94,7 @@ package struct ReplicationHost<State: Codable & Sendable, Input: Codable & Senda
     }
 
     /// The newest snapshot tick `client` has acknowledged.
-    package func acknowledgedTick(of client: ParticipantID) -> Tick? {
+    func acknowledgedTick(of client: ParticipantID) -> Tick? {
         clients[client]?.acknowledged
     }
 }
@@ -113,10 +113,10 @@ package struct HostEntity<State: Sendable>: Sendable {
 package struct ClientReplica<Input: Sendable>: Sendable {
     /// The view each recent snapshot left the client with, by tick: the possible baselines.
     package var sent: [Tick: [EntityID: EntityRecord]] = [:]
-    package var acknowledged: Tick?
+    var acknowledged: Tick?
     /// Priority accumulated by entities whose updates did not fit.
-    package var accumulated: [EntityID: Double] = [:]
+    var accumulated: [EntityID: Double] = [:]
     package var inputs = InputBuffer<Input>()
     /// The newest client timestamp and when it arrived, echoed for clock sync.
-    package var latestTimestamp: (clientMilliseconds: UInt32, receivedAt: NetInstant)?
+    var latestTimestamp: (clientMilliseconds: UInt32, receivedAt: NetInstant)?
 }

@@ -6,7 +6,7 @@ extension SnapshotCodec {
     ///
     /// Spawns of ids already known, ids out of order and field counts that disagree with the
     /// baseline are all rejected: a client never holds state for an entity it was not told of.
-    package static func readBody<State: Decodable & Sendable>(
+    static func readBody<State: Decodable & Sendable>(
         _ type: State.Type, from reader: inout BitReader,
         baseline: [EntityID: ClientEntity<State>], limits: WireLimits
     ) throws(ReplicationError) -> [EntityID: ClientEntity<State>] {

@@ -22,8 +22,8 @@ package struct ClientEntity<State: Sendable>: Sendable {
 /// The round-trip probe a snapshot echoes for clock sync: the client's timestamp from its
 /// newest input packet and how long the host held it before this snapshot left.
 package struct ClockEcho: Hashable, Sendable {
-    package var clientMilliseconds: UInt32
-    package var holdMilliseconds: UInt32
+    var clientMilliseconds: UInt32
+    var holdMilliseconds: UInt32
 }
 
 /// What a snapshot says beyond entity state.
@@ -42,8 +42,8 @@ package struct SnapshotHeader: Hashable, Sendable {
 
 /// How a snapshot changes the client's view of the baseline into the view at `header.tick`.
 package struct SnapshotChanges: Sendable {
-    package var updates: [EntityID: EntityRecord] = [:]
-    package var despawns: Set<EntityID> = []
+    var updates: [EntityID: EntityRecord] = [:]
+    var despawns: Set<EntityID> = []
     package var spawns: [EntityID: EntityRecord] = [:]
 
     package init() {}
@@ -65,9 +65,9 @@ package struct SnapshotChanges: Sendable {
 /// one bit; an unchanged field of a changed entity one bit.
 package enum SnapshotCodec {
     /// Most spawns one snapshot may carry: bounds decoding work on hostile input.
-    package static let maxSpawns = 4096
+    static let maxSpawns = 4096
     /// Largest hold time echoed; anything longer is no use as an RTT sample.
-    package static let maxHoldMilliseconds: UInt32 = 10_000
+    static let maxHoldMilliseconds: UInt32 = 10_000
 
     package static func writeHeader(_ header: SnapshotHeader, to writer: inout BitWriter) {
         writer.writeVarUInt(UInt64(header.tick.value))
@@ -79,7 +79,7 @@ package enum SnapshotCodec {
         }
     }
 
-    package static func readHeader(from reader: inout BitReader) throws(WireError) -> SnapshotHeader {
+    static func readHeader(from reader: inout BitReader) throws(WireError) -> SnapshotHeader {
         let start = reader.bitsRead
         guard let tick = UInt32(exactly: try reader.readVarUInt("snapshot tick")) else {
             throw WireError(.valueOutOfRange, expected: "snapshot tick", at: start)
@@ -129,7 +129,7 @@ package enum SnapshotCodec {
     }
 
     /// The mask and masked fields of a changed entity.
-    package static func writeUpdate(_ new: EntityRecord, against old: EntityRecord, to writer: inout BitWriter) {
+    static func writeUpdate(_ new: EntityRecord, against old: EntityRecord, to writer: inout BitWriter) {
         let changed = zip(new.fields, old.fields).map { $0 != $1 }
         for flag in changed { writer.writeBool(flag) }
         for (index, flag) in changed.enumerated() where flag {
@@ -137,7 +137,7 @@ package enum SnapshotCodec {
         }
     }
 
-    package static func writeSpawn(_ record: EntityRecord, gap: UInt32, to writer: inout BitWriter) {
+    static func writeSpawn(_ record: EntityRecord, gap: UInt32, to writer: inout BitWriter) {
         writer.writeVarUInt(UInt64(gap))
         writer.writeCodedInteger(record.kind.value)
         writer.writeCodedInteger(record.owner.value)
@@ -145,14 +145,14 @@ package enum SnapshotCodec {
     }
 
     /// Bits an update of `old` to `new` costs (the changed bit included).
-    package static func updateCost(_ new: EntityRecord, against old: EntityRecord) -> Int {
+    static func updateCost(_ new: EntityRecord, against old: EntityRecord) -> Int {
         var scratch = BitWriter(capacity: 32)
         writeUpdate(new, against: old, to: &scratch)
         return 1 + scratch.bitCount
     }
 
     /// Bits a spawn costs, counting the id as if its gap were the whole id (an upper bound).
-    package static func spawnCost(_ id: EntityID, _ record: EntityRecord) -> Int {
+    static func spawnCost(_ id: EntityID, _ record: EntityRecord) -> Int {
         var scratch = BitWriter(capacity: 32)
         writeSpawn(record, gap: id.value, to: &scratch)
         return scratch.bitCount

@@ -53,7 +53,7 @@ package final class FieldMergeDecoder: Decoder {
     }
 
     /// Decodes the next field; `optional` fields start with a presence bit.
-    package func field<T: Decodable>(_ type: T.Type, optional: Bool) throws -> T? {
+    func field<T: Decodable>(_ type: T.Type, optional: Bool) throws -> T? {
         let index = fields.count
         guard index < StateFields.maxFields else {
             throw WireError(

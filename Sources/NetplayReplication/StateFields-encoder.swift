@@ -8,7 +8,7 @@ import NetplayWire
 /// wrapper such as `@Quantized` is one field, encoded in its quantized width.
 package enum StateFields {
     /// Most top-level fields a state may have; the changed-field mask costs one bit each.
-    package static let maxFields = 64
+    static let maxFields = 64
 
     /// The field bits of `state`.
     package static func encode<State: Encodable>(_ state: State, limits: WireLimits) throws(ReplicationError)
@@ -43,7 +43,7 @@ package final class FieldSplitEncoder: Encoder {
 
     package init(limits: WireLimits) { self.limits = limits }
 
-    package func field<T: Encodable>(_ value: T?, optional: Bool) throws {
+    func field<T: Encodable>(_ value: T?, optional: Bool) throws {
         var writer = BitWriter(capacity: 8)
         if optional { writer.writeBool(value != nil) }
         if let value { try WireEncoder(limits: limits).encode(value, into: &writer) }

@@ -40,7 +40,7 @@ package struct TickRate: Hashable, Sendable {
     package static let `default` = TickRate(hertz: 30)
 
     /// Duration of one step, in nanoseconds.
-    package var nanosecondsPerTick: Int64 { Self.nanosecondsPerSecond / Int64(hertz) }
+    var nanosecondsPerTick: Int64 { Self.nanosecondsPerSecond / Int64(hertz) }
 
     /// Duration of one step, in seconds.
     package var secondsPerTick: Double { 1 / Double(hertz) }
@@ -57,5 +57,5 @@ package struct TickRate: Hashable, Sendable {
 
     package static let nanosecondsPerSecond: Int64 = 1_000_000_000
     /// Faster than 1 kHz would make a tick shorter than typical scheduling granularity.
-    package static let maxHertz = 1000
+    static let maxHertz = 1000
 }

@@ -19,7 +19,7 @@ package struct TickedEvent<Payload: Codable & Sendable>: Codable, Sendable {
     /// (at most `maxTicks` times, so a very stale event costs bounded work) and returns the
     /// result. A bullet fired 4 ticks ago appears where it is now, not where it started.
     /// An event from the future (a clock-sync error) is returned unstepped.
-    package func fastForwarded<Simulated>(
+    func fastForwarded<Simulated>(
         _ initial: Simulated, to now: Tick, maxTicks: Int = EventBatch.defaultMaxFastForwardTicks,
         step: (inout Simulated) -> Void
     ) -> Simulated {
@@ -35,9 +35,9 @@ extension TickedEvent: Equatable where Payload: Equatable {}
 /// The bytes of a batch of events, for a reliable ordered channel.
 package enum EventBatch {
     /// Most events one batch may hold when decoding untrusted bytes.
-    package static let maxEvents = 1024
+    static let maxEvents = 1024
     /// Fast-forward bound: 3 s at 30 Hz; anything older is simulated only that far.
-    package static let defaultMaxFastForwardTicks = 90
+    static let defaultMaxFastForwardTicks = 90
 
     /// Encodes `events` (each as tick, then payload, by the binary coder).
     package static func encode<Payload>(_ events: [TickedEvent<Payload>], limits: WireLimits = .default)

@@ -1,7 +1,7 @@
 /// Variable-length and structured values, mirroring `BitWriter-values.swift`.
 extension BitReader {
     /// Most 7-bit groups a 64-bit varint may use.
-    @usableFromInline package static let maxVarintGroups = 10
+    @usableFromInline static let maxVarintGroups = 10
 
     /// Reads a LEB128 varint; rejects encodings longer than 10 groups or overflowing 64 bits.
     @inlinable
@@ -22,7 +22,7 @@ extension BitReader {
 
     /// Reads an integer written by ``BitWriter/writeCompact(_:bitWidth:)``.
     @inlinable
-    package mutating func readCompact(bitWidth: Int, _ expected: @autoclosure () -> String = "integer")
+    mutating func readCompact(bitWidth: Int, _ expected: @autoclosure () -> String = "integer")
         throws(WireError) -> UInt64
     {
         let start = position

@@ -4,7 +4,7 @@ public struct BitReader: Sendable {
     @usableFromInline package let storage: [UInt8]
     /// Absolute bit position of the next read.
     @usableFromInline package var position: Int
-    @usableFromInline package let endBit: Int
+    @usableFromInline let endBit: Int
     /// Caps applied to lengths read from this input.
     package var limits: WireLimits
 
@@ -32,7 +32,7 @@ public struct BitReader: Sendable {
     /// Bits left to read.
     package var remainingBits: Int { endBit - position }
     /// Whole bytes left, counting a partly read byte as read.
-    package var remainingWholeBytes: Int { (endBit - position) / 8 }
+    var remainingWholeBytes: Int { (endBit - position) / 8 }
 
     /// Reads `count` bits (0…64) as an unsigned integer.
     @inlinable
@@ -81,7 +81,7 @@ public struct BitReader: Sendable {
     }
 
     /// Skips to the next byte boundary; the skipped padding must be zero (tampering otherwise).
-    package mutating func alignToByte() throws(WireError) {
+    mutating func alignToByte() throws(WireError) {
         let pad = (8 - position % 8) % 8
         let start = position
         if try readBits(pad, "byte alignment padding") != 0 {

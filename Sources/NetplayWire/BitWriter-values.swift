@@ -17,7 +17,7 @@ extension BitWriter {
     /// the count of significant bits (in just enough bits to count to `bitWidth`), then those
     /// bits without the leading one. 999 as a UInt16 takes 5 + 9 = 14 bits; 0 takes 5.
     @inlinable
-    package mutating func writeCompact(_ value: UInt64, bitWidth: Int) {
+    mutating func writeCompact(_ value: UInt64, bitWidth: Int) {
         let significant = UInt64.bitWidth - value.leadingZeroBitCount
         writeBits(UInt64(significant), count: CompactInteger.lengthBits(forWidth: bitWidth))
         if significant > 1 { writeBits(value, count: significant - 1) }
@@ -38,7 +38,7 @@ extension BitWriter {
 
     /// Writes a signed integer zig-zag encoded, so small negative numbers stay small.
     @inlinable
-    package mutating func writeVarInt(_ value: Int64) {
+    mutating func writeVarInt(_ value: Int64) {
         writeVarUInt(ZigZag.encode(value))
     }
 
@@ -68,7 +68,7 @@ extension BitWriter {
     }
 
     /// Writes a length or count as a varint after checking it against `limit`.
-    package mutating func writeLength(_ length: Int, limit: Int, what: String) throws(WireError) {
+    mutating func writeLength(_ length: Int, limit: Int, what: String) throws(WireError) {
         guard length <= limit else {
             throw WireError(.lengthTooLarge(length: UInt64(length), limit: limit), expected: what, at: bitCount)
         }
@@ -91,7 +91,7 @@ extension BitWriter {
         try writeBlob(bytes, limits: .default)
     }
 
-    package mutating func writeBlob<C: Collection>(_ bytes: C, limits: WireLimits) throws(WireError)
+    mutating func writeBlob<C: Collection>(_ bytes: C, limits: WireLimits) throws(WireError)
     where C.Element == UInt8 {
         try writeLength(bytes.count, limit: limits.maxBlobBytes, what: "blob length")
         writeRawBytes(bytes)
@@ -105,7 +105,7 @@ extension BitWriter {
     }
 
     /// Writes an array whose count is capped by `limits`.
-    package mutating func writeArray<T>(
+    mutating func writeArray<T>(
         _ elements: [T], limits: WireLimits,
         _ writeElement: (inout BitWriter, T) throws(WireError) -> Void
     ) throws(WireError) {
@@ -133,7 +133,7 @@ extension BitWriter {
 @usableFromInline package enum CompactInteger {
     /// Bits needed to count 0…`width` significant bits: 4 for 8-bit types, 5 for 16, 6 for 32, 7 for 64.
     @inlinable
-    package static func lengthBits(forWidth width: Int) -> Int {
+    static func lengthBits(forWidth width: Int) -> Int {
         Int.bitWidth - width.leadingZeroBitCount
     }
 }

@@ -6,7 +6,7 @@ public struct BitWriter: Sendable {
     @usableFromInline package var storage: [UInt8]
     /// Bits not yet flushed into `storage`, low bits first. Holds at most 39 bits.
     @usableFromInline package var scratch: UInt64 = 0
-    @usableFromInline package var scratchBits: Int = 0
+    @usableFromInline var scratchBits: Int = 0
 
     /// Creates an empty writer, reserving room for `capacity` bytes.
     public init(capacity: Int = 64) {
@@ -70,7 +70,7 @@ public struct BitWriter: Sendable {
 
     /// Pads with zero bits to the next byte boundary.
     @inlinable
-    package mutating func alignToByte() {
+    mutating func alignToByte() {
         let pad = (8 - scratchBits % 8) % 8
         if pad > 0 { writeBits(0, count: pad) }
     }

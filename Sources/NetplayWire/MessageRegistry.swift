@@ -22,7 +22,7 @@ public struct MessageRegistry: Sendable {
     }
 
     /// Registers `type` with the next id. Registering a type twice keeps its first id.
-    package mutating func register(_ type: any NetMessage.Type) {
+    mutating func register(_ type: any NetMessage.Type) {
         let key = ObjectIdentifier(type)
         guard ids[key] == nil else { return }
         let id = UInt64(decoders.count)

@@ -10,12 +10,12 @@ public struct QuantizedFloat: Sendable, Hashable, CustomStringConvertible {
     /// Distance between neighbouring representable values.
     @usableFromInline package let step: Double
     /// Index of the largest step.
-    @usableFromInline package let maxIndex: UInt64
+    @usableFromInline let maxIndex: UInt64
     /// Bits on the wire.
     public let bitCount: Int
 
     /// Largest index a format may have, so indexes and their arithmetic stay exact in a Double.
-    package static let maxSupportedIndex: UInt64 = 1 << 52
+    static let maxSupportedIndex: UInt64 = 1 << 52
 
     /// Creates a format. `step` must be positive and the range non-empty and at most 2^52 steps.
     public init(_ range: ClosedRange<Double>, step: Double) {
@@ -60,7 +60,7 @@ public struct QuantizedFloat: Sendable, Hashable, CustomStringConvertible {
 /// Angles quantized over a full turn: `bits` bits divide 2π into 2^bits equal steps.
 @usableFromInline package enum AngleQuantization {
     /// Most bits an angle may use.
-    @usableFromInline package static let maxBits = 32
+    @usableFromInline static let maxBits = 32
 
     /// The step index of `radians` (any value; wrapped into one turn; NaN and ±inf map to 0).
     @inlinable

@@ -5,13 +5,13 @@
 /// packet can never make the reader reserve a megabyte.
 package struct WireLimits: Sendable, Hashable {
     /// Longest string, in UTF-8 bytes.
-    package var maxStringBytes: Int
+    var maxStringBytes: Int
     /// Longest byte blob.
-    package var maxBlobBytes: Int
+    var maxBlobBytes: Int
     /// Most elements in an array, set or dictionary.
     package var maxElements: Int
     /// Deepest nesting of structs, enums and collections (bounds recursion on hostile input).
-    package var maxDepth: Int
+    var maxDepth: Int
 
     /// Creates limits.
     package init(maxStringBytes: Int = 4096, maxBlobBytes: Int = 1 << 20, maxElements: Int = 65_536, maxDepth: Int = 32)

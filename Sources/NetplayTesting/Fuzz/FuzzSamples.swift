@@ -22,16 +22,16 @@ package enum FuzzSamples {
 
     package struct Kitchen: NetMessage {
         package var flag: Bool
-        package var small: Int8
-        package var big: UInt64
+        var small: Int8
+        var big: UInt64
         package var signed: Int64
-        package var ratio: Double
+        var ratio: Double
         package var name: String
         package var blob: [UInt8]
-        package var maybe: Point?
+        var maybe: Point?
         package var path: [[Point]]
-        package var scores: [String: Int32]
-        package var tags: Set<UInt16>
+        var scores: [String: Int32]
+        var tags: Set<UInt16>
         package var events: [Event]
         @Quantized<Coordinate> var x: Float = 0
         @QuantizedAngle package var facing: Float = 0
@@ -46,7 +46,7 @@ package enum FuzzSamples {
 
     package static let registry = MessageRegistry([Kitchen.self, Move.self])
 
-    package static func seeds() -> [[UInt8]] {
+    static func seeds() -> [[UInt8]] {
         let kitchen = Kitchen(
             flag: true, small: -3, big: .max, signed: .min, ratio: -0.0, name: "héllo 🎮", blob: [1, 2, 3],
             maybe: Point(x: 1, y: -1), path: [[Point(x: 0, y: 0)], []], scores: ["a": 1, "bb": -2], tags: [7, 9],

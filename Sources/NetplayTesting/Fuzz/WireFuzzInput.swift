@@ -34,7 +34,7 @@ package enum WireFuzzInput {
 
     /// Decodes `buffer` as a registry message and with the raw bit-reader primitives.
     /// Returns whether the registry produced a value (true) or a typed error (false).
-    package static func decodeAll(_ buffer: [UInt8], registry: MessageRegistry) -> Bool {
+    static func decodeAll(_ buffer: [UInt8], registry: MessageRegistry) -> Bool {
         var primitives = BitReader(buffer)
         _ = try? primitives.readString()
         _ = try? primitives.readBlob()

@@ -14,7 +14,7 @@ package struct DeliveryQueue: Sendable {
         package var to: PeerAddress
         package var bytes: [UInt8]
 
-        package func precedes(_ other: Entry) -> Bool {
+        func precedes(_ other: Entry) -> Bool {
             (deliverAt, sequence) < (other.deliverAt, other.sequence)
         }
     }

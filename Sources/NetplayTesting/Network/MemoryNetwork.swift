@@ -33,9 +33,9 @@ package struct MemoryNetwork: Sendable {
         /// Datagrams placed in a socket's inbox.
         package var delivered = 0
         /// Datagrams that arrived at an address nobody had bound.
-        package var droppedUnbound = 0
+        var droppedUnbound = 0
         /// Datagrams that arrived at a full inbox (a socket receive buffer overrun).
-        package var droppedInboxFull = 0
+        var droppedInboxFull = 0
     }
 
     /// The seed every link's randomness derives from.
@@ -44,10 +44,10 @@ package struct MemoryNetwork: Sendable {
     package private(set) var now: NetInstant
     /// Conditions on every link that has no ``setImpairment(from:to:_:)`` of its own.
     /// Changing it takes effect from the next datagram sent.
-    package var defaultImpairment: LinkImpairment
+    var defaultImpairment: LinkImpairment
     /// Most datagrams an inbox holds before arrivals are dropped, like a socket's receive
     /// buffer. Bounds memory when a test forgets to drain a socket.
-    package var inboxCapacity: Int
+    var inboxCapacity: Int
     /// What has happened so far.
     package private(set) var counters = Counters()
 
@@ -58,7 +58,7 @@ package struct MemoryNetwork: Sendable {
 
     /// A receive buffer of about 4,096 datagrams, the order of a default UDP socket buffer
     /// (~200 KB) filled with game-sized packets.
-    package static let defaultInboxCapacity = 4096
+    static let defaultInboxCapacity = 4096
 
     /// Creates an empty network at time `start`.
     package init(
@@ -128,10 +128,10 @@ package struct MemoryNetwork: Sendable {
     }
 
     /// When the next datagram in flight arrives, or `nil` if none is in flight.
-    package var nextDeliveryTime: NetInstant? { inFlight.first?.deliverAt }
+    var nextDeliveryTime: NetInstant? { inFlight.first?.deliverAt }
 
     /// How many datagrams are in flight.
-    package var inFlightCount: Int { inFlight.count }
+    var inFlightCount: Int { inFlight.count }
 
     /// Sets the conditions for datagrams from `source` to `destination` (one direction only);
     /// `nil` returns the link to ``defaultImpairment``. Datagrams already in flight keep
@@ -151,7 +151,7 @@ package struct MemoryNetwork: Sendable {
     }
 
     /// What the link from `source` to `destination` has done so far.
-    package func linkCounters(from source: PeerAddress, to destination: PeerAddress) -> LinkConditioner.Counters {
+    func linkCounters(from source: PeerAddress, to destination: PeerAddress) -> LinkConditioner.Counters {
         links[LinkKey(from: source, to: destination)]?.conditioner.counters ?? LinkConditioner.Counters()
     }
 
@@ -185,13 +185,13 @@ package struct MemoryNetwork: Sendable {
     private static let addressSeparator: UInt8 = 0xFF
 
     private struct LinkKey: Hashable, Sendable {
-        package var from: PeerAddress
-        package var to: PeerAddress
+        var from: PeerAddress
+        var to: PeerAddress
     }
 
     private struct Link: Sendable {
-        package var conditioner: LinkConditioner
+        var conditioner: LinkConditioner
         /// This link's own conditions, or `nil` to follow ``MemoryNetwork/defaultImpairment``.
-        package var override: LinkImpairment?
+        var override: LinkImpairment?
     }
 }

@@ -13,14 +13,14 @@ import NetplayWire
 /// test itself on a bad network without sockets.
 package final class SimulatedNetwork: Sendable {
     private struct Node: Sendable {
-        package var socket: MemorySocket
-        package var session: NetSession
+        var socket: MemorySocket
+        var session: NetSession
     }
 
     private struct State: Sendable {
-        package var network: MemoryNetwork
-        package var nodes: [Node] = []
-        package var nextSeed: UInt64
+        var network: MemoryNetwork
+        var nodes: [Node] = []
+        var nextSeed: UInt64
     }
 
     private let state: NIOLockedValueBox<State>
@@ -51,7 +51,7 @@ package final class SimulatedNetwork: Sendable {
 
     /// Starts a client at `address` connecting to `host`; it is connected once its first
     /// event, `.connected(.host)`, is polled (or its `awaitHandshake()` returns).
-    package func connectClient(
+    func connectClient(
         at address: PeerAddress, to host: PeerAddress, game: String, joinCode: String? = nil,
         messages: [any NetMessage.Type], options: NetOptions = NetOptions()
     ) throws -> NetClient {
@@ -102,7 +102,7 @@ package final class SimulatedNetwork: Sendable {
 
     /// Removes the node at `address` at once, as if its machine lost power: no goodbye, no
     /// more ticks, and datagrams to it vanish.
-    package func crash(_ address: PeerAddress) {
+    func crash(_ address: PeerAddress) {
         detach(address)
     }
 
@@ -135,11 +135,11 @@ package final class SimulatedNetwork: Sendable {
 
 /// One node's view of a ``SimulatedNetwork``.
 private struct SimulatedTransport: DatagramTransport {
-    package let address: PeerAddress
-    package let network: SimulatedNetwork
+    let address: PeerAddress
+    let network: SimulatedNetwork
 
-    package func send(_ datagrams: [Datagram]) { network.send(datagrams, from: address) }
+    func send(_ datagrams: [Datagram]) { network.send(datagrams, from: address) }
     /// Virtual time moves only when the test says so; the next tick flushes.
-    package func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
-    package func close() async { network.detach(address) }
+    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
+    func close() async { network.detach(address) }
 }

@@ -5,9 +5,9 @@ import Foundation
 /// "JSON of every position": what a newcomer sends before learning about snapshots.
 package enum NewcomerJSON {
     private struct Position: Codable {
-        package var id: UInt32
-        package var x: Float
-        package var y: Float
+        var id: UInt32
+        var x: Float
+        var y: Float
     }
 
     /// Bytes `JSONEncoder` produces for these positions as an array of objects.

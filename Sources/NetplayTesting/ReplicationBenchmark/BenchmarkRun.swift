@@ -12,15 +12,15 @@ package struct BenchmarkRun {
     package var host = ReplicationHost<SceneUnit, SceneMove>()
     package var clients: [ReplicationClient<SceneUnit, SceneMove>] = []
     package var sockets: [MemorySocket] = []
-    package var hostSocket: MemorySocket
-    package var simulation: SceneSimulation
+    var hostSocket: MemorySocket
+    var simulation: SceneSimulation
     package var players: [EntityID] = []
     package var creeps: [EntityID] = []
     package var moves: DeterministicRandom
-    package var pendingEvents: [[PendingBatch]]
-    package var nextBatch: UInt32 = 0
+    var pendingEvents: [[PendingBatch]]
+    var nextBatch: UInt32 = 0
 
-    package var snapshotBytes = 0, eventBytes = 0, upstreamBytes = 0, fullSnapshotBytes = 0, jsonBytes = 0
+    var snapshotBytes = 0, eventBytes = 0, upstreamBytes = 0, fullSnapshotBytes = 0, jsonBytes = 0
 
     package struct PendingBatch {
         package var sequence: UInt32
@@ -29,12 +29,12 @@ package struct BenchmarkRun {
     }
 
     /// Datagram tags, counted in the figures as a channel header would be.
-    package static let snapshotTag: UInt8 = 1
-    package static let eventTag: UInt8 = 2
+    static let snapshotTag: UInt8 = 1
+    static let eventTag: UInt8 = 2
     /// Resend an undelivered event batch after this long (about one round trip).
-    package static let resendInterval = Duration.milliseconds(200)
+    static let resendInterval = Duration.milliseconds(200)
     /// The newcomer sends JSON every rendered frame: twice per 30 Hz tick at 60 fps.
-    package static let jsonFramesPerTick = 2
+    static let jsonFramesPerTick = 2
 
     package init(seed: UInt64, impairment: LinkImpairment) throws {
         network = MemoryNetwork(seed: seed, defaultImpairment: impairment)

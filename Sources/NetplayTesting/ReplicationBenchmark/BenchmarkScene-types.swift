@@ -16,8 +16,8 @@ package enum SceneVelocity: QuantizationFormat {
 package struct SceneUnit: Codable, Sendable, Hashable, Interpolatable {
     @Quantized<SceneCoordinate> var x: Float
     @Quantized<SceneCoordinate> var y: Float
-    @QuantizedAngle package var heading: Float
-    package var health: UInt8
+    @QuantizedAngle var heading: Float
+    var health: UInt8
 
     package init(x: Float, y: Float, heading: Float = 0, health: UInt8 = 100) {
         self.x = x
@@ -79,18 +79,18 @@ package struct BulletFired: Codable, Sendable, Hashable {
 
 /// Sizes of the standard scene (issue 6).
 package enum Scene {
-    package static let arenaSize: Float = 2048
+    static let arenaSize: Float = 2048
     package static let creepCount = 100
-    package static let playerCount = 2
-    package static let bulletsInFlight = 200
+    static let playerCount = 2
+    static let bulletsInFlight = 200
     /// Creep walking speed, units per second (a brisk walk across a 2048-unit arena in 40 s).
     package static let creepSpeed: Float = 48
     /// Bullet speed, units per second.
     package static let bulletSpeed: Float = 300
     /// Bullet lifetime, seconds: 200 in flight means 100 shots a second.
-    package static let bulletLifetime = 2.0
+    static let bulletLifetime = 2.0
     /// Chance per tick that a creep picks a new direction (about every 2 s at 30 Hz).
-    package static let creepTurnChance = 1.0 / 60
-    package static let creepKind = EntityKind(1)
-    package static let playerKind = EntityKind(2)
+    static let creepTurnChance = 1.0 / 60
+    static let creepKind = EntityKind(1)
+    static let playerKind = EntityKind(2)
 }

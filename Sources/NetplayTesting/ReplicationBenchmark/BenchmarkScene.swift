@@ -12,7 +12,7 @@ package struct SceneSimulation: Sendable {
 
     package struct Bullet: Sendable {
         package var x: Float, y: Float, velocityX: Float, velocityY: Float
-        package var expires: Tick
+        var expires: Tick
     }
 
     package let tickRate: TickRate
@@ -29,7 +29,7 @@ package struct SceneSimulation: Sendable {
     }
 
     /// A creep at a random place, walking in a random direction.
-    package mutating func makeCreep() -> Creep {
+    mutating func makeCreep() -> Creep {
         let angle = Float(random.nextUnitInterval() * 2 * Double.pi)
         let x = Float(random.nextUnitInterval()) * (Scene.arenaSize - 1)
         let y = Float(random.nextUnitInterval()) * (Scene.arenaSize - 1)
@@ -90,7 +90,7 @@ package struct SceneSimulation: Sendable {
 
     /// Sine and cosine by Taylor series on a reduced argument: the layer uses no Foundation,
     /// and a scene only needs directions, not libm precision.
-    package static func sine(_ angle: Float) -> Float {
+    static func sine(_ angle: Float) -> Float {
         var a = Double(angle).truncatingRemainder(dividingBy: 2 * Double.pi)
         if a > Double.pi { a -= 2 * Double.pi }
         if a < -Double.pi { a += 2 * Double.pi }
@@ -100,5 +100,5 @@ package struct SceneSimulation: Sendable {
         return Float(a * (1 - a2 / 6 * (1 - a2 / 20 * (1 - a2 / 42 * (1 - a2 / 72)))))
     }
 
-    package static func cosine(_ angle: Float) -> Float { sine(angle + Float.pi / 2) }
+    static func cosine(_ angle: Float) -> Float { sine(angle + Float.pi / 2) }
 }

@@ -12,9 +12,9 @@ package enum ReplicationBenchmark {
         /// Virtual seconds simulated.
         package var seconds: Int
         /// Netplay's snapshot datagrams.
-        package var netplaySnapshotKbps: Double
+        var netplaySnapshotKbps: Double
         /// Netplay's bullet events, retransmissions included.
-        package var netplayEventKbps: Double
+        var netplayEventKbps: Double
         /// Netplay in total (snapshots plus events).
         package var netplayKbps: Double { netplaySnapshotKbps + netplayEventKbps }
         /// Every entity, bullets included, in full every tick (same quantized fields).
@@ -22,7 +22,7 @@ package enum ReplicationBenchmark {
         /// `JSONEncoder` output of every position, 60 times a second.
         package var jsonKbps: Double
         /// What each client sends the host (acks and redundant inputs), for reference.
-        package var upstreamKbps: Double
+        var upstreamKbps: Double
 
         package var description: String {
             """
@@ -41,7 +41,7 @@ package enum ReplicationBenchmark {
     }
 
     /// The link of the bars in issue 6: 80 ± 20 ms one way, 5 % loss.
-    package static let standardImpairment = LinkImpairment(
+    static let standardImpairment = LinkImpairment(
         latency: .milliseconds(80), jitter: .milliseconds(20), lossProbability: 0.05)
 
     /// Runs the scene for `seconds` of virtual time.

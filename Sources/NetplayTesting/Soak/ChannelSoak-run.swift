@@ -92,6 +92,6 @@ package struct SoakRun {
 
     /// The loop's time resolution: deliveries within a millisecond are handled together, as
     /// a game polling at 1 kHz would.
-    package static let minimumStep = Duration.milliseconds(1)
-    package static let idleStep = Duration.milliseconds(10)
+    static let minimumStep = Duration.milliseconds(1)
+    static let idleStep = Duration.milliseconds(10)
 }

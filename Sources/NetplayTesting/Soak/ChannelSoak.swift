@@ -19,7 +19,7 @@ package enum ChannelSoak {
         /// Messages in total, spread evenly over the channels (and the two directions).
         package var messageCount: Int
         /// Whether both ends send (half the messages each) or only the first.
-        package var bidirectional: Bool
+        var bidirectional: Bool
         /// The conditions of both directions of the link.
         package var impairment: LinkImpairment
         /// The channels; two of each kind by default.
@@ -27,11 +27,11 @@ package enum ChannelSoak {
         /// Fixes every random decision of the run.
         package var seed: UInt64
         /// About one message in this many is large enough to be fragmented.
-        package var largeMessageEvery: Int
+        var largeMessageEvery: Int
         /// The endpoints' configuration (its layout is replaced by ``layout``).
         package var channelConfig: ChannelConfig
         /// The run stops, with a violation, if it has not finished by this virtual time.
-        package var virtualTimeLimit: Duration
+        var virtualTimeLimit: Duration
 
         /// Creates a configuration; the defaults are the soak bar of the channels issue.
         package init(
@@ -86,9 +86,9 @@ package enum ChannelSoak {
         /// Virtual time the run took.
         package var virtualDuration: Duration
         /// The first endpoint's view at the end.
-        package var senderStatistics: ChannelStatistics
+        var senderStatistics: ChannelStatistics
         /// The second endpoint's view at the end (the only receiver when not bidirectional).
-        package var receiverStatistics: ChannelStatistics
+        var receiverStatistics: ChannelStatistics
 
         /// Whether the run met every guarantee.
         package var isClean: Bool { violationCount == 0 }
@@ -106,7 +106,7 @@ package enum ChannelSoak {
 
     /// Queues of 64 KiB per channel: enough to keep the link busy, small enough that
     /// unreliable messages do not sit queued for minutes.
-    package static let defaultChannelConfig: ChannelConfig = {
+    static let defaultChannelConfig: ChannelConfig = {
         var config = ChannelConfig()
         config.maxQueuedBytesPerChannel = 64 << 10
         return config

@@ -28,7 +28,7 @@ package struct SoakStream: Sendable {
         expected = kinds.map { $0 == .unreliableSequenced ? -1 : 0 }
     }
 
-    package var allEnqueued: Bool { nextSerial == quota }
+    var allEnqueued: Bool { nextSerial == quota }
 
     /// Enqueues on every channel until its queue is full or its quota sent.
     package mutating func feed(_ sender: inout ChannelEndpoint, now: NetInstant) {
@@ -83,7 +83,7 @@ package struct SoakStream: Sendable {
     }
 
     /// Flags reliable messages that never arrived; call once, at the end.
-    package mutating func checkCompleteness() {
+    mutating func checkCompleteness() {
         for channel in kinds.indices where kinds[channel].isReliable {
             let missing = seen[channel].lazy.filter { !$0 }.count
             if missing > 0 { violation("channel \(channel): \(missing) reliable messages never delivered") }
@@ -106,14 +106,14 @@ package struct SoakStream: Sendable {
         return bytes
     }
 
-    package static func serial(of bytes: [UInt8]) -> Int? {
+    static func serial(of bytes: [UInt8]) -> Int? {
         guard bytes.count >= 4 else { return nil }
         return (0..<4).reduce(0) { $0 | Int(bytes[$1]) << ($1 * 8) }
     }
 
     /// Game-event sized: a few bytes to a few dozen.
-    package static let smallMessageBytes = 4..<48
+    static let smallMessageBytes = 4..<48
     /// Two to four payloads' worth, so fragmentation is always exercised.
-    package static let largeMessageBytes = 1_500..<4_000
-    package static let maxViolationsKept = 20
+    static let largeMessageBytes = 1_500..<4_000
+    static let maxViolationsKept = 20
 }

@@ -34,11 +34,11 @@ package struct WireDecoder: Sendable {
 package final class BinaryWireDecoder: Decoder {
     package var reader: BitReader
     package let limits: WireLimits
-    package var depth = 0
+    var depth = 0
     /// An error raised where Codable's API cannot throw (`allKeys`); preferred when reporting.
-    package var deferredError: WireError?
+    var deferredError: WireError?
     /// The enum case key read by `allKeys`, remembered for the container that read it.
-    package var pendingKey: (container: Int, key: any CodingKey)?
+    var pendingKey: (container: Int, key: any CodingKey)?
     private var nextContainerID = 0
 
     package var codingPath: [any CodingKey] { [] }
@@ -49,7 +49,7 @@ package final class BinaryWireDecoder: Decoder {
         self.limits = limits
     }
 
-    package func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
+    func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
         depth += 1
         defer { depth -= 1 }
         guard depth <= limits.maxDepth else {
@@ -61,19 +61,19 @@ package final class BinaryWireDecoder: Decoder {
         return try T(from: self)
     }
 
-    package func readCount(_ expected: String) throws -> Int {
+    func readCount(_ expected: String) throws -> Int {
         // Every element takes at least one bit, so a count can never exceed the bits left:
         // a 10-byte packet cannot make the decoder loop or reserve for a million elements.
         try reader.readLength(limit: limits.maxElements, minimumBitsEach: 1, expected)
     }
 
-    package func makeContainerID() -> Int {
+    func makeContainerID() -> Int {
         nextContainerID += 1
         return nextContainerID
     }
 
     /// Reads an enum case key and resolves it against `Key`.
-    package func readKey<Key: CodingKey>(_ type: Key.Type) throws(WireError) -> Key {
+    func readKey<Key: CodingKey>(_ type: Key.Type) throws(WireError) -> Key {
         let start = reader.bitsRead
         if try reader.readBool("coding key kind") {
             let int = try reader.readVarInt("\(Key.self) case index")
@@ -90,7 +90,7 @@ package final class BinaryWireDecoder: Decoder {
     }
 
     /// Turns whatever a Codable implementation threw into the most telling ``WireError``.
-    package func wireError(for error: any Error, decoding type: String) -> WireError {
+    func wireError(for error: any Error, decoding type: String) -> WireError {
         if let deferredError { return deferredError }
         if let wire = error as? WireError { return wire }
         return WireError(.unsupported(String(describing: error)), expected: type, at: reader.bitsRead)

@@ -99,7 +99,7 @@ package struct SingleValueWireEncodingContainer: SingleValueEncodingContainer {
 
 /// Errors the containers raise for Codable patterns the binary format cannot express.
 package enum WireCoderSupport {
-    package static func nilUnsupported(_ key: (any CodingKey)?, _ encoder: BinaryWireEncoder) -> WireError {
+    static func nilUnsupported(_ key: (any CodingKey)?, _ encoder: BinaryWireEncoder) -> WireError {
         WireError(
             .unsupported("encodeNil; declare the property Optional so a presence bit is written"),
             expected: key?.stringValue ?? "value", at: encoder.writer.bitCount)

@@ -38,9 +38,9 @@ package struct WireEncoder: Sendable {
 package final class BinaryWireEncoder: Encoder {
     package var writer: BitWriter
     package let limits: WireLimits
-    package var depth = 0
+    var depth = 0
     /// An error raised where Codable's API cannot throw; reported when the encode ends.
-    package var deferredError: (any Error)?
+    var deferredError: (any Error)?
     package var codingPath: [any CodingKey] { [] }
     package var userInfo: [CodingUserInfoKey: Any] { [:] }
 
@@ -49,7 +49,7 @@ package final class BinaryWireEncoder: Encoder {
         self.limits = limits
     }
 
-    package func encodeValue<T: Encodable>(_ value: T) throws {
+    func encodeValue<T: Encodable>(_ value: T) throws {
         depth += 1
         defer { depth -= 1 }
         guard depth <= limits.maxDepth else {
@@ -62,7 +62,7 @@ package final class BinaryWireEncoder: Encoder {
         }
     }
 
-    package func writeKey(_ key: some CodingKey) throws {
+    func writeKey(_ key: some CodingKey) throws {
         if let int = key.intValue {
             writer.writeBool(true)
             writer.writeVarInt(Int64(int))
@@ -88,5 +88,5 @@ package final class BinaryWireEncoder: Encoder {
 /// Limits on coding keys, which appear on the wire only for enum cases.
 package enum WireKeys {
     /// Longest case name sent as a string; longer names are a programming error caught at encode.
-    package static let maxKeyBytes = 64
+    static let maxKeyBytes = 64
 }

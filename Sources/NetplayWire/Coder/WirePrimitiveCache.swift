@@ -7,7 +7,7 @@ import Synchronization
 package enum WirePrimitiveCache {
     private static let table = Mutex<[ObjectIdentifier: (any WirePrimitive.Type)?]>([:])
 
-    package static func primitive(_ type: Any.Type) -> (any WirePrimitive.Type)? {
+    static func primitive(_ type: Any.Type) -> (any WirePrimitive.Type)? {
         let key = ObjectIdentifier(type)
         if let cached = table.withLock({ $0[key] }) { return cached }
         let resolved = type as? any WirePrimitive.Type

@@ -25,7 +25,7 @@ extension Dictionary: SchemaContainer { package static var schemaElementTypes: [
 /// case is caught by the decoder (unknown case, typed error) rather than by the fingerprint.
 package enum SchemaReflector {
     /// Deepest type nesting followed, so a recursive type cannot loop.
-    package static let maxDepth = 16
+    static let maxDepth = 16
 
     package static func lines(forMessage type: any NetMessage.Type, id: UInt64) -> [String] {
         let name = type.messageName
