@@ -4,7 +4,8 @@ package struct ChannelLane: Sendable {
     package let kind: ChannelKind
     var reliableOut = ReliableSendChannel()
     var unreliableOut = UnreliableSendChannel()
-    /// Present on reliable channels only (its window is a kilobyte-sized table).
+    /// Present on reliable channels only (its window holds occupied slots only, so an idle
+    /// channel costs almost nothing).
     var reliableIn: ReliableReceiveChannel?
     /// Present on unreliable channels only.
     var unreliableIn: UnreliableReceiveChannel?

@@ -11,7 +11,9 @@ import NetplayLinkConditioner
 /// flushes once), so a game frame's worth of packets costs one hop, not one per message. A
 /// ``LinkConditioner`` can impair either direction while running, to try a game against a
 /// bad network on real sockets. ``scheduleRepeating(every:_:)`` runs the protocol's
-/// `update(now:)` on the same loop, so protocol state needs no lock.
+/// `update(now:)` on the same loop. The driver itself keeps its state on the loop; a caller
+/// whose state is also touched from other threads (the API's `NetSession`, which games send through
+/// from any thread) guards it with its own lock.
 ///
 /// ```swift
 /// let driver = try await UDPDriver.bind(host: "0.0.0.0", port: 7777) { from, bytes in

@@ -9,7 +9,7 @@ import SkirmishCore
 /// start it by hosting, joining or `auto(settings:)`, then once a frame hand it the player's
 /// input and draw the ``FrameView`` it returns.
 ///
-/// ``swift
+/// ```swift
 /// let session = try await GameSession.auto()          // joins a game on the LAN, or hosts one
 /// print(session.notice ?? "")                          // e.g. how others join
 /// while running {
@@ -19,7 +19,7 @@ import SkirmishCore
 ///     try await Task.sleep(for: .milliseconds(33))
 /// }
 /// await session.close()
-/// ``
+/// ```
 ///
 /// The host runs the simulation; clients send inputs and draw what the host replicates (see
 /// ``SkirmishProtocol`` for what travels how). A session is used from one task, the game loop.

@@ -4,8 +4,8 @@ import NetplayWire
 /// Counts the bytes a session sends and receives and turns them into kilobits per second
 /// over a sliding window, for the overlay and the report.
 ///
-/// It measures the game's message payloads (what Skirmish asks Netplay to carry), so the
-/// figure is the same whichever channel layer is linked; protocol headers come on top.
+/// It measures the game's message payloads (what Skirmish asks Netplay to carry); protocol and
+/// channel headers come on top.
 struct TrafficMeter: Sendable {
     /// Rates are averaged over this long: a few snapshots' worth is too jumpy to read.
     static let windowSeconds = 1.0
