@@ -87,7 +87,7 @@ let package = Package(
             dependencies: [
                 "NetplayBase", "NetplayWire", "NetplayProtocol", "NetplayChannels", "NetplayReplication",
                 "NetplayDiscovery", "NetplayLinkConditioner", "NetplayDrivers", "Netplay", "NetplayTesting", "netplay",
-                "ProcessTestSupport",
+                "ProcessTestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The demo game's deterministic simulation: no I/O, tested on its own.

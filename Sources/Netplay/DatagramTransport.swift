@@ -1,5 +1,6 @@
 import NetplayBase
 import NetplayDrivers
+import NetplayLinkConditioner
 import NetplayProtocol
 
 /// What carries a session's datagrams: the real ``UDPDriver``, or a virtual network in tests.
@@ -10,6 +11,9 @@ package protocol DatagramTransport: Sendable {
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void)
     /// Stops sending and receiving; idempotent.
     func close() async
+    /// Impairs one direction of the socket (nil: clear it), to try a game against a bad
+    /// network on real sockets.
+    func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection)
 }
 
 extension UDPDriver: DatagramTransport {

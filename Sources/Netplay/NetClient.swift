@@ -16,7 +16,7 @@ import NetplayWire
 /// Everything a client receives comes from ``NetPeer/host``; the host relays other players'
 /// messages. All methods may be called from any thread.
 public final class NetClient: Sendable {
-    let session: NetSession
+    package let session: NetSession
 
     /// The host this client is connected to.
     public let hostAddress: PeerAddress
@@ -75,6 +75,8 @@ public final class NetClient: Sendable {
     /// Waits for the handshake; on failure closes the socket and throws the reason.
     func awaitHandshake() async throws(NetError) {
         guard let reason = await session.handshake.wait() else { return }
+        session.options.logger.notice(
+            "could not connect", metadata: ["host": "\(hostAddress)", "reason": "\(reason)"])
         await session.close()
         throw .refused(reason)
     }

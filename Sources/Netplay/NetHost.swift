@@ -32,7 +32,7 @@ public final class NetHost: Sendable {
     /// Every IPv4 interface, for systems with IPv6 disabled.
     static let ipv4Wildcard = "0.0.0.0"
 
-    let session: NetSession
+    package let session: NetSession
     /// Makes the game visible on the LAN (nil when started with `advertise: nil`).
     let advertiser: LANAdvertiser?
 
@@ -91,6 +91,12 @@ public final class NetHost: Sendable {
             advertise, game: game, hostName: hostName ?? LocalAddresses.hostName(), registry: registry,
             options: options,
             port: driver.localAddress.port, joinCode: joinCode, session: session)
+        options.logger.info(
+            "hosting",
+            metadata: [
+                "game": "\(game)", "address": "\(driver.localAddress)",
+                "advertised": "\(advertiser != nil)",
+            ])
         return NetHost(session: session, localAddress: driver.localAddress, advertiser: advertiser)
     }
 

@@ -1,3 +1,4 @@
+import Logging
 import NetplayChannels
 import NetplayProtocol
 import NetplayWire
@@ -26,6 +27,12 @@ public struct NetOptions: Sendable {
     /// Most events waiting for ``NetHost/poll()`` (or the `events` sequence); later ones are
     /// dropped and counted in `droppedEvents`. A game that polls every frame never gets close.
     public var maxQueuedEvents = 65_536
+    /// Where the session reports connections, disconnections with their reasons, refused
+    /// handshakes and dropped-datagram counts. Silent by default, as SwiftNIO-based libraries
+    /// are; pass your own (`Logger(label: "netplay")` with a handler bootstrapped by
+    /// `LoggingSystem`) when a connection fails and you want to see why. Nothing is logged per
+    /// message, so any level is safe on the data path.
+    public var logger = Logger(label: "netplay", factory: { _ in SwiftLogNoOpLogHandler() })
     /// The channels each connection has and their limits.
     package var channels = ChannelConfig()
 

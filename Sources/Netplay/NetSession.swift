@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NetplayBase
 import NetplayChannels
+import NetplayLinkConditioner
 import NetplayProtocol
 import NetplayWire
 
@@ -47,6 +48,8 @@ package final class NetSession: Sendable {
     private let counters = NIOLockedValueBox(Counters())
     private let transport = NIOLockedValueBox<(any DatagramTransport)?>(nil)
     private let peerCount = NIOLockedValueBox<(count: Int, observer: (@Sendable (Int) -> Void)?)>((0, nil))
+    /// When dropped datagrams are next summarised in the log, and the total last logged.
+    let dropLog = NIOLockedValueBox((next: NetInstant.zero, total: 0))
 
     /// Calls `observer` with the number of connected clients whenever it changes.
     func onPeerCountChange(_ observer: @escaping @Sendable (Int) -> Void) {
@@ -64,6 +67,11 @@ package final class NetSession: Sendable {
     /// transport calls).
     package func attach(_ transport: any DatagramTransport) {
         self.transport.withLockedValue { $0 = transport }
+    }
+
+    /// Impairs one direction of the session's socket (nil: clear it).
+    package func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {
+        transport.withLockedValue { $0 }?.setImpairment(impairment, for: direction)
     }
 
     // MARK: The network's side
@@ -109,6 +117,7 @@ package final class NetSession: Sendable {
             if !datagrams.isEmpty { counters.transportBatches += 1 }
         }
         publish(events)
+        logDropsIfDue(now: now)
         if closed { finished.set(()) }
     }
 
@@ -129,6 +138,7 @@ package final class NetSession: Sendable {
             default: break
             }
         }
+        log(events)
         self.events.push(events)
         if countChange != 0 {
             let (count, observer) = peerCount.withLockedValue { state in

@@ -27,12 +27,7 @@ package final class UDPDriver: Sendable {
     package typealias DatagramHandler = @Sendable (PeerAddress, [UInt8]) -> Void
 
     /// A direction of traffic through the driver.
-    package enum Direction: Sendable, Hashable {
-        /// Datagrams this driver sends.
-        case outbound
-        /// Datagrams this driver receives.
-        case inbound
-    }
+    package typealias Direction = LinkDirection
 
     /// The address the socket is bound to (with the real port when 0 was asked for).
     package let localAddress: PeerAddress

@@ -5,9 +5,9 @@
 /// conditions of a real connection — a Wi-Fi link at the edge of range, a congested mobile
 /// uplink — in a test or on a developer's desk, the way `netem` or `clumsy` do. Probabilities
 /// are per datagram and clamped to 0…1; negative durations count as zero.
-package struct LinkImpairment: Sendable, Hashable {
+public struct LinkImpairment: Sendable, Hashable {
     /// The shape of the random part of the delay.
-    package enum JitterDistribution: Sendable, Hashable {
+    public enum JitterDistribution: Sendable, Hashable {
         /// Every delay in `latency ± jitter` is equally likely.
         case uniform
         /// Delays cluster around `latency` with standard deviation `jitter / 3`, cut off at
@@ -19,14 +19,14 @@ package struct LinkImpairment: Sendable, Hashable {
     /// Loss that comes in runs (Gilbert–Elliott model): a link is either good or bad, and while
     /// it is bad every datagram is lost. Real links lose packets this way (a microwave oven, a
     /// Wi-Fi roam, a full router queue), which hurts far more than the same rate spread evenly.
-    package struct BurstLoss: Sendable, Hashable {
+    public struct BurstLoss: Sendable, Hashable {
         /// Chance, per datagram sent while the link is good, that a loss burst starts.
-        var entryProbability: Double
+        public var entryProbability: Double
         /// Mean number of consecutive datagrams lost once a burst has started (≥ 1).
-        var meanBurstLength: Double
+        public var meanBurstLength: Double
 
         /// Creates a burst-loss model.
-        package init(entryProbability: Double, meanBurstLength: Double) {
+        public init(entryProbability: Double, meanBurstLength: Double) {
             self.entryProbability = entryProbability
             self.meanBurstLength = meanBurstLength
         }
@@ -34,14 +34,14 @@ package struct LinkImpairment: Sendable, Hashable {
 
     /// Datagrams held back so that later ones overtake them, as multi-path routing and
     /// Wi-Fi retransmission do.
-    package struct Reordering: Sendable, Hashable {
+    public struct Reordering: Sendable, Hashable {
         /// Chance that a datagram is held back.
-        package var probability: Double
+        public var probability: Double
         /// How much longer a held-back datagram takes than its neighbours.
-        package var extraDelay: Duration
+        public var extraDelay: Duration
 
         /// Creates a reordering model.
-        package init(probability: Double, extraDelay: Duration) {
+        public init(probability: Double, extraDelay: Duration) {
             self.probability = probability
             self.extraDelay = extraDelay
         }
@@ -50,41 +50,41 @@ package struct LinkImpairment: Sendable, Hashable {
     /// A bottleneck: datagrams are serialized at `bitsPerSecond` through a queue, and a
     /// datagram that would wait longer than `maxQueueDelay` is dropped (tail drop, as a router
     /// with a bounded buffer does). Only payload bytes count, not IP/UDP headers.
-    package struct BandwidthCap: Sendable, Hashable {
+    public struct BandwidthCap: Sendable, Hashable {
         /// Link capacity, in bits per second (≥ 1).
-        package var bitsPerSecond: Int
+        public var bitsPerSecond: Int
         /// Longest time a datagram may wait in the queue before it is dropped instead.
-        package var maxQueueDelay: Duration
+        public var maxQueueDelay: Duration
 
         /// Creates a bandwidth cap.
-        package init(bitsPerSecond: Int, maxQueueDelay: Duration = .milliseconds(250)) {
+        public init(bitsPerSecond: Int, maxQueueDelay: Duration = .milliseconds(250)) {
             self.bitsPerSecond = bitsPerSecond
             self.maxQueueDelay = maxQueueDelay
         }
     }
 
     /// One-way base delay added to every datagram.
-    package var latency: Duration
+    public var latency: Duration
     /// Largest random deviation from `latency`, either way (delay never goes below zero).
     /// Jitter alone can reorder datagrams, as it does under `netem`.
-    package var jitter: Duration
+    public var jitter: Duration
     /// Shape of the jitter.
-    var jitterDistribution: JitterDistribution
+    public var jitterDistribution: JitterDistribution
     /// Chance that a datagram is lost, independently of every other.
-    package var lossProbability: Double
+    public var lossProbability: Double
     /// Loss in runs, or `nil` for none.
-    var burstLoss: BurstLoss?
+    public var burstLoss: BurstLoss?
     /// Chance that a datagram arrives twice (the copy gets its own delay).
-    package var duplicationProbability: Double
+    public var duplicationProbability: Double
     /// Held-back datagrams, or `nil` for none.
-    package var reordering: Reordering?
+    public var reordering: Reordering?
     /// Chance that one random bit of a datagram is flipped.
-    var corruptionProbability: Double
+    public var corruptionProbability: Double
     /// A bandwidth bottleneck, or `nil` for unlimited.
-    package var bandwidth: BandwidthCap?
+    public var bandwidth: BandwidthCap?
 
     /// Creates an impairment; every parameter defaults to "no impairment".
-    package init(
+    public init(
         latency: Duration = .zero,
         jitter: Duration = .zero,
         jitterDistribution: JitterDistribution = .uniform,
@@ -109,10 +109,10 @@ package struct LinkImpairment: Sendable, Hashable {
 
 extension LinkImpairment {
     /// A wire that delivers everything instantly, once, intact and in order.
-    package static let perfect = LinkImpairment()
+    public static let perfect = LinkImpairment()
 
     /// A wired or good Wi-Fi LAN: about a millisecond, a little jitter, no loss.
-    package static let lan = LinkImpairment(latency: .milliseconds(1), jitter: .microseconds(500))
+    public static let lan = LinkImpairment(latency: .milliseconds(1), jitter: .microseconds(500))
 
     /// An ordinary internet path with some trouble: 50 ms ± 10 ms one way, 5 % loss.
     /// A game should feel fine here; if it does not, its protocol needs work.
@@ -126,7 +126,7 @@ extension LinkImpairment {
     /// A bad mobile or congested link: 150 ms ± 50 ms, 10 % loss plus bursts, duplicates,
     /// reordering, occasional corruption and a 1 Mbit/s bottleneck. A game should stay
     /// playable — degraded, never stuck or crashed.
-    package static let terrible = LinkImpairment(
+    public static let terrible = LinkImpairment(
         latency: .milliseconds(150),
         jitter: .milliseconds(50),
         jitterDistribution: .normal,
@@ -137,4 +137,12 @@ extension LinkImpairment {
         corruptionProbability: 0.005,
         bandwidth: BandwidthCap(bitsPerSecond: 1_000_000, maxQueueDelay: .milliseconds(300))
     )
+}
+
+/// Which datagrams of a socket an impairment applies to.
+public enum LinkDirection: Sendable, Hashable {
+    /// Datagrams the socket sends.
+    case outbound
+    /// Datagrams the socket receives.
+    case inbound
 }

@@ -9,9 +9,17 @@ import NetplayWire
 /// the UDP driver runs, with time moved by ``run(for:)`` instead of a clock, deterministic
 /// from a seed (network impairments and every endpoint's randomness alike).
 ///
-/// Internal for now; it drives the API tests and could become the public way for a game to
-/// test itself on a bad network without sockets.
-package final class SimulatedNetwork: Sendable {
+/// A game's own tests use it to run their real networking code, host and clients, against a
+/// bad network, without sockets and without waiting:
+///
+/// ```swift
+/// let network = SimulatedNetwork(seed: 1, impairment: LinkImpairment(latency: .milliseconds(40)))
+/// let host = try network.startHost(at: SimulatedNetwork.address(0), game: "mygame", messages: messages)
+/// let client = try network.connectClient(
+///     at: SimulatedNetwork.address(1), to: SimulatedNetwork.address(0), game: "mygame", messages: messages)
+/// network.run(until: { client.isConnected }, limit: .seconds(2))
+/// ```
+public final class SimulatedNetwork: Sendable {
     private struct Node: Sendable {
         var socket: MemorySocket
         var session: NetSession
@@ -25,9 +33,10 @@ package final class SimulatedNetwork: Sendable {
 
     private let state: NIOLockedValueBox<State>
     /// How often each session ticks, like the UDP driver's repeating task.
-    package let tickInterval: Duration
+    public let tickInterval: Duration
 
-    package init(seed: UInt64, impairment: LinkImpairment = .perfect, tickInterval: Duration = .milliseconds(5)) {
+    /// A network whose links all have `impairment`, deterministic from `seed`.
+    public init(seed: UInt64, impairment: LinkImpairment = .perfect, tickInterval: Duration = .milliseconds(5)) {
         state = NIOLockedValueBox(
             State(network: MemoryNetwork(seed: seed, defaultImpairment: impairment), nextSeed: seed))
         self.tickInterval = tickInterval
@@ -36,8 +45,22 @@ package final class SimulatedNetwork: Sendable {
     /// The current virtual time.
     package var now: NetInstant { state.withLockedValue { $0.network.now } }
 
+    /// Virtual time since the network was made.
+    public var elapsed: Duration { .nanoseconds(now.nanoseconds) }
+
+    /// The address of simulated machine number `node`, at `port`.
+    public static func address(_ node: UInt64, port: UInt16 = 7777) -> PeerAddress {
+        .memory(node: node, port: port)
+    }
+
+    /// Delivers `bytes` to `destination` as if `source` had sent them: what a stranger on the
+    /// network could send, for testing how a game's host copes with garbage or replays.
+    public func deliver(_ bytes: [UInt8], from source: PeerAddress, to destination: PeerAddress) {
+        state.withLockedValue { $0.network.send(from: source, to: destination, bytes: bytes) }
+    }
+
     /// Starts a host at `address`. Its first tick runs with the next ``run(for:)``.
-    package func startHost(
+    public func startHost(
         at address: PeerAddress, game: String, joinCode: String? = nil, messages: [any NetMessage.Type],
         options: NetOptions = NetOptions()
     ) throws -> NetHost {
@@ -51,7 +74,7 @@ package final class SimulatedNetwork: Sendable {
 
     /// Starts a client at `address` connecting to `host`; it is connected once its first
     /// event, `.connected(.host)`, is polled (or its `awaitHandshake()` returns).
-    func connectClient(
+    public func connectClient(
         at address: PeerAddress, to host: PeerAddress, game: String, joinCode: String? = nil,
         messages: [any NetMessage.Type], options: NetOptions = NetOptions()
     ) throws -> NetClient {
@@ -67,7 +90,7 @@ package final class SimulatedNetwork: Sendable {
     /// Moves virtual time forward by `duration` in steps of ``tickInterval``: each step
     /// delivers the datagrams due, then ticks every session. Like an event loop, it must be
     /// driven from one thread at a time (games may `send` from any thread meanwhile).
-    package func run(for duration: Duration) {
+    public func run(for duration: Duration) {
         let end = now + duration
         while now < end {
             let stepEnd = min(now + tickInterval, end)
@@ -86,7 +109,7 @@ package final class SimulatedNetwork: Sendable {
 
     /// Runs until `condition` holds or `limit` passes; returns whether it held.
     @discardableResult
-    package func run(until condition: () -> Bool, limit: Duration) -> Bool {
+    public func run(until condition: () -> Bool, limit: Duration) -> Bool {
         let end = now + limit
         while !condition() {
             guard now < end else { return false }
@@ -96,13 +119,13 @@ package final class SimulatedNetwork: Sendable {
     }
 
     /// Sets the conditions on the link from `source` to `destination` (nil: the default).
-    package func setImpairment(from source: PeerAddress, to destination: PeerAddress, _ impairment: LinkImpairment?) {
+    public func setImpairment(from source: PeerAddress, to destination: PeerAddress, _ impairment: LinkImpairment?) {
         state.withLockedValue { $0.network.setImpairment(from: source, to: destination, impairment) }
     }
 
     /// Removes the node at `address` at once, as if its machine lost power: no goodbye, no
     /// more ticks, and datagrams to it vanish.
-    func crash(_ address: PeerAddress) {
+    public func crash(_ address: PeerAddress) {
         detach(address)
     }
 
@@ -142,4 +165,6 @@ private struct SimulatedTransport: DatagramTransport {
     /// Virtual time moves only when the test says so; the next tick flushes.
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
     func close() async { network.detach(address) }
+    /// Links in a simulated network are impaired with ``SimulatedNetwork/setImpairment(from:to:_:)``.
+    func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {}
 }

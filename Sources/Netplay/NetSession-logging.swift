@@ -1,0 +1,59 @@
+import Logging
+import NetplayBase
+import NetplayProtocol
+
+/// What a session tells the game's ``NetOptions/logger``: when peers come and go and why,
+/// and which datagrams it had to drop. Only state changes are logged, never per message, so
+/// the data path costs nothing extra whatever the log level.
+extension NetSession {
+    /// How often dropped-datagram counts are summarised (only when they grew).
+    static let dropLogInterval = Duration.seconds(5)
+
+    /// Logs the lifecycle events among `events`.
+    func log(_ events: [NetEvent]) {
+        let logger = options.logger
+        for event in events {
+            switch event {
+            case .connected(let peer):
+                logger.info("connected", metadata: ["peer": "\(peer)"])
+            case .disconnected(let peer, let reason):
+                logger.log(
+                    level: reason.isOrdinary ? .info : .notice, "disconnected",
+                    metadata: ["peer": "\(peer)", "reason": "\(reason)"])
+            case .message:
+                break
+            }
+        }
+    }
+
+    /// Every ``dropLogInterval``, summarises the endpoint's dropped datagrams if their count
+    /// grew. A silent logger (the default) skips even the check.
+    func logDropsIfDue(now: NetInstant) {
+        guard options.logger.logLevel <= .notice else { return }
+        let due = dropLog.withLockedValue { log in
+            guard now >= log.next else { return false }
+            log.next = now + Self.dropLogInterval
+            return true
+        }
+        guard due else { return }
+        let drops = withCore { $0.host?.drops ?? $0.client?.drops ?? DropCounters() }
+        let previous = dropLog.withLockedValue { log in
+            defer { log.total = drops.total }
+            return log.total
+        }
+        guard drops.total > previous else { return }
+        options.logger.notice(
+            "dropped datagrams", metadata: ["new": "\(drops.total - previous)", "by reason": "\(drops)"])
+    }
+}
+
+extension DisconnectReason {
+    /// Whether this is how sessions normally end (someone closed it), as opposed to a
+    /// failure worth a user's attention (timeouts, refusals, errors).
+    var isOrdinary: Bool {
+        switch self {
+        case .closedLocally, .closedByPeer, .hostShutDown: return true
+        default: return false
+        }
+    }
+}
