@@ -3,7 +3,7 @@ import NetplayDrivers
 import NetplayLinkConditioner
 import NetplayProtocol
 
-/// What carries a session's datagrams: the real ``UDPDriver``, or a virtual network in tests.
+/// What carries a session's datagrams: the real `UDPDriver`, or a virtual network in tests.
 package protocol DatagramTransport: Sendable {
     /// Sends a batch of datagrams, from any thread.
     func send(_ datagrams: [Datagram])

@@ -1,9 +1,9 @@
 import NIOConcurrencyHelpers
 
 /// The hand-over point between the network thread, which pushes events, and the game, which
-/// takes them with ``poll()`` once a frame or iterates ``stream()``.
+/// takes them with `poll()` once a frame or iterates `stream()`.
 ///
-/// Until ``stream()`` is first called, events wait for ``poll()``; from then on they go to the
+/// Until `stream()` is first called, events wait for `poll()`; from then on they go to the
 /// stream only (a program uses one or the other). Both are capped so a game that stops
 /// reading cannot make memory grow: past the cap, events are dropped and counted.
 final class EventQueue: Sendable {

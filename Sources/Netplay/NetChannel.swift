@@ -3,14 +3,14 @@ import NetplayChannels
 /// Which of a connection's channels a message travels on: how hard Netplay tries to deliver
 /// it, and whether it may overtake others.
 ///
-/// The four named channels are those of ``ChannelLayout/standard``. Use ``reliableOrdered``
+/// The four named channels are those of `ChannelLayout.standard`. Use `reliableOrdered`
 /// for events that must happen once and in order (a bullet fired, a chat line),
-/// ``unreliableSequenced`` for state that the next message replaces anyway (a position).
+/// `unreliableSequenced` for state that the next message replaces anyway (a position).
 public struct NetChannel: Hashable, Sendable {
     /// The channel's index in the layout.
     package let id: ChannelID
 
-    /// The channel at `id` in the session's ``ChannelLayout``.
+    /// The channel at `id` in the session's `ChannelLayout`.
     package init(_ id: ChannelID) { self.id = id }
 
     /// Delivered exactly once, in the order sent (like TCP, but only this channel waits).

@@ -4,8 +4,8 @@ import NetplayDrivers
 import NetplayWire
 
 extension NetClient {
-    /// Connects to a game found by LAN discovery (``Discovery/first(game:timeout:protocolVersion:fingerprint:config:)``
-    /// or a ``LANBrowser``).
+    /// Connects to a game found by LAN discovery (`Discovery.first(game:timeout:protocolVersion:fingerprint:config:)`
+    /// or a `LANBrowser`).
     public static func connect(
         to game: FoundGame,
         joinCode: String? = nil,
@@ -18,7 +18,7 @@ extension NetClient {
 
     /// Connects with a join string the host printed (`NP-…`): its address, port and join code.
     /// - Throws: ``NetError/invalidJoinString(_:)`` for a mistyped string, and whatever
-    ///   ``connect(to:game:joinCode:messages:options:)`` throws.
+    ///   `connect(to:game:joinCode:messages:options:)` throws.
     public static func connect(
         joinString: String,
         game: String,

@@ -36,7 +36,7 @@ public final class NetClient: Sendable {
     ///   - messages: The same message types as the host, in the same order.
     ///   - options: Timeouts, limits and channels; `version` must match the host's.
     /// - Throws: ``NetError/refused(_:)`` with the reason (wrong join code, host full, version
-    ///   or schema mismatch with the differing fields, or ``DisconnectReason/hostUnreachable``
+    ///   or schema mismatch with the differing fields, or `DisconnectReason.hostUnreachable`
     ///   after ``NetOptions/timeout``); ``NetError/invalidAddress(_:)``;
     ///   ``NetError/socketUnavailable(_:)``.
     public static func connect(
@@ -51,8 +51,8 @@ public final class NetClient: Sendable {
         return try await connect(to: address, game: game, joinCode: joinCode, messages: messages, options: options)
     }
 
-    /// Connects to a host at `address` (from LAN discovery, or ``PeerAddress/init(numericHost:port:)``)
-    /// and waits for the handshake to finish. See ``connect(to:port:game:joinCode:messages:options:)``.
+    /// Connects to a host at `address` (from LAN discovery, or `PeerAddress.init(numericHost:port:)`)
+    /// and waits for the handshake to finish. See `connect(to:port:game:joinCode:messages:options:)`.
     public static func connect(
         to address: PeerAddress,
         game: String,
@@ -85,7 +85,7 @@ public final class NetClient: Sendable {
     public func poll() -> [NetEvent] { session.events.poll() }
 
     /// The events as an asynchronous sequence, for async code; it ends after
-    /// `.disconnected(.host, _)`. Use either this or ``poll()``, not both: once this is first
+    /// `.disconnected(.host, _)`. Use either this or `poll()`, not both: once this is first
     /// read, events go here only.
     public var events: AsyncStream<NetEvent> { session.events.stream() }
 
@@ -106,12 +106,12 @@ public final class NetClient: Sendable {
     /// The connection's figures (round-trip time, loss, drops), or nil once disconnected.
     public var statistics: PeerStatistics? { session.withCore { $0.statistics(for: .host) } }
 
-    /// Events dropped because the game read neither ``poll()`` nor ``events`` for too long.
+    /// Events dropped because the game read neither `poll()` nor `events` for too long.
     public var droppedEvents: Int { session.events.droppedCount }
 
     /// Closes gracefully: stops accepting sends, gives queued reliable messages up to
     /// ``NetOptions/closeFlushTimeout`` to be acknowledged, tells the host (which sees
-    /// ``DisconnectReason/closedByPeer(reason:)``), then closes the socket. Idempotent.
+    /// `DisconnectReason.closedByPeer(reason:)`), then closes the socket. Idempotent.
     public func close() async { await session.close() }
 
     deinit {

@@ -4,12 +4,12 @@ import NetplayProtocol
 import NetplayWire
 
 /// The API layer's state machine: a protocol endpoint (host or client), each peer's
-/// ``ChannelEndpoint``, and the message registry, turning datagrams and game commands into
+/// `ChannelEndpoint`, and the message registry, turning datagrams and game commands into
 /// datagrams and ``NetEvent``s.
 ///
 /// Like the protocol core beneath it, it does no I/O and reads no clock, so the very same
-/// code runs under the UDP driver and under a virtual-time ``MemoryNetwork`` in tests;
-/// ``NetSession`` supplies time, threads and locks around it.
+/// code runs under the UDP driver and under a virtual-time `MemoryNetwork` in tests;
+/// `NetSession` supplies time, threads and locks around it.
 package struct NetCore: Sendable {
     /// Where the session is in its life.
     enum Phase: Sendable, Hashable {

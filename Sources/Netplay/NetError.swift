@@ -5,7 +5,7 @@ import NetplayWire
 /// Why a host could not start or a client could not connect.
 public enum NetError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The host refused us, or the handshake failed: wrong join code, host full, different
-    /// version or message types, or no answer (``DisconnectReason/hostUnreachable``).
+    /// version or message types, or no answer (`DisconnectReason.hostUnreachable`).
     case refused(DisconnectReason)
     /// The address is not a numeric IPv4 or IPv6 address (e.g. `"192.168.1.20"`, `"::1"`).
     case invalidAddress(String)
@@ -37,9 +37,9 @@ public enum NetSendError: Error, Sendable, Hashable, CustomStringConvertible {
     case unregisteredMessage(String)
     /// The message could not be encoded (e.g. a string or array longer than the wire allows).
     case unencodable(WireError)
-    /// The encoded message is over the channel's limit (see ``ChannelConfig``).
+    /// The encoded message is over the channel's limit (see `ChannelConfig`).
     case messageTooLarge(bytes: Int, limit: Int)
-    /// The channel is not in the session's ``ChannelLayout``.
+    /// The channel is not in the session's `ChannelLayout`.
     case unknownChannel(NetChannel)
     /// Unsent messages already fill ``NetOptions/maxBufferedSendBytes``: the network (or the
     /// peer) is slower than the game is sending. Send less, or less often.

@@ -53,7 +53,7 @@ public final class NetHost: Sendable {
     /// - Parameters:
     ///   - game: The game's name. Only clients connecting with the same name are answered, so
     ///     two games on one LAN never confuse each other.
-    ///   - port: The UDP port, or 0 for any free one (read it from ``port``).
+    ///   - port: The UDP port, or 0 for any free one (read it from `port`).
     ///   - interface: The local address to listen on. By default every interface, IPv6 and
     ///     IPv4 alike (a dual-stack `"::"` socket, or `"0.0.0.0"` where IPv6 is unavailable);
     ///     `"127.0.0.1"` or `"::1"` for this machine only.
@@ -62,6 +62,9 @@ public final class NetHost: Sendable {
     ///   - messages: Every message type the game sends, in the same order on every side; the
     ///     handshake refuses clients whose list differs and says which field differs.
     ///   - options: Timeouts, limits and channels.
+    ///   - advertise: Where to answer LAN discovery queries (nil: stay unlisted; players then
+    ///     join with ``joinString(joinCode:)``).
+    ///   - hostName: The name players see in the list of games (by default this machine's).
     /// - Throws: ``NetError/invalidAddress(_:)`` or ``NetError/socketUnavailable(_:)``.
     public static func start(
         game: String,
@@ -104,7 +107,7 @@ public final class NetHost: Sendable {
     public func poll() -> [NetEvent] { session.events.poll() }
 
     /// The events as an asynchronous sequence, for async code; it ends after
-    /// `.disconnected(.host, _)`. Use either this or ``poll()``, not both: once this is first
+    /// `.disconnected(.host, _)`. Use either this or `poll()`, not both: once this is first
     /// read, events go here only.
     public var events: AsyncStream<NetEvent> { session.events.stream() }
 
@@ -119,7 +122,7 @@ public final class NetHost: Sendable {
         try session.send(message, on: channel, to: recipients)
     }
 
-    /// Removes a client, telling it why; it sees ``DisconnectReason/kicked(reason:)``.
+    /// Removes a client, telling it why; it sees `DisconnectReason.kicked(reason:)`.
     /// Messages queued for it before the kick are still sent first.
     public func kick(_ peer: NetPeer, reason: String? = nil) {
         try? session.enqueue(.kick(peer, reason: reason))
@@ -131,12 +134,12 @@ public final class NetHost: Sendable {
     /// A client's connection figures (round-trip time, loss, drops), or nil if it is not connected.
     public func statistics(for peer: NetPeer) -> PeerStatistics? { session.withCore { $0.statistics(for: peer) } }
 
-    /// Events dropped because the game read neither ``poll()`` nor ``events`` for too long.
+    /// Events dropped because the game read neither `poll()` nor `events` for too long.
     public var droppedEvents: Int { session.events.droppedCount }
 
     /// Closes gracefully: stops accepting sends, gives queued reliable messages up to
     /// ``NetOptions/closeFlushTimeout`` to be acknowledged, tells every client the host shut
-    /// down (they see ``DisconnectReason/hostShutDown``), then closes the socket. Idempotent.
+    /// down (they see `DisconnectReason.hostShutDown`), then closes the socket. Idempotent.
     public func close() async {
         await advertiser?.stop()
         await session.close()

@@ -1,13 +1,13 @@
 import NetplayBase
 
-/// A player in a session, as the game sees it: the host's local player (``host``) or one of
+/// A player in a session, as the game sees it: the host's local player (`host`) or one of
 /// the clients connected to the host.
 ///
-/// On the host, every remote player has the ``PeerID`` the handshake gave it, and the host's
-/// own player is ``host``. On a client, everything arrives from ``host``: Netplay is a star,
+/// On the host, every remote player has the `PeerID` the handshake gave it, and the host's
+/// own player is `host`. On a client, everything arrives from `host`: Netplay is a star,
 /// clients talk only to the host, and the host relays what others should see.
 public struct NetPeer: Hashable, Sendable, Codable, CustomStringConvertible {
-    /// The session id; ``host`` uses 0, which the protocol never gives a client.
+    /// The session id; `host` uses 0, which the protocol never gives a client.
     package let id: PeerID
 
     /// Wraps a peer id.

@@ -26,7 +26,7 @@ extension NetSession {
         }
     }
 
-    /// Every ``dropLogInterval``, summarises the endpoint's dropped datagrams if their count
+    /// Every `dropLogInterval`, summarises the endpoint's dropped datagrams if their count
     /// grew. A silent logger (the default) skips even the check.
     func logDropsIfDue(now: NetInstant) {
         guard options.logger.logLevel <= .notice else { return }

@@ -5,11 +5,11 @@ import NetplayLinkConditioner
 import NetplayProtocol
 import NetplayWire
 
-/// The threads-and-locks shell around a ``NetCore``, shared by a ``NetHost`` or ``NetClient``
+/// The threads-and-locks shell around a `NetCore`, shared by a ``NetHost`` or ``NetClient``
 /// (the game's side) and a driver (the network's side).
 ///
 /// The game thread only touches the send buffer and the event queue, each under its own
-/// short lock. The driver calls ``receive(_:from:now:)`` for each datagram and ``tick(now:)``
+/// short lock. The driver calls `receive(_:from:now:)` for each datagram and `tick(now:)`
 /// on a timer; only those take the core's lock. So `send` never hops to the event loop: the
 /// tick picks up everything sent since the last one in a single batch.
 package final class NetSession: Sendable {

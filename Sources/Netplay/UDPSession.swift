@@ -1,7 +1,7 @@
 import NetplayBase
 import NetplayDrivers
 
-/// Runs a ``NetSession`` over a real ``UDPDriver``: datagrams from the socket go to the
+/// Runs a `NetSession` over a real `UDPDriver`: datagrams from the socket go to the
 /// session on the driver's event loop, and a repeating task on the same loop ticks it.
 enum UDPSession {
     /// Binds a socket for `session` and starts ticking it.

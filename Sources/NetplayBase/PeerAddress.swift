@@ -5,7 +5,7 @@
 /// `SocketAddress`, an in-memory node id) to and from this form. The bytes also feed the
 /// handshake cookie, which binds a client's proof of address to exactly these bytes.
 public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
-    /// Address family tags used in ``bytes``.
+    /// Address family tags used in the packed bytes.
     public enum Family: UInt8, Sendable {
         /// An IPv4 address: 4 address bytes, then the port.
         case ipv4 = 4

@@ -6,7 +6,7 @@ public enum DiscoveryEvent: Sendable, Hashable {
     case found(FoundGame)
     /// A known game changed (players, address, name).
     case updated(FoundGame)
-    /// A game said goodbye or has not been heard from for ``DiscoveryBrowser/expiry``.
+    /// A game said goodbye or has not been heard from for three seconds.
     case lost(FoundGame)
 }
 

@@ -1,7 +1,7 @@
 /// A message that crosses the network.
 ///
 /// Any `Codable` struct or enum becomes one with no extra code; it is then encoded by the
-/// compact binary coder (``WireEncoder``: no field names, varints, presence bits):
+/// compact binary coder (no field names, varints, presence bits):
 /// ```swift
 /// struct Chat: NetMessage { var from: String; var text: String }
 /// ```

@@ -15,7 +15,7 @@ public struct WireError: Error, Equatable, Hashable, Sendable, CustomStringConve
         case valueOutOfRange
         /// String bytes were not valid UTF-8.
         case invalidUTF8
-        /// Values nested deeper than ``WireLimits/maxDepth``.
+        /// Values nested deeper than the nesting limit (32 by default).
         case nestingTooDeep(limit: Int)
         /// An enum case or coding key that this program does not know.
         case unknownKey(String)
