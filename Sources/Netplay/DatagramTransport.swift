@@ -9,6 +9,8 @@ package protocol DatagramTransport: Sendable {
     func send(_ datagrams: [Datagram])
     /// Runs `work` on the network thread as soon as it is free, with the time then.
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void)
+    /// The transport's current time: real time for a socket, virtual time in a simulation.
+    var now: NetInstant { get }
     /// Stops sending and receiving; idempotent.
     func close() async
     /// Impairs one direction of the socket (nil: clear it), to try a game against a bad
@@ -17,6 +19,8 @@ package protocol DatagramTransport: Sendable {
 }
 
 extension UDPDriver: DatagramTransport {
+    package var now: NetInstant { clock.now }
+
     package func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
         let clock = clock
         eventLoop.execute { work(clock.now) }

@@ -6,4 +6,5 @@
 @_exported import NetplayDiscovery
 @_exported import NetplayDrivers
 @_exported import NetplayProtocol
+@_exported import NetplayReplication
 @_exported import NetplayWire

@@ -34,6 +34,8 @@ package struct NetCore: Sendable {
     /// Remote peers with open channels; on a client, only ``NetPeer/host``.
     var peers: [NetPeer: PeerState] = [:]
     var events: [NetEvent] = []
+    /// What arrived on the replication channels, for the session's ``NetWorld``.
+    var replicationDeliveries: [ReplicationDelivery] = []
     var phase = Phase.running
     var closeRequested = false
     let closeFlushTimeout: Duration
@@ -78,6 +80,12 @@ package struct NetCore: Sendable {
     mutating func drainEvents() -> [NetEvent] {
         defer { events = [] }
         return events
+    }
+
+    /// The replication channels' deliveries since the last drain, oldest first.
+    mutating func drainReplication() -> [ReplicationDelivery] {
+        defer { replicationDeliveries = [] }
+        return replicationDeliveries
     }
 
     /// The remote peers, in id order (on a client: the host, once connected).
@@ -128,6 +136,10 @@ package struct NetCore: Sendable {
         guard peers[peer] != nil else { return }
         peers[peer]?.channels.receive(payload, now: now)
         for delivered in peers[peer]?.channels.drainDelivered() ?? [] {
+            if ReplicationChannels.carries(delivered.channel) {
+                replicationDeliveries.append(.bytes(delivered.bytes, channel: delivered.channel, from: peer))
+                continue
+            }
             if let message = try? registry.decode(delivered.bytes) {
                 peers[peer]?.counters.received += 1
                 events.append(.message(message, from: peer))

@@ -34,7 +34,11 @@ public struct NetOptions: Sendable {
     /// message, so any level is safe on the data path.
     public var logger = Logger(label: "netplay", factory: { _ in SwiftLogNoOpLogHandler() })
     /// The channels each connection has and their limits.
-    package var channels = ChannelConfig()
+    package var channels: ChannelConfig = {
+        var config = ChannelConfig()
+        config.layout = ReplicationChannels.layout
+        return config
+    }()
 
     /// The default settings.
     public init() {}

@@ -48,6 +48,9 @@ package final class NetSession: Sendable {
     private let counters = NIOLockedValueBox(Counters())
     private let transport = NIOLockedValueBox<(any DatagramTransport)?>(nil)
     private let peerCount = NIOLockedValueBox<(count: Int, observer: (@Sendable (Int) -> Void)?)>((0, nil))
+    /// Replication traffic and joins and leaves, waiting for the session's ``NetWorld`` (kept
+    /// only once a world is attached).
+    private let replicationInbox = NIOLockedValueBox(ReplicationInbox())
     /// When dropped datagrams are next summarised in the log, and the total last logged.
     let dropLog = NIOLockedValueBox((next: NetInstant.zero, total: 0))
 
@@ -78,14 +81,14 @@ package final class NetSession: Sendable {
 
     /// Handles one datagram; called by the driver, on its thread.
     package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
-        let (datagrams, events) = core.withLockedValue { core in
+        let (datagrams, events, replication) = core.withLockedValue { core in
             core.receive(bytes, from: address, now: now)
-            return (core.drainOutgoing(), core.drainEvents())
+            return (core.drainOutgoing(), core.drainEvents(), core.drainReplication())
         }
         // Handshake replies (challenge, accepted) go out at once, not at the next tick: each
         // step of the handshake would otherwise wait up to a tick interval.
         if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
-        publish(events)
+        publish(events, replication: replication)
     }
 
     /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch.
@@ -98,10 +101,12 @@ package final class NetSession: Sendable {
             }
             return (buffer.commands, buffer.closing)
         }
-        let (waiting, datagrams, events, closed) = core.withLockedValue { core in
+        let (waiting, datagrams, events, replication, closed) = core.withLockedValue { core in
             if closing { core.closeRequested = true }
             let waiting = core.tick(now: now, commands: commands)
-            return (waiting, core.drainOutgoing(), core.drainEvents(), core.phase == .closed)
+            return (
+                waiting, core.drainOutgoing(), core.drainEvents(), core.drainReplication(), core.phase == .closed
+            )
         }
         if !waiting.isEmpty {
             // Back to the front: they were sent before anything queued during this tick.
@@ -116,12 +121,15 @@ package final class NetSession: Sendable {
             if !commands.isEmpty { counters.flushes += 1 }
             if !datagrams.isEmpty { counters.transportBatches += 1 }
         }
-        publish(events)
+        publish(events, replication: replication)
         logDropsIfDue(now: now)
         if closed { finished.set(()) }
     }
 
-    private func publish(_ events: [NetEvent]) {
+    private func publish(_ events: [NetEvent], replication: [ReplicationDelivery]) {
+        if !events.isEmpty || !replication.isEmpty {
+            replicationInbox.withLockedValue { $0.take(events, replication, capacity: options.maxQueuedEvents) }
+        }
         var countChange = 0
         for event in events {
             switch event {
@@ -213,5 +221,60 @@ package final class NetSession: Sendable {
     /// Starts closing without waiting (the driver's ticks finish the job).
     func requestClose() {
         buffer.withLockedValue { $0.closing = true }
+    }
+
+    // MARK: Replication
+
+    /// Starts keeping replication traffic for a ``NetWorld``; returns false if one already is.
+    func attachReplication() -> Bool {
+        replicationInbox.withLockedValue { inbox in
+            defer { inbox.attached = true }
+            return !inbox.attached
+        }
+    }
+
+    /// Replication traffic and joins and leaves since the last call, oldest first.
+    func takeReplication() -> [ReplicationDelivery] {
+        replicationInbox.withLockedValue { inbox in
+            defer { inbox.deliveries = [] }
+            return inbox.deliveries
+        }
+    }
+
+    /// Queues replication bytes (already in the replication layer's format) for the next tick.
+    func sendReplication(_ bytes: [UInt8], on channel: ChannelID, to target: NetRecipients) throws(NetSendError) {
+        try enqueue(.message(OutboundMessage(bytes: bytes, channel: channel, target: .recipients(target))))
+    }
+
+    /// The transport's clock: real time on a socket, virtual time in a simulation.
+    var now: NetInstant? { transport.withLockedValue { $0 }?.now }
+}
+
+/// What waits for a ``NetWorld`` between two of its updates.
+private struct ReplicationInbox {
+    var attached = false
+    var deliveries: [ReplicationDelivery] = []
+    /// Replication datagrams dropped because the world was not updated for a long while.
+    var dropped = 0
+
+    /// Keeps `replication`, and the joins and leaves among `events`, once a world is attached.
+    /// Past `capacity` entries, new bytes are dropped (a world that is updated every frame
+    /// never gets close); joins and leaves are always kept, so ownership stays right.
+    mutating func take(_ events: [NetEvent], _ replication: [ReplicationDelivery], capacity: Int) {
+        guard attached else { return }
+        for event in events {
+            switch event {
+            case .connected(let peer) where !peer.isHost: deliveries.append(.joined(peer))
+            case .disconnected(let peer, _) where !peer.isHost: deliveries.append(.left(peer))
+            default: break
+            }
+        }
+        for delivery in replication {
+            guard deliveries.count < capacity else {
+                dropped += 1
+                continue
+            }
+            deliveries.append(delivery)
+        }
     }
 }

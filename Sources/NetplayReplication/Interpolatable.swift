@@ -18,7 +18,7 @@
 ///     }
 /// }
 /// ```
-package protocol Interpolatable {
+public protocol Interpolatable {
     /// The state `fraction` of the way from `self` to `next`. Fractions above 1 extrapolate
     /// (a linear formula does the right thing); they never exceed the bound the caller sets.
     func interpolated(to next: Self, fraction: Double) -> Self

@@ -165,6 +165,7 @@ private struct SimulatedTransport: DatagramTransport {
     /// Virtual time moves only when the test says so; the next tick flushes.
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
     func close() async { network.detach(address) }
+    var now: NetInstant { network.now }
     /// Links in a simulated network are impaired with ``SimulatedNetwork/setImpairment(from:to:_:)``.
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {}
 }

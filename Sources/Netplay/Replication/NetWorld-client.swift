@@ -1,0 +1,87 @@
+import NetplayBase
+import NetplayReplication
+
+/// A client's half of a ``NetWorld``: snapshots in, inputs out, other entities interpolated
+/// and this player's own entities predicted and reconciled.
+final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Codable & Sendable> {
+    /// Made when the host's welcome says who this client is.
+    private var replication: ReplicationClient<State, Input>?
+    /// One per entity this client owns, all stepped over the same ticks.
+    private var predictors: [EntityID: Predictor<State, Input>] = [:]
+    /// The last tick predicted, and the newest authoritative tick reconciled against.
+    private var predictedTick: Tick?
+    private var reconciledTick: Tick?
+
+    /// Corrections larger than this snap instead of blending (a respawn across the arena).
+    static var snapDistance: Double { 64 }
+
+    func take(_ deliveries: [ReplicationDelivery], now: NetInstant) {
+        for case .bytes(let bytes, let channel, _) in deliveries {
+            if channel == ReplicationChannels.control {
+                guard replication == nil, let welcome = Welcome(bytes: bytes) else { continue }
+                replication = ReplicationClient(
+                    id: welcome.participant, configuration: ReplicationConfiguration(tickRate: welcome.tickRate))
+            } else if channel == ReplicationChannels.state {
+                // Stale, duplicated or undecodable snapshots are counted and dropped; the next repairs it.
+                try? replication?.receiveSnapshot(bytes, now: now)
+            }
+        }
+    }
+
+    /// Steps this player's own entities up to the tick the host will apply this frame's
+    /// input at, after reconciling them with the newest snapshot; records the input for each
+    /// step so the next packets carry it.
+    func predict(now: NetInstant, localInput: Input?, step: ((State, Input) -> State)?) {
+        guard var replication, let localInput, let target = replication.clock.inputTick(at: now) else { return }
+        defer { self.replication = replication }
+        let limit = NetWorld<State, Input>.maxTicksPerUpdate
+        if let predicted = predictedTick, predicted.distance(to: target) > limit || target < predicted {
+            // A stall or a clock step: start again from the host's state.
+            predictors = [:]
+            predictedTick = nil
+        }
+        var from = predictedTick ?? target.advanced(by: -1)
+        if let step, let newest = replication.newestTick, let snapshot = replication.entities(at: newest) {
+            let mine = snapshot.filter { $0.owner == replication.id }
+            for entity in mine where predictors[entity.id] == nil {
+                predictors[entity.id] = Predictor(
+                    state: entity.state, tick: from, snapDistance: Self.snapDistance)
+            }
+            let alive = Set(mine.map(\.id))
+            predictors = predictors.filter { alive.contains($0.key) }
+            if reconciledTick.map({ $0 < newest }) ?? true {
+                for entity in mine {
+                    _ = predictors[entity.id]?.reconcile(authoritative: entity.state, at: newest, step: step)
+                }
+                reconciledTick = newest
+            }
+        }
+        while from < target {
+            from = from.advanced(by: 1)
+            if let step {
+                for id in predictors.keys { predictors[id]?.predict(localInput, at: from, step: step) }
+            }
+            replication.recordInput(localInput, at: from)
+        }
+        predictedTick = target
+    }
+
+    /// The packet that acknowledges the newest snapshot, probes the clock and repeats the
+    /// latest inputs: sent every frame once the host has welcomed this client.
+    func send(now: NetInstant, session: NetSession) {
+        guard let packet = try? replication?.makePacket(now: now) else { return }
+        try? session.sendReplication(packet, on: ReplicationChannels.state, to: .peer(.host))
+    }
+
+    /// Everything to draw now: others interpolated, this player's own entities predicted.
+    func entities(now: NetInstant, localPeer: NetPeer?) -> [NetEntity<State>] {
+        guard let replication else { return [] }
+        return replication.interpolatedEntities(at: now).map { entity in
+            let isMine = entity.owner == replication.id
+            let owner: NetPeer? = isMine ? localPeer : (entity.owner == .host ? .host : nil)
+            return NetEntity(
+                id: NetEntityID(raw: entity.id), owner: owner, isMine: isMine,
+                state: predictors[entity.id]?.displayed ?? entity.state)
+        }
+    }
+}

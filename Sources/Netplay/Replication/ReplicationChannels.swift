@@ -1,0 +1,27 @@
+import NetplayChannels
+
+/// The two channels every session reserves for replication, after the four a game names
+/// with ``NetChannel``: snapshots and input packets travel on the unreliable one (a lost
+/// snapshot is repaired by the next delta, inputs repeat themselves), the welcome that tells
+/// a client which entities are its own on the reliable one. Their bytes are the replication
+/// layer's own formats, never the message registry's, so game code never sees them.
+enum ReplicationChannels {
+    /// Snapshots (host → client) and input packets (client → host).
+    static let state = ChannelID(4)
+    /// The welcome: a client's participant id, sent once when it joins.
+    static let control = ChannelID(5)
+
+    /// The layout of every session: the four game channels, then the two above.
+    static let layout = ChannelLayout(ChannelLayout.standard.kinds + [.unreliable, .reliableOrdered])
+
+    /// Whether `channel` carries replication rather than game messages.
+    static func carries(_ channel: ChannelID) -> Bool { channel.index >= state.index }
+}
+
+/// Bytes that arrived on a replication channel, or a peer coming or going, for a ``NetWorld``
+/// to take on the game's thread.
+enum ReplicationDelivery: Sendable {
+    case bytes([UInt8], channel: ChannelID, from: NetPeer)
+    case joined(NetPeer)
+    case left(NetPeer)
+}

@@ -1,0 +1,156 @@
+import Testing
+
+@testable import Netplay
+@testable import NetplayBase
+@testable import NetplayLinkConditioner
+@testable import NetplayTesting
+
+/// A dot on a plane: the whole replicated state of the NetWorld tests.
+struct Dot: Codable, Sendable, Equatable, Interpolatable {
+    var x: Float
+    var y: Float
+
+    func interpolated(to next: Dot, fraction: Double) -> Dot {
+        Dot(x: x + (next.x - x) * Float(fraction), y: y + (next.y - y) * Float(fraction))
+    }
+
+    func distance(to other: Dot) -> Double {
+        Double(((x - other.x) * (x - other.x) + (y - other.y) * (y - other.y)).squareRoot())
+    }
+
+    /// Four units per step in the pressed direction.
+    static func step(_ dot: Dot, _ keys: Keys) -> Dot {
+        Dot(x: dot.x + 4 * Float(keys.dx), y: dot.y + 4 * Float(keys.dy))
+    }
+}
+
+struct Keys: Codable, Sendable, Equatable {
+    var dx: Int8
+    var dy: Int8
+    static let still = Keys(dx: 0, dy: 0)
+}
+
+extension APITests {
+    /// NetWorld through the simulated network in virtual time: the session-level replication
+    /// a game uses with no ids, clocks or wrapper messages of its own.
+    @Suite struct NetWorldReplication {
+        static let frame = Duration.milliseconds(16)
+        let net = SimulatedNetwork(
+            seed: 21,
+            impairment: LinkImpairment(latency: .milliseconds(40), jitter: .milliseconds(10), lossProbability: 0.05))
+
+        /// A host world that gives every joining player a dot, plus `clients` connected client worlds.
+        final class Game {
+            let host: NetHost
+            let hostWorld: NetWorld<Dot, Keys>
+            var clients: [(NetClient, NetWorld<Dot, Keys>)] = []
+            var dots: [NetPeer: NetEntityID] = [:]
+
+            init(host: NetHost) throws {
+                self.host = host
+                hostWorld = try NetWorld(host: host, step: Dot.step)
+            }
+
+            /// One frame on every machine: events (spawn and despawn dots), input, update.
+            func frame(hostKeys: Keys = .still, clientKeys: Keys = .still) throws {
+                for event in host.poll() {
+                    switch event {
+                    case .connected(let peer):
+                        dots[peer] = try hostWorld.spawn(Dot(x: 100, y: 100 + 50 * Float(dots.count)), ownedBy: peer)
+                    default: break
+                    }
+                }
+                hostWorld.sendInput(hostKeys)
+                hostWorld.update()
+                for (client, world) in clients {
+                    _ = client.poll()
+                    world.sendInput(clientKeys)
+                    world.update()
+                }
+            }
+        }
+
+        func start(clients count: Int) throws -> Game {
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+            let game = try Game(host: host)
+            for index in 0..<count {
+                let client = try net.connectClient(
+                    at: APISetup.clientAddress(index), to: APISetup.hostAddress, game: APISetup.game,
+                    messages: APISetup.messages)
+                game.clients.append((client, try NetWorld(client: client, step: Dot.step)))
+            }
+            return game
+        }
+
+        func play(_ game: Game, seconds: Double, hostKeys: Keys = .still, clientKeys: Keys = .still) throws {
+            for _ in 0..<Int(seconds * 60) {
+                net.run(for: Self.frame)
+                try game.frame(hostKeys: hostKeys, clientKeys: clientKeys)
+            }
+        }
+
+        @Test func everyClientSeesEveryDotAndExactlyOneOfItsOwn() throws {
+            let game = try start(clients: 2)
+            try play(game, seconds: 2)
+            #expect(game.hostWorld.entities.count == 3)
+            for (client, world) in game.clients {
+                #expect(world.entities.count == 3)
+                let mine = world.entities.filter(\.isMine)
+                #expect(mine.count == 1)
+                #expect(mine.first?.owner == client.localPeer)
+                let peer = try #require(client.localPeer)
+                #expect(mine.first?.id == game.dots[peer])
+                #expect(world.entities.filter { $0.owner == .host }.count == 1)
+            }
+        }
+
+        @Test func afterMovingEveryScreenAgreesWithTheHost() throws {
+            let game = try start(clients: 2)
+            try play(game, seconds: 1)
+            try play(game, seconds: 2, hostKeys: Keys(dx: 1, dy: 0), clientKeys: Keys(dx: 0, dy: 1))
+            try play(game, seconds: 1)
+            let truth = Dictionary(uniqueKeysWithValues: game.hostWorld.entities.map { ($0.id, $0.state) })
+            for (_, world) in game.clients {
+                #expect(world.entities.count == 3)
+                for entity in world.entities {
+                    let host = try #require(truth[entity.id])
+                    #expect(entity.state.distance(to: host) < 0.01, "\(entity.id): \(entity.state) vs \(host)")
+                }
+            }
+            // Two seconds of input at 30 steps per second moved each dot about 240 units.
+            let hostDotID = try #require(game.dots[.host])
+            #expect((game.hostWorld[hostDotID]?.x ?? 0) > 300)
+            let clientPeer = try #require(game.clients[0].0.localPeer)
+            let clientDotID = try #require(game.dots[clientPeer])
+            #expect((game.hostWorld[clientDotID]?.y ?? 0) > 300)
+        }
+
+        @Test func aClientsOwnDotMovesOnTheFrameItsKeyIsPressed() throws {
+            let game = try start(clients: 1)
+            try play(game, seconds: 2)
+            let world = game.clients[0].1
+            let before = try #require(world.entities.first { $0.isMine }).state
+            net.run(for: Self.frame)
+            try game.frame(clientKeys: Keys(dx: 1, dy: 0))
+            let after = try #require(world.entities.first { $0.isMine }).state
+            #expect(after.x > before.x)
+        }
+
+        @Test func aPlayerWhoLeavesTakesTheirDotWithThem() throws {
+            let game = try start(clients: 2)
+            try play(game, seconds: 2)
+            let (leaving, _) = game.clients.removeLast()
+            leaving.session.requestClose()
+            try play(game, seconds: 2)
+            #expect(game.hostWorld.entities.count == 2)
+            #expect(game.clients[0].1.entities.count == 2)
+        }
+
+        @Test func onlyTheHostSpawnsAndOneWorldPerSession() throws {
+            let game = try start(clients: 1)
+            let (client, world) = game.clients[0]
+            #expect(throws: NetWorldError.onlyTheHostChangesEntities) { try world.spawn(Dot(x: 0, y: 0)) }
+            #expect(throws: NetWorldError.alreadyReplicating) { try NetWorld<Dot, Keys>(client: client) }
+        }
+    }
+}
