@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "SkirmishNet", targets: ["SkirmishNet"]),
         .executable(name: "netplay", targets: ["netplay"]),
         .executable(name: "HelloNetplay", targets: ["HelloNetplay"]),
+        .executable(name: "CoopDots", targets: ["CoopDots"]),
         .executable(name: "skirmish", targets: ["Skirmish"]),
     ],
     dependencies: [
@@ -80,6 +81,8 @@ let package = Package(
         .executableTarget(
             name: "HelloNetplay", dependencies: ["Netplay"], path: "Examples/HelloNetplay", exclude: ["README.md"]
         ),
+        // The co-op example the guide builds: two players moving dots, written from the docs alone.
+        .executableTarget(name: "CoopDots", dependencies: ["Netplay"], path: "Examples/CoopDots"),
         // Helpers for tests that run the built tools as real processes.
         .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport"),
         // The tool is a dependency so that `swift test` builds it: the two-process and
@@ -89,7 +92,7 @@ let package = Package(
             dependencies: [
                 "NetplayBase", "NetplayWire", "NetplayProtocol", "NetplayChannels", "NetplayReplication",
                 "NetplayDiscovery", "NetplayLinkConditioner", "NetplayDrivers", "Netplay", "NetplayTesting", "netplay",
-                "ProcessTestSupport", .product(name: "Logging", package: "swift-log"),
+                "CoopDots", "HelloNetplay", "ProcessTestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The demo game's deterministic simulation: no I/O, tested on its own.

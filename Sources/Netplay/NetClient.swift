@@ -60,6 +60,8 @@ public final class NetClient: Sendable {
         messages: [any NetMessage.Type],
         options: NetOptions = NetOptions()
     ) async throws(NetError) -> NetClient {
+        // Port 0 names no host: a datagram to it fails on the socket instead of reaching anyone.
+        guard address.port != 0 else { throw .invalidAddress("\(address) (port 0 is not a host's port)") }
         let registry = MessageRegistry(messages)
         let clock = MonotonicClock()
         let config = options.protocolConfig(game: game, joinCode: joinCode, registry: registry)
