@@ -40,6 +40,14 @@ public struct NetOptions: Sendable {
         return config
     }()
 
+    /// The largest reliable message `send` accepts, in bytes (1 MiB by default); larger ones
+    /// are refused with ``NetSendError/messageTooLarge(bytes:limit:)``. Raise it to send a
+    /// level or a save file in one message; both sides need the same limit.
+    public var maxReliableMessageBytes: Int {
+        get { channels.maxReliableMessageBytes }
+        set { channels.maxReliableMessageBytes = newValue }
+    }
+
     /// The default settings.
     public init() {}
 }

@@ -37,7 +37,7 @@ public struct WireError: Error, Equatable, Hashable, Sendable, CustomStringConve
     public var bitOffset: Int
 
     /// Creates an error.
-    @usableFromInline package init(_ kind: Kind, expected: String, at bitOffset: Int) {
+    public init(_ kind: Kind, expected: String, at bitOffset: Int) {
         self.kind = kind
         self.expected = expected
         self.bitOffset = bitOffset

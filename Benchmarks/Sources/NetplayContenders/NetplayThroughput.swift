@@ -25,7 +25,7 @@ extension NetplayContender {
         // Room for one whole 1 MiB message (plus its id and length) in the send buffer and
         // the channel; the defaults (1 MiB) are one message tight.
         options.maxBufferedSendBytes = 2 * messageBytes + Self.bulkHeadroomBytes
-        options.channels.maxReliableMessageBytes = messageBytes + Self.bulkHeadroomBytes
+        options.maxReliableMessageBytes = messageBytes + Self.bulkHeadroomBytes
         let counters = DeliveryCounters()
         let start = try transfer(counters: counters, expected: totalBytes, countBytes: true, options: options) {
             client in
