@@ -69,8 +69,9 @@ enum ConnectProgress {
     {
         let reporter = Task {
             try await Task.sleep(for: stillTryingAfter)
+            let giveUp = SkirmishProtocol.options.timeout.components.seconds
             FileHandle.standardOutput.write(
-                Data("No answer from \(target) yet; still trying (giving up after 10 s)…\n".utf8))
+                Data("No answer from \(target) yet; still trying (giving up after \(giveUp) s)…\n".utf8))
         }
         defer { reporter.cancel() }
         return try await body()
