@@ -11,6 +11,9 @@ public enum NetError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidAddress(String)
     /// The UDP socket could not be opened (the port is taken, or the address is not local).
     case socketUnavailable(String)
+    /// Another socket on this machine already holds the port (another game, or a second copy
+    /// of this one). Port 0 takes any free port; discovery and join strings carry it.
+    case portInUse(UInt16)
     /// A join string was mistyped or is not a join string.
     case invalidJoinString(JoinString.ParseError)
 
@@ -25,6 +28,9 @@ public enum NetError: Error, Sendable, Hashable, CustomStringConvertible {
         case .refused(let reason): return "Could not connect. \(reason)"
         case .invalidAddress(let address): return "\"\(address)\" is not an IPv4 or IPv6 address."
         case .socketUnavailable(let detail): return "Could not open the UDP socket: \(detail)"
+        case .portInUse(let port):
+            return
+                "Port \(port) is already in use on this machine (another game or program has it). Use another port, or port 0 for any free one."
         case .invalidJoinString(let error): return "That join string does not work: \(error)."
         }
     }

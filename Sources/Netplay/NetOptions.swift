@@ -57,6 +57,7 @@ extension NetOptions {
     package func protocolConfig(game: String, joinCode: String?, registry: MessageRegistry) -> ProtocolConfig {
         ProtocolConfig(
             protocolID: Self.protocolID(game: game),
+            gameName: game,
             protocolVersion: version,
             schema: SchemaIdentity(fingerprint: registry.fingerprint.bytes, description: registry.schema.description),
             joinCode: joinCode,

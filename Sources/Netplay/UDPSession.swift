@@ -15,6 +15,8 @@ enum UDPSession {
             driver = try await UDPDriver.bind(host: host, port: port, clock: clock) { from, bytes in
                 session.receive(bytes, from: from, now: clock.now)
             }
+        } catch  where SocketBindError.isPortInUse(error) && port != 0 {
+            throw .portInUse(UInt16(clamping: port))
         } catch {
             throw .socketUnavailable(String(describing: error))
         }

@@ -53,10 +53,13 @@ package struct DiscoveryBrowser: Sendable {
             return []
         }
         let advert = packet.advert
-        let address = PeerAddress(
-            family: source.family ?? .ipv4, address: Array(source.addressBytes), port: advert.gamePort)
-        let game = FoundGame(advert: advert, address: address, compatibility: compatibility(of: advert))
         let known = games[advert.hostInstanceID]
+        // A host reachable several ways (IPv4 and IPv6, two interfaces) answers on each; the
+        // first address heard stays, so a listed game's address does not flip at every refresh.
+        let heardAt = PeerAddress(
+            family: source.family ?? .ipv4, address: Array(source.addressBytes), port: advert.gamePort)
+        let address = known?.game.address.port == advert.gamePort ? known?.game.address ?? heardAt : heardAt
+        let game = FoundGame(advert: advert, address: address, compatibility: compatibility(of: advert))
         if packet.kind == .goodbye {
             guard let known else { return [] }
             games[advert.hostInstanceID] = nil

@@ -19,12 +19,19 @@ package struct DiscoveryResponder: Sendable {
         case otherGame
         /// The source asked too often.
         case rateLimited
+        /// A copy of a query already answered: a browser sends each query by broadcast and by
+        /// multicast, and one answer is enough.
+        case duplicate
     }
 
     /// What this host advertises; update players as they come and go.
     package var advert: GameAdvert
     private var limiter = SourceRateLimiter(
         perSecond: answersPerSecond, burst: answerBurst, maxSources: maxTrackedSources)
+    /// The nonce last answered per source, so each query's copies cost one answer (and one
+    /// rate-limit token). Bounded like the limiter: past the bound it starts over, which at
+    /// worst answers a copy twice.
+    private var answeredNonces: [PeerAddress: UInt32] = [:]
     /// Ignored datagrams by reason.
     package private(set) var ignored: [IgnoredReason: Int] = [:]
 
@@ -35,7 +42,10 @@ package struct DiscoveryResponder: Sendable {
     package mutating func answer(_ datagram: [UInt8], from source: PeerAddress, now: NetInstant) -> [UInt8]? {
         guard let query = DiscoveryPacket.decodeQuery(datagram) else { return ignore(.malformed) }
         guard query.gameFilter.isEmpty || query.gameFilter == advert.gameName else { return ignore(.otherGame) }
+        guard answeredNonces[source] != query.nonce else { return ignore(.duplicate) }
         guard limiter.allow(source, now: now) else { return ignore(.rateLimited) }
+        if answeredNonces.count >= Self.maxTrackedSources { answeredNonces.removeAll(keepingCapacity: true) }
+        answeredNonces[source] = query.nonce
         return DiscoveryPacket.encode(DiscoveryPacket.Advert(kind: .reply, nonce: query.nonce, advert: advert))
     }
 

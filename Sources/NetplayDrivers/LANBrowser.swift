@@ -102,4 +102,30 @@ public enum Discovery {
         if !seen.isEmpty { throw DiscoveryError.onlyIncompatibleGames(seen) }
         throw DiscoveryError.noGameFound(game: game, after: timeout)
     }
+
+    /// Every `game` (empty: any game) that answers: waits up to `timeout` for the first, then
+    /// `settle` more for the others, so a player can choose instead of joining whichever
+    /// answered first. Compatible games come first; empty when nothing answered.
+    public static func games(
+        game: String, timeout: Duration = .seconds(1.5), settle: Duration = .milliseconds(300),
+        protocolVersion: UInt32, fingerprint: SchemaFingerprint, config: LANDiscoveryConfig = .lan
+    ) async throws -> [FoundGame] {
+        let browser = try await LANBrowser.start(
+            game: game, protocolVersion: protocolVersion, fingerprint: fingerprint, config: config)
+        let deadline = ContinuousClock.now + timeout
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await event in browser.events {
+                    if case .found = event { break }
+                }
+            }
+            group.addTask { try? await Task.sleep(until: deadline) }
+            await group.next()
+            group.cancelAll()
+        }
+        if !browser.games.isEmpty { try? await Task.sleep(for: settle) }
+        let games = browser.games
+        await browser.stop()
+        return games.filter { $0.compatibility == .compatible } + games.filter { $0.compatibility != .compatible }
+    }
 }

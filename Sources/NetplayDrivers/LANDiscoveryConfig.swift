@@ -5,63 +5,53 @@ import NetplayDiscovery
 ///
 /// Hosts and browsers each bind the first free port of ``ports`` (so several hosts and
 /// browsers share one machine without `SO_REUSEADDR` games), and queries and announcements go
-/// to every port of the range on every target: broadcast and multicast by default.
+/// to every port of the range, on every interface that is up: subnet-directed broadcast and
+/// multicast by default (see ``DiscoveryRoutes``), so no default route is needed.
 public struct LANDiscoveryConfig: Sendable, Hashable {
     /// The discovery ports; small, so a query costs only a handful of datagrams.
     public var ports: Range<UInt16>
     /// Local address to bind (`"0.0.0.0"` to hear broadcasts from the network).
     public var bindHost: String
-    /// Addresses (ports ignored) that queries and announcements are sent to.
+    /// Fixed addresses (ports ignored) that queries and announcements also go to: 127.0.0.1
+    /// for discovery on this machine only.
     var targets: [PeerAddress]
-    /// Multicast groups to join (ports ignored), IPv4 and IPv6.
-    var multicastGroups: [PeerAddress]
+    /// The ways datagrams leave on each interface (and the multicast groups joined on each).
+    var paths: Set<DiscoveryPath>
     /// How often a browser asks again, and so how fast a lost host is noticed.
     var refreshInterval: Duration
-
-    /// IPv4 limited broadcast: every host on the local link, never routed beyond it.
-    static let limitedBroadcast = PeerAddress(family: .ipv4, address: [255, 255, 255, 255], port: 0)
-    /// Netplay's IPv4 multicast group, in the organization-local scope (239/8, RFC 2365), so
-    /// routers keep it inside the site.
-    static let multicastGroup = PeerAddress(family: .ipv4, address: [239, 255, 78, 80], port: 0)
-    /// Netplay's IPv6 multicast group: link-local scope (ff_2), transient (ff1_), so it needs
-    /// no assignment and never leaves the link.
-    static let multicastGroupIPv6 = PeerAddress(
-        family: .ipv6, address: [0xFF, 0x12] + [UInt8](repeating: 0, count: 12) + [0x4E, 0x50], port: 0)
+    /// How often the interface list is read again, so an interface that comes up later (a
+    /// cable plugged in, a VPN started) joins the multicast groups.
+    var interfaceRescanInterval: Duration
 
     /// Creates a configuration.
     package init(
-        ports: Range<UInt16> = 47_777..<47_793, bindHost: String = "0.0.0.0",
-        targets: [PeerAddress] = [
-            LANDiscoveryConfig.limitedBroadcast, LANDiscoveryConfig.multicastGroup,
-            LANDiscoveryConfig.multicastGroupIPv6,
-        ],
-        multicastGroups: [PeerAddress] = [LANDiscoveryConfig.multicastGroup, LANDiscoveryConfig.multicastGroupIPv6],
-        refreshInterval: Duration = .milliseconds(500)
+        ports: Range<UInt16> = 47_777..<47_793, bindHost: String = "0.0.0.0", targets: [PeerAddress] = [],
+        paths: Set<DiscoveryPath> = Set(DiscoveryPath.allCases), refreshInterval: Duration = .milliseconds(500),
+        interfaceRescanInterval: Duration = .seconds(2)
     ) {
         self.ports = ports
         self.bindHost = bindHost
         self.targets = targets
-        self.multicastGroups = multicastGroups
+        self.paths = paths
         self.refreshInterval = refreshInterval
+        self.interfaceRescanInterval = interfaceRescanInterval
     }
 
-    /// Broadcast and multicast on the local network: what games use.
+    /// Broadcast and multicast on every interface: what games use.
     public static let lan = LANDiscoveryConfig()
 
     /// This machine only, over 127.0.0.1: for tests and for several games on one computer.
     public static let loopback = LANDiscoveryConfig(
-        bindHost: "127.0.0.1", targets: [PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 0)],
-        multicastGroups: [])
+        bindHost: "127.0.0.1", targets: [PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 0)], paths: [])
 
     /// Only broadcast, only IPv4 multicast, or only IPv6 multicast: to prove each path alone.
-    package static let broadcastOnly = LANDiscoveryConfig(targets: [limitedBroadcast], multicastGroups: [])
-    package static let multicastOnly = LANDiscoveryConfig(targets: [multicastGroup], multicastGroups: [multicastGroup])
-    package static let multicastIPv6Only = LANDiscoveryConfig(
-        targets: [multicastGroupIPv6], multicastGroups: [multicastGroupIPv6])
+    package static let broadcastOnly = LANDiscoveryConfig(paths: [.subnetBroadcast])
+    package static let multicastOnly = LANDiscoveryConfig(paths: [.multicastIPv4])
+    package static let multicastIPv6Only = LANDiscoveryConfig(paths: [.multicastIPv6])
 
-    /// Whether any target or group is IPv4 (resp. IPv6): a socket of that family is needed.
+    /// Whether any target or path is IPv4 (resp. IPv6): a socket of that family is needed.
     func uses(_ family: PeerAddress.Family) -> Bool {
-        (targets + multicastGroups).contains { $0.family == family }
+        targets.contains { $0.family == family } || paths.contains { $0.family == family }
     }
 
     /// The local address to bind for `family`.
@@ -69,11 +59,16 @@ public struct LANDiscoveryConfig: Sendable, Hashable {
         family == .ipv6 ? (bindHost == "0.0.0.0" ? "::" : bindHost) : bindHost
     }
 
-    /// Every (target, port) of `family` a query or announcement goes to.
-    func destinations(_ family: PeerAddress.Family) -> [PeerAddress] {
-        targets.filter { $0.family == family }.flatMap { target in
-            ports.map { PeerAddress(family: target.family ?? .ipv4, address: Array(target.addressBytes), port: $0) }
-        }
+    /// Every route of `family` a query or announcement takes, over `interfaces`.
+    func routes(_ family: PeerAddress.Family, interfaces: [InterfaceAddress]) -> [DiscoveryRoutes.Route] {
+        targets.filter { $0.family == family }.map { DiscoveryRoutes.Route(destination: $0, multicastInterface: nil) }
+            + DiscoveryRoutes.routes(family: family, paths: paths, interfaces: interfaces)
+    }
+
+    /// `route`'s destination at every discovery port.
+    func destinations(_ route: DiscoveryRoutes.Route) -> [PeerAddress] {
+        let target = route.destination
+        return ports.map { PeerAddress(family: target.family ?? .ipv4, address: Array(target.addressBytes), port: $0) }
     }
 }
 

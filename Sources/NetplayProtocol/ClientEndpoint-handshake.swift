@@ -100,7 +100,10 @@ extension ClientEndpoint {
         case .hostFull:
             close(.hostFull)
         case .wrongJoinCode:
-            close(.wrongJoinCode)
+            // The host cannot tell a missing code from a wrong one; the client can.
+            close(config.joinCode?.isEmpty ?? true ? .joinCodeRequired : .wrongJoinCode)
+        case .wrongGame(let hostGame):
+            close(.wrongGame(host: hostGame, local: config.gameName))
         case .versionMismatch(let host, _):
             close(.versionMismatch(local: config.protocolVersion, remote: host))
         case .schemaMismatch(let hostDescription):

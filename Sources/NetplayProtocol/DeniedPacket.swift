@@ -6,6 +6,8 @@ package enum DenialReason: Sendable, Hashable {
     case versionMismatch(host: UInt32, client: UInt32)
     case schemaMismatch(hostDescription: String)
     case wrongJoinCode
+    /// The hello named another game (protocol id): the host says which game it runs.
+    case wrongGame(hostGame: String)
 
     /// Wire codes (one byte).
     package enum Code: UInt8 {
@@ -13,6 +15,7 @@ package enum DenialReason: Sendable, Hashable {
         case versionMismatch = 2
         case schemaMismatch = 3
         case wrongJoinCode = 4
+        case wrongGame = 5
     }
 }
 
@@ -21,11 +24,16 @@ package enum DenialReason: Sendable, Hashable {
 /// Not authenticated (a client with the wrong join code shares no key with the host), so an
 /// on-path attacker can forge one, as with ICMP errors or TCP resets; off-path attackers cannot
 /// because they do not know the 128-bit client nonce it must echo. Only sent after the client
-/// proved its address, and always smaller than the padded `response` it answers.
+/// proved its address, and always smaller than the padded `response` it answers — except
+/// `wrongGame`, which answers a `hello` (the client never gets further), carries only the
+/// host's game name, and is at most 55 bytes against the hello's 1200.
 package struct DeniedPacket: Sendable, Hashable {
     /// Longest schema description sent, in UTF-8 bytes: enough to read, and well under the
     /// 1200-byte response it answers.
     static let maxDescriptionBytes = 1024
+    /// Longest game name sent, in UTF-8 bytes: as long as a discovery advert's, so the denial
+    /// answering a 1200-byte hello stays under 60 bytes.
+    static let maxGameNameBytes = 32
 
     package var protocolID: UInt32
     var clientNonce: [UInt8]
@@ -50,6 +58,11 @@ package struct DeniedPacket: Sendable, Hashable {
             writer.writeRawBytes(text)
         case .wrongJoinCode:
             writer.writeFixed(DenialReason.Code.wrongJoinCode.rawValue)
+        case .wrongGame(let hostGame):
+            let name = Array(Self.truncated(hostGame, toUTF8Bytes: Self.maxGameNameBytes).utf8)
+            writer.writeFixed(DenialReason.Code.wrongGame.rawValue)
+            writer.writeFixed(UInt8(name.count))
+            writer.writeRawBytes(name)
         }
         return writer.bytes
     }
@@ -78,6 +91,11 @@ package struct DeniedPacket: Sendable, Hashable {
                 let text = reader.bytes(Int(length)), let description = String(validating: text, as: UTF8.self)
             else { return nil }
             reason = .schemaMismatch(hostDescription: description)
+        case .wrongGame:
+            guard let length = try? reader.readFixed(UInt8.self), Int(length) <= Self.maxGameNameBytes,
+                let text = reader.bytes(Int(length)), let name = String(validating: text, as: UTF8.self)
+            else { return nil }
+            reason = .wrongGame(hostGame: name)
         }
         guard reader.remainingBits == 0 else { return nil }
         self.init(protocolID: protocolID, clientNonce: nonce, reason: reason)

@@ -19,6 +19,10 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
     case schemaMismatch(String)
     /// The join code this client used is not the host's.
     case wrongJoinCode
+    /// The host needs a join code and this client gave none.
+    case joinCodeRequired
+    /// The host runs another game: `host` is its game name, `local` this program's.
+    case wrongGame(host: String, local: String)
     /// The host is shutting down.
     case hostShutDown
     /// The host removed this client, optionally saying why.
@@ -29,7 +33,8 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
         case .timedOut:
             return "The connection timed out: nothing was heard from the other side."
         case .hostUnreachable:
-            return "The host did not answer. Check the address, and that the host is running and reachable."
+            return
+                "Nothing answered at that address. Check the address and port, that the host is running, and that no firewall blocks UDP."
         case .closedByPeer(let reason):
             return "The other side closed the connection" + Self.suffix(reason)
         case .closedLocally:
@@ -42,7 +47,12 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
         case .schemaMismatch(let difference):
             return "The two games' message types differ (\(difference)). Run the same build on both sides."
         case .wrongJoinCode:
-            return "The join code is wrong."
+            return "The join code is wrong: check it with the host."
+        case .joinCodeRequired:
+            return "This game needs a join code: ask the host for it."
+        case .wrongGame(let host, let local):
+            return
+                "The host runs '\(host)', not '\(local)': connect with the game name '\(host)', or check the address."
         case .hostShutDown:
             return "The host shut down."
         case .kicked(let reason):

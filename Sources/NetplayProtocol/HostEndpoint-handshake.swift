@@ -7,7 +7,7 @@ extension HostEndpoint {
     mutating func handleHello(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
         guard datagram.count >= FieldSize.handshakeFloor else { return .unpadded }
         guard let hello = HelloPacket(datagram) else { return .malformed }
-        guard hello.protocolID == config.protocolID else { return .wrongProtocol }
+        guard hello.protocolID == config.protocolID else { return refuseOtherGame(hello, from: address) }
         let timestamp = UInt64(bitPattern: now.nanoseconds)
         let cookie = cookies.cookie(
             address: address, timestamp: timestamp, clientPublicKey: hello.clientPublicKey,
@@ -84,6 +84,17 @@ extension HostEndpoint {
         peerByAddress[address] = id
         outgoing.append(Datagram(address: address, bytes: accepted))
         events.append(.connected(id, address))
+    }
+
+    /// Tells a client of another game which game runs here, instead of leaving it to time out.
+    /// The hello is at least 1200 bytes and the denial at most 55, so the answer cannot
+    /// amplify a spoofed hello; it carries the client's own protocol id, which the client
+    /// checks, and its nonce. The hello still counts as a `wrongProtocol` drop.
+    private mutating func refuseOtherGame(_ hello: HelloPacket, from address: PeerAddress) -> DropReason {
+        guard !config.gameName.isEmpty else { return .wrongProtocol }
+        let denied = DeniedPacket(
+            protocolID: hello.protocolID, clientNonce: hello.clientNonce, reason: .wrongGame(hostGame: config.gameName))
+        return queueHandshakeReply(denied.encoded(), to: address) ?? .wrongProtocol
     }
 
     private mutating func deny(_ reason: DenialReason, hello: HelloPacket, to address: PeerAddress) -> DropReason? {

@@ -31,6 +31,9 @@ package struct ProtocolConfig: Sendable {
 
     /// Identifies the game (or program); datagrams with another id are dropped unanswered.
     package var protocolID: UInt32
+    /// The game's name, from which ``protocolID`` is derived: a host names it when it refuses
+    /// a client of another game, so the player learns what runs there.
+    package var gameName: String
     /// The game's protocol version; a host denies clients with another one.
     package var protocolVersion: UInt32
     /// The game's message schema; a host denies clients with another fingerprint.
@@ -58,6 +61,7 @@ package struct ProtocolConfig: Sendable {
     /// Creates a configuration; `mtu` below ``minimumMTU`` is raised to it.
     package init(
         protocolID: UInt32,
+        gameName: String = "",
         protocolVersion: UInt32 = 1,
         schema: SchemaIdentity = .unchecked,
         joinCode: String? = nil,
@@ -71,6 +75,7 @@ package struct ProtocolConfig: Sendable {
         mtu: Int = 1200
     ) {
         self.protocolID = protocolID
+        self.gameName = gameName
         self.protocolVersion = protocolVersion
         self.schema = schema
         self.joinCode = joinCode

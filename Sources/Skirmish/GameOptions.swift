@@ -23,6 +23,10 @@ struct GameOptions: ParsableArguments {
         guard (0...Int(UInt16.max)).contains(port) else { throw ValidationError("--port must be 0...65535") }
     }
 
+    /// Whether the player can be asked questions (which game, its join code) before the game
+    /// starts: a terminal game, with a terminal.
+    var canAsk: Bool { !headless && TerminalScreen.isInteractive }
+
     var settings: SessionSettings {
         var settings = SessionSettings()
         settings.gameName = game

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Netplay
 import SkirmishNet
 
 /// `skirmish`: the co-op demo game of Netplay, in the terminal or headless with a bot.
@@ -30,8 +31,21 @@ struct PlayCommand: AsyncParsableCommand {
     @OptionGroup var options: GameOptions
 
     func run() async throws {
+        let prompt = JoinPrompt(interactive: options.canAsk)
         try await GameRunner(options: options).run { settings in
-            try await .auto(code: code, settings: settings)
+            let games = try await GameSession.findAll(settings: settings)
+            let joinable = games.filter { $0.compatibility == .compatible }
+            guard !joinable.isEmpty else {
+                guard games.isEmpty else {
+                    throw SessionError(
+                        "Found only games this copy cannot join: " + games.map(\.description).joined(separator: "; "))
+                }
+                return try await .hostSinceNoneFound(code: code, settings: settings)
+            }
+            let game = try prompt.pick(joinable)
+            return try await ConnectProgress.reporting("\(game.address)") { () async throws(SessionError) in
+                try await .join(game, code: try prompt.code(for: game, given: code), settings: settings)
+            }
         }
     }
 }
@@ -57,21 +71,37 @@ struct JoinCommand: AsyncParsableCommand {
         abstract: "Join a game: by the join string its host printed, or the first found on the network.")
 
     @Argument(help: "The host's join string (NP-…); omit to join the first game found.") var joinString: String?
-    @Option(help: "The join code, when joining a game found on the network.") var code: String?
+    @Option(help: "The join code: for a game found on the network, or one whose join string carries none.")
+    var code: String?
     @Option(help: "Seconds to look for a game when no join string is given.") var timeout = 5.0
     @OptionGroup var options: GameOptions
 
     func run() async throws {
+        let prompt = JoinPrompt(interactive: options.canAsk)
         try await GameRunner(options: options).run { settings in
-            if let joinString { return try await .join(joinString: joinString, settings: settings) }
+            if let joinString {
+                let target = (try? JoinString(parsing: joinString)).map { "\($0.address)" } ?? "the host"
+                return try await ConnectProgress.reporting(target) { () async throws(SessionError) in
+                    try await .join(joinString: joinString, code: code, settings: settings)
+                }
+            }
             var searching = settings
             searching.searchTimeout = .seconds(timeout)
-            guard let game = try await GameSession.find(settings: searching) else {
+            let games = try await GameSession.findAll(settings: searching)
+            let joinable = games.filter { $0.compatibility == .compatible }
+            guard !joinable.isEmpty else {
+                guard games.isEmpty else {
+                    throw SessionError(
+                        "Found only games this copy cannot join: " + games.map(\.description).joined(separator: "; "))
+                }
                 throw SessionError(
-                    "No Skirmish game answered within \(String(format: "%g", timeout)) s. Host one with `skirmish host`."
+                    "No Skirmish game answered within \(String(format: "%g", timeout)) s. Host one with `skirmish host`; if the network blocks discovery (many Wi-Fi access points do), join with the host's join string: skirmish join NP-…"
                 )
             }
-            return try await .join(game, code: code, settings: settings)
+            let game = try prompt.pick(joinable)
+            return try await ConnectProgress.reporting("\(game.address)") { () async throws(SessionError) in
+                try await .join(game, code: try prompt.code(for: game, given: code), settings: settings)
+            }
         }
     }
 }

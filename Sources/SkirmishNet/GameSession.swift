@@ -151,8 +151,8 @@ extension GameSession {
                 joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
                 advertise: settings.discovery, hostName: settings.hostName)
         } catch {
-            guard settings.port == NetHost.defaultPort, case .socketUnavailable = error else {
-                throw SessionError("Could not host: \(error)")
+            guard settings.port == NetHost.defaultPort, case .portInUse = error else {
+                throw hostingError(error)
             }
         }
         do {
@@ -163,14 +163,29 @@ extension GameSession {
                 joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
                 advertise: settings.discovery, hostName: settings.hostName)
         } catch {
-            throw SessionError("Could not host: \(error)")
+            throw hostingError(error)
         }
     }
 
+    private static func hostingError(_ error: NetError) -> SessionError {
+        if case .portInUse(let port) = error {
+            return SessionError(
+                "Could not host: port \(port) is already in use on this machine (another game or program has it). Use --port 0 for any free port."
+            )
+        }
+        return SessionError("Could not host: \(error)")
+    }
+
     /// Joins a game found by discovery.
+    /// - Throws: ``SessionError`` saying what happened and what to do; a game whose advert
+    ///   says it needs a join code is refused at once when `code` is nil.
     public static func join(_ game: FoundGame, code: String? = nil, settings: SessionSettings = SessionSettings())
         async throws(SessionError) -> GameSession
     {
+        if game.advert.requiresJoinCode, code?.isEmpty ?? true {
+            throw SessionError(
+                "This game needs a join code: ask \(game.advert.hostName) for it, then join with --code CODE.")
+        }
         do {
             let net = try await NetClient.connect(
                 to: game, joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
@@ -178,23 +193,58 @@ extension GameSession {
         } catch let error as SessionError {
             throw error
         } catch {
-            throw SessionError("\(error)")
+            throw joinError(error, address: game.address)
         }
     }
 
-    /// Joins with a join string a host printed (`NP-…`).
-    public static func join(joinString: String, settings: SessionSettings = SessionSettings())
+    /// Joins with a join string a host printed (`NP-…`). A `code` is used when the join string
+    /// carries none; one that contradicts the join string's is refused, never silently ignored.
+    public static func join(joinString: String, code: String? = nil, settings: SessionSettings = SessionSettings())
         async throws(SessionError) -> GameSession
     {
+        let join: JoinString
+        do {
+            join = try JoinString(parsing: joinString)
+        } catch {
+            throw SessionError("That join string does not work: \(error).")
+        }
+        if let carried = join.joinCode, let code, !code.isEmpty, code != carried {
+            throw SessionError(
+                "The join string already carries a join code, and --code gives another: use the join string alone.")
+        }
         do {
             let net = try await NetClient.connect(
-                joinString: joinString, game: settings.gameName,
+                to: join.address, game: settings.gameName, joinCode: join.joinCode ?? code,
                 messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
             return try client(net, notice: "Joined the game at \(net.hostAddress).")
         } catch let error as SessionError {
             throw error
         } catch {
-            throw SessionError("\(error)")
+            throw joinError(error, address: join.address)
+        }
+    }
+
+    /// What happened when joining `address` failed, and what the player can do.
+    static func joinError(_ error: any Error, address: PeerAddress) -> SessionError {
+        switch (error as? NetError)?.reason {
+        case .hostUnreachable:
+            SessionError(
+                "Nothing answers at \(address). Check the join string, that the host is still running, and that no firewall blocks UDP."
+            )
+        case .wrongGame(let host, _):
+            SessionError("The host at \(address) runs '\(host)', not Skirmish: check the join string or address.")
+        case .joinCodeRequired:
+            SessionError("This game needs a join code: ask the host for it, then join with --code CODE.")
+        case .wrongJoinCode:
+            SessionError("The join code is wrong for the game at \(address): check it with the host.")
+        case .versionMismatch(let local, let remote):
+            SessionError(
+                "The game at \(address) runs protocol version \(remote) of Skirmish; this copy runs \(local). Run the same version on both sides."
+            )
+        case .schemaMismatch:
+            SessionError("The game at \(address) runs another build of Skirmish. Run the same build on both sides.")
+        default:
+            SessionError("\(error)")
         }
     }
 
@@ -206,6 +256,13 @@ extension GameSession {
         if let game = try await find(settings: settings) {
             return try await join(game, code: code, settings: settings)
         }
+        return try await hostSinceNoneFound(code: code, settings: settings)
+    }
+
+    /// Hosts a game after a search found none; its ``notice`` says so.
+    public static func hostSinceNoneFound(code: String? = nil, settings: SessionSettings = SessionSettings())
+        async throws(SessionError) -> GameSession
+    {
         let hosted = try await host(code: code, settings: settings)
         let session = GameSession(
             role: hosted.role, notice: "No game found, so you are hosting one. " + hosted.notice, now: hosted.startedAt)
@@ -214,6 +271,20 @@ extension GameSession {
             host.notice = "No game found, so you host. Join string: \(join)"
         }
         return session
+    }
+
+    /// Every game discovery finds within ``SessionSettings/searchTimeout`` (compatible ones
+    /// first), so the player can choose; empty when none answered.
+    public static func findAll(settings: SessionSettings = SessionSettings()) async throws(SessionError) -> [FoundGame]
+    {
+        guard let discovery = settings.discovery else { throw SessionError("Discovery is off: give a join string.") }
+        do {
+            return try await Discovery.games(
+                game: settings.gameName, timeout: settings.searchTimeout, protocolVersion: SkirmishProtocol.version,
+                fingerprint: SkirmishProtocol.fingerprint, config: discovery)
+        } catch {
+            throw SessionError("Could not look for games: \(error)")
+        }
     }
 
     /// The first compatible game discovery finds, or `nil`.

@@ -27,9 +27,7 @@ struct HostCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per line, for scripts.") var json = false
 
     func run() async throws {
-        let host = try await NetHost.start(
-            game: game, port: port, joinCode: code, messages: ToolProtocol.messages,
-            options: ToolProtocol.options, advertise: discovery.config, hostName: name)
+        let host = try await startHost()
         let output = ToolOutput(json: json)
         output.emit(
             [
@@ -73,5 +71,18 @@ struct HostCommand: AsyncParsableCommand {
         }
         await host.close()
         output.emit(["event": "stopped"], "stopped")
+    }
+
+    private func startHost() async throws -> NetHost {
+        do {
+            return try await NetHost.start(
+                game: game, port: port, joinCode: code, messages: ToolProtocol.messages,
+                options: ToolProtocol.options, advertise: discovery.config, hostName: name)
+        } catch {
+            guard case .portInUse(let port) = error else { throw error }
+            throw ToolFailure(
+                "Could not host: port \(port) is already in use on this machine (another game or program has it) — use --port 0 for any free port"
+            )
+        }
     }
 }

@@ -14,7 +14,7 @@ struct ToolOutput {
     }
 
     /// Progress for long runs, on standard error so it never mixes with results.
-    func progress(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+    func progress(_ text: String, newline: Bool = true) {
+        FileHandle.standardError.write(Data((text + (newline ? "\n" : "")).utf8))
     }
 }

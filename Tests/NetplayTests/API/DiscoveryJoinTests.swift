@@ -16,7 +16,7 @@ extension APITests {
     @Suite struct DiscoveryJoin {
         static let discovery = LANDiscoveryConfig(
             ports: 49_777..<49_785, bindHost: "127.0.0.1",
-            targets: LANDiscoveryConfig.loopback.targets, multicastGroups: [],
+            targets: LANDiscoveryConfig.loopback.targets, paths: [],
             refreshInterval: .milliseconds(100))
 
         @Test func aStartedHostIsFoundAndJoinedWithoutAnAddressAndItsPlayerCountFollows() async throws {

@@ -113,6 +113,26 @@ extension APITests {
             await host.close()
         }
 
+        @Test func aClientOfAnotherGameIsToldWhichGameRunsThere() async throws {
+            let host = try await start(on: "127.0.0.1")
+            await #expect(throws: NetError.refused(.wrongGame(host: APISetup.game, local: "hid"))) {
+                _ = try await NetClient.connect(
+                    to: "127.0.0.1", port: Int(host.port), game: "hid", messages: APISetup.messages, options: options)
+            }
+            await host.close()
+        }
+
+        @Test func aTakenPortIsReportedAsSuch() async throws {
+            let first = try await start(on: "127.0.0.1")
+            await #expect(throws: NetError.portInUse(first.port)) {
+                _ = try await NetHost.start(
+                    game: APISetup.game, port: Int(first.port), interface: "127.0.0.1",
+                    messages: APISetup.messages, options: options, advertise: nil)
+            }
+            #expect(!NetError.portInUse(first.port).description.contains("errno"))
+            await first.close()
+        }
+
         @Test func eventsSequenceServesAsyncCode() async throws {
             let host = try await start(on: "127.0.0.1")
             let client = try await connect(to: host, at: "127.0.0.1")

@@ -82,6 +82,33 @@ struct DiscoveryCoreTests {
         #expect(responder.trackedSources <= DiscoveryResponder.maxTrackedSources)
     }
 
+    @Test func aQueryHeardByBroadcastAndMulticastIsAnsweredOnce() {
+        var responder = DiscoveryResponder(advert: Self.advert())
+        var browser = DiscoveryBrowser(
+            gameFilter: "skirmish", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
+        let query = browser.makeQuery()
+        #expect(responder.answer(query, from: Self.browserAddress, now: .zero) != nil)
+        #expect(responder.answer(query, from: Self.browserAddress, now: .zero) == nil)
+        #expect(responder.ignored[.duplicate] == 1)
+        // The copy cost no token: the rest of the burst is still there for fresh queries.
+        let fresh = (1..<Int(DiscoveryResponder.answerBurst)).filter { _ in
+            responder.answer(browser.makeQuery(), from: Self.browserAddress, now: .zero) != nil
+        }
+        #expect(fresh.count == Int(DiscoveryResponder.answerBurst) - 1)
+    }
+
+    @Test func aHostHeardTwoWaysKeepsTheFirstAddress() {
+        var browser = DiscoveryBrowser(
+            gameFilter: "skirmish", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)
+        var responder = DiscoveryResponder(advert: Self.advert())
+        let reply = responder.answer(browser.makeQuery(), from: Self.browserAddress, now: .zero)!
+        let overIPv6 = PeerAddress(
+            family: .ipv6, address: [0xFE, 0x80] + [UInt8](repeating: 0, count: 13) + [1], port: 1)
+        #expect(browser.receive(reply, from: Self.hostAddress, now: .zero).count == 1)
+        #expect(browser.receive(reply, from: overIPv6, now: .zero).isEmpty, "no update: same game, same address")
+        #expect(browser.currentGames.first?.address.family == .ipv4)
+    }
+
     @Test func browserFindsUpdatesAndLosesGamesAndTellsHostsOnOneMachineApart() {
         var browser = DiscoveryBrowser(
             gameFilter: "skirmish", protocolVersion: 3, schemaFingerprint: Self.fingerprint, nonceSeed: 1)

@@ -49,10 +49,48 @@ struct ProtocolDenialTests {
         var net = ProtocolHarness(host: TestSetup.config(joinCode: "PLUM-42"))
         let client = net.addClient(TestSetup.config(joinCode: clientCode))
         #expect(net.run { $0.clientDisconnectReason(client) != nil })
-        #expect(net.clientDisconnectReason(client) == .wrongJoinCode)
+        // A client that gave no code learns the game needs one; one that gave another, that it is wrong.
+        #expect(net.clientDisconnectReason(client) == (clientCode == nil ? .joinCodeRequired : .wrongJoinCode))
         let code = Array("PLUM-4".utf8)
         let wire = (net.clientSent + net.hostSent).map(\.bytes)
         #expect(!wire.contains { bytes in bytes.indices.contains { Array(bytes[$0...].prefix(code.count)) == code } })
+    }
+
+    @Test("a client of another game is told which game runs here, in fewer bytes than it sent")
+    func wrongGame() throws {
+        var hostConfig = TestSetup.config()
+        hostConfig.gameName = "hid"
+        var net = ProtocolHarness(host: hostConfig)
+        var clientConfig = TestSetup.config()
+        clientConfig.protocolID = TestSetup.protocolID &+ 1
+        clientConfig.gameName = "netplay"
+        let client = net.addClient(clientConfig)
+        #expect(net.run { $0.clientDisconnectReason(client) != nil })
+        #expect(net.clientDisconnectReason(client) == .wrongGame(host: "hid", local: "netplay"))
+        #expect(net.host.peerCount == 0)
+        let hellos = net.clientSent.filter { $0.bytes.first == PacketType.hello.rawValue }
+        let denials = net.hostSent.filter { $0.bytes.first == PacketType.denied.rawValue }
+        #expect(!denials.isEmpty)
+        #expect(denials.allSatisfy { denial in hellos.allSatisfy { denial.bytes.count <= $0.bytes.count } })
+        // Type, the client's protocol id, its nonce, then code 5, a length and the name.
+        let denial = try #require(denials.first).bytes
+        #expect(denial.count == 26)
+        #expect(Array(denial[21...]) == [5, 3, 0x68, 0x69, 0x64])
+    }
+
+    @Test("a wrong-game denial names at most 32 bytes of the host's game and round-trips")
+    func wrongGameDenialIsBounded() throws {
+        let long = String(repeating: "é", count: 40)
+        let denied = DeniedPacket(
+            protocolID: 7, clientNonce: [UInt8](repeating: 1, count: 16), reason: .wrongGame(hostGame: long))
+        let bytes = denied.encoded()
+        #expect(bytes.count == 55)
+        let parsed = try #require(DeniedPacket(bytes))
+        #expect(parsed.reason == .wrongGame(hostGame: String(repeating: "é", count: 16)))
+        var oversized = Array(bytes[..<22]) + [33] + [UInt8](repeating: 0x61, count: 33)
+        #expect(DeniedPacket(oversized) == nil)
+        oversized = Array(bytes[..<22]) + [2, 0xFF, 0xFE]
+        #expect(DeniedPacket(oversized) == nil, "invalid UTF-8 is refused")
     }
 
     @Test("no answer makes the client give up as hostUnreachable within the timeout")
@@ -131,6 +169,7 @@ struct ProtocolDenialTests {
         let reasons: [DisconnectReason] = [
             .timedOut, .hostUnreachable, .closedByPeer(reason: nil), .closedByPeer(reason: "bye"), .closedLocally,
             .hostFull, .versionMismatch(local: 1, remote: 2), .schemaMismatch("a vs b"), .wrongJoinCode,
+            .joinCodeRequired, .wrongGame(host: "hid", local: "netplay"),
             .hostShutDown, .kicked(reason: nil), .kicked(reason: "afk"),
         ]
         for reason in reasons {

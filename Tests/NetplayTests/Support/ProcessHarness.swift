@@ -49,36 +49,62 @@ enum ProcessHarness {
     typealias Background = BackgroundProcess
 }
 
-/// Two network namespaces joined by a veth pair, created for one test and removed after it:
-/// the only "network" such tests ever touch.
-final class NamespacePair {
-    let host: String
-    let client: String
-    let hostAddress: String
-    let clientAddress: String
-    private let ip: String
+/// Network namespaces joined by veth pairs, created for one test and removed after it: the
+/// only "network" such tests ever touch. One host namespace, and one client namespace per link.
+final class NamespaceLab {
+    /// How the namespaces are wired and addressed.
+    enum Topology: String, CaseIterable, Sendable {
+        /// One /24 with only the subnet's own route (two laptops on a cable).
+        case subnetRouteOnly
+        /// The same, plus a default route out of the link (a LAN with a gateway).
+        case withDefaultRoute
+        /// IPv4 link-local addresses (169.254.0.0/16) at both ends, nothing else.
+        case linkLocalIPv4
+        /// A host on two subnets (two veths), a client on each.
+        case twoSubnets
+        /// IPv6 link-local addresses only: no IPv4 address anywhere.
+        case ipv6LinkLocalOnly
 
-    /// Creates `np<tag>h` and `np<tag>c`; nil (with the reason) when not root or no `ip`.
-    static func make(tag: Int) -> (NamespacePair?, String) {
+        var links: Int { self == .twoSubnets ? 2 : 1 }
+        var usesIPv4: Bool { self != .ipv6LinkLocalOnly }
+    }
+
+    let topology: Topology
+    let host: String
+    /// One client namespace per link.
+    let clients: [String]
+    /// The host's address on each link (IPv4 topologies; empty for IPv6 link-local).
+    let hostAddresses: [String]
+    private let ip: String
+    private let subnet: Int
+
+    /// Creates the namespaces; nil (with the reason) when not root or no `ip`.
+    static func make(_ topology: Topology, tag: Int) -> (NamespaceLab?, String) {
         guard ProcessHarness.isRoot else { return (nil, "network namespaces need root (CI runs as root)") }
         guard let ip = ProcessHarness.which("ip") else { return (nil, "the ip tool (iproute2) is missing") }
-        let pair = NamespacePair(ip: ip, tag: tag)
+        let lab = NamespaceLab(ip: ip, topology: topology, tag: tag)
         do {
-            try pair.setUp()
-            return (pair, "")
+            try lab.setUp()
+            return (lab, "")
         } catch {
-            pair.tearDown()
+            lab.tearDown()
             return (nil, "could not create network namespaces: \(error)")
         }
     }
 
-    private init(ip: String, tag: Int) {
+    private init(ip: String, topology: Topology, tag: Int) {
         self.ip = ip
+        self.topology = topology
         host = "np\(tag)h"
-        client = "np\(tag)c"
-        let subnet = 100 + tag % 100
-        hostAddress = "10.\(subnet).0.1"
-        clientAddress = "10.\(subnet).0.2"
+        clients = (0..<topology.links).map { "np\(tag)c\($0)" }
+        subnet = 100 + tag % 100
+        hostAddresses = (0..<topology.links).compactMap { link in
+            switch topology {
+            case .subnetRouteOnly, .withDefaultRoute, .twoSubnets: "10.\(100 + tag % 100).\(link).1"
+            case .linkLocalIPv4: "169.254.\(100 + tag % 100).1"
+            case .ipv6LinkLocalOnly: nil
+            }
+        }
     }
 
     struct SetupError: Error, CustomStringConvertible {
@@ -92,28 +118,45 @@ final class NamespacePair {
         }
     }
 
+    private func sysctl(_ namespace: String, _ path: String, _ value: Int) throws {
+        try ipCommand(["netns", "exec", namespace, "sh", "-c", "echo \(value) > /proc/sys/net/\(path)"])
+    }
+
     private func setUp() throws {
         tearDown()
-        for namespace in [host, client] {
+        for namespace in [host] + clients {
             try ipCommand(["netns", "add", namespace])
-            // IPv6 addresses start "tentative" for a second of duplicate-address detection and
-            // cannot send until then; a private two-host link has no duplicates to detect.
-            // Set before the veth arrives, so its per-device setting inherits it.
-            try ipCommand([
-                "netns", "exec", namespace, "sh", "-c", "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad",
-            ])
-        }
-        try ipCommand(["link", "add", "\(host)v", "type", "veth", "peer", "name", "\(client)v"])
-        try ipCommand(["link", "set", "\(host)v", "netns", host])
-        try ipCommand(["link", "set", "\(client)v", "netns", client])
-        for (namespace, address) in [(host, hostAddress), (client, clientAddress)] {
-            let device = "\(namespace)v"
-            try ipCommand(["-n", namespace, "addr", "add", "\(address)/24", "dev", device])
-            try ipCommand(["-n", namespace, "link", "set", device, "up"])
             try ipCommand(["-n", namespace, "link", "set", "lo", "up"])
-            // Broadcast to 255.255.255.255 and multicast need a route out of the namespace's
-            // only link; inside a private namespace that route leads nowhere else.
-            try ipCommand(["-n", namespace, "route", "add", "default", "dev", device])
+            if topology.usesIPv4 {
+                // IPv4 cases prove the IPv4 paths alone: no IPv6 link-local to fall back on.
+                try sysctl(namespace, "ipv6/conf/default/disable_ipv6", 1)
+            } else {
+                // IPv6 addresses start "tentative" for a second of duplicate-address detection
+                // and cannot send until then; a private two-host link has no duplicates to
+                // detect. Set before the veth arrives, so its per-device setting inherits it.
+                try sysctl(namespace, "ipv6/conf/default/accept_dad", 0)
+            }
+        }
+        for (link, client) in clients.enumerated() {
+            let hostEnd = "\(host)\(link)"
+            let clientEnd = "\(client)v"
+            try ipCommand(["link", "add", hostEnd, "type", "veth", "peer", "name", clientEnd])
+            try ipCommand(["link", "set", hostEnd, "netns", host])
+            try ipCommand(["link", "set", clientEnd, "netns", client])
+            for (namespace, device, end) in [(host, hostEnd, 1), (client, clientEnd, 2)] {
+                switch topology {
+                case .subnetRouteOnly, .withDefaultRoute, .twoSubnets:
+                    try ipCommand(["-n", namespace, "addr", "add", "10.\(subnet).\(link).\(end)/24", "dev", device])
+                case .linkLocalIPv4:
+                    try ipCommand(["-n", namespace, "addr", "add", "169.254.\(subnet).\(end)/16", "dev", device])
+                case .ipv6LinkLocalOnly:
+                    break
+                }
+                try ipCommand(["-n", namespace, "link", "set", device, "up"])
+                if topology == .withDefaultRoute {
+                    try ipCommand(["-n", namespace, "route", "add", "default", "dev", device])
+                }
+            }
         }
     }
 
@@ -130,7 +173,8 @@ final class NamespacePair {
     }
 
     func tearDown() {
-        for namespace in [host, client] {
+        // Deleting a namespace deletes the veth ends inside it, and so the pairs.
+        for namespace in [host] + clients {
             _ = try? ProcessHarness.run(ip, ["netns", "delete", namespace], timeout: .seconds(10))
         }
     }
