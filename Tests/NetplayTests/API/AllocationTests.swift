@@ -32,14 +32,16 @@ extension APITests {
             var counted = AllocationCount()
             for _ in 0..<AllocationWorkload.measuredFrames { try pair.frame(channel: channel, counting: &counted) }
             let messages = Double(AllocationWorkload.measuredFrames * AllocationWorkload.messagesPerFrame)
-            #expect(pair.delivered == (AllocationWorkload.warmUpFrames + AllocationWorkload.measuredFrames)
-                * AllocationWorkload.messagesPerFrame)
+            #expect(
+                pair.delivered == (AllocationWorkload.warmUpFrames + AllocationWorkload.measuredFrames)
+                    * AllocationWorkload.messagesPerFrame)
             let send = Double(counted.send) / messages
             let receive = Double(counted.receive) / messages
             let ceiling = try #require(Self.ceilings[channel])
             print("allocations per message on \(channel): send \(send), receive \(receive)")
             #expect(send <= ceiling.send, "send side allocates \(send) per message; ceiling \(ceiling.send)")
-            #expect(receive <= ceiling.receive, "receive side allocates \(receive) per message; ceiling \(ceiling.receive)")
+            #expect(
+                receive <= ceiling.receive, "receive side allocates \(receive) per message; ceiling \(ceiling.receive)")
         }
     }
 }
