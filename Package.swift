@@ -85,6 +85,9 @@ let package = Package(
         .executableTarget(name: "CoopDots", dependencies: ["Netplay"], path: "Examples/CoopDots"),
         // Helpers for tests that run the built tools as real processes.
         .target(name: "ProcessTestSupport", path: "Tests/ProcessTestSupport"),
+        // Counts the test thread's heap allocations (interposes malloc on Linux) for the
+        // allocation regression tests; docs/ARCHITECTURE.md says why it is our own hook.
+        .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
         // The tool is a dependency so that `swift test` builds it: the two-process and
         // network-namespace tests run the real binary.
         .testTarget(
@@ -92,7 +95,8 @@ let package = Package(
             dependencies: [
                 "NetplayBase", "NetplayWire", "NetplayProtocol", "NetplayChannels", "NetplayReplication",
                 "NetplayDiscovery", "NetplayLinkConditioner", "NetplayDrivers", "Netplay", "NetplayTesting", "netplay",
-                "CoopDots", "HelloNetplay", "ProcessTestSupport", .product(name: "Logging", package: "swift-log"),
+                "CoopDots", "HelloNetplay", "ProcessTestSupport", "AllocationCounter",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The demo game's deterministic simulation: no I/O, tested on its own.

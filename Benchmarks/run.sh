@@ -6,6 +6,7 @@
 #   Benchmarks/run.sh                         # everything (about 10 minutes on 2 cores)
 #   Benchmarks/run.sh --runs 3 --only rtt,cpu # fewer runs, some figures
 #   Benchmarks/run.sh --contenders netplay,enet
+#   Benchmarks/run.sh --instructions          # instructions per delivered message, under callgrind
 #
 # Figure keys: rtt reliable unreliable bulk connect memory cpu. Contenders: netplay udp enet podsixnet.
 set -euo pipefail
@@ -30,6 +31,11 @@ export NETPLAY_BENCH_SCRIPTS="$here/Scripts"
 
 # --manifest-cache none: the manifest looks at the Netplay checkout (NETPLAY_ROOT) each time.
 swift build -c release --manifest-cache none --package-path "$here" --product netplay-bench
+
+if [ "${1:-}" = "--instructions" ]; then
+    "$here/instructions.sh" "$here/.build/release/netplay-bench"
+    exit 0
+fi
 "$here/.build/release/netplay-bench" --markdown "$here/results.md" "$@"
 
 # Figure 6, wire: the main package's own measurement (`netplay bench wire`), built from the

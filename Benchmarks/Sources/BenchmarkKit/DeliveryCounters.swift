@@ -8,11 +8,17 @@ public final class DeliveryCounters: Sendable {
     private let lastArrival = Atomic<UInt64>(0)
     private let senderFinished = Atomic<UInt64>(0)
 
+    /// Arrivals recorded by every counter in this process: what `netplay-bench stream` reports
+    /// as delivered, to divide an instruction count by.
+    public static var processTotal: Int { processArrivals.load(ordering: .acquiring) }
+    private static let processArrivals = Atomic<Int>(0)
+
     public init() {}
 
     /// Records `count` arrivals now.
     public func recordArrival(count: Int = 1) {
         receivedCount.add(count, ordering: .relaxed)
+        Self.processArrivals.add(count, ordering: .relaxed)
         lastArrival.store(Stopwatch.nanoseconds(), ordering: .releasing)
     }
 

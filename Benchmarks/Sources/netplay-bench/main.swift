@@ -5,6 +5,8 @@ import Foundation
 //
 //   netplay-bench [--runs N] [--only rtt,reliable,…] [--contenders netplay,udp,…] [--markdown FILE]
 //   netplay-bench host <contender> <idle|load> <clients>    (figure 5's child process)
+//   netplay-bench stream <contender> <reliable-ordered|unreliable> <messages>
+//                                   (one throughput run, for `run.sh --instructions` under callgrind)
 
 /// Alternating runs per figure; 7 gives a median robust to two outliers on a shared machine.
 let defaultRuns = 7
@@ -22,6 +24,24 @@ if arguments.first == "host" {
         try HostProcess.runChild(contender, mode: mode, clients: clients)
     } catch {
         HostProcess.report("error \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+
+if arguments.first == "stream" {
+    guard arguments.count == 4, let contender = ContenderCatalog.contender(forKey: arguments[1]),
+        let delivery = Delivery(rawValue: arguments[2]), let messages = Int(arguments[3])
+    else {
+        print("error usage: netplay-bench stream <contender> <reliable-ordered|unreliable> <messages>")
+        exit(2)
+    }
+    do {
+        _ = try contender.throughput(delivery, messages: messages)
+        // One line run.sh parses: what arrived, to divide the instruction count by.
+        print("delivered \(DeliveryCounters.processTotal)")
+    } catch {
+        print("error \(error)")
         exit(1)
     }
     exit(0)

@@ -1,0 +1,185 @@
+import AllocationCounter
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import Netplay
+@testable import NetplayBase
+@testable import NetplayChannels
+@testable import NetplayProtocol
+@testable import NetplayWire
+
+extension APITests {
+    /// Heap allocations per message in steady state, counted (never timed) on the path a game's
+    /// message takes: `send` → tick → channel → sealed datagram on one side, datagram →
+    /// opened → channel → decoded event → `poll` on the other. Each figure is a ceiling: the
+    /// test fails when a change allocates more, and the ceiling is lowered when one allocates
+    /// less. docs/ARCHITECTURE.md ("Counting allocations") says how they are counted.
+    @Suite(.enabled(if: netplay_allocation_counting_available() == 1, "allocations are counted on Linux only"))
+    struct Allocations {
+        /// Committed ceilings, allocations per message (send side, receive side), for
+        /// `messagesPerFrame` 16-byte messages a frame. Lower them when the path allocates less.
+        static let ceilings: [NetChannel: (send: Double, receive: Double)] = [
+            .reliableOrdered: (send: 40.75, receive: 39.25),
+            .reliableUnordered: (send: 40.875, receive: 39.25),
+            .unreliable: (send: 39.5, receive: 37.25),
+            .unreliableSequenced: (send: 39.625, receive: 37.25),
+        ]
+
+        @Test(arguments: [NetChannel.reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced])
+        func steadyStateAllocationsPerMessageStayWithinTheirCeiling(channel: NetChannel) throws {
+            let pair = try SessionPair()
+            for _ in 0..<AllocationWorkload.warmUpFrames { try pair.frame(channel: channel) }
+            var counted = AllocationCount()
+            for _ in 0..<AllocationWorkload.measuredFrames { try pair.frame(channel: channel, counting: &counted) }
+            let messages = Double(AllocationWorkload.measuredFrames * AllocationWorkload.messagesPerFrame)
+            #expect(
+                pair.delivered == (AllocationWorkload.warmUpFrames + AllocationWorkload.measuredFrames)
+                    * AllocationWorkload.messagesPerFrame)
+            let send = Double(counted.send) / messages
+            let receive = Double(counted.receive) / messages
+            let ceiling = try #require(Self.ceilings[channel])
+            print("allocations per message on \(channel): send \(send), receive \(receive)")
+            #expect(send <= ceiling.send, "send side allocates \(send) per message; ceiling \(ceiling.send)")
+            #expect(
+                receive <= ceiling.receive, "receive side allocates \(receive) per message; ceiling \(ceiling.receive)")
+        }
+    }
+}
+
+/// The workload's shape: a game frame's worth of small messages each frame.
+private enum AllocationWorkload {
+    static let messagesPerFrame = 8
+    /// Long enough for every buffer, table and window to reach its steady size.
+    static let warmUpFrames = 400
+    static let measuredFrames = 200
+    /// One frame of a 200 Hz loop; also the sessions' tick.
+    static let frame = Duration.milliseconds(5)
+}
+
+/// Allocations counted so far, by side.
+private struct AllocationCount {
+    var send = 0
+    var receive = 0
+}
+
+/// A 16-byte message with a hand-written encoding (the benchmark's), so the count is the
+/// transport's, not the Codable coder's.
+private struct Sample16: NetMessage {
+    var first: UInt64 = 1
+    var second: UInt64 = 2
+
+    init() {}
+
+    func encode(to writer: inout BitWriter) throws(WireError) {
+        writer.writeFixed(first)
+        writer.writeFixed(second)
+    }
+
+    init(from reader: inout BitReader) throws(WireError) {
+        first = try reader.readFixed(UInt64.self)
+        second = try reader.readFixed(UInt64.self)
+    }
+}
+
+/// Keeps what a session hands to its transport until the test delivers it.
+private final class CapturingTransport: DatagramTransport {
+    /// The sending session's own address, which its datagrams come from.
+    let address: PeerAddress
+    private let outbox = NIOLockedValueBox<[Datagram]>([])
+
+    init(address: PeerAddress) { self.address = address }
+
+    func send(_ datagrams: [Datagram]) { outbox.withLockedValue { $0.append(contentsOf: datagrams) } }
+    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
+    func close() async {}
+
+    /// Delivers every captured datagram to `session`, oldest first, and forgets them.
+    func deliver(to session: NetSession, now: NetInstant) {
+        drain { session.receive($0.bytes, from: address, now: now) }
+    }
+
+    private func drain(_ body: (Datagram) -> Void) {
+        let datagrams = outbox.withLockedValue { outbox in
+            defer { outbox.removeAll(keepingCapacity: true) }
+            return outbox
+        }
+        for datagram in datagrams { body(datagram) }
+    }
+}
+
+/// A host and a client session wired back to back in virtual time, on the test's thread.
+private final class SessionPair {
+    static let hostAddress = PeerAddress.memory(node: 1, port: 7777)
+    static let clientAddress = PeerAddress.memory(node: 2, port: 5000)
+
+    let host: NetSession
+    let client: NetSession
+    private let hostTransport = CapturingTransport(address: SessionPair.hostAddress)
+    private let clientTransport = CapturingTransport(address: SessionPair.clientAddress)
+    private var now = NetInstant.zero
+    private(set) var delivered = 0
+
+    init() throws {
+        let messages: [any NetMessage.Type] = [Sample16.self]
+        let registry = MessageRegistry(messages)
+        let options = NetOptions()
+        let config = options.protocolConfig(game: "allocations", joinCode: nil, registry: registry)
+        var seed: UInt64 = 13
+        func random() -> ProtocolRandom {
+            ProtocolRandom(DeterministicRandom(seed: DeterministicRandom.splitMix64(&seed)))
+        }
+        host = NetSession(
+            core: NetCore(host: HostEndpoint(config: config, random: random()), registry: registry, options: options),
+            options: options)
+        client = NetSession(
+            core: NetCore(
+                client: ClientEndpoint(config: config, host: Self.hostAddress, now: now, random: random()),
+                registry: registry, options: options),
+            options: options)
+        host.attach(hostTransport)
+        client.attach(clientTransport)
+        for _ in 0..<Self.handshakeFrames where client.handshake.value == nil { step() }
+        try #require(client.handshake.value == .some(nil), "the pair never connected")
+        _ = host.events.poll()
+        _ = client.events.poll()
+    }
+
+    /// One frame: the client sends, ticks; the host receives, polls and ticks (acks); the
+    /// client takes the acks. Allocations on the client's side count as send, the host's as
+    /// receive.
+    func frame(channel: NetChannel) throws {
+        var ignored = AllocationCount()
+        try frame(channel: channel, counting: &ignored)
+    }
+
+    func frame(channel: NetChannel, counting count: inout AllocationCount) throws {
+        now = now + AllocationWorkload.frame
+        let message = Sample16()
+        netplay_allocation_counting_start()
+        for _ in 0..<AllocationWorkload.messagesPerFrame { try client.send(message, on: channel, to: .everyone) }
+        client.tick(now: now)
+        count.send += Int(netplay_allocation_counting_stop())
+
+        netplay_allocation_counting_start()
+        clientTransport.deliver(to: host, now: now)
+        delivered += host.events.poll().count
+        host.tick(now: now)
+        count.receive += Int(netplay_allocation_counting_stop())
+
+        netplay_allocation_counting_start()
+        hostTransport.deliver(to: client, now: now)
+        _ = client.events.poll()
+        count.send += Int(netplay_allocation_counting_stop())
+    }
+
+    /// A handshake step: both tick, then each takes what the other sent.
+    private func step() {
+        now = now + AllocationWorkload.frame
+        client.tick(now: now)
+        host.tick(now: now)
+        clientTransport.deliver(to: host, now: now)
+        hostTransport.deliver(to: client, now: now)
+    }
+
+    static let handshakeFrames = 100
+}
