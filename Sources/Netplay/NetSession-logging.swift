@@ -11,6 +11,8 @@ extension NetSession {
 
     /// Logs the lifecycle events among `events`.
     func log(_ events: [NetEvent]) {
+        // Lifecycle records are info and notice; below that (the silent default) skip even the scan.
+        guard options.logger.logLevel <= .info else { return }
         let logger = options.logger
         for event in events {
             switch event {

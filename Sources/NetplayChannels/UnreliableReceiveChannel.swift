@@ -84,6 +84,8 @@ package struct UnreliableReceiveChannel: Sendable {
 
     /// Drops assemblies older than the timeout; returns how many and the bytes freed.
     package mutating func expire(now: NetInstant) -> (count: Int, freed: Int) {
+        // Most calls find nothing in reassembly: return before `filter` makes an array.
+        guard !slots.isEmpty else { return (0, 0) }
         let expired = slots.filter { now - $0.assembly.startedAt >= Self.reassemblyTimeout }
         guard !expired.isEmpty else { return (0, 0) }
         slots.removeAll { now - $0.assembly.startedAt >= Self.reassemblyTimeout }
