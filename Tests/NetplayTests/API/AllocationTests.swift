@@ -4,8 +4,8 @@ import Testing
 
 @testable import Netplay
 @testable import NetplayBase
-@testable import NetplayLinkConditioner
 @testable import NetplayChannels
+@testable import NetplayLinkConditioner
 @testable import NetplayProtocol
 @testable import NetplayWire
 
