@@ -44,9 +44,12 @@ public final class NetWorld<State: Codable & Sendable & Interpolatable, Input: C
     static var maxTicksPerUpdate: Int { 8 }
 
     /// The world of a host, which runs the simulation at `tickRate` steps per second.
-    /// - Parameter step: How one player's input changes the entity that player owns; with
-    ///   it, owned entities move by themselves, on the host and predicted on their owner's
-    ///   screen. Without it, the host moves everything in ``update(perTick:)``.
+    /// - Parameters:
+    ///   - host: The host whose session carries the world; one world per session.
+    ///   - tickRate: Simulation steps (and snapshots) per second; clients learn it on joining.
+    ///   - step: How one player's input changes the entity that player owns; with it, owned
+    ///     entities move by themselves, on the host and predicted on their owner's screen.
+    ///     Without it, the host moves everything in ``update(perTick:)``.
     /// - Throws: ``NetWorldError/alreadyReplicating`` if the host already has a world.
     public init(host: NetHost, tickRate: Int = 30, step: ((State, Input) -> State)? = nil) throws(NetWorldError) {
         guard host.session.attachReplication() else { throw .alreadyReplicating }
@@ -58,8 +61,10 @@ public final class NetWorld<State: Codable & Sendable & Interpolatable, Input: C
 
     /// The world of a client: it learns the tick rate and which entities are its own from
     /// the host when it joins.
-    /// - Parameter step: The same rule the host was given, used to predict this player's own
-    ///   entities. Without it they are drawn like the others, interpolated.
+    /// - Parameters:
+    ///   - client: The client whose session carries the world; one world per session.
+    ///   - step: The same rule the host was given, used to predict this player's own
+    ///     entities. Without it they are drawn like the others, interpolated.
     /// - Throws: ``NetWorldError/alreadyReplicating`` if the client already has a world.
     public init(client: NetClient, step: ((State, Input) -> State)? = nil) throws(NetWorldError) {
         guard client.session.attachReplication() else { throw .alreadyReplicating }
