@@ -1,7 +1,7 @@
 // Two players, two dots: `CoopDots` joins a game it finds on the network or hosts one;
 // `CoopDots host` hosts, `CoopDots join ADDRESS PORT` joins. WASD moves your dot (O); the
-// other player's (o) moves smoothly on your screen; q quits. `--bot` moves by itself for two
-// seconds, `--frames N` prints every dot at frame N and stops (a host once its players left).
+// other player's (o) moves smoothly on your screen; q quits. `--bot` holds right and down for one
+// second, `--frames N` prints every dot at frame N and stops (a host once its players left).
 import Netplay
 
 #if canImport(Glibc)
@@ -29,7 +29,7 @@ let bot = arguments.contains("--bot")
 let frames = arguments.firstIndex(of: "--frames").flatMap { Int(arguments[$0 + 1]) } ?? Int.max / 2
 
 func keys(frame: Int) -> Keys {
-    if bot { return frame < 120 && frame % 4 == 0 ? Keys(dx: 1, dy: frame % 8 == 0 ? 1 : 0) : Keys() }
+    if bot { return frame < 60 ? Keys(dx: 1, dy: 1) : Keys() }  // holds right and down for a second
     var byte: UInt8 = 0
     guard read(0, &byte, 1) == 1 else { return Keys() }
     switch byte {

@@ -22,10 +22,10 @@ import Testing
         return dots
     }
 
-    /// Two copies of CoopDots, host and joiner, each moving its dot for two seconds and then
-    /// resting: at frame 300 each prints its view (the host then waits for the joiner to
+    /// Two copies of CoopDots, host and joiner, each holding right and down for a second and
+    /// then resting: at frame 300 each prints its view (the host then waits for the joiner to
     /// leave), and both dots agree on both screens to within a sixty-fourth of a unit (the
-    /// quantization step), each having moved (15 units right from 20).
+    /// quantization step), each having reached the field's right edge (x 39, from 20).
     @Test func coopDotsTwoCopiesAgreeOnEveryDot() throws {
         let host = try BackgroundProcess(ProcessHarness.product("CoopDots"), ["host", "--bot", "--frames", "300"])
         defer { host.stop() }
@@ -46,7 +46,7 @@ import Testing
         for (id, dot) in onHost {
             let seen = try #require(onClient[id])
             #expect(abs(seen.x - dot.x) <= 1.0 / 64 && abs(seen.y - dot.y) <= 1.0 / 64, "\(id): \(seen) vs \(dot)")
-            #expect(dot.x >= 30, "\(id) should have moved right from 20: \(dot)")
+            #expect(dot.x == 39, "\(id) should have reached the right edge: \(dot)")
         }
     }
 
