@@ -6,6 +6,9 @@ package enum DenialReason: Sendable, Hashable {
     case versionMismatch(host: UInt32, client: UInt32)
     case schemaMismatch(hostDescription: String)
     case wrongJoinCode
+    /// The host already serves ``ProtocolConfig/maxPeersPerSource`` players from the
+    /// client's address.
+    case tooManyFromAddress
 
     /// Wire codes (one byte).
     package enum Code: UInt8 {
@@ -13,6 +16,7 @@ package enum DenialReason: Sendable, Hashable {
         case versionMismatch = 2
         case schemaMismatch = 3
         case wrongJoinCode = 4
+        case tooManyFromAddress = 5
     }
 }
 
@@ -50,6 +54,8 @@ package struct DeniedPacket: Sendable, Hashable {
             writer.writeRawBytes(text)
         case .wrongJoinCode:
             writer.writeFixed(DenialReason.Code.wrongJoinCode.rawValue)
+        case .tooManyFromAddress:
+            writer.writeFixed(DenialReason.Code.tooManyFromAddress.rawValue)
         }
         return writer.bytes
     }
@@ -70,6 +76,7 @@ package struct DeniedPacket: Sendable, Hashable {
         switch code {
         case .hostFull: reason = .hostFull
         case .wrongJoinCode: reason = .wrongJoinCode
+        case .tooManyFromAddress: reason = .tooManyFromAddress
         case .versionMismatch:
             guard let host = reader.u32(), let client = reader.u32() else { return nil }
             reason = .versionMismatch(host: host, client: client)
