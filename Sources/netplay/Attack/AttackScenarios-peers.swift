@@ -48,7 +48,7 @@ extension AttackScenarios {
                 AttackWire.pump(&peers[index].client, over: peers[index].socket, port: port)
             }
             // Paced so the loopback socket buffer never overflows: every fragment must land.
-            if message % Self.fragmentsPerPause == 0 { try await Task.sleep(for: .milliseconds(2)) }
+            if message % Self.fragmentsPerPause == 0 { try await Task.sleep(for: .milliseconds(1)) }
         }
         for _ in 0..<Self.settleRounds {
             for index in peers.indices { AttackWire.pump(&peers[index].client, over: peers[index].socket, port: port) }
@@ -70,9 +70,9 @@ extension AttackScenarios {
         ]
         output.emit(
             result,
-            "reassembly: host RSS \(before >> 20) → \(after >> 20) MiB, +\(growth / max(connections, 1) >> 10) KiB per "
+            "reassembly: host RSS \(before >> 20) → \(after >> 20) MiB, +\((growth / max(connections, 1)) >> 10) KiB per "
                 + "connection (charged \(charged >> 10) KiB, budget \(budget >> 20) MiB); ceiling "
-                + "16 × budget + 10 % = \(ceiling >> 20) MiB")
+                + "\(connections) × budget + 10 % = \(ceiling >> 20) MiB")
         return result
     }
 
@@ -135,5 +135,5 @@ extension AttackScenarios {
     /// 1 KB pings, as in the issue.
     static let silentMessageBytes = 1_000
     static let settleRounds = 10
-    static let fragmentsPerPause = 16
+    static let fragmentsPerPause = 1
 }

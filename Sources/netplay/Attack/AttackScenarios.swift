@@ -16,8 +16,12 @@ struct AttackScenarios {
 
     /// One source runs `rate` whole handshakes a second from `ports` ports, never confirming
     /// one, for `duration`; meanwhile a real client tries to connect `attempts` times.
-    func lockout(rate: Int, ports: Int, duration: Duration, attempts: Int) async throws -> [String: Any] {
-        let host = try await HostUnderTest(code: AttackWire.code)
+    func lockout(rate: Int, ports: Int, duration: Duration, attempts: Int, hostHandshakeRate: Double?)
+        async throws -> [String: Any]
+    {
+        let host = try await HostUnderTest(
+            code: AttackWire.code,
+            extraArguments: hostHandshakeRate.map { ["--handshakes-per-second", String($0)] } ?? [])
         defer { host.stop() }
         let port = host.port
         let attackerAddress = attacker
@@ -81,7 +85,8 @@ struct AttackScenarios {
             "connectMaxMs": (times.max() ?? 0) * 1000, "connectMedianMs": Self.median(times) * 1000,
             "attackHandshakePacketsPerSecond": Double(flood.datagramsSent) / elapsed,
             "hostKeyExchangesPeakPerSecond": host.peakKeyExchangesPerSecond(since: started),
-            "hostThrottled": host.throttled,
+            "hostThrottled": host.throttled, "hostKeyExchanges": host.keyExchanges,
+            "hostHandshakeRatePerAddress": hostHandshakeRate ?? ProtocolConfig.defaultHandshakeRatePerSource,
             "passed": withinOneSecond == attempts,
         ]
         output.emit(
@@ -96,8 +101,10 @@ struct AttackScenarios {
 
     /// A legitimate client's reliable pings, unflooded and then under a flood of hellos (or
     /// of one replayed response), each from `ports` ports of the attacker's address.
-    func flood(replay: Bool, pings: Int, ports: Int) async throws -> [String: Any] {
-        let host = try await HostUnderTest(code: AttackWire.code)
+    func flood(replay: Bool, pings: Int, ports: Int, hostHandshakeRate: Double?) async throws -> [String: Any] {
+        let host = try await HostUnderTest(
+            code: AttackWire.code,
+            extraArguments: hostHandshakeRate.map { ["--handshakes-per-second", String($0)] } ?? [])
         defer { host.stop() }
         let port = host.port
         let client = try await NetClient.connect(
@@ -123,6 +130,7 @@ struct AttackScenarios {
             // Keep the socket's port: the cookie is bound to it. Hand it to the flood thread.
             try await floodAndPing(
                 host: host, client: client, baseline: baseline, pings: pings, replay: true,
+                bucket: hostHandshakeRate ?? ProtocolConfig.defaultHandshakeRatePerSource,
                 sender: SocketBox(socket: socket, packets: [replayed!]))
         } else {
             let hello = AttackWire.client(port: port).drainOutgoingCopy()
@@ -130,6 +138,7 @@ struct AttackScenarios {
             for _ in 0..<ports { sockets.append(try RawUDPSocket(bindingTo: attacker, sendingTo: port)) }
             try await floodAndPing(
                 host: host, client: client, baseline: baseline, pings: pings, replay: false,
+                bucket: hostHandshakeRate ?? ProtocolConfig.defaultHandshakeRatePerSource,
                 sender: SocketBox(sockets: sockets, packets: hello))
         }
         await client.close()
@@ -137,7 +146,8 @@ struct AttackScenarios {
     }
 
     private func floodAndPing(
-        host: HostUnderTest, client: NetClient, baseline: PingSummary, pings: Int, replay: Bool, sender: SocketBox
+        host: HostUnderTest, client: NetClient, baseline: PingSummary, pings: Int, replay: Bool, bucket: Double,
+        sender: SocketBox
     ) async throws {
         let before = host.keyExchanges
         let flood = Flood {
@@ -166,7 +176,7 @@ struct AttackScenarios {
         let allArrived = flooded.received == pings && flooded.lost == 0
         let name = replay ? "replay-flood" : "hello-flood"
         let peak = host.peakKeyExchangesPerSecond(since: started)
-        let limit = ProtocolConfig.defaultHandshakeRatePerSource
+        let limit = bucket
         let result: [String: Any] = [
             "scenario": name, "pings": pings, "received": flooded.received, "lost": flooded.lost,
             "baselineMedianMs": baseMedian, "floodedMedianMs": floodMedian,

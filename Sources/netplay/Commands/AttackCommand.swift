@@ -29,6 +29,11 @@ struct AttackCommand: AsyncParsableCommand {
     @Option(help: "lockout, floods: attacker ports.") var ports = 64
     @Option(help: "lockout: seconds of attack.") var duration = 30.0
     @Option(help: "lockout: the legitimate client's connection attempts.") var attempts = 20
+    @Option(
+        help:
+            "lockout, floods: open the host's per-address handshake bucket to this rate, to test the other defences alone."
+    )
+    var hostHandshakeRate: Double?
     @Option(help: "floods: reliable pings the legitimate client sends.") var pings = 1_000
     @Option(help: "reassembly: attacking connections.") var connections = 16
     @Option(help: "reassembly: first fragments per connection; silent-peer: pings.") var messages: Int?
@@ -40,11 +45,14 @@ struct AttackCommand: AsyncParsableCommand {
         switch scenario {
         case .lockout:
             result = try await scenarios.lockout(
-                rate: rate, ports: ports, duration: .seconds(duration), attempts: attempts)
+                rate: rate, ports: ports, duration: .seconds(duration), attempts: attempts,
+                hostHandshakeRate: hostHandshakeRate)
         case .helloFlood:
-            result = try await scenarios.flood(replay: false, pings: pings, ports: ports)
+            result = try await scenarios.flood(
+                replay: false, pings: pings, ports: ports, hostHandshakeRate: hostHandshakeRate)
         case .replayFlood:
-            result = try await scenarios.flood(replay: true, pings: pings, ports: ports)
+            result = try await scenarios.flood(
+                replay: true, pings: pings, ports: ports, hostHandshakeRate: hostHandshakeRate)
         case .reassembly:
             result = try await scenarios.reassembly(connections: connections, messages: messages ?? 1_024)
         case .silentPeer:

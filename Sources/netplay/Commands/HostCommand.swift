@@ -26,11 +26,13 @@ struct HostCommand: AsyncParsableCommand {
     @Option(help: "Seconds between statistics lines (0: never).") var statsInterval = 5.0
     @Option(help: "Stop after this many seconds (default: run until Ctrl-C).") var duration: Double?
     @Option(help: "Most players from one network address.") var maxPeersPerAddress: Int?
+    @Option(help: "Handshake packets answered per second per address.") var handshakesPerSecond: Double?
     @Flag(help: "One JSON object per line, for scripts.") var json = false
 
     func run() async throws {
         var options = ToolProtocol.options
         if let maxPeersPerAddress { options.maxPeersPerAddress = maxPeersPerAddress }
+        if let handshakesPerSecond { options.handshakesPerSecondPerAddress = handshakesPerSecond }
         let host = try await NetHost.start(
             game: game, port: port, interface: interface, joinCode: code, messages: ToolProtocol.messages,
             options: options, advertise: discovery.config, hostName: name)
