@@ -30,6 +30,7 @@ extension NetCore {
         flushChannels(now: now)
         // After the flush, so that messages queued before a kick still go out ahead of it.
         for (peer, reason) in kicks where !peer.isHost { host?.disconnect(peer.id, reason: reason) }
+        dropUnresponsivePeers(now: now)
         host?.update(now: now)
         client?.update(now: now)
         handleHostEvents(now: now)
@@ -117,6 +118,19 @@ extension NetCore {
                     // Only a channel layer breaking its size contract lands here.
                     peers[peer]?.counters.dropped += 1
                 }
+            }
+        }
+    }
+
+    /// Closes connections whose reliable data has gone unacknowledged for
+    /// ``NetOptions/unresponsiveTimeout``: the peer sends keepalives but does not receive.
+    private mutating func dropUnresponsivePeers(now: NetInstant) {
+        for peer in connectedPeers
+        where peers[peer]?.channels.isUnresponsive(now: now, after: unresponsiveTimeout) == true {
+            if host != nil {
+                host?.disconnect(peer.id, because: .unresponsive)
+            } else {
+                client?.disconnect(because: .unresponsive)
             }
         }
     }

@@ -39,15 +39,21 @@ package struct NetCore: Sendable {
     var phase = Phase.running
     var closeRequested = false
     let closeFlushTimeout: Duration
+    /// See ``NetOptions/unresponsiveTimeout``.
+    let unresponsiveTimeout: Duration
     /// The id the host gave this client, once connected.
     private(set) var localPeer: NetPeer?
 
     /// A host core. Its first event is its own player joining.
     package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
         self.host = host
+        // The session services handshakes after each read burst (NetSession.receive), so a
+        // handshake flood queues behind the game's own packets instead of ahead of them.
+        self.host?.defersHandshakes = true
         self.registry = registry
         channelConfig = options.channels
         closeFlushTimeout = options.closeFlushTimeout
+        unresponsiveTimeout = options.unresponsiveTimeout
         localPeer = .host
         events.append(.connected(.host))
     }
@@ -58,6 +64,7 @@ package struct NetCore: Sendable {
         self.registry = registry
         channelConfig = options.channels
         closeFlushTimeout = options.closeFlushTimeout
+        unresponsiveTimeout = options.unresponsiveTimeout
     }
 
     /// Handles one datagram from the network.
@@ -69,6 +76,15 @@ package struct NetCore: Sendable {
             client?.receive(bytes, from: address, now: now)
             handleClientEvents(now: now)
         }
+    }
+
+    /// Whether the host holds handshake packets for ``serviceHandshakes(now:)``.
+    var hasDeferredHandshakes: Bool { host?.hasDeferredHandshakes ?? false }
+
+    /// Handles the handshake packets the host deferred while reading.
+    mutating func serviceHandshakes(now: NetInstant) {
+        host?.serviceHandshakes(now: now)
+        handleHostEvents(now: now)
     }
 
     /// The datagrams to send, oldest first.

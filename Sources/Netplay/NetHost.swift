@@ -134,7 +134,12 @@ public final class NetHost: Sendable {
     /// A client's connection figures (round-trip time, loss, drops), or nil if it is not connected.
     public func statistics(for peer: NetPeer) -> PeerStatistics? { session.withCore { $0.statistics(for: peer) } }
 
-    /// Events dropped because the game read neither `poll()` nor `events` for too long.
+    /// What handshakes have cost this host, and how many it turned away.
+    public var handshakeStatistics: HandshakeStatistics {
+        session.withCore { HandshakeStatistics(host: $0.host) }
+    }
+
+    /// Events dropped because the game read neither ``poll()`` nor ``events`` for too long.
     public var droppedEvents: Int { session.events.droppedCount }
 
     /// Closes gracefully: stops accepting sends, gives queued reliable messages up to

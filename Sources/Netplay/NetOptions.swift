@@ -12,8 +12,24 @@ public struct NetOptions: Sendable {
     public var timeout: Duration = .seconds(10)
     /// An idle connection sends a keepalive this often, so the other side does not time out.
     public var keepaliveInterval: Duration = .seconds(1)
-    /// Most clients a host serves at once.
+    /// Most clients a host serves at once. Only players who completed the handshake count:
+    /// a client admitted but not yet heard from holds a seat only until someone needs it.
     public var maxPeers = 16
+    /// Most clients a host serves from one network address (one IPv4 address, or one IPv6
+    /// /64). The default, 8, lets a LAN party behind one home router join an internet host,
+    /// while one address can take at most half of a default host.
+    public var maxPeersPerAddress = ProtocolConfig.defaultMaxPeersPerSource
+    /// Most clients from one network address a host keeps mid-handshake (admitted, not yet
+    /// heard from); a further one from that address replaces its oldest.
+    public var maxPendingPerAddress = ProtocolConfig.defaultMaxPendingPerSource
+    /// Handshake packets a host answers per second from one network address (after an initial
+    /// burst of 1.6 seconds' worth); the rest are dropped before any cryptography. Each connecting
+    /// client needs two, plus resends on loss.
+    public var handshakesPerSecondPerAddress = ProtocolConfig.defaultHandshakeRatePerSource
+    /// A connection ends with ``DisconnectReason/unresponsive`` when reliable messages sent
+    /// to the other side have gone unacknowledged this long: keepalives prove a peer is alive,
+    /// not that it receives. Must exceed the worst retransmission back-off a real link needs.
+    public var unresponsiveTimeout: Duration = .seconds(10)
     /// How often the network thread flushes queued sends and runs the protocol's timers. At
     /// 5 ms a message waits at most a third of a 60 Hz frame before it leaves.
     public var tickInterval: Duration = .milliseconds(5)
@@ -63,7 +79,11 @@ extension NetOptions {
             joinCode: joinCode,
             timeout: timeout,
             keepaliveInterval: keepaliveInterval,
-            maxPeers: maxPeers
+            maxPeers: maxPeers,
+            maxPeersPerSource: maxPeersPerAddress,
+            maxPendingPerSource: maxPendingPerAddress,
+            handshakeRatePerSource: handshakesPerSecondPerAddress,
+            handshakeBurstPerSource: handshakesPerSecondPerAddress * Self.handshakeBurstSeconds
         )
     }
 
@@ -74,6 +94,9 @@ extension NetOptions {
         for byte in game.utf8 { hash = (hash ^ UInt32(byte)) &* fnvPrime }
         return hash
     }
+
+    /// A source's handshake bucket holds this many seconds' worth of its rate.
+    static let handshakeBurstSeconds = 1.6
 
     /// FNV-1a 32-bit parameters (Fowler, Noll, Vo).
     private static let fnvOffsetBasis: UInt32 = 0x811C_9DC5

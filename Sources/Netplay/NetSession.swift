@@ -47,6 +47,8 @@ package final class NetSession: Sendable {
     private let buffer = NIOLockedValueBox(SendBuffer())
     private let counters = NIOLockedValueBox(Counters())
     private let transport = NIOLockedValueBox<(any DatagramTransport)?>(nil)
+    /// Whether a handshake service is already queued on the network thread.
+    private let handshakeServiceScheduled = NIOLockedValueBox(false)
     private let peerCount = NIOLockedValueBox<(count: Int, observer: (@Sendable (Int) -> Void)?)>((0, nil))
     /// Replication traffic and joins and leaves, waiting for the session's ``NetWorld`` (kept
     /// only once a world is attached).
@@ -81,12 +83,33 @@ package final class NetSession: Sendable {
 
     /// Handles one datagram; called by the driver, on its thread.
     package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
-        let (datagrams, events, replication) = core.withLockedValue { core in
+        let (datagrams, events, replication, deferred) = core.withLockedValue { core in
             core.receive(bytes, from: address, now: now)
+            return (core.drainOutgoing(), core.drainEvents(), core.drainReplication(), core.hasDeferredHandshakes)
+        }
+        if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
+        publish(events, replication: replication)
+        if deferred { scheduleHandshakeService() }
+    }
+
+    /// Queues one handshake service behind the datagrams being read now: the event loop runs
+    /// queued work only after its read burst, so established peers' packets go first, while
+    /// handshake replies still leave without waiting for the next tick.
+    private func scheduleHandshakeService() {
+        let first = handshakeServiceScheduled.withLockedValue { scheduled in
+            defer { scheduled = true }
+            return !scheduled
+        }
+        guard first else { return }
+        transport.withLockedValue { $0 }?.runSoon { [weak self] now in self?.serviceHandshakes(now: now) }
+    }
+
+    private func serviceHandshakes(now: NetInstant) {
+        handshakeServiceScheduled.withLockedValue { $0 = false }
+        let (datagrams, events, replication) = core.withLockedValue { core in
+            core.serviceHandshakes(now: now)
             return (core.drainOutgoing(), core.drainEvents(), core.drainReplication())
         }
-        // Handshake replies (challenge, accepted) go out at once, not at the next tick: each
-        // step of the handshake would otherwise wait up to a tick interval.
         if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
         publish(events, replication: replication)
     }

@@ -24,7 +24,7 @@ package struct ChannelConfig: Sendable, Hashable {
     /// yet drained. Beyond it, packets carrying new reliable data are refused unacknowledged,
     /// so a receiver that stops draining makes the sender's queue fill up instead of this
     /// end's memory.
-    var maxReceiveBufferBytes: Int = 8 << 20
+    package var maxReceiveBufferBytes: Int = 8 << 20
     /// Optional send-rate cap in bits per second of payload bytes (connection overhead not
     /// included); the endpoint paces its payloads to stay under it.
     var bandwidthCap: Int?

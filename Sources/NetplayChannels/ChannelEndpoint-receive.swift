@@ -108,6 +108,7 @@ extension ChannelEndpoint {
     /// that carried messages gives the round-trip sample.
     private mutating func processAcks(_ header: PayloadHeader, now: NetInstant) {
         var sampleSentAt: NetInstant?
+        var reliableProgress = false
         for bit in -1..<32 {
             if bit >= 0, header.ackBits & (1 << UInt32(bit)) == 0 { continue }
             let sequence = bit < 0 ? header.ack : header.ack &- 1 &- UInt16(bit)
@@ -117,7 +118,9 @@ extension ChannelEndpoint {
             sentLossAverage -= sentLossAverage * ReceivedPacketWindow.lossSmoothing
             congestion.onAcked(bytes: record.bytes, sentAt: record.sentAt)
             for piece in record.pieces { lanes[Int(piece.channel)].reliableOut.acknowledge(piece) }
+            reliableProgress = reliableProgress || !record.pieces.isEmpty
         }
+        if reliableProgress { unacknowledgedSince = hasUnackedReliableData ? now : nil }
         guard let sampleSentAt else { return }
         roundTrip.add(sample: (now - sampleSentAt).nanosecondsClamped)
         roundTrip.noteProgress()

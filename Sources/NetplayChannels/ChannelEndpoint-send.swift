@@ -47,6 +47,7 @@ extension ChannelEndpoint {
         firstLane = (firstLane + 1) % max(lanes.count, 1)
         guard writer.entryCount > 0 else { return nil }
         _ = ledger.record(SentPacketLedger.Record(sentAt: now, bytes: writer.byteCount, pieces: pieces, inFlight: true))
+        if !pieces.isEmpty, unacknowledgedSince == nil { unacknowledgedSince = now }
         received.markCovered(acknowledging: ack)
         congestion.onSent(bytes: writer.byteCount)
         pacer.spend(bytes: writer.byteCount)

@@ -44,6 +44,9 @@ package struct ChannelEndpoint: Sendable {
     var lastNow: NetInstant
     /// The channel that fills the next payload first, rotated for fairness.
     var firstLane = 0
+    /// Since when sent reliable data has waited with no piece of it acknowledged; nil while
+    /// nothing reliable is outstanding. See ``isUnresponsive(now:after:)``.
+    package internal(set) var unacknowledgedSince: NetInstant?
 
     /// Creates the channel layer of a new connection.
     package init(config: ChannelConfig = ChannelConfig(), now: NetInstant) {

@@ -6,7 +6,7 @@ package struct ChannelGeometry: Sendable {
     /// The largest message sent as one entry.
     let maxWholeMessageBytes: Int
     /// Data bytes in every fragment but the last.
-    let fragmentBytes: Int
+    package let fragmentBytes: Int
     package let maxReliableMessageBytes: Int
     package let maxUnreliableMessageBytes: Int
 
@@ -35,7 +35,7 @@ package struct ChannelGeometry: Sendable {
     }
 
     /// The most fragments a peer may announce for one message on a channel of `kind`.
-    func maxFragments(for kind: ChannelKind) -> Int {
+    package func maxFragments(for kind: ChannelKind) -> Int {
         max(fragmentCount(for: messageLimit(for: kind)), 2)
     }
 

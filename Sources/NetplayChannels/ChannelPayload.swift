@@ -6,7 +6,13 @@ package struct PayloadHeader: Sendable, Hashable {
     /// The newest peer sequence this end acknowledges.
     package var ack: UInt16
     /// Bit `i` set: peer sequence `ack - 1 - i` is acknowledged too.
-    var ackBits: UInt32
+    package var ackBits: UInt32
+
+    package init(sequence: UInt16, ack: UInt16, ackBits: UInt32) {
+        self.sequence = sequence
+        self.ack = ack
+        self.ackBits = ackBits
+    }
 
     /// Format version byte; a payload starting with anything else is dropped.
     package static let formatVersion: UInt8 = 1
@@ -27,6 +33,11 @@ package struct ChannelEntry: Sendable {
     package struct Fragment: Sendable, Hashable {
         package var index: Int
         package var count: Int
+
+        package init(index: Int, count: Int) {
+            self.index = index
+            self.count = count
+        }
     }
 
     /// Flag bit: the entry is a fragment and a fragment header follows the message ID.

@@ -51,10 +51,12 @@ package struct ReliableReceiveChannel: Sendable {
             guard let fragment = entry.fragment, fragment.count == assembly.count, !assembly.has(fragment.index) else {
                 return .duplicate
             }
-            return .accept(full, entry.bytes.count)
+            return .accept(full, FragmentAssembly.pieceBytes(entry.bytes.count))
         case .empty:
-            let overhead = entry.fragment.map { FragmentAssembly.overheadBytes(count: $0.count) } ?? 0
-            return .accept(full, entry.bytes.count + overhead)
+            guard let fragment = entry.fragment else { return .accept(full, entry.bytes.count) }
+            return .accept(
+                full,
+                FragmentAssembly.startBytes(count: fragment.count) + FragmentAssembly.pieceBytes(entry.bytes.count))
         }
     }
 
@@ -71,21 +73,24 @@ package struct ReliableReceiveChannel: Sendable {
             switch self[slot: index] {
             case .partial(let existing):
                 assembly = existing
+                delta -= existing.footprint
             case .empty:
                 assembly = FragmentAssembly(count: fragment.count, startedAt: now)
-                delta += FragmentAssembly.overheadBytes(count: fragment.count)
             case .complete, .delivered:
                 return (0, false)
             }
-            guard fragment.count == assembly.count, assembly.byteCount + entry.bytes.count <= limit else {
-                return (0, true)
+            guard fragment.count == assembly.count, assembly.byteCount + entry.bytes.count <= limit,
+                assembly.insert(fragment.index, bytes: entry.bytes)
+            else {
+                let inconsistent = fragment.count != assembly.count || assembly.byteCount + entry.bytes.count > limit
+                return (0, inconsistent)
             }
-            guard assembly.insert(fragment.index, bytes: entry.bytes) else { return (0, false) }
-            delta += entry.bytes.count
             if assembly.isComplete {
-                delta -= FragmentAssembly.overheadBytes(count: assembly.count)
-                self[slot: index] = .complete(assembly.assembled())
+                let message = assembly.assembled()
+                delta += message.count
+                self[slot: index] = .complete(message)
             } else {
+                delta += assembly.footprint
                 self[slot: index] = .partial(assembly)
                 return (delta, false)
             }

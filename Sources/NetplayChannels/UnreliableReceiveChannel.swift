@@ -29,7 +29,7 @@ package struct UnreliableReceiveChannel: Sendable {
     package init(sequenced: Bool) { self.sequenced = sequenced }
 
     /// Buffered bytes, overhead included, of every slot.
-    package var bufferedBytes: Int { slots.reduce(0) { $0 + Self.footprint(of: $1.assembly) } }
+    package var bufferedBytes: Int { slots.reduce(0) { $0 + $1.assembly.footprint } }
 
     private func isStale(_ id: UInt16) -> Bool {
         guard sequenced, let newest = newestDelivered else { return false }
@@ -89,15 +89,11 @@ package struct UnreliableReceiveChannel: Sendable {
         let expired = slots.filter { now - $0.assembly.startedAt >= Self.reassemblyTimeout }
         guard !expired.isEmpty else { return (0, 0) }
         slots.removeAll { now - $0.assembly.startedAt >= Self.reassemblyTimeout }
-        return (expired.count, expired.reduce(0) { $0 + Self.footprint(of: $1.assembly) })
+        return (expired.count, expired.reduce(0) { $0 + $1.assembly.footprint })
     }
 
     /// When the oldest assembly times out.
     var nextExpiry: NetInstant? { slots.map(\.assembly.startedAt).min().map { $0 + Self.reassemblyTimeout } }
-
-    private static func footprint(of assembly: FragmentAssembly) -> Int {
-        assembly.byteCount + FragmentAssembly.overheadBytes(count: assembly.count)
-    }
 
     /// Four messages in reassembly per channel: enough for a few large updates in flight,
     /// few enough that a peer spraying fragment headers holds little memory.

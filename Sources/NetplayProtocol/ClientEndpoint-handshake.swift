@@ -8,14 +8,14 @@ package struct ClientHandshake: Sendable {
         case response(packet: [UInt8], keys: SessionKeys)
     }
 
-    let keyPair: EphemeralKeyPair
-    let hello: HelloPacket
+    package let keyPair: EphemeralKeyPair
+    package let hello: HelloPacket
     /// When the handshake started: the first `update(now:)`, not the endpoint's creation. A
     /// driver may take a while between creating the endpoint and first running it (binding a
     /// socket, a busy machine), and that wait must not eat into the timeout.
     package var startedAt: NetInstant
     var lastSentAt: NetInstant
-    var stage: Stage = .hello
+    package internal(set) var stage: Stage = .hello
     /// Whether `update(now:)` has run yet (and so `startedAt` is real).
     var clockStarted = false
 
@@ -104,6 +104,8 @@ extension ClientEndpoint {
             close(config.joinCode?.isEmpty ?? true ? .joinCodeRequired : .wrongJoinCode)
         case .wrongGame(let hostGame):
             close(.wrongGame(host: hostGame, local: config.gameName))
+        case .tooManyFromAddress:
+            close(.tooManyFromAddress)
         case .versionMismatch(let host, _):
             close(.versionMismatch(local: config.protocolVersion, remote: host))
         case .schemaMismatch(let hostDescription):
@@ -117,6 +119,7 @@ extension ClientEndpoint {
         // An immediate keepalive tells the host we got in, so it stops counting us as pending.
         let keepalive = connection.seal([.keepalive], now: now).bytes
         state = .connected(connection)
+        connectedAt = now
         events.append(.connected(connection.peerID, hostAddress))
         outgoing.append(Datagram(address: hostAddress, bytes: keepalive))
     }

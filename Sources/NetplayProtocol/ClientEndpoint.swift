@@ -24,6 +24,11 @@ package struct ClientEndpoint: Sendable {
     var outgoing: [Datagram] = []
     package var events: [ClientEvent] = []
     var latestNow: NetInstant
+    /// When the handshake completed. Until the host has surely heard from us (a pending
+    /// timeout later) keepalives go out every handshake resend interval, not every keepalive
+    /// interval: the host forgets a client it has not heard from within its pending timeout,
+    /// and one lost keepalive must not cost the connection.
+    var connectedAt: NetInstant?
 
     /// Starts connecting to `host` at `now`.
     package init(config: ProtocolConfig, host: PeerAddress, now: NetInstant, random: ProtocolRandom = .system) {
@@ -43,7 +48,7 @@ package struct ClientEndpoint: Sendable {
     }
 
     /// The id the host gave this client, once connected.
-    var peerID: PeerID? {
+    package var peerID: PeerID? {
         if case .connected(let connection) = state { return connection.peerID }
         return nil
     }
@@ -77,7 +82,10 @@ package struct ClientEndpoint: Sendable {
                 outgoing.append(Datagram(address: hostAddress, bytes: connection.seal([.keepalive], now: now).bytes))
                 state = .connected(connection)
             case .none:
-                break
+                let confirming = connectedAt.map { now - $0 < config.pendingTimeout } ?? false
+                guard confirming, now - connection.lastSent >= config.handshakeResendInterval else { break }
+                outgoing.append(Datagram(address: hostAddress, bytes: connection.seal([.keepalive], now: now).bytes))
+                state = .connected(connection)
             }
         case .closed:
             break
@@ -106,6 +114,16 @@ package struct ClientEndpoint: Sendable {
         }
         if case .closed = state { return }
         close(.closedLocally)
+    }
+
+    /// Closes the connection for a reason this side decided (e.g.
+    /// ``DisconnectReason/unresponsive``), telling the host so; the game sees `reason`.
+    package mutating func disconnect(because reason: DisconnectReason) {
+        guard case .connected(var connection) = state else { return }
+        let packets = connection.closingPackets(
+            DisconnectFrame(code: .closed, text: reason.description), now: latestNow)
+        outgoing += packets.map { Datagram(address: hostAddress, bytes: $0) }
+        close(reason)
     }
 
     /// The datagrams to send, oldest first.

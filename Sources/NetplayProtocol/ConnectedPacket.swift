@@ -42,7 +42,7 @@ package enum ConnectedPacket {
     /// The smallest valid packet: one one-byte frame (a keepalive).
     static let minimumBytes = overheadBytes + 1
 
-    static func seal(
+    package static func seal(
         _ plaintext: [UInt8], peerID: PeerID, sequence: UInt64, key: PacketKey, purpose: NoncePurpose
     ) -> [UInt8] {
         let header = ConnectedHeader(peerID: peerID, sequence: sequence).bytes

@@ -8,6 +8,9 @@ package enum DenialReason: Sendable, Hashable {
     case wrongJoinCode
     /// The hello named another game (protocol id): the host says which game it runs.
     case wrongGame(hostGame: String)
+    /// The host already serves ``ProtocolConfig/maxPeersPerSource`` players from the
+    /// client's address.
+    case tooManyFromAddress
 
     /// Wire codes (one byte).
     package enum Code: UInt8 {
@@ -16,6 +19,7 @@ package enum DenialReason: Sendable, Hashable {
         case schemaMismatch = 3
         case wrongJoinCode = 4
         case wrongGame = 5
+        case tooManyFromAddress = 6
     }
 }
 
@@ -63,6 +67,8 @@ package struct DeniedPacket: Sendable, Hashable {
             writer.writeFixed(DenialReason.Code.wrongGame.rawValue)
             writer.writeFixed(UInt8(name.count))
             writer.writeRawBytes(name)
+        case .tooManyFromAddress:
+            writer.writeFixed(DenialReason.Code.tooManyFromAddress.rawValue)
         }
         return writer.bytes
     }
@@ -83,6 +89,7 @@ package struct DeniedPacket: Sendable, Hashable {
         switch code {
         case .hostFull: reason = .hostFull
         case .wrongJoinCode: reason = .wrongJoinCode
+        case .tooManyFromAddress: reason = .tooManyFromAddress
         case .versionMismatch:
             guard let host = reader.u32(), let client = reader.u32() else { return nil }
             reason = .versionMismatch(host: host, client: client)

@@ -27,6 +27,12 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
     case hostShutDown
     /// The host removed this client, optionally saying why.
     case kicked(reason: String?)
+    /// The host already serves as many players from this network address (one IP, or one
+    /// IPv6 /64) as it allows; see `NetOptions.maxPeersPerAddress`.
+    case tooManyFromAddress
+    /// The other side kept the connection alive but acknowledged none of the reliable data
+    /// sent to it for `NetOptions.unresponsiveTimeout`: it is not receiving (or not reading).
+    case unresponsive
 
     public var description: String {
         switch self {
@@ -57,6 +63,10 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
             return "The host shut down."
         case .kicked(let reason):
             return "The host removed this player" + Self.suffix(reason)
+        case .tooManyFromAddress:
+            return "The host already has as many players from this network address as it allows."
+        case .unresponsive:
+            return "The other side stopped acknowledging messages, so the connection was closed."
         }
     }
 

@@ -22,10 +22,15 @@ package enum DropReason: String, CaseIterable, Sendable, Hashable {
     case unknownPeer
     /// A packet for a known session from another source address (spoofing or NAT rebinding).
     case wrongAddress
-    /// A handshake that would exceed the cap on peers waiting for their first packet.
-    case tableFull
     /// A handshake reply that would exceed the queue of undrained replies.
     case rateLimited
+    /// A handshake packet over its source's token bucket: dropped before any cryptography.
+    case throttled
+    /// A handshake packet that found the deferred-handshake queue full (the host is behind).
+    case backlogged
+    /// A response whose cookie was already answered, with another confirmation tag: each
+    /// cookie buys one key exchange (a join-code guess, or a seat), never more.
+    case usedCookie
 }
 
 /// How many datagrams an endpoint dropped, per reason. Every dropped datagram counts once.

@@ -91,6 +91,11 @@ package struct DisconnectFrame: Sendable, Hashable {
     package var code: Code
     package var text: String?
 
+    package init(code: Code, text: String?) {
+        self.code = code
+        self.text = text
+    }
+
     /// The reason the receiver reports.
     var reasonAtReceiver: DisconnectReason {
         switch code {

@@ -13,7 +13,8 @@ package struct CookieMinter: Sendable {
     /// Bytes in the host's secret: a full HMAC-SHA256 key.
     static let secretBytes = 32
 
-    private let secret: [UInt8]
+    /// The host's secret; public only to test vectors, which publish a fixed one.
+    package let secret: [UInt8]
 
     package init(random: inout ProtocolRandom) {
         secret = random.bytes(Self.secretBytes)

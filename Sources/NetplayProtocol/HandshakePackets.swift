@@ -10,8 +10,8 @@ import NetplayWire
 package struct HelloPacket: Sendable, Hashable {
     package var protocolID: UInt32
     package var version: UInt32
-    var clientPublicKey: [UInt8]
-    var clientNonce: [UInt8]
+    package var clientPublicKey: [UInt8]
+    package var clientNonce: [UInt8]
     package var fingerprint: [UInt8]
 
     package func encoded() -> [UInt8] {
@@ -56,9 +56,9 @@ package struct ChallengePacket: Sendable, Hashable {
 
     package var protocolID: UInt32
     var clientNonce: [UInt8]
-    var timestamp: UInt64
-    var cookie: [UInt8]
-    var hostPublicKey: [UInt8]
+    package var timestamp: UInt64
+    package var cookie: [UInt8]
+    package var hostPublicKey: [UInt8]
 
     package func encoded() -> [UInt8] {
         var writer = BitWriter(capacity: Self.byteCount)
@@ -99,9 +99,9 @@ package struct ResponsePacket: Sendable, Hashable {
         + SchemaIdentity.fingerprintBytes + FieldSize.timestamp + FieldSize.cookie
 
     var hello: HelloPacket
-    var timestamp: UInt64
-    var cookie: [UInt8]
-    var confirmationTag: [UInt8]
+    package var timestamp: UInt64
+    package var cookie: [UInt8]
+    package var confirmationTag: [UInt8]
 
     /// The fields the confirmation tag authenticates.
     package var fields: [UInt8] {

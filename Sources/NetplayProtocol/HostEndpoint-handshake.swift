@@ -5,7 +5,6 @@ extension HostEndpoint {
     /// Answers a hello with a challenge. Keeps no state: the cookie carries everything the host
     /// needs to check the response, so a flood of spoofed hellos costs no memory.
     mutating func handleHello(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
-        guard datagram.count >= FieldSize.handshakeFloor else { return .unpadded }
         guard let hello = HelloPacket(datagram) else { return .malformed }
         guard hello.protocolID == config.protocolID else { return refuseOtherGame(hello, from: address) }
         let timestamp = UInt64(bitPattern: now.nanoseconds)
@@ -22,9 +21,9 @@ extension HostEndpoint {
     ///
     /// Order: cheap checks first, key agreement last. The cookie proves the address before any
     /// denial is sent (so denials cannot be reflected at a victim); the join-code tag is checked
-    /// before capacity, so only clients holding the code learn whether the host is full.
+    /// before capacity, so only clients holding the code learn whether the host is full. Every
+    /// answer is remembered by cookie, so a replay is answered again without a key exchange.
     mutating func handleResponse(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
-        guard datagram.count >= FieldSize.handshakeFloor else { return .unpadded }
         guard let response = ResponsePacket(datagram) else { return .malformed }
         let hello = response.hello
         guard hello.protocolID == config.protocolID else { return .wrongProtocol }
@@ -34,8 +33,10 @@ extension HostEndpoint {
         {
             // The client did not get our `accepted` yet: answer again, idempotently, even if the
             // cookie has aged out meanwhile.
-            outgoing.append(Datagram(address: address, bytes: peer.acceptedPacket))
-            return nil
+            return queueHandshakeReply(peer.acceptedPacket, to: address)
+        }
+        if let previous = answered.answer(for: response.cookie, now: now) {
+            return replay(previous, tag: response.confirmationTag, to: address)
         }
         if let rejection = cookies.rejection(
             of: response.cookie, address: address, timestamp: response.timestamp,
@@ -45,45 +46,69 @@ extension HostEndpoint {
             return rejection
         }
         guard hello.version == config.protocolVersion else {
-            return deny(
-                .versionMismatch(host: config.protocolVersion, client: hello.version), hello: hello, to: address)
+            return deny(.versionMismatch(host: config.protocolVersion, client: hello.version), response, to: address)
         }
         guard hello.fingerprint == config.schema.fingerprint else {
-            return deny(.schemaMismatch(hostDescription: config.schema.description), hello: hello, to: address)
+            return deny(.schemaMismatch(hostDescription: config.schema.description), response, to: address)
         }
         let transcript = handshakeTranscript(
             protocolID: config.protocolID, clientPublicKey: hello.clientPublicKey,
             clientNonce: hello.clientNonce, hostPublicKey: handshakeKey.publicKey,
             timestamp: response.timestamp, cookie: response.cookie)
+        keyExchanges += 1
         guard
             let keys = SessionKeys(
                 privateKey: handshakeKey.privateKey, peerPublicKey: hello.clientPublicKey,
                 joinCode: config.joinCode, transcript: transcript)
         else { return .malformed }
         guard constantTimeEqual(response.confirmationTag, keys.confirmationTag(fields: response.fields)) else {
-            return deny(.wrongJoinCode, hello: hello, to: address)
+            return deny(.wrongJoinCode, response, to: address)
         }
         if let previous = peerByAddress[address] {
             // A fresh, authentic handshake from a peer's address: the client restarted.
             remove(previous, reason: .closedByPeer(reason: "reconnected from the same address"))
         }
-        guard peers.count < config.maxPeers else { return deny(.hostFull, hello: hello, to: address) }
-        // Transient: the client retries, and may get in once pending peers are heard from.
-        guard pendingCount < config.maxPendingHandshakes else { return .tableFull }
-        admit(address: address, hello: hello, keys: keys, now: now)
+        if let refusal = seatRefusal(for: address.source) { return deny(refusal, response, to: address) }
+        let id = admit(address: address, hello: hello, keys: keys, now: now)
+        remember(.admitted(id), for: response)
         return nil
     }
 
-    private mutating func admit(address: PeerAddress, hello: HelloPacket, keys: SessionKeys, now: NetInstant) {
+    /// Answers a replayed response the way its cookie was first answered.
+    private mutating func replay(_ previous: AnsweredResponses.Answer, tag: [UInt8], to address: PeerAddress)
+        -> DropReason?
+    {
+        guard constantTimeEqual(previous.confirmationTag, tag) else { return .usedCookie }
+        switch previous.reply {
+        case .denied(let bytes):
+            return queueHandshakeReply(bytes, to: address)
+        case .admitted(let id):
+            // The peer it admitted is gone (evicted, or left): the cookie is spent all the same.
+            guard let peer = peers[id], peer.connection.address == address else { return .usedCookie }
+            return queueHandshakeReply(peer.acceptedPacket, to: address)
+        }
+    }
+
+    private mutating func remember(_ reply: AnsweredResponses.Reply, for response: ResponsePacket) {
+        let issuedAt = NetInstant(nanoseconds: Int64(truncatingIfNeeded: response.timestamp))
+        answered.record(
+            AnsweredResponses.Answer(
+                confirmationTag: response.confirmationTag, reply: reply, expiresAt: issuedAt + config.cookieLifetime),
+            for: response.cookie, now: latestNow)
+    }
+
+    private mutating func admit(address: PeerAddress, hello: HelloPacket, keys: SessionKeys, now: NetInstant)
+        -> PeerID
+    {
         let id = freshPeerID()
         let accepted = AcceptedPacket(peerID: id).encoded(keys: keys)
         let connection = Connection(role: .host, peerID: id, address: address, keys: keys, now: now)
         peers[id] = HostPeer(
             connection: connection, clientPublicKey: hello.clientPublicKey,
-            clientNonce: hello.clientNonce, acceptedPacket: accepted)
+            clientNonce: hello.clientNonce, acceptedPacket: accepted, admittedAt: now, source: address.source)
         peerByAddress[address] = id
         outgoing.append(Datagram(address: address, bytes: accepted))
-        events.append(.connected(id, address))
+        return id
     }
 
     /// Tells a client of another game which game runs here, instead of leaving it to time out.
@@ -97,9 +122,14 @@ extension HostEndpoint {
         return queueHandshakeReply(denied.encoded(), to: address) ?? .wrongProtocol
     }
 
-    private mutating func deny(_ reason: DenialReason, hello: HelloPacket, to address: PeerAddress) -> DropReason? {
-        let denied = DeniedPacket(protocolID: config.protocolID, clientNonce: hello.clientNonce, reason: reason)
-        return queueHandshakeReply(denied.encoded(), to: address)
+    private mutating func deny(_ reason: DenialReason, _ response: ResponsePacket, to address: PeerAddress)
+        -> DropReason?
+    {
+        let denied = DeniedPacket(
+            protocolID: config.protocolID, clientNonce: response.hello.clientNonce, reason: reason)
+        let bytes = denied.encoded()
+        remember(.denied(bytes), for: response)
+        return queueHandshakeReply(bytes, to: address)
     }
 
     private mutating func queueHandshakeReply(_ bytes: [UInt8], to address: PeerAddress) -> DropReason? {

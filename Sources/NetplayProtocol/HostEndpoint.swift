@@ -20,17 +20,31 @@ package struct HostEndpoint: Sendable {
     package internal(set) var isShutDown = false
 
     package var random: ProtocolRandom
-    let cookies: CookieMinter
+    package let cookies: CookieMinter
     /// The host's X25519 key for the handshakes of its lifetime. Stateless cookies mean the
     /// host cannot remember a per-client key between challenge and response; clients' keys are
     /// ephemeral, so each session's secret is still fresh.
-    let handshakeKey: EphemeralKeyPair
+    package let handshakeKey: EphemeralKeyPair
     package var peers: [PeerID: HostPeer] = [:]
     var peerByAddress: [PeerAddress: PeerID] = [:]
     var outgoing: [Datagram] = []
     package var events: [HostEvent] = []
     /// Handshake replies queued since the last drain (capped by the config).
     var queuedHandshakeReplies = 0
+    /// One token bucket per source for handshake packets, checked before any cryptography.
+    var handshakeLimiter: SourceRateLimiter
+    /// Responses answered per cookie, so replays cost no key exchange.
+    var answered: AnsweredResponses
+    /// Whether handshake packets wait for ``serviceHandshakes(now:)`` instead of being handled
+    /// on arrival. A driver that reads datagrams in bursts sets it and services handshakes once
+    /// the burst is read, so established peers' packets are handled first when the socket is
+    /// backed up (a handshake flood then delays handshakes, not the game).
+    package var defersHandshakes = false
+    /// Handshake packets waiting for ``serviceHandshakes(now:)`` (bounded by the config).
+    var deferredHandshakes: [(bytes: [UInt8], address: PeerAddress)] = []
+    /// X25519 key agreements performed for responses so far; the costliest thing a stranger
+    /// can make a host do, so a flood shows here first.
+    package internal(set) var keyExchanges = 0
     /// The latest time the driver told us; stamps sends made without a `now`.
     var latestNow = NetInstant.zero
 
@@ -41,13 +55,24 @@ package struct HostEndpoint: Sendable {
         cookies = CookieMinter(random: &random)
         handshakeKey = EphemeralKeyPair(random: &random)
         self.random = random
+        handshakeLimiter = SourceRateLimiter(
+            perSecond: config.handshakeRatePerSource, burst: config.handshakeBurstPerSource,
+            maxSources: config.maxTrackedSources)
+        answered = AnsweredResponses(capacity: config.maxAnsweredResponses)
     }
 
-    /// Number of connected peers (including pending ones).
+    /// Number of peers, pending ones included.
     package var peerCount: Int { peers.count }
 
     /// Number of peers admitted but not yet heard from in a connected packet.
-    var pendingCount: Int { peers.values.reduce(0) { $0 + ($1.connection.hasHeardFromPeer ? 0 : 1) } }
+    package var pendingCount: Int { peers.values.reduce(0) { $0 + ($1.connection.hasHeardFromPeer ? 0 : 1) } }
+
+    /// Number of peers that proved they hold their keys by sending a connected packet: the
+    /// players the game sees.
+    package var confirmedCount: Int { peers.count - pendingCount }
+
+    /// Handshake packets waiting for ``serviceHandshakes(now:)``.
+    package var hasDeferredHandshakes: Bool { !deferredHandshakes.isEmpty }
 
     /// The connected peers, in id order.
     package var connectedPeers: [PeerID] { peers.keys.sorted { $0.rawValue < $1.rawValue } }
@@ -62,9 +87,12 @@ package struct HostEndpoint: Sendable {
         if let reason = handle(datagram, from: address, now: now) { drops.record(reason) }
     }
 
-    /// Runs the timers: sends keepalives to idle peers and removes silent ones.
+    /// Runs the timers: handles deferred handshakes, forgets pending peers that never spoke,
+    /// sends keepalives to idle peers and removes silent ones.
     package mutating func update(now: NetInstant) {
         latestNow = max(latestNow, now)
+        serviceHandshakes(now: now)
+        expirePending(now: now)
         for id in connectedPeers {
             switch peers[id]?.connection.timerAction(now: now, config: config) {
             case .timedOut?:
@@ -98,6 +126,17 @@ package struct HostEndpoint: Sendable {
         close(peer, frame: DisconnectFrame(code: .kicked, text: reason))
     }
 
+    /// Removes `peer` for a reason this side decided (e.g. ``DisconnectReason/unresponsive``),
+    /// telling it so in case it still listens; the game sees `reason`.
+    package mutating func disconnect(_ peer: PeerID, because reason: DisconnectReason) {
+        guard let address = address(of: peer),
+            let packets = peers[peer]?.connection.closingPackets(
+                DisconnectFrame(code: .closed, text: reason.description), now: latestNow)
+        else { return }
+        outgoing += packets.map { Datagram(address: address, bytes: $0) }
+        remove(peer, reason: reason)
+    }
+
     /// Disconnects every peer, telling each the host shut down, and ignores all later datagrams.
     package mutating func shutDown() {
         for id in connectedPeers { close(id, frame: DisconnectFrame(code: .hostShutDown, text: nil)) }
@@ -125,10 +164,11 @@ package struct HostEndpoint: Sendable {
         remove(peer, reason: .closedLocally)
     }
 
+    /// Removes `peer`; the game hears of it only if it had heard of the peer joining.
     package mutating func remove(_ peer: PeerID, reason: DisconnectReason) {
         guard let removed = peers.removeValue(forKey: peer) else { return }
         if peerByAddress[removed.connection.address] == peer { peerByAddress[removed.connection.address] = nil }
-        events.append(.disconnected(peer, reason))
+        if removed.connection.hasHeardFromPeer { events.append(.disconnected(peer, reason)) }
     }
 
     private mutating func handle(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
@@ -136,8 +176,7 @@ package struct HostEndpoint: Sendable {
         guard let first = datagram.first, let type = PacketType(rawValue: first) else { return .malformed }
         guard !isShutDown else { return .unexpected }
         switch type {
-        case .hello: return handleHello(datagram, from: address, now: now)
-        case .response: return handleResponse(datagram, from: address, now: now)
+        case .hello, .response: return admitHandshakePacket(datagram, type: type, from: address, now: now)
         case .connected: return handleConnected(datagram, from: address, now: now)
         case .challenge, .accepted, .denied: return .unexpected
         }
@@ -151,7 +190,11 @@ package struct HostEndpoint: Sendable {
         guard let known = self.address(of: id) else { return .unknownPeer }
         // No connection migration: a session is bound to the address that completed the handshake.
         guard known == address else { return .wrongAddress }
+        let wasPending = peers[id]?.connection.hasHeardFromPeer == false
         guard let opened = peers[id]?.connection.open(datagram, header: header, now: now) else { return .unknownPeer }
+        // The first authentic packet proves the client holds the keys: only now does it take
+        // a real seat, and only now does the game hear of it.
+        if wasPending, peers[id]?.connection.hasHeardFromPeer == true { events.append(.connected(id, address)) }
         switch opened {
         case .dropped(let reason):
             return reason
@@ -172,4 +215,8 @@ package struct HostPeer: Sendable {
     let clientNonce: [UInt8]
     /// The `accepted` packet, resent verbatim when the client retransmits its response.
     let acceptedPacket: [UInt8]
+    /// When the handshake admitted it: a pending peer is forgotten ``ProtocolConfig/pendingTimeout`` later.
+    let admittedAt: NetInstant
+    /// Its address without the port, for the per-source caps.
+    let source: PeerAddress
 }

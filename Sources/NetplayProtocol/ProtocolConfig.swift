@@ -48,10 +48,36 @@ package struct ProtocolConfig: Sendable {
     var handshakeResendInterval: Duration
     /// How long a host's handshake cookie stays valid.
     var cookieLifetime: Duration
-    /// Most peers a host serves at once.
+    /// Most peers a host serves at once. Admitted peers not yet heard from (pending) take a
+    /// seat only until a confirmed player needs it: the oldest pending peer is evicted first.
     package var maxPeers: Int
-    /// Most admitted peers a host keeps that have not yet sent their first connected packet.
+    /// Most admitted peers a host keeps that have not yet sent their first connected packet;
+    /// a new admission beyond it evicts the oldest.
     var maxPendingHandshakes: Int
+    /// How long an admitted peer may stay pending (no authentic connected packet yet) before
+    /// the host forgets it. A real client answers `accepted` within one round trip, and
+    /// resends its keepalive every ``keepaliveInterval``; a half-open attacker's seat lasts
+    /// no longer than this.
+    var pendingTimeout: Duration
+    /// Most confirmed peers from one ``PeerAddress/source`` (one IP, or one IPv6 /64); a
+    /// further client from it is denied with `tooManyFromAddress`.
+    package var maxPeersPerSource: Int
+    /// Most pending peers from one source; a new admission beyond it evicts that source's
+    /// oldest pending peer, so one source can never hold more than this many seats half open.
+    package var maxPendingPerSource: Int
+    /// Handshake packets (`hello`, `response`) a source may send per second, after
+    /// ``handshakeBurstPerSource``; checked before any cryptography, queueing or reply.
+    package var handshakeRatePerSource: Double
+    /// Handshake packets a source may send at once (its token bucket's depth).
+    package var handshakeBurstPerSource: Double
+    /// Sources whose token buckets the host remembers; beyond it the longest-idle is forgotten.
+    var maxTrackedSources: Int
+    /// Answered responses remembered (by cookie) so a replay gets the same answer without a
+    /// key exchange; the oldest is forgotten first, and every entry after ``cookieLifetime``.
+    var maxAnsweredResponses: Int
+    /// Handshake packets a deferring host (see ``HostEndpoint/defersHandshakes``) holds until
+    /// its next ``HostEndpoint/serviceHandshakes(now:)``; beyond it they are dropped.
+    var maxDeferredHandshakes: Int
     /// Most handshake replies (challenges, denials) a host queues between two drains; beyond
     /// it hellos are dropped, so a flood cannot grow memory when the driver falls behind.
     var maxQueuedHandshakeReplies: Int
@@ -71,6 +97,14 @@ package struct ProtocolConfig: Sendable {
         cookieLifetime: Duration = .seconds(10),
         maxPeers: Int = 16,
         maxPendingHandshakes: Int = 16,
+        pendingTimeout: Duration = .seconds(2),
+        maxPeersPerSource: Int = ProtocolConfig.defaultMaxPeersPerSource,
+        maxPendingPerSource: Int = ProtocolConfig.defaultMaxPendingPerSource,
+        handshakeRatePerSource: Double = ProtocolConfig.defaultHandshakeRatePerSource,
+        handshakeBurstPerSource: Double = ProtocolConfig.defaultHandshakeBurstPerSource,
+        maxTrackedSources: Int = 4096,
+        maxAnsweredResponses: Int = 1024,
+        maxDeferredHandshakes: Int = 256,
         maxQueuedHandshakeReplies: Int = 1024,
         mtu: Int = 1200
     ) {
@@ -85,9 +119,30 @@ package struct ProtocolConfig: Sendable {
         self.cookieLifetime = cookieLifetime
         self.maxPeers = maxPeers
         self.maxPendingHandshakes = maxPendingHandshakes
+        self.pendingTimeout = pendingTimeout
+        self.maxPeersPerSource = maxPeersPerSource
+        self.maxPendingPerSource = maxPendingPerSource
+        self.handshakeRatePerSource = handshakeRatePerSource
+        self.handshakeBurstPerSource = handshakeBurstPerSource
+        self.maxTrackedSources = maxTrackedSources
+        self.maxAnsweredResponses = maxAnsweredResponses
+        self.maxDeferredHandshakes = maxDeferredHandshakes
         self.maxQueuedHandshakeReplies = maxQueuedHandshakeReplies
         self.mtu = max(mtu, Self.minimumMTU)
     }
+
+    /// 8 players behind one NAT (a LAN party joining a host on the internet) all get in,
+    /// while one address can take at most half of a default 16-seat host.
+    package static let defaultMaxPeersPerSource = 8
+    /// Enough for several players of one LAN party to be mid-handshake at once (each is
+    /// pending for about one round trip).
+    package static let defaultMaxPendingPerSource = 4
+    /// A client sends two handshake packets (hello, response) plus a resend every 250 ms
+    /// when one is lost: 10 per second covers five players of one NAT connecting at once,
+    /// and caps what one source can make the host compute at 10 key exchanges per second.
+    package static let defaultHandshakeRatePerSource = 10.0
+    /// Eight players behind one NAT, two packets each, all at once.
+    package static let defaultHandshakeBurstPerSource = 16.0
 
     /// Largest payload ``HostEndpoint/send(payload:to:)`` accepts: the MTU less the connected
     /// header, the authentication tag and the payload frame's type byte and length varint.

@@ -23,6 +23,8 @@ package struct PacketKey: Sendable, Hashable {
     package static let byteCount = 32
     package let bytes: [UInt8]
 
+    package init(bytes: [UInt8]) { self.bytes = bytes }
+
     private static func nonce(_ purpose: NoncePurpose, _ sequence: UInt64) -> [UInt8] {
         var writer = BitWriter(capacity: 12)
         writer.writeFixed(purpose.rawValue)
@@ -71,8 +73,8 @@ package struct SessionKeys: Sendable, Hashable {
     static let confirmationLabel = Array("netplay-confirm-v1".utf8)
     static let acceptanceLabel = Array("netplay-accepted-v1".utf8)
 
-    let clientToHost: PacketKey
-    let hostToClient: PacketKey
+    package let clientToHost: PacketKey
+    package let hostToClient: PacketKey
 
     /// Derives the keys, or nil if the key agreement fails (a low-order public key).
     package init?(privateKey: [UInt8], peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
@@ -89,14 +91,14 @@ package struct SessionKeys: Sendable, Hashable {
     }
 
     /// SHA-256 of the code's UTF-8, or empty when there is no code ("" counts as none).
-    static func salt(joinCode: String?) -> [UInt8] {
+    package static func salt(joinCode: String?) -> [UInt8] {
         guard let joinCode, !joinCode.isEmpty else { return [] }
         return Array(SHA256.hash(data: Array(joinCode.utf8)))
     }
 
     /// The tag a client sends to prove it derived these keys; `fields` are the response's
     /// bytes before the tag, so none of them can be altered either.
-    func confirmationTag(fields: [UInt8]) -> [UInt8] {
+    package func confirmationTag(fields: [UInt8]) -> [UInt8] {
         clientToHost.seal([], purpose: .keyConfirmation, sequence: 0, aad: Self.confirmationLabel + fields)
     }
 
@@ -108,8 +110,8 @@ package struct SessionKeys: Sendable, Hashable {
 
 /// A fresh X25519 key pair from the injected randomness.
 package struct EphemeralKeyPair: Sendable {
-    let privateKey: [UInt8]
-    let publicKey: [UInt8]
+    package let privateKey: [UInt8]
+    package let publicKey: [UInt8]
 
     package init(random: inout ProtocolRandom) {
         let raw = random.bytes(FieldSize.publicKey)

@@ -9,7 +9,7 @@ struct NetplayCommand: AsyncParsableCommand {
         abstract: "Find, host, test and measure Netplay games.",
         subcommands: [
             DiscoverCommand.self, HostCommand.self, PingCommand.self, SoakCommand.self, BenchCommand.self,
-            FuzzCommand.self,
+            FuzzCommand.self, AttackCommand.self, VectorsCommand.self,
         ]
     )
 }

@@ -18,12 +18,15 @@ struct HostCommand: AsyncParsableCommand {
 
     @Option(help: "The game name to advertise.") var game = ToolProtocol.defaultGame
     @Option(help: "UDP port for players.") var port = NetHost.defaultPort
+    @Option(help: "A numeric address to bind to, e.g. 127.0.0.1 (default: every interface).") var interface: String?
     @Option(help: "A join code players must give (shown in the join string).") var code: String?
     @Option(help: "Your name in adverts.") var name = LocalAddresses.hostName()
     @Option(help: "Where to advertise: \(DiscoveryMode.allCases.map(\.rawValue).joined(separator: ", ")).")
     var discovery = DiscoveryMode.lan
     @Option(help: "Seconds between statistics lines (0: never).") var statsInterval = 5.0
     @Option(help: "Stop after this many seconds (default: run until Ctrl-C).") var duration: Double?
+    @Option(help: "Most players from one network address.") var maxPeersPerAddress: Int?
+    @Option(help: "Handshake packets answered per second per address.") var handshakesPerSecond: Double?
     @Flag(help: "One JSON object per line, for scripts.") var json = false
 
     func run() async throws {
@@ -55,6 +58,15 @@ struct HostCommand: AsyncParsableCommand {
             }
             if statsInterval > 0, ContinuousClock.now >= nextStats {
                 nextStats = ContinuousClock.now + .seconds(statsInterval)
+                let handshakes = host.handshakeStatistics
+                output.emit(
+                    [
+                        "event": "handshakes", "keyExchanges": handshakes.keyExchanges,
+                        "pending": handshakes.pendingHandshakes, "throttled": handshakes.throttledHandshakes,
+                        "reusedCookies": handshakes.reusedCookies,
+                    ],
+                    "handshakes: \(handshakes.keyExchanges) key exchanges, \(handshakes.pendingHandshakes) pending, "
+                        + "\(handshakes.throttledHandshakes) throttled, \(handshakes.reusedCookies) reused cookies")
                 for peer in host.peers where !peer.isHost {
                     guard let stats = host.statistics(for: peer) else { continue }
                     let rttMs = stats.roundTripTime.secondsDouble * 1000
@@ -74,10 +86,13 @@ struct HostCommand: AsyncParsableCommand {
     }
 
     private func startHost() async throws -> NetHost {
+        var options = ToolProtocol.options
+        if let maxPeersPerAddress { options.maxPeersPerAddress = maxPeersPerAddress }
+        if let handshakesPerSecond { options.handshakesPerSecondPerAddress = handshakesPerSecond }
         do {
             return try await NetHost.start(
-                game: game, port: port, joinCode: code, messages: ToolProtocol.messages,
-                options: ToolProtocol.options, advertise: discovery.config, hostName: name)
+                game: game, port: port, interface: interface, joinCode: code, messages: ToolProtocol.messages,
+                options: options, advertise: discovery.config, hostName: name)
         } catch {
             guard case .portInUse(let port) = error else { throw error }
             throw ToolFailure(

@@ -179,7 +179,7 @@ struct ProtocolDenialTests {
         #expect(DisconnectReason.kicked(reason: "afk").description.contains("afk"))
     }
 
-    @Test("peers not yet heard from are capped: extra responses drop as tableFull until one is heard")
+    @Test("peers not yet heard from are capped: a new admission evicts the oldest pending one")
     func pendingTableIsCapped() {
         var config = TestSetup.config()
         config.maxPendingHandshakes = 1
@@ -187,7 +187,6 @@ struct ProtocolDenialTests {
         var clients = (0..<2).map {
             ClientEndpoint(config: config, host: TestSetup.hostAddress, now: .zero, random: .seeded(20 + UInt64($0)))
         }
-        let later = NetInstant.zero + .seconds(1)
         func toHost(_ index: Int, at now: NetInstant = .zero) {
             for datagram in clients[index].drainOutgoing() {
                 host.receive(datagram.bytes, from: TestSetup.clientAddress(index), now: now)
@@ -203,15 +202,14 @@ struct ProtocolDenialTests {
         toHost(1)
         toClients()  // hellos and challenges
         toHost(0)
-        toHost(1)  // responses; the host's accepted is held back
         #expect(host.peerCount == 1 && host.pendingCount == 1)
-        #expect(host.drops[.tableFull] == 1 && host.drops.total == 1)
-        toClients()  // client 0 gets accepted and answers with a keepalive
+        toHost(1)  // client 1's admission evicts client 0, still pending
+        #expect(host.peerCount == 1 && host.pendingCount == 1 && host.drops.total == 0)
+        toClients()  // both get accepted; only client 1's peer still exists on the host
         toHost(0)
-        #expect(clients[0].isConnected && host.pendingCount == 0)
-        clients[1].update(now: later)  // client 1 resends its response and now gets in
-        toHost(1, at: later)
-        toClients(at: later)
-        #expect(clients[1].isConnected && host.peerCount == 2)
+        toHost(1)
+        #expect(clients[1].isConnected && host.pendingCount == 0 && host.confirmedCount == 1)
+        #expect(host.drops[.unknownPeer] == 1)
+        #expect(host.drainEvents().count == 1)
     }
 }

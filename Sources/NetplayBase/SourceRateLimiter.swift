@@ -1,8 +1,10 @@
-import NetplayBase
-
 /// A token bucket per source address, in a table of bounded size: answers at most
 /// `burst` queries at once and `perSecond` after that from any one address, so a host cannot be
 /// made into a reflector, and a flood of fake sources cannot grow its memory.
+///
+/// Shared by everything that answers unauthenticated datagrams: LAN discovery keys it by the
+/// full source address, the handshake by ``PeerAddress/source`` (the address without its port,
+/// so one machine cannot multiply its allowance by opening more sockets).
 package struct SourceRateLimiter: Sendable {
     package struct Bucket: Sendable {
         var tokens: Double
@@ -21,7 +23,7 @@ package struct SourceRateLimiter: Sendable {
     }
 
     /// Takes a token for `source`; false when it has none left.
-    mutating func allow(_ source: PeerAddress, now: NetInstant) -> Bool {
+    package mutating func allow(_ source: PeerAddress, now: NetInstant) -> Bool {
         var bucket = buckets[source] ?? Bucket(tokens: burst, lastRefill: now)
         let elapsed = max(0, (now - bucket.lastRefill).secondsDouble)
         bucket.tokens = min(burst, bucket.tokens + elapsed * perSecond)
@@ -31,16 +33,23 @@ package struct SourceRateLimiter: Sendable {
             return false
         }
         bucket.tokens -= 1
-        if buckets[source] == nil && buckets.count >= maxSources { evictFullest(now: now) }
+        if buckets[source] == nil && buckets.count >= maxSources { makeRoom(now: now) }
         buckets[source] = bucket
         return true
     }
 
-    /// Forgets the source whose bucket has been refilling longest: it is full (or nearly),
-    /// so forgetting it loses nothing an attacker could use.
-    private mutating func evictFullest(now: NetInstant) {
-        if let oldest = buckets.min(by: { $0.value.lastRefill < $1.value.lastRefill })?.key {
-            buckets[oldest] = nil
+    /// Forgets every source whose bucket has refilled (forgetting it loses nothing an attacker
+    /// could use); if that frees less than an eighth of the table, forgets all of them. Either
+    /// way each sweep frees at least an eighth, so a flood of fresh (spoofed) sources costs
+    /// O(1) amortised per datagram instead of a scan per datagram.
+    private mutating func makeRoom(now: NetInstant) {
+        let before = buckets.count
+        buckets = buckets.filter { _, bucket in
+            bucket.tokens + max(0, (now - bucket.lastRefill).secondsDouble) * perSecond < burst
         }
+        if buckets.count > before - max(1, maxSources / Self.minimumSweepFraction) { buckets = [:] }
     }
+
+    /// A sweep frees at least 1/8 of the table.
+    private static let minimumSweepFraction = 8
 }

@@ -1,0 +1,88 @@
+import NetplayBase
+
+/// Who may start a handshake, when it is handled, and who holds a seat: the host's defences
+/// against handshake floods and half-open connections.
+extension HostEndpoint {
+    /// The gate every `hello` and `response` passes before it is parsed: the anti-amplification
+    /// floor, then the source's token bucket (before any cryptography, queueing or reply),
+    /// then either handled at once or deferred.
+    mutating func admitHandshakePacket(
+        _ datagram: [UInt8], type: PacketType, from address: PeerAddress, now: NetInstant
+    )
+        -> DropReason?
+    {
+        guard datagram.count >= FieldSize.handshakeFloor else { return .unpadded }
+        guard handshakeLimiter.allow(address.source, now: now) else { return .throttled }
+        guard defersHandshakes else { return handleHandshake(datagram, type: type, from: address, now: now) }
+        guard deferredHandshakes.count < config.maxDeferredHandshakes else { return .backlogged }
+        deferredHandshakes.append((datagram, address))
+        return nil
+    }
+
+    /// Handles the handshake packets deferred since the last call (see ``defersHandshakes``).
+    package mutating func serviceHandshakes(now: NetInstant) {
+        latestNow = max(latestNow, now)
+        guard !deferredHandshakes.isEmpty else { return }
+        let waiting = deferredHandshakes
+        deferredHandshakes = []
+        for packet in waiting {
+            let type = packet.bytes.first.flatMap(PacketType.init(rawValue:))
+            guard let type, !isShutDown else { continue }
+            if let reason = handleHandshake(packet.bytes, type: type, from: packet.address, now: now) {
+                drops.record(reason)
+            }
+        }
+    }
+
+    private mutating func handleHandshake(
+        _ datagram: [UInt8], type: PacketType, from address: PeerAddress, now: NetInstant
+    )
+        -> DropReason?
+    {
+        switch type {
+        case .hello: return handleHello(datagram, from: address, now: now)
+        case .response: return handleResponse(datagram, from: address, now: now)
+        case .challenge, .accepted, .denied, .connected: return .unexpected
+        }
+    }
+
+    /// Forgets pending peers admitted ``ProtocolConfig/pendingTimeout`` ago or more. The game
+    /// never heard of them, so nothing is reported.
+    mutating func expirePending(now: NetInstant) {
+        let expired = peers.filter {
+            !$0.value.connection.hasHeardFromPeer && now - $0.value.admittedAt >= config.pendingTimeout
+        }
+        for id in expired.keys { remove(id, reason: .timedOut) }
+    }
+
+    /// Why a new client from `source` may not be admitted, or nil after making room for it:
+    /// pending peers are evicted oldest first (this source's own first, beyond its cap), so
+    /// half-open handshakes can delay nobody for long and only confirmed players fill a host.
+    mutating func seatRefusal(for source: PeerAddress) -> DenialReason? {
+        let confirmed = peers.values.filter(\.connection.hasHeardFromPeer)
+        if confirmed.count(where: { $0.source == source }) >= config.maxPeersPerSource { return .tooManyFromAddress }
+        if confirmed.count >= config.maxPeers { return .hostFull }
+        while pending(from: source).count >= max(config.maxPendingPerSource, 1) {
+            evictOldestPending(from: source)
+        }
+        while peers.count >= config.maxPeers || pendingCount >= max(config.maxPendingHandshakes, 1) {
+            guard evictOldestPending(from: nil) else { return .hostFull }
+        }
+        return nil
+    }
+
+    private func pending(from source: PeerAddress?) -> [(key: PeerID, value: HostPeer)] {
+        peers.filter { !$0.value.connection.hasHeardFromPeer && (source == nil || $0.value.source == source) }
+    }
+
+    /// Evicts the longest-pending peer (of `source`, or of anyone); false if there is none.
+    @discardableResult
+    private mutating func evictOldestPending(from source: PeerAddress?) -> Bool {
+        let oldest = pending(from: source).min {
+            ($0.value.admittedAt, $0.key.rawValue) < ($1.value.admittedAt, $1.key.rawValue)
+        }
+        guard let oldest else { return false }
+        remove(oldest.key, reason: .timedOut)
+        return true
+    }
+}
