@@ -125,8 +125,8 @@ extension NetCore {
     /// Closes connections whose reliable data has gone unacknowledged for
     /// ``NetOptions/unresponsiveTimeout``: the peer sends keepalives but does not receive.
     private mutating func dropUnresponsivePeers(now: NetInstant) {
-        for peer in connectedPeers
-        where peers[peer]?.channels.isUnresponsive(now: now, after: unresponsiveTimeout) == true {
+        // Straight over the table: `connectedPeers` sorts into a new array, every tick.
+        for (peer, state) in peers where state.channels.isUnresponsive(now: now, after: unresponsiveTimeout) {
             if host != nil {
                 host?.disconnect(peer.id, because: .unresponsive)
             } else {

@@ -19,14 +19,15 @@ extension APITests {
     struct Allocations {
         /// Committed ceilings, allocations per message (send side, receive side), for
         /// `messagesPerFrame` 16-byte messages a frame. Lower them when the path allocates less.
-        /// (A quarter more per message each side since every session reserves NetWorld's two
-        /// replication channels: the channel layer still allocates per lane per payload, idle
-        /// or not.)
+        /// (Raised twice on purpose, measured: a quarter per message each side when every
+        /// session reserved NetWorld's two replication channels, since the channel layer still
+        /// allocates per lane per payload, idle or not; then about one more per message on
+        /// receive with issue 12's per-source handshake defences and unresponsive-peer checks.)
         static let ceilings: [NetChannel: (send: Double, receive: Double)] = [
-            .reliableOrdered: (send: 41.0, receive: 39.5),
-            .reliableUnordered: (send: 41.125, receive: 39.5),
-            .unreliable: (send: 39.75, receive: 37.5),
-            .unreliableSequenced: (send: 39.875, receive: 37.5),
+            .reliableOrdered: (send: 41.875, receive: 40.5),
+            .reliableUnordered: (send: 42.125, receive: 40.5),
+            .unreliable: (send: 39.75, receive: 38.5),
+            .unreliableSequenced: (send: 39.875, receive: 38.5),
         ]
 
         @Test(arguments: [NetChannel.reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced])
@@ -169,7 +170,7 @@ private final class SessionPair {
 
         netplay_allocation_counting_start()
         clientTransport.deliver(to: host, now: now)
-        delivered += host.events.poll().count
+        delivered += host.events.poll().count { if case .message = $0 { true } else { false } }
         host.tick(now: now)
         count.receive += Int(netplay_allocation_counting_stop())
 

@@ -125,15 +125,23 @@ extension APITests {
             #expect((game.hostWorld[clientDotID]?.y ?? 0) > 300)
         }
 
-        @Test func aClientsOwnDotMovesOnTheFrameItsKeyIsPressed() throws {
+        /// Frames come at 60 Hz and simulation steps at 30: a key pressed now moves the own dot
+        /// on the first frame that starts a step (two frames, three while the clock sync slews),
+        /// never a round trip later (at least 80 ms here: five frames).
+        @Test func aClientsOwnDotMovesWithinOneStepOfItsKey() throws {
             let game = try start(clients: 1)
             try play(game, seconds: 2)
             let world = game.clients[0].1
             let before = try #require(world.entities.first { $0.isMine }).state
-            net.run(for: Self.frame)
-            try game.frame(clientKeys: Keys(dx: 1, dy: 0))
-            let after = try #require(world.entities.first { $0.isMine }).state
-            #expect(after.x > before.x)
+            var framesUntilMoved: Int?
+            for frame in 1...6 where framesUntilMoved == nil {
+                net.run(for: Self.frame)
+                try game.frame(clientKeys: Keys(dx: 1, dy: 0))
+                let now = try #require(world.entities.first { $0.isMine }).state
+                if now.x > before.x { framesUntilMoved = frame }
+            }
+            #expect(
+                framesUntilMoved.map { $0 <= 3 } == true, "moved after \(String(describing: framesUntilMoved)) frames")
         }
 
         @Test func aPlayerWhoLeavesTakesTheirDotWithThem() throws {
