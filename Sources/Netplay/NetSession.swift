@@ -251,8 +251,12 @@ package final class NetSession: Sendable {
     /// Starts keeping replication traffic for a ``NetWorld``; returns false if one already is.
     func attachReplication() -> Bool {
         replicationInbox.withLockedValue { inbox in
-            defer { inbox.attached = true }
-            return !inbox.attached
+            guard !inbox.attached else { return false }
+            inbox.attached = true
+            // A welcome that came before the world was made still tells it who it is.
+            if let welcome = inbox.earlyWelcome { inbox.deliveries.append(welcome) }
+            inbox.earlyWelcome = nil
+            return true
         }
     }
 
@@ -279,12 +283,22 @@ private struct ReplicationInbox {
     var deliveries: [ReplicationDelivery] = []
     /// Replication datagrams dropped because the world was not updated for a long while.
     var dropped = 0
+    /// The host's welcome, if it arrived before a world was attached: it is sent once,
+    /// reliably, so a client that makes its world a moment after connecting must not lose it.
+    var earlyWelcome: ReplicationDelivery?
 
     /// Keeps `replication`, and the joins and leaves among `events`, once a world is attached.
     /// Past `capacity` entries, new bytes are dropped (a world that is updated every frame
     /// never gets close); joins and leaves are always kept, so ownership stays right.
     mutating func take(_ events: [NetEvent], _ replication: [ReplicationDelivery], capacity: Int) {
-        guard attached else { return }
+        guard attached else {
+            for delivery in replication {
+                if case .bytes(_, let channel, _) = delivery, channel == ReplicationChannels.control {
+                    earlyWelcome = delivery
+                }
+            }
+            return
+        }
         for event in events {
             switch event {
             case .connected(let peer) where !peer.isHost: deliveries.append(.joined(peer))

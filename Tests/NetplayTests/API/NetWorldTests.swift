@@ -154,6 +154,24 @@ extension APITests {
             #expect(game.clients[0].1.entities.count == 2)
         }
 
+        /// The welcome is sent once, reliably: a client whose world is made only after it
+        /// arrived still learns which entity is its own.
+        @Test func aClientWorldMadeLateStillKnowsItsOwnEntity() throws {
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+            let game = try Game(host: host)
+            let client = try net.connectClient(
+                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages)
+            for _ in 0..<60 {
+                net.run(for: Self.frame)
+                try game.frame()
+            }
+            let late = try NetWorld<Dot, Keys>(client: client, step: Dot.step)
+            game.clients.append((client, late))
+            try play(game, seconds: 1)
+            #expect(late.entities.filter(\.isMine).count == 1)
+        }
+
         @Test func onlyTheHostSpawnsAndOneWorldPerSession() throws {
             let game = try start(clients: 1)
             let (client, world) = game.clients[0]
