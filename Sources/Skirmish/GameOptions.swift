@@ -15,7 +15,11 @@ struct GameOptions: ParsableArguments {
     var report: String?
     @Option(help: "Where to find and advertise games: lan, loopback (this machine only), none.") var discovery =
         DiscoveryChoice.lan
-    @Option(help: "UDP port to host on (0: any free port).") var port = NetHost.defaultPort
+    @Option(
+        help:
+            "UDP port: hosting, the one to listen on (0: any free port); joining an address typed without :PORT, the host's port."
+    )
+    var port = NetHost.defaultPort
     @Option(help: .hidden) var game = SkirmishProtocol.gameName
 
     func validate() throws {

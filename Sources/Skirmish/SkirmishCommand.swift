@@ -70,7 +70,11 @@ struct JoinCommand: AsyncParsableCommand {
         commandName: "join",
         abstract: "Join a game: by the join string its host printed, or the first found on the network.")
 
-    @Argument(help: "The host's join string (NP-…); omit to join the first game found.") var joinString: String?
+    @Argument(
+        help:
+            "The host's join string (NP-…) or address (127.0.0.1, 127.0.0.1:7777, [::1]:7777); omit to join the first game found."
+    )
+    var joinString: String?
     @Option(help: "The join code: for a game found on the network, or one whose join string carries none.")
     var code: String?
     @Option(help: "Seconds to look for a game when no join string is given.") var timeout = 5.0

@@ -1,5 +1,4 @@
 import Netplay
-import NetplayReplication
 import SkirmishCore
 
 /// Checks what a client drew against the host's world at the same tick, once the host's
@@ -21,11 +20,11 @@ struct DisplayAudit: Sendable {
 
     private struct DrawnFrame: Sendable {
         var render: Double
-        var positions: [(id: EntityID, x: Float, y: Float)]
+        var positions: [(id: NetEntityID, x: Float, y: Float)]
     }
 
     private struct DrawnOwn: Sendable {
-        var tick: NetTick
+        var tick: Int
         var x: Float
         var y: Float
     }
@@ -37,26 +36,28 @@ struct DisplayAudit: Sendable {
     private(set) var maxOwn = 0.0
     private(set) var ownChecked = 0
 
-    mutating func recordRemote(render: Double, entities: [ReplicatedEntity<ReplicatedUnit>]) {
+    mutating func recordRemote(render: Double, entities: [NetEntity<ReplicatedUnit>]) {
         guard !entities.isEmpty else { return }
         frames.append(DrawnFrame(render: render, positions: entities.map { ($0.id, $0.state.x, $0.state.y) }))
         if frames.count > Self.maxPending { frames.removeFirst(frames.count - Self.maxPending) }
     }
 
-    mutating func recordOwn(tick: NetTick, unit: ReplicatedUnit) {
+    mutating func recordOwn(tick: Int, unit: ReplicatedUnit) {
         own.append(DrawnOwn(tick: tick, x: unit.x, y: unit.y))
         if own.count > Self.maxPending { own.removeFirst(own.count - Self.maxPending) }
     }
 
     /// Compares every recorded frame whose host state is now known.
-    mutating func settle(against replication: ReplicationClient<ReplicatedUnit, PlayerInput>, me: UInt32) {
-        guard let newest = replication.newestTick else { return }
+    mutating func settle(against world: NetWorld<ReplicatedUnit, PlayerInput>) {
+        guard let newest = world.newestTick else { return }
         frames.removeAll { frame in
-            let floor = NetTick(UInt32(max(frame.render, 0).rounded(.down)))
-            let fraction = frame.render - Double(floor.value)
-            let ceiling = fraction > 0 ? floor.advanced(by: 1) : floor
-            guard let before = replication.entities(at: floor), let after = replication.entities(at: ceiling) else {
-                return ceiling.distance(to: newest) > Self.giveUpTicks
+            let floor = Int(max(frame.render, 0).rounded(.down))
+            let fraction = frame.render - Double(floor)
+            let ceiling = fraction > 0 ? floor + 1 : floor
+            guard let before = world.receivedEntities(atTick: floor),
+                let after = world.receivedEntities(atTick: ceiling)
+            else {
+                return newest - ceiling > Self.giveUpTicks
             }
             let start = Dictionary(before.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
             let end = Dictionary(after.map { ($0.id, $0.state) }, uniquingKeysWith: { first, _ in first })
@@ -71,10 +72,10 @@ struct DisplayAudit: Sendable {
             return true
         }
         own.removeAll { drawn in
-            guard let state = replication.entities(at: drawn.tick) else {
-                return drawn.tick.distance(to: newest) > Self.giveUpTicks
+            guard let state = world.receivedEntities(atTick: drawn.tick) else {
+                return newest - drawn.tick > Self.giveUpTicks
             }
-            guard let truth = state.first(where: { $0.kind == UnitKind.player && $0.state.id == me }) else {
+            guard let truth = state.first(where: \.isMine) else {
                 return true
             }
             let dx = Double(truth.state.x - drawn.x)

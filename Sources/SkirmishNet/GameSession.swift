@@ -52,17 +52,20 @@ public final class GameSession {
     /// Advances the game to now with `input` for the local player, and returns what to draw.
     /// Call once a frame; the simulation runs its fixed 30 Hz ticks whatever the frame rate.
     public func update(input: PlayerInput) -> FrameView {
-        let now = ContinuousClock.now
         let view: FrameView
         switch role {
-        case .host(let host):
-            view = host.update(
-                input: input, now: now, instant: NetInstant(nanoseconds: (now - startedAt).nanosecondsClamped))
-        case .client(let client):
-            view = client.update(input: input, now: now)
+        case .host(let host): view = host.update(input: input)
+        case .client(let client): view = client.update(input: input)
         }
         tally.record(view)
         return view
+    }
+
+    private var replicas: NetWorld<ReplicatedUnit, PlayerInput> {
+        switch role {
+        case .host(let host): host.replicas
+        case .client(let client): client.replicas
+        }
     }
 
     /// What the built-in `Bot` would press now for the local player (for `--bot`).
@@ -91,32 +94,26 @@ public final class GameSession {
         switch role {
         case .host(let host):
             report.role = "host"
-            report.ticksSimulated = host.ticksSimulated
             report.hostTick = Int(host.world.tick)
-            report.snapshots = host.snapshotsSent
             report.bulletsSeen = host.bulletsFired
-            report.kilobitsPerSecondSent = Double(host.traffic.totalSent * 8) / max(report.seconds, 1e-3) / 1000
-            report.kilobitsPerSecondReceived = Double(host.traffic.totalReceived * 8) / max(report.seconds, 1e-3) / 1000
             report.endReason = host.ended
         case .client(let client):
             report.role = "client"
-            report.ticksSimulated = client.ticksSimulated
-            report.hostTick = Int(client.replication.newestTick?.value ?? 0)
-            report.snapshots = client.snapshotsReceived
-            report.snapshotLoss = client.snapshotLoss
+            report.hostTick = client.replicas.newestTick ?? 0
             report.bulletsSeen = client.bullets.added
-            report.corrections = client.corrections
-            report.largestCorrection = client.largestCorrection
             report.maxRemotePositionDifference = client.audit.maxRemote
             report.remotePositionsChecked = client.audit.remoteChecked
             report.maxOwnPositionDifference = client.audit.maxOwn
             report.ownPositionsChecked = client.audit.ownChecked
-            report.kilobitsPerSecondSent = Double(client.traffic.totalSent * 8) / max(report.seconds, 1e-3) / 1000
-            report.kilobitsPerSecondReceived =
-                Double(client.traffic.totalReceived * 8) / max(report.seconds, 1e-3) / 1000
             report.endReason = client.ended
             report.disconnected = client.ended != nil
         }
+        let replication = replicas.statistics
+        report.ticksSimulated = replication.ticks
+        report.snapshots = replication.snapshots
+        report.snapshotLoss = replication.snapshotLoss
+        report.corrections = replication.corrections
+        report.largestCorrection = replication.largestCorrection
         return report
     }
 }
@@ -135,10 +132,16 @@ extension GameSession {
         let join =
             (try? settings.interface.map { try PeerAddress(numericHost: $0, port: Int(net.port)) })?
             .map { JoinString(address: $0, joinCode: code) } ?? net.joinString(joinCode: code)
-        let line = "Hosting on port \(net.port). Join with: skirmish join \(join)"
+        let line = "Hosting on port \(net.port). Join with: \(settings.command) join \(join)"
         let now = ContinuousClock.now
         // The frame's notice line must fit 80 columns: the join string, without the command.
-        let host = HostSession(net: net, notice: "Hosting on port \(net.port). Join string: \(join)", now: now)
+        let host: HostSession
+        do {
+            host = try HostSession(net: net, notice: "Hosting on port \(net.port). Join string: \(join)")
+        } catch {
+            await net.close()
+            throw SessionError("Could not host: \(error)")
+        }
         let session = GameSession(role: .host(host), notice: line, now: now)
         session.joinString = join.description
         return session
@@ -197,17 +200,14 @@ extension GameSession {
         }
     }
 
-    /// Joins with a join string a host printed (`NP-…`). A `code` is used when the join string
-    /// carries none; one that contradicts the join string's is refused, never silently ignored.
+    /// Joins with a join string a host printed (`NP-…`), or at an address (`127.0.0.1`,
+    /// `127.0.0.1:7777`, `[::1]:7777`; without a port, ``SessionSettings/port``). A `code` is
+    /// used when the join string carries none; one that contradicts the join string's is
+    /// refused, never silently ignored.
     public static func join(joinString: String, code: String? = nil, settings: SessionSettings = SessionSettings())
         async throws(SessionError) -> GameSession
     {
-        let join: JoinString
-        do {
-            join = try JoinString(parsing: joinString)
-        } catch {
-            throw SessionError("That join string does not work: \(error).")
-        }
+        let join = try JoinTarget.parse(joinString, defaultPort: settings.port)
         if let carried = join.joinCode, let code, !code.isEmpty, code != carried {
             throw SessionError(
                 "The join string already carries a join code, and --code gives another: use the join string alone.")
@@ -305,7 +305,12 @@ extension GameSession {
     private static func client(_ net: NetClient, notice: String) throws(SessionError) -> GameSession {
         guard let peer = net.localPeer else { throw SessionError("The host accepted us but gave no player id.") }
         let now = ContinuousClock.now
-        let session = ClientSession(net: net, localPlayer: PlayerID(peer.id.rawValue), now: now)
+        let session: ClientSession
+        do {
+            session = try ClientSession(net: net, localPlayer: PlayerID(peer.id.rawValue))
+        } catch {
+            throw SessionError("Could not join: \(error)")
+        }
         session.notice = notice
         return GameSession(role: .client(session), notice: notice, now: now)
     }

@@ -4,7 +4,7 @@ import SkirmishCore
 
 /// How one input moves a replicated player for one tick — `PlayerMovement` (the rule
 /// `World.step(inputs:)` uses) plus the world's rounding — which a client runs to predict its
-/// own player (`Predictor`).
+/// own player (the `step` of its `NetWorld`).
 ///
 /// It must give the host's numbers bit for bit, or every tick would be a small correction:
 /// the same operations in the same order, then the same rounding to the wire grid. The

@@ -1,12 +1,12 @@
 import Netplay
-import NetplayReplication
-import NetplayWire
 import SkirmishCore
 
 /// The replicated state of a player or a creep: one flat struct, so the snapshot delta codec
 /// sends only the fields that changed (a creep's unused player fields cost nothing after its
 /// spawn, a moving player costs its two coordinates).
 struct ReplicatedUnit: Codable, Sendable, Hashable, Interpolatable {
+    /// What it is, so a client draws it as such.
+    var kind: UnitKind
     @Quantized<ArenaX> var x: Float
     @Quantized<ArenaY> var y: Float
     @QuantizedAngle var facing: Float
@@ -19,6 +19,7 @@ struct ReplicatedUnit: Codable, Sendable, Hashable, Interpolatable {
     var fireCooldownTicks: UInt8 = 0
 
     init(player: Player) {
+        kind = .player
         x = player.x
         y = player.y
         facing = player.facing
@@ -31,6 +32,7 @@ struct ReplicatedUnit: Codable, Sendable, Hashable, Interpolatable {
     }
 
     init(creep: Creep) {
+        kind = .creep
         x = creep.x
         y = creep.y
         facing = 0
@@ -53,8 +55,8 @@ struct ReplicatedUnit: Codable, Sendable, Hashable, Interpolatable {
     }
 }
 
-/// The entity kinds Skirmish replicates.
-enum UnitKind {
-    static let player = EntityKind(1)
-    static let creep = EntityKind(2)
+/// The kinds of unit Skirmish replicates.
+enum UnitKind: UInt8, Codable, Sendable, Hashable {
+    case player
+    case creep
 }

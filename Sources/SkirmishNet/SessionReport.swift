@@ -23,9 +23,9 @@ public struct SessionReport: Codable, Sendable, Hashable {
     public var meanRoundTripMilliseconds: Double?
     /// Largest round-trip time sampled, milliseconds.
     public var maxRoundTripMilliseconds: Double?
-    /// Mean payload kilobits per second sent over the whole session.
+    /// Mean kilobits per second sent over the frames drawn, headers and resends included.
     public var kilobitsPerSecondSent = 0.0
-    /// Mean payload kilobits per second received over the whole session.
+    /// Mean kilobits per second received over the frames drawn, headers and resends included.
     public var kilobitsPerSecondReceived = 0.0
     /// Snapshots a client received (host: sent).
     public var snapshots = 0

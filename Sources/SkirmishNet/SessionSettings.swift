@@ -6,7 +6,8 @@ public struct SessionSettings: Sendable {
     /// The game name to advertise and look for (tests use their own, so parallel runs never meet).
     public var gameName = SkirmishProtocol.gameName
     /// The UDP port to host on; 0 picks a free one. If the default port is taken, hosting
-    /// falls back to a free port (discovery tells players which).
+    /// falls back to a free port (discovery tells players which). Joining an address typed
+    /// without a port uses it too.
     public var port = NetHost.defaultPort
     /// Where discovery advertises and looks; `nil` turns it off (join strings still work).
     public var discovery: LANDiscoveryConfig? = .lan
@@ -17,6 +18,8 @@ public struct SessionSettings: Sendable {
     /// The local address the host listens on: `nil` for every interface (IPv6 and IPv4),
     /// `"127.0.0.1"` or `"::1"` for this machine only.
     public var interface: String?
+    /// The program players run, for the host's "Join with: skirmish join NP-…" line.
+    public var command = "skirmish"
 
     /// The default settings: the LAN, port 7777.
     public init() {}

@@ -6,19 +6,19 @@ import SkirmishCore
 ///
 /// | Message | Direction | Channel | Why that channel |
 /// |---|---|---|---|
-/// | `SnapshotMessage` | host → client | `.unreliable` | a delta against a baseline the client acknowledged: a lost one needs no resend, and a late one still fills an interpolation gap (sequencing would throw it away) |
-/// | `InputMessage` | client → host | `.unreliable` | repeats the last inputs, so loss costs nothing; also carries the snapshot ack and the clock probe |
 /// | `BulletFired` | host → clients | `.reliableOrdered` | a bullet crosses once, as an event both sides simulate |
 /// | `MatchStatus` | host → clients | `.reliableOrdered` | wave and phase change rarely and must not be missed |
+///
+/// Players and creeps are not messages: they are ``NetWorld`` entities (`ReplicatedUnit`),
+/// whose snapshots and inputs travel on the session's own replication channels.
 public enum SkirmishProtocol {
     /// The game name hosts advertise and clients connect with.
     public static let gameName = "skirmish"
-    /// Raised whenever the rules or the messages change in a way the schema does not show.
-    public static let version: UInt32 = 1
+    /// Raised whenever the rules, the replicated `ReplicatedUnit` or the messages change in a
+    /// way the schema does not show (2: players and creeps became `NetWorld` entities).
+    public static let version: UInt32 = 2
     /// Every message type, in the same order on every peer (the handshake compares them).
-    public static let messages: [any NetMessage.Type] = [
-        SnapshotMessage.self, InputMessage.self, BulletFired.self, MatchStatus.self,
-    ]
+    public static let messages: [any NetMessage.Type] = [BulletFired.self, MatchStatus.self]
 
     /// The schema fingerprint adverts carry, so discovery skips incompatible builds.
     public static var fingerprint: SchemaFingerprint { MessageRegistry(messages).fingerprint }
@@ -31,16 +31,6 @@ public enum SkirmishProtocol {
         options.maxPeers = SkirmishRules.maxPlayers - 1
         return options
     }
-}
-
-/// One replication snapshot datagram (`ReplicationHost/makeSnapshot(for:now:)`).
-struct SnapshotMessage: NetMessage {
-    var bytes: [UInt8]
-}
-
-/// One client packet: snapshot ack, clock probe and redundant inputs (`ReplicationClient/makePacket(now:)`).
-struct InputMessage: NetMessage {
-    var bytes: [UInt8]
 }
 
 /// Where the game as a whole stands, sent reliably whenever it changes (and to each newcomer).

@@ -9,8 +9,13 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
     /// One per entity this client owns, all stepped over the same ticks.
     private var predictors: [EntityID: Predictor<State, Input>] = [:]
     /// The last tick predicted, and the newest authoritative tick reconciled against.
-    private var predictedTick: Tick?
+    private(set) var predictedTick: Tick?
     private var reconciledTick: Tick?
+    /// When ``NetWorld/update(perTick:)`` last ran: what ``entities(now:localPeer:)`` drew for.
+    private var drawnAt: NetInstant?
+    /// Counted for ``NetWorld/statistics``.
+    private(set) var statistics = NetWorldStatistics()
+    private var firstSnapshotTick: Tick?
 
     /// Corrections larger than this snap instead of blending (a respawn across the arena).
     static var snapDistance: Double { 64 }
@@ -23,7 +28,8 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
                     id: welcome.participant, configuration: ReplicationConfiguration(tickRate: welcome.tickRate))
             } else if channel == ReplicationChannels.state {
                 // Stale, duplicated or undecodable snapshots are counted and dropped; the next repairs it.
-                try? replication?.receiveSnapshot(bytes, now: now)
+                guard (try? replication?.receiveSnapshot(bytes, now: now)) != nil else { continue }
+                countSnapshot()
             }
         }
     }
@@ -51,7 +57,12 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
             predictors = predictors.filter { alive.contains($0.key) }
             if reconciledTick.map({ $0 < newest }) ?? true {
                 for entity in mine {
-                    _ = predictors[entity.id]?.reconcile(authoritative: entity.state, at: newest, step: step)
+                    let correction =
+                        predictors[entity.id]?.reconcile(authoritative: entity.state, at: newest, step: step) ?? 0
+                    if correction > 0 {
+                        statistics.corrections += 1
+                        statistics.largestCorrection = max(statistics.largestCorrection, correction)
+                    }
                 }
                 reconciledTick = newest
             }
@@ -62,6 +73,7 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
                 for id in predictors.keys { predictors[id]?.predict(localInput, at: from, step: step) }
             }
             replication.recordInput(localInput, at: from)
+            statistics.ticks += 1
         }
         predictedTick = target
     }
@@ -75,13 +87,40 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
 
     /// Everything to draw now: others interpolated, this player's own entities predicted.
     func entities(now: NetInstant, localPeer: NetPeer?) -> [NetEntity<State>] {
+        drawnAt = now
         guard let replication else { return [] }
         return replication.interpolatedEntities(at: now).map { entity in
-            let isMine = entity.owner == replication.id
-            let owner: NetPeer? = isMine ? localPeer : (entity.owner == .host ? .host : nil)
-            return NetEntity(
-                id: NetEntityID(raw: entity.id), owner: owner, isMine: isMine,
-                state: predictors[entity.id]?.displayed ?? entity.state)
+            netEntity(entity, localPeer: localPeer, state: predictors[entity.id]?.displayed ?? entity.state)
         }
+    }
+
+    private func netEntity(_ entity: ReplicatedEntity<State>, localPeer: NetPeer?, state: State) -> NetEntity<State> {
+        let isMine = entity.owner == replication?.id
+        let owner: NetPeer? = isMine ? localPeer : (entity.owner == .host ? .host : nil)
+        return NetEntity(id: NetEntityID(raw: entity.id), owner: owner, isMine: isMine, state: state)
+    }
+
+    /// The fractional host tick the last ``entities(now:localPeer:)`` interpolated at.
+    var renderTick: Double? {
+        guard let drawnAt else { return nil }
+        return replication?.timeline.renderTick(at: drawnAt)
+    }
+
+    var newestTick: Tick? { replication?.newestTick }
+
+    /// The host's entities exactly as the snapshot for `tick` carried them, while it is kept.
+    func receivedEntities(at tick: Tick, localPeer: NetPeer?) -> [NetEntity<State>]? {
+        replication?.entities(at: tick)?.map { netEntity($0, localPeer: localPeer, state: $0.state) }
+    }
+
+    /// Counts an accepted snapshot, and the share of host ticks since the first whose snapshot
+    /// never arrived (the host sends one per tick).
+    private func countSnapshot() {
+        statistics.snapshots += 1
+        guard let newest = replication?.newestTick else { return }
+        let first = firstSnapshotTick ?? newest
+        firstSnapshotTick = first
+        let expected = Double(first.distance(to: newest) + 1)
+        statistics.snapshotLoss = max(0, 1 - Double(statistics.snapshots) / expected)
     }
 }

@@ -11,6 +11,8 @@ final class HostReplica<State: Codable & Sendable & Interpolatable, Input: Codab
     private var nextParticipant: UInt16 = 1
     private var ticker: FixedRateTicker
     private let session: NetSession
+    /// Counted for ``NetWorld/statistics``.
+    private(set) var statistics = NetWorldStatistics()
 
     init(replication: ReplicationHost<State, Input>, session: NetSession) {
         self.replication = replication
@@ -77,10 +79,13 @@ final class HostReplica<State: Codable & Sendable & Interpolatable, Input: Codab
             }
             perTick(NetWorldTick(inputs: inputs))
             replication.advanceTick()
+            statistics.ticks += 1
             for (peer, participant) in participants {
                 guard let snapshot = try? replication.makeSnapshot(for: participant, now: now) else { continue }
                 // A full send queue loses this snapshot only; the next delta repairs it.
-                try? session.sendReplication(snapshot, on: ReplicationChannels.state, to: .peer(peer))
+                guard (try? session.sendReplication(snapshot, on: ReplicationChannels.state, to: .peer(peer))) != nil
+                else { continue }
+                statistics.snapshots += 1
             }
         }
     }

@@ -42,6 +42,10 @@ enum ArenaRenderer {
         }
         if let banner = banner(for: view) {
             screen.centred(" \(banner) ", row: arena.top + (arena.bottom - arena.top) / 2, style: .banner)
+        } else if view.phase == .playing, view.me?.lives == 0 {
+            // The game goes on around a player who is out: say so on the box's bottom edge,
+            // not over a row the team is still fighting in.
+            screen.centred(" You are out: your team plays on ", row: arena.bottom, style: .banner)
         }
         screen.text(overlay(view.network), row: size.rows - 2, column: 1, style: .overlay)
         screen.text(
@@ -72,7 +76,7 @@ enum ArenaRenderer {
         switch view.phase {
         case .waitingForPlayers: return "Waiting for players..."
         case .gameOver: return "GAME OVER at wave \(view.wave): press space to play again"
-        case .playing: return view.me?.lives == 0 ? "You are out: your team plays on" : nil
+        case .playing: return nil
         }
     }
 

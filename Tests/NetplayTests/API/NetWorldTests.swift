@@ -172,6 +172,34 @@ extension APITests {
             #expect(late.entities.filter(\.isMine).count == 1)
         }
 
+        @Test func aClientSaysWhereItDrawsAndWhatTheHostSent() throws {
+            let game = try start(clients: 1)
+            try play(game, seconds: 2, clientKeys: Keys(dx: 1, dy: 0))
+            let world = game.clients[0].1
+            let render = try #require(world.renderTick)
+            let newest = try #require(world.newestTick)
+            let predicted = try #require(world.predictedTick)
+            // Others are drawn in the past, between two snapshots; the own dot ahead of the newest.
+            #expect(render < Double(newest) && predicted > newest)
+            #expect(game.hostWorld.renderTick == nil && game.hostWorld.predictedTick == nil)
+            #expect(try #require(game.hostWorld.newestTick) >= newest)
+            // The newest snapshot, exactly as sent: the still host dot where the host has it.
+            let received = try #require(world.receivedEntities(atTick: newest))
+            let hostDot = try #require(game.dots[.host])
+            #expect(received.first { $0.id == hostDot }?.state == game.hostWorld[hostDot])
+            #expect(received.filter(\.isMine).count == 1)
+            #expect(world.receivedEntities(atTick: newest + 1_000) == nil)
+            #expect(game.hostWorld.receivedEntities(atTick: newest) == nil)
+            // One snapshot per step per client (the first before the client joined go to nobody);
+            // prediction ran a step per step.
+            let sent = game.hostWorld.statistics
+            let got = world.statistics
+            #expect(sent.ticks >= 55 && sent.snapshots <= sent.ticks && sent.snapshots > sent.ticks / 2)
+            #expect(got.snapshots > 0 && got.snapshots < sent.snapshots)
+            #expect(got.snapshotLoss >= 0 && got.snapshotLoss < 0.2)
+            #expect(got.ticks > 40)
+        }
+
         @Test func onlyTheHostSpawnsAndOneWorldPerSession() throws {
             let game = try start(clients: 1)
             let (client, world) = game.clients[0]

@@ -55,7 +55,7 @@ extension FrameRenderer {
             canvas.text("OUT", x: pipX, y: top, scale: Self.hudScale, Palette.alert)
         }
         if player.isLocal {
-            canvas.text("you", x: left, y: top + Self.lineHeight, scale: 1, Palette.dimText)
+            canvas.text("YOU", x: left, y: top + Self.lineHeight, scale: Self.hudScale, colour)
         }
     }
 

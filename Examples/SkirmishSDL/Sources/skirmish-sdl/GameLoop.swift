@@ -20,20 +20,32 @@ enum GameLoop {
     /// Starts a session with `start`, plays it in the window, and closes it.
     static func play(options: WindowOptions, start: (SessionSettings) async throws -> GameSession) async throws {
         say("Skirmish: starting...")
+        // The window first: without a display there is nothing to play in, so the game must
+        // not host (and tell others to join) before finding that out.
+        let window: GameWindow
         let session: GameSession
         do {
-            session = try await start(options.settings)
+            window = try GameWindow(title: "Skirmish")
         } catch {
             FileHandle.standardError.write(Data("skirmish-sdl: \(error)\n".utf8))
             throw ExitCode.failure
         }
+        do {
+            session = try await start(options.settings)
+        } catch {
+            window.close()
+            FileHandle.standardError.write(Data("skirmish-sdl: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
         say(session.notice)
+        window.place(asHost: session.isHost)
         let outcome: Result<String?, any Error>
         do {
-            outcome = .success(try runFrames(session: session, options: options))
+            outcome = .success(try runFrames(session: session, window: window, options: options))
         } catch {
             outcome = .failure(error)
         }
+        window.close()
         await session.close()
         switch outcome {
         case .success(nil):
@@ -54,12 +66,9 @@ enum GameLoop {
     }
 
     /// The frame loop. Synchronous on purpose: SDL (and the GL context under its renderer)
-    /// must stay on one thread from `SDL_Init` to `SDL_Quit`, and an `await` here could resume
-    /// on another. The network runs on its own (NIO) threads, so blocking this one stalls nothing.
+    /// must stay on one thread while it draws, and an `await` here could resume on another. The network runs on its own (NIO) threads, so blocking this one stalls nothing.
     /// - Returns: Why the session ended, if it did (rather than the player quitting).
-    private static func runFrames(session: GameSession, options: WindowOptions) throws -> String? {
-        let window = try GameWindow(title: "Skirmish")
-        defer { window.close() }
+    private static func runFrames(session: GameSession, window: GameWindow, options: WindowOptions) throws -> String? {
         let renderer = FrameRenderer(canvas: window.canvas)
         let clock = ContinuousClock()
         let frame = Duration.seconds(1) / framesPerSecond

@@ -1,4 +1,5 @@
 import CSDL2
+import Foundation
 
 /// The SDL window and its renderer, from `SDL_Init` to `SDL_Quit`.
 ///
@@ -21,6 +22,13 @@ final class GameWindow {
     /// Opens the window titled `title`.
     init(title: String) throws(FrontEndError) {
         guard SDL_Init(SDL_INIT_VIDEO) == 0 else { throw .window(Self.lastError) }
+        // SDL falls back to drivers that draw nowhere; only a player who asks for one (for a
+        // screenshot, say) gets a window nobody sees.
+        let driver = SDL_GetCurrentVideoDriver().map { String(cString: $0) } ?? "none"
+        if Self.windowlessDrivers.contains(driver), ProcessInfo.processInfo.environment["SDL_VIDEODRIVER"] == nil {
+            SDL_Quit()
+            throw .noDisplay(driver: driver)
+        }
         guard
             let window = SDL_CreateWindow(
                 title, Self.centred, Self.centred, Int32(Self.width), Int32(Self.height),
@@ -48,6 +56,16 @@ final class GameWindow {
         SDL_RenderSetLogicalSize(renderer, Int32(Self.width), Int32(Self.height))
         self.window = window
         self.renderer = renderer
+    }
+
+    /// Moves the window to its side of the screen: the host's to the left, a joiner's to the
+    /// right, so two windows on one screen (a player trying both sides) do not hide each other.
+    func place(asHost: Bool) {
+        var bounds = SDL_Rect()
+        guard SDL_GetDisplayUsableBounds(SDL_GetWindowDisplayIndex(window), &bounds) == 0 else { return }
+        let spare = max(bounds.w - Int32(Self.width), 0)
+        let x = bounds.x + (asHost ? min(spare, Self.screenEdgeGap) : max(spare - Self.screenEdgeGap, 0))
+        SDL_SetWindowPosition(window, x, bounds.y + max(bounds.h - Int32(Self.height), 0) / 2)
     }
 
     /// Handles the window's pending events; true once the player asked to quit.
@@ -97,6 +115,10 @@ final class GameWindow {
         SDL_Quit()
     }
 
+    /// Video drivers that open no visible window: SDL's fallbacks when there is no display.
+    private static let windowlessDrivers: Set<String> = ["dummy", "offscreen"]
+    /// Pixels between a placed window and the screen's side.
+    private static let screenEdgeGap: Int32 = 20
     /// `SDL_WINDOWPOS_CENTERED`, a function-like macro Swift does not import.
     private static let centred = Int32(bitPattern: SDL_WINDOWPOS_CENTERED_MASK)
     /// 32-bit pixels: the screenshot surface matches `SDL_PIXELFORMAT_ARGB8888`.

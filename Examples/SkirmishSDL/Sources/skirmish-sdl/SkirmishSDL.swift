@@ -58,7 +58,10 @@ extension SkirmishSDL {
         static let configuration = CommandConfiguration(
             abstract: "Join a game: the one a join string names, or the first found on the network.")
 
-        @Argument(help: "The join string the host printed (NP-…); without it, discovery looks for a game.")
+        @Argument(
+            help:
+                "The join string the host printed (NP-…) or its address (127.0.0.1, 127.0.0.1:7777, [::1]:7777); without it, discovery looks for a game."
+        )
         var joinString: String?
         @Option(help: "The join code the game asks for (a join string already carries it).")
         var code: String?

@@ -9,7 +9,10 @@ struct WindowOptions: ParsableArguments {
         help: "Where to find and advertise games: lan, loopback (this machine only, and listen on 127.0.0.1), none.")
     var discovery: DiscoveryScope = .lan
 
-    @Option(help: "UDP port to host on (0: any free port).")
+    @Option(
+        help:
+            "UDP port: hosting, the one to listen on (0: any free port); joining an address typed without :PORT, the host's port."
+    )
     var port = NetHost.defaultPort
 
     @Flag(help: "Let the built-in bot play your player (q, Escape and closing the window still quit).")
@@ -41,6 +44,7 @@ struct WindowOptions: ParsableArguments {
         var settings = discovery == .loopback ? SessionSettings.loopback : SessionSettings()
         settings.port = port
         settings.discovery = discovery.config
+        settings.command = "skirmish-sdl"
         return settings
     }
 }
