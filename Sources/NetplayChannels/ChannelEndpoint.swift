@@ -105,8 +105,9 @@ package struct ChannelEndpoint: Sendable {
         }
         if received.uncoveredCount > 0 { consider(lastNow) }
         if hasSendableData, ledger.hasRoom, congestion.canSend { consider(pacer.readyAt ?? lastNow) }
-        if let oldest = ledger.oldestInFlight {
+        if let (sequence, oldest) = ledger.oldestInFlight {
             consider(oldest.sentAt + .nanoseconds(roundTrip.retransmissionTimeout))
+            if sequence < ledger.largestAcked { consider(oldest.sentAt + .nanoseconds(lossDelay)) }
         }
         for lane in lanes { consider(lane.unreliableIn?.nextExpiry) }
         return wake
