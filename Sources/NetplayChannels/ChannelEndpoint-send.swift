@@ -20,7 +20,7 @@ extension ChannelEndpoint {
             guard let payload = makeDataPayload(now: now) else { break }
             payloads.append(payload)
         }
-        while payloads.count < Self.maxPayloadsPerCall, let owed = received.newestUncovered {
+        while payloads.count < Self.maxPayloadsPerCall, let owed = received.newestOwed(now: now) {
             payloads.append(makeAckPayload(acknowledging: owed, now: now))
         }
         return payloads
@@ -47,7 +47,7 @@ extension ChannelEndpoint {
         firstLane = (firstLane + 1) % max(lanes.count, 1)
         guard writer.entryCount > 0 else { return nil }
         _ = ledger.record(SentPacketLedger.Record(sentAt: now, bytes: writer.byteCount, pieces: pieces, inFlight: true))
-        received.markCovered(acknowledging: ack)
+        received.markCovered(acknowledging: ack, now: now)
         congestion.onSent(bytes: writer.byteCount)
         pacer.spend(bytes: writer.byteCount)
         sentRate.record(bytes: writer.byteCount, now: now)
@@ -66,7 +66,7 @@ extension ChannelEndpoint {
             capacity: geometry.payloadBytes
         )
         _ = ledger.record(SentPacketLedger.Record(sentAt: now, bytes: writer.byteCount, pieces: [], inFlight: false))
-        received.markCovered(acknowledging: ack)
+        received.markCovered(acknowledging: ack, now: now)
         pacer.spend(bytes: writer.byteCount)
         sentRate.record(bytes: writer.byteCount, now: now)
         return writer.bytes

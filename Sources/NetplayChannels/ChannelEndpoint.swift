@@ -104,6 +104,7 @@ package struct ChannelEndpoint: Sendable {
             wake = min(wake ?? instant, instant)
         }
         if received.uncoveredCount > 0 { consider(lastNow) }
+        consider(received.secondNamingDue)
         if hasSendableData, ledger.hasRoom, congestion.canSend { consider(pacer.readyAt ?? lastNow) }
         if let (sequence, oldest) = ledger.oldestInFlight {
             consider(oldest.sentAt + .nanoseconds(roundTrip.retransmissionTimeout))
