@@ -82,8 +82,10 @@ extension APITests {
 
         @Test func aRefusedHandshakeIsLoggedAtNoticeWithItsReason() throws {
             let clientLog = CapturedLog()
-            _ = try net.startHost(
+            // Kept to the end: a host dropped without `close()` starts closing on its own.
+            let host = try net.startHost(
                 at: APISetup.hostAddress, game: APISetup.game, joinCode: "TIGER7", messages: APISetup.messages)
+            defer { withExtendedLifetime(host) {} }
             let client = try net.connectClient(
                 at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game, joinCode: "WRONG1",
                 messages: APISetup.messages, options: options(clientLog, "client"))
@@ -96,9 +98,10 @@ extension APITests {
 
         @Test func droppedDatagramsAreSummarisedByReasonOncePerInterval() throws {
             let hostLog = CapturedLog()
-            _ = try net.startHost(
+            let host = try net.startHost(
                 at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages,
                 options: options(hostLog, "host"))
+            defer { withExtendedLifetime(host) {} }
             net.run(for: .milliseconds(10))
             let stranger = SimulatedNetwork.address(999)
             for _ in 0..<3 { net.deliver([0xFF, 1, 2], from: stranger, to: APISetup.hostAddress) }
