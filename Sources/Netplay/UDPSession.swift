@@ -2,7 +2,9 @@ import NetplayBase
 import NetplayDrivers
 
 /// Runs a `NetSession` over a real `UDPDriver`: datagrams from the socket go to the
-/// session on the driver's event loop, and a repeating task on the same loop ticks it.
+/// session on the driver's event loop, which ticks it at the end of every read burst (so acks
+/// and replies leave at once, not up to a tick interval later) and on a repeating task for
+/// the timers.
 enum UDPSession {
     /// Binds a socket for `session` and starts ticking it.
     /// - Parameter clock: The clock the session's endpoint was created with: one clock for its
@@ -12,9 +14,11 @@ enum UDPSession {
     {
         let driver: UDPDriver
         do {
-            driver = try await UDPDriver.bind(host: host, port: port, clock: clock) { from, bytes in
-                session.receive(bytes, from: from, now: clock.now)
-            }
+            driver = try await UDPDriver.bind(
+                host: host, port: port, clock: clock,
+                onReadComplete: { now in session.tick(now: now) },
+                onDatagram: { from, bytes in session.receive(bytes, from: from, now: clock.now) }
+            )
         } catch  where SocketBindError.isPortInUse(error) && port != 0 {
             throw .portInUse(UInt16(clamping: port))
         } catch {

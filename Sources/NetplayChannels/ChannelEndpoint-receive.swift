@@ -112,11 +112,17 @@ extension ChannelEndpoint {
         for bit in -1..<32 {
             if bit >= 0, header.ackBits & (1 << UInt32(bit)) == 0 { continue }
             let sequence = bit < 0 ? header.ack : header.ack &- 1 &- UInt16(bit)
-            guard let record = ledger.acknowledge(sequence) else { continue }
+            guard let acknowledged = ledger.acknowledge(sequence) else { continue }
+            let record = acknowledged.record
             if sampleSentAt == nil { sampleSentAt = record.sentAt }
             counters.packetsAcked += 1
             sentLossAverage -= sentLossAverage * ReceivedPacketWindow.lossSmoothing
-            congestion.onAcked(bytes: record.bytes, sentAt: record.sentAt)
+            if acknowledged.wasDeclaredLost {
+                counters.spuriousLosses += 1
+                congestion.onSpuriousLoss(sentAt: record.sentAt)
+            } else {
+                congestion.onAcked(bytes: record.bytes, sentAt: record.sentAt)
+            }
             for piece in record.pieces { lanes[Int(piece.channel)].reliableOut.acknowledge(piece) }
             reliableProgress = reliableProgress || !record.pieces.isEmpty
         }

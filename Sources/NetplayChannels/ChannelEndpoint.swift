@@ -107,9 +107,11 @@ package struct ChannelEndpoint: Sendable {
             wake = min(wake ?? instant, instant)
         }
         if received.uncoveredCount > 0 { consider(lastNow) }
+        consider(received.secondNamingDue)
         if hasSendableData, ledger.hasRoom, congestion.canSend { consider(pacer.readyAt ?? lastNow) }
-        if let oldest = ledger.oldestInFlight {
+        if let (sequence, oldest) = ledger.oldestInFlight {
             consider(oldest.sentAt + .nanoseconds(roundTrip.retransmissionTimeout))
+            if sequence < ledger.largestAcked { consider(oldest.sentAt + .nanoseconds(lossDelay)) }
         }
         for lane in lanes { consider(lane.unreliableIn?.nextExpiry) }
         return wake

@@ -13,8 +13,11 @@ package struct ChannelStatistics: Sendable, Hashable {
         package var bytesReceived = 0
         /// Payloads carrying messages that the peer acknowledged.
         var packetsAcked = 0
-        /// Payloads carrying messages declared lost after a retransmission timeout.
+        /// Payloads carrying messages lost for good: declared lost, and no ack came later.
         var packetsLost = 0
+        /// Payloads declared lost whose ack then arrived after all (resent for nothing, but
+        /// not lost, so not counted in ``packetsLost``).
+        var spuriousLosses = 0
         /// Reliable pieces (whole messages or fragments) sent again.
         var resentPieces = 0
     }

@@ -1,9 +1,13 @@
+import NetplayBase
+
 /// The peer's packet sequences this end has seen: duplicate and stale suppression, the ack
 /// header for outgoing payloads, and the received-side loss estimate.
 ///
 /// A ring of ``size`` slots indexed by sequence; a slot leaving the window is counted as lost
 /// if it never arrived. Packets that carried messages must be acknowledged: each is
-/// "uncovered" until a header covering it has been sent.
+/// "uncovered" until a header naming it has been sent (at once, in an ack-only payload if no
+/// data is going out), and then owed a second naming, which rides on the next header sent
+/// or is forced ``secondNamingDelay`` later.
 package struct ReceivedPacketWindow: Sendable {
     package enum Arrival: Sendable, Equatable {
         case new(Int64)
@@ -13,13 +17,19 @@ package struct ReceivedPacketWindow: Sendable {
 
     private struct Slot: Sendable {
         var received = false
-        var uncovered = false
+        /// Headers that must still name this sequence (see ``coveringHeaders``).
+        var owed: UInt8 = 0
     }
 
     private var slots = Array(repeating: Slot(), count: ReceivedPacketWindow.size)
     /// Newest sequence received, or -1.
     package private(set) var newest: Int64 = -1
+    /// Sequences no header has named yet: these want an ack-only payload now.
     package private(set) var uncoveredCount = 0
+    /// Sequences named once and owed their second naming.
+    private(set) var namedOnceCount = 0
+    /// When the oldest sequence still owed its second naming was first named.
+    private var namedOnceSince: NetInstant?
     /// Exponentially weighted fraction of sequences that never arrived.
     package private(set) var lossAverage = 0.0
 
@@ -44,14 +54,14 @@ package struct ReceivedPacketWindow: Sendable {
             for skipped in first..<sequence { slots[Self.index(skipped)] = Slot() }
             newest = sequence
         }
-        slots[Self.index(sequence)] = Slot(received: true, uncovered: ackEliciting)
+        slots[Self.index(sequence)] = Slot(received: true, owed: ackEliciting ? Self.coveringHeaders : 0)
         if ackEliciting { uncoveredCount += 1 }
     }
 
     private mutating func evict(_ index: Int) {
         let lost = slots[index].received ? 0.0 : 1.0
         lossAverage += (lost - lossAverage) * Self.lossSmoothing
-        if slots[index].uncovered { uncoveredCount -= 1 }
+        forget(owed: slots[index].owed)
         slots[index] = Slot()
     }
 
@@ -68,22 +78,44 @@ package struct ReceivedPacketWindow: Sendable {
         return (WrappingSequence.truncate(ack), bits)
     }
 
-    /// Records that a header for `ack` went out, covering it and the 32 before it.
-    mutating func markCovered(acknowledging ack: Int64) {
-        guard uncoveredCount > 0 else { return }
+    private mutating func forget(owed: UInt8) {
+        if owed == Self.coveringHeaders { uncoveredCount -= 1 }
+        if owed == 1 { forgetNamedOnce() }
+    }
+
+    private mutating func forgetNamedOnce() {
+        namedOnceCount -= 1
+        if namedOnceCount == 0 { namedOnceSince = nil }
+    }
+
+    /// Records that a header for `ack` went out at `now`, naming it and the 32 before it.
+    mutating func markCovered(acknowledging ack: Int64, now: NetInstant) {
+        guard uncoveredCount > 0 || namedOnceCount > 0 else { return }
         for sequence in stride(from: max(ack - 32, newest - Int64(Self.size) + 1, 0), through: ack, by: 1)
-        where slots[Self.index(sequence)].uncovered {
-            slots[Self.index(sequence)].uncovered = false
-            uncoveredCount -= 1
+        where slots[Self.index(sequence)].owed > 0 {
+            slots[Self.index(sequence)].owed -= 1
+            if slots[Self.index(sequence)].owed == 0 {
+                forgetNamedOnce()
+            } else {
+                uncoveredCount -= 1
+                namedOnceCount += 1
+                if namedOnceSince == nil { namedOnceSince = now }
+            }
         }
     }
 
-    /// The newest received packet still owed an acknowledgement.
-    var newestUncovered: Int64? {
-        guard uncoveredCount > 0 else { return nil }
+    /// When the second naming of some sequence falls due (no header went out since its first).
+    var secondNamingDue: NetInstant? { namedOnceSince.map { $0 + Self.secondNamingDelay } }
+
+    /// The newest received packet to name in an ack-only payload now: one never named, or,
+    /// once the second naming is due, one named only once.
+    func newestOwed(now: NetInstant) -> Int64? {
+        let secondDue = secondNamingDue.map { $0 <= now } ?? false
+        guard uncoveredCount > 0 || secondDue else { return nil }
+        let wanted: UInt8 = secondDue ? 1 : Self.coveringHeaders
         var sequence = newest
         while sequence >= 0, sequence > newest - Int64(Self.size) {
-            if slots[Self.index(sequence)].uncovered { return sequence }
+            if slots[Self.index(sequence)].owed >= wanted { return sequence }
             sequence -= 1
         }
         return nil
@@ -94,6 +126,16 @@ package struct ReceivedPacketWindow: Sendable {
     /// 256 sequences: eight ack bitfields of history, ample for reordering of a few hundred
     /// milliseconds at game packet rates; a power of two so the index is a mask.
     package static let size = 256
+    /// Every ack-eliciting sequence is named by two headers, not one: one lost ack-only
+    /// payload would otherwise leave up to 33 delivered packets unacknowledged for good, to
+    /// be resent for nothing and counted as loss (at 1 % loss each way, that doubled the loss
+    /// the sender saw). Two make it 1 % of 1 %.
+    static let coveringHeaders: UInt8 = 2
+    /// How long the second naming waits for a header going out anyway: longer than a 60 Hz
+    /// frame (16.7 ms), so a game sending every frame carries it on data instead of an extra
+    /// ack-only payload, and shorter than the 25 ms ack delay the peer allows
+    /// (``RoundTripEstimator/peerMaxAckDelay``).
+    static let secondNamingDelay = Duration.milliseconds(20)
     /// Weight of one sample: the estimate spans about the last 128 packets.
     static let lossSmoothing = 1.0 / 128
 }

@@ -35,7 +35,7 @@ package struct RoundTripEstimator: Sendable {
     var retransmissionTimeout: Int64 {
         guard let srtt = smoothed else { return min(Self.initialTimeout << Int64(backoffExponent), Self.maxTimeout) }
         let margin = max(Self.clockGranularity, 4 * variation, minimum / 4)
-        let base = min(max(srtt + margin, Self.minTimeout), Self.maxTimeout)
+        let base = min(max(srtt + margin + Self.peerMaxAckDelay, Self.minTimeout), Self.maxTimeout)
         return min(base << Int64(backoffExponent), Self.maxTimeout)
     }
 
@@ -48,6 +48,10 @@ package struct RoundTripEstimator: Sendable {
     /// Ceiling, backoff included: a peer silent this long is being probed, not flooded, and
     /// recovers within a few seconds once it answers again.
     static let maxTimeout: Int64 = 4_000_000_000
+    /// The longest a peer may hold an ack back (QUIC's max_ack_delay, RFC 9000 §18.2, whose
+    /// default this is). Netplay's receivers acknowledge at their next tick or wakeup, well
+    /// inside it; the timeout allows for it so a late ack is not taken for a loss.
+    static let peerMaxAckDelay: Int64 = 25_000_000
     /// RFC 6298's G: the timer granularity of this core, 1 ms.
     static let clockGranularity: Int64 = 1_000_000
     /// Enough doublings to reach ``maxTimeout`` from ``minTimeout``.

@@ -7,15 +7,22 @@ package struct PieceReference: Sendable, Hashable {
     var fragment: Int
 }
 
-/// Every packet this end sent and has not yet resolved (acknowledged or declared lost), in
-/// sequence order, so a 16-bit ack maps to its record in O(1).
+/// Every packet this end sent and has not yet resolved, in sequence order, so a 16-bit ack
+/// maps to its record in O(1).
+///
+/// A packet declared lost stays on the ledger (no longer in flight) until no ack can name it
+/// any more: if its ack turns up after all, the loss was spurious (a late ack on a busy
+/// machine, not a drop), and the endpoint takes it back instead of reporting it.
 package struct SentPacketLedger: Sendable {
     package struct Record: Sendable {
         package var sentAt: NetInstant
         package var bytes: Int
         var pieces: [PieceReference]
-        /// Ack-only packets are never acknowledged by the peer, so they are born resolved.
+        /// Counted in the congestion window and awaiting its ack. Ack-only packets are never
+        /// acknowledged by the peer, so they are born resolved.
         package var inFlight: Bool
+        /// Declared lost and not (yet) acknowledged after all.
+        var declaredLost = false
     }
 
     private var records = Backlog<Record>()
@@ -23,6 +30,8 @@ package struct SentPacketLedger: Sendable {
     private var firstSequence: Int64 = 0
     /// Sequence the next packet gets.
     package private(set) var nextSequence: Int64 = 0
+    /// The newest sequence the peer has acknowledged (-1: none yet).
+    private(set) var largestAcked: Int64 = -1
 
     /// Whether another packet may be tracked: the span must stay far below half the 16-bit
     /// space, or an ack could name two records.
@@ -32,45 +41,90 @@ package struct SentPacketLedger: Sendable {
     package mutating func record(_ record: Record) -> UInt16 {
         records.append(record)
         defer { nextSequence += 1 }
-        dropResolvedPrefix()
         return WrappingSequence.truncate(nextSequence)
     }
 
     /// The sequence the next ``record(_:)`` will use.
     var upcomingSequence: UInt16 { WrappingSequence.truncate(nextSequence) }
 
-    /// Resolves the packet with wire sequence `sequence` as acknowledged; returns its record
-    /// if it was in flight.
-    mutating func acknowledge(_ sequence: UInt16) -> Record? {
+    /// What an ack of a tracked packet resolved.
+    struct Acknowledged {
+        var record: Record
+        /// The packet had been declared lost: that loss was spurious.
+        var wasDeclaredLost: Bool
+    }
+
+    /// Resolves the packet `sequence` names, if it is awaiting an ack (in flight, or declared
+    /// lost but still within reach of one).
+    mutating func acknowledge(_ sequence: UInt16) -> Acknowledged? {
         let full = WrappingSequence.extend(sequence, near: nextSequence - 1)
         let offset = full - firstSequence
-        guard offset >= 0, offset < Int64(records.count), records[Int(offset)].inFlight else { return nil }
+        guard offset >= 0, offset < Int64(records.count) else { return nil }
         let record = records[Int(offset)]
+        guard record.inFlight || record.declaredLost else { return nil }
         records[Int(offset)].inFlight = false
+        records[Int(offset)].declaredLost = false
         records[Int(offset)].pieces = []
-        dropResolvedPrefix()
-        return record
+        largestAcked = max(largestAcked, full)
+        return Acknowledged(record: record, wasDeclaredLost: record.declaredLost)
     }
 
-    /// The oldest packet still in flight, which times out first.
-    var oldestInFlight: Record? { records.first.flatMap { $0.inFlight ? $0 : nil } }
-
-    /// Declares the oldest in-flight packet lost and returns it.
-    mutating func declareOldestLost() -> Record? {
-        guard let oldest = oldestInFlight else { return nil }
-        records[0].inFlight = false
-        dropResolvedPrefix()
-        return oldest
+    /// The oldest packet still in flight, if any, with its sequence.
+    var oldestInFlight: (sequence: Int64, record: Record)? {
+        for offset in 0..<records.count where records[offset].inFlight {
+            return (firstSequence + Int64(offset), records[offset])
+        }
+        return nil
     }
 
-    private mutating func dropResolvedPrefix() {
-        while let first = records.first, !first.inFlight {
-            records.popFirst()
-            firstSequence += 1
+    /// Declares lost every in-flight packet up to sequence `last` that `isLost` picks, oldest
+    /// first, appending each to `lost`.
+    mutating func declareLost(through last: Int64, into lost: inout [Record], where isLost: (Int64, Record) -> Bool) {
+        var offset = 0
+        while offset < records.count, firstSequence + Int64(offset) <= last {
+            let sequence = firstSequence + Int64(offset)
+            if records[offset].inFlight, isLost(sequence, records[offset]) {
+                records[offset].inFlight = false
+                records[offset].declaredLost = true
+                lost.append(records[offset])
+            }
+            offset += 1
         }
     }
 
-    /// 8,192 packets: a quarter of the sequence space, and over ten seconds of full-size
-    /// payloads at 10 Mbit/s — beyond what any loss timeout leaves in flight.
+    /// Declares the oldest in-flight packet lost (a timeout); returns it.
+    mutating func declareOldestLost() -> Record? {
+        guard let (sequence, record) = oldestInFlight else { return nil }
+        let offset = Int(sequence - firstSequence)
+        records[offset].inFlight = false
+        records[offset].declaredLost = true
+        return record
+    }
+
+    /// Drops the resolved prefix: acknowledged packets, ack-only packets, and packets declared
+    /// lost that no ack can name any more (more than ``ackReach`` below the newest ack, or
+    /// sent before `lossHorizon`). Returns how many of those were lost for good.
+    mutating func dropResolved(lossHorizon: NetInstant) -> Int {
+        var lost = 0
+        while let first = records.first {
+            if first.inFlight { break }
+            if first.declaredLost {
+                guard firstSequence < largestAcked - Self.ackReach || first.sentAt < lossHorizon else { break }
+                lost += 1
+            }
+            records.popFirst()
+            firstSequence += 1
+        }
+        return lost
+    }
+
+    /// Tracked packets (in flight, awaiting resolution, or resolved behind one that is).
+    var count: Int { records.count }
+
+    /// At most this many packets are tracked at once (far below half of the 16-bit sequence
+    /// space, so an ack names one record).
     static let maxTrackedPackets = 8192
+    /// How far below its newest the peer still acknowledges a packet: its received-packet
+    /// window (``ReceivedPacketWindow/size``).
+    static let ackReach = Int64(ReceivedPacketWindow.size)
 }

@@ -13,6 +13,9 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
 
     private let maxDatagramBytes: Int
     private let onDatagram: UDPDriver.DatagramHandler
+    private let onReadComplete: UDPDriver.ReadCompleteHandler?
+    /// A datagram reached `onDatagram` since the last `onReadComplete`.
+    private var deliveredSinceReadComplete = false
     private let clock: MonotonicClock
     private var context: ChannelHandlerContext?
     /// The socket's family: an IPv6 socket reaches IPv4 peers through IPv4-mapped addresses;
@@ -31,11 +34,12 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
 
     package init(
         maxDatagramBytes: Int, conditionerSeed: UInt64, clock: MonotonicClock,
-        onDatagram: @escaping UDPDriver.DatagramHandler
+        onDatagram: @escaping UDPDriver.DatagramHandler, onReadComplete: UDPDriver.ReadCompleteHandler? = nil
     ) {
         self.maxDatagramBytes = maxDatagramBytes
         self.clock = clock
         self.onDatagram = onDatagram
+        self.onReadComplete = onReadComplete
         // Distinct streams per direction, so inbound decisions do not mirror outbound ones.
         var seed = conditionerSeed
         outbound = LinkConditioner(seed: DeterministicRandom.splitMix64(&seed))
@@ -71,6 +75,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         let bytes = Array(envelope.data.readableBytesView)
         guard inboundImpaired else {
             onDatagram(source, bytes)
+            deliveredSinceReadComplete = true
             return
         }
         let now = clock.now
@@ -78,15 +83,28 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             let delay = delivery.deliverAt - now
             guard delay > .zero else {
                 onDatagram(source, delivery.bytes)
+                deliveredSinceReadComplete = true
                 continue
             }
             context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) {
                 // A datagram still "on the wire" when the driver closed is never delivered.
                 guard self.context != nil else { return }
                 self.onDatagram(source, delivery.bytes)
+                // A delayed datagram arrives alone: its burst is complete at once.
+                self.onReadComplete?(self.clock.now)
             }
         }
         statistics.inboundConditioner = inbound.counters
+    }
+
+    /// The end of a read burst: lets the owner answer everything it just received in one
+    /// batch (acks, replies) instead of waiting for its next timer.
+    package func channelReadComplete(context: ChannelHandlerContext) {
+        if deliveredSinceReadComplete, let onReadComplete {
+            deliveredSinceReadComplete = false
+            onReadComplete(clock.now)
+        }
+        context.fireChannelReadComplete()
     }
 
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -25,6 +25,9 @@ import NetplayLinkConditioner
 package final class UDPDriver: Sendable {
     /// Receives each datagram, on the driver's event loop; keep it short and non-blocking.
     package typealias DatagramHandler = @Sendable (PeerAddress, [UInt8]) -> Void
+    /// Called on the event loop, with the current instant, once a read burst that delivered
+    /// datagrams is over (SwiftNIO's `channelReadComplete`).
+    package typealias ReadCompleteHandler = @Sendable (NetInstant) -> Void
 
     /// A direction of traffic through the driver.
     package typealias Direction = LinkDirection
@@ -67,6 +70,8 @@ package final class UDPDriver: Sendable {
     ///     ``close()`` stops again.
     ///   - clock: Where `NetInstant`s are measured from.
     ///   - onDatagram: Called on the event loop for every accepted datagram.
+    ///   - onReadComplete: Called on the event loop after each read burst that delivered
+    ///     datagrams, so replies and acks can leave together, at once.
     /// - Throws: SwiftNIO's `IOError` or `SocketAddressError` if the address is unusable or
     ///   the port is taken.
     package static func bind(
@@ -75,6 +80,7 @@ package final class UDPDriver: Sendable {
         configuration: Configuration = Configuration(),
         eventLoop: (any EventLoop)? = nil,
         clock: MonotonicClock = MonotonicClock(),
+        onReadComplete: ReadCompleteHandler? = nil,
         onDatagram: @escaping DatagramHandler
     ) async throws -> UDPDriver {
         let ownedGroup = eventLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
@@ -85,7 +91,7 @@ package final class UDPDriver: Sendable {
                 NIOLoopBound(
                     UDPDatagramHandler(
                         maxDatagramBytes: maxDatagramBytes, conditionerSeed: configuration.conditionerSeed,
-                        clock: clock, onDatagram: onDatagram
+                        clock: clock, onDatagram: onDatagram, onReadComplete: onReadComplete
                     ),
                     eventLoop: loop
                 )

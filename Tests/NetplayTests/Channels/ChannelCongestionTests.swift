@@ -77,5 +77,23 @@ extension ChannelTests {
             // The initial window alone would give 10 payloads per 20 ms round trip.
             #expect(rate > Double(4 * initial) / 0.020)
         }
+
+        @Test("1 % random loss on a fast link keeps at least half the lossless rate")
+        func randomLossIsNotCongestion() {
+            var config = ChannelConfig()
+            config.maxQueuedBytesPerChannel = 1 << 20
+            // 50 ms round trips: fast enough that only the window limits the rate, slow enough
+            // that a debug build moves the bytes in seconds.
+            let latency = Duration.milliseconds(25)
+            var clean = ChannelPair(config: config, aToB: LinkImpairment(latency: latency))
+            let lossless = Self.saturate(&clean, for: .seconds(2), measuring: .seconds(1))
+            var lossy = ChannelPair(config: config, aToB: LinkImpairment(latency: latency, lossProbability: 0.01))
+            let rate = Self.saturate(&lossy, for: .seconds(2), measuring: .seconds(1))
+            let window = lossy.a.statistics.congestionWindowBytes
+            print(
+                "fast link: lossless \(lossless) B/s, 1 % loss \(rate) B/s (\(rate / lossless * 100) %), window \(window)"
+            )
+            #expect(rate >= lossless / 2)
+        }
     }
 }

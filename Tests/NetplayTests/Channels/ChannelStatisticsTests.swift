@@ -50,5 +50,39 @@ extension ChannelTests {
             #expect(stats.packetsSentPerSecond > 50 && stats.packetsSentPerSecond < 140)
             #expect(stats.queues.count == 4)
         }
+
+        @Test("a peer that stalls past the timeout on a clean link shows no loss: late acks take it back")
+        func lateAcksAreNotLoss() throws {
+            var pair = ChannelPair(aToB: LinkImpairment(latency: .milliseconds(1)), seed: 5)
+            let stall = NetInstant.zero + .seconds(2)..<NetInstant.zero + .seconds(2.2)
+            var frame = 0
+            // A 60 Hz stream each way for 4 s; between 2.0 s and 2.2 s `b` runs nothing (a
+            // busy machine), so its acks come 200 ms late, far past `a`'s timeout.
+            while pair.now < .seconds(4) {
+                if pair.now >= .seconds(0.016 * Double(frame)) {
+                    try pair.a.enqueue([1, 2, 3], on: ChannelID(0), now: pair.now)
+                    try pair.b.enqueue([4, 5, 6], on: ChannelID(2), now: pair.now)
+                    frame += 1
+                }
+                if stall.contains(pair.now) {
+                    for payload in pair.a.makePayloads(now: pair.now) {
+                        pair.network.send(from: pair.addressA, to: pair.addressB, bytes: payload)
+                    }
+                    pair.now = pair.now + .milliseconds(1)
+                    pair.network.advance(to: pair.now)
+                } else {
+                    pair.step()
+                }
+                pair.deliveredAtB.removeAll()
+                _ = pair.a.drainDelivered()
+            }
+            let stats = pair.a.statistics
+            print(
+                "stall: lost \(stats.totals.packetsLost), spurious \(stats.totals.spuriousLosses), loss \(stats.packetLossSent)"
+            )
+            #expect(stats.totals.spuriousLosses > 0, "the stall should have outlasted the timeout")
+            #expect(stats.totals.packetsLost == 0)
+            #expect(stats.packetLossSent == 0)
+        }
     }
 }
