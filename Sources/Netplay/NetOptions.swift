@@ -26,7 +26,7 @@ public struct NetOptions: Sendable {
     /// burst of 1.6 seconds' worth); the rest are dropped before any cryptography. Each connecting
     /// client needs two, plus resends on loss.
     public var handshakesPerSecondPerAddress = ProtocolConfig.defaultHandshakeRatePerSource
-    /// A connection ends with ``DisconnectReason/unresponsive`` when reliable messages sent
+    /// A connection ends with `DisconnectReason.unresponsive` when reliable messages sent
     /// to the other side have gone unacknowledged this long: keepalives prove a peer is alive,
     /// not that it receives. Must exceed the worst retransmission back-off a real link needs.
     public var unresponsiveTimeout: Duration = .seconds(10)

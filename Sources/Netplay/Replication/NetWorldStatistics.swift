@@ -12,6 +12,6 @@ public struct NetWorldStatistics: Sendable, Hashable {
     /// On a client, reconciliations that moved one of its predicted entities: the host
     /// disagreed with the prediction (another player pushed, a step rule that differs).
     public var corrections = 0
-    /// The largest of those corrections, in the state's own ``Interpolatable/distance(to:)``.
+    /// The largest of those corrections, in the state's own `Interpolatable.distance(to:)`.
     public var largestCorrection = 0.0
 }
