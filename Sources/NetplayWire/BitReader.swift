@@ -7,6 +7,9 @@ public struct BitReader: Sendable {
     @usableFromInline let endBit: Int
     /// Caps applied to lengths read from this input.
     package var limits: WireLimits
+    /// How many nested messages ``read(_:)-(Message.Type)`` is inside: hostile input cannot
+    /// recurse deeper than ``WireLimits/maxDepth``.
+    @usableFromInline var depth = 0
 
     /// Creates a reader over `bytes`, with the default caps on decoded lengths.
     public init(_ bytes: [UInt8]) { self.init(bytes, limits: .default) }
