@@ -1,7 +1,7 @@
 // Two programs exchanging a message: `HelloNetplay host`, then `HelloNetplay join [address]`.
 import Netplay
 
-struct Greeting: NetMessage { var text: String }
+@NetMessage struct Greeting { var text: String }
 
 let game = "hello-netplay"
 let arguments = Array(CommandLine.arguments.dropFirst())

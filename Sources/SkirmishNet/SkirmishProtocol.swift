@@ -34,17 +34,20 @@ public enum SkirmishProtocol {
 }
 
 /// One replication snapshot datagram (`ReplicationHost/makeSnapshot(for:now:)`).
-struct SnapshotMessage: NetMessage {
+@NetMessage
+struct SnapshotMessage {
     var bytes: [UInt8]
 }
 
 /// One client packet: snapshot ack, clock probe and redundant inputs (`ReplicationClient/makePacket(now:)`).
-struct InputMessage: NetMessage {
+@NetMessage
+struct InputMessage {
     var bytes: [UInt8]
 }
 
 /// Where the game as a whole stands, sent reliably whenever it changes (and to each newcomer).
-struct MatchStatus: NetMessage, Equatable {
+@NetMessage
+struct MatchStatus: Equatable {
     /// The host tick of the change.
     var tick: UInt32
     /// The current wave (0 before the first).
