@@ -28,7 +28,7 @@ extension StateFields {
     static func decodeFields<Coded: WireFieldCoding, State>(
         _ coded: Coded.Type, as state: State.Type, from packet: inout BitReader, source: Source, limits: WireLimits
     ) throws(ReplicationError) -> (state: State, fields: [FieldBits]) {
-        var cursor = FieldCursor(packet: packet, source: source, limits: limits)
+        var cursor = FieldCursor(packet: packet, source: source, limits: limits, expectedFields: Coded.wireFieldCount)
         let value: Coded
         do { value = try Coded(fields: &cursor) } catch { throw .malformed(error) }
         try cursor.checkFieldCount(of: "\(State.self)")
@@ -48,10 +48,11 @@ package struct FieldCursor: WireFieldSource {
     let limits: WireLimits
     package private(set) var fields: [FieldBits] = []
 
-    package init(packet: BitReader, source: StateFields.Source, limits: WireLimits) {
+    package init(packet: BitReader, source: StateFields.Source, limits: WireLimits, expectedFields: Int = 0) {
         self.packet = packet
         self.source = source
         self.limits = limits
+        fields.reserveCapacity(expectedFields)
     }
 
     package mutating func field<Value>(_ read: (inout BitReader) throws(WireError) -> Value) throws(WireError)
