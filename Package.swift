@@ -1,4 +1,5 @@
 // swift-tools-version: 6.0
+import CompilerPluginSupport
 import PackageDescription
 
 // One target per layer; a lower layer never imports a higher one, and the sans-I/O layers
@@ -26,11 +27,27 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // `swift package generate-documentation` for the DocC catalogs (CI builds them).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // For the @NetMessage macro only (the compiler plugin), never linked into a game.
+        // 603.x is the release that matches Swift 6.3.
+        .package(url: "https://github.com/swiftlang/swift-syntax", "603.0.1"..<"604.0.0"),
     ],
     targets: [
         // Sans-I/O layers: bytes and `now` in, bytes and events out. No NIO product here.
         .target(name: "NetplayBase"),
-        .target(name: "NetplayWire", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "NetplayWire", dependencies: ["NetplayMacros", .product(name: "Crypto", package: "swift-crypto")]),
+        // `@NetMessage`: generates a message's bit-level coder at compile time. A compiler
+        // plugin: runs in the compiler, links nothing into the game.
+        .macro(
+            name: "NetplayMacros",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxBuilder", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ]
+        ),
         .target(
             name: "NetplayProtocol",
             dependencies: ["NetplayBase", "NetplayWire", .product(name: "Crypto", package: "swift-crypto")]
@@ -97,6 +114,15 @@ let package = Package(
                 "NetplayDiscovery", "NetplayLinkConditioner", "NetplayDrivers", "Netplay", "NetplayTesting", "netplay",
                 "CoopDots", "HelloNetplay", "ProcessTestSupport", "AllocationCounter",
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Expansion tests of `@NetMessage`: the generated source and the diagnostics.
+        .testTarget(
+            name: "NetplayMacrosTests",
+            dependencies: [
+                "NetplayMacros",
+                .product(name: "SwiftSyntaxMacroExpansion", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacrosGenericTestSupport", package: "swift-syntax"),
             ]
         ),
         // The demo game's deterministic simulation: no I/O, tested on its own.

@@ -7,7 +7,7 @@ import Glibc
 import Darwin
 #endif
 
-struct Greeting: NetMessage { var text: String }
+@NetMessage struct Greeting { var text: String }
 
 let game = "hello-netplay"
 let arguments = Array(CommandLine.arguments.dropFirst())

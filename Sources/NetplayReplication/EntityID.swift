@@ -9,6 +9,17 @@ package struct EntityID: Hashable, Comparable, Sendable, Codable, CustomStringCo
     package static func < (lhs: EntityID, rhs: EntityID) -> Bool { lhs.value < rhs.value }
 
     package var description: String { "entity \(value)" }
+
+    /// `ids` in ascending order. Sorting a dictionary's keys directly runs the standard
+    /// library's sort unspecialized when the dictionary's value is generic (a view of some
+    /// `State`); copying the ids out first sorts a plain `[EntityID]`, several times faster.
+    package static func sorted(_ ids: some Collection<EntityID>) -> [EntityID] {
+        var result: [EntityID] = []
+        result.reserveCapacity(ids.count)
+        for id in ids { result.append(id) }
+        result.sort()
+        return result
+    }
 }
 
 /// What kind of thing an entity is (player, creep, pickup…): a number the game chooses.

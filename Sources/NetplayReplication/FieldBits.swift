@@ -11,6 +11,8 @@ package struct FieldBits: Hashable, Sendable {
 
     /// Widest field that delta coding treats as an integer; keeps `new - old` exact in Int64.
     static let maxIntegerBits = 62
+    /// Bytes reserved for one field's bits: a quantized coordinate or a small integer fits.
+    static let typicalBytes = 8
 
     /// Appends these bits to `writer`.
     package func write(to writer: inout BitWriter) {

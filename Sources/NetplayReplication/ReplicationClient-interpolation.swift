@@ -41,7 +41,7 @@ extension ReplicationClient where State: Interpolatable {
         -> [ReplicatedEntity<State>]
     {
         guard let start = views[older], let end = views[newer] else { return [] }
-        return end.keys.sorted().compactMap { id -> ReplicatedEntity<State>? in
+        return EntityID.sorted(end.keys).compactMap { id -> ReplicatedEntity<State>? in
             guard let target = end[id] else { return nil }
             let state: State
             if let origin = start[id] {

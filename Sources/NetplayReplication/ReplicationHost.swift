@@ -56,10 +56,12 @@ package struct ReplicationHost<State: Codable & Sendable, Input: Codable & Senda
 
     /// Replaces an entity's state.
     package mutating func setState(_ state: State, of id: EntityID) throws(ReplicationError) {
-        guard entities[id] != nil else { throw .unknownEntity(id) }
+        // One lookup, then changes in place: the dictionary is generic over `State`, so every
+        // extra subscript is a slow, unspecialized hash lookup.
+        guard let index = entities.index(forKey: id) else { throw .unknownEntity(id) }
         let fields = try StateFields.encode(state, limits: configuration.limits)
-        entities[id]?.state = state
-        entities[id]?.fields = fields
+        entities.values[index].state = state
+        entities.values[index].fields = fields
     }
 
     /// Removes an entity; clients drop it with the first snapshot built after this.
@@ -75,7 +77,7 @@ package struct ReplicationHost<State: Codable & Sendable, Input: Codable & Senda
 
     /// Every live entity, by ascending id.
     package var allEntities: [ReplicatedEntity<State>] {
-        entities.keys.sorted().compactMap { entity($0) }
+        EntityID.sorted(entities.keys).compactMap { entity($0) }
     }
 
     /// Moves to the next tick. Call once per simulation step, after changing entities.

@@ -13,7 +13,7 @@ extension SnapshotCodec {
         var view = baseline
         do {
             if try reader.readBool("any changed") {
-                for id in baseline.keys.sorted() {
+                for id in EntityID.sorted(baseline.keys) {
                     guard try reader.readBool("entity changed"), let old = view[id] else { continue }
                     let changed = try (0..<old.record.fields.count).map { _ throws(WireError) in
                         try reader.readBool("field mask")

@@ -15,6 +15,9 @@ extension StateFields {
     package static func decode<State: Decodable>(
         _ type: State.Type, from packet: inout BitReader, source: Source, limits: WireLimits
     ) throws(ReplicationError) -> (state: State, fields: [FieldBits]) {
+        if let coded = State.self as? any WireFieldCoding.Type {
+            return try decodeFields(coded, as: State.self, from: &packet, source: source, limits: limits)
+        }
         let decoder = FieldMergeDecoder(packet: packet, source: source, limits: limits)
         let state: State
         do {
@@ -26,83 +29,41 @@ extension StateFields {
         } catch {
             throw .malformed(
                 WireError(
-                    .unsupported(String(describing: error)), expected: "\(State.self)", at: decoder.packet.bitsRead))
+                    .unsupported(String(describing: error)), expected: "\(State.self)",
+                    at: decoder.cursor.packet.bitsRead))
         }
-        if case .delta(let baseline, _) = source, baseline.count != decoder.fields.count {
-            throw .malformed(
-                WireError(.valueOutOfRange, expected: "\(State.self) field count", at: decoder.packet.bitsRead))
-        }
-        packet = decoder.packet
-        return (state, decoder.fields)
+        try decoder.cursor.checkFieldCount(of: "\(State.self)")
+        packet = decoder.cursor.packet
+        return (state, decoder.cursor.fields)
     }
 }
 
 /// The `Decoder` behind ``StateFields/decode(_:from:source:limits:)``; lives for one call.
 package final class FieldMergeDecoder: Decoder {
-    package var packet: BitReader
-    package let source: StateFields.Source
+    package var cursor: FieldCursor
     package let limits: WireLimits
-    package var fields: [FieldBits] = []
     package var codingPath: [any CodingKey] { [] }
     package var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     package init(packet: BitReader, source: StateFields.Source, limits: WireLimits) {
-        self.packet = packet
-        self.source = source
+        cursor = FieldCursor(packet: packet, source: source, limits: limits)
         self.limits = limits
     }
 
     /// Decodes the next field; `optional` fields start with a presence bit.
     func field<T: Decodable>(_ type: T.Type, optional: Bool) throws -> T? {
-        let index = fields.count
-        guard index < StateFields.maxFields else {
-            throw WireError(
-                .lengthTooLarge(length: UInt64(index), limit: StateFields.maxFields), expected: "field count",
-                at: packet.bitsRead)
+        let limits = limits
+        return try cursor.field { (reader: inout BitReader) throws(WireError) -> T? in
+            if optional, try !reader.readBool("presence") { return nil }
+            return try WireDecoder(limits: limits).decode(type, from: &reader)
         }
-        let bits: FieldBits
-        switch source {
-        case .full:
-            return try readFromPacket(type, optional: optional)
-        case .delta(let baseline, let changed):
-            guard index < baseline.count else {
-                throw WireError(.valueOutOfRange, expected: "field \(index) of \(baseline.count)", at: packet.bitsRead)
-            }
-            if !changed[index] {
-                bits = baseline[index]
-            } else if try packet.readBool("field delta flag") {
-                bits = try FieldDelta.read(from: &packet, baseline: baseline[index])
-            } else {
-                return try readFromPacket(type, optional: optional)
-            }
-        }
-        var reader = bits.reader(limits: limits)
-        let value = try readValue(type, optional: optional, from: &reader)
-        guard reader.bitsRead == bits.bitCount else {
-            throw WireError(
-                .trailingData(bits: bits.bitCount - reader.bitsRead), expected: "field \(index)", at: packet.bitsRead)
-        }
-        fields.append(bits)
-        return value
     }
 
     package func required<T: Decodable>(_ type: T.Type) throws -> T {
         guard let value = try field(type, optional: false) else {
-            throw WireError(.valueOutOfRange, expected: "\(T.self)", at: packet.bitsRead)
+            throw WireError(.valueOutOfRange, expected: "\(T.self)", at: cursor.packet.bitsRead)
         }
         return value
-    }
-
-    private func readFromPacket<T: Decodable>(_ type: T.Type, optional: Bool) throws -> T? {
-        let start = packet
-        let value = try readValue(type, optional: optional, from: &packet)
-        fields.append(try FieldBits.copy(from: start, count: packet.bitsRead - start.bitsRead))
-        return value
-    }
-
-    private func readValue<T: Decodable>(_ type: T.Type, optional: Bool, from reader: inout BitReader) throws -> T? {
-        if optional, try !reader.readBool("presence") { return nil }
-        return try WireDecoder(limits: limits).decode(type, from: &reader)
     }
 
     package func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {

@@ -1,7 +1,8 @@
 import NetplayWire
 
-/// Splits a `Codable` state into its top-level fields, each encoded by ``WireEncoder``
-/// separately, so snapshots can send only the fields that changed.
+/// Splits a state into its top-level fields, each encoded separately, so snapshots can send
+/// only the fields that changed. A `@NetMessage` state codes its own fields
+/// (`StateFields-generated.swift`); any other `Codable` state goes through ``WireEncoder``.
 ///
 /// Synthesized `Codable` writes a struct's stored properties in declaration order through a
 /// keyed container; this encoder gives each of those calls its own bit string. A property
@@ -14,6 +15,7 @@ package enum StateFields {
     package static func encode<State: Encodable>(_ state: State, limits: WireLimits) throws(ReplicationError)
         -> [FieldBits]
     {
+        if let coded = state as? any WireFieldCoding { return try encodeFields(coded, limits: limits) }
         let encoder = FieldSplitEncoder(limits: limits)
         do {
             try state.encode(to: encoder)

@@ -7,6 +7,9 @@ public struct BitReader: Sendable {
     @usableFromInline let endBit: Int
     /// Caps applied to lengths read from this input.
     package var limits: WireLimits
+    /// How many nested messages ``read(_:)-(Message.Type)`` is inside: hostile input cannot
+    /// recurse deeper than ``WireLimits/maxDepth``.
+    @usableFromInline var depth = 0
 
     /// Creates a reader over `bytes`, with the default caps on decoded lengths.
     public init(_ bytes: [UInt8]) { self.init(bytes, limits: .default) }
@@ -34,6 +37,9 @@ public struct BitReader: Sendable {
     /// Whole bytes left, counting a partly read byte as read.
     var remainingWholeBytes: Int { (endBit - position) / 8 }
 
+    /// Bits in the widest single load ``readBits(_:_:)`` makes.
+    @usableFromInline static let wordBits = 64
+
     /// Reads `count` bits (0…64) as an unsigned integer.
     @inlinable
     public mutating func readBits(_ count: Int, _ expected: @autoclosure () -> String = "bits") throws(WireError)
@@ -42,6 +48,23 @@ public struct BitReader: Sendable {
         precondition(count >= 0 && count <= 64, "bit count \(count) outside 0...64")
         guard count <= endBit &- position else {
             throw WireError(.endOfData(neededBits: count - (endBit - position)), expected: expected(), at: position)
+        }
+        let firstByte = position &>> 3
+        let offset = position & 7
+        // Most reads fit one 64-bit little-endian load (offset + count ≤ 63): one load, a
+        // shift and a mask instead of a loop per byte. Near the end the load takes only the
+        // bytes that exist; the bounds check above guarantees the bits read are among them.
+        if count &+ offset <= Self.wordBits &- 1 {
+            let available = Swift.min(storage.count &- firstByte, Self.wordBits / 8)
+            var word: UInt64 = 0
+            storage.withUnsafeBytes { bytes in
+                withUnsafeMutableBytes(of: &word) { target in
+                    target.copyMemory(
+                        from: UnsafeRawBufferPointer(rebasing: bytes[firstByte..<(firstByte &+ available)]))
+                }
+            }
+            position &+= count
+            return (UInt64(littleEndian: word) &>> UInt64(offset)) & ((1 &<< UInt64(count)) &- 1)
         }
         var result: UInt64 = 0
         var produced = 0

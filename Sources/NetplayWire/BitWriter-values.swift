@@ -77,7 +77,7 @@ extension BitWriter {
 
     /// Writes a UTF-8 string: its byte length as a varint, then the bytes.
     public mutating func writeString(_ value: String) throws(WireError) {
-        try writeString(value, limits: .default)
+        try writeString(value, limits: limits)
     }
 
     package mutating func writeString(_ value: String, limits: WireLimits) throws(WireError) {
@@ -88,7 +88,7 @@ extension BitWriter {
 
     /// Writes a byte blob: its length as a varint, then the bytes.
     public mutating func writeBlob<C: Collection>(_ bytes: C) throws(WireError) where C.Element == UInt8 {
-        try writeBlob(bytes, limits: .default)
+        try writeBlob(bytes, limits: limits)
     }
 
     mutating func writeBlob<C: Collection>(_ bytes: C, limits: WireLimits) throws(WireError)
@@ -97,17 +97,10 @@ extension BitWriter {
         writeRawBytes(bytes)
     }
 
-    /// Writes a length-capped array, each element with `writeElement`.
-    public mutating func writeArray<T>(
-        _ elements: [T], _ writeElement: (inout BitWriter, T) throws(WireError) -> Void
-    ) throws(WireError) {
-        try writeArray(elements, limits: .default, writeElement)
-    }
-
-    /// Writes an array whose count is capped by `limits`.
-    mutating func writeArray<T>(
-        _ elements: [T], limits: WireLimits,
-        _ writeElement: (inout BitWriter, T) throws(WireError) -> Void
+    /// Writes a length-capped collection (an array, a set, a dictionary's pairs): its count,
+    /// then each element with `writeElement`, in the collection's order.
+    public mutating func writeArray<Elements: Collection>(
+        _ elements: Elements, _ writeElement: (inout BitWriter, Elements.Element) throws(WireError) -> Void
     ) throws(WireError) {
         try writeLength(elements.count, limit: limits.maxElements, what: "array count")
         for element in elements { try writeElement(&self, element) }

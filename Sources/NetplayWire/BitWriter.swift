@@ -7,6 +7,11 @@ public struct BitWriter: Sendable {
     /// Bits not yet flushed into `storage`, low bits first. Holds at most 39 bits.
     @usableFromInline package var scratch: UInt64 = 0
     @usableFromInline var scratchBits: Int = 0
+    /// Caps checked while writing, so nothing is written that a peer would refuse to read.
+    package var limits: WireLimits = .default
+    /// How many nested messages ``write(_:)-(Message)`` is inside: bounds recursion, as the
+    /// reader's cap does.
+    @usableFromInline var depth = 0
 
     /// Creates an empty writer, reserving room for `capacity` bytes.
     public init(capacity: Int = 64) {

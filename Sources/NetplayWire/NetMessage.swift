@@ -1,10 +1,14 @@
 /// A message that crosses the network.
 ///
-/// Any `Codable` struct or enum becomes one with no extra code; it is then encoded by the
-/// compact binary coder (no field names, varints, presence bits):
+/// Mark a struct or enum `@NetMessage` and its bit-level coder is generated from its stored
+/// properties (see ``NetMessage()``): compact (no field names, varints, presence bits,
+/// quantized floats) and as fast as code written by hand:
 /// ```swift
-/// struct Chat: NetMessage { var from: String; var text: String }
+/// @NetMessage
+/// struct Chat { var from: String; var text: String }
 /// ```
+/// Conforming a `Codable` type to `NetMessage` without the macro also works, with no extra
+/// code: the same bytes then come from the binary `Codable` coder, several times slower.
 /// Types that want every bit implement ``encode(to:)-(BitWriter)`` and
 /// ``init(from:)-(BitReader)`` on the bit writer and reader themselves; they must then read
 /// exactly what they wrote.
@@ -23,7 +27,7 @@ extension NetMessage {
     public static var messageName: String { String(describing: Self.self) }
 
     public func encode(to writer: inout BitWriter) throws(WireError) {
-        try WireEncoder().encode(self, into: &writer)
+        try WireEncoder(limits: writer.limits).encode(self, into: &writer)
     }
 
     public init(from reader: inout BitReader) throws(WireError) {

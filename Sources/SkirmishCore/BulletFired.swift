@@ -4,7 +4,8 @@ import NetplayWire
 
 /// Names a bullet on every peer: a player fires at most once a tick, so shooter and tick
 /// identify a shot without any counter to keep in step.
-public struct BulletID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+@NetMessage
+public struct BulletID: Hashable, Comparable, CustomStringConvertible {
     /// Who fired.
     public var shooter: PlayerID
     /// The tick it was fired on.
@@ -24,7 +25,8 @@ public struct BulletID: Hashable, Comparable, Codable, Sendable, CustomStringCon
 /// Bullets are not replicated as moving state; this one reliable message is. Its position at
 /// tick `t` is `origin + velocity × (t − tick)`, so a peer that hears of it late computes the
 /// same position as one that heard on time (see ``World/apply(bulletFired:)``).
-public struct BulletFired: NetMessage, Hashable {
+@NetMessage
+public struct BulletFired: Hashable {
     /// Who fired; they score if it kills.
     public var shooter: PlayerID
     /// The tick the bullet was at its origin.

@@ -1,5 +1,8 @@
+import NetplayWire
+
 /// Something that happened during a tick, for sound, effects, messages and the network.
-public enum GameEvent: Hashable, Codable, Sendable {
+@NetMessage
+public enum GameEvent: Hashable {
     /// A player whose input this world simulated fired; the peer that owns the shooter sends
     /// it to the others, who ``World/apply(bulletFired:)`` it.
     case bulletFired(BulletFired)

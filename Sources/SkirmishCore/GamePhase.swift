@@ -1,7 +1,9 @@
 import NetplayReplication
+import NetplayWire
 
 /// Where the game as a whole stands.
-public enum GamePhase: Hashable, Codable, Sendable {
+@NetMessage
+public enum GamePhase: Hashable {
     /// Nobody has joined; nothing moves.
     case waitingForPlayers
     /// Waves come and players fight.

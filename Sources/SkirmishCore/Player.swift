@@ -3,9 +3,10 @@ import NetplayWire
 
 /// One player's character: where it is, where it faces, and how the game is going for it.
 ///
-/// It is also the replicated state of a player: `Codable`, with positions and facing quantized
-/// for the wire (about 8 bytes with the counters).
-public struct Player: NetMessage, Hashable {
+/// It is also a message: `@NetMessage` writes its bit coder, with positions and facing
+/// quantized for the wire (about 8 bytes with the counters).
+@NetMessage
+public struct Player: Hashable {
     /// Who controls this character.
     public internal(set) var id: PlayerID
     /// The seat (0..<``SkirmishRules/maxPlayers``) the player occupies; it picks the colour

@@ -1,6 +1,9 @@
+import NetplayWire
+
 /// Who a player is, as the game's front end names them: typically the Netplay peer id's raw
 /// value, so one number identifies a player on every peer.
-public struct PlayerID: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+@NetMessage
+public struct PlayerID: Hashable, Comparable, CustomStringConvertible {
     /// The id's value.
     public var rawValue: UInt32
 

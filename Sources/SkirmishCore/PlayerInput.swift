@@ -9,7 +9,8 @@ import NetplayWire
 /// let input = PlayerInput(moveX: 1, moveY: 0, shoot: true)           // keyboard: fire ahead
 /// let aimed = PlayerInput(moveX: 0, moveY: -1, shoot: true, aim: 0.5) // mouse or bot
 /// ```
-public struct PlayerInput: NetMessage, Hashable {
+@NetMessage
+public struct PlayerInput: Hashable {
     /// Horizontal direction held: −1 left, 0 none, 1 right (other values count as their sign).
     public var moveX: Int8
     /// Vertical direction held: −1 up, 0 none, 1 down (y grows down the screen).
@@ -45,6 +46,7 @@ public struct PlayerInput: NetMessage, Hashable {
 
 /// An aim angle on the wire: 12 bits per turn (0.09°), so a bullet lands where it was aimed
 /// even across the whole arena (an error under 1.3 units at 960).
-struct AimAngle: Codable, Hashable, Sendable {
+@NetMessage
+struct AimAngle: Hashable {
     @QuantizedAngleWith<FineAngle> var radians: Float
 }

@@ -10,7 +10,8 @@ import NetplayWire
 /// ``World/stateHash``, and stepping both with the same inputs keeps them equal. A snapshot
 /// is a few hundred bytes; per-tick replication should send deltas of ``Player`` and
 /// ``Creep`` instead.
-public struct WorldState: NetMessage, Hashable {
+@NetMessage
+public struct WorldState: Hashable {
     /// The tick the state belongs to.
     public var tick: Tick
     /// Waiting, playing or over.

@@ -3,8 +3,10 @@ import SkirmishCore
 
 /// The replicated state of a player or a creep: one flat struct, so the snapshot delta codec
 /// sends only the fields that changed (a creep's unused player fields cost nothing after its
-/// spawn, a moving player costs its two coordinates).
-struct ReplicatedUnit: Codable, Sendable, Hashable, Interpolatable {
+/// spawn, a moving player costs its two coordinates). `@NetMessage` writes the per-field
+/// coder the snapshots use.
+@NetMessage
+struct ReplicatedUnit: Hashable, Interpolatable {
     /// What it is, so a client draws it as such.
     var kind: UnitKind
     @Quantized<ArenaX> var x: Float

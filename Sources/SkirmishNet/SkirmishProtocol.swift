@@ -34,7 +34,8 @@ public enum SkirmishProtocol {
 }
 
 /// Where the game as a whole stands, sent reliably whenever it changes (and to each newcomer).
-struct MatchStatus: NetMessage, Equatable {
+@NetMessage
+struct MatchStatus: Equatable {
     /// The host tick of the change.
     var tick: UInt32
     /// The current wave (0 before the first).

@@ -68,7 +68,9 @@ extension WireFuzzInput {
         let seeds = FuzzSamples.seeds()
         var outcome = WireFuzzOutcome()
         for index in 0..<count {
-            outcome.record(decodeAll(make(index: index, seeds: seeds, random: &random), registry: FuzzSamples.registry))
+            decodeBoth(
+                make(index: index, seeds: seeds, random: &random), codable: FuzzSamples.registry,
+                generated: FuzzSamples.Generated.registry, into: &outcome)
             if index % 100_000 == 0 { progress(index) }
         }
         return outcome
@@ -76,6 +78,9 @@ extension WireFuzzInput {
 
     /// Feeds one libFuzzer input to every decoder.
     package static func fuzzOne(_ bytes: [UInt8]) {
-        _ = decodeAll(bytes, registry: FuzzSamples.registry)
+        var outcome = WireFuzzOutcome()
+        decodeBoth(bytes, codable: FuzzSamples.registry, generated: FuzzSamples.Generated.registry, into: &outcome)
+        // A disagreement is a bug in the generated coder: stop so libFuzzer keeps the input.
+        precondition(outcome.disagreements == 0, "generated and Codable decoders disagree on this input")
     }
 }

@@ -40,12 +40,19 @@ package enum WireFuzzInput {
         _ = try? primitives.readBlob()
         _ = try? primitives.readArray { (reader: inout BitReader) throws(WireError) in try reader.readVarInt() }
         _ = try? primitives.readQuantized(QuantizedFloat(0...2048, step: 1.0 / 64))
-        do {
-            _ = try registry.decode(buffer)
-            return true
-        } catch {
-            return false
-        }
+        return (try? registry.decode(buffer)) != nil
+    }
+
+    /// Decodes `buffer` with the `Codable` decoders of `codable` and the generated decoders of
+    /// `generated` (the same messages, registered in the same order), and tallies whether
+    /// each produced a value and whether they agreed.
+    package static func decodeBoth(
+        _ buffer: [UInt8], codable: MessageRegistry, generated: MessageRegistry, into outcome: inout WireFuzzOutcome
+    ) {
+        let byCodable = decodeAll(buffer, registry: codable)
+        let byGenerated = (try? generated.decode(buffer)) != nil
+        outcome.record(byCodable)
+        outcome.recordGenerated(byGenerated, agreeing: byGenerated == byCodable)
     }
 }
 
@@ -59,8 +66,21 @@ package struct WireFuzzOutcome: Sendable {
     /// Creates an empty tally.
     package init() {}
 
+    /// Buffers the generated (`@NetMessage`) decoders turned into a value.
+    package var generatedDecoded = 0
+    /// Buffers the generated decoders rejected with a typed error.
+    package var generatedRejected = 0
+    /// Buffers on which the generated and the `Codable` decoders disagreed: must stay 0.
+    package var disagreements = 0
+
     /// Counts one buffer.
     package mutating func record(_ decodedValue: Bool) {
         if decodedValue { decoded += 1 } else { rejected += 1 }
+    }
+
+    /// Counts one buffer through the generated decoders.
+    package mutating func recordGenerated(_ decodedValue: Bool, agreeing: Bool) {
+        if decodedValue { generatedDecoded += 1 } else { generatedRejected += 1 }
+        if !agreeing { disagreements += 1 }
     }
 }

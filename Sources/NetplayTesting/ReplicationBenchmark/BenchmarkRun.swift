@@ -21,6 +21,14 @@ package struct BenchmarkRun {
     var nextBatch: UInt32 = 0
 
     var snapshotBytes = 0, eventBytes = 0, upstreamBytes = 0, fullSnapshotBytes = 0, jsonBytes = 0
+    /// Host CPU time in the replication layer: state coding (`setState`) and snapshot building.
+    var hostTime = Duration.zero
+    /// Client CPU time applying snapshots.
+    var clientTime = Duration.zero
+    /// Entities in the world summed over every snapshot sent, and over every one received:
+    /// the divisors of the host's and the clients' CPU figures.
+    var entitySnapshots = 0, receivedEntitySnapshots = 0
+    let clock = ContinuousClock()
 
     package struct PendingBatch {
         package var sequence: UInt32
@@ -64,16 +72,22 @@ package struct BenchmarkRun {
         }
         host.advanceTick()
         var shooters: [SceneUnit] = []
+        var moved: [(EntityID, SceneUnit)] = []
         for (index, player) in players.enumerated() {
             guard var unit = host.entity(player)?.state else { continue }
             if let move = host.input(of: clients[index].id, at: host.tick) {
                 unit = SceneMove.step(unit, move, tickRate: tickRate)
-                try host.setState(unit, of: player)
+                moved.append((player, unit))
             }
             shooters.append(unit)
         }
         let fired = simulation.step(at: host.tick, shooters: shooters)
-        for (index, creep) in simulation.creeps.enumerated() { try host.setState(creep.unit, of: creeps[index]) }
+        for (index, creep) in simulation.creeps.enumerated() { moved.append((creeps[index], creep.unit)) }
+        // Only the replication calls are timed, in one span per tick: the simulation, the
+        // simulated network and the naive approaches' figures are not the layer's cost.
+        let start = clock.now
+        for (id, unit) in moved { try host.setState(unit, of: id) }
+        hostTime += clock.now - start
         try sendToClients(fired: fired, now: now)
         measureNaiveApproaches()
         try clientsStep(now: now)
@@ -82,7 +96,11 @@ package struct BenchmarkRun {
     private mutating func sendToClients(fired: [TickedEvent<BulletFired>], now: NetInstant) throws {
         let batch = fired.isEmpty ? nil : try EventBatch.encode(fired)
         for index in clients.indices {
-            let snapshot = [Self.snapshotTag] + (try host.makeSnapshot(for: clients[index].id, now: now))
+            let start = clock.now
+            let body = try host.makeSnapshot(for: clients[index].id, now: now)
+            hostTime += clock.now - start
+            entitySnapshots += host.entities.count
+            let snapshot = [Self.snapshotTag] + body
             snapshotBytes += snapshot.count
             network.send(from: hostSocket.address, to: sockets[index].address, bytes: snapshot)
             if let batch {
@@ -114,7 +132,11 @@ package struct BenchmarkRun {
             for datagram in network.receive(on: sockets[index]) {
                 guard let tag = datagram.bytes.first else { continue }
                 if tag == Self.snapshotTag {
-                    try? clients[index].receiveSnapshot(Array(datagram.bytes.dropFirst()), now: now)
+                    let body = Array(datagram.bytes.dropFirst())
+                    let start = clock.now
+                    try? clients[index].receiveSnapshot(body, now: now)
+                    clientTime += clock.now - start
+                    receivedEntitySnapshots += host.entities.count
                 } else {
                     var reader = BitReader(Array(datagram.bytes.dropFirst()))
                     if let sequence = try? reader.readVarUInt() {

@@ -23,6 +23,13 @@ package enum ReplicationBenchmark {
         package var jsonKbps: Double
         /// What each client sends the host (acks and redundant inputs), for reference.
         var upstreamKbps: Double
+        /// Host CPU (wall-clock nanoseconds on this machine) per entity per snapshot: coding
+        /// each entity's state into fields and building the snapshot.
+        package var hostNanosecondsPerEntity: Double
+        /// Client CPU per entity per snapshot received: decoding and applying the snapshot.
+        package var clientNanosecondsPerEntity: Double
+        /// Both sides: the layer's CPU cost per entity per snapshot.
+        package var nanosecondsPerEntity: Double { hostNanosecondsPerEntity + clientNanosecondsPerEntity }
 
         package var description: String {
             """
@@ -31,6 +38,7 @@ package enum ReplicationBenchmark {
               full snapshots    \(Self.format(fullSnapshotKbps))  → Netplay is 1/\(Self.format(fullSnapshotKbps / netplayKbps))
               JSON at 60 Hz     \(Self.format(jsonKbps))  → Netplay is 1/\(Self.format(jsonKbps / netplayKbps))
               upstream (inputs) \(Self.format(upstreamKbps))
+            CPU per entity per snapshot (ns, this machine): \(Self.format(nanosecondsPerEntity)) (host \(Self.format(hostNanosecondsPerEntity)) + client \(Self.format(clientNanosecondsPerEntity)))
             """
         }
 
@@ -58,6 +66,12 @@ package enum ReplicationBenchmark {
             netplayEventKbps: Double(run.eventBytes) * perClient,
             fullSnapshotKbps: Double(run.fullSnapshotBytes) * 8 / Double(seconds) / 1000,
             jsonKbps: Double(run.jsonBytes) * 8 / Double(seconds) / 1000,
-            upstreamKbps: Double(run.upstreamBytes) * perClient)
+            upstreamKbps: Double(run.upstreamBytes) * perClient,
+            hostNanosecondsPerEntity: nanoseconds(run.hostTime) / Double(max(run.entitySnapshots, 1)),
+            clientNanosecondsPerEntity: nanoseconds(run.clientTime) / Double(max(run.receivedEntitySnapshots, 1)))
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9
     }
 }

@@ -21,6 +21,10 @@ package struct WireEncoder: Sendable {
     /// Encodes `value` onto the end of `writer`.
     package func encode<T: Encodable>(_ value: T, into writer: inout BitWriter) throws(WireError) {
         let encoder = BinaryWireEncoder(writer: writer, limits: limits)
+        // The encoder holds the only reference to the bytes while it appends, so a nested
+        // `Codable` value inside a generated coder does not copy the message written so far.
+        writer = BitWriter(capacity: 0)
+        defer { writer = encoder.writer }
         do {
             try encoder.encodeValue(value)
             if let deferred = encoder.deferredError { throw deferred }
@@ -29,7 +33,6 @@ package struct WireEncoder: Sendable {
         } catch {
             throw WireError(.unencodable(String(describing: error)), expected: "\(T.self)", at: encoder.writer.bitCount)
         }
-        writer = encoder.writer
     }
 }
 

@@ -9,8 +9,18 @@ enum WireBenchmark {
         static let format = QuantizedFloat(0..<2048, step: 1.0 / 64)
     }
 
-    /// What a newcomer writes with Netplay: quantized positions and angle, no other code.
-    struct Move: NetMessage {
+    /// What a newcomer writes with Netplay: quantized positions and angle, no other code;
+    /// `@NetMessage` writes the bit coder.
+    @NetMessage
+    struct Move {
+        var id: UInt16
+        @Quantized<ArenaCoordinate> var x: Float
+        @Quantized<ArenaCoordinate> var y: Float
+        @QuantizedAngle var facing: Float
+    }
+
+    /// The same declaration without the macro: the same bytes through the `Codable` coder.
+    struct CodableMove: NetMessage {
         var id: UInt16
         @Quantized<ArenaCoordinate> var x: Float
         @Quantized<ArenaCoordinate> var y: Float
@@ -72,11 +82,13 @@ enum WireBenchmark {
     static func run(count: Int, runs: Int, only: String? = nil) throws -> [Row] {
         let plain = sampleMoves(count: count)
         let moves = plain.map { Move(id: $0.id, x: $0.x, y: $0.y, facing: $0.facing) }
+        let codableMoves = plain.map { CodableMove(id: $0.id, x: $0.x, y: $0.y, facing: $0.facing) }
         let handWritten = plain.map { HandWrittenMove(id: $0.id, x: $0.x, y: $0.y, facing: $0.facing) }
         let json = JSONEncoder()
         let jsonDecoder = JSONDecoder()
         let allCoders: [(String, () throws -> Int)] = [
-            ("Netplay (Codable, quantized)", { try roundTrip(moves) }),
+            ("Netplay (@NetMessage, quantized)", { try roundTrip(moves) }),
+            ("Netplay (Codable, quantized)", { try roundTrip(codableMoves) }),
             ("Netplay (hand-written bits)", { try roundTrip(handWritten) }),
             ("Netplay (plain Codable floats)", { try roundTrip(plain) }),
             (

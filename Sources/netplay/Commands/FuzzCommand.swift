@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Netplay
 import NetplayTesting
 
@@ -19,5 +20,9 @@ struct FuzzCommand: ParsableCommand {
             if done > 0 { print("\(done) buffers…") }
         }
         print("\(count) buffers: \(outcome.decoded) decoded, \(outcome.rejected) rejected with a typed error, no traps")
+        print(
+            "generated (@NetMessage) decoders: \(outcome.generatedDecoded) decoded, \(outcome.generatedRejected) rejected, "
+                + "\(outcome.disagreements) disagreements with Codable")
+        if outcome.disagreements > 0 { Foundation.exit(1) }
     }
 }

@@ -14,26 +14,30 @@ import Testing
 /// error, never trap, hang or allocate by an unchecked length.
 @Suite("Hostile input")
 struct HostileInputTests {
-    /// Buffers per run of the debug test suite; `netplay fuzz` runs the full-size version.
-    static let buffers = 1_000_000
+    /// Buffers per run of the debug test suite, each through the `Codable` and the generated
+    /// decoders; `netplay fuzz` runs the full-size version (20 M by default).
+    static let buffers = 250_000
 
-    @Test func millionsOfRandomAndMutatedBuffersNeverTrap() async throws {
+    @Test func randomAndMutatedBuffersNeverTrapAndBothCodersAgree() async throws {
         let memoryBefore = peakResidentBytes()
         let outcome = await offTheCooperativePool { () -> WireFuzzOutcome in
-            let registry = MessageRegistry([Everything.self, Move.self, Vec2Message.self])
+            let codable = MessageRegistry([CodableTwin.Kinds.self, CodableTwin.Move.self, Vec2Message.self])
+            let generated = MessageRegistry([MacroTwin.Kinds.self, MacroTwin.Move.self, GeneratedVec2Message.self])
             var random = TestRandom(seed: 0xF022)
             var seeds: [[UInt8]] = []
-            for _ in 0..<64 { seeds.append((try? registry.encode(random.everything())) ?? []) }
-            seeds.append((try? registry.encode(Move(id: 1, x: 2, y: 3, facing: 1))) ?? [])
+            for _ in 0..<64 { seeds.append((try? generated.encode(random.macroKinds())) ?? []) }
+            seeds.append((try? generated.encode(MacroTwin.Move(id: 1, x: 2, y: 3, facing: 1))) ?? [])
             var outcome = WireFuzzOutcome()
             for index in 0..<Self.buffers {
                 let buffer = WireFuzzInput.make(index: index, seeds: seeds, random: &random)
-                outcome.record(WireFuzzInput.decodeAll(buffer, registry: registry))
+                WireFuzzInput.decodeBoth(buffer, codable: codable, generated: generated, into: &outcome)
             }
             return outcome
         }
         #expect(outcome.decoded + outcome.rejected == Self.buffers)
         #expect(outcome.decoded > 0 && outcome.rejected > 0)
+        #expect(outcome.generatedDecoded == outcome.decoded)
+        #expect(outcome.disagreements == 0)
         if let before = memoryBefore, let after = peakResidentBytes() {
             // Bounded: a hostile length may never turn into a large allocation.
             #expect(after - before < 64 << 20, "peak memory grew by \(after - before) bytes")
@@ -55,6 +59,13 @@ struct HostileInputTests {
 }
 
 struct Vec2Message: NetMessage {
+    var points: [[Vec2]]
+    var names: [String: [String]]
+}
+
+/// `Vec2Message` with a generated coder; `Vec2` itself stays `Codable` and nests through it.
+@NetMessage
+struct GeneratedVec2Message {
     var points: [[Vec2]]
     var names: [String: [String]]
 }
