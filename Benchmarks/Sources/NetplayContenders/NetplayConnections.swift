@@ -9,6 +9,10 @@ extension NetplayContender {
             var options = NetOptions()
             // Closing clients leave before the next connects; room for stragglers.
             options.maxPeers = count
+            // Every benchmark client comes from 127.0.0.1: lift the per-address caps a public host keeps.
+            options.maxPeersPerAddress = count
+            options.maxPendingPerAddress = count
+            options.handshakesPerSecondPerAddress = 1_000_000
             let host = try await Self.startHost(options: options)
             let counters = DeliveryCounters()
             let sink = Task {

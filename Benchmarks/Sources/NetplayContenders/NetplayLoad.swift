@@ -14,6 +14,10 @@ final class NetplayLoadHost: LoadHost {
     init(maxClients: Int) throws {
         var options = NetOptions()
         options.maxPeers = maxClients
+        // Every benchmark client comes from 127.0.0.1: lift the per-address caps a public host keeps.
+        options.maxPeersPerAddress = maxClients
+        options.maxPendingPerAddress = maxClients
+        options.handshakesPerSecondPerAddress = 1_000_000
         host = try blocking(seconds: Workload.waitTimeoutSeconds) { [options] in
             try await NetplayContender.startHost(options: options)
         }
