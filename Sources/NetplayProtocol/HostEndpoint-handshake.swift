@@ -38,6 +38,7 @@ extension HostEndpoint {
         if let previous = answered.answer(for: response.cookie, now: now) {
             return replay(previous, tag: response.confirmationTag, to: address)
         }
+        if seatsAreBusy(for: address.source, now: now) { return .seatsBusy }
         if let rejection = cookies.rejection(
             of: response.cookie, address: address, timestamp: response.timestamp,
             clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce,

@@ -179,7 +179,7 @@ struct ProtocolDenialTests {
         #expect(DisconnectReason.kicked(reason: "afk").description.contains("afk"))
     }
 
-    @Test("peers not yet heard from are capped: a new admission evicts the oldest pending one")
+    @Test("peers not yet heard from are capped: a pending peer is evicted oldest first, once it had time to confirm")
     func pendingTableIsCapped() {
         var config = TestSetup.config()
         config.maxPendingHandshakes = 1
@@ -203,13 +203,35 @@ struct ProtocolDenialTests {
         toClients()  // hellos and challenges
         toHost(0)
         #expect(host.peerCount == 1 && host.pendingCount == 1)
-        toHost(1)  // client 1's admission evicts client 0, still pending
-        #expect(host.peerCount == 1 && host.pendingCount == 1 && host.drops.total == 0)
-        toClients()  // both get accepted; only client 1's peer still exists on the host
-        toHost(0)
-        toHost(1)
+        toHost(1)  // would evict client 0, admitted just now: dropped unanswered instead
+        #expect(host.peerCount == 1 && host.pendingCount == 1 && host.drops[.seatsBusy] == 1)
+        #expect(host.keyExchanges == 1)
+
+        // Client 0 never hears its `accepted`; one resend interval later its seat may go.
+        _ = host.drainOutgoing()
+        let later = NetInstant.zero + config.handshakeResendInterval
+        clients[1].update(now: later)
+        toHost(1, at: later)  // client 1's resent response evicts client 0, now old enough
+        #expect(host.peerCount == 1 && host.pendingCount == 1 && host.drops.total == 1)
+        toClients(at: later)
+        toHost(1, at: later)
         #expect(clients[1].isConnected && host.pendingCount == 0 && host.confirmedCount == 1)
-        #expect(host.drops[.unknownPeer] == 1)
         #expect(host.drainEvents().count == 1)
+    }
+
+    @Test("a burst of real players larger than the pending cap all get in, none stranded")
+    func burstLargerThanPendingCapAllConnect() {
+        let players = 40
+        var config = TestSetup.config(maxPeers: players)
+        config.maxPendingHandshakes = 16
+        var net = ProtocolHarness(host: config)
+        for _ in 0..<players { net.addClient(config) }
+        // Every hello, then every response, reaches the host before any client confirms.
+        #expect(net.run(maxSteps: 200) { $0.host.confirmedCount == players })
+        #expect(net.clients.allSatisfy { $0.isConnected })
+        #expect(net.host.peerCount == players && net.host.drops[.unknownPeer] == 0)
+        #expect(net.host.drops[.seatsBusy] > 0)
+        // One resend interval per group of 16: 3 groups, well under a second.
+        #expect(net.now <= .zero + .seconds(1))
     }
 }
