@@ -31,8 +31,8 @@ package enum DropReason: String, CaseIterable, Sendable, Hashable {
     /// A response whose cookie was already answered, with another confirmation tag: each
     /// cookie buys one key exchange (a join-code guess, or a seat), never more.
     case usedCookie
-    /// A response that would have to evict a pending peer admitted less than one handshake
-    /// resend interval ago: dropped unanswered; the client's next resend tries again.
+    /// A response that would have to evict a pending peer admitted less than a second ago:
+    /// dropped unanswered; the client's next resend tries again.
     case seatsBusy
 }
 

@@ -72,15 +72,15 @@ extension HostEndpoint {
     }
 
     /// True when admitting a client from `source` would have to evict a pending peer admitted
-    /// less than ``ProtocolConfig/handshakeResendInterval`` ago. Its client, if real, has had no
-    /// time to confirm: evicting it would strand a player that thinks it is in (it would time
-    /// out), so a burst of real players larger than the pending caps would lose all but the
-    /// last few. The newcomer's response is dropped instead, before any cryptography, and its
-    /// client's next resend (one interval later) finds the seat free or old enough to evict.
+    /// less than ``ProtocolConfig/pendingEvictionAge`` ago. Its client, if real, may not have
+    /// had time to confirm: evicting it would strand a player that thinks it is in (it would
+    /// time out), so a burst of real players larger than the pending caps would lose all but
+    /// the last few. The newcomer's response is dropped instead, before any cryptography, and
+    /// its client's resends (every ``ProtocolConfig/handshakeResendInterval``) try again.
     func seatsAreBusy(for source: PeerAddress, now: NetInstant) -> Bool {
         func youngest(_ candidates: [(key: PeerID, value: HostPeer)]) -> Bool {
             guard let oldest = candidates.map(\.value.admittedAt).min() else { return false }
-            return now - oldest < config.handshakeResendInterval
+            return now - oldest < config.pendingEvictionAge
         }
         let ownPending = pending(from: source)
         if ownPending.count >= max(config.maxPendingPerSource, 1), youngest(ownPending) { return true }

@@ -59,6 +59,11 @@ package struct ProtocolConfig: Sendable {
     /// resends its keepalive every ``keepaliveInterval``; a half-open attacker's seat lasts
     /// no longer than this.
     var pendingTimeout: Duration
+    /// The youngest a pending peer may be when it is evicted to make room: a real client
+    /// confirms within a round trip and resends its confirmation every
+    /// ``handshakeResendInterval``, so this covers a slow link or a busy machine. Younger,
+    /// the newcomer's response is dropped (`seatsBusy`) and its client's resend tries again.
+    var pendingEvictionAge: Duration
     /// Most confirmed peers from one ``PeerAddress/source`` (one IP, or one IPv6 /64); a
     /// further client from it is denied with `tooManyFromAddress`.
     package var maxPeersPerSource: Int
@@ -98,6 +103,7 @@ package struct ProtocolConfig: Sendable {
         maxPeers: Int = 16,
         maxPendingHandshakes: Int = 16,
         pendingTimeout: Duration = .seconds(2),
+        pendingEvictionAge: Duration = .seconds(1),
         maxPeersPerSource: Int = ProtocolConfig.defaultMaxPeersPerSource,
         maxPendingPerSource: Int = ProtocolConfig.defaultMaxPendingPerSource,
         handshakeRatePerSource: Double = ProtocolConfig.defaultHandshakeRatePerSource,
@@ -120,6 +126,7 @@ package struct ProtocolConfig: Sendable {
         self.maxPeers = maxPeers
         self.maxPendingHandshakes = maxPendingHandshakes
         self.pendingTimeout = pendingTimeout
+        self.pendingEvictionAge = pendingEvictionAge
         self.maxPeersPerSource = maxPeersPerSource
         self.maxPendingPerSource = maxPendingPerSource
         self.handshakeRatePerSource = handshakeRatePerSource
