@@ -16,6 +16,7 @@ extension NetCore {
     /// (messages whose channel queue is full), in their original order.
     mutating func tick(now: NetInstant, commands: [OutboundCommand]) -> [OutboundCommand] {
         guard phase != .closed else { return [] }
+        resumeAfterPause(now: now)
         var waiting: [OutboundCommand] = []
         var kicks: [(NetPeer, String?)] = []
         var blocked = Set<ChannelSlot>()
@@ -122,11 +123,24 @@ extension NetCore {
         }
     }
 
+    /// A long gap since the last tick means this process was paused (a debugger, SIGSTOP): the
+    /// protocol endpoints restart their peers' silence timers, and the channels resend what was
+    /// in flight at once, with nothing of the pause counted against the peers.
+    private mutating func resumeAfterPause(now: NetInstant) {
+        defer { lastTick = now }
+        guard let last = lastTick, let threshold = host?.config.pauseThreshold ?? client?.config.pauseThreshold,
+            now - last >= threshold
+        else { return }
+        for peer in connectedPeers { peers[peer]?.channels.resume(now: now) }
+    }
+
     /// Closes connections whose reliable data has gone unacknowledged for
     /// ``NetOptions/unresponsiveTimeout``: the peer sends keepalives but does not receive.
     private mutating func dropUnresponsivePeers(now: NetInstant) {
         // Straight over the table: `connectedPeers` sorts into a new array, every tick.
-        for (peer, state) in peers where state.channels.isUnresponsive(now: now, after: unresponsiveTimeout) {
+        // An interrupted peer is silent, not unresponsive: the resume grace decides for it.
+        for (peer, state) in peers
+        where !state.isInterrupted && state.channels.isUnresponsive(now: now, after: unresponsiveTimeout) {
             if host != nil {
                 host?.disconnect(peer.id, because: .unresponsive)
             } else {

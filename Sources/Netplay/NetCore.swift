@@ -23,6 +23,8 @@ package struct NetCore: Sendable {
     struct PeerState: Sendable {
         var channels: ChannelEndpoint
         var counters = MessageCounters()
+        /// Silent for a while; see ``NetEvent/interrupted(_:)``.
+        var isInterrupted = false
     }
 
     // Exactly one of the two is set. Optionals rather than an enum with payloads so that
@@ -43,6 +45,8 @@ package struct NetCore: Sendable {
     let unresponsiveTimeout: Duration
     /// The id the host gave this client, once connected.
     private(set) var localPeer: NetPeer?
+    /// When ``tick(now:commands:)`` last ran, to notice this process was paused.
+    var lastTick: NetInstant?
 
     /// A host core. Its first event is its own player joining.
     package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
@@ -127,6 +131,12 @@ package struct NetCore: Sendable {
             case .disconnected(let id, let reason):
                 peers[NetPeer(id)] = nil
                 events.append(.disconnected(NetPeer(id), reason))
+            case .interrupted(let id):
+                interrupt(NetPeer(id))
+            case .resumed(let id):
+                resume(NetPeer(id), now: now)
+            case .addressChanged:
+                break
             }
         }
     }
@@ -144,8 +154,26 @@ package struct NetCore: Sendable {
                 peers[.host] = nil
                 phase = .closed
                 events.append(.disconnected(.host, readable(reason)))
+            case .interrupted:
+                interrupt(.host)
+            case .resumed:
+                resume(.host, now: now)
             }
         }
+    }
+
+    private mutating func interrupt(_ peer: NetPeer) {
+        guard peers[peer] != nil else { return }
+        peers[peer]?.isInterrupted = true
+        events.append(.interrupted(peer))
+    }
+
+    /// Back from an interruption: what was in flight goes again now, not after a backed-off timeout.
+    private mutating func resume(_ peer: NetPeer, now: NetInstant) {
+        guard peers[peer] != nil else { return }
+        peers[peer]?.isInterrupted = false
+        peers[peer]?.channels.resume(now: now)
+        events.append(.resumed(peer))
     }
 
     private mutating func receivePayload(_ payload: [UInt8], from peer: NetPeer, now: NetInstant) {

@@ -11,6 +11,8 @@ import NetplayWire
 ///     case .message(let move as Move, from: let peer):  place(peer, move)
 ///     case .message:                                    break
 ///     case .disconnected(let peer, let reason):         show("\(peer) left: \(reason)")
+///     case .interrupted(let peer):                      show("\(peer) reconnecting…")
+///     case .resumed:                                    break
 ///     }
 /// }
 /// ```
@@ -23,4 +25,11 @@ public enum NetEvent: Sendable {
     /// A player left, or the session ended. `.disconnected(.host, reason)` is always the last
     /// event of a session, on both sides; `reason` says why in a sentence a player can read.
     case disconnected(NetPeer, DisconnectReason)
+    /// Nothing has been heard from this player for ``NetOptions/interruptAfter`` (on a client:
+    /// from the host, ``NetPeer/host``): a dropped link, a paused process. The seat is kept
+    /// for ``NetOptions/resumeGrace`` and messages sent meanwhile wait; show "reconnecting…".
+    case interrupted(NetPeer)
+    /// An interrupted player is back; reliable messages queued meanwhile arrive now, once and
+    /// in order.
+    case resumed(NetPeer)
 }

@@ -8,10 +8,18 @@ public struct NetOptions: Sendable {
     /// The game's protocol version; a host refuses clients with another one. Raise it when a
     /// release changes the rules in a way the message types do not show.
     public var version: UInt32 = 1
-    /// A connection ends after hearing nothing from the other side for this long.
+    /// A client gives up connecting after hearing nothing from the host for this long.
     public var timeout: Duration = .seconds(10)
-    /// An idle connection sends a keepalive this often, so the other side does not time out.
-    public var keepaliveInterval: Duration = .seconds(1)
+    /// A connected player silent this long is reported ``NetEvent/interrupted(_:)`` (a dropped
+    /// link, a paused process); the session waits for it and carries on when it is heard again.
+    public var interruptAfter: Duration = .seconds(1)
+    /// A connected player silent this long is gone: ``NetEvent/disconnected(_:_:)`` with
+    /// `DisconnectReason.timedOut`. Until then its seat, its id and its queued reliable
+    /// messages are kept, and it may come back from another address.
+    public var resumeGrace: Duration = .seconds(30)
+    /// An idle connection sends a keepalive this often; well under ``interruptAfter``, so a
+    /// quiet but healthy link is never reported interrupted.
+    public var keepaliveInterval: Duration = .milliseconds(250)
     /// Most clients a host serves at once. Only players who completed the handshake count:
     /// a client admitted but not yet heard from holds a seat only until someone needs it.
     public var maxPeers = 16
@@ -78,6 +86,8 @@ extension NetOptions {
             schema: SchemaIdentity(fingerprint: registry.fingerprint.bytes, description: registry.schema.description),
             joinCode: joinCode,
             timeout: timeout,
+            interruptAfter: interruptAfter,
+            resumeGrace: resumeGrace,
             keepaliveInterval: keepaliveInterval,
             maxPeers: maxPeers,
             maxPeersPerSource: maxPeersPerAddress,

@@ -22,6 +22,10 @@ extension NetSession {
                 logger.log(
                     level: reason.isOrdinary ? .info : .notice, "disconnected",
                     metadata: ["peer": "\(peer)", "reason": "\(reason)"])
+            case .interrupted(let peer):
+                logger.notice("interrupted: nothing heard, waiting for it", metadata: ["peer": "\(peer)"])
+            case .resumed(let peer):
+                logger.info("resumed", metadata: ["peer": "\(peer)"])
             case .message:
                 break
             }

@@ -12,3 +12,16 @@ extension ChannelEndpoint {
         return now - since >= limit
     }
 }
+
+extension ChannelEndpoint {
+    /// The peer is back after an interruption (or this side after a pause): whatever was in
+    /// flight is taken as lost and resent at once with the backoff reset, rather than at the
+    /// end of a retransmission timeout doubled through the outage (up to 4 s), and the
+    /// outage does not count towards ``isUnresponsive(now:after:)``.
+    package mutating func resume(now: NetInstant) {
+        lastNow = max(lastNow, now)
+        roundTrip.noteProgress()
+        while let oldest = ledger.declareOldestLost() { declareLost(oldest, now: now) }
+        if unacknowledgedSince != nil { unacknowledgedSince = now }
+    }
+}

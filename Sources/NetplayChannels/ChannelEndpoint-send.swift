@@ -120,7 +120,7 @@ extension ChannelEndpoint {
         for _ in 0..<lost { sentLossAverage += (1 - sentLossAverage) * ReceivedPacketWindow.lossSmoothing }
     }
 
-    private mutating func declareLost(_ packet: SentPacketLedger.Record, now: NetInstant) {
+    mutating func declareLost(_ packet: SentPacketLedger.Record, now: NetInstant) {
         congestion.onLost(
             bytes: packet.bytes, sentAt: packet.sentAt, now: now, smoothedRoundTrip: roundTrip.smoothed,
             minimumRoundTrip: roundTrip.minimum)

@@ -29,6 +29,8 @@ package struct ClientEndpoint: Sendable {
     /// interval: the host forgets a client it has not heard from within its pending timeout,
     /// and one lost keepalive must not cost the connection.
     var connectedAt: NetInstant?
+    /// When ``update(now:)`` last ran: a much later `now` means this process was paused.
+    var lastUpdate: NetInstant?
 
     /// Starts connecting to `host` at `now`.
     package init(config: ProtocolConfig, host: PeerAddress, now: NetInstant, random: ProtocolRandom = .system) {
@@ -63,6 +65,7 @@ package struct ClientEndpoint: Sendable {
     /// Runs the timers: handshake resends and give-up, keepalives and the connection timeout.
     package mutating func update(now: NetInstant) {
         latestNow = max(latestNow, now)
+        defer { lastUpdate = now }
         switch state {
         case .handshaking(var handshake):
             startHandshakeClock(now: now)
@@ -75,6 +78,12 @@ package struct ClientEndpoint: Sendable {
                 state = .handshaking(handshake)
             }
         case .connected(var connection):
+            if let last = lastUpdate, now - last >= config.pauseThreshold { connection.forgiveSilence(now: now) }
+            if connection.fallsSilent(now: now, config: config) {
+                connection.markInterrupted()
+                events.append(.interrupted)
+            }
+            state = .connected(connection)
             switch connection.timerAction(now: now, config: config) {
             case .timedOut:
                 close(.timedOut)
@@ -177,12 +186,23 @@ package struct ClientEndpoint: Sendable {
         }
     }
 
+    /// Echoes the host's path challenges at once, from wherever this client now sends: the
+    /// host moves the session to that address only when the echo arrives from it.
+    private mutating func answer(_ challenges: [PathToken]) {
+        guard !challenges.isEmpty, case .connected(var connection) = state else { return }
+        let packet = connection.seal(challenges.map(Frame.pathResponse), now: latestNow)
+        state = .connected(connection)
+        outgoing.append(Datagram(address: hostAddress, bytes: packet.bytes))
+    }
+
     /// Turns an opened packet into events; a disconnect frame closes the connection.
     package mutating func deliver(_ opened: Connection.Opened) -> DropReason? {
         switch opened {
         case .dropped(let reason):
             return reason
         case .received(let received):
+            if received.endedInterruption { events.append(.resumed) }
+            answer(received.pathChallenges)
             for payload in received.payloads { events.append(.payload(payload, sequence: received.sequence)) }
             if let frame = received.disconnect { close(frame.reasonAtReceiver) }
             return nil

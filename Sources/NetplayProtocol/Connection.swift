@@ -15,6 +15,11 @@ package struct Connection: Sendable {
         package var sequence: UInt64
         package var payloads: [[UInt8]]
         package var disconnect: DisconnectFrame?
+        /// Path challenges to answer, and answers to ours (see ``PathToken``).
+        package var pathChallenges: [PathToken] = []
+        package var pathResponses: [PathToken] = []
+        /// Whether this packet ended an interruption (see ``isInterrupted``).
+        package var endedInterruption = false
     }
 
     /// The outcome of opening a packet.
@@ -28,7 +33,8 @@ package struct Connection: Sendable {
     static let disconnectRedundancy = 3
 
     let peerID: PeerID
-    package let address: PeerAddress
+    /// Where packets to the peer go; a host moves it only after path validation.
+    package internal(set) var address: PeerAddress
     private let sendKey: PacketKey
     private let sendPurpose: NoncePurpose
     private let receiveKey: PacketKey
@@ -40,6 +46,10 @@ package struct Connection: Sendable {
     package private(set) var lastSent: NetInstant
     /// Whether an authentic packet has arrived; a host counts peers without one as pending.
     package private(set) var hasHeardFromPeer = false
+    /// Whether the peer has been silent for ``ProtocolConfig/interruptAfter`` (and not yet
+    /// ``ProtocolConfig/resumeGrace``): the link is down or the peer paused, and the session
+    /// waits for it to come back.
+    package private(set) var isInterrupted = false
 
     package init(role: Role, peerID: PeerID, address: PeerAddress, keys: SessionKeys, now: NetInstant) {
         self.peerID = peerID
@@ -80,24 +90,45 @@ package struct Connection: Sendable {
         replay.mark(sequence)
         lastReceived = max(lastReceived, now)
         hasHeardFromPeer = true
+        var received = Received(sequence: sequence, payloads: [], disconnect: nil)
+        received.endedInterruption = isInterrupted
+        isInterrupted = false
         // Authentic but undecodable means a buggy or newer peer; it still proved liveness.
         guard let frames = Frame.decode(plaintext) else { return .dropped(.malformed) }
-        var received = Received(sequence: sequence, payloads: [], disconnect: nil)
         for frame in frames {
             switch frame {
             case .payload(let bytes): received.payloads.append(bytes)
             case .keepalive: break
             case .disconnect(let disconnect): received.disconnect = disconnect
+            case .pathChallenge(let token): received.pathChallenges.append(token)
+            case .pathResponse(let token): received.pathResponses.append(token)
             }
         }
         return .received(received)
     }
 
-    /// What the timers ask for at `now`: a timeout wins over a keepalive.
+    /// What the timers ask for at `now`: a timeout wins over a keepalive. Only silence for
+    /// the whole ``ProtocolConfig/resumeGrace`` ends a session; shorter outages interrupt it.
     func timerAction(now: NetInstant, config: ProtocolConfig) -> TimerAction {
-        if now - lastReceived >= config.timeout { return .timedOut }
+        if now - lastReceived >= config.resumeGrace { return .timedOut }
         if now - lastSent >= config.keepaliveInterval { return .sendKeepalive }
         return .none
+    }
+
+    /// Whether the peer has just been silent long enough to be interrupted (see
+    /// ``ProtocolConfig/interruptAfter``): true once per outage, until ``markInterrupted()``.
+    /// A peer never heard from (a pending one) is not interrupted: it was never there.
+    func fallsSilent(now: NetInstant, config: ProtocolConfig) -> Bool {
+        hasHeardFromPeer && !isInterrupted && now - lastReceived >= config.interruptAfter
+    }
+
+    /// Records the interruption the owner reported; the next authentic packet ends it.
+    mutating func markInterrupted() { isInterrupted = true }
+
+    /// This side was paused (its clock jumped; see ``ProtocolConfig/pauseThreshold``): the
+    /// silence was ours, not the peer's, so its timers restart from `now`.
+    mutating func forgiveSilence(now: NetInstant) {
+        lastReceived = max(lastReceived, now)
     }
 
     /// The packets that tell the other side this connection is closing (several copies, each

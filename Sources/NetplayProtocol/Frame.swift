@@ -8,11 +8,18 @@ package enum Frame: Sendable, Hashable {
     case keepalive
     /// The sender is closing: `0x03, code (u8), varint text length, UTF-8 text` (length 0: no text).
     case disconnect(DisconnectFrame)
+    /// The host asks whether the sender of an authentic packet from a new address is really
+    /// there: `0x04, 8 random bytes`, sent to that address only (§ path validation).
+    case pathChallenge(PathToken)
+    /// The answer, echoing the challenge's bytes: `0x05, 8 bytes`.
+    case pathResponse(PathToken)
 
     package enum Kind: UInt8 {
         case payload = 1
         case keepalive = 2
         case disconnect = 3
+        case pathChallenge = 4
+        case pathResponse = 5
     }
 
     /// Type byte plus a length varint of up to two bytes (lengths below 16384).
@@ -37,6 +44,12 @@ package enum Frame: Sendable, Hashable {
                 writer.writeFixed(disconnect.code.rawValue)
                 writer.writeVarUInt(UInt64(text.count))
                 writer.writeRawBytes(text)
+            case .pathChallenge(let token):
+                writer.writeFixed(Kind.pathChallenge.rawValue)
+                writer.writeRawBytes(token.bytes)
+            case .pathResponse(let token):
+                writer.writeFixed(Kind.pathResponse.rawValue)
+                writer.writeRawBytes(token.bytes)
             }
         }
         return writer.bytes
@@ -70,7 +83,26 @@ package enum Frame: Sendable, Hashable {
                 let bytes = reader.bytes(count), let text = String(validating: bytes, as: UTF8.self)
             else { return nil }
             return .disconnect(DisconnectFrame(code: code, text: text.isEmpty ? nil : text))
+        case .pathChallenge:
+            return reader.bytes(PathToken.byteCount).map { .pathChallenge(PathToken(bytes: $0)) }
+        case .pathResponse:
+            return reader.bytes(PathToken.byteCount).map { .pathResponse(PathToken(bytes: $0)) }
         }
+    }
+}
+
+/// The random bytes of a path challenge, echoed by its response (QUIC's PATH_CHALLENGE data,
+/// RFC 9000 §8.2): only the holder of the session keys, reading at the new address, can
+/// answer, so an answer proves both.
+package struct PathToken: Sendable, Hashable {
+    /// 64 bits: guessing is hopeless, and the frame stays small.
+    static let byteCount = 8
+
+    package let bytes: [UInt8]
+
+    package init(bytes: [UInt8]) {
+        precondition(bytes.count == Self.byteCount, "a path token is \(Self.byteCount) bytes")
+        self.bytes = bytes
     }
 }
 

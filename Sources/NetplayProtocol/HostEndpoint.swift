@@ -47,6 +47,8 @@ package struct HostEndpoint: Sendable {
     package internal(set) var keyExchanges = 0
     /// The latest time the driver told us; stamps sends made without a `now`.
     var latestNow = NetInstant.zero
+    /// When ``update(now:)`` last ran: a much later `now` means this process was paused.
+    var lastUpdate: NetInstant?
 
     /// Creates a host. Its secrets come from `random`, the system generator unless a test seeds one.
     package init(config: ProtocolConfig, random: ProtocolRandom = .system) {
@@ -91,9 +93,20 @@ package struct HostEndpoint: Sendable {
     /// sends keepalives to idle peers and removes silent ones.
     package mutating func update(now: NetInstant) {
         latestNow = max(latestNow, now)
+        let config = config
+        let wasPaused = lastUpdate.map { now - $0 >= config.pauseThreshold } ?? false
+        lastUpdate = now
         serviceHandshakes(now: now)
         expirePending(now: now)
         for id in connectedPeers {
+            if wasPaused { peers[id]?.connection.forgiveSilence(now: now) }
+            // Checked before mutating: a write through the table's optional chain costs
+            // allocations every tick (measured by the allocation test), an interruption is rare.
+            if peers[id]?.connection.fallsSilent(now: now, config: config) == true {
+                peers[id]?.connection.markInterrupted()
+                events.append(.interrupted(id))
+            }
+            probePath(of: id, now: now)
             switch peers[id]?.connection.timerAction(now: now, config: config) {
             case .timedOut?:
                 remove(id, reason: .timedOut)
@@ -188,9 +201,13 @@ package struct HostEndpoint: Sendable {
         guard let header = ConnectedHeader(datagram) else { return .malformed }
         let id = header.peerID
         guard let known = self.address(of: id) else { return .unknownPeer }
-        // No connection migration: a session is bound to the address that completed the handshake.
-        guard known == address else { return .wrongAddress }
         let wasPending = peers[id]?.connection.hasHeardFromPeer == false
+        // A new address is a moved client (Wi-Fi to Ethernet, a NAT rebinding) or a spoof. A
+        // pending peer never proved its address, so it stays bound to its handshake's; a
+        // confirmed one's authentic, fresh packets are handled, and the session follows them
+        // once the client answers a path challenge there (``probePath(of:now:)``).
+        let newPath = known != address
+        if newPath, wasPending { return .wrongAddress }
         guard let opened = peers[id]?.connection.open(datagram, header: header, now: now) else { return .unknownPeer }
         // The first authentic packet proves the client holds the keys: only now does it take
         // a real seat, and only now does the game hear of it.
@@ -199,6 +216,10 @@ package struct HostEndpoint: Sendable {
         case .dropped(let reason):
             return reason
         case .received(let received):
+            if received.endedInterruption { events.append(.resumed(id)) }
+            if newPath, !completePath(of: id, at: address, answers: received.pathResponses) {
+                notePath(of: id, at: address, receivedBytes: datagram.count, now: now)
+            }
             for payload in received.payloads { events.append(.payload(id, payload, sequence: received.sequence)) }
             // Whatever code a client sends, to the host it is the peer closing.
             if let frame = received.disconnect { remove(id, reason: .closedByPeer(reason: frame.text)) }
@@ -218,5 +239,7 @@ package struct HostPeer: Sendable {
     /// When the handshake admitted it: a pending peer is forgotten ``ProtocolConfig/pendingTimeout`` later.
     let admittedAt: NetInstant
     /// Its address without the port, for the per-source caps.
-    let source: PeerAddress
+    var source: PeerAddress
+    /// The validation under way of a new address it sent from, if any.
+    var pathProbe: PathProbe?
 }

@@ -40,9 +40,20 @@ package struct ProtocolConfig: Sendable {
     package var schema: SchemaIdentity
     /// A secret players type to join (nil or empty: anyone may join). Never sent on the wire.
     package var joinCode: String?
-    /// A connection (or handshake) ends after hearing nothing authentic for this long.
+    /// A handshake gives up after hearing nothing from the host for this long.
     package var timeout: Duration
-    /// A connected endpoint sends a keepalive when it has sent nothing for this long.
+    /// A connected peer silent this long is *interrupted* (reported once, so a game can show
+    /// "reconnecting…"); keepalives go on probing, and its first authentic packet resumes it.
+    package var interruptAfter: Duration
+    /// A connected peer silent this long is gone for good (`timedOut`): the seat it kept
+    /// through an interruption is given up.
+    package var resumeGrace: Duration
+    /// A gap this long between two ``HostEndpoint/update(now:)`` (or client) calls means this
+    /// process was paused (a debugger, SIGSTOP, a suspended laptop): the silence was ours, so
+    /// every peer's timers restart instead of all timing out at once.
+    package var pauseThreshold: Duration
+    /// A connected endpoint sends a keepalive when it has sent nothing for this long. Well
+    /// under ``interruptAfter``, so an idle but healthy link is never taken for an outage.
     package var keepaliveInterval: Duration
     /// A client resends its `hello` or `response` this often until answered.
     var handshakeResendInterval: Duration
@@ -97,7 +108,10 @@ package struct ProtocolConfig: Sendable {
         schema: SchemaIdentity = .unchecked,
         joinCode: String? = nil,
         timeout: Duration = .seconds(10),
-        keepaliveInterval: Duration = .seconds(1),
+        interruptAfter: Duration = .seconds(1),
+        resumeGrace: Duration = .seconds(30),
+        pauseThreshold: Duration = .seconds(3),
+        keepaliveInterval: Duration = .milliseconds(250),
         handshakeResendInterval: Duration = .milliseconds(250),
         cookieLifetime: Duration = .seconds(10),
         maxPeers: Int = 16,
@@ -120,6 +134,9 @@ package struct ProtocolConfig: Sendable {
         self.schema = schema
         self.joinCode = joinCode
         self.timeout = timeout
+        self.interruptAfter = interruptAfter
+        self.resumeGrace = resumeGrace
+        self.pauseThreshold = pauseThreshold
         self.keepaliveInterval = keepaliveInterval
         self.handshakeResendInterval = handshakeResendInterval
         self.cookieLifetime = cookieLifetime

@@ -22,6 +22,12 @@ package enum HostEvent: Sendable, Hashable {
     case payload(PeerID, [UInt8], sequence: UInt64)
     /// A peer is gone, for this reason.
     case disconnected(PeerID, DisconnectReason)
+    /// A peer has been silent for ``ProtocolConfig/interruptAfter``; its seat is kept.
+    case interrupted(PeerID)
+    /// An interrupted peer was heard from again.
+    case resumed(PeerID)
+    /// A peer proved it now sends from this address (path validation), and the host sends there.
+    case addressChanged(PeerID, PeerAddress)
 }
 
 /// Something that happened at a ``ClientEndpoint``.
@@ -32,6 +38,10 @@ package enum ClientEvent: Sendable, Hashable {
     case payload([UInt8], sequence: UInt64)
     /// The connection ended (or the handshake failed), for this reason.
     case disconnected(DisconnectReason)
+    /// The host has been silent for ``ProtocolConfig/interruptAfter``; the session waits.
+    case interrupted
+    /// The host was heard from again after an interruption.
+    case resumed
 }
 
 /// Why a payload could not be sent.

@@ -44,6 +44,10 @@ final class ClientSession {
                 match.status = status
             case .message, .connected:
                 break
+            case .interrupted:
+                notice = "Nothing heard from the host: reconnecting…"
+            case .resumed:
+                notice = "Reconnected to the host."
             case .disconnected(_, let reason):
                 ended = SessionEnd.message(for: reason)
             }

@@ -48,6 +48,10 @@ final class HostSession {
                 admit(peer)
             case .message:
                 break
+            case .interrupted(let peer):
+                notice = "Nothing heard from player \(peer.id.rawValue): reconnecting…"
+            case .resumed(let peer):
+                notice = "Player \(peer.id.rawValue) is back."
             case .disconnected(.host, let reason):
                 ended = reason == .closedLocally ? "You ended the game." : "The game stopped: \(reason)."
             case .disconnected(let peer, _):

@@ -42,6 +42,8 @@ enum SeenEvent: Equatable, CustomStringConvertible {
     case step(Step, from: NetPeer)
     case otherMessage(from: NetPeer)
     case disconnected(NetPeer, DisconnectReason)
+    case interrupted(NetPeer)
+    case resumed(NetPeer)
 
     init(_ event: NetEvent) {
         switch event {
@@ -50,6 +52,8 @@ enum SeenEvent: Equatable, CustomStringConvertible {
         case .message(let move as Step, let peer): self = .step(move, from: peer)
         case .message(_, let peer): self = .otherMessage(from: peer)
         case .disconnected(let peer, let reason): self = .disconnected(peer, reason)
+        case .interrupted(let peer): self = .interrupted(peer)
+        case .resumed(let peer): self = .resumed(peer)
         }
     }
 
@@ -60,6 +64,8 @@ enum SeenEvent: Equatable, CustomStringConvertible {
         case .step(let move, let peer): return "step(\(move), from: \(peer))"
         case .otherMessage(let peer): return "message(from: \(peer))"
         case .disconnected(let peer, let reason): return "disconnected(\(peer), \(reason))"
+        case .interrupted(let peer): return "interrupted(\(peer))"
+        case .resumed(let peer): return "resumed(\(peer))"
         }
     }
 }
