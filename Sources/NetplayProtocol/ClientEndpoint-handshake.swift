@@ -116,6 +116,7 @@ extension ClientEndpoint {
 
     private mutating func becomeConnected(_ connection: Connection, now: NetInstant) {
         var connection = connection
+        connection.noteHeardInHandshake(now: now)
         // An immediate keepalive tells the host we got in, so it stops counting us as pending.
         let keepalive = connection.seal([.keepalive], now: now).bytes
         state = .connected(connection)

@@ -122,6 +122,13 @@ package struct Connection: Sendable {
         hasHeardFromPeer && !isInterrupted && now - lastReceived >= config.interruptAfter
     }
 
+    /// Records an authentic handshake packet (the host's `accepted`) as hearing from the peer:
+    /// a client is connected from then on, and silence after it is an interruption.
+    mutating func noteHeardInHandshake(now: NetInstant) {
+        hasHeardFromPeer = true
+        lastReceived = max(lastReceived, now)
+    }
+
     /// Records the interruption the owner reported; the next authentic packet ends it.
     mutating func markInterrupted() { isInterrupted = true }
 

@@ -101,7 +101,7 @@ extension APITests {
             #expect(net.now - start <= options.timeout + net.tickInterval)
         }
 
-        @Test func timedOutOnBothSidesWithinTimeoutPlusKeepalive() throws {
+        @Test func interruptedThenTimedOutOnBothSidesAfterTheResumeGrace() throws {
             let host = try startHost()
             let hostLog = EventLog(host.poll)
             let (_, clientLog, peer) = try connectedClient()
@@ -110,7 +110,7 @@ extension APITests {
             net.setImpairment(from: APISetup.clientAddress(0), to: APISetup.hostAddress, .init(lossProbability: 1))
             let cut = net.now
             let options = NetOptions()
-            let bound = options.timeout + options.keepaliveInterval
+            let bound = options.resumeGrace + options.keepaliveInterval
             #expect(
                 net.run(
                     until: {
@@ -118,8 +118,13 @@ extension APITests {
                     },
                     limit: bound))
             #expect(net.now - cut <= bound)
+            #expect(net.now - cut >= options.resumeGrace)
             #expect(hostLog.disconnectReason(of: peer) == .timedOut)
             #expect(clientLog.disconnectReason(of: .host) == .timedOut)
+            // Each side said "interrupted" first, once, and never "resumed".
+            #expect(hostLog.seen.filter { $0 == .interrupted(peer) }.count == 1)
+            #expect(clientLog.seen.filter { $0 == .interrupted(.host) }.count == 1)
+            #expect(!hostLog.seen.contains(.resumed(peer)) && !clientLog.seen.contains(.resumed(.host)))
         }
 
         @Test func kickedWithTheHostsReason() throws {

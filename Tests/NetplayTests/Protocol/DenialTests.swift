@@ -102,23 +102,31 @@ struct ProtocolDenialTests {
         #expect(net.clientDisconnectReason(client) == .hostUnreachable)
     }
 
-    @Test("silence times a connection out within timeout + one keepalive interval, on both sides")
+    @Test("silence interrupts a connection after interruptAfter and ends it after the resume grace, on both sides")
     func timeout() throws {
         var net = ProtocolHarness()
         let (client, peer) = try net.connected()
         let silenceStart = net.now
         net.clientToHostLoss = 1
         net.hostToClientLoss = 1
-        let limit = net.host.config.timeout + net.host.config.keepaliveInterval
+        let config = net.host.config
+        #expect(net.run(maxSteps: 200) { $0.hostEvents.contains(.interrupted(peer)) })
+        #expect(net.now - silenceStart >= config.interruptAfter)
+        #expect(net.now - silenceStart <= config.interruptAfter + ProtocolHarness.stepLength)
+        #expect(net.clientEvents[client].contains(.interrupted))
+        let limit = config.resumeGrace + config.keepaliveInterval
         #expect(
-            net.run(maxSteps: 2_000) {
+            net.run(maxSteps: 4_000) {
                 $0.hostDisconnectReason(peer) != nil && $0.clientDisconnectReason(client) != nil
             })
         #expect(net.now - silenceStart <= limit)
-        #expect(net.now - silenceStart >= net.host.config.timeout)
+        #expect(net.now - silenceStart >= config.resumeGrace)
         #expect(net.hostDisconnectReason(peer) == .timedOut)
         #expect(net.clientDisconnectReason(client) == .timedOut)
         #expect(net.host.peerCount == 0)
+        // Reported once per outage, never resumed.
+        #expect(net.hostEvents.count(where: { $0 == .interrupted(peer) }) == 1)
+        #expect(!net.hostEvents.contains(.resumed(peer)) && !net.clientEvents[client].contains(.resumed))
     }
 
     @Test("keepalives hold an idle connection open far past the timeout")

@@ -49,6 +49,11 @@ struct ProtocolHarness {
     var clientEvents: [[ClientEvent]] = []
     /// Every datagram the host sent, for size and content checks.
     var hostSent: [Datagram] = []
+    /// Clients that moved (a new Wi-Fi, a NAT rebinding): where they send from and receive at now.
+    var movedClients: [Int: PeerAddress] = [:]
+    /// While set, the host is paused (SIGSTOP): it neither runs nor reads; what is sent to it waits.
+    var hostPaused = false
+    private var waitingForHost: [(bytes: [UInt8], address: PeerAddress)] = []
     /// Every datagram the clients sent, for replay tests.
     var clientSent: [Datagram] = []
     static let stepLength = Duration.milliseconds(10)
@@ -68,9 +73,17 @@ struct ProtocolHarness {
         return index
     }
 
+    /// Where client `index` sends from now.
+    func address(ofClient index: Int) -> PeerAddress { movedClients[index] ?? TestSetup.clientAddress(index) }
+
     mutating func step(by length: Duration = stepLength) {
         now = now + length
-        host.update(now: now)
+        if !hostPaused {
+            // A resumed process reads what its socket held before its first timer runs.
+            for datagram in waitingForHost { host.receive(datagram.bytes, from: datagram.address, now: now) }
+            waitingForHost = []
+            host.update(now: now)
+        }
         for index in clients.indices { clients[index].update(now: now) }
         deliver()
     }
@@ -82,16 +95,21 @@ struct ProtocolHarness {
             for index in clients.indices {
                 for datagram in clients[index].drainOutgoing() {
                     moved = true
-                    clientSent.append(Datagram(address: TestSetup.clientAddress(index), bytes: datagram.bytes))
+                    let from = address(ofClient: index)
+                    clientSent.append(Datagram(address: from, bytes: datagram.bytes))
                     if network.chance(clientToHostLoss) { continue }
-                    host.receive(datagram.bytes, from: TestSetup.clientAddress(index), now: now)
+                    if hostPaused {
+                        waitingForHost.append((datagram.bytes, from))
+                    } else {
+                        host.receive(datagram.bytes, from: from, now: now)
+                    }
                 }
                 clientEvents[index] += clients[index].drainEvents()
             }
             for datagram in host.drainOutgoing() {
                 moved = true
                 hostSent.append(datagram)
-                guard let index = clients.indices.first(where: { TestSetup.clientAddress($0) == datagram.address })
+                guard let index = clients.indices.first(where: { address(ofClient: $0) == datagram.address })
                 else { continue }
                 if network.chance(hostToClientLoss) { continue }
                 clients[index].receive(datagram.bytes, from: TestSetup.hostAddress, now: now)

@@ -34,12 +34,40 @@ struct ProtocolTamperingTests {
         #expect(net.clients[client].isConnected && net.host.connectedPeers == [peer])
     }
 
-    @Test("a packet from a spoofed source address is dropped as wrongAddress")
-    func spoofedSource() throws {
+    @Test("a packet captured and resent from another address is a replay, and never moves the session")
+    func replayedFromAnotherAddress() throws {
         var (net, client, peer, packet) = try Self.connectedWithPendingPacket()
+        let clientAddress = TestSetup.clientAddress(client)
+        net.host.receive(packet, from: clientAddress, now: net.now)
+        _ = net.host.drainEvents()
         net.host.receive(packet, from: .memory(node: 666, port: 5000), now: net.now)
-        #expect(net.host.drops[.wrongAddress] == 1 && net.host.drops.total == 1)
-        #expect(net.host.drainEvents().isEmpty)
+        #expect(net.host.drops[.replayed] == 1 && net.host.drops.total == 1)
+        #expect(net.host.drainEvents().isEmpty && net.host.drainOutgoing().isEmpty)
+        #expect(net.host.address(of: peer) == clientAddress)
+        try Self.expectHealthy(&net, client: client, peer: peer)
+    }
+
+    @Test("a captured packet that beats the original from another address is challenged there, and the session stays")
+    func racedFromAnotherAddress() throws {
+        var (net, client, peer, packet) = try Self.connectedWithPendingPacket()
+        let clientAddress = TestSetup.clientAddress(client)
+        let attacker = PeerAddress.memory(node: 666, port: 5000)
+        net.host.receive(packet, from: attacker, now: net.now)
+        // Authentic and fresh, so its payload counts once; the only reply is a small challenge
+        // to the attacker's address, within 3x of what it sent; nothing else goes there.
+        #expect(net.host.drainEvents() == [.payload(peer, Array("hello host".utf8), sequence: 1)])
+        let sent = net.host.drainOutgoing()
+        #expect(sent.map(\.address) == [attacker])
+        #expect(sent.allSatisfy { $0.bytes.count <= 3 * packet.count })
+        // The original arrives late: a replay. The attacker cannot answer the challenge.
+        net.host.receive(packet, from: clientAddress, now: net.now)
+        #expect(net.host.drops[.replayed] == 1 && net.host.drainEvents().isEmpty)
+        net.advance(.seconds(11))
+        #expect(net.host.address(of: peer) == clientAddress)
+        // Resent while the budget lasted, never beyond it, then abandoned.
+        let toAttacker = (sent + net.hostSent.filter { $0.address == attacker }).reduce(0) { $0 + $1.bytes.count }
+        #expect(toAttacker <= 3 * packet.count)
+        #expect(net.host.peers[peer]?.pathProbe == nil)
         try Self.expectHealthy(&net, client: client, peer: peer)
     }
 
