@@ -137,6 +137,8 @@ package enum TestVectors {
             ("largeSequence", .clientToHost, 0x1_0000_0005, [.payload(Array(repeating: 0x42, count: 200))]),
             ("disconnectKicked", .hostToClient, 7, [.disconnect(DisconnectFrame(code: .kicked, text: "afk"))]),
             ("twoFrames", .clientToHost, 300, [.payload([1]), .keepalive]),
+            ("pathChallengeFromHost", .hostToClient, 42, [.pathChallenge(PathToken(bytes: Array(0xA0..<0xA8)))]),
+            ("pathResponseFromClient", .clientToHost, 43, [.pathResponse(PathToken(bytes: Array(0xA0..<0xA8)))]),
         ]
     }
 

@@ -89,6 +89,7 @@ struct ProtocolResumeTests {
             net.hostSent += net.host.drainOutgoing()
         }
         let bytesToNew = net.hostSent.filter { $0.address == new }.reduce(0) { $0 + $1.bytes.count }
+        print("unvalidated address: received \(packet.count) bytes, sent \(bytesToNew) bytes back")
         #expect(bytesToNew > 0 && bytesToNew <= 3 * packet.count)
         #expect(net.host.address(of: peer) == TestSetup.clientAddress(client))
     }
