@@ -144,6 +144,40 @@ extension APITests {
                 framesUntilMoved.map { $0 <= 3 } == true, "moved after \(String(describing: framesUntilMoved)) frames")
         }
 
+        /// Issue 16: a 10 s outage interrupts the session; when the link returns the client's
+        /// world catches up with the host (a full snapshot: its acknowledged baseline is long
+        /// out of the host's history) within a second, with the same entities and owners.
+        @Test func afterATenSecondOutageTheClientsWorldCatchesUpWithinASecond() throws {
+            let game = try start(clients: 1)
+            try play(game, seconds: 2)
+            let (client, world) = game.clients[0]
+            let peer = try #require(client.localPeer)
+            let down = LinkImpairment(lossProbability: 1)
+            net.setImpairment(from: APISetup.hostAddress, to: APISetup.clientAddress(0), down)
+            net.setImpairment(from: APISetup.clientAddress(0), to: APISetup.hostAddress, down)
+            // The host's own dot keeps moving through the outage; the client's world stands still.
+            try play(game, seconds: 10, hostKeys: Keys(dx: 1, dy: 0))
+            net.setImpairment(from: APISetup.hostAddress, to: APISetup.clientAddress(0), nil)
+            net.setImpairment(from: APISetup.clientAddress(0), to: APISetup.hostAddress, nil)
+            let hostDot = try #require(game.dots[.host])
+            var framesToCatchUp: Int?
+            for frame in 1...60 where framesToCatchUp == nil {
+                net.run(for: Self.frame)
+                try game.frame()
+                if let newest = world.newestTick, let received = world.receivedEntities(atTick: newest),
+                    newest >= (game.hostWorld.newestTick ?? .max) - 3,
+                    received.first(where: { $0.id == hostDot })?.state.x == game.hostWorld[hostDot]?.x
+                {
+                    framesToCatchUp = frame
+                }
+            }
+            print("client world caught up \(framesToCatchUp.map { "\($0) frames" } ?? "never") after a 10 s outage")
+            #expect(framesToCatchUp.map { $0 <= 60 } == true, "caught up within a second of the link returning")
+            #expect(world.entities.count == 2 && world.entities.filter(\.isMine).count == 1)
+            #expect(world.entities.first { $0.isMine }?.owner == peer)
+            #expect(client.isConnected && client.localPeer == peer)
+        }
+
         @Test func aPlayerWhoLeavesTakesTheirDotWithThem() throws {
             let game = try start(clients: 2)
             try play(game, seconds: 2)
