@@ -74,7 +74,9 @@ extension ClientEndpoint {
     {
         guard case .response(_, let keys) = handshake.stage else { return .unexpected }
         guard let peerID = AcceptedPacket.open(datagram, keys: keys) else { return .badMAC }
-        becomeConnected(Connection(role: .client, peerID: peerID, address: hostAddress, keys: keys, now: now), now: now)
+        becomeConnected(
+            Connection(role: .client, peerID: peerID, address: hostAddress, keys: keys, now: now), confirmed: false,
+            now: now)
         return nil
     }
 
@@ -88,7 +90,8 @@ extension ClientEndpoint {
         var connection = Connection(role: .client, peerID: header.peerID, address: hostAddress, keys: keys, now: now)
         let opened = connection.open(datagram, header: header, now: now)
         if case .dropped(.badMAC) = opened { return .badMAC }
-        becomeConnected(connection, now: now)
+        // A connected packet from the host proves it knows us, as `accepted` alone does not.
+        becomeConnected(connection, confirmed: true, now: now)
         return deliver(opened)
     }
 
@@ -114,14 +117,15 @@ extension ClientEndpoint {
         return nil
     }
 
-    private mutating func becomeConnected(_ connection: Connection, now: NetInstant) {
+    private mutating func becomeConnected(_ connection: Connection, confirmed: Bool, now: NetInstant) {
         var connection = connection
         connection.noteHeardInHandshake(now: now)
         // An immediate keepalive tells the host we got in, so it stops counting us as pending.
         let keepalive = connection.seal([.keepalive], now: now).bytes
         state = .connected(connection)
         connectedAt = now
-        events.append(.connected(connection.peerID, hostAddress))
+        awaitingConfirmation = true
+        if confirmed { confirm(connection) }
         outgoing.append(Datagram(address: hostAddress, bytes: keepalive))
     }
 }

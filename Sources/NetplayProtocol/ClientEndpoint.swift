@@ -31,6 +31,17 @@ package struct ClientEndpoint: Sendable {
     var connectedAt: NetInstant?
     /// When ``update(now:)`` last ran: a much later `now` means this process was paused.
     var lastUpdate: NetInstant?
+    /// Between `accepted` and the host's first connected packet: the host admitted us but may
+    /// still forget us (a pending peer is evicted or expires if our keepalive is late, e.g. on
+    /// a busy machine). Only the host's connected packet says it knows us; until then the game
+    /// is not told we are in, and a client that hears nothing for the host's pending timeout
+    /// starts over instead of believing in a session the host no longer has.
+    package internal(set) var awaitingConfirmation = false
+    /// When the first hello of this attempt went out: a restarted handshake keeps counting
+    /// the connect timeout from it.
+    var attemptStartedAt: NetInstant?
+    /// Fresh keys and nonces for a restarted handshake.
+    var random: ProtocolRandom
 
     /// Starts connecting to `host` at `now`.
     package init(config: ProtocolConfig, host: PeerAddress, now: NetInstant, random: ProtocolRandom = .system) {
@@ -39,13 +50,14 @@ package struct ClientEndpoint: Sendable {
         latestNow = now
         var random = random
         let handshake = ClientHandshake(config: config, random: &random, now: now)
+        self.random = random
         state = .handshaking(handshake)
         outgoing.append(Datagram(address: host, bytes: handshake.currentPacket))
     }
 
     /// Whether the handshake has completed and the connection is open.
     package var isConnected: Bool {
-        if case .connected = state { return true }
+        if case .connected = state { return !awaitingConfirmation }
         return false
     }
 
@@ -78,8 +90,12 @@ package struct ClientEndpoint: Sendable {
                 state = .handshaking(handshake)
             }
         case .connected(var connection):
+            if awaitingConfirmation, let since = connectedAt, now - since >= config.pendingTimeout {
+                restartHandshake(now: now)
+                return
+            }
             if let last = lastUpdate, now - last >= config.pauseThreshold { connection.forgiveSilence(now: now) }
-            if connection.fallsSilent(now: now, config: config) {
+            if !awaitingConfirmation, connection.fallsSilent(now: now, config: config) {
                 connection.markInterrupted()
                 events.append(.interrupted)
             }
@@ -153,6 +169,7 @@ package struct ClientEndpoint: Sendable {
         handshake.clockStarted = true
         handshake.startedAt = now
         handshake.lastSentAt = now
+        attemptStartedAt = now
         state = .handshaking(handshake)
     }
 
@@ -180,10 +197,29 @@ package struct ClientEndpoint: Sendable {
             guard header.peerID == connection.peerID else { return .unknownPeer }
             let opened = connection.open(datagram, header: header, now: now)
             state = .connected(connection)
+            if awaitingConfirmation, case .received = opened { confirm(connection) }
             return deliver(opened)
         default:
             return .unexpected
         }
+    }
+
+    /// The host's first connected packet: it knows us, so the game may.
+    mutating func confirm(_ connection: Connection) {
+        awaitingConfirmation = false
+        events.append(.connected(connection.peerID, hostAddress))
+    }
+
+    /// Forgotten by the host before it confirmed us: start over with a fresh key and nonce
+    /// (a new attempt in the host's eyes), still within the first attempt's timeout.
+    private mutating func restartHandshake(now: NetInstant) {
+        awaitingConfirmation = false
+        connectedAt = nil
+        var handshake = ClientHandshake(config: config, random: &random, now: now)
+        handshake.startedAt = attemptStartedAt ?? now
+        handshake.clockStarted = true
+        state = .handshaking(handshake)
+        outgoing.append(Datagram(address: hostAddress, bytes: handshake.currentPacket))
     }
 
     /// Echoes the host's path challenges at once, from wherever this client now sends: the

@@ -99,6 +99,9 @@ package struct HostEndpoint: Sendable {
         serviceHandshakes(now: now)
         expirePending(now: now)
         for id in connectedPeers {
+            // A pending peer gets nothing until it confirms (its fate is expirePending's): a
+            // connected packet from us would tell its client we know it, and we may yet forget it.
+            guard peers[id]?.connection.hasHeardFromPeer == true else { continue }
             if wasPaused { peers[id]?.connection.forgiveSilence(now: now) }
             // Checked before mutating: a write through the table's optional chain costs
             // allocations every tick (measured by the allocation test), an interruption is rare.
@@ -211,7 +214,14 @@ package struct HostEndpoint: Sendable {
         guard let opened = peers[id]?.connection.open(datagram, header: header, now: now) else { return .unknownPeer }
         // The first authentic packet proves the client holds the keys: only now does it take
         // a real seat, and only now does the game hear of it.
-        if wasPending, peers[id]?.connection.hasHeardFromPeer == true { events.append(.connected(id, address)) }
+        if wasPending, peers[id]?.connection.hasHeardFromPeer == true {
+            events.append(.connected(id, address))
+            // Tell the client at once that we know it: until a connected packet from us arrives
+            // it is not sure we kept its seat (see ClientEndpoint.awaitingConfirmation).
+            if let keepalive = peers[id]?.connection.seal([.keepalive], now: now) {
+                outgoing.append(Datagram(address: address, bytes: keepalive.bytes))
+            }
+        }
         switch opened {
         case .dropped(let reason):
             return reason

@@ -225,8 +225,9 @@ struct ProtocolDenialTests {
         clients[1].update(now: later)
         toHost(1, at: later)  // client 1's resent response evicts client 0, now old enough
         #expect(host.peerCount == 1 && host.pendingCount == 1 && host.drops.total == 2 && host.keyExchanges == 2)
-        toClients(at: later)
-        toHost(1, at: later)
+        toClients(at: later)  // accepted
+        toHost(1, at: later)  // the client's keepalive confirms it
+        toClients(at: later)  // the host's answer tells the client it is in
         #expect(clients[1].isConnected && host.pendingCount == 0 && host.confirmedCount == 1)
         #expect(host.drainEvents().count == 1)
     }

@@ -110,11 +110,54 @@ struct ProtocolResumeTests {
         toHost(from: TestSetup.clientAddress(0))  // hello
         toClient()  // challenge
         toHost(from: TestSetup.clientAddress(0))  // response
-        toClient()  // accepted: the client is in and sends its first keepalive
-        #expect(client.isConnected && host.pendingCount == 1)
+        toClient()  // accepted: the client sends its first keepalive, awaiting the host's answer
+        #expect(client.awaitingConfirmation && host.pendingCount == 1)
         toHost(from: .memory(node: 779, port: 1))
         #expect(host.drops[.wrongAddress] == 1 && host.pendingCount == 1)
         #expect(host.drainEvents().isEmpty && host.drainOutgoing().isEmpty)
+    }
+
+    @Test(
+        "a client the host forgot before confirming it starts over and gets in, instead of believing in a dead session")
+    func forgottenClientStartsOver() {
+        let config = TestSetup.config()
+        var host = HostEndpoint(config: config, random: .seeded(12))
+        var client = ClientEndpoint(config: config, host: TestSetup.hostAddress, now: .zero, random: .seeded(21))
+        let address = TestSetup.clientAddress(0)
+        var now = NetInstant.zero
+        func exchange(rounds: Int, losingClientPackets: Bool = false) {
+            for _ in 0..<rounds {
+                for datagram in client.drainOutgoing() where !losingClientPackets {
+                    host.receive(datagram.bytes, from: address, now: now)
+                }
+                for datagram in host.drainOutgoing() {
+                    client.receive(datagram.bytes, from: TestSetup.hostAddress, now: now)
+                }
+            }
+        }
+        client.update(now: now)
+        exchange(rounds: 2)  // hello, challenge, response, accepted
+        #expect(client.awaitingConfirmation && host.pendingCount == 1)
+        // Every keepalive of the client is lost until the host forgets its pending seat.
+        while now < .zero + config.pendingTimeout {
+            now = now + .milliseconds(10)
+            host.update(now: now)
+            client.update(now: now)
+            exchange(rounds: 1, losingClientPackets: true)
+        }
+        #expect(host.peerCount == 0, "the host forgot the pending peer")
+        #expect(!client.isConnected, "the client never told its game it was in")
+        // The client started over with a fresh hello; this time it gets in.
+        for _ in 0..<60 where !client.isConnected {
+            now = now + .milliseconds(10)
+            host.update(now: now)
+            client.update(now: now)
+            exchange(rounds: 4)
+        }
+        #expect(client.isConnected && host.confirmedCount == 1)
+        let events = client.drainEvents()
+        #expect(events.count { if case .connected = $0 { true } else { false } } == 1)
+        #expect(host.drainEvents().count { if case .connected = $0 { true } else { false } } == 1)
     }
 
     @Test("a host paused for 15 s forgives its own silence; the client sees interrupted, then resumed")
