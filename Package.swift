@@ -12,6 +12,10 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Netplay", targets: ["Netplay"]),
+        // For experts who carry replication's bytes over their own transport: snapshots,
+        // deltas, interpolation and prediction without a session. `import Netplay` does not
+        // re-export it (its `NetWorld` drives it for a game).
+        .library(name: "NetplayReplication", targets: ["NetplayReplication"]),
         .library(name: "NetplayTesting", targets: ["NetplayTesting", "NetplayLinkConditioner"]),
         .library(name: "SkirmishCore", targets: ["SkirmishCore"]),
         .library(name: "SkirmishNet", targets: ["SkirmishNet"]),
@@ -116,6 +120,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The experts' product as a game outside this package sees it: no package access, so
+        // only its public API compiles.
+        .testTarget(name: "NetplayReplicationProductTests", dependencies: ["NetplayReplication"], packageAccess: false),
         // Expansion tests of `@NetMessage`: the generated source and the diagnostics.
         .testTarget(
             name: "NetplayMacrosTests",

@@ -1,14 +1,15 @@
-/// Identifies a replicated entity for its whole life. Assigned by the host, never reused.
-package struct EntityID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+/// Identifies a replicated entity for its whole life. Assigned by the host
+/// (``ReplicationHost/spawn(kind:owner:state:)``), never reused.
+public struct EntityID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// The number on the wire (sent as a gap from the previous id, so small gaps are cheap).
-    package var value: UInt32
+    public var value: UInt32
 
-    /// Creates an id.
-    package init(_ value: UInt32) { self.value = value }
+    /// Creates an id (to name one the host assigned, say in a message of your own).
+    public init(_ value: UInt32) { self.value = value }
 
-    package static func < (lhs: EntityID, rhs: EntityID) -> Bool { lhs.value < rhs.value }
+    public static func < (lhs: EntityID, rhs: EntityID) -> Bool { lhs.value < rhs.value }
 
-    package var description: String { "entity \(value)" }
+    public var description: String { "entity \(value)" }
 
     /// `ids` in ascending order. Sorting a dictionary's keys directly runs the standard
     /// library's sort unspecialized when the dictionary's value is generic (a view of some
@@ -23,44 +24,48 @@ package struct EntityID: Hashable, Comparable, Sendable, Codable, CustomStringCo
 }
 
 /// What kind of thing an entity is (player, creep, pickup…): a number the game chooses.
-package struct EntityKind: Hashable, Sendable, Codable {
+public struct EntityKind: Hashable, Sendable, Codable {
     /// The game's number for this kind.
-    package var value: UInt16
+    public var value: UInt16
 
     /// Creates a kind.
-    package init(_ value: UInt16) { self.value = value }
+    public init(_ value: UInt16) { self.value = value }
 }
 
 /// A participant in a session: `host` is 0, clients are numbered by the game from 1.
 /// Used as an entity's owner (whose inputs drive it) and to address a client.
-package struct ParticipantID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+///
+/// Numbering clients is the game's job when it drives replication itself: give each
+/// connection a number when it joins, pass it to ``ReplicationHost/addClient(_:)``, and tell
+/// that client its number (its ``ReplicationClient/id``) in a message of your own.
+public struct ParticipantID: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// The participant's number.
-    package var value: UInt16
+    public var value: UInt16
 
     /// Creates a participant id.
-    package init(_ value: UInt16) { self.value = value }
+    public init(_ value: UInt16) { self.value = value }
 
     /// The host (it owns creeps and everything no player controls).
-    package static let host = ParticipantID(0)
+    public static let host = ParticipantID(0)
 
-    package static func < (lhs: ParticipantID, rhs: ParticipantID) -> Bool { lhs.value < rhs.value }
+    public static func < (lhs: ParticipantID, rhs: ParticipantID) -> Bool { lhs.value < rhs.value }
 
-    package var description: String { value == 0 ? "host" : "participant \(value)" }
+    public var description: String { value == 0 ? "host" : "participant \(value)" }
 }
 
 /// One replicated entity as either side sees it: identity plus the game's state.
-package struct ReplicatedEntity<State: Sendable>: Sendable {
+public struct ReplicatedEntity<State: Sendable>: Sendable {
     /// Its id.
-    package var id: EntityID
+    public var id: EntityID
     /// Its kind.
-    package var kind: EntityKind
+    public var kind: EntityKind
     /// Whose inputs drive it.
-    package var owner: ParticipantID
+    public var owner: ParticipantID
     /// The game's state for it.
-    package var state: State
+    public var state: State
 
     /// Creates an entity value.
-    package init(id: EntityID, kind: EntityKind, owner: ParticipantID, state: State) {
+    public init(id: EntityID, kind: EntityKind, owner: ParticipantID, state: State) {
         self.id = id
         self.kind = kind
         self.owner = owner

@@ -8,19 +8,31 @@
 ///
 /// The step function is passed to each call rather than stored, so the predictor stays a
 /// plain `Sendable` value; it must be the same deterministic step the host runs.
-package struct Predictor<State: Interpolatable & Sendable, Input: Sendable>: Sendable {
+///
+/// ```swift
+/// var predictor = Predictor<Unit, Move>(state: spawned.state, tick: firstInputTick.advanced(by: -1))
+/// // each step this client stamps an input for:
+/// predictor.predict(move, at: tick, step: Unit.step)
+/// client.recordInput(move, at: tick)
+/// // when a newer snapshot arrived:
+/// if let latest = client.latestState(of: myUnit) {
+///     predictor.reconcile(authoritative: latest.state, at: latest.tick, step: Unit.step)
+/// }
+/// draw(predictor.displayed)
+/// ```
+public struct Predictor<State: Interpolatable & Sendable, Input: Sendable>: Sendable {
     /// The predicted present state (after the newest input).
-    package private(set) var state: State
+    public private(set) var state: State
     /// The tick of the newest input applied.
-    package private(set) var tick: Tick
-    /// The largest correction so far, in the game's units (``Interpolatable/distance(to:)``).
-    package private(set) var largestCorrection: Double = 0
+    public private(set) var tick: Tick
+    /// The largest correction so far, in the game's units (`Interpolatable.distance(to:)`).
+    public private(set) var largestCorrection: Double = 0
     /// The most recent correction.
-    package private(set) var lastCorrection: Double = 0
+    public private(set) var lastCorrection: Double = 0
     /// Ticks over which a correction is blended out.
     var smoothingTicks: Int
     /// Corrections at least this large snap instead of blending.
-    package var snapDistance: Double
+    public var snapDistance: Double
 
     private var history: [Entry] = []
     /// While blending: the old (wrong) timeline, still advanced by each input, and how far
@@ -32,7 +44,13 @@ package struct Predictor<State: Interpolatable & Sendable, Input: Sendable>: Sen
     static var maxHistory: Int { 64 }
 
     /// Starts predicting from an authoritative `state` at `tick`.
-    package init(state: State, tick: Tick, smoothingTicks: Int = 6, snapDistance: Double = .infinity) {
+    /// - Parameters:
+    ///   - state: The entity's state as the host last sent it.
+    ///   - tick: The step that state is for; the next ``predict(_:at:step:)`` is for the step after.
+    ///   - smoothingTicks: Steps over which a small correction is blended out.
+    ///   - snapDistance: Corrections at least this large (in `Interpolatable.distance(to:)`)
+    ///     snap at once: a respawn, a teleport.
+    public init(state: State, tick: Tick, smoothingTicks: Int = 6, snapDistance: Double = .infinity) {
         self.state = state
         self.tick = tick
         self.smoothingTicks = max(smoothingTicks, 1)
@@ -40,14 +58,14 @@ package struct Predictor<State: Interpolatable & Sendable, Input: Sendable>: Sen
     }
 
     /// What to draw: the predicted state, with any recent correction being blended out.
-    package var displayed: State {
+    public var displayed: State {
         guard let origin = blendOrigin else { return state }
         return origin.interpolated(to: state, fraction: blendProgress)
     }
 
     /// Applies `input` for `tick` (the next tick) at once and returns the predicted state.
     @discardableResult
-    package mutating func predict(_ input: Input, at tick: Tick, step: (State, Input) -> State) -> State {
+    public mutating func predict(_ input: Input, at tick: Tick, step: (State, Input) -> State) -> State {
         state = step(state, input)
         self.tick = tick
         history.append(Entry(tick: tick, input: input, state: state))
@@ -62,7 +80,7 @@ package struct Predictor<State: Interpolatable & Sendable, Input: Sendable>: Sen
     /// Reconciles with the host's `authoritative` state at `tick`: rewinds there, replays
     /// the inputs after it, and returns how far the present prediction moved.
     @discardableResult
-    package mutating func reconcile(authoritative: State, at tick: Tick, step: (State, Input) -> State) -> Double {
+    public mutating func reconcile(authoritative: State, at tick: Tick, step: (State, Input) -> State) -> Double {
         guard let index = history.firstIndex(where: { $0.tick == tick }) else {
             if tick > self.tick {
                 // The host is ahead of every input we predicted: adopt its state outright.

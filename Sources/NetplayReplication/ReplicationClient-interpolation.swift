@@ -8,17 +8,23 @@ extension ReplicationClient where State: Interpolatable {
 
     /// The entities to draw at `now`: interpolated between the two snapshots around the
     /// timeline's render tick, or, when snapshots are late, extrapolated from the last two
-    /// for at most ``maxExtrapolationSeconds``.
+    /// for at most 100 ms (longer guesses are wrong more often than standing still is).
     ///
     /// An entity is drawn only when both surrounding snapshots hold it, so it never appears
     /// before the snapshot that spawned it nor lingers after the one that removed it.
+    /// - Parameter now: Time since the origin every call of this client uses.
+    public func interpolatedEntities(at now: Duration) -> [ReplicatedEntity<State>] {
+        interpolatedEntities(at: NetInstant.zero + now)
+    }
+
+    /// ``interpolatedEntities(at:)`` at a session's instant.
     package func interpolatedEntities(at now: NetInstant) -> [ReplicatedEntity<State>] {
         guard let render = timeline.renderTick(at: now) else { return [] }
         return interpolatedEntities(atTick: render)
     }
 
     /// The entities interpolated at a fractional host tick (see ``interpolatedEntities(at:)``).
-    package func interpolatedEntities(atTick render: Double) -> [ReplicatedEntity<State>] {
+    public func interpolatedEntities(atTick render: Double) -> [ReplicatedEntity<State>] {
         let ticks = views.keys.sorted()
         guard let first = ticks.first, Double(first.value) <= render else { return [] }
         let beforeIndex = ticks.lastIndex { Double($0.value) <= render } ?? 0

@@ -5,29 +5,32 @@ import NetplayWire
 /// keeps recent views for interpolation, estimates the host's clock, and packs its inputs
 /// and acknowledgement into the datagram it sends each tick.
 ///
+/// For experts who carry the bytes themselves; a game on Netplay's sessions uses `NetWorld`.
+/// Time is a `Duration` since an origin of this machine's choosing (say
+/// `ContinuousClock.now - start`), the same for every call; it need not match the host's.
+///
 /// ```swift
-/// var client = ReplicationClient<Unit, Move>(id: ParticipantID(1))
+/// var client = ReplicationClient<Unit, Move>(id: myParticipantID)   // the host told it
 /// // on each datagram from the host:
-/// try client.receiveSnapshot(bytes, now: now)
-/// // every frame:
-/// let drawn = client.interpolatedEntities(at: now)       // when Unit: Interpolatable
-/// // every tick:
-/// client.recordInput(move, at: tick)
-/// send(try client.makePacket(now: now))
+/// try client.receiveSnapshot(bytes, now: clock.now - start)
+/// // every frame (frames at least as often as the host steps, so no step goes without input):
+/// let drawn = client.interpolatedEntities(at: clock.now - start)
+/// if let tick = client.inputTick(at: clock.now - start) { client.recordInput(move, at: tick) }
+/// send(try client.makePacket(now: clock.now - start))
 /// ```
-package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sendable>: Sendable {
+public struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sendable>: Sendable {
     /// This client's participant id (it owns the entities whose owner is this id).
-    package let id: ParticipantID
-    /// The settings in force; must match the host's.
-    package let configuration: ReplicationConfiguration
+    public let id: ParticipantID
+    /// The settings in force; ``ReplicationConfiguration/tickRate`` must match the host's.
+    public let configuration: ReplicationConfiguration
     /// The newest snapshot tick applied.
-    package private(set) var newestTick: Tick?
+    public private(set) var newestTick: Tick?
     /// The host-tick estimate fed by snapshot round trips.
     package private(set) var clock: ClockSync
     /// The jitter buffer's drawing time.
     package private(set) var timeline: InterpolationTimeline
     /// Snapshots refused, by reason.
-    package private(set) var drops = ReplicationDrops()
+    public private(set) var drops = ReplicationDrops()
 
     /// Decoded views by tick: baselines for future deltas and frames for interpolation.
     var views: [Tick: [EntityID: ClientEntity<State>]] = [:]
@@ -35,7 +38,10 @@ package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sen
     private var recentInputs: [TickedInput<Input>] = []
 
     /// Creates a client that has seen nothing yet.
-    package init(id: ParticipantID, configuration: ReplicationConfiguration = ReplicationConfiguration()) {
+    /// - Parameters:
+    ///   - id: The number the host gave this client in ``ReplicationHost/addClient(_:)``.
+    ///   - configuration: The host's tick rate, at least.
+    public init(id: ParticipantID, configuration: ReplicationConfiguration = ReplicationConfiguration()) {
         self.id = id
         self.configuration = configuration
         self.clock = ClockSync(tickRate: configuration.tickRate)
@@ -48,6 +54,14 @@ package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sen
     /// names, so an older one still fills a gap for interpolation. One whose baseline this
     /// client no longer holds, a duplicate, or garbage is refused, counted in ``drops`` and
     /// thrown; the client's state is unchanged and the next snapshot repairs everything.
+    /// - Parameters:
+    ///   - bytes: The bytes of the host's ``ReplicationHost/makeSnapshot(for:now:)``.
+    ///   - now: When they arrived: time since the origin every call of this client uses.
+    public mutating func receiveSnapshot(_ bytes: [UInt8], now: Duration) throws(ReplicationError) {
+        try receiveSnapshot(bytes, now: NetInstant.zero + now)
+    }
+
+    /// ``receiveSnapshot(_:now:)`` at a session's instant.
     package mutating func receiveSnapshot(_ bytes: [UInt8], now: NetInstant) throws(ReplicationError) {
         do {
             try apply(bytes, now: now)
@@ -90,26 +104,29 @@ package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sen
         }
     }
 
-    /// The entities of the snapshot for `tick`, if it was received and is still kept.
-    package func entities(at tick: Tick) -> [ReplicatedEntity<State>]? {
+    /// The entities of the snapshot for `tick` exactly as the host sent them, if it was
+    /// received and is still kept (``ReplicationConfiguration/baselineHistory`` ticks).
+    public func entities(at tick: Tick) -> [ReplicatedEntity<State>]? {
         views[tick].map { Self.entities(of: $0) }
     }
 
     /// The entities of the newest snapshot (authoritative, not interpolated).
-    var latestEntities: [ReplicatedEntity<State>] {
+    public var latestEntities: [ReplicatedEntity<State>] {
         newestTick.flatMap { entities(at: $0) } ?? []
     }
 
     /// The newest authoritative state of `entity` and the tick it is for: what prediction
-    /// reconciles against.
-    func latestState(of entity: EntityID) -> (tick: Tick, state: State)? {
+    /// reconciles against (``Predictor/reconcile(authoritative:at:step:)``).
+    public func latestState(of entity: EntityID) -> (tick: Tick, state: State)? {
         guard let tick = newestTick, let found = views[tick]?[entity] else { return nil }
         return (tick, found.state)
     }
 
     /// Remembers the input for `tick`; the next packets repeat it
-    /// ``ReplicationConfiguration/inputRedundancy`` times. Inputs must come in tick order.
-    package mutating func recordInput(_ input: Input, at tick: Tick) {
+    /// ``ReplicationConfiguration/inputRedundancy`` times. Inputs must come in tick order, one
+    /// for every step (after a skipped step the repeats start again from this one); stamp
+    /// each with ``inputTick(at:)``, so it reaches the host before that step is run.
+    public mutating func recordInput(_ input: Input, at tick: Tick) {
         if let last = recentInputs.last, last.tick >= tick { return }
         if let last = recentInputs.last, last.tick.distance(to: tick) != 1 { recentInputs.removeAll() }
         recentInputs.append(TickedInput(tick: tick, input: input))
@@ -119,7 +136,15 @@ package struct ReplicationClient<State: Codable & Sendable, Input: Codable & Sen
     }
 
     /// The datagram to send the host now: acknowledgement, clock probe and recent inputs.
+    /// Send one every tick or frame, unreliably, even without new input: the acknowledgement
+    /// keeps the host's deltas small and the clock probe keeps ``inputTick(at:)`` right.
+    /// - Parameter now: Time since the origin every call of this client uses.
     /// - Throws: ``ReplicationError/malformed(_:)`` if an input exceeds the wire limits.
+    public func makePacket(now: Duration) throws(ReplicationError) -> [UInt8] {
+        try makePacket(now: NetInstant.zero + now)
+    }
+
+    /// ``makePacket(now:)`` at a session's instant.
     package func makePacket(now: NetInstant) throws(ReplicationError) -> [UInt8] {
         let packet = InputPacket(
             acknowledged: newestTick, clientMilliseconds: Self.milliseconds(at: now), inputs: recentInputs)

@@ -3,8 +3,8 @@ import NetplayWire
 /// Why replication refused a state, a snapshot or an input packet.
 ///
 /// Every malformed or hostile datagram ends here (or in a counted drop), never in a trap.
-package enum ReplicationError: Error, Hashable, Sendable {
-    /// The bytes could not be read; the ``WireError`` says what and where.
+public enum ReplicationError: Error, Hashable, Sendable {
+    /// The bytes could not be read; the `WireError` says what and where.
     case malformed(WireError)
     /// The snapshot deltas against a tick this client no longer (or never) had; it is dropped
     /// and the next snapshot, built against a newer acknowledgement, repairs it.
@@ -16,24 +16,24 @@ package enum ReplicationError: Error, Hashable, Sendable {
     case unsupportedState(String)
     /// The entity id is not alive on the host.
     case unknownEntity(EntityID)
-    /// The participant was not added with `addClient`.
+    /// The participant was not added with ``ReplicationHost/addClient(_:)``.
     case unknownClient(ParticipantID)
 }
 
 /// Counts of datagrams a replication endpoint refused, by reason (so a soak test or a
 /// stats overlay can show them instead of a crash or silence).
-package struct ReplicationDrops: Hashable, Sendable {
+public struct ReplicationDrops: Hashable, Sendable {
     /// Bytes that did not parse.
-    package var malformed = 0
+    public internal(set) var malformed = 0
     /// Snapshots whose baseline was unknown.
-    var unknownBaseline = 0
+    public internal(set) var unknownBaseline = 0
     /// Snapshots older than one already applied.
-    package var stale = 0
+    public internal(set) var stale = 0
     /// Input packets from a participant the host does not know.
-    var unknownClient = 0
+    public internal(set) var unknownClient = 0
 
     /// Creates zeroed counters.
-    package init() {}
+    public init() {}
 
     package mutating func count(_ error: ReplicationError) {
         switch error {
@@ -42,6 +42,20 @@ package struct ReplicationDrops: Hashable, Sendable {
         case .stale: stale += 1
         case .unknownClient: unknownClient += 1
         case .unknownEntity: malformed += 1
+        }
+    }
+}
+
+extension ReplicationError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .malformed(let error): "The replication datagram could not be read: \(error)."
+        case .unknownBaseline(let tick):
+            "The snapshot is a delta against \(tick), which this client no longer holds; the next one repairs it."
+        case .stale(let tick): "The snapshot for \(tick) is no newer than one already applied."
+        case .unsupportedState(let reason): "This state type cannot be replicated: \(reason)."
+        case .unknownEntity(let id): "No \(id) is alive on the host."
+        case .unknownClient(let participant): "\(participant) was never added with addClient."
         }
     }
 }

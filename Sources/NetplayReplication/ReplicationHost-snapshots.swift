@@ -10,7 +10,18 @@ extension ReplicationHost {
     /// so a lost snapshot needs no repair: the next one is built against an older, still
     /// acknowledged view. Despawns always go; updates and spawns go by accumulated priority
     /// until ``ReplicationConfiguration/bitsPerSecondPerClient`` for this tick is spent.
+    /// Send it unreliably: a lost one costs nothing but itself.
+    /// - Parameters:
+    ///   - client: The client to build for, as added with ``addClient(_:)``.
+    ///   - now: Time since the origin every call of this host uses (it lets the client
+    ///     measure its round trip).
+    /// - Returns: At most ``ReplicationConfiguration/maxSnapshotBytes`` bytes.
     /// - Throws: ``ReplicationError/unknownClient(_:)`` if `client` was never added.
+    public mutating func makeSnapshot(for client: ParticipantID, now: Duration) throws(ReplicationError) -> [UInt8] {
+        try makeSnapshot(for: client, now: NetInstant.zero + now)
+    }
+
+    /// ``makeSnapshot(for:now:)`` at a session's instant.
     package mutating func makeSnapshot(for client: ParticipantID, now: NetInstant) throws(ReplicationError) -> [UInt8] {
         guard var replica = clients[client] else { throw .unknownClient(client) }
         let baselineTick = replica.acknowledged.flatMap { replica.sent[$0] == nil ? nil : $0 }

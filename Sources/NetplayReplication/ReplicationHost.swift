@@ -3,10 +3,13 @@ import NetplayBase
 /// The host's side of replication: the authoritative world of entities, and for each client
 /// the snapshots it was sent, its acknowledgements, its inputs and its bandwidth budget.
 ///
-/// A value type with no I/O: the game changes entities, calls ``advanceTick()`` at
+/// For experts who carry the bytes themselves (their own transport, a relay, a replay file);
+/// a game on Netplay's sessions uses `NetWorld`, which drives this for it. A value type with
+/// no I/O: the game changes entities, calls ``advanceTick()`` at
 /// ``ReplicationConfiguration/tickRate``, then sends each client the bytes of
-/// ``makeSnapshot(for:now:)`` on an unreliable channel, and feeds the bytes each client
-/// sends back to ``receive(_:from:now:)``.
+/// ``makeSnapshot(for:now:)`` on an unreliable channel, and feeds the bytes each
+/// client sends back to ``receive(_:from:now:)``. Time is a `Duration` since
+/// an origin of the game's choosing (say `ContinuousClock.now - start`), the same for every call.
 ///
 /// ```swift
 /// var host = ReplicationHost<Unit, Move>()
@@ -15,36 +18,41 @@ import NetplayBase
 /// // every tick:
 /// try host.setState(Unit(x: 11, y: 20), of: creep)
 /// host.advanceTick()
-/// let datagram = try host.makeSnapshot(for: ParticipantID(1), now: now)
+/// let datagram = try host.makeSnapshot(for: ParticipantID(1), now: clock.now - start)
 /// ```
-package struct ReplicationHost<State: Codable & Sendable, Input: Codable & Sendable>: Sendable {
+public struct ReplicationHost<State: Codable & Sendable, Input: Codable & Sendable>: Sendable {
     /// The settings in force.
-    package let configuration: ReplicationConfiguration
+    public let configuration: ReplicationConfiguration
     /// The current tick; snapshots made now carry it.
-    package private(set) var tick: Tick = .zero
+    public private(set) var tick: Tick = .zero
     /// Datagrams from clients that were refused, by reason.
-    package internal(set) var drops = ReplicationDrops()
+    public internal(set) var drops = ReplicationDrops()
     /// Decides whether a client hears of an entity at all (e.g. within view distance);
     /// `nil` replicates everything to everyone. An entity that stops being relevant is
     /// despawned on that client, and spawned again when it becomes relevant.
-    var relevance: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Bool)?
+    public var relevance: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Bool)?
     /// How much a client needs updates of an entity, per tick (default 1). Unsent updates
     /// accumulate priority, so when the budget is tight nearer things go first and far
     /// things still go eventually.
-    var priority: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Double)?
+    public var priority: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Double)?
 
     package var entities: [EntityID: HostEntity<State>] = [:]
     package var clients: [ParticipantID: ClientReplica<Input>] = [:]
     private var nextEntityID: UInt32 = 1
 
     /// Creates an empty world.
-    package init(configuration: ReplicationConfiguration = ReplicationConfiguration()) {
+    public init(configuration: ReplicationConfiguration = ReplicationConfiguration()) {
         self.configuration = configuration
     }
 
     /// Adds an entity; it reaches each client with the first snapshot that has room for it.
+    /// - Parameters:
+    ///   - kind: What kind of thing it is, a number of the game's.
+    ///   - owner: Whose inputs drive it (``ParticipantID/host`` for anything no player controls).
+    ///   - state: Its first state.
+    /// - Returns: Its id, the same on every client.
     /// - Throws: ``ReplicationError/unsupportedState(_:)`` if the state cannot be split into fields.
-    package mutating func spawn(kind: EntityKind, owner: ParticipantID, state: State) throws(ReplicationError)
+    public mutating func spawn(kind: EntityKind, owner: ParticipantID, state: State) throws(ReplicationError)
         -> EntityID
     {
         let fields = try StateFields.encode(state, limits: configuration.limits)
@@ -55,7 +63,9 @@ package struct ReplicationHost<State: Codable & Sendable, Input: Codable & Senda
     }
 
     /// Replaces an entity's state.
-    package mutating func setState(_ state: State, of id: EntityID) throws(ReplicationError) {
+    /// - Throws: ``ReplicationError/unknownEntity(_:)`` if it is not alive;
+    ///   ``ReplicationError/unsupportedState(_:)`` if the state cannot be split into fields.
+    public mutating func setState(_ state: State, of id: EntityID) throws(ReplicationError) {
         // One lookup, then changes in place: the dictionary is generic over `State`, so every
         // extra subscript is a slow, unspecialized hash lookup.
         guard let index = entities.index(forKey: id) else { throw .unknownEntity(id) }
@@ -65,33 +75,33 @@ package struct ReplicationHost<State: Codable & Sendable, Input: Codable & Senda
     }
 
     /// Removes an entity; clients drop it with the first snapshot built after this.
-    package mutating func despawn(_ id: EntityID) {
+    public mutating func despawn(_ id: EntityID) {
         entities[id] = nil
         for client in clients.keys { clients[client]?.accumulated[id] = nil }
     }
 
     /// The entity's current identity and state, if alive.
-    package func entity(_ id: EntityID) -> ReplicatedEntity<State>? {
+    public func entity(_ id: EntityID) -> ReplicatedEntity<State>? {
         entities[id].map { ReplicatedEntity(id: id, kind: $0.kind, owner: $0.owner, state: $0.state) }
     }
 
     /// Every live entity, by ascending id.
-    package var allEntities: [ReplicatedEntity<State>] {
+    public var allEntities: [ReplicatedEntity<State>] {
         EntityID.sorted(entities.keys).compactMap { entity($0) }
     }
 
     /// Moves to the next tick. Call once per simulation step, after changing entities.
-    package mutating func advanceTick() {
+    public mutating func advanceTick() {
         tick = tick.advanced(by: 1)
     }
 
     /// Starts replicating to `client`; its first snapshot is a full one.
-    package mutating func addClient(_ client: ParticipantID) {
+    public mutating func addClient(_ client: ParticipantID) {
         clients[client] = ClientReplica()
     }
 
     /// Stops replicating to `client` and forgets its history.
-    package mutating func removeClient(_ client: ParticipantID) {
+    public mutating func removeClient(_ client: ParticipantID) {
         clients[client] = nil
     }
 

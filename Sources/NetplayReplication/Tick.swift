@@ -4,46 +4,46 @@ import NetplayBase
 /// inputs and events are stamped with it so both sides talk about the same moment.
 ///
 /// 32 bits at 30 Hz last four and a half years, so wrap-around is not handled.
-package struct Tick: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct Tick: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// The step number.
-    package var value: UInt32
+    public var value: UInt32
 
     /// Creates a tick.
-    package init(_ value: UInt32) { self.value = value }
+    public init(_ value: UInt32) { self.value = value }
 
     /// The first tick.
-    package static let zero = Tick(0)
+    public static let zero = Tick(0)
 
     /// The tick `count` steps later (earlier when negative), clamped to the representable range.
-    package func advanced(by count: Int) -> Tick {
+    public func advanced(by count: Int) -> Tick {
         Tick(UInt32(clamping: Int64(value) + Int64(count)))
     }
 
     /// Steps from `self` to `other` (negative when `other` is earlier).
-    package func distance(to other: Tick) -> Int { Int(Int64(other.value) - Int64(value)) }
+    public func distance(to other: Tick) -> Int { Int(Int64(other.value) - Int64(value)) }
 
-    package static func < (lhs: Tick, rhs: Tick) -> Bool { lhs.value < rhs.value }
+    public static func < (lhs: Tick, rhs: Tick) -> Bool { lhs.value < rhs.value }
 
-    package var description: String { "tick \(value)" }
+    public var description: String { "tick \(value)" }
 }
 
 /// How often the host steps the simulation and sends snapshots.
-package struct TickRate: Hashable, Sendable {
+public struct TickRate: Hashable, Sendable {
     /// Steps per second.
-    package let hertz: Int
+    public let hertz: Int
 
     /// Creates a rate of `hertz` steps per second (clamped to 1…1000).
-    package init(hertz: Int) { self.hertz = min(max(hertz, 1), Self.maxHertz) }
+    public init(hertz: Int) { self.hertz = min(max(hertz, 1), Self.maxHertz) }
 
     /// 30 Hz: what most action games replicate at (Overwatch and Source default to 20–64);
     /// a 33 ms step keeps interpolation delay near 100 ms.
-    package static let `default` = TickRate(hertz: 30)
+    public static let `default` = TickRate(hertz: 30)
 
     /// Duration of one step, in nanoseconds.
     var nanosecondsPerTick: Int64 { Self.nanosecondsPerSecond / Int64(hertz) }
 
     /// Duration of one step, in seconds.
-    package var secondsPerTick: Double { 1 / Double(hertz) }
+    public var secondsPerTick: Double { 1 / Double(hertz) }
 
     /// `instant` measured in (fractional) ticks since the epoch.
     package func ticks(at instant: NetInstant) -> Double {

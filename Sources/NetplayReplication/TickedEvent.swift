@@ -3,14 +3,14 @@ import NetplayWire
 /// Something that happened at a tick that both sides simulate from then on, such as a shot:
 /// `TickedEvent(tick: now, payload: BulletFired(origin: o, velocity: v))`. Sent reliably and
 /// in order (one event instead of a bullet's position every tick).
-package struct TickedEvent<Payload: Codable & Sendable>: Codable, Sendable {
+public struct TickedEvent<Payload: Codable & Sendable>: Codable, Sendable {
     /// The tick at which it happened on the sender.
-    package var tick: Tick
+    public var tick: Tick
     /// What happened.
-    package var payload: Payload
+    public var payload: Payload
 
     /// Creates an event.
-    package init(tick: Tick, payload: Payload) {
+    public init(tick: Tick, payload: Payload) {
         self.tick = tick
         self.payload = payload
     }
@@ -19,7 +19,7 @@ package struct TickedEvent<Payload: Codable & Sendable>: Codable, Sendable {
     /// (at most `maxTicks` times, so a very stale event costs bounded work) and returns the
     /// result. A bullet fired 4 ticks ago appears where it is now, not where it started.
     /// An event from the future (a clock-sync error) is returned unstepped.
-    func fastForwarded<Simulated>(
+    public func fastForwarded<Simulated>(
         _ initial: Simulated, to now: Tick, maxTicks: Int = EventBatch.defaultMaxFastForwardTicks,
         step: (inout Simulated) -> Void
     ) -> Simulated {
@@ -33,27 +33,26 @@ package struct TickedEvent<Payload: Codable & Sendable>: Codable, Sendable {
 extension TickedEvent: Equatable where Payload: Equatable {}
 
 /// The bytes of a batch of events, for a reliable ordered channel.
-package enum EventBatch {
+public enum EventBatch {
     /// Most events one batch may hold when decoding untrusted bytes.
-    static let maxEvents = 1024
+    public static let maxEvents = 1024
     /// Fast-forward bound: 3 s at 30 Hz; anything older is simulated only that far.
-    static let defaultMaxFastForwardTicks = 90
+    public static let defaultMaxFastForwardTicks = 90
 
     /// Encodes `events` (each as tick, then payload, by the binary coder).
-    package static func encode<Payload>(_ events: [TickedEvent<Payload>], limits: WireLimits = .default)
-        throws(WireError) -> [UInt8]
-    {
-        var capped = limits
-        capped.maxElements = min(limits.maxElements, maxEvents)
+    /// - Throws: `WireError` if an event exceeds the wire layer's limits (a string too long).
+    public static func encode<Payload>(_ events: [TickedEvent<Payload>]) throws(WireError) -> [UInt8] {
+        var capped = WireLimits.default
+        capped.maxElements = min(capped.maxElements, maxEvents)
         return try WireEncoder(limits: capped).encode(events)
     }
 
     /// Decodes a batch; garbage, over-long counts and trailing bytes are a typed error.
-    package static func decode<Payload>(_ type: Payload.Type, from bytes: [UInt8], limits: WireLimits = .default)
-        throws(WireError) -> [TickedEvent<Payload>]
+    public static func decode<Payload>(_ type: Payload.Type, from bytes: [UInt8]) throws(WireError)
+        -> [TickedEvent<Payload>]
     {
-        var capped = limits
-        capped.maxElements = min(limits.maxElements, maxEvents)
+        var capped = WireLimits.default
+        capped.maxElements = min(capped.maxElements, maxEvents)
         return try WireDecoder(limits: capped).decode([TickedEvent<Payload>].self, from: bytes)
     }
 }

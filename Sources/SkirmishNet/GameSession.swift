@@ -122,7 +122,9 @@ extension GameSession {
     /// Hosts a game: listens on ``SessionSettings/port`` (or a free port if that one is taken),
     /// advertises it where ``SessionSettings/discovery`` says (Netplay keeps the advert's player
     /// count current), and seats the host's own player.
-    /// - Parameter code: A join code players must give (nil: anyone on the network may join).
+    /// - Parameters:
+    ///   - code: A join code players must give (nil: anyone on the network may join).
+    ///   - settings: The port, discovery and timing to host with.
     public static func host(code: String? = nil, settings: SessionSettings = SessionSettings())
         async throws(SessionError) -> GameSession
     {

@@ -9,7 +9,7 @@ import SkirmishCore
 /// | `BulletFired` | host → clients | `.reliableOrdered` | a bullet crosses once, as an event both sides simulate |
 /// | `MatchStatus` | host → clients | `.reliableOrdered` | wave and phase change rarely and must not be missed |
 ///
-/// Players and creeps are not messages: they are ``NetWorld`` entities (`ReplicatedUnit`),
+/// Players and creeps are not messages: they are `NetWorld` entities (`ReplicatedUnit`),
 /// whose snapshots and inputs travel on the session's own replication channels.
 public enum SkirmishProtocol {
     /// The game name hosts advertise and clients connect with.

@@ -1,5 +1,6 @@
 import CSDL2
 import Foundation
+import SkirmishNet
 
 /// The SDL window and its renderer, from `SDL_Init` to `SDL_Quit`.
 ///
@@ -58,14 +59,16 @@ final class GameWindow {
         self.renderer = renderer
     }
 
-    /// Moves the window to its side of the screen: the host's to the left, a joiner's to the
-    /// right, so two windows on one screen (a player trying both sides) do not hide each other.
+    /// Moves the window to its side of the screen (`WindowPlacement`): the host's to the left,
+    /// a joiner's to the right, so two windows on one screen (a player trying both sides) do
+    /// not hide each other.
     func place(asHost: Bool) {
         var bounds = SDL_Rect()
         guard SDL_GetDisplayUsableBounds(SDL_GetWindowDisplayIndex(window), &bounds) == 0 else { return }
-        let spare = max(bounds.w - Int32(Self.width), 0)
-        let x = bounds.x + (asHost ? min(spare, Self.screenEdgeGap) : max(spare - Self.screenEdgeGap, 0))
-        SDL_SetWindowPosition(window, x, bounds.y + max(bounds.h - Int32(Self.height), 0) / 2)
+        let origin = WindowPlacement.forWindow(
+            width: Self.width, height: Self.height, isHost: asHost,
+            screen: (x: Int(bounds.x), y: Int(bounds.y), width: Int(bounds.w), height: Int(bounds.h)))
+        SDL_SetWindowPosition(window, Int32(clamping: origin.x), Int32(clamping: origin.y))
     }
 
     /// Handles the window's pending events; true once the player asked to quit.
@@ -117,8 +120,6 @@ final class GameWindow {
 
     /// Video drivers that open no visible window: SDL's fallbacks when there is no display.
     private static let windowlessDrivers: Set<String> = ["dummy", "offscreen"]
-    /// Pixels between a placed window and the screen's side.
-    private static let screenEdgeGap: Int32 = 20
     /// `SDL_WINDOWPOS_CENTERED`, a function-like macro Swift does not import.
     private static let centred = Int32(bitPattern: SDL_WINDOWPOS_CENTERED_MASK)
     /// 32-bit pixels: the screenshot surface matches `SDL_PIXELFORMAT_ARGB8888`.
