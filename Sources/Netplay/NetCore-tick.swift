@@ -123,12 +123,17 @@ extension NetCore {
         }
     }
 
-    /// A long gap since the last tick means this process was paused (a debugger, SIGSTOP): the
-    /// protocol endpoints restart their peers' silence timers, and the channels resend what was
-    /// in flight at once, with nothing of the pause counted against the peers.
-    private mutating func resumeAfterPause(now: NetInstant) {
-        defer { lastTick = now }
-        guard let last = lastTick, let threshold = host?.config.pauseThreshold ?? client?.config.pauseThreshold,
+    /// A long gap since the core last ran means this process was paused (a debugger, SIGSTOP):
+    /// the protocol endpoints restart their peers' silence timers, and the channels resend what
+    /// was in flight at once, with nothing of the pause counted against the peers.
+    ///
+    /// Checked on every datagram as well as every tick: on waking, the driver reads what queued
+    /// up in the socket before its timer fires, and those datagrams acknowledge packets sent
+    /// before the pause; the channels must know of the pause first, or they would take the
+    /// pause for the round-trip time (see `ChannelEndpoint.resume(now:)`).
+    mutating func resumeAfterPause(now: NetInstant) {
+        defer { lastRun = now }
+        guard let last = lastRun, let threshold = host?.config.pauseThreshold ?? client?.config.pauseThreshold,
             now - last >= threshold
         else { return }
         for peer in connectedPeers { peers[peer]?.channels.resume(now: now) }

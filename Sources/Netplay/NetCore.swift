@@ -45,8 +45,9 @@ package struct NetCore: Sendable {
     let unresponsiveTimeout: Duration
     /// The id the host gave this client, once connected.
     private(set) var localPeer: NetPeer?
-    /// When ``tick(now:commands:)`` last ran, to notice this process was paused.
-    var lastTick: NetInstant?
+    /// When ``tick(now:commands:)`` or ``receive(_:from:now:)`` last ran, to notice this
+    /// process was paused.
+    var lastRun: NetInstant?
 
     /// A host core. Its first event is its own player joining.
     package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
@@ -73,6 +74,7 @@ package struct NetCore: Sendable {
 
     /// Handles one datagram from the network.
     mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
+        resumeAfterPause(now: now)
         if host != nil {
             host?.receive(bytes, from: address, now: now)
             handleHostEvents(now: now)

@@ -134,6 +134,11 @@ public final class NetHost: Sendable {
     /// A client's connection figures (round-trip time, loss, drops), or nil if it is not connected.
     public func statistics(for peer: NetPeer) -> PeerStatistics? { session.withCore { $0.statistics(for: peer) } }
 
+    /// Where the host sends a client's packets: the address it joined from, or the one it
+    /// moved to (Wi-Fi to Ethernet, a NAT rebinding) once it answered a path challenge there.
+    /// Nil if it is not connected.
+    package func address(of peer: NetPeer) -> PeerAddress? { session.withCore { $0.host?.address(of: peer.id) } }
+
     /// What handshakes have cost this host, and how many it turned away.
     public var handshakeStatistics: HandshakeStatistics {
         session.withCore { HandshakeStatistics(host: $0.host) }

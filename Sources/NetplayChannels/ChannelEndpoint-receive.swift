@@ -128,7 +128,8 @@ extension ChannelEndpoint {
         }
         if reliableProgress { unacknowledgedSince = hasUnackedReliableData ? now : nil }
         guard let sampleSentAt else { return }
-        roundTrip.add(sample: (now - sampleSentAt).nanosecondsClamped)
         roundTrip.noteProgress()
+        if let floor = roundTripSamplesFrom, sampleSentAt < floor { return }
+        roundTrip.add(sample: (now - sampleSentAt).nanosecondsClamped)
     }
 }

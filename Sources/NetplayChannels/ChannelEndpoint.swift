@@ -47,6 +47,8 @@ package struct ChannelEndpoint: Sendable {
     /// Since when sent reliable data has waited with no piece of it acknowledged; nil while
     /// nothing reliable is outstanding. See ``isUnresponsive(now:after:)``.
     package internal(set) var unacknowledgedSince: NetInstant?
+    /// Packets sent before this are no round-trip samples when acknowledged; see ``resume(now:)``.
+    var roundTripSamplesFrom: NetInstant?
 
     /// Creates the channel layer of a new connection.
     package init(config: ChannelConfig = ChannelConfig(), now: NetInstant) {

@@ -6,11 +6,16 @@ import NetplayLinkConditioner
 /// state, and lives only on the channel's event loop, so none of it needs a lock.
 ///
 /// Inbound it caps size, converts the address and hands `(PeerAddress, bytes)` up; outbound it
-/// writes a whole batch and flushes once. Either direction can pass through a
-/// ``LinkConditioner``, whose deliveries are scheduled on the loop.
+/// sends each datagram of a batch itself, on the socket SwiftNIO reads (see ``UDPSocket`` for
+/// why not through SwiftNIO). Either direction can pass through a ``LinkConditioner``, whose
+/// deliveries are scheduled on the loop.
 package final class UDPDatagramHandler: ChannelInboundHandler {
     package typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
+    /// The socket's descriptor, which SwiftNIO owns and closes; sent on only while the channel
+    /// is active (``isOpen``), never after SwiftNIO closed it and the number may be reused.
+    private let socket: CInt
+    private var isOpen = false
     private let maxDatagramBytes: Int
     private let onDatagram: UDPDriver.DatagramHandler
     private let onReadComplete: UDPDriver.ReadCompleteHandler?
@@ -33,9 +38,10 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private static let socketAddressCacheLimit = 1024
 
     package init(
-        maxDatagramBytes: Int, conditionerSeed: UInt64, clock: MonotonicClock,
+        socket: CInt, maxDatagramBytes: Int, conditionerSeed: UInt64, clock: MonotonicClock,
         onDatagram: @escaping UDPDriver.DatagramHandler, onReadComplete: UDPDriver.ReadCompleteHandler? = nil
     ) {
+        self.socket = socket
         self.maxDatagramBytes = maxDatagramBytes
         self.clock = clock
         self.onDatagram = onDatagram
@@ -56,7 +62,14 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
 
     package func channelActive(context: ChannelHandlerContext) {
         if case .v6 = context.channel.localAddress { socketFamily = .ipv6 }
+        isOpen = true
         context.fireChannelActive()
+    }
+
+    package func channelInactive(context: ChannelHandlerContext) {
+        // SwiftNIO has closed the descriptor just before telling us, on this same loop.
+        isOpen = false
+        context.fireChannelInactive()
     }
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -108,15 +121,15 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     }
 
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // UDP errors (ICMP unreachable, a refused write) concern one datagram, not the
-        // socket: count them and keep serving every other peer.
+        // UDP errors (an ICMP unreachable reported on a read) concern one datagram, not the
+        // socket: count them and keep serving every other peer. Send errors never get here
+        // (see `send(_:to:)`).
         statistics.socketErrors += 1
     }
 
-    /// Writes a batch and flushes once: one syscall pass per batch, not per datagram.
+    /// Sends a batch, datagram by datagram, in order.
     package func write(_ batch: [(PeerAddress, [UInt8])]) {
-        guard let context else { return }
-        var pendingFlush = false
+        guard let context, isOpen else { return }
         let now = outboundImpaired ? clock.now : .zero
         for (destination, bytes) in batch {
             guard let remote = socketAddress(for: destination) else {
@@ -124,26 +137,23 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
                 continue
             }
             guard outboundImpaired else {
-                write(bytes, to: remote, context: context)
-                pendingFlush = true
+                send(bytes, to: remote)
                 continue
             }
             for delivery in outbound.submit(bytes, now: now) {
                 let delay = delivery.deliverAt - now
                 guard delay > .zero else {
-                    write(delivery.bytes, to: remote, context: context)
-                    pendingFlush = true
+                    send(delivery.bytes, to: remote)
                     continue
                 }
                 context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) {
-                    guard let context = self.context else { return }
-                    self.write(delivery.bytes, to: remote, context: context)
-                    context.flush()
+                    // A datagram still "on the wire" when the driver closed is never sent.
+                    guard self.isOpen else { return }
+                    self.send(delivery.bytes, to: remote)
                 }
             }
         }
         if outboundImpaired { statistics.outboundConditioner = outbound.counters }
-        if pendingFlush { context.flush() }
     }
 
     /// Sets or clears one direction's impairment. The conditioner itself is kept, so its
@@ -159,17 +169,18 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         }
     }
 
-    private func write(_ bytes: [UInt8], to remote: SocketAddress, context: ChannelHandlerContext) {
-        // Past the send buffer's high-water mark NIO would queue without bound; for game
-        // traffic a fresh datagram next tick beats a stale one delivered late, so drop.
-        guard context.channel.isWritable else {
+    private func send(_ bytes: [UInt8], to remote: SocketAddress) {
+        switch UDPSocket.send(bytes, to: remote, on: socket) {
+        case .sent:
+            statistics.datagramsSent += 1
+            statistics.bytesSent += bytes.count
+        case .bufferFull:
             statistics.droppedNotWritable += 1
-            return
+        case .refused(let code):
+            // The datagram is lost, as on the wire; the session's resends and resume cover it.
+            statistics.refusedSends += 1
+            statistics.lastRefusal = code
         }
-        let buffer = context.channel.allocator.buffer(bytes: bytes)
-        context.write(NIOAny(AddressedEnvelope(remoteAddress: remote, data: buffer)), promise: nil)
-        statistics.datagramsSent += 1
-        statistics.bytesSent += bytes.count
     }
 
     private func socketAddress(for peer: PeerAddress) -> SocketAddress? {

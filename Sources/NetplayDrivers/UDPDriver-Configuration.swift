@@ -65,6 +65,12 @@ extension UDPDriver {
         var droppedUnsupportedAddress = 0
         /// Outbound datagrams dropped because the socket's send buffer was full.
         var droppedNotWritable = 0
+        /// Outbound datagrams the system refused (`ENETUNREACH` while a link is down,
+        /// `EADDRNOTAVAIL` while an address changes, `EPERM` from a firewall…). The socket stays
+        /// open: each refusal concerns one datagram, and the link may come back.
+        package var refusedSends = 0
+        /// The `errno` of the latest refusal, for diagnostics.
+        package var lastRefusal: CInt?
         /// Socket errors reported by the event loop (for example ICMP port unreachable).
         var socketErrors = 0
         /// What the outbound link conditioner did, if one was ever set.

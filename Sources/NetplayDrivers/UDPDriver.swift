@@ -87,23 +87,33 @@ package final class UDPDriver: Sendable {
         let loop = eventLoop ?? ownedGroup!.next()
         let maxDatagramBytes = min(max(configuration.maxDatagramBytes, 0), largestUDPPayloadBytes)
         do {
-            let handler = try await loop.submit {
-                NIOLoopBound(
-                    UDPDatagramHandler(
-                        maxDatagramBytes: maxDatagramBytes, conditionerSeed: configuration.conditionerSeed,
-                        clock: clock, onDatagram: onDatagram, onReadComplete: onReadComplete
-                    ),
-                    eventLoop: loop
-                )
-            }.get()
+            let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+            let descriptor = try UDPSocket.open(
+                boundTo: address, reusesAddress: configuration.reusesAddress,
+                allowsBroadcast: configuration.allowsBroadcast)
+            let handler: NIOLoopBound<UDPDatagramHandler>
+            do {
+                handler = try await loop.submit {
+                    NIOLoopBound(
+                        UDPDatagramHandler(
+                            socket: descriptor, maxDatagramBytes: maxDatagramBytes,
+                            conditionerSeed: configuration.conditionerSeed, clock: clock, onDatagram: onDatagram,
+                            onReadComplete: onReadComplete
+                        ),
+                        eventLoop: loop
+                    )
+                }.get()
+            } catch {
+                // Not yet SwiftNIO's to close.
+                UDPSocket.discard(descriptor)
+                throw error
+            }
             #if os(Linux)
             let vectorReads = max(configuration.datagramsPerSystemCall, 1)
             #else
             let vectorReads = 1
             #endif
             var bootstrap = DatagramBootstrap(group: loop)
-                .channelOption(.socketOption(.so_reuseaddr), value: configuration.reusesAddress ? 1 : 0)
-                .channelOption(.socketOption(.so_broadcast), value: configuration.allowsBroadcast ? 1 : 0)
                 .channelOption(.maxMessagesPerRead, value: UInt(max(configuration.maxDatagramsPerRead, 1)))
                 // One byte over the cap per datagram, so an oversize datagram shows up as
                 // oversize rather than silently truncated to an acceptable length. With vector
@@ -114,6 +124,7 @@ package final class UDPDriver: Sendable {
             if vectorReads > 1 {
                 bootstrap = bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
             }
+            // SwiftNIO reads the socket and closes it; the handler sends on it (see `UDPSocket`).
             let channel =
                 try await bootstrap
                 .channelInitializer { channel in
@@ -121,7 +132,7 @@ package final class UDPDriver: Sendable {
                         try channel.pipeline.syncOperations.addHandler(handler.value)
                     }
                 }
-                .bind(host: host, port: port)
+                .withBoundSocket(descriptor)
                 .get()
             guard let bound = channel.localAddress.flatMap(PeerAddress.init) else {
                 try? await channel.close()

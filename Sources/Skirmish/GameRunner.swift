@@ -108,9 +108,16 @@ struct HeadlessLoop {
     func run() async -> LoopOutcome {
         let frame = Duration.seconds(1) / GameRunner.framesPerSecond
         var next = ContinuousClock.now
+        var notice: String??
         while !stop.requested {
             let view = session.update(input: bot ? session.botInput() : .idle)
             if let ended = view.ended { return .ended(ended) }
+            // What the terminal would show in its notice line (a player joined, reconnecting…),
+            // a line each time it changes; the first frame's repeats what was said at the start.
+            if let shown = notice, view.notice != shown, let line = view.notice {
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+            notice = .some(view.notice)
             if let deadline, ContinuousClock.now >= deadline {
                 let lingering =
                     session.isHost && view.network.players > 1 && ContinuousClock.now < deadline + Self.hostLinger

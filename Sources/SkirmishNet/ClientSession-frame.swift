@@ -11,6 +11,7 @@ extension ClientSession {
         view.phase = match.status.phase
         view.notice = notice
         view.ended = ended
+        if hostIsSilent { view.reconnecting = [HostSession.hostPlayer] }
         view.tick = UInt32(clamping: replicas.predictedTick ?? replicas.newestTick ?? 0)
         if let render = replicas.renderTick {
             view.renderTick = render

@@ -15,6 +15,9 @@ final class ClientSession {
     var lastView = FrameView()
     var notice: String?
     var ended: String?
+    /// Nothing heard from the host for a second; see ``FrameView/reconnecting``.
+    var hostIsSilent = false
+    var reconnects = ReconnectLog()
 
     init(net: NetClient, localPlayer: PlayerID) throws(NetWorldError) {
         self.net = net
@@ -29,6 +32,7 @@ final class ClientSession {
             replicas.sendInput(input)
             replicas.update()
         }
+        reconnects.note(newestTick: replicas.newestTick)
         lastView = frame()
         audit.settle(against: replicas)
         return lastView
@@ -46,8 +50,12 @@ final class ClientSession {
                 break
             case .interrupted:
                 notice = "Nothing heard from the host: reconnecting…"
+                hostIsSilent = true
+                reconnects.interrupted()
             case .resumed:
                 notice = "Reconnected to the host."
+                hostIsSilent = false
+                reconnects.resumed()
             case .disconnected(_, let reason):
                 ended = SessionEnd.message(for: reason)
             }

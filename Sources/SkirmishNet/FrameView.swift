@@ -31,6 +31,12 @@ public struct FrameView: Sendable {
     public var network = NetworkOverlay()
     /// A line for the player about the session (how others join, who joined or left).
     public var notice: String?
+    /// Players nothing has been heard from for a second (a dropped link, a paused process):
+    /// their seats are kept while the session waits for them. On a client it holds the host's
+    /// id, `PlayerID(0)`, when it is the host that went quiet: the whole game is on hold. A
+    /// front end should show it where the eye is, not only in the notice line, so nobody
+    /// takes a frozen arena for a crash.
+    public var reconnecting: [PlayerID] = []
     /// Why the session ended, in a sentence for the player; `nil` while it runs.
     public var ended: String?
 

@@ -97,6 +97,7 @@ public final class GameSession {
             report.hostTick = Int(host.world.tick)
             report.bulletsSeen = host.bulletsFired
             report.endReason = host.ended
+            report.record(host.reconnects)
         case .client(let client):
             report.role = "client"
             report.hostTick = client.replicas.newestTick ?? 0
@@ -107,6 +108,7 @@ public final class GameSession {
             report.ownPositionsChecked = client.audit.ownChecked
             report.endReason = client.ended
             report.disconnected = client.ended != nil
+            report.record(client.reconnects)
         }
         let replication = replicas.statistics
         report.ticksSimulated = replication.ticks

@@ -50,6 +50,7 @@ extension HostSession {
         view.network = NetworkOverlay(players: world.players.count, net.peers.compactMap { net.statistics(for: $0) })
         view.notice = notice
         view.ended = ended
+        view.reconnecting = silentPlayers.sorted { $0.rawValue < $1.rawValue }
         return view
     }
 

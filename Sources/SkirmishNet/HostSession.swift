@@ -17,6 +17,9 @@ final class HostSession {
     var bulletsFired = 0
     var notice: String?
     var ended: String?
+    /// Players nothing has been heard from for a second; see ``FrameView/reconnecting``.
+    var silentPlayers: Set<PlayerID> = []
+    var reconnects = ReconnectLog()
 
     /// The host's own player is `NetPeer/host`, whose id 0 no client is ever given.
     static let hostPlayer = PlayerID(NetPeer.host.id.rawValue)
@@ -50,12 +53,17 @@ final class HostSession {
                 break
             case .interrupted(let peer):
                 notice = "Nothing heard from player \(peer.id.rawValue): reconnecting…"
+                silentPlayers.insert(PlayerID(peer.id.rawValue))
+                reconnects.interrupted()
             case .resumed(let peer):
                 notice = "Player \(peer.id.rawValue) is back."
+                silentPlayers.remove(PlayerID(peer.id.rawValue))
+                reconnects.resumed()
             case .disconnected(.host, let reason):
                 ended = reason == .closedLocally ? "You ended the game." : "The game stopped: \(reason)."
             case .disconnected(let peer, _):
                 // The world despawns the player's entity itself.
+                silentPlayers.remove(PlayerID(peer.id.rawValue))
                 guard world.removePlayer(PlayerID(peer.id.rawValue)) else { continue }
                 playerEntities[PlayerID(peer.id.rawValue)] = nil
                 notice =

@@ -52,6 +52,21 @@ public struct SessionReport: Codable, Sendable, Hashable {
     public var disconnected = false
     /// Why the session ended, if it did before the report was taken.
     public var endReason: String?
+    /// When the other side went quiet long enough to be reported interrupted (`NetEvent.interrupted`;
+    /// on the host, any client), in milliseconds since 1970 on this machine's clock.
+    public var interruptedAtMs: [UInt64] = []
+    /// When it was heard from again (`NetEvent.resumed`), same clock.
+    public var resumedAtMs: [UInt64] = []
+    /// On a client, each time the host's snapshots stopped for a while and came back.
+    public var snapshotStalls: [Stall] = []
+
+    /// A time the game stood still for want of the network.
+    public struct Stall: Codable, Sendable, Hashable {
+        /// When the last snapshot before it arrived, milliseconds since 1970.
+        public var silentFromMs: UInt64
+        /// When the first one after it arrived.
+        public var resumedAtMs: UInt64
+    }
 
     /// Units: creeps that turn inside a gap left by a lost snapshot are drawn on the chord,
     /// at most a tick's walk off (see `InterpolationSoakTests` in NetplayTests).

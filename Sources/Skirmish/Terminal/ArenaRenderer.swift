@@ -42,6 +42,9 @@ enum ArenaRenderer {
         }
         if let banner = banner(for: view) {
             screen.centred(" \(banner) ", row: arena.top + (arena.bottom - arena.top) / 2, style: .banner)
+        } else if let waiting = reconnecting(view) {
+            // The host's game goes on around a silent player: on the box's edge, not over play.
+            screen.centred(" \(waiting) ", row: arena.bottom, style: .banner)
         } else if view.phase == .playing, view.me?.lives == 0 {
             // The game goes on around a player who is out: say so on the box's bottom edge,
             // not over a row the team is still fighting in.
@@ -73,11 +76,22 @@ enum ArenaRenderer {
 
     private static func banner(for view: FrameView) -> String? {
         if let ended = view.ended { return ended }
+        // A client whose host went quiet sees a frozen arena: say why where the eye is.
+        if !view.isHost, !view.reconnecting.isEmpty { return "Connection to the host lost: reconnecting…" }
         switch view.phase {
         case .waitingForPlayers: return "Waiting for players..."
         case .gameOver: return "GAME OVER at wave \(view.wave): press space to play again"
         case .playing: return nil
         }
+    }
+
+    /// On the host, who the game is waiting for.
+    private static func reconnecting(_ view: FrameView) -> String? {
+        guard view.isHost, !view.reconnecting.isEmpty else { return nil }
+        let names = view.reconnecting.map { id in
+            view.players.first { $0.id == id }.map { "P\($0.slot + 1)" } ?? "A player"
+        }
+        return "\(names.joined(separator: ", ")) lost: reconnecting…"
     }
 
     static func overlay(_ network: NetworkOverlay) -> String {

@@ -11,7 +11,9 @@ struct HostCommand: AsyncParsableCommand {
         discussion: """
             Players find it with `netplay discover` or `netplay ping` (no address needed), or \
             join with the printed join string. Prints joins, leaves and statistics; Ctrl-C stops \
-            it and tells every player the host shut down.
+            it and tells every player the host shut down. Streams numbered messages back to a \
+            `netplay stream` client, and prints interruptions, resumptions and clients that move \
+            to a new address, with their time.
             Example: netplay host --game arena --code TIGER7
             """
     )
@@ -41,8 +43,9 @@ struct HostCommand: AsyncParsableCommand {
         let stop = StopSignal.install()
         let deadline = duration.map { ContinuousClock.now + .seconds($0) }
         var nextStats = ContinuousClock.now + .seconds(statsInterval)
+        var streams = HostStreams(output: output)
         while !stop.requested, deadline.map({ ContinuousClock.now < $0 }) ?? true {
-            for event in host.poll() {
+            for event in host.poll() where !streams.handle(event, host: host) {
                 switch event {
                 case .connected(let peer) where !peer.isHost:
                     output.emit(["event": "joined", "peer": peer.description], "\(peer) joined")
@@ -56,6 +59,7 @@ struct HostCommand: AsyncParsableCommand {
                     break
                 }
             }
+            streams.pump(host: host)
             if statsInterval > 0, ContinuousClock.now >= nextStats {
                 nextStats = ContinuousClock.now + .seconds(statsInterval)
                 let handshakes = host.handshakeStatistics

@@ -1,0 +1,97 @@
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The system calls a ``UDPDriver`` makes itself: opening its socket, and sending.
+///
+/// SwiftNIO reads the socket, but the driver sends on it directly, because SwiftNIO closes a
+/// datagram channel on any `sendto` error but two (`EMSGSIZE`, `EHOSTUNREACH`). A real
+/// network returns others for a while and then recovers: `ENETUNREACH` while a cable is out or
+/// Wi-Fi drops (the route goes with the link), `EADDRNOTAVAIL` while an address is being
+/// changed, `EPERM` from a firewall rule, `ENOBUFS` under memory pressure. Each concerns one
+/// datagram; closing the socket over one would end every session on it for good, where the
+/// protocol's resume is built to carry a session across exactly those outages. To send
+/// ourselves we must own the descriptor, so the driver opens and binds the socket and hands
+/// it to SwiftNIO for reading.
+enum UDPSocket {
+    /// What became of one datagram handed to ``send(_:to:on:)``.
+    enum SendOutcome: Equatable {
+        case sent
+        /// The socket's send buffer is full: for game traffic a fresh datagram next tick beats
+        /// a stale one queued behind it.
+        case bufferFull
+        /// The system refused it (no route, address gone, firewall…), with this `errno`.
+        case refused(CInt)
+    }
+
+    /// Opens a non-blocking UDP socket bound to `address`.
+    /// - Throws: SwiftNIO's `IOError` with the failing call's `errno` (`EADDRINUSE` when the
+    ///   port is taken), so callers read bind failures as they did from SwiftNIO itself.
+    static func open(boundTo address: SocketAddress, reusesAddress: Bool, allowsBroadcast: Bool) throws -> CInt {
+        #if os(Linux)
+        let type = CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_CLOEXEC.rawValue)
+        #else
+        let type = SOCK_DGRAM
+        #endif
+        let descriptor = socket(CInt(address.protocol.rawValue), type, CInt(IPPROTO_UDP))
+        guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
+        do {
+            #if !os(Linux)
+            guard fcntl(descriptor, F_SETFD, FD_CLOEXEC) == 0 else { throw IOError(errnoCode: errno, reason: "fcntl") }
+            #endif
+            // SwiftNIO adopts the descriptor as it is: reads on a blocking socket would stall its loop.
+            let flags = fcntl(descriptor, F_GETFL)
+            guard flags >= 0, fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0 else {
+                throw IOError(errnoCode: errno, reason: "fcntl")
+            }
+            try setOption(SO_REUSEADDR, reusesAddress, on: descriptor)
+            try setOption(SO_BROADCAST, allowsBroadcast, on: descriptor)
+            if case .v6 = address {
+                // Dual stack, as SwiftNIO sets it: "::" also reaches IPv4 peers, through
+                // IPv4-mapped addresses. A system without IPv4 says so and stays IPv6-only.
+                var off: CInt = 0
+                let set = setsockopt(
+                    descriptor, CInt(IPPROTO_IPV6), IPV6_V6ONLY, &off, socklen_t(MemoryLayout<CInt>.size))
+                guard set == 0 || errno == EAFNOSUPPORT else { throw IOError(errnoCode: errno, reason: "setsockopt") }
+            }
+            let bound = address.withSockAddr { pointer, length in bind(descriptor, pointer, socklen_t(length)) }
+            guard bound == 0 else { throw IOError(errnoCode: errno, reason: "bind") }
+            return descriptor
+        } catch {
+            discard(descriptor)
+            throw error
+        }
+    }
+
+    /// Sets a `SOL_SOCKET` flag.
+    private static func setOption(_ option: CInt, _ enabled: Bool, on descriptor: CInt) throws {
+        var value: CInt = enabled ? 1 : 0
+        guard setsockopt(descriptor, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<CInt>.size)) == 0 else {
+            throw IOError(errnoCode: errno, reason: "setsockopt")
+        }
+    }
+
+    /// Sends one datagram without blocking.
+    static func send(_ bytes: [UInt8], to remote: SocketAddress, on descriptor: CInt) -> SendOutcome {
+        let result = bytes.withUnsafeBytes { buffer in
+            remote.withSockAddr { address, length in
+                sendto(descriptor, buffer.baseAddress, buffer.count, 0, address, socklen_t(length))
+            }
+        }
+        guard result < 0 else { return .sent }
+        let code = errno
+        switch code {
+        case EAGAIN, EWOULDBLOCK, ENOBUFS: return .bufferFull
+        default: return .refused(code)
+        }
+    }
+
+    /// Closes a socket that SwiftNIO has not adopted (a bind that failed half-way).
+    static func discard(_ descriptor: CInt) {
+        _ = close(descriptor)
+    }
+}
