@@ -34,7 +34,8 @@ public enum NetworkFault: String, CaseIterable, Sendable {
     public static var nowMs: UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
 
     /// Does the fault to the client on `lab`'s first link or to the process with the given id,
-    /// blocking until it is over (link up again, process continued, address moved).
+    /// blocking until it is over (link up again, process continued, address moved). The window
+    /// ends when the link is asked up, when SIGCONT is sent, or when the address has moved.
     public func inject(lab: NamespaceLab?, host: pid_t, client: pid_t) throws -> Window {
         var window = Window()
         window.startMs = Self.nowMs
@@ -42,7 +43,11 @@ public enum NetworkFault: String, CaseIterable, Sendable {
         case .linkDown:
             try lab?.setLink(0, up: false)
             sleep(UInt32(Self.linkDownSeconds))
+            // Timed from the moment the link is asked up: `ip` returns to a test that polls for
+            // its exit, tens of milliseconds after the link is really up.
+            window.endMs = Self.nowMs
             try lab?.setLink(0, up: true)
+            return window
         case .addressChange:
             window.movedTo = try lab?.moveClientAddress(0)
         case .hostStopped, .clientStopped:

@@ -78,7 +78,7 @@ struct ResumeBotProcessTests {
         print(
             "skirmish after \(fault) (fault \(drill.window.endMs - drill.window.startMs) ms): "
                 + "snapshots \(back.map { "again \($0) ms" } ?? "never stalled") after it ended; "
-                + heardAgain.joined(separator: ", ") + "; client ticks \(client.ticksSimulated), "
+                + heardAgain.map { $0 + "; " }.joined() + "client ticks \(client.ticksSimulated), "
                 + "snapshots \(client.snapshots), host tick \(host.hostTick)")
         for (side, report, output) in watchers {
             #expect(!report.interruptedAtMs.isEmpty, "\(side) never reported the other interrupted\n\(context)")

@@ -65,9 +65,11 @@ struct ResumeProcessTests {
             let movedTo = drill.window.movedTo ?? "?"
             #expect((moved?["to"] as? String)?.hasPrefix("\(movedTo):") == true, "\(context)")
             if let at = (moved?["atMs"] as? NSNumber)?.int64Value {
+                // From the start of the move: the client's source changes while `ip` is still busy.
                 print(
-                    "address change: the host followed the client to \(movedTo) \(at - Int64(drill.window.endMs)) ms after the move"
-                )
+                    "address change: the host followed the client to \(movedTo) "
+                        + "\(at - Int64(drill.window.startMs)) ms after the move began "
+                        + "(the move took \(drill.window.endMs - drill.window.startMs) ms)")
             }
             for back in [clientBack, hostBack].compactMap({ $0 }) {
                 #expect(back.firstMessageMs <= Self.timeBackLimitMs, "\(back)\n\(context)")
