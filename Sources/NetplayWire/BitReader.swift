@@ -42,6 +42,20 @@ public struct BitReader: Sendable {
         self.limits = limits
     }
 
+    /// Creates a reader over the low `bitCount` (at most 64) bits of `word`, padded with zero
+    /// bits to a whole byte as if they had been written to an array, but without allocating
+    /// one: how replication reads back a field it keeps inline.
+    @inlinable
+    package init(word: UInt64, bitCount: Int, limits: WireLimits) {
+        precondition(bitCount >= 0 && bitCount <= Self.wordBits, "bit count \(bitCount) outside 0...64")
+        storage = []
+        position = 0
+        endBit = (bitCount &+ 7) & ~7
+        tail = bitCount == Self.wordBits ? word : word & ((1 &<< UInt64(bitCount)) &- 1)
+        tailStart = 0
+        self.limits = limits
+    }
+
     /// Creates a reader over a slice of bytes (copied once).
     package init(_ bytes: ArraySlice<UInt8>, limits: WireLimits) {
         self.init(Array(bytes), limits: limits)
@@ -145,7 +159,7 @@ public struct BitReader: Sendable {
         guard count >= 0, count <= (endBit - position) / 8 else {
             throw WireError(.endOfData(neededBits: count * 8 - (endBit - position)), expected: expected(), at: position)
         }
-        if position & 7 == 0 {
+        if position & 7 == 0, (position >> 3) + count <= storage.count {
             let start = position >> 3
             position += count * 8
             return Array(storage[start..<(start + count)])

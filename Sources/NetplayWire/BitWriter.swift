@@ -38,16 +38,22 @@ public struct BitWriter: Sendable {
 
     /// The bytes written, the last one zero-padded.
     package var bytes: [UInt8] {
-        let copy = self
+        var copy = self
         return copy.finish()
     }
 
-    /// Flushes the last partial byte and hands over the bytes without copying them.
+    /// Flushes the last partial byte and hands over the bytes without copying them, leaving
+    /// the writer empty.
+    ///
+    /// Mutating rather than `consuming`: Swift copies a `var` passed to a consuming method
+    /// (a retain and a release per message), and a writer is almost always a local `var`.
     @inlinable
-    public consuming func finish() -> [UInt8] {
+    public mutating func finish() -> [UInt8] {
         // A message that never filled a word allocates here, once, exactly its size.
         appendScratchBytes((scratchBits &+ 7) &>> 3)
-        return storage
+        var bytes: [UInt8] = []
+        swap(&bytes, &storage)
+        return bytes
     }
 
     /// Writes the low `count` bits of `value` (`count` in 0…64).
