@@ -9,10 +9,16 @@ import NetplayWire
 /// few widths for the zig-zagged difference. Any field narrow enough is treated as an
 /// integer, so this needs no knowledge of the field's type; wider ones are sent in full.
 package enum FieldDelta {
-    /// Widths of the zig-zagged difference, by tier: ±7, ±63, ±511 and ±4095 steps.
-    static let tierBits = [4, 7, 10, 13]
-    /// Bits that select the tier.
+    /// Bits that select the tier: four tiers.
     static let tierSelectorBits = 2
+    /// Width of the narrowest tier's difference (±7 steps) and how much each next tier adds:
+    /// 4, 7, 10 and 13 bits, ±7, ±63, ±511 and ±4095 steps. Arithmetic rather than a table,
+    /// so that reading a delta loads nothing.
+    static let firstTierBits = 4
+    static let bitsAddedPerTier = 3
+
+    /// Width of tier `tier`'s zig-zagged difference.
+    static func tierBits(_ tier: Int) -> Int { firstTierBits + bitsAddedPerTier * tier }
 
     /// How a changed field travels: as a difference in a tier, or in full.
     enum Encoding {
@@ -27,8 +33,8 @@ package enum FieldDelta {
             return .full
         }
         let difference = ZigZag.encode(Int64(newValue) - Int64(oldValue))
-        for tier in tierBits.indices where difference >> UInt64(tierBits[tier]) == 0 {
-            return tierSelectorBits + tierBits[tier] < new.bitCount ? .delta(tier: tier, difference: difference) : .full
+        for tier in 0..<(1 << tierSelectorBits) where difference >> UInt64(tierBits(tier)) == 0 {
+            return tierSelectorBits + tierBits(tier) < new.bitCount ? .delta(tier: tier, difference: difference) : .full
         }
         return .full
     }
@@ -37,7 +43,7 @@ package enum FieldDelta {
     /// difference or the field in full.
     static func cost(of new: FieldBits, against old: FieldBits) -> Int {
         switch encoding(of: new, against: old) {
-        case .delta(let tier, _): 1 + tierSelectorBits + tierBits[tier]
+        case .delta(let tier, _): 1 + tierSelectorBits + tierBits(tier)
         case .full: 1 + new.bitCount
         }
     }
@@ -49,7 +55,7 @@ package enum FieldDelta {
         case .delta(let tier, let difference):
             writer.writeBool(true)
             writer.writeBits(UInt64(tier), count: tierSelectorBits)
-            writer.writeBits(difference, count: tierBits[tier])
+            writer.writeBits(difference, count: tierBits(tier))
         case .full:
             writer.writeBool(false)
             new.write(field: index, to: &writer)
@@ -64,7 +70,7 @@ package enum FieldDelta {
             throw WireError(.valueOutOfRange, expected: "delta against a wide field", at: start)
         }
         let tier = Int(try reader.readBits(tierSelectorBits, "delta tier"))
-        let difference = ZigZag.decode(try reader.readBits(tierBits[tier], "field delta"))
+        let difference = ZigZag.decode(try reader.readBits(tierBits(tier), "field delta"))
         let value = Int64(oldValue) + difference
         guard value >= 0, UInt64(value) >> UInt64(baseline.bitCount) == 0 else {
             throw WireError(.valueOutOfRange, expected: "field delta within the field's width", at: start)
