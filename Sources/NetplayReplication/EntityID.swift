@@ -11,15 +11,25 @@ public struct EntityID: Hashable, Comparable, Sendable, Codable, CustomStringCon
 
     public var description: String { "entity \(value)" }
 
-    /// `ids` in ascending order. Sorting a dictionary's keys directly runs the standard
-    /// library's sort unspecialized when the dictionary's value is generic (a view of some
-    /// `State`); copying the ids out first sorts a plain `[EntityID]`, several times faster.
-    package static func sorted(_ ids: some Collection<EntityID>) -> [EntityID] {
-        var result: [EntityID] = []
-        result.reserveCapacity(ids.count)
-        for id in ids { result.append(id) }
-        result.sort()
-        return result
+    /// The index of `id` in `elements`, which are sorted by the id `idOf` gives: a binary
+    /// search, so that views and the host's table need no dictionary.
+    static func index<Elements: RandomAccessCollection>(
+        of id: EntityID, in elements: Elements, by idOf: (Elements.Element) -> EntityID
+    ) -> Elements.Index? {
+        var low = elements.startIndex
+        var high = elements.endIndex
+        while low < high {
+            let middle = elements.index(low, offsetBy: elements.distance(from: low, to: high) / 2)
+            let found = idOf(elements[middle])
+            if found == id { return middle }
+            if found < id { low = elements.index(after: middle) } else { high = middle }
+        }
+        return nil
+    }
+
+    /// The index of `id` in `entities` (sorted by id).
+    static func index(of id: EntityID, in entities: [ViewedEntity]) -> Int? {
+        index(of: id, in: entities) { $0.id }
     }
 }
 

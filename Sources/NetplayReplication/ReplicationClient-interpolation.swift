@@ -47,17 +47,23 @@ extension ReplicationClient where State: Interpolatable {
         -> [ReplicatedEntity<State>]
     {
         guard let start = views[older], let end = views[newer] else { return [] }
-        return EntityID.sorted(end.keys).compactMap { id -> ReplicatedEntity<State>? in
-            guard let target = end[id] else { return nil }
+        // Both views are sorted by id: one walk pairs each entity with its older self.
+        var result: [ReplicatedEntity<State>] = []
+        result.reserveCapacity(end.entities.count)
+        var origin = 0
+        for (index, target) in end.entities.enumerated() {
+            while origin < start.entities.count, start.entities[origin].id < target.id { origin += 1 }
             let state: State
-            if let origin = start[id] {
-                state = origin.state.interpolated(to: target.state, fraction: fraction)
+            if origin < start.entities.count, start.entities[origin].id == target.id {
+                state = start.states[origin].interpolated(to: end.states[index], fraction: fraction)
             } else if keepNewcomers {
-                state = target.state
+                state = end.states[index]
             } else {
-                return nil
+                continue
             }
-            return ReplicatedEntity(id: id, kind: target.record.kind, owner: target.record.owner, state: state)
+            result.append(
+                ReplicatedEntity(id: target.id, kind: target.record.kind, owner: target.record.owner, state: state))
         }
+        return result
     }
 }

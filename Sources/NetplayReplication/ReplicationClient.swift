@@ -33,7 +33,9 @@ public struct ReplicationClient<State: Codable & Sendable, Input: Codable & Send
     public private(set) var drops = ReplicationDrops()
 
     /// Decoded views by tick: baselines for future deltas and frames for interpolation.
-    var views: [Tick: [EntityID: ClientEntity<State>]] = [:]
+    var views: [Tick: ClientView<State>] = [:]
+    /// How `State` splits into fields, looked up once.
+    private let coding = StateCoding<State>()
     /// Recent inputs, oldest first, repeated in every packet.
     private var recentInputs: [TickedInput<Input>] = []
 
@@ -77,13 +79,12 @@ public struct ReplicationClient<State: Codable & Sendable, Input: Codable & Send
         do { header = try SnapshotCodec.readHeader(from: &reader) } catch { throw .malformed(error) }
         let oldestKept = newestTick.map { $0.advanced(by: -configuration.baselineHistory) } ?? .zero
         guard views[header.tick] == nil, header.tick >= oldestKept else { throw .stale(header.tick) }
-        var baseline: [EntityID: ClientEntity<State>] = [:]
+        var baseline = ClientView<State>()
         if let baselineTick = header.baseline {
             guard let known = views[baselineTick] else { throw .unknownBaseline(baselineTick) }
             baseline = known
         }
-        let view = try SnapshotCodec.readBody(
-            State.self, from: &reader, baseline: baseline, limits: configuration.limits)
+        let view = try SnapshotCodec.readBody(coding, from: &reader, baseline: baseline, limits: configuration.limits)
 
         views[header.tick] = view
         if newestTick.map({ $0 < header.tick }) ?? true { newestTick = header.tick }
@@ -118,8 +119,8 @@ public struct ReplicationClient<State: Codable & Sendable, Input: Codable & Send
     /// The newest authoritative state of `entity` and the tick it is for: what prediction
     /// reconciles against (``Predictor/reconcile(authoritative:at:step:)``).
     public func latestState(of entity: EntityID) -> (tick: Tick, state: State)? {
-        guard let tick = newestTick, let found = views[tick]?[entity] else { return nil }
-        return (tick, found.state)
+        guard let tick = newestTick, let view = views[tick], let index = view.index(of: entity) else { return nil }
+        return (tick, view.states[index])
     }
 
     /// Remembers the input for `tick`; the next packets repeat it
@@ -151,9 +152,11 @@ public struct ReplicationClient<State: Codable & Sendable, Input: Codable & Send
         do { return try packet.encode(limits: configuration.limits) } catch { throw .malformed(error) }
     }
 
-    package static func entities(of view: [EntityID: ClientEntity<State>]) -> [ReplicatedEntity<State>] {
-        EntityID.sorted(view.keys).compactMap { id in
-            view[id].map { ReplicatedEntity(id: id, kind: $0.record.kind, owner: $0.record.owner, state: $0.state) }
+    package static func entities(of view: ClientView<State>) -> [ReplicatedEntity<State>] {
+        view.entities.indices.map { index in
+            let entity = view.entities[index]
+            return ReplicatedEntity(
+                id: entity.id, kind: entity.record.kind, owner: entity.record.owner, state: view.states[index])
         }
     }
 

@@ -34,12 +34,12 @@ extension ReplicationHost {
             drops.count(.malformed(error))
             throw .malformed(error)
         }
-        if let ack = packet.acknowledged, replica.sent[ack] != nil,
-            replica.acknowledged.map({ $0 < ack }) ?? true
+        if let ack = packet.acknowledged, replica.history.sent[ack] != nil,
+            replica.history.acknowledged.map({ $0 < ack }) ?? true
         {
-            replica.acknowledged = ack
+            replica.history.acknowledged = ack
         }
-        replica.latestTimestamp = (packet.clientMilliseconds, now)
+        replica.history.latestTimestamp = (packet.clientMilliseconds, now)
         for ticked in packet.inputs { replica.inputs.insert(ticked, hostTick: tick) }
         replica.inputs.prune(before: tick)
         clients[client] = replica

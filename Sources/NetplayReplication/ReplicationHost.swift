@@ -36,9 +36,15 @@ public struct ReplicationHost<State: Codable & Sendable, Input: Codable & Sendab
     /// things still go eventually.
     public var priority: (@Sendable (ParticipantID, ReplicatedEntity<State>) -> Double)?
 
-    package var entities: [EntityID: HostEntity<State>] = [:]
+    /// Live entities by ascending id, with their field bits; `states[i]` is the state of the
+    /// entity at index `i`. Arrays, not a dictionary generic over `State`, so snapshot
+    /// building walks them in id order without hashing or unspecialized generic code.
+    package private(set) var table = EntityTable()
+    private(set) var states: [State] = []
     package var clients: [ParticipantID: ClientReplica<Input>] = [:]
     private var nextEntityID: UInt32 = 1
+    /// How `State` splits into fields, looked up once.
+    let coding = StateCoding<State>()
 
     /// Creates an empty world.
     public init(configuration: ReplicationConfiguration = ReplicationConfiguration()) {
@@ -55,10 +61,11 @@ public struct ReplicationHost<State: Codable & Sendable, Input: Codable & Sendab
     public mutating func spawn(kind: EntityKind, owner: ParticipantID, state: State) throws(ReplicationError)
         -> EntityID
     {
-        let fields = try StateFields.encode(state, limits: configuration.limits)
+        let fields = try coding.encode(state, limits: configuration.limits)
         let id = EntityID(nextEntityID)
         nextEntityID += 1
-        entities[id] = HostEntity(kind: kind, owner: owner, state: state, fields: fields)
+        table.append(id: id, record: EntityRecord(kind: kind, owner: owner, fields: fields))
+        states.append(state)
         return id
     }
 
@@ -66,28 +73,33 @@ public struct ReplicationHost<State: Codable & Sendable, Input: Codable & Sendab
     /// - Throws: ``ReplicationError/unknownEntity(_:)`` if it is not alive;
     ///   ``ReplicationError/unsupportedState(_:)`` if the state cannot be split into fields.
     public mutating func setState(_ state: State, of id: EntityID) throws(ReplicationError) {
-        // One lookup, then changes in place: the dictionary is generic over `State`, so every
-        // extra subscript is a slow, unspecialized hash lookup.
-        guard let index = entities.index(forKey: id) else { throw .unknownEntity(id) }
-        let fields = try StateFields.encode(state, limits: configuration.limits)
-        entities.values[index].state = state
-        entities.values[index].fields = fields
+        guard let index = table.index(of: id) else { throw .unknownEntity(id) }
+        table.setFields(try coding.encode(state, limits: configuration.limits), at: index)
+        states[index] = state
     }
 
     /// Removes an entity; clients drop it with the first snapshot built after this.
     public mutating func despawn(_ id: EntityID) {
-        entities[id] = nil
-        for client in clients.keys { clients[client]?.accumulated[id] = nil }
+        guard let index = table.index(of: id) else { return }
+        table.remove(at: index)
+        states.remove(at: index)
+        for client in clients.keys { clients[client]?.history.accumulated[id] = nil }
     }
 
     /// The entity's current identity and state, if alive.
     public func entity(_ id: EntityID) -> ReplicatedEntity<State>? {
-        entities[id].map { ReplicatedEntity(id: id, kind: $0.kind, owner: $0.owner, state: $0.state) }
+        table.index(of: id).map { entity(at: $0) }
+    }
+
+    /// The entity at `index` of the table.
+    func entity(at index: Int) -> ReplicatedEntity<State> {
+        let record = table.records[index]
+        return ReplicatedEntity(id: table.ids[index], kind: record.kind, owner: record.owner, state: states[index])
     }
 
     /// Every live entity, by ascending id.
     public var allEntities: [ReplicatedEntity<State>] {
-        EntityID.sorted(entities.keys).compactMap { entity($0) }
+        table.ids.indices.map { entity(at: $0) }
     }
 
     /// Moves to the next tick. Call once per simulation step, after changing entities.
@@ -107,28 +119,13 @@ public struct ReplicationHost<State: Codable & Sendable, Input: Codable & Sendab
 
     /// The newest snapshot tick `client` has acknowledged.
     func acknowledgedTick(of client: ParticipantID) -> Tick? {
-        clients[client]?.acknowledged
+        clients[client]?.history.acknowledged
     }
-}
-
-/// An entity as the host holds it.
-package struct HostEntity<State: Sendable>: Sendable {
-    package var kind: EntityKind
-    package var owner: ParticipantID
-    package var state: State
-    package var fields: [FieldBits]
-
-    package var record: EntityRecord { EntityRecord(kind: kind, owner: owner, fields: fields) }
 }
 
 /// What the host remembers about one client.
 package struct ClientReplica<Input: Sendable>: Sendable {
-    /// The view each recent snapshot left the client with, by tick: the possible baselines.
-    package var sent: [Tick: [EntityID: EntityRecord]] = [:]
-    var acknowledged: Tick?
-    /// Priority accumulated by entities whose updates did not fit.
-    var accumulated: [EntityID: Double] = [:]
+    /// The snapshots sent and acknowledged, and the priorities of changes still waiting.
+    package var history = SnapshotHistory()
     package var inputs = InputBuffer<Input>()
-    /// The newest client timestamp and when it arrived, echoed for clock sync.
-    var latestTimestamp: (clientMilliseconds: UInt32, receivedAt: NetInstant)?
 }

@@ -4,19 +4,26 @@ import NetplayWire
 package struct EntityRecord: Hashable, Sendable {
     package var kind: EntityKind
     package var owner: ParticipantID
-    package var fields: [FieldBits]
+    package var fields: StateBits
 
-    package init(kind: EntityKind, owner: ParticipantID, fields: [FieldBits]) {
+    package init(kind: EntityKind, owner: ParticipantID, fields: StateBits) {
         self.kind = kind
         self.owner = owner
         self.fields = fields
     }
 }
 
-/// A decoded entity the client holds: its record (the next baseline) and its state.
-package struct ClientEntity<State: Sendable>: Sendable {
+/// One entity of a snapshot view: what the host remembers sending, and (with the states
+/// alongside) what the client decoded. Views keep these sorted by id, the order snapshots
+/// code them in, so a view is built and walked without hashing.
+package struct ViewedEntity: Hashable, Sendable {
+    package var id: EntityID
     package var record: EntityRecord
-    package var state: State
+
+    package init(id: EntityID, record: EntityRecord) {
+        self.id = id
+        self.record = record
+    }
 }
 
 /// The round-trip probe a snapshot echoes for clock sync: the client's timestamp from its
@@ -38,15 +45,6 @@ package struct SnapshotHeader: Hashable, Sendable {
         self.baseline = baseline
         self.echo = echo
     }
-}
-
-/// How a snapshot changes the client's view of the baseline into the view at `header.tick`.
-package struct SnapshotChanges: Sendable {
-    var updates: [EntityID: EntityRecord] = [:]
-    var despawns: Set<EntityID> = []
-    package var spawns: [EntityID: EntityRecord] = [:]
-
-    package init() {}
 }
 
 /// The snapshot wire format (all little-endian bit order, see ``BitWriter``):
@@ -101,60 +99,74 @@ package enum SnapshotCodec {
             tick: Tick(tick), baseline: distance == 0 ? nil : Tick(tick - UInt32(distance)), echo: echo)
     }
 
-    /// Writes the changes against `baseline` (sorted by id).
-    package static func writeBody(
-        _ changes: SnapshotChanges, baseline: [(EntityID, EntityRecord)], to writer: inout BitWriter
-    ) {
-        let anyChanged = !changes.updates.isEmpty || !changes.despawns.isEmpty
-        writer.writeBool(anyChanged)
-        if anyChanged {
-            for (id, old) in baseline {
-                if changes.despawns.contains(id) {
-                    writer.writeBool(true)
-                    for _ in old.fields { writer.writeBool(false) }
-                } else if let new = changes.updates[id] {
-                    writer.writeBool(true)
-                    writeUpdate(new, against: old, to: &writer)
-                } else {
-                    writer.writeBool(false)
-                }
-            }
-        }
-        writer.writeVarUInt(UInt64(changes.spawns.count))
+    /// The body of a full snapshot (no baseline): every entity of `spawns` (sorted by id)
+    /// as a spawn.
+    package static func writeFullBody(spawns: [ViewedEntity], to writer: inout BitWriter) {
+        writer.writeBool(false)
+        writer.writeVarUInt(UInt64(spawns.count))
         var previous: UInt32 = 0
-        for (id, record) in changes.spawns.sorted(by: { $0.key < $1.key }) {
-            writeSpawn(record, gap: id.value - previous, to: &writer)
-            previous = id.value
+        for spawn in spawns {
+            writeSpawn(spawn.record, gap: spawn.id.value - previous, to: &writer)
+            previous = spawn.id.value
         }
+    }
+
+    /// Fields whose mask bits an update of `old` to `new` carries (the counts agree unless a
+    /// `Codable` state changed shape, which then cannot be sent as an update in full).
+    static func maskedFieldCount(_ new: EntityRecord, _ old: EntityRecord) -> Int {
+        min(new.fields.count, old.fields.count)
     }
 
     /// The mask and masked fields of a changed entity.
     static func writeUpdate(_ new: EntityRecord, against old: EntityRecord, to writer: inout BitWriter) {
-        let changed = zip(new.fields, old.fields).map { $0 != $1 }
-        for flag in changed { writer.writeBool(flag) }
-        for (index, flag) in changed.enumerated() where flag {
-            FieldDelta.write(new.fields[index], against: old.fields[index], to: &writer)
+        let count = maskedFieldCount(new, old)
+        var changed: UInt64 = 0
+        for index in 0..<count where !new.fields.field(index, equals: old.fields) {
+            changed |= 1 << UInt64(index)
+        }
+        writer.writeBits(changed, count: count)
+        for index in 0..<count where changed & (1 << UInt64(index)) != 0 {
+            FieldDelta.write(field: index, of: new.fields, against: old.fields, to: &writer)
+        }
+    }
+
+    /// A despawn: the changed bit's mask, with every field clear.
+    static func writeDespawn(_ old: EntityRecord, to writer: inout BitWriter) {
+        var remaining = old.fields.count
+        while remaining > 0 {
+            let count = min(remaining, UInt64.bitWidth)
+            writer.writeBits(0, count: count)
+            remaining -= count
         }
     }
 
     static func writeSpawn(_ record: EntityRecord, gap: UInt32, to writer: inout BitWriter) {
+        writeSpawnHeader(record, gap: gap, to: &writer)
+        record.fields.write(to: &writer)
+    }
+
+    /// What precedes a spawn's fields: the id gap, the kind and the owner.
+    private static func writeSpawnHeader(_ record: EntityRecord, gap: UInt32, to writer: inout BitWriter) {
         writer.writeVarUInt(UInt64(gap))
         writer.writeCodedInteger(record.kind.value)
         writer.writeCodedInteger(record.owner.value)
-        for field in record.fields { field.write(to: &writer) }
     }
 
-    /// Bits an update of `old` to `new` costs (the changed bit included).
+    /// Bits an update of `old` to `new` costs (the changed bit included): what
+    /// ``writeUpdate(_:against:to:)`` writes, counted without writing.
     static func updateCost(_ new: EntityRecord, against old: EntityRecord) -> Int {
-        var scratch = BitWriter(capacity: 32)
-        writeUpdate(new, against: old, to: &scratch)
-        return 1 + scratch.bitCount
+        let count = maskedFieldCount(new, old)
+        var bits = 1 + count
+        for index in 0..<count where !new.fields.field(index, equals: old.fields) {
+            bits += FieldDelta.cost(of: new.fields.fields[index], against: old.fields.fields[index])
+        }
+        return bits
     }
 
     /// Bits a spawn costs, counting the id as if its gap were the whole id (an upper bound).
     static func spawnCost(_ id: EntityID, _ record: EntityRecord) -> Int {
-        var scratch = BitWriter(capacity: 32)
-        writeSpawn(record, gap: id.value, to: &scratch)
-        return scratch.bitCount
+        var header = BitWriter(capacity: 0)
+        writeSpawnHeader(record, gap: id.value, to: &header)
+        return record.fields.fields.reduce(header.bitCount) { $0 + $1.bitCount }
     }
 }

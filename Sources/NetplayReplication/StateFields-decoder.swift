@@ -7,17 +7,29 @@ extension StateFields {
     package enum Source {
         /// Every field is in the packet, in full (a spawn).
         case full
-        /// Fields flagged in `changed` are in the packet; the rest are the baseline's.
-        case delta(baseline: [FieldBits], changed: [Bool])
+        /// Fields whose bit is set in `changed` (bit `i` for field `i`) are in the packet; the
+        /// rest are the baseline's.
+        case delta(baseline: StateBits, changed: UInt64)
     }
 
     /// Decodes one state from `packet`, returning it and its field bits (the next baseline).
     package static func decode<State: Decodable>(
         _ type: State.Type, from packet: inout BitReader, source: Source, limits: WireLimits
-    ) throws(ReplicationError) -> (state: State, fields: [FieldBits]) {
+    ) throws(ReplicationError) -> (state: State, fields: StateBits) {
+        var bits = StateBits()
+        let state: State
         if let coded = State.self as? any WireFieldCoding.Type {
-            return try decodeFields(coded, as: State.self, from: &packet, source: source, limits: limits)
+            state = try decodeFields(coded, as: State.self, from: &packet, source: source, limits: limits, bits: &bits)
+        } else {
+            state = try decodeCodable(State.self, from: &packet, source: source, limits: limits, bits: &bits)
         }
+        return (state, bits)
+    }
+
+    /// Decodes a state without a generated coder, through its `Decodable` conformance.
+    static func decodeCodable<State: Decodable>(
+        _ type: State.Type, from packet: inout BitReader, source: Source, limits: WireLimits, bits: inout StateBits
+    ) throws(ReplicationError) -> State {
         let decoder = FieldMergeDecoder(packet: packet, source: source, limits: limits)
         let state: State
         do {
@@ -34,7 +46,8 @@ extension StateFields {
         }
         try decoder.cursor.checkFieldCount(of: "\(State.self)")
         packet = decoder.cursor.packet
-        return (state, decoder.cursor.fields)
+        bits = decoder.cursor.bits
+        return state
     }
 }
 

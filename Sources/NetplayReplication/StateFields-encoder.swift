@@ -13,9 +13,16 @@ package enum StateFields {
 
     /// The field bits of `state`.
     package static func encode<State: Encodable>(_ state: State, limits: WireLimits) throws(ReplicationError)
-        -> [FieldBits]
+        -> StateBits
     {
         if let coded = state as? any WireFieldCoding { return try encodeFields(coded, limits: limits) }
+        return try encodeCodable(state, limits: limits)
+    }
+
+    /// The field bits of a state without a generated coder, through its `Encodable` conformance.
+    static func encodeCodable<State: Encodable>(_ state: State, limits: WireLimits) throws(ReplicationError)
+        -> StateBits
+    {
         let encoder = FieldSplitEncoder(limits: limits)
         do {
             try state.encode(to: encoder)
@@ -37,7 +44,7 @@ package enum StateFields {
 /// The `Encoder` behind ``StateFields/encode(_:limits:)``; a class because Codable's
 /// containers share it. Lives for one call on one thread.
 package final class FieldSplitEncoder: Encoder {
-    package var fields: [FieldBits] = []
+    package var fields = StateBits()
     package var failure: ReplicationError?
     package let limits: WireLimits
     package var codingPath: [any CodingKey] { [] }
@@ -49,8 +56,7 @@ package final class FieldSplitEncoder: Encoder {
         var writer = BitWriter(capacity: 8)
         if optional { writer.writeBool(value != nil) }
         if let value { try WireEncoder(limits: limits).encode(value, into: &writer) }
-        let count = writer.bitCount
-        fields.append(FieldBits(bytes: writer.finish(), bitCount: count))
+        fields.append(bitsOf: writer)
     }
 
     package func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {

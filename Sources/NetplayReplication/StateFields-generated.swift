@@ -4,38 +4,48 @@ import NetplayWire
 /// (``WireFieldCoding``), with the same bits the `Codable` splitter produces but without
 /// `Codable`'s containers, so the host and client spend a fraction of the time per entity.
 extension StateFields {
-    /// The field bits of a state that codes its own fields.
+    /// The field bits of a state that codes its own fields. A field of up to 64 bits is
+    /// written to a writer that never allocates and kept inline.
     static func encodeFields<State: WireFieldCoding>(_ state: State, limits: WireLimits) throws(ReplicationError)
-        -> [FieldBits]
+        -> StateBits
     {
         let count = State.wireFieldCount
         guard count <= maxFields else {
             throw .unsupportedState("\(State.self) has \(count) fields; at most \(maxFields)")
         }
-        var fields: [FieldBits] = []
-        fields.reserveCapacity(count)
+        var bits = StateBits(reservingCapacity: count)
         for index in 0..<count {
-            var writer = BitWriter(capacity: FieldBits.typicalBytes)
+            var writer = BitWriter(capacity: FieldBits.headBits / 8)
             writer.limits = limits
             do { try state.encode(field: index, to: &writer) } catch { throw .malformed(error) }
-            let bitCount = writer.bitCount
-            fields.append(FieldBits(bytes: writer.finish(), bitCount: bitCount))
+            bits.append(bitsOf: writer)
         }
-        return fields
+        return bits
     }
 
-    /// Decodes a state that reads its own fields, each from wherever `source` says it is.
+    /// Decodes a state that reads its own fields, each from wherever `source` says it is, and
+    /// collects the fields' bits in `bits` (the next baseline).
     static func decodeFields<Coded: WireFieldCoding, State>(
-        _ coded: Coded.Type, as state: State.Type, from packet: inout BitReader, source: Source, limits: WireLimits
-    ) throws(ReplicationError) -> (state: State, fields: [FieldBits]) {
+        _ coded: Coded.Type, as state: State.Type, from packet: inout BitReader, source: Source, limits: WireLimits,
+        bits: inout StateBits
+    ) throws(ReplicationError) -> State {
         var cursor = FieldCursor(packet: packet, source: source, limits: limits, expectedFields: Coded.wireFieldCount)
         let value: Coded
         do { value = try Coded(fields: &cursor) } catch { throw .malformed(error) }
         try cursor.checkFieldCount(of: "\(State.self)")
-        // `Coded` was found by casting `State.self`, so this cast succeeds; no `!` anyway.
-        guard let decoded = value as? State else { throw .unsupportedState("\(Coded.self) is not \(State.self)") }
         packet = cursor.packet
-        return (decoded, cursor.fields)
+        bits = cursor.bits
+        return try same(value, as: State.self)
+    }
+
+    /// `value` as `Target`, which is its own type under another name: `Coded` and `State`
+    /// above are one type, the first found by casting the second's metatype (`State.self as?
+    /// any WireFieldCoding.Type`). A dynamic cast (`as?`) would look up `Optional<Target>`'s
+    /// metadata and run the runtime's cast for every entity; comparing the metatypes and
+    /// reinterpreting is exact and costs almost nothing.
+    static func same<Value, Target>(_ value: Value, as target: Target.Type) throws(ReplicationError) -> Target {
+        guard Value.self == Target.self else { throw .unsupportedState("\(Value.self) is not \(Target.self)") }
+        return unsafeBitCast(value, to: Target.self)
     }
 }
 
@@ -44,55 +54,63 @@ extension StateFields {
 /// which become the client's next baseline.
 package struct FieldCursor: WireFieldSource {
     package var packet: BitReader
-    let source: StateFields.Source
+    /// The fields the packet does not carry come from here (empty for a spawn).
+    let baseline: StateBits
+    /// Bit `i` set: field `i` is in the packet; clear: it is the baseline's. All set for a spawn.
+    let changed: UInt64
+    /// Whether every field is in the packet, in full (a spawn).
+    let isFull: Bool
     let limits: WireLimits
-    package private(set) var fields: [FieldBits] = []
+    package private(set) var bits: StateBits
 
     package init(packet: BitReader, source: StateFields.Source, limits: WireLimits, expectedFields: Int = 0) {
         self.packet = packet
-        self.source = source
+        switch source {
+        case .full:
+            (baseline, changed, isFull) = (StateBits(), .max, true)
+        case .delta(let baseline, let changed):
+            (self.baseline, self.changed, isFull) = (baseline, changed, false)
+        }
         self.limits = limits
-        fields.reserveCapacity(expectedFields)
+        bits = StateBits(reservingCapacity: expectedFields)
     }
 
     package mutating func field<Value>(_ read: (inout BitReader) throws(WireError) -> Value) throws(WireError)
         -> Value
     {
-        let index = fields.count
+        let index = bits.count
         guard index < StateFields.maxFields else {
             throw WireError(
                 .lengthTooLarge(length: UInt64(index), limit: StateFields.maxFields), expected: "field count",
                 at: packet.bitsRead)
         }
-        let bits: FieldBits
-        switch source {
-        case .full:
+        if isFull { return try readFromPacket(read) }
+        guard index < baseline.count else {
+            throw WireError(.valueOutOfRange, expected: "field \(index) of \(baseline.count)", at: packet.bitsRead)
+        }
+        let old = baseline.fields[index]
+        var reader: BitReader
+        if changed & (1 << UInt64(index)) == 0 {
+            reader = baseline.reader(forField: index, limits: limits)
+            bits.append(field: index, of: baseline)
+        } else if try packet.readBool("field delta flag") {
+            let head = try FieldDelta.read(from: &packet, baseline: old)
+            reader = BitReader(word: head, bitCount: old.bitCount, limits: limits)
+            bits.append(head: head, bitCount: old.bitCount)
+        } else {
             return try readFromPacket(read)
-        case .delta(let baseline, let changed):
-            guard index < baseline.count else {
-                throw WireError(.valueOutOfRange, expected: "field \(index) of \(baseline.count)", at: packet.bitsRead)
-            }
-            if !changed[index] {
-                bits = baseline[index]
-            } else if try packet.readBool("field delta flag") {
-                bits = try FieldDelta.read(from: &packet, baseline: baseline[index])
-            } else {
-                return try readFromPacket(read)
-            }
         }
-        var reader = bits.reader(limits: limits)
         let value = try read(&reader)
-        guard reader.bitsRead == bits.bitCount else {
+        guard reader.bitsRead == old.bitCount else {
             throw WireError(
-                .trailingData(bits: bits.bitCount - reader.bitsRead), expected: "field \(index)", at: packet.bitsRead)
+                .trailingData(bits: old.bitCount - reader.bitsRead), expected: "field \(index)", at: packet.bitsRead)
         }
-        fields.append(bits)
         return value
     }
 
     /// A delta must rebuild exactly as many fields as its baseline has.
     func checkFieldCount(of type: @autoclosure () -> String) throws(ReplicationError) {
-        if case .delta(let baseline, _) = source, baseline.count != fields.count {
+        if !isFull, baseline.count != bits.count {
             throw .malformed(WireError(.valueOutOfRange, expected: "\(type()) field count", at: packet.bitsRead))
         }
     }
@@ -102,7 +120,7 @@ package struct FieldCursor: WireFieldSource {
     {
         let start = packet
         let value = try read(&packet)
-        fields.append(try FieldBits.copy(from: start, count: packet.bitsRead - start.bitsRead))
+        try bits.appendBits(from: start, count: packet.bitsRead - start.bitsRead)
         return value
     }
 }

@@ -5,23 +5,54 @@ public struct BitReader: Sendable {
     /// Absolute bit position of the next read.
     @usableFromInline package var position: Int
     @usableFromInline let endBit: Int
+    /// The last (up to) eight bytes of `storage` as one little-endian word, and the index of
+    /// its first byte: reads that end within them shift this word instead of loading past
+    /// the end of the array, so every read is one load, a shift and a mask.
+    @usableFromInline let tail: UInt64
+    @usableFromInline let tailStart: Int
     /// Caps applied to lengths read from this input.
-    package var limits: WireLimits
+    @usableFromInline package var limits: WireLimits
     /// How many nested messages ``read(_:)-(Message.Type)`` is inside: hostile input cannot
     /// recurse deeper than ``WireLimits/maxDepth``.
     @usableFromInline var depth = 0
 
     /// Creates a reader over `bytes`, with the default caps on decoded lengths.
+    @inlinable
     public init(_ bytes: [UInt8]) { self.init(bytes, limits: .default) }
 
     /// Creates a reader over a slice of bytes (copied once), with the default caps.
     public init(_ bytes: ArraySlice<UInt8>) { self.init(bytes, limits: .default) }
 
     /// Creates a reader over `bytes` with the given caps on decoded lengths.
+    @inlinable
     package init(_ bytes: [UInt8], limits: WireLimits) {
         storage = bytes
         position = 0
-        endBit = bytes.count * 8
+        endBit = bytes.count &* 8
+        let start = Swift.max(bytes.count &- Self.wordBytes, 0)
+        tailStart = start
+        tail = bytes.withUnsafeBytes { raw in
+            if raw.count >= Self.wordBytes {
+                return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+            }
+            var word: UInt64 = 0
+            for index in 0..<raw.count { word |= UInt64(raw[index]) &<< UInt64(index &* 8) }
+            return word
+        }
+        self.limits = limits
+    }
+
+    /// Creates a reader over the low `bitCount` (at most 64) bits of `word`, padded with zero
+    /// bits to a whole byte as if they had been written to an array, but without allocating
+    /// one: how replication reads back a field it keeps inline.
+    @inlinable
+    package init(word: UInt64, bitCount: Int, limits: WireLimits) {
+        precondition(bitCount >= 0 && bitCount <= Self.wordBits, "bit count \(bitCount) outside 0...64")
+        storage = []
+        position = 0
+        endBit = (bitCount &+ 7) & ~7
+        tail = bitCount == Self.wordBits ? word : word & ((1 &<< UInt64(bitCount)) &- 1)
+        tailStart = 0
         self.limits = limits
     }
 
@@ -31,55 +62,64 @@ public struct BitReader: Sendable {
     }
 
     /// Bits read so far.
+    @inlinable
     package var bitsRead: Int { position }
     /// Bits left to read.
-    package var remainingBits: Int { endBit - position }
+    @inlinable
+    package var remainingBits: Int { endBit &- position }
     /// Whole bytes left, counting a partly read byte as read.
     var remainingWholeBytes: Int { (endBit - position) / 8 }
 
     /// Bits in the widest single load ``readBits(_:_:)`` makes.
-    @usableFromInline static let wordBits = 64
+    @usableFromInline static var wordBits: Int { UInt64.bitWidth }
+    /// Bytes in that load.
+    @usableFromInline static var wordBytes: Int { UInt64.bitWidth / 8 }
 
     /// Reads `count` bits (0…64) as an unsigned integer.
     @inlinable
     public mutating func readBits(_ count: Int, _ expected: @autoclosure () -> String = "bits") throws(WireError)
         -> UInt64
     {
-        precondition(count >= 0 && count <= 64, "bit count \(count) outside 0...64")
-        guard count <= endBit &- position else {
-            throw WireError(.endOfData(neededBits: count - (endBit - position)), expected: expected(), at: position)
-        }
-        let firstByte = position &>> 3
-        let offset = position & 7
-        // Most reads fit one 64-bit little-endian load (offset + count ≤ 63): one load, a
-        // shift and a mask instead of a loop per byte. Near the end the load takes only the
-        // bytes that exist; the bounds check above guarantees the bits read are among them.
-        if count &+ offset <= Self.wordBits &- 1 {
-            let available = Swift.min(storage.count &- firstByte, Self.wordBits / 8)
-            var word: UInt64 = 0
-            storage.withUnsafeBytes { bytes in
-                withUnsafeMutableBytes(of: &word) { target in
-                    target.copyMemory(
-                        from: UnsafeRawBufferPointer(rebasing: bytes[firstByte..<(firstByte &+ available)]))
-                }
+        precondition(count >= 0 && count <= Self.wordBits, "bit count \(count) outside 0...64")
+        guard count <= endBit &- position else { throw endOfData(needing: count, expected) }
+        // Only reads of more than 56 bits can straddle nine bytes.
+        guard count &+ (position & 7) <= Self.wordBits else { return takeStraddlingBits(count) }
+        return takeBits(count)
+    }
+
+    /// Reads `count` bits that lie within the eight bytes from the current one; the caller has
+    /// checked that they exist.
+    @inlinable
+    mutating func takeBits(_ count: Int) -> UInt64 {
+        let word = loadWord(at: position &>> 3) &>> UInt64(position & 7)
+        position &+= count
+        return count == Self.wordBits ? word : word & ((1 &<< UInt64(count)) &- 1)
+    }
+
+    /// Reads `count` (57…64) bits that straddle nine bytes, in two halves.
+    @usableFromInline
+    mutating func takeStraddlingBits(_ count: Int) -> UInt64 {
+        let half = Self.wordBits / 2
+        let low = takeBits(half)
+        return low | (takeBits(count &- half) &<< UInt64(half))
+    }
+
+    /// The eight bytes from `byte` on as a little-endian word; past the end they read as zero.
+    @inlinable
+    func loadWord(at byte: Int) -> UInt64 {
+        if byte < tailStart {
+            return storage.withUnsafeBytes {
+                UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: byte, as: UInt64.self))
             }
-            position &+= count
-            return (UInt64(littleEndian: word) &>> UInt64(offset)) & ((1 &<< UInt64(count)) &- 1)
         }
-        var result: UInt64 = 0
-        var produced = 0
-        var bit = position
-        while produced < count {
-            let byte = UInt64(storage[bit &>> 3])
-            let offset = bit & 7
-            let take = Swift.min(8 &- offset, count &- produced)
-            let chunk = (byte &>> UInt64(offset)) & ((1 &<< UInt64(take)) &- 1)
-            result |= chunk &<< UInt64(produced)
-            produced &+= take
-            bit &+= take
-        }
-        position = bit
-        return result
+        // Shifting by 64 or more is not zero in `&>>`; the caller masks such a read (of 0 bits) away.
+        return tail &>> UInt64((byte &- tailStart) &* 8)
+    }
+
+    /// The error for a read of `count` bits past the end; kept out of line, off the hot path.
+    @usableFromInline @inline(never)
+    func endOfData(needing count: Int, _ expected: () -> String) -> WireError {
+        WireError(.endOfData(neededBits: count - (endBit - position)), expected: expected(), at: position)
     }
 
     /// Reads one bit.
@@ -119,7 +159,7 @@ public struct BitReader: Sendable {
         guard count >= 0, count <= (endBit - position) / 8 else {
             throw WireError(.endOfData(neededBits: count * 8 - (endBit - position)), expected: expected(), at: position)
         }
-        if position & 7 == 0 {
+        if position & 7 == 0, (position >> 3) + count <= storage.count {
             let start = position >> 3
             position += count * 8
             return Array(storage[start..<(start + count)])

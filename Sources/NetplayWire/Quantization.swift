@@ -45,7 +45,7 @@ public struct QuantizedFloat: Sendable, Hashable, CustomStringConvertible {
         let v = Double(value)
         guard v > lowerBound else { return 0 }
         guard v < upperBound else { return maxIndex }
-        return Swift.min(UInt64(((v - lowerBound) / step).rounded()), maxIndex)
+        return Swift.min(WholeRounding.nearest((v - lowerBound) / step), maxIndex)
     }
 
     /// The value for a step index; the caller has checked `index <= maxIndex`.
@@ -68,9 +68,9 @@ public struct QuantizedFloat: Sendable, Hashable, CustomStringConvertible {
         precondition(bits > 0 && bits <= maxBits, "angle bits must be in 1...\(maxBits)")
         guard radians.isFinite else { return 0 }
         let turns = Double(radians) / (2 * Double.pi)
-        let fraction = turns - turns.rounded(.down)
+        let fraction = WholeRounding.fraction(turns)
         let steps = Double(UInt64(1) << UInt64(bits))
-        return UInt64((fraction * steps).rounded()) & ((1 << UInt64(bits)) - 1)
+        return WholeRounding.nearest(fraction * steps) & ((1 << UInt64(bits)) - 1)
     }
 
     /// The angle for a step index, in −π..<π radians.
@@ -81,5 +81,31 @@ public struct QuantizedFloat: Sendable, Hashable, CustomStringConvertible {
         if radians >= Double.pi { radians -= 2 * Double.pi }
         // Float(Double.pi) rounds above Float.pi; clamp so the promise −π..<π holds in Float.
         return Swift.min(Swift.max(Float(radians), -Float.pi), Float.pi.nextDown)
+    }
+}
+
+/// `rounded()` and `rounded(.down)` for the quantizers, bit for bit, without a call into libm:
+/// the default x86-64 target has no rounding instruction (SSE4.1's `roundsd`), so Swift calls
+/// `round` and `floor` for them: a call per quantized field on the hottest path.
+@usableFromInline enum WholeRounding {
+    /// Largest magnitude below which a `Double` may have a fractional part (2^52).
+    @usableFromInline static var firstWholeOnlyMagnitude: Double { 4_503_599_627_370_496 }
+
+    /// `UInt64(x.rounded())` (half away from zero) for 0 ≤ `x` < 2^63. Conversion truncates,
+    /// which for `x ≥ 0` is the floor, and `x - floor` is exact (Sterbenz), so the comparison
+    /// with one half decides the rounding exactly as `round` does.
+    @inlinable
+    static func nearest(_ x: Double) -> UInt64 {
+        let whole = UInt64(x)
+        return x - Double(whole) >= 0.5 ? whole &+ 1 : whole
+    }
+
+    /// `x - x.rounded(.down)` for finite `x`, computed from the same floor, so the result is
+    /// the same `Double` (including its rounding to 1 for tiny negative `x`).
+    @inlinable
+    static func fraction(_ x: Double) -> Double {
+        guard x.magnitude < firstWholeOnlyMagnitude else { return 0 }
+        let truncated = Double(Int64(x))
+        return x - (truncated > x ? truncated - 1 : truncated)
     }
 }

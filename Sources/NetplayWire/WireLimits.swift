@@ -23,5 +23,5 @@
     }
 
     /// The limits used unless a caller passes others.
-    package static let `default` = WireLimits()
+    @usableFromInline package static let `default` = WireLimits()
 }

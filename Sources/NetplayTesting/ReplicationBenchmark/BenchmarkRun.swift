@@ -99,7 +99,7 @@ package struct BenchmarkRun {
             let start = clock.now
             let body = try host.makeSnapshot(for: clients[index].id, now: now)
             hostTime += clock.now - start
-            entitySnapshots += host.entities.count
+            entitySnapshots += host.table.count
             let snapshot = [Self.snapshotTag] + body
             snapshotBytes += snapshot.count
             network.send(from: hostSocket.address, to: sockets[index].address, bytes: snapshot)
@@ -136,7 +136,7 @@ package struct BenchmarkRun {
                     let start = clock.now
                     try? clients[index].receiveSnapshot(body, now: now)
                     clientTime += clock.now - start
-                    receivedEntitySnapshots += host.entities.count
+                    receivedEntitySnapshots += host.table.count
                 } else {
                     var reader = BitReader(Array(datagram.bytes.dropFirst()))
                     if let sequence = try? reader.readVarUInt() {
@@ -161,10 +161,10 @@ package struct BenchmarkRun {
 
     /// What the two naive approaches would send this tick (the same to every client).
     private mutating func measureNaiveApproaches() {
-        var changes = SnapshotChanges()
+        var spawns: [ViewedEntity] = []
         var positions: [(id: UInt32, x: Float, y: Float)] = []
-        for entity in host.allEntities {
-            if let record = host.entities[entity.id]?.record { changes.spawns[entity.id] = record }
+        for (index, entity) in host.allEntities.enumerated() {
+            spawns.append(ViewedEntity(id: entity.id, record: host.table.records[index]))
             positions.append((entity.id.value, entity.state.x, entity.state.y))
         }
         let bulletIDBase = UInt32(1_000_000)
@@ -172,13 +172,14 @@ package struct BenchmarkRun {
             let unit = SceneUnit(x: bullet.x, y: bullet.y)
             if let fields = try? StateFields.encode(unit, limits: .default) {
                 let id = EntityID(bulletIDBase + UInt32(index))
-                changes.spawns[id] = EntityRecord(kind: EntityKind(3), owner: .host, fields: fields)
+                spawns.append(
+                    ViewedEntity(id: id, record: EntityRecord(kind: EntityKind(3), owner: .host, fields: fields)))
             }
             positions.append((bulletIDBase + UInt32(index), bullet.x, bullet.y))
         }
         var writer = BitWriter()
         SnapshotCodec.writeHeader(SnapshotHeader(tick: host.tick, baseline: nil, echo: nil), to: &writer)
-        SnapshotCodec.writeBody(changes, baseline: [], to: &writer)
+        SnapshotCodec.writeFullBody(spawns: spawns, to: &writer)
         fullSnapshotBytes += writer.finish().count
         jsonBytes += Self.jsonFramesPerTick * NewcomerJSON.byteCount(of: positions)
     }
