@@ -103,11 +103,11 @@ enum SnapshotBytesScenario {
         }
         // Corrupted snapshots: whether each is refused must not change.
         for _ in 0..<300 {
-            var bytes = try host.makeSnapshot(for: ParticipantID(1), now: .zero)
+            var bytes = try host.makeSnapshot(for: ParticipantID(1), now: NetInstant.zero)
             bytes[Int(random.next() % UInt64(bytes.count))] ^= UInt8(1 << (random.next() % 8))
             if random.chance(0.3), bytes.count > 2 { bytes.removeLast(Int(random.next() % UInt64(bytes.count / 2))) }
             var copy = clients[0]
-            digest.add((try? copy.receiveSnapshot(bytes, now: .zero)) == nil ? 4 : 3)
+            digest.add((try? copy.receiveSnapshot(bytes, now: NetInstant.zero)) == nil ? 4 : 3)
         }
         return digest.value
     }
