@@ -25,8 +25,8 @@ extension APITests {
         /// receive with issue 12's per-source handshake defences and unresponsive-peer checks;
         /// then 5 per frame of 8 messages on send and 6 on receive with issue 14's word-buffered
         /// BitWriter/BitReader, which cut `Move`'s encode+decode from 1,981 to 1,389
-        /// instructions but allocates the frame and payload buffers in `finish` — not yet
-        /// attributed call by call; a target for issue 13's zero-allocation path.)
+        /// instructions; where the extra allocations come from is not yet attributed, a target
+        /// for issue 13's zero-allocation path.)
         static let ceilings: [NetChannel: (send: Double, receive: Double)] = [
             .reliableOrdered: (send: 42.5, receive: 41.25),
             .reliableUnordered: (send: 42.75, receive: 41.25),
