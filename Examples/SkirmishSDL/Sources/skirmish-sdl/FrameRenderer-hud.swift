@@ -2,7 +2,7 @@ import SkirmishCore
 import SkirmishNet
 
 /// The text around and over the arena: the HUD in the top bar, the connection overlay and the
-/// session notice in the bottom bar, and the big messages (waiting, game over, ended).
+/// session notice in the bottom bar, and the big messages (waiting, game over, reconnecting, ended).
 extension FrameRenderer {
     /// Window pixels between the bars' text and the window's edges.
     static let margin = 10
@@ -89,6 +89,9 @@ extension FrameRenderer {
         let colour: Colour
         if let ended = view.ended {
             (title, detail, colour) = ("GAME ENDED", ended, Palette.alert)
+        } else if !view.isHost, !view.reconnecting.isEmpty {
+            // The arena stands still while the host is silent: say why, not only in the notice.
+            (title, detail, colour) = ("RECONNECTING", "nothing heard from the host", Palette.alert)
         } else if case .gameOver = view.phase {
             (title, detail, colour) = ("GAME OVER", "shoot to play again", Palette.alert)
         } else if view.phase == .waitingForPlayers {
