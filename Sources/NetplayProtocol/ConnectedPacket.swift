@@ -27,7 +27,7 @@ package struct ConnectedHeader: Sendable, Hashable {
         writer.writeFixed(PacketType.connected.rawValue)
         writer.writeFixed(peerID.rawValue)
         writer.writeFixed(truncatedSequence)
-        return writer.bytes
+        return writer.finish()
     }
 }
 

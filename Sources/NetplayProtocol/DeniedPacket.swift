@@ -70,7 +70,7 @@ package struct DeniedPacket: Sendable, Hashable {
         case .tooManyFromAddress:
             writer.writeFixed(DenialReason.Code.tooManyFromAddress.rawValue)
         }
-        return writer.bytes
+        return writer.finish()
     }
 
     package init(protocolID: UInt32, clientNonce: [UInt8], reason: DenialReason) {

@@ -52,7 +52,7 @@ package enum Frame: Sendable, Hashable {
                 writer.writeRawBytes(token.bytes)
             }
         }
-        return writer.bytes
+        return writer.finish()
     }
 
     /// The frames in `plaintext`, or nil if it is empty or any frame is malformed.

@@ -23,7 +23,7 @@ package struct HelloPacket: Sendable, Hashable {
         writer.writeRawBytes(clientNonce)
         writer.writeRawBytes(fingerprint)
         writer.padToByteCount(FieldSize.handshakeFloor)
-        return writer.bytes
+        return writer.finish()
     }
 
     package init(
@@ -68,7 +68,7 @@ package struct ChallengePacket: Sendable, Hashable {
         writer.writeFixed(timestamp)
         writer.writeRawBytes(cookie)
         writer.writeRawBytes(hostPublicKey)
-        return writer.bytes
+        return writer.finish()
     }
 
     package init(protocolID: UInt32, clientNonce: [UInt8], timestamp: UInt64, cookie: [UInt8], hostPublicKey: [UInt8]) {
@@ -114,7 +114,7 @@ package struct ResponsePacket: Sendable, Hashable {
         writer.writeRawBytes(hello.fingerprint)
         writer.writeFixed(timestamp)
         writer.writeRawBytes(cookie)
-        return writer.bytes
+        return writer.finish()
     }
 
     package func encoded() -> [UInt8] {
@@ -157,7 +157,7 @@ package struct AcceptedPacket: Sendable, Hashable {
         var writer = BitWriter(capacity: Self.headerByteCount)
         writer.writeFixed(PacketType.accepted.rawValue)
         writer.writeFixed(peerID.rawValue)
-        return writer.bytes
+        return writer.finish()
     }
 
     package func encoded(keys: SessionKeys) -> [UInt8] {

@@ -29,7 +29,7 @@ package struct PacketKey: Sendable, Hashable {
         var writer = BitWriter(capacity: 12)
         writer.writeFixed(purpose.rawValue)
         writer.writeFixed(sequence)
-        return writer.bytes
+        return writer.finish()
     }
 
     /// `plaintext` encrypted, followed by the 16-byte tag over it and `aad`.
@@ -144,5 +144,5 @@ package func handshakeTranscript(
     writer.writeRawBytes(hostPublicKey)
     writer.writeFixed(timestamp)
     writer.writeRawBytes(cookie)
-    return writer.bytes
+    return writer.finish()
 }

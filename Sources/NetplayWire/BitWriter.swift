@@ -36,10 +36,18 @@ public struct BitWriter: Sendable {
     @inlinable
     public var bitCount: Int { storage.count &* 8 &+ scratchBits }
 
-    /// The bytes written, the last one zero-padded.
+    /// The bytes written, the last one zero-padded, leaving the writer as it is (at most one
+    /// allocation; ``finish()`` needs none when the writer is done).
     package var bytes: [UInt8] {
-        var copy = self
-        return copy.finish()
+        let tailBytes = (scratchBits &+ 7) &>> 3
+        if tailBytes == 0 { return storage }
+        var result: [UInt8] = []
+        result.reserveCapacity(storage.count &+ tailBytes)
+        result.append(contentsOf: storage)
+        withUnsafeBytes(of: scratch.littleEndian) {
+            result.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<tailBytes]))
+        }
+        return result
     }
 
     /// Flushes the last partial byte and hands over the bytes without copying them, leaving
@@ -126,7 +134,13 @@ public struct BitWriter: Sendable {
     @inlinable
     public mutating func writeRawBytes<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         if scratchBits & 7 == 0 {
-            appendScratchBytes(scratchBits &>> 3)
+            let pending = scratchBits &>> 3
+            // The first bytes to reach the array reserve what the writer was made for, as a
+            // word flushed first would have.
+            if storage.capacity == 0 {
+                storage.reserveCapacity(Swift.max(reservedCapacity, pending &+ bytes.count))
+            }
+            appendScratchBytes(pending)
             storage.append(contentsOf: bytes)
         } else {
             for byte in bytes { writeBits(UInt64(byte), count: 8) }

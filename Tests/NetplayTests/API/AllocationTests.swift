@@ -19,19 +19,17 @@ extension APITests {
     struct Allocations {
         /// Committed ceilings, allocations per message (send side, receive side), for
         /// `messagesPerFrame` 16-byte messages a frame. Lower them when the path allocates less.
-        /// (Raised three times on purpose, measured: a quarter per message each side when every
+        /// (Raised twice on purpose, measured: a quarter per message each side when every
         /// session reserved NetWorld's two replication channels, since the channel layer still
         /// allocates per lane per payload, idle or not; then about one more per message on
-        /// receive with issue 12's per-source handshake defences and unresponsive-peer checks;
-        /// then 5 per frame of 8 messages on send and 6 on receive with issue 14's word-buffered
-        /// BitWriter/BitReader, which cut `Move`'s encode+decode from 1,981 to 1,389
-        /// instructions; where the extra allocations come from is not yet attributed, a target
-        /// for issue 13's zero-allocation path.)
+        /// receive with issue 12's per-source handshake defences and unresponsive-peer checks.
+        /// Lowered by an eighth on send with the 64-bit `BitWriter`: one allocation fewer per
+        /// frame of eight messages.)
         static let ceilings: [NetChannel: (send: Double, receive: Double)] = [
-            .reliableOrdered: (send: 42.5, receive: 41.25),
-            .reliableUnordered: (send: 42.75, receive: 41.25),
-            .unreliable: (send: 40.375, receive: 39.25),
-            .unreliableSequenced: (send: 40.5, receive: 39.25),
+            .reliableOrdered: (send: 41.75, receive: 40.5),
+            .reliableUnordered: (send: 42.0, receive: 40.5),
+            .unreliable: (send: 39.625, receive: 38.5),
+            .unreliableSequenced: (send: 39.75, receive: 38.5),
         ]
 
         @Test(arguments: [NetChannel.reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced])
