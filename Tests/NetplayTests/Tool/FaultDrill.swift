@@ -25,7 +25,8 @@ struct FaultDrill: Sendable {
     static let netplay = ProcessHarness.product("netplay")
 
     /// Runs the drill to the end (blocking; every wait bounded). `index` keeps namespace
-    /// names and ports apart from other drills running at the same time.
+    /// names apart from other drills running at the same time; over loopback the host takes
+    /// any free port and says which.
     static func run(_ fault: NetworkFault, index: Int) -> FaultDrill {
         var drill = FaultDrill(fault: fault)
         var lab: NamespaceLab?
@@ -39,7 +40,6 @@ struct FaultDrill: Sendable {
             lab = made
         }
         defer { lab?.tearDown() }
-        let port = 23_000 + Int(getpid() % 2_000) * 4 + index
         let hostArguments = ["host", "--discovery", "none", "--json", "--stats-interval", "0", "--duration", "120"]
         let streamArguments = ["--rate", "\(rate)", "--duration", "\(streamSeconds)", "--json"]
         let host: BackgroundProcess
@@ -51,9 +51,12 @@ struct FaultDrill: Sendable {
                 client = try lab.start(
                     in: lab.clients[0], [netplay, "stream", "\(lab.hostAddresses[0]):7777"] + streamArguments)
             } else {
-                host = try BackgroundProcess(
-                    netplay, hostArguments + ["--interface", "127.0.0.1", "--port", "\(port)"])
-                _ = host.waitFor("hosting")
+                host = try BackgroundProcess(netplay, hostArguments + ["--interface", "127.0.0.1", "--port", "0"])
+                guard host.waitFor("hosting"), let port = events(host.output).first?["port"] as? Int else {
+                    host.stop()
+                    drill.failure = "the host did not start: \(host.output)"
+                    return drill
+                }
                 client = try BackgroundProcess(netplay, ["stream", "127.0.0.1:\(port)"] + streamArguments)
             }
         } catch {
