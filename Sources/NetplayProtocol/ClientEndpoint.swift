@@ -100,18 +100,16 @@ package struct ClientEndpoint: Sendable {
                 events.append(.interrupted)
             }
             state = .connected(connection)
-            switch connection.timerAction(now: now, config: config) {
-            case .timedOut:
+            let action = connection.timerAction(now: now, config: config)
+            if action == .timedOut {
                 close(.timedOut)
-            case .sendKeepalive:
-                outgoing.append(Datagram(address: hostAddress, bytes: connection.seal([.keepalive], now: now).bytes))
-                state = .connected(connection)
-            case .none:
-                let confirming = connectedAt.map { now - $0 < config.pendingTimeout } ?? false
-                guard confirming, now - connection.lastSent >= config.handshakeResendInterval else { break }
-                outgoing.append(Datagram(address: hostAddress, bytes: connection.seal([.keepalive], now: now).bytes))
-                state = .connected(connection)
+                return
             }
+            let confirming = connectedAt.map { now - $0 < config.pendingTimeout } ?? false
+            let confirmationDue = confirming && now - connection.lastSent >= config.handshakeResendInterval
+            guard action == .sendKeepalive || confirmationDue else { break }
+            outgoing.append(Datagram(address: hostAddress, bytes: connection.seal([.keepalive], now: now).bytes))
+            state = .connected(connection)
         case .closed:
             break
         }
