@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NetplayBase
 import NetplayProtocol
 import NetplayWire
@@ -18,12 +19,33 @@ import NetplayWire
 public final class NetClient: Sendable {
     package let session: NetSession
 
-    /// The host this client is connected to.
+    /// The host this client first connected to (after a host migration, ``NetEvent/hostChanged(to:)``
+    /// says who hosts now).
     public let hostAddress: PeerAddress
+    /// This client's own socket address (the port the others reach it at if it takes over).
+    package let localAddress: PeerAddress
+    /// This player's host once it took over (host migration), made on first use.
+    private let takenOver = NIOLockedValueBox<NetHost?>(nil)
 
-    package init(session: NetSession, hostAddress: PeerAddress) {
+    package init(session: NetSession, hostAddress: PeerAddress, localAddress: PeerAddress) {
         self.session = session
         self.hostAddress = hostAddress
+        self.localAddress = localAddress
+    }
+
+    /// The host this player became when the host left and it took over (``NetOptions/hostMigration``,
+    /// ``NetEvent/hostChanged(to:)`` naming this player), or nil while it is a client. Use it
+    /// from then on for what a host does: ``NetHost/peers``, sending to everyone, kicking,
+    /// closing; new players can join it, and it advertises the game on the LAN as the old host
+    /// did. The client's own `send` goes to its own player, as `.peer(.host)` would.
+    public var host: NetHost? {
+        guard session.isHosting else { return nil }
+        return takenOver.withLockedValue { host in
+            if let host { return host }
+            let made = NetHost(session: session, localAddress: localAddress, advertiser: nil)
+            host = made
+            return made
+        }
     }
 
     /// Connects to a host at a numeric address and waits for the handshake to finish.
@@ -68,8 +90,15 @@ public final class NetClient: Sendable {
         let endpoint = ClientEndpoint(config: config, host: address, now: clock.now)
         let session = NetSession(
             core: NetCore(client: endpoint, registry: registry, options: options), options: options)
-        _ = try await UDPSession.start(session, host: address.wildcardHost, port: 0, clock: clock)
-        let client = NetClient(session: session, hostAddress: address)
+        let driver = try await UDPSession.start(session, host: address.wildcardHost, port: 0, clock: clock)
+        let client = NetClient(session: session, hostAddress: address, localAddress: driver.localAddress)
+        if options.hostMigration {
+            // Taking over, the game is advertised again, from here, as its old host did.
+            session.onTakeover { [weak client] in
+                guard let host = client?.host else { return }
+                Task { await host.advertiseAfterTakeover(game: game, joinCode: joinCode) }
+            }
+        }
         try await client.awaitHandshake()
         return client
     }
@@ -102,8 +131,8 @@ public final class NetClient: Sendable {
     /// The id the host knows this player by (as other players see it in relayed messages).
     public var localPeer: NetPeer? { session.withCore { $0.localPeer } }
 
-    /// Whether the connection is open.
-    public var isConnected: Bool { session.withCore { $0.peers[.host] != nil } }
+    /// Whether the connection is open (or this player took over as host).
+    public var isConnected: Bool { session.withCore { $0.host != nil || $0.peers[.host] != nil } }
 
     /// The connection's figures (round-trip time, loss, drops), or nil once disconnected.
     public var statistics: PeerStatistics? { session.withCore { $0.statistics(for: .host) } }
@@ -114,7 +143,13 @@ public final class NetClient: Sendable {
     /// Closes gracefully: stops accepting sends, gives queued reliable messages up to
     /// ``NetOptions/closeFlushTimeout`` to be acknowledged, tells the host (which sees
     /// `DisconnectReason.closedByPeer(reason:)`), then closes the socket. Idempotent.
-    public func close() async { await session.close() }
+    public func close() async {
+        if let host = takenOver.withLockedValue({ $0 }) {
+            await host.close()
+        } else {
+            await session.close()
+        }
+    }
 
     deinit {
         guard session.finished.value == nil else { return }

@@ -28,6 +28,7 @@ extension NetCore {
                 kicks.append((peer, reason))
             }
         }
+        sharePlanIfChanged(now: now)
         flushChannels(now: now)
         // After the flush, so that messages queued before a kick still go out ahead of it.
         for (peer, reason) in kicks where !peer.isHost { host?.disconnect(peer.id, reason: reason) }
@@ -36,6 +37,9 @@ extension NetCore {
         client?.update(now: now)
         handleHostEvents(now: now)
         handleClientEvents(now: now)
+        leaveSilentHost(now: now)
+        advanceHandover(now: now)
+        expireAwaitedSeats(now: now)
         advanceClose(now: now)
         return waiting
     }
@@ -101,7 +105,7 @@ extension NetCore {
 
     /// The host's own player receives through the same decoder as everyone else, so a
     /// message means the same thing on every machine.
-    private mutating func loopBack(_ bytes: [UInt8]) {
+    mutating func loopBack(_ bytes: [UInt8]) {
         guard let message = try? registry.decode(bytes) else { return }
         events.append(.message(message, from: .host))
     }
@@ -162,7 +166,8 @@ extension NetCore {
         let unacknowledged = peers.values.contains { $0.channels.hasUnackedReliableData }
         guard !unacknowledged || now >= deadline else { return }
         if host != nil {
-            host?.shutDown()
+            // With players left and a plan shared, they carry on without us.
+            host?.shutDown(handingOver: migration.secret != nil && !peers.isEmpty)
             handleHostEvents(now: now)
             events.append(.disconnected(.host, .closedLocally))
         } else {

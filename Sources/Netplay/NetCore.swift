@@ -44,10 +44,12 @@ package struct NetCore: Sendable {
     /// See ``NetOptions/unresponsiveTimeout``.
     let unresponsiveTimeout: Duration
     /// The id the host gave this client, once connected.
-    private(set) var localPeer: NetPeer?
+    var localPeer: NetPeer?
     /// When ``tick(now:commands:)`` or ``receive(_:from:now:)`` last ran, to notice this
     /// process was paused.
     var lastRun: NetInstant?
+    /// Host migration's plan and, while the host is gone, the handover (NetCore-migration.swift).
+    var migration: Migration
 
     /// A host core. Its first event is its own player joining.
     package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
@@ -60,6 +62,8 @@ package struct NetCore: Sendable {
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         localPeer = .host
+        migration = Migration(options: options)
+        if migration.enabled { migration.secret = self.host?.random.bytes(Rejoin.secretByteCount) }
         events.append(.connected(.host))
     }
 
@@ -70,6 +74,9 @@ package struct NetCore: Sendable {
         channelConfig = options.channels
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
+        migration = Migration(options: options)
+        migration.baseConfig = client.config
+        migration.random = client.random
     }
 
     /// Handles one datagram from the network.
@@ -127,18 +134,21 @@ package struct NetCore: Sendable {
             case .connected(let id, _):
                 let peer = NetPeer(id)
                 peers[peer] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
+                noteMembership(joined: id)
                 events.append(.connected(peer))
             case .payload(let id, let payload, _):
                 receivePayload(payload, from: NetPeer(id), now: now)
             case .disconnected(let id, let reason):
                 peers[NetPeer(id)] = nil
+                noteMembership(left: id)
                 events.append(.disconnected(NetPeer(id), reason))
             case .interrupted(let id):
                 interrupt(NetPeer(id))
             case .resumed(let id):
                 resume(NetPeer(id), now: now)
             case .addressChanged:
-                break
+                // Where the others would find this player changed.
+                noteMembership()
             }
         }
     }
@@ -147,11 +157,22 @@ package struct NetCore: Sendable {
         for event in client?.drainEvents() ?? [] {
             switch event {
             case .connected(let id, _):
+                guard migration.handover == nil else {
+                    rejoined(now: now)
+                    continue
+                }
                 localPeer = NetPeer(id)
                 peers[.host] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
                 events.append(.connected(.host))
             case .payload(let payload, _):
                 receivePayload(payload, from: .host, now: now)
+            case .disconnected(let reason) where migration.handover != nil:
+                // This successor turned us away or never answered: the next one.
+                _ = reason
+                client = nil
+                tryNextSuccessor(now: now)
+            case .disconnected(let reason) where handsOver(after: reason):
+                startHandover(now: now, reason: reason)
             case .disconnected(let reason):
                 peers[.host] = nil
                 phase = .closed
@@ -182,6 +203,11 @@ package struct NetCore: Sendable {
         guard peers[peer] != nil else { return }
         peers[peer]?.channels.receive(payload, now: now)
         for delivered in peers[peer]?.channels.drainDelivered() ?? [] {
+            if delivered.channel == ReplicationChannels.succession {
+                // Only a host shares a plan; a malformed one is ignored (the previous stays).
+                if host == nil, let plan = Succession(bytes: delivered.bytes) { migration.plan = plan }
+                continue
+            }
             if ReplicationChannels.carries(delivered.channel) {
                 replicationDeliveries.append(.bytes(delivered.bytes, channel: delivered.channel, from: peer))
                 continue

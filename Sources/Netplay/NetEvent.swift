@@ -32,4 +32,10 @@ public enum NetEvent: Sendable {
     /// An interrupted player is back; reliable messages queued meanwhile arrive now, once and
     /// in order.
     case resumed(NetPeer)
+    /// The host left and another player took over (``NetOptions/hostMigration``): `to` is that
+    /// player's id until now. From this event on, ``NetPeer/host`` is that player (and the
+    /// player who hosted before is gone); messages to and from `.host` go to and from it. On
+    /// the player who took over, `to` is its own former id, and the session is a host's now:
+    /// see ``NetClient/host``. It also ends an `.interrupted(.host)`.
+    case hostChanged(to: NetPeer)
 }

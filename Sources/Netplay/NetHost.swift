@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NetplayBase
 import NetplayDiscovery
 import NetplayDrivers
@@ -33,8 +34,10 @@ public final class NetHost: Sendable {
     static let ipv4Wildcard = "0.0.0.0"
 
     package let session: NetSession
-    /// Makes the game visible on the LAN (nil when started with `advertise: nil`).
-    let advertiser: LANAdvertiser?
+    /// Makes the game visible on the LAN (nil when started with `advertise: nil`). Set later
+    /// on a player who took over a session (``NetClient/host``), once its advert is up.
+    private let advertiserBox: NIOLockedValueBox<LANAdvertiser?>
+    var advertiser: LANAdvertiser? { advertiserBox.withLockedValue { $0 } }
 
     /// The address and port the host listens on.
     public let localAddress: PeerAddress
@@ -45,7 +48,7 @@ public final class NetHost: Sendable {
     package init(session: NetSession, localAddress: PeerAddress, advertiser: LANAdvertiser?) {
         self.session = session
         self.localAddress = localAddress
-        self.advertiser = advertiser
+        advertiserBox = NIOLockedValueBox(advertiser)
     }
 
     /// Starts hosting `game` on a UDP port.
@@ -155,9 +158,22 @@ public final class NetHost: Sendable {
         await session.close()
     }
 
+    /// Advertises a session this player took over, as its old host did (best effort).
+    func advertiseAfterTakeover(game: String, joinCode: String?) async {
+        let advertiser = await Self.startAdvertising(
+            .lan, game: game, hostName: LocalAddresses.hostName(), registry: session.registry,
+            options: session.options, port: localAddress.port, joinCode: joinCode, session: session)
+        // Closed meanwhile: the advert must not outlive the session.
+        guard session.finished.value == nil else {
+            await advertiser?.stop()
+            return
+        }
+        advertiserBox.withLockedValue { $0 = advertiser }
+    }
+
     /// Advertises the game (best effort: a network without broadcast or multicast still lets
     /// players join by address or join string) and keeps its player count current.
-    private static func startAdvertising(
+    static func startAdvertising(
         _ config: LANDiscoveryConfig?, game: String, hostName: String, registry: MessageRegistry, options: NetOptions,
         port: UInt16, joinCode: String?, session: NetSession
     ) async -> LANAdvertiser? {

@@ -20,6 +20,17 @@ public struct NetOptions: Sendable {
     /// An idle connection sends a keepalive this often; well under ``interruptAfter``, so a
     /// quiet but healthy link is never reported interrupted.
     public var keepaliveInterval: Duration = .milliseconds(250)
+    /// Whether the game survives its host: the host shares a succession order with its
+    /// players, and when it leaves (``NetHost/close()``, a crash, a lost link) the longest-
+    /// connected remaining player takes over and the others rejoin it, with their seats and
+    /// ids, reported by ``NetEvent/hostChanged(to:)``. Off by default: a host silent for
+    /// ``hostMigrationAfter`` and a link to it that failed look alike to a client, so a player
+    /// cut off alone would leave a healthy game and carry on by itself; turn it on for
+    /// player-hosted games, where the host is just another player who may quit.
+    public var hostMigration = false
+    /// With ``hostMigration``, a host silent this long is left behind and the next player takes
+    /// over. Past ``interruptAfter``, so a short stall is only an interruption.
+    public var hostMigrationAfter: Duration = .seconds(2)
     /// Most clients a host serves at once. Only players who completed the handshake count:
     /// a client admitted but not yet heard from holds a seat only until someone needs it.
     public var maxPeers = 16

@@ -26,6 +26,8 @@ extension NetSession {
                 logger.notice("interrupted: nothing heard, waiting for it", metadata: ["peer": "\(peer)"])
             case .resumed(let peer):
                 logger.info("resumed", metadata: ["peer": "\(peer)"])
+            case .hostChanged(let peer):
+                logger.notice("the host left; another player took over", metadata: ["new host": "\(peer)"])
             case .message:
                 break
             }

@@ -49,7 +49,9 @@ package final class NetSession: Sendable {
     private let transport = NIOLockedValueBox<(any DatagramTransport)?>(nil)
     /// Whether a handshake service is already queued on the network thread.
     private let handshakeServiceScheduled = NIOLockedValueBox(false)
-    private let peerCount = NIOLockedValueBox<(count: Int, observer: (@Sendable (Int) -> Void)?)>((0, nil))
+    private let peerCount = NIOLockedValueBox<(peers: Set<NetPeer>, observer: (@Sendable (Int) -> Void)?)>(([], nil))
+    /// Called once this player has taken over as host (host migration).
+    private let takeoverObserver = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
     /// Replication traffic and joins and leaves, waiting for the session's ``NetWorld`` (kept
     /// only once a world is attached).
     private let replicationInbox = NIOLockedValueBox(ReplicationInbox())
@@ -60,6 +62,14 @@ package final class NetSession: Sendable {
     func onPeerCountChange(_ observer: @escaping @Sendable (Int) -> Void) {
         peerCount.withLockedValue { $0.observer = observer }
     }
+
+    /// Calls `observer` (on the network thread) when this player takes over as host.
+    func onTakeover(_ observer: @escaping @Sendable () -> Void) {
+        takeoverObserver.withLockedValue { $0 = observer }
+    }
+
+    /// Whether this session hosts: from the start, or since this player took over.
+    var isHosting: Bool { withCore { $0.host != nil } }
 
     package init(core: NetCore, options: NetOptions) {
         self.core = NIOLockedValueBox(core)
@@ -153,11 +163,17 @@ package final class NetSession: Sendable {
         if !events.isEmpty || !replication.isEmpty {
             replicationInbox.withLockedValue { $0.take(events, replication, capacity: options.maxQueuedEvents) }
         }
-        var countChange = 0
+        var connected = peerCount.withLockedValue { $0.peers }
+        let before = connected.count
+        var tookOver = false
         for event in events {
             switch event {
-            case .connected(let peer) where !peer.isHost: countChange += 1
-            case .disconnected(let peer, _) where !peer.isHost: countChange -= 1
+            case .connected(let peer) where !peer.isHost: connected.insert(peer)
+            case .disconnected(let peer, _) where !peer.isHost: connected.remove(peer)
+            case .hostChanged:
+                // A new session's players: those who rejoin this player, if it took over.
+                connected = []
+                tookOver = isHosting
             default: break
             }
             switch event {
@@ -171,13 +187,16 @@ package final class NetSession: Sendable {
         }
         log(events)
         self.events.push(events)
-        if countChange != 0 {
-            let (count, observer) = peerCount.withLockedValue { state in
-                state.count += countChange
-                return (state.count, state.observer)
+        if connected.count != before {
+            let observer = peerCount.withLockedValue { state in
+                state.peers = connected
+                return state.observer
             }
-            observer?(count)
+            observer?(connected.count)
+        } else {
+            peerCount.withLockedValue { $0.peers = connected }
         }
+        if tookOver { takeoverObserver.withLockedValue { $0 }?() }
     }
 
     // MARK: The game's side
@@ -303,6 +322,7 @@ private struct ReplicationInbox {
             switch event {
             case .connected(let peer) where !peer.isHost: deliveries.append(.joined(peer))
             case .disconnected(let peer, _) where !peer.isHost: deliveries.append(.left(peer))
+            case .hostChanged: deliveries.append(.hostChanged)
             default: break
             }
         }

@@ -30,6 +30,11 @@ package struct ReliableSendChannel: Sendable {
 
     var queuedMessages: Int { messages.count }
     package var isEmpty: Bool { messages.isEmpty }
+
+    /// Messages not yet fully acknowledged, oldest first.
+    package var unacknowledged: [[UInt8]] {
+        (0..<messages.count).compactMap { messages[$0].isAcked ? nil : messages[$0].bytes }
+    }
     private var nextID: Int64 { baseID + Int64(messages.count) }
 
     package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry) {

@@ -59,7 +59,8 @@ extension ClientEndpoint {
                 joinCode: config.joinCode, transcript: transcript)
         else { return .malformed }
         var response = ResponsePacket(
-            hello: handshake.hello, timestamp: challenge.timestamp, cookie: challenge.cookie, confirmationTag: [])
+            hello: handshake.hello, timestamp: challenge.timestamp, cookie: challenge.cookie, confirmationTag: [],
+            rejoinAs: config.rejoinAs)
         response.confirmationTag = keys.confirmationTag(fields: response.fields)
         var next = handshake
         next.stage = .response(packet: response.encoded(), keys: keys)

@@ -41,7 +41,7 @@ package struct ClientEndpoint: Sendable {
     /// the connect timeout from it.
     var attemptStartedAt: NetInstant?
     /// Fresh keys and nonces for a restarted handshake.
-    var random: ProtocolRandom
+    package var random: ProtocolRandom
 
     /// Starts connecting to `host` at `now`.
     package init(config: ProtocolConfig, host: PeerAddress, now: NetInstant, random: ProtocolRandom = .system) {

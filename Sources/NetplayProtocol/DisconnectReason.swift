@@ -25,6 +25,9 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
     case wrongGame(host: String, local: String)
     /// The host is shutting down.
     case hostShutDown
+    /// The host left a session that another player was to take over (host migration), and
+    /// none of the players in its succession order could.
+    case hostLeft
     /// The host removed this client, optionally saying why.
     case kicked(reason: String?)
     /// The host already serves as many players from this network address (one IP, or one
@@ -61,6 +64,8 @@ public enum DisconnectReason: Sendable, Hashable, CustomStringConvertible {
                 "The host runs '\(host)', not '\(local)': connect with the game name '\(host)', or check the address."
         case .hostShutDown:
             return "The host shut down."
+        case .hostLeft:
+            return "The host left, and no other player could take over the game."
         case .kicked(let reason):
             return "The host removed this player" + Self.suffix(reason)
         case .tooManyFromAddress:

@@ -118,6 +118,9 @@ package struct DisconnectFrame: Sendable, Hashable {
         case kicked = 2
         /// The host is shutting down (the client sees `.hostShutDown`).
         case hostShutDown = 3
+        /// The host is leaving and hands the session to the next player in its succession
+        /// order (the client sees `.hostLeft`, and takes part in the handover if it can).
+        case handover = 4
     }
 
     package var code: Code
@@ -134,6 +137,7 @@ package struct DisconnectFrame: Sendable, Hashable {
         case .closed: return .closedByPeer(reason: text)
         case .kicked: return .kicked(reason: text)
         case .hostShutDown: return .hostShutDown
+        case .handover: return .hostLeft
         }
     }
 }

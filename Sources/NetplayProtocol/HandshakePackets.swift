@@ -102,6 +102,11 @@ package struct ResponsePacket: Sendable, Hashable {
     package var timestamp: UInt64
     package var cookie: [UInt8]
     package var confirmationTag: [UInt8]
+    /// Host migration: the seat this client held in the session whose host left (nil for an
+    /// ordinary join). Carried in the padding after the tag, so a host that does not take over
+    /// sessions ignores it; the tag proves it, since the client derived its keys from the
+    /// seat's rejoin code (see `Rejoin`).
+    package var rejoinAs: PeerID?
 
     /// The fields the confirmation tag authenticates.
     package var fields: [UInt8] {
@@ -119,15 +124,24 @@ package struct ResponsePacket: Sendable, Hashable {
 
     package func encoded() -> [UInt8] {
         var bytes = fields + confirmationTag
+        if let rejoinAs {
+            var writer = BitWriter(capacity: 5)
+            writer.writeFixed(Rejoin.marker)
+            writer.writeFixed(rejoinAs.rawValue)
+            bytes += writer.finish()
+        }
         bytes += [UInt8](repeating: 0, count: max(0, FieldSize.handshakeFloor - bytes.count))
         return bytes
     }
 
-    package init(hello: HelloPacket, timestamp: UInt64, cookie: [UInt8], confirmationTag: [UInt8]) {
+    package init(
+        hello: HelloPacket, timestamp: UInt64, cookie: [UInt8], confirmationTag: [UInt8], rejoinAs: PeerID? = nil
+    ) {
         self.hello = hello
         self.timestamp = timestamp
         self.cookie = cookie
         self.confirmationTag = confirmationTag
+        self.rejoinAs = rejoinAs
     }
 
     package init?(_ bytes: [UInt8]) {
@@ -142,7 +156,9 @@ package struct ResponsePacket: Sendable, Hashable {
         let hello = HelloPacket(
             protocolID: protocolID, version: version, clientPublicKey: key, clientNonce: nonce, fingerprint: fingerprint
         )
-        self.init(hello: hello, timestamp: timestamp, cookie: cookie, confirmationTag: tag)
+        var rejoinAs: PeerID?
+        if reader.bytes(1) == [Rejoin.marker], let raw = reader.u32() { rejoinAs = PeerID(rawValue: raw) }
+        self.init(hello: hello, timestamp: timestamp, cookie: cookie, confirmationTag: tag, rejoinAs: rejoinAs)
     }
 }
 

@@ -57,10 +57,12 @@ extension HostEndpoint {
             clientNonce: hello.clientNonce, hostPublicKey: handshakeKey.publicKey,
             timestamp: response.timestamp, cookie: response.cookie)
         keyExchanges += 1
+        // A rejoining player's code is its seat's rejoin code; without the secret none matches.
+        let joinCode = response.rejoinAs.map { seat in rejoinSecret.map { Rejoin.code(secret: $0, peer: seat) } ?? "" }
         guard
             let keys = SessionKeys(
                 privateKey: handshakeKey.privateKey, peerPublicKey: hello.clientPublicKey,
-                joinCode: config.joinCode, transcript: transcript)
+                joinCode: joinCode ?? config.joinCode, transcript: transcript)
         else { return .malformed }
         guard constantTimeEqual(response.confirmationTag, keys.confirmationTag(fields: response.fields)) else {
             return deny(.wrongJoinCode, response, to: address)
@@ -69,8 +71,12 @@ extension HostEndpoint {
             // A fresh, authentic handshake from a peer's address: the client restarted.
             remove(previous, reason: .closedByPeer(reason: "reconnected from the same address"))
         }
+        // A genuine ticket for a seat that is taken or was never awaited (already back): refused.
+        if let seat = response.rejoinAs, !awaitedRejoins.contains(seat) || peers[seat] != nil {
+            return deny(.wrongJoinCode, response, to: address)
+        }
         if let refusal = seatRefusal(for: address.source) { return deny(refusal, response, to: address) }
-        let id = admit(address: address, hello: hello, keys: keys, now: now)
+        let id = admit(address: address, hello: hello, keys: keys, seat: response.rejoinAs, now: now)
         remember(.admitted(id), for: response)
         return nil
     }
@@ -98,10 +104,13 @@ extension HostEndpoint {
             for: response.cookie, now: latestNow)
     }
 
-    private mutating func admit(address: PeerAddress, hello: HelloPacket, keys: SessionKeys, now: NetInstant)
-        -> PeerID
-    {
-        let id = freshPeerID()
+    /// Admits a client, with a fresh id or, rejoining after a host migration, its old `seat`.
+    private mutating func admit(
+        address: PeerAddress, hello: HelloPacket, keys: SessionKeys, seat: PeerID?, now: NetInstant
+    ) -> PeerID {
+        // A rejoined seat stays awaited until the player confirms: a pending seat that expires
+        // can be claimed again.
+        let id = seat ?? freshPeerID()
         let accepted = AcceptedPacket(peerID: id).encoded(keys: keys)
         let connection = Connection(role: .host, peerID: id, address: address, keys: keys, now: now)
         peers[id] = HostPeer(
@@ -145,11 +154,16 @@ extension HostEndpoint {
         // Random draws almost always succeed at once: peers are few, ids are 32 bits.
         let randomAttempts = 16
         var candidate = random.uint32()
-        for _ in 0..<randomAttempts where candidate == 0 || peers[PeerID(rawValue: candidate)] != nil {
+        for _ in 0..<randomAttempts where !isFree(candidate) {
             candidate = random.uint32()
         }
         // Fallback for a broken generator: walk to a free id (at most peers.count + 1 steps).
-        while candidate == 0 || peers[PeerID(rawValue: candidate)] != nil { candidate &+= 1 }
+        while !isFree(candidate) { candidate &+= 1 }
         return PeerID(rawValue: candidate)
+    }
+
+    /// Whether a new player may get `id`: not 0, not in use, not a seat awaiting its player.
+    private func isFree(_ id: UInt32) -> Bool {
+        id != 0 && peers[PeerID(rawValue: id)] == nil && !awaitedRejoins.contains(PeerID(rawValue: id))
     }
 }

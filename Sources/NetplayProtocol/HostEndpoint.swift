@@ -49,6 +49,10 @@ package struct HostEndpoint: Sendable {
     var latestNow = NetInstant.zero
     /// When ``update(now:)`` last ran: a much later `now` means this process was paused.
     var lastUpdate: NetInstant?
+    /// Host migration, on a host that took over a session: the secret the old host shared
+    /// (see `Rejoin`), and the seats of that session's players who may still come back.
+    package var rejoinSecret: [UInt8]?
+    package var awaitedRejoins: Set<PeerID> = []
 
     /// Creates a host. Its secrets come from `random`, the system generator unless a test seeds one.
     package init(config: ProtocolConfig, random: ProtocolRandom = .system) {
@@ -153,9 +157,11 @@ package struct HostEndpoint: Sendable {
         remove(peer, reason: reason)
     }
 
-    /// Disconnects every peer, telling each the host shut down, and ignores all later datagrams.
-    package mutating func shutDown() {
-        for id in connectedPeers { close(id, frame: DisconnectFrame(code: .hostShutDown, text: nil)) }
+    /// Disconnects every peer, telling each the host shut down (or, `handingOver`, that it
+    /// leaves the session to its successor), and ignores all later datagrams.
+    package mutating func shutDown(handingOver: Bool = false) {
+        let frame = DisconnectFrame(code: handingOver ? .handover : .hostShutDown, text: nil)
+        for id in connectedPeers { close(id, frame: frame) }
         isShutDown = true
     }
 
@@ -215,6 +221,7 @@ package struct HostEndpoint: Sendable {
         // The first authentic packet proves the client holds the keys: only now does it take
         // a real seat, and only now does the game hear of it.
         if wasPending, peers[id]?.connection.hasHeardFromPeer == true {
+            awaitedRejoins.remove(id)
             events.append(.connected(id, address))
             // Tell the client at once that we know it: until a connected packet from us arrives
             // it is not sure we kept its seat (see ClientEndpoint.awaitingConfirmation).

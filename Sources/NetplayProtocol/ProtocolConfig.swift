@@ -1,3 +1,5 @@
+import NetplayBase
+
 /// Which message schema a game speaks: a 16-byte fingerprint compared during the handshake,
 /// and a readable description shown to the player when the fingerprints differ.
 package struct SchemaIdentity: Sendable, Hashable {
@@ -40,6 +42,9 @@ package struct ProtocolConfig: Sendable {
     package var schema: SchemaIdentity
     /// A secret players type to join (nil or empty: anyone may join). Never sent on the wire.
     package var joinCode: String?
+    /// A client rejoining a session whose host left, at the player who took over: the seat it
+    /// held. ``joinCode`` then holds that seat's rejoin code (see `Rejoin`).
+    package var rejoinAs: PeerID?
     /// A handshake gives up after hearing nothing from the host for this long.
     package var timeout: Duration
     /// A connected peer silent this long is *interrupted* (reported once, so a game can show

@@ -13,7 +13,7 @@ package struct ProtocolRandom: Sendable {
     }
 
     /// The operating system's cryptographically secure generator.
-    static var system: ProtocolRandom { ProtocolRandom(SystemRandomNumberGenerator()) }
+    package static var system: ProtocolRandom { ProtocolRandom(SystemRandomNumberGenerator()) }
 
     /// `count` random bytes.
     package mutating func bytes(_ count: Int) -> [UInt8] {

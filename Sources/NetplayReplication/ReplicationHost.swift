@@ -51,6 +51,24 @@ public struct ReplicationHost<State: Codable & Sendable, Input: Codable & Sendab
         self.configuration = configuration
     }
 
+    /// Continues a world another host ran (host migration): the entities keep their ids, so
+    /// every machine and the game's own bookkeeping still name them alike, and ticks go on
+    /// from `tick`. Owners are as given (a game maps the old host's participants to its own).
+    /// - Throws: ``ReplicationError/unsupportedState(_:)`` if a state cannot be split into fields.
+    public init(
+        configuration: ReplicationConfiguration = ReplicationConfiguration(),
+        continuing entities: [ReplicatedEntity<State>], at tick: Tick
+    ) throws(ReplicationError) {
+        self.configuration = configuration
+        self.tick = tick
+        for entity in entities.sorted(by: { $0.id.value < $1.id.value }) where table.index(of: entity.id) == nil {
+            let fields = try coding.encode(entity.state, limits: configuration.limits)
+            table.append(id: entity.id, record: EntityRecord(kind: entity.kind, owner: entity.owner, fields: fields))
+            states.append(entity.state)
+            nextEntityID = max(nextEntityID, entity.id.value &+ 1)
+        }
+    }
+
     /// Adds an entity; it reaches each client with the first snapshot that has room for it.
     /// - Parameters:
     ///   - kind: What kind of thing it is, a number of the game's.

@@ -46,7 +46,7 @@ final class ClientSession {
             case .message(let status as MatchStatus, _):
                 if status.phase != match.status.phase, status.phase == .playing { bullets.removeAll() }
                 match.status = status
-            case .message, .connected:
+            case .message, .connected, .hostChanged:
                 break
             case .interrupted:
                 notice = "Nothing heard from the host: reconnecting…"

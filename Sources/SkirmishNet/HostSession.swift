@@ -49,7 +49,7 @@ final class HostSession {
                 world.addPlayer(localPlayer)
             case .connected(let peer):
                 admit(peer)
-            case .message:
+            case .message, .hostChanged:
                 break
             case .interrupted(let peer):
                 notice = "Nothing heard from player \(peer.id.rawValue): reconnecting…"

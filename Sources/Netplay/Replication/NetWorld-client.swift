@@ -16,6 +16,13 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
     /// Counted for ``NetWorld/statistics``.
     private(set) var statistics = NetWorldStatistics()
     private var firstSnapshotTick: Tick?
+    /// Which player each replication id is, as the host last said.
+    private var roster: [ParticipantID: NetPeer] = [:]
+    /// The tick rate the host's welcome gave.
+    private(set) var tickRate: TickRate?
+
+    /// Whether the host has welcomed this client (so it draws the host's world).
+    var hasWelcome: Bool { replication != nil }
 
     /// Corrections larger than this snap instead of blending (a respawn across the arena).
     static var snapDistance: Double { 64 }
@@ -23,7 +30,12 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
     func take(_ deliveries: [ReplicationDelivery], now: NetInstant) {
         for case .bytes(let bytes, let channel, _) in deliveries {
             if channel == ReplicationChannels.control {
+                if let roster = Roster(bytes: bytes) {
+                    self.roster = Dictionary(roster.players, uniquingKeysWith: { first, _ in first })
+                    continue
+                }
                 guard replication == nil, let welcome = Welcome(bytes: bytes) else { continue }
+                tickRate = welcome.tickRate
                 replication = ReplicationClient(
                     id: welcome.participant, configuration: ReplicationConfiguration(tickRate: welcome.tickRate))
             } else if channel == ReplicationChannels.state {
@@ -96,7 +108,7 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
 
     private func netEntity(_ entity: ReplicatedEntity<State>, localPeer: NetPeer?, state: State) -> NetEntity<State> {
         let isMine = entity.owner == replication?.id
-        let owner: NetPeer? = isMine ? localPeer : (entity.owner == .host ? .host : nil)
+        let owner: NetPeer? = isMine ? localPeer : (entity.owner == .host ? .host : roster[entity.owner])
         return NetEntity(id: NetEntityID(raw: entity.id), owner: owner, isMine: isMine, state: state)
     }
 
@@ -107,6 +119,23 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
     }
 
     var newestTick: Tick? { replication?.newestTick }
+
+    /// What a client that takes over as host continues from: the newest snapshot's entities,
+    /// its own as predicted, each with who owns it now (its own and the old host's: the new
+    /// host; others: their players, unknown ones the host too), and that snapshot's tick.
+    func inheritance(localPeer: NetPeer?) -> (entities: [(entity: ReplicatedEntity<State>, owner: NetPeer)], tick: Tick)
+    {
+        guard let replication, let newest = replication.newestTick, let snapshot = replication.entities(at: newest)
+        else { return ([], predictedTick ?? .zero) }
+        let entities = snapshot.map { entity in
+            var entity = entity
+            if let predicted = predictors[entity.id]?.displayed { entity.state = predicted }
+            let owner =
+                entity.owner == replication.id || entity.owner == .host ? NetPeer.host : roster[entity.owner] ?? .host
+            return (entity: entity, owner: owner)
+        }
+        return (entities, newest)
+    }
 
     /// The host's entities exactly as the snapshot for `tick` carried them, while it is kept.
     func receivedEntities(at tick: Tick, localPeer: NetPeer?) -> [NetEntity<State>]? {

@@ -20,13 +20,33 @@ final class HostReplica<State: Codable & Sendable & Interpolatable, Input: Codab
         ticker = FixedRateTicker(rate: replication.configuration.tickRate)
     }
 
+    /// Continues the world of a host that left (host migration): `entities` with their ids,
+    /// each owned by the player named beside it, ticks going on from `tick`. Owners who have
+    /// not rejoined yet get their replication id now and their welcome when they do.
+    convenience init(
+        continuing entities: [(entity: ReplicatedEntity<State>, owner: NetPeer)], at tick: Tick, tickRate: TickRate,
+        session: NetSession
+    ) throws {
+        self.init(
+            replication: ReplicationHost(configuration: ReplicationConfiguration(tickRate: tickRate)), session: session)
+        var owned: [ReplicatedEntity<State>] = []
+        for (entity, owner) in entities {
+            var entity = entity
+            entity.owner = owner.isHost ? .host : assignParticipant(owner) ?? .host
+            owned.append(entity)
+        }
+        replication = try ReplicationHost(
+            configuration: ReplicationConfiguration(tickRate: tickRate), continuing: owned, at: tick)
+        for participant in participants.values { replication.addClient(participant) }
+    }
+
     /// Admits joiners (and tells each which entities will be its own), forgets leavers and
     /// their entities, and applies clients' input packets.
     func take(_ deliveries: [ReplicationDelivery], now: NetInstant) {
         for delivery in deliveries {
             switch delivery {
             case .joined(let peer):
-                admit(peer)
+                welcome(peer)
             case .left(let peer):
                 guard let participant = participants.removeValue(forKey: peer) else { continue }
                 peers[participant] = nil
@@ -34,6 +54,9 @@ final class HostReplica<State: Codable & Sendable & Interpolatable, Input: Codab
                 for entity in replication.allEntities where entity.owner == participant {
                     replication.despawn(entity.id)
                 }
+                shareRoster()
+            case .hostChanged:
+                break
             case .bytes(let bytes, let channel, let peer):
                 guard channel == ReplicationChannels.state, let participant = participants[peer] else { continue }
                 // Malformed packets are counted in the replication layer's drops and ignored.
@@ -42,10 +65,20 @@ final class HostReplica<State: Codable & Sendable & Interpolatable, Input: Codab
         }
     }
 
-    /// Gives `peer` a replication id and welcomes it. Called when the session reports the
-    /// join, or earlier, when the game spawns an entity for a player it has just seen connect.
+    /// Gives a player who joined its replication id (if the game did not already, spawning
+    /// its entity) and tells it, and everyone who owns what.
+    private func welcome(_ peer: NetPeer) {
+        guard let participant = assignParticipant(peer) else { return }
+        let welcome = Welcome(participant: participant, tickRate: replication.configuration.tickRate)
+        try? session.sendReplication(welcome.bytes, on: ReplicationChannels.control, to: .peer(peer))
+        shareRoster()
+    }
+
+    /// `peer`'s replication id, given now if it has none: when the session reports the join,
+    /// or earlier, when the game spawns an entity for a player it has just seen connect (or,
+    /// after a host migration, one still expected back).
     @discardableResult
-    private func admit(_ peer: NetPeer) -> ParticipantID? {
+    private func assignParticipant(_ peer: NetPeer) -> ParticipantID? {
         if let known = participants[peer] { return known }
         guard nextParticipant < UInt16.max else { return nil }
         let participant = ParticipantID(nextParticipant)
@@ -53,9 +86,14 @@ final class HostReplica<State: Codable & Sendable & Interpolatable, Input: Codab
         participants[peer] = participant
         peers[participant] = peer
         replication.addClient(participant)
-        let welcome = Welcome(participant: participant, tickRate: replication.configuration.tickRate)
-        try? session.sendReplication(welcome.bytes, on: ReplicationChannels.control, to: .peer(peer))
         return participant
+    }
+
+    /// Tells every client which player each replication id is, so every machine knows who
+    /// owns each entity (and a client that takes over as host keeps them with their owners).
+    private func shareRoster() {
+        let roster = Roster(players: participants.map { ($0.value, $0.key) })
+        try? session.sendReplication(roster.bytes, on: ReplicationChannels.control, to: .everyoneExcept(.host))
     }
 
     /// Runs the simulation steps due by `now`: each gathers every player's input, moves the
@@ -91,8 +129,10 @@ final class HostReplica<State: Codable & Sendable & Interpolatable, Input: Codab
     }
 
     func spawn(_ state: State, ownedBy owner: NetPeer) throws(NetWorldError) -> NetEntityID {
-        let connected = owner.isHost || session.withCore { $0.peers[owner] != nil }
-        guard connected, let participant = owner.isHost ? ParticipantID.host : admit(owner) else {
+        let connected =
+            owner.isHost
+            || session.withCore { $0.peers[owner] != nil || $0.host?.awaitedRejoins.contains(owner.id) == true }
+        guard connected, let participant = owner.isHost ? ParticipantID.host : assignParticipant(owner) else {
             throw .unknownOwner(owner)
         }
         do {
@@ -174,5 +214,46 @@ struct Welcome: Equatable {
         guard hertz > 0 else { return nil }
         participant = ParticipantID(UInt16(bytes[0]) | UInt16(bytes[1]) << 8)
         tickRate = TickRate(hertz: hertz)
+    }
+}
+
+/// Which player each replication id is: sent to every client whenever a player joins or
+/// leaves, so a client knows the owner of every entity it draws. A marker byte (a welcome is
+/// exactly four bytes, a roster never is), then per player its id as a little-endian `UInt16`
+/// and its session id as a little-endian `UInt32`.
+struct Roster: Equatable {
+    static let marker: UInt8 = 0x52
+    static let entryBytes = 6
+    var players: [(ParticipantID, NetPeer)]
+
+    init(players: [(ParticipantID, NetPeer)]) {
+        self.players = players.sorted { $0.0.value < $1.0.value }
+    }
+
+    var bytes: [UInt8] {
+        var bytes = [Self.marker]
+        for (participant, peer) in players {
+            let id = peer.id.rawValue
+            bytes += [UInt8(truncatingIfNeeded: participant.value), UInt8(participant.value >> 8)]
+            bytes += (0..<4).map { UInt8(truncatingIfNeeded: id >> (8 * $0)) }
+        }
+        return bytes
+    }
+
+    /// Parses a roster; `nil` for anything else.
+    init?(bytes: [UInt8]) {
+        guard bytes.first == Self.marker, (bytes.count - 1) % Self.entryBytes == 0 else { return nil }
+        var players: [(ParticipantID, NetPeer)] = []
+        for start in stride(from: 1, to: bytes.count, by: Self.entryBytes) {
+            let participant = ParticipantID(UInt16(bytes[start]) | UInt16(bytes[start + 1]) << 8)
+            let id = (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[start + 2 + $1]) << (8 * $1) }
+            guard participant != .host, id != 0 else { return nil }
+            players.append((participant, NetPeer(PeerID(rawValue: id))))
+        }
+        self.players = players
+    }
+
+    static func == (lhs: Roster, rhs: Roster) -> Bool {
+        lhs.players.map(\.0) == rhs.players.map(\.0) && lhs.players.map(\.1) == rhs.players.map(\.1)
     }
 }

@@ -28,7 +28,7 @@ import NetplayReplication
 public final class NetWorld<State: Codable & Sendable & Interpolatable, Input: Codable & Sendable> {
     let session: NetSession
     let step: ((State, Input) -> State)?
-    let role: Role
+    var role: Role
     /// The newest input this machine's player gave.
     var localInput: Input?
     /// What ``entities`` shows, rebuilt by each ``update(perTick:)``.
@@ -73,6 +73,17 @@ public final class NetWorld<State: Codable & Sendable & Interpolatable, Input: C
         role = .client(ClientReplica())
     }
 
+    /// Host migration's hook: called on the player who takes over as host, once, in the
+    /// ``update(perTick:)`` after ``NetEvent/hostChanged(to:)`` named it, before any step of its
+    /// own runs. By then the world continues the old host's: every entity of the newest
+    /// snapshot this machine had (its own as predicted) with the same ids and owners (the old
+    /// host's entities now the new host's), and ticks going on from that snapshot's. The
+    /// game rebuilds its own authoritative state from ``entities`` here, and removes what
+    /// belonged to the player who left (the old host's own avatar, which its `.host` ownership
+    /// does not tell apart from the world's). Players who do not come back are reported
+    /// `.disconnected` and their entities despawned, as for any player who leaves.
+    public var onTakeover: (() -> Void)?
+
     /// Whether this is the host's world (which owns the truth) or a client's.
     public var isHost: Bool {
         if case .host = role { return true }
@@ -95,18 +106,58 @@ public final class NetWorld<State: Codable & Sendable & Interpolatable, Input: C
     ///   on a client.
     public func update(perTick: (NetWorldTick<Input>) -> Void = { _ in }) {
         guard let now = session.now else { return }
-        let deliveries = session.takeReplication()
+        var deliveries = session.takeReplication()
+        // What came before a change of host belongs to the old host's session.
+        while let change = deliveries.firstIndex(where: { if case .hostChanged = $0 { true } else { false } }) {
+            take(Array(deliveries[..<change]), now: now)
+            deliveries.removeFirst(change + 1)
+            followNewHost(now: now)
+        }
+        take(deliveries, now: now)
         switch role {
         case .host(let host):
-            host.take(deliveries, now: now)
             host.runDueTicks(now: now, localInput: localInput, step: step, perTick: perTick)
             entities = host.entities()
         case .client(let client):
-            client.take(deliveries, now: now)
             client.predict(now: now, localInput: localInput, step: step)
             client.send(now: now, session: session)
-            entities = client.entities(now: now, localPeer: session.withCore { $0.localPeer })
+            let drawn = client.entities(now: now, localPeer: session.withCore { $0.localPeer })
+            // Until the new host's first snapshot after a host change, keep the last picture.
+            if client.hasWelcome || entities.isEmpty { entities = drawn }
         }
+    }
+
+    private func take(_ deliveries: [ReplicationDelivery], now: NetInstant) {
+        guard !deliveries.isEmpty else { return }
+        switch role {
+        case .host(let host): host.take(deliveries, now: now)
+        case .client(let client): client.take(deliveries, now: now)
+        }
+    }
+
+    /// Host migration: the player who took over continues the world from what it had; the
+    /// others start afresh with the new host's welcome and snapshots.
+    private func followNewHost(now: NetInstant) {
+        guard case .client(let client) = role else { return }
+        guard session.isHosting else {
+            role = .client(ClientReplica())
+            return
+        }
+        let inherited = client.inheritance(localPeer: session.withCore { $0.localPeer })
+        let tickRate = client.tickRate ?? TickRate(hertz: 30)
+        guard
+            let host = try? HostReplica<State, Input>(
+                continuing: inherited.entities, at: inherited.tick, tickRate: tickRate, session: session)
+        else {
+            role = .host(
+                HostReplica(
+                    replication: ReplicationHost(configuration: ReplicationConfiguration(tickRate: tickRate)),
+                    session: session))
+            return
+        }
+        role = .host(host)
+        entities = host.entities()
+        onTakeover?()
     }
 
     /// Adds an entity, controlled by `owner`'s inputs (by default the host's, which suits

@@ -11,11 +11,14 @@ enum ReplicationChannels {
     /// The welcome: a client's participant id, sent once when it joins.
     static let control = ChannelID(5)
 
-    /// The layout of every session: the four game channels, then the two above.
-    static let layout = ChannelLayout(ChannelLayout.standard.kinds + [.unreliable, .reliableOrdered])
+    /// Host migration's succession list (host → clients), after the replication channels.
+    static let succession = ChannelID(6)
+
+    /// The layout of every session: the four game channels, the two above, then succession.
+    static let layout = ChannelLayout(ChannelLayout.standard.kinds + [.unreliable, .reliableOrdered, .reliableOrdered])
 
     /// Whether `channel` carries replication rather than game messages.
-    static func carries(_ channel: ChannelID) -> Bool { channel.index >= state.index }
+    static func carries(_ channel: ChannelID) -> Bool { channel == state || channel == control }
 }
 
 /// Bytes that arrived on a replication channel, or a peer coming or going, for a ``NetWorld``
@@ -24,4 +27,6 @@ enum ReplicationDelivery: Sendable {
     case bytes([UInt8], channel: ChannelID, from: NetPeer)
     case joined(NetPeer)
     case left(NetPeer)
+    /// Another player took over as host (host migration); this one, if the session hosts now.
+    case hostChanged
 }

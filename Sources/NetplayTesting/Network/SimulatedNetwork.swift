@@ -80,11 +80,19 @@ public final class SimulatedNetwork: Sendable {
     ) throws -> NetClient {
         let registry = MessageRegistry(messages)
         let config = options.protocolConfig(game: game, joinCode: joinCode, registry: registry)
+        return try connectClient(at: address, to: host, config: config, registry: registry, options: options)
+    }
+
+    /// Starts a client with a protocol configuration of the test's making (a forged rejoin).
+    package func connectClient(
+        at address: PeerAddress, to host: PeerAddress, config: ProtocolConfig, registry: MessageRegistry,
+        options: NetOptions
+    ) throws -> NetClient {
         let endpoint = ClientEndpoint(config: config, host: host, now: now, random: nextRandom())
         let session = NetSession(
             core: NetCore(client: endpoint, registry: registry, options: options), options: options)
         try attach(session, at: address)
-        return NetClient(session: session, hostAddress: host)
+        return NetClient(session: session, hostAddress: host, localAddress: address)
     }
 
     /// Moves virtual time forward by `duration` in steps of ``tickInterval``: each step

@@ -44,6 +44,7 @@ enum SeenEvent: Equatable, CustomStringConvertible {
     case disconnected(NetPeer, DisconnectReason)
     case interrupted(NetPeer)
     case resumed(NetPeer)
+    case hostChanged(to: NetPeer)
 
     init(_ event: NetEvent) {
         switch event {
@@ -54,6 +55,7 @@ enum SeenEvent: Equatable, CustomStringConvertible {
         case .disconnected(let peer, let reason): self = .disconnected(peer, reason)
         case .interrupted(let peer): self = .interrupted(peer)
         case .resumed(let peer): self = .resumed(peer)
+        case .hostChanged(let peer): self = .hostChanged(to: peer)
         }
     }
 
@@ -66,6 +68,7 @@ enum SeenEvent: Equatable, CustomStringConvertible {
         case .disconnected(let peer, let reason): return "disconnected(\(peer), \(reason))"
         case .interrupted(let peer): return "interrupted(\(peer))"
         case .resumed(let peer): return "resumed(\(peer))"
+        case .hostChanged(let peer): return "hostChanged(to: \(peer))"
         }
     }
 }
