@@ -161,7 +161,8 @@ public final class NetHost: Sendable {
     /// Advertises a session this player took over, as its old host did (best effort).
     func advertiseAfterTakeover(game: String, joinCode: String?) async {
         let advertiser = await Self.startAdvertising(
-            .lan, game: game, hostName: LocalAddresses.hostName(), registry: session.registry,
+            session.options.advertiseAfterTakeover, game: game, hostName: LocalAddresses.hostName(),
+            registry: session.registry,
             options: session.options, port: localAddress.port, joinCode: joinCode, session: session)
         // Closed meanwhile: the advert must not outlive the session.
         guard session.finished.value == nil else {

@@ -1,5 +1,6 @@
 import Logging
 import NetplayChannels
+import NetplayDrivers
 import NetplayProtocol
 import NetplayWire
 
@@ -31,6 +32,9 @@ public struct NetOptions: Sendable {
     /// With ``hostMigration``, a host silent this long is left behind and the next player takes
     /// over. Past ``interruptAfter``, so a short stall is only an interruption.
     public var hostMigrationAfter: Duration = .seconds(2)
+    /// With ``hostMigration``, where a player who takes over advertises the game, as its old
+    /// host did, so new players find it (nil: it stays unlisted; players join by address).
+    public var advertiseAfterTakeover: LANDiscoveryConfig? = .lan
     /// Most clients a host serves at once. Only players who completed the handshake count:
     /// a client admitted but not yet heard from holds a seat only until someone needs it.
     public var maxPeers = 16
