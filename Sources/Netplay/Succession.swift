@@ -9,22 +9,27 @@ import NetplayWire
 /// Bytes (docs/PROTOCOL.md §7.1): `u8 version = 1 ‖ secret(32) ‖ u8 count ‖ count × member`,
 /// a member being `u32 peer id ‖ u8 length ‖ address`, the address packed as the cookie packs
 /// it: family tag (4 or 6), address bytes (4, or 16 plus an optional 4-byte scope), port.
-struct Succession: Sendable, Hashable {
-    struct Member: Sendable, Hashable {
-        var peer: PeerID
+package struct Succession: Sendable, Hashable {
+    package struct Member: Sendable, Hashable {
+        package var peer: PeerID
         /// Where the host receives this player's packets from, so where the others find it.
-        var address: PeerAddress
+        package var address: PeerAddress
+
+        package init(peer: PeerID, address: PeerAddress) {
+            self.peer = peer
+            self.address = address
+        }
     }
 
     static let version: UInt8 = 1
     /// More players than any host seats (the protocol's peer limit is far lower in practice).
     static let maxMembers = 255
 
-    var secret: [UInt8]
+    package var secret: [UInt8]
     /// Oldest player first: the one who has been there longest takes over.
-    var members: [Member]
+    package var members: [Member]
 
-    var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var writer = BitWriter(capacity: 2 + secret.count + members.count * 23)
         writer.writeFixed(Self.version)
         writer.writeRawBytes(secret)
@@ -37,13 +42,13 @@ struct Succession: Sendable, Hashable {
         return writer.finish()
     }
 
-    init(secret: [UInt8], members: [Member]) {
+    package init(secret: [UInt8], members: [Member]) {
         self.secret = secret
         self.members = members
     }
 
     /// Parses a succession list; nil for anything malformed (a hostile or buggy host).
-    init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) {
         var reader = BitReader(bytes)
         guard reader.readByte() == Self.version, let secret = try? reader.readRawBytes(Rejoin.secretByteCount),
             let count = reader.readByte()

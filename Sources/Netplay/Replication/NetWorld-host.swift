@@ -221,16 +221,16 @@ struct Welcome: Equatable {
 /// leaves, so a client knows the owner of every entity it draws. A marker byte (a welcome is
 /// exactly four bytes, a roster never is), then per player its id as a little-endian `UInt16`
 /// and its session id as a little-endian `UInt32`.
-struct Roster: Equatable {
+package struct Roster: Equatable {
     static let marker: UInt8 = 0x52
     static let entryBytes = 6
-    var players: [(ParticipantID, NetPeer)]
+    package var players: [(ParticipantID, NetPeer)]
 
-    init(players: [(ParticipantID, NetPeer)]) {
+    package init(players: [(ParticipantID, NetPeer)]) {
         self.players = players.sorted { $0.0.value < $1.0.value }
     }
 
-    var bytes: [UInt8] {
+    package var bytes: [UInt8] {
         var bytes = [Self.marker]
         for (participant, peer) in players {
             let id = peer.id.rawValue
@@ -241,7 +241,7 @@ struct Roster: Equatable {
     }
 
     /// Parses a roster; `nil` for anything else.
-    init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) {
         guard bytes.first == Self.marker, (bytes.count - 1) % Self.entryBytes == 0 else { return nil }
         var players: [(ParticipantID, NetPeer)] = []
         for start in stride(from: 1, to: bytes.count, by: Self.entryBytes) {
@@ -253,7 +253,7 @@ struct Roster: Equatable {
         self.players = players
     }
 
-    static func == (lhs: Roster, rhs: Roster) -> Bool {
+    package static func == (lhs: Roster, rhs: Roster) -> Bool {
         lhs.players.map(\.0) == rhs.players.map(\.0) && lhs.players.map(\.1) == rhs.players.map(\.1)
     }
 }

@@ -16,6 +16,7 @@ package enum TestVectors {
             "connected.json": try json(connected()),
             "channel.json": try json(channel()),
             "messages.json": try json(messages()),
+            "migration.json": try json(migration()),
         ]
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import Netplay
 @testable import NetplayBase
 @testable import NetplayChannels
 @testable import NetplayProtocol
@@ -37,7 +38,7 @@ struct TestVectorTests {
 
     @Test(
         "every published file is exactly what this build generates",
-        arguments: ["handshake.json", "connected.json", "channel.json", "messages.json"])
+        arguments: ["handshake.json", "connected.json", "channel.json", "messages.json", "migration.json"])
     func filesMatchTheImplementation(name: String) throws {
         let generated = try #require(try TestVectors.files()[name])
         let published = try String(contentsOf: Self.directory.appendingPathComponent(name), encoding: .utf8)
@@ -134,5 +135,20 @@ struct TestVectorTests {
             #expect(try registry.encode(decoded) == encoded)
             #expect(type(of: decoded).messageName == message["type"] as? String)
         }
+    }
+
+    @Test("the rejoin code, the claimed seat and the succession list follow from their published inputs")
+    func migrationFollowsFromInputs() throws {
+        let vector = try Self.published("migration.json")
+        let secret = try Self.bytes(vector["secret"])
+        let seat = PeerID(rawValue: UInt32(try #require(vector["seat"] as? Int)))
+        let code = try #require(vector["rejoinCode"] as? String)
+        #expect(code.count == 64 && code == Rejoin.code(secret: secret, peer: seat))
+        let response = try #require(ResponsePacket(try Self.bytes(vector["rejoinResponse"])))
+        #expect(response.rejoinAs == seat)
+        let accepted = try Self.bytes(vector["rejoinAccepted"])
+        #expect(accepted.count == AcceptedPacket.byteCount && Array(accepted[1..<5]) == [0x78, 0x56, 0x34, 0x12])
+        let plan = try #require(Succession(bytes: try Self.bytes(vector["succession"])))
+        #expect(plan.secret == secret && plan.members.map(\.peer.rawValue) == [0x1234_5678, 0x0BAD_CAFE])
     }
 }
