@@ -113,7 +113,7 @@ extension NetCore {
         guard let plan = migration.plan else { return }
         // Replication (inputs, acks) is current state, not history: only game messages carry over.
         migration.owed = (peers[.host]?.channels.unacknowledgedReliable ?? []).filter {
-            !ReplicationChannels.carries($0.channel) && $0.channel != ReplicationChannels.succession
+            !ReplicationChannels.carries($0.channel)
         }
         peers[.host] = nil
         client = nil

@@ -166,9 +166,8 @@ package struct NetCore: Sendable {
                 events.append(.connected(.host))
             case .payload(let payload, _):
                 receivePayload(payload, from: .host, now: now)
-            case .disconnected(let reason) where migration.handover != nil:
+            case .disconnected where migration.handover != nil:
                 // This successor turned us away or never answered: the next one.
-                _ = reason
                 client = nil
                 tryNextSuccessor(now: now)
             case .disconnected(let reason) where handsOver(after: reason):
@@ -203,7 +202,9 @@ package struct NetCore: Sendable {
         guard peers[peer] != nil else { return }
         peers[peer]?.channels.receive(payload, now: now)
         for delivered in peers[peer]?.channels.drainDelivered() ?? [] {
-            if delivered.channel == ReplicationChannels.succession {
+            if delivered.channel == ReplicationChannels.succession, delivered.bytes.count != 4,
+                delivered.bytes.first == Succession.marker
+            {
                 // Only a host shares a plan; a malformed one is ignored (the previous stays).
                 if host == nil, let plan = Succession(bytes: delivered.bytes) { migration.plan = plan }
                 continue

@@ -274,7 +274,9 @@ package final class NetSession: Sendable {
             inbox.attached = true
             // A welcome that came before the world was made still tells it who it is.
             if let welcome = inbox.earlyWelcome { inbox.deliveries.append(welcome) }
+            if let roster = inbox.earlyRoster { inbox.deliveries.append(roster) }
             inbox.earlyWelcome = nil
+            inbox.earlyRoster = nil
             return true
         }
     }
@@ -302,9 +304,11 @@ private struct ReplicationInbox {
     var deliveries: [ReplicationDelivery] = []
     /// Replication datagrams dropped because the world was not updated for a long while.
     var dropped = 0
-    /// The host's welcome, if it arrived before a world was attached: it is sent once,
-    /// reliably, so a client that makes its world a moment after connecting must not lose it.
+    /// The host's welcome and latest roster, if they arrived before a world was attached: each
+    /// is sent once per change, reliably, so a client that makes its world a moment after
+    /// connecting must not lose them.
     var earlyWelcome: ReplicationDelivery?
+    var earlyRoster: ReplicationDelivery?
 
     /// Keeps `replication`, and the joins and leaves among `events`, once a world is attached.
     /// Past `capacity` entries, new bytes are dropped (a world that is updated every frame
@@ -312,9 +316,9 @@ private struct ReplicationInbox {
     mutating func take(_ events: [NetEvent], _ replication: [ReplicationDelivery], capacity: Int) {
         guard attached else {
             for delivery in replication {
-                if case .bytes(_, let channel, _) = delivery, channel == ReplicationChannels.control {
-                    earlyWelcome = delivery
-                }
+                guard case .bytes(let bytes, let channel, _) = delivery, channel == ReplicationChannels.control
+                else { continue }
+                if bytes.count == Welcome.byteCount { earlyWelcome = delivery } else { earlyRoster = delivery }
             }
             return
         }

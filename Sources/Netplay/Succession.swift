@@ -6,7 +6,7 @@ import NetplayWire
 /// leaves: who takes over if the host goes (in order), where each can be reached, and the
 /// secret that admits only this session's players (see `Rejoin`).
 ///
-/// Bytes (docs/PROTOCOL.md §7.1): `u8 version = 1 ‖ secret(32) ‖ u8 count ‖ count × member`,
+/// Bytes (docs/PROTOCOL.md §7.1): `u8 0x53 ‖ u8 version = 1 ‖ secret(32) ‖ u8 count ‖ count × member`,
 /// a member being `u32 peer id ‖ u8 length ‖ address`, the address packed as the cookie packs
 /// it: family tag (4 or 6), address bytes (4, or 16 plus an optional 4-byte scope), port.
 package struct Succession: Sendable, Hashable {
@@ -21,6 +21,9 @@ package struct Succession: Sendable, Hashable {
         }
     }
 
+    /// The first byte, which tells a succession list from the welcome and roster that share
+    /// its channel.
+    static let marker: UInt8 = 0x53
     static let version: UInt8 = 1
     /// More players than any host seats (the protocol's peer limit is far lower in practice).
     static let maxMembers = 255
@@ -31,6 +34,7 @@ package struct Succession: Sendable, Hashable {
 
     package var bytes: [UInt8] {
         var writer = BitWriter(capacity: 2 + secret.count + members.count * 23)
+        writer.writeFixed(Self.marker)
         writer.writeFixed(Self.version)
         writer.writeRawBytes(secret)
         writer.writeFixed(UInt8(clamping: members.count))
@@ -50,7 +54,8 @@ package struct Succession: Sendable, Hashable {
     /// Parses a succession list; nil for anything malformed (a hostile or buggy host).
     package init?(bytes: [UInt8]) {
         var reader = BitReader(bytes)
-        guard reader.readByte() == Self.version, let secret = try? reader.readRawBytes(Rejoin.secretByteCount),
+        guard bytes.count != 4, reader.readByte() == Self.marker, reader.readByte() == Self.version,
+            let secret = try? reader.readRawBytes(Rejoin.secretByteCount),
             let count = reader.readByte()
         else { return nil }
         var members: [Member] = []

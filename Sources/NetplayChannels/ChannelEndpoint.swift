@@ -84,7 +84,6 @@ package struct ChannelEndpoint: Sendable {
         }
     }
 
-    /// Takes every message delivered since the last call, in delivery order.
     /// Reliable messages the other side has not acknowledged, per channel, oldest first: what
     /// a connection that is given up (its host left) still owes, for the next one to send.
     package var unacknowledgedReliable: [(channel: ChannelID, bytes: [UInt8])] {
@@ -93,6 +92,7 @@ package struct ChannelEndpoint: Sendable {
         }
     }
 
+    /// Takes every message delivered since the last call, in delivery order.
     package mutating func drainDelivered() -> [DeliveredMessage] {
         guard !delivered.isEmpty else { return [] }
         let messages = delivered

@@ -191,6 +191,7 @@ struct FixedRateTicker {
 /// with that owner) and the simulation rate. Four bytes: the id, then the rate in hertz,
 /// each a little-endian `UInt16`.
 struct Welcome: Equatable {
+    static let byteCount = 4
     var participant: ParticipantID
     var tickRate: TickRate
 

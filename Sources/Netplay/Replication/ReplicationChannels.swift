@@ -11,14 +11,17 @@ enum ReplicationChannels {
     /// The welcome: a client's participant id, sent once when it joins.
     static let control = ChannelID(5)
 
-    /// Host migration's succession list (host → clients), after the replication channels.
-    static let succession = ChannelID(6)
+    /// Host migration's succession list (host → clients) shares the control channel: a welcome
+    /// is exactly four bytes, a roster starts with `Roster.marker`, a succession list with
+    /// `Succession.marker` and is longer. (A seventh channel would cost every tick a lane to
+    /// walk, for a message sent when players come and go.)
+    static let succession = control
 
-    /// The layout of every session: the four game channels, the two above, then succession.
-    static let layout = ChannelLayout(ChannelLayout.standard.kinds + [.unreliable, .reliableOrdered, .reliableOrdered])
+    /// The layout of every session: the four game channels, then the two above.
+    static let layout = ChannelLayout(ChannelLayout.standard.kinds + [.unreliable, .reliableOrdered])
 
     /// Whether `channel` carries replication rather than game messages.
-    static func carries(_ channel: ChannelID) -> Bool { channel == state || channel == control }
+    static func carries(_ channel: ChannelID) -> Bool { channel.index >= state.index }
 }
 
 /// Bytes that arrived on a replication channel, or a peer coming or going, for a ``NetWorld``
