@@ -48,12 +48,17 @@ struct HostMigrationSessionTests {
             followed = secondView.host == firstView.localPlayer && secondView.renderTick != nil
             try await Task.sleep(for: Self.frame)
         }
-        // A little play under the new host.
+        // A little play under the new host; its own player answers its keys (as `.host` now).
+        let startX = try #require(firstView.me?.x)
+        let right = PlayerInput(moveX: 1)
         for _ in 0..<30 {
-            firstView = first.update(input: first.botInput())
+            firstView = first.update(input: right)
             secondView = second.update(input: second.botInput())
             try await Task.sleep(for: Self.frame)
         }
+        #expect(
+            try #require(firstView.me?.x) > startX
+                || firstView.me?.x == SkirmishRules.arenaWidth - SkirmishRules.playerRadius)
         let firstReport = first.report
         let secondReport = second.report
         await second.close()
