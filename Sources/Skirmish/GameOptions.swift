@@ -20,6 +20,12 @@ struct GameOptions: ParsableArguments {
             "UDP port: hosting, the one to listen on (0: any free port); joining an address typed without :PORT, the host's port."
     )
     var port = NetHost.defaultPort
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "When the host quits or is silent for 2 s, the player who joined first takes over (off: players wait for a silent host)."
+    )
+    var hostMigration = true
     @Option(help: .hidden) var game = SkirmishProtocol.gameName
 
     func validate() throws {
@@ -36,6 +42,7 @@ struct GameOptions: ParsableArguments {
         settings.gameName = game
         settings.port = port
         settings.discovery = discovery.config
+        settings.hostMigration = hostMigration
         // A game nobody else can find should not be reachable either.
         if discovery == .loopback { settings.interface = SessionSettings.loopbackAddress }
         return settings

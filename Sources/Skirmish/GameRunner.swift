@@ -109,9 +109,15 @@ struct HeadlessLoop {
         let frame = Duration.seconds(1) / GameRunner.framesPerSecond
         var next = ContinuousClock.now
         var notice: String??
+        var wave = 0
         while !stop.requested {
             let view = session.update(input: bot ? session.botInput() : .idle)
             if let ended = view.ended { return .ended(ended) }
+            // What the terminal's status line would show: scripts and tests follow the game by it.
+            if view.wave != wave {
+                wave = view.wave
+                if wave > 0 { FileHandle.standardOutput.write(Data("Wave \(wave) under way.\n".utf8)) }
+            }
             // What the terminal would show in its notice line (a player joined, reconnecting…),
             // a line each time it changes; the first frame's repeats what was said at the start.
             if let shown = notice, view.notice != shown, let line = view.notice {

@@ -21,6 +21,12 @@ struct BulletTrack: Sendable {
         added += 1
     }
 
+    /// The shots still flying at `tick` that have not met a drawn creep: what a client that
+    /// takes over as host continues (the old host already spent the others on their creeps).
+    func inFlight(at tick: UInt32) -> [BulletFired] {
+        flights.filter { !spent.contains($0.id) && $0.age(at: tick) < SkirmishRules.bulletLifetimeTicks }
+    }
+
     mutating func removeAll() {
         flights.removeAll()
         spent.removeAll()

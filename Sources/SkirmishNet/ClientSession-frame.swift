@@ -11,16 +11,24 @@ extension ClientSession {
         view.phase = match.status.phase
         view.notice = notice
         view.ended = ended
-        if hostIsSilent { view.reconnecting = [HostSession.hostPlayer] }
+        view.host = hostPlayer
+        if hostIsSilent { view.reconnecting = [hostPlayer] }
         view.tick = UInt32(clamping: replicas.predictedTick ?? replicas.newestTick ?? 0)
-        if let render = replicas.renderTick {
+        // After a change of host the world keeps its last picture until the new host's first
+        // snapshot: it is drawn where it stood, bullets held at the same moment.
+        if let render = replicas.renderTick ?? (replicas.entities.isEmpty ? nil : lastView.renderTick) {
             view.renderTick = render
-            audit.recordRemote(render: render, entities: replicas.entities.filter { !$0.isMine })
+            if replicas.renderTick != nil {
+                audit.recordRemote(render: render, entities: replicas.entities.filter { !$0.isMine })
+            }
             for entity in replicas.entities {
                 switch entity.state.kind {
                 case .creep:
+                    creepIDs.saw(entity.state.id)
                     view.creeps.append(CreepView(id: entity.state.id, x: entity.state.x, y: entity.state.y))
                 case .player:
+                    // The player who hosted left with the old host's game.
+                    if replicas.renderTick == nil, formerHosts.contains(PlayerID(entity.state.id)) { continue }
                     view.players.append(playerView(entity.state, isLocal: entity.isMine))
                     if entity.isMine, let tick = replicas.predictedTick {
                         audit.recordOwn(tick: tick, unit: entity.state)

@@ -86,3 +86,13 @@ struct DisplayAudit: Sendable {
         }
     }
 }
+
+extension SessionReport {
+    /// Takes the audit's figures: how far drawn positions were from the host's.
+    mutating func record(_ audit: DisplayAudit) {
+        maxRemotePositionDifference = audit.maxRemote
+        remotePositionsChecked = audit.remoteChecked
+        maxOwnPositionDifference = audit.maxOwn
+        ownPositionsChecked = audit.ownChecked
+    }
+}

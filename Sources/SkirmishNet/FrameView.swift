@@ -17,6 +17,9 @@ public struct FrameView: Sendable {
     public var isHost = false
     /// The local player's id.
     public var localPlayer = PlayerID(0)
+    /// The player who hosts the game: the one who started it (`PlayerID(0)`) until it leaves
+    /// and another takes over (then the local player's own id, if it was this one).
+    public var host = PlayerID(0)
     /// The players, in seat order.
     public var players: [PlayerView] = []
     /// The creeps alive.
@@ -45,6 +48,16 @@ public struct FrameView: Sendable {
 
     /// The local player, if seated.
     public var me: PlayerView? { players.first { $0.id == localPlayer } }
+
+    /// Who hosts, for the HUD: "You host", or "Host: P2" (the host's seat number).
+    public var hostLabel: String { host == localPlayer ? "You host" : "Host: \(name(of: host))" }
+
+    /// How the HUD names player `id`: "you", or "P" and the seat number; "a player" for one
+    /// not seated (yet).
+    public func name(of id: PlayerID) -> String {
+        if id == localPlayer { return "you" }
+        return players.first { $0.id == id }.map { "P\($0.slot + 1)" } ?? "a player"
+    }
 }
 
 /// A player as drawn.

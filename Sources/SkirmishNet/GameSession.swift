@@ -23,13 +23,20 @@ import SkirmishCore
 ///
 /// The host runs the simulation; clients send inputs and draw what the host replicates (see
 /// ``SkirmishProtocol`` for what travels how). A session is used from one task, the game loop.
+///
+/// The game outlives its host (``SessionSettings/hostMigration``): when the host quits, or is
+/// silent for 2 s, the player who joined first becomes the host and continues the game from
+/// what it had (same wave, creeps where they were), and the others rejoin it with their seats.
+/// Its session then reports ``isHost``; every frame says who hosts (``FrameView/host``).
 public final class GameSession {
     private enum Role {
         case host(HostSession)
         case client(ClientSession)
     }
 
-    private let role: Role
+    private var role: Role
+    /// The client session this player had before it took over as host, for its figures.
+    private var former: ClientSession?
     private let startedAt: ContinuousClock.Instant
     private var tally = ReportTally()
     /// What the session wants the player to know about how it started (hosting, joined).
@@ -52,10 +59,17 @@ public final class GameSession {
     /// Advances the game to now with `input` for the local player, and returns what to draw.
     /// Call once a frame; the simulation runs its fixed 30 Hz ticks whatever the frame rate.
     public func update(input: PlayerInput) -> FrameView {
-        let view: FrameView
+        var view: FrameView
         switch role {
         case .host(let host): view = host.update(input: input)
-        case .client(let client): view = client.update(input: input)
+        case .client(let client):
+            view = client.update(input: input)
+            if let takeover = client.takeover {
+                let host = HostSession(succeeding: client, takeover)
+                former = client
+                role = .host(host)
+                view = host.update(input: input)
+            }
         }
         tally.record(view)
         return view
@@ -93,19 +107,21 @@ public final class GameSession {
         report.seconds = (ContinuousClock.now - startedAt).secondsDouble
         switch role {
         case .host(let host):
-            report.role = "host"
+            report.role = host.handover == nil ? "host" : "host (took over)"
+            report.localPlayer = host.localPlayer.rawValue
             report.hostTick = Int(host.world.tick)
             report.bulletsSeen = host.bulletsFired
             report.endReason = host.ended
+            if let former { report.record(former.audit) }
+            report.handovers = (former?.handovers ?? []) + (host.handover.map { [$0] } ?? [])
             report.record(host.reconnects)
         case .client(let client):
             report.role = "client"
+            report.localPlayer = client.localPlayer.rawValue
+            report.handovers = client.handovers
             report.hostTick = client.replicas.newestTick ?? 0
             report.bulletsSeen = client.bullets.added
-            report.maxRemotePositionDifference = client.audit.maxRemote
-            report.remotePositionsChecked = client.audit.remoteChecked
-            report.maxOwnPositionDifference = client.audit.maxOwn
-            report.ownPositionsChecked = client.audit.ownChecked
+            report.record(client.audit)
             report.endReason = client.ended
             report.disconnected = client.ended != nil
             report.record(client.reconnects)
@@ -155,7 +171,7 @@ extension GameSession {
         do {
             return try await NetHost.start(
                 game: settings.gameName, port: settings.port, interface: settings.interface,
-                joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
+                joinCode: code, messages: SkirmishProtocol.messages, options: settings.netOptions,
                 advertise: settings.discovery, hostName: settings.hostName)
         } catch {
             guard settings.port == NetHost.defaultPort, case .portInUse = error else {
@@ -167,7 +183,7 @@ extension GameSession {
             // discovery and the join string carry it.
             return try await NetHost.start(
                 game: settings.gameName, port: 0, interface: settings.interface,
-                joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options,
+                joinCode: code, messages: SkirmishProtocol.messages, options: settings.netOptions,
                 advertise: settings.discovery, hostName: settings.hostName)
         } catch {
             throw hostingError(error)
@@ -195,7 +211,7 @@ extension GameSession {
         }
         do {
             let net = try await NetClient.connect(
-                to: game, joinCode: code, messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
+                to: game, joinCode: code, messages: SkirmishProtocol.messages, options: settings.netOptions)
             return try client(net, notice: "Joined \(game.advert.hostName)'s game at \(game.address).")
         } catch let error as SessionError {
             throw error
@@ -219,7 +235,7 @@ extension GameSession {
         do {
             let net = try await NetClient.connect(
                 to: join.address, game: settings.gameName, joinCode: join.joinCode ?? code,
-                messages: SkirmishProtocol.messages, options: SkirmishProtocol.options)
+                messages: SkirmishProtocol.messages, options: settings.netOptions)
             return try client(net, notice: "Joined the game at \(net.hostAddress).")
         } catch let error as SessionError {
             throw error

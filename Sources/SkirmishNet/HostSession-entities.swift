@@ -38,6 +38,7 @@ extension HostSession {
         view.tick = world.tick
         view.isHost = true
         view.localPlayer = localPlayer
+        view.host = localPlayer
         view.players = world.players.map {
             PlayerView(
                 id: $0.id, slot: $0.slot, x: $0.x, y: $0.y, facing: $0.facing, lives: $0.lives,

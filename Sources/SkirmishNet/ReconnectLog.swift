@@ -15,6 +15,9 @@ struct ReconnectLog: Sendable {
     /// Entries kept per list, so a game on a flaky link for hours does not grow without bound.
     static let capacity = 100
 
+    /// When the newest tick last moved: the last sign of life of the host's game.
+    var lastProgressMs: UInt64? { lastProgress?.atMs }
+
     static var nowMs: UInt64 { UInt64(Date().timeIntervalSince1970 * 1000) }
 
     mutating func interrupted() { append(Self.nowMs, to: &interruptedAtMs) }

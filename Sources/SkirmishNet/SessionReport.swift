@@ -1,8 +1,12 @@
 /// What a session measured, for `skirmish --report FILE.json` and for tests: how far the game
 /// got, what crossed the network, and how closely this peer's screen matched the host's world.
 public struct SessionReport: Codable, Sendable, Hashable {
-    /// `"host"` or `"client"`.
+    /// `"host"`, `"client"`, or `"host (took over)"` for a client that became the host when
+    /// its host left (see ``handovers``).
     public var role = ""
+    /// This peer's player id (`PlayerID` raw value): 0 for the player who started the game,
+    /// a joiner's session peer id otherwise (kept when the player takes over as host).
+    public var localPlayer: UInt32 = 0
     /// Seconds the session ran.
     public var seconds = 0.0
     /// Simulation ticks this peer stepped: the world on the host, predicted ticks on a client.
@@ -59,6 +63,9 @@ public struct SessionReport: Codable, Sendable, Hashable {
     public var resumedAtMs: [UInt64] = []
     /// On a client, each time the host's snapshots stopped for a while and came back.
     public var snapshotStalls: [Stall] = []
+    /// Each time the host left and another player took over (`NetOptions.hostMigration`), as
+    /// this player lived it.
+    public var handovers: [Handover] = []
 
     /// A time the game stood still for want of the network.
     public struct Stall: Codable, Sendable, Hashable {

@@ -18,8 +18,19 @@ public struct SessionSettings: Sendable {
     /// The local address the host listens on: `nil` for every interface (IPv6 and IPv4),
     /// `"127.0.0.1"` or `"::1"` for this machine only.
     public var interface: String?
+    /// Whether the game outlives its host (``SkirmishProtocol/options``): when the host quits,
+    /// or is silent for 2 s, the player who joined first takes over. Off, a silent host's
+    /// players wait for it (up to the resume grace) and a host that quits ends the game.
+    public var hostMigration = true
     /// The program players run, for the host's "Join with: skirmish join NP-…" line.
     public var command = "skirmish"
+
+    /// The session options these settings ask for.
+    var netOptions: NetOptions {
+        var options = SkirmishProtocol.options
+        options.hostMigration = hostMigration
+        return options
+    }
 
     /// The default settings: the LAN, port 7777.
     public init() {}

@@ -24,11 +24,14 @@ public enum SkirmishProtocol {
     public static var fingerprint: SchemaFingerprint { MessageRegistry(messages).fingerprint }
 
     /// Session options: the host is one of `SkirmishRules/maxPlayers` players, so it admits
-    /// one fewer client; the protocol itself refuses the next one with "host full".
+    /// one fewer client; the protocol itself refuses the next one with "host full". The host
+    /// is just another player who may quit or crash, so the game migrates: the player who
+    /// joined first takes over and the others rejoin it (see ``GameSession``).
     public static var options: NetOptions {
         var options = NetOptions()
         options.version = version
         options.maxPeers = SkirmishRules.maxPlayers - 1
+        options.hostMigration = true
         return options
     }
 }

@@ -68,6 +68,8 @@ struct LoopbackSessionTests {
         settings.discovery = nil
         settings.port = 0
         settings.gameName = ProcessRunner.uniqueGame("end")
+        // Without migration the game is the host's: its players hear that it ended it.
+        settings.hostMigration = false
         let host = try await GameSession.host(settings: settings)
         let client = try await GameSession.join(joinString: try #require(host.joinString), settings: settings)
         _ = host.update(input: .idle)

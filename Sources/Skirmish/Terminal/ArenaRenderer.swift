@@ -2,8 +2,8 @@ import Foundation
 import SkirmishCore
 import SkirmishNet
 
-/// Draws a ``FrameView`` on a terminal: a status line, the arena in a box, the network
-/// overlay and a help or notice line.
+/// Draws a ``FrameView`` on a terminal: a status line, the arena in a box (who hosts on its
+/// top edge), the network overlay and a help or notice line.
 ///
 /// The arena is scaled to whatever fits: on 80 × 24 a cell is 20 × 47 world units, which the
 /// terminal's tall cells turn back into roughly the arena's 16:9.
@@ -13,6 +13,8 @@ enum ArenaRenderer {
     static let minimumRows = 24
     /// Rows that are not arena: status, two box borders, overlay, notice.
     static let chromeRows = 5
+    /// Border cells kept right of the "who hosts" label, so the box's corner still reads as one.
+    static let hostLabelInset = 3
 
     static func render(_ view: FrameView, size: TerminalScreen.Size) -> [String] {
         var screen = ScreenBuffer(columns: size.columns, rows: size.rows)
@@ -27,6 +29,10 @@ enum ArenaRenderer {
         drawStatus(view, on: &screen)
         let arena = ArenaBox(columns: size.columns, rows: size.rows)
         arena.drawBorder(on: &screen)
+        // Who hosts, on the box's top edge at the right: after a change of host it says who
+        // took over (the notice line says what happened).
+        let host = " \(view.hostLabel) "
+        screen.text(host, row: arena.top, column: arena.right - Self.hostLabelInset - host.count, style: .hud)
         for bullet in view.bullets {
             screen.put("*", row: arena.row(bullet.y), column: arena.column(bullet.x), style: .bullet)
         }

@@ -29,7 +29,8 @@ extension FrameRenderer {
         }
         canvas.text("SKIRMISH", x: Self.margin, y: top, scale: Self.hudScale, Palette.text)
         canvas.text(phase.uppercased(), centreX: GameWindow.width / 2, y: top, scale: Self.hudScale, Palette.text)
-        let role = view.isHost ? "HOST" : "CLIENT"
+        // Who hosts ("YOU HOST", "HOST: P2"): after a change of host, who took over.
+        let role = view.hostLabel.uppercased()
         canvas.text(
             role, x: GameWindow.width - Self.margin - Canvas.textWidth(role, scale: Self.hudScale), y: top,
             scale: Self.hudScale, Palette.dimText)
