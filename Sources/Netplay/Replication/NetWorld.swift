@@ -81,7 +81,9 @@ public final class NetWorld<State: Codable & Sendable & Interpolatable, Input: C
     /// game rebuilds its own authoritative state from ``entities`` here, and removes what
     /// belonged to the player who left (the old host's own avatar, which its `.host` ownership
     /// does not tell apart from the world's). Players who do not come back are reported
-    /// `.disconnected` and their entities despawned, as for any player who leaves.
+    /// `.disconnected` and their entities despawned, as for any player who leaves. With a
+    /// `step` rule, host-owned entities take the new host player's input from then on, as they
+    /// took the old host's.
     public var onTakeover: (() -> Void)?
 
     /// Whether this is the host's world (which owns the truth) or a client's.
