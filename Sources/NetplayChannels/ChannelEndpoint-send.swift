@@ -74,9 +74,9 @@ extension ChannelEndpoint {
     }
 
     /// Loss detection (RFC 9002 §6). A packet is declared lost by one of three rules only:
-    /// a packet ``packetThreshold`` sequences newer has been acknowledged (§6.1.1); a newer
-    /// one has been acknowledged and 9/8 of a round trip has passed since it was sent
-    /// (§6.1.2); or it has waited a whole retransmission timeout, which allows for the peer's
+    /// a packet sent ``packetThreshold`` data payloads after it has been acknowledged
+    /// (§6.1.1); a newer one has been acknowledged and the time threshold (``lossDelay``) has
+    /// passed since it was sent (§6.1.2); or it has waited a whole retransmission timeout, which allows for the peer's
     /// max ack delay, with no ack at all. Reliable pieces of lost packets are queued for
     /// resending at once; the loss itself is only *counted* once no ack can name the packet
     /// any more, so a late ack (a busy machine, a reordering path — not a drop) is never

@@ -34,7 +34,7 @@ package struct SentPacketLedger: Sendable {
     enum LossRule: Sendable, Hashable {
         /// A packet enough sequences newer was acknowledged (§6.1.1).
         case packetThreshold
-        /// A newer packet was acknowledged and 9/8 of a round trip has passed (§6.1.2).
+        /// A newer packet was acknowledged and the time threshold has passed (§6.1.2).
         case timeThreshold
         /// Nothing acknowledged it for a whole retransmission timeout, or the sender gave it up.
         case timeout
