@@ -109,6 +109,9 @@ extension ChannelEndpoint {
     private mutating func processAcks(_ header: PayloadHeader, now: NetInstant) {
         var sampleSentAt: NetInstant?
         var reliableProgress = false
+        // How far the path reordered a packet: how much newer the newest packet acknowledged
+        // by earlier headers was (this header's own acks came together, not reordered).
+        let largestAckedBefore = ledger.largestAckedOrdinal
         for bit in -1..<32 {
             if bit >= 0, header.ackBits & (1 << UInt32(bit)) == 0 { continue }
             let sequence = bit < 0 ? header.ack : header.ack &- 1 &- UInt16(bit)
@@ -117,9 +120,14 @@ extension ChannelEndpoint {
             if sampleSentAt == nil { sampleSentAt = record.sentAt }
             counters.packetsAcked += 1
             sentLossAverage -= sentLossAverage * ReceivedPacketWindow.lossSmoothing
-            if acknowledged.wasDeclaredLost {
+            if let rule = acknowledged.lostBy {
                 counters.spuriousLosses += 1
                 congestion.onSpuriousLoss(sentAt: record.sentAt)
+                if rule == .packetThreshold {
+                    // The path reordered deeper than the threshold: tolerate that much from now on.
+                    let reordering = largestAckedBefore - record.ordinal
+                    packetThreshold = min(max(packetThreshold, reordering + 1), Self.maxPacketThreshold)
+                }
             } else {
                 congestion.onAcked(bytes: record.bytes, sentAt: record.sentAt)
             }

@@ -60,7 +60,7 @@ extension ChannelEndpoint {
         // packet stuck in flight they could outgrow the ledger, so give that packet up.
         while !ledger.hasRoom, let oldest = ledger.declareOldestLost() { declareLost(oldest, now: now) }
         // Still full of packets declared lost and awaiting a late ack: count them lost now.
-        if !ledger.hasRoom { resolveLosses(horizon: now + .nanoseconds(1)) }
+        if !ledger.hasRoom { resolveLosses(horizon: now + .nanoseconds(1), reachHorizon: now) }
         let (ackField, ackBits) = received.header(acknowledging: ack)
         let writer = PayloadWriter(
             header: PayloadHeader(sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits),
@@ -73,21 +73,24 @@ extension ChannelEndpoint {
         return writer.bytes
     }
 
-    /// Loss detection (RFC 9002 §6): a packet sent before one the peer has acknowledged is
-    /// lost once 9/8 of a round trip has passed since it was sent (the time threshold; no
-    /// packet-count threshold, since with jitter the peer's arrival order is not the send
-    /// order), and the oldest packet is lost when a whole retransmission timeout passes
-    /// without its ack (which allows for the peer's ack delay). Reliable pieces of lost
-    /// packets are queued for resending at once; the loss itself is only *counted* once no
-    /// ack can name the packet any more, so a late ack (a busy machine, not a drop) is not
+    /// Loss detection (RFC 9002 §6). A packet is declared lost by one of three rules only:
+    /// a packet sent ``packetThreshold`` data payloads after it has been acknowledged
+    /// (§6.1.1); a newer one has been acknowledged and the time threshold (``lossDelay``) has
+    /// passed since it was sent (§6.1.2); or it has waited a whole retransmission timeout, which allows for the peer's
+    /// max ack delay, with no ack at all. Reliable pieces of lost packets are queued for
+    /// resending at once; the loss itself is only *counted* once no ack can name the packet
+    /// any more, so a late ack (a busy machine, a reordering path — not a drop) is never
     /// reported as loss.
     mutating func detectLosses(now: NetInstant) {
         var lost: [SentPacketLedger.Record] = []
         let largestAcked = ledger.largestAcked
         if largestAcked >= 0, ledger.oldestInFlight.map({ $0.sequence < largestAcked }) == true {
             let delay = lossDelay
-            ledger.declareLost(through: largestAcked - 1, into: &lost) { _, record in
-                (now - record.sentAt).nanosecondsClamped >= delay
+            let threshold = packetThreshold
+            let newestOrdinal = ledger.largestAckedOrdinal
+            ledger.declareLost(through: largestAcked - 1, into: &lost) { sequence, record in
+                if newestOrdinal - record.ordinal >= threshold { return .packetThreshold }
+                return (now - record.sentAt).nanosecondsClamped >= delay ? .timeThreshold : nil
             }
         }
         for packet in lost { declareLost(packet, now: now) }
@@ -101,20 +104,26 @@ extension ChannelEndpoint {
         }
         if timedOut { roundTrip.noteTimeout() }
         let patience = Self.lossResolutionTimeouts * roundTrip.retransmissionTimeout
-        resolveLosses(horizon: NetInstant(nanoseconds: now.nanoseconds - patience))
+        resolveLosses(
+            horizon: NetInstant(nanoseconds: now.nanoseconds - patience),
+            reachHorizon: NetInstant(nanoseconds: now.nanoseconds - roundTrip.retransmissionTimeout))
     }
 
-    /// The time threshold: 9/8 of the larger of the smoothed and latest round trip, at least
-    /// the clock granularity (RFC 9002 §6.1.2).
+    /// The time threshold: 9/8 of the larger of the smoothed and latest round trip (RFC 9002
+    /// §6.1.2), and at least SRTT + 4·RTTVAR, the variation RFC 9002 allows a sender to
+    /// include. Without it a jittery path is declared lossy: at 20 ± 5 ms each way the round
+    /// trip spans 30–50 ms, 9/8 of its 40 ms mean is 45 ms, and a packet whose round trip
+    /// drew 48 ms was "lost" whenever a later one came back sooner.
     var lossDelay: Int64 {
-        let roundTrip = max(roundTrip.smoothed ?? RoundTripEstimator.initialTimeout, roundTrip.latest)
-        return max(roundTrip * 9 / 8, RoundTripEstimator.clockGranularity)
+        let smoothed = roundTrip.smoothed ?? RoundTripEstimator.initialTimeout
+        let threshold = max(max(smoothed, roundTrip.latest) * 9 / 8, smoothed + 4 * roundTrip.variation)
+        return max(threshold, RoundTripEstimator.clockGranularity)
     }
 
-    /// Counts the packets declared lost that can no longer be acknowledged (or were sent
-    /// before `horizon`) as lost for good.
-    mutating func resolveLosses(horizon: NetInstant) {
-        let lost = ledger.dropResolved(lossHorizon: horizon)
+    /// Counts the packets declared lost that can no longer be acknowledged (see
+    /// ``SentPacketLedger/dropResolved(lossHorizon:reachHorizon:)``) as lost for good.
+    mutating func resolveLosses(horizon: NetInstant, reachHorizon: NetInstant) {
+        let lost = ledger.dropResolved(lossHorizon: horizon, reachHorizon: reachHorizon)
         guard lost > 0 else { return }
         counters.packetsLost += lost
         for _ in 0..<lost { sentLossAverage += (1 - sentLossAverage) * ReceivedPacketWindow.lossSmoothing }
@@ -138,6 +147,11 @@ extension ChannelEndpoint {
     /// Bounds the work and the burst of one call; at 1,172 bytes, 256 payloads are 300 KB,
     /// 18 MB/s at 60 calls a second.
     static let maxPayloadsPerCall = 256
+    /// RFC 9002 §6.1.1's kPacketThreshold, TCP's three duplicate acks (RFC 5681 §3.2).
+    static let initialPacketThreshold: Int64 = 3
+    /// The packet threshold grows no further: a path reordering deeper than the receiver's
+    /// window is left to the time threshold.
+    static let maxPacketThreshold = SentPacketLedger.ackReach
     /// A packet declared lost is given this many retransmission timeouts for a late ack
     /// before its loss is counted (the sequence rule usually settles it first).
     static let lossResolutionTimeouts: Int64 = 4

@@ -47,6 +47,11 @@ package struct ChannelEndpoint: Sendable {
     /// Since when sent reliable data has waited with no piece of it acknowledged; nil while
     /// nothing reliable is outstanding. See ``isUnresponsive(now:after:)``.
     package internal(set) var unacknowledgedSince: NetInstant?
+    /// Sequences a newer acknowledged packet must be ahead of an unacknowledged one for the
+    /// latter to be lost (RFC 9002 §6.1.1's kPacketThreshold): starts at 3, and grows to the
+    /// reordering the path has shown each time it declares a loss that an ack then takes
+    /// back, as Linux TCP and RACK adapt theirs (RFC 8985 §6.2).
+    var packetThreshold = ChannelEndpoint.initialPacketThreshold
     /// Packets sent before this are no round-trip samples when acknowledged; see ``resume(now:)``.
     var roundTripSamplesFrom: NetInstant?
 
@@ -121,7 +126,11 @@ package struct ChannelEndpoint: Sendable {
         if hasSendableData, ledger.hasRoom, congestion.canSend { consider(pacer.readyAt ?? lastNow) }
         if let (sequence, oldest) = ledger.oldestInFlight {
             consider(oldest.sentAt + .nanoseconds(roundTrip.retransmissionTimeout))
-            if sequence < ledger.largestAcked { consider(oldest.sentAt + .nanoseconds(lossDelay)) }
+            if ledger.largestAckedOrdinal - oldest.ordinal >= packetThreshold {
+                consider(lastNow)
+            } else if sequence < ledger.largestAcked {
+                consider(oldest.sentAt + .nanoseconds(lossDelay))
+            }
         }
         for lane in lanes { consider(lane.unreliableIn?.nextExpiry) }
         return wake

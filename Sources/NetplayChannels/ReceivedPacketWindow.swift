@@ -105,7 +105,15 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     /// When the second naming of some sequence falls due (no header went out since its first).
-    var secondNamingDue: NetInstant? { namedOnceSince.map { $0 + Self.secondNamingDelay } }
+    ///
+    /// Due at once when more sequences wait for it than one header names: that is bulk
+    /// traffic (over 1,600 payloads a second), which can slide the window past a sequence
+    /// before the delay is up, and a sequence that leaves the window after one naming in a
+    /// lost payload is never acknowledged and counted lost by its sender.
+    var secondNamingDue: NetInstant? {
+        guard let namedOnceSince else { return nil }
+        return namedOnceCount > Self.sequencesPerHeader ? namedOnceSince : namedOnceSince + Self.secondNamingDelay
+    }
 
     /// The newest received packet to name in an ack-only payload now: one never named, or,
     /// once the second naming is due, one named only once.
@@ -136,6 +144,8 @@ package struct ReceivedPacketWindow: Sendable {
     /// ack-only payload, and shorter than the 25 ms ack delay the peer allows
     /// (``RoundTripEstimator/peerMaxAckDelay``).
     static let secondNamingDelay = Duration.milliseconds(20)
+    /// One header names its `ack` and the 32 sequences before it.
+    static let sequencesPerHeader = 33
     /// Weight of one sample: the estimate spans about the last 128 packets.
     static let lossSmoothing = 1.0 / 128
 }

@@ -21,8 +21,23 @@ package struct SentPacketLedger: Sendable {
         /// Counted in the congestion window and awaiting its ack. Ack-only packets are never
         /// acknowledged by the peer, so they are born resolved.
         package var inFlight: Bool
+        /// Packets with entries recorded before this one: the packet threshold counts these,
+        /// not sequences, since ack-only payloads interleave with a game's data at any rate.
+        var ordinal: Int64 = 0
+        /// The rule that declared it lost, while not (yet) acknowledged after all.
+        var lostBy: LossRule?
         /// Declared lost and not (yet) acknowledged after all.
-        var declaredLost = false
+        var declaredLost: Bool { lostBy != nil }
+    }
+
+    /// Why a packet was declared lost (RFC 9002 §6.1 and §6.2).
+    enum LossRule: Sendable, Hashable {
+        /// A packet enough sequences newer was acknowledged (§6.1.1).
+        case packetThreshold
+        /// A newer packet was acknowledged and the time threshold has passed (§6.1.2).
+        case timeThreshold
+        /// Nothing acknowledged it for a whole retransmission timeout, or the sender gave it up.
+        case timeout
     }
 
     private var records = Backlog<Record>()
@@ -32,6 +47,10 @@ package struct SentPacketLedger: Sendable {
     package private(set) var nextSequence: Int64 = 0
     /// The newest sequence the peer has acknowledged (-1: none yet).
     private(set) var largestAcked: Int64 = -1
+    /// ``Record/ordinal`` of the newest packet the peer has acknowledged (-1: none yet).
+    private(set) var largestAckedOrdinal: Int64 = -1
+    /// Packets with entries recorded so far.
+    private var recordedOrdinals: Int64 = 0
 
     /// Whether another packet may be tracked: the span must stay far below half the 16-bit
     /// space, or an ack could name two records.
@@ -39,6 +58,9 @@ package struct SentPacketLedger: Sendable {
 
     /// Records a sent packet; returns its wire sequence.
     package mutating func record(_ record: Record) -> UInt16 {
+        var record = record
+        record.ordinal = recordedOrdinals
+        if record.inFlight { recordedOrdinals += 1 }
         records.append(record)
         defer { nextSequence += 1 }
         return WrappingSequence.truncate(nextSequence)
@@ -50,8 +72,8 @@ package struct SentPacketLedger: Sendable {
     /// What an ack of a tracked packet resolved.
     struct Acknowledged {
         var record: Record
-        /// The packet had been declared lost: that loss was spurious.
-        var wasDeclaredLost: Bool
+        /// The rule that had declared the packet lost: that loss was spurious.
+        var lostBy: LossRule?
     }
 
     /// Resolves the packet `sequence` names, if it is awaiting an ack (in flight, or declared
@@ -63,10 +85,13 @@ package struct SentPacketLedger: Sendable {
         let record = records[Int(offset)]
         guard record.inFlight || record.declaredLost else { return nil }
         records[Int(offset)].inFlight = false
-        records[Int(offset)].declaredLost = false
+        records[Int(offset)].lostBy = nil
         records[Int(offset)].pieces = []
-        largestAcked = max(largestAcked, full)
-        return Acknowledged(record: record, wasDeclaredLost: record.declaredLost)
+        if full > largestAcked {
+            largestAcked = full
+            largestAckedOrdinal = record.ordinal
+        }
+        return Acknowledged(record: record, lostBy: record.lostBy)
     }
 
     /// The oldest packet still in flight, if any, with its sequence.
@@ -77,15 +102,17 @@ package struct SentPacketLedger: Sendable {
         return nil
     }
 
-    /// Declares lost every in-flight packet up to sequence `last` that `isLost` picks, oldest
-    /// first, appending each to `lost`.
-    mutating func declareLost(through last: Int64, into lost: inout [Record], where isLost: (Int64, Record) -> Bool) {
+    /// Declares lost every in-flight packet up to sequence `last` for which `rule` names a
+    /// loss rule, oldest first, appending each to `lost`.
+    mutating func declareLost(
+        through last: Int64, into lost: inout [Record], by rule: (Int64, Record) -> LossRule?
+    ) {
         var offset = 0
         while offset < records.count, firstSequence + Int64(offset) <= last {
             let sequence = firstSequence + Int64(offset)
-            if records[offset].inFlight, isLost(sequence, records[offset]) {
+            if records[offset].inFlight, let reason = rule(sequence, records[offset]) {
                 records[offset].inFlight = false
-                records[offset].declaredLost = true
+                records[offset].lostBy = reason
                 lost.append(records[offset])
             }
             offset += 1
@@ -97,19 +124,22 @@ package struct SentPacketLedger: Sendable {
         guard let (sequence, record) = oldestInFlight else { return nil }
         let offset = Int(sequence - firstSequence)
         records[offset].inFlight = false
-        records[offset].declaredLost = true
+        records[offset].lostBy = .timeout
         return record
     }
 
     /// Drops the resolved prefix: acknowledged packets, ack-only packets, and packets declared
-    /// lost that no ack can name any more (more than ``ackReach`` below the newest ack, or
-    /// sent before `lossHorizon`). Returns how many of those were lost for good.
-    mutating func dropResolved(lossHorizon: NetInstant) -> Int {
+    /// lost that no ack can name any more — sent before `lossHorizon`, or more than
+    /// ``ackReach`` below the newest ack *and* sent before `reachHorizon` (a header generated
+    /// before the peer's window moved on may still be on its way, overtaken by newer ones).
+    /// Returns how many of those were lost for good.
+    mutating func dropResolved(lossHorizon: NetInstant, reachHorizon: NetInstant) -> Int {
         var lost = 0
         while let first = records.first {
             if first.inFlight { break }
             if first.declaredLost {
-                guard firstSequence < largestAcked - Self.ackReach || first.sentAt < lossHorizon else { break }
+                let beyondReach = firstSequence < largestAcked - Self.ackReach && first.sentAt < reachHorizon
+                guard beyondReach || first.sentAt < lossHorizon else { break }
                 lost += 1
             }
             records.popFirst()

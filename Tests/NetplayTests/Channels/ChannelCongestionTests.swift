@@ -91,8 +91,35 @@ extension ChannelTests {
             let rate = Self.saturate(&lossy, for: .seconds(2), measuring: .seconds(1))
             let window = lossy.a.statistics.congestionWindowBytes
             print(
-                "fast link: lossless \(lossless) B/s, 1 % loss \(rate) B/s (\(rate / lossless * 100) %), window \(window)"
+                "fast link: lossless \(lossless) B/s, 1 % loss \(rate) B/s (\(rate / lossless * 100) %), window \(window); lost \(lossy.a.statistics.totals.packetsLost), \(lossy.network.linkCounters(from: lossy.addressA, to: lossy.addressB).droppedByLoss) dropped"
             )
+            #expect(rate >= lossless / 2)
+        }
+
+        @Test("1 % random loss through a 100 Mbit/s, 10 ms bottleneck keeps at least half the lossless rate")
+        func randomLossThroughABottleneck() {
+            var config = ChannelConfig()
+            config.maxQueuedBytesPerChannel = 1 << 20
+            // A fast path with a real capacity: 100 Mbit/s (12.5 MB/s), 20 ms round trip, a
+            // router buffer of one round trip. Its bandwidth-delay product (250 KB) is well
+            // under the reliable window, so the congestion window alone sets the rate.
+            func link(loss: Double) -> LinkImpairment {
+                LinkImpairment(
+                    latency: .milliseconds(10), lossProbability: loss,
+                    bandwidth: LinkImpairment.BandwidthCap(bitsPerSecond: 100_000_000, maxQueueDelay: .milliseconds(20))
+                )
+            }
+            let back = LinkImpairment(latency: .milliseconds(10))
+            var clean = ChannelPair(config: config, aToB: link(loss: 0), bToA: back)
+            let lossless = Self.saturate(&clean, for: .seconds(5), measuring: .seconds(3))
+            var lossy = ChannelPair(config: config, aToB: link(loss: 0.01), bToA: back)
+            let rate = Self.saturate(&lossy, for: .seconds(5), measuring: .seconds(3))
+            let counters = lossy.network.linkCounters(from: lossy.addressA, to: lossy.addressB)
+            let capacity = 100_000_000.0 / 8
+            print(
+                "100 Mbit/s bottleneck: lossless \(lossless) B/s (\(lossless / capacity * 100) % of capacity), 1 % loss \(rate) B/s (\(rate / lossless * 100) % of lossless); random drops \(counters.droppedByLoss), bottleneck drops \(counters.droppedByBandwidth) of \(counters.submitted); window \(lossy.a.statistics.congestionWindowBytes)"
+            )
+            #expect(lossless > capacity * 0.85)
             #expect(rate >= lossless / 2)
         }
     }

@@ -21,6 +21,12 @@ struct ChannelPair {
     var collectAtB = true
     /// Payload bytes that reached `b`, by arrival time.
     var arrivalsAtB: [(at: NetInstant, bytes: Int)] = []
+    /// Payloads with entries (not ack-only) that `a` handed to the network.
+    var dataPayloadsFromA = 0
+    /// When set, `b` sends (data and acks) only on its own frame clock, this far apart, like a
+    /// game that runs its network tick once a frame: it holds every ack up to a frame.
+    var frameIntervalOfB: Duration?
+    private var nextFrameOfB = NetInstant.zero
     let addressA = PeerAddress.memory(node: 1, port: 1)
     let addressB = PeerAddress.memory(node: 2, port: 2)
     private let socketA: MemorySocket
@@ -38,9 +44,21 @@ struct ChannelPair {
 
     /// One step: both endpoints send, time moves to the next event, arrivals are handed over.
     mutating func step() {
-        for payload in a.makePayloads(now: now) { network.send(from: addressA, to: addressB, bytes: payload) }
-        for payload in b.makePayloads(now: now) { network.send(from: addressB, to: addressA, bytes: payload) }
-        let candidates = [network.nextDeliveryTime, a.nextWakeup, b.nextWakeup].compactMap { $0 }
+        for payload in a.makePayloads(now: now) {
+            if payload.count > PayloadHeader.byteCount { dataPayloadsFromA += 1 }
+            network.send(from: addressA, to: addressB, bytes: payload)
+        }
+        var wakeupOfB = b.nextWakeup
+        if let frame = frameIntervalOfB {
+            if now >= nextFrameOfB {
+                for payload in b.makePayloads(now: now) { network.send(from: addressB, to: addressA, bytes: payload) }
+                while nextFrameOfB <= now { nextFrameOfB = nextFrameOfB + frame }
+            }
+            wakeupOfB = nextFrameOfB
+        } else {
+            for payload in b.makePayloads(now: now) { network.send(from: addressB, to: addressA, bytes: payload) }
+        }
+        let candidates = [network.nextDeliveryTime, a.nextWakeup, wakeupOfB].compactMap { $0 }
         let next = max(candidates.min() ?? now + .milliseconds(10), now + .milliseconds(1))
         network.advance(to: next)
         now = next
