@@ -11,6 +11,7 @@ struct ReportTally: Sendable {
         report.maxCreeps = max(report.maxCreeps, view.creeps.count)
         report.maxEntities = max(report.maxEntities, view.players.count + view.creeps.count + view.bullets.count)
         report.maxWave = max(report.maxWave, view.wave)
+        report.maxPacketLossShown = max(report.maxPacketLossShown, view.network.loss ?? 0)
         frames += 1
         kilobitsSum.sent += view.network.kilobitsSent
         kilobitsSum.received += view.network.kilobitsReceived

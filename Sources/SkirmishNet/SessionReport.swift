@@ -31,6 +31,9 @@ public struct SessionReport: Codable, Sendable, Hashable {
     public var kilobitsPerSecondSent = 0.0
     /// Mean kilobits per second received over the frames drawn, headers and resends included.
     public var kilobitsPerSecondReceived = 0.0
+    /// The highest packet loss the HUD showed (a fraction; the connection's own figure: 0 on a
+    /// clean link, where nothing is lost).
+    public var maxPacketLossShown = 0.0
     /// Snapshots a client received (host: sent).
     public var snapshots = 0
     /// Snapshot ticks a client never received, as a share of the ticks it should have (0…1).
