@@ -66,20 +66,22 @@ extension NetCore {
                 owed.append(peer)
                 continue
             }
-            guard peers[peer] != nil else {
+            guard peers.contains(peer) else {
                 // A client still handshaking keeps its messages for when the host admits it;
                 // a peer that left meanwhile simply no longer gets them.
                 if client != nil { owed.append(peer) }
                 continue
             }
             do throws(ChannelSendError) {
-                try peers[peer]?.channels.enqueue(message.bytes, on: message.channel, now: now)
-                peers[peer]?.counters.sent += 1
+                try peers.update(peer) { (state: inout PeerState) throws(ChannelSendError) -> Void in
+                    try state.channels.enqueue(message.bytes, on: message.channel, now: now)
+                    state.counters.sent += 1
+                }
             } catch .queueFull {
                 blocked.insert(slot)
                 owed.append(peer)
             } catch {
-                peers[peer]?.counters.dropped += 1
+                peers.update(peer) { $0.counters.dropped += 1 }
             }
         }
         guard !owed.isEmpty else { return nil }
@@ -112,7 +114,7 @@ extension NetCore {
 
     private mutating func flushChannels(now: NetInstant) {
         for peer in connectedPeers {
-            for payload in peers[peer]?.channels.makePayloads(now: now) ?? [] {
+            for payload in peers.update(peer, { $0.channels.makePayloads(now: now) }) ?? [] {
                 do throws(SendError) {
                     if host != nil {
                         try host?.send(payload: payload, to: peer.id)
@@ -121,7 +123,7 @@ extension NetCore {
                     }
                 } catch {
                     // Only a channel layer breaking its size contract lands here.
-                    peers[peer]?.counters.dropped += 1
+                    peers.update(peer) { $0.counters.dropped += 1 }
                 }
             }
         }
@@ -140,16 +142,17 @@ extension NetCore {
         guard let last = lastRun, let threshold = host?.config.pauseThreshold ?? client?.config.pauseThreshold,
             now - last >= threshold
         else { return }
-        for peer in connectedPeers { peers[peer]?.channels.resume(now: now) }
+        for peer in connectedPeers { peers.update(peer) { $0.channels.resume(now: now) } }
     }
 
     /// Closes connections whose reliable data has gone unacknowledged for
     /// ``NetOptions/unresponsiveTimeout``: the peer sends keepalives but does not receive.
     private mutating func dropUnresponsivePeers(now: NetInstant) {
-        // Straight over the table: `connectedPeers` sorts into a new array, every tick.
         // An interrupted peer is silent, not unresponsive: the resume grace decides for it.
-        for (peer, state) in peers
-        where !state.isInterrupted && state.channels.isUnresponsive(now: now, after: unresponsiveTimeout) {
+        for peer in connectedPeers {
+            guard let state = peers[peer], !state.isInterrupted,
+                state.channels.isUnresponsive(now: now, after: unresponsiveTimeout)
+            else { continue }
             if host != nil {
                 host?.disconnect(peer.id, because: .unresponsive)
             } else {
@@ -163,7 +166,7 @@ extension NetCore {
     private mutating func advanceClose(now: NetInstant) {
         if closeRequested, phase == .running { phase = .flushing(deadline: now + closeFlushTimeout) }
         guard case .flushing(let deadline) = phase else { return }
-        let unacknowledged = peers.values.contains { $0.channels.hasUnackedReliableData }
+        let unacknowledged = peers.contains { $0.channels.hasUnackedReliableData }
         guard !unacknowledged || now >= deadline else { return }
         if host != nil {
             // With players left and a plan shared, they carry on without us.

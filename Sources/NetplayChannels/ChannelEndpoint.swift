@@ -101,6 +101,16 @@ package struct ChannelEndpoint: Sendable {
         return messages
     }
 
+    /// Moves every message delivered since the last call into `buffer` (emptied first), in
+    /// delivery order. The two arrays trade storage, so a caller that reuses its buffer and
+    /// empties it keeping capacity allocates nothing here.
+    package mutating func drainDelivered(into buffer: inout [DeliveredMessage]) {
+        buffer.removeAll(keepingCapacity: true)
+        guard !delivered.isEmpty else { return }
+        swap(&buffer, &delivered)
+        for index in buffer.indices { bufferedBytes -= buffer[index].bytes.count }
+    }
+
     /// Whether some reliable message is not yet acknowledged; a graceful close waits for this
     /// to become `false` (or for a timeout).
     package var hasUnackedReliableData: Bool {
