@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NetplayBase
 
 /// The hand-over point between the network thread, which pushes events, and the game, which
 /// takes them with `poll()` once a frame or iterates `stream()`.
@@ -47,10 +48,7 @@ final class EventQueue: Sendable {
 
     /// Takes every waiting event, oldest first.
     func poll() -> [NetEvent] {
-        state.withLockedValue { state in
-            defer { state.pending = [] }
-            return state.pending
-        }
+        state.withLockedValue { $0.pending.takeAll() }
     }
 
     /// The events as an asynchronous sequence (the same one on every call); events not yet

@@ -56,7 +56,15 @@ extension NetCore {
             return message
         }
         var owed: [NetPeer] = []
-        for peer in recipients(of: message.target) {
+        // A host's filter over its own player then its peers, in id order, as they stand
+        // (no list is built: this runs for every message).
+        var filter: NetRecipients?
+        if case .recipients(let recipients) = message.target, host != nil {
+            filter = recipients
+            if recipients.includes(.host) { loopBack(message.bytes) }
+        }
+        for peer in candidates(for: message.target) {
+            if let filter, !filter.includes(peer) { continue }
             if peer.isHost, host != nil {
                 loopBack(message.bytes)
                 continue
@@ -94,16 +102,16 @@ extension NetCore {
         return rest
     }
 
-    private func recipients(of target: OutboundMessage.Target) -> [NetPeer] {
+    /// Who a message may go to: the listed peers; on a client, the host whatever the game
+    /// wrote; on a host, every peer (its own player is handled apart, before them).
+    private func candidates(for target: OutboundMessage.Target) -> [NetPeer] {
         switch target {
-        case .peers(let peers):
-            return peers
-        case .recipients(let recipients):
-            // On a client the only peer is the host, whatever the game wrote.
-            guard host != nil else { return [.host] }
-            return ([.host] + connectedPeers).filter(recipients.includes)
+        case .peers(let peers): return peers
+        case .recipients: return host != nil ? connectedPeers : Self.hostOnly
         }
     }
+
+    private static let hostOnly: [NetPeer] = [.host]
 
     /// The host's own player receives through the same decoder as everyone else, so a
     /// message means the same thing on every machine.

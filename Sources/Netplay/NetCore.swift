@@ -109,14 +109,12 @@ package struct NetCore: Sendable {
 
     /// The events since the last drain, oldest first.
     mutating func drainEvents() -> [NetEvent] {
-        defer { events = [] }
-        return events
+        events.takeAll()
     }
 
     /// The replication channels' deliveries since the last drain, oldest first.
     mutating func drainReplication() -> [ReplicationDelivery] {
-        defer { replicationDeliveries = [] }
-        return replicationDeliveries
+        replicationDeliveries.takeAll()
     }
 
     /// The remote peers, in id order (on a client: the host, once connected).

@@ -151,14 +151,12 @@ package struct ClientEndpoint: Sendable {
 
     /// The datagrams to send, oldest first.
     package mutating func drainOutgoing() -> [Datagram] {
-        defer { outgoing = [] }
-        return outgoing
+        return outgoing.takeAll()
     }
 
     /// The events since the last drain, oldest first.
     package mutating func drainEvents() -> [ClientEvent] {
-        defer { events = [] }
-        return events
+        events.takeAll()
     }
 
     /// Starts the handshake's timers at the first time the driver runs this endpoint.
