@@ -30,7 +30,8 @@ final class EventQueue: Sendable {
     func push(_ events: [NetEvent]) {
         guard !events.isEmpty else { return }
         state.withLockedValue { state in
-            for event in events {
+            for index in events.indices {
+                let event = events[index]
                 if let continuation = state.continuation {
                     if case .dropped = continuation.yield(event) { state.dropped += 1 }
                 } else if state.pending.count < capacity {

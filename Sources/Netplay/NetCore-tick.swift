@@ -20,7 +20,8 @@ extension NetCore {
         var waiting: [OutboundCommand] = []
         var kicks: [(NetPeer, String?)] = []
         var blocked = Set<ChannelSlot>()
-        for command in commands {
+        for index in commands.indices {
+            let command = commands[index]
             switch command {
             case .message(let message):
                 if let rest = deliver(message, now: now, blocked: &blocked) { waiting.append(.message(rest)) }
@@ -122,7 +123,9 @@ extension NetCore {
 
     private mutating func flushChannels(now: NetInstant) {
         for peer in connectedPeers {
-            for payload in peers.update(peer, { $0.channels.makePayloads(now: now) }) ?? [] {
+            let payloads = peers.update(peer, { $0.channels.makePayloads(now: now) }) ?? []
+            for index in payloads.indices {
+                let payload = payloads[index]
                 do throws(SendError) {
                     if host != nil {
                         try host?.send(payload: payload, to: peer.id)

@@ -129,7 +129,11 @@ package struct NetCore: Sendable {
     }
 
     mutating func handleHostEvents(now: NetInstant) {
-        for event in host?.drainEvents() ?? [] {
+        let drained = host?.drainEvents() ?? []
+        // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per
+        // element of a type this large.
+        for index in drained.indices {
+            let event = drained[index]
             switch event {
             case .connected(let id, _):
                 let peer = NetPeer(id)
@@ -154,7 +158,9 @@ package struct NetCore: Sendable {
     }
 
     mutating func handleClientEvents(now: NetInstant) {
-        for event in client?.drainEvents() ?? [] {
+        let drained = client?.drainEvents() ?? []
+        for index in drained.indices {
+            let event = drained[index]
             switch event {
             case .connected(let id, _):
                 guard migration.handover == nil else {
@@ -212,7 +218,8 @@ package struct NetCore: Sendable {
                     state.channels.drainDelivered(into: &deliveredScratch)
                 }) != nil
         else { return }
-        for delivered in deliveredScratch {
+        for index in deliveredScratch.indices {
+            let delivered = deliveredScratch[index]
             if delivered.channel == ReplicationChannels.succession, delivered.bytes.count != 4,
                 delivered.bytes.first == Succession.marker
             {

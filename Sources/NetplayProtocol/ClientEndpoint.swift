@@ -235,7 +235,9 @@ package struct ClientEndpoint: Sendable {
         case .received(let received):
             if received.endedInterruption { events.append(.resumed) }
             answer(received.pathChallenges)
-            for payload in received.payloads { events.append(.payload(payload, sequence: received.sequence)) }
+            for index in received.payloads.indices {
+                events.append(.payload(received.payloads[index], sequence: received.sequence))
+            }
             if let frame = received.disconnect { close(frame.reasonAtReceiver) }
             return nil
         }

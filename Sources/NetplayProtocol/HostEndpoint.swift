@@ -251,7 +251,9 @@ package struct HostEndpoint: Sendable {
             if newPath, !completePath(of: id, at: address, answers: received.pathResponses) {
                 notePath(of: id, at: address, receivedBytes: datagram.count, now: now)
             }
-            for payload in received.payloads { events.append(.payload(id, payload, sequence: received.sequence)) }
+            for index in received.payloads.indices {
+                events.append(.payload(id, received.payloads[index], sequence: received.sequence))
+            }
             // Whatever code a client sends, to the host it is the peer closing.
             if let frame = received.disconnect { remove(id, reason: .closedByPeer(reason: frame.text)) }
             return nil
