@@ -128,11 +128,10 @@ package final class NetSession: Sendable {
     package func tick(now: NetInstant) {
         let (commands, closing) = buffer.withLockedValue { buffer in
             defer {
-                buffer.commands = []
                 buffer.bytes = 0
                 buffer.flushScheduled = false
             }
-            return (buffer.commands, buffer.closing)
+            return (buffer.commands.takeAll(), buffer.closing)
         }
         let (waiting, datagrams, events, replication, closed) = core.withLockedValue { core in
             if closing { core.closeRequested = true }
