@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NetplayBase
 
 /// The hand-over point between the network thread, which pushes events, and the game, which
 /// takes them with `poll()` once a frame or iterates `stream()`.
@@ -29,7 +30,8 @@ final class EventQueue: Sendable {
     func push(_ events: [NetEvent]) {
         guard !events.isEmpty else { return }
         state.withLockedValue { state in
-            for event in events {
+            for index in events.indices {
+                let event = events[index]
                 if let continuation = state.continuation {
                     if case .dropped = continuation.yield(event) { state.dropped += 1 }
                 } else if state.pending.count < capacity {
@@ -47,10 +49,7 @@ final class EventQueue: Sendable {
 
     /// Takes every waiting event, oldest first.
     func poll() -> [NetEvent] {
-        state.withLockedValue { state in
-            defer { state.pending = [] }
-            return state.pending
-        }
+        state.withLockedValue { $0.pending.takeAll() }
     }
 
     /// The events as an asynchronous sequence (the same one on every call); events not yet

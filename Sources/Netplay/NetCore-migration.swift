@@ -73,7 +73,9 @@ extension NetCore {
         }
         let bytes = Succession(secret: secret, members: members).bytes
         for peer in connectedPeers {
-            try? peers[peer]?.channels.enqueue(bytes, on: ReplicationChannels.succession, now: now)
+            try? peers.update(peer) { (state: inout PeerState) throws(ChannelSendError) -> Void in
+                try state.channels.enqueue(bytes, on: ReplicationChannels.succession, now: now)
+            }
         }
     }
 
@@ -115,7 +117,7 @@ extension NetCore {
         migration.owed = (peers[.host]?.channels.unacknowledgedReliable ?? []).filter {
             !ReplicationChannels.carries($0.channel)
         }
-        peers[.host] = nil
+        peers.remove(.host)
         client = nil
         migration.handover = Migration.Handover(candidates: plan.members, reason: reason)
         tryNextSuccessor(now: now)
@@ -165,7 +167,7 @@ extension NetCore {
         var state = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
         for message in migration.owed { try? state.channels.enqueue(message.bytes, on: message.channel, now: now) }
         migration.owed = []
-        peers[.host] = state
+        peers.insert(state, for: .host)
         events.append(.hostChanged(to: NetPeer(handover.candidates[handover.index].peer)))
     }
 
@@ -182,7 +184,7 @@ extension NetCore {
         endpoint.awaitedRejoins = Set(others)
         host = endpoint
         client = nil
-        peers = [:]
+        peers.removeAll()
         // What this player sent the old host was for the host's game, which runs here now.
         for message in migration.owed { loopBack(message.bytes) }
         migration.owed = []

@@ -20,7 +20,8 @@ extension NetCore {
         var waiting: [OutboundCommand] = []
         var kicks: [(NetPeer, String?)] = []
         var blocked = Set<ChannelSlot>()
-        for command in commands {
+        for index in commands.indices {
+            let command = commands[index]
             switch command {
             case .message(let message):
                 if let rest = deliver(message, now: now, blocked: &blocked) { waiting.append(.message(rest)) }
@@ -56,7 +57,15 @@ extension NetCore {
             return message
         }
         var owed: [NetPeer] = []
-        for peer in recipients(of: message.target) {
+        // A host's filter over its own player then its peers, in id order, as they stand
+        // (no list is built: this runs for every message).
+        var filter: NetRecipients?
+        if case .recipients(let recipients) = message.target, host != nil {
+            filter = recipients
+            if recipients.includes(.host) { loopBack(message.bytes) }
+        }
+        for peer in candidates(for: message.target) {
+            if let filter, !filter.includes(peer) { continue }
             if peer.isHost, host != nil {
                 loopBack(message.bytes)
                 continue
@@ -66,20 +75,22 @@ extension NetCore {
                 owed.append(peer)
                 continue
             }
-            guard peers[peer] != nil else {
+            guard peers.contains(peer) else {
                 // A client still handshaking keeps its messages for when the host admits it;
                 // a peer that left meanwhile simply no longer gets them.
                 if client != nil { owed.append(peer) }
                 continue
             }
             do throws(ChannelSendError) {
-                try peers[peer]?.channels.enqueue(message.bytes, on: message.channel, now: now)
-                peers[peer]?.counters.sent += 1
+                try peers.update(peer) { (state: inout PeerState) throws(ChannelSendError) -> Void in
+                    try state.channels.enqueue(message.bytes, on: message.channel, now: now)
+                    state.counters.sent += 1
+                }
             } catch .queueFull {
                 blocked.insert(slot)
                 owed.append(peer)
             } catch {
-                peers[peer]?.counters.dropped += 1
+                peers.update(peer) { $0.counters.dropped += 1 }
             }
         }
         guard !owed.isEmpty else { return nil }
@@ -92,16 +103,16 @@ extension NetCore {
         return rest
     }
 
-    private func recipients(of target: OutboundMessage.Target) -> [NetPeer] {
+    /// Who a message may go to: the listed peers; on a client, the host whatever the game
+    /// wrote; on a host, every peer (its own player is handled apart, before them).
+    private func candidates(for target: OutboundMessage.Target) -> [NetPeer] {
         switch target {
-        case .peers(let peers):
-            return peers
-        case .recipients(let recipients):
-            // On a client the only peer is the host, whatever the game wrote.
-            guard host != nil else { return [.host] }
-            return ([.host] + connectedPeers).filter(recipients.includes)
+        case .peers(let peers): return peers
+        case .recipients: return host != nil ? connectedPeers : Self.hostOnly
         }
     }
+
+    private static let hostOnly: [NetPeer] = [.host]
 
     /// The host's own player receives through the same decoder as everyone else, so a
     /// message means the same thing on every machine.
@@ -112,7 +123,9 @@ extension NetCore {
 
     private mutating func flushChannels(now: NetInstant) {
         for peer in connectedPeers {
-            for payload in peers[peer]?.channels.makePayloads(now: now) ?? [] {
+            let payloads = peers.update(peer, { $0.channels.makePayloads(now: now) }) ?? []
+            for index in payloads.indices {
+                let payload = payloads[index]
                 do throws(SendError) {
                     if host != nil {
                         try host?.send(payload: payload, to: peer.id)
@@ -121,7 +134,7 @@ extension NetCore {
                     }
                 } catch {
                     // Only a channel layer breaking its size contract lands here.
-                    peers[peer]?.counters.dropped += 1
+                    peers.update(peer) { $0.counters.dropped += 1 }
                 }
             }
         }
@@ -140,16 +153,17 @@ extension NetCore {
         guard let last = lastRun, let threshold = host?.config.pauseThreshold ?? client?.config.pauseThreshold,
             now - last >= threshold
         else { return }
-        for peer in connectedPeers { peers[peer]?.channels.resume(now: now) }
+        for peer in connectedPeers { peers.update(peer) { $0.channels.resume(now: now) } }
     }
 
     /// Closes connections whose reliable data has gone unacknowledged for
     /// ``NetOptions/unresponsiveTimeout``: the peer sends keepalives but does not receive.
     private mutating func dropUnresponsivePeers(now: NetInstant) {
-        // Straight over the table: `connectedPeers` sorts into a new array, every tick.
         // An interrupted peer is silent, not unresponsive: the resume grace decides for it.
-        for (peer, state) in peers
-        where !state.isInterrupted && state.channels.isUnresponsive(now: now, after: unresponsiveTimeout) {
+        for peer in connectedPeers {
+            guard let state = peers[peer], !state.isInterrupted,
+                state.channels.isUnresponsive(now: now, after: unresponsiveTimeout)
+            else { continue }
             if host != nil {
                 host?.disconnect(peer.id, because: .unresponsive)
             } else {
@@ -163,7 +177,7 @@ extension NetCore {
     private mutating func advanceClose(now: NetInstant) {
         if closeRequested, phase == .running { phase = .flushing(deadline: now + closeFlushTimeout) }
         guard case .flushing(let deadline) = phase else { return }
-        let unacknowledged = peers.values.contains { $0.channels.hasUnackedReliableData }
+        let unacknowledged = peers.contains { $0.channels.hasUnackedReliableData }
         guard !unacknowledged || now >= deadline else { return }
         if host != nil {
             // With players left and a plan shared, they carry on without us.

@@ -34,10 +34,12 @@ package struct NetCore: Sendable {
     let registry: MessageRegistry
     let channelConfig: ChannelConfig
     /// Remote peers with open channels; on a client, only ``NetPeer/host``.
-    var peers: [NetPeer: PeerState] = [:]
+    var peers = PeerTable()
     var events: [NetEvent] = []
     /// What arrived on the replication channels, for the session's ``NetWorld``.
     var replicationDeliveries: [ReplicationDelivery] = []
+    /// Reused for each payload's delivered messages, so receiving allocates no new array.
+    var deliveredScratch: [DeliveredMessage] = []
     var phase = Phase.running
     var closeRequested = false
     let closeFlushTimeout: Duration
@@ -107,18 +109,16 @@ package struct NetCore: Sendable {
 
     /// The events since the last drain, oldest first.
     mutating func drainEvents() -> [NetEvent] {
-        defer { events = [] }
-        return events
+        events.takeAll()
     }
 
     /// The replication channels' deliveries since the last drain, oldest first.
     mutating func drainReplication() -> [ReplicationDelivery] {
-        defer { replicationDeliveries = [] }
-        return replicationDeliveries
+        replicationDeliveries.takeAll()
     }
 
     /// The remote peers, in id order (on a client: the host, once connected).
-    var connectedPeers: [NetPeer] { peers.keys.sorted { $0.id.rawValue < $1.id.rawValue } }
+    var connectedPeers: [NetPeer] { peers.order }
 
     /// A peer's figures, or nil if it is not connected.
     func statistics(for peer: NetPeer) -> PeerStatistics? {
@@ -129,17 +129,21 @@ package struct NetCore: Sendable {
     }
 
     mutating func handleHostEvents(now: NetInstant) {
-        for event in host?.drainEvents() ?? [] {
+        let drained = host?.drainEvents() ?? []
+        // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per
+        // element of a type this large.
+        for index in drained.indices {
+            let event = drained[index]
             switch event {
             case .connected(let id, _):
                 let peer = NetPeer(id)
-                peers[peer] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
+                peers.insert(PeerState(channels: ChannelEndpoint(config: channelConfig, now: now)), for: peer)
                 noteMembership(joined: id)
                 events.append(.connected(peer))
             case .payload(let id, let payload, _):
                 receivePayload(payload, from: NetPeer(id), now: now)
             case .disconnected(let id, let reason):
-                peers[NetPeer(id)] = nil
+                peers.remove(NetPeer(id))
                 noteMembership(left: id)
                 events.append(.disconnected(NetPeer(id), reason))
             case .interrupted(let id):
@@ -154,7 +158,9 @@ package struct NetCore: Sendable {
     }
 
     mutating func handleClientEvents(now: NetInstant) {
-        for event in client?.drainEvents() ?? [] {
+        let drained = client?.drainEvents() ?? []
+        for index in drained.indices {
+            let event = drained[index]
             switch event {
             case .connected(let id, _):
                 guard migration.handover == nil else {
@@ -162,7 +168,7 @@ package struct NetCore: Sendable {
                     continue
                 }
                 localPeer = NetPeer(id)
-                peers[.host] = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
+                peers.insert(PeerState(channels: ChannelEndpoint(config: channelConfig, now: now)), for: .host)
                 events.append(.connected(.host))
             case .payload(let payload, _):
                 receivePayload(payload, from: .host, now: now)
@@ -173,7 +179,7 @@ package struct NetCore: Sendable {
             case .disconnected(let reason) where handsOver(after: reason):
                 startHandover(now: now, reason: reason)
             case .disconnected(let reason):
-                peers[.host] = nil
+                peers.remove(.host)
                 phase = .closed
                 events.append(.disconnected(.host, readable(reason)))
             case .interrupted:
@@ -185,23 +191,35 @@ package struct NetCore: Sendable {
     }
 
     private mutating func interrupt(_ peer: NetPeer) {
-        guard peers[peer] != nil else { return }
-        peers[peer]?.isInterrupted = true
+        guard peers.update(peer, { $0.isInterrupted = true }) != nil else { return }
         events.append(.interrupted(peer))
     }
 
     /// Back from an interruption: what was in flight goes again now, not after a backed-off timeout.
     private mutating func resume(_ peer: NetPeer, now: NetInstant) {
-        guard peers[peer] != nil else { return }
-        peers[peer]?.isInterrupted = false
-        peers[peer]?.channels.resume(now: now)
+        guard
+            peers.update(
+                peer,
+                { (state: inout PeerState) -> Void in
+                    state.isInterrupted = false
+                    state.channels.resume(now: now)
+                }) != nil
+        else { return }
         events.append(.resumed(peer))
     }
 
     private mutating func receivePayload(_ payload: [UInt8], from peer: NetPeer, now: NetInstant) {
-        guard peers[peer] != nil else { return }
-        peers[peer]?.channels.receive(payload, now: now)
-        for delivered in peers[peer]?.channels.drainDelivered() ?? [] {
+        var messages = MessageCounters()
+        guard
+            peers.update(
+                peer,
+                { (state: inout PeerState) -> Void in
+                    state.channels.receive(payload, now: now)
+                    state.channels.drainDelivered(into: &deliveredScratch)
+                }) != nil
+        else { return }
+        for index in deliveredScratch.indices {
+            let delivered = deliveredScratch[index]
             if delivered.channel == ReplicationChannels.succession, delivered.bytes.count != 4,
                 delivered.bytes.first == Succession.marker
             {
@@ -214,11 +232,17 @@ package struct NetCore: Sendable {
                 continue
             }
             if let message = try? registry.decode(delivered.bytes) {
-                peers[peer]?.counters.received += 1
+                messages.received += 1
                 events.append(.message(message, from: peer))
             } else {
-                peers[peer]?.counters.malformed += 1
+                messages.malformed += 1
             }
+        }
+        deliveredScratch.removeAll(keepingCapacity: true)
+        guard messages.received > 0 || messages.malformed > 0 else { return }
+        peers.update(peer) { (state: inout PeerState) -> Void in
+            state.counters.received += messages.received
+            state.counters.malformed += messages.malformed
         }
     }
 

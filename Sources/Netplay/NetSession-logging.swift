@@ -14,7 +14,8 @@ extension NetSession {
         // Lifecycle records are info and notice; below that (the silent default) skip even the scan.
         guard options.logger.logLevel <= .info else { return }
         let logger = options.logger
-        for event in events {
+        for index in events.indices {
+            let event = events[index]
             switch event {
             case .connected(let peer):
                 logger.info("connected", metadata: ["peer": "\(peer)"])

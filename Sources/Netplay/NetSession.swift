@@ -128,11 +128,10 @@ package final class NetSession: Sendable {
     package func tick(now: NetInstant) {
         let (commands, closing) = buffer.withLockedValue { buffer in
             defer {
-                buffer.commands = []
                 buffer.bytes = 0
                 buffer.flushScheduled = false
             }
-            return (buffer.commands, buffer.closing)
+            return (buffer.commands.takeAll(), buffer.closing)
         }
         let (waiting, datagrams, events, replication, closed) = core.withLockedValue { core in
             if closing { core.closeRequested = true }
@@ -166,7 +165,8 @@ package final class NetSession: Sendable {
         var connected = peerCount.withLockedValue { $0.peers }
         let before = connected.count
         var tookOver = false
-        for event in events {
+        for index in events.indices {
+            let event = events[index]
             switch event {
             case .connected(let peer) where !peer.isHost: connected.insert(peer)
             case .disconnected(let peer, _) where !peer.isHost: connected.remove(peer)
@@ -315,14 +315,16 @@ private struct ReplicationInbox {
     /// never gets close); joins and leaves are always kept, so ownership stays right.
     mutating func take(_ events: [NetEvent], _ replication: [ReplicationDelivery], capacity: Int) {
         guard attached else {
-            for delivery in replication {
+            for index in replication.indices {
+                let delivery = replication[index]
                 guard case .bytes(let bytes, let channel, _) = delivery, channel == ReplicationChannels.control
                 else { continue }
                 if bytes.count == Welcome.byteCount { earlyWelcome = delivery } else { earlyRoster = delivery }
             }
             return
         }
-        for event in events {
+        for index in events.indices {
+            let event = events[index]
             switch event {
             case .connected(let peer) where !peer.isHost: deliveries.append(.joined(peer))
             case .disconnected(let peer, _) where !peer.isHost: deliveries.append(.left(peer))
@@ -330,7 +332,8 @@ private struct ReplicationInbox {
             default: break
             }
         }
-        for delivery in replication {
+        for index in replication.indices {
+            let delivery = replication[index]
             guard deliveries.count < capacity else {
                 dropped += 1
                 continue

@@ -40,14 +40,15 @@ extension ChannelEndpoint {
         processAcks(header, now: now)
         guard admit(entries) else { return }
         received.markReceived(sequence, ackEliciting: !entries.isEmpty)
-        for entry in entries { dispatch(entry, now: now) }
+        for index in entries.indices { dispatch(entries[index], now: now) }
     }
 
     /// Whether every reliable piece has room: the whole payload is refused otherwise, since
     /// acknowledging the packet would promise the peer data this end did not keep.
     private mutating func admit(_ entries: [ChannelEntry]) -> Bool {
         var needed = 0
-        for entry in entries {
+        for index in entries.indices {
+            let entry = entries[index]
             guard let assessment = lanes[Int(entry.channel)].reliableIn?.assess(entry) else { continue }
             switch assessment {
             case .duplicate:
@@ -82,7 +83,9 @@ extension ChannelEndpoint {
             else { return }
             bufferedBytes += delta
             if refused { drops.inconsistentFragments += 1 }
-            for message in released { delivered.append(DeliveredMessage(channel: channel, bytes: message)) }
+            for index in released.indices {
+                delivered.append(DeliveredMessage(channel: channel, bytes: released[index]))
+            }
             return
         }
         guard let (outcome, delta) = lanes[lane].unreliableIn?.receive(entry, limit: limit, now: now) else { return }

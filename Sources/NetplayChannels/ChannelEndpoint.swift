@@ -106,10 +106,25 @@ package struct ChannelEndpoint: Sendable {
         return messages
     }
 
+    /// Moves every message delivered since the last call into `buffer` (emptied first), in
+    /// delivery order. The two arrays trade storage, so a caller that reuses its buffer and
+    /// empties it keeping capacity allocates nothing here.
+    package mutating func drainDelivered(into buffer: inout [DeliveredMessage]) {
+        buffer.removeAll(keepingCapacity: true)
+        guard !delivered.isEmpty else { return }
+        swap(&buffer, &delivered)
+        for index in buffer.indices { bufferedBytes -= buffer[index].bytes.count }
+    }
+
     /// Whether some reliable message is not yet acknowledged; a graceful close waits for this
     /// to become `false` (or for a timeout).
     package var hasUnackedReliableData: Bool {
-        lanes.contains { $0.kind.isReliable && !$0.reliableOut.isEmpty }
+        // Loops over indices rather than `contains(where:)`: unspecialized (debug builds), the
+        // generic call copies each lane into a heap buffer, allocations per tick.
+        for index in lanes.indices where lanes[index].kind.isReliable && !lanes[index].reliableOut.isEmpty {
+            return true
+        }
+        return false
     }
 
     /// The earliest time ``makePayloads(now:)`` has work — an acknowledgement owed, data the
@@ -136,5 +151,8 @@ package struct ChannelEndpoint: Sendable {
         return wake
     }
 
-    var hasSendableData: Bool { lanes.contains { $0.hasSendable } }
+    var hasSendableData: Bool {
+        for index in lanes.indices where lanes[index].hasSendable { return true }
+        return false
+    }
 }

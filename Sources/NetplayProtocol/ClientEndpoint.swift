@@ -151,14 +151,12 @@ package struct ClientEndpoint: Sendable {
 
     /// The datagrams to send, oldest first.
     package mutating func drainOutgoing() -> [Datagram] {
-        defer { outgoing = [] }
-        return outgoing
+        return outgoing.takeAll()
     }
 
     /// The events since the last drain, oldest first.
     package mutating func drainEvents() -> [ClientEvent] {
-        defer { events = [] }
-        return events
+        events.takeAll()
     }
 
     /// Starts the handshake's timers at the first time the driver runs this endpoint.
@@ -237,7 +235,9 @@ package struct ClientEndpoint: Sendable {
         case .received(let received):
             if received.endedInterruption { events.append(.resumed) }
             answer(received.pathChallenges)
-            for payload in received.payloads { events.append(.payload(payload, sequence: received.sequence)) }
+            for index in received.payloads.indices {
+                events.append(.payload(received.payloads[index], sequence: received.sequence))
+            }
             if let frame = received.disconnect { close(frame.reasonAtReceiver) }
             return nil
         }

@@ -95,7 +95,8 @@ package struct Connection: Sendable {
         isInterrupted = false
         // Authentic but undecodable means a buggy or newer peer; it still proved liveness.
         guard let frames = Frame.decode(plaintext) else { return .dropped(.malformed) }
-        for frame in frames {
+        for index in frames.indices {
+            let frame = frames[index]
             switch frame {
             case .payload(let bytes): received.payloads.append(bytes)
             case .keepalive: break

@@ -29,7 +29,8 @@ package enum Frame: Sendable, Hashable {
 
     package static func encode(_ frames: [Frame]) -> [UInt8] {
         var writer = BitWriter(capacity: 64)
-        for frame in frames {
+        for index in frames.indices {
+            let frame = frames[index]
             switch frame {
             case .payload(let bytes):
                 writer.writeFixed(Kind.payload.rawValue)

@@ -83,6 +83,17 @@ package struct HostEndpoint: Sendable {
     /// The connected peers, in id order.
     package var connectedPeers: [PeerID] { peers.keys.sorted { $0.rawValue < $1.rawValue } }
 
+    /// Runs `body` on a peer's connection in place; nil if there is no such peer.
+    ///
+    /// For the per-packet paths: writing through `peers[id]?.connection` is an optional-chained
+    /// `Dictionary` modify, which (unspecialized, as in debug builds) allocates its coroutine
+    /// frames and a buffer for the value on every packet; `values[index]` yields the stored
+    /// value's address instead.
+    mutating func withConnection<Result>(of peer: PeerID, _ body: (inout Connection) -> Result) -> Result? {
+        guard let index = peers.index(forKey: peer) else { return nil }
+        return body(&peers.values[index].connection)
+    }
+
     /// The address a peer connected from.
     package func address(of peer: PeerID) -> PeerAddress? { peers[peer]?.connection.address }
 
@@ -118,7 +129,9 @@ package struct HostEndpoint: Sendable {
             case .timedOut?:
                 remove(id, reason: .timedOut)
             case .sendKeepalive?:
-                if let packet = peers[id]?.connection.seal([.keepalive], now: now), let address = address(of: id) {
+                if let packet = withConnection(of: id, { $0.seal([.keepalive], now: now) }),
+                    let address = address(of: id)
+                {
                     outgoing.append(Datagram(address: address, bytes: packet.bytes))
                 }
             case .none?, nil:
@@ -134,7 +147,8 @@ package struct HostEndpoint: Sendable {
         guard payload.count <= config.maxPayloadBytes else {
             throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
         }
-        guard let packet = peers[peer]?.connection.seal([.payload(payload)], now: latestNow),
+        let now = latestNow
+        guard let packet = withConnection(of: peer, { $0.seal([.payload(payload)], now: now) }),
             let address = address(of: peer)
         else { throw .unknownPeer(peer) }
         outgoing.append(Datagram(address: address, bytes: packet.bytes))
@@ -168,14 +182,12 @@ package struct HostEndpoint: Sendable {
     /// The datagrams to send, oldest first; the driver sends them all.
     package mutating func drainOutgoing() -> [Datagram] {
         queuedHandshakeReplies = 0
-        defer { outgoing = [] }
-        return outgoing
+        return outgoing.takeAll()
     }
 
     /// The events since the last drain, oldest first.
     package mutating func drainEvents() -> [HostEvent] {
-        defer { events = [] }
-        return events
+        events.takeAll()
     }
 
     private mutating func close(_ peer: PeerID, frame: DisconnectFrame) {
@@ -217,7 +229,9 @@ package struct HostEndpoint: Sendable {
         // once the client answers a path challenge there (``probePath(of:now:)``).
         let newPath = known != address
         if newPath, wasPending { return .wrongAddress }
-        guard let opened = peers[id]?.connection.open(datagram, header: header, now: now) else { return .unknownPeer }
+        guard let opened = withConnection(of: id, { $0.open(datagram, header: header, now: now) }) else {
+            return .unknownPeer
+        }
         // The first authentic packet proves the client holds the keys: only now does it take
         // a real seat, and only now does the game hear of it.
         if wasPending, peers[id]?.connection.hasHeardFromPeer == true {
@@ -237,7 +251,9 @@ package struct HostEndpoint: Sendable {
             if newPath, !completePath(of: id, at: address, answers: received.pathResponses) {
                 notePath(of: id, at: address, receivedBytes: datagram.count, now: now)
             }
-            for payload in received.payloads { events.append(.payload(id, payload, sequence: received.sequence)) }
+            for index in received.payloads.indices {
+                events.append(.payload(id, received.payloads[index], sequence: received.sequence))
+            }
             // Whatever code a client sends, to the host it is the peer closing.
             if let frame = received.disconnect { remove(id, reason: .closedByPeer(reason: frame.text)) }
             return nil

@@ -138,9 +138,19 @@ public struct BitReader: Sendable {
     /// Reads a fixed-width integer in its full width.
     @inlinable
     public mutating func readFixed<T: FixedWidthInteger>(
-        _ type: T.Type = T.self, _ expected: @autoclosure () -> String = "\(T.self)"
+        _ type: T.Type = T.self, _ expected: @autoclosure () -> String
     ) throws(WireError) -> T {
         T(truncatingIfNeeded: try readBits(T.bitWidth, expected()))
+    }
+
+    /// Reads a fixed-width integer in its full width; an error names the type.
+    ///
+    /// A separate overload rather than a default argument: a default `@autoclosure` that
+    /// captures `T` is built by its own function and escapes it, so it was heap-allocated on
+    /// every read, whether or not the read failed.
+    @inlinable
+    public mutating func readFixed<T: FixedWidthInteger>(_ type: T.Type = T.self) throws(WireError) -> T {
+        T(truncatingIfNeeded: try readBits(T.bitWidth, "\(T.self)"))
     }
 
     /// Skips to the next byte boundary; the skipped padding must be zero (tampering otherwise).

@@ -131,7 +131,7 @@ final class HostReplica<State: Codable & Sendable & Interpolatable, Input: Codab
     func spawn(_ state: State, ownedBy owner: NetPeer) throws(NetWorldError) -> NetEntityID {
         let connected =
             owner.isHost
-            || session.withCore { $0.peers[owner] != nil || $0.host?.awaitedRejoins.contains(owner.id) == true }
+            || session.withCore { $0.peers.contains(owner) || $0.host?.awaitedRejoins.contains(owner.id) == true }
         guard connected, let participant = owner.isHost ? ParticipantID.host : assignParticipant(owner) else {
             throw .unknownOwner(owner)
         }

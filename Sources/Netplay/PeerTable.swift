@@ -1,0 +1,70 @@
+/// The connected peers' states, kept in id order in an array with a dictionary from peer to
+/// position beside it.
+///
+/// Every message sent or received mutates a peer's channels. Through a `[NetPeer: PeerState]`
+/// each such write is an optional-chained `Dictionary` modify, which (unspecialized, as in
+/// debug builds) allocates its coroutine frames and a buffer for the value: several
+/// allocations per message, counted by the allocation test. Here a write goes through
+/// ``update(_:_:)`` into the array in place, and the id order the tick walks is kept as
+/// peers join and leave instead of being sorted every tick.
+struct PeerTable: Sendable {
+    /// Peers in id order; `states[i]` belongs to `order[i]`.
+    private(set) var order: [NetPeer] = []
+    private var states: [NetCore.PeerState] = []
+    private var positions: [NetPeer: Int] = [:]
+
+    var isEmpty: Bool { order.isEmpty }
+
+    /// The peer's state (a copy), or nil if it is not connected.
+    subscript(peer: NetPeer) -> NetCore.PeerState? {
+        positions[peer].map { states[$0] }
+    }
+
+    /// Whether `peer` is connected.
+    func contains(_ peer: NetPeer) -> Bool { positions[peer] != nil }
+
+    /// Whether some peer's state satisfies `predicate`.
+    func contains(where predicate: (NetCore.PeerState) -> Bool) -> Bool {
+        for index in states.indices where predicate(states[index]) { return true }
+        return false
+    }
+
+    /// Runs `body` on the peer's state in place; nil (and `body` not run) if it is not connected.
+    @discardableResult
+    mutating func update<Result, Failure: Error>(
+        _ peer: NetPeer, _ body: (inout NetCore.PeerState) throws(Failure) -> Result
+    ) throws(Failure) -> Result? {
+        guard let index = positions[peer] else { return nil }
+        return try body(&states[index])
+    }
+
+    /// Adds `peer` with `state`, or replaces its state.
+    mutating func insert(_ state: NetCore.PeerState, for peer: NetPeer) {
+        if let index = positions[peer] {
+            states[index] = state
+            return
+        }
+        let index = order.firstIndex { $0.id.rawValue > peer.id.rawValue } ?? order.endIndex
+        order.insert(peer, at: index)
+        states.insert(state, at: index)
+        reindex(from: index)
+    }
+
+    /// Removes `peer`, if connected.
+    mutating func remove(_ peer: NetPeer) {
+        guard let index = positions.removeValue(forKey: peer) else { return }
+        order.remove(at: index)
+        states.remove(at: index)
+        reindex(from: index)
+    }
+
+    mutating func removeAll() {
+        order.removeAll()
+        states.removeAll()
+        positions.removeAll()
+    }
+
+    private mutating func reindex(from start: Int) {
+        for index in start..<order.endIndex { positions[order[index]] = index }
+    }
+}
