@@ -11,7 +11,9 @@ set -euo pipefail
 binary="$1"
 # N: small enough that a run takes seconds under valgrind, large enough that the fixed costs
 # cancel cleanly.
-messages="${NETPLAY_INSTRUCTIONS_MESSAGES:-20000}"
+messages="${NETPLAY_INSTRUCTIONS_MESSAGES:-4000}"
+# A stream under callgrind runs some 50 times slower than without: allow it.
+export NETPLAY_BENCH_RUN_TIMEOUT="${NETPLAY_BENCH_RUN_TIMEOUT:-900}"
 contenders="${NETPLAY_INSTRUCTIONS_CONTENDERS:-netplay enet}"
 
 if ! command -v valgrind >/dev/null; then
