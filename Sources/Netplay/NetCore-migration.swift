@@ -178,8 +178,7 @@ extension NetCore {
     /// ``Migration/rejoinWindow``.
     private mutating func takeOver(now: NetInstant, secret: [UInt8], others: [PeerID]) {
         guard let base = migration.baseConfig, let me = localPeer else { return }
-        var endpoint = HostEndpoint(config: base, random: migration.random ?? .system)
-        endpoint.defersHandshakes = true
+        var endpoint = Self.servicedAfterReads(HostEndpoint(config: base, random: migration.random ?? .system))
         endpoint.rejoinSecret = secret
         endpoint.awaitedRejoins = Set(others)
         host = endpoint

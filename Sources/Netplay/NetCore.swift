@@ -55,10 +55,7 @@ package struct NetCore: Sendable {
 
     /// A host core. Its first event is its own player joining.
     package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
-        self.host = host
-        // The session services handshakes after each read burst (NetSession.receive), so a
-        // handshake flood queues behind the game's own packets instead of ahead of them.
-        self.host?.defersHandshakes = true
+        self.host = Self.servicedAfterReads(host)
         self.registry = registry
         channelConfig = options.channels
         closeFlushTimeout = options.closeFlushTimeout
@@ -79,6 +76,15 @@ package struct NetCore: Sendable {
         migration = Migration(options: options)
         migration.baseConfig = client.config
         migration.random = client.random
+    }
+
+    /// `host`, set to defer handshakes: the session services them after each read burst
+    /// (NetSession.receive), so a handshake flood queues behind the game's own packets instead
+    /// of ahead of them. For a host from the start and a player who takes over alike.
+    static func servicedAfterReads(_ host: HostEndpoint) -> HostEndpoint {
+        var host = host
+        host.defersHandshakes = true
+        return host
     }
 
     /// Handles one datagram from the network.
@@ -220,9 +226,7 @@ package struct NetCore: Sendable {
         else { return }
         for index in deliveredScratch.indices {
             let delivered = deliveredScratch[index]
-            if delivered.channel == ReplicationChannels.succession, delivered.bytes.count != 4,
-                delivered.bytes.first == Succession.marker
-            {
+            if delivered.channel == ReplicationChannels.succession, ControlMessage(delivered.bytes) == .succession {
                 // Only a host shares a plan; a malformed one is ignored (the previous stays).
                 if host == nil, let plan = Succession(bytes: delivered.bytes) { migration.plan = plan }
                 continue

@@ -162,14 +162,18 @@ package final class NetSession: Sendable {
         if !events.isEmpty || !replication.isEmpty {
             replicationInbox.withLockedValue { $0.take(events, replication, capacity: options.maxQueuedEvents) }
         }
-        var connected = peerCount.withLockedValue { $0.peers }
-        let before = connected.count
+        // Read only when a player comes or goes: this runs for every datagram and tick.
+        var connected: Set<NetPeer>?
         var tookOver = false
         for index in events.indices {
             let event = events[index]
             switch event {
-            case .connected(let peer) where !peer.isHost: connected.insert(peer)
-            case .disconnected(let peer, _) where !peer.isHost: connected.remove(peer)
+            case .connected(let peer) where !peer.isHost:
+                if connected == nil { connected = peerCount.withLockedValue { $0.peers } }
+                connected?.insert(peer)
+            case .disconnected(let peer, _) where !peer.isHost:
+                if connected == nil { connected = peerCount.withLockedValue { $0.peers } }
+                connected?.remove(peer)
             case .hostChanged:
                 // A new session's players: those who rejoin this player, if it took over.
                 connected = []
@@ -187,14 +191,12 @@ package final class NetSession: Sendable {
         }
         log(events)
         self.events.push(events)
-        if connected.count != before {
-            let observer = peerCount.withLockedValue { state in
-                state.peers = connected
-                return state.observer
+        if let connected {
+            let (before, observer) = peerCount.withLockedValue { state in
+                defer { state.peers = connected }
+                return (state.peers.count, state.observer)
             }
-            observer?(connected.count)
-        } else {
-            peerCount.withLockedValue { $0.peers = connected }
+            if connected.count != before { observer?(connected.count) }
         }
         if tookOver { takeoverObserver.withLockedValue { $0 }?() }
     }
@@ -319,7 +321,11 @@ private struct ReplicationInbox {
                 let delivery = replication[index]
                 guard case .bytes(let bytes, let channel, _) = delivery, channel == ReplicationChannels.control
                 else { continue }
-                if bytes.count == Welcome.byteCount { earlyWelcome = delivery } else { earlyRoster = delivery }
+                switch ControlMessage(bytes) {
+                case .welcome: earlyWelcome = delivery
+                case .roster: earlyRoster = delivery
+                case .succession, .unknown: break
+                }
             }
             return
         }

@@ -54,7 +54,7 @@ package struct Succession: Sendable, Hashable {
     /// Parses a succession list; nil for anything malformed (a hostile or buggy host).
     package init?(bytes: [UInt8]) {
         var reader = BitReader(bytes)
-        guard bytes.count != 4, reader.readByte() == Self.marker, reader.readByte() == Self.version,
+        guard reader.readByte() == Self.marker, reader.readByte() == Self.version,
             let secret = try? reader.readRawBytes(Rejoin.secretByteCount),
             let count = reader.readByte()
         else { return nil }

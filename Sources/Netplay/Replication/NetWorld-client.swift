@@ -30,7 +30,7 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
     func take(_ deliveries: [ReplicationDelivery], now: NetInstant) {
         for case .bytes(let bytes, let channel, _) in deliveries {
             if channel == ReplicationChannels.control {
-                if let roster = Roster(bytes: bytes) {
+                if ControlMessage(bytes) == .roster, let roster = Roster(bytes: bytes) {
                     self.roster = Dictionary(roster.players, uniquingKeysWith: { first, _ in first })
                     continue
                 }
@@ -123,8 +123,7 @@ final class ClientReplica<State: Codable & Sendable & Interpolatable, Input: Cod
     /// What a client that takes over as host continues from: the newest snapshot's entities,
     /// its own as predicted, each with who owns it now (its own and the old host's: the new
     /// host; others: their players, unknown ones the host too), and that snapshot's tick.
-    func inheritance(localPeer: NetPeer?) -> (entities: [(entity: ReplicatedEntity<State>, owner: NetPeer)], tick: Tick)
-    {
+    func inheritance() -> (entities: [(entity: ReplicatedEntity<State>, owner: NetPeer)], tick: Tick) {
         guard let replication, let newest = replication.newestTick, let snapshot = replication.entities(at: newest)
         else { return ([], predictedTick ?? .zero) }
         let entities = snapshot.map { entity in

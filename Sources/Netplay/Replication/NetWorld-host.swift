@@ -222,7 +222,7 @@ struct Welcome: Equatable {
 /// leaves, so a client knows the owner of every entity it draws. A marker byte (a welcome is
 /// exactly four bytes, a roster never is), then per player its id as a little-endian `UInt16`
 /// and its session id as a little-endian `UInt32`.
-package struct Roster: Equatable {
+package struct Roster {
     static let marker: UInt8 = 0x52
     static let entryBytes = 6
     package var players: [(ParticipantID, NetPeer)]
@@ -252,9 +252,5 @@ package struct Roster: Equatable {
             players.append((participant, NetPeer(PeerID(rawValue: id))))
         }
         self.players = players
-    }
-
-    package static func == (lhs: Roster, rhs: Roster) -> Bool {
-        lhs.players.map(\.0) == rhs.players.map(\.0) && lhs.players.map(\.1) == rhs.players.map(\.1)
     }
 }

@@ -145,18 +145,16 @@ public final class NetWorld<State: Codable & Sendable & Interpolatable, Input: C
             role = .client(ClientReplica())
             return
         }
-        let inherited = client.inheritance(localPeer: session.withCore { $0.localPeer })
+        let inherited = client.inheritance()
         let tickRate = client.tickRate ?? TickRate(hertz: 30)
-        guard
-            let host = try? HostReplica<State, Input>(
-                continuing: inherited.entities, at: inherited.tick, tickRate: tickRate, session: session)
-        else {
-            role = .host(
-                HostReplica(
-                    replication: ReplicationHost(configuration: ReplicationConfiguration(tickRate: tickRate)),
-                    session: session))
-            return
-        }
+        // A state that cannot be coded could not have been replicated to begin with; should it
+        // happen all the same, the game hosts an empty world rather than none.
+        let host =
+            (try? HostReplica<State, Input>(
+                continuing: inherited.entities, at: inherited.tick, tickRate: tickRate, session: session))
+            ?? HostReplica(
+                replication: ReplicationHost(configuration: ReplicationConfiguration(tickRate: tickRate)),
+                session: session)
         role = .host(host)
         entities = host.entities()
         onTakeover?()

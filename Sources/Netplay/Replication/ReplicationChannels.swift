@@ -11,9 +11,8 @@ enum ReplicationChannels {
     /// The welcome: a client's participant id, sent once when it joins.
     static let control = ChannelID(5)
 
-    /// Host migration's succession list (host → clients) shares the control channel: a welcome
-    /// is exactly four bytes, a roster starts with `Roster.marker`, a succession list with
-    /// `Succession.marker` and is longer. (A seventh channel would cost every tick a lane to
+    /// Host migration's succession list (host → clients) shares the control channel with the
+    /// welcome and the roster (``ControlMessage`` tells them apart). (A seventh channel would cost every tick a lane to
     /// walk, for a message sent when players come and go.)
     static let succession = control
 
@@ -22,6 +21,27 @@ enum ReplicationChannels {
 
     /// Whether `channel` carries replication rather than game messages.
     static func carries(_ channel: ChannelID) -> Bool { channel.index >= state.index }
+}
+
+/// The three messages that share ``ReplicationChannels/control``, told apart in one place: a
+/// welcome is exactly four bytes; the others by their first byte.
+enum ControlMessage {
+    case welcome
+    case roster
+    case succession
+    case unknown
+
+    init(_ bytes: [UInt8]) {
+        if bytes.count == Welcome.byteCount {
+            self = .welcome
+        } else if bytes.first == Roster.marker {
+            self = .roster
+        } else if bytes.first == Succession.marker {
+            self = .succession
+        } else {
+            self = .unknown
+        }
+    }
 }
 
 /// Bytes that arrived on a replication channel, or a peer coming or going, for a ``NetWorld``
