@@ -101,3 +101,16 @@ final class ClientKeeper {
     private var clients: [NetClient] = []
     func keep(_ client: NetClient) { clients.append(client) }
 }
+
+/// Polls `condition` in real time, every `interval`, until it holds or `limit` passes; returns
+/// whether it held. For tests over real sockets, where nothing can be stepped.
+func pollUntil(
+    within limit: Duration, every interval: Duration = .milliseconds(10), _ condition: () -> Bool
+) async -> Bool {
+    let deadline = ContinuousClock.now + limit
+    while !condition() {
+        guard ContinuousClock.now < deadline else { return false }
+        try? await Task.sleep(for: interval)
+    }
+    return true
+}

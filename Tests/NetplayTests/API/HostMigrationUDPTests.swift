@@ -22,16 +22,6 @@ extension APITests {
             return options
         }
 
-        /// Polls `condition` every 10 ms for at most `limit`; returns whether it held.
-        static func wait(_ limit: Duration, until condition: () -> Bool) async throws -> Bool {
-            let deadline = ContinuousClock.now + limit
-            while !condition() {
-                guard ContinuousClock.now < deadline else { return false }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            return true
-        }
-
         @Test func theNewHostAdvertisesTheGameAndNewPlayersJoinIt() async throws {
             let game = "migrate-me"
             let host = try await NetHost.start(
@@ -43,7 +33,7 @@ extension APITests {
                 to: "127.0.0.1", port: Int(host.port), game: game, messages: APISetup.messages, options: Self.options)
             let (firstPeer, secondPeer) = (try #require(first.localPeer), try #require(second.localPeer))
             #expect(
-                try await Self.wait(.seconds(5)) {
+                await pollUntil(within: .seconds(5)) {
                     second.session.withCore { $0.migration.plan?.members.map(\.peer) } == [firstPeer.id, secondPeer.id]
                 })
 
@@ -51,7 +41,7 @@ extension APITests {
             await host.close()
             var secondEvents: [NetEvent] = []
             #expect(
-                try await Self.wait(.seconds(5)) {
+                await pollUntil(within: .seconds(5)) {
                     secondEvents += second.poll()
                     return secondEvents.contains { if case .hostChanged(firstPeer) = $0 { true } else { false } }
                 })
@@ -59,17 +49,17 @@ extension APITests {
             print("host migration over loopback, host closed: the second player follows the first after \(handover)")
             let newHost = try #require(first.host)
             #expect(newHost.port == first.localAddress.port, "it hosts on the socket it played on")
-            #expect(try await Self.wait(.seconds(5)) { newHost.peers == [secondPeer] })
+            #expect(await pollUntil(within: .seconds(5)) { newHost.peers == [secondPeer] })
 
             let found = try await Discovery.first(
                 game: game, messages: APISetup.messages, timeout: .seconds(5), config: Self.discovery)
             #expect(found.address.port == newHost.port, "the advert moved to the new host")
             let newcomer = try await NetClient.connect(to: found, messages: APISetup.messages, options: Self.options)
-            #expect(try await Self.wait(.seconds(5)) { newHost.peers.count == 2 })
+            #expect(await pollUntil(within: .seconds(5)) { newHost.peers.count == 2 })
             try newHost.send(Chat(text: "welcome"), on: .reliableOrdered, to: .everyone)
             var newcomerEvents: [NetEvent] = []
             #expect(
-                try await Self.wait(.seconds(5)) {
+                await pollUntil(within: .seconds(5)) {
                     newcomerEvents += newcomer.poll()
                     return newcomerEvents.contains { event in
                         if case .message(let chat as Chat, .host) = event { chat.text == "welcome" } else { false }

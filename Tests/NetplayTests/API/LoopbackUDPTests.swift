@@ -28,12 +28,7 @@ extension APITests {
 
         /// Polls until `condition` holds or ``patience`` passes.
         func eventually(_ condition: () -> Bool) async -> Bool {
-            let deadline = ContinuousClock.now + Self.patience
-            while !condition() {
-                guard ContinuousClock.now < deadline else { return false }
-                try? await Task.sleep(for: Self.pollInterval)
-            }
-            return true
+            await pollUntil(within: Self.patience, every: Self.pollInterval, condition)
         }
 
         func start(on address: String, joinCode: String? = nil) async throws -> NetHost {
