@@ -17,6 +17,9 @@ final class EventQueue: Sendable {
     }
 
     private let state = NIOLockedValueBox(State())
+    /// True while events wait for `poll()`: what `wait(upTo:)` sleeps on. Taken before `state`
+    /// wherever both are.
+    private let signal = ConditionLock(value: false)
     private let capacity: Int
 
     init(capacity: Int) {
@@ -29,7 +32,8 @@ final class EventQueue: Sendable {
     /// Adds events; `.disconnected(.host, _)`, the last event of a session, ends the stream.
     func push(_ events: [NetEvent]) {
         guard !events.isEmpty else { return }
-        state.withLockedValue { state in
+        signal.lock()
+        let waiting = state.withLockedValue { state in
             for index in events.indices {
                 let event = events[index]
                 if let continuation = state.continuation {
@@ -44,18 +48,36 @@ final class EventQueue: Sendable {
                     state.continuation?.finish()
                 }
             }
+            return !state.pending.isEmpty
         }
+        signal.unlock(withValue: waiting)
+    }
+
+    /// Whether events wait for `poll()`.
+    var hasPending: Bool { state.withLockedValue { !$0.pending.isEmpty } }
+
+    /// Waits until events wait for `poll()`, at most `timeout`; returns whether they do.
+    func wait(upTo timeout: Duration) -> Bool {
+        let seconds = Double(max(timeout.nanosecondsClamped, 0)) / 1e9
+        guard signal.lock(whenValue: true, timeoutSeconds: seconds) else { return false }
+        signal.unlock()
+        return true
     }
 
     /// Takes every waiting event, oldest first.
     func poll() -> [NetEvent] {
-        state.withLockedValue { $0.pending.takeAll() }
+        signal.lock()
+        let events = state.withLockedValue { $0.pending.takeAll() }
+        signal.unlock(withValue: false)
+        return events
     }
 
     /// The events as an asynchronous sequence (the same one on every call); events not yet
     /// polled move into it.
     func stream() -> AsyncStream<NetEvent> {
-        state.withLockedValue { state in
+        signal.lock()
+        defer { signal.unlock(withValue: false) }
+        return state.withLockedValue { state in
             if let stream = state.stream { return stream }
             let (stream, continuation) = AsyncStream.makeStream(
                 of: NetEvent.self, bufferingPolicy: .bufferingOldest(capacity))

@@ -90,8 +90,8 @@ public final class NetClient: Sendable {
         let endpoint = ClientEndpoint(config: config, host: address, now: clock.now)
         let session = NetSession(
             core: NetCore(client: endpoint, registry: registry, options: options), options: options)
-        let driver = try await UDPSession.start(session, host: address.wildcardHost, port: 0, clock: clock)
-        let client = NetClient(session: session, hostAddress: address, localAddress: driver.localAddress)
+        let localAddress = try await SessionSocket.open(session, host: address.wildcardHost, port: 0, clock: clock)
+        let client = NetClient(session: session, hostAddress: address, localAddress: localAddress)
         if options.hostMigration {
             // Taking over, the game is advertised again, from here, as its old host did.
             session.onTakeover { [weak client] in
@@ -105,6 +105,7 @@ public final class NetClient: Sendable {
 
     /// Waits for the handshake; on failure closes the socket and throws the reason.
     func awaitHandshake() async throws(NetError) {
+        await session.serviceUntil { session.handshake.value != nil }
         guard let reason = await session.handshake.wait() else { return }
         session.options.logger.notice(
             "could not connect", metadata: ["host": "\(hostAddress)", "reason": "\(reason)"])
@@ -112,16 +113,31 @@ public final class NetClient: Sendable {
         throw .refused(reason)
     }
 
-    /// This frame's events, oldest first. Call once per frame from the game loop.
-    public func poll() -> [NetEvent] { session.events.poll() }
+    /// This frame's events, oldest first. Call once per frame from the game loop. With
+    /// ``NetServicing/gameThread`` servicing, this call also reads the socket, runs the
+    /// timers and sends what is queued.
+    public func poll() -> [NetEvent] { session.pollEvents() }
+
+    /// This frame's events, waiting up to `timeout` for the first one if none is waiting: for
+    /// a loop that has nothing to do until a message comes (a server, a tool, a turn-based
+    /// game), and wakes the moment it does, without polling in a loop. Returns an empty array
+    /// when the time runs out.
+    public func poll(waitingUpTo timeout: Duration) -> [NetEvent] { session.pollEvents(waitingUpTo: timeout) }
+
+    /// Sends what this frame queued, now. With ``NetServicing/gameThread`` servicing, call it
+    /// after the frame's sends (or after a reply that should not wait for the next `poll`),
+    /// as an ENet game calls `enet_host_flush`; with the default network thread, sends leave
+    /// as soon as that thread is free and this does nothing.
+    public func flush() { session.flush() }
 
     /// The events as an asynchronous sequence, for async code; it ends after
     /// `.disconnected(.host, _)`. Use either this or `poll()`, not both: once this is first
     /// read, events go here only.
     public var events: AsyncStream<NetEvent> { session.events.stream() }
 
-    /// Queues `message` for the host on `channel`; the network thread sends it within one
-    /// tick. Cheap and callable from any thread.
+    /// Queues `message` for the host on `channel`; the network thread sends it as soon as it
+    /// is free (with ``NetServicing/gameThread`` servicing: at the next ``poll()`` or
+    /// ``flush()``). Cheap and callable from any thread.
     ///
     /// - Throws: ``NetSendError``; nothing was queued.
     public func send(_ message: some NetMessage, on channel: NetChannel = .reliableOrdered) throws(NetSendError) {

@@ -83,40 +83,55 @@ public final class NetHost: Sendable {
         let registry = MessageRegistry(messages)
         let endpoint = HostEndpoint(config: options.protocolConfig(game: game, joinCode: joinCode, registry: registry))
         let session = NetSession(core: NetCore(host: endpoint, registry: registry, options: options), options: options)
-        let driver: UDPDriver
+        let localAddress: PeerAddress
         if let interface {
-            driver = try await UDPSession.start(session, host: interface, port: port)
+            localAddress = try await SessionSocket.open(session, host: interface, port: port)
         } else {
             do throws(NetError) {
-                driver = try await UDPSession.start(session, host: Self.dualStackWildcard, port: port)
+                localAddress = try await SessionSocket.open(session, host: Self.dualStackWildcard, port: port)
             } catch {
-                driver = try await UDPSession.start(session, host: Self.ipv4Wildcard, port: port)
+                localAddress = try await SessionSocket.open(session, host: Self.ipv4Wildcard, port: port)
             }
         }
         let advertiser = await startAdvertising(
             advertise, game: game, hostName: hostName ?? LocalAddresses.hostName(), registry: registry,
             options: options,
-            port: driver.localAddress.port, joinCode: joinCode, session: session)
+            port: localAddress.port, joinCode: joinCode, session: session)
         options.logger.info(
             "hosting",
             metadata: [
-                "game": "\(game)", "address": "\(driver.localAddress)",
+                "game": "\(game)", "address": "\(localAddress)",
                 "advertised": "\(advertiser != nil)",
             ])
-        return NetHost(session: session, localAddress: driver.localAddress, advertiser: advertiser)
+        return NetHost(session: session, localAddress: localAddress, advertiser: advertiser)
     }
 
-    /// This frame's events, oldest first. Call once per frame from the game loop.
-    public func poll() -> [NetEvent] { session.events.poll() }
+    /// This frame's events, oldest first. Call once per frame from the game loop. With
+    /// ``NetServicing/gameThread`` servicing, this call also reads the socket, runs the
+    /// timers and sends what is queued.
+    public func poll() -> [NetEvent] { session.pollEvents() }
+
+    /// This frame's events, waiting up to `timeout` for the first one if none is waiting: for
+    /// a loop that has nothing to do until a message comes (a server, a tool, a turn-based
+    /// game), and wakes the moment it does, without polling in a loop. Returns an empty array
+    /// when the time runs out.
+    public func poll(waitingUpTo timeout: Duration) -> [NetEvent] { session.pollEvents(waitingUpTo: timeout) }
+
+    /// Sends what this frame queued, now. With ``NetServicing/gameThread`` servicing, call it
+    /// after the frame's sends (or after a reply that should not wait for the next `poll`),
+    /// as an ENet game calls `enet_host_flush`; with the default network thread, sends leave
+    /// as soon as that thread is free and this does nothing.
+    public func flush() { session.flush() }
 
     /// The events as an asynchronous sequence, for async code; it ends after
     /// `.disconnected(.host, _)`. Use either this or `poll()`, not both: once this is first
     /// read, events go here only.
     public var events: AsyncStream<NetEvent> { session.events.stream() }
 
-    /// Queues `message` for `recipients` on `channel`; the network thread sends it within one
-    /// tick (``NetOptions/tickInterval``). Cheap and callable from any thread: the message is
-    /// encoded here and buffered under a lock, never sent from this thread.
+    /// Queues `message` for `recipients` on `channel`; the network thread sends it as soon as
+    /// it is free (with ``NetServicing/gameThread`` servicing: at the next ``poll()`` or
+    /// ``flush()``). Cheap and callable from any thread: the message is encoded here and
+    /// buffered under a lock.
     ///
     /// - Throws: ``NetSendError``; nothing was queued.
     public func send(

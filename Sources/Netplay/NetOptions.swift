@@ -56,6 +56,10 @@ public struct NetOptions: Sendable {
     /// How often the network thread flushes queued sends and runs the protocol's timers. At
     /// 5 ms a message waits at most a third of a 60 Hz frame before it leaves.
     public var tickInterval: Duration = .milliseconds(5)
+    /// Which thread reads the socket, runs the timers and sends: a network thread of the
+    /// session's own (the default), or the game's thread whenever it polls, as an ENet game
+    /// services its host. ``NetServicing`` says when to choose which.
+    public var servicing = NetServicing.networkThread
     /// How long ``NetHost/close()`` and ``NetClient/close()`` keep sending unacknowledged
     /// reliable messages before saying goodbye anyway.
     public var closeFlushTimeout: Duration = .seconds(1)

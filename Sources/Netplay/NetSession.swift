@@ -84,6 +84,9 @@ package final class NetSession: Sendable {
         self.transport.withLockedValue { $0 = transport }
     }
 
+    /// The transport attached to the session, if any yet.
+    var attachedTransport: (any DatagramTransport)? { transport.withLockedValue { $0 } }
+
     /// Impairs one direction of the session's socket (nil: clear it).
     package func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {
         transport.withLockedValue { $0 }?.setImpairment(impairment, for: direction)
@@ -258,6 +261,7 @@ package final class NetSession: Sendable {
     /// transport closes. Idempotent; every caller returns once the session is closed.
     func close() async {
         requestClose()
+        await serviceUntil { finished.value != nil }
         await finished.wait()
         await transport.withLockedValue { $0 }?.close()
     }

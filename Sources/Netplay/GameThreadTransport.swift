@@ -1,0 +1,116 @@
+import NIOConcurrencyHelpers
+import NetplayBase
+import NetplayDrivers
+import NetplayLinkConditioner
+
+/// The transport of a session in ``NetServicing/gameThread`` mode: a socket with no thread of
+/// its own, read, timed and flushed by whichever thread calls ``service(_:waitingUpTo:)``
+/// (the game's, through `poll`, `poll(waitingUpTo:)` and `flush`).
+///
+/// Work the session asks to run "soon" (a flush after the first send of a batch, a deferred
+/// handshake) waits for the next service call, as an ENet packet waits for the next
+/// `enet_host_service` or `enet_host_flush`.
+final class GameThreadTransport: DatagramTransport {
+    let socket: ServicedUDPSocket
+    let clock: MonotonicClock
+    private let tickInterval: Duration
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        var queued: [@Sendable (NetInstant) -> Void] = []
+        /// When the protocol's timers next run, whatever arrives meanwhile.
+        var nextTick = NetInstant.zero
+        /// A thread is servicing now: a second caller only takes events.
+        var servicing = false
+    }
+
+    /// Most datagrams read in one go before the timers and the queued work get a turn.
+    private static let datagramsPerRead = 64
+
+    init(socket: ServicedUDPSocket, clock: MonotonicClock, tickInterval: Duration) {
+        self.socket = socket
+        self.clock = clock
+        self.tickInterval = tickInterval
+    }
+
+    /// Binds a socket for `session`; nothing runs until the first service call.
+    static func start(
+        _ session: NetSession, host: String, port: Int, clock: MonotonicClock = MonotonicClock()
+    ) throws(NetError) -> GameThreadTransport {
+        let socket: ServicedUDPSocket
+        do {
+            socket = try ServicedUDPSocket.open(host: host, port: port)
+        } catch  where SocketBindError.isPortInUse(error) && port != 0 {
+            throw .portInUse(UInt16(clamping: port))
+        } catch {
+            throw .socketUnavailable(String(describing: error))
+        }
+        let transport = GameThreadTransport(socket: socket, clock: clock, tickInterval: session.options.tickInterval)
+        session.attach(transport)
+        return transport
+    }
+
+    // MARK: DatagramTransport
+
+    func send(_ datagrams: [Datagram]) {
+        socket.send(datagrams.map { ($0.address, $0.bytes) })
+    }
+
+    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
+        state.withLockedValue { $0.queued.append(work) }
+    }
+
+    var now: NetInstant { clock.now }
+
+    func close() async {
+        socket.close()
+    }
+
+    /// Impairment needs a thread to deliver delayed datagrams on time; this mode has none.
+    func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {}
+
+    // MARK: Servicing
+
+    /// Reads what arrived, runs what is due and sends what is queued; then, until `timeout`
+    /// passes or the session has an event for the game, waits for datagrams (and runs the
+    /// timers when they fall due). Returns at once when another thread is servicing.
+    /// - Parameter returningOnEvents: Whether an event for the game ends the wait (false while
+    ///   the library itself drives a handshake or a close, with nobody taking events).
+    func service(_ session: NetSession, waitingUpTo timeout: Duration, returningOnEvents: Bool = true) {
+        let started = state.withLockedValue { state in
+            defer { state.servicing = true }
+            return !state.servicing
+        }
+        guard started else { return }
+        defer { state.withLockedValue { $0.servicing = false } }
+        let deadline = clock.now + timeout
+        while true {
+            runQueued()
+            let arrived = socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
+                session.receive(bytes, from: from, now: clock.now)
+            }
+            let now = clock.now
+            let timersDue = state.withLockedValue { state in
+                guard now >= state.nextTick else { return false }
+                state.nextTick = now + tickInterval
+                return true
+            }
+            // As at the end of a read burst on the network thread: acks and replies leave now.
+            if arrived > 0 || timersDue { session.tick(now: now) }
+            runQueued()
+            if returningOnEvents && session.events.hasPending || now >= deadline { return }
+            // A full read: more may be waiting, read on before sleeping.
+            if arrived == Self.datagramsPerRead { continue }
+            let wakeAt = min(deadline, state.withLockedValue { $0.nextTick })
+            _ = socket.waitUntilReadable(timeout: wakeAt - clock.now)
+        }
+    }
+
+    /// Runs the work queued since the last call, oldest first.
+    private func runQueued() {
+        let queued = state.withLockedValue { $0.queued.takeAll() }
+        guard !queued.isEmpty else { return }
+        let now = clock.now
+        for work in queued { work(now) }
+    }
+}

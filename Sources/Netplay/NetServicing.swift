@@ -1,0 +1,17 @@
+/// Which thread reads the socket, runs the timers and sends: see ``NetOptions/servicing``.
+public enum NetServicing: Sendable, Hashable {
+    /// A network thread of the session's own does it all, at once, whatever the game is
+    /// doing; the game takes events with ``NetHost/poll()`` once a frame or iterates
+    /// ``NetHost/events``, and its sends leave as soon as that thread is free. The default:
+    /// nothing waits on the game's frame rate, and timers run while the game is busy loading.
+    case networkThread
+    /// No thread of its own: the game's thread does the work when it calls ``NetHost/poll()``
+    /// (once a frame), ``NetHost/poll(waitingUpTo:)`` or ``NetHost/flush()``, as an ENet game
+    /// calls `enet_host_service`. A message then crosses two thread wake-ups on its way (the
+    /// receiver's, and the sender's for the reply) instead of six, so a round trip is two to
+    /// four times shorter on a busy machine; in exchange nothing is received, resent or
+    /// acknowledged between two calls, so a game must keep calling: every frame, also while
+    /// it loads. Sends wait for the next call: call ``NetHost/flush()`` after a frame's sends.
+    /// The `events` sequence is for the network-thread mode only.
+    case gameThread
+}

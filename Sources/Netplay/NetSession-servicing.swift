@@ -1,0 +1,37 @@
+import NetplayBase
+
+/// Taking events, and in ``NetServicing/gameThread`` mode doing the network's work on the
+/// caller's thread.
+extension NetSession {
+    /// The transport the game's thread services, in ``NetServicing/gameThread`` mode.
+    var gameThreadTransport: GameThreadTransport? { attachedTransport as? GameThreadTransport }
+
+    /// This frame's events: in game-thread mode after reading the socket, running the timers
+    /// and sending what is queued. Waits up to `timeout` for the first event if none is
+    /// waiting (zero: never waits).
+    func pollEvents(waitingUpTo timeout: Duration = .zero) -> [NetEvent] {
+        if let serviced = gameThreadTransport {
+            serviced.service(self, waitingUpTo: timeout)
+        } else if timeout > .zero, !events.hasPending {
+            _ = events.wait(upTo: timeout)
+        }
+        return events.poll()
+    }
+
+    /// Sends what is queued now, on this thread, in game-thread mode; with a network thread
+    /// sends already leave as soon as it is free.
+    func flush() {
+        gameThreadTransport?.service(self, waitingUpTo: .zero)
+    }
+
+    /// In game-thread mode nothing else runs the timers: services the session on this thread
+    /// until `done` holds (each wait bounded by one tick, so the protocol's own timeouts end
+    /// it). With a network thread, returns at once.
+    func serviceUntil(_ done: () -> Bool) async {
+        guard let serviced = gameThreadTransport else { return }
+        while !done() {
+            serviced.service(self, waitingUpTo: options.tickInterval, returningOnEvents: false)
+            await Task.yield()
+        }
+    }
+}

@@ -1,0 +1,192 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NetplayBase
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A UDP socket with no thread of its own: the caller's thread waits on it, reads it and sends
+/// on it (as ENet's `enet_host_service` does). The driver beneath a session in
+/// `NetServicing.gameThread` mode, where a round trip costs two thread wake-ups instead of six.
+///
+/// Reads and waits belong to one thread at a time (the one servicing the session); sends may
+/// come from any thread, and only touch the descriptor and a lock-guarded address cache.
+package final class ServicedUDPSocket: Sendable {
+    /// The address the socket is bound to (with the real port when 0 was asked for).
+    package let localAddress: PeerAddress
+    private let descriptor: CInt
+    private let maxDatagramBytes: Int
+    private let family: PeerAddress.Family
+    /// Converting a `PeerAddress` allocates, and `close` must not race a send on a reused
+    /// descriptor number: both live under this lock.
+    private let state = NIOLockedValueBox(State())
+
+    private struct State {
+        var open = true
+        var socketAddresses: [PeerAddress: SocketAddress] = [:]
+        var statistics = UDPDriver.Statistics()
+    }
+
+    /// Bounds the address cache against a flood of distinct destinations; past it, start over.
+    private static let socketAddressCacheLimit = 1024
+
+    private init(descriptor: CInt, localAddress: PeerAddress, maxDatagramBytes: Int) {
+        self.descriptor = descriptor
+        self.localAddress = localAddress
+        self.maxDatagramBytes = maxDatagramBytes
+        family = localAddress.family == .ipv6 ? .ipv6 : .ipv4
+    }
+
+    /// Opens a non-blocking UDP socket bound to `host` (a numeric address) and `port`.
+    /// - Throws: SwiftNIO's `IOError` (`EADDRINUSE` when the port is taken) or
+    ///   `SocketAddressError` for an unusable address, as ``UDPDriver/bind(host:port:configuration:eventLoop:clock:onReadComplete:onDatagram:)`` does.
+    package static func open(
+        host: String, port: Int, configuration: UDPDriver.Configuration = UDPDriver.Configuration()
+    ) throws -> ServicedUDPSocket {
+        let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        let descriptor = try UDPSocket.open(
+            boundTo: address, reusesAddress: configuration.reusesAddress,
+            allowsBroadcast: configuration.allowsBroadcast)
+        guard let bound = try? localAddress(of: descriptor) else {
+            UDPSocket.discard(descriptor)
+            throw SocketAddressError.unsupported
+        }
+        let cap = min(max(configuration.maxDatagramBytes, 0), UDPDriver.largestUDPPayloadBytes)
+        return ServicedUDPSocket(descriptor: descriptor, localAddress: bound, maxDatagramBytes: cap)
+    }
+
+    /// Waits until a datagram can be read or `timeout` passes (zero: does not wait). Returns
+    /// whether one can be read. An interrupted wait counts as a timeout; the caller loops.
+    package func waitUntilReadable(timeout: Duration) -> Bool {
+        guard isOpen else { return false }
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        // poll(2) takes milliseconds: round up, so a short wait never spins at zero.
+        let nanoseconds = max(timeout.nanosecondsClamped, 0)
+        let milliseconds = CInt(clamping: (nanoseconds + 999_999) / 1_000_000)
+        return poll(&entry, 1, milliseconds) > 0 && entry.revents & Int16(POLLIN) != 0
+    }
+
+    /// Reads every datagram waiting on the socket, at most `limit`, handing each to `body`.
+    /// Returns how many were delivered. Oversize datagrams and unsupported sources are
+    /// dropped and counted.
+    @discardableResult
+    package func readAvailable(limit: Int, _ body: (PeerAddress, [UInt8]) -> Void) -> Int {
+        var delivered = 0
+        var storage = sockaddr_storage()
+        // One byte over the cap, so an oversize datagram shows as oversize, not truncated.
+        var buffer = [UInt8](repeating: 0, count: maxDatagramBytes + 1)
+        var attempts = 0
+        while attempts < limit, isOpen {
+            attempts += 1
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let received = buffer.withUnsafeMutableBytes { bytes in
+                withUnsafeMutablePointer(to: &storage) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                        recvfrom(descriptor, bytes.baseAddress, bytes.count, 0, address, &length)
+                    }
+                }
+            }
+            guard received >= 0 else {
+                // EAGAIN: nothing more to read. Anything else (an ICMP error reported on a
+                // read) concerns one datagram, not the socket: count it and go on.
+                if errno == EAGAIN || errno == EWOULDBLOCK { break }
+                state.withLockedValue { $0.statistics.socketErrors += 1 }
+                continue
+            }
+            let size = Int(received)
+            let source = Self.peerAddress(of: storage)
+            let accepted = state.withLockedValue { state -> Bool in
+                state.statistics.datagramsReceived += 1
+                state.statistics.bytesReceived += size
+                guard size <= maxDatagramBytes else {
+                    state.statistics.droppedOversize += 1
+                    return false
+                }
+                guard source != nil else {
+                    state.statistics.droppedUnsupportedAddress += 1
+                    return false
+                }
+                return true
+            }
+            guard accepted, let source else { continue }
+            body(source, Array(buffer[..<size]))
+            delivered += 1
+        }
+        return delivered
+    }
+
+    /// Sends datagrams, in order, without blocking; from any thread. Datagrams to addresses
+    /// the socket cannot reach are dropped and counted; sends after ``close()`` are ignored.
+    package func send(_ batch: [(PeerAddress, [UInt8])]) {
+        state.withLockedValue { state in
+            guard state.open else { return }
+            for (destination, bytes) in batch {
+                guard let remote = socketAddress(for: destination, cache: &state.socketAddresses) else {
+                    state.statistics.droppedUnsupportedAddress += 1
+                    continue
+                }
+                switch UDPSocket.send(bytes, to: remote, on: descriptor) {
+                case .sent:
+                    state.statistics.datagramsSent += 1
+                    state.statistics.bytesSent += bytes.count
+                case .bufferFull:
+                    state.statistics.droppedNotWritable += 1
+                case .refused(let code):
+                    state.statistics.refusedSends += 1
+                    state.statistics.lastRefusal = code
+                }
+            }
+        }
+    }
+
+    /// What the socket has done so far.
+    package var statistics: UDPDriver.Statistics { state.withLockedValue { $0.statistics } }
+
+    private var isOpen: Bool { state.withLockedValue { $0.open } }
+
+    /// Closes the socket; idempotent. A thread waiting in ``waitUntilReadable(timeout:)``
+    /// returns at its timeout at the latest.
+    package func close() {
+        state.withLockedValue { state in
+            guard state.open else { return }
+            state.open = false
+            UDPSocket.discard(descriptor)
+        }
+    }
+
+    private func socketAddress(for peer: PeerAddress, cache: inout [PeerAddress: SocketAddress]) -> SocketAddress? {
+        if let cached = cache[peer] { return cached }
+        if family == .ipv4, peer.family == .ipv6 { return nil }
+        guard let converted = SocketAddress(peer, mapsIPv4ToIPv6: family == .ipv6) else { return nil }
+        if cache.count >= Self.socketAddressCacheLimit { cache.removeAll(keepingCapacity: true) }
+        cache[peer] = converted
+        return converted
+    }
+
+    private static func peerAddress(of storage: sockaddr_storage) -> PeerAddress? {
+        var storage = storage
+        switch CInt(storage.ss_family) {
+        case AF_INET:
+            let raw = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) }
+            return PeerAddress(SocketAddress(raw, host: ""))
+        case AF_INET6:
+            let raw = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
+            return PeerAddress(SocketAddress(raw, host: ""))
+        default:
+            return nil
+        }
+    }
+
+    private static func localAddress(of descriptor: CInt) throws -> PeerAddress? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard result == 0 else { throw IOError(errnoCode: errno, reason: "getsockname") }
+        return peerAddress(of: storage)
+    }
+}

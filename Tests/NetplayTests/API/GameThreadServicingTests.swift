@@ -1,0 +1,172 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import Netplay
+@testable import NetplayBase
+
+extension APITests {
+    /// `NetServicing.gameThread` over real sockets on loopback: the game's own calls read the
+    /// socket, run the timers and send; nothing happens between them. And `poll(waitingUpTo:)`
+    /// in both modes.
+    @Suite struct GameThreadServicing {
+        static let addresses = ["127.0.0.1", "::1"]
+        /// Real time allowed for anything that should take milliseconds on loopback.
+        static let patience = Duration.seconds(10)
+
+        func options(_ servicing: NetServicing) -> NetOptions {
+            var options = NetOptions()
+            options.servicing = servicing
+            options.timeout = .seconds(15)
+            return options
+        }
+
+        func start(on address: String, _ servicing: NetServicing) async throws -> NetHost {
+            try await NetHost.start(
+                game: APISetup.game, port: 0, interface: address, messages: APISetup.messages,
+                options: options(servicing), advertise: nil)
+        }
+
+        func connect(to host: NetHost, at address: String, _ servicing: NetServicing) async throws -> NetClient {
+            try await NetClient.connect(
+                to: address, port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: options(servicing))
+        }
+
+        /// Polls `poll` (waiting up to `patience` each time) until `condition` holds for what
+        /// arrived; returns everything seen.
+        func waitFor(
+            _ poll: (Duration) -> [NetEvent], until condition: ([SeenEvent]) -> Bool
+        ) -> [SeenEvent] {
+            var seen: [SeenEvent] = []
+            let deadline = ContinuousClock.now + Self.patience
+            while !condition(seen), ContinuousClock.now < deadline {
+                seen += poll(.milliseconds(100)).map(SeenEvent.init)
+            }
+            return seen
+        }
+
+        @Test(arguments: addresses)
+        func echoesRoundTripWhenBothSidesServiceOnTheirOwnThreads(address: String) async throws {
+            let host = try await start(on: address, .gameThread)
+            let echo = HostLoop(host) { event, host in
+                guard case .message(let chat as Chat, let peer) = event else { return }
+                try? host.send(chat, to: .peer(peer))
+                host.flush()
+            }
+            let client = try await connect(to: host, at: address, .gameThread)
+            let peer = try #require(client.localPeer)
+            var echoed: [String] = []
+            for index in 0..<50 {
+                try client.send(Chat(text: "m\(index)"))
+                client.flush()
+                let seen = waitFor(client.poll(waitingUpTo:)) { $0.contains(.chat("m\(index)", from: .host)) }
+                echoed += seen.compactMap { event in
+                    guard case .chat(let text, from: .host) = event else { return nil }
+                    return text
+                }
+            }
+            #expect(echoed == (0..<50).map { "m\($0)" })
+            await client.close()
+            #expect(echo.waitUntil { $0.contains(.disconnected(peer, .closedByPeer(reason: nil))) })
+            echo.stop()
+            await host.close()
+        }
+
+        @Test(arguments: addresses)
+        func nothingIsReceivedBetweenServiceCalls(address: String) async throws {
+            let host = try await start(on: address, .gameThread)
+            let admit = HostLoop(host) { _, _ in }
+            let client = try await connect(to: host, at: address, .networkThread)
+            let peer = try #require(client.localPeer)
+            #expect(admit.waitUntil { $0.contains(.connected(peer)) })
+            admit.stop()
+            let before = try #require(host.statistics(for: peer)).messagesReceived
+
+            try client.send(Chat(text: "waiting on the socket"))
+            // The client's network thread sends at once; the host's socket holds the datagram
+            // until the host's game thread calls again.
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(host.statistics(for: peer)?.messagesReceived == before)
+            let seen = waitFor(host.poll(waitingUpTo:)) { $0.contains(.chat("waiting on the socket", from: peer)) }
+            #expect(seen.contains(.chat("waiting on the socket", from: peer)))
+            #expect(host.statistics(for: peer)?.messagesReceived == before + 1)
+
+            await client.close()
+            await host.close()
+        }
+
+        @Test(arguments: addresses)
+        func aGameThreadHostClosesByItselfAndItsClientsHearWhy(address: String) async throws {
+            let host = try await start(on: address, .gameThread)
+            let admit = HostLoop(host) { _, _ in }
+            let client = try await connect(to: host, at: address, .networkThread)
+            let peer = try #require(client.localPeer)
+            #expect(admit.waitUntil { $0.contains(.connected(peer)) })
+            admit.stop()
+            // Nobody polls the host now: its close services the session itself, to the end.
+            await host.close()
+            let seen = waitFor(client.poll(waitingUpTo:)) { $0.contains(.disconnected(.host, .hostShutDown)) }
+            #expect(seen.contains(.disconnected(.host, .hostShutDown)))
+        }
+
+        @Test(arguments: addresses)
+        func waitingPollReturnsWithTheFirstEventOrEmptyAfterTheTimeout(address: String) async throws {
+            let host = try await start(on: address, .networkThread)
+            let client = try await connect(to: host, at: address, .networkThread)
+            let peer = try #require(client.localPeer)
+            let joined = waitFor(host.poll(waitingUpTo:)) { $0.contains(.connected(peer)) }
+            #expect(joined.contains(.connected(peer)))
+            #expect(host.poll(waitingUpTo: .milliseconds(20)).isEmpty)
+
+            try client.send(Chat(text: "wake up"))
+            // One call with a long wait: it returns with the message, not after ten seconds.
+            let events = host.poll(waitingUpTo: Self.patience).map(SeenEvent.init)
+            #expect(events == [.chat("wake up", from: peer)])
+
+            await client.close()
+            await host.close()
+        }
+    }
+}
+
+/// A game loop on its own thread, as a game's main loop would be: polls `host` (waiting up to
+/// a few milliseconds each time), records every event and hands it to `handle`.
+private final class HostLoop: Sendable {
+    private let seen = NIOLockedValueBox<[SeenEvent]>([])
+    private let stopped = NIOLockedValueBox(false)
+    private let done = ConditionLock(value: false)
+
+    init(_ host: NetHost, handle: @escaping @Sendable (NetEvent, NetHost) -> Void) {
+        let thread = Thread { [seen, stopped, done] in
+            // Bounded: every test stops its loop, and a forgotten one stops with the minute.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !stopped.withLockedValue({ $0 }), ContinuousClock.now < deadline {
+                for event in host.poll(waitingUpTo: .milliseconds(5)) {
+                    seen.withLockedValue { $0.append(SeenEvent(event)) }
+                    handle(event, host)
+                }
+            }
+            done.lock()
+            done.unlock(withValue: true)
+        }
+        thread.start()
+    }
+
+    /// Waits (real time, bounded) until the recorded events satisfy `condition`.
+    func waitUntil(_ condition: ([SeenEvent]) -> Bool) -> Bool {
+        let deadline = ContinuousClock.now + APITests.GameThreadServicing.patience
+        while ContinuousClock.now < deadline {
+            if condition(seen.withLockedValue { $0 }) { return true }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return false
+    }
+
+    /// Stops the loop and waits until its last poll has returned.
+    func stop() {
+        stopped.withLockedValue { $0 = true }
+        done.lock(whenValue: true)
+        done.unlock()
+    }
+}
