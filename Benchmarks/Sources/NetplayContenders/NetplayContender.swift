@@ -5,9 +5,35 @@ import Netplay
 /// with default options except where a figure needs a larger limit (said where it is set):
 /// what a game gets out of the box.
 public struct NetplayContender: Contender {
-    public let name = "Netplay"
+    /// How the game takes events and who drives the socket.
+    public enum Front: Sendable {
+        /// The `events` sequence, network thread (async code).
+        case events
+        /// `poll(waitingUpTo:)` on the game's thread, network thread.
+        case poll
+        /// `poll(waitingUpTo:)` and `flush()` on the game's thread, which also drives the
+        /// socket (`NetServicing.gameThread`, as ENet's `enet_host_service`).
+        case gameThread
+    }
 
-    public init() {}
+    public let name: String
+    let front: Front
+
+    public init(front: Front = .events) {
+        self.front = front
+        switch front {
+        case .events: name = "Netplay"
+        case .poll: name = "Netplay, poll"
+        case .gameThread: name = "Netplay, game thread"
+        }
+    }
+
+    /// Default options, with this front's servicing.
+    var frontOptions: NetOptions {
+        var options = NetOptions()
+        if front == .gameThread { options.servicing = .gameThread }
+        return options
+    }
 
     /// Starts a host on 127.0.0.1 with a free port.
     static func startHost(options: NetOptions = NetOptions()) async throws -> NetHost {

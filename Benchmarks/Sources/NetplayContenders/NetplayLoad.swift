@@ -11,8 +11,8 @@ final class NetplayLoadHost: LoadHost {
 
     var port: UInt16 { host.port }
 
-    init(maxClients: Int) throws {
-        var options = NetOptions()
+    init(maxClients: Int, options: NetOptions) throws {
+        var options = options
         options.maxPeers = maxClients
         // Every benchmark client comes from 127.0.0.1: lift the per-address caps a public host keeps.
         options.maxPeersPerAddress = maxClients
@@ -33,6 +33,8 @@ final class NetplayLoadHost: LoadHost {
             }
         }
         if sendSnapshot { try host.send(snapshot, on: .unreliableSequenced, to: .everyoneExcept(.host)) }
+        // Game-thread servicing: the frame's sends leave now, not at the next frame's poll.
+        host.flush()
     }
 
     func close() {
@@ -89,7 +91,14 @@ final class NetplayLoadClients: LoadClients {
 }
 
 extension NetplayContender {
-    public func makeLoadHost(maxClients: Int) throws -> (any LoadHost)? { try NetplayLoadHost(maxClients: maxClients) }
+    public func makeLoadHost(maxClients: Int) throws -> (any LoadHost)? {
+        switch front {
+        case .events: return try NetplayLoadHost(maxClients: maxClients, options: NetOptions())
+        // The events contender's host already polls once a frame.
+        case .poll: return nil
+        case .gameThread: return try NetplayLoadHost(maxClients: maxClients, options: frontOptions)
+        }
+    }
     public func makeLoadClients(count: Int, port: UInt16) throws -> any LoadClients {
         NetplayLoadClients(count: count, port: port)
     }

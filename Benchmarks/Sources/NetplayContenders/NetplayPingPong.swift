@@ -5,7 +5,8 @@ import Netplay
 /// its `events` sequence (the async front door: no busy polling on a 2-core machine).
 extension NetplayContender {
     public func roundTrips(count: Int, warmUp: Int) throws -> [Double]? {
-        try blocking {
+        guard front == .events else { return try polledRoundTrips(count: count, warmUp: warmUp) }
+        return try blocking {
             let host = try await Self.startHost()
             let echo = Task {
                 for await event in host.events {

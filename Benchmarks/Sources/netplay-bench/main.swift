@@ -65,7 +65,9 @@ if !ContenderCatalog.hasNetplay {
 }
 
 let runner = FigureRunner(contenders: entries.map(\.contender))
-var report = Report(contenderNames: entries.map(\.contender.name), netplayName: netplayName)
+let variantNames = entries.filter { $0.key.hasPrefix("netplay-") }.map(\.contender.name)
+var report = Report(
+    contenderNames: entries.map(\.contender.name), netplayName: netplayName, variantNames: variantNames)
 for figure in FigureCatalog.all(runs: runs) where onlyFigures?.contains(figure.key) ?? true {
     report.add(figure, runner.run(figure))
     fflush(nil)

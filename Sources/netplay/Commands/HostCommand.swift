@@ -45,7 +45,10 @@ struct HostCommand: AsyncParsableCommand {
         var nextStats = ContinuousClock.now + .seconds(statsInterval)
         var streams = HostStreams(output: output)
         while !stop.requested, deadline.map({ ContinuousClock.now < $0 }) ?? true {
-            for event in host.poll() where !streams.handle(event, host: host) {
+            // Wakes the moment a datagram arrives (an echo leaves at once), else when a
+            // stream or the clock needs a turn.
+            let wait = streams.isStreaming ? Self.streamingWait : Self.idleWait
+            for event in host.poll(waitingUpTo: wait) where !streams.handle(event, host: host) {
                 switch event {
                 case .connected(let peer) where !peer.isHost:
                     output.emit(["event": "joined", "peer": peer.description], "\(peer) joined")
@@ -55,6 +58,7 @@ struct HostCommand: AsyncParsableCommand {
                         "\(peer) left: \(reason)")
                 case .message(let ping as ToolProtocol.Ping, from: let peer) where !peer.isHost:
                     try? host.send(ping, on: ping.channel, to: .peer(peer))
+                    host.flush()
                 default:
                     break
                 }
@@ -83,14 +87,22 @@ struct HostCommand: AsyncParsableCommand {
                         "\(peer): rtt \(rtt), \(stats.messagesReceived) messages received")
                 }
             }
-            try await Task.sleep(for: .milliseconds(1))
+            host.flush()
         }
         await host.close()
         output.emit(["event": "stopped"], "stopped")
     }
 
+    /// The longest `poll` waits while a stream sends, and otherwise (Ctrl-C, the duration and
+    /// address moves are checked between waits).
+    static let streamingWait = Duration.milliseconds(1)
+    static let idleWait = Duration.milliseconds(10)
+
     private func startHost() async throws -> NetHost {
         var options = ToolProtocol.options
+        // The tool's loop only polls and answers: its own thread does the network's work too,
+        // so an echo costs one wake-up here instead of three (see `NetServicing`).
+        options.servicing = .gameThread
         if let maxPeersPerAddress { options.maxPeersPerAddress = maxPeersPerAddress }
         if let handshakesPerSecond { options.handshakesPerSecondPerAddress = handshakesPerSecond }
         do {

@@ -22,6 +22,9 @@ struct HostStreams {
 
     init(output: ToolOutput) { self.output = output }
 
+    /// Whether a stream is sending: then `pump` is due every millisecond.
+    var isStreaming: Bool { streams.values.contains { $0.sender != nil } }
+
     /// Takes an event that concerns streams or the connection; returns false for any other.
     mutating func handle(_ event: NetEvent, host: NetHost) -> Bool {
         switch event {

@@ -10,6 +10,8 @@ enum ContenderCatalog {
         var list: [(key: String, contender: any Contender)] = []
         #if canImport(NetplayContenders)
         list.append(("netplay", NetplayContender()))
+        list.append(("netplay-poll", NetplayContender(front: .poll)))
+        list.append(("netplay-game-thread", NetplayContender(front: .gameThread)))
         #endif
         list.append(("udp", RawUDPContender()))
         list.append(("enet", ENetContender()))

@@ -6,11 +6,30 @@ import Foundation
 struct Report {
     let contenderNames: [String]
     let netplayName: String?
+    /// Netplay's other fronts (polling, game-thread servicing): compared with ENet only, so
+    /// the table stays readable.
+    let variantNames: [String]
     private var rows: [(figure: Figure, outcomes: [FigureRunner.Outcome])] = []
 
-    init(contenderNames: [String], netplayName: String?) {
+    init(contenderNames: [String], netplayName: String?, variantNames: [String] = []) {
         self.contenderNames = contenderNames
         self.netplayName = netplayName
+        self.variantNames = variantNames
+    }
+
+    /// The references (every contender that is not Netplay).
+    private var references: [String] {
+        contenderNames.filter { $0 != netplayName && !variantNames.contains($0) }
+    }
+
+    /// Pairs compared in ratios: Netplay with every reference, each variant with ENet.
+    private var comparisons: [(mine: String, theirs: String)] {
+        guard let netplayName else { return [] }
+        var pairs = references.map { (mine: netplayName, theirs: $0) }
+        if let enet = references.first(where: { $0.hasPrefix("ENet") }) {
+            pairs += variantNames.map { (mine: $0, theirs: enet) }
+        }
+        return pairs
     }
 
     mutating func add(_ figure: Figure, _ outcomes: [FigureRunner.Outcome]) {
@@ -43,31 +62,34 @@ struct Report {
 
     /// "Netplay / ENet = 1.08 (lower is better)" for every metric and reference.
     private func ratioLines(_ figure: Figure, _ outcomes: [FigureRunner.Outcome]) -> [String] {
-        guard let netplayName, let netplay = outcomes.first(where: { $0.contender == netplayName }) else { return [] }
         var lines: [String] = []
         for (index, metric) in figure.metrics.enumerated() {
-            guard let mine = netplay.median(index) else { continue }
-            for reference in outcomes where reference.contender != netplayName {
-                guard let theirs = reference.median(index), theirs > 0 else { continue }
+            for pair in comparisons {
+                guard let ratio = ratio(pair, index, outcomes) else { continue }
                 let better = metric.higherIsBetter ? "higher" : "lower"
                 lines.append(
-                    "\(metric.name): Netplay / \(reference.contender) = \(formatRatio(mine / theirs)) (\(better) is better)"
-                )
+                    "\(metric.name): \(pair.mine) / \(pair.theirs) = \(formatRatio(ratio)) (\(better) is better)")
             }
         }
         return lines
+    }
+
+    private func ratio(_ pair: (mine: String, theirs: String), _ index: Int, _ outcomes: [FigureRunner.Outcome])
+        -> Double?
+    {
+        guard let mine = outcomes.first(where: { $0.contender == pair.mine })?.median(index),
+            let theirs = outcomes.first(where: { $0.contender == pair.theirs })?.median(index), theirs > 0
+        else { return nil }
+        return mine / theirs
     }
 
     /// The README table: one row per figure metric, one column per contender, then ratios.
     func markdown(machine: String, command: String) -> String {
         var header = "| Figure | " + contenderNames.joined(separator: " | ") + " |"
         var rule = "|---|" + String(repeating: "---:|", count: contenderNames.count)
-        let references = contenderNames.filter { $0 != netplayName }
-        if netplayName != nil {
-            for reference in references {
-                header += " Netplay / \(reference) |"
-                rule += "---:|"
-            }
+        for pair in comparisons {
+            header += " \(pair.mine) / \(pair.theirs) |"
+            rule += "---:|"
         }
         var lines = [header, rule]
         for (figure, outcomes) in rows {
@@ -81,16 +103,8 @@ struct Report {
                         line += " \(outcome?.median(index).map { format($0, metric.decimals) } ?? "n/a") |"
                     }
                 }
-                if let netplayName {
-                    let mine = outcomes.first { $0.contender == netplayName }?.median(index)
-                    for reference in references {
-                        let theirs = outcomes.first { $0.contender == reference }?.median(index)
-                        if let mine, let theirs, theirs > 0 {
-                            line += " \(formatRatio(mine / theirs)) |"
-                        } else {
-                            line += " — |"
-                        }
-                    }
+                for pair in comparisons {
+                    line += ratio(pair, index, outcomes).map { " \(formatRatio($0)) |" } ?? " — |"
                 }
                 lines.append(line)
             }
