@@ -95,10 +95,13 @@ final class GameThreadTransport: DatagramTransport {
                 state.nextTick = now + tickInterval
                 return true
             }
-            // As at the end of a read burst on the network thread: acks and replies leave now.
-            if arrived > 0 || timersDue { session.tick(now: now) }
+            // Going back to the game with events: their acknowledgements wait for its reply, to
+            // leave in one packet with it at `flush` (or at the next `poll`), as ENet's do.
+            // Otherwise, as at the end of a read burst on the network thread, they leave now.
+            let returning = returningOnEvents && session.events.hasPending
+            if timersDue || (arrived > 0 && !returning) { session.tick(now: now) }
             runQueued()
-            if returningOnEvents && session.events.hasPending || now >= deadline { return }
+            if returning || now >= deadline { return }
             // A full read: more may be waiting, read on before sleeping.
             if arrived == Self.datagramsPerRead { continue }
             let wakeAt = min(deadline, state.withLockedValue { $0.nextTick })

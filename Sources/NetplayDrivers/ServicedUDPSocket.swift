@@ -63,10 +63,11 @@ package final class ServicedUDPSocket: Sendable {
     package func waitUntilReadable(timeout: Duration) -> Bool {
         guard isOpen else { return false }
         var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        // poll(2) takes milliseconds: round up, so a short wait never spins at zero.
         let nanoseconds = max(timeout.nanosecondsClamped, 0)
-        let milliseconds = CInt(clamping: (nanoseconds + 999_999) / 1_000_000)
-        return poll(&entry, 1, milliseconds) > 0 && entry.revents & Int16(POLLIN) != 0
+        // poll(2) takes milliseconds (Swift's Glibc has no ppoll): round up, so a short
+        // wait never spins at zero.
+        let ready = poll(&entry, 1, CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
+        return ready > 0 && entry.revents & Int16(POLLIN) != 0
     }
 
     /// Reads every datagram waiting on the socket, at most `limit`, handing each to `body`.
