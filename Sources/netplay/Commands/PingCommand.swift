@@ -28,7 +28,11 @@ struct PingCommand: AsyncParsableCommand {
     @Option(help: "Pings to send.") var count = 100
     @Flag(help: "Send on the reliable-ordered channel (every ping must come back).") var reliable = false
     @Option(help: "Join code, when the target is an address or a discovered game.") var code: String?
-    @Option(help: "Pings in flight at once.") var window = 16
+    @Option(
+        help:
+            "Pings in flight at once. With 1 each waits for the last echo, so the times are latency; with more they include the queue."
+    )
+    var window = 1
     @Option(help: "Payload bytes per ping.") var payloadBytes = 16
     @Option(help: "Seconds to wait for an echo before counting the ping lost.") var echoTimeout = 2.0
     @Option(help: "Seconds to look for a game when no target is given.") var timeout = 3.0
