@@ -60,13 +60,13 @@ extension NetCore {
         // A host's filter over its own player then its peers, in id order, as they stand
         // (no list is built: this runs for every message).
         var filter: NetRecipients?
-        if case .recipients(let recipients) = message.target, host != nil {
+        if case .recipients(let recipients) = message.target, isHosting {
             filter = recipients
             if recipients.includes(.host) { loopBack(message.bytes) }
         }
         for peer in candidates(for: message.target) {
             if let filter, !filter.includes(peer) { continue }
-            if peer.isHost, host != nil {
+            if peer.isHost, isHosting {
                 loopBack(message.bytes)
                 continue
             }
@@ -108,7 +108,7 @@ extension NetCore {
     private func candidates(for target: OutboundMessage.Target) -> [NetPeer] {
         switch target {
         case .peers(let peers): return peers
-        case .recipients: return host != nil ? connectedPeers : Self.hostOnly
+        case .recipients: return isHosting ? connectedPeers : Self.hostOnly
         }
     }
 
@@ -127,7 +127,7 @@ extension NetCore {
             for index in payloads.indices {
                 let payload = payloads[index]
                 do throws(SendError) {
-                    if host != nil {
+                    if isHosting {
                         try host?.send(payload: payload, to: peer.id)
                     } else {
                         try client?.send(payload: payload)
