@@ -75,17 +75,16 @@ extension NetCore {
                 owed.append(peer)
                 continue
             }
-            guard peers.contains(peer) else {
-                // A client still handshaking keeps its messages for when the host admits it;
-                // a peer that left meanwhile simply no longer gets them.
-                if client != nil { owed.append(peer) }
-                continue
-            }
             do throws(ChannelSendError) {
-                try peers.update(peer) { (state: inout PeerState) throws(ChannelSendError) -> Void in
+                // One table lookup: `update` finds nothing for a peer that is not connected.
+                let enqueued: Void? = try peers.update(peer) {
+                    (state: inout PeerState) throws(ChannelSendError) -> Void in
                     try state.channels.enqueue(message.bytes, on: message.channel, now: now)
                     state.counters.sent += 1
                 }
+                // A client still handshaking keeps its messages for when the host admits it;
+                // a peer that left meanwhile simply no longer gets them.
+                if enqueued == nil, client != nil { owed.append(peer) }
             } catch .queueFull {
                 blocked.insert(slot)
                 owed.append(peer)

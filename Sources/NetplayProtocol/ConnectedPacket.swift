@@ -36,8 +36,12 @@ package struct ConnectedHeader: Sendable, Hashable {
     /// lays them out.
     func append(to bytes: inout [UInt8]) {
         bytes.append(PacketType.connected.rawValue)
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: peerID.rawValue >> shift)) }
-        for shift in stride(from: 0, to: 32, by: 8) { bytes.append(UInt8(truncatingIfNeeded: truncatedSequence >> shift)) }
+        for shift in stride(from: 0, to: 32, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: peerID.rawValue >> shift))
+        }
+        for shift in stride(from: 0, to: 32, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: truncatedSequence >> shift))
+        }
     }
 }
 

@@ -106,11 +106,6 @@ package struct PacketKey: Sendable, Hashable {
             return plain.withUnsafeBytes { Array($0) }
         }
     }
-
-    /// The plaintext, or nil if `sealed` (ciphertext then tag) is not authentic.
-    package func open(_ sealed: ArraySlice<UInt8>, purpose: NoncePurpose, sequence: UInt64, aad: [UInt8]) -> [UInt8]? {
-        open(aad + sealed, sealedFrom: aad.count, purpose: purpose, sequence: sequence)
-    }
 }
 
 /// A `SymmetricKey`, which swift-crypto does not mark `Sendable`.
