@@ -182,6 +182,7 @@ extension NetCore {
         endpoint.rejoinSecret = secret
         endpoint.awaitedRejoins = Set(others)
         host = endpoint
+        isHosting = true
         client = nil
         peers.removeAll()
         // What this player sent the old host was for the host's game, which runs here now.

@@ -60,13 +60,13 @@ extension NetCore {
         // A host's filter over its own player then its peers, in id order, as they stand
         // (no list is built: this runs for every message).
         var filter: NetRecipients?
-        if case .recipients(let recipients) = message.target, host != nil {
+        if case .recipients(let recipients) = message.target, isHosting {
             filter = recipients
             if recipients.includes(.host) { loopBack(message.bytes) }
         }
         for peer in candidates(for: message.target) {
             if let filter, !filter.includes(peer) { continue }
-            if peer.isHost, host != nil {
+            if peer.isHost, isHosting {
                 loopBack(message.bytes)
                 continue
             }
@@ -75,17 +75,16 @@ extension NetCore {
                 owed.append(peer)
                 continue
             }
-            guard peers.contains(peer) else {
-                // A client still handshaking keeps its messages for when the host admits it;
-                // a peer that left meanwhile simply no longer gets them.
-                if client != nil { owed.append(peer) }
-                continue
-            }
             do throws(ChannelSendError) {
-                try peers.update(peer) { (state: inout PeerState) throws(ChannelSendError) -> Void in
+                // One table lookup: `update` finds nothing for a peer that is not connected.
+                let enqueued: Void? = try peers.update(peer) {
+                    (state: inout PeerState) throws(ChannelSendError) -> Void in
                     try state.channels.enqueue(message.bytes, on: message.channel, now: now)
                     state.counters.sent += 1
                 }
+                // A client still handshaking keeps its messages for when the host admits it;
+                // a peer that left meanwhile simply no longer gets them.
+                if enqueued == nil, client != nil { owed.append(peer) }
             } catch .queueFull {
                 blocked.insert(slot)
                 owed.append(peer)
@@ -108,7 +107,7 @@ extension NetCore {
     private func candidates(for target: OutboundMessage.Target) -> [NetPeer] {
         switch target {
         case .peers(let peers): return peers
-        case .recipients: return host != nil ? connectedPeers : Self.hostOnly
+        case .recipients: return isHosting ? connectedPeers : Self.hostOnly
         }
     }
 
@@ -127,7 +126,7 @@ extension NetCore {
             for index in payloads.indices {
                 let payload = payloads[index]
                 do throws(SendError) {
-                    if host != nil {
+                    if isHosting {
                         try host?.send(payload: payload, to: peer.id)
                     } else {
                         try client?.send(payload: payload)

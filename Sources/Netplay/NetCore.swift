@@ -31,6 +31,10 @@ package struct NetCore: Sendable {
     // `host?.receive(…)` mutates in place instead of copying the endpoint's tables.
     var host: HostEndpoint?
     var client: ClientEndpoint?
+    /// Whether ``host`` is set (from the start, or since taking over). Kept apart because
+    /// testing the optional (`host != nil`, or a `switch`) copies the whole endpoint,
+    /// retaining each of its tables, and the send path asks for every message.
+    var isHosting = false
     let registry: MessageRegistry
     let channelConfig: ChannelConfig
     /// Remote peers with open channels; on a client, only ``NetPeer/host``.
@@ -56,6 +60,7 @@ package struct NetCore: Sendable {
     /// A host core. Its first event is its own player joining.
     package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
         self.host = Self.servicedAfterReads(host)
+        isHosting = true
         self.registry = registry
         channelConfig = options.channels
         closeFlushTimeout = options.closeFlushTimeout
@@ -90,7 +95,7 @@ package struct NetCore: Sendable {
     /// Handles one datagram from the network.
     mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         resumeAfterPause(now: now)
-        if host != nil {
+        if isHosting {
             host?.receive(bytes, from: address, now: now)
             handleHostEvents(now: now)
         } else {

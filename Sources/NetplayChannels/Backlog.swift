@@ -31,7 +31,8 @@ package struct Backlog<Element: Sendable>: Sendable {
     /// The element `offset` places from the front (`0` is ``first``).
     package subscript(offset: Int) -> Element {
         get { storage[head + offset] }
-        set { storage[head + offset] = newValue }
+        // In place: a get-then-set copied the element (and retained its arrays) per update.
+        _modify { yield &storage[head + offset] }
     }
 
     /// Dead prefix length below which compaction is not worth a copy.

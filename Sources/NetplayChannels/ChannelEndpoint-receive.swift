@@ -14,10 +14,17 @@ extension ChannelEndpoint {
             drops.oversizedPayloads += 1
             return
         }
+        // The entries go into a buffer kept for its room; they are slices of `payload`, so
+        // it is emptied (keeping the room) before this returns.
+        var entries = entryScratch
+        entryScratch = []
+        defer {
+            entries.removeAll(keepingCapacity: true)
+            entryScratch = entries
+        }
         let header: PayloadHeader
-        let entries: [ChannelEntry]
         do {
-            (header, entries) = try PayloadDecoder.decode(payload, layout: config.layout) {
+            header = try PayloadDecoder.decode(payload, layout: config.layout, into: &entries) {
                 geometry.maxFragments(for: $0)
             }
         } catch {
@@ -38,6 +45,7 @@ extension ChannelEndpoint {
         // The payload parsed, so its acks are trustworthy even if its data is refused below:
         // a full receive buffer must not also stop this end's own data being acknowledged.
         processAcks(header, now: now)
+        if !entries.isEmpty { materializeLanes() }
         guard admit(entries) else { return }
         received.markReceived(sequence, ackEliciting: !entries.isEmpty)
         for index in entries.indices { dispatch(entries[index], now: now) }
@@ -76,7 +84,13 @@ extension ChannelEndpoint {
                 drops.duplicatePieces += 1
                 return
             }
-            var released: [[UInt8]] = []
+            // A scratch array kept with its room: a fresh one cost an allocation per entry.
+            var released = releasedScratch
+            releasedScratch = []
+            defer {
+                released.removeAll(keepingCapacity: true)
+                releasedScratch = released
+            }
             guard
                 let (delta, refused) = lanes[lane].reliableIn?.insert(
                     entry, full: full, limit: limit, now: now, released: &released)

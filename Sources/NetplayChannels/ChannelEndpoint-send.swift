@@ -37,6 +37,9 @@ extension ChannelEndpoint {
         for step in 0..<lanes.count {
             let lane = (firstLane + step) % lanes.count
             let channel = UInt8(lane)
+            // An idle lane is skipped before any call into it (each cost allocations in
+            // unspecialized builds, per lane per payload).
+            guard lanes[lane].hasSendable else { continue }
             if lanes[lane].kind.isReliable {
                 counters.resentPieces += lanes[lane].reliableOut.fill(
                     &writer, channel: channel, geometry: geometry, pieces: &pieces)

@@ -24,9 +24,11 @@ extension ChannelEndpoint {
             bytesInFlight: congestion.bytesInFlight,
             receiveBufferedBytes: bufferedBytes,
             totals: totals,
-            queues: lanes.indices.map {
+            // Every channel of the layout, with zeros for lanes not made yet.
+            queues: config.layout.kinds.indices.map {
                 ChannelStatistics.QueueDepth(
-                    channel: ChannelID(UInt8($0)), messages: lanes[$0].queuedMessages, bytes: lanes[$0].queuedBytes)
+                    channel: ChannelID(UInt8($0)), messages: $0 < lanes.count ? lanes[$0].queuedMessages : 0,
+                    bytes: $0 < lanes.count ? lanes[$0].queuedBytes : 0)
             },
             drops: drops
         )

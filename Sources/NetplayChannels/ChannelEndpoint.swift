@@ -25,7 +25,10 @@ import NetplayBase
 package struct ChannelEndpoint: Sendable {
     package let config: ChannelConfig
     let geometry: ChannelGeometry
-    var lanes: [ChannelLane]
+    /// One per channel of the layout, made on the first message sent or payload received
+    /// (see ``materializeLanes()``): an idle peer holds none, which keeps a host with many
+    /// quiet connections small.
+    var lanes: [ChannelLane] = []
     var ledger = SentPacketLedger()
     package var received = ReceivedPacketWindow()
     package var roundTrip = RoundTripEstimator()
@@ -34,6 +37,10 @@ package struct ChannelEndpoint: Sendable {
     var sentRate: RateMeter
     var receivedRate: RateMeter
     package var delivered: [DeliveredMessage] = []
+    /// Messages a reliable channel releases, handed over to ``delivered``; kept for its room.
+    var releasedScratch: [[UInt8]] = []
+    /// The entries of the payload being received; kept for its room.
+    var entryScratch: [ChannelEntry] = []
     /// Bytes held for the peer: see ``ChannelConfig/maxReceiveBufferBytes``.
     package var bufferedBytes = 0
     package var drops = ChannelDropCounters()
@@ -59,7 +66,6 @@ package struct ChannelEndpoint: Sendable {
     package init(config: ChannelConfig = ChannelConfig(), now: NetInstant) {
         self.config = config
         geometry = ChannelGeometry(config)
-        lanes = config.layout.kinds.map(ChannelLane.init(kind:))
         congestion = CongestionController(payloadBytes: geometry.payloadBytes)
         pacer = SendPacer(bitsPerSecond: config.bandwidthCap, payloadBytes: geometry.payloadBytes, now: now)
         sentRate = RateMeter(now: now)
@@ -79,6 +85,7 @@ package struct ChannelEndpoint: Sendable {
         let limit = geometry.messageLimit(for: kind)
         guard message.count <= limit else { throw .messageTooLarge(bytes: message.count, limit: limit) }
         let lane = Int(channel.index)
+        materializeLanes()
         guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else {
             throw .queueFull(channel)
         }
@@ -149,6 +156,12 @@ package struct ChannelEndpoint: Sendable {
         }
         for lane in lanes { consider(lane.unreliableIn?.nextExpiry) }
         return wake
+    }
+
+    /// Makes the lanes if this is the first traffic of the connection.
+    mutating func materializeLanes() {
+        guard lanes.isEmpty, !config.layout.kinds.isEmpty else { return }
+        lanes = config.layout.kinds.map(ChannelLane.init(kind:))
     }
 
     var hasSendableData: Bool {

@@ -32,13 +32,23 @@ package struct PayloadDecoder {
     package static func decode(
         _ payload: [UInt8], layout: ChannelLayout, maxFragments: (ChannelKind) -> Int
     ) throws(PayloadDecodeError) -> (PayloadHeader, [ChannelEntry]) {
+        var entries: [ChannelEntry] = []
+        let header = try decode(payload, layout: layout, into: &entries, maxFragments: maxFragments)
+        return (header, entries)
+    }
+
+    /// Decodes `payload`, appending its entries to `entries` (a caller's buffer, reused
+    /// across payloads so that decoding allocates nothing once it has room).
+    package static func decode(
+        _ payload: [UInt8], layout: ChannelLayout, into entries: inout [ChannelEntry],
+        maxFragments: (ChannelKind) -> Int
+    ) throws(PayloadDecodeError) -> PayloadHeader {
         var decoder = PayloadDecoder(payload)
         guard try decoder.byte() == PayloadHeader.formatVersion else { throw .badVersion }
         let sequence = try decoder.uint16()
         let ack = try decoder.uint16()
         let ackBits = UInt32(try decoder.uint16()) | UInt32(try decoder.uint16()) << 16
         let header = PayloadHeader(sequence: sequence, ack: ack, ackBits: ackBits)
-        var entries: [ChannelEntry] = []
         while decoder.position < payload.endIndex {
             let channel = try decoder.byte()
             guard let kind = layout.kind(of: ChannelID(channel)) else { throw .unknownChannel }
@@ -61,7 +71,7 @@ package struct PayloadDecoder {
                     channel: channel, messageID: messageID, fragment: fragment, bytes: payload[start..<decoder.position]
                 ))
         }
-        return (header, entries)
+        return header
     }
 
     private mutating func byte() throws(PayloadDecodeError) -> UInt8 {

@@ -21,7 +21,10 @@ package struct ReceivedPacketWindow: Sendable {
         var owed: UInt8 = 0
     }
 
-    private var slots = Array(repeating: Slot(), count: ReceivedPacketWindow.size)
+    /// Empty until the first packet arrives (an idle peer never sends one), then ``size``
+    /// slots. Nothing reads a slot before then: every read is of a sequence at most
+    /// ``newest``, which is -1 until ``markReceived(_:ackEliciting:)``.
+    private var slots: [Slot] = []
     /// Newest sequence received, or -1.
     package private(set) var newest: Int64 = -1
     /// Sequences no header has named yet: these want an ack-only payload now.
@@ -42,6 +45,7 @@ package struct ReceivedPacketWindow: Sendable {
 
     /// Marks `sequence` (from ``classify(_:)``) received.
     mutating func markReceived(_ sequence: Int64, ackEliciting: Bool) {
+        if slots.isEmpty { slots = Array(repeating: Slot(), count: Self.size) }
         if sequence > newest {
             // Each sequence pushed out of the window is one loss-or-not sample. A far jump
             // clears at most the whole window.

@@ -122,7 +122,7 @@ package struct ClientEndpoint: Sendable {
             throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
         }
         guard case .connected(var connection) = state else { throw .notConnected }
-        let packet = connection.seal([.payload(payload)], now: latestNow)
+        let packet = connection.seal(payload: payload, now: latestNow)
         state = .connected(connection)
         outgoing.append(Datagram(address: hostAddress, bytes: packet.bytes))
         return packet.sequence

@@ -14,20 +14,34 @@ package struct ConnectedHeader: Sendable, Hashable {
     /// Parses the header of `datagram`, or nil if it is not a connected packet of plausible size.
     package init?(_ datagram: [UInt8]) {
         guard datagram.count >= ConnectedPacket.minimumBytes else { return nil }
-        var reader = BitReader(datagram)
-        guard reader.bytes(1) == [PacketType.connected.rawValue], let peer = reader.u32(), let low = reader.u32()
-        else { return nil }
-        peerID = PeerID(rawValue: peer)
-        truncatedSequence = low
+        // Read in place: this runs on every datagram, and a reader's byte arrays allocate.
+        guard datagram[0] == PacketType.connected.rawValue else { return nil }
+        func u32(at offset: Int) -> UInt32 {
+            UInt32(datagram[offset]) | UInt32(datagram[offset + 1]) << 8 | UInt32(datagram[offset + 2]) << 16
+                | UInt32(datagram[offset + 3]) << 24
+        }
+        peerID = PeerID(rawValue: u32(at: 1))
+        truncatedSequence = u32(at: 5)
     }
 
     /// The header's bytes: the associated data of the packet's seal.
     package var bytes: [UInt8] {
-        var writer = BitWriter(capacity: ConnectedPacket.headerBytes)
-        writer.writeFixed(PacketType.connected.rawValue)
-        writer.writeFixed(peerID.rawValue)
-        writer.writeFixed(truncatedSequence)
-        return writer.finish()
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ConnectedPacket.headerBytes)
+        append(to: &bytes)
+        return bytes
+    }
+
+    /// Appends the header: the type byte, then both fields little-endian, as ``BitWriter``
+    /// lays them out.
+    func append(to bytes: inout [UInt8]) {
+        bytes.append(PacketType.connected.rawValue)
+        for shift in stride(from: 0, to: 32, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: peerID.rawValue >> shift))
+        }
+        for shift in stride(from: 0, to: 32, by: 8) {
+            bytes.append(UInt8(truncatingIfNeeded: truncatedSequence >> shift))
+        }
     }
 }
 
@@ -45,15 +59,39 @@ package enum ConnectedPacket {
     package static func seal(
         _ plaintext: [UInt8], peerID: PeerID, sequence: UInt64, key: PacketKey, purpose: NoncePurpose
     ) -> [UInt8] {
-        let header = ConnectedHeader(peerID: peerID, sequence: sequence).bytes
-        return header + key.seal(plaintext, purpose: purpose, sequence: sequence, aad: header)
+        var bytes = startPacket(peerID: peerID, sequence: sequence, plaintextBytes: plaintext.count)
+        bytes.append(contentsOf: plaintext)
+        key.seal(inPlace: &bytes, from: headerBytes, purpose: purpose, sequence: sequence)
+        return bytes
+    }
+
+    /// A packet of one payload frame, written straight into the packet's buffer: the same
+    /// bytes as sealing `Frame.encode([.payload(payload)])`, without the frame list and the
+    /// plaintext array in between.
+    static func seal(
+        payload: [UInt8], peerID: PeerID, sequence: UInt64, key: PacketKey, purpose: NoncePurpose
+    ) -> [UInt8] {
+        var bytes = startPacket(
+            peerID: peerID, sequence: sequence, plaintextBytes: Frame.payloadOverheadBytes + payload.count)
+        Frame.appendPayload(payload, to: &bytes)
+        key.seal(inPlace: &bytes, from: headerBytes, purpose: purpose, sequence: sequence)
+        return bytes
+    }
+
+    /// A buffer holding the header, with room for `plaintextBytes` and the tag.
+    private static func startPacket(peerID: PeerID, sequence: UInt64, plaintextBytes: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(overheadBytes + plaintextBytes)
+        ConnectedHeader(peerID: peerID, sequence: sequence).append(to: &bytes)
+        return bytes
     }
 
     package static func open(
         _ datagram: [UInt8], header: ConnectedHeader, sequence: UInt64, key: PacketKey, purpose: NoncePurpose
     ) -> [UInt8]? {
         guard datagram.count >= minimumBytes else { return nil }
-        return key.open(datagram[headerBytes...], purpose: purpose, sequence: sequence, aad: header.bytes)
+        // The header just parsed from these bytes is the associated data, as they stand.
+        return key.open(datagram, sealedFrom: headerBytes, purpose: purpose, sequence: sequence)
     }
 }
 

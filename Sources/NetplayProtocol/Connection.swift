@@ -76,6 +76,16 @@ package struct Connection: Sendable {
         return (sequence, bytes)
     }
 
+    /// Seals one payload into the next packet (the per-message path: no frame list).
+    mutating func seal(payload: [UInt8], now: NetInstant) -> (sequence: UInt64, bytes: [UInt8]) {
+        let sequence = nextSequence
+        nextSequence += 1
+        lastSent = max(lastSent, now)
+        let bytes = ConnectedPacket.seal(
+            payload: payload, peerID: peerID, sequence: sequence, key: sendKey, purpose: sendPurpose)
+        return (sequence, bytes)
+    }
+
     /// Authenticates and decodes a packet whose header names this session.
     ///
     /// The replay check runs before decryption (cheap rejection of duplicates) and the window
@@ -84,7 +94,7 @@ package struct Connection: Sendable {
         let sequence = SequenceNumber.expand(header.truncatedSequence, newest: replay.newest)
         guard replay.accepts(sequence) else { return .dropped(.replayed) }
         guard
-            let plaintext = ConnectedPacket.open(
+            var plaintext = ConnectedPacket.open(
                 datagram, header: header, sequence: sequence, key: receiveKey, purpose: receivePurpose)
         else { return .dropped(.badMAC) }
         replay.mark(sequence)
@@ -93,6 +103,10 @@ package struct Connection: Sendable {
         var received = Received(sequence: sequence, payloads: [], disconnect: nil)
         received.endedInterruption = isInterrupted
         isInterrupted = false
+        if let payload = Frame.takeSolePayload(&plaintext) {
+            received.payloads.append(payload)
+            return .received(received)
+        }
         // Authentic but undecodable means a buggy or newer peer; it still proved liveness.
         guard let frames = Frame.decode(plaintext) else { return .dropped(.malformed) }
         for index in frames.indices {

@@ -27,6 +27,40 @@ package enum Frame: Sendable, Hashable {
     /// Longest payload a frame may claim; well above any MTU, it only bounds the parser.
     package static let maxPayloadBytes = (1 << 14) - 1
 
+    /// Appends one payload frame to `bytes`: the bytes ``encode(_:)`` writes for it.
+    static func appendPayload(_ payload: [UInt8], to bytes: inout [UInt8]) {
+        bytes.append(Kind.payload.rawValue)
+        var rest = UInt64(payload.count)
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+        bytes.append(contentsOf: payload)
+    }
+
+    /// The payload if `plaintext` is exactly one payload frame (the usual packet), taken out
+    /// of `plaintext` in place; nil otherwise, and `plaintext` is left as it was.
+    static func takeSolePayload(_ plaintext: inout [UInt8]) -> [UInt8]? {
+        guard plaintext.first == Kind.payload.rawValue else { return nil }
+        var length = 0
+        var shift = 0
+        var index = 1
+        // Lengths are below 2^14: at most two varint bytes.
+        while index < plaintext.count, index <= 2 {
+            let byte = plaintext[index]
+            length |= Int(byte & 0x7F) << shift
+            index += 1
+            if byte & 0x80 == 0 {
+                guard length <= maxPayloadBytes, length == plaintext.count - index else { return nil }
+                plaintext.removeFirst(index)
+                return plaintext
+            }
+            shift += 7
+        }
+        return nil
+    }
+
     package static func encode(_ frames: [Frame]) -> [UInt8] {
         var writer = BitWriter(capacity: 64)
         for index in frames.indices {

@@ -148,7 +148,7 @@ package struct HostEndpoint: Sendable {
             throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
         }
         let now = latestNow
-        guard let packet = withConnection(of: peer, { $0.seal([.payload(payload)], now: now) }),
+        guard let packet = withConnection(of: peer, { $0.seal(payload: payload, now: now) }),
             let address = address(of: peer)
         else { throw .unknownPeer(peer) }
         outgoing.append(Datagram(address: address, bytes: packet.bytes))

@@ -11,7 +11,8 @@ package struct ReplayWindow: Sendable, Hashable {
 
     /// The newest sequence number accepted so far.
     package private(set) var newest: UInt64?
-    private var bits = [UInt64](repeating: 0, count: size / wordBits)
+    /// Held inline (no heap array): one allocation fewer per connection.
+    private var bits = Words()
 
     /// Whether `sequence` would be accepted (not seen, not too old).
     func accepts(_ sequence: UInt64) -> Bool {
@@ -37,7 +38,7 @@ package struct ReplayWindow: Sendable, Hashable {
                 cleared &+= 1
             }
         } else {
-            bits = [UInt64](repeating: 0, count: bits.count)
+            bits = Words()
         }
         setBit(sequence)
     }
@@ -60,5 +61,34 @@ package struct ReplayWindow: Sendable, Hashable {
     private mutating func clearBit(_ sequence: UInt64) {
         let (word, mask) = slot(sequence)
         bits[word] &= ~mask
+    }
+}
+
+extension ReplayWindow {
+    /// The window's 256 bits as four inline words.
+    fileprivate struct Words: Sendable, Hashable {
+        private var first: UInt64 = 0
+        private var second: UInt64 = 0
+        private var third: UInt64 = 0
+        private var fourth: UInt64 = 0
+
+        subscript(word: Int) -> UInt64 {
+            get {
+                switch word {
+                case 0: return first
+                case 1: return second
+                case 2: return third
+                default: return fourth
+                }
+            }
+            set {
+                switch word {
+                case 0: first = newValue
+                case 1: second = newValue
+                case 2: third = newValue
+                default: fourth = newValue
+                }
+            }
+        }
     }
 }

@@ -16,45 +16,105 @@ package enum NoncePurpose: UInt32, Sendable {
 
 /// One direction's ChaCha20-Poly1305 key.
 ///
-/// Kept as raw bytes because swift-crypto's key types are not `Sendable`; a `SymmetricKey` is
-/// rebuilt per use, which costs one small allocation.
+/// Holds the `SymmetricKey` for the life of the session direction: building one per packet
+/// cost an allocation each time. swift-crypto has no allocation-free seal or open (each call
+/// creates a cipher context and returns fresh `Data`), so the rest of the per-packet cost is
+/// kept to one output array: see ``seal(inPlace:from:purpose:sequence:)``.
 package struct PacketKey: Sendable, Hashable {
     /// Bytes in a ChaCha20 key.
     package static let byteCount = 32
-    package let bytes: [UInt8]
+    /// Bytes in a ChaCha20-Poly1305 nonce.
+    static let nonceBytes = 12
+    private let storage: KeyStorage
 
-    package init(bytes: [UInt8]) { self.bytes = bytes }
+    package init(bytes: [UInt8]) { storage = KeyStorage(key: SymmetricKey(data: bytes)) }
 
-    private static func nonce(_ purpose: NoncePurpose, _ sequence: UInt64) -> [UInt8] {
-        var writer = BitWriter(capacity: 12)
-        writer.writeFixed(purpose.rawValue)
-        writer.writeFixed(sequence)
-        return writer.finish()
+    /// The key's bytes (test vectors print them; nothing on the packet path reads them).
+    package var bytes: [UInt8] { storage.key.withUnsafeBytes { Array($0) } }
+
+    /// `SymmetricKey`'s `==` compares in constant time.
+    package static func == (lhs: PacketKey, rhs: PacketKey) -> Bool { lhs.storage.key == rhs.storage.key }
+
+    package func hash(into hasher: inout Hasher) {
+        storage.key.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
-    /// `plaintext` encrypted, followed by the 16-byte tag over it and `aad`.
-    func seal(_ plaintext: [UInt8], purpose: NoncePurpose, sequence: UInt64, aad: [UInt8]) -> [UInt8] {
+    /// The nonce `purpose (u32) ‖ sequence (u64)`, little-endian, built on the stack.
+    private static func nonce(_ purpose: NoncePurpose, _ sequence: UInt64) -> ChaChaPoly.Nonce {
+        var words = (
+            purpose.rawValue.littleEndian, UInt32(truncatingIfNeeded: sequence).littleEndian,
+            UInt32(truncatingIfNeeded: sequence >> 32).littleEndian
+        )
         do {
-            let nonce = try ChaChaPoly.Nonce(data: Self.nonce(purpose, sequence))
-            let box = try ChaChaPoly.seal(
-                plaintext, using: SymmetricKey(data: bytes), nonce: nonce, authenticating: aad)
-            return Array(box.ciphertext) + Array(box.tag)
+            return try withUnsafeBytes(of: &words) { try ChaChaPoly.Nonce(data: $0) }
+        } catch {
+            // Only a nonce of the wrong length fails, and this one is fixed-size.
+            preconditionFailure("ChaChaPoly rejected a 12-byte nonce: \(error)")
+        }
+    }
+
+    /// Encrypts `bytes[start...]` in place and appends the 16-byte tag over it and the
+    /// associated data `bytes[..<start]`. Reserve the tag's room beforehand and the array
+    /// is not reallocated.
+    func seal(inPlace bytes: inout [UInt8], from start: Int, purpose: NoncePurpose, sequence: UInt64) {
+        let nonce = Self.nonce(purpose, sequence)
+        let key = storage.key
+        do {
+            let box = try bytes.withUnsafeBytes { raw in
+                try ChaChaPoly.seal(
+                    UnsafeRawBufferPointer(rebasing: raw[start...]), using: key, nonce: nonce,
+                    authenticating: UnsafeRawBufferPointer(rebasing: raw[..<start]))
+            }
+            // `combined` is nonce ‖ ciphertext ‖ tag: one buffer, copied once into ours.
+            box.combined.withUnsafeBytes { combined in
+                bytes.removeSubrange(start...)
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: combined[Self.nonceBytes...]))
+            }
         } catch {
             // Only a nonce or key of the wrong length fails, and both are fixed-size here.
             preconditionFailure("ChaChaPoly rejected a fixed-size key or nonce: \(error)")
         }
     }
 
-    /// The plaintext, or nil if `sealed` (ciphertext then tag) is not authentic.
-    package func open(_ sealed: ArraySlice<UInt8>, purpose: NoncePurpose, sequence: UInt64, aad: [UInt8]) -> [UInt8]? {
-        guard sealed.count >= FieldSize.tag else { return nil }
-        let split = sealed.endIndex - FieldSize.tag
-        guard let nonce = try? ChaChaPoly.Nonce(data: Self.nonce(purpose, sequence)),
-            let box = try? ChaChaPoly.SealedBox(nonce: nonce, ciphertext: sealed[..<split], tag: sealed[split...]),
-            let plain = try? ChaChaPoly.open(box, using: SymmetricKey(data: bytes), authenticating: aad)
-        else { return nil }
-        return Array(plain)
+    /// `plaintext` encrypted, followed by the 16-byte tag over it and `aad`.
+    func seal(_ plaintext: [UInt8], purpose: NoncePurpose, sequence: UInt64, aad: [UInt8]) -> [UInt8] {
+        var bytes = aad
+        bytes.reserveCapacity(aad.count + plaintext.count + FieldSize.tag)
+        bytes.append(contentsOf: plaintext)
+        seal(inPlace: &bytes, from: aad.count, purpose: purpose, sequence: sequence)
+        bytes.removeFirst(aad.count)
+        return bytes
     }
+
+    /// The plaintext of `datagram[sealedFrom...]` (ciphertext then tag), with
+    /// `datagram[..<sealedFrom]` as the associated data, or nil if it is not authentic.
+    package func open(_ datagram: [UInt8], sealedFrom start: Int, purpose: NoncePurpose, sequence: UInt64)
+        -> [UInt8]?
+    {
+        guard start >= 0, datagram.count - start >= FieldSize.tag else { return nil }
+        let nonce = Self.nonce(purpose, sequence)
+        let key = storage.key
+        return datagram.withUnsafeBytes { raw -> [UInt8]? in
+            let split = raw.count - FieldSize.tag
+            guard
+                let box = try? ChaChaPoly.SealedBox(
+                    nonce: nonce, ciphertext: UnsafeRawBufferPointer(rebasing: raw[start..<split]),
+                    tag: UnsafeRawBufferPointer(rebasing: raw[split...])),
+                let plain = try? ChaChaPoly.open(
+                    box, using: key, authenticating: UnsafeRawBufferPointer(rebasing: raw[..<start]))
+            else { return nil }
+            return plain.withUnsafeBytes { Array($0) }
+        }
+    }
+}
+
+/// A `SymmetricKey`, which swift-crypto does not mark `Sendable`.
+///
+/// `@unchecked` is sound: the key is a `let` in an immutable struct, and `SymmetricKey` keeps
+/// its bytes in a buffer it only writes while initialising, so every later use (seal, open,
+/// `withUnsafeBytes`, `==`) reads only, from any thread.
+private struct KeyStorage: @unchecked Sendable {
+    let key: SymmetricKey
 }
 
 /// The two keys of a session, derived from the handshake.
