@@ -2,17 +2,21 @@ import NIOConcurrencyHelpers
 import NetplayBase
 
 /// The hand-over point between the network thread, which pushes events, and the game, which
-/// takes them with `poll()` once a frame or iterates `stream()`.
+/// takes them with `poll()` once a frame or iterates the `events` sequence.
 ///
-/// Until `stream()` is first called, events wait for `poll()`; from then on they go to the
-/// stream only (a program uses one or the other). Both are capped so a game that stops
+/// Until the sequence is first made, events wait for `poll()`; from then on they are the
+/// sequence's only (a program uses one or the other). The sequence takes every waiting event
+/// in one batch per wake-up, not one resumption per event. Both are capped so a game that stops
 /// reading cannot make memory grow: past the cap, events are dropped and counted.
 final class EventQueue: Sendable {
     private struct State {
         var pending: [NetEvent] = []
-        var stream: AsyncStream<NetEvent>?
-        var continuation: AsyncStream<NetEvent>.Continuation?
+        /// The sequence has been made: `poll()` no longer takes events.
+        var streaming = false
+        /// The sequence's reader, waiting for a batch.
+        var reader: CheckedContinuation<[NetEvent], Never>?
         var dropped = 0
+        /// `.disconnected(.host, _)`, the last event of a session, has been pushed.
         var finished = false
     }
 
@@ -29,32 +33,32 @@ final class EventQueue: Sendable {
     /// Events dropped because nobody was reading.
     var droppedCount: Int { state.withLockedValue { $0.dropped } }
 
-    /// Adds events; `.disconnected(.host, _)`, the last event of a session, ends the stream.
+    /// Adds events, and hands them to the sequence's reader if one waits.
     func push(_ events: [NetEvent]) {
         guard !events.isEmpty else { return }
         signal.lock()
-        let waiting = state.withLockedValue { state in
+        let (waiting, handOff) = state.withLockedValue {
+            state -> (Bool, (CheckedContinuation<[NetEvent], Never>, [NetEvent])?) in
             for index in events.indices {
                 let event = events[index]
-                if let continuation = state.continuation {
-                    if case .dropped = continuation.yield(event) { state.dropped += 1 }
-                } else if state.pending.count < capacity {
+                if state.pending.count < capacity {
                     state.pending.append(event)
                 } else {
                     state.dropped += 1
                 }
-                if case .disconnected(.host, _) = event {
-                    state.finished = true
-                    state.continuation?.finish()
-                }
+                if case .disconnected(.host, _) = event { state.finished = true }
             }
-            return !state.pending.isEmpty
+            guard let reader = state.reader else { return (!state.streaming && !state.pending.isEmpty, nil) }
+            state.reader = nil
+            return (false, (reader, state.pending.takeAll()))
         }
         signal.unlock(withValue: waiting)
+        // Resumed outside the locks, so the reader never runs while we hold them.
+        if let (reader, batch) = handOff { reader.resume(returning: batch) }
     }
 
     /// Whether events wait for `poll()`.
-    var hasPending: Bool { state.withLockedValue { !$0.pending.isEmpty } }
+    var hasPending: Bool { state.withLockedValue { !$0.streaming && !$0.pending.isEmpty } }
 
     /// Waits until events wait for `poll()`, at most `timeout`; returns whether they do.
     func wait(upTo timeout: Duration) -> Bool {
@@ -64,29 +68,77 @@ final class EventQueue: Sendable {
         return true
     }
 
-    /// Takes every waiting event, oldest first.
+    /// Takes every waiting event, oldest first (none once the sequence has been made).
     func poll() -> [NetEvent] {
         signal.lock()
-        let events = state.withLockedValue { $0.pending.takeAll() }
+        let events = state.withLockedValue { $0.streaming ? [] : $0.pending.takeAll() }
         signal.unlock(withValue: false)
         return events
     }
 
-    /// The events as an asynchronous sequence (the same one on every call); events not yet
-    /// polled move into it.
-    func stream() -> AsyncStream<NetEvent> {
+    /// Makes the events sequence; from now on events are its only.
+    func stream() -> NetEvents {
         signal.lock()
-        defer { signal.unlock(withValue: false) }
-        return state.withLockedValue { state in
-            if let stream = state.stream { return stream }
-            let (stream, continuation) = AsyncStream.makeStream(
-                of: NetEvent.self, bufferingPolicy: .bufferingOldest(capacity))
-            for event in state.pending { continuation.yield(event) }
-            state.pending = []
-            if state.finished { continuation.finish() }
-            state.stream = stream
-            state.continuation = continuation
-            return stream
+        state.withLockedValue { $0.streaming = true }
+        signal.unlock(withValue: false)
+        return NetEvents(queue: self)
+    }
+
+    /// The next batch for the sequence: every waiting event, or when none waits the next ones
+    /// pushed; empty once the session has ended and all were taken, or when the reading task
+    /// is cancelled. One reader at a time: a second one ends the first's wait with nothing.
+    func nextBatch() async -> [NetEvent] {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<[NetEvent], Never>) in
+                let (ready, displaced) = state.withLockedValue {
+                    state -> ([NetEvent]?, CheckedContinuation<[NetEvent], Never>?) in
+                    if !state.pending.isEmpty { return (state.pending.takeAll(), nil) }
+                    if state.finished || Task.isCancelled { return ([], nil) }
+                    defer { state.reader = continuation }
+                    return (nil, state.reader)
+                }
+                displaced?.resume(returning: [])
+                if let ready { continuation.resume(returning: ready) }
+            }
+        } onCancel: {
+            let reader = state.withLockedValue { state in
+                defer { state.reader = nil }
+                return state.reader
+            }
+            reader?.resume(returning: [])
+        }
+    }
+}
+
+/// The events of a ``NetHost`` or ``NetClient`` as an asynchronous sequence, for async code
+/// (see ``NetHost/events``). It ends after `.disconnected(.host, _)`, the last event of a
+/// session, or when the task reading it is cancelled. Each wake-up of the reader takes every
+/// event waiting, so a burst of messages costs one resumption, not one per message.
+public struct NetEvents: AsyncSequence, Sendable {
+    public typealias Element = NetEvent
+    public typealias Failure = Never
+
+    let queue: EventQueue
+
+    public func makeAsyncIterator() -> Iterator { Iterator(queue: queue) }
+
+    /// Reads a ``NetEvents`` sequence; one per reading task.
+    public struct Iterator: AsyncIteratorProtocol {
+        let queue: EventQueue
+        private var batch: [NetEvent] = []
+        private var index = 0
+
+        init(queue: EventQueue) { self.queue = queue }
+
+        /// The next event, or nil once the session has ended (or the task was cancelled).
+        public mutating func next() async -> NetEvent? {
+            if index == batch.count {
+                batch = await queue.nextBatch()
+                index = 0
+                guard !batch.isEmpty else { return nil }
+            }
+            defer { index += 1 }
+            return batch[index]
         }
     }
 }

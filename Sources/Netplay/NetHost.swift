@@ -124,9 +124,9 @@ public final class NetHost: Sendable {
     public func flush() { session.flush() }
 
     /// The events as an asynchronous sequence, for async code; it ends after
-    /// `.disconnected(.host, _)`. Use either this or `poll()`, not both: once this is first
-    /// read, events go here only.
-    public var events: AsyncStream<NetEvent> { session.events.stream() }
+    /// `.disconnected(.host, _)`. Use either this or `poll()`, not both: from the first use of
+    /// this property, events go here only.
+    public var events: NetEvents { session.events.stream() }
 
     /// Queues `message` for `recipients` on `channel`; the network thread sends it as soon as
     /// it is free (with ``NetServicing/gameThread`` servicing: at the next ``poll()`` or

@@ -117,5 +117,23 @@ extension APITests {
             #expect(seen == [.connected(.host), .disconnected(.host, .closedLocally)])
             await host.close()
         }
+
+        @Test func cancellingTheReadingTaskEndsTheEventsSequence() async throws {
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+            let stream = host.events
+            let reader = Task {
+                var seen: [SeenEvent] = []
+                for await event in stream { seen.append(SeenEvent(event)) }
+                return seen
+            }
+            // The host's first tick announces its own player; then the reader waits for more.
+            net.run(until: { false }, limit: .milliseconds(50))
+            // The session goes on; only the reader stops, after what was already there.
+            reader.cancel()
+            #expect(await reader.value == [.connected(.host)])
+            host.session.requestClose()
+            net.run(until: { host.session.finished.value != nil }, limit: .seconds(2))
+            await host.close()
+        }
     }
 }
