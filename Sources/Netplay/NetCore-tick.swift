@@ -122,20 +122,61 @@ extension NetCore {
     }
 
     private mutating func flushChannels(now: NetInstant) {
-        for peer in connectedPeers {
-            let payloads = peers.update(peer, { $0.channels.makePayloads(now: now) }) ?? []
-            for index in payloads.indices {
-                let payload = payloads[index]
-                do throws(SendError) {
-                    if host != nil {
-                        try host?.send(payload: payload, to: peer.id)
-                    } else {
-                        try client?.send(payload: payload)
-                    }
-                } catch {
-                    // Only a channel layer breaking its size contract lands here.
-                    peers.update(peer) { $0.counters.dropped += 1 }
+        receivedSinceFlush.removeAll(keepingCapacity: true)
+        for peer in connectedPeers { flushChannels(of: peer, now: now) }
+    }
+
+    /// The end of a read burst: only the peers something arrived from have new work (acks
+    /// owed, a window an ack opened, resends after a resume), so only they are flushed, not
+    /// every peer as a tick does; a host answering 64 clients' inputs as they come then does
+    /// one peer's work per datagram, not 64. The timers wait for their deadlines.
+    /// Returns the earliest deadline among those peers (on a client, the core's), which only
+    /// ever brings the driver's timer forward: no other peer's deadline changed.
+    mutating func flushReceived(now: NetInstant) -> NetInstant? {
+        guard phase != .closed else { return nil }
+        var deadline: NetInstant?
+        // By index, in place: flushing a peer never lists another, and the list keeps its storage.
+        for index in receivedSinceFlush.indices {
+            let peer = receivedSinceFlush[index]
+            flushChannels(of: peer, now: now)
+            if host != nil, let peerDeadline = nextDeadline(of: peer) {
+                deadline = min(deadline ?? peerDeadline, peerDeadline)
+            }
+        }
+        receivedSinceFlush.removeAll(keepingCapacity: true)
+        // The last acknowledgement a graceful close waited for may just have arrived.
+        if case .flushing = phase { advanceClose(now: now) }
+        return host != nil ? deadline : nextDeadline(now: now)
+    }
+
+    /// Notes that `peer` has channel work since the last flush (see ``flushReceived(now:)``).
+    mutating func noteReceived(from peer: NetPeer) {
+        let first = peers.update(peer) { state in
+            defer { state.owesFlush = true }
+            return !state.owesFlush
+        }
+        if first == true { receivedSinceFlush.append(peer) }
+    }
+
+    private mutating func flushChannels(of peer: NetPeer, now: NetInstant) {
+        let payloads =
+            peers.update(
+                peer,
+                { (state: inout PeerState) -> [[UInt8]] in
+                    state.owesFlush = false
+                    return state.channels.makePayloads(now: now)
+                }) ?? []
+        for index in payloads.indices {
+            let payload = payloads[index]
+            do throws(SendError) {
+                if host != nil {
+                    try host?.send(payload: payload, to: peer.id)
+                } else {
+                    try client?.send(payload: payload)
                 }
+            } catch {
+                // Only a channel layer breaking its size contract lands here.
+                peers.update(peer) { $0.counters.dropped += 1 }
             }
         }
     }

@@ -25,6 +25,8 @@ package struct NetCore: Sendable {
         var counters = MessageCounters()
         /// Silent for a while; see ``NetEvent/interrupted(_:)``.
         var isInterrupted = false
+        /// Listed in ``NetCore/receivedSinceFlush``.
+        var owesFlush = false
     }
 
     // Exactly one of the two is set. Optionals rather than an enum with payloads so that
@@ -35,6 +37,9 @@ package struct NetCore: Sendable {
     let channelConfig: ChannelConfig
     /// Remote peers with open channels; on a client, only ``NetPeer/host``.
     var peers = PeerTable()
+    /// Peers with channel work since their last flush (a payload or a resume), each once: what
+    /// ``flushReceived(now:)`` flushes at the end of a read burst.
+    var receivedSinceFlush: [NetPeer] = []
     var events: [NetEvent] = []
     /// What arrived on the replication channels, for the session's ``NetWorld``.
     var replicationDeliveries: [ReplicationDelivery] = []
@@ -144,6 +149,8 @@ package struct NetCore: Sendable {
             case .connected(let id, _):
                 let peer = NetPeer(id)
                 peers.insert(PeerState(channels: ChannelEndpoint(config: channelConfig, now: now)), for: peer)
+                // Its timers start now: the read burst's deadline must include them.
+                noteReceived(from: peer)
                 noteMembership(joined: id)
                 events.append(.connected(peer))
             case .payload(let id, let payload, _):
@@ -211,6 +218,7 @@ package struct NetCore: Sendable {
                     state.channels.resume(now: now)
                 }) != nil
         else { return }
+        noteReceived(from: peer)
         events.append(.resumed(peer))
     }
 
@@ -224,6 +232,7 @@ package struct NetCore: Sendable {
                     state.channels.drainDelivered(into: &deliveredScratch)
                 }) != nil
         else { return }
+        noteReceived(from: peer)
         for index in deliveredScratch.indices {
             let delivered = deliveredScratch[index]
             if delivered.channel == ReplicationChannels.succession, ControlMessage(delivered.bytes) == .succession {

@@ -29,6 +29,11 @@ struct PeerTable: Sendable {
         return false
     }
 
+    /// Calls `body` with every peer's state, in id order.
+    func forEach(_ body: (NetCore.PeerState) -> Void) {
+        for index in states.indices { body(states[index]) }
+    }
+
     /// Runs `body` on the peer's state in place; nil (and `body` not run) if it is not connected.
     @discardableResult
     mutating func update<Result, Failure: Error>(

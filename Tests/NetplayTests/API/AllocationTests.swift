@@ -102,6 +102,8 @@ private final class CapturingTransport: DatagramTransport {
 
     func send(_ datagrams: [Datagram]) { outbox.withLockedValue { $0.append(contentsOf: datagrams) } }
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
+    /// The test ticks the sessions itself.
+    func scheduleTick(at deadline: NetInstant?) {}
     func close() async {}
     /// The test moves time itself, tick by tick; nothing here reads the transport's clock.
     var now: NetInstant { .zero }
