@@ -8,9 +8,9 @@
 # build's, to compare) runs under callgrind. Once the child has reported, the parent holds the
 # load for a while (NETPLAY_BENCH_LOAD_HOLD_SECONDS); the counters are zeroed a second into that
 # window and dumped a second before its end, so start-up, handshakes and close are not counted.
-# Datagrams received = calls of the host's receive entry point in that window (Netplay:
-# `HostEndpoint.receive`, ENet: `enet_socket_receive` calls that returned data are not
-# separable, so its figure divides by the inputs the parent sent: clients × 60 Hz × window).
+# Datagrams received = calls of the driver's `UDPDatagramHandler.channelRead` in that window
+# (Netplay only); every contender's figure is also divided by the inputs the clients sent
+# (clients × 60 Hz × window), which the host receives all of while it keeps up.
 set -euo pipefail
 parent="$1"
 contender="${2:-netplay}"
@@ -69,7 +69,8 @@ for line in lines:
             pending = names.get(ident, "")
         continue
     if line.startswith("calls=") and pending is not None:
-        if contender == "netplay" and "HostEndpoint" in pending and "receive" in pending and "from" in pending:
+        # The driver's channelRead: NIO calls it through the handler existential, never inlined.
+        if contender == "netplay" and "UDPDatagramHandler" in pending and "channelRead" in pending and "Complete" not in pending:
             calls += int(line.split("=")[1].split()[0])
         pending = None
 seconds = end - start

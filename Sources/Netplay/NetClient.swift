@@ -121,8 +121,8 @@ public final class NetClient: Sendable {
     /// read, events go here only.
     public var events: AsyncStream<NetEvent> { session.events.stream() }
 
-    /// Queues `message` for the host on `channel`; the network thread sends it within one
-    /// tick. Cheap and callable from any thread.
+    /// Queues `message` for the host on `channel`; the network thread sends it as soon as it is
+    /// free (a frame's sends in one batch). Cheap and callable from any thread.
     ///
     /// - Throws: ``NetSendError``; nothing was queued.
     public func send(_ message: some NetMessage, on channel: NetChannel = .reliableOrdered) throws(NetSendError) {

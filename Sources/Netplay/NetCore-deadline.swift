@@ -10,7 +10,10 @@ import NetplayProtocol
 /// `DeadlineDrivenTimerTests` would catch: they drive sessions by these deadlines alone.
 extension NetCore {
     /// The earliest instant a tick has work, or nil if none until something is received or sent.
-    func nextDeadline(now: NetInstant) -> NetInstant? {
+    ///
+    /// `mutating` only so that the endpoints are read in place (see
+    /// `HostEndpoint.nextDeadline()`); it changes nothing.
+    mutating func nextDeadline(now: NetInstant) -> NetInstant? {
         var deadline: NetInstant?
         func consider(_ instant: NetInstant?) {
             guard let instant else { return }
@@ -24,26 +27,30 @@ extension NetCore {
             consider(flushDeadline)
         }
         if migration.planChanged, migration.secret != nil, host != nil { return now }
-        consider(host?.nextDeadline)
-        consider(client?.nextDeadline)
-        peers.forEach { consider(channelDeadline(of: $0)) }
+        consider(host?.nextDeadline())
+        consider(client?.nextDeadline())
+        let timeout = unresponsiveTimeout
+        peers.forEach { consider(Self.channelDeadline(of: $0, unresponsiveTimeout: timeout)) }
         consider(migrationDeadline)
         return deadline
     }
 
     /// When `peer`'s channels or protocol timers next have work; for the peers a read burst
     /// touched, whose deadlines are the only ones a datagram can bring forward.
-    func nextDeadline(of peer: NetPeer) -> NetInstant? {
-        guard let state = peers[peer] else { return nil }
-        let channels = channelDeadline(of: state)
-        let connection = host?.nextDeadline(of: peer.id) ?? client?.nextDeadline
-        guard let channels else { return connection }
+    mutating func nextDeadline(of peer: NetPeer) -> NetInstant? {
+        let timeout = unresponsiveTimeout
+        // In place: `peers[peer]` would copy the peer's whole channel state.
+        guard let found = peers.update(peer, { Self.channelDeadline(of: $0, unresponsiveTimeout: timeout) }) else {
+            return nil
+        }
+        let connection = isHostCore ? host?.nextDeadline(of: peer.id) : client?.nextDeadline()
+        guard let channels = found else { return connection }
         return min(connection ?? channels, channels)
     }
 
     /// The channels' own wake-up, and when reliable data unacknowledged since then makes the
     /// peer unresponsive (``dropUnresponsivePeers``; not while it is interrupted).
-    private func channelDeadline(of state: PeerState) -> NetInstant? {
+    private static func channelDeadline(of state: PeerState, unresponsiveTimeout: Duration) -> NetInstant? {
         var deadline = state.channels.nextWakeup
         if !state.isInterrupted, state.channels.hasUnackedReliableData,
             let since = state.channels.unacknowledgedSince

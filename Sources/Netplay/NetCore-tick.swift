@@ -60,13 +60,13 @@ extension NetCore {
         // A host's filter over its own player then its peers, in id order, as they stand
         // (no list is built: this runs for every message).
         var filter: NetRecipients?
-        if case .recipients(let recipients) = message.target, host != nil {
+        if case .recipients(let recipients) = message.target, isHostCore {
             filter = recipients
             if recipients.includes(.host) { loopBack(message.bytes) }
         }
         for peer in candidates(for: message.target) {
             if let filter, !filter.includes(peer) { continue }
-            if peer.isHost, host != nil {
+            if peer.isHost, isHostCore {
                 loopBack(message.bytes)
                 continue
             }
@@ -108,7 +108,7 @@ extension NetCore {
     private func candidates(for target: OutboundMessage.Target) -> [NetPeer] {
         switch target {
         case .peers(let peers): return peers
-        case .recipients: return host != nil ? connectedPeers : Self.hostOnly
+        case .recipients: return isHostCore ? connectedPeers : Self.hostOnly
         }
     }
 
@@ -139,14 +139,14 @@ extension NetCore {
         for index in receivedSinceFlush.indices {
             let peer = receivedSinceFlush[index]
             flushChannels(of: peer, now: now)
-            if host != nil, let peerDeadline = nextDeadline(of: peer) {
+            if isHostCore, let peerDeadline = nextDeadline(of: peer) {
                 deadline = min(deadline ?? peerDeadline, peerDeadline)
             }
         }
         receivedSinceFlush.removeAll(keepingCapacity: true)
         // The last acknowledgement a graceful close waited for may just have arrived.
         if case .flushing = phase { advanceClose(now: now) }
-        return host != nil ? deadline : nextDeadline(now: now)
+        return isHostCore ? deadline : nextDeadline(now: now)
     }
 
     /// Notes that `peer` has channel work since the last flush (see ``flushReceived(now:)``).
@@ -169,7 +169,7 @@ extension NetCore {
         for index in payloads.indices {
             let payload = payloads[index]
             do throws(SendError) {
-                if host != nil {
+                if isHostCore {
                     try host?.send(payload: payload, to: peer.id)
                 } else {
                     try client?.send(payload: payload)
@@ -191,9 +191,7 @@ extension NetCore {
     /// pause for the round-trip time (see `ChannelEndpoint.resume(now:)`).
     mutating func resumeAfterPause(now: NetInstant) {
         defer { lastRun = now }
-        guard let last = lastRun, let threshold = host?.config.pauseThreshold ?? client?.config.pauseThreshold,
-            now - last >= threshold
-        else { return }
+        guard let last = lastRun, now - last >= pauseThreshold else { return }
         for peer in connectedPeers { peers.update(peer) { $0.channels.resume(now: now) } }
     }
 

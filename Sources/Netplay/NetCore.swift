@@ -33,6 +33,9 @@ package struct NetCore: Sendable {
     // `host?.receive(…)` mutates in place instead of copying the endpoint's tables.
     var host: HostEndpoint?
     var client: ClientEndpoint?
+    /// Whether `host` is the endpoint (set with it): the per-datagram paths test this rather
+    /// than `host != nil`, which copies the whole optional endpoint out to look at it.
+    var isHostCore = false
     let registry: MessageRegistry
     let channelConfig: ChannelConfig
     /// Remote peers with open channels; on a client, only ``NetPeer/host``.
@@ -50,6 +53,9 @@ package struct NetCore: Sendable {
     let closeFlushTimeout: Duration
     /// See ``NetOptions/unresponsiveTimeout``.
     let unresponsiveTimeout: Duration
+    /// The endpoint's pause threshold, kept here: read through the optional endpoint on every
+    /// datagram, it would copy the endpoint.
+    let pauseThreshold: Duration
     /// The id the host gave this client, once connected.
     var localPeer: NetPeer?
     /// When ``tick(now:commands:)`` or ``receive(_:from:now:)`` last ran, to notice this
@@ -61,6 +67,8 @@ package struct NetCore: Sendable {
     /// A host core. Its first event is its own player joining.
     package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
         self.host = Self.servicedAfterReads(host)
+        isHostCore = true
+        pauseThreshold = host.config.pauseThreshold
         self.registry = registry
         channelConfig = options.channels
         closeFlushTimeout = options.closeFlushTimeout
@@ -74,6 +82,7 @@ package struct NetCore: Sendable {
     /// A client core, already sending its first handshake packet.
     package init(client: ClientEndpoint, registry: MessageRegistry, options: NetOptions) {
         self.client = client
+        pauseThreshold = client.config.pauseThreshold
         self.registry = registry
         channelConfig = options.channels
         closeFlushTimeout = options.closeFlushTimeout
@@ -95,7 +104,7 @@ package struct NetCore: Sendable {
     /// Handles one datagram from the network.
     mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         resumeAfterPause(now: now)
-        if host != nil {
+        if isHostCore {
             host?.receive(bytes, from: address, now: now)
             handleHostEvents(now: now)
         } else {

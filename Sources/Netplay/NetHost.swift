@@ -114,8 +114,8 @@ public final class NetHost: Sendable {
     /// read, events go here only.
     public var events: AsyncStream<NetEvent> { session.events.stream() }
 
-    /// Queues `message` for `recipients` on `channel`; the network thread sends it within one
-    /// tick (``NetOptions/tickInterval``). Cheap and callable from any thread: the message is
+    /// Queues `message` for `recipients` on `channel`; the network thread sends it as soon as it
+    /// is free (a frame's sends in one batch). Cheap and callable from any thread: the message is
     /// encoded here and buffered under a lock, never sent from this thread.
     ///
     /// - Throws: ``NetSendError``; nothing was queued.

@@ -19,7 +19,10 @@ extension Connection {
 extension HostEndpoint {
     /// When ``update(now:)`` next has work for any peer, or for deferred handshakes; nil if
     /// nothing until a datagram arrives.
-    package var nextDeadline: NetInstant? {
+    ///
+    /// `mutating` only so that `core.host?.nextDeadline()` reads the endpoint in place: a
+    /// non-mutating call through the optional copies the whole endpoint first.
+    package mutating func nextDeadline() -> NetInstant? {
         var deadline: NetInstant? = hasDeferredHandshakes ? latestNow : nil
         for index in peers.indices {
             let peerDeadline = nextDeadline(of: peers.values[index])
@@ -30,8 +33,11 @@ extension HostEndpoint {
 
     /// When ``update(now:)`` next has work for `id`: a pending peer's expiry, a confirmed one's
     /// connection timers and path validation.
-    package func nextDeadline(of id: PeerID) -> NetInstant? {
-        peers[id].map(nextDeadline(of:))
+    /// `mutating` for the same reason as ``nextDeadline()``.
+    package mutating func nextDeadline(of id: PeerID) -> NetInstant? {
+        // Through the index: `peers[id]` would copy the peer.
+        guard let index = peers.index(forKey: id) else { return nil }
+        return nextDeadline(of: peers.values[index])
     }
 
     private func nextDeadline(of peer: HostPeer) -> NetInstant {
@@ -54,7 +60,9 @@ extension HostEndpoint {
 extension ClientEndpoint {
     /// When ``update(now:)`` next has work: a handshake resend or give-up, the confirmation
     /// keepalives, or the connection's timers; nil once closed.
-    package var nextDeadline: NetInstant? {
+    ///
+    /// `mutating` only so that `core.client?.nextDeadline()` reads the endpoint in place.
+    package mutating func nextDeadline() -> NetInstant? {
         switch state {
         case .handshaking(let handshake):
             // The first update starts the handshake's clock.
