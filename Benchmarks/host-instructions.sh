@@ -18,7 +18,7 @@ clients="${3:-16}"
 child="${4:-$parent}"
 hold="${NETPLAY_BENCH_LOAD_HOLD_SECONDS:-8}"
 work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${NETPLAY_KEEP_CALLGRIND:-}" ] && cp "$work"/callgrind.out.* "$NETPLAY_KEEP_CALLGRIND"/ 2>/dev/null; rm -rf "$work"' EXIT
 # valgrind 3.19 cannot read DWARF 5 (what Swift 6 emits): measure a copy without debug info.
 cp "$child" "$work/child"
 objcopy --strip-debug "$work/child"

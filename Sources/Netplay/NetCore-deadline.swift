@@ -26,11 +26,11 @@ extension NetCore {
             if !peers.contains(where: \.channels.hasUnackedReliableData) { return now }
             consider(flushDeadline)
         }
-        if migration.planChanged, migration.secret != nil, host != nil { return now }
+        if migration.planChanged, migration.secret != nil, isHostCore { return now }
         consider(host?.nextDeadline())
         consider(client?.nextDeadline())
         let timeout = unresponsiveTimeout
-        peers.forEach { consider(Self.channelDeadline(of: $0, unresponsiveTimeout: timeout)) }
+        consider(peers.earliest { Self.channelDeadline(of: $0, unresponsiveTimeout: timeout) })
         consider(migrationDeadline)
         return deadline
     }
@@ -66,7 +66,8 @@ extension NetCore {
     private var migrationDeadline: NetInstant? {
         var deadline = migration.rejoinDeadline
         if let handover = migration.handover { deadline = min(deadline ?? handover.deadline, handover.deadline) }
-        if migration.handover == nil, peers[.host]?.isInterrupted == true, case .connected(let connection) = client?.state,
+        if migration.handover == nil, peers[.host]?.isInterrupted == true,
+            case .connected(let connection) = client?.state,
             handsOver(after: .timedOut)
         {
             let leave = connection.lastReceived + migration.takeOverAfter

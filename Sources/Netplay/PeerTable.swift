@@ -29,9 +29,14 @@ struct PeerTable: Sendable {
         return false
     }
 
-    /// Calls `body` with every peer's state, in id order.
-    func forEach(_ body: (NetCore.PeerState) -> Void) {
-        for index in states.indices { body(states[index]) }
+    /// The earliest `instant` of any peer's state, or nil if none has one.
+    func earliest(_ instant: (NetCore.PeerState) -> NetInstant?) -> NetInstant? {
+        var earliest: NetInstant?
+        for index in states.indices {
+            guard let candidate = instant(states[index]) else { continue }
+            earliest = min(earliest ?? candidate, candidate)
+        }
+        return earliest
     }
 
     /// Runs `body` on the peer's state in place; nil (and `body` not run) if it is not connected.

@@ -24,7 +24,7 @@ enum UDPSession {
                 onReadComplete: { now in session.serviceReadBurst(now: now) },
                 onDatagram: { from, bytes in session.receive(bytes, from: from, now: clock.now) }
             )
-        } catch where SocketBindError.isPortInUse(error) && port != 0 {
+        } catch  where SocketBindError.isPortInUse(error) && port != 0 {
             throw .portInUse(UInt16(clamping: port))
         } catch {
             throw .socketUnavailable(String(describing: error))

@@ -11,7 +11,9 @@ extension Connection {
     /// `interrupts`: whether silence interrupts it (not while a client awaits confirmation).
     func nextDeadline(config: ProtocolConfig, interrupts: Bool = true) -> NetInstant {
         var deadline = min(lastReceived + config.resumeGrace, lastSent + config.keepaliveInterval)
-        if interrupts, hasHeardFromPeer, !isInterrupted { deadline = min(deadline, lastReceived + config.interruptAfter) }
+        if interrupts, hasHeardFromPeer, !isInterrupted {
+            deadline = min(deadline, lastReceived + config.interruptAfter)
+        }
         return deadline
     }
 }

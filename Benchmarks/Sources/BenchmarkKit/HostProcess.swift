@@ -95,7 +95,8 @@ public enum HostProcess {
             ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
         let wrapper = environment["NETPLAY_BENCH_HOST_WRAPPER"].map { $0.split(separator: " ").map(String.init) } ?? []
         process.executableURL = URL(fileURLWithPath: wrapper.isEmpty ? binary : "/usr/bin/env")
-        process.arguments = (wrapper.isEmpty ? [] : wrapper + [binary]) + ["host", contenderKey, mode.rawValue, String(clients)]
+        process.arguments =
+            (wrapper.isEmpty ? [] : wrapper + [binary]) + ["host", contenderKey, mode.rawValue, String(clients)]
         let toChild = Pipe()
         let fromChild = Pipe()
         process.standardInput = toChild

@@ -1,4 +1,5 @@
 import Foundation
+
 /// The sizes, counts and rates every contender is measured with, in one place so all of them
 /// get exactly the same work.
 public enum Workload {

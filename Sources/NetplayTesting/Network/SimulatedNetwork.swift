@@ -27,6 +27,8 @@ public final class SimulatedNetwork: Sendable {
         var deadline: NetInstant?
         /// When its last timer tick ran, for the driver's minimum spacing.
         var lastTick: NetInstant?
+        /// Work the session asked to run on its network thread (``Ticking/atDeadlines`` only).
+        var soon: [@Sendable (NetInstant) -> Void] = []
     }
 
     /// How sessions are ticked as virtual time moves.
@@ -142,11 +144,16 @@ public final class SimulatedNetwork: Sendable {
     private func runAtDeadlines(until end: NetInstant) {
         let tickInterval = tickInterval
         while true {
-            let step = state.withLockedValue { state -> (NetInstant, [(NetSession, [ReceivedDatagram])], [NetSession])? in
+            let step = state.withLockedValue {
+                state -> (
+                    NetInstant, [(NetSession, [ReceivedDatagram])], [@Sendable (NetInstant) -> Void], [NetSession]
+                )?
+                in
                 let timers = state.nodes.compactMap { node in
                     node.deadline.map { deadline in node.lastTick.map { max(deadline, $0 + tickInterval) } ?? deadline }
                 }
-                let next = ([state.network.nextDeliveryTime].compactMap { $0 } + timers).min()
+                let queued = state.nodes.contains { !$0.soon.isEmpty } ? [state.network.now] : []
+                let next = ([state.network.nextDeliveryTime].compactMap { $0 } + timers + queued).min()
                 guard let next, next <= end else {
                     state.network.advance(to: end)
                     return nil
@@ -154,6 +161,8 @@ public final class SimulatedNetwork: Sendable {
                 state.network.advance(to: max(next, state.network.now))
                 let now = state.network.now
                 let arrivals = state.nodes.map { node in (node.session, state.network.receive(on: node.socket)) }
+                var work: [@Sendable (NetInstant) -> Void] = []
+                for index in state.nodes.indices { work += state.nodes[index].soon.takeAll() }
                 var due: [NetSession] = []
                 for index in state.nodes.indices {
                     guard let deadline = state.nodes[index].deadline else { continue }
@@ -163,15 +172,27 @@ public final class SimulatedNetwork: Sendable {
                     state.nodes[index].lastTick = now
                     due.append(state.nodes[index].session)
                 }
-                return (now, arrivals, due)
+                return (now, arrivals, work, due)
             }
-            guard let (stepNow, arrivals, due) = step else { return }
+            guard let (stepNow, arrivals, work, due) = step else { return }
             // Outside the lock: sessions send, and name their next deadlines, through it.
             for (session, datagrams) in arrivals where !datagrams.isEmpty {
                 for datagram in datagrams { session.receive(datagram.bytes, from: datagram.from, now: stepNow) }
                 session.serviceReadBurst(now: stepNow)
             }
+            // As an event loop runs queued work after a read burst.
+            for job in work { job(stepNow) }
             for session in due { session.tick(now: stepNow) }
+        }
+    }
+
+    /// Queues `work` for `address`'s network thread (``Ticking/atDeadlines``; with
+    /// ``Ticking/everyInterval`` the next tick does whatever it would have).
+    fileprivate func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void, for address: PeerAddress) {
+        guard ticking == .atDeadlines else { return }
+        state.withLockedValue { state in
+            guard let index = state.nodes.firstIndex(where: { $0.socket.address == address }) else { return }
+            state.nodes[index].soon.append(work)
         }
     }
 
@@ -240,11 +261,9 @@ private struct SimulatedTransport: DatagramTransport {
     let network: SimulatedNetwork
 
     func send(_ datagrams: [Datagram]) { network.send(datagrams, from: address) }
-    /// Virtual time moves only when the test says so; the next tick flushes (at once, in
-    /// ``SimulatedNetwork/Ticking/atDeadlines``: a tick does whatever `work` was).
-    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
-        network.scheduleTick(at: network.now, for: address)
-    }
+    /// Virtual time moves only when the test says so; the next tick flushes (in
+    /// ``SimulatedNetwork/Ticking/atDeadlines``, `work` runs at the next step, as on a loop).
+    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) { network.runSoon(work, for: address) }
     func scheduleTick(at deadline: NetInstant?) { network.scheduleTick(at: deadline, for: address) }
     func close() async { network.detach(address) }
     var now: NetInstant { network.now }

@@ -28,12 +28,15 @@ extension APITests {
         /// a `PeerTable` instead of a dictionary written through optional chains, drained
         /// queues keeping their room, hot arrays walked by index, since unspecialized generic
         /// code (a debug build, where this runs) allocates for a `Dictionary` modify and for
-        /// `IndexingIterator.next()` on large elements.)
+        /// `IndexingIterator.next()` on large elements. Then raised by a quarter on send and
+        /// three eighths on receive, measured, with deadline-driven ticks: each tick now also
+        /// works out the session's next deadline, two or three allocations per tick in a
+        /// debug build, against a tick of every peer for every datagram saved on a real host.)
         static let ceilings: [NetChannel: (send: Double, receive: Double)] = [
-            .reliableOrdered: (send: 10.625, receive: 9.75),
-            .reliableUnordered: (send: 10.625, receive: 9.75),
-            .unreliable: (send: 9.125, receive: 8.75),
-            .unreliableSequenced: (send: 9.125, receive: 8.75),
+            .reliableOrdered: (send: 10.875, receive: 10.125),
+            .reliableUnordered: (send: 10.875, receive: 10.125),
+            .unreliable: (send: 9.375, receive: 9.125),
+            .unreliableSequenced: (send: 9.375, receive: 9.125),
         ]
 
         @Test(arguments: [NetChannel.reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced])
