@@ -48,7 +48,7 @@ extension APITests {
             var options = NetOptions()
             options.resumeGrace = .seconds(4)
             let net = SimulatedNetwork(seed: 12, ticking: .atDeadlines)
-            let (_, hostLog, _, _, peer) = try connectedPair(net, options: options)
+            let (host, hostLog, _, _, peer) = try connectedPair(net, options: options)
             let start = net.now
             net.crash(APISetup.clientAddress(0))
             #expect(net.run(until: { hostLog.update().contains(.interrupted(peer)) }, limit: .seconds(2)))
@@ -56,6 +56,7 @@ extension APITests {
             #expect(net.run(until: { hostLog.disconnectReason(of: peer) != nil }, limit: .seconds(5)))
             #expect(hostLog.disconnectReason(of: peer) == .timedOut)
             #expect(net.now - start <= options.resumeGrace + net.tickInterval)
+            withExtendedLifetime(host) {}
         }
 
         @Test func handshakeResendsGetThroughALossyLink() throws {
@@ -101,7 +102,9 @@ extension APITests {
             var options = NetOptions()
             options.closeFlushTimeout = .seconds(2)
             let net = SimulatedNetwork(seed: 16, ticking: .atDeadlines)
-            let (host, _, _, _, _) = try connectedPair(net, options: options)
+            // The client is kept: a dropped `NetClient` closes itself, and the host would
+            // then have nobody left to wait for.
+            let (host, _, client, _, _) = try connectedPair(net, options: options)
             net.setImpairment(
                 from: APISetup.hostAddress, to: APISetup.clientAddress(0), LinkImpairment(lossProbability: 1))
             try host.send(Chat(text: "never acknowledged"))
@@ -110,6 +113,7 @@ extension APITests {
             #expect(net.run(until: { host.session.finished.value != nil }, limit: .seconds(3)))
             #expect(net.now - start >= options.closeFlushTimeout)
             #expect(net.now - start <= options.closeFlushTimeout + net.tickInterval)
+            withExtendedLifetime(client) {}
         }
     }
 }
