@@ -11,6 +11,12 @@
 # Datagrams received = calls of the driver's `UDPDatagramHandler.channelRead` in that window
 # (Netplay only); every contender's figure is also divided by the inputs the clients sent
 # (clients × 60 Hz × window), which the host receives all of while it keeps up.
+#
+# Caveat (measured on a shared 2-core machine): under callgrind the host runs some 50 times
+# slower, so with many clients it falls behind and reads in larger bursts, which changes the
+# work per datagram; and valgrind's start-up can exceed the parent's 10 s wait for the port
+# line. Runs of the same build differed by 2–3x there: use few clients (8–16), an idle machine,
+# and check the receive rate against the clients' before trusting a figure.
 set -euo pipefail
 parent="$1"
 contender="${2:-netplay}"
