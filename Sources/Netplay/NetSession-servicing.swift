@@ -21,7 +21,8 @@ extension NetSession {
     /// Sends what is queued now, on this thread, in game-thread mode; with a network thread
     /// sends already leave as soon as it is free.
     func flush() {
-        gameThreadTransport?.service(self, waitingUpTo: .zero)
+        // Events the game has not taken yet do not hold back their acknowledgements here.
+        gameThreadTransport?.service(self, waitingUpTo: .zero, returningOnEvents: false)
     }
 
     /// In game-thread mode nothing else runs the timers: services the session on this thread

@@ -88,8 +88,15 @@ public enum HostProcess {
         -> Measurement
     {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["host", contenderKey, mode.rawValue, String(clients)]
+        let environment = ProcessInfo.processInfo.environment
+        // `host-instructions.sh`: the child under callgrind, possibly another build's binary.
+        let binary =
+            environment["NETPLAY_BENCH_HOST_BINARY"]
+            ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let wrapper = environment["NETPLAY_BENCH_HOST_WRAPPER"].map { $0.split(separator: " ").map(String.init) } ?? []
+        process.executableURL = URL(fileURLWithPath: wrapper.isEmpty ? binary : "/usr/bin/env")
+        process.arguments =
+            (wrapper.isEmpty ? [] : wrapper + [binary]) + ["host", contenderKey, mode.rawValue, String(clients)]
         let toChild = Pipe()
         let fromChild = Pipe()
         process.standardInput = toChild
@@ -125,9 +132,26 @@ public enum HostProcess {
                 if reader.reachedEnd { throw BenchmarkError.child("exited before reporting") }
                 continue
             }
+            try holdLoad(fleet, sendInput: mode == .load)
             return try parse(line, clients: clients)
         }
         throw BenchmarkError.timedOut("host report")
+    }
+
+    /// With `NETPLAY_BENCH_LOAD_HOLD_SECONDS`, keeps the clients sending that long after the
+    /// child reported (it keeps serving them): a steady window for `host-instructions.sh` to
+    /// measure the child in, announced on stderr.
+    private static func holdLoad(_ fleet: any LoadClients, sendInput: Bool) throws {
+        guard let seconds = ProcessInfo.processInfo.environment["NETPLAY_BENCH_LOAD_HOLD_SECONDS"].flatMap(Double.init)
+        else { return }
+        FileHandle.standardError.write(Data("holding load \(seconds) s\n".utf8))
+        var pacer = FramePacer(hertz: Workload.inputHertz)
+        let end = Stopwatch.nanoseconds() + UInt64(seconds * 1e9)
+        while Stopwatch.nanoseconds() < end {
+            pacer.waitForNextFrame()
+            try fleet.frame(sendInput: sendInput)
+        }
+        FileHandle.standardError.write(Data("load released\n".utf8))
     }
 
     private static func parse(_ line: String, clients: Int) throws -> Measurement {

@@ -1,4 +1,5 @@
 import Foundation
+
 /// The sizes, counts and rates every contender is measured with, in one place so all of them
 /// get exactly the same work.
 public enum Workload {
@@ -26,8 +27,9 @@ public enum Workload {
 
     /// Idle clients for the memory figure.
     public static let idleClients = 256
-    /// Clients for the host-CPU figure.
-    public static let loadClients = 64
+    /// Clients for the host-CPU figure (`NETPLAY_BENCH_LOAD_CLIENTS` for fewer, e.g. under callgrind).
+    public static let loadClients =
+        ProcessInfo.processInfo.environment["NETPLAY_BENCH_LOAD_CLIENTS"].flatMap(Int.init) ?? 64
     /// Each client's input rate and the host's snapshot rate to each client.
     public static let inputHertz = 60.0
     public static let snapshotHertz = 30.0

@@ -9,8 +9,20 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure Netplay's figures side by side with the alternatives.",
         discussion: "Run in release mode: swift run -c release netplay bench wire",
-        subcommands: [Wire.self, Replication.self]
+        subcommands: [Wire.self, Replication.self, Handshake.self]
     )
+
+    struct Handshake: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The connection-rate floor: handshakes per second the key agreements alone allow.",
+            discussion: "Also the whole handshake between two in-memory endpoints, with no sockets or threads.")
+
+        @Option(help: "Handshakes per measurement.") var count = 5_000
+
+        func run() throws {
+            print(HandshakeBenchmark.run(count: count))
+        }
+    }
 
     struct Replication: ParsableCommand {
         static let configuration = CommandConfiguration(
