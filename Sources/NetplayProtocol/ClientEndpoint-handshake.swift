@@ -55,7 +55,7 @@ extension ClientEndpoint {
             timestamp: challenge.timestamp, cookie: challenge.cookie)
         guard
             let keys = SessionKeys(
-                privateKey: handshake.keyPair.privateKey, peerPublicKey: challenge.hostPublicKey,
+                keyPair: handshake.keyPair, peerPublicKey: challenge.hostPublicKey,
                 joinCode: config.joinCode, transcript: transcript)
         else { return .malformed }
         var response = ResponsePacket(

@@ -117,6 +117,15 @@ private struct KeyStorage: @unchecked Sendable {
     let key: SymmetricKey
 }
 
+/// An X25519 private key, which swift-crypto does not mark `Sendable`.
+///
+/// `@unchecked` is sound for the reason `KeyStorage` is: the key is a `let` in an immutable
+/// struct; swift-crypto writes its bytes (and computes its public key) only while
+/// initialising, and a key agreement only reads them, from any thread.
+private struct AgreementKeyStorage: @unchecked Sendable {
+    let key: Curve25519.KeyAgreement.PrivateKey
+}
+
 /// The two keys of a session, derived from the handshake.
 ///
 /// keys = HKDF-SHA256(ikm: X25519(client, host), salt: SHA-256(join code) or empty,
@@ -138,8 +147,20 @@ package struct SessionKeys: Sendable, Hashable {
 
     /// Derives the keys, or nil if the key agreement fails (a low-order public key).
     package init?(privateKey: [UInt8], peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
-        guard let own = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey),
-            let peer = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerPublicKey),
+        guard let own = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey) else { return nil }
+        self.init(own: own, peerPublicKey: peerPublicKey, joinCode: joinCode, transcript: transcript)
+    }
+
+    /// Derives the keys with `keyPair`'s private key as it is: rebuilding the key from its
+    /// bytes recomputes its public key, a second X25519 scalar multiplication per handshake.
+    package init?(keyPair: EphemeralKeyPair, peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
+        self.init(own: keyPair.agreementKey, peerPublicKey: peerPublicKey, joinCode: joinCode, transcript: transcript)
+    }
+
+    private init?(
+        own: Curve25519.KeyAgreement.PrivateKey, peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]
+    ) {
+        guard let peer = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerPublicKey),
             let shared = try? own.sharedSecretFromKeyAgreement(with: peer)
         else { return nil }
         let okm = shared.hkdfDerivedSymmetricKey(
@@ -172,12 +193,16 @@ package struct SessionKeys: Sendable, Hashable {
 package struct EphemeralKeyPair: Sendable {
     package let privateKey: [UInt8]
     package let publicKey: [UInt8]
+    /// The private key as swift-crypto holds it, for the key agreement.
+    var agreementKey: Curve25519.KeyAgreement.PrivateKey { agreementStorage.key }
+    private let agreementStorage: AgreementKeyStorage
 
     package init(random: inout ProtocolRandom) {
         let raw = random.bytes(FieldSize.publicKey)
         // Any 32 bytes are a valid X25519 scalar (clamping happens inside), so this cannot fail.
         let key =
             (try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)) ?? Curve25519.KeyAgreement.PrivateKey()
+        agreementStorage = AgreementKeyStorage(key: key)
         privateKey = Array(key.rawRepresentation)
         publicKey = Array(key.publicKey.rawRepresentation)
     }
