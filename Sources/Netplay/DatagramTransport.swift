@@ -29,6 +29,8 @@ struct UDPTransport: DatagramTransport {
     var now: NetInstant { driver.clock.now }
 
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
+        // A closed driver's own loop may be shut down; there is nothing left to run then.
+        guard driver.channel.isActive else { return }
         let clock = driver.clock
         driver.eventLoop.execute { work(clock.now) }
     }

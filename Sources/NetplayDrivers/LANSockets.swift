@@ -71,7 +71,9 @@ package struct LANSockets: Sendable {
     /// Sends `bytes` on every route of every socket's family, over the interfaces up now.
     package func send(_ bytes: [UInt8], config: LANDiscoveryConfig) {
         let interfaces = LocalAddresses.interfaces()
-        for socket in sockets {
+        // A closed socket's loop may be shut down (a player count changing while its host
+        // closes, after the advert was stopped): nothing is sent then.
+        for socket in sockets where socket.driver.channel.isActive {
             let routes = config.routes(socket.family, interfaces: interfaces)
             socket.driver.eventLoop.execute { socket.send(bytes, routes: routes, config: config) }
         }
