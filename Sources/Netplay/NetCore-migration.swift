@@ -182,10 +182,9 @@ extension NetCore {
         endpoint.rejoinSecret = secret
         endpoint.awaitedRejoins = Set(others)
         host = endpoint
-        isHostCore = true
+        isHosting = true
         client = nil
         peers.removeAll()
-        receivedSinceFlush.removeAll()
         // What this player sent the old host was for the host's game, which runs here now.
         for message in migration.owed { loopBack(message.bytes) }
         migration.owed = []

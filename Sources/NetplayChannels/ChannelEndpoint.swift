@@ -154,8 +154,7 @@ package struct ChannelEndpoint: Sendable {
                 consider(oldest.sentAt + .nanoseconds(lossDelay))
             }
         }
-        // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per lane.
-        for index in lanes.indices { consider(lanes[index].unreliableIn?.nextExpiry) }
+        for lane in lanes { consider(lane.unreliableIn?.nextExpiry) }
         return wake
     }
 
