@@ -9,6 +9,9 @@ package protocol DatagramTransport: Sendable {
     func send(_ datagrams: [Datagram])
     /// Runs `work` on the network thread as soon as it is free, with the time then.
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void)
+    /// Asks for the session's next timer tick by `deadline` (nil: no timer is due), on the
+    /// network thread, where the session calls it after every tick and read burst.
+    func scheduleTick(at deadline: NetInstant?)
     /// The transport's current time: real time for a socket, virtual time in a simulation.
     var now: NetInstant { get }
     /// Stops sending and receiving; idempotent.
@@ -18,17 +21,35 @@ package protocol DatagramTransport: Sendable {
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection)
 }
 
-extension UDPDriver: DatagramTransport {
-    package var now: NetInstant { clock.now }
+/// A session's socket: a `UDPDriver`, and the timer that ticks the session at its deadlines.
+struct UDPTransport: DatagramTransport {
+    let driver: UDPDriver
+    let timer: DeadlineTimer
 
-    package func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
+    var now: NetInstant { driver.clock.now }
+
+    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
         // A closed driver's own loop may be shut down; there is nothing left to run then.
-        guard channel.isActive else { return }
-        let clock = clock
-        eventLoop.execute { work(clock.now) }
+        guard driver.channel.isActive else { return }
+        let clock = driver.clock
+        driver.eventLoop.execute { work(clock.now) }
     }
 
-    package func send(_ datagrams: [Datagram]) {
-        send(datagrams.map { ($0.address, $0.bytes) })
+    func scheduleTick(at deadline: NetInstant?) {
+        timer.arm(at: deadline)
+    }
+
+    func send(_ datagrams: [Datagram]) {
+        driver.send(datagrams.map { ($0.address, $0.bytes) })
+    }
+
+    func close() async {
+        let timer = timer
+        try? await driver.eventLoop.submit { timer.stop() }.get()
+        await driver.close()
+    }
+
+    func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {
+        driver.setImpairment(impairment, for: direction)
     }
 }

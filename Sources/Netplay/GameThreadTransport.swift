@@ -18,8 +18,13 @@ final class GameThreadTransport: DatagramTransport {
 
     private struct State {
         var queued: [@Sendable (NetInstant) -> Void] = []
-        /// When the protocol's timers next run, whatever arrives meanwhile.
+        /// When the protocol's timers next run (the session's next deadline), whatever
+        /// arrives meanwhile.
         var nextTick = NetInstant.zero
+        /// When they last ran: deadlines closer together than a tick interval wait for it.
+        var lastTick: NetInstant?
+        /// Datagrams were read whose acknowledgements wait for the game's reply (see `service`).
+        var burstOwed = false
         /// A thread is servicing now: a second caller only takes events.
         var servicing = false
     }
@@ -60,6 +65,15 @@ final class GameThreadTransport: DatagramTransport {
         state.withLockedValue { $0.queued.append(work) }
     }
 
+    func scheduleTick(at deadline: NetInstant?) {
+        let now = clock.now
+        state.withLockedValue { state in
+            var next = deadline ?? now + NetSession.maximumTimerSleep
+            if let lastTick = state.lastTick { next = max(next, lastTick + tickInterval) }
+            state.nextTick = next
+        }
+    }
+
     var now: NetInstant { clock.now }
 
     func close() async {
@@ -92,14 +106,26 @@ final class GameThreadTransport: DatagramTransport {
             let now = clock.now
             let timersDue = state.withLockedValue { state in
                 guard now >= state.nextTick else { return false }
-                state.nextTick = now + tickInterval
+                // The tick names the next deadline (`scheduleTick`); until then, the longest sleep.
+                state.nextTick = now + NetSession.maximumTimerSleep
+                state.lastTick = now
                 return true
             }
             // Going back to the game with events: their acknowledgements wait for its reply, to
             // leave in one packet with it at `flush` (or at the next `poll`), as ENet's do.
             // Otherwise, as at the end of a read burst on the network thread, they leave now.
             let returning = returningOnEvents && session.events.hasPending
-            if timersDue || (arrived > 0 && !returning) { session.tick(now: now) }
+            let burstOwed = state.withLockedValue { state in
+                defer { state.burstOwed = false }
+                return state.burstOwed || arrived > 0
+            }
+            if timersDue {
+                session.tick(now: now)
+            } else if burstOwed && !returning {
+                session.serviceReadBurst(now: now)
+            } else if burstOwed {
+                state.withLockedValue { $0.burstOwed = true }
+            }
             runQueued()
             if returning || now >= deadline { return }
             // A full read: more may be waiting, read on before sleeping.

@@ -182,9 +182,10 @@ extension NetCore {
         endpoint.rejoinSecret = secret
         endpoint.awaitedRejoins = Set(others)
         host = endpoint
-        isHosting = true
+        isHostCore = true
         client = nil
         peers.removeAll()
+        receivedSinceFlush.removeAll()
         // What this player sent the old host was for the host's game, which runs here now.
         for message in migration.owed { loopBack(message.bytes) }
         migration.owed = []

@@ -60,13 +60,13 @@ extension NetCore {
         // A host's filter over its own player then its peers, in id order, as they stand
         // (no list is built: this runs for every message).
         var filter: NetRecipients?
-        if case .recipients(let recipients) = message.target, isHosting {
+        if case .recipients(let recipients) = message.target, isHostCore {
             filter = recipients
             if recipients.includes(.host) { loopBack(message.bytes) }
         }
         for peer in candidates(for: message.target) {
             if let filter, !filter.includes(peer) { continue }
-            if peer.isHost, isHosting {
+            if peer.isHost, isHostCore {
                 loopBack(message.bytes)
                 continue
             }
@@ -107,7 +107,7 @@ extension NetCore {
     private func candidates(for target: OutboundMessage.Target) -> [NetPeer] {
         switch target {
         case .peers(let peers): return peers
-        case .recipients: return isHosting ? connectedPeers : Self.hostOnly
+        case .recipients: return isHostCore ? connectedPeers : Self.hostOnly
         }
     }
 
@@ -121,20 +121,61 @@ extension NetCore {
     }
 
     private mutating func flushChannels(now: NetInstant) {
-        for peer in connectedPeers {
-            let payloads = peers.update(peer, { $0.channels.makePayloads(now: now) }) ?? []
-            for index in payloads.indices {
-                let payload = payloads[index]
-                do throws(SendError) {
-                    if isHosting {
-                        try host?.send(payload: payload, to: peer.id)
-                    } else {
-                        try client?.send(payload: payload)
-                    }
-                } catch {
-                    // Only a channel layer breaking its size contract lands here.
-                    peers.update(peer) { $0.counters.dropped += 1 }
+        receivedSinceFlush.removeAll(keepingCapacity: true)
+        for peer in connectedPeers { flushChannels(of: peer, now: now) }
+    }
+
+    /// The end of a read burst: only the peers something arrived from have new work (acks
+    /// owed, a window an ack opened, resends after a resume), so only they are flushed, not
+    /// every peer as a tick does; a host answering 64 clients' inputs as they come then does
+    /// one peer's work per datagram, not 64. The timers wait for their deadlines.
+    /// Returns the earliest deadline among those peers (on a client, the core's), which only
+    /// ever brings the driver's timer forward: no other peer's deadline changed.
+    mutating func flushReceived(now: NetInstant) -> NetInstant? {
+        guard phase != .closed else { return nil }
+        var deadline: NetInstant?
+        // By index, in place: flushing a peer never lists another, and the list keeps its storage.
+        for index in receivedSinceFlush.indices {
+            let peer = receivedSinceFlush[index]
+            flushChannels(of: peer, now: now)
+            if isHostCore, let peerDeadline = nextDeadline(of: peer) {
+                deadline = min(deadline ?? peerDeadline, peerDeadline)
+            }
+        }
+        receivedSinceFlush.removeAll(keepingCapacity: true)
+        // The last acknowledgement a graceful close waited for may just have arrived.
+        if case .flushing = phase { advanceClose(now: now) }
+        return isHostCore ? deadline : nextDeadline(now: now)
+    }
+
+    /// Notes that `peer` has channel work since the last flush (see ``flushReceived(now:)``).
+    mutating func noteReceived(from peer: NetPeer) {
+        let first = peers.update(peer) { state in
+            defer { state.owesFlush = true }
+            return !state.owesFlush
+        }
+        if first == true { receivedSinceFlush.append(peer) }
+    }
+
+    private mutating func flushChannels(of peer: NetPeer, now: NetInstant) {
+        let payloads =
+            peers.update(
+                peer,
+                { (state: inout PeerState) -> [[UInt8]] in
+                    state.owesFlush = false
+                    return state.channels.makePayloads(now: now)
+                }) ?? []
+        for index in payloads.indices {
+            let payload = payloads[index]
+            do throws(SendError) {
+                if isHostCore {
+                    try host?.send(payload: payload, to: peer.id)
+                } else {
+                    try client?.send(payload: payload)
                 }
+            } catch {
+                // Only a channel layer breaking its size contract lands here.
+                peers.update(peer) { $0.counters.dropped += 1 }
             }
         }
     }
@@ -149,9 +190,7 @@ extension NetCore {
     /// pause for the round-trip time (see `ChannelEndpoint.resume(now:)`).
     mutating func resumeAfterPause(now: NetInstant) {
         defer { lastRun = now }
-        guard let last = lastRun, let threshold = host?.config.pauseThreshold ?? client?.config.pauseThreshold,
-            now - last >= threshold
-        else { return }
+        guard let last = lastRun, now - last >= pauseThreshold else { return }
         for peer in connectedPeers { peers.update(peer) { $0.channels.resume(now: now) } }
     }
 

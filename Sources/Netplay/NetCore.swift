@@ -25,20 +25,24 @@ package struct NetCore: Sendable {
         var counters = MessageCounters()
         /// Silent for a while; see ``NetEvent/interrupted(_:)``.
         var isInterrupted = false
+        /// Listed in ``NetCore/receivedSinceFlush``.
+        var owesFlush = false
     }
 
     // Exactly one of the two is set. Optionals rather than an enum with payloads so that
     // `host?.receive(…)` mutates in place instead of copying the endpoint's tables.
     var host: HostEndpoint?
     var client: ClientEndpoint?
-    /// Whether ``host`` is set (from the start, or since taking over). Kept apart because
-    /// testing the optional (`host != nil`, or a `switch`) copies the whole endpoint,
-    /// retaining each of its tables, and the send path asks for every message.
-    var isHosting = false
+    /// Whether `host` is the endpoint (set with it): the per-datagram paths test this rather
+    /// than `host != nil`, which copies the whole optional endpoint out to look at it.
+    var isHostCore = false
     let registry: MessageRegistry
     let channelConfig: ChannelConfig
     /// Remote peers with open channels; on a client, only ``NetPeer/host``.
     var peers = PeerTable()
+    /// Peers with channel work since their last flush (a payload or a resume), each once: what
+    /// ``flushReceived(now:)`` flushes at the end of a read burst.
+    var receivedSinceFlush: [NetPeer] = []
     var events: [NetEvent] = []
     /// What arrived on the replication channels, for the session's ``NetWorld``.
     var replicationDeliveries: [ReplicationDelivery] = []
@@ -49,6 +53,9 @@ package struct NetCore: Sendable {
     let closeFlushTimeout: Duration
     /// See ``NetOptions/unresponsiveTimeout``.
     let unresponsiveTimeout: Duration
+    /// The endpoint's pause threshold, kept here: read through the optional endpoint on every
+    /// datagram, it would copy the endpoint.
+    let pauseThreshold: Duration
     /// The id the host gave this client, once connected.
     var localPeer: NetPeer?
     /// When ``tick(now:commands:)`` or ``receive(_:from:now:)`` last ran, to notice this
@@ -60,7 +67,8 @@ package struct NetCore: Sendable {
     /// A host core. Its first event is its own player joining.
     package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
         self.host = Self.servicedAfterReads(host)
-        isHosting = true
+        isHostCore = true
+        pauseThreshold = host.config.pauseThreshold
         self.registry = registry
         channelConfig = options.channels
         closeFlushTimeout = options.closeFlushTimeout
@@ -74,6 +82,7 @@ package struct NetCore: Sendable {
     /// A client core, already sending its first handshake packet.
     package init(client: ClientEndpoint, registry: MessageRegistry, options: NetOptions) {
         self.client = client
+        pauseThreshold = client.config.pauseThreshold
         self.registry = registry
         channelConfig = options.channels
         closeFlushTimeout = options.closeFlushTimeout
@@ -95,7 +104,7 @@ package struct NetCore: Sendable {
     /// Handles one datagram from the network.
     mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         resumeAfterPause(now: now)
-        if isHosting {
+        if isHostCore {
             host?.receive(bytes, from: address, now: now)
             handleHostEvents(now: now)
         } else {
@@ -149,6 +158,8 @@ package struct NetCore: Sendable {
             case .connected(let id, _):
                 let peer = NetPeer(id)
                 peers.insert(PeerState(channels: ChannelEndpoint(config: channelConfig, now: now)), for: peer)
+                // Its timers start now: the read burst's deadline must include them.
+                noteReceived(from: peer)
                 noteMembership(joined: id)
                 events.append(.connected(peer))
             case .payload(let id, let payload, _):
@@ -216,6 +227,7 @@ package struct NetCore: Sendable {
                     state.channels.resume(now: now)
                 }) != nil
         else { return }
+        noteReceived(from: peer)
         events.append(.resumed(peer))
     }
 
@@ -229,6 +241,7 @@ package struct NetCore: Sendable {
                     state.channels.drainDelivered(into: &deliveredScratch)
                 }) != nil
         else { return }
+        noteReceived(from: peer)
         for index in deliveredScratch.indices {
             let delivered = deliveredScratch[index]
             if delivered.channel == ReplicationChannels.succession, ControlMessage(delivered.bytes) == .succession {

@@ -21,7 +21,7 @@ extension NetSession {
     /// Sends what is queued now, on this thread, in game-thread mode; with a network thread
     /// sends already leave as soon as it is free.
     func flush() {
-        // Events the game has not taken yet do not hold back what arrives now.
+        // Events the game has not taken yet do not hold back their acknowledgements here.
         gameThreadTransport?.service(self, waitingUpTo: .zero, returningOnEvents: false)
     }
 

@@ -69,7 +69,7 @@ package final class NetSession: Sendable {
     }
 
     /// Whether this session hosts: from the start, or since this player took over.
-    var isHosting: Bool { withCore { $0.host != nil } }
+    var isHosting: Bool { withCore { $0.isHostCore } }
 
     package init(core: NetCore, options: NetOptions) {
         self.core = NIOLockedValueBox(core)
@@ -119,15 +119,40 @@ package final class NetSession: Sendable {
 
     private func serviceHandshakes(now: NetInstant) {
         handshakeServiceScheduled.withLockedValue { $0 = false }
-        let (datagrams, events, replication) = core.withLockedValue { core in
+        let (datagrams, events, replication, deadline) = core.withLockedValue { core in
             core.serviceHandshakes(now: now)
-            return (core.drainOutgoing(), core.drainEvents(), core.drainReplication())
+            return (core.drainOutgoing(), core.drainEvents(), core.drainReplication(), core.nextDeadline(now: now))
         }
-        if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
+        let transport = transport.withLockedValue { $0 }
+        if !datagrams.isEmpty { transport?.send(datagrams) }
+        transport?.scheduleTick(at: deadline)
         publish(events, replication: replication)
     }
 
-    /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch.
+    /// The end of a read burst, called by the driver: answers the peers that sent something
+    /// (acks, and data an ack let through) at once, without a tick over every peer, and brings
+    /// the timer forward if one of those peers now needs time sooner.
+    package func serviceReadBurst(now: NetInstant) {
+        let (datagrams, events, replication, deadline, closed) = core.withLockedValue { core in
+            let deadline = core.flushReceived(now: now)
+            return (
+                core.drainOutgoing(), core.drainEvents(), core.drainReplication(), deadline, core.phase == .closed
+            )
+        }
+        let transport = transport.withLockedValue { $0 }
+        if !datagrams.isEmpty { transport?.send(datagrams) }
+        if let deadline { transport?.scheduleTick(at: deadline) }
+        publish(events, replication: replication)
+        if closed { finished.set(()) }
+    }
+
+    /// The longest the driver's timer sleeps with no deadline due: a peerless host still ticks
+    /// now and then (drop logs), and a sleep is never long enough to be taken for a pause
+    /// (``ProtocolConfig``'s pause threshold is 3 s). Peers' keepalives wake it far sooner.
+    static let maximumTimerSleep = Duration.seconds(1)
+
+    /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch,
+    /// then asks the transport for the next tick at the core's next deadline.
     package func tick(now: NetInstant) {
         let (commands, closing) = buffer.withLockedValue { buffer in
             defer {
@@ -136,11 +161,12 @@ package final class NetSession: Sendable {
             }
             return (buffer.commands.takeAll(), buffer.closing)
         }
-        let (waiting, datagrams, events, replication, closed) = core.withLockedValue { core in
+        let (waiting, datagrams, events, replication, closed, deadline) = core.withLockedValue { core in
             if closing { core.closeRequested = true }
             let waiting = core.tick(now: now, commands: commands)
             return (
-                waiting, core.drainOutgoing(), core.drainEvents(), core.drainReplication(), core.phase == .closed
+                waiting, core.drainOutgoing(), core.drainEvents(), core.drainReplication(), core.phase == .closed,
+                core.nextDeadline(now: now)
             )
         }
         if !waiting.isEmpty {
@@ -150,7 +176,10 @@ package final class NetSession: Sendable {
                 buffer.bytes += waiting.reduce(0) { $0 + $1.bufferedBytes }
             }
         }
-        if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
+        let transport = transport.withLockedValue { $0 }
+        if !datagrams.isEmpty { transport?.send(datagrams) }
+        // Commands left waiting for a full channel retry at the next tick, as before.
+        transport?.scheduleTick(at: waiting.isEmpty ? deadline : now)
         counters.withLockedValue { counters in
             counters.ticks += 1
             if !commands.isEmpty { counters.flushes += 1 }
@@ -268,7 +297,12 @@ package final class NetSession: Sendable {
 
     /// Starts closing without waiting (the driver's ticks finish the job).
     func requestClose() {
-        buffer.withLockedValue { $0.closing = true }
+        let first = buffer.withLockedValue { buffer in
+            defer { buffer.closing = true }
+            return !buffer.closing
+        }
+        // A tick starts the graceful close now; the deadlines it names carry it through.
+        if first { transport.withLockedValue { $0 }?.runSoon { [weak self] now in self?.tick(now: now) } }
     }
 
     // MARK: Replication

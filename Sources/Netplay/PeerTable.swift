@@ -29,6 +29,16 @@ struct PeerTable: Sendable {
         return false
     }
 
+    /// The earliest `instant` of any peer's state, or nil if none has one.
+    func earliest(_ instant: (NetCore.PeerState) -> NetInstant?) -> NetInstant? {
+        var earliest: NetInstant?
+        for index in states.indices {
+            guard let candidate = instant(states[index]) else { continue }
+            earliest = min(earliest ?? candidate, candidate)
+        }
+        return earliest
+    }
+
     /// Runs `body` on the peer's state in place; nil (and `body` not run) if it is not connected.
     @discardableResult
     mutating func update<Result, Failure: Error>(

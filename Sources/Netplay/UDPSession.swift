@@ -2,21 +2,26 @@ import NetplayBase
 import NetplayDrivers
 
 /// Runs a `NetSession` over a real `UDPDriver`: datagrams from the socket go to the
-/// session on the driver's event loop, which ticks it at the end of every read burst (so acks
-/// and replies leave at once, not up to a tick interval later) and on a repeating task for
-/// the timers.
+/// session on the driver's event loop; at the end of every read burst the peers that sent
+/// something are answered at once (acks, replies), and a one-shot timer ticks the session at
+/// the deadline its last tick or burst named, not on a fixed period.
 enum UDPSession {
     /// Binds a socket for `session` and starts ticking it.
-    /// - Parameter clock: The clock the session's endpoint was created with: one clock for its
-    ///   whole life, so its timers never see time run backwards.
-    static func start(_ session: NetSession, host: String, port: Int, clock: MonotonicClock = MonotonicClock())
-        async throws(NetError) -> UDPDriver
-    {
+    /// - Parameters:
+    ///   - clock: The clock the session's endpoint was created with: one clock for its whole
+    ///     life, so its timers never see time run backwards.
+    ///   - sharesClientLoop: Whether to run on the I/O thread all clients share
+    ///     (`UDPDriver.sharedClientEventLoopGroup`) rather than a thread of its own.
+    static func start(
+        _ session: NetSession, host: String, port: Int, clock: MonotonicClock = MonotonicClock(),
+        sharesClientLoop: Bool = false
+    ) async throws(NetError) -> UDPDriver {
         let driver: UDPDriver
         do {
             driver = try await UDPDriver.bind(
-                host: host, port: port, clock: clock,
-                onReadComplete: { now in session.tick(now: now) },
+                host: host, port: port,
+                eventLoop: sharesClientLoop ? UDPDriver.sharedClientEventLoopGroup.next() : nil, clock: clock,
+                onReadComplete: { now in session.serviceReadBurst(now: now) },
                 onDatagram: { from, bytes in session.receive(bytes, from: from, now: clock.now) }
             )
         } catch  where SocketBindError.isPortInUse(error) && port != 0 {
@@ -24,11 +29,13 @@ enum UDPSession {
         } catch {
             throw .socketUnavailable(String(describing: error))
         }
-        session.attach(driver)
-        // Stops by itself when the driver closes.
-        driver.scheduleRepeating(every: session.options.tickInterval) { now in session.tick(now: now) }
-        // Tick once now: a client's hello leaves at once instead of after the first interval.
-        driver.runSoon { now in session.tick(now: now) }
+        let timer = DeadlineTimer(
+            on: driver.eventLoop, clock: clock, minimumSpacing: session.options.tickInterval,
+            maximumSleep: NetSession.maximumTimerSleep
+        ) { now in session.tick(now: now) }
+        session.attach(UDPTransport(driver: driver, timer: timer))
+        // Tick once now: a client's hello leaves at once; the tick arms the timer.
+        driver.eventLoop.execute { session.tick(now: clock.now) }
         return driver
     }
 }

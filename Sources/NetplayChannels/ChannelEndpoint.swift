@@ -154,7 +154,8 @@ package struct ChannelEndpoint: Sendable {
                 consider(oldest.sentAt + .nanoseconds(lossDelay))
             }
         }
-        for lane in lanes { consider(lane.unreliableIn?.nextExpiry) }
+        // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per lane.
+        for index in lanes.indices { consider(lanes[index].unreliableIn?.nextExpiry) }
         return wake
     }
 

@@ -114,18 +114,20 @@ package struct HostEndpoint: Sendable {
         serviceHandshakes(now: now)
         expirePending(now: now)
         for id in connectedPeers {
+            // Through the table's index, in place: `peers[id]?.connection` copies the whole
+            // peer (keys, handshake bytes: a dozen retains and releases) at every read.
             // A pending peer gets nothing until it confirms (its fate is expirePending's): a
             // connected packet from us would tell its client we know it, and we may yet forget it.
-            guard peers[id]?.connection.hasHeardFromPeer == true else { continue }
-            if wasPaused { peers[id]?.connection.forgiveSilence(now: now) }
-            // Checked before mutating: a write through the table's optional chain costs
-            // allocations every tick (measured by the allocation test), an interruption is rare.
-            if peers[id]?.connection.fallsSilent(now: now, config: config) == true {
-                peers[id]?.connection.markInterrupted()
+            guard let index = peers.index(forKey: id), peers.values[index].connection.hasHeardFromPeer else {
+                continue
+            }
+            if wasPaused { peers.values[index].connection.forgiveSilence(now: now) }
+            if peers.values[index].connection.fallsSilent(now: now, config: config) {
+                peers.values[index].connection.markInterrupted()
                 events.append(.interrupted(id))
             }
-            probePath(of: id, now: now)
-            switch peers[id]?.connection.timerAction(now: now, config: config) {
+            if peers.values[index].pathProbe != nil { probePath(of: id, now: now) }
+            switch withConnection(of: id, { $0.timerAction(now: now, config: config) }) {
             case .timedOut?:
                 remove(id, reason: .timedOut)
             case .sendKeepalive?:

@@ -23,6 +23,23 @@ public final class SimulatedNetwork: Sendable {
     private struct Node: Sendable {
         var socket: MemorySocket
         var session: NetSession
+        /// The tick the session asked for (``Ticking/atDeadlines``); a new node ticks at once.
+        var deadline: NetInstant?
+        /// When its last timer tick ran, for the driver's minimum spacing.
+        var lastTick: NetInstant?
+        /// Work the session asked to run on its network thread (``Ticking/atDeadlines`` only).
+        var soon: [@Sendable (NetInstant) -> Void] = []
+    }
+
+    /// How sessions are ticked as virtual time moves.
+    public enum Ticking: Sendable, Hashable {
+        /// Every session, every ``SimulatedNetwork/tickInterval``, after the datagrams due: the
+        /// simplest schedule, and a superset of any deadline.
+        case everyInterval
+        /// As the UDP driver does: each read burst answered at once, and a tick only at the
+        /// deadline the session last named (no sooner than ``SimulatedNetwork/tickInterval``
+        /// after its previous one). A timer missing from the deadlines never fires here.
+        case atDeadlines
     }
 
     private struct State: Sendable {
@@ -32,14 +49,21 @@ public final class SimulatedNetwork: Sendable {
     }
 
     private let state: NIOLockedValueBox<State>
-    /// How often each session ticks, like the UDP driver's repeating task.
+    /// How often each session ticks (``Ticking/everyInterval``), or the least time between two
+    /// timer ticks of a session (``Ticking/atDeadlines``), like the UDP driver's.
     public let tickInterval: Duration
+    /// How sessions are ticked.
+    public let ticking: Ticking
 
     /// A network whose links all have `impairment`, deterministic from `seed`.
-    public init(seed: UInt64, impairment: LinkImpairment = .perfect, tickInterval: Duration = .milliseconds(5)) {
+    public init(
+        seed: UInt64, impairment: LinkImpairment = .perfect, tickInterval: Duration = .milliseconds(5),
+        ticking: Ticking = .everyInterval
+    ) {
         state = NIOLockedValueBox(
             State(network: MemoryNetwork(seed: seed, defaultImpairment: impairment), nextSeed: seed))
         self.tickInterval = tickInterval
+        self.ticking = ticking
     }
 
     /// The current virtual time.
@@ -100,6 +124,7 @@ public final class SimulatedNetwork: Sendable {
     /// driven from one thread at a time (games may `send` from any thread meanwhile).
     public func run(for duration: Duration) {
         let end = now + duration
+        guard ticking == .everyInterval else { return runAtDeadlines(until: end) }
         while now < end {
             let stepEnd = min(now + tickInterval, end)
             let (arrivals, stepNow) = state.withLockedValue { state in
@@ -112,6 +137,71 @@ public final class SimulatedNetwork: Sendable {
                 for datagram in datagrams { session.receive(datagram.bytes, from: datagram.from, now: stepNow) }
             }
             for (session, _) in arrivals { session.tick(now: stepNow) }
+        }
+    }
+
+    /// ``Ticking/atDeadlines``: from event to event (a delivery or a session's deadline) up to `end`.
+    private func runAtDeadlines(until end: NetInstant) {
+        let tickInterval = tickInterval
+        while true {
+            let step = state.withLockedValue {
+                state -> (
+                    NetInstant, [(NetSession, [ReceivedDatagram])], [@Sendable (NetInstant) -> Void], [NetSession]
+                )?
+                in
+                let timers = state.nodes.compactMap { node in
+                    node.deadline.map { deadline in node.lastTick.map { max(deadline, $0 + tickInterval) } ?? deadline }
+                }
+                let queued = state.nodes.contains { !$0.soon.isEmpty } ? [state.network.now] : []
+                let next = ([state.network.nextDeliveryTime].compactMap { $0 } + timers + queued).min()
+                guard let next, next <= end else {
+                    state.network.advance(to: end)
+                    return nil
+                }
+                state.network.advance(to: max(next, state.network.now))
+                let now = state.network.now
+                let arrivals = state.nodes.map { node in (node.session, state.network.receive(on: node.socket)) }
+                var work: [@Sendable (NetInstant) -> Void] = []
+                for index in state.nodes.indices { work += state.nodes[index].soon.takeAll() }
+                var due: [NetSession] = []
+                for index in state.nodes.indices {
+                    guard let deadline = state.nodes[index].deadline else { continue }
+                    let at = state.nodes[index].lastTick.map { max(deadline, $0 + tickInterval) } ?? deadline
+                    guard at <= now else { continue }
+                    state.nodes[index].deadline = nil
+                    state.nodes[index].lastTick = now
+                    due.append(state.nodes[index].session)
+                }
+                return (now, arrivals, work, due)
+            }
+            guard let (stepNow, arrivals, work, due) = step else { return }
+            // Outside the lock: sessions send, and name their next deadlines, through it.
+            for (session, datagrams) in arrivals where !datagrams.isEmpty {
+                for datagram in datagrams { session.receive(datagram.bytes, from: datagram.from, now: stepNow) }
+                session.serviceReadBurst(now: stepNow)
+            }
+            // As an event loop runs queued work after a read burst.
+            for job in work { job(stepNow) }
+            for session in due { session.tick(now: stepNow) }
+        }
+    }
+
+    /// Queues `work` for `address`'s network thread (``Ticking/atDeadlines``; with
+    /// ``Ticking/everyInterval`` the next tick does whatever it would have).
+    fileprivate func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void, for address: PeerAddress) {
+        guard ticking == .atDeadlines else { return }
+        state.withLockedValue { state in
+            guard let index = state.nodes.firstIndex(where: { $0.socket.address == address }) else { return }
+            state.nodes[index].soon.append(work)
+        }
+    }
+
+    /// Records the tick `address`'s session asked for: the earlier of it and any already asked.
+    fileprivate func scheduleTick(at deadline: NetInstant?, for address: PeerAddress) {
+        guard let deadline else { return }
+        state.withLockedValue { state in
+            guard let index = state.nodes.firstIndex(where: { $0.socket.address == address }) else { return }
+            state.nodes[index].deadline = min(state.nodes[index].deadline ?? deadline, deadline)
         }
     }
 
@@ -154,7 +244,8 @@ public final class SimulatedNetwork: Sendable {
     private func attach(_ session: NetSession, at address: PeerAddress) throws {
         let socket = try state.withLockedValue { state in try state.network.bind(address) }
         session.attach(SimulatedTransport(address: address, network: self))
-        state.withLockedValue { $0.nodes.append(Node(socket: socket, session: session)) }
+        // Ticked first at once, as the UDP driver does.
+        state.withLockedValue { $0.nodes.append(Node(socket: socket, session: session, deadline: $0.network.now)) }
     }
 
     private func nextRandom() -> ProtocolRandom {
@@ -170,8 +261,10 @@ private struct SimulatedTransport: DatagramTransport {
     let network: SimulatedNetwork
 
     func send(_ datagrams: [Datagram]) { network.send(datagrams, from: address) }
-    /// Virtual time moves only when the test says so; the next tick flushes.
-    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
+    /// Virtual time moves only when the test says so; the next tick flushes (in
+    /// ``SimulatedNetwork/Ticking/atDeadlines``, `work` runs at the next step, as on a loop).
+    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) { network.runSoon(work, for: address) }
+    func scheduleTick(at deadline: NetInstant?) { network.scheduleTick(at: deadline, for: address) }
     func close() async { network.detach(address) }
     var now: NetInstant { network.now }
     /// Links in a simulated network are impaired with ``SimulatedNetwork/setImpairment(from:to:_:)``.

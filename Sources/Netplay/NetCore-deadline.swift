@@ -1,0 +1,78 @@
+import NetplayBase
+import NetplayChannels
+import NetplayProtocol
+
+/// When the core next needs a tick (quinn's `poll_timeout`): the driver sleeps until then
+/// instead of ticking on a fixed period (docs/ARCHITECTURE.md, "Deadline-driven ticks").
+///
+/// Every check in ``tick(now:commands:)`` that fires on time has its instant here. Too early
+/// costs one tick with nothing to do; too late is a missed timer, which the virtual-time
+/// `DeadlineDrivenTimerTests` would catch: they drive sessions by these deadlines alone.
+extension NetCore {
+    /// The earliest instant a tick has work, or nil if none until something is received or sent.
+    ///
+    /// `mutating` only so that the endpoints are read in place (see
+    /// `HostEndpoint.nextDeadline()`); it changes nothing.
+    mutating func nextDeadline(now: NetInstant) -> NetInstant? {
+        var deadline: NetInstant?
+        func consider(_ instant: NetInstant?) {
+            guard let instant else { return }
+            deadline = min(deadline ?? instant, instant)
+        }
+        switch phase {
+        case .closed: return nil
+        case .running: if closeRequested { return now }
+        case .flushing(let flushDeadline):
+            if !peers.contains(where: \.channels.hasUnackedReliableData) { return now }
+            consider(flushDeadline)
+        }
+        if migration.planChanged, migration.secret != nil, isHostCore { return now }
+        consider(host?.nextDeadline())
+        consider(client?.nextDeadline())
+        let timeout = unresponsiveTimeout
+        consider(peers.earliest { Self.channelDeadline(of: $0, unresponsiveTimeout: timeout) })
+        consider(migrationDeadline)
+        return deadline
+    }
+
+    /// When `peer`'s channels or protocol timers next have work; for the peers a read burst
+    /// touched, whose deadlines are the only ones a datagram can bring forward.
+    mutating func nextDeadline(of peer: NetPeer) -> NetInstant? {
+        let timeout = unresponsiveTimeout
+        // In place: `peers[peer]` would copy the peer's whole channel state.
+        guard let found = peers.update(peer, { Self.channelDeadline(of: $0, unresponsiveTimeout: timeout) }) else {
+            return nil
+        }
+        let connection = isHostCore ? host?.nextDeadline(of: peer.id) : client?.nextDeadline()
+        guard let channels = found else { return connection }
+        return min(connection ?? channels, channels)
+    }
+
+    /// The channels' own wake-up, and when reliable data unacknowledged since then makes the
+    /// peer unresponsive (``dropUnresponsivePeers``; not while it is interrupted).
+    private static func channelDeadline(of state: PeerState, unresponsiveTimeout: Duration) -> NetInstant? {
+        var deadline = state.channels.nextWakeup
+        if !state.isInterrupted, state.channels.hasUnackedReliableData,
+            let since = state.channels.unacknowledgedSince
+        {
+            let unresponsive = since + unresponsiveTimeout
+            deadline = min(deadline ?? unresponsive, unresponsive)
+        }
+        return deadline
+    }
+
+    /// Host migration's timers: leaving a silent host, a successor's step timeout, the
+    /// rejoin window after a takeover.
+    private var migrationDeadline: NetInstant? {
+        var deadline = migration.rejoinDeadline
+        if let handover = migration.handover { deadline = min(deadline ?? handover.deadline, handover.deadline) }
+        if migration.handover == nil, peers[.host]?.isInterrupted == true,
+            case .connected(let connection) = client?.state,
+            handsOver(after: .timedOut)
+        {
+            let leave = connection.lastReceived + migration.takeOverAfter
+            deadline = min(deadline ?? leave, leave)
+        }
+        return deadline
+    }
+}

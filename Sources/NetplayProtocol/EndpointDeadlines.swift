@@ -1,0 +1,86 @@
+import NetplayBase
+
+// When each endpoint's `update(now:)` next has something to do (quinn's `poll_timeout`), so a
+// driver can sleep until then instead of calling it on a fixed period. Each figure mirrors a
+// check in `update(now:)`: a timer added there needs its instant here, or it fires late (the
+// virtual-time test `DeadlineDrivenTimerTests` runs every timer kind through deadlines alone).
+// Too early is harmless (one `update` with nothing to do); too late is a missed timer.
+
+extension Connection {
+    /// The earliest of this connection's timers: keepalive, interruption and timeout.
+    /// `interrupts`: whether silence interrupts it (not while a client awaits confirmation).
+    func nextDeadline(config: ProtocolConfig, interrupts: Bool = true) -> NetInstant {
+        var deadline = min(lastReceived + config.resumeGrace, lastSent + config.keepaliveInterval)
+        if interrupts, hasHeardFromPeer, !isInterrupted {
+            deadline = min(deadline, lastReceived + config.interruptAfter)
+        }
+        return deadline
+    }
+}
+
+extension HostEndpoint {
+    /// When ``update(now:)`` next has work for any peer, or for deferred handshakes; nil if
+    /// nothing until a datagram arrives.
+    ///
+    /// `mutating` only so that `core.host?.nextDeadline()` reads the endpoint in place: a
+    /// non-mutating call through the optional copies the whole endpoint first.
+    package mutating func nextDeadline() -> NetInstant? {
+        var deadline: NetInstant? = hasDeferredHandshakes ? latestNow : nil
+        for index in peers.indices {
+            let peerDeadline = nextDeadline(of: peers.values[index])
+            deadline = min(deadline ?? peerDeadline, peerDeadline)
+        }
+        return deadline
+    }
+
+    /// When ``update(now:)`` next has work for `id`: a pending peer's expiry, a confirmed one's
+    /// connection timers and path validation.
+    /// `mutating` for the same reason as ``nextDeadline()``.
+    package mutating func nextDeadline(of id: PeerID) -> NetInstant? {
+        // Through the index: `peers[id]` would copy the peer.
+        guard let index = peers.index(forKey: id) else { return nil }
+        return nextDeadline(of: peers.values[index])
+    }
+
+    private func nextDeadline(of peer: HostPeer) -> NetInstant {
+        guard peer.connection.hasHeardFromPeer else { return peer.admittedAt + config.pendingTimeout }
+        var deadline = peer.connection.nextDeadline(config: config)
+        if let probe = peer.pathProbe {
+            deadline = min(deadline, probe.startedAt + config.timeout)
+            // A resend the amplification budget forbids waits for bytes from the new address
+            // (a receive sends it at once), not for a timer: no deadline, or it would spin.
+            if let last = probe.lastSentAt,
+                probe.bytesSent + Self.pathChallengeBytes <= PathProbe.amplificationFactor * probe.bytesReceived
+            {
+                deadline = min(deadline, last + config.handshakeResendInterval)
+            }
+        }
+        return deadline
+    }
+}
+
+extension ClientEndpoint {
+    /// When ``update(now:)`` next has work: a handshake resend or give-up, the confirmation
+    /// keepalives, or the connection's timers; nil once closed.
+    ///
+    /// `mutating` only so that `core.client?.nextDeadline()` reads the endpoint in place.
+    package mutating func nextDeadline() -> NetInstant? {
+        switch state {
+        case .handshaking(let handshake):
+            // The first update starts the handshake's clock.
+            guard handshake.clockStarted else { return latestNow }
+            return min(handshake.startedAt + config.timeout, handshake.lastSentAt + config.handshakeResendInterval)
+        case .connected(let connection):
+            var deadline = connection.nextDeadline(config: config, interrupts: !awaitingConfirmation)
+            if let since = connectedAt {
+                let confirmationEnds = since + config.pendingTimeout
+                if awaitingConfirmation { deadline = min(deadline, confirmationEnds) }
+                let confirmationKeepalive = connection.lastSent + config.handshakeResendInterval
+                if confirmationKeepalive < confirmationEnds { deadline = min(deadline, confirmationKeepalive) }
+            }
+            return deadline
+        case .closed:
+            return nil
+        }
+    }
+}
