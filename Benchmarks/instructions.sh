@@ -46,8 +46,15 @@ printf '%-18s %-12s %16s %12s\n' stream contender instructions/msg delivered
 declare -A perMessage
 for delivery in reliable-ordered unreliable; do
     for contender in $contenders; do
-        read -r i1 d1 <<<"$(measure "$contender" "$delivery" "$messages")"
-        read -r i2 d2 <<<"$(measure "$contender" "$delivery" "$((2 * messages))")"
+        # A stream can fail under valgrind's slowdown (ENet's reliable window has stalled at
+        # 1,024 of 8,000 once): try each run twice, and skip the row rather than print a
+        # figure made of a missing one.
+        read -r i1 d1 <<<"$(measure "$contender" "$delivery" "$messages" || measure "$contender" "$delivery" "$messages" || true)"
+        read -r i2 d2 <<<"$(measure "$contender" "$delivery" "$((2 * messages))" || measure "$contender" "$delivery" "$((2 * messages))" || true)"
+        if [ -z "${d1:-}" ] || [ -z "${d2:-}" ]; then
+            echo "$contender $delivery: the stream failed twice under callgrind; no figure" >&2
+            continue
+        fi
         if [ "$d2" -le "$d1" ]; then
             echo "$contender $delivery: no more delivered with 2N ($d1, $d2)" >&2
             continue

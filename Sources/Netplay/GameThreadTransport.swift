@@ -18,11 +18,8 @@ final class GameThreadTransport: DatagramTransport {
 
     private struct State {
         var queued: [@Sendable (NetInstant) -> Void] = []
-        /// When the protocol's timers next run (the session's next deadline), whatever
-        /// arrives meanwhile.
+        /// When the protocol's timers next run, whatever arrives meanwhile.
         var nextTick = NetInstant.zero
-        /// When they last ran: deadlines closer together than a tick interval wait for it.
-        var lastTick: NetInstant?
         /// Datagrams were read whose acknowledgements wait for the game's reply (see `service`).
         var burstOwed = false
         /// A thread is servicing now: a second caller only takes events.
@@ -65,14 +62,8 @@ final class GameThreadTransport: DatagramTransport {
         state.withLockedValue { $0.queued.append(work) }
     }
 
-    func scheduleTick(at deadline: NetInstant?) {
-        let now = clock.now
-        state.withLockedValue { state in
-            var next = deadline ?? now + NetSession.maximumTimerSleep
-            if let lastTick = state.lastTick { next = max(next, lastTick + tickInterval) }
-            state.nextTick = next
-        }
-    }
+    /// Timers run every tick interval while the game services (as the network thread's do).
+    func scheduleTick(at deadline: NetInstant?) {}
 
     var now: NetInstant { clock.now }
 
@@ -106,9 +97,7 @@ final class GameThreadTransport: DatagramTransport {
             let now = clock.now
             let timersDue = state.withLockedValue { state in
                 guard now >= state.nextTick else { return false }
-                // The tick names the next deadline (`scheduleTick`); until then, the longest sleep.
-                state.nextTick = now + NetSession.maximumTimerSleep
-                state.lastTick = now
+                state.nextTick = now + tickInterval
                 return true
             }
             // Going back to the game with events: their acknowledgements wait for its reply, to

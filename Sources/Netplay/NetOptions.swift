@@ -53,11 +53,9 @@ public struct NetOptions: Sendable {
     /// to the other side have gone unacknowledged this long: keepalives prove a peer is alive,
     /// not that it receives. Must exceed the worst retransmission back-off a real link needs.
     public var unresponsiveTimeout: Duration = .seconds(10)
-    /// The least time between two timer ticks of the network thread, and so the most a timer
-    /// (a resend, a keepalive, a timeout) fires late. The thread does not tick on a fixed
-    /// period: it sleeps until the next timer is due, and sends and received packets are
-    /// handled at once whatever this is. At 5 ms a timer is late by at most a third of a
-    /// 60 Hz frame.
+    /// How often the network thread runs the protocol's timers (resends, keepalives,
+    /// timeouts). Sends and received packets are handled as they come, whatever this is. At
+    /// 5 ms a timer fires at most a third of a 60 Hz frame late.
     public var tickInterval: Duration = .milliseconds(5)
     /// Which thread reads the socket, runs the timers and sends: a network thread of the
     /// session's own (the default), or the game's thread whenever it polls, as an ENet game

@@ -29,12 +29,12 @@ enum UDPSession {
         } catch {
             throw .socketUnavailable(String(describing: error))
         }
-        let timer = DeadlineTimer(
-            on: driver.eventLoop, clock: clock, minimumSpacing: session.options.tickInterval,
-            maximumSleep: NetSession.maximumTimerSleep
-        ) { now in session.tick(now: now) }
-        session.attach(UDPTransport(driver: driver, timer: timer))
-        // Tick once now: a client's hello leaves at once; the tick arms the timer.
+        session.attach(UDPTransport(driver: driver))
+        // The timers run on a fixed period. A timer armed at the core's next deadline (issue
+        // 13's `nextDeadline`) stalled a reliable stream for good in 3 runs of 4 on loopback
+        // (the cause is not found yet; see docs/ARCHITECTURE.md), so it waits for that fix.
+        driver.scheduleRepeating(every: session.options.tickInterval) { now in session.tick(now: now) }
+        // Tick once now: a client's hello leaves at once instead of after the first interval.
         driver.eventLoop.execute { session.tick(now: clock.now) }
         return driver
     }
