@@ -19,25 +19,22 @@ package final class ServicedUDPSocket: Sendable {
     package let localAddress: PeerAddress
     private let descriptor: CInt
     private let maxDatagramBytes: Int
-    private let family: PeerAddress.Family
     /// Converting a `PeerAddress` allocates, and `close` must not race a send on a reused
     /// descriptor number: both live under this lock.
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
 
     private struct State {
         var open = true
-        var socketAddresses: [PeerAddress: SocketAddress] = [:]
+        var socketAddresses: SocketAddressCache
         var statistics = UDPDriver.Statistics()
     }
-
-    /// Bounds the address cache against a flood of distinct destinations; past it, start over.
-    private static let socketAddressCacheLimit = 1024
 
     private init(descriptor: CInt, localAddress: PeerAddress, maxDatagramBytes: Int) {
         self.descriptor = descriptor
         self.localAddress = localAddress
         self.maxDatagramBytes = maxDatagramBytes
-        family = localAddress.family == .ipv6 ? .ipv6 : .ipv4
+        let family: PeerAddress.Family = localAddress.family == .ipv6 ? .ipv6 : .ipv4
+        state = NIOLockedValueBox(State(socketAddresses: SocketAddressCache(socketFamily: family)))
     }
 
     /// Opens a non-blocking UDP socket bound to `host` (a numeric address) and `port`.
@@ -125,7 +122,7 @@ package final class ServicedUDPSocket: Sendable {
         state.withLockedValue { state in
             guard state.open else { return }
             for (destination, bytes) in batch {
-                guard let remote = socketAddress(for: destination, cache: &state.socketAddresses) else {
+                guard let remote = state.socketAddresses.address(for: destination) else {
                     state.statistics.droppedUnsupportedAddress += 1
                     continue
                 }
@@ -156,15 +153,6 @@ package final class ServicedUDPSocket: Sendable {
             state.open = false
             UDPSocket.discard(descriptor)
         }
-    }
-
-    private func socketAddress(for peer: PeerAddress, cache: inout [PeerAddress: SocketAddress]) -> SocketAddress? {
-        if let cached = cache[peer] { return cached }
-        if family == .ipv4, peer.family == .ipv6 { return nil }
-        guard let converted = SocketAddress(peer, mapsIPv4ToIPv6: family == .ipv6) else { return nil }
-        if cache.count >= Self.socketAddressCacheLimit { cache.removeAll(keepingCapacity: true) }
-        cache[peer] = converted
-        return converted
     }
 
     private static func peerAddress(of storage: sockaddr_storage) -> PeerAddress? {

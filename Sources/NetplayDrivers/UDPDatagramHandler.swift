@@ -25,17 +25,12 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     /// The socket's family: an IPv6 socket reaches IPv4 peers through IPv4-mapped addresses;
     /// an IPv4 socket cannot reach IPv6 peers at all.
-    private var socketFamily = PeerAddress.Family.ipv4
     package private(set) var statistics = UDPDriver.Statistics()
     private var outbound: LinkConditioner
     private var inbound: LinkConditioner
     private var outboundImpaired = false
     private var inboundImpaired = false
-    /// Converting a `PeerAddress` allocates; a game talks to a handful of peers, so cache them.
-    private var socketAddresses: [PeerAddress: SocketAddress] = [:]
-
-    /// Bounds the cache against a flood of distinct destinations; past it, start over.
-    private static let socketAddressCacheLimit = 1024
+    private var socketAddresses = SocketAddressCache(socketFamily: .ipv4)
 
     package init(
         socket: CInt, maxDatagramBytes: Int, conditionerSeed: UInt64, clock: MonotonicClock,
@@ -61,7 +56,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     }
 
     package func channelActive(context: ChannelHandlerContext) {
-        if case .v6 = context.channel.localAddress { socketFamily = .ipv6 }
+        if case .v6 = context.channel.localAddress { socketAddresses.socketFamily = .ipv6 }
         isOpen = true
         context.fireChannelActive()
     }
@@ -132,7 +127,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         guard let context, isOpen else { return }
         let now = outboundImpaired ? clock.now : .zero
         for (destination, bytes) in batch {
-            guard let remote = socketAddress(for: destination) else {
+            guard let remote = socketAddresses.address(for: destination) else {
                 statistics.droppedUnsupportedAddress += 1
                 continue
             }
@@ -181,14 +176,5 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             statistics.refusedSends += 1
             statistics.lastRefusal = code
         }
-    }
-
-    private func socketAddress(for peer: PeerAddress) -> SocketAddress? {
-        if let cached = socketAddresses[peer] { return cached }
-        if socketFamily == .ipv4, peer.family == .ipv6 { return nil }
-        guard let converted = SocketAddress(peer, mapsIPv4ToIPv6: socketFamily == .ipv6) else { return nil }
-        if socketAddresses.count >= Self.socketAddressCacheLimit { socketAddresses.removeAll(keepingCapacity: true) }
-        socketAddresses[peer] = converted
-        return converted
     }
 }
