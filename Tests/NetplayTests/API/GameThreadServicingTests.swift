@@ -33,6 +33,18 @@ extension APITests {
                 options: options(servicing))
         }
 
+        /// A game-thread host, serviced by a loop of its own until a network-thread client has
+        /// joined it, then left alone (nobody polls it).
+        func gameThreadHostWithAClient(on address: String) async throws -> (NetHost, NetClient, NetPeer) {
+            let host = try await start(on: address, .gameThread)
+            let admit = HostLoop(host) { _, _ in }
+            let client = try await connect(to: host, at: address, .networkThread)
+            let peer = try #require(client.localPeer)
+            #expect(admit.waitUntil { $0.contains(.connected(peer)) })
+            admit.stop()
+            return (host, client, peer)
+        }
+
         /// Polls `poll` (waiting up to `patience` each time) until `condition` holds for what
         /// arrived; returns everything seen.
         func waitFor(
@@ -75,12 +87,7 @@ extension APITests {
 
         @Test(arguments: addresses)
         func nothingIsReceivedBetweenServiceCalls(address: String) async throws {
-            let host = try await start(on: address, .gameThread)
-            let admit = HostLoop(host) { _, _ in }
-            let client = try await connect(to: host, at: address, .networkThread)
-            let peer = try #require(client.localPeer)
-            #expect(admit.waitUntil { $0.contains(.connected(peer)) })
-            admit.stop()
+            let (host, client, peer) = try await gameThreadHostWithAClient(on: address)
             let before = try #require(host.statistics(for: peer)).messagesReceived
 
             try client.send(Chat(text: "waiting on the socket"))
@@ -98,12 +105,7 @@ extension APITests {
 
         @Test(arguments: addresses)
         func aGameThreadHostClosesByItselfAndItsClientsHearWhy(address: String) async throws {
-            let host = try await start(on: address, .gameThread)
-            let admit = HostLoop(host) { _, _ in }
-            let client = try await connect(to: host, at: address, .networkThread)
-            let peer = try #require(client.localPeer)
-            #expect(admit.waitUntil { $0.contains(.connected(peer)) })
-            admit.stop()
+            let (host, client, _) = try await gameThreadHostWithAClient(on: address)
             // Nobody polls the host now: its close services the session itself, to the end.
             await host.close()
             let seen = waitFor(client.poll(waitingUpTo:)) { $0.contains(.disconnected(.host, .hostShutDown)) }
