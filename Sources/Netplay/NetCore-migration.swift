@@ -164,7 +164,7 @@ extension NetCore {
     mutating func rejoined(now: NetInstant) {
         guard let handover = migration.handover else { return }
         migration.handover = nil
-        var state = PeerState(channels: ChannelEndpoint(config: channelConfig, now: now))
+        var state = PeerState(channels: ChannelEndpoint(settings: channelSettings, now: now))
         for message in migration.owed { try? state.channels.enqueue(message.bytes, on: message.channel, now: now) }
         migration.owed = []
         peers.insert(state, for: .host)

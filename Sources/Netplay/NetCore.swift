@@ -37,7 +37,8 @@ package struct NetCore: Sendable {
     /// than `host != nil`, which copies the whole optional endpoint out to look at it.
     var isHostCore = false
     let registry: MessageRegistry
-    let channelConfig: ChannelConfig
+    /// Every peer's channel layer shares these.
+    let channelSettings: ChannelSettings
     /// Remote peers with open channels; on a client, only ``NetPeer/host``.
     var peers = PeerTable()
     /// Peers with channel work since their last flush (a payload or a resume), each once: what
@@ -70,7 +71,7 @@ package struct NetCore: Sendable {
         isHostCore = true
         pauseThreshold = host.config.pauseThreshold
         self.registry = registry
-        channelConfig = options.channels
+        channelSettings = ChannelSettings(options.channels)
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         localPeer = .host
@@ -84,7 +85,7 @@ package struct NetCore: Sendable {
         self.client = client
         pauseThreshold = client.config.pauseThreshold
         self.registry = registry
-        channelConfig = options.channels
+        channelSettings = ChannelSettings(options.channels)
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         migration = Migration(options: options)
@@ -157,7 +158,7 @@ package struct NetCore: Sendable {
             switch event {
             case .connected(let id, _):
                 let peer = NetPeer(id)
-                peers.insert(PeerState(channels: ChannelEndpoint(config: channelConfig, now: now)), for: peer)
+                peers.insert(PeerState(channels: ChannelEndpoint(settings: channelSettings, now: now)), for: peer)
                 // Its timers start now: the read burst's deadline must include them.
                 noteReceived(from: peer)
                 noteMembership(joined: id)
@@ -190,7 +191,7 @@ package struct NetCore: Sendable {
                     continue
                 }
                 localPeer = NetPeer(id)
-                peers.insert(PeerState(channels: ChannelEndpoint(config: channelConfig, now: now)), for: .host)
+                peers.insert(PeerState(channels: ChannelEndpoint(settings: channelSettings, now: now)), for: .host)
                 events.append(.connected(.host))
             case .payload(let payload, _):
                 receivePayload(payload, from: .host, now: now)

@@ -23,8 +23,10 @@ import NetplayBase
 /// unacknowledged for a retransmission timeout derived from the measured round trip, and
 /// all sending stays within a congestion window and an optional bandwidth cap.
 package struct ChannelEndpoint: Sendable {
-    package let config: ChannelConfig
-    let geometry: ChannelGeometry
+    /// The settings and sizes, shared by every connection of a session (see ``ChannelSettings``).
+    let settings: ChannelSettings
+    package var config: ChannelConfig { settings.config }
+    var geometry: ChannelGeometry { settings.geometry }
     /// One per channel of the layout, made on the first message sent or payload received
     /// (see ``materializeLanes()``): an idle peer holds none, which keeps a host with many
     /// quiet connections small.
@@ -64,8 +66,14 @@ package struct ChannelEndpoint: Sendable {
 
     /// Creates the channel layer of a new connection.
     package init(config: ChannelConfig = ChannelConfig(), now: NetInstant) {
-        self.config = config
-        geometry = ChannelGeometry(config)
+        self.init(settings: ChannelSettings(config), now: now)
+    }
+
+    /// Creates the channel layer of a new connection with settings other connections share.
+    package init(settings: ChannelSettings, now: NetInstant) {
+        self.settings = settings
+        let geometry = settings.geometry
+        let config = settings.config
         congestion = CongestionController(payloadBytes: geometry.payloadBytes)
         pacer = SendPacer(bitsPerSecond: config.bandwidthCap, payloadBytes: geometry.payloadBytes, now: now)
         sentRate = RateMeter(now: now)

@@ -15,16 +15,18 @@ package struct ReceivedPacketWindow: Sendable {
         case stale
     }
 
-    private struct Slot: Sendable {
+    /// A slot: whether its sequence arrived, and how many headers must still name it (see
+    /// ``coveringHeaders``).
+    fileprivate struct Slot: Sendable {
         var received = false
-        /// Headers that must still name this sequence (see ``coveringHeaders``).
         var owed: UInt8 = 0
     }
 
     /// Empty until the first packet arrives (an idle peer never sends one), then ``size``
     /// slots. Nothing reads a slot before then: every read is of a sequence at most
     /// ``newest``, which is -1 until ``markReceived(_:ackEliciting:)``.
-    private var slots: [Slot] = []
+    private var slots = SlotBits()
+
     /// Newest sequence received, or -1.
     package private(set) var newest: Int64 = -1
     /// Sequences no header has named yet: these want an ack-only payload now.
@@ -45,7 +47,7 @@ package struct ReceivedPacketWindow: Sendable {
 
     /// Marks `sequence` (from ``classify(_:)``) received.
     mutating func markReceived(_ sequence: Int64, ackEliciting: Bool) {
-        if slots.isEmpty { slots = Array(repeating: Slot(), count: Self.size) }
+        slots.allocateIfNeeded()
         if sequence > newest {
             // Each sequence pushed out of the window is one loss-or-not sample. A far jump
             // clears at most the whole window.
@@ -97,8 +99,9 @@ package struct ReceivedPacketWindow: Sendable {
         guard uncoveredCount > 0 || namedOnceCount > 0 else { return }
         for sequence in stride(from: max(ack - 32, newest - Int64(Self.size) + 1, 0), through: ack, by: 1)
         where slots[Self.index(sequence)].owed > 0 {
-            slots[Self.index(sequence)].owed -= 1
-            if slots[Self.index(sequence)].owed == 0 {
+            let owed = slots[Self.index(sequence)].owed - 1
+            slots[Self.index(sequence)].owed = owed
+            if owed == 0 {
                 forgetNamedOnce()
             } else {
                 uncoveredCount -= 1
@@ -152,4 +155,32 @@ package struct ReceivedPacketWindow: Sendable {
     static let sequencesPerHeader = 33
     /// Weight of one sample: the estimate spans about the last 128 packets.
     static let lossSmoothing = 1.0 / 128
+}
+
+/// The window's slots packed into bits: one word array of ``ReceivedPacketWindow/size`` arrival
+/// bits, then two bits of owed namings per slot (0 ... ``ReceivedPacketWindow/coveringHeaders``):
+/// 96 bytes for 256 slots where a `[Slot]` took 512, for every connection that ever received.
+private struct SlotBits: Sendable {
+    private static let arrivalWords = ReceivedPacketWindow.size / 64
+    private static let owedWords = ReceivedPacketWindow.size / 32
+    private var words: [UInt64] = []
+
+    mutating func allocateIfNeeded() {
+        if words.isEmpty { words = Array(repeating: 0, count: Self.arrivalWords + Self.owedWords) }
+    }
+
+    subscript(index: Int) -> ReceivedPacketWindow.Slot {
+        get {
+            let received = words[index >> 6] >> UInt64(index & 63) & 1 == 1
+            let owed = words[Self.arrivalWords + index >> 5] >> UInt64((index & 31) * 2) & 3
+            return ReceivedPacketWindow.Slot(received: received, owed: UInt8(owed))
+        }
+        set {
+            let arrivalBit: UInt64 = 1 << UInt64(index & 63)
+            if newValue.received { words[index >> 6] |= arrivalBit } else { words[index >> 6] &= ~arrivalBit }
+            let shift = UInt64((index & 31) * 2)
+            let word = Self.arrivalWords + index >> 5
+            words[word] = words[word] & ~(3 << shift) | UInt64(newValue.owed & 3) << shift
+        }
+    }
 }

@@ -59,10 +59,16 @@ extension HostEndpoint {
     /// pending peers are evicted oldest first (this source's own first, beyond its cap), so
     /// half-open handshakes can delay nobody for long and only confirmed players fill a host.
     mutating func seatRefusal(for source: PeerAddress) -> DenialReason? {
-        let confirmed = peers.values.filter(\.connection.hasHeardFromPeer)
-        if confirmed.count(where: { $0.source == source }) >= config.maxPeersPerSource { return .tooManyFromAddress }
-        if confirmed.count >= config.maxPeers { return .hostFull }
-        while pending(from: source).count >= max(config.maxPendingPerSource, 1) {
+        // One pass, no copies: a host admitting a burst of players runs this per admission.
+        var confirmed = 0
+        var confirmedFromSource = 0
+        for index in peers.indices where peers.values[index].connection.hasHeardFromPeer {
+            confirmed += 1
+            if peers.values[index].source == source { confirmedFromSource += 1 }
+        }
+        if confirmedFromSource >= config.maxPeersPerSource { return .tooManyFromAddress }
+        if confirmed >= config.maxPeers { return .hostFull }
+        while oldestPending(from: source).count >= max(config.maxPendingPerSource, 1) {
             evictOldestPending(from: source)
         }
         while peers.count >= config.maxPeers || pendingCount >= max(config.maxPendingHandshakes, 1) {
@@ -78,30 +84,42 @@ extension HostEndpoint {
     /// the last few. The newcomer's response is dropped instead, before any cryptography, and
     /// its client's resends (every ``ProtocolConfig/handshakeResendInterval``) try again.
     func seatsAreBusy(for source: PeerAddress, now: NetInstant) -> Bool {
-        func youngest(_ candidates: [(key: PeerID, value: HostPeer)]) -> Bool {
-            guard let oldest = candidates.map(\.value.admittedAt).min() else { return false }
-            return now - oldest < config.pendingEvictionAge
+        func tooYoung(_ pending: (count: Int, oldest: (id: PeerID, admittedAt: NetInstant)?)) -> Bool {
+            guard let oldest = pending.oldest else { return false }
+            return now - oldest.admittedAt < config.pendingEvictionAge
         }
-        let ownPending = pending(from: source)
-        if ownPending.count >= max(config.maxPendingPerSource, 1), youngest(ownPending) { return true }
+        let ownPending = oldestPending(from: source)
+        if ownPending.count >= max(config.maxPendingPerSource, 1), tooYoung(ownPending) { return true }
         guard peers.count >= config.maxPeers || pendingCount >= max(config.maxPendingHandshakes, 1) else {
             return false
         }
-        return youngest(pending(from: nil))
+        return tooYoung(oldestPending(from: nil))
     }
 
-    private func pending(from source: PeerAddress?) -> [(key: PeerID, value: HostPeer)] {
-        peers.filter { !$0.value.connection.hasHeardFromPeer && (source == nil || $0.value.source == source) }
+    /// The pending peers (of `source`, or of anyone): how many, and the longest pending (ties
+    /// broken by id, so eviction is deterministic).
+    private func oldestPending(from source: PeerAddress?) -> (count: Int, oldest: (id: PeerID, admittedAt: NetInstant)?)
+    {
+        var count = 0
+        var oldest: (id: PeerID, admittedAt: NetInstant)?
+        for index in peers.indices {
+            let peer = peers.values[index]
+            guard !peer.connection.hasHeardFromPeer, source == nil || peer.source == source else { continue }
+            count += 1
+            let id = peers.keys[index]
+            if let current = oldest, (current.admittedAt, current.id.rawValue) <= (peer.admittedAt, id.rawValue) {
+                continue
+            }
+            oldest = (id, peer.admittedAt)
+        }
+        return (count, oldest)
     }
 
     /// Evicts the longest-pending peer (of `source`, or of anyone); false if there is none.
     @discardableResult
     private mutating func evictOldestPending(from source: PeerAddress?) -> Bool {
-        let oldest = pending(from: source).min {
-            ($0.value.admittedAt, $0.key.rawValue) < ($1.value.admittedAt, $1.key.rawValue)
-        }
-        guard let oldest else { return false }
-        remove(oldest.key, reason: .timedOut)
+        guard let oldest = oldestPending(from: source).oldest else { return false }
+        remove(oldest.id, reason: .timedOut)
         return true
     }
 }

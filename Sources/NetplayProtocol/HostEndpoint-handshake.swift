@@ -28,12 +28,12 @@ extension HostEndpoint {
         let hello = response.hello
         guard hello.protocolID == config.protocolID else { return .wrongProtocol }
 
-        if let existing = peerByAddress[address], let peer = peers[existing],
-            peer.clientPublicKey == hello.clientPublicKey, peer.clientNonce == hello.clientNonce
+        if let existing = peerByAddress[address], let admission = peers[existing]?.admission,
+            admission.clientPublicKey == hello.clientPublicKey, admission.clientNonce == hello.clientNonce
         {
             // The client did not get our `accepted` yet: answer again, idempotently, even if the
             // cookie has aged out meanwhile.
-            return queueHandshakeReply(peer.acceptedPacket, to: address)
+            return queueHandshakeReply(admission.acceptedPacket, to: address)
         }
         if let previous = answered.answer(for: response.cookie, now: now) {
             return replay(previous, tag: response.confirmationTag, to: address)
@@ -90,9 +90,12 @@ extension HostEndpoint {
         case .denied(let bytes):
             return queueHandshakeReply(bytes, to: address)
         case .admitted(let id):
-            // The peer it admitted is gone (evicted, or left): the cookie is spent all the same.
-            guard let peer = peers[id], peer.connection.address == address else { return .usedCookie }
-            return queueHandshakeReply(peer.acceptedPacket, to: address)
+            // The peer it admitted is gone (evicted, or left), or confirmed (its client has our
+            // `accepted`): the cookie is spent all the same.
+            guard let peer = peers[id], peer.connection.address == address, let admission = peer.admission else {
+                return .usedCookie
+            }
+            return queueHandshakeReply(admission.acceptedPacket, to: address)
         }
     }
 
@@ -114,8 +117,10 @@ extension HostEndpoint {
         let accepted = AcceptedPacket(peerID: id).encoded(keys: keys)
         let connection = Connection(role: .host, peerID: id, address: address, keys: keys, now: now)
         peers[id] = HostPeer(
-            connection: connection, clientPublicKey: hello.clientPublicKey,
-            clientNonce: hello.clientNonce, acceptedPacket: accepted, admittedAt: now, source: address.source)
+            connection: connection,
+            admission: HostPeer.Admission(
+                clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce, acceptedPacket: accepted),
+            admittedAt: now, source: address.source)
         peerByAddress[address] = id
         outgoing.append(Datagram(address: address, bytes: accepted))
         return id

@@ -71,7 +71,12 @@ package struct HostEndpoint: Sendable {
     package var peerCount: Int { peers.count }
 
     /// Number of peers admitted but not yet heard from in a connected packet.
-    package var pendingCount: Int { peers.values.reduce(0) { $0 + ($1.connection.hasHeardFromPeer ? 0 : 1) } }
+    package var pendingCount: Int {
+        // By index: iterating the values of large elements allocates in unspecialized code.
+        var count = 0
+        for index in peers.indices where !peers.values[index].connection.hasHeardFromPeer { count += 1 }
+        return count
+    }
 
     /// Number of peers that proved they hold their keys by sending a connected packet: the
     /// players the game sees.
@@ -238,6 +243,7 @@ package struct HostEndpoint: Sendable {
         // a real seat, and only now does the game hear of it.
         if wasPending, peers[id]?.connection.hasHeardFromPeer == true {
             awaitedRejoins.remove(id)
+            peers[id]?.admission = nil
             events.append(.connected(id, address))
             // Tell the client at once that we know it: until a connected packet from us arrives
             // it is not sure we kept its seat (see ClientEndpoint.awaitingConfirmation).
@@ -266,15 +272,38 @@ package struct HostEndpoint: Sendable {
 /// A host's record of one peer.
 package struct HostPeer: Sendable {
     package var connection: Connection
-    /// The handshake that created this peer, to recognise a retransmitted `response`.
-    let clientPublicKey: [UInt8]
-    let clientNonce: [UInt8]
-    /// The `accepted` packet, resent verbatim when the client retransmits its response.
-    let acceptedPacket: [UInt8]
+    /// The handshake that admitted this peer, kept while it is pending (its client may not
+    /// have our `accepted` yet) and dropped when it confirms: a confirmed client has it.
+    var admission: Admission?
     /// When the handshake admitted it: a pending peer is forgotten ``ProtocolConfig/pendingTimeout`` later.
     let admittedAt: NetInstant
     /// Its address without the port, for the per-source caps.
     var source: PeerAddress
     /// The validation under way of a new address it sent from, if any.
-    var pathProbe: PathProbe?
+    var pathProbe: PathProbe? {
+        get { if case .probing(let probe) = probeSlot { probe } else { nil } }
+        set { probeSlot = newValue.map { .probing($0) } ?? .none }
+    }
+    init(connection: Connection, admission: Admission?, admittedAt: NetInstant, source: PeerAddress) {
+        self.connection = connection
+        self.admission = admission
+        self.admittedAt = admittedAt
+        self.source = source
+    }
+
+    /// A probe is rare and large: boxed, so an idle peer holds a word for it, not 56 bytes.
+    private var probeSlot = ProbeSlot.none
+
+    private enum ProbeSlot: Sendable {
+        case none
+        indirect case probing(PathProbe)
+    }
+
+    /// What a retransmitted `response` is recognised by, and what it gets again.
+    struct Admission: Sendable {
+        let clientPublicKey: [UInt8]
+        let clientNonce: [UInt8]
+        /// The `accepted` packet, resent byte for byte.
+        let acceptedPacket: [UInt8]
+    }
 }

@@ -96,14 +96,45 @@ struct ProtocolHandshakeTests {
         #expect(net.host.drops[.unknownPeer] == spares && net.host.drops.total == spares)
     }
 
-    @Test("a retransmitted response gets the same accepted packet again")
+    @Test("a retransmitted response gets the same accepted while the peer is pending, nothing once it confirmed")
     func duplicateResponseIsIdempotent() throws {
-        var net = ProtocolHarness()
-        let (client, _) = try net.connected()
-        let response = try #require(net.clientSent.last { $0.bytes.first == PacketType.response.rawValue })
-        let accepted = try #require(net.hostSent.last { $0.bytes.first == PacketType.accepted.rawValue })
-        net.host.receive(response.bytes, from: TestSetup.clientAddress(client), now: net.now)
-        #expect(net.host.drainOutgoing() == [accepted])
-        #expect(net.host.peerCount == 1)
+        var host = HostEndpoint(config: TestSetup.config(), random: .seeded(1))
+        var client = ClientEndpoint(
+            config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(2))
+        let address = TestSetup.clientAddress(0)
+        let now = NetInstant.zero
+        func toHost(_ expected: PacketType) throws -> [UInt8] {
+            client.update(now: now)
+            let sent = client.drainOutgoing().map(\.bytes)
+            let packet = try #require(sent.last { $0.first == expected.rawValue })
+            host.receive(packet, from: address, now: now)
+            return packet
+        }
+        func toClient(_ expected: PacketType) throws -> [UInt8] {
+            let packet = try #require(host.drainOutgoing().last { $0.bytes.first == expected.rawValue }).bytes
+            client.receive(packet, from: TestSetup.hostAddress, now: now)
+            return packet
+        }
+        _ = try toHost(.hello)
+        _ = try toClient(.challenge)
+        let response = try toHost(.response)
+        // The `accepted` is lost: the client resends its response, and gets the same answer.
+        let accepted = try #require(host.drainOutgoing().last { $0.bytes.first == PacketType.accepted.rawValue })
+        host.receive(response, from: address, now: now)
+        #expect(host.drainOutgoing() == [accepted])
+        #expect(host.pendingCount == 1)
+
+        // Confirmed, the host has forgotten the handshake (its client has `accepted`): a stale
+        // copy of the response is a spent cookie, and the session stays.
+        client.receive(accepted.bytes, from: TestSetup.hostAddress, now: now)
+        _ = try toHost(.connected)
+        #expect(host.confirmedCount == 1)
+        _ = host.drainOutgoing()
+        _ = host.drainEvents()
+        let usedBefore = host.drops[.usedCookie]
+        host.receive(response, from: address, now: now)
+        #expect(host.drainOutgoing().isEmpty)
+        #expect(host.drops[.usedCookie] == usedBefore + 1)
+        #expect(host.confirmedCount == 1 && host.drainEvents().isEmpty)
     }
 }
