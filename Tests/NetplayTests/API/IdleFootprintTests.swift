@@ -1,0 +1,190 @@
+import AllocationCounter
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import Netplay
+@testable import NetplayBase
+@testable import NetplayLinkConditioner
+@testable import NetplayProtocol
+
+extension APITests {
+    /// Heap bytes a host keeps per idle connection, counted (never sampled from the process):
+    /// every block the host's code allocated while clients joined and then idled, and that no
+    /// code freed since, in virtual time on the test's thread. The benchmark's figure (resident memory of a host
+    /// process with 256 idle clients) also holds the allocator's slack and the process's
+    /// fixed costs; this one is the library's share, deterministic, and has a ceiling.
+    @Suite(.enabled(if: netplay_allocation_counting_available() == 1, "heap bytes are counted on Linux only"))
+    struct IdleFootprint {
+        /// Committed ceiling, heap bytes per idle confirmed peer on a host. Lower it when a
+        /// peer costs less.
+        static let ceilingBytesPerPeer = 1_792
+
+        @Test func heapBytesPerIdlePeerStayWithinTheirCeiling() throws {
+            // The benchmark's shape (it has 256 clients): clients join one host, then idle for 1.5 s.
+            let lab = FootprintLab()
+            let empty = netplay_footprint_bytes()
+            try lab.join(clients: FootprintLab.clients)
+            lab.idle(for: .milliseconds(1_500))
+            let idle = netplay_footprint_bytes()
+            netplay_footprint_stop()
+            let perPeer = Double(idle - empty) / Double(FootprintLab.clients)
+            print("host heap bytes per idle peer: \(perPeer)")
+            #expect(idle >= 0, "more blocks were live than the footprint table holds")
+            #expect(perPeer > 0)
+            #expect(perPeer <= Double(Self.ceilingBytesPerPeer), "a peer costs \(perPeer) bytes")
+        }
+    }
+}
+
+/// A host session and any number of client sessions in virtual time, their datagrams routed
+/// by address on the test's thread; only the host's work is counted.
+private final class FootprintLab {
+    static let frame = Duration.milliseconds(5)
+    static let clients = 128
+    static let hostAddress = PeerAddress.memory(node: 1, port: 7777)
+
+    /// As the benchmark's host: every client comes from one address.
+    private let options: NetOptions = {
+        var options = NetOptions()
+        options.maxPeers = FootprintLab.clients
+        options.maxPeersPerAddress = FootprintLab.clients
+        options.maxPendingPerAddress = FootprintLab.clients
+        options.handshakesPerSecondPerAddress = 1_000_000
+        return options
+    }()
+    private let registry = MessageRegistry([])
+    private let config: ProtocolConfig
+    private let router = Router()
+    private let host: NetSession
+    private var clients: [NetSession] = []
+    private var now = NetInstant.zero
+    private var seed: UInt64 = 21
+
+    init() {
+        config = options.protocolConfig(game: "footprint", joinCode: nil, registry: registry)
+        // Counting starts before the host exists and stays on (live bytes are kept across
+        // stops): the figure is everything the host keeps.
+        netplay_footprint_start()
+        netplay_allocation_counting_start()
+        var seed = seed
+        host = NetSession(
+            core: NetCore(
+                host: HostEndpoint(config: config, random: Self.random(&seed)), registry: registry,
+                options: options),
+            options: options)
+        self.seed = seed
+        host.attach(RoutedTransport(address: Self.hostAddress, router: router))
+        netplay_allocation_counting_stop()
+    }
+
+    /// Clients share one node, as the benchmark's share 127.0.0.1: one source to the host's
+    /// per-source defences.
+    private static func clientAddress(_ index: Int) -> PeerAddress {
+        .memory(node: 2, port: UInt16(5_000 + index))
+    }
+
+    private static func random(_ seed: inout UInt64) -> ProtocolRandom {
+        ProtocolRandom(DeterministicRandom(seed: DeterministicRandom.splitMix64(&seed)))
+    }
+
+    /// Starts `count` more clients and steps until every client is connected.
+    func join(clients count: Int) throws {
+        for _ in 0..<count {
+            let address = Self.clientAddress(clients.count)
+            let client = NetSession(
+                core: NetCore(
+                    client: ClientEndpoint(
+                        config: config, host: Self.hostAddress, now: now, random: Self.random(&seed)),
+                    registry: registry, options: options),
+                options: options)
+            client.attach(RoutedTransport(address: address, router: router))
+            clients.append(client)
+        }
+        for _ in 0..<2_000 where clients.contains(where: { $0.handshake.value == nil }) { step() }
+        try #require(clients.allSatisfy { $0.handshake.value == .some(nil) }, "a client never connected")
+    }
+
+    func idle(for duration: Duration) {
+        let frames = Int(duration / Self.frame)
+        for _ in 0..<frames { step() }
+    }
+
+    /// One frame: every client ticks and its datagrams reach the host; the host polls and
+    /// ticks (counted) and its datagrams reach the clients.
+    private func step() {
+        now = now + Self.frame
+        router.now.withLockedValue { $0 = now }
+        for client in clients {
+            client.tick(now: now)
+            _ = client.events.poll()
+        }
+        deliver(to: host, at: Self.hostAddress, counted: true)
+        netplay_allocation_counting_resume()
+        _ = host.events.poll()
+        host.tick(now: now)
+        netplay_allocation_counting_stop()
+        for (index, client) in clients.enumerated() {
+            deliver(to: client, at: Self.clientAddress(index), counted: false)
+        }
+    }
+
+    /// Hands `session` what was sent to `address`. Counted deliveries copy the bytes and the
+    /// sender's address inside the count, so whatever the host keeps of them is its own.
+    private func deliver(to session: NetSession, at address: PeerAddress, counted: Bool) {
+        for (bytes, source) in router.take(for: address) {
+            if counted {
+                netplay_allocation_counting_resume()
+                session.receive(Array(bytes), from: PeerAddress(copying: source), now: now)
+                netplay_allocation_counting_stop()
+            } else {
+                session.receive(bytes, from: source, now: now)
+            }
+        }
+    }
+}
+
+extension PeerAddress {
+    fileprivate init(copying address: PeerAddress) {
+        self.init(family: address.family ?? .memory, address: Array(address.addressBytes), port: address.port)
+    }
+}
+
+/// Datagrams in flight, by destination.
+private final class Router: Sendable {
+    /// The lab's virtual time, for work a session asks to run soon.
+    let now = NIOLockedValueBox(NetInstant.zero)
+    private let inboxes = NIOLockedValueBox<[PeerAddress: [(bytes: [UInt8], source: PeerAddress)]]>([:])
+
+    func post(_ bytes: [UInt8], from source: PeerAddress, to destination: PeerAddress) {
+        inboxes.withLockedValue { $0[destination, default: []].append((bytes, source)) }
+    }
+
+    func take(for address: PeerAddress) -> [(bytes: [UInt8], source: PeerAddress)] {
+        inboxes.withLockedValue { $0.removeValue(forKey: address) ?? [] }
+    }
+}
+
+/// A session's side of the router. Work the session asks to run soon runs at once (inside
+/// the host's count when it is the host's: only its `receive` asks).
+private final class RoutedTransport: DatagramTransport {
+    let address: PeerAddress
+    let router: Router
+
+    init(address: PeerAddress, router: Router) {
+        self.address = address
+        self.router = router
+    }
+
+    func send(_ datagrams: [Datagram]) {
+        for datagram in datagrams { router.post(datagram.bytes, from: address, to: datagram.address) }
+    }
+
+    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
+        work(router.now.withLockedValue { $0 })
+    }
+
+    func scheduleTick(at deadline: NetInstant?) {}
+    func close() async {}
+    var now: NetInstant { .zero }
+    func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {}
+}
