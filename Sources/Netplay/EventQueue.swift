@@ -33,20 +33,28 @@ final class EventQueue: Sendable {
     /// Events dropped because nobody was reading.
     var droppedCount: Int { state.withLockedValue { $0.dropped } }
 
-    /// Adds events, and hands them to the sequence's reader if one waits.
-    func push(_ events: [NetEvent]) {
+    /// Adds events, and hands them to the sequence's reader if one waits. `mayEndSession`
+    /// false (no event in the batch changes membership) skips looking for the host's leaving.
+    func push(_ events: [NetEvent], mayEndSession: Bool = true) {
         guard !events.isEmpty else { return }
         signal.lock()
         let (waiting, handOff) = state.withLockedValue {
             state -> (Bool, (CheckedContinuation<[NetEvent], Never>, [NetEvent])?) in
-            for index in events.indices {
-                let event = events[index]
-                if state.pending.count < capacity {
-                    state.pending.append(event)
-                } else {
-                    state.dropped += 1
+            if state.pending.isEmpty, events.count <= capacity {
+                // The usual case: the reader took everything before. Share the batch's storage
+                // instead of copying each event into the queue's.
+                state.pending = events
+            } else {
+                for index in events.indices {
+                    if state.pending.count < capacity {
+                        state.pending.append(events[index])
+                    } else {
+                        state.dropped += 1
+                    }
                 }
-                if case .disconnected(.host, _) = event { state.finished = true }
+            }
+            for index in events.indices where mayEndSession {
+                if case .disconnected(.host, _) = events[index] { state.finished = true }
             }
             guard let reader = state.reader else { return (!state.streaming && !state.pending.isEmpty, nil) }
             state.reader = nil

@@ -51,7 +51,7 @@ extension NetCore {
     {
         // The backlog behind a full channel is retried every tick: for a message to one peer
         // whose channel is already known to be full this tick, skip straight to "later".
-        if case .peers(let listed) = message.target, listed.count == 1,
+        if !blocked.isEmpty, case .peers(let listed) = message.target, listed.count == 1,
             blocked.contains(ChannelSlot(peer: listed[0], channel: message.channel))
         {
             return message
@@ -71,7 +71,8 @@ extension NetCore {
                 continue
             }
             let slot = ChannelSlot(peer: peer, channel: message.channel)
-            guard !blocked.contains(slot) else {
+            // Hashing the slot costs more than the rest of this loop: only when something is blocked.
+            guard blocked.isEmpty || !blocked.contains(slot) else {
                 owed.append(peer)
                 continue
             }

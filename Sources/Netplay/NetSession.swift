@@ -187,13 +187,18 @@ package final class NetSession: Sendable {
     }
 
     private func publish(_ events: [NetEvent], replication: [ReplicationDelivery]) {
-        if !events.isEmpty || !replication.isEmpty {
-            replicationInbox.withLockedValue { $0.take(events, replication, capacity: options.maxQueuedEvents) }
+        // Nearly every batch is messages only: then nobody scans it (a copy of each event,
+        // existential inside, cost some hundred instructions per message).
+        let changesMembership = NetEvent.anyChangesMembership(events)
+        if changesMembership || !replication.isEmpty {
+            replicationInbox.withLockedValue {
+                $0.take(changesMembership ? events : [], replication, capacity: options.maxQueuedEvents)
+            }
         }
         // Read only when a player comes or goes: this runs for every datagram and tick.
         var connected: Set<NetPeer>?
         var tookOver = false
-        for index in events.indices {
+        for index in events.indices where changesMembership {
             let event = events[index]
             switch event {
             case .connected(let peer) where !peer.isHost:
@@ -218,7 +223,7 @@ package final class NetSession: Sendable {
             }
         }
         log(events)
-        self.events.push(events)
+        self.events.push(events, mayEndSession: changesMembership)
         if let connected {
             let (before, observer) = peerCount.withLockedValue { state in
                 defer { state.peers = connected }
@@ -232,14 +237,15 @@ package final class NetSession: Sendable {
     // MARK: The game's side
 
     /// Encodes `message` on the caller's thread and queues it for the next tick.
-    func send(_ message: some NetMessage, on channel: NetChannel, to target: NetRecipients) throws(NetSendError) {
-        guard registry.id(of: type(of: message)) != nil else {
-            throw .unregisteredMessage(type(of: message).messageName)
-        }
+    func send<Message: NetMessage>(_ message: Message, on channel: NetChannel, to target: NetRecipients)
+        throws(NetSendError)
+    {
+        // The static type: `type(of:)` asked the runtime for the dynamic one on every send.
+        guard let id = registry.id(of: Message.self) else { throw .unregisteredMessage(Message.messageName) }
         let kinds = options.channels.layout.kinds
         guard Int(channel.id.index) < kinds.count else { throw .unknownChannel(channel) }
         let bytes: [UInt8]
-        do throws(WireError) { bytes = try registry.encode(message) } catch { throw .unencodable(error) }
+        do throws(WireError) { bytes = try registry.encode(message, id: id) } catch { throw .unencodable(error) }
         let limit = Self.sizeLimit(of: kinds[Int(channel.id.index)], config: options.channels)
         guard bytes.count <= limit else { throw .messageTooLarge(bytes: bytes.count, limit: limit) }
         try enqueue(.message(OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target))))

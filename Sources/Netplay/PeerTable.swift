@@ -17,11 +17,26 @@ struct PeerTable: Sendable {
 
     /// The peer's state (a copy), or nil if it is not connected.
     subscript(peer: NetPeer) -> NetCore.PeerState? {
-        positions[peer].map { states[$0] }
+        position(of: peer).map { states[$0] }
     }
 
     /// Whether `peer` is connected.
-    func contains(_ peer: NetPeer) -> Bool { positions[peer] != nil }
+    func contains(_ peer: NetPeer) -> Bool { position(of: peer) != nil }
+
+    /// Where `peer`'s state is. Asked for every message sent and received: a client's table
+    /// holds the host alone and a small game's a few players, and comparing that many ids
+    /// costs less than hashing one.
+    private func position(of peer: NetPeer) -> Int? {
+        guard order.count > Self.scannedPeers else {
+            // By index: `firstIndex(of:)`, unspecialized in a debug build, allocates.
+            for index in order.indices where order[index] == peer { return index }
+            return nil
+        }
+        return positions[peer]
+    }
+
+    /// Up to this many peers, ``position(of:)`` scans instead of hashing.
+    private static let scannedPeers = 8
 
     /// Whether some peer's state satisfies `predicate`.
     func contains(where predicate: (NetCore.PeerState) -> Bool) -> Bool {
@@ -44,13 +59,13 @@ struct PeerTable: Sendable {
     mutating func update<Result, Failure: Error>(
         _ peer: NetPeer, _ body: (inout NetCore.PeerState) throws(Failure) -> Result
     ) throws(Failure) -> Result? {
-        guard let index = positions[peer] else { return nil }
+        guard let index = position(of: peer) else { return nil }
         return try body(&states[index])
     }
 
     /// Adds `peer` with `state`, or replaces its state.
     mutating func insert(_ state: NetCore.PeerState, for peer: NetPeer) {
-        if let index = positions[peer] {
+        if let index = position(of: peer) {
             states[index] = state
             return
         }

@@ -8,6 +8,8 @@ public struct MessageRegistry: Sendable {
     package typealias Decode = @Sendable (inout BitReader) throws(WireError) -> any NetMessage
 
     private var ids: [ObjectIdentifier: UInt64] = [:]
+    /// The registered types in id order, for ``id(of:)``'s scan.
+    private var types: [ObjectIdentifier] = []
     private var decoders: [Decode] = []
     private var names: [String] = []
     /// The registered types' structure, one line per field; its hash is the fingerprint.
@@ -27,6 +29,7 @@ public struct MessageRegistry: Sendable {
         guard ids[key] == nil else { return }
         let id = UInt64(decoders.count)
         ids[key] = id
+        types.append(key)
         names.append(type.messageName)
         decoders.append(Self.decoder(for: type))
         schema = MessageSchema(lines: schema.lines + SchemaReflector.lines(forMessage: type, id: id))
@@ -42,18 +45,39 @@ public struct MessageRegistry: Sendable {
     /// Number of registered types.
     package var count: Int { decoders.count }
 
-    /// The id of a registered type.
-    package func id(of type: any NetMessage.Type) -> UInt64? { ids[ObjectIdentifier(type)] }
+    /// The id of a registered type. Asked per message sent: a game registers a handful of
+    /// types, and comparing that many words costs less than hashing one.
+    package func id(of type: any NetMessage.Type) -> UInt64? {
+        let key = ObjectIdentifier(type)
+        guard types.count > Self.scannedTypes else {
+            for index in types.indices where types[index] == key { return UInt64(index) }
+            return nil
+        }
+        return ids[key]
+    }
+
+    /// Up to this many registered types, ``id(of:)`` scans instead of hashing.
+    private static let scannedTypes = 16
 
     /// Writes `message`'s id then its body.
     package func encode(_ message: any NetMessage, into writer: inout BitWriter) throws(WireError) {
-        guard let id = ids[ObjectIdentifier(type(of: message))] else {
+        guard let id = id(of: type(of: message)) else {
             throw WireError(
                 .unencodable("\(type(of: message).messageName) is not registered"), expected: "registered message",
                 at: writer.bitCount)
         }
         writer.writeVarUInt(id)
         try message.encode(to: &writer)
+    }
+
+    /// Encodes `message`, whose type is registered as `id` (see ``id(of:)``), as a standalone
+    /// byte string: for a sender that knows the type statically, so no existential is opened
+    /// and no type looked up a second time.
+    package func encode<Message: NetMessage>(_ message: Message, id: UInt64) throws(WireError) -> [UInt8] {
+        var writer = BitWriter()
+        writer.writeVarUInt(id)
+        try message.encode(to: &writer)
+        return writer.finish()
     }
 
     /// Encodes `message` as a standalone byte string.
