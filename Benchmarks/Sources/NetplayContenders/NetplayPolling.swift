@@ -39,7 +39,7 @@ extension NetplayContender {
     func polledThroughput(on channel: NetChannel, messages: Int) throws -> Double? {
         let options = frontOptions
         let host = try blocking { try await Self.startHost(options: options) }
-        let counters = DeliveryCounters()
+        let counters = DeliveryCounters(everyMessageArrives: channel == .reliableOrdered)
         let receiver = BackgroundThread { thread in
             while !thread.shouldStop {
                 for event in host.poll(waitingUpTo: Self.serviceSlice) {
