@@ -85,7 +85,7 @@ extension NetCore {
         migration.rejoinDeadline = nil
         let missing = host?.awaitedRejoins.sorted { $0.rawValue < $1.rawValue } ?? []
         host?.awaitedRejoins = []
-        for id in missing { events.append(.disconnected(NetPeer(id), .timedOut)) }
+        for id in missing { report(.disconnected(NetPeer(id), .timedOut)) }
     }
 
     // MARK: Client: noticing the host is gone
@@ -134,7 +134,7 @@ extension NetCore {
             migration.handover = nil
             client = nil
             phase = .closed
-            events.append(.disconnected(.host, handover.reason))
+            report(.disconnected(.host, handover.reason))
             return
         }
         let candidate = handover.candidates[handover.index]
@@ -168,7 +168,7 @@ extension NetCore {
         for message in migration.owed { try? state.channels.enqueue(message.bytes, on: message.channel, now: now) }
         migration.owed = []
         peers.insert(state, for: .host)
-        events.append(.hostChanged(to: NetPeer(handover.candidates[handover.index].peer)))
+        report(.hostChanged(to: NetPeer(handover.candidates[handover.index].peer)))
     }
 
     // MARK: Taking over
@@ -195,6 +195,6 @@ extension NetCore {
         migration.secret = secret
         migration.joinOrder = []
         migration.rejoinDeadline = now + Migration.rejoinWindow
-        events.append(.hostChanged(to: me))
+        report(.hostChanged(to: me))
     }
 }

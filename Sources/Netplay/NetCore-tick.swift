@@ -222,7 +222,7 @@ extension NetCore {
             // With players left and a plan shared, they carry on without us.
             host?.shutDown(handingOver: migration.secret != nil && !peers.isEmpty)
             handleHostEvents(now: now)
-            events.append(.disconnected(.host, .closedLocally))
+            report(.disconnected(.host, .closedLocally))
         } else {
             client?.disconnect()
             handleClientEvents(now: now)

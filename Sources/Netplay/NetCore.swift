@@ -45,6 +45,8 @@ package struct NetCore: Sendable {
     /// ``flushReceived(now:)`` flushes at the end of a read burst.
     var receivedSinceFlush: [NetPeer] = []
     var events: [NetEvent] = []
+    /// Whether ``events`` holds anything but messages (set by ``report(_:)``).
+    var eventsBesideMessages = false
     /// What arrived on the replication channels, for the session's ``NetWorld``.
     var replicationDeliveries: [ReplicationDelivery] = []
     /// Reused for each payload's delivered messages, so receiving allocates no new array.
@@ -77,7 +79,7 @@ package struct NetCore: Sendable {
         localPeer = .host
         migration = Migration(options: options)
         if migration.enabled { migration.secret = self.host?.random.bytes(Rejoin.secretByteCount) }
-        events.append(.connected(.host))
+        report(.connected(.host))
     }
 
     /// A client core, already sending its first handshake packet.
@@ -130,7 +132,22 @@ package struct NetCore: Sendable {
 
     /// The events since the last drain, oldest first.
     mutating func drainEvents() -> [NetEvent] {
-        events.takeAll()
+        drainEventBatch().events
+    }
+
+    /// The events since the last drain, and whether any is not a message (see ``report(_:)``):
+    /// a session reads a batch's players coming and going only then, without copying each
+    /// event of the message-only batches nearly every datagram brings.
+    mutating func drainEventBatch() -> (events: [NetEvent], changesMembership: Bool) {
+        defer { eventsBesideMessages = false }
+        return (events.takeAll(), eventsBesideMessages)
+    }
+
+    /// Queues an event that is not a message (a player connected, left, was interrupted or
+    /// resumed, or the host changed), noting that the batch holds one.
+    mutating func report(_ event: NetEvent) {
+        eventsBesideMessages = true
+        events.append(event)
     }
 
     /// The replication channels' deliveries since the last drain, oldest first.
@@ -162,13 +179,13 @@ package struct NetCore: Sendable {
                 // Its timers start now: the read burst's deadline must include them.
                 noteReceived(from: peer)
                 noteMembership(joined: id)
-                events.append(.connected(peer))
+                report(.connected(peer))
             case .payload(let id, let payload, _):
                 receivePayload(payload, from: NetPeer(id), now: now)
             case .disconnected(let id, let reason):
                 peers.remove(NetPeer(id))
                 noteMembership(left: id)
-                events.append(.disconnected(NetPeer(id), reason))
+                report(.disconnected(NetPeer(id), reason))
             case .interrupted(let id):
                 interrupt(NetPeer(id))
             case .resumed(let id):
@@ -192,7 +209,7 @@ package struct NetCore: Sendable {
                 }
                 localPeer = NetPeer(id)
                 peers.insert(PeerState(channels: ChannelEndpoint(settings: channelSettings, now: now)), for: .host)
-                events.append(.connected(.host))
+                report(.connected(.host))
             case .payload(let payload, _):
                 receivePayload(payload, from: .host, now: now)
             case .disconnected where migration.handover != nil:
@@ -204,7 +221,7 @@ package struct NetCore: Sendable {
             case .disconnected(let reason):
                 peers.remove(.host)
                 phase = .closed
-                events.append(.disconnected(.host, readable(reason)))
+                report(.disconnected(.host, readable(reason)))
             case .interrupted:
                 interrupt(.host)
             case .resumed:
@@ -215,7 +232,7 @@ package struct NetCore: Sendable {
 
     private mutating func interrupt(_ peer: NetPeer) {
         guard peers.update(peer, { $0.isInterrupted = true }) != nil else { return }
-        events.append(.interrupted(peer))
+        report(.interrupted(peer))
     }
 
     /// Back from an interruption: what was in flight goes again now, not after a backed-off timeout.
@@ -229,7 +246,7 @@ package struct NetCore: Sendable {
                 }) != nil
         else { return }
         noteReceived(from: peer)
-        events.append(.resumed(peer))
+        report(.resumed(peer))
     }
 
     private mutating func receivePayload(_ payload: [UInt8], from peer: NetPeer, now: NetInstant) {

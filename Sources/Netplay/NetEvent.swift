@@ -39,23 +39,3 @@ public enum NetEvent: Sendable {
     /// see ``NetClient/host``. It also ends an `.interrupted(.host)`.
     case hostChanged(to: NetPeer)
 }
-
-extension NetEvent {
-    /// Whether some event in `events` says a player came or left or the host changed: what the
-    /// session's bookkeeping reads. Asked of every batch, nearly always messages only, so it
-    /// borrows each event in place: a copy of each (an existential inside) cost some hundred
-    /// instructions per message.
-    static func anyChangesMembership(_ events: [NetEvent]) -> Bool {
-        events.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices where changesMembership(buffer[index]) { return true }
-            return false
-        }
-    }
-
-    private static func changesMembership(_ event: NetEvent) -> Bool {
-        switch event {
-        case .connected, .disconnected, .hostChanged: true
-        case .message, .interrupted, .resumed: false
-        }
-    }
-}

@@ -98,7 +98,7 @@ package final class NetSession: Sendable {
     package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         let (datagrams, events, replication, deferred) = core.withLockedValue { core in
             core.receive(bytes, from: address, now: now)
-            return (core.drainOutgoing(), core.drainEvents(), core.drainReplication(), core.hasDeferredHandshakes)
+            return (core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), core.hasDeferredHandshakes)
         }
         if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
         publish(events, replication: replication)
@@ -121,7 +121,7 @@ package final class NetSession: Sendable {
         handshakeServiceScheduled.withLockedValue { $0 = false }
         let (datagrams, events, replication, deadline) = core.withLockedValue { core in
             core.serviceHandshakes(now: now)
-            return (core.drainOutgoing(), core.drainEvents(), core.drainReplication(), core.nextDeadline(now: now))
+            return (core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), core.nextDeadline(now: now))
         }
         let transport = transport.withLockedValue { $0 }
         if !datagrams.isEmpty { transport?.send(datagrams) }
@@ -136,7 +136,7 @@ package final class NetSession: Sendable {
         let (datagrams, events, replication, deadline, closed) = core.withLockedValue { core in
             let deadline = core.flushReceived(now: now)
             return (
-                core.drainOutgoing(), core.drainEvents(), core.drainReplication(), deadline, core.phase == .closed
+                core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), deadline, core.phase == .closed
             )
         }
         let transport = transport.withLockedValue { $0 }
@@ -161,7 +161,7 @@ package final class NetSession: Sendable {
             if closing { core.closeRequested = true }
             let waiting = core.tick(now: now, commands: commands)
             return (
-                waiting, core.drainOutgoing(), core.drainEvents(), core.drainReplication(), core.phase == .closed,
+                waiting, core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), core.phase == .closed,
                 core.nextDeadline(now: now)
             )
         }
@@ -186,10 +186,12 @@ package final class NetSession: Sendable {
         if closed { finished.set(()) }
     }
 
-    private func publish(_ events: [NetEvent], replication: [ReplicationDelivery]) {
+    private func publish(
+        _ batch: (events: [NetEvent], changesMembership: Bool), replication: [ReplicationDelivery]
+    ) {
         // Nearly every batch is messages only: then nobody scans it (a copy of each event,
         // existential inside, cost some hundred instructions per message).
-        let changesMembership = NetEvent.anyChangesMembership(events)
+        let (events, changesMembership) = batch
         if changesMembership || !replication.isEmpty {
             replicationInbox.withLockedValue {
                 $0.take(changesMembership ? events : [], replication, capacity: options.maxQueuedEvents)

@@ -3,8 +3,8 @@ import NetplayDrivers
 
 /// Runs a `NetSession` over a real `UDPDriver`: datagrams from the socket go to the
 /// session on the driver's event loop; at the end of every read burst the peers that sent
-/// something are answered at once (acks, replies), and a one-shot timer ticks the session at
-/// the deadline its last tick or burst named, not on a fixed period.
+/// something are answered at once (acks, replies), and a repeating timer ticks the session
+/// every `NetOptions.tickInterval` (why not at the core's next deadline: see `start`).
 enum UDPSession {
     /// Binds a socket for `session` and starts ticking it.
     /// - Parameters:
