@@ -39,12 +39,17 @@ package struct PacketKey: Sendable, Hashable {
         storage.key.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
-    /// The nonce `purpose (u32) ‖ sequence (u64)`, little-endian, built on the stack.
-    private static func nonce(_ purpose: NoncePurpose, _ sequence: UInt64) -> ChaChaPoly.Nonce {
-        var words = (
+    /// The nonce's bytes `purpose (u32) ‖ sequence (u64)`, little-endian, on the stack.
+    private static func nonceWords(_ purpose: NoncePurpose, _ sequence: UInt64) -> (UInt32, UInt32, UInt32) {
+        (
             purpose.rawValue.littleEndian, UInt32(truncatingIfNeeded: sequence).littleEndian,
             UInt32(truncatingIfNeeded: sequence >> 32).littleEndian
         )
+    }
+
+    /// The nonce `purpose (u32) ‖ sequence (u64)`, little-endian, built on the stack.
+    private static func nonce(_ purpose: NoncePurpose, _ sequence: UInt64) -> ChaChaPoly.Nonce {
+        var words = nonceWords(purpose, sequence)
         do {
             return try withUnsafeBytes(of: &words) { try ChaChaPoly.Nonce(data: $0) }
         } catch {
@@ -88,22 +93,28 @@ package struct PacketKey: Sendable, Hashable {
 
     /// The plaintext of `datagram[sealedFrom...]` (ciphertext then tag), with
     /// `datagram[..<sealedFrom]` as the associated data, or nil if it is not authentic.
+    ///
+    /// The sealed box is built from one contiguous `nonce ‖ ciphertext ‖ tag` in a temporary
+    /// buffer: swift-crypto copies that once, where its `SealedBox(nonce:ciphertext:tag:)`
+    /// concatenates three `Data` values (6,500 of the 17,000 instructions an open of a
+    /// 30-byte packet took, measured under callgrind).
     package func open(_ datagram: [UInt8], sealedFrom start: Int, purpose: NoncePurpose, sequence: UInt64)
         -> [UInt8]?
     {
         guard start >= 0, datagram.count - start >= FieldSize.tag else { return nil }
-        let nonce = Self.nonce(purpose, sequence)
+        var nonce = Self.nonceWords(purpose, sequence)
         let key = storage.key
         return datagram.withUnsafeBytes { raw -> [UInt8]? in
-            let split = raw.count - FieldSize.tag
-            guard
-                let box = try? ChaChaPoly.SealedBox(
-                    nonce: nonce, ciphertext: UnsafeRawBufferPointer(rebasing: raw[start..<split]),
-                    tag: UnsafeRawBufferPointer(rebasing: raw[split...])),
-                let plain = try? ChaChaPoly.open(
-                    box, using: key, authenticating: UnsafeRawBufferPointer(rebasing: raw[..<start]))
-            else { return nil }
-            return plain.withUnsafeBytes { Array($0) }
+            let sealed = UnsafeRawBufferPointer(rebasing: raw[start...])
+            return withUnsafeTemporaryAllocation(byteCount: Self.nonceBytes + sealed.count, alignment: 1) { combined in
+                withUnsafeBytes(of: &nonce) { combined.copyMemory(from: $0) }
+                UnsafeMutableRawBufferPointer(rebasing: combined[Self.nonceBytes...]).copyMemory(from: sealed)
+                guard let box = try? ChaChaPoly.SealedBox(combined: UnsafeRawBufferPointer(combined)),
+                    let plain = try? ChaChaPoly.open(
+                        box, using: key, authenticating: UnsafeRawBufferPointer(rebasing: raw[..<start]))
+                else { return nil }
+                return plain.withUnsafeBytes { Array($0) }
+            }
         }
     }
 }
