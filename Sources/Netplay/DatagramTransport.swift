@@ -21,9 +21,10 @@ package protocol DatagramTransport: Sendable {
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection)
 }
 
-/// A session's socket: a `UDPDriver`, whose repeating task ticks the session.
+/// A session's socket: a `UDPDriver`, and the timer that ticks the session at its deadlines.
 struct UDPTransport: DatagramTransport {
     let driver: UDPDriver
+    let timer: DeadlineTimer
 
     var now: NetInstant { driver.clock.now }
 
@@ -34,14 +35,17 @@ struct UDPTransport: DatagramTransport {
         driver.eventLoop.execute { work(clock.now) }
     }
 
-    /// The driver ticks on a fixed period (see `UDPSession`): deadlines are not needed.
-    func scheduleTick(at deadline: NetInstant?) {}
+    func scheduleTick(at deadline: NetInstant?) {
+        timer.arm(at: deadline)
+    }
 
     func send(_ datagrams: [Datagram]) {
         driver.send(datagrams.map { ($0.address, $0.bytes) })
     }
 
     func close() async {
+        let timer = timer
+        try? await driver.eventLoop.submit { timer.stop() }.get()
         await driver.close()
     }
 

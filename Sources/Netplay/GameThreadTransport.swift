@@ -18,8 +18,20 @@ final class GameThreadTransport: DatagramTransport {
 
     private struct State {
         var queued: [@Sendable (NetInstant) -> Void] = []
-        /// When the protocol's timers next run, whatever arrives meanwhile.
+        /// When the protocol's timers next run, whatever arrives meanwhile: the session's next
+        /// deadline (``scheduleTick(at:)``), at least a tick interval after the last tick ended.
         var nextTick = NetInstant.zero
+        /// A tick is running: the deadline it asks for is taken once it has ended.
+        var ticking = false
+        var requestedWhileTicking: NetInstant?
+        var lastTickEnded: NetInstant?
+
+        /// The earliest a tick may run: one tick interval after the last one ended, so a
+        /// session that keeps asking for "now" (a backlog retried every tick) cannot spin the
+        /// game's thread.
+        func earliestTick(spacing: Duration) -> NetInstant {
+            lastTickEnded.map { $0 + spacing } ?? .zero
+        }
         /// Datagrams were read whose acknowledgements wait for the game's reply (see `service`).
         var burstOwed = false
         /// A thread is servicing now: a second caller only takes events.
@@ -62,8 +74,20 @@ final class GameThreadTransport: DatagramTransport {
         state.withLockedValue { $0.queued.append(work) }
     }
 
-    /// Timers run every tick interval while the game services (as the network thread's do).
-    func scheduleTick(at deadline: NetInstant?) {}
+    /// Timers run at the session's deadlines while the game services, as the network
+    /// thread's `DeadlineTimer` runs them: at most one tick per tick interval, and at least one
+    /// per `NetSession.maximumTimerSleep`. An earlier deadline already set stays.
+    func scheduleTick(at deadline: NetInstant?) {
+        let now = clock.now
+        let wanted = min(deadline ?? now + NetSession.maximumTimerSleep, now + NetSession.maximumTimerSleep)
+        state.withLockedValue { state in
+            if state.ticking {
+                state.requestedWhileTicking = min(state.requestedWhileTicking ?? wanted, wanted)
+            } else {
+                state.nextTick = min(state.nextTick, max(wanted, state.earliestTick(spacing: tickInterval)))
+            }
+        }
+    }
 
     var now: NetInstant { clock.now }
 
@@ -97,7 +121,7 @@ final class GameThreadTransport: DatagramTransport {
             let now = clock.now
             let timersDue = state.withLockedValue { state in
                 guard now >= state.nextTick else { return false }
-                state.nextTick = now + tickInterval
+                state.ticking = true
                 return true
             }
             // Going back to the game with events: their acknowledgements wait for its reply, to
@@ -110,6 +134,14 @@ final class GameThreadTransport: DatagramTransport {
             }
             if timersDue {
                 session.tick(now: now)
+                let ended = clock.now
+                state.withLockedValue { state in
+                    state.ticking = false
+                    state.lastTickEnded = ended
+                    let wanted = state.requestedWhileTicking ?? ended + NetSession.maximumTimerSleep
+                    state.requestedWhileTicking = nil
+                    state.nextTick = max(wanted, state.earliestTick(spacing: tickInterval))
+                }
             } else if burstOwed && !returning {
                 session.serviceReadBurst(now: now)
             } else if burstOwed {

@@ -53,9 +53,10 @@ public struct NetOptions: Sendable {
     /// to the other side have gone unacknowledged this long: keepalives prove a peer is alive,
     /// not that it receives. Must exceed the worst retransmission back-off a real link needs.
     public var unresponsiveTimeout: Duration = .seconds(10)
-    /// How often the network thread runs the protocol's timers (resends, keepalives,
-    /// timeouts). Sends and received packets are handled as they come, whatever this is. At
-    /// 5 ms a timer fires at most a third of a 60 Hz frame late.
+    /// The shortest gap between two runs of the protocol's timers (resends, keepalives,
+    /// timeouts), which run when the session's next deadline falls due and otherwise sleep.
+    /// Sends and received packets are handled as they come, whatever this is. At 5 ms a timer
+    /// fires at most a third of a 60 Hz frame late.
     public var tickInterval: Duration = .milliseconds(5)
     /// Which thread reads the socket, runs the timers and sends: a network thread of the
     /// session's own (the default), or the game's thread whenever it polls, as an ENet game

@@ -146,9 +146,13 @@ package final class NetSession: Sendable {
         if closed { finished.set(()) }
     }
 
+    /// The longest the driver's timer sleeps with no deadline due: a peerless host still ticks
+    /// now and then (drop logs), and a sleep is never long enough to be taken for a pause
+    /// (``ProtocolConfig``'s pause threshold is 3 s). Peers' keepalives wake it far sooner.
+    static let maximumTimerSleep = Duration.seconds(1)
+
     /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch,
-    /// then tells the transport the core's next deadline (a virtual-time network ticks there;
-    /// the UDP driver ticks on a fixed period).
+    /// then asks the transport for the next tick at the core's next deadline.
     package func tick(now: NetInstant) {
         let (commands, closing) = buffer.withLockedValue { buffer in
             defer {

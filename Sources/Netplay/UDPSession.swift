@@ -3,8 +3,9 @@ import NetplayDrivers
 
 /// Runs a `NetSession` over a real `UDPDriver`: datagrams from the socket go to the
 /// session on the driver's event loop; at the end of every read burst the peers that sent
-/// something are answered at once (acks, replies), and a repeating timer ticks the session
-/// every `NetOptions.tickInterval` (why not at the core's next deadline: see `start`).
+/// something are answered at once (acks, replies), and a ``DeadlineTimer`` ticks the session
+/// at the core's next deadline (`NetCore.nextDeadline`), at most every
+/// `NetOptions.tickInterval`.
 enum UDPSession {
     /// Binds a socket for `session` and starts ticking it.
     /// - Parameters:
@@ -29,12 +30,12 @@ enum UDPSession {
         } catch {
             throw .socketUnavailable(String(describing: error))
         }
-        session.attach(UDPTransport(driver: driver))
-        // The timers run on a fixed period. A timer armed at the core's next deadline (issue
-        // 13's `nextDeadline`) stalled a reliable stream for good in 3 runs of 4 on loopback
-        // (the cause is not found yet; see docs/ARCHITECTURE.md), so it waits for that fix.
-        driver.scheduleRepeating(every: session.options.tickInterval) { now in session.tick(now: now) }
-        // Tick once now: a client's hello leaves at once instead of after the first interval.
+        let timer = DeadlineTimer(
+            on: driver.eventLoop, clock: clock, minimumSpacing: session.options.tickInterval,
+            maximumSleep: NetSession.maximumTimerSleep
+        ) { now in session.tick(now: now) }
+        session.attach(UDPTransport(driver: driver, timer: timer))
+        // Tick once now: a client's hello leaves at once; each tick arms the timer for the next.
         driver.eventLoop.execute { session.tick(now: clock.now) }
         return driver
     }

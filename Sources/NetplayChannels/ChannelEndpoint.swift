@@ -162,6 +162,14 @@ package struct ChannelEndpoint: Sendable {
                 consider(oldest.sentAt + .nanoseconds(lossDelay))
             }
         }
+        if let (sequence, lost) = ledger.oldestAwaitingResolution {
+            // When `detectLosses` resolves it (strictly after its horizon, hence the nanosecond).
+            // Without this wake a ledger full of records behind it sent nothing ever again.
+            let timeout = roundTrip.retransmissionTimeout
+            let beyondReach = sequence < ledger.largestAcked - SentPacketLedger.ackReach
+            let wait = beyondReach ? timeout : Self.lossResolutionTimeouts * timeout
+            consider(lost.sentAt + .nanoseconds(wait + 1))
+        }
         // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per lane.
         for index in lanes.indices { consider(lanes[index].unreliableIn?.nextExpiry) }
         return wake

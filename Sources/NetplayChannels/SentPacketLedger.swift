@@ -102,6 +102,18 @@ package struct SentPacketLedger: Sendable {
         return nil
     }
 
+    /// The packet declared lost that keeps the resolved records behind it on the ledger, with
+    /// its sequence: the first record not yet resolved, if it is not in flight. Until it is
+    /// resolved (``dropResolved(lossHorizon:reachHorizon:)``) nothing behind it leaves, and a
+    /// full ledger sends nothing new.
+    var oldestAwaitingResolution: (sequence: Int64, record: Record)? {
+        for offset in 0..<records.count {
+            if records[offset].inFlight { return nil }
+            if records[offset].declaredLost { return (firstSequence + Int64(offset), records[offset]) }
+        }
+        return nil
+    }
+
     /// Declares lost every in-flight packet up to sequence `last` for which `rule` names a
     /// loss rule, oldest first, appending each to `lost`.
     mutating func declareLost(

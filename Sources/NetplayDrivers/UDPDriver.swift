@@ -10,8 +10,9 @@ import NetplayLinkConditioner
 /// are batched (``send(_:)`` hops to the loop once per batch, writes every datagram, then
 /// flushes once), so a game frame's worth of packets costs one hop, not one per message. A
 /// ``LinkConditioner`` can impair either direction while running, to try a game against a
-/// bad network on real sockets. ``scheduleRepeating(every:_:)`` runs the protocol's
-/// `update(now:)` on the same loop. The driver itself keeps its state on the loop; a caller
+/// bad network on real sockets. A ``DeadlineTimer`` on the same loop runs the protocol's
+/// timers when they are due (``scheduleRepeating(every:_:)`` for fixed periods, such as LAN
+/// discovery's). The driver itself keeps its state on the loop; a caller
 /// whose state is also touched from other threads (the API's `NetSession`, which games send through
 /// from any thread) guards it with its own lock.
 ///

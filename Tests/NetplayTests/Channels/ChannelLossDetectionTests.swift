@@ -74,6 +74,35 @@ extension ChannelTests {
             }
         }
 
+        @Test("a packet declared lost, with nothing else in flight, wakes its sender when its loss is settled")
+        func declaredLossIsSettledAtItsOwnDeadline() throws {
+            // Driven by hand, by the endpoints' own deadlines: the first payload is dropped, its
+            // resend is acknowledged, and then the only thing left is the record of the drop,
+            // which keeps every later record on the ledger until it is settled (a full ledger
+            // sends nothing). With a driver that sleeps until `nextWakeup`, that settlement
+            // needs a deadline of its own.
+            var a = ChannelEndpoint(config: ChannelConfig(), now: .zero)
+            var b = ChannelEndpoint(config: ChannelConfig(), now: .zero)
+            try a.enqueue([1, 2, 3], on: ChannelID(0), now: .zero)
+            let dropped = a.makePayloads(now: .zero)
+            #expect(dropped.count == 1)
+            var now = try #require(a.nextWakeup, "the retransmission timeout")
+            let resends = a.makePayloads(now: now)
+            #expect(resends.count == 1)
+            for payload in resends { b.receive(payload, now: now) }
+            #expect(b.drainDelivered().count == 1)
+            now = now + .milliseconds(1)
+            for payload in b.makePayloads(now: now) { a.receive(payload, now: now) }
+            #expect(a.statistics.bytesInFlight == 0)
+            #expect(a.statistics.totals.packetsLost == 0, "declared lost, not yet counted: a late ack may still come")
+            let settle = try #require(a.nextWakeup, "nothing in flight, but a loss to settle")
+            let timeout = a.statistics.retransmissionTimeout
+            #expect(settle <= NetInstant.zero + timeout * 4 + .nanoseconds(1))
+            _ = a.makePayloads(now: settle)
+            #expect(a.statistics.totals.packetsLost == 1)
+            #expect(a.nextWakeup == nil, "nothing left to do until something is sent or received")
+        }
+
         @Test("2 % loss is counted as exactly the payloads the link dropped, and close to 2 %")
         func lossyLinkCountsRealLoss() throws {
             let link = LinkImpairment(latency: .milliseconds(20), jitter: .milliseconds(5), lossProbability: 0.02)

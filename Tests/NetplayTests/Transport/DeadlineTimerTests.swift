@@ -1,0 +1,54 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+
+@testable import NetplayBase
+@testable import NetplayDrivers
+
+extension TransportTests {
+    /// The timer that ticks a session at its deadlines, on a real event loop and socket.
+    @Suite("DeadlineTimer")
+    struct DeadlineTimerTests {
+        /// What the timer's body reaches: the timer itself (made after its body), and its count.
+        final class Firings: Sendable {
+            let timer = NIOLockedValueBox<DeadlineTimer?>(nil)
+            let count = NIOLockedValueBox(0)
+        }
+
+        @Test("a body slower than the spacing that re-arms for now still lets the loop read its socket")
+        func slowBodyDoesNotStarveTheSocket() async throws {
+            // SwiftNIO runs every task already due before polling its sockets again. A session
+            // retrying a large backlog takes longer than the spacing and asks for "now" again;
+            // counted from the start of a firing, that made every firing due at once and the
+            // loop never read again (a reliable stream stalled for good on loopback).
+            let inbox = DatagramInbox()
+            let receiver = try await UDPDriverTests.bindOrSkip("127.0.0.1", inbox: inbox)
+            let sender = try await UDPDriverTests.bindOrSkip("127.0.0.1", inbox: DatagramInbox())
+            let clock = MonotonicClock()
+            let firings = Firings()
+            let bodyTime = Duration.milliseconds(3)
+            let timer = DeadlineTimer(
+                on: receiver.eventLoop, clock: clock, minimumSpacing: .milliseconds(1), maximumSleep: .seconds(1)
+            ) { started in
+                while clock.now - started < bodyTime {}  // a slow tick, on the loop
+                firings.count.withLockedValue { $0 += 1 }
+                firings.timer.withLockedValue { $0 }?.arm(at: clock.now)
+            }
+            firings.timer.withLockedValue { $0 = timer }
+            try await receiver.eventLoop.submit { timer.arm(at: clock.now) }.get()
+            // Into the cycle first: a few firings, each re-arming itself.
+            let cycling = ContinuousClock.now + .seconds(2)
+            while firings.count.withLockedValue({ $0 }) < 3, ContinuousClock.now < cycling {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            sender.send([1, 2, 3], to: receiver.localAddress)
+            let arrived = await inbox.next(1, within: .seconds(2))
+            try await receiver.eventLoop.submit { timer.stop() }.get()
+            let fired = firings.count.withLockedValue { $0 }
+            await sender.close()
+            await receiver.close()
+            #expect(arrived.map(\.bytes) == [[1, 2, 3]], "the datagram was read while the timer kept firing")
+            #expect(fired >= 4, "the timer kept re-arming itself: \(fired) firings")
+        }
+    }
+}
