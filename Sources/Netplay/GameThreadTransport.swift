@@ -25,6 +25,10 @@ final class GameThreadTransport: DatagramTransport {
         var ticking = false
         var requestedWhileTicking: NetInstant?
         var lastTickEnded: NetInstant?
+        /// Datagrams were read whose acknowledgements wait for the game's reply (see `service`).
+        var burstOwed = false
+        /// A thread is servicing now: a second caller only takes events.
+        var servicing = false
 
         /// The earliest a tick may run: one tick interval after the last one ended, so a
         /// session that keeps asking for "now" (a backlog retried every tick) cannot spin the
@@ -32,10 +36,6 @@ final class GameThreadTransport: DatagramTransport {
         func earliestTick(spacing: Duration) -> NetInstant {
             lastTickEnded.map { $0 + spacing } ?? .zero
         }
-        /// Datagrams were read whose acknowledgements wait for the game's reply (see `service`).
-        var burstOwed = false
-        /// A thread is servicing now: a second caller only takes events.
-        var servicing = false
     }
 
     /// Most datagrams read in one go before the timers and the queued work get a turn.

@@ -163,8 +163,10 @@ package struct ChannelEndpoint: Sendable {
             }
         }
         if let (sequence, lost) = ledger.oldestAwaitingResolution {
-            // When `detectLosses` resolves it (strictly after its horizon, hence the nanosecond).
-            // Without this wake a ledger full of records behind it sent nothing ever again.
+            // When `detectLosses` settles it (strictly after its horizon, hence the nanosecond).
+            // With nothing in flight, nothing else would wake the sender for it: the loss went
+            // uncounted, and a ledger full of records behind it sent nothing, until a datagram
+            // or the timer's longest sleep came.
             let timeout = roundTrip.retransmissionTimeout
             let beyondReach = sequence < ledger.largestAcked - SentPacketLedger.ackReach
             let wait = beyondReach ? timeout : Self.lossResolutionTimeouts * timeout
