@@ -5,7 +5,7 @@ import NetplayProtocol
 /// When the core next needs a tick (quinn's `poll_timeout`): the driver sleeps until then
 /// instead of ticking on a fixed period (docs/ARCHITECTURE.md, "Deadline-driven ticks").
 ///
-/// Every check in ``tick(now:commands:)`` that fires on time has its instant here. Too early
+/// Every check in ``tick(now:backlog:commands:)`` that fires on time has its instant here. Too early
 /// costs one tick with nothing to do; too late is a missed timer, which the virtual-time
 /// `DeadlineDrivenTimerTests` would catch: they drive sessions by these deadlines alone.
 extension NetCore {

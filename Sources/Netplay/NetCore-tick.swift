@@ -12,19 +12,81 @@ extension NetCore {
         var channel: ChannelID
     }
 
-    /// Runs one tick at `now` and returns the commands that must wait for the next one
-    /// (messages whose channel queue is full), in their original order.
-    mutating func tick(now: NetInstant, commands: [OutboundCommand]) -> [OutboundCommand] {
-        guard phase != .closed else { return [] }
+    /// The slots blocked this tick. A backlog is nearly always many messages for one slot: the
+    /// last one found blocked is compared before anything is hashed.
+    private struct BlockedSlots {
+        private var slots = Set<ChannelSlot>()
+        private var last: ChannelSlot?
+
+        var isEmpty: Bool { last == nil }
+
+        mutating func insert(_ slot: ChannelSlot) {
+            slots.insert(slot)
+            last = slot
+        }
+
+        func contains(_ slot: ChannelSlot) -> Bool {
+            slot == last || (slots.count > 1 && slots.contains(slot))
+        }
+    }
+
+    /// What became of one queued message this tick.
+    private enum Delivery {
+        /// Every recipient's channel took it (or it was dropped for a reason that will not pass).
+        case done
+        /// It waits, unchanged, for the next tick.
+        case waits
+        /// It waits for the recipients whose channels could not take it yet.
+        case waitsFor(OutboundMessage)
+    }
+
+    /// Runs one tick at `now`. `backlog` holds the commands earlier ticks left waiting and
+    /// comes back holding what must wait for the next one (messages whose channel queue is
+    /// full): its own, then those of `commands`, in their original order. Returns the
+    /// buffered bytes that left (see ``OutboundCommand/bufferedBytes``).
+    ///
+    /// The backlog is worked in place. A game that streams faster than its link leaves tens
+    /// of thousands of messages waiting behind a full channel, and they are retried every
+    /// tick: rebuilding that list each time (and hashing every message's channel slot) was
+    /// most of such a sender's CPU.
+    mutating func tick(now: NetInstant, backlog: inout [OutboundCommand], commands: [OutboundCommand]) -> Int {
+        guard phase != .closed else {
+            backlog.removeAll()
+            return 0
+        }
         resumeAfterPause(now: now)
-        var waiting: [OutboundCommand] = []
         var kicks: [(NetPeer, String?)] = []
-        var blocked = Set<ChannelSlot>()
-        for index in commands.indices {
-            let command = commands[index]
-            switch command {
+        var blocked = BlockedSlots()
+        var released = 0
+        // Waiting commands are moved down over the ones that left, then the tail is cut.
+        var kept = 0
+        for index in backlog.indices {
+            let delivery: Delivery
+            switch backlog[index] {
             case .message(let message):
-                if let rest = deliver(message, now: now, blocked: &blocked) { waiting.append(.message(rest)) }
+                delivery = deliver(message, now: now, blocked: &blocked)
+                if case .done = delivery { released += message.bytes.count }
+            case .kick(let peer, let reason):
+                kicks.append((peer, reason))
+                delivery = .done
+            }
+            switch delivery {
+            case .done: continue
+            case .waits: break
+            case .waitsFor(let rest): backlog[index] = .message(rest)
+            }
+            if kept != index { backlog.swapAt(kept, index) }
+            kept += 1
+        }
+        if kept < backlog.count { backlog.removeSubrange(kept...) }
+        for index in commands.indices {
+            switch commands[index] {
+            case .message(let message):
+                switch deliver(message, now: now, blocked: &blocked) {
+                case .done: released += message.bytes.count
+                case .waits: backlog.append(commands[index])
+                case .waitsFor(let rest): backlog.append(.message(rest))
+                }
             case .kick(let peer, let reason):
                 kicks.append((peer, reason))
             }
@@ -42,19 +104,18 @@ extension NetCore {
         advanceHandover(now: now)
         expireAwaitedSeats(now: now)
         advanceClose(now: now)
-        return waiting
+        return released
     }
 
-    /// Hands `message` to each recipient's channel; returns what is left for the next tick.
-    private mutating func deliver(_ message: OutboundMessage, now: NetInstant, blocked: inout Set<ChannelSlot>)
-        -> OutboundMessage?
+    /// Hands `message` to each recipient's channel; says what is left for the next tick.
+    private mutating func deliver(_ message: OutboundMessage, now: NetInstant, blocked: inout BlockedSlots) -> Delivery
     {
         // The backlog behind a full channel is retried every tick: for a message to one peer
         // whose channel is already known to be full this tick, skip straight to "later".
         if !blocked.isEmpty, case .peers(let listed) = message.target, listed.count == 1,
             blocked.contains(ChannelSlot(peer: listed[0], channel: message.channel))
         {
-            return message
+            return .waits
         }
         var owed: [NetPeer] = []
         // A host's filter over its own player then its peers, in id order, as they stand
@@ -71,7 +132,6 @@ extension NetCore {
                 continue
             }
             let slot = ChannelSlot(peer: peer, channel: message.channel)
-            // Hashing the slot costs more than the rest of this loop: only when something is blocked.
             guard blocked.isEmpty || !blocked.contains(slot) else {
                 owed.append(peer)
                 continue
@@ -93,14 +153,14 @@ extension NetCore {
                 peers.update(peer) { $0.counters.dropped += 1 }
             }
         }
-        guard !owed.isEmpty else { return nil }
+        guard !owed.isEmpty else { return .done }
         // Every listed recipient still owed (the common case while a channel is full): keep the
         // message as it is rather than building a copy of it each tick. (A `.recipients` target
         // is frozen to `.peers` the first time, so peers who join later never get it.)
-        if case .peers(let listed) = message.target, owed.count == listed.count { return message }
+        if case .peers(let listed) = message.target, owed.count == listed.count { return .waits }
         var rest = message
         rest.target = .peers(owed)
-        return rest
+        return .waitsFor(rest)
     }
 
     /// Who a message may go to: the listed peers; on a client, the host whatever the game

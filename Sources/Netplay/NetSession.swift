@@ -15,7 +15,11 @@ import NetplayWire
 package final class NetSession: Sendable {
     /// Encoded messages waiting for the next tick.
     private struct SendBuffer {
+        /// What earlier ticks could not hand to a full channel, oldest first; ahead of `commands`.
+        var backlog: [OutboundCommand] = []
+        /// Sent since the last tick.
         var commands: [OutboundCommand] = []
+        /// Buffered bytes of both lists (what ``NetOptions/maxBufferedSendBytes`` caps).
         var bytes = 0
         var closing = false
         /// A flush is already on its way to the network thread: later sends ride along.
@@ -154,35 +158,39 @@ package final class NetSession: Sendable {
     /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch,
     /// then asks the transport for the next tick at the core's next deadline.
     package func tick(now: NetInstant) {
-        let (commands, closing) = buffer.withLockedValue { buffer in
+        // Taken out of the buffer (not copied), so the core works the backlog in place.
+        var backlog: [OutboundCommand] = []
+        let (commands, takenBytes, closing) = buffer.withLockedValue { buffer in
             defer {
                 buffer.bytes = 0
                 buffer.flushScheduled = false
             }
-            return (buffer.commands.takeAll(), buffer.closing)
+            backlog = buffer.backlog.takeAll()
+            return (buffer.commands.takeAll(), buffer.bytes, buffer.closing)
         }
-        let (waiting, datagrams, events, replication, closed, deadline) = core.withLockedValue { core in
+        let tookCommands = !backlog.isEmpty || !commands.isEmpty
+        let (released, datagrams, events, replication, closed, deadline) = core.withLockedValue { core in
             if closing { core.closeRequested = true }
-            let waiting = core.tick(now: now, commands: commands)
+            let released = core.tick(now: now, backlog: &backlog, commands: commands)
             return (
-                waiting, core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), core.phase == .closed,
-                core.nextDeadline(now: now)
+                released, core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(),
+                core.phase == .closed, core.nextDeadline(now: now)
             )
         }
-        if !waiting.isEmpty {
-            // Back to the front: they were sent before anything queued during this tick.
+        if !backlog.isEmpty {
+            // Ahead of anything sent during this tick, which stays in `commands`.
             buffer.withLockedValue { buffer in
-                buffer.commands = buffer.commands.isEmpty ? waiting : waiting + buffer.commands
-                buffer.bytes += waiting.reduce(0) { $0 + $1.bufferedBytes }
+                buffer.backlog = backlog
+                buffer.bytes += takenBytes - released
             }
         }
         let transport = transport.withLockedValue { $0 }
         if !datagrams.isEmpty { transport?.send(datagrams) }
         // Commands left waiting for a full channel retry at the next tick, as before.
-        transport?.scheduleTick(at: waiting.isEmpty ? deadline : now)
+        transport?.scheduleTick(at: backlog.isEmpty ? deadline : now)
         counters.withLockedValue { counters in
             counters.ticks += 1
-            if !commands.isEmpty { counters.flushes += 1 }
+            if tookCommands { counters.flushes += 1 }
             if !datagrams.isEmpty { counters.transportBatches += 1 }
         }
         publish(events, replication: replication)

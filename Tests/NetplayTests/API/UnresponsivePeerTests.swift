@@ -37,7 +37,8 @@ extension APITests {
                         .message(OutboundMessage(bytes: chat, channel: ChannelID(0), target: .peers([peer])))
                     }
                 }
-                _ = core.tick(now: now, commands: commands)
+                var backlog: [OutboundCommand] = []
+                _ = core.tick(now: now, backlog: &backlog, commands: commands)
                 for datagram in core.drainOutgoing() {
                     silent.receive(datagram.bytes, from: APISetup.hostAddress, now: now)
                 }
