@@ -13,29 +13,20 @@ import NetplayLinkConditioner
 final class GameThreadTransport: DatagramTransport {
     let socket: ServicedUDPSocket
     let clock: MonotonicClock
-    private let tickInterval: Duration
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
 
     private struct State {
         var queued: [@Sendable (NetInstant) -> Void] = []
         /// When the protocol's timers next run, whatever arrives meanwhile: the session's next
-        /// deadline (``scheduleTick(at:)``), at least a tick interval after the last tick ended.
+        /// deadline (``scheduleTick(at:)``), as `schedule` spaces them.
         var nextTick = NetInstant.zero
-        /// A tick is running: the deadline it asks for is taken once it has ended.
-        var ticking = false
-        var requestedWhileTicking: NetInstant?
-        var lastTickEnded: NetInstant?
+        /// The network thread's rule (see `TickSchedule`): it also keeps a session that asks
+        /// for "now" every tick (a backlog retried) from spinning the game's thread.
+        var schedule: TickSchedule
         /// Datagrams were read whose acknowledgements wait for the game's reply (see `service`).
         var burstOwed = false
         /// A thread is servicing now: a second caller only takes events.
         var servicing = false
-
-        /// The earliest a tick may run: one tick interval after the last one ended, so a
-        /// session that keeps asking for "now" (a backlog retried every tick) cannot spin the
-        /// game's thread.
-        func earliestTick(spacing: Duration) -> NetInstant {
-            lastTickEnded.map { $0 + spacing } ?? .zero
-        }
     }
 
     /// Most datagrams read in one go before the timers and the queued work get a turn.
@@ -44,7 +35,8 @@ final class GameThreadTransport: DatagramTransport {
     init(socket: ServicedUDPSocket, clock: MonotonicClock, tickInterval: Duration) {
         self.socket = socket
         self.clock = clock
-        self.tickInterval = tickInterval
+        let schedule = TickSchedule(minimumSpacing: tickInterval, maximumSleep: NetSession.maximumTimerSleep)
+        state = NIOLockedValueBox(State(schedule: schedule))
     }
 
     /// Binds a socket for `session`; nothing runs until the first service call.
@@ -79,13 +71,9 @@ final class GameThreadTransport: DatagramTransport {
     /// per `NetSession.maximumTimerSleep`. An earlier deadline already set stays.
     func scheduleTick(at deadline: NetInstant?) {
         let now = clock.now
-        let wanted = min(deadline ?? now + NetSession.maximumTimerSleep, now + NetSession.maximumTimerSleep)
         state.withLockedValue { state in
-            if state.ticking {
-                state.requestedWhileTicking = min(state.requestedWhileTicking ?? wanted, wanted)
-            } else {
-                state.nextTick = min(state.nextTick, max(wanted, state.earliestTick(spacing: tickInterval)))
-            }
+            guard let target = state.schedule.request(deadline, now: now) else { return }
+            state.nextTick = min(state.nextTick, target)
         }
     }
 
@@ -121,7 +109,7 @@ final class GameThreadTransport: DatagramTransport {
             let now = clock.now
             let timersDue = state.withLockedValue { state in
                 guard now >= state.nextTick else { return false }
-                state.ticking = true
+                state.schedule.beginFiring()
                 return true
             }
             // Going back to the game with events: their acknowledgements wait for its reply, to
@@ -135,13 +123,7 @@ final class GameThreadTransport: DatagramTransport {
             if timersDue {
                 session.tick(now: now)
                 let ended = clock.now
-                state.withLockedValue { state in
-                    state.ticking = false
-                    state.lastTickEnded = ended
-                    let wanted = state.requestedWhileTicking ?? ended + NetSession.maximumTimerSleep
-                    state.requestedWhileTicking = nil
-                    state.nextTick = max(wanted, state.earliestTick(spacing: tickInterval))
-                }
+                state.withLockedValue { $0.nextTick = $0.schedule.endFiring(at: ended) }
             } else if burstOwed && !returning {
                 session.serviceReadBurst(now: now)
             } else if burstOwed {

@@ -5,28 +5,19 @@ import NetplayBase
 /// then waits to be given the next. A sans-I/O core says when it next needs time (quinn's
 /// `poll_timeout`); the driver sleeps until then instead of waking on a fixed period.
 ///
-/// Two bounds keep it honest: a firing starts at least `minimumSpacing` after the previous one
-/// *ended*, and it never sleeps longer than `maximumSleep` (so a stalled process is still
-/// noticed by the core's pause detection, and periodic housekeeping such as drop logs still
-/// runs). Counting the spacing from the end matters: SwiftNIO runs every task already due
-/// before it polls the sockets again, so a body that takes longer than the spacing and re-arms
-/// for "now" (a session retrying a large backlog every tick) would starve the socket for good.
-/// Counted from the start, that is what stalled a 200,000-message stream on loopback in 3
-/// runs of 4: the client's loop never read the host's acknowledgements again.
+/// When it fires follows ``TickSchedule``: at least `minimumSpacing` after the previous firing
+/// ended, at most `maximumSleep` apart. Counted from the start of a firing instead, that
+/// stalled a 200,000-message stream on loopback in 3 runs of 4: the client's loop, retrying a
+/// backlog slower than the spacing each tick, never read the host's acknowledgements again.
 package final class DeadlineTimer: Sendable {
     private struct State {
         var armed: (at: NetInstant, task: Scheduled<Void>)?
-        /// While the body runs: the earliest instant it asked for, scheduled once it returns.
-        var requestedWhileFiring: NetInstant?
-        var isFiring = false
-        var lastEnded: NetInstant?
+        var schedule: TickSchedule
         var stopped = false
     }
 
     private let eventLoop: any EventLoop
     private let clock: MonotonicClock
-    private let minimumSpacing: Duration
-    private let maximumSleep: Duration
     private let body: @Sendable (NetInstant) -> Void
     private let state: NIOLoopBoundBox<State>
 
@@ -37,22 +28,17 @@ package final class DeadlineTimer: Sendable {
     ) {
         self.eventLoop = eventLoop
         self.clock = clock
-        self.minimumSpacing = minimumSpacing
-        self.maximumSleep = maximumSleep
         self.body = body
-        state = NIOLoopBoundBox.makeBoxSendingValue(State(), eventLoop: eventLoop)
+        let schedule = TickSchedule(minimumSpacing: minimumSpacing, maximumSleep: maximumSleep)
+        state = NIOLoopBoundBox.makeBoxSendingValue(State(schedule: schedule), eventLoop: eventLoop)
     }
 
     /// Makes the timer fire by `deadline` (nil: no work due, only the `maximumSleep` wake-up).
     /// An earlier deadline already armed stays: it fires, and its body re-arms. On the loop.
     package func arm(at deadline: NetInstant?) {
         let now = clock.now
-        let wanted = min(deadline ?? now + maximumSleep, now + maximumSleep)
-        guard !state.value.isFiring else {
-            state.value.requestedWhileFiring = min(state.value.requestedWhileFiring ?? wanted, wanted)
-            return
-        }
-        schedule(at: wanted, now: now)
+        guard let target = state.value.schedule.request(deadline, now: now) else { return }
+        schedule(at: target, now: now)
     }
 
     /// Cancels the timer for good. On the loop.
@@ -62,9 +48,7 @@ package final class DeadlineTimer: Sendable {
         state.value.armed = nil
     }
 
-    private func schedule(at wanted: NetInstant, now: NetInstant) {
-        var target = wanted
-        if let ended = state.value.lastEnded { target = max(target, ended + minimumSpacing) }
+    private func schedule(at target: NetInstant, now: NetInstant) {
         if let armed = state.value.armed {
             guard target < armed.at else { return }
             armed.task.cancel()
@@ -77,14 +61,9 @@ package final class DeadlineTimer: Sendable {
 
     private func fire() {
         state.value.armed = nil
-        state.value.isFiring = true
+        state.value.schedule.beginFiring()
         body(clock.now)
         let ended = clock.now
-        state.value.isFiring = false
-        state.value.lastEnded = ended
-        // A body that asked for nothing still gets the `maximumSleep` wake-up.
-        let wanted = state.value.requestedWhileFiring ?? ended + maximumSleep
-        state.value.requestedWhileFiring = nil
-        schedule(at: wanted, now: ended)
+        schedule(at: state.value.schedule.endFiring(at: ended), now: ended)
     }
 }

@@ -15,6 +15,23 @@ extension TransportTests {
             let count = NIOLockedValueBox(0)
         }
 
+        @Test("the spacing counts from the end of a firing, and a request made during one waits for its end")
+        func spacingCountsFromTheEndOfAFiring() {
+            var schedule = TickSchedule(minimumSpacing: .milliseconds(5), maximumSleep: .seconds(1))
+            let start = NetInstant.zero + .seconds(10)
+            #expect(schedule.request(start, now: start) == start, "nothing fired yet: due when asked")
+            #expect(schedule.request(nil, now: start) == start + .seconds(1), "no deadline: the longest sleep")
+            schedule.beginFiring()
+            // A slow firing (8 ms) that asks for "now" halfway through.
+            #expect(schedule.request(start + .milliseconds(4), now: start + .milliseconds(4)) == nil)
+            let ended = start + .milliseconds(8)
+            #expect(schedule.endFiring(at: ended) == ended + .milliseconds(5), "5 ms after the end, not the start")
+            let far = schedule.request(ended + .seconds(5), now: ended)
+            #expect(far == ended + .seconds(1), "at most the longest sleep")
+            schedule.beginFiring()
+            #expect(schedule.endFiring(at: ended + .seconds(1)) == ended + .seconds(2), "a firing that asked nothing")
+        }
+
         @Test("a body slower than the spacing that re-arms for now still lets the loop read its socket")
         func slowBodyDoesNotStarveTheSocket() async throws {
             // SwiftNIO runs every task already due before polling its sockets again. A session
