@@ -61,16 +61,7 @@ extension NetCore {
         // Waiting commands are moved down over the ones that left, then the tail is cut.
         var kept = 0
         for index in backlog.indices {
-            let delivery: Delivery
-            switch backlog[index] {
-            case .message(let message):
-                delivery = deliver(message, now: now, blocked: &blocked)
-                if case .done = delivery { released += message.bytes.count }
-            case .kick(let peer, let reason):
-                kicks.append((peer, reason))
-                delivery = .done
-            }
-            switch delivery {
+            switch carryOut(backlog[index], now: now, blocked: &blocked, kicks: &kicks, released: &released) {
             case .done: continue
             case .waits: break
             case .waitsFor(let rest): backlog[index] = .message(rest)
@@ -80,15 +71,10 @@ extension NetCore {
         }
         if kept < backlog.count { backlog.removeSubrange(kept...) }
         for index in commands.indices {
-            switch commands[index] {
-            case .message(let message):
-                switch deliver(message, now: now, blocked: &blocked) {
-                case .done: released += message.bytes.count
-                case .waits: backlog.append(commands[index])
-                case .waitsFor(let rest): backlog.append(.message(rest))
-                }
-            case .kick(let peer, let reason):
-                kicks.append((peer, reason))
+            switch carryOut(commands[index], now: now, blocked: &blocked, kicks: &kicks, released: &released) {
+            case .done: break
+            case .waits: backlog.append(commands[index])
+            case .waitsFor(let rest): backlog.append(.message(rest))
             }
         }
         sharePlanIfChanged(now: now)
@@ -105,6 +91,23 @@ extension NetCore {
         expireAwaitedSeats(now: now)
         advanceClose(now: now)
         return released
+    }
+
+    /// Carries out one queued command: a message goes to its recipients' channels (its bytes
+    /// counted in `released` once nobody is owed it); a kick waits in `kicks` for the flush.
+    private mutating func carryOut(
+        _ command: OutboundCommand, now: NetInstant, blocked: inout BlockedSlots,
+        kicks: inout [(NetPeer, String?)], released: inout Int
+    ) -> Delivery {
+        switch command {
+        case .message(let message):
+            let delivery = deliver(message, now: now, blocked: &blocked)
+            if case .done = delivery { released += message.bytes.count }
+            return delivery
+        case .kick(let peer, let reason):
+            kicks.append((peer, reason))
+            return .done
+        }
     }
 
     /// Hands `message` to each recipient's channel; says what is left for the next tick.
