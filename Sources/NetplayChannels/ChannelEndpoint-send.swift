@@ -106,10 +106,18 @@ extension ChannelEndpoint {
             declareLost(oldest, now: now)
         }
         if timedOut { roundTrip.noteTimeout() }
-        let patience = Self.lossResolutionTimeouts * roundTrip.retransmissionTimeout
+        let patience = settlementPatience
         resolveLosses(
-            horizon: NetInstant(nanoseconds: now.nanoseconds - patience),
-            reachHorizon: NetInstant(nanoseconds: now.nanoseconds - roundTrip.retransmissionTimeout))
+            horizon: NetInstant(nanoseconds: now.nanoseconds - patience.loss),
+            reachHorizon: NetInstant(nanoseconds: now.nanoseconds - patience.reach))
+    }
+
+    /// How long, in nanoseconds, a packet declared lost waits for a late ack before its loss is
+    /// counted: ``lossResolutionTimeouts`` retransmission timeouts, or one once it is beyond
+    /// the reach of any ack (see ``SentPacketLedger/dropResolved(lossHorizon:reachHorizon:)``).
+    var settlementPatience: (loss: Int64, reach: Int64) {
+        let timeout = roundTrip.retransmissionTimeout
+        return (Self.lossResolutionTimeouts * timeout, timeout)
     }
 
     /// The time threshold: 9/8 of the larger of the smoothed and latest round trip (RFC 9002

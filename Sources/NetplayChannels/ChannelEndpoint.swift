@@ -162,16 +162,11 @@ package struct ChannelEndpoint: Sendable {
                 consider(oldest.sentAt + .nanoseconds(lossDelay))
             }
         }
-        if let (sequence, lost) = ledger.oldestAwaitingResolution {
-            // When `detectLosses` settles it (strictly after its horizon, hence the nanosecond).
-            // With nothing in flight, nothing else would wake the sender for it: the loss went
-            // uncounted, and a ledger full of records behind it sent nothing, until a datagram
-            // or the timer's longest sleep came.
-            let timeout = roundTrip.retransmissionTimeout
-            let beyondReach = sequence < ledger.largestAcked - SentPacketLedger.ackReach
-            let wait = beyondReach ? timeout : Self.lossResolutionTimeouts * timeout
-            consider(lost.sentAt + .nanoseconds(wait + 1))
-        }
+        // When `detectLosses` settles a declared loss. With nothing in flight, nothing else would
+        // wake the sender for it: the loss went uncounted, and a ledger full of records behind
+        // it sent nothing, until a datagram or the timer's longest sleep came.
+        let patience = settlementPatience
+        consider(ledger.settlementDue(lossPatience: patience.loss, reachPatience: patience.reach))
         // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per lane.
         for index in lanes.indices { consider(lanes[index].unreliableIn?.nextExpiry) }
         return wake

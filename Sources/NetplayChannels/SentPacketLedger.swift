@@ -102,14 +102,19 @@ package struct SentPacketLedger: Sendable {
         return nil
     }
 
-    /// The packet declared lost that keeps the resolved records behind it on the ledger, with
-    /// its sequence: the first record not yet resolved, if it is not in flight. Until it is
-    /// resolved (``dropResolved(lossHorizon:reachHorizon:)``) nothing behind it leaves, and a
-    /// full ledger sends nothing new.
-    var oldestAwaitingResolution: (sequence: Int64, record: Record)? {
+    /// When ``dropResolved(lossHorizon:reachHorizon:)``, with its horizons trailing the clock
+    /// by `lossPatience` and `reachPatience` nanoseconds, next drops the packet declared lost
+    /// that keeps the resolved records behind it on the ledger (the first record not yet
+    /// resolved, if it is not in flight); nil if there is none. Until then nothing behind it
+    /// leaves, and a full ledger sends nothing new.
+    func settlementDue(lossPatience: Int64, reachPatience: Int64) -> NetInstant? {
         for offset in 0..<records.count {
-            if records[offset].inFlight { return nil }
-            if records[offset].declaredLost { return (firstSequence + Int64(offset), records[offset]) }
+            let record = records[offset]
+            if record.inFlight { return nil }
+            guard record.declaredLost else { continue }
+            let patience = isBeyondReach(firstSequence + Int64(offset)) ? reachPatience : lossPatience
+            // Horizons are exclusive: due a nanosecond after the patience has run out.
+            return record.sentAt + .nanoseconds(patience + 1)
         }
         return nil
     }
@@ -150,7 +155,7 @@ package struct SentPacketLedger: Sendable {
         while let first = records.first {
             if first.inFlight { break }
             if first.declaredLost {
-                let beyondReach = firstSequence < largestAcked - Self.ackReach && first.sentAt < reachHorizon
+                let beyondReach = isBeyondReach(firstSequence) && first.sentAt < reachHorizon
                 guard beyondReach || first.sentAt < lossHorizon else { break }
                 lost += 1
             }
@@ -159,6 +164,9 @@ package struct SentPacketLedger: Sendable {
         }
         return lost
     }
+
+    /// Whether `sequence` is further below the newest acknowledged packet than any ack reaches.
+    private func isBeyondReach(_ sequence: Int64) -> Bool { sequence < largestAcked - Self.ackReach }
 
     /// Tracked packets (in flight, awaiting resolution, or resolved behind one that is).
     var count: Int { records.count }
