@@ -17,12 +17,21 @@ enum UDPSession {
         _ session: NetSession, host: String, port: Int, clock: MonotonicClock = MonotonicClock(),
         sharesClientLoop: Bool = false
     ) async throws(NetError) -> UDPDriver {
-        let driver: UDPDriver
         do {
-            driver = try await UDPDriver.bind(
+            return try await UDPDriver.bind(
                 host: host, port: port,
                 eventLoop: sharesClientLoop ? UDPDriver.sharedClientEventLoopGroup.next() : nil, clock: clock,
                 onReadComplete: { now in session.serviceReadBurst(now: now) },
+                onBound: { driver in
+                    let timer = DeadlineTimer(
+                        on: driver.eventLoop, clock: clock, minimumSpacing: session.options.tickInterval,
+                        maximumSleep: NetSession.maximumTimerSleep
+                    ) { now in session.tick(now: now) }
+                    session.attach(UDPTransport(driver: driver, timer: timer))
+                    // Tick once now, on the loop, before the caller's task resumes: a client's
+                    // hello leaves at once; each tick arms the timer for the next.
+                    session.tick(now: clock.now)
+                },
                 onDatagram: { from, bytes in session.receive(bytes, from: from, now: clock.now) }
             )
         } catch  where SocketBindError.isPortInUse(error) && port != 0 {
@@ -30,13 +39,5 @@ enum UDPSession {
         } catch {
             throw .socketUnavailable(String(describing: error))
         }
-        let timer = DeadlineTimer(
-            on: driver.eventLoop, clock: clock, minimumSpacing: session.options.tickInterval,
-            maximumSleep: NetSession.maximumTimerSleep
-        ) { now in session.tick(now: now) }
-        session.attach(UDPTransport(driver: driver, timer: timer))
-        // Tick once now: a client's hello leaves at once; each tick arms the timer for the next.
-        driver.eventLoop.execute { session.tick(now: clock.now) }
-        return driver
     }
 }

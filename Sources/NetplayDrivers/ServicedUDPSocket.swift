@@ -43,7 +43,7 @@ package final class ServicedUDPSocket: Sendable {
     package static func open(
         host: String, port: Int, configuration: UDPDriver.Configuration = UDPDriver.Configuration()
     ) throws -> ServicedUDPSocket {
-        let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+        let address = try SocketAddress(ipAddress: host, port: port)  // numeric: no getaddrinfo
         let descriptor = try UDPSocket.open(
             boundTo: address, reusesAddress: configuration.reusesAddress,
             allowsBroadcast: configuration.allowsBroadcast)

@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NetplayBase
@@ -73,6 +74,8 @@ package final class UDPDriver: Sendable {
     ///   - onDatagram: Called on the event loop for every accepted datagram.
     ///   - onReadComplete: Called on the event loop after each read burst that delivered
     ///     datagrams, so replies and acks can leave together, at once.
+    ///   - onBound: Called on the event loop with the new driver before `bind` returns, so
+    ///     a first datagram can leave without waiting for the caller's task to run again.
     /// - Throws: SwiftNIO's `IOError` or `SocketAddressError` if the address is unusable or
     ///   the port is taken.
     package static func bind(
@@ -82,69 +85,85 @@ package final class UDPDriver: Sendable {
         eventLoop: (any EventLoop)? = nil,
         clock: MonotonicClock = MonotonicClock(),
         onReadComplete: ReadCompleteHandler? = nil,
+        onBound: (@Sendable (UDPDriver) -> Void)? = nil,
         onDatagram: @escaping DatagramHandler
     ) async throws -> UDPDriver {
         let ownedGroup = eventLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
         let loop = eventLoop ?? ownedGroup!.next()
         let maxDatagramBytes = min(max(configuration.maxDatagramBytes, 0), largestUDPPayloadBytes)
         do {
-            let address = try SocketAddress.makeAddressResolvingHost(host, port: port)
+            // Numeric only (`SocketAddress(ipAddress:)`): `makeAddressResolvingHost` goes
+            // through `getaddrinfo`, which on glibc dumps the interface list over netlink on
+            // every call (`strace` showed one per connect).
+            let address = try SocketAddress(ipAddress: host, port: port)
             let descriptor = try UDPSocket.open(
                 boundTo: address, reusesAddress: configuration.reusesAddress,
                 allowsBroadcast: configuration.allowsBroadcast)
-            let handler: NIOLoopBound<UDPDatagramHandler>
+            // One hop to the loop for the handler, the channel's registration and `onBound`
+            // together: the task waiting here resumes once, not once per step (each resumption
+            // is a thread hand-off, tens of microseconds of a connect).
+            let handedToLoop = NIOLockedValueBox(false)
+            let registering = loop.flatSubmit {
+                handedToLoop.withLockedValue { $0 = true }
+                let handler = NIOLoopBound(
+                    UDPDatagramHandler(
+                        socket: descriptor, maxDatagramBytes: maxDatagramBytes,
+                        conditionerSeed: configuration.conditionerSeed, clock: clock, onDatagram: onDatagram,
+                        onReadComplete: onReadComplete
+                    ),
+                    eventLoop: loop
+                )
+                // SwiftNIO reads the socket and closes it; the handler sends on it (see `UDPSocket`).
+                return Self.bootstrap(on: loop, configuration: configuration, maxDatagramBytes: maxDatagramBytes)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(handler.value)
+                        }
+                    }
+                    .withBoundSocket(descriptor)
+                    .flatMapThrowing { channel in
+                        guard let bound = channel.localAddress.flatMap(PeerAddress.init) else {
+                            channel.close(promise: nil)
+                            throw SocketAddressError.unsupported
+                        }
+                        let driver = UDPDriver(
+                            channel: channel, handler: handler, localAddress: bound, clock: clock,
+                            ownedGroup: ownedGroup)
+                        onBound?(driver)
+                        return driver
+                    }
+            }
             do {
-                handler = try await loop.submit {
-                    NIOLoopBound(
-                        UDPDatagramHandler(
-                            socket: descriptor, maxDatagramBytes: maxDatagramBytes,
-                            conditionerSeed: configuration.conditionerSeed, clock: clock, onDatagram: onDatagram,
-                            onReadComplete: onReadComplete
-                        ),
-                        eventLoop: loop
-                    )
-                }.get()
+                return try await registering.get()
             } catch {
-                // Not yet SwiftNIO's to close.
-                UDPSocket.discard(descriptor)
+                // A loop that refused the task never made the socket SwiftNIO's to close.
+                if !handedToLoop.withLockedValue({ $0 }) { UDPSocket.discard(descriptor) }
                 throw error
             }
-            #if os(Linux)
-            let vectorReads = max(configuration.datagramsPerSystemCall, 1)
-            #else
-            let vectorReads = 1
-            #endif
-            var bootstrap = DatagramBootstrap(group: loop)
-                .channelOption(.maxMessagesPerRead, value: UInt(max(configuration.maxDatagramsPerRead, 1)))
-                // One byte over the cap per datagram, so an oversize datagram shows up as
-                // oversize rather than silently truncated to an acceptable length. With vector
-                // reads NIO slices one buffer into equal per-datagram parts.
-                .channelOption(
-                    .recvAllocator,
-                    value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads))
-            if vectorReads > 1 {
-                bootstrap = bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
-            }
-            // SwiftNIO reads the socket and closes it; the handler sends on it (see `UDPSocket`).
-            let channel =
-                try await bootstrap
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(handler.value)
-                    }
-                }
-                .withBoundSocket(descriptor)
-                .get()
-            guard let bound = channel.localAddress.flatMap(PeerAddress.init) else {
-                try? await channel.close()
-                throw SocketAddressError.unsupported
-            }
-            return UDPDriver(
-                channel: channel, handler: handler, localAddress: bound, clock: clock, ownedGroup: ownedGroup)
         } catch {
             try? await ownedGroup?.shutdownGracefully()
             throw error
         }
+    }
+
+    /// SwiftNIO's bootstrap for a driver's channel, with its read sizes.
+    private static func bootstrap(
+        on loop: any EventLoop, configuration: Configuration, maxDatagramBytes: Int
+    ) -> DatagramBootstrap {
+        #if os(Linux)
+        let vectorReads = max(configuration.datagramsPerSystemCall, 1)
+        #else
+        let vectorReads = 1
+        #endif
+        let bootstrap = DatagramBootstrap(group: loop)
+            .channelOption(.maxMessagesPerRead, value: UInt(max(configuration.maxDatagramsPerRead, 1)))
+            // One byte over the cap per datagram, so an oversize datagram shows up as
+            // oversize rather than silently truncated to an acceptable length. With vector
+            // reads NIO slices one buffer into equal per-datagram parts.
+            .channelOption(
+                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads))
+        guard vectorReads > 1 else { return bootstrap }
+        return bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
     }
 
     /// Sends datagrams, in order, from any thread: one hop to the event loop for the whole

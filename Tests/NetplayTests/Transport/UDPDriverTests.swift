@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
@@ -233,6 +234,28 @@ extension TransportTests {
             #expect(heard.map(\.bytes) == [[2], [3]])
             #expect(statistics.refusedSends == 1 && statistics.datagramsSent == 2)
             #expect(statistics.lastRefusal == EACCES)
+        }
+
+        @Test func onBoundGetsTheDriverOnItsLoopBeforeBindReturns() async throws {
+            let seen = NIOLockedValueBox<(onLoop: Bool, port: UInt16)?>(nil)
+            let inbox = DatagramInbox()
+            let driver = try await UDPDriver.bind(
+                host: "127.0.0.1",
+                onBound: { driver in seen.withLockedValue { $0 = (driver.eventLoop.inEventLoop, driver.port) } },
+                onDatagram: inbox.handler)
+            let observed = seen.withLockedValue { $0 }
+            await driver.close()
+            #expect(observed?.onLoop == true)
+            #expect(observed?.port == driver.port)
+        }
+
+        @Test func aHostNameIsRefusedNotLookedUp() async throws {
+            await #expect(throws: SocketAddressError.failedToParseIPString("localhost")) {
+                _ = try await UDPDriver.bind(host: "localhost", onDatagram: { _, _ in })
+            }
+            #expect(throws: SocketAddressError.failedToParseIPString("localhost")) {
+                _ = try ServicedUDPSocket.open(host: "localhost", port: 0)
+            }
         }
 
         @Test func socketAddressesConvertBothWays() throws {
