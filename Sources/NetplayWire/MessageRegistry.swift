@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The message types two programs agree to exchange, each with a stable id, and the
 /// ``SchemaFingerprint`` that proves both sides registered the same types with the same fields.
 ///
@@ -20,8 +22,27 @@ public struct MessageRegistry: Sendable {
 
     /// Creates a registry of `types`, in order.
     public init(_ types: [any NetMessage.Type]) {
+        // Describing a type's fields reflects over it, a twentieth of a client's connect on
+        // loopback; the result depends on the types alone, so a process that connects again
+        // (or hosts and joins) with the same list reuses it.
+        let key = types.map { ObjectIdentifier($0) }
+        if let built = Self.built.withLock({ $0[key] }) {
+            self = built
+            return
+        }
         for type in types { register(type) }
+        let registry = self
+        Self.built.withLock { built in
+            // Lists come from the program's code, so a few at most; the cap only bounds a
+            // program that builds registries from generated lists.
+            if built.count >= Self.maxBuilt { built.removeAll() }
+            built[key] = registry
+        }
     }
+
+    /// Registries already built, by their type list.
+    private static let built = Mutex<[[ObjectIdentifier]: MessageRegistry]>([:])
+    private static let maxBuilt = 16
 
     /// Registers `type` with the next id. Registering a type twice keeps its first id.
     mutating func register(_ type: any NetMessage.Type) {
