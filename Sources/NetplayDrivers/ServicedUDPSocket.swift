@@ -39,7 +39,7 @@ package final class ServicedUDPSocket: Sendable {
 
     /// Opens a non-blocking UDP socket bound to `host` (a numeric address) and `port`.
     /// - Throws: SwiftNIO's `IOError` (`EADDRINUSE` when the port is taken) or
-    ///   `SocketAddressError` for an unusable address, as ``UDPDriver/bind(host:port:configuration:eventLoop:clock:onReadComplete:onDatagram:)`` does.
+    ///   `SocketAddressError` for an unusable address, as ``UDPDriver/bind(host:port:configuration:eventLoop:clock:onReadComplete:onBound:onDatagram:)`` does.
     package static func open(
         host: String, port: Int, configuration: UDPDriver.Configuration = UDPDriver.Configuration()
     ) throws -> ServicedUDPSocket {

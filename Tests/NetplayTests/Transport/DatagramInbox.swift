@@ -20,7 +20,7 @@ extension TransportTests {
             (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded)
         }
 
-        /// The handler to pass to ``UDPDriver/bind(host:port:configuration:eventLoop:clock:onDatagram:)``.
+        /// The handler to pass to ``UDPDriver/bind(host:port:configuration:eventLoop:clock:onReadComplete:onBound:onDatagram:)``.
         var handler: UDPDriver.DatagramHandler {
             { [continuation] from, bytes in continuation.yield(ReceivedDatagram(from: from, bytes: bytes)) }
         }
