@@ -70,12 +70,18 @@ package struct ReliableReceiveChannel: Sendable {
         var delta = 0
         if let fragment = entry.fragment {
             var assembly: FragmentAssembly
+            let takenOut: Bool
             switch self[slot: index] {
-            case .partial(let existing):
-                assembly = existing
-                delta -= existing.footprint
+            case .partial:
+                // Taken out of the table, not copied: a copy would share its pieces with the
+                // table's, and the insert below would copy all of them (each fragment of a
+                // 1 MiB message copied every piece before it, O(n²) retains per message).
+                assembly = takePartial(at: index)
+                takenOut = true
+                delta -= assembly.footprint
             case .empty:
                 assembly = FragmentAssembly(count: fragment.count, startedAt: now)
+                takenOut = false
             case .complete, .delivered:
                 return (0, false)
             }
@@ -83,6 +89,8 @@ package struct ReliableReceiveChannel: Sendable {
                 assembly.insert(fragment.index, bytes: entry.bytes)
             else {
                 let inconsistent = fragment.count != assembly.count || assembly.byteCount + entry.bytes.count > limit
+                // Refused pieces change nothing: an assembly taken out goes back as it was.
+                if takenOut { self[slot: index] = .partial(assembly) }
                 return (0, inconsistent)
             }
             if assembly.isComplete {
@@ -107,6 +115,14 @@ package struct ReliableReceiveChannel: Sendable {
         }
         release(from: full, into: &released)
         return (delta, false)
+    }
+
+    /// Removes the partial message at `index` from the table and returns it, uniquely held.
+    private mutating func takePartial(at index: Int) -> FragmentAssembly {
+        guard case .partial(let assembly) = occupied.removeValue(forKey: index) else {
+            preconditionFailure("takePartial is called only on a partial slot")
+        }
+        return assembly
     }
 
     private mutating func release(from full: Int64, into released: inout [[UInt8]]) {

@@ -65,8 +65,10 @@ package struct UnreliableReceiveChannel: Sendable {
             slots.append(Slot(id: entry.messageID, assembly: FragmentAssembly(count: fragment.count, startedAt: now)))
             index = slots.count - 1
         }
-        let assembly = slots[index].assembly
-        guard fragment.count == assembly.count, assembly.byteCount + entry.bytes.count <= limit,
+        // Read in place, never copied: a copy alive during the insert would share the pieces
+        // and make the insert copy them all.
+        guard fragment.count == slots[index].assembly.count,
+            slots[index].assembly.byteCount + entry.bytes.count <= limit,
             slots[index].assembly.insert(fragment.index, bytes: entry.bytes)
         else { return .refused }
         guard slots[index].assembly.isComplete else { return .buffered }
