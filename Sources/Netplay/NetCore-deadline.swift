@@ -32,8 +32,8 @@ extension NetCore {
         consider(host?.nextDeadline())
         consider(client?.nextDeadline())
         let timeout = unresponsiveTimeout
-        consider(peers.earliest { Self.channelDeadline(of: $0, unresponsiveTimeout: timeout) })
-        consider(migrationDeadline)
+        consider(peers.earliest { Self.channelDeadline(of: &$0, unresponsiveTimeout: timeout) })
+        consider(migrationDeadline())
         return deadline
     }
 
@@ -42,7 +42,7 @@ extension NetCore {
     mutating func nextDeadline(of peer: NetPeer) -> NetInstant? {
         let timeout = unresponsiveTimeout
         // In place: `peers[peer]` would copy the peer's whole channel state.
-        guard let found = peers.update(peer, { Self.channelDeadline(of: $0, unresponsiveTimeout: timeout) }) else {
+        guard let found = peers.update(peer, { Self.channelDeadline(of: &$0, unresponsiveTimeout: timeout) }) else {
             return nil
         }
         let connection = isHostCore ? host?.nextDeadline(of: peer.id) : client?.nextDeadline()
@@ -51,8 +51,10 @@ extension NetCore {
     }
 
     /// The channels' own wake-up, and when reliable data unacknowledged since then makes the
-    /// peer unresponsive (``dropUnresponsivePeers``; not while it is interrupted).
-    private static func channelDeadline(of state: PeerState, unresponsiveTimeout: Duration) -> NetInstant? {
+    /// peer unresponsive (``dropUnresponsivePeers``; not while it is interrupted). `state` is
+    /// lent `inout` and left as it is: taken by value, it was copied (its channel state's
+    /// arrays retained and released) for every peer at every deadline.
+    private static func channelDeadline(of state: inout PeerState, unresponsiveTimeout: Duration) -> NetInstant? {
         var deadline = state.channels.nextWakeup
         if !state.isInterrupted, state.channels.hasUnackedReliableData,
             let since = state.channels.unacknowledgedSince
@@ -65,10 +67,14 @@ extension NetCore {
 
     /// Host migration's timers: leaving a silent host, a successor's step timeout, the
     /// rejoin window after a takeover.
-    private var migrationDeadline: NetInstant? {
+    ///
+    /// A `mutating` function, not a computed property: reading a property of `self` here
+    /// copied the whole core (every table's storage retained and released) at each deadline.
+    private mutating func migrationDeadline() -> NetInstant? {
+        guard migration.enabled else { return nil }
         var deadline = migration.rejoinDeadline
         if let handover = migration.handover { deadline = min(deadline ?? handover.deadline, handover.deadline) }
-        if migration.handover == nil, peers[.host]?.isInterrupted == true,
+        if migration.handover == nil, peers.update(.host, { $0.isInterrupted }) == true,
             case .connected(let connection) = client?.state,
             handsOver(after: .timedOut)
         {

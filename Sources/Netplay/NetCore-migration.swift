@@ -103,7 +103,9 @@ extension NetCore {
 
     /// A host silent for ``Migration/takeOverAfter`` is left behind (checked every tick).
     mutating func leaveSilentHost(now: NetInstant) {
-        guard migration.handover == nil, peers[.host]?.isInterrupted == true,
+        // Read in place, and only where migration is on: `peers[.host]` copies the host's
+        // whole channel state, and this runs every tick.
+        guard migration.enabled, migration.handover == nil, peers.update(.host, { $0.isInterrupted }) == true,
             case .connected(let connection) = client?.state,
             now - connection.lastReceived >= migration.takeOverAfter, handsOver(after: .timedOut)
         else { return }

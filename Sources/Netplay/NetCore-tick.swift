@@ -266,10 +266,13 @@ extension NetCore {
     /// ``NetOptions/unresponsiveTimeout``: the peer sends keepalives but does not receive.
     private mutating func dropUnresponsivePeers(now: NetInstant) {
         // An interrupted peer is silent, not unresponsive: the resume grace decides for it.
+        let timeout = unresponsiveTimeout
         for peer in connectedPeers {
-            guard let state = peers[peer], !state.isInterrupted,
-                state.channels.isUnresponsive(now: now, after: unresponsiveTimeout)
-            else { continue }
+            // In place: `peers[peer]` would copy the peer's channel state, every peer, every tick.
+            let unresponsive = peers.update(peer) { state in
+                !state.isInterrupted && state.channels.isUnresponsive(now: now, after: timeout)
+            }
+            guard unresponsive == true else { continue }
             if host != nil {
                 host?.disconnect(peer.id, because: .unresponsive)
             } else {

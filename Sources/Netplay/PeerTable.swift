@@ -44,11 +44,12 @@ struct PeerTable: Sendable {
         return false
     }
 
-    /// The earliest `instant` of any peer's state, or nil if none has one.
-    func earliest(_ instant: (NetCore.PeerState) -> NetInstant?) -> NetInstant? {
+    /// The earliest `instant` of any peer's state, or nil if none has one. Each state is lent
+    /// `inout` for `instant` to read in place (passed by value, each was copied).
+    mutating func earliest(_ instant: (inout NetCore.PeerState) -> NetInstant?) -> NetInstant? {
         var earliest: NetInstant?
         for index in states.indices {
-            guard let candidate = instant(states[index]) else { continue }
+            guard let candidate = instant(&states[index]) else { continue }
             earliest = min(earliest ?? candidate, candidate)
         }
         return earliest
