@@ -16,16 +16,27 @@ extension PeerAddress {
     package init?(_ socketAddress: SocketAddress) {
         switch socketAddress {
         case .v4(let ipv4):
+            // The common case, once per datagram read: the bytes go straight into the address.
             let raw = ipv4.address
-            let address = withUnsafeBytes(of: raw.sin_addr) { Array($0) }
-            self.init(family: .ipv4, address: address, port: UInt16(bigEndian: raw.sin_port))
+            self.init(family: .ipv4, port: UInt16(bigEndian: raw.sin_port)) { bytes in
+                withUnsafeBytes(of: raw.sin_addr) { bytes.append(contentsOf: $0) }
+            }
         case .v6(let ipv6):
             let raw = ipv6.address
-            let address = withUnsafeBytes(of: raw.sin6_addr) { Array($0) }
             let port = UInt16(bigEndian: raw.sin6_port)
-            if address.starts(with: Self.ipv4MappedPrefix) {
-                self.init(family: .ipv4, address: Array(address.dropFirst(Self.ipv4MappedPrefix.count)), port: port)
-            } else if raw.sin6_scope_id != 0 {
+            // A dual-stack host (the default) reads every IPv4 datagram this way: no arrays
+            // until the address's own.
+            let isMapped = withUnsafeBytes(of: raw.sin6_addr) { $0.starts(with: Self.ipv4MappedPrefix) }
+            if isMapped {
+                self.init(family: .ipv4, port: port) { bytes in
+                    withUnsafeBytes(of: raw.sin6_addr) {
+                        bytes.append(contentsOf: $0.dropFirst(Self.ipv4MappedPrefix.count))
+                    }
+                }
+                return
+            }
+            let address = withUnsafeBytes(of: raw.sin6_addr) { Array($0) }
+            if raw.sin6_scope_id != 0 {
                 // A link-local address (fe80::/10, the source of every IPv6 discovery reply
                 // on a link without global addresses) means nothing without its interface.
                 let scope = raw.sin6_scope_id
