@@ -20,23 +20,21 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Creates an address from its family, raw address bytes and port.
     public init(family: Family, address: [UInt8], port: UInt16) {
-        self.init(family: family, port: port) { $0.append(contentsOf: address) }
+        self.init(family: family, addressByteCount: address.count, port: port) { $0.append(contentsOf: address) }
     }
 
-    /// Creates an address whose raw bytes `appendAddress` appends, in one allocation: the
-    /// driver makes one for every datagram it reads.
-    package init(family: Family, port: UInt16, appendAddress: (inout [UInt8]) -> Void) {
+    /// Creates an address whose `addressByteCount` raw bytes `appendAddress` appends, in one
+    /// allocation of the exact size (hosts keep addresses per peer): the driver makes one for
+    /// every datagram it reads.
+    package init(family: Family, addressByteCount: Int, port: UInt16, appendAddress: (inout [UInt8]) -> Void) {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.largestByteCount)
+        bytes.reserveCapacity(1 + addressByteCount + 2)
         bytes.append(family.rawValue)
         appendAddress(&bytes)
         bytes.append(UInt8(port >> 8))
         bytes.append(UInt8(port & 0xFF))
         self.bytes = bytes
     }
-
-    /// Family tag, a scoped IPv6 address (16 bytes and a 4-byte scope) and the port.
-    static let largestByteCount = 1 + 20 + 2
 
     /// The family tag.
     public var family: Family? { bytes.first.flatMap(Family.init(rawValue:)) }

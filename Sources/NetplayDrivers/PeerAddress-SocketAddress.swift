@@ -18,7 +18,8 @@ extension PeerAddress {
         case .v4(let ipv4):
             // The common case, once per datagram read: the bytes go straight into the address.
             let raw = ipv4.address
-            self.init(family: .ipv4, port: UInt16(bigEndian: raw.sin_port)) { bytes in
+            self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: UInt16(bigEndian: raw.sin_port)) {
+                bytes in
                 withUnsafeBytes(of: raw.sin_addr) { bytes.append(contentsOf: $0) }
             }
         case .v6(let ipv6):
@@ -28,7 +29,7 @@ extension PeerAddress {
             // until the address's own.
             let isMapped = withUnsafeBytes(of: raw.sin6_addr) { $0.starts(with: Self.ipv4MappedPrefix) }
             if isMapped {
-                self.init(family: .ipv4, port: port) { bytes in
+                self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: port) { bytes in
                     withUnsafeBytes(of: raw.sin6_addr) {
                         bytes.append(contentsOf: $0.dropFirst(Self.ipv4MappedPrefix.count))
                     }
