@@ -149,7 +149,7 @@ public final class NetClient: Sendable {
     public var localPeer: NetPeer? { session.withCore { $0.localPeer } }
 
     /// Whether the connection is open (or this player took over as host).
-    public var isConnected: Bool { session.withCore { $0.host != nil || $0.peers.contains(.host) } }
+    public var isConnected: Bool { session.withCore { $0.isHostCore || $0.peers.contains(.host) } }
 
     /// The connection's figures (round-trip time, loss, drops), or nil once disconnected.
     public var statistics: PeerStatistics? { session.withCore { $0.statistics(for: .host) } }

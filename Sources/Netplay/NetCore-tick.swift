@@ -273,7 +273,7 @@ extension NetCore {
                 !state.isInterrupted && state.channels.isUnresponsive(now: now, after: timeout)
             }
             guard unresponsive == true else { continue }
-            if host != nil {
+            if isHostCore {
                 host?.disconnect(peer.id, because: .unresponsive)
             } else {
                 client?.disconnect(because: .unresponsive)
@@ -288,7 +288,7 @@ extension NetCore {
         guard case .flushing(let deadline) = phase else { return }
         let unacknowledged = peers.contains { $0.channels.hasUnackedReliableData }
         guard !unacknowledged || now >= deadline else { return }
-        if host != nil {
+        if isHostCore {
             // With players left and a plan shared, they carry on without us.
             host?.shutDown(handingOver: migration.secret != nil && !peers.isEmpty)
             handleHostEvents(now: now)

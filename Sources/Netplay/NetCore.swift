@@ -33,8 +33,8 @@ package struct NetCore: Sendable {
     // `host?.receive(…)` mutates in place instead of copying the endpoint's tables.
     var host: HostEndpoint?
     var client: ClientEndpoint?
-    /// Whether `host` is the endpoint (set with it): the per-datagram paths test this rather
-    /// than `host != nil`, which copies the whole optional endpoint out to look at it.
+    /// Whether `host` is the endpoint (set with it, never unset): test this rather than
+    /// `host != nil`, which copies the whole optional endpoint out to look at it.
     var isHostCore = false
     let registry: MessageRegistry
     /// Every peer's channel layer shares these.
@@ -264,7 +264,7 @@ package struct NetCore: Sendable {
             let delivered = deliveredScratch[index]
             if delivered.channel == ReplicationChannels.succession, ControlMessage(delivered.bytes) == .succession {
                 // Only a host shares a plan; a malformed one is ignored (the previous stays).
-                if host == nil, let plan = Succession(bytes: delivered.bytes) { migration.plan = plan }
+                if !isHostCore, let plan = Succession(bytes: delivered.bytes) { migration.plan = plan }
                 continue
             }
             if ReplicationChannels.carries(delivered.channel) {
