@@ -268,7 +268,7 @@ package struct NetCore: Sendable {
                 continue
             }
             if ReplicationChannels.carries(delivered.channel) {
-                replicationDeliveries.append(.bytes(delivered.bytes, channel: delivered.channel, from: peer))
+                replicationDeliveries.append(.bytes(Array(delivered.bytes), channel: delivered.channel, from: peer))
                 continue
             }
             if let message = try? registry.decode(delivered.bytes) {

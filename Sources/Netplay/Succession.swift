@@ -52,7 +52,10 @@ package struct Succession: Sendable, Hashable {
     }
 
     /// Parses a succession list; nil for anything malformed (a hostile or buggy host).
-    package init?(bytes: [UInt8]) {
+    package init?(bytes: [UInt8]) { self.init(bytes: bytes[...]) }
+
+    /// Parses a succession list read in place; nil for anything malformed.
+    package init?(bytes: ArraySlice<UInt8>) {
         var reader = BitReader(bytes)
         guard reader.readByte() == Self.marker, reader.readByte() == Self.version,
             let secret = try? reader.readRawBytes(Rejoin.secretByteCount),

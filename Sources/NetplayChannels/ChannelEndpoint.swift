@@ -40,7 +40,7 @@ package struct ChannelEndpoint: Sendable {
     var receivedRate: RateMeter
     package var delivered: [DeliveredMessage] = []
     /// Messages a reliable channel releases, handed over to ``delivered``; kept for its room.
-    var releasedScratch: [[UInt8]] = []
+    var releasedScratch: [ArraySlice<UInt8>] = []
     /// The entries of the payload being received; kept for its room.
     var entryScratch: [ChannelEntry] = []
     /// Bytes held for the peer: see ``ChannelConfig/maxReceiveBufferBytes``.

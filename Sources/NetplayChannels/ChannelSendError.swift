@@ -14,12 +14,18 @@ package enum ChannelSendError: Error, Sendable, Equatable {
 package struct DeliveredMessage: Sendable, Equatable {
     /// The channel it came on.
     package var channel: ChannelID
-    /// Its bytes, exactly as the peer enqueued them.
-    package var bytes: [UInt8]
+    /// Its bytes, exactly as the peer enqueued them: a whole message is a slice of the
+    /// payload that carried it, read in place rather than copied out (an allocation per
+    /// message), so it keeps that payload alive until it is dropped. Drain delivered messages
+    /// after each receive, as the session does.
+    package var bytes: ArraySlice<UInt8>
 
     /// Creates a delivered message.
-    package init(channel: ChannelID, bytes: [UInt8]) {
+    package init(channel: ChannelID, bytes: ArraySlice<UInt8>) {
         self.channel = channel
         self.bytes = bytes
     }
+
+    /// Creates a delivered message from whole bytes.
+    package init(channel: ChannelID, bytes: [UInt8]) { self.init(channel: channel, bytes: bytes[...]) }
 }

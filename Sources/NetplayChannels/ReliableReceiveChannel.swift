@@ -64,7 +64,7 @@ package struct ReliableReceiveChannel: Sendable {
     /// `released`. Returns the change in buffered bytes, and whether the piece was refused
     /// as inconsistent (a fragment count that disagrees, or a message over `limit`).
     package mutating func insert(
-        _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, released: inout [[UInt8]]
+        _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, released: inout [ArraySlice<UInt8>]
     ) -> (delta: Int, refused: Bool) {
         let index = Self.index(full)
         var delta = 0
@@ -104,8 +104,8 @@ package struct ReliableReceiveChannel: Sendable {
             }
         } else if full == base, occupied.isEmpty {
             // The next message with nothing waiting (the steady state): delivered at once,
-            // without a round trip through the window's table.
-            released.append(Array(entry.bytes))
+            // without a round trip through the window's table, and read where it lies in its payload.
+            released.append(entry.bytes)
             base += 1
             return (entry.bytes.count, false)
         } else {
@@ -125,15 +125,15 @@ package struct ReliableReceiveChannel: Sendable {
         return assembly
     }
 
-    private mutating func release(from full: Int64, into released: inout [[UInt8]]) {
+    private mutating func release(from full: Int64, into released: inout [ArraySlice<UInt8>]) {
         if !ordered, case .complete(let message) = self[slot: Self.index(full)] {
-            released.append(message)
+            released.append(message[...])
             self[slot: Self.index(full)] = .delivered
         }
         while true {
             switch self[slot: Self.index(base)] {
             case .complete(let message) where ordered:
-                released.append(message)
+                released.append(message[...])
             case .delivered where !ordered:
                 break
             default:

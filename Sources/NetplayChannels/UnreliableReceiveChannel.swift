@@ -7,7 +7,8 @@ import NetplayBase
 /// A sequenced channel delivers only messages newer than the newest it delivered.
 package struct UnreliableReceiveChannel: Sendable {
     package enum Outcome: Sendable, Equatable {
-        case delivered([UInt8])
+        /// The message: a slice of the payload that carried it, or a reassembled whole.
+        case delivered(ArraySlice<UInt8>)
         case buffered
         /// Older than (or as old as) a message already delivered on a sequenced channel.
         case stale
@@ -41,7 +42,7 @@ package struct UnreliableReceiveChannel: Sendable {
     package mutating func receive(_ entry: ChannelEntry, limit: Int, now: NetInstant) -> (outcome: Outcome, delta: Int)
     {
         guard !isStale(entry.messageID) else { return (.stale, 0) }
-        guard let fragment = entry.fragment else { return (deliver(entry.messageID, Array(entry.bytes)), 0) }
+        guard let fragment = entry.fragment else { return (deliver(entry.messageID, entry.bytes), 0) }
         let before = bufferedBytes
         let outcome = insert(entry, fragment: fragment, limit: limit, now: now)
         return (outcome, bufferedBytes - before)
@@ -72,10 +73,10 @@ package struct UnreliableReceiveChannel: Sendable {
             slots[index].assembly.insert(fragment.index, bytes: entry.bytes)
         else { return .refused }
         guard slots[index].assembly.isComplete else { return .buffered }
-        return deliver(entry.messageID, slots.remove(at: index).assembly.assembled())
+        return deliver(entry.messageID, slots.remove(at: index).assembly.assembled()[...])
     }
 
-    private mutating func deliver(_ id: UInt16, _ message: [UInt8]) -> Outcome {
+    private mutating func deliver(_ id: UInt16, _ message: ArraySlice<UInt8>) -> Outcome {
         if sequenced {
             newestDelivered = id
             // Older partial messages can no longer be delivered: free them now.

@@ -1,13 +1,15 @@
 /// Reads values written by ``BitWriter``. Every read is bounds-checked and throws a
 /// ``WireError`` naming what was expected and where, so hostile input can never trap.
 public struct BitReader: Sendable {
-    @usableFromInline package let storage: [UInt8]
-    /// Absolute bit position of the next read.
+    /// The bytes read, offsets counted from the slice's start: a slice, so that a message is
+    /// read where it lies in its datagram instead of being copied out first.
+    @usableFromInline package let storage: ArraySlice<UInt8>
+    /// Bit position of the next read, counted from the first byte of `storage`.
     @usableFromInline package var position: Int
     @usableFromInline let endBit: Int
     /// The last (up to) eight bytes of `storage` as one little-endian word, and the index of
     /// its first byte: reads that end within them shift this word instead of loading past
-    /// the end of the array, so every read is one load, a shift and a mask.
+    /// the end of the bytes, so every read is one load, a shift and a mask.
     @usableFromInline let tail: UInt64
     @usableFromInline let tailStart: Int
     /// Caps applied to lengths read from this input.
@@ -18,14 +20,20 @@ public struct BitReader: Sendable {
 
     /// Creates a reader over `bytes`, with the default caps on decoded lengths.
     @inlinable
-    public init(_ bytes: [UInt8]) { self.init(bytes, limits: .default) }
+    public init(_ bytes: [UInt8]) { self.init(bytes[...], limits: .default) }
 
-    /// Creates a reader over a slice of bytes (copied once), with the default caps.
+    /// Creates a reader over a slice of bytes, read in place, with the default caps.
+    @inlinable
     public init(_ bytes: ArraySlice<UInt8>) { self.init(bytes, limits: .default) }
 
     /// Creates a reader over `bytes` with the given caps on decoded lengths.
     @inlinable
-    package init(_ bytes: [UInt8], limits: WireLimits) {
+    package init(_ bytes: [UInt8], limits: WireLimits) { self.init(bytes[...], limits: limits) }
+
+    /// Creates a reader over a slice of bytes, read in place (a message's bytes inside the
+    /// datagram that carried it), with the given caps on decoded lengths.
+    @inlinable
+    package init(_ bytes: ArraySlice<UInt8>, limits: WireLimits) {
         storage = bytes
         position = 0
         endBit = bytes.count &* 8
@@ -54,11 +62,6 @@ public struct BitReader: Sendable {
         tail = bitCount == Self.wordBits ? word : word & ((1 &<< UInt64(bitCount)) &- 1)
         tailStart = 0
         self.limits = limits
-    }
-
-    /// Creates a reader over a slice of bytes (copied once).
-    package init(_ bytes: ArraySlice<UInt8>, limits: WireLimits) {
-        self.init(Array(bytes), limits: limits)
     }
 
     /// Bits read so far.
@@ -170,7 +173,7 @@ public struct BitReader: Sendable {
             throw WireError(.endOfData(neededBits: count * 8 - (endBit - position)), expected: expected(), at: position)
         }
         if position & 7 == 0, (position >> 3) + count <= storage.count {
-            let start = position >> 3
+            let start = storage.startIndex + (position >> 3)
             position += count * 8
             return Array(storage[start..<(start + count)])
         }

@@ -120,10 +120,11 @@ public struct MessageRegistry: Sendable {
 
     /// Decodes a standalone message that must use every byte of `bytes`.
     public func decode(_ bytes: [UInt8]) throws(WireError) -> any NetMessage {
-        try decode(bytes, limits: .default)
+        try decode(bytes[...], limits: .default)
     }
 
-    package func decode(_ bytes: [UInt8], limits: WireLimits) throws(WireError) -> any NetMessage {
+    /// Decodes a standalone message that must use every byte of `bytes`, read in place.
+    package func decode(_ bytes: ArraySlice<UInt8>, limits: WireLimits = .default) throws(WireError) -> any NetMessage {
         var reader = BitReader(bytes, limits: limits)
         let message = try decode(from: &reader)
         try reader.expectEnd("end of \(type(of: message).messageName)")

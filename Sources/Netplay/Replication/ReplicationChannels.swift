@@ -31,7 +31,9 @@ enum ControlMessage {
     case succession
     case unknown
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8]) { self.init(bytes[...]) }
+
+    init(_ bytes: ArraySlice<UInt8>) {
         if bytes.count == Welcome.byteCount {
             self = .welcome
         } else if bytes.first == Roster.marker {

@@ -47,7 +47,7 @@ package struct SoakStream: Sendable {
         guard channel < kinds.count else { return violation("delivery on unknown \(delivery.channel)") }
         let kind = kinds[channel]
         guard let serial = Self.serial(of: delivery.bytes), serial < nextSerial[channel],
-            delivery.bytes == message(channel: channel, serial: serial)
+            delivery.bytes.elementsEqual(message(channel: channel, serial: serial))
         else {
             counts[kind, default: .init()].corrupted += 1
             return violation("\(delivery.channel): \(delivery.bytes.count) bytes that were never sent")
@@ -106,9 +106,9 @@ package struct SoakStream: Sendable {
         return bytes
     }
 
-    static func serial(of bytes: [UInt8]) -> Int? {
+    static func serial(of bytes: ArraySlice<UInt8>) -> Int? {
         guard bytes.count >= 4 else { return nil }
-        return (0..<4).reduce(0) { $0 | Int(bytes[$1]) << ($1 * 8) }
+        return (0..<4).reduce(0) { $0 | Int(bytes[bytes.startIndex + $1]) << ($1 * 8) }
     }
 
     /// Game-event sized: a few bytes to a few dozen.

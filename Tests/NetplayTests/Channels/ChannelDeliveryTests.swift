@@ -25,7 +25,7 @@ extension ChannelTests {
             let arrived = pair.run(for: .seconds(600)) { !$0.deliveredAtB.isEmpty && !$0.a.hasUnackedReliableData }
             #expect(arrived)
             #expect(pair.deliveredAtB.count == 1)
-            #expect(pair.deliveredAtB.first?.bytes == message)
+            #expect(pair.deliveredAtB.first.map { Array($0.bytes) } == message)
             #expect(pair.a.statistics.totals.resentPieces > 0)
             #expect(pair.b.statistics.receiveBufferedBytes == 0)
             print(
@@ -108,7 +108,8 @@ extension ChannelTests {
                 }
                 pair.step()
                 for message in pair.deliveredAtB where message.channel == ChannelID(1) {
-                    let id = Int(message.bytes[0]) | Int(message.bytes[1]) << 8
+                    let bytes = Array(message.bytes)
+                    let id = Int(bytes[0]) | Int(bytes[1]) << 8
                     if let start = sentAt.removeValue(forKey: id) { worst = max(worst, pair.now - start) }
                 }
                 pair.deliveredAtB.removeAll()

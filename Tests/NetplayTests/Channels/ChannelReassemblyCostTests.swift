@@ -27,7 +27,7 @@ extension ChannelTests {
                 ChannelEntry(
                     channel: 0, messageID: 0, fragment: .init(index: $0, count: Self.fragments), bytes: piece[...])
             }
-            var released: [[UInt8]] = []
+            var released: [ArraySlice<UInt8>] = []
             released.reserveCapacity(1)
             netplay_allocation_counting_start()
             for entry in entries {
