@@ -17,23 +17,19 @@ extension NetCore {
     /// `HostEndpoint.nextDeadline()`); it changes nothing.
     mutating func nextDeadline(now: NetInstant) -> NetInstant? {
         var deadline: NetInstant?
-        func consider(_ instant: NetInstant?) {
-            guard let instant else { return }
-            deadline = min(deadline ?? instant, instant)
-        }
         switch phase {
         case .closed: return nil
         case .running: if closeRequested { return now }
         case .flushing(let flushDeadline):
             if !peers.contains(where: \.channels.hasUnackedReliableData) { return now }
-            consider(flushDeadline)
+            deadline.keepEarliest(flushDeadline)
         }
         if migration.planChanged, migration.secret != nil, isHostCore { return now }
-        consider(host?.nextDeadline())
-        consider(client?.nextDeadline())
+        deadline.keepEarliest(host?.nextDeadline())
+        deadline.keepEarliest(client?.nextDeadline())
         let timeout = unresponsiveTimeout
-        consider(peers.earliest { Self.channelDeadline(of: &$0, unresponsiveTimeout: timeout) })
-        consider(migrationDeadline())
+        deadline.keepEarliest(peers.earliest { Self.channelDeadline(of: &$0, unresponsiveTimeout: timeout) })
+        deadline.keepEarliest(migrationDeadline())
         return deadline
     }
 

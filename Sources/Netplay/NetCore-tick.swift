@@ -132,7 +132,11 @@ extension NetCore {
             filter = recipients
             if recipients.includes(.host) { loopBack(message.bytes) }
         }
-        for peer in candidates(for: message.target) {
+        // By index here and below: unspecialized (debug builds), `IndexingIterator.next()`
+        // allocates, per message here and per peer per tick in the loops below.
+        let candidates = candidates(for: message.target)
+        for index in candidates.indices {
+            let peer = candidates[index]
             if let filter, !filter.includes(peer) { continue }
             if peer.isHost, isHostCore {
                 loopBack(message.bytes)
@@ -190,7 +194,8 @@ extension NetCore {
 
     private mutating func flushChannels(now: NetInstant) {
         receivedSinceFlush.removeAll(keepingCapacity: true)
-        for peer in connectedPeers { flushChannels(of: peer, now: now) }
+        let connected = connectedPeers
+        for index in connected.indices { flushChannels(of: connected[index], now: now) }
     }
 
     /// The end of a read burst: only the peers something arrived from have new work (acks
@@ -259,7 +264,8 @@ extension NetCore {
     mutating func resumeAfterPause(now: NetInstant) {
         defer { lastRun = now }
         guard let last = lastRun, now - last >= pauseThreshold else { return }
-        for peer in connectedPeers { peers.update(peer) { $0.channels.resume(now: now) } }
+        let connected = connectedPeers
+        for index in connected.indices { peers.update(connected[index]) { $0.channels.resume(now: now) } }
     }
 
     /// Closes connections whose reliable data has gone unacknowledged for
@@ -267,7 +273,9 @@ extension NetCore {
     private mutating func dropUnresponsivePeers(now: NetInstant) {
         // An interrupted peer is silent, not unresponsive: the resume grace decides for it.
         let timeout = unresponsiveTimeout
-        for peer in connectedPeers {
+        let connected = connectedPeers
+        for index in connected.indices {
+            let peer = connected[index]
             // In place: `peers[peer]` would copy the peer's channel state, every peer, every tick.
             let unresponsive = peers.update(peer) { state in
                 !state.isInterrupted && state.channels.isUnresponsive(now: now, after: timeout)

@@ -51,6 +51,9 @@ package struct NetCore: Sendable {
     var replicationDeliveries: [ReplicationDelivery] = []
     /// Reused for each payload's delivered messages, so receiving allocates no new array.
     var deliveredScratch: [DeliveredMessage] = []
+    /// Reused for each drain of the endpoint's events (see ``handleHostEvents(now:)``).
+    var hostEventScratch: [HostEvent] = []
+    var clientEventScratch: [ClientEvent] = []
     var phase = Phase.running
     var closeRequested = false
     let closeFlushTimeout: Duration
@@ -167,7 +170,15 @@ package struct NetCore: Sendable {
     }
 
     mutating func handleHostEvents(now: NetInstant) {
-        let drained = host?.drainEvents() ?? []
+        // Drained into a buffer kept for its room (a datagram's payload is an event: a fresh
+        // array per datagram otherwise), taken out meanwhile so a nested drain finds it empty.
+        var drained = hostEventScratch
+        hostEventScratch = []
+        defer {
+            drained.removeAll(keepingCapacity: true)
+            hostEventScratch = drained
+        }
+        host?.drainEvents(into: &drained)
         // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per
         // element of a type this large.
         for index in drained.indices {
@@ -198,7 +209,14 @@ package struct NetCore: Sendable {
     }
 
     mutating func handleClientEvents(now: NetInstant) {
-        let drained = client?.drainEvents() ?? []
+        // A buffer kept for its room, as in `handleHostEvents`.
+        var drained = clientEventScratch
+        clientEventScratch = []
+        defer {
+            drained.removeAll(keepingCapacity: true)
+            clientEventScratch = drained
+        }
+        client?.drainEvents(into: &drained)
         for index in drained.indices {
             let event = drained[index]
             switch event {

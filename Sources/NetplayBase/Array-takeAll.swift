@@ -11,3 +11,14 @@ extension Array {
         return taken
     }
 }
+
+extension Array {
+    /// Moves every element into `buffer` (emptied first) and leaves this array empty with the
+    /// buffer's old room: the two trade storage, so an owner that drains into the same buffer
+    /// each time, and empties it keeping its room, allocates nothing here. For a queue whose
+    /// elements are handled at once and dropped; ``takeAll()`` for one that hands them on.
+    package mutating func takeAll(into buffer: inout [Element]) {
+        buffer.removeAll(keepingCapacity: true)
+        swap(&self, &buffer)
+    }
+}

@@ -46,3 +46,13 @@ extension Duration {
     /// This duration in seconds.
     package var secondsDouble: Double { Double(nanosecondsClamped) / 1e9 }
 }
+
+extension Optional where Wrapped == NetInstant {
+    /// Brings this deadline forward to `instant` if that comes sooner; nil on either side means
+    /// no deadline. What a nested `consider` function did, without capturing the deadline: a
+    /// captured variable is boxed on the heap in a debug build, one allocation per call.
+    package mutating func keepEarliest(_ instant: NetInstant?) {
+        guard let instant else { return }
+        self = Swift.min(self ?? instant, instant)
+    }
+}

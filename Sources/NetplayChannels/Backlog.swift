@@ -29,10 +29,14 @@ package struct Backlog<Element: Sendable>: Sendable {
     }
 
     /// The element `offset` places from the front (`0` is ``first``).
-    package subscript(offset: Int) -> Element {
-        get { storage[head + offset] }
-        // In place: a get-then-set copied the element (and retained its arrays) per update.
-        _modify { yield &storage[head + offset] }
+    package subscript(offset: Int) -> Element { storage[head + offset] }
+
+    /// Changes the element `offset` places from the front in place: a get-then-set copied the
+    /// element (and retained its arrays) per update. A function, not a `_modify` accessor:
+    /// unspecialized (debug builds), the accessor's coroutine frame was heap-allocated at
+    /// every use, one allocation per acknowledged packet and message.
+    package mutating func update<Result>(at offset: Int, _ body: (inout Element) -> Result) -> Result {
+        body(&storage[head + offset])
     }
 
     /// Dead prefix length below which compaction is not worth a copy.

@@ -148,7 +148,11 @@ extension ChannelEndpoint {
             } else {
                 congestion.onAcked(bytes: record.bytes, sentAt: record.sentAt)
             }
-            for piece in record.pieces { lanes[Int(piece.channel)].reliableOut.acknowledge(piece) }
+            // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates.
+            for index in record.pieces.indices {
+                let piece = record.pieces[index]
+                lanes[Int(piece.channel)].reliableOut.acknowledge(piece)
+            }
             reliableProgress = reliableProgress || !record.pieces.isEmpty
         }
         if reliableProgress { unacknowledgedSince = hasUnackedReliableData ? now : nil }

@@ -33,7 +33,16 @@ extension ChannelEndpoint {
             header: PayloadHeader(sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits),
             capacity: geometry.payloadBytes
         )
-        var pieces: [PieceReference] = []
+        // Gathered in a buffer kept for its room, then stored in one exact-size array: grown
+        // piece by piece, a payload of a few dozen messages regrew its list six or seven times.
+        var pieces = pieceScratch
+        pieceScratch = []
+        defer {
+            // The room of a typical payload is kept, not that of the largest ever sent (each
+            // peer has its own).
+            pieces.removeAll(keepingCapacity: pieces.capacity <= Self.keptPieceRoom)
+            pieceScratch = pieces
+        }
         for step in 0..<lanes.count {
             let lane = (firstLane + step) % lanes.count
             let channel = UInt8(lane)
@@ -49,7 +58,12 @@ extension ChannelEndpoint {
         }
         firstLane = (firstLane + 1) % max(lanes.count, 1)
         guard writer.entryCount > 0 else { return nil }
-        _ = ledger.record(SentPacketLedger.Record(sentAt: now, bytes: writer.byteCount, pieces: pieces, inFlight: true))
+        var stored: [PieceReference] = []
+        if !pieces.isEmpty {
+            stored.reserveCapacity(pieces.count)
+            stored.append(contentsOf: pieces)
+        }
+        _ = ledger.record(SentPacketLedger.Record(sentAt: now, bytes: writer.byteCount, pieces: stored, inFlight: true))
         if !pieces.isEmpty, unacknowledgedSince == nil { unacknowledgedSince = now }
         received.markCovered(acknowledging: ack, now: now)
         congestion.onSent(bytes: writer.byteCount)
@@ -166,4 +180,7 @@ extension ChannelEndpoint {
     /// A packet declared lost is given this many retransmission timeouts for a late ack
     /// before its loss is counted (the sequence rule usually settles it first).
     static let lossResolutionTimeouts: Int64 = 4
+
+    /// Pieces whose room ``pieceScratch`` keeps between payloads: 64 (1.5 KiB a peer at most).
+    static var keptPieceRoom: Int { 64 }
 }

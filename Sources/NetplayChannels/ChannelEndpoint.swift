@@ -43,6 +43,8 @@ package struct ChannelEndpoint: Sendable {
     var releasedScratch: [ArraySlice<UInt8>] = []
     /// The entries of the payload being received; kept for its room.
     var entryScratch: [ChannelEntry] = []
+    /// The reliable pieces of the payload being built; kept for its room.
+    var pieceScratch: [PieceReference] = []
     /// Bytes held for the peer: see ``ChannelConfig/maxReceiveBufferBytes``.
     package var bufferedBytes = 0
     package var drops = ChannelDropCounters()
@@ -147,28 +149,24 @@ package struct ChannelEndpoint: Sendable {
     /// `nil` if it has none until something is received or enqueued.
     package var nextWakeup: NetInstant? {
         var wake: NetInstant?
-        func consider(_ instant: NetInstant?) {
-            guard let instant else { return }
-            wake = min(wake ?? instant, instant)
-        }
-        if received.uncoveredCount > 0 { consider(lastNow) }
-        consider(received.secondNamingDue)
-        if hasSendableData, ledger.hasRoom, congestion.canSend { consider(pacer.readyAt ?? lastNow) }
+        if received.uncoveredCount > 0 { wake.keepEarliest(lastNow) }
+        wake.keepEarliest(received.secondNamingDue)
+        if hasSendableData, ledger.hasRoom, congestion.canSend { wake.keepEarliest(pacer.readyAt ?? lastNow) }
         if let (sequence, oldest) = ledger.oldestInFlight {
-            consider(oldest.sentAt + .nanoseconds(roundTrip.retransmissionTimeout))
+            wake.keepEarliest(oldest.sentAt + .nanoseconds(roundTrip.retransmissionTimeout))
             if ledger.largestAckedOrdinal - oldest.ordinal >= packetThreshold {
-                consider(lastNow)
+                wake.keepEarliest(lastNow)
             } else if sequence < ledger.largestAcked {
-                consider(oldest.sentAt + .nanoseconds(lossDelay))
+                wake.keepEarliest(oldest.sentAt + .nanoseconds(lossDelay))
             }
         }
         // When `detectLosses` settles a declared loss. With nothing in flight, nothing else would
         // wake the sender for it: the loss went uncounted, and a ledger full of records behind
         // it sent nothing, until a datagram or the timer's longest sleep came.
         let patience = settlementPatience
-        consider(ledger.settlementDue(lossPatience: patience.loss, reachPatience: patience.reach))
+        wake.keepEarliest(ledger.settlementDue(lossPatience: patience.loss, reachPatience: patience.reach))
         // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per lane.
-        for index in lanes.indices { consider(lanes[index].unreliableIn?.nextExpiry) }
+        for index in lanes.indices { wake.keepEarliest(lanes[index].unreliableIn?.nextExpiry) }
         return wake
     }
 

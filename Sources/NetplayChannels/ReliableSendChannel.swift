@@ -94,8 +94,10 @@ package struct ReliableSendChannel: Sendable {
         guard piece.messageID >= baseID, piece.messageID < nextID else { return }
         let offset = Int(piece.messageID - baseID)
         guard !messages[offset].isAcked(fragment: piece.fragment) else { return }
-        if messages[offset].fragmentCount > 1 { messages[offset].ackedFragments[piece.fragment] = true }
-        messages[offset].ackedCount += 1
+        messages.update(at: offset) { message in
+            if message.fragmentCount > 1 { message.ackedFragments[piece.fragment] = true }
+            message.ackedCount += 1
+        }
         while let first = messages.first, first.isAcked {
             queuedBytes -= first.bytes.count
             messages.popFirst()

@@ -82,11 +82,14 @@ package struct SentPacketLedger: Sendable {
         let full = WrappingSequence.extend(sequence, near: nextSequence - 1)
         let offset = full - firstSequence
         guard offset >= 0, offset < Int64(records.count) else { return nil }
-        let record = records[Int(offset)]
-        guard record.inFlight || record.declaredLost else { return nil }
-        records[Int(offset)].inFlight = false
-        records[Int(offset)].lostBy = nil
-        records[Int(offset)].pieces = []
+        guard records[Int(offset)].inFlight || records[Int(offset)].declaredLost else { return nil }
+        let record = records.update(at: Int(offset)) { stored in
+            let record = stored
+            stored.inFlight = false
+            stored.lostBy = nil
+            stored.pieces = []
+            return record
+        }
         if full > largestAcked {
             largestAcked = full
             largestAckedOrdinal = record.ordinal
@@ -128,9 +131,12 @@ package struct SentPacketLedger: Sendable {
         while offset < records.count, firstSequence + Int64(offset) <= last {
             let sequence = firstSequence + Int64(offset)
             if records[offset].inFlight, let reason = rule(sequence, records[offset]) {
-                records[offset].inFlight = false
-                records[offset].lostBy = reason
-                lost.append(records[offset])
+                lost.append(
+                    records.update(at: offset) { record in
+                        record.inFlight = false
+                        record.lostBy = reason
+                        return record
+                    })
             }
             offset += 1
         }
@@ -140,8 +146,10 @@ package struct SentPacketLedger: Sendable {
     mutating func declareOldestLost() -> Record? {
         guard let (sequence, record) = oldestInFlight else { return nil }
         let offset = Int(sequence - firstSequence)
-        records[offset].inFlight = false
-        records[offset].lostBy = .timeout
+        records.update(at: offset) { record in
+            record.inFlight = false
+            record.lostBy = .timeout
+        }
         return record
     }
 

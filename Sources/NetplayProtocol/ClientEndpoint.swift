@@ -159,6 +159,12 @@ package struct ClientEndpoint: Sendable {
         events.takeAll()
     }
 
+    /// Moves the events since the last drain into `buffer` (emptied first), oldest first,
+    /// trading storage with it: a driver that reuses its buffer allocates nothing per drain.
+    package mutating func drainEvents(into buffer: inout [ClientEvent]) {
+        events.takeAll(into: &buffer)
+    }
+
     /// Starts the handshake's timers at the first time the driver runs this endpoint.
     private mutating func startHandshakeClock(now: NetInstant) {
         guard case .handshaking(var handshake) = state, !handshake.clockStarted else { return }
@@ -235,7 +241,7 @@ package struct ClientEndpoint: Sendable {
         case .received(let received):
             if received.endedInterruption { events.append(.resumed) }
             answer(received.pathChallenges)
-            for index in received.payloads.indices {
+            for index in 0..<received.payloads.count {
                 events.append(.payload(received.payloads[index], sequence: received.sequence))
             }
             if let frame = received.disconnect { close(frame.reasonAtReceiver) }

@@ -13,7 +13,7 @@ package struct Connection: Sendable {
     /// What an authentic packet carried.
     package struct Received: Sendable, Hashable {
         package var sequence: UInt64
-        package var payloads: [[UInt8]]
+        package var payloads: ReceivedPayloads
         package var disconnect: DisconnectFrame?
         /// Path challenges to answer, and answers to ours (see ``PathToken``).
         package var pathChallenges: [PathToken] = []
@@ -100,7 +100,7 @@ package struct Connection: Sendable {
         replay.mark(sequence)
         lastReceived = max(lastReceived, now)
         hasHeardFromPeer = true
-        var received = Received(sequence: sequence, payloads: [], disconnect: nil)
+        var received = Received(sequence: sequence, payloads: ReceivedPayloads(), disconnect: nil)
         received.endedInterruption = isInterrupted
         isInterrupted = false
         if let payload = Frame.takeSolePayload(&plaintext) {

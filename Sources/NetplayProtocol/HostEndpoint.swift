@@ -118,7 +118,10 @@ package struct HostEndpoint: Sendable {
         lastUpdate = now
         serviceHandshakes(now: now)
         expirePending(now: now)
-        for id in connectedPeers {
+        // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates.
+        let connected = connectedPeers
+        for position in connected.indices {
+            let id = connected[position]
             // Through the table's index, in place: `peers[id]?.connection` copies the whole
             // peer (keys, handshake bytes: a dozen retains and releases) at every read.
             // A pending peer gets nothing until it confirms (its fate is expirePending's): a
@@ -197,6 +200,12 @@ package struct HostEndpoint: Sendable {
         events.takeAll()
     }
 
+    /// Moves the events since the last drain into `buffer` (emptied first), oldest first,
+    /// trading storage with it: a driver that reuses its buffer allocates nothing per drain.
+    package mutating func drainEvents(into buffer: inout [HostEvent]) {
+        events.takeAll(into: &buffer)
+    }
+
     private mutating func close(_ peer: PeerID, frame: DisconnectFrame) {
         guard let address = address(of: peer),
             let packets = peers[peer]?.connection.closingPackets(frame, now: latestNow)
@@ -259,7 +268,7 @@ package struct HostEndpoint: Sendable {
             if newPath, !completePath(of: id, at: address, answers: received.pathResponses) {
                 notePath(of: id, at: address, receivedBytes: datagram.count, now: now)
             }
-            for index in received.payloads.indices {
+            for index in 0..<received.payloads.count {
                 events.append(.payload(id, received.payloads[index], sequence: received.sequence))
             }
             // Whatever code a client sends, to the host it is the peer closing.
