@@ -133,20 +133,20 @@ public struct NetEvents: AsyncSequence, Sendable {
     /// Reads a ``NetEvents`` sequence; one per reading task.
     public struct Iterator: AsyncIteratorProtocol {
         let queue: EventQueue
-        private var batch: [NetEvent] = []
-        private var index = 0
+        /// The rest of the current batch, newest first: each event is moved out of its end,
+        /// where reading `batch[index]` copied it (and the batch later destroyed every one).
+        private var remaining: [NetEvent] = []
 
         init(queue: EventQueue) { self.queue = queue }
 
         /// The next event, or nil once the session has ended (or the task was cancelled).
         public mutating func next() async -> NetEvent? {
-            if index == batch.count {
-                batch = await queue.nextBatch()
-                index = 0
-                guard !batch.isEmpty else { return nil }
+            if remaining.isEmpty {
+                remaining = await queue.nextBatch()
+                guard !remaining.isEmpty else { return nil }
+                remaining.reverse()
             }
-            defer { index += 1 }
-            return batch[index]
+            return remaining.popLast()
         }
     }
 }

@@ -278,18 +278,20 @@ package struct NetCore: Sendable {
                 }) != nil
         else { return }
         noteReceived(from: peer)
+        // Each message read where it lies in the scratch array: a copy of the element retained
+        // its payload once more, per message.
         for index in deliveredScratch.indices {
-            let delivered = deliveredScratch[index]
-            if delivered.channel == ReplicationChannels.succession, ControlMessage(delivered.bytes) == .succession {
+            let channel = deliveredScratch[index].channel
+            if channel == ReplicationChannels.succession, ControlMessage(deliveredScratch[index].bytes) == .succession {
                 // Only a host shares a plan; a malformed one is ignored (the previous stays).
-                if !isHostCore, let plan = Succession(bytes: delivered.bytes) { migration.plan = plan }
+                if !isHostCore, let plan = Succession(bytes: deliveredScratch[index].bytes) { migration.plan = plan }
                 continue
             }
-            if ReplicationChannels.carries(delivered.channel) {
-                replicationDeliveries.append(.bytes(Array(delivered.bytes), channel: delivered.channel, from: peer))
+            if ReplicationChannels.carries(channel) {
+                replicationDeliveries.append(.bytes(Array(deliveredScratch[index].bytes), channel: channel, from: peer))
                 continue
             }
-            if let message = try? registry.decode(delivered.bytes) {
+            if let message = try? registry.decode(deliveredScratch[index].bytes) {
                 messages.received += 1
                 events.append(.message(message, from: peer))
             } else {

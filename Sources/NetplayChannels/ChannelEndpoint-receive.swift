@@ -56,8 +56,9 @@ extension ChannelEndpoint {
     private mutating func admit(_ entries: [ChannelEntry]) -> Bool {
         var needed = 0
         for index in entries.indices {
-            let entry = entries[index]
-            guard let assessment = lanes[Int(entry.channel)].reliableIn?.assess(entry) else { continue }
+            guard let assessment = lanes[Int(entries[index].channel)].reliableIn?.assess(entries[index]) else {
+                continue
+            }
             switch assessment {
             case .duplicate:
                 break

@@ -40,7 +40,10 @@ package struct ReliableReceiveChannel: Sendable {
 
     package init(ordered: Bool) { self.ordered = ordered }
 
-    func assess(_ entry: ChannelEntry) -> Assessment {
+    /// `mutating` only so that `lanes[lane].reliableIn?.assess(entry)` reads the channel in
+    /// place: a non-mutating call through the optional copied it first (its table retained
+    /// and released, per message received); it changes nothing.
+    mutating func assess(_ entry: ChannelEntry) -> Assessment {
         let full = WrappingSequence.extend(entry.messageID, near: base)
         if full < base { return .duplicate }
         guard full < base + Int64(Self.window) else { return .outOfWindow }

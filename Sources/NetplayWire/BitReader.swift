@@ -99,6 +99,14 @@ public struct BitReader: Sendable {
         return count == Self.wordBits ? word : word & ((1 &<< UInt64(count)) &- 1)
     }
 
+    /// The `count` (0…56) bits from the current position, which the caller has checked exist,
+    /// without moving past them.
+    @inlinable
+    func peekBits(_ count: Int) -> UInt64 {
+        let word = loadWord(at: position &>> 3) &>> UInt64(position & 7)
+        return word & ((1 &<< UInt64(count)) &- 1)
+    }
+
     /// Reads `count` (57…64) bits that straddle nine bytes, in two halves.
     @usableFromInline
     mutating func takeStraddlingBits(_ count: Int) -> UInt64 {
@@ -187,8 +195,8 @@ public struct BitReader: Sendable {
     public func expectEnd(_ what: @autoclosure () -> String = "end of message") throws(WireError) {
         let left = endBit - position
         guard left < 8 else { throw WireError(.trailingData(bits: left), expected: what(), at: position) }
-        var copy = self
-        if left > 0, try copy.readBits(left) != 0 {
+        // Peeked, not read from a copy: a copy of the reader retains its bytes, per message.
+        if left > 0, peekBits(left) != 0 {
             throw WireError(.trailingData(bits: left), expected: what(), at: position)
         }
     }

@@ -194,6 +194,40 @@ struct BitStreamTests {
         #expect(throws: WireError(.trailingData(bits: 7), expected: "end of message", at: 1)) { try padded.expectEnd() }
     }
 
+    /// A message inside a datagram is read in place: positions, the end and the last word
+    /// all count from the slice, never from the array around it, whatever bytes lie beyond.
+    @Test func aSliceIsReadInPlaceAsIfItWereTheWholeInput() throws {
+        var writer = BitWriter()
+        writer.writeBits(0b101, count: 3)
+        writer.writeFixed(UInt64(0x0123_4567_89AB_CDEF))
+        writer.writeVarUInt(300)
+        let message = writer.finish()
+        // Bytes on both sides that would change every read if the slice's bounds leaked.
+        for (before, after) in [(0, 0), (1, 9), (5, 0), (13, 3)] {
+            let around = [UInt8](repeating: 0xFF, count: before) + message + [UInt8](repeating: 0xFF, count: after)
+            let slice = around[before..<(before + message.count)]
+            var reader = BitReader(slice)
+            #expect(try reader.readBits(3) == 0b101)
+            #expect(try reader.readFixed(UInt64.self) == 0x0123_4567_89AB_CDEF)
+            #expect(try reader.readVarUInt() == 300)
+            #expect(reader.bitsRead == 3 + 64 + 16)
+            try reader.expectEnd()
+            #expect(throws: WireError.self) { try reader.readBits(8) }
+        }
+        // A short slice (under a word) far into a larger array: the tail word holds only its bytes.
+        let around: [UInt8] = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x2A, 0x01, 0xFF, 0xFF]
+        var short = BitReader(around[9..<11])
+        #expect(try short.readBits(16) == 0x012A)
+        #expect(short.remainingBits == 0)
+        // Padding is checked within the slice: set bits past its end are not its padding.
+        var padded = BitReader(around[10..<11])
+        _ = try padded.readBool()
+        try padded.expectEnd()
+        var dirty = BitReader(around[8..<9])
+        _ = try dirty.readBool()
+        #expect(throws: WireError(.trailingData(bits: 7), expected: "end of message", at: 1)) { try dirty.expectEnd() }
+    }
+
     @Test func compactIntegersSpendBitsByMagnitude() throws {
         let cases: [(UInt64, Int, Int)] = [
             (0, 16, 5), (1, 16, 5), (2, 16, 6), (999, 16, 14), (.max, 64, 70), (65535, 16, 20),
