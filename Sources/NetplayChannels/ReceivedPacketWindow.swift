@@ -71,17 +71,16 @@ package struct ReceivedPacketWindow: Sendable {
         slots[index] = Slot()
     }
 
-    /// The ack header acknowledging `ack` and the 32 sequences before it.
+    /// The ack header acknowledging `ack` and the 32 sequences before it: bit `i` set if
+    /// sequence `ack - 1 - i` arrived (and is still in the window).
     package func header(acknowledging ack: Int64) -> (ack: UInt16, bits: UInt32) {
-        var bits: UInt32 = 0
-        for bit in 0..<32 {
-            let sequence = ack - 1 - Int64(bit)
-            if sequence >= 0, sequence > newest - Int64(Self.size), slots[Self.index(sequence)].received {
-                bits |= 1 << UInt32(bit)
-            }
-        }
+        // Sequences below the window's oldest (or below zero) are not named: their slots
+        // have been reused by newer sequences.
+        let oldestInWindow = max(newest - Int64(Self.size) + 1, 0)
+        let named = min(max(ack - oldestInWindow, 0), 32)
+        let valid: UInt32 = named == 32 ? .max : (1 << UInt32(named)) - 1
         // Before anything arrived, -1 (0xFFFF) names no packet the peer has sent yet.
-        return (WrappingSequence.truncate(ack), bits)
+        return (WrappingSequence.truncate(ack), slots.arrivals(endingBelow: ack) & valid)
     }
 
     private mutating func forget(owed: UInt8) {
@@ -169,13 +168,36 @@ private struct SlotBits: Sendable {
         if words.isEmpty { words = Array(repeating: 0, count: Self.arrivalWords + Self.owedWords) }
     }
 
+    /// The arrival bits of the 32 slots of the sequences just below `end`, the newest (`end`
+    /// - 1) in bit 0: the ack header's bitfield, read as a word or two and reversed, not slot
+    /// by slot (an ack-only payload's header cost some 1,600 instructions slot by slot).
+    func arrivals(endingBelow end: Int64) -> UInt32 {
+        guard !words.isEmpty else { return 0 }
+        let oldest = Int((end - 32) & Int64(ReceivedPacketWindow.size - 1))
+        let word = oldest >> 6
+        let offset = UInt64(oldest & 63)
+        var window = words[word] >> offset
+        // The 32 bits run into the next word (the ring's first after its last).
+        if offset > 32 { window |= words[(word + 1) % Self.arrivalWords] << (64 - offset) }
+        // Bit j is sequence `end - 32 + j`; the header wants `end - 1 - i` in bit i.
+        return Self.reversed(UInt32(truncatingIfNeeded: window))
+    }
+
+    private static func reversed(_ value: UInt32) -> UInt32 {
+        var bits = value
+        bits = (bits >> 1) & 0x5555_5555 | (bits & 0x5555_5555) << 1
+        bits = (bits >> 2) & 0x3333_3333 | (bits & 0x3333_3333) << 2
+        bits = (bits >> 4) & 0x0F0F_0F0F | (bits & 0x0F0F_0F0F) << 4
+        return bits.byteSwapped
+    }
+
     subscript(index: Int) -> ReceivedPacketWindow.Slot {
-        get {
+        @inline(__always) get {
             let received = words[index >> 6] >> UInt64(index & 63) & 1 == 1
             let owed = words[Self.arrivalWords + index >> 5] >> UInt64((index & 31) * 2) & 3
             return ReceivedPacketWindow.Slot(received: received, owed: UInt8(owed))
         }
-        set {
+        @inline(__always) set {
             let arrivalBit: UInt64 = 1 << UInt64(index & 63)
             if newValue.received { words[index >> 6] |= arrivalBit } else { words[index >> 6] &= ~arrivalBit }
             let shift = UInt64((index & 31) * 2)
