@@ -85,22 +85,13 @@ extension ChannelEndpoint {
                 drops.duplicatePieces += 1
                 return
             }
-            // A scratch array kept with its room: a fresh one cost an allocation per entry.
-            var released = releasedScratch
-            releasedScratch = []
-            defer {
-                released.removeAll(keepingCapacity: true)
-                releasedScratch = released
-            }
+            // Released straight into `delivered`: no scratch list per endpoint to copy from.
             guard
                 let (delta, refused) = lanes[lane].reliableIn?.insert(
-                    entry, full: full, limit: limit, now: now, released: &released)
+                    entry, full: full, limit: limit, now: now, channel: channel, released: &delivered)
             else { return }
             bufferedBytes += delta
             if refused { drops.inconsistentFragments += 1 }
-            for index in released.indices {
-                delivered.append(DeliveredMessage(channel: channel, bytes: released[index]))
-            }
             return
         }
         guard let (outcome, delta) = lanes[lane].unreliableIn?.receive(entry, limit: limit, now: now) else { return }

@@ -39,8 +39,6 @@ package struct ChannelEndpoint: Sendable {
     var sentRate: RateMeter
     var receivedRate: RateMeter
     package var delivered: [DeliveredMessage] = []
-    /// Messages a reliable channel releases, handed over to ``delivered``; kept for its room.
-    var releasedScratch: [ArraySlice<UInt8>] = []
     /// The entries of the payload being received; kept for its room.
     var entryScratch: [ChannelEntry] = []
     /// The reliable pieces of the payload being built; kept for its room.

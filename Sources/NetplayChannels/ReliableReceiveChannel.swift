@@ -64,10 +64,11 @@ package struct ReliableReceiveChannel: Sendable {
     }
 
     /// Stores a piece assessed as `.accept(full, _)`; appends released messages to
-    /// `released`. Returns the change in buffered bytes, and whether the piece was refused
+    /// `released`, as delivered on `channel`. Returns the change in buffered bytes, and whether the piece was refused
     /// as inconsistent (a fragment count that disagrees, or a message over `limit`).
     package mutating func insert(
-        _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, released: inout [ArraySlice<UInt8>]
+        _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, channel: ChannelID,
+        released: inout [DeliveredMessage]
     ) -> (delta: Int, refused: Bool) {
         let index = Self.index(full)
         var delta = 0
@@ -108,7 +109,7 @@ package struct ReliableReceiveChannel: Sendable {
         } else if full == base, occupied.isEmpty {
             // The next message with nothing waiting (the steady state): delivered at once,
             // without a round trip through the window's table, and read where it lies in its payload.
-            released.append(entry.bytes)
+            released.append(DeliveredMessage(channel: channel, bytes: entry.bytes))
             base += 1
             return (entry.bytes.count, false)
         } else {
@@ -116,7 +117,7 @@ package struct ReliableReceiveChannel: Sendable {
             self[slot: index] = .complete(Array(entry.bytes))
             delta += entry.bytes.count
         }
-        release(from: full, into: &released)
+        release(from: full, channel: channel, into: &released)
         return (delta, false)
     }
 
@@ -128,15 +129,15 @@ package struct ReliableReceiveChannel: Sendable {
         return assembly
     }
 
-    private mutating func release(from full: Int64, into released: inout [ArraySlice<UInt8>]) {
+    private mutating func release(from full: Int64, channel: ChannelID, into released: inout [DeliveredMessage]) {
         if !ordered, case .complete(let message) = self[slot: Self.index(full)] {
-            released.append(message[...])
+            released.append(DeliveredMessage(channel: channel, bytes: message))
             self[slot: Self.index(full)] = .delivered
         }
         while true {
             switch self[slot: Self.index(base)] {
             case .complete(let message) where ordered:
-                released.append(message[...])
+                released.append(DeliveredMessage(channel: channel, bytes: message))
             case .delivered where !ordered:
                 break
             default:

@@ -27,15 +27,16 @@ extension ChannelTests {
                 ChannelEntry(
                     channel: 0, messageID: 0, fragment: .init(index: $0, count: Self.fragments), bytes: piece[...])
             }
-            var released: [ArraySlice<UInt8>] = []
+            var released: [DeliveredMessage] = []
             released.reserveCapacity(1)
             netplay_allocation_counting_start()
             for entry in entries {
-                _ = channel.insert(entry, full: 0, limit: 1 << 20, now: .zero, released: &released)
+                _ = channel.insert(
+                    entry, full: 0, limit: 1 << 20, now: .zero, channel: ChannelID(0), released: &released)
             }
             let allocations = netplay_allocation_counting_stop()
             print("allocations reassembling \(Self.fragments) fragments: \(allocations)")
-            #expect(released.map(\.count) == [Self.fragments * piece.count])
+            #expect(released.map(\.bytes.count) == [Self.fragments * piece.count])
             let perFragment = Double(allocations) / Double(Self.fragments)
             #expect(
                 perFragment <= Self.ceilingPerFragment, "\(allocations) allocations for \(Self.fragments) fragments")
