@@ -231,13 +231,19 @@ extension NetCore {
     }
 
     private mutating func flushChannels(of peer: NetPeer, now: NetInstant) {
+        // One list for every peer's reliable pieces (see `ChannelEndpoint.makePayloads`),
+        // taken out of the core while a peer's state is changed in place.
+        var pieces = pieceScratch
+        pieceScratch = []
         let payloads =
             peers.update(
                 peer,
                 { (state: inout PeerState) -> [[UInt8]] in
                     state.owesFlush = false
-                    return state.channels.makePayloads(now: now)
+                    return state.channels.makePayloads(now: now, pieceScratch: &pieces)
                 }) ?? []
+        pieces.removeAll(keepingCapacity: true)
+        pieceScratch = pieces
         for index in payloads.indices {
             let payload = payloads[index]
             do throws(SendError) {

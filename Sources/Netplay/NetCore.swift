@@ -54,6 +54,9 @@ package struct NetCore: Sendable {
     /// Reused for each drain of the endpoint's events (see ``handleHostEvents(now:)``).
     var hostEventScratch: [HostEvent] = []
     var clientEventScratch: [ClientEvent] = []
+    /// Lent to each peer's channels to gather a payload's reliable pieces (see
+    /// ``flushChannels(of:now:)``).
+    var pieceScratch: [PieceReference] = []
     var phase = Phase.running
     var closeRequested = false
     let closeFlushTimeout: Duration

@@ -39,7 +39,17 @@ extension Duration {
     /// From `attoseconds` with one 128-bit division: through `components` (which divides by
     /// 10^18 to split seconds off, then multiplies them back) it cost some 190 instructions,
     /// and an instant plus a duration runs several times per datagram on a host.
-    package var nanosecondsClamped: Int64 { Int64(clamping: attoseconds / 1_000_000_000) }
+    package var nanosecondsClamped: Int64 {
+        if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
+            return Int64(clamping: attoseconds / 1_000_000_000)
+        }
+        // Before `Int128` (older Apple systems): through `components`, saturating the same way.
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        let (total, sumOverflow) = scaled.addingReportingOverflow(attoseconds / 1_000_000_000)
+        return sumOverflow ? (seconds < 0 ? .min : .max) : total
+    }
 
     /// This duration in seconds.
     package var secondsDouble: Double { Double(nanosecondsClamped) / 1e9 }

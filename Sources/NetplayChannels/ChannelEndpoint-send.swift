@@ -8,6 +8,16 @@ extension ChannelEndpoint {
     /// window and bandwidth cap allow, then ack-only payloads for any received packet not
     /// yet acknowledged.
     package mutating func makePayloads(now: NetInstant) -> [[UInt8]] {
+        var pieces: [PieceReference] = []
+        return makePayloads(now: now, pieceScratch: &pieces)
+    }
+
+    /// ``makePayloads(now:)`` with a list its caller keeps for its room and lends to every
+    /// peer's endpoint in turn (a session does): each data payload gathers its reliable pieces
+    /// there, then stores one exact-size copy. Grown piece by piece instead, a payload of a
+    /// few dozen messages regrew its list six or seven times; kept by each endpoint, a host
+    /// would hold that room for every peer that was ever busy.
+    package mutating func makePayloads(now: NetInstant, pieceScratch pieces: inout [PieceReference]) -> [[UInt8]] {
         lastNow = max(lastNow, now)
         detectLosses(now: now)
         expireReassemblies(now: now)
@@ -17,7 +27,7 @@ extension ChannelEndpoint {
         var payloads: [[UInt8]] = []
         while payloads.count < Self.maxPayloadsPerCall, hasSendableData, pacer.canSend {
             guard ledger.hasRoom, congestion.canSend else { break }
-            guard let payload = makeDataPayload(now: now) else { break }
+            guard let payload = makeDataPayload(now: now, pieces: &pieces) else { break }
             payloads.append(payload)
         }
         while payloads.count < Self.maxPayloadsPerCall, let owed = received.newestOwed(now: now) {
@@ -26,23 +36,14 @@ extension ChannelEndpoint {
         return payloads
     }
 
-    private mutating func makeDataPayload(now: NetInstant) -> [UInt8]? {
+    private mutating func makeDataPayload(now: NetInstant, pieces: inout [PieceReference]) -> [UInt8]? {
         let ack = received.newest
         let (ackField, ackBits) = received.header(acknowledging: ack)
         var writer = PayloadWriter(
             header: PayloadHeader(sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits),
             capacity: geometry.payloadBytes
         )
-        // Gathered in a buffer kept for its room, then stored in one exact-size array: grown
-        // piece by piece, a payload of a few dozen messages regrew its list six or seven times.
-        var pieces = pieceScratch
-        pieceScratch = []
-        defer {
-            // The room of a typical payload is kept, not that of the largest ever sent (each
-            // peer has its own).
-            pieces.removeAll(keepingCapacity: pieces.capacity <= Self.keptPieceRoom)
-            pieceScratch = pieces
-        }
+        pieces.removeAll(keepingCapacity: true)
         for step in 0..<lanes.count {
             let lane = (firstLane + step) % lanes.count
             let channel = UInt8(lane)
@@ -180,7 +181,4 @@ extension ChannelEndpoint {
     /// A packet declared lost is given this many retransmission timeouts for a late ack
     /// before its loss is counted (the sequence rule usually settles it first).
     static let lossResolutionTimeouts: Int64 = 4
-
-    /// Pieces whose room ``pieceScratch`` keeps between payloads: 64 (1.5 KiB a peer at most).
-    static var keptPieceRoom: Int { 64 }
 }

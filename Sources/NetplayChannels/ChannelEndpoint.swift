@@ -41,8 +41,6 @@ package struct ChannelEndpoint: Sendable {
     package var delivered: [DeliveredMessage] = []
     /// The entries of the payload being received; kept for its room.
     var entryScratch: [ChannelEntry] = []
-    /// The reliable pieces of the payload being built; kept for its room.
-    var pieceScratch: [PieceReference] = []
     /// Bytes held for the peer: see ``ChannelConfig/maxReceiveBufferBytes``.
     package var bufferedBytes = 0
     package var drops = ChannelDropCounters()

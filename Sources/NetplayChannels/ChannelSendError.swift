@@ -14,10 +14,12 @@ package enum ChannelSendError: Error, Sendable, Equatable {
 package struct DeliveredMessage: Sendable, Equatable {
     /// The channel it came on.
     package var channel: ChannelID
-    /// Its bytes, exactly as the peer enqueued them: a whole message is a slice of the
-    /// payload that carried it, read in place rather than copied out (an allocation per
-    /// message), so it keeps that payload alive until it is dropped. Drain delivered messages
-    /// after each receive, as the session does.
+    /// Its bytes, exactly as the peer enqueued them. A message delivered as it arrives (the
+    /// next in order, or an unfragmented unreliable one) is a slice of the payload that
+    /// carried it, read in place rather than copied out (an allocation per message), and
+    /// keeps that payload alive until it is dropped: drain delivered messages after each
+    /// receive, as the session does. One that waited in the window or was reassembled is an
+    /// array of its own.
     package var bytes: ArraySlice<UInt8>
 
     /// Creates a delivered message.

@@ -39,8 +39,8 @@ extension APITests {
         /// packet opened from one contiguous nonce ‖ ciphertext ‖ tag instead of swift-crypto
         /// concatenating three `Data` values. Then to 4.625 / 3.75 reliable and 4.5 / 3.75
         /// unreliable: a delivered message read in place in its payload instead of copied
-        /// out, the endpoints' events and the ledger's pieces drained into buffers kept for
-        /// their room, a packet's lone payload kept without an array, no heap-boxed deadline
+        /// out, the endpoints' events drained into buffers kept for their room, a payload's
+        /// reliable pieces gathered in a kept list and stored in one exact-size copy, a packet's lone payload kept without an array, no heap-boxed deadline
         /// in `consider` closures or `_modify` coroutine frames, hot loops by index; a quarter
         /// a side of the drop was this harness's own allocations, now gone. What is left:
         /// swift-crypto's seal and open (about half, the `SealedBox` API allocating inside),

@@ -10,8 +10,10 @@ struct TimeArithmeticTests {
         #expect(Duration.seconds(2.5).nanosecondsClamped == 2_500_000_000)
         #expect(Duration.nanoseconds(-1_500).nanosecondsClamped == -1_500)
         // Below a nanosecond: truncated toward zero on both sides.
-        #expect(Duration(attoseconds: 1_999_999_999).nanosecondsClamped == 1)
-        #expect(Duration(attoseconds: -1_999_999_999).nanosecondsClamped == -1)
+        if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
+            #expect(Duration(attoseconds: 1_999_999_999).nanosecondsClamped == 1)
+            #expect(Duration(attoseconds: -1_999_999_999).nanosecondsClamped == -1)
+        }
         // Beyond Int64 nanoseconds (about 292 years): saturated, never trapped.
         #expect(Duration.seconds(Int64.max).nanosecondsClamped == .max)
         #expect(Duration.seconds(Int64.min).nanosecondsClamped == .min)
