@@ -232,9 +232,8 @@ extension NetCore {
 
     private mutating func flushChannels(of peer: NetPeer, now: NetInstant) {
         // One list for every peer's reliable pieces (see `ChannelEndpoint.makePayloads`),
-        // taken out of the core while a peer's state is changed in place.
-        var pieces = pieceScratch
-        pieceScratch = []
+        // lent out of the core while a peer's state is changed in place.
+        var pieces = pieceScratch.lend()
         let payloads =
             peers.update(
                 peer,
@@ -242,8 +241,7 @@ extension NetCore {
                     state.owesFlush = false
                     return state.channels.makePayloads(now: now, pieceScratch: &pieces)
                 }) ?? []
-        pieces.removeAll(keepingCapacity: true)
-        pieceScratch = pieces
+        pieceScratch.takeBack(&pieces)
         for index in payloads.indices {
             let payload = payloads[index]
             do throws(SendError) {

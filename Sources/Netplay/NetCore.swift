@@ -173,14 +173,10 @@ package struct NetCore: Sendable {
     }
 
     mutating func handleHostEvents(now: NetInstant) {
-        // Drained into a buffer kept for its room (a datagram's payload is an event: a fresh
-        // array per datagram otherwise), taken out meanwhile so a nested drain finds it empty.
-        var drained = hostEventScratch
-        hostEventScratch = []
-        defer {
-            drained.removeAll(keepingCapacity: true)
-            hostEventScratch = drained
-        }
+        // Drained into a buffer kept for its room: a datagram's payload is an event, and a
+        // fresh array per datagram otherwise.
+        var drained = hostEventScratch.lend()
+        defer { hostEventScratch.takeBack(&drained) }
         host?.drainEvents(into: &drained)
         // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per
         // element of a type this large.
@@ -213,12 +209,8 @@ package struct NetCore: Sendable {
 
     mutating func handleClientEvents(now: NetInstant) {
         // A buffer kept for its room, as in `handleHostEvents`.
-        var drained = clientEventScratch
-        clientEventScratch = []
-        defer {
-            drained.removeAll(keepingCapacity: true)
-            clientEventScratch = drained
-        }
+        var drained = clientEventScratch.lend()
+        defer { clientEventScratch.takeBack(&drained) }
         client?.drainEvents(into: &drained)
         for index in drained.indices {
             let event = drained[index]

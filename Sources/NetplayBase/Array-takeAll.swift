@@ -28,3 +28,23 @@ extension Array {
         swap(&self, &buffer)
     }
 }
+
+extension Array {
+    /// Lends this buffer out: returns it, room and all, and leaves this empty. For a scratch
+    /// buffer its owner keeps for its room but must not hold while it uses it: the owner can
+    /// be changed in place meanwhile (no overlapping access), and a nested use finds an empty
+    /// buffer instead of one being walked. Give it back with ``takeBack(_:)``.
+    @inlinable
+    package mutating func lend() -> [Element] {
+        var lent: [Element] = []
+        swap(&self, &lent)
+        return lent
+    }
+
+    /// Takes back a buffer ``lend()`` gave out, emptied, keeping its room.
+    @inlinable
+    package mutating func takeBack(_ lent: inout [Element]) {
+        lent.removeAll(keepingCapacity: true)
+        swap(&self, &lent)
+    }
+}

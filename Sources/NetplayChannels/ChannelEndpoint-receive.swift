@@ -16,12 +16,8 @@ extension ChannelEndpoint {
         }
         // The entries go into a buffer kept for its room; they are slices of `payload`, so
         // it is emptied (keeping the room) before this returns.
-        var entries = entryScratch
-        entryScratch = []
-        defer {
-            entries.removeAll(keepingCapacity: true)
-            entryScratch = entries
-        }
+        var entries = entryScratch.lend()
+        defer { entryScratch.takeBack(&entries) }
         let header: PayloadHeader
         do {
             header = try PayloadDecoder.decode(payload, layout: config.layout, into: &entries) {

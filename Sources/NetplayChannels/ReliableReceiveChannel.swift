@@ -64,8 +64,9 @@ package struct ReliableReceiveChannel: Sendable {
     }
 
     /// Stores a piece assessed as `.accept(full, _)`; appends released messages to
-    /// `released`, as delivered on `channel`. Returns the change in buffered bytes, and whether the piece was refused
-    /// as inconsistent (a fragment count that disagrees, or a message over `limit`).
+    /// `released`, as delivered on `channel`. Returns the change in buffered bytes, and
+    /// whether the piece was refused as inconsistent (a fragment count that disagrees, or a
+    /// message over `limit`).
     package mutating func insert(
         _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, channel: ChannelID,
         released: inout [DeliveredMessage]

@@ -43,4 +43,18 @@ struct TimeArithmeticTests {
         queue = [4]
         #expect(queue.takeAll() == [4] && queue.isEmpty)
     }
+
+    @Test func aLentBufferComesBackEmptyWithItsRoom() {
+        var scratch: [Int] = []
+        scratch.reserveCapacity(32)
+        var lent = scratch.lend()
+        #expect(scratch.isEmpty && scratch.capacity == 0)
+        #expect(lent.capacity >= 32)
+        lent.append(contentsOf: [1, 2, 3])
+        // A nested use while it is out finds an empty buffer, not the one being used.
+        #expect(scratch.lend().isEmpty)
+        scratch.takeBack(&lent)
+        #expect(scratch.isEmpty && scratch.capacity >= 32)
+        #expect(lent.isEmpty)
+    }
 }
