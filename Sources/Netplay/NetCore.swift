@@ -73,13 +73,22 @@ package struct NetCore: Sendable {
     /// Host migration's plan and, while the host is gone, the handover (NetCore-migration.swift).
     var migration: Migration
 
+    /// The channel settings every peer of a session shares. In game-thread mode acks are
+    /// already held for the game's reply until its `flush`, so the channel layer holds none
+    /// of its own: another 15 ms on top would stretch past a frame.
+    static func channelSettings(_ options: NetOptions) -> ChannelSettings {
+        var config = options.channels
+        if options.servicing == .gameThread { config.ackHold = .zero }
+        return ChannelSettings(config)
+    }
+
     /// A host core. Its first event is its own player joining.
     package init(host: HostEndpoint, registry: MessageRegistry, options: NetOptions) {
         self.host = Self.servicedAfterReads(host)
         isHostCore = true
         pauseThreshold = host.config.pauseThreshold
         self.registry = registry
-        channelSettings = ChannelSettings(options.channels)
+        channelSettings = Self.channelSettings(options)
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         localPeer = .host
@@ -93,7 +102,7 @@ package struct NetCore: Sendable {
         self.client = client
         pauseThreshold = client.config.pauseThreshold
         self.registry = registry
-        channelSettings = ChannelSettings(options.channels)
+        channelSettings = Self.channelSettings(options)
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         migration = Migration(options: options)

@@ -43,7 +43,7 @@ extension ChannelEndpoint {
         processAcks(header, now: now)
         if !entries.isEmpty { materializeLanes() }
         guard admit(entries) else { return }
-        received.markReceived(sequence, ackEliciting: !entries.isEmpty)
+        received.markReceived(sequence, ackEliciting: !entries.isEmpty, now: now, hold: config.ackHold)
         for index in entries.indices { dispatch(entries[index], now: now) }
     }
 
@@ -109,10 +109,12 @@ extension ChannelEndpoint {
         }
     }
 
-    /// Resolves every packet the header acknowledges; the newest newly acknowledged one
-    /// that carried messages gives the round-trip sample.
+    /// Resolves every packet the header acknowledges, and takes a round-trip sample if it
+    /// acknowledged any.
     private mutating func processAcks(_ header: PayloadHeader, now: NetInstant) {
-        var sampleSentAt: NetInstant?
+        // What `ack` names, read before the acks below resolve it: see `takeRoundTripSample`.
+        let named = ledger.sentRecord(header.ack)
+        var newest: (sentAt: NetInstant, isAck: Bool)?
         var reliableProgress = false
         // How far the path reordered a packet: how much newer the newest packet acknowledged
         // by earlier headers was (this header's own acks came together, not reordered).
@@ -122,7 +124,7 @@ extension ChannelEndpoint {
             let sequence = bit < 0 ? header.ack : header.ack &- 1 &- UInt16(bit)
             guard let acknowledged = ledger.acknowledge(sequence) else { continue }
             let record = acknowledged.record
-            if sampleSentAt == nil { sampleSentAt = record.sentAt }
+            if newest == nil { newest = (record.sentAt, bit < 0) }
             counters.packetsAcked += 1
             sentLossAverage -= sentLossAverage * ReceivedPacketWindow.lossSmoothing
             if let rule = acknowledged.lostBy {
@@ -144,9 +146,35 @@ extension ChannelEndpoint {
             reliableProgress = reliableProgress || !record.pieces.isEmpty
         }
         if reliableProgress { unacknowledgedSince = hasUnackedReliableData ? now : nil }
-        guard let sampleSentAt else { return }
+        guard let newest else { return }
         roundTrip.noteProgress()
-        if let floor = roundTripSamplesFrom, sampleSentAt < floor { return }
-        roundTrip.add(sample: (now - sampleSentAt).nanosecondsClamped)
+        takeRoundTripSample(header, newestAcknowledged: newest, named: named, now: now)
+    }
+
+    /// One round-trip sample from a header that acknowledged something new (RFC 9002 §5.1),
+    /// with the time the peer held it taken out. The hold is known only for the payload `ack`
+    /// names; the sample is of that payload if it is one of those newly acknowledged, or an
+    /// ack-only one (born resolved, but still on the ledger). If `ack` names a payload with
+    /// entries acknowledged before, the newly acknowledged ones arrived after it, out of order,
+    /// and were acknowledged at once (docs/PROTOCOL.md §5): the newest of them is the sample,
+    /// whole.
+    private mutating func takeRoundTripSample(
+        _ header: PayloadHeader, newestAcknowledged newest: (sentAt: NetInstant, isAck: Bool),
+        named: (sentAt: NetInstant, isAckOnly: Bool)?, now: NetInstant
+    ) {
+        let delayKnown = header.ackDelay != PayloadHeader.unknownAckDelay
+        let sentAt: NetInstant
+        var held: Int64 = 0
+        if newest.isAck || named?.isAckOnly == true {
+            guard delayKnown, let named else { return }
+            sentAt = named.sentAt
+            held = Int64(header.ackDelay) * 1_000
+        } else if named != nil {
+            sentAt = newest.sentAt
+        } else {
+            return
+        }
+        if let floor = roundTripSamplesFrom, sentAt < floor { return }
+        roundTrip.add(sample: (now - sentAt).nanosecondsClamped, ackDelay: held)
     }
 }

@@ -5,8 +5,8 @@ import NetplayBase
 extension ChannelEndpoint {
     /// The payloads to hand to the connection now, each at most
     /// ``ChannelConfig/maxPayloadBytes``: resends and new messages while the congestion
-    /// window and bandwidth cap allow, then ack-only payloads for any received packet not
-    /// yet acknowledged.
+    /// window and bandwidth cap allow, then ack-only payloads for received packets whose
+    /// acknowledgement is due and did not ride on data.
     package mutating func makePayloads(now: NetInstant) -> [[UInt8]] {
         var pieces: [PieceReference] = []
         return makePayloads(now: now, pieceScratch: &pieces)
@@ -38,9 +38,10 @@ extension ChannelEndpoint {
 
     private mutating func makeDataPayload(now: NetInstant, pieces: inout [PieceReference]) -> [UInt8]? {
         let ack = received.newest
-        let (ackField, ackBits) = received.header(acknowledging: ack)
+        let (ackField, ackBits, ackDelay) = received.header(acknowledging: ack, now: now)
         var writer = PayloadWriter(
-            header: PayloadHeader(sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits),
+            header: PayloadHeader(
+                sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits, ackDelay: ackDelay),
             capacity: geometry.payloadBytes
         )
         pieces.removeAll(keepingCapacity: true)
@@ -79,9 +80,10 @@ extension ChannelEndpoint {
         while !ledger.hasRoom, let oldest = ledger.declareOldestLost() { declareLost(oldest, now: now) }
         // Still full of packets declared lost and awaiting a late ack: count them lost now.
         if !ledger.hasRoom { resolveLosses(horizon: now + .nanoseconds(1), reachHorizon: now) }
-        let (ackField, ackBits) = received.header(acknowledging: ack)
+        let (ackField, ackBits, ackDelay) = received.header(acknowledging: ack, now: now)
         let writer = PayloadWriter(
-            header: PayloadHeader(sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits),
+            header: PayloadHeader(
+                sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits, ackDelay: ackDelay),
             capacity: geometry.payloadBytes
         )
         _ = ledger.record(SentPacketLedger.Record(sentAt: now, bytes: writer.byteCount, pieces: [], inFlight: false))
@@ -135,14 +137,14 @@ extension ChannelEndpoint {
         return (Self.lossResolutionTimeouts * timeout, timeout)
     }
 
-    /// The time threshold: 9/8 of the larger of the smoothed and latest round trip (RFC 9002
+    /// The time threshold: 9/8 of the larger of the smoothed and latest whole round trip (RFC 9002
     /// §6.1.2), and at least SRTT + 4·RTTVAR, the variation RFC 9002 allows a sender to
     /// include. Without it a jittery path is declared lossy: at 20 ± 5 ms each way the round
     /// trip spans 30–50 ms, 9/8 of its 40 ms mean is 45 ms, and a packet whose round trip
     /// drew 48 ms was "lost" whenever a later one came back sooner.
     var lossDelay: Int64 {
         let smoothed = roundTrip.smoothed ?? RoundTripEstimator.initialTimeout
-        let threshold = max(max(smoothed, roundTrip.latest) * 9 / 8, smoothed + 4 * roundTrip.variation)
+        let threshold = max(max(smoothed, roundTrip.latestWhole) * 9 / 8, smoothed + 4 * roundTrip.variation)
         return max(threshold, RoundTripEstimator.clockGranularity)
     }
 

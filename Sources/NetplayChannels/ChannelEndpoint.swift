@@ -145,7 +145,7 @@ package struct ChannelEndpoint: Sendable {
     /// `nil` if it has none until something is received or enqueued.
     package var nextWakeup: NetInstant? {
         var wake: NetInstant?
-        if received.uncoveredCount > 0 { wake.keepEarliest(lastNow) }
+        wake.keepEarliest(received.firstNamingDue)
         wake.keepEarliest(received.secondNamingDue)
         if hasSendableData, ledger.hasRoom, congestion.canSend { wake.keepEarliest(pacer.readyAt ?? lastNow) }
         if let (sequence, oldest) = ledger.oldestInFlight {

@@ -7,17 +7,33 @@ package struct PayloadHeader: Sendable, Hashable {
     package var ack: UInt16
     /// Bit `i` set: peer sequence `ack - 1 - i` is acknowledged too.
     package var ackBits: UInt32
+    /// Microseconds between the arrival of payload `ack` and the sending of this header, so
+    /// the peer can take the time this end held its acknowledgement out of its round-trip
+    /// sample (QUIC's ack_delay); ``unknownAckDelay`` when this end cannot say.
+    package var ackDelay: UInt16
 
-    package init(sequence: UInt16, ack: UInt16, ackBits: UInt32) {
+    package init(sequence: UInt16, ack: UInt16, ackBits: UInt32, ackDelay: UInt16 = Self.unknownAckDelay) {
         self.sequence = sequence
         self.ack = ack
         self.ackBits = ackBits
+        self.ackDelay = ackDelay
     }
 
-    /// Format version byte; a payload starting with anything else is dropped.
-    package static let formatVersion: UInt8 = 1
-    /// Version, sequence, ack, ack bitfield.
-    package static let byteCount = 1 + 2 + 2 + 4
+    /// Format version byte; a payload starting with anything else is dropped. Version 2 added
+    /// the ack delay.
+    package static let formatVersion: UInt8 = 2
+    /// Version, sequence, ack, ack bitfield, ack delay.
+    package static let byteCount = 1 + 2 + 2 + 4 + 2
+    /// The ack delay of a header whose `ack` names no payload, names one whose arrival this
+    /// end no longer knows, or was held 65.535 ms or longer: the peer takes no round-trip
+    /// sample from it.
+    package static let unknownAckDelay: UInt16 = .max
+
+    /// The ack delay field for a hold of `held` (saturating at ``unknownAckDelay``).
+    package static func ackDelayField(held: Duration) -> UInt16 {
+        let microseconds = held.nanosecondsClamped / 1_000
+        return UInt16(clamping: max(microseconds, 0))
+    }
 }
 
 /// One piece of a message inside a payload: a whole message or one fragment of it.

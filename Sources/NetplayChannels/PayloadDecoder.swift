@@ -48,7 +48,8 @@ package struct PayloadDecoder {
         let sequence = try decoder.uint16()
         let ack = try decoder.uint16()
         let ackBits = UInt32(try decoder.uint16()) | UInt32(try decoder.uint16()) << 16
-        let header = PayloadHeader(sequence: sequence, ack: ack, ackBits: ackBits)
+        let ackDelay = try decoder.uint16()
+        let header = PayloadHeader(sequence: sequence, ack: ack, ackBits: ackBits, ackDelay: ackDelay)
         while decoder.position < payload.endIndex {
             let channel = try decoder.byte()
             guard let kind = layout.kind(of: ChannelID(channel)) else { throw .unknownChannel }

@@ -17,6 +17,7 @@ package struct PayloadWriter: Sendable {
         append16(header.ack)
         append16(UInt16(truncatingIfNeeded: header.ackBits))
         append16(UInt16(truncatingIfNeeded: header.ackBits >> 16))
+        append16(header.ackDelay)
     }
 
     package var byteCount: Int { bytes.count }

@@ -5,9 +5,12 @@ import NetplayBase
 ///
 /// A ring of ``size`` slots indexed by sequence; a slot leaving the window is counted as lost
 /// if it never arrived. Packets that carried messages must be acknowledged: each is
-/// "uncovered" until a header naming it has been sent (at once, in an ack-only payload if no
-/// data is going out), and then owed a second naming, which rides on the next header sent
-/// or is forced ``secondNamingDelay`` later.
+/// "uncovered" until a header naming it has been sent, and then owed a second naming, which
+/// rides on the next header sent or is forced ``secondNamingDelay`` later. The first naming
+/// waits too, for a header going out anyway, but at most a hold its caller sets: it is due at
+/// once when ``namingAtOnceAfter`` packets wait for it or one arrived out of order (RFC 9000
+/// §13.2), and every header says how long its `ack` was held, so the peer's round trip
+/// does not grow by the wait.
 package struct ReceivedPacketWindow: Sendable {
     package enum Arrival: Sendable, Equatable {
         case new(Int64)
@@ -29,8 +32,13 @@ package struct ReceivedPacketWindow: Sendable {
 
     /// Newest sequence received, or -1.
     package private(set) var newest: Int64 = -1
-    /// Sequences no header has named yet: these want an ack-only payload now.
+    /// When ``newest`` arrived: the start of the ack delay a header naming it reports.
+    private var newestArrivedAt = NetInstant(nanoseconds: 0)
+    /// Sequences no header has named yet.
     package private(set) var uncoveredCount = 0
+    /// When the first naming of the uncovered sequences falls due: `nil` while none is
+    /// uncovered.
+    package private(set) var firstNamingDue: NetInstant?
     /// Sequences named once and owed their second naming.
     private(set) var namedOnceCount = 0
     /// When the oldest sequence still owed its second naming was first named.
@@ -45,9 +53,13 @@ package struct ReceivedPacketWindow: Sendable {
         return .new(full)
     }
 
-    /// Marks `sequence` (from ``classify(_:)``) received.
-    mutating func markReceived(_ sequence: Int64, ackEliciting: Bool) {
+    /// Marks `sequence` (from ``classify(_:)``) received at `now`; if it must be acknowledged,
+    /// its first naming falls due `hold` later at the latest.
+    mutating func markReceived(_ sequence: Int64, ackEliciting: Bool, now: NetInstant, hold: Duration = .zero) {
         slots.allocateIfNeeded()
+        // Out of order: behind the newest, or past it with a gap. Its sender learns of the
+        // gap (or that the late packet arrived after all) soonest from an ack sent now.
+        let outOfOrder = newest >= 0 && sequence != newest + 1
         if sequence > newest {
             // Each sequence pushed out of the window is one loss-or-not sample. A far jump
             // clears at most the whole window.
@@ -59,9 +71,13 @@ package struct ReceivedPacketWindow: Sendable {
             }
             for skipped in first..<sequence { slots[Self.index(skipped)] = Slot() }
             newest = sequence
+            newestArrivedAt = now
         }
         slots[Self.index(sequence)] = Slot(received: true, owed: ackEliciting ? Self.coveringHeaders : 0)
-        if ackEliciting { uncoveredCount += 1 }
+        guard ackEliciting else { return }
+        uncoveredCount += 1
+        let atOnce = outOfOrder || uncoveredCount >= Self.namingAtOnceAfter
+        firstNamingDue.keepEarliest(atOnce ? now : now + hold)
     }
 
     private mutating func evict(_ index: Int) {
@@ -71,8 +87,18 @@ package struct ReceivedPacketWindow: Sendable {
         slots[index] = Slot()
     }
 
-    /// The ack header acknowledging `ack` and the 32 sequences before it: bit `i` set if
-    /// sequence `ack - 1 - i` arrived (and is still in the window).
+    /// The ack header acknowledging `ack` and the 32 sequences before it, sent at `now`: bit
+    /// `i` set if sequence `ack - 1 - i` arrived (and is still in the window), and the ack
+    /// delay if `ack` is the newest sequence (the only one whose arrival is kept).
+    package func header(acknowledging ack: Int64, now: NetInstant) -> (ack: UInt16, bits: UInt32, delay: UInt16) {
+        let delay =
+            ack >= 0 && ack == newest
+            ? PayloadHeader.ackDelayField(held: now - newestArrivedAt) : PayloadHeader.unknownAckDelay
+        let (field, bits) = header(acknowledging: ack)
+        return (field, bits, delay)
+    }
+
+    /// The ack and ack bits of ``header(acknowledging:now:)``.
     package func header(acknowledging ack: Int64) -> (ack: UInt16, bits: UInt32) {
         // Sequences below the window's oldest (or below zero) are not named: their slots
         // have been reused by newer sequences.
@@ -84,8 +110,13 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     private mutating func forget(owed: UInt8) {
-        if owed == Self.coveringHeaders { uncoveredCount -= 1 }
+        if owed == Self.coveringHeaders { forgetUncovered() }
         if owed == 1 { forgetNamedOnce() }
+    }
+
+    private mutating func forgetUncovered() {
+        uncoveredCount -= 1
+        if uncoveredCount == 0 { firstNamingDue = nil }
     }
 
     private mutating func forgetNamedOnce() {
@@ -103,7 +134,7 @@ package struct ReceivedPacketWindow: Sendable {
             if owed == 0 {
                 forgetNamedOnce()
             } else {
-                uncoveredCount -= 1
+                forgetUncovered()
                 namedOnceCount += 1
                 if namedOnceSince == nil { namedOnceSince = now }
             }
@@ -121,15 +152,19 @@ package struct ReceivedPacketWindow: Sendable {
         return namedOnceCount > Self.sequencesPerHeader ? namedOnceSince : namedOnceSince + Self.secondNamingDelay
     }
 
-    /// The newest received packet to name in an ack-only payload now: one never named, or,
-    /// once the second naming is due, one named only once.
+    /// The received packet to name in an ack-only payload now, once a first or second naming
+    /// is due: the newest if its header also names the newest one owed that naming (so the
+    /// header can say how long it was held), else that one.
     func newestOwed(now: NetInstant) -> Int64? {
+        let firstDue = firstNamingDue.map { $0 <= now } ?? false
         let secondDue = secondNamingDue.map { $0 <= now } ?? false
-        guard uncoveredCount > 0 || secondDue else { return nil }
+        guard firstDue || secondDue else { return nil }
         let wanted: UInt8 = secondDue ? 1 : Self.coveringHeaders
         var sequence = newest
         while sequence >= 0, sequence > newest - Int64(Self.size) {
-            if slots[Self.index(sequence)].owed >= wanted { return sequence }
+            if slots[Self.index(sequence)].owed >= wanted {
+                return newest - sequence < Int64(Self.sequencesPerHeader) ? newest : sequence
+            }
             sequence -= 1
         }
         return nil
@@ -145,6 +180,9 @@ package struct ReceivedPacketWindow: Sendable {
     /// be resent for nothing and counted as loss (at 1 % loss each way, that doubled the loss
     /// the sender saw). Two make it 1 % of 1 %.
     static let coveringHeaders: UInt8 = 2
+    /// Uncovered sequences that make the first naming due at once: every second packet, as
+    /// QUIC and TCP acknowledge (RFC 9000 §13.2.2), so a sender's window keeps moving.
+    static let namingAtOnceAfter = 2
     /// How long the second naming waits for a header going out anyway: longer than a 60 Hz
     /// frame (16.7 ms), so a game sending every frame carries it on data instead of an extra
     /// ack-only payload, and shorter than the 25 ms ack delay the peer allows

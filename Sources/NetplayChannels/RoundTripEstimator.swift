@@ -6,14 +6,29 @@ package struct RoundTripEstimator: Sendable {
     /// RTTVAR: the smoothed mean deviation, in nanoseconds.
     package private(set) var variation: Int64 = 0
     package private(set) var minimum: Int64 = .max
+    /// The latest sample with the peer's ack delay taken out (as ``add(sample:ackDelay:)``
+    /// says): what a player's latest round trip was.
     package private(set) var latest: Int64 = 0
+    /// The latest sample whole: what the loss detector's time threshold allows for (RFC 9002
+    /// §6.1.2 uses the unadjusted latest RTT), since the next ack may be held as long.
+    package private(set) var latestWhole: Int64 = 0
     /// Timeouts in a row without an acknowledgement: each doubles the timeout (RFC 6298 §5.5).
     package private(set) var backoffExponent = 0
 
-    package mutating func add(sample: Int64) {
-        let sample = max(sample, 0)
-        latest = sample
+    /// Takes a round-trip sample: `sample` nanoseconds from sending a packet to reading its
+    /// acknowledgement, of which the peer says it held the acknowledgement `ackDelay`.
+    ///
+    /// The delay is taken out, at most ``peerMaxAckDelay`` of it (RFC 9002 §5.3), so a peer
+    /// that overstates it can shorten its own round trip by 25 ms at most. Unlike RFC 9002 the
+    /// minimum is of adjusted samples too: a game whose sends are phase-locked with its
+    /// peer's (60 Hz against 30 Hz) has every ack held about as long, so no whole sample is
+    /// free of a hold and RFC 9002's "not below the whole minimum" would keep all of it in.
+    package mutating func add(sample: Int64, ackDelay: Int64 = 0) {
+        let whole = max(sample, 0)
+        latestWhole = whole
+        let sample = max(whole - min(max(ackDelay, 0), Self.peerMaxAckDelay), 0)
         minimum = min(minimum, sample)
+        latest = sample
         if let srtt = smoothed {
             // RTTVAR ← 3/4·RTTVAR + 1/4·|SRTT − R|, then SRTT ← 7/8·SRTT + 1/8·R (RFC 6298 §2.3).
             variation = (3 * variation + abs(srtt - sample)) / 4

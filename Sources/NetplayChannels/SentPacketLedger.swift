@@ -97,6 +97,16 @@ package struct SentPacketLedger: Sendable {
         return Acknowledged(record: record, lostBy: record.lostBy)
     }
 
+    /// When the packet `sequence` names was sent and whether it was ack-only, if it is still
+    /// on the ledger (in flight, resolved, or ack-only).
+    func sentRecord(_ sequence: UInt16) -> (sentAt: NetInstant, isAckOnly: Bool)? {
+        let offset = WrappingSequence.extend(sequence, near: nextSequence - 1) - firstSequence
+        guard offset >= 0, offset < Int64(records.count) else { return nil }
+        let record = records[Int(offset)]
+        // Only an ack-only payload is as short as its header.
+        return (record.sentAt, record.bytes <= PayloadHeader.byteCount)
+    }
+
     /// The oldest packet still in flight, if any, with its sequence.
     var oldestInFlight: (sequence: Int64, record: Record)? {
         for offset in 0..<records.count where records[offset].inFlight {

@@ -175,21 +175,22 @@ package enum TestVectors {
         let geometry = ChannelGeometry(ChannelConfig())
         let fragmentCount = geometry.maxFragments(for: .reliableOrdered)
         return [
-            ("ackOnlyNothingReceived", PayloadHeader(sequence: 0, ack: 0xFFFF, ackBits: 0), []),
-            ("ackOnlyWithBits", PayloadHeader(sequence: 17, ack: 41, ackBits: 0x8000_0005), []),
+            ("ackOnlyNothingReceived", PayloadHeader(sequence: 0, ack: 0xFFFF, ackBits: 0, ackDelay: 0xFFFF), []),
+            ("ackOnlyWithBits", PayloadHeader(sequence: 17, ack: 41, ackBits: 0x8000_0005, ackDelay: 14_987), []),
             (
-                "reliableWhole", PayloadHeader(sequence: 3, ack: 2, ackBits: 0x3),
+                "reliableWhole", PayloadHeader(sequence: 3, ack: 2, ackBits: 0x3, ackDelay: 0),
                 [(0, 0, nil, [1, 2, 3]), (1, 65_535, nil, [])]
             ),
             (
-                "firstAndLastFragment", PayloadHeader(sequence: 65_535, ack: 65_534, ackBits: 0xFFFF_FFFF),
+                "firstAndLastFragment",
+                PayloadHeader(sequence: 65_535, ack: 65_534, ackBits: 0xFFFF_FFFF, ackDelay: 300),
                 [
                     (0, 9, (0, fragmentCount), Array(repeating: 0xAA, count: 200)),
                     (0, 9, (fragmentCount - 1, fragmentCount), [0xBB]),
                 ]
             ),
             (
-                "unreliableAndSequenced", PayloadHeader(sequence: 1_000, ack: 999, ackBits: 0),
+                "unreliableAndSequenced", PayloadHeader(sequence: 1_000, ack: 999, ackBits: 0, ackDelay: 0xFFFF),
                 [(2, 5, nil, [9]), (3, 300, (1, 2), [8, 7])]
             ),
         ]
@@ -209,6 +210,7 @@ package enum TestVectors {
             }
             payloads.append([
                 "name": name, "sequence": Int(header.sequence), "ack": Int(header.ack), "ackBits": Int(header.ackBits),
+                "ackDelay": Int(header.ackDelay),
                 "entries": entries.map { entry -> [String: Any] in
                     var object: [String: Any] = [
                         "channel": Int(entry.channel), "messageNumber": Int(entry.messageNumber),

@@ -161,10 +161,13 @@ extension APITests {
             net.setImpairment(from: APISetup.clientAddress(0), to: APISetup.hostAddress, nil)
             let hostDot = try #require(game.dots[.host])
             var framesToCatchUp: Int?
-            for frame in 1...60 where framesToCatchUp == nil {
+            // A whole second, so the presented world (which trails the newest snapshot by its
+            // interpolation delay) has caught up too when it is checked below.
+            for frame in 1...60 {
                 net.run(for: Self.frame)
                 try game.frame()
-                if let newest = world.newestTick, let received = world.receivedEntities(atTick: newest),
+                if framesToCatchUp == nil, let newest = world.newestTick,
+                    let received = world.receivedEntities(atTick: newest),
                     newest >= (game.hostWorld.newestTick ?? .max) - 3,
                     received.first(where: { $0.id == hostDot })?.state.x == game.hostWorld[hostDot]?.x
                 {

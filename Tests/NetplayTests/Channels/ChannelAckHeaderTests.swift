@@ -30,7 +30,8 @@ extension ChannelTests {
                     }
                     guard case .new(let full) = window.classify(WrappingSequence.truncate(sequence)), full == sequence
                     else { continue }
-                    window.markReceived(sequence, ackEliciting: Bool.random(using: &random))
+                    window.markReceived(
+                        sequence, ackEliciting: Bool.random(using: &random), now: NetInstant(nanoseconds: 0))
                     arrived.insert(sequence)
                     next = max(next, sequence + 1)
                     // The newest, a little older (an owed sequence), and far enough back that

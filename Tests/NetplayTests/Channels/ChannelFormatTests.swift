@@ -21,10 +21,11 @@ extension ChannelTests {
             let payload = try #require(endpoint.makePayloads(now: .zero).first)
             #expect(
                 payload == [
-                    0x01,  // version
+                    0x02,  // version
                     0x00, 0x00,  // sequence 0
                     0xFF, 0xFF,  // ack: nothing received yet
                     0x00, 0x00, 0x00, 0x00,  // ack bits
+                    0xFF, 0xFF,  // ack delay: unknown (nothing received)
                     0x03,  // channel 3
                     0x00,  // flags: whole message
                     0x00, 0x00,  // message id 0
@@ -41,18 +42,18 @@ extension ChannelTests {
             let payloads = endpoint.makePayloads(now: .zero)
             #expect(payloads.count == 3)
             let first = try #require(payloads.first)
-            #expect(Array(first[9..<13]) == [0x00, 0x01, 0x00, 0x00])  // channel 0, fragment flag, id 0
-            #expect(first[13] == 3 && first[14] == 0)  // count 3, index 0
-            // length 1153 as a varint: 0x81 0x09
-            #expect(Array(first[15..<17]) == [0x81, 0x09])
-            // 9 header + 4 fixed + 1 count + 1 index + 2 length + 1153 data. The fragment size
+            #expect(Array(first[11..<15]) == [0x00, 0x01, 0x00, 0x00])  // channel 0, fragment flag, id 0
+            #expect(first[15] == 3 && first[16] == 0)  // count 3, index 0
+            // length 1151 as a varint: 0xFF 0x08
+            #expect(Array(first[17..<19]) == [0xFF, 0x08])
+            // 11 header + 4 fixed + 1 count + 1 index + 2 length + 1151 data. The fragment size
             // leaves room for a two-byte count and index; a three-fragment message needs one.
             #expect(first.count == 1170)
             let total = payloads.map(\.count).reduce(0, +)
-            let perFragmentOverhead = 9 + 4 + 1 + 1 + 2
-            // The last fragment (694 bytes) has a two-byte length too; none is wasted.
+            let perFragmentOverhead = 11 + 4 + 1 + 1 + 2
+            // The last fragment (698 bytes) has a two-byte length too; none is wasted.
             #expect(total == 3000 + 3 * perFragmentOverhead)
-            #expect(ChannelGeometry(ChannelConfig()).maxWholeMessageBytes == 1157)
+            #expect(ChannelGeometry(ChannelConfig()).maxWholeMessageBytes == 1155)
         }
 
         @Test("acks: the ack field and bitfield name exactly the sequences received")

@@ -55,9 +55,12 @@ extension ChannelTests {
             try sender.enqueue([1, 2, 3], on: ChannelID(0), now: .zero)
             let valid = try #require(sender.makePayloads(now: .zero).first)
             var cases: [[UInt8]] = [[], [PayloadHeader.formatVersion], Array(valid.dropLast())]
-            var wrongVersion = valid
-            wrongVersion[0] = 2
-            cases.append(wrongVersion)
+            // Version 1 (before the ack delay) and an unknown 3.
+            for version: UInt8 in [1, 3] {
+                var wrongVersion = valid
+                wrongVersion[0] = version
+                cases.append(wrongVersion)
+            }
             var unknownChannel = valid
             unknownChannel[PayloadHeader.byteCount] = 200
             cases.append(unknownChannel)

@@ -91,7 +91,7 @@ extension ChannelTests {
             #expect(resends.count == 1)
             for payload in resends { b.receive(payload, now: now) }
             #expect(b.drainDelivered().count == 1)
-            now = now + .milliseconds(1)
+            now = try #require(b.nextWakeup, "the held ack")
             for payload in b.makePayloads(now: now) { a.receive(payload, now: now) }
             #expect(a.statistics.bytesInFlight == 0)
             #expect(a.statistics.totals.packetsLost == 0, "declared lost, not yet counted: a late ack may still come")

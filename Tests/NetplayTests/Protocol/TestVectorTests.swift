@@ -109,6 +109,7 @@ struct TestVectorTests {
             }
             #expect(Int(header.sequence) == payload["sequence"] as? Int && Int(header.ack) == payload["ack"] as? Int)
             #expect(Int(header.ackBits) == payload["ackBits"] as? Int)
+            #expect(Int(header.ackDelay) == payload["ackDelay"] as? Int)
             let listed = try #require(payload["entries"] as? [[String: Any]])
             #expect(entries.count == listed.count)
             for (entry, expected) in zip(entries, listed) {
