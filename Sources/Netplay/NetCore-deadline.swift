@@ -51,7 +51,9 @@ extension NetCore {
     /// lent `inout` and left as it is: taken by value, it was copied (its channel state's
     /// arrays retained and released) for every peer at every deadline.
     private static func channelDeadline(of state: inout PeerState, unresponsiveTimeout: Duration) -> NetInstant? {
-        var deadline = state.channels.nextWakeup
+        // As the last flush left it (or due, if the channels changed since): asking the
+        // channels again here cost a host a pass over every peer's ledger and lanes per tick.
+        var deadline = state.channels.flushDue
         if !state.isInterrupted, state.channels.hasUnackedReliableData,
             let since = state.channels.unacknowledgedSince
         {

@@ -192,10 +192,23 @@ extension NetCore {
         events.append(.message(message, from: .host))
     }
 
+    /// A tick's flush: the peers whose channels are due (see `ChannelEndpoint.flushDue`: a
+    /// message queued this tick, a payload received, a timer of theirs), not every peer. A
+    /// host's ticks fall due for one peer's held acknowledgement or timer at a time, and
+    /// making payloads for 63 idle peers besides was most of such a tick.
     private mutating func flushChannels(now: NetInstant) {
         receivedSinceFlush.removeAll(keepingCapacity: true)
         let connected = connectedPeers
-        for index in connected.indices { flushChannels(of: connected[index], now: now) }
+        for index in connected.indices {
+            let due = peers.update(connected[index]) { (state: inout PeerState) -> Bool in
+                guard let flushDue = state.channels.flushDue, flushDue <= now else {
+                    state.channels.rollRates(now: now)
+                    return false
+                }
+                return true
+            }
+            if due == true { flushChannels(of: connected[index], now: now) }
+        }
     }
 
     /// The end of a read burst: only the peers something arrived from have new work (acks

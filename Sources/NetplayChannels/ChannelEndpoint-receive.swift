@@ -9,6 +9,7 @@ extension ChannelEndpoint {
     /// peer resends it later.
     package mutating func receive(_ payload: [UInt8], now: NetInstant) {
         lastNow = max(lastNow, now)
+        flushDue = .zero
         receivedRate.record(bytes: payload.count, now: now)
         guard payload.count <= geometry.payloadBytes else {
             drops.oversizedPayloads += 1

@@ -27,6 +27,7 @@ extension ChannelEndpoint {
     /// processes, stopped with SIGSTOP. (Karn's rule, RFC 6298 §3, for another ambiguity.)
     package mutating func resume(now: NetInstant) {
         lastNow = max(lastNow, now)
+        flushDue = .zero
         roundTripSamplesFrom = now
         roundTrip.noteProgress()
         while let oldest = ledger.declareOldestLost() { declareLost(oldest, now: now) }

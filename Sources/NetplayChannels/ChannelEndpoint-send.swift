@@ -33,7 +33,16 @@ extension ChannelEndpoint {
         while payloads.count < Self.maxPayloadsPerCall, let owed = received.newestOwed(now: now) {
             payloads.append(makeAckPayload(acknowledging: owed, now: now))
         }
+        flushDue = nextWakeup
         return payloads
+    }
+
+    /// Closes the rate meters' intervals that have run out, as ``makePayloads(now:)`` does: for
+    /// a session that skips the endpoint at a tick because nothing is due here, so the rates
+    /// it reports for an idle peer still fall.
+    package mutating func rollRates(now: NetInstant) {
+        sentRate.roll(now: now)
+        receivedRate.roll(now: now)
     }
 
     private mutating func makeDataPayload(now: NetInstant, pieces: inout [PieceReference]) -> [UInt8]? {

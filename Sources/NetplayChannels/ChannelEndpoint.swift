@@ -49,6 +49,12 @@ package struct ChannelEndpoint: Sendable {
     var sentLossAverage = 0.0
     /// The latest `now` seen, for ``nextWakeup``.
     var lastNow: NetInstant
+    /// ``nextWakeup`` as the last ``makePayloads(now:pieceScratch:)`` left it, or long past
+    /// once anything has changed the endpoint since (a message queued, a payload received, a
+    /// resume): when a session must next make payloads here. A host reads it for every peer
+    /// at every tick, where working ``nextWakeup`` out again cost some 2,000 instructions a
+    /// peer, and makes payloads only for the peers due.
+    package internal(set) var flushDue: NetInstant? = .zero
     /// The channel that fills the next payload first, rotated for fairness.
     var firstLane = 0
     /// Since when sent reliable data has waited with no piece of it acknowledged; nil while
@@ -87,6 +93,7 @@ package struct ChannelEndpoint: Sendable {
     ///   ``ChannelConfig/maxQueuedBytesPerChannel`` — the link or the peer is not keeping up.
     package mutating func enqueue(_ message: [UInt8], on channel: ChannelID, now: NetInstant) throws(ChannelSendError) {
         lastNow = max(lastNow, now)
+        flushDue = .zero
         guard let kind = config.layout.kind(of: channel) else { throw .unknownChannel(channel) }
         let limit = geometry.messageLimit(for: kind)
         guard message.count <= limit else { throw .messageTooLarge(bytes: message.count, limit: limit) }
