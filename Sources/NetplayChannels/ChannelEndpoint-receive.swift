@@ -158,22 +158,25 @@ extension ChannelEndpoint {
     /// ack-only one (born resolved, but still on the ledger). If `ack` names a payload with
     /// entries acknowledged before, the newly acknowledged ones arrived after it, out of order,
     /// and were acknowledged at once (docs/PROTOCOL.md §5): the newest of them is the sample,
-    /// whole.
+    /// whole — too long only if the ack sent at once was lost and this is the second naming.
     private mutating func takeRoundTripSample(
         _ header: PayloadHeader, newestAcknowledged newest: (sentAt: NetInstant, isAck: Bool),
         named: (sentAt: NetInstant, isAckOnly: Bool)?, now: NetInstant
     ) {
-        let delayKnown = header.ackDelay != PayloadHeader.unknownAckDelay
+        guard let named else { return }
         let sentAt: NetInstant
         var held: Int64 = 0
-        if newest.isAck || named?.isAckOnly == true {
-            guard delayKnown, let named else { return }
+        if newest.isAck || named.isAckOnly {
+            // The hold is needed, and an unknown one gives no sample.
+            guard header.ackDelay != PayloadHeader.unknownAckDelay else { return }
             sentAt = named.sentAt
             held = Int64(header.ackDelay) * 1_000
-        } else if named != nil {
-            sentAt = newest.sentAt
         } else {
-            return
+            // Whole whatever the header's delay: on a path that reorders deeply, these samples
+            // of the late packets are what keeps the estimate from favouring the packets that
+            // overtook them (without them, `reorderingRaisesThePacketThreshold` counted losses
+            // the receiver never had).
+            sentAt = newest.sentAt
         }
         if let floor = roundTripSamplesFrom, sentAt < floor { return }
         roundTrip.add(sample: (now - sentAt).nanosecondsClamped, ackDelay: held)

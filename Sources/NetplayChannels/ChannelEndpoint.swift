@@ -32,8 +32,8 @@ package struct ChannelEndpoint: Sendable {
     /// quiet connections small.
     var lanes: [ChannelLane] = []
     var ledger = SentPacketLedger()
-    package var received = ReceivedPacketWindow()
-    package var roundTrip = RoundTripEstimator()
+    package internal(set) var received = ReceivedPacketWindow()
+    package internal(set) var roundTrip = RoundTripEstimator()
     var congestion: CongestionController
     var pacer: SendPacer
     var sentRate: RateMeter

@@ -24,15 +24,15 @@ package struct PayloadHeader: Sendable, Hashable {
     package static let formatVersion: UInt8 = 2
     /// Version, sequence, ack, ack bitfield, ack delay.
     package static let byteCount = 1 + 2 + 2 + 4 + 2
-    /// The ack delay of a header whose `ack` names no payload, names one whose arrival this
-    /// end no longer knows, or was held 65.535 ms or longer: the peer takes no round-trip
-    /// sample from it.
+    /// The ack delay of a header whose `ack` names no payload, or names one whose arrival this
+    /// end no longer knows: the peer takes no round-trip sample from it.
     package static let unknownAckDelay: UInt16 = .max
 
-    /// The ack delay field for a hold of `held` (saturating at ``unknownAckDelay``).
+    /// The ack delay field for a hold of `held`, saturating at 65,534 µs (``unknownAckDelay``
+    /// is reserved for "unknown"; the peer takes out at most 25 ms anyway).
     package static func ackDelayField(held: Duration) -> UInt16 {
         let microseconds = held.nanosecondsClamped / 1_000
-        return UInt16(clamping: max(microseconds, 0))
+        return UInt16(min(max(microseconds, 0), Int64(unknownAckDelay) - 1))
     }
 }
 

@@ -103,8 +103,40 @@ extension ChannelTests {
             window.markReceived(1, ackEliciting: false, now: Self.at(milliseconds: 2))
             #expect(window.header(acknowledging: 1, now: Self.at(milliseconds: 5)).delay == 3_000)
             #expect(window.header(acknowledging: 0, now: Self.at(milliseconds: 5)).delay == 0xFFFF)
-            // Saturates: 70 s is beyond the field.
-            #expect(window.header(acknowledging: 1, now: Self.at(milliseconds: 70_000)).delay == 0xFFFF)
+            // Saturates below the value that means "unknown": 70 s is beyond the field.
+            #expect(window.header(acknowledging: 1, now: Self.at(milliseconds: 70_000)).delay == 0xFFFE)
+        }
+
+        /// `flushDue`, which a session's tick trusts to skip a peer, is never later than the
+        /// endpoint's own `nextWakeup`: every change since the last flush must have reset it.
+        @Test("an endpoint's kept flush deadline is never later than its next wake-up")
+        func flushDueNeverTrailsTheNextWakeup() throws {
+            var link = LinkImpairment(latency: .milliseconds(15), jitter: .milliseconds(10), lossProbability: 0.05)
+            link.duplicationProbability = 0.02
+            var pair = ChannelPair(aToB: link, seed: 31)
+            var random = TestRandom(seed: 31)
+            var checkedAfterAFlush = 0
+            // Bounded: each step advances virtual time by at least 1 ms.
+            for _ in 0..<3_000 {
+                for _ in 0..<Int.random(in: 0...2, using: &random) {
+                    let channel = ChannelID(UInt8.random(in: 0...3, using: &random))
+                    let size = Int.random(in: 1...1_500, using: &random)
+                    try? pair.a.enqueue(Array(repeating: 7, count: size), on: channel, now: pair.now)
+                    if Bool.random(using: &random) { try? pair.b.enqueue([1, 2], on: channel, now: pair.now) }
+                }
+                pair.step()
+                for endpoint in [pair.a, pair.b] {
+                    let wake = endpoint.nextWakeup
+                    guard let due = endpoint.flushDue else {
+                        #expect(wake == nil)
+                        continue
+                    }
+                    if due != .zero { checkedAfterAFlush += 1 }
+                    if let wake { #expect(due <= wake) }
+                }
+            }
+            // Not only right after a change (when it is due at once by construction).
+            #expect(checkedAfterAFlush > 1_000)
         }
 
         /// The round trip both ends measure through a 10 ms + 10 ms path while one sends every

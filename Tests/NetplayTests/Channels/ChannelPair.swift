@@ -32,6 +32,7 @@ struct ChannelPair {
     /// any traffic: `b` starts afresh.
     var frameIntervalOfB: Duration? {
         didSet {
+            guard frameIntervalOfB != nil else { return }
             var config = b.config
             config.ackHold = .zero
             b = ChannelEndpoint(config: config, now: now)
