@@ -199,16 +199,7 @@ extension NetCore {
     private mutating func flushChannels(now: NetInstant) {
         receivedSinceFlush.removeAll(keepingCapacity: true)
         let connected = connectedPeers
-        for index in connected.indices {
-            let due = peers.update(connected[index]) { (state: inout PeerState) -> Bool in
-                guard let flushDue = state.channels.flushDue, flushDue <= now else {
-                    state.channels.rollRates(now: now)
-                    return false
-                }
-                return true
-            }
-            if due == true { flushChannels(of: connected[index], now: now) }
-        }
+        for index in connected.indices { flushChannels(of: connected[index], now: now, onlyIfDue: true) }
     }
 
     /// The end of a read burst: only the peers something arrived from have new work (acks
@@ -243,7 +234,9 @@ extension NetCore {
         if first == true { receivedSinceFlush.append(peer) }
     }
 
-    private mutating func flushChannels(of peer: NetPeer, now: NetInstant) {
+    /// Makes `peer`'s payloads and sends them; with `onlyIfDue`, only if its channels are due
+    /// (a tick's flush), else just rolls their rate meters, so an idle peer's rates still fall.
+    private mutating func flushChannels(of peer: NetPeer, now: NetInstant, onlyIfDue: Bool = false) {
         // One list for every peer's reliable pieces (see `ChannelEndpoint.makePayloads`),
         // lent out of the core while a peer's state is changed in place.
         var pieces = pieceScratch.lend()
@@ -251,6 +244,10 @@ extension NetCore {
             peers.update(
                 peer,
                 { (state: inout PeerState) -> [[UInt8]] in
+                    if onlyIfDue, !(state.channels.flushDue.map { $0 <= now } ?? false) {
+                        state.channels.rollRates(now: now)
+                        return []
+                    }
                     state.owesFlush = false
                     return state.channels.makePayloads(now: now, pieceScratch: &pieces)
                 }) ?? []

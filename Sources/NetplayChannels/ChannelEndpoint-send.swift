@@ -21,8 +21,7 @@ extension ChannelEndpoint {
         lastNow = max(lastNow, now)
         detectLosses(now: now)
         expireReassemblies(now: now)
-        sentRate.roll(now: now)
-        receivedRate.roll(now: now)
+        rollRates(now: now)
         pacer.refill(now: now)
         var payloads: [[UInt8]] = []
         while payloads.count < Self.maxPayloadsPerCall, hasSendableData, pacer.canSend {
