@@ -34,6 +34,12 @@ package struct ChannelConfig: Sendable, Hashable {
     /// peer's acks, and inside the 25 ms the peer allows. Zero where the driver already holds
     /// acks for the game's reply (`NetServicing.gameThread`: until its `flush`).
     package var ackHold: Duration = .milliseconds(15)
+    /// The same hold for a packet with only unreliable entries, whose ack nothing resends
+    /// for: 40 ms, longer than the 33 ms between a 30 Hz game's snapshots, so a host's
+    /// snapshots carry its acks of the clients' 60 Hz inputs, and inside the 50 ms the peer
+    /// allows (docs/PROTOCOL.md §5). Kept in game-thread mode too: there the driver's
+    /// `flush` would otherwise send an ack-only datagram every frame without a snapshot.
+    package var relaxedAckHold: Duration = .milliseconds(40)
 
     /// Creates the default configuration.
     package init() {}

@@ -44,8 +44,18 @@ extension ChannelEndpoint {
         processAcks(header, now: now)
         if !entries.isEmpty { materializeLanes() }
         guard admit(entries) else { return }
-        received.markReceived(sequence, ackEliciting: !entries.isEmpty, now: now, hold: config.ackHold)
+        let need = ackNeed(of: entries)
+        received.markReceived(
+            sequence, needs: need, now: now, hold: need == .relaxed ? config.relaxedAckHold : config.ackHold)
         for index in entries.indices { dispatch(entries[index], now: now) }
+    }
+
+    /// How soon the packet of `entries` must be acknowledged: promptly if it carries a
+    /// reliable piece (the sender resends what is not acknowledged in time).
+    private func ackNeed(of entries: [ChannelEntry]) -> ReceivedPacketWindow.AckNeed {
+        guard !entries.isEmpty else { return .none }
+        for index in entries.indices where lanes[Int(entries[index].channel)].kind.isReliable { return .prompt }
+        return .relaxed
     }
 
     /// Whether every reliable piece has room: the whole payload is refused otherwise, since
@@ -161,16 +171,18 @@ extension ChannelEndpoint {
     /// whole — too long only if the ack sent at once was lost and this is the second naming.
     private mutating func takeRoundTripSample(
         _ header: PayloadHeader, newestAcknowledged newest: (sentAt: NetInstant, isAck: Bool),
-        named: (sentAt: NetInstant, isAckOnly: Bool)?, now: NetInstant
+        named: (sentAt: NetInstant, isAckOnly: Bool, isRelaxed: Bool)?, now: NetInstant
     ) {
         guard let named else { return }
         let sentAt: NetInstant
         var held: Int64 = 0
+        var maxHeld = RoundTripEstimator.peerMaxAckDelay
         if newest.isAck || named.isAckOnly {
             // The hold is needed, and an unknown one gives no sample.
             guard header.ackDelay != PayloadHeader.unknownAckDelay else { return }
             sentAt = named.sentAt
             held = Int64(header.ackDelay) * 1_000
+            if named.isRelaxed { maxHeld = RoundTripEstimator.peerMaxRelaxedAckDelay }
         } else {
             // Whole whatever the header's delay: on a path that reorders deeply, these samples
             // of the late packets are what keeps the estimate from favouring the packets that
@@ -179,6 +191,6 @@ extension ChannelEndpoint {
             sentAt = newest.sentAt
         }
         if let floor = roundTripSamplesFrom, sentAt < floor { return }
-        roundTrip.add(sample: (now - sentAt).nanosecondsClamped, ackDelay: held)
+        roundTrip.add(sample: (now - sentAt).nanosecondsClamped, ackDelay: held, maxAckDelay: maxHeld)
     }
 }

@@ -124,7 +124,7 @@ extension ChannelEndpoint {
         for packet in lost { declareLost(packet, now: now) }
         var timedOut = false
         while let (_, oldest) = ledger.oldestInFlight,
-            (now - oldest.sentAt).nanosecondsClamped >= roundTrip.retransmissionTimeout
+            (now - oldest.sentAt).nanosecondsClamped >= retransmissionTimeout(of: oldest)
         {
             _ = ledger.declareOldestLost()
             timedOut = true
@@ -135,6 +135,17 @@ extension ChannelEndpoint {
         resolveLosses(
             horizon: NetInstant(nanoseconds: now.nanoseconds - patience.loss),
             reachHorizon: NetInstant(nanoseconds: now.nanoseconds - patience.reach))
+    }
+
+    /// How long, in nanoseconds, `record` may go unacknowledged before it is declared lost:
+    /// longer for a packet with only unreliable entries, whose ack the peer may hold longer.
+    ///
+    /// The timeout only looks at the oldest packet in flight, so a reliable packet sent just
+    /// after an unreliable one both lost with nothing newer acknowledged (a dead path) waits
+    /// for the unreliable one's longer timeout, at most 25 ms more; with anything newer
+    /// acknowledged, the packet and time thresholds find it first.
+    func retransmissionTimeout(of record: SentPacketLedger.Record) -> Int64 {
+        record.isRelaxed ? roundTrip.relaxedRetransmissionTimeout : roundTrip.retransmissionTimeout
     }
 
     /// How long, in nanoseconds, a packet declared lost waits for a late ack before its loss is

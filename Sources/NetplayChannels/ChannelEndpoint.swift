@@ -156,7 +156,7 @@ package struct ChannelEndpoint: Sendable {
         wake.keepEarliest(received.secondNamingDue)
         if hasSendableData, ledger.hasRoom, congestion.canSend { wake.keepEarliest(pacer.readyAt ?? lastNow) }
         if let (sequence, oldest) = ledger.oldestInFlight {
-            wake.keepEarliest(oldest.sentAt + .nanoseconds(roundTrip.retransmissionTimeout))
+            wake.keepEarliest(oldest.sentAt + .nanoseconds(retransmissionTimeout(of: oldest)))
             if ledger.largestAckedOrdinal - oldest.ordinal >= packetThreshold {
                 wake.keepEarliest(lastNow)
             } else if sequence < ledger.largestAcked {

@@ -5,13 +5,28 @@ import NetplayBase
 ///
 /// A ring of ``size`` slots indexed by sequence; a slot leaving the window is counted as lost
 /// if it never arrived. Packets that carried messages must be acknowledged: each is
-/// "uncovered" until a header naming it has been sent, and then owed a second naming, which
-/// rides on the next header sent or is forced ``secondNamingDelay`` later. The first naming
-/// waits too, for a header going out anyway, but at most a hold its caller sets: it is due at
-/// once when ``namingAtOnceAfter`` packets wait for it or one arrived out of order (RFC 9000
-/// §13.2), and every header says how long its `ack` was held, so the peer's round trip
-/// does not grow by the wait.
+/// "uncovered" until a header naming it has been sent. The first naming waits for a header
+/// going out anyway, but at most a hold its caller sets per ``AckNeed``: it is due at once
+/// when ``namingAtOnceAfter`` packets with reliable entries wait for it,
+/// ``relaxedNamingAtOnceAfter`` packets of any kind, or one arrived out of order (RFC 9000
+/// §13.2), and every header says how long its `ack` was held, so the peer's round trip does
+/// not grow by the wait. A packet with reliable entries is then owed a second naming, which
+/// rides on the next header sent or is forced ``secondNamingDelay`` later.
 package struct ReceivedPacketWindow: Sendable {
+    /// How soon a received packet must be acknowledged (docs/PROTOCOL.md §5).
+    package enum AckNeed: Sendable, Equatable {
+        /// An ack-only packet: never acknowledged.
+        case none
+        /// Only unreliable entries: named once, within the peer's relaxed ack delay. Nothing
+        /// is resent for it, so its ack only feeds the sender's round trip, window and loss
+        /// figures, and can wait for a game's next snapshot (30 Hz is 33 ms apart) instead
+        /// of leaving in an ack-only datagram between them.
+        case relaxed
+        /// Reliable entries: named twice, within the peer's max ack delay, since a late or
+        /// lost ack makes the sender resend.
+        case prompt
+    }
+
     package enum Arrival: Sendable, Equatable {
         case new(Int64)
         case duplicate
@@ -19,7 +34,7 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     /// A slot: whether its sequence arrived, and how many headers must still name it (see
-    /// ``coveringHeaders``).
+    /// ``coveringHeaders``), or ``relaxedUncovered``.
     fileprivate struct Slot: Sendable {
         var received = false
         var owed: UInt8 = 0
@@ -36,6 +51,8 @@ package struct ReceivedPacketWindow: Sendable {
     private var newestArrivedAt = NetInstant(nanoseconds: 0)
     /// Sequences no header has named yet.
     package private(set) var uncoveredCount = 0
+    /// Those of them with reliable entries (``AckNeed/prompt``).
+    private(set) var promptUncoveredCount = 0
     /// When the first naming of the uncovered sequences falls due: `nil` while none is
     /// uncovered.
     package private(set) var firstNamingDue: NetInstant?
@@ -55,7 +72,7 @@ package struct ReceivedPacketWindow: Sendable {
 
     /// Marks `sequence` (from ``classify(_:)``) received at `now`; if it must be acknowledged,
     /// its first naming falls due `hold` later at the latest.
-    mutating func markReceived(_ sequence: Int64, ackEliciting: Bool, now: NetInstant, hold: Duration = .zero) {
+    mutating func markReceived(_ sequence: Int64, needs need: AckNeed, now: NetInstant, hold: Duration = .zero) {
         slots.allocateIfNeeded()
         // Out of order: behind the newest, or past it with a gap. Its sender learns of the
         // gap (or that the late packet arrived after all) soonest from an ack sent now.
@@ -73,10 +90,19 @@ package struct ReceivedPacketWindow: Sendable {
             newest = sequence
             newestArrivedAt = now
         }
-        slots[Self.index(sequence)] = Slot(received: true, owed: ackEliciting ? Self.coveringHeaders : 0)
-        guard ackEliciting else { return }
+        let owed: UInt8
+        switch need {
+        case .none: owed = 0
+        case .relaxed: owed = Self.relaxedUncovered
+        case .prompt: owed = Self.coveringHeaders
+        }
+        slots[Self.index(sequence)] = Slot(received: true, owed: owed)
+        guard need != .none else { return }
         uncoveredCount += 1
-        let atOnce = outOfOrder || uncoveredCount >= Self.namingAtOnceAfter
+        if need == .prompt { promptUncoveredCount += 1 }
+        let atOnce =
+            outOfOrder || promptUncoveredCount >= Self.namingAtOnceAfter
+            || uncoveredCount >= Self.relaxedNamingAtOnceAfter
         firstNamingDue.keepEarliest(atOnce ? now : now + hold)
     }
 
@@ -110,12 +136,17 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     private mutating func forget(owed: UInt8) {
-        if owed == Self.coveringHeaders { forgetUncovered() }
-        if owed == 1 { forgetNamedOnce() }
+        switch owed {
+        case Self.coveringHeaders: forgetUncovered(prompt: true)
+        case Self.relaxedUncovered: forgetUncovered(prompt: false)
+        case 1: forgetNamedOnce()
+        default: break
+        }
     }
 
-    private mutating func forgetUncovered() {
+    private mutating func forgetUncovered(prompt: Bool) {
         uncoveredCount -= 1
+        if prompt { promptUncoveredCount -= 1 }
         if uncoveredCount == 0 { firstNamingDue = nil }
     }
 
@@ -129,14 +160,18 @@ package struct ReceivedPacketWindow: Sendable {
         guard uncoveredCount > 0 || namedOnceCount > 0 else { return }
         for sequence in stride(from: max(ack - 32, newest - Int64(Self.size) + 1, 0), through: ack, by: 1)
         where slots[Self.index(sequence)].owed > 0 {
-            let owed = slots[Self.index(sequence)].owed - 1
-            slots[Self.index(sequence)].owed = owed
-            if owed == 0 {
-                forgetNamedOnce()
-            } else {
-                forgetUncovered()
+            switch slots[Self.index(sequence)].owed {
+            case Self.relaxedUncovered:
+                slots[Self.index(sequence)].owed = 0
+                forgetUncovered(prompt: false)
+            case Self.coveringHeaders:
+                slots[Self.index(sequence)].owed = 1
+                forgetUncovered(prompt: true)
                 namedOnceCount += 1
                 if namedOnceSince == nil { namedOnceSince = now }
+            default:
+                slots[Self.index(sequence)].owed = 0
+                forgetNamedOnce()
             }
         }
     }
@@ -159,6 +194,7 @@ package struct ReceivedPacketWindow: Sendable {
         let firstDue = firstNamingDue.map { $0 <= now } ?? false
         let secondDue = secondNamingDue.map { $0 <= now } ?? false
         guard firstDue || secondDue else { return nil }
+        // Uncovered slots hold ``coveringHeaders`` or ``relaxedUncovered``, both at least 2.
         let wanted: UInt8 = secondDue ? 1 : Self.coveringHeaders
         var sequence = newest
         while sequence >= 0, sequence > newest - Int64(Self.size) {
@@ -180,9 +216,19 @@ package struct ReceivedPacketWindow: Sendable {
     /// be resent for nothing and counted as loss (at 1 % loss each way, that doubled the loss
     /// the sender saw). Two make it 1 % of 1 %.
     static let coveringHeaders: UInt8 = 2
-    /// Uncovered sequences that make the first naming due at once: every second packet, as
-    /// QUIC and TCP acknowledge (RFC 9000 §13.2.2), so a sender's window keeps moving.
+    /// The owed-namings value of an uncovered ``AckNeed/relaxed`` sequence: one naming settles
+    /// it. A lost one costs the peer no resend, only a loss it counts (later headers still
+    /// name it while within their 33 sequences), so it is not worth a second ack-only payload.
+    static let relaxedUncovered: UInt8 = 3
+    /// Uncovered sequences with reliable entries that make the first naming due at once: every
+    /// second packet, as QUIC and TCP acknowledge (RFC 9000 §13.2.2), so a sender's window
+    /// keeps moving.
     static let namingAtOnceAfter = 2
+    /// Uncovered sequences of any kind that make the first naming due at once: every eighth
+    /// packet of an unreliable stream (ack decimation, as QUIC's ACK_FREQUENCY extension
+    /// allows), so a fast sender's congestion window still moves, while the two or three inputs
+    /// a 60 Hz client sends between a host's 30 Hz snapshots wait for the snapshot.
+    static let relaxedNamingAtOnceAfter = 8
     /// How long the second naming waits for a header going out anyway: longer than a 60 Hz
     /// frame (16.7 ms), so a game sending every frame carries it on data instead of an extra
     /// ack-only payload, and shorter than the 25 ms ack delay the peer allows

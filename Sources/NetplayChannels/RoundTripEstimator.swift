@@ -18,15 +18,16 @@ package struct RoundTripEstimator: Sendable {
     /// Takes a round-trip sample: `sample` nanoseconds from sending a packet to reading its
     /// acknowledgement, of which the peer says it held the acknowledgement `ackDelay`.
     ///
-    /// The delay is taken out, at most ``peerMaxAckDelay`` of it (RFC 9002 §5.3), so a peer
-    /// that overstates it can shorten its own round trip by 25 ms at most. Unlike RFC 9002 the
+    /// The delay is taken out, at most `maxAckDelay` of it (RFC 9002 §5.3: ``peerMaxAckDelay``,
+    /// or ``peerMaxRelaxedAckDelay`` for a packet with only unreliable entries), so a peer
+    /// that overstates it can shorten its own round trip by that much at most. Unlike RFC 9002 the
     /// minimum is of adjusted samples too: a game whose sends are phase-locked with its
     /// peer's (60 Hz against 30 Hz) has every ack held about as long, so no whole sample is
     /// free of a hold and RFC 9002's "not below the whole minimum" would keep all of it in.
-    package mutating func add(sample: Int64, ackDelay: Int64 = 0) {
+    package mutating func add(sample: Int64, ackDelay: Int64 = 0, maxAckDelay: Int64 = peerMaxAckDelay) {
         let whole = max(sample, 0)
         latestWhole = whole
-        let sample = max(whole - min(max(ackDelay, 0), Self.peerMaxAckDelay), 0)
+        let sample = max(whole - min(max(ackDelay, 0), maxAckDelay), 0)
         minimum = min(minimum, sample)
         latest = sample
         if let srtt = smoothed {
@@ -42,15 +43,23 @@ package struct RoundTripEstimator: Sendable {
     mutating func noteTimeout() { backoffExponent = min(backoffExponent + 1, Self.maxBackoffExponent) }
     mutating func noteProgress() { backoffExponent = 0 }
 
-    /// RTO = SRTT + max(G, 4·RTTVAR, minRTT/4), clamped, then doubled per timeout in a row.
+    /// RTO = SRTT + max(G, 4·RTTVAR, minRTT/4) + the peer's max ack delay, clamped, then
+    /// doubled per timeout in a row: for a packet with reliable entries.
     ///
     /// The minRTT/4 term is RACK's minimum reordering window (RFC 8985 §6.2): on a steady
     /// path RTTVAR shrinks to almost nothing and a packet only a little late would be
     /// declared lost and resent for nothing.
-    var retransmissionTimeout: Int64 {
+    var retransmissionTimeout: Int64 { timeout(allowingAckDelay: Self.peerMaxAckDelay) }
+
+    /// The same for a packet with only unreliable entries, whose ack the peer may hold up to
+    /// ``peerMaxRelaxedAckDelay``: nothing is resent when it runs out, but the packet would be
+    /// counted lost and the congestion window cut for an ack that was only held.
+    var relaxedRetransmissionTimeout: Int64 { timeout(allowingAckDelay: Self.peerMaxRelaxedAckDelay) }
+
+    private func timeout(allowingAckDelay ackDelay: Int64) -> Int64 {
         guard let srtt = smoothed else { return min(Self.initialTimeout << Int64(backoffExponent), Self.maxTimeout) }
         let margin = max(Self.clockGranularity, 4 * variation, minimum / 4)
-        let base = min(max(srtt + margin + Self.peerMaxAckDelay, Self.minTimeout), Self.maxTimeout)
+        let base = min(max(srtt + margin + ackDelay, Self.minTimeout), Self.maxTimeout)
         return min(base << Int64(backoffExponent), Self.maxTimeout)
     }
 
@@ -67,6 +76,10 @@ package struct RoundTripEstimator: Sendable {
     /// default this is). Netplay's receivers acknowledge at their next tick or wakeup, well
     /// inside it; the timeout allows for it so a late ack is not taken for a loss.
     static let peerMaxAckDelay: Int64 = 25_000_000
+    /// The longest a peer may hold the ack of a packet with only unreliable entries
+    /// (docs/PROTOCOL.md §5): its receivers hold such an ack up to 40 ms for a header going
+    /// out anyway, so a game's 30 Hz snapshots carry the acks of its peer's 60 Hz inputs.
+    static let peerMaxRelaxedAckDelay: Int64 = 50_000_000
     /// RFC 6298's G: the timer granularity of this core, 1 ms.
     static let clockGranularity: Int64 = 1_000_000
     /// Enough doublings to reach ``maxTimeout`` from ``minTimeout``.

@@ -26,6 +26,11 @@ package struct SentPacketLedger: Sendable {
         var ordinal: Int64 = 0
         /// The rule that declared it lost, while not (yet) acknowledged after all.
         var lostBy: LossRule?
+        /// Whether it carried only unreliable entries: its ack may be held up to the peer's
+        /// relaxed ack delay (docs/PROTOCOL.md §5), not its max ack delay.
+        var isRelaxed: Bool { pieces.isEmpty && !isAckOnly }
+        /// Only an ack-only payload is as short as its header.
+        var isAckOnly: Bool { bytes <= PayloadHeader.byteCount }
         /// Declared lost and not (yet) acknowledged after all.
         var declaredLost: Bool { lostBy != nil }
     }
@@ -99,12 +104,11 @@ package struct SentPacketLedger: Sendable {
 
     /// When the packet `sequence` names was sent and whether it was ack-only, if it is still
     /// on the ledger (in flight, resolved, or ack-only).
-    func sentRecord(_ sequence: UInt16) -> (sentAt: NetInstant, isAckOnly: Bool)? {
+    func sentRecord(_ sequence: UInt16) -> (sentAt: NetInstant, isAckOnly: Bool, isRelaxed: Bool)? {
         let offset = WrappingSequence.extend(sequence, near: nextSequence - 1) - firstSequence
         guard offset >= 0, offset < Int64(records.count) else { return nil }
         let record = records[Int(offset)]
-        // Only an ack-only payload is as short as its header.
-        return (record.sentAt, record.bytes <= PayloadHeader.byteCount)
+        return (record.sentAt, record.isAckOnly, record.isRelaxed)
     }
 
     /// The oldest packet still in flight, if any, with its sequence.

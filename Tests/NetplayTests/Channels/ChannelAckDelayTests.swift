@@ -5,22 +5,26 @@ import Testing
 @testable import NetplayTesting
 
 extension ChannelTests {
-    /// When a receiver acknowledges (held for a header going out anyway, at most 15 ms; at once
-    /// for every second packet or one out of order) and what the header says about the hold
-    /// (docs/PROTOCOL.md §5).
+    /// When a receiver acknowledges (held for a header going out anyway: a packet with reliable
+    /// entries at most 15 ms, at once for every second one; a packet with only unreliable
+    /// entries at most 40 ms, at once for every eighth; any packet out of order at once) and
+    /// what the header says about the hold (docs/PROTOCOL.md §5).
     @Suite("Ack delay")
     struct AckDelayTests {
+        static let reliable = ChannelID(0)
         static let unreliable = ChannelID(2)
 
-        /// `count` payloads from a fresh sender, one small unreliable message each.
-        static func payloads(_ count: Int) throws -> [[UInt8]] {
-            var sender = ChannelEndpoint(now: .zero)
-            var sent: [[UInt8]] = []
-            for index in 0..<count {
-                try sender.enqueue([UInt8(index)], on: unreliable, now: .zero)
-                sent += sender.makePayloads(now: .zero)
+        /// A fresh sender's first `count` payloads, one small message each on `channel`, as its
+        /// endpoint writes them (built here: the endpoint's congestion window stops at 10).
+        static func payloads(_ count: Int, on channel: ChannelID = reliable) -> [[UInt8]] {
+            (0..<count).map { index in
+                var writer = PayloadWriter(
+                    header: PayloadHeader(sequence: UInt16(index), ack: 0xFFFF, ackBits: 0),
+                    capacity: ChannelGeometry(ChannelConfig()).payloadBytes)
+                _ = writer.append(
+                    channel: channel.index, messageID: UInt16(index), fragment: nil, bytes: [UInt8(index)])
+                return writer.bytes
             }
-            return sent
         }
 
         static func header(_ payload: [UInt8]) throws -> PayloadHeader {
@@ -31,7 +35,7 @@ extension ChannelTests {
 
         @Test("a lone packet's ack waits 15 ms for data, then leaves alone and says it waited 15 ms")
         func aLonePacketIsAcknowledgedAfterTheFirstNamingDelay() throws {
-            let sent = try Self.payloads(1)
+            let sent = Self.payloads(1)
             var receiver = ChannelEndpoint(now: .zero)
             receiver.receive(sent[0], now: Self.at(milliseconds: 100))
             #expect(receiver.makePayloads(now: Self.at(milliseconds: 100)).isEmpty)
@@ -47,7 +51,7 @@ extension ChannelTests {
 
         @Test("data leaving within the hold carries the ack and its delay; no ack-only follows")
         func dataCarriesTheHeldAck() throws {
-            let sent = try Self.payloads(1)
+            let sent = Self.payloads(1)
             var receiver = ChannelEndpoint(now: .zero)
             receiver.receive(sent[0], now: Self.at(milliseconds: 100))
             try receiver.enqueue([7], on: Self.unreliable, now: Self.at(milliseconds: 106))
@@ -63,7 +67,7 @@ extension ChannelTests {
 
         @Test("every second packet is acknowledged at once")
         func everySecondPacketIsAcknowledgedAtOnce() throws {
-            let sent = try Self.payloads(4)
+            let sent = Self.payloads(4)
             var receiver = ChannelEndpoint(now: .zero)
             var ackOnly: [PayloadHeader] = []
             for (index, payload) in sent.enumerated() {
@@ -79,7 +83,7 @@ extension ChannelTests {
 
         @Test("a packet after a gap, or behind the newest, is acknowledged at once")
         func outOfOrderPacketsAreAcknowledgedAtOnce() throws {
-            let sent = try Self.payloads(3)
+            let sent = Self.payloads(3)
             var receiver = ChannelEndpoint(now: .zero)
             receiver.receive(sent[0], now: Self.at(milliseconds: 100))
             #expect(receiver.makePayloads(now: Self.at(milliseconds: 100)).isEmpty)
@@ -95,12 +99,73 @@ extension ChannelTests {
             #expect(late.map(\.ackBits) == [0b11])
         }
 
+        @Test("an unreliable packet's ack waits 40 ms, then leaves alone, once")
+        func aLoneUnreliablePacketWaitsLongerAndIsNamedOnce() throws {
+            let sent = Self.payloads(1, on: Self.unreliable)
+            var receiver = ChannelEndpoint(now: .zero)
+            receiver.receive(sent[0], now: Self.at(milliseconds: 100))
+            #expect(receiver.nextWakeup == Self.at(milliseconds: 140))
+            #expect(receiver.makePayloads(now: Self.at(milliseconds: 139)).isEmpty)
+            let acks = try receiver.makePayloads(now: Self.at(milliseconds: 140)).map(Self.header)
+            #expect(acks.map(\.ack) == [0])
+            #expect(acks.map(\.ackDelay) == [40_000])
+            // No second naming is owed: nothing more is due, ever.
+            #expect(receiver.nextWakeup == nil)
+            #expect(receiver.makePayloads(now: Self.at(milliseconds: 1_000)).isEmpty)
+        }
+
+        @Test("unreliable packets are acknowledged at once every eighth, or out of order")
+        func unreliablePacketsAreAcknowledgedEveryEighth() throws {
+            let sent = Self.payloads(18, on: Self.unreliable)
+            var receiver = ChannelEndpoint(now: .zero)
+            var ackOnly: [PayloadHeader] = []
+            for (index, payload) in sent.enumerated() where index != 16 {
+                let now = Self.at(milliseconds: 100 + Int64(index))
+                receiver.receive(payload, now: now)
+                ackOnly += try receiver.makePayloads(now: now).map(Self.header)
+            }
+            // 0–7, then 8–15, then 17 at once for the gap where 16 is missing.
+            #expect(ackOnly.map(\.ack) == [7, 15, 17])
+            #expect(ackOnly.map(\.ackDelay) == [0, 0, 0])
+            #expect(ackOnly.map(\.ackBits) == [0x7F, 0x7FFF, 0x1_FFFE])
+            // One reliable packet among unreliable ones waits the shorter hold.
+            var mixed = ChannelEndpoint(now: .zero)
+            mixed.receive(Self.payloads(1, on: Self.unreliable)[0], now: Self.at(milliseconds: 100))
+            #expect(mixed.nextWakeup == Self.at(milliseconds: 140))
+            mixed.receive(Self.payloads(2)[1], now: Self.at(milliseconds: 110))
+            #expect(mixed.nextWakeup == Self.at(milliseconds: 125))
+        }
+
+        @Test("a sender allows an unreliable packet's ack its longer hold: no timeout, no loss")
+        func aHeldUnreliableAckIsNotTakenForALoss() throws {
+            var pair = ChannelPair(aToB: LinkImpairment(latency: .milliseconds(1)))
+            var sends = 0
+            var nextSend = NetInstant.zero
+            let end = NetInstant.zero + .seconds(3)
+            // Bounded: each step advances virtual time by at least 1 ms.
+            while pair.now < end {
+                if pair.now >= nextSend {
+                    try pair.a.enqueue([1, 2, 3], on: Self.unreliable, now: pair.now)
+                    sends += 1
+                    nextSend = nextSend + .milliseconds(100)
+                }
+                pair.step(alsoAt: nextSend)
+            }
+            // Each ack left alone after 40 ms, longer than the 28 ms timeout a reliable packet
+            // gets here (2 ms of path + 1 + 25), and none was taken for a loss.
+            #expect(pair.ackOnlyPayloadsFromB >= sends - 1)
+            #expect(pair.a.counters.packetsLost == 0)
+            #expect(pair.a.counters.spuriousLosses == 0)
+            let roundTrip = try #require(pair.a.roundTrip.smoothed)
+            #expect(abs(roundTrip - 2_000_000) <= 1_000_000)
+        }
+
         @Test("a header names an unknown delay when its ack is not the newest packet received")
         func anOlderAckHasAnUnknownDelay() {
             var window = ReceivedPacketWindow()
             #expect(window.header(acknowledging: -1, now: Self.at(milliseconds: 1)).delay == 0xFFFF)
-            window.markReceived(0, ackEliciting: true, now: Self.at(milliseconds: 1))
-            window.markReceived(1, ackEliciting: false, now: Self.at(milliseconds: 2))
+            window.markReceived(0, needs: .prompt, now: Self.at(milliseconds: 1))
+            window.markReceived(1, needs: .none, now: Self.at(milliseconds: 2))
             #expect(window.header(acknowledging: 1, now: Self.at(milliseconds: 5)).delay == 3_000)
             #expect(window.header(acknowledging: 0, now: Self.at(milliseconds: 5)).delay == 0xFFFF)
             // Saturates below the value that means "unknown": 70 s is beyond the field.
@@ -140,9 +205,10 @@ extension ChannelTests {
         }
 
         /// The round trip both ends measure through a 10 ms + 10 ms path while one sends every
-        /// 16.7 ms and the other every 33.3 ms, so nearly every ack is held for data.
-        @Test("held acks do not lengthen the round trip either end measures")
-        func heldAcksKeepTheRoundTripHonest() throws {
+        /// 16.7 ms and the other every 33.3 ms, so nearly every ack is held for data; and how
+        /// many acks still leave alone, on reliable channels and on unreliable ones.
+        @Test("held acks do not lengthen the round trip either end measures", arguments: [reliable, unreliable])
+        func heldAcksKeepTheRoundTripHonest(channel: ChannelID) throws {
             var pair = ChannelPair(aToB: LinkImpairment(latency: .milliseconds(10)))
             var nextInput = NetInstant.zero
             var nextSnapshot = NetInstant.zero
@@ -152,23 +218,29 @@ extension ChannelTests {
             // Bounded: each step advances virtual time by at least 1 ms.
             while pair.now < end {
                 if pair.now >= nextInput {
-                    try pair.a.enqueue([1, 2, 3], on: Self.unreliable, now: pair.now)
+                    try pair.a.enqueue([1, 2, 3], on: channel, now: pair.now)
                     inputs += 1
                     nextInput = nextInput + .microseconds(16_667)
                 }
                 if pair.now >= nextSnapshot {
-                    try pair.b.enqueue([4, 5, 6, 7], on: Self.unreliable, now: pair.now)
+                    try pair.b.enqueue([4, 5, 6, 7], on: channel, now: pair.now)
                     snapshots += 1
                     nextSnapshot = nextSnapshot + .microseconds(33_333)
                 }
                 pair.step(alsoAt: min(nextInput, nextSnapshot))
             }
             // Before acks were held, each end answered every packet at once: 151 ack-only
-            // payloads from A and 300 from B. Now A's all ride on its inputs (16.7 ms apart,
-            // inside the 15 ms hold but for the phase of the two clocks), and B answers every
+            // payloads from A and 300 from B. Held 15 ms, A's all ride on its inputs (16.7 ms
+            // apart, inside the hold but for the phase of the two clocks), and B answers every
             // second input alone (the other rides on a snapshot or waits for the next input).
+            // Held 40 ms (unreliable packets), B's ride on its snapshots too: 150 of them for
+            // reliable inputs, 0 for unreliable ones.
             #expect(pair.ackOnlyPayloadsFromA <= snapshots / 5)
-            #expect(pair.ackOnlyPayloadsFromB <= inputs * 3 / 5)
+            if channel == Self.reliable {
+                #expect(pair.ackOnlyPayloadsFromB <= inputs * 3 / 5)
+            } else {
+                #expect(pair.ackOnlyPayloadsFromB <= inputs / 50)
+            }
             print(
                 "ack-only payloads: from A \(pair.ackOnlyPayloadsFromA) for \(snapshots) snapshots, from B \(pair.ackOnlyPayloadsFromB) for \(inputs) inputs"
             )

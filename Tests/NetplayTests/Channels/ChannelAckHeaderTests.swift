@@ -30,8 +30,9 @@ extension ChannelTests {
                     }
                     guard case .new(let full) = window.classify(WrappingSequence.truncate(sequence)), full == sequence
                     else { continue }
+                    let needs: [ReceivedPacketWindow.AckNeed] = [.none, .relaxed, .prompt]
                     window.markReceived(
-                        sequence, ackEliciting: Bool.random(using: &random), now: NetInstant(nanoseconds: 0))
+                        sequence, needs: needs[Int.random(in: 0..<3, using: &random)], now: NetInstant(nanoseconds: 0))
                     arrived.insert(sequence)
                     next = max(next, sequence + 1)
                     // The newest, a little older (an owed sequence), and far enough back that
