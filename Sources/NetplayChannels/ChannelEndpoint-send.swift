@@ -104,8 +104,8 @@ extension ChannelEndpoint {
     /// Loss detection (RFC 9002 §6). A packet is declared lost by one of three rules only:
     /// a packet sent ``packetThreshold`` data payloads after it has been acknowledged
     /// (§6.1.1); a newer one has been acknowledged and the time threshold (``lossDelay``) has
-    /// passed since it was sent (§6.1.2); or it has waited a whole retransmission timeout, which allows for the peer's
-    /// max ack delay, with no ack at all. Reliable pieces of lost packets are queued for
+    /// passed since it was sent (§6.1.2); or it has waited a whole retransmission timeout of its
+    /// own, which allows for the peer's max ack delay for its kind, with no ack at all. Reliable pieces of lost packets are queued for
     /// resending at once; the loss itself is only *counted* once no ack can name the packet
     /// any more, so a late ack (a busy machine, a reordering path — not a drop) is never
     /// reported as loss.
@@ -122,30 +122,16 @@ extension ChannelEndpoint {
             }
         }
         for packet in lost { declareLost(packet, now: now) }
-        var timedOut = false
-        while let (_, oldest) = ledger.oldestInFlight,
-            (now - oldest.sentAt).nanosecondsClamped >= retransmissionTimeout(of: oldest)
-        {
-            _ = ledger.declareOldestLost()
-            timedOut = true
-            declareLost(oldest, now: now)
-        }
-        if timedOut { roundTrip.noteTimeout() }
+        lost.removeAll(keepingCapacity: true)
+        ledger.declareTimedOut(
+            now: now, prompt: roundTrip.retransmissionTimeout, relaxed: roundTrip.relaxedRetransmissionTimeout,
+            into: &lost)
+        for packet in lost { declareLost(packet, now: now) }
+        if !lost.isEmpty { roundTrip.noteTimeout() }
         let patience = settlementPatience
         resolveLosses(
             horizon: NetInstant(nanoseconds: now.nanoseconds - patience.loss),
             reachHorizon: NetInstant(nanoseconds: now.nanoseconds - patience.reach))
-    }
-
-    /// How long, in nanoseconds, `record` may go unacknowledged before it is declared lost:
-    /// longer for a packet with only unreliable entries, whose ack the peer may hold longer.
-    ///
-    /// The timeout only looks at the oldest packet in flight, so a reliable packet sent just
-    /// after an unreliable one both lost with nothing newer acknowledged (a dead path) waits
-    /// for the unreliable one's longer timeout, at most 25 ms more; with anything newer
-    /// acknowledged, the packet and time thresholds find it first.
-    func retransmissionTimeout(of record: SentPacketLedger.Record) -> Int64 {
-        record.isRelaxed ? roundTrip.relaxedRetransmissionTimeout : roundTrip.retransmissionTimeout
     }
 
     /// How long, in nanoseconds, a packet declared lost waits for a late ack before its loss is
@@ -156,14 +142,18 @@ extension ChannelEndpoint {
         return (Self.lossResolutionTimeouts * timeout, timeout)
     }
 
-    /// The time threshold: 9/8 of the larger of the smoothed and latest whole round trip (RFC 9002
+    /// The time threshold: 9/8 of the larger of the smoothed and latest round trip (RFC 9002
     /// §6.1.2), and at least SRTT + 4·RTTVAR, the variation RFC 9002 allows a sender to
-    /// include. Without it a jittery path is declared lossy: at 20 ± 5 ms each way the round
+    /// include. The latest sample is taken with the peer's ack delay out, where RFC 9002 keeps
+    /// it in: a packet this rule judges is older than one already acknowledged, so it either
+    /// was lost or arrived late, out of order, and is acknowledged at once (docs/PROTOCOL.md
+    /// §5): no hold delays its ack. Whole, a sample of an unreliable packet held 40 ms for a
+    /// snapshot made the threshold 45 ms on a 1 ms path. Without it a jittery path is declared lossy: at 20 ± 5 ms each way the round
     /// trip spans 30–50 ms, 9/8 of its 40 ms mean is 45 ms, and a packet whose round trip
     /// drew 48 ms was "lost" whenever a later one came back sooner.
     var lossDelay: Int64 {
         let smoothed = roundTrip.smoothed ?? RoundTripEstimator.initialTimeout
-        let threshold = max(max(smoothed, roundTrip.latestWhole) * 9 / 8, smoothed + 4 * roundTrip.variation)
+        let threshold = max(max(smoothed, roundTrip.latest) * 9 / 8, smoothed + 4 * roundTrip.variation)
         return max(threshold, RoundTripEstimator.clockGranularity)
     }
 

@@ -9,9 +9,6 @@ package struct RoundTripEstimator: Sendable {
     /// The latest sample with the peer's ack delay taken out (as ``add(sample:ackDelay:)``
     /// says): what a player's latest round trip was.
     package private(set) var latest: Int64 = 0
-    /// The latest sample whole: what the loss detector's time threshold allows for (RFC 9002
-    /// §6.1.2 uses the unadjusted latest RTT), since the next ack may be held as long.
-    package private(set) var latestWhole: Int64 = 0
     /// Timeouts in a row without an acknowledgement: each doubles the timeout (RFC 6298 §5.5).
     package private(set) var backoffExponent = 0
 
@@ -26,7 +23,6 @@ package struct RoundTripEstimator: Sendable {
     /// free of a hold and RFC 9002's "not below the whole minimum" would keep all of it in.
     package mutating func add(sample: Int64, ackDelay: Int64 = 0, maxAckDelay: Int64 = peerMaxAckDelay) {
         let whole = max(sample, 0)
-        latestWhole = whole
         let sample = max(whole - min(max(ackDelay, 0), maxAckDelay), 0)
         minimum = min(minimum, sample)
         latest = sample

@@ -119,6 +119,43 @@ package struct SentPacketLedger: Sendable {
         return nil
     }
 
+    /// When the first packet in flight times out: each after its own timeout, `prompt`
+    /// nanoseconds for one with reliable entries and `relaxed` (never shorter) for one with
+    /// only unreliable entries, whose ack the peer may hold longer. Nil with nothing in flight.
+    ///
+    /// Packets are in send order, so the oldest of each kind decides; the scan stops at the
+    /// first packet with reliable entries, or once no later packet could time out sooner.
+    func earliestTimeout(prompt: Int64, relaxed: Int64) -> NetInstant? {
+        var earliest: NetInstant?
+        for offset in 0..<records.count where records[offset].inFlight {
+            let record = records[offset]
+            let due = record.sentAt + .nanoseconds(record.isRelaxed ? relaxed : prompt)
+            if let earliest, record.sentAt + .nanoseconds(prompt) >= earliest { return earliest }
+            earliest = min(earliest ?? due, due)
+            if !record.isRelaxed { return earliest }
+        }
+        return earliest
+    }
+
+    /// Declares lost, oldest first, every packet in flight whose own timeout (as in
+    /// ``earliestTimeout(prompt:relaxed:)``) has run out at `now`, appending each to `lost`:
+    /// a packet with reliable entries is not held back by an older one without, whose ack
+    /// may be held longer.
+    mutating func declareTimedOut(now: NetInstant, prompt: Int64, relaxed: Int64, into lost: inout [Record]) {
+        for offset in 0..<records.count where records[offset].inFlight {
+            let elapsed = (now - records[offset].sentAt).nanosecondsClamped
+            // Younger than the shorter timeout: so is every later packet.
+            guard elapsed >= prompt else { return }
+            guard elapsed >= (records[offset].isRelaxed ? relaxed : prompt) else { continue }
+            lost.append(
+                records.update(at: offset) { record in
+                    record.inFlight = false
+                    record.lostBy = .timeout
+                    return record
+                })
+        }
+    }
+
     /// When ``dropResolved(lossHorizon:reachHorizon:)``, with its horizons trailing the clock
     /// by `lossPatience` and `reachPatience` nanoseconds, next drops the packet declared lost
     /// that keeps the resolved records behind it on the ledger (the first record not yet

@@ -160,6 +160,52 @@ extension ChannelTests {
             #expect(abs(roundTrip - 2_000_000) <= 1_000_000)
         }
 
+        /// A reliable message lost at the end of unreliable traffic whose acks the peer holds
+        /// 40 ms: A sends an input every 16 ms until 984 ms, a reliable message 1 ms after its
+        /// last input, then nothing; B sends a snapshot every 50 ms (at 980 and 1,030 ms), over
+        /// 1 ms each way; the first payload carrying the reliable message is dropped.
+        @Test("a reliable message lost behind held unreliable acks is resent after its own timeout")
+        func aLostReliableMessageIsNotHeldBackByHeldUnreliableAcks() throws {
+            var a = ChannelEndpoint(now: .zero)
+            var b = ChannelEndpoint(now: .zero)
+            var toB: [(at: NetInstant, payload: [UInt8])] = []
+            var toA: [(at: NetInstant, payload: [UInt8])] = []
+            let reliableAt = Self.at(milliseconds: 985)
+            var dropped: NetInstant?
+            var resent: NetInstant?
+            // Bounded: 1,200 steps of 1 ms.
+            for step in 0..<1_200 {
+                let now = Self.at(milliseconds: Int64(step))
+                for item in toB where item.at <= now { b.receive(item.payload, now: now) }
+                toB.removeAll { $0.at <= now }
+                for item in toA where item.at <= now { a.receive(item.payload, now: now) }
+                toA.removeAll { $0.at <= now }
+                if step % 16 == 8, step <= 984 { try a.enqueue([1], on: Self.unreliable, now: now) }
+                if step % 50 == 30 { try b.enqueue([2], on: Self.unreliable, now: now) }
+                if now == reliableAt { try a.enqueue([9], on: Self.reliable, now: now) }
+                for payload in a.makePayloads(now: now) {
+                    let entries = try PayloadDecoder.decode(payload, layout: .standard) { _ in 16 }.1
+                    if entries.contains(where: { $0.channel == Self.reliable.index }) {
+                        if dropped == nil {
+                            dropped = now
+                            continue
+                        }
+                        if resent == nil { resent = now }
+                    }
+                    toB.append((now + .milliseconds(1), payload))
+                }
+                for payload in b.makePayloads(now: now) { toA.append((now + .milliseconds(1), payload)) }
+            }
+            let lostAt = try #require(dropped)
+            let resentAt = try #require(resent)
+            // Its own timeout: 2 ms of path + 1 + 25 ms. Timed out only as the oldest packet
+            // in flight, it waited behind the input sent 1 ms before it, whose ack B held
+            // 40 ms: resent 41 ms after.
+            print("reliable message dropped at \(lostAt), resent at \(resentAt)")
+            #expect(resentAt - lostAt <= .milliseconds(30))
+            #expect(b.counters.packetsLost == 0)
+        }
+
         @Test("a header names an unknown delay when its ack is not the newest packet received")
         func anOlderAckHasAnUnknownDelay() {
             var window = ReceivedPacketWindow()
