@@ -18,7 +18,7 @@ extension APITests {
         /// Committed ceiling, heap bytes per idle confirmed peer on a host. Lower it when a
         /// peer costs less.
         /// (1,737 measured with held acks, then 1,720 with the peer table searched instead of
-        /// hashed.)
+        /// hashed, 1,712 without the round-trip estimator's whole latest sample.)
         static let ceilingBytesPerPeer = 1_760
 
         @Test func heapBytesPerIdlePeerStayWithinTheirCeiling() throws {
