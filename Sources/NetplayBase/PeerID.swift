@@ -14,13 +14,14 @@ package struct PeerID: Hashable, Sendable, CustomStringConvertible {
     package func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
 
     /// The hash `Dictionary` and `Set` place an id by: SplitMix64's finalizer over the id and
-    /// the process's seed, instead of SipHash through `Hasher`. A host looks its peers up by
-    /// id for every packet it receives and sends, and at 32 clients `Hasher` was 3 % of its
-    /// instructions. SipHash's keyed strength defends tables whose keys an attacker chooses;
-    /// here the host draws every id in its tables at random, so a stranger can choose only
-    /// the ids it looks up, not where the stored ones sit, and a well-mixed hash spreads the
-    /// random ids as evenly as SipHash would. (`_rawHashValue(seed:)` is the requirement of
-    /// `Hashable` the standard library's own integers implement for the same reason.)
+    /// the table's seed, instead of SipHash through `Hasher`. A host looks its peers up by id
+    /// for every packet it receives and sends, and at 32 clients `Hasher` was 3 % of its
+    /// instructions. SipHash, keyed by a random per-process seed, defends tables whose stored
+    /// keys an attacker chooses. This relies on the host drawing every stored id at random:
+    /// a stranger chooses only the ids it looks up, never where the stored ones sit, and a
+    /// well-mixed hash spreads random ids as evenly as SipHash. (`_rawHashValue(seed:)` is the
+    /// `Hashable` requirement the standard library's integers implement to skip `Hasher`'s
+    /// general path.)
     package func _rawHashValue(seed: Int) -> Int {
         var mixed = UInt64(rawValue) ^ UInt64(bitPattern: Int64(seed))
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -29,16 +29,17 @@ package struct ChannelConfig: Sendable, Hashable {
     /// included); the endpoint paces its payloads to stay under it.
     var bandwidthCap: Int?
     /// How long the first acknowledgement of a packet may wait for a payload going out anyway
-    /// before it leaves in one of its own (unless a second packet or one out of order makes it
-    /// due at once). 15 ms: under a 60 Hz frame, so data sent once a frame carries most of a
+    /// before it leaves in one of its own (unless a second such packet, a fourth packet of any
+    /// kind or one out of order makes it due at once). 15 ms: under a 60 Hz frame, so data sent once a frame carries most of a
     /// peer's acks, and inside the 25 ms the peer allows. Zero where the driver already holds
     /// acks for the game's reply (`NetServicing.gameThread`: until its `flush`).
     package var ackHold: Duration = .milliseconds(15)
     /// The same hold for a packet with only unreliable entries, whose ack nothing resends
     /// for: 40 ms, longer than the 33 ms between a 30 Hz game's snapshots, so a host's
-    /// snapshots carry its acks of the clients' 60 Hz inputs, and inside the 50 ms the peer
+    /// snapshots carry its acks of the clients' 60 Hz inputs, and inside the 65 ms the peer
     /// allows (docs/PROTOCOL.md §5). Kept in game-thread mode too: there the driver's
-    /// `flush` would otherwise send an ack-only datagram every frame without a snapshot.
+    /// `flush` would otherwise send an ack-only datagram every frame without a snapshot, and
+    /// the 65 ms leave 25 ms for the game's next service after the hold runs out.
     package var relaxedAckHold: Duration = .milliseconds(40)
 
     /// Creates the default configuration.

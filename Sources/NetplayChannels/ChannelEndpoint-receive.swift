@@ -182,7 +182,9 @@ extension ChannelEndpoint {
             guard header.ackDelay != PayloadHeader.unknownAckDelay else { return }
             sentAt = named.sentAt
             held = Int64(header.ackDelay) * 1_000
-            if named.isRelaxed { maxHeld = RoundTripEstimator.peerMaxRelaxedAckDelay }
+            // An ack-only payload is not itself acknowledged: the header naming it may have
+            // been held for an older relaxed packet.
+            if named.isRelaxed || named.isAckOnly { maxHeld = RoundTripEstimator.peerMaxRelaxedAckDelay }
         } else {
             // Whole whatever the header's delay: on a path that reorders deeply, these samples
             // of the late packets are what keeps the estimate from favouring the packets that

@@ -29,7 +29,7 @@ package struct PayloadHeader: Sendable, Hashable {
     package static let unknownAckDelay: UInt16 = .max
 
     /// The ack delay field for a hold of `held`, saturating at 65,534 µs (``unknownAckDelay``
-    /// is reserved for "unknown"; the peer takes out at most 25 ms anyway).
+    /// is reserved for "unknown"; the peer takes out at most 65 ms anyway).
     package static func ackDelayField(held: Duration) -> UInt16 {
         let microseconds = held.nanosecondsClamped / 1_000
         return UInt16(min(max(microseconds, 0), Int64(unknownAckDelay) - 1))

@@ -42,7 +42,7 @@ package struct ReceivedPacketWindow: Sendable {
 
     /// Empty until the first packet arrives (an idle peer never sends one), then ``size``
     /// slots. Nothing reads a slot before then: every read is of a sequence at most
-    /// ``newest``, which is -1 until ``markReceived(_:ackEliciting:)``.
+    /// ``newest``, which is -1 until ``markReceived(_:needs:now:hold:)``.
     private var slots = SlotBits()
 
     /// Newest sequence received, or -1.
@@ -211,7 +211,7 @@ package struct ReceivedPacketWindow: Sendable {
     /// 256 sequences: eight ack bitfields of history, ample for reordering of a few hundred
     /// milliseconds at game packet rates; a power of two so the index is a mask.
     package static let size = 256
-    /// Every ack-eliciting sequence is named by two headers, not one: one lost ack-only
+    /// Every sequence with reliable entries (``AckNeed/prompt``) is named by two headers, not one: one lost ack-only
     /// payload would otherwise leave up to 33 delivered packets unacknowledged for good, to
     /// be resent for nothing and counted as loss (at 1 % loss each way, that doubled the loss
     /// the sender saw). Two make it 1 % of 1 %.
@@ -224,11 +224,13 @@ package struct ReceivedPacketWindow: Sendable {
     /// second packet, as QUIC and TCP acknowledge (RFC 9000 §13.2.2), so a sender's window
     /// keeps moving.
     static let namingAtOnceAfter = 2
-    /// Uncovered sequences of any kind that make the first naming due at once: every eighth
+    /// Uncovered sequences of any kind that make the first naming due at once: every fourth
     /// packet of an unreliable stream (ack decimation, as QUIC's ACK_FREQUENCY extension
-    /// allows), so a fast sender's congestion window still moves, while the two or three inputs
-    /// a 60 Hz client sends between a host's 30 Hz snapshots wait for the snapshot.
-    static let relaxedNamingAtOnceAfter = 8
+    /// allows), while the two or three inputs a 60 Hz client sends between a host's 30 Hz
+    /// snapshots wait for the snapshot. No more than the smallest congestion window (4
+    /// payloads, `CongestionController.minimumPayloads`): a sender whose window holds fewer
+    /// than this many full payloads would otherwise stall until the hold runs out.
+    static let relaxedNamingAtOnceAfter = 4
     /// How long the second naming waits for a header going out anyway: longer than a 60 Hz
     /// frame (16.7 ms), so a game sending every frame carries it on data instead of an extra
     /// ack-only payload, and shorter than the 25 ms ack delay the peer allows
@@ -241,7 +243,8 @@ package struct ReceivedPacketWindow: Sendable {
 }
 
 /// The window's slots packed into bits: one word array of ``ReceivedPacketWindow/size`` arrival
-/// bits, then two bits of owed namings per slot (0 ... ``ReceivedPacketWindow/coveringHeaders``):
+/// bits, then two bits of owed namings per slot (0 ... ``ReceivedPacketWindow/coveringHeaders``,
+/// or ``ReceivedPacketWindow/relaxedUncovered``):
 /// 96 bytes for 256 slots where a `[Slot]` took 512, for every connection that ever received.
 private struct SlotBits: Sendable {
     private static let arrivalWords = ReceivedPacketWindow.size / 64

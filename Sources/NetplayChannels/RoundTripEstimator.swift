@@ -6,8 +6,8 @@ package struct RoundTripEstimator: Sendable {
     /// RTTVAR: the smoothed mean deviation, in nanoseconds.
     package private(set) var variation: Int64 = 0
     package private(set) var minimum: Int64 = .max
-    /// The latest sample with the peer's ack delay taken out (as ``add(sample:ackDelay:)``
-    /// says): what a player's latest round trip was.
+    /// The latest sample with the peer's ack delay taken out (as
+    /// ``add(sample:ackDelay:maxAckDelay:)`` says): what a player's latest round trip was.
     package private(set) var latest: Int64 = 0
     /// Timeouts in a row without an acknowledgement: each doubles the timeout (RFC 6298 §5.5).
     package private(set) var backoffExponent = 0
@@ -72,10 +72,12 @@ package struct RoundTripEstimator: Sendable {
     /// default this is). Netplay's receivers acknowledge at their next tick or wakeup, well
     /// inside it; the timeout allows for it so a late ack is not taken for a loss.
     static let peerMaxAckDelay: Int64 = 25_000_000
-    /// The longest a peer may hold the ack of a packet with only unreliable entries
-    /// (docs/PROTOCOL.md §5): its receivers hold such an ack up to 40 ms for a header going
-    /// out anyway, so a game's 30 Hz snapshots carry the acks of its peer's 60 Hz inputs.
-    static let peerMaxRelaxedAckDelay: Int64 = 50_000_000
+    /// The longest a peer may hold the ack of a packet with only unreliable entries, or the
+    /// header naming an ack-only one (docs/PROTOCOL.md §5): its receivers hold such an ack up
+    /// to 40 ms for a header going out anyway, so a game's 30 Hz snapshots carry the acks of
+    /// its peer's 60 Hz inputs; 25 ms more cover a game-thread peer's next service, as
+    /// ``peerMaxAckDelay`` does for packets with reliable entries.
+    static let peerMaxRelaxedAckDelay: Int64 = 65_000_000
     /// RFC 6298's G: the timer granularity of this core, 1 ms.
     static let clockGranularity: Int64 = 1_000_000
     /// Enough doublings to reach ``maxTimeout`` from ``minTimeout``.

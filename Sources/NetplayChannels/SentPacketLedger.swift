@@ -27,8 +27,9 @@ package struct SentPacketLedger: Sendable {
         /// The rule that declared it lost, while not (yet) acknowledged after all.
         var lostBy: LossRule?
         /// Whether it carried only unreliable entries: its ack may be held up to the peer's
-        /// relaxed ack delay (docs/PROTOCOL.md §5), not its max ack delay.
-        var isRelaxed: Bool { pieces.isEmpty && !isAckOnly }
+        /// relaxed ack delay (docs/PROTOCOL.md §5), not its max ack delay. Set when recorded:
+        /// an acknowledged record's pieces are emptied.
+        fileprivate(set) var isRelaxed = false
         /// Only an ack-only payload is as short as its header.
         var isAckOnly: Bool { bytes <= PayloadHeader.byteCount }
         /// Declared lost and not (yet) acknowledged after all.
@@ -65,6 +66,7 @@ package struct SentPacketLedger: Sendable {
     package mutating func record(_ record: Record) -> UInt16 {
         var record = record
         record.ordinal = recordedOrdinals
+        record.isRelaxed = record.pieces.isEmpty && !record.isAckOnly
         if record.inFlight { recordedOrdinals += 1 }
         records.append(record)
         defer { nextSequence += 1 }

@@ -49,12 +49,14 @@ extension APITests {
         /// the next payload leaving (every second packet at most) instead of an ack-only
         /// payload sealed and opened for each packet. Then unreliable to 3.515625 / 1.890625:
         /// packets with only unreliable messages acknowledged at once every eighth, not every
-        /// second.)
+        /// second; then up to 3.65625 / 2.15625 on purpose, measured, with every fourth (a
+        /// review found that eight stalled a sender whose congestion window held fewer full
+        /// payloads until the 40 ms hold ran out).)
         static let ceilings: [NetChannel: (send: Double, receive: Double)] = [
             .reliableOrdered: (send: 4.0625, receive: 2.6875),
             .reliableUnordered: (send: 4.0625, receive: 2.6875),
-            .unreliable: (send: 3.515625, receive: 1.890625),
-            .unreliableSequenced: (send: 3.515625, receive: 1.890625),
+            .unreliable: (send: 3.65625, receive: 2.15625),
+            .unreliableSequenced: (send: 3.65625, receive: 2.15625),
         ]
 
         @Test(arguments: [NetChannel.reliableOrdered, .reliableUnordered, .unreliable, .unreliableSequenced])
