@@ -26,25 +26,18 @@ struct PeerTable: Sendable {
     /// at 1,000, where a `[NetPeer: Int]` beside the array hashed the id with SipHash (some
     /// 270 instructions a lookup, 2 % of a 32-client host's) and cost its buckets per peer.
     private func position(of peer: NetPeer) -> Int? {
-        let wanted = peer.id.rawValue
-        var low = 0
-        var high = order.count
-        while low < high {
-            let middle = (low + high) / 2
-            let id = order[middle].id.rawValue
-            if id == wanted { return middle }
-            if id < wanted { low = middle + 1 } else { high = middle }
-        }
-        return nil
+        let index = firstPosition(notBelow: peer.id.rawValue)
+        return index < order.count && order[index] == peer ? index : nil
     }
 
-    /// Where a peer with `id` belongs in ``order``: the first position with a larger id.
-    private func insertionPoint(of id: UInt32) -> Int {
+    /// The first position in ``order`` whose id is not below `id`: `id`'s if it is there,
+    /// else where it belongs.
+    private func firstPosition(notBelow id: UInt32) -> Int {
         var low = 0
         var high = order.count
         while low < high {
             let middle = (low + high) / 2
-            if order[middle].id.rawValue <= id { low = middle + 1 } else { high = middle }
+            if order[middle].id.rawValue < id { low = middle + 1 } else { high = middle }
         }
         return low
     }
@@ -77,11 +70,11 @@ struct PeerTable: Sendable {
 
     /// Adds `peer` with `state`, or replaces its state.
     mutating func insert(_ state: NetCore.PeerState, for peer: NetPeer) {
-        if let index = position(of: peer) {
+        let index = firstPosition(notBelow: peer.id.rawValue)
+        if index < order.count, order[index] == peer {
             states[index] = state
             return
         }
-        let index = insertionPoint(of: peer.id.rawValue)
         order.insert(peer, at: index)
         states.insert(state, at: index)
     }

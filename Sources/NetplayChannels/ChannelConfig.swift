@@ -30,8 +30,8 @@ package struct ChannelConfig: Sendable, Hashable {
     var bandwidthCap: Int?
     /// How long the first acknowledgement of a packet may wait for a payload going out anyway
     /// before it leaves in one of its own (unless a second such packet, a fourth packet of any
-    /// kind or one out of order makes it due at once). 15 ms: under a 60 Hz frame, so data sent once a frame carries most of a
-    /// peer's acks, and inside the 25 ms the peer allows. Zero where the driver already holds
+    /// kind or one out of order makes it due at once). 15 ms: under a 60 Hz frame, so data
+    /// sent once a frame carries most of a peer's acks, and inside the 25 ms the peer allows. Zero where the driver already holds
     /// acks for the game's reply (`NetServicing.gameThread`: until its `flush`).
     package var ackHold: Duration = .milliseconds(15)
     /// The same hold for a packet with only unreliable entries, whose ack nothing resends

@@ -105,10 +105,10 @@ extension ChannelEndpoint {
     /// a packet sent ``packetThreshold`` data payloads after it has been acknowledged
     /// (§6.1.1); a newer one has been acknowledged and the time threshold (``lossDelay``) has
     /// passed since it was sent (§6.1.2); or it has waited a whole retransmission timeout of its
-    /// own, which allows for the peer's max ack delay for its kind, with no ack at all. Reliable pieces of lost packets are queued for
-    /// resending at once; the loss itself is only *counted* once no ack can name the packet
-    /// any more, so a late ack (a busy machine, a reordering path — not a drop) is never
-    /// reported as loss.
+    /// own, which allows for the peer's max ack delay for its kind, with no ack at all.
+    /// Reliable pieces of lost packets are queued for resending at once; the loss itself is
+    /// only *counted* once no ack can name the packet any more, so a late ack (a busy machine,
+    /// a reordering path — not a drop) is never reported as loss.
     mutating func detectLosses(now: NetInstant) {
         var lost: [SentPacketLedger.Record] = []
         let largestAcked = ledger.largestAcked
@@ -148,9 +148,10 @@ extension ChannelEndpoint {
     /// it in: a packet this rule judges is older than one already acknowledged, so it either
     /// was lost or arrived late, out of order, and is acknowledged at once (docs/PROTOCOL.md
     /// §5): no hold delays its ack. Whole, a sample of an unreliable packet held 40 ms for a
-    /// snapshot made the threshold 45 ms on a 1 ms path. Without it a jittery path is declared lossy: at 20 ± 5 ms each way the round
-    /// trip spans 30–50 ms, 9/8 of its 40 ms mean is 45 ms, and a packet whose round trip
-    /// drew 48 ms was "lost" whenever a later one came back sooner.
+    /// snapshot made the threshold 45 ms on a 1 ms path. Without the RTTVAR term a jittery
+    /// path is declared lossy: at 20 ± 5 ms each way the round trip spans 30–50 ms, 9/8 of
+    /// its 40 ms mean is 45 ms, and a packet whose round trip drew 48 ms was "lost" whenever a
+    /// later one came back sooner.
     var lossDelay: Int64 {
         let smoothed = roundTrip.smoothed ?? RoundTripEstimator.initialTimeout
         let threshold = max(max(smoothed, roundTrip.latest) * 9 / 8, smoothed + 4 * roundTrip.variation)

@@ -155,10 +155,11 @@ package struct ChannelEndpoint: Sendable {
         wake.keepEarliest(received.firstNamingDue)
         wake.keepEarliest(received.secondNamingDue)
         if hasSendableData, ledger.hasRoom, congestion.canSend { wake.keepEarliest(pacer.readyAt ?? lastNow) }
-        wake.keepEarliest(
-            ledger.earliestTimeout(
-                prompt: roundTrip.retransmissionTimeout, relaxed: roundTrip.relaxedRetransmissionTimeout))
         if let (sequence, oldest) = ledger.oldestInFlight {
+            wake.keepEarliest(
+                ledger.earliestTimeout(
+                    fromOldestInFlight: sequence, prompt: roundTrip.retransmissionTimeout,
+                    relaxed: roundTrip.relaxedRetransmissionTimeout))
             if ledger.largestAckedOrdinal - oldest.ordinal >= packetThreshold {
                 wake.keepEarliest(lastNow)
             } else if sequence < ledger.largestAcked {

@@ -211,9 +211,9 @@ package struct ReceivedPacketWindow: Sendable {
     /// 256 sequences: eight ack bitfields of history, ample for reordering of a few hundred
     /// milliseconds at game packet rates; a power of two so the index is a mask.
     package static let size = 256
-    /// Every sequence with reliable entries (``AckNeed/prompt``) is named by two headers, not one: one lost ack-only
-    /// payload would otherwise leave up to 33 delivered packets unacknowledged for good, to
-    /// be resent for nothing and counted as loss (at 1 % loss each way, that doubled the loss
+    /// Every sequence with reliable entries (``AckNeed/prompt``) is named by two headers, not
+    /// one: one lost ack-only payload would otherwise leave up to 33 delivered packets
+    /// unacknowledged for good, to be resent for nothing and counted as loss (at 1 % loss each way, that doubled the loss
     /// the sender saw). Two make it 1 % of 1 %.
     static let coveringHeaders: UInt8 = 2
     /// The owed-namings value of an uncovered ``AckNeed/relaxed`` sequence: one naming settles

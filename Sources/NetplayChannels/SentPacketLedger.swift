@@ -121,26 +121,28 @@ package struct SentPacketLedger: Sendable {
         return nil
     }
 
-    /// When the first packet in flight times out: each after its own timeout, `prompt`
-    /// nanoseconds for one with reliable entries and `relaxed` (never shorter) for one with
-    /// only unreliable entries, whose ack the peer may hold longer. Nil with nothing in flight.
+    /// When the first packet in flight times out, given the oldest in flight
+    /// (``oldestInFlight``'s `sequence`): each after its own timeout, `prompt` nanoseconds for
+    /// one with reliable entries and `relaxed` (never shorter) for one with only unreliable
+    /// entries, whose ack the peer may hold longer.
     ///
     /// Packets are in send order, so the oldest of each kind decides; the scan stops at the
     /// first packet with reliable entries, or once no later packet could time out sooner.
-    func earliestTimeout(prompt: Int64, relaxed: Int64) -> NetInstant? {
-        var earliest: NetInstant?
-        for offset in 0..<records.count where records[offset].inFlight {
+    func earliestTimeout(fromOldestInFlight sequence: Int64, prompt: Int64, relaxed: Int64) -> NetInstant {
+        let oldest = records[Int(sequence - firstSequence)]
+        var earliest = oldest.sentAt + .nanoseconds(oldest.isRelaxed ? relaxed : prompt)
+        guard oldest.isRelaxed else { return earliest }
+        for offset in Int(sequence - firstSequence + 1)..<records.count where records[offset].inFlight {
             let record = records[offset]
-            let due = record.sentAt + .nanoseconds(record.isRelaxed ? relaxed : prompt)
-            if let earliest, record.sentAt + .nanoseconds(prompt) >= earliest { return earliest }
-            earliest = min(earliest ?? due, due)
-            if !record.isRelaxed { return earliest }
+            if record.sentAt + .nanoseconds(prompt) >= earliest { break }
+            earliest = min(earliest, record.sentAt + .nanoseconds(record.isRelaxed ? relaxed : prompt))
+            if !record.isRelaxed { break }
         }
         return earliest
     }
 
     /// Declares lost, oldest first, every packet in flight whose own timeout (as in
-    /// ``earliestTimeout(prompt:relaxed:)``) has run out at `now`, appending each to `lost`:
+    /// ``earliestTimeout(fromOldestInFlight:prompt:relaxed:)``) has run out at `now`, appending each to `lost`:
     /// a packet with reliable entries is not held back by an older one without, whose ack
     /// may be held longer.
     mutating func declareTimedOut(now: NetInstant, prompt: Int64, relaxed: Int64, into lost: inout [Record]) {
@@ -149,12 +151,16 @@ package struct SentPacketLedger: Sendable {
             // Younger than the shorter timeout: so is every later packet.
             guard elapsed >= prompt else { return }
             guard elapsed >= (records[offset].isRelaxed ? relaxed : prompt) else { continue }
-            lost.append(
-                records.update(at: offset) { record in
-                    record.inFlight = false
-                    record.lostBy = .timeout
-                    return record
-                })
+            lost.append(markLost(at: offset, by: .timeout))
+        }
+    }
+
+    /// Takes the record at `offset` out of flight as lost by `rule`, and returns it.
+    private mutating func markLost(at offset: Int, by rule: LossRule) -> Record {
+        records.update(at: offset) { record in
+            record.inFlight = false
+            record.lostBy = rule
+            return record
         }
     }
 
@@ -184,12 +190,7 @@ package struct SentPacketLedger: Sendable {
         while offset < records.count, firstSequence + Int64(offset) <= last {
             let sequence = firstSequence + Int64(offset)
             if records[offset].inFlight, let reason = rule(sequence, records[offset]) {
-                lost.append(
-                    records.update(at: offset) { record in
-                        record.inFlight = false
-                        record.lostBy = reason
-                        return record
-                    })
+                lost.append(markLost(at: offset, by: reason))
             }
             offset += 1
         }
@@ -197,13 +198,8 @@ package struct SentPacketLedger: Sendable {
 
     /// Declares the oldest in-flight packet lost (a timeout); returns it.
     mutating func declareOldestLost() -> Record? {
-        guard let (sequence, record) = oldestInFlight else { return nil }
-        let offset = Int(sequence - firstSequence)
-        records.update(at: offset) { record in
-            record.inFlight = false
-            record.lostBy = .timeout
-        }
-        return record
+        guard let (sequence, _) = oldestInFlight else { return nil }
+        return markLost(at: Int(sequence - firstSequence), by: .timeout)
     }
 
     /// Drops the resolved prefix: acknowledged packets, ack-only packets, and packets declared
