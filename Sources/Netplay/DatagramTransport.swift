@@ -19,6 +19,13 @@ package protocol DatagramTransport: Sendable {
     /// Impairs one direction of the socket (nil: clear it), to try a game against a bad
     /// network on real sockets.
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection)
+    /// Runs async code on the network thread, if the transport has one of its own.
+    var taskExecutor: (any TaskExecutor)? { get }
+}
+
+extension DatagramTransport {
+    /// No network thread: the game's thread or a simulation drives the transport.
+    package var taskExecutor: (any TaskExecutor)? { nil }
 }
 
 /// A session's socket: a `UDPDriver`, and the timer that ticks the session at its deadlines.
@@ -27,6 +34,8 @@ struct UDPTransport: DatagramTransport {
     let timer: DeadlineTimer
 
     var now: NetInstant { driver.clock.now }
+
+    var taskExecutor: (any TaskExecutor)? { driver.taskExecutor }
 
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
         // A closed driver's own loop may be shut down; there is nothing left to run then.

@@ -123,6 +123,23 @@ public final class NetHost: Sendable {
     /// as soon as that thread is free and this does nothing.
     public func flush() { session.flush() }
 
+    /// The network thread as a task executor, for async code that reads ``events`` and
+    /// answers them. Started with this preference, such code runs on the network thread:
+    ///
+    /// ```swift
+    /// Task(executorPreference: host.executor) {
+    ///     for await event in host.events { … }
+    /// }
+    /// ```
+    ///
+    /// Events then reach it, and its sends reach the socket, without waking another thread:
+    /// each such hand-off costs a thread wake-up, which on a loopback round trip is most of
+    /// the time. Keep that code as short as a network handler's: while it runs, the socket
+    /// waits. Without a preference (or with `nil`, which this is under
+    /// ``NetServicing/gameThread`` servicing, where there is no network thread) async code
+    /// runs on Swift's shared thread pool.
+    public var executor: (any TaskExecutor)? { session.taskExecutor }
+
     /// The events as an asynchronous sequence, for async code; it ends after
     /// `.disconnected(.host, _)`. Use either this or `poll()`, not both: from the first use of
     /// this property, events go here only.

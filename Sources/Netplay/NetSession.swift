@@ -350,6 +350,9 @@ package final class NetSession: Sendable {
         try enqueue(.message(OutboundMessage(bytes: bytes, channel: channel, target: .recipients(target))))
     }
 
+    /// The network thread as a task executor (nil without one: game-thread servicing).
+    var taskExecutor: (any TaskExecutor)? { transport.withLockedValue { $0 }?.taskExecutor }
+
     /// The transport's clock: real time on a socket, virtual time in a simulation.
     var now: NetInstant? { transport.withLockedValue { $0 }?.now }
 }

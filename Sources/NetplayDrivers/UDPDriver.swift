@@ -46,6 +46,8 @@ package final class UDPDriver: Sendable {
     /// Internal, not private, for the multicast extension in its own file.
     package let channel: any Channel
     private let handler: NIOLoopBound<UDPDatagramHandler>
+    /// Runs async code on ``eventLoop`` (see ``NetworkThreadExecutor``).
+    package let taskExecutor: NetworkThreadExecutor
     /// Set when the driver made its own thread, which it must then shut down.
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let lifecycle = UDPDriverLifecycle()
@@ -58,6 +60,7 @@ package final class UDPDriver: Sendable {
         self.handler = handler
         self.localAddress = localAddress
         self.eventLoop = channel.eventLoop
+        self.taskExecutor = NetworkThreadExecutor(loop: channel.eventLoop)
         self.clock = clock
         self.ownedGroup = ownedGroup
     }
@@ -215,10 +218,13 @@ package final class UDPDriver: Sendable {
     /// Closes the socket and, if the driver started its own thread, stops it. Idempotent and
     /// safe to call concurrently: every caller returns once the driver is fully closed.
     package func close() async {
-        await lifecycle.close { [eventLoop, handler, channel, ownedGroup] in
+        await lifecycle.close { [eventLoop, handler, channel, ownedGroup, taskExecutor] in
             let final = (try? await eventLoop.submit { handler.value.statistics }.get()) ?? Statistics()
             try? await channel.close()
-            try? await ownedGroup?.shutdownGracefully()
+            if let ownedGroup {
+                taskExecutor.retireLoop()
+                try? await ownedGroup.shutdownGracefully()
+            }
             return final
         }
     }

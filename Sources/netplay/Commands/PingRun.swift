@@ -43,7 +43,9 @@ final class PingRun: Sendable {
     func run() async -> PingSummary {
         refill()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.receive() }
+            // On the client's network thread: an echo reaches the reader, and the next ping the
+            // socket, without waking another thread (the latency this tool exists to show).
+            group.addTask(executorPreference: client.executor) { await self.receive() }
             group.addTask { await self.expire() }
             await group.next()
             group.cancelAll()
