@@ -9,9 +9,13 @@ import NetplayBase
 /// ended, at most `maximumSleep` apart. Counted from the start of a firing instead, that
 /// stalled a 200,000-message stream on loopback in 3 runs of 4: the client's loop, retrying a
 /// backlog slower than the spacing each tick, never read the host's acknowledgements again.
+///
+/// Armed through SwiftNIO's scheduled callbacks, with the timer itself as the handler: a
+/// session re-arms it a few times a round trip (each packet sent moves its retransmission
+/// deadline), and `scheduleTask` made a promise, a future and a closure each time.
 package final class DeadlineTimer: Sendable {
     private struct State {
-        var armed: (at: NetInstant, task: Scheduled<Void>)?
+        var armed: (at: NetInstant, callback: NIOScheduledCallback)?
         var schedule: TickSchedule
         var stopped = false
     }
@@ -44,19 +48,21 @@ package final class DeadlineTimer: Sendable {
     /// Cancels the timer for good. On the loop.
     package func stop() {
         state.value.stopped = true
-        state.value.armed?.task.cancel()
+        state.value.armed?.callback.cancel()
         state.value.armed = nil
     }
 
     private func schedule(at target: NetInstant, now: NetInstant) {
         if let armed = state.value.armed {
             guard target < armed.at else { return }
-            armed.task.cancel()
+            armed.callback.cancel()
+            state.value.armed = nil
         }
         guard !state.value.stopped else { return }
         let delay = TimeAmount.nanoseconds(max(target - now, .zero).nanosecondsClamped)
-        let task = eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in fire() }
-        state.value.armed = (target, task)
+        // Refused only by a loop that is shutting down, which closes the driver first.
+        guard let callback = try? eventLoop.scheduleCallback(in: delay, handler: self) else { return }
+        state.value.armed = (target, callback)
     }
 
     private func fire() {
@@ -65,5 +71,12 @@ package final class DeadlineTimer: Sendable {
         body(clock.now)
         let ended = clock.now
         schedule(at: state.value.schedule.endFiring(at: ended), now: ended)
+    }
+}
+
+extension DeadlineTimer: NIOScheduledCallbackHandler {
+    /// The armed deadline came: runs the body (on the loop).
+    package func handleScheduledCallback(eventLoop: some EventLoop) {
+        fire()
     }
 }
