@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Instructions per delivered message, Netplay and ENet, under `valgrind --tool=callgrind`:
-# a figure that repeats on a busy machine, where wall-clock rates do not. Run by
+# a figure that repeats on a busy machine, where wall-clock rates do not. Also instructions
+# per ping-pong round trip, for each way Netplay can take events (what the wall-clock round
+# trip cannot show on a shared machine: whether a change made the path longer or shorter). Run by
 # `run.sh --instructions` after the release build; `instructions.sh <netplay-bench binary>`.
 #
 # Each stream runs twice, with N and 2N messages; (instructions(2N) − instructions(N)) /
@@ -15,6 +17,8 @@ messages="${NETPLAY_INSTRUCTIONS_MESSAGES:-4000}"
 # A stream under callgrind runs some 50 times slower than without: allow it.
 export NETPLAY_BENCH_RUN_TIMEOUT="${NETPLAY_BENCH_RUN_TIMEOUT:-900}"
 contenders="${NETPLAY_INSTRUCTIONS_CONTENDERS:-netplay enet}"
+roundTrips="${NETPLAY_INSTRUCTIONS_ROUND_TRIPS:-1000}"
+roundTripContenders="${NETPLAY_INSTRUCTIONS_RTT_CONTENDERS:-netplay netplay-executor netplay-game-thread enet}"
 
 if ! command -v valgrind >/dev/null; then
     echo "valgrind is not installed (apt-get install valgrind)" >&2
@@ -26,11 +30,13 @@ trap 'rm -rf "$work"' EXIT
 cp "$binary" "$work/netplay-bench"
 objcopy --strip-debug "$work/netplay-bench"
 
-# Prints "<instructions> <delivered>" for one stream run.
+# Prints "<instructions> <delivered>" for one stream run (or ping-pong run: "round-trip").
 measure() {
     local contender="$1" delivery="$2" count="$3" log="$work/log" out
+    local run=(stream "$contender" "$delivery" "$count")
+    if [ "$delivery" = round-trip ]; then run=(pingpong "$contender" "$count"); fi
     out="$(valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.%p" --log-file="$log" \
-        "$work/netplay-bench" stream "$contender" "$delivery" "$count")"
+        "$work/netplay-bench" "${run[@]}")"
     local delivered instructions
     delivered="$(printf '%s\n' "$out" | awk '/^delivered/ { print $2 }')"
     instructions="$(awk '/Collected :/ { print $NF }' "$log" | tail -n 1)"
@@ -42,15 +48,18 @@ measure() {
 }
 
 echo "== Instructions per delivered message (callgrind; N = $messages and 2N, every thread)"
-printf '%-18s %-12s %16s %12s\n' stream contender instructions/msg delivered
+printf '%-18s %-20s %16s %12s\n' stream contender 'instructions/each' delivered
 declare -A perMessage
-for delivery in reliable-ordered unreliable; do
-    for contender in $contenders; do
+for delivery in reliable-ordered unreliable round-trip; do
+    list="$contenders"
+    count="$messages"
+    if [ "$delivery" = round-trip ]; then list="$roundTripContenders"; count="$roundTrips"; fi
+    for contender in $list; do
         # A stream can fail under valgrind's slowdown (ENet's reliable window has stalled at
         # 1,024 of 8,000 once): try each run twice, and skip the row rather than print a
         # figure made of a missing one.
-        read -r i1 d1 <<<"$(measure "$contender" "$delivery" "$messages" || measure "$contender" "$delivery" "$messages" || true)"
-        read -r i2 d2 <<<"$(measure "$contender" "$delivery" "$((2 * messages))" || measure "$contender" "$delivery" "$((2 * messages))" || true)"
+        read -r i1 d1 <<<"$(measure "$contender" "$delivery" "$count" || measure "$contender" "$delivery" "$count" || true)"
+        read -r i2 d2 <<<"$(measure "$contender" "$delivery" "$((2 * count))" || measure "$contender" "$delivery" "$((2 * count))" || true)"
         if [ -z "${d1:-}" ] || [ -z "${d2:-}" ]; then
             echo "$contender $delivery: the stream failed twice under callgrind; no figure" >&2
             continue
@@ -61,14 +70,18 @@ for delivery in reliable-ordered unreliable; do
         fi
         value=$(( (i2 - i1) / (d2 - d1) ))
         perMessage["$delivery/$contender"]=$value
-        printf '%-18s %-12s %16d %12s\n' "$delivery" "$contender" "$value" "$d1/$d2"
+        printf '%-18s %-20s %16d %12s\n' "$delivery" "$contender" "$value" "$d1/$d2"
     done
 done
-for delivery in reliable-ordered unreliable; do
-    netplay="${perMessage[$delivery/netplay]:-}"
+for row in reliable-ordered/netplay unreliable/netplay round-trip/netplay round-trip/netplay-executor \
+    round-trip/netplay-game-thread; do
+    delivery="${row%%/*}"
+    netplay="${perMessage[$row]:-}"
     enet="${perMessage[$delivery/enet]:-}"
+    unit="delivered message"
+    if [ "$delivery" = round-trip ]; then unit="round trip"; fi
     if [ -n "$netplay" ] && [ -n "$enet" ] && [ "$enet" -gt 0 ]; then
-        awk -v n="$netplay" -v e="$enet" -v d="$delivery" \
-            'BEGIN { printf "%s: Netplay / ENet = %.2fx instructions per delivered message\n", d, n / e }'
+        awk -v n="$netplay" -v e="$enet" -v r="$row" -v u="$unit" \
+            'BEGIN { printf "%s: Netplay / ENet = %.2fx instructions per %s\n", r, n / e, u }'
     fi
 done

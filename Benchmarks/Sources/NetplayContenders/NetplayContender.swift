@@ -7,8 +7,11 @@ import Netplay
 public struct NetplayContender: Contender {
     /// How the game takes events and who drives the socket.
     public enum Front: Sendable {
-        /// The `events` sequence, network thread (async code).
+        /// The `events` sequence, network thread (async code on Swift's shared pool).
         case events
+        /// The `events` sequence read by tasks that prefer the network thread's executor
+        /// (`NetHost.executor`, `NetClient.executor`): async code with no thread hand-off.
+        case networkExecutor
         /// `poll(waitingUpTo:)` on the game's thread, network thread.
         case poll
         /// `poll(waitingUpTo:)` and `flush()` on the game's thread, which also drives the
@@ -23,6 +26,7 @@ public struct NetplayContender: Contender {
         self.front = front
         switch front {
         case .events: name = "Netplay"
+        case .networkExecutor: name = "Netplay, network executor"
         case .poll: name = "Netplay, poll"
         case .gameThread: name = "Netplay, game thread"
         }
@@ -33,6 +37,14 @@ public struct NetplayContender: Contender {
         var options = NetOptions()
         if front == .gameThread { options.servicing = .gameThread }
         return options
+    }
+
+    /// Whether the front reads `events` (on the shared pool or the network executor).
+    var readsEvents: Bool { front == .events || front == .networkExecutor }
+
+    /// The executor this front's async code prefers: the network thread's, or none.
+    func preferredExecutor(_ executor: (any TaskExecutor)?) -> (any TaskExecutor)? {
+        front == .networkExecutor ? executor : nil
     }
 
     /// Starts a host on 127.0.0.1 with a free port.

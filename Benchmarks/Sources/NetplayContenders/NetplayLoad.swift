@@ -94,8 +94,9 @@ extension NetplayContender {
     public func makeLoadHost(maxClients: Int) throws -> (any LoadHost)? {
         switch front {
         case .events: return try NetplayLoadHost(maxClients: maxClients, options: NetOptions())
-        // The events contender's host already polls once a frame.
-        case .poll: return nil
+        // The events contender's host already polls once a frame, on the game's thread: no
+        // task of its own to put on the network executor.
+        case .poll, .networkExecutor: return nil
         case .gameThread: return try NetplayLoadHost(maxClients: maxClients, options: frontOptions)
         }
     }

@@ -6,7 +6,7 @@ import Netplay
 extension NetplayContender {
     public func throughput(_ delivery: Delivery, messages: Int) throws -> Double? {
         let channel: NetChannel = delivery == .reliableOrdered ? .reliableOrdered : .unreliable
-        guard front == .events else { return try polledThroughput(on: channel, messages: messages) }
+        guard readsEvents else { return try polledThroughput(on: channel, messages: messages) }
         let counters = DeliveryCounters(everyMessageArrives: delivery == .reliableOrdered)
         let start = try transfer(counters: counters, expected: messages, countBytes: false, options: NetOptions()) {
             client in
@@ -56,7 +56,7 @@ extension NetplayContender {
     ) throws -> UInt64 {
         try blocking {
             let host = try await Self.startHost(options: options)
-            let sink = Task {
+            let sink = Task(executorPreference: preferredExecutor(host.executor)) {
                 for await event in host.events {
                     // Only the bulk figure reads its messages; the others count arrivals, as
                     // the references' receivers do, without a cast per message.
@@ -70,7 +70,7 @@ extension NetplayContender {
             }
             let client = try await Self.connect(toPort: host.port, options: options)
             let start = Stopwatch.nanoseconds()
-            try await send(client)
+            try await withTaskExecutorPreference(preferredExecutor(client.executor)) { try await send(client) }
             counters.markSenderFinished()
             let deadline = Stopwatch.nanoseconds() + UInt64(Workload.runTimeoutSeconds * 1e9)
             while !counters.receiverMayStop(expected: expected), Stopwatch.nanoseconds() < deadline {

@@ -7,6 +7,8 @@ import Foundation
 //   netplay-bench host <contender> <idle|load> <clients>    (figure 5's child process)
 //   netplay-bench stream <contender> <reliable-ordered|unreliable> <messages>
 //                                   (one throughput run, for `run.sh --instructions` under callgrind)
+//   netplay-bench pingpong <contender> <round trips>
+//                                   (one ping-pong run, for the same)
 
 /// Alternating runs per figure; 7 gives a median robust to two outliers on a shared machine.
 let defaultRuns = 7
@@ -40,6 +42,27 @@ if arguments.first == "stream" {
         _ = try contender.throughput(delivery, messages: messages)
         // One line run.sh parses: what arrived, to divide the instruction count by.
         print("delivered \(DeliveryCounters.processTotal)")
+    } catch {
+        print("error \(error)")
+        exit(1)
+    }
+    exit(0)
+}
+
+if arguments.first == "pingpong" {
+    guard arguments.count == 3, let contender = ContenderCatalog.contender(forKey: arguments[1]),
+        let roundTrips = Int(arguments[2]), roundTrips > 0
+    else {
+        print("error usage: netplay-bench pingpong <contender> <round trips>")
+        exit(2)
+    }
+    do {
+        guard let samples = try contender.roundTrips(count: roundTrips, warmUp: 0) else {
+            print("error \(contender.name) has no ping-pong")
+            exit(1)
+        }
+        // The same line as `stream`'s: here, the round trips completed.
+        print("delivered \(samples.count)")
     } catch {
         print("error \(error)")
         exit(1)

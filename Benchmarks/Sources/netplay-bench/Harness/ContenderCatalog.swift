@@ -10,6 +10,7 @@ enum ContenderCatalog {
         var list: [(key: String, contender: any Contender)] = []
         #if canImport(NetplayContenders)
         list.append(("netplay", NetplayContender()))
+        list.append(("netplay-executor", NetplayContender(front: .networkExecutor)))
         list.append(("netplay-poll", NetplayContender(front: .poll)))
         list.append(("netplay-game-thread", NetplayContender(front: .gameThread)))
         #endif
