@@ -9,7 +9,8 @@ let nio = "swift-nio"
 
 let package = Package(
     name: "Netplay",
-    platforms: [.macOS(.v14)],
+    // macOS 15: the network thread's `TaskExecutor` and `Mutex` need it.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Netplay", targets: ["Netplay"]),
         // For experts who carry replication's bytes over their own transport: snapshots,
@@ -118,6 +119,8 @@ let package = Package(
                 "NetplayDiscovery", "NetplayLinkConditioner", "NetplayDrivers", "Netplay", "NetplayTesting", "netplay",
                 "CoopDots", "HelloNetplay", "ProcessTestSupport", "AllocationCounter",
                 .product(name: "Logging", package: "swift-log"),
+                // Virtual time for the deadline timer's tests.
+                .product(name: "NIOEmbedded", package: nio),
             ]
         ),
         // The experts' product as a game outside this package sees it: no package access, so

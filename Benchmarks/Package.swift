@@ -37,7 +37,7 @@ targets.append(.executableTarget(name: "netplay-bench", dependencies: benchDepen
 
 let package = Package(
     name: "NetplayBenchmarks",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     dependencies: [.package(path: netplayRoot)],
     targets: targets,
     swiftLanguageModes: [.v6]

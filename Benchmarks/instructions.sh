@@ -2,7 +2,9 @@
 # Instructions per delivered message, Netplay and ENet, under `valgrind --tool=callgrind`:
 # a figure that repeats on a busy machine, where wall-clock rates do not. Also instructions
 # per ping-pong round trip, for each way Netplay can take events (what the wall-clock round
-# trip cannot show on a shared machine: whether a change made the path longer or shorter). Run by
+# trip cannot show on a shared machine: whether a change made the path longer or shorter).
+# Callgrind counts user-space instructions only: a thread wake-up saved costs time, not
+# instructions, so the network-executor front's gain over the pool does not show here. Run by
 # `run.sh --instructions` after the release build; `instructions.sh <netplay-bench binary>`.
 #
 # Each stream runs twice, with N and 2N messages; (instructions(2N) − instructions(N)) /
@@ -41,14 +43,14 @@ measure() {
     delivered="$(printf '%s\n' "$out" | awk '/^delivered/ { print $2 }')"
     instructions="$(awk '/Collected :/ { print $NF }' "$log" | tail -n 1)"
     if [ -z "$delivered" ] || [ -z "$instructions" ]; then
-        echo "stream $contender $delivery $count failed: $out" >&2
+        echo "$delivery $contender $count failed: $out" >&2
         return 1
     fi
     echo "$instructions $delivered"
 }
 
 echo "== Instructions per delivered message (callgrind; N = $messages and 2N, every thread)"
-printf '%-18s %-20s %16s %12s\n' stream contender 'instructions/each' delivered
+printf '%-18s %-20s %16s %12s\n' run contender 'instructions/each' delivered
 declare -A perMessage
 for delivery in reliable-ordered unreliable round-trip; do
     list="$contenders"
@@ -61,7 +63,7 @@ for delivery in reliable-ordered unreliable round-trip; do
         read -r i1 d1 <<<"$(measure "$contender" "$delivery" "$count" || measure "$contender" "$delivery" "$count" || true)"
         read -r i2 d2 <<<"$(measure "$contender" "$delivery" "$((2 * count))" || measure "$contender" "$delivery" "$((2 * count))" || true)"
         if [ -z "${d1:-}" ] || [ -z "${d2:-}" ]; then
-            echo "$contender $delivery: the stream failed twice under callgrind; no figure" >&2
+            echo "$contender $delivery: the run failed twice under callgrind; no figure" >&2
             continue
         fi
         if [ "$d2" -le "$d1" ]; then

@@ -133,11 +133,13 @@ public final class NetHost: Sendable {
     /// ```
     ///
     /// Events then reach it, and its sends reach the socket, without waking another thread:
-    /// each such hand-off costs a thread wake-up, which on a loopback round trip is most of
-    /// the time. Keep that code as short as a network handler's: while it runs, the socket
-    /// waits. Without a preference (or with `nil`, which this is under
-    /// ``NetServicing/gameThread`` servicing, where there is no network thread) async code
-    /// runs on Swift's shared thread pool.
+    /// each such hand-off costs a thread wake-up, about a quarter of a loopback round trip.
+    /// Keep that code as short as a network handler's: while it runs, the socket waits. So
+    /// never block there: ``poll(waitingUpTo:)`` would stop the socket for its whole timeout,
+    /// and a loop of `Task.yield()` would stop it for good. Without a preference (or with
+    /// `nil`, which this is under ``NetServicing/gameThread`` servicing, where there is no
+    /// network thread) async code runs on Swift's shared thread pool, as it also does once
+    /// the session is closed.
     public var executor: (any TaskExecutor)? { session.taskExecutor }
 
     /// The events as an asynchronous sequence, for async code; it ends after

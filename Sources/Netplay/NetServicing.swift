@@ -4,8 +4,8 @@ public enum NetServicing: Sendable, Hashable {
     /// doing; the game takes events with ``NetHost/poll()`` once a frame or iterates
     /// ``NetHost/events``, and its sends leave as soon as that thread is free. The default:
     /// nothing waits on the game's frame rate, and timers run while the game is busy loading.
-    /// Async code that answers events can run on that thread (``NetHost/executor``), which
-    /// leaves a message the same two wake-ups as `gameThread`.
+    /// Async code that answers events can run on that thread (``NetHost/executor``): then a
+    /// message wakes only the thread that receives it, as with `gameThread`.
     case networkThread
     /// No thread of its own: the game's thread does the work when it calls ``NetHost/poll()``
     /// (once a frame), ``NetHost/poll(waitingUpTo:)`` or ``NetHost/flush()``, as an ENet game

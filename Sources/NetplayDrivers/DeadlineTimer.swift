@@ -10,14 +10,29 @@ import NetplayBase
 /// stalled a 200,000-message stream on loopback in 3 runs of 4: the client's loop, retrying a
 /// backlog slower than the spacing each tick, never read the host's acknowledgements again.
 ///
-/// Armed through SwiftNIO's scheduled callbacks, with the timer itself as the handler: a
-/// session re-arms it a few times a round trip (each packet sent moves its retransmission
-/// deadline), and `scheduleTask` made a promise, a future and a closure each time.
+/// Armed through SwiftNIO's scheduled callbacks: a session re-arms it a few times a round trip
+/// (each packet sent moves its retransmission deadline), and `scheduleTask` made a promise, a
+/// future and a closure each time. Each arming has a generation, and a firing of any other is
+/// ignored: SwiftNIO takes a batch of due tasks off its queue before running them, so a task in
+/// that batch that re-arms earlier cannot cancel a callback already taken, which would then
+/// fire, forget the new arming and leave two chains of firings running for good.
 package final class DeadlineTimer: Sendable {
     private struct State {
-        var armed: (at: NetInstant, callback: NIOScheduledCallback)?
+        var armed: (at: NetInstant, callback: NIOScheduledCallback, generation: UInt64)?
+        var generation: UInt64 = 0
         var schedule: TickSchedule
         var stopped = false
+    }
+
+    /// What SwiftNIO calls back: the timer and the arming it belongs to (two words, stored in
+    /// the loop's scheduled task without an allocation).
+    private struct Firing: NIOScheduledCallbackHandler, Sendable {
+        let timer: DeadlineTimer
+        let generation: UInt64
+
+        func handleScheduledCallback(eventLoop: some EventLoop) {
+            timer.fire(generation: generation)
+        }
     }
 
     private let eventLoop: any EventLoop
@@ -59,24 +74,24 @@ package final class DeadlineTimer: Sendable {
             state.value.armed = nil
         }
         guard !state.value.stopped else { return }
+        state.value.generation &+= 1
+        let firing = Firing(timer: self, generation: state.value.generation)
         let delay = TimeAmount.nanoseconds(max(target - now, .zero).nanosecondsClamped)
-        // Refused only by a loop that is shutting down, which closes the driver first.
-        guard let callback = try? eventLoop.scheduleCallback(in: delay, handler: self) else { return }
-        state.value.armed = (target, callback)
+        do {
+            state.value.armed = (target, try eventLoop.scheduleCallback(in: delay, handler: firing), firing.generation)
+        } catch {
+            // SwiftNIO's own loops do not throw here (a loop that has shut down logs and drops
+            // the callback): an event loop that did would leave the session without ticks.
+            assertionFailure("the event loop refused the session's timer: \(error)")
+        }
     }
 
-    private func fire() {
+    private func fire(generation: UInt64) {
+        guard !state.value.stopped, state.value.armed?.generation == generation else { return }
         state.value.armed = nil
         state.value.schedule.beginFiring()
         body(clock.now)
         let ended = clock.now
         schedule(at: state.value.schedule.endFiring(at: ended), now: ended)
-    }
-}
-
-extension DeadlineTimer: NIOScheduledCallbackHandler {
-    /// The armed deadline came: runs the body (on the loop).
-    package func handleScheduledCallback(eventLoop: some EventLoop) {
-        fire()
     }
 }

@@ -221,6 +221,8 @@ package final class UDPDriver: Sendable {
         await lifecycle.close { [eventLoop, handler, channel, ownedGroup, taskExecutor] in
             let final = (try? await eventLoop.submit { handler.value.statistics }.get()) ?? Statistics()
             try? await channel.close()
+            // Only a thread of the driver's own stops here; a loop it was given (the clients'
+            // shared one) runs on, and so may its executor's jobs.
             if let ownedGroup {
                 taskExecutor.retireLoop()
                 try? await ownedGroup.shutdownGracefully()

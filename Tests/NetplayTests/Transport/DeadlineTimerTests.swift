@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOEmbedded
 import Testing
 
 @testable import NetplayBase
@@ -30,6 +31,29 @@ extension TransportTests {
             #expect(far == ended + .seconds(1), "at most the longest sleep")
             schedule.beginFiring()
             #expect(schedule.endFiring(at: ended + .seconds(1)) == ended + .seconds(2), "a firing that asked nothing")
+        }
+
+        @Test("re-armed earlier, the timer fires once, at the earlier deadline; stopped, never again")
+        func rearmingEarlierReplacesTheArming() throws {
+            // SwiftNIO's embedded loop runs on virtual time: `advanceTime` runs what falls due.
+            let loop = EmbeddedEventLoop()
+            let clock = MonotonicClock()
+            let firings = Firings()
+            let timer = DeadlineTimer(on: loop, clock: clock, minimumSpacing: .zero, maximumSleep: .seconds(1)) { _ in
+                firings.count.withLockedValue { $0 += 1 }
+            }
+            let now = clock.now
+            timer.arm(at: now + .milliseconds(50))
+            timer.arm(at: now + .milliseconds(5))
+            timer.arm(at: now + .milliseconds(30))  // later than the armed 5 ms: changes nothing
+            loop.advanceTime(by: .milliseconds(4))
+            #expect(firings.count.withLockedValue { $0 } == 0, "not before the earliest deadline")
+            loop.advanceTime(by: .milliseconds(96))
+            #expect(firings.count.withLockedValue { $0 } == 1, "once, at 5 ms: the 50 ms arming was replaced")
+            timer.stop()
+            loop.advanceTime(by: .seconds(3))
+            #expect(firings.count.withLockedValue { $0 } == 1, "the longest-sleep wake-up does not outlive stop()")
+            try loop.syncShutdownGracefully()
         }
 
         @Test("a body slower than the spacing that re-arms for now still lets the loop read its socket")
