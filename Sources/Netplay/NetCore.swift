@@ -132,7 +132,10 @@ package struct NetCore: Sendable {
     }
 
     /// Whether the host holds handshake packets for ``serviceHandshakes(now:)``.
-    var hasDeferredHandshakes: Bool { host?.hasDeferredHandshakes ?? false }
+    /// `mutating` so the endpoint is read where it lies: a plain getter copied the whole
+    /// optional endpoint out (its tables, a retain for each) to look at one array, on every
+    /// datagram a host read.
+    var hasDeferredHandshakes: Bool { mutating get { host?.hasDeferredHandshakes ?? false } }
 
     /// Handles the handshake packets the host deferred while reading.
     mutating func serviceHandshakes(now: NetInstant) {

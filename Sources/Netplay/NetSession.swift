@@ -127,9 +127,10 @@ package final class NetSession: Sendable {
             core.serviceHandshakes(now: now)
             return (core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), core.nextDeadline(now: now))
         }
-        let transport = transport.withLockedValue { $0 }
-        if !datagrams.isEmpty { transport?.send(datagrams) }
-        transport?.scheduleTick(at: deadline)
+        if let transport = transport.withLockedValue({ $0 }) {
+            if !datagrams.isEmpty { transport.send(datagrams) }
+            transport.scheduleTick(at: deadline)
+        }
         publish(events, replication: replication)
     }
 
@@ -143,9 +144,10 @@ package final class NetSession: Sendable {
                 core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), deadline, core.phase == .closed
             )
         }
-        let transport = transport.withLockedValue { $0 }
-        if !datagrams.isEmpty { transport?.send(datagrams) }
-        if let deadline { transport?.scheduleTick(at: deadline) }
+        if let transport = transport.withLockedValue({ $0 }) {
+            if !datagrams.isEmpty { transport.send(datagrams) }
+            if let deadline { transport.scheduleTick(at: deadline) }
+        }
         publish(events, replication: replication)
         if closed { finished.set(()) }
     }
@@ -184,10 +186,11 @@ package final class NetSession: Sendable {
                 buffer.bytes += takenBytes - released
             }
         }
-        let transport = transport.withLockedValue { $0 }
-        if !datagrams.isEmpty { transport?.send(datagrams) }
-        // Commands left waiting for a full channel retry at the next tick, as before.
-        transport?.scheduleTick(at: backlog.isEmpty ? deadline : now)
+        if let transport = transport.withLockedValue({ $0 }) {
+            if !datagrams.isEmpty { transport.send(datagrams) }
+            // Commands left waiting for a full channel retry at the next tick, as before.
+            transport.scheduleTick(at: backlog.isEmpty ? deadline : now)
+        }
         counters.withLockedValue { counters in
             counters.ticks += 1
             if tookCommands { counters.flushes += 1 }

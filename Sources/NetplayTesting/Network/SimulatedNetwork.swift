@@ -256,9 +256,14 @@ public final class SimulatedNetwork: Sendable {
 }
 
 /// One node's view of a ``SimulatedNetwork``.
-private struct SimulatedTransport: DatagramTransport {
+private final class SimulatedTransport: DatagramTransport {
     let address: PeerAddress
     let network: SimulatedNetwork
+
+    init(address: PeerAddress, network: SimulatedNetwork) {
+        self.address = address
+        self.network = network
+    }
 
     func send(_ datagrams: [Datagram]) { network.send(datagrams, from: address) }
     /// Virtual time moves only when the test says so; the next tick flushes (in
