@@ -42,9 +42,24 @@ public struct NetplayContender: Contender {
     /// Whether the front reads `events` (on the shared pool or the network executor).
     var readsEvents: Bool { front == .events || front == .networkExecutor }
 
-    /// The executor this front's async code prefers: the network thread's, or none.
-    func preferredExecutor(_ executor: (any TaskExecutor)?) -> (any TaskExecutor)? {
-        front == .networkExecutor ? executor : nil
+    /// Starts `body` as a task on the network thread's `executor` for the network-executor
+    /// front, and as a plain task for the others: a `nil` preference is not free (every async
+    /// call under it takes the task's status-record lock, 150 instructions a message in the
+    /// streams under callgrind), so the fronts without one make none.
+    func startTask<Result: Sendable>(
+        preferring executor: (any TaskExecutor)?, _ body: @escaping @Sendable () async -> Result
+    ) -> Task<Result, Never> {
+        guard front == .networkExecutor, let executor else { return Task(operation: body) }
+        return Task(executorPreference: executor, operation: body)
+    }
+
+    /// Runs `body` on the network thread's `executor` for the network-executor front, and as
+    /// it is for the others (see ``startTask(preferring:_:)``).
+    func run<Result>(preferring executor: (any TaskExecutor)?, _ body: () async throws -> Result) async throws
+        -> Result
+    {
+        guard front == .networkExecutor, let executor else { return try await body() }
+        return try await withTaskExecutorPreference(executor) { try await body() }
     }
 
     /// Starts a host on 127.0.0.1 with a free port.

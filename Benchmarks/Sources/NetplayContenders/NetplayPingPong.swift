@@ -9,14 +9,14 @@ extension NetplayContender {
         guard readsEvents else { return try polledRoundTrips(count: count, warmUp: warmUp) }
         return try blocking {
             let host = try await Self.startHost()
-            let echo = Task(executorPreference: preferredExecutor(host.executor)) {
+            let echo = startTask(preferring: host.executor) {
                 for await event in host.events {
                     guard case .message(let message as SmallMessage, let peer) = event else { continue }
                     try? host.send(message, on: .reliableOrdered, to: .peer(peer))
                 }
             }
             let client = try await Self.connect(toPort: host.port)
-            let samples = try await withTaskExecutorPreference(preferredExecutor(client.executor)) {
+            let samples = try await run(preferring: client.executor) {
                 var replies = client.events.makeAsyncIterator()
                 var samples: [Double] = []
                 samples.reserveCapacity(count)

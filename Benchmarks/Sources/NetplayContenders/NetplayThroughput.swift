@@ -56,7 +56,7 @@ extension NetplayContender {
     ) throws -> UInt64 {
         try blocking {
             let host = try await Self.startHost(options: options)
-            let sink = Task(executorPreference: preferredExecutor(host.executor)) {
+            let sink = startTask(preferring: host.executor) {
                 for await event in host.events {
                     // Only the bulk figure reads its messages; the others count arrivals, as
                     // the references' receivers do, without a cast per message.
@@ -70,7 +70,7 @@ extension NetplayContender {
             }
             let client = try await Self.connect(toPort: host.port, options: options)
             let start = Stopwatch.nanoseconds()
-            try await withTaskExecutorPreference(preferredExecutor(client.executor)) { try await send(client) }
+            try await run(preferring: client.executor) { try await send(client) }
             counters.markSenderFinished()
             let deadline = Stopwatch.nanoseconds() + UInt64(Workload.runTimeoutSeconds * 1e9)
             while !counters.receiverMayStop(expected: expected), Stopwatch.nanoseconds() < deadline {
