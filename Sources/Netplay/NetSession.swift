@@ -98,6 +98,12 @@ package final class NetSession: Sendable {
 
     // MARK: The network's side
 
+    /// What the session has to send before it has a transport (a client's first hello, made
+    /// with its endpoint), for the driver to send as soon as its socket is bound.
+    package func takeFirstDatagrams() -> [Datagram] {
+        core.withLockedValue { $0.drainOutgoing() }
+    }
+
     /// Handles one datagram; called by the driver, on its thread.
     package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         let (datagrams, events, replication, deferred) = core.withLockedValue { core in

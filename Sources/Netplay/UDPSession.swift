@@ -32,6 +32,7 @@ enum UDPSession {
                     // hello leaves at once; each tick arms the timer for the next.
                     session.tick(now: clock.now)
                 },
+                sendingFirst: { session.takeFirstDatagrams().map { ($0.address, $0.bytes) } },
                 onDatagram: { from, bytes in session.receive(bytes, from: from, now: clock.now) }
             )
         } catch  where SocketBindError.isPortInUse(error) && port != 0 {

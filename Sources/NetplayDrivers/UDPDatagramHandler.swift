@@ -165,16 +165,17 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     }
 
     private func send(_ bytes: [UInt8], to remote: SocketAddress) {
-        switch UDPSocket.send(bytes, to: remote, on: socket) {
-        case .sent:
-            statistics.datagramsSent += 1
-            statistics.bytesSent += bytes.count
-        case .bufferFull:
-            statistics.droppedNotWritable += 1
-        case .refused(let code):
-            // The datagram is lost, as on the wire; the session's resends and resume cover it.
-            statistics.refusedSends += 1
-            statistics.lastRefusal = code
-        }
+        statistics.count(UDPSocket.send(bytes, to: remote, on: socket), bytes: bytes.count)
+    }
+
+    /// Adds the sends made on the socket before SwiftNIO adopted it (``UDPDriver/bind``'s
+    /// `sendingFirst`), so the figures count every datagram.
+    func count(sentBeforeAdoption sent: UDPDriver.Statistics) {
+        statistics.datagramsSent += sent.datagramsSent
+        statistics.bytesSent += sent.bytesSent
+        statistics.droppedNotWritable += sent.droppedNotWritable
+        statistics.droppedUnsupportedAddress += sent.droppedUnsupportedAddress
+        statistics.refusedSends += sent.refusedSends
+        statistics.lastRefusal = sent.lastRefusal ?? statistics.lastRefusal
     }
 }

@@ -79,3 +79,20 @@ extension UDPDriver {
         var inboundConditioner = LinkConditioner.Counters()
     }
 }
+
+extension UDPDriver.Statistics {
+    /// Counts one send's outcome.
+    mutating func count(_ outcome: UDPSocket.SendOutcome, bytes: Int) {
+        switch outcome {
+        case .sent:
+            datagramsSent += 1
+            bytesSent += bytes
+        case .bufferFull:
+            droppedNotWritable += 1
+        case .refused(let code):
+            // The datagram is lost, as on the wire; the session's resends and resume cover it.
+            refusedSends += 1
+            lastRefusal = code
+        }
+    }
+}

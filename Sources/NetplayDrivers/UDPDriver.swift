@@ -79,6 +79,8 @@ package final class UDPDriver: Sendable {
     ///     datagrams, so replies and acks can leave together, at once.
     ///   - onBound: Called on the event loop with the new driver before `bind` returns, so
     ///     a first datagram can leave without waiting for the caller's task to run again.
+    ///   - sendingFirst: Called on the caller's thread as soon as the socket is bound; what it
+    ///     returns is sent at once, before the hop to the loop and SwiftNIO's channel set-up.
     /// - Throws: SwiftNIO's `IOError` or `SocketAddressError` if the address is unusable or
     ///   the port is taken.
     package static func bind(
@@ -89,6 +91,7 @@ package final class UDPDriver: Sendable {
         clock: MonotonicClock = MonotonicClock(),
         onReadComplete: ReadCompleteHandler? = nil,
         onBound: (@Sendable (UDPDriver) -> Void)? = nil,
+        sendingFirst firstDatagrams: (@Sendable () -> [(PeerAddress, [UInt8])])? = nil,
         onDatagram: @escaping DatagramHandler
     ) async throws -> UDPDriver {
         let ownedGroup = eventLoop == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
@@ -102,6 +105,13 @@ package final class UDPDriver: Sendable {
             let descriptor = try UDPSocket.open(
                 boundTo: address, reusesAddress: configuration.reusesAddress,
                 allowsBroadcast: configuration.allowsBroadcast)
+            // A client's hello leaves here, not from the loop: the hop there and SwiftNIO's
+            // channel set-up took 150–200 µs of a loopback connect, and the hello now crosses
+            // the network meanwhile; its answer waits in the socket until the loop reads it.
+            let family: PeerAddress.Family = address.protocol == .inet6 ? .ipv6 : .ipv4
+            let sentFirst = firstDatagrams.map {
+                UDPSocket.sendBeforeAdoption($0(), on: descriptor, socketFamily: family)
+            }
             // One hop to the loop for the handler, the channel's registration and `onBound`
             // together: the task waiting here resumes once, not once per step (each resumption
             // is a thread hand-off, tens of microseconds of a connect).
@@ -116,6 +126,7 @@ package final class UDPDriver: Sendable {
                     ),
                     eventLoop: loop
                 )
+                if let sentFirst { handler.value.count(sentBeforeAdoption: sentFirst) }
                 // SwiftNIO reads the socket and closes it; the handler sends on it (see `UDPSocket`).
                 return Self.bootstrap(on: loop, configuration: configuration, maxDatagramBytes: maxDatagramBytes)
                     .channelInitializer { channel in

@@ -1,4 +1,5 @@
 import NIOCore
+import NetplayBase
 
 #if canImport(Glibc)
 import Glibc
@@ -88,6 +89,23 @@ enum UDPSocket {
         case EAGAIN, EWOULDBLOCK, ENOBUFS: return .bufferFull
         default: return .refused(code)
         }
+    }
+
+    /// Sends `batch` on a bound socket SwiftNIO has not adopted yet, counting the outcomes as
+    /// the driver counts its own sends.
+    static func sendBeforeAdoption(
+        _ batch: [(PeerAddress, [UInt8])], on descriptor: CInt, socketFamily: PeerAddress.Family
+    ) -> UDPDriver.Statistics {
+        var addresses = SocketAddressCache(socketFamily: socketFamily)
+        var sent = UDPDriver.Statistics()
+        for (destination, bytes) in batch {
+            guard let remote = addresses.address(for: destination) else {
+                sent.droppedUnsupportedAddress += 1
+                continue
+            }
+            sent.count(send(bytes, to: remote, on: descriptor), bytes: bytes.count)
+        }
+        return sent
     }
 
     /// Closes a socket that SwiftNIO has not adopted (a bind that failed half-way).

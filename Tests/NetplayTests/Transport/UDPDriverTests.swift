@@ -86,6 +86,28 @@ extension TransportTests {
                 host: "127.0.0.1", configuration: .init(datagramsPerSystemCall: datagramsPerSystemCall))
         }
 
+        /// A first datagram (a client's hello) leaves as soon as the socket is bound, before
+        /// SwiftNIO adopts it, and counts in the driver's figures like any other send.
+        @Test func firstDatagramsLeaveBeforeTheChannelIsSetUp() async throws {
+            let inbox = DatagramInbox()
+            let receiver = try await Self.bindOrSkip("127.0.0.1", inbox: inbox)
+            let destination = receiver.localAddress
+            // An IPv6 peer cannot be reached from an IPv4 socket: dropped and counted.
+            let unreachable = try PeerAddress(numericHost: "::1", port: 9)
+            let sender = try await UDPDriver.bind(
+                host: "127.0.0.1",
+                sendingFirst: { [(destination, [1, 2, 3]), (unreachable, [4])] },
+                onDatagram: { _, _ in }
+            )
+            let arrived = await inbox.next(1, within: .seconds(5))
+            let statistics = await sender.statistics()
+            await sender.close()
+            await receiver.close()
+            #expect(arrived.map(\.bytes) == [[1, 2, 3]])
+            #expect(statistics.datagramsSent == 1 && statistics.bytesSent == 3)
+            #expect(statistics.droppedUnsupportedAddress == 1)
+        }
+
         @Test func driversShareACallersEventLoopAndLeaveItRunning() async throws {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let loop = group.next()
