@@ -99,9 +99,11 @@ package final class NetSession: Sendable {
     // MARK: The network's side
 
     /// What the session has to send before it has a transport (a client's first hello, made
-    /// with its endpoint), for the driver to send as soon as its socket is bound.
+    /// with its endpoint), for the driver to send as soon as its socket is bound. Only before
+    /// ``attach(_:)``: after it, datagrams are the transport's to send.
     package func takeFirstDatagrams() -> [Datagram] {
-        core.withLockedValue { $0.drainOutgoing() }
+        assert(attachedTransport == nil, "the first datagrams are taken before a transport is attached")
+        return core.withLockedValue { $0.drainOutgoing() }
     }
 
     /// Handles one datagram; called by the driver, on its thread.

@@ -28,8 +28,9 @@ enum UDPSession {
                         maximumSleep: NetSession.maximumTimerSleep
                     ) { now in session.tick(now: now) }
                     session.attach(UDPTransport(driver: driver, timer: timer))
-                    // Tick once now, on the loop, before the caller's task resumes: a client's
-                    // hello leaves at once; each tick arms the timer for the next.
+                    // Tick once now, on the loop, before the caller's task resumes: it starts a
+                    // client's handshake clock (its hello already left, `sendingFirst`) and arms
+                    // the timer; each tick arms it for the next.
                     session.tick(now: clock.now)
                 },
                 sendingFirst: { session.takeFirstDatagrams().map { ($0.address, $0.bytes) } },

@@ -34,9 +34,13 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
 
     package init(
         socket: CInt, maxDatagramBytes: Int, conditionerSeed: UInt64, clock: MonotonicClock,
-        onDatagram: @escaping UDPDriver.DatagramHandler, onReadComplete: UDPDriver.ReadCompleteHandler? = nil
+        onDatagram: @escaping UDPDriver.DatagramHandler, onReadComplete: UDPDriver.ReadCompleteHandler? = nil,
+        sentBeforeAdoption: UDPDriver.Statistics = UDPDriver.Statistics()
     ) {
         self.socket = socket
+        // The figures start with the sends made before SwiftNIO adopted the socket
+        // (``UDPDriver/bind``'s `sendingFirst`), so they count every datagram.
+        statistics = sentBeforeAdoption
         self.maxDatagramBytes = maxDatagramBytes
         self.clock = clock
         self.onDatagram = onDatagram
@@ -168,14 +172,4 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         statistics.count(UDPSocket.send(bytes, to: remote, on: socket), bytes: bytes.count)
     }
 
-    /// Adds the sends made on the socket before SwiftNIO adopted it (``UDPDriver/bind``'s
-    /// `sendingFirst`), so the figures count every datagram.
-    func count(sentBeforeAdoption sent: UDPDriver.Statistics) {
-        statistics.datagramsSent += sent.datagramsSent
-        statistics.bytesSent += sent.bytesSent
-        statistics.droppedNotWritable += sent.droppedNotWritable
-        statistics.droppedUnsupportedAddress += sent.droppedUnsupportedAddress
-        statistics.refusedSends += sent.refusedSends
-        statistics.lastRefusal = sent.lastRefusal ?? statistics.lastRefusal
-    }
 }

@@ -122,12 +122,12 @@ package final class UDPDriver: Sendable {
                     UDPDatagramHandler(
                         socket: descriptor, maxDatagramBytes: maxDatagramBytes,
                         conditionerSeed: configuration.conditionerSeed, clock: clock, onDatagram: onDatagram,
-                        onReadComplete: onReadComplete
+                        onReadComplete: onReadComplete, sentBeforeAdoption: sentFirst ?? Statistics()
                     ),
                     eventLoop: loop
                 )
-                if let sentFirst { handler.value.count(sentBeforeAdoption: sentFirst) }
-                // SwiftNIO reads the socket and closes it; the handler sends on it (see `UDPSocket`).
+                // SwiftNIO reads the socket and closes it; the handler sends on it from now on
+                // (see `UDPSocket`), as `sendingFirst` did before.
                 return Self.bootstrap(on: loop, configuration: configuration, maxDatagramBytes: maxDatagramBytes)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
