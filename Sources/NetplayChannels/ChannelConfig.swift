@@ -31,8 +31,9 @@ package struct ChannelConfig: Sendable, Hashable {
     /// How long the first acknowledgement of a packet may wait for a payload going out anyway
     /// before it leaves in one of its own (unless a second such packet, a fourth packet of any
     /// kind or one out of order makes it due at once). 15 ms: under a 60 Hz frame, so data
-    /// sent once a frame carries most of a peer's acks, and inside the 25 ms the peer allows. Zero where the driver already holds
-    /// acks for the game's reply (`NetServicing.gameThread`: until its `flush`).
+    /// sent once a frame carries most of a peer's acks, and inside the 25 ms the peer allows.
+    /// Zero where the driver already holds acks for the game's reply
+    /// (`NetServicing.gameThread`: until its `flush`).
     package var ackHold: Duration = .milliseconds(15)
     /// The same hold for a packet with only unreliable entries, whose ack nothing resends
     /// for: 40 ms, longer than the 33 ms between a 30 Hz game's snapshots, so a host's

@@ -213,8 +213,8 @@ package struct ReceivedPacketWindow: Sendable {
     package static let size = 256
     /// Every sequence with reliable entries (``AckNeed/prompt``) is named by two headers, not
     /// one: one lost ack-only payload would otherwise leave up to 33 delivered packets
-    /// unacknowledged for good, to be resent for nothing and counted as loss (at 1 % loss each way, that doubled the loss
-    /// the sender saw). Two make it 1 % of 1 %.
+    /// unacknowledged for good, to be resent for nothing and counted as loss (at 1 % loss each
+    /// way, that doubled the loss the sender saw). Two make it 1 % of 1 %.
     static let coveringHeaders: UInt8 = 2
     /// The owed-namings value of an uncovered ``AckNeed/relaxed`` sequence: one naming settles
     /// it. A lost one costs the peer no resend, only a loss it counts (later headers still

@@ -8,7 +8,7 @@ import NetplayBase
 /// IPv6 peers at all.
 struct SocketAddressCache {
     /// The family of the socket that sends.
-    var socketFamily: PeerAddress.Family
+    let socketFamily: PeerAddress.Family
     private var entries: [PeerAddress: SocketAddress] = [:]
 
     /// Bounds the cache against a flood of distinct destinations; past it, start over.

@@ -23,21 +23,22 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private var deliveredSinceReadComplete = false
     private let clock: MonotonicClock
     private var context: ChannelHandlerContext?
-    /// The socket's family: an IPv6 socket reaches IPv4 peers through IPv4-mapped addresses;
-    /// an IPv4 socket cannot reach IPv6 peers at all.
     package private(set) var statistics = UDPDriver.Statistics()
     private var outbound: LinkConditioner
     private var inbound: LinkConditioner
     private var outboundImpaired = false
     private var inboundImpaired = false
-    private var socketAddresses = SocketAddressCache(socketFamily: .ipv4)
+    /// Destinations converted for the socket's family (see ``SocketAddressCache``).
+    private var socketAddresses: SocketAddressCache
 
     package init(
-        socket: CInt, maxDatagramBytes: Int, conditionerSeed: UInt64, clock: MonotonicClock,
-        onDatagram: @escaping UDPDriver.DatagramHandler, onReadComplete: UDPDriver.ReadCompleteHandler? = nil,
+        socket: CInt, socketFamily: PeerAddress.Family, maxDatagramBytes: Int, conditionerSeed: UInt64,
+        clock: MonotonicClock, onDatagram: @escaping UDPDriver.DatagramHandler,
+        onReadComplete: UDPDriver.ReadCompleteHandler? = nil,
         sentBeforeAdoption: UDPDriver.Statistics = UDPDriver.Statistics()
     ) {
         self.socket = socket
+        socketAddresses = SocketAddressCache(socketFamily: socketFamily)
         // The figures start with the sends made before SwiftNIO adopted the socket
         // (``UDPDriver/bind``'s `sendingFirst`), so they count every datagram.
         statistics = sentBeforeAdoption
@@ -60,7 +61,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     }
 
     package func channelActive(context: ChannelHandlerContext) {
-        if case .v6 = context.channel.localAddress { socketAddresses.socketFamily = .ipv6 }
         isOpen = true
         context.fireChannelActive()
     }
@@ -171,5 +171,4 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private func send(_ bytes: [UInt8], to remote: SocketAddress) {
         statistics.count(UDPSocket.send(bytes, to: remote, on: socket), bytes: bytes.count)
     }
-
 }

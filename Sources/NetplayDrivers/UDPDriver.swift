@@ -108,6 +108,7 @@ package final class UDPDriver: Sendable {
             // A client's hello leaves here, not from the loop: the hop there and SwiftNIO's
             // channel set-up took 150–200 µs of a loopback connect, and the hello now crosses
             // the network meanwhile; its answer waits in the socket until the loop reads it.
+            // The family the socket was opened with: the handler's too, for its addresses.
             let family: PeerAddress.Family = address.protocol == .inet6 ? .ipv6 : .ipv4
             let sentFirst = firstDatagrams.map {
                 UDPSocket.sendBeforeAdoption($0(), on: descriptor, socketFamily: family)
@@ -120,7 +121,7 @@ package final class UDPDriver: Sendable {
                 handedToLoop.withLockedValue { $0 = true }
                 let handler = NIOLoopBound(
                     UDPDatagramHandler(
-                        socket: descriptor, maxDatagramBytes: maxDatagramBytes,
+                        socket: descriptor, socketFamily: family, maxDatagramBytes: maxDatagramBytes,
                         conditionerSeed: configuration.conditionerSeed, clock: clock, onDatagram: onDatagram,
                         onReadComplete: onReadComplete, sentBeforeAdoption: sentFirst ?? Statistics()
                     ),
