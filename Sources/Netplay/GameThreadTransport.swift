@@ -91,9 +91,15 @@ final class GameThreadTransport: DatagramTransport {
     /// Reads what arrived, runs what is due and sends what is queued; then, until `timeout`
     /// passes or the session has an event for the game, waits for datagrams (and runs the
     /// timers when they fall due). Returns at once when another thread is servicing.
-    /// - Parameter returningOnEvents: Whether an event for the game ends the wait (false while
-    ///   the library itself drives a handshake or a close, with nobody taking events).
-    func service(_ session: NetSession, waitingUpTo timeout: Duration, returningOnEvents: Bool = true) {
+    /// - Parameters:
+    ///   - returningOnEvents: Whether an event for the game ends the wait (false while the
+    ///     library itself drives a handshake or a close, with nobody taking events).
+    ///   - reading: Whether to read the socket (false for `flush`, which only sends and runs
+    ///     the timers, as `enet_host_flush` does: a datagram read there, after the frame's
+    ///     reply has left, would need an acknowledgement of its own at once).
+    func service(
+        _ session: NetSession, waitingUpTo timeout: Duration, returningOnEvents: Bool = true, reading: Bool = true
+    ) {
         let started = state.withLockedValue { state in
             defer { state.servicing = true }
             return !state.servicing
@@ -103,9 +109,11 @@ final class GameThreadTransport: DatagramTransport {
         let deadline = clock.now + timeout
         while true {
             runQueued()
-            let arrived = socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
-                session.receive(bytes, from: from, now: clock.now)
-            }
+            let arrived =
+                reading
+                ? socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
+                    session.receive(bytes, from: from, now: clock.now)
+                } : 0
             let now = clock.now
             let timersDue = state.withLockedValue { state in
                 guard now >= state.nextTick else { return false }

@@ -128,7 +128,9 @@ public final class NetClient: Sendable {
     /// Sends what this frame queued, now. With ``NetServicing/gameThread`` servicing, call it
     /// after the frame's sends (or after a reply that should not wait for the next `poll`),
     /// as an ENet game calls `enet_host_flush`; with the default network thread, sends leave
-    /// as soon as that thread is free and this does nothing.
+    /// as soon as that thread is free and this does nothing. It reads nothing: what arrived
+    /// since the last `poll` waits for the next one, and is acknowledged with the next
+    /// frame's sends rather than in a packet of its own now.
     public func flush() { session.flush() }
 
     /// The network thread as a task executor, for async code that reads ``events`` and

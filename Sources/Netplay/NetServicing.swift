@@ -8,8 +8,9 @@ public enum NetServicing: Sendable, Hashable {
     /// message wakes only the thread that receives it, as with `gameThread`.
     case networkThread
     /// No thread of its own: the game's thread does the work when it calls ``NetHost/poll()``
-    /// (once a frame), ``NetHost/poll(waitingUpTo:)`` or ``NetHost/flush()``, as an ENet game
-    /// calls `enet_host_service`. A message then crosses two thread wake-ups on its way (the
+    /// (once a frame) or ``NetHost/poll(waitingUpTo:)``, as an ENet game calls
+    /// `enet_host_service`; ``NetHost/flush()`` sends and runs the timers but reads nothing, as
+    /// `enet_host_flush`. A message then crosses two thread wake-ups on its way (the
     /// receiver's, and the sender's for the reply) instead of six, so a round trip is two to
     /// four times shorter on a busy machine; in exchange nothing is received, resent or
     /// acknowledged between two calls, so a game must keep calling: every frame, also while

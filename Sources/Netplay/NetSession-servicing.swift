@@ -18,11 +18,11 @@ extension NetSession {
         return events.poll()
     }
 
-    /// Sends what is queued now, on this thread, in game-thread mode; with a network thread
-    /// sends already leave as soon as it is free.
+    /// Sends what is queued now, on this thread, in game-thread mode, with the
+    /// acknowledgements `poll` held for it; with a network thread sends already leave as soon
+    /// as it is free. Reads nothing: what arrived since `poll` waits for the next one.
     func flush() {
-        // Events the game has not taken yet do not hold back their acknowledgements here.
-        gameThreadTransport?.service(self, waitingUpTo: .zero, returningOnEvents: false)
+        gameThreadTransport?.service(self, waitingUpTo: .zero, returningOnEvents: false, reading: false)
     }
 
     /// In game-thread mode nothing else runs the timers: services the session on this thread

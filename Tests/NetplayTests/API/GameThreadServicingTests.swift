@@ -4,6 +4,7 @@ import Testing
 
 @testable import Netplay
 @testable import NetplayBase
+@testable import NetplayChannels
 
 extension APITests {
     /// `NetServicing.gameThread` over real sockets on loopback: the game's own calls read the
@@ -82,6 +83,38 @@ extension APITests {
             await client.close()
             #expect(echo.waitUntil { $0.contains(.disconnected(peer, .closedByPeer(reason: nil))) })
             echo.stop()
+            await host.close()
+        }
+
+        /// `flush` sends, as `enet_host_flush` does, and reads nothing: a datagram that came in
+        /// between the frame's `poll` and its `flush` waits for the next `poll`, and its
+        /// acknowledgement for the next frame's sends. Reading it in `flush` made it due at
+        /// once, in a packet of its own, after the reply had just left.
+        @Test(arguments: addresses)
+        func flushSendsWithoutReading(address: String) async throws {
+            let (host, client, peer) = try await gameThreadHostWithAClient(on: address)
+            try client.send(Chat(text: "first"))
+            let first = waitFor(host.poll(waitingUpTo:)) { $0.contains(.chat("first", from: peer)) }
+            #expect(first.contains(.chat("first", from: peer)))
+            let before = try #require(host.statistics(for: peer))
+
+            // The client's network thread sends at once: the datagram waits in the host's
+            // socket while the host's game thread answers the first message.
+            try client.send(Chat(text: "second"))
+            try await Task.sleep(for: .milliseconds(100))
+            try host.send(Chat(text: "reply"), to: .peer(peer))
+            host.flush()
+            let flushed = try #require(host.statistics(for: peer))
+            #expect(flushed.messagesReceived == before.messagesReceived)
+            // One packet: the reply, with the first message's acknowledgement in it.
+            #expect(flushed.channels.totals.packetsSent == before.channels.totals.packetsSent + 1)
+
+            let second = waitFor(host.poll(waitingUpTo:)) { $0.contains(.chat("second", from: peer)) }
+            #expect(second.contains(.chat("second", from: peer)))
+            let clientSaw = waitFor(client.poll(waitingUpTo:)) { $0.contains(.chat("reply", from: .host)) }
+            #expect(clientSaw.contains(.chat("reply", from: .host)))
+
+            await client.close()
             await host.close()
         }
 
