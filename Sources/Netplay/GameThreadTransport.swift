@@ -109,30 +109,36 @@ final class GameThreadTransport: DatagramTransport {
         let deadline = clock.now + timeout
         while true {
             runQueued()
+            // Timers first, then the read: a tick flushes every acknowledgement that is due,
+            // and in this mode that is all of them at once (the channel layer holds none), so
+            // a tick after the read sent the acks of messages the game was about to answer in
+            // a packet of their own, ahead of the answer.
+            let timersDue = state.withLockedValue { state in
+                guard clock.now >= state.nextTick else { return false }
+                state.schedule.beginFiring()
+                return true
+            }
+            if timersDue {
+                session.tick(now: clock.now)
+                let ended = clock.now
+                state.withLockedValue { $0.nextTick = $0.schedule.endFiring(at: ended) }
+            }
             let arrived =
                 reading
                 ? socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
                     session.receive(bytes, from: from, now: clock.now)
                 } : 0
             let now = clock.now
-            let timersDue = state.withLockedValue { state in
-                guard now >= state.nextTick else { return false }
-                state.schedule.beginFiring()
-                return true
-            }
             // Going back to the game with events: their acknowledgements wait for its reply, to
-            // leave in one packet with it at `flush` (or at the next `poll`), as ENet's do.
+            // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service
+            // sends them at once, before the game sees the message: a packet more each way.)
             // Otherwise, as at the end of a read burst on the network thread, they leave now.
             let returning = returningOnEvents && session.events.hasPending
             let burstOwed = state.withLockedValue { state in
                 defer { state.burstOwed = false }
                 return state.burstOwed || arrived > 0
             }
-            if timersDue {
-                session.tick(now: now)
-                let ended = clock.now
-                state.withLockedValue { $0.nextTick = $0.schedule.endFiring(at: ended) }
-            } else if burstOwed && !returning {
+            if burstOwed && !returning {
                 session.serviceReadBurst(now: now)
             } else if burstOwed {
                 state.withLockedValue { $0.burstOwed = true }
