@@ -109,26 +109,17 @@ final class GameThreadTransport: DatagramTransport {
         let deadline = clock.now + timeout
         while true {
             runQueued()
-            // Timers first, then the read: a tick flushes every acknowledgement that is due,
-            // and in this mode that is all of them at once (the channel layer holds none), so
-            // a tick after the read sent the acks of messages the game was about to answer in
-            // a packet of their own, ahead of the answer.
-            let timersDue = state.withLockedValue { state in
-                guard clock.now >= state.nextTick else { return false }
-                state.schedule.beginFiring()
-                return true
-            }
-            if timersDue {
-                session.tick(now: clock.now)
-                let ended = clock.now
-                state.withLockedValue { $0.nextTick = $0.schedule.endFiring(at: ended) }
-            }
             let arrived =
                 reading
                 ? socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
                     session.receive(bytes, from: from, now: clock.now)
                 } : 0
             let now = clock.now
+            let timersDue = state.withLockedValue { state in
+                guard now >= state.nextTick else { return false }
+                state.schedule.beginFiring()
+                return true
+            }
             // Going back to the game with events: their acknowledgements wait for its reply, to
             // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service
             // sends them at once, before the game sees the message: a packet more each way.)
@@ -138,10 +129,20 @@ final class GameThreadTransport: DatagramTransport {
                 defer { state.burstOwed = false }
                 return state.burstOwed || arrived > 0
             }
-            if burstOwed && !returning {
-                session.serviceReadBurst(now: now)
-            } else if burstOwed {
+            if timersDue {
+                // The timers run after the read, so they see the acknowledgements and packets
+                // that waited in the socket (a stalled game would otherwise take its peers'
+                // packets for lost and the peers for silent). While the game is about to
+                // answer, their tick sends no acknowledgement on its own: the answer carries
+                // them, as above; anything the timers do send carries them too.
+                session.tick(now: now, holdingAcknowledgements: returning)
+                let ended = clock.now
+                state.withLockedValue { $0.nextTick = $0.schedule.endFiring(at: ended) }
+            }
+            if burstOwed && returning {
                 state.withLockedValue { $0.burstOwed = true }
+            } else if burstOwed && !timersDue {
+                session.serviceReadBurst(now: now)
             }
             runQueued()
             if returning || now >= deadline { return }

@@ -49,7 +49,10 @@ extension NetCore {
     /// of thousands of messages waiting behind a full channel, and they are retried every
     /// tick: rebuilding that list each time (and hashing every message's channel slot) was
     /// most of such a sender's CPU.
-    mutating func tick(now: NetInstant, backlog: inout [OutboundCommand], commands: [OutboundCommand]) -> Int {
+    mutating func tick(
+        now: NetInstant, backlog: inout [OutboundCommand], commands: [OutboundCommand],
+        holdingAcknowledgements: Bool = false
+    ) -> Int {
         guard phase != .closed else {
             backlog.removeAll()
             return 0
@@ -78,7 +81,7 @@ extension NetCore {
             }
         }
         sharePlanIfChanged(now: now)
-        flushChannels(now: now)
+        flushChannels(now: now, acknowledging: !holdingAcknowledgements)
         // After the flush, so that messages queued before a kick still go out ahead of it.
         for (peer, reason) in kicks where !peer.isHost { host?.disconnect(peer.id, reason: reason) }
         dropUnresponsivePeers(now: now)
@@ -196,10 +199,16 @@ extension NetCore {
     /// message queued this tick, a payload received, a timer of theirs), not every peer. A
     /// host's ticks fall due for one peer's held acknowledgement or timer at a time, and
     /// making payloads for 63 idle peers besides was most of such a tick.
-    private mutating func flushChannels(now: NetInstant) {
+    /// Without `acknowledging`, no ack-only payload leaves (see `ChannelEndpoint.makePayloads`):
+    /// a game-thread driver holds the acknowledgements of messages the game is about to
+    /// answer, and its ticks keep them for the answer too (their deadline has come, so the
+    /// next tick sends whatever the answer did not carry).
+    private mutating func flushChannels(now: NetInstant, acknowledging: Bool = true) {
         receivedSinceFlush.removeAll(keepingCapacity: true)
         let connected = connectedPeers
-        for index in connected.indices { flushChannels(of: connected[index], now: now, onlyIfDue: true) }
+        for index in connected.indices {
+            flushChannels(of: connected[index], now: now, onlyIfDue: true, acknowledging: acknowledging)
+        }
     }
 
     /// The end of a read burst: only the peers something arrived from have new work (acks
@@ -236,7 +245,9 @@ extension NetCore {
 
     /// Makes `peer`'s payloads and sends them; with `onlyIfDue`, only if its channels are due
     /// (a tick's flush), else just rolls their rate meters, so an idle peer's rates still fall.
-    private mutating func flushChannels(of peer: NetPeer, now: NetInstant, onlyIfDue: Bool = false) {
+    private mutating func flushChannels(
+        of peer: NetPeer, now: NetInstant, onlyIfDue: Bool = false, acknowledging: Bool = true
+    ) {
         // One list for every peer's reliable pieces (see `ChannelEndpoint.makePayloads`),
         // lent out of the core while a peer's state is changed in place.
         var pieces = pieceScratch.lend()
@@ -249,7 +260,7 @@ extension NetCore {
                         return []
                     }
                     state.owesFlush = false
-                    return state.channels.makePayloads(now: now, pieceScratch: &pieces)
+                    return state.channels.makePayloads(now: now, pieceScratch: &pieces, acknowledging: acknowledging)
                 }) ?? []
         pieceScratch.takeBack(&pieces)
         for index in payloads.indices {

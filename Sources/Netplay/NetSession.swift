@@ -167,7 +167,7 @@ package final class NetSession: Sendable {
 
     /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch,
     /// then asks the transport for the next tick at the core's next deadline.
-    package func tick(now: NetInstant) {
+    package func tick(now: NetInstant, holdingAcknowledgements: Bool = false) {
         // Taken out of the buffer (not copied), so the core works the backlog in place.
         var backlog: [OutboundCommand] = []
         let (commands, takenBytes, closing) = buffer.withLockedValue { buffer in
@@ -181,7 +181,8 @@ package final class NetSession: Sendable {
         let tookCommands = !backlog.isEmpty || !commands.isEmpty
         let (released, datagrams, events, replication, closed, deadline) = core.withLockedValue { core in
             if closing { core.closeRequested = true }
-            let released = core.tick(now: now, backlog: &backlog, commands: commands)
+            let released = core.tick(
+                now: now, backlog: &backlog, commands: commands, holdingAcknowledgements: holdingAcknowledgements)
             return (
                 released, core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(),
                 core.phase == .closed, core.nextDeadline(now: now)

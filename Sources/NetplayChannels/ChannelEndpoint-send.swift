@@ -17,7 +17,14 @@ extension ChannelEndpoint {
     /// there, then stores one exact-size copy. Grown piece by piece instead, a payload of a
     /// few dozen messages regrew its list six or seven times; kept by each endpoint, a host
     /// would hold that room for every peer that was ever busy.
-    package mutating func makePayloads(now: NetInstant, pieceScratch pieces: inout [PieceReference]) -> [[UInt8]] {
+    ///
+    /// Without `acknowledging`, acknowledgements leave only in data payloads, none on its
+    /// own, even when due: for a caller that knows a payload follows shortly (the game-thread
+    /// driver, while the game answers what it just read). They stay due, and ``flushDue``
+    /// says so.
+    package mutating func makePayloads(
+        now: NetInstant, pieceScratch pieces: inout [PieceReference], acknowledging: Bool = true
+    ) -> [[UInt8]] {
         lastNow = max(lastNow, now)
         detectLosses(now: now)
         expireReassemblies(now: now)
@@ -29,7 +36,7 @@ extension ChannelEndpoint {
             guard let payload = makeDataPayload(now: now, pieces: &pieces) else { break }
             payloads.append(payload)
         }
-        while payloads.count < Self.maxPayloadsPerCall, let owed = received.newestOwed(now: now) {
+        while acknowledging, payloads.count < Self.maxPayloadsPerCall, let owed = received.newestOwed(now: now) {
             payloads.append(makeAckPayload(acknowledging: owed, now: now))
         }
         flushDue = nextWakeup

@@ -118,6 +118,36 @@ extension APITests {
             await host.close()
         }
 
+        /// A `poll` that reads a message for the game and also finds a timer due sends no
+        /// acknowledgement of its own: the game's answer carries it. The timer here is the
+        /// host's keepalive (a protocol packet, not a channel payload), due after 250 ms of
+        /// sending nothing. The question the host sent before is answered, and so acknowledged,
+        /// by then: the poll reads the answer before it runs the timers, so nothing is resent.
+        @Test(arguments: addresses)
+        func aTimerDueAtThePollSendsNoAckAheadOfTheAnswer(address: String) async throws {
+            let (host, client, peer) = try await gameThreadHostWithAClient(on: address)
+            try host.send(Chat(text: "question"), to: .peer(peer))
+            host.flush()
+            let asked = waitFor(client.poll(waitingUpTo:)) { $0.contains(.chat("question", from: .host)) }
+            #expect(asked.contains(.chat("question", from: .host)))
+            try client.send(Chat(text: "answer"))
+            try await Task.sleep(for: .milliseconds(300))
+            let before = try #require(host.statistics(for: peer))
+            let answered = waitFor(host.poll(waitingUpTo:)) { $0.contains(.chat("answer", from: peer)) }
+            #expect(answered.contains(.chat("answer", from: peer)))
+            let polled = try #require(host.statistics(for: peer))
+            #expect(polled.channels.totals.packetsSent == before.channels.totals.packetsSent)
+            #expect(polled.channels.totals.resentPieces == 0)
+
+            try host.send(Chat(text: "thanks"), to: .peer(peer))
+            host.flush()
+            let flushed = try #require(host.statistics(for: peer))
+            #expect(flushed.channels.totals.packetsSent == before.channels.totals.packetsSent + 1)
+
+            await client.close()
+            await host.close()
+        }
+
         @Test(arguments: addresses)
         func nothingIsReceivedBetweenServiceCalls(address: String) async throws {
             let (host, client, peer) = try await gameThreadHostWithAClient(on: address)

@@ -49,6 +49,27 @@ extension ChannelTests {
             #expect(acks.first?.count == PayloadHeader.byteCount)
         }
 
+        @Test("without acknowledging, a due ack stays owed and due, and leaves with the next data")
+        func aDueAckWaitsForDataWhenTheCallerHoldsIt() throws {
+            let sent = Self.payloads(1)
+            var receiver = ChannelEndpoint(now: .zero)
+            receiver.receive(sent[0], now: Self.at(milliseconds: 100))
+            var pieces: [PieceReference] = []
+            let held = receiver.makePayloads(
+                now: Self.at(milliseconds: 120), pieceScratch: &pieces, acknowledging: false)
+            #expect(held.isEmpty)
+            // Still due, so a driver's next tick comes at once.
+            #expect(receiver.flushDue == Self.at(milliseconds: 115))
+            try receiver.enqueue([7], on: Self.unreliable, now: Self.at(milliseconds: 125))
+            let data = receiver.makePayloads(
+                now: Self.at(milliseconds: 125), pieceScratch: &pieces, acknowledging: false)
+            #expect(data.count == 1)
+            let header = try Self.header(try #require(data.first))
+            #expect(header.ack == 0)
+            #expect(header.ackDelay == 25_000)
+            #expect(receiver.makePayloads(now: Self.at(milliseconds: 125)).isEmpty)
+        }
+
         @Test("data leaving within the hold carries the ack and its delay; no ack-only follows")
         func dataCarriesTheHeldAck() throws {
             let sent = Self.payloads(1)
