@@ -13,6 +13,17 @@ struct TimeArithmeticTests {
         if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
             #expect(Duration(attoseconds: 1_999_999_999).nanosecondsClamped == 1)
             #expect(Duration(attoseconds: -1_999_999_999).nanosecondsClamped == -1)
+            // Either side of 64-bit attoseconds (about 9.2 s), where the fast path ends.
+            for attoseconds in [
+                Int128(Int64.max), Int128(Int64.max) + 1, Int128(Int64.max) + 999_999_999,
+                Int128(Int64.min), Int128(Int64.min) - 1, Int128(Int64.min) - 999_999_999,
+            ] {
+                #expect(
+                    Duration(attoseconds: attoseconds).nanosecondsClamped
+                        == Int64(attoseconds / 1_000_000_000))
+            }
+            #expect(Duration(attoseconds: Int128(Int64.max)).nanosecondsClamped == 9_223_372_036)
+            #expect(Duration.seconds(10).nanosecondsClamped == 10_000_000_000)
         }
         // Beyond Int64 nanoseconds (about 292 years): saturated, never trapped.
         #expect(Duration.seconds(Int64.max).nanosecondsClamped == .max)
