@@ -130,12 +130,15 @@ extension ChannelEndpoint {
         // How far the path reordered a packet: how much newer the newest packet acknowledged
         // by earlier headers was (this header's own acks came together, not reordered).
         let largestAckedBefore = ledger.largestAckedOrdinal
-        for bit in -1..<32 {
-            if bit >= 0, header.ackBits & (1 << UInt32(bit)) == 0 { continue }
-            let sequence = bit < 0 ? header.ack : header.ack &- 1 &- UInt16(bit)
-            guard let acknowledged = ledger.acknowledge(sequence) else { continue }
+        // Bit 0: `ack` itself; bit k: `ack - k`, from the header's bit k - 1. Newest first, set
+        // bits only, and none naming a sequence the ledger no longer holds.
+        var pending = (UInt64(header.ackBits & ledger.ackBitsMask(before: header.ack)) << 1) | 1
+        while pending != 0 {
+            let distance = pending.trailingZeroBitCount
+            pending &= pending &- 1
+            guard let acknowledged = ledger.acknowledge(header.ack &- UInt16(distance)) else { continue }
             let record = acknowledged.record
-            if newest == nil { newest = (record.sentAt, bit < 0) }
+            if newest == nil { newest = (record.sentAt, distance == 0) }
             counters.packetsAcked += 1
             sentLossAverage -= sentLossAverage * ReceivedPacketWindow.lossSmoothing
             if let rule = acknowledged.lostBy {

@@ -156,24 +156,41 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     /// Records that a header for `ack` went out at `now`, naming it and the 32 before it.
+    ///
+    /// Newest first, and only until every owed sequence has been seen: in a steady exchange
+    /// the one owed is the newest, and the walk over all 33 named slots was about 860
+    /// instructions a header.
     mutating func markCovered(acknowledging ack: Int64, now: NetInstant) {
-        guard uncoveredCount > 0 || namedOnceCount > 0 else { return }
-        for sequence in stride(from: max(ack - 32, newest - Int64(Self.size) + 1, 0), through: ack, by: 1)
-        where slots[Self.index(sequence)].owed > 0 {
-            switch slots[Self.index(sequence)].owed {
+        var owedLeft = uncoveredCount + namedOnceCount
+        let namedOnceBefore = namedOnceCount
+        var secondNamings = 0
+        let oldestNamed = max(ack - 32, newest - Int64(Self.size) + 1, 0)
+        var sequence = ack
+        while owedLeft > 0, sequence >= oldestNamed {
+            defer { sequence -= 1 }
+            let index = Self.index(sequence)
+            let owed = slots[index].owed
+            guard owed > 0 else { continue }
+            owedLeft -= 1
+            switch owed {
             case Self.relaxedUncovered:
-                slots[Self.index(sequence)].owed = 0
+                slots[index].owed = 0
                 forgetUncovered(prompt: false)
             case Self.coveringHeaders:
-                slots[Self.index(sequence)].owed = 1
+                slots[index].owed = 1
                 forgetUncovered(prompt: true)
                 namedOnceCount += 1
                 if namedOnceSince == nil { namedOnceSince = now }
             default:
-                slots[Self.index(sequence)].owed = 0
+                slots[index].owed = 0
                 forgetNamedOnce()
+                secondNamings += 1
             }
         }
+        // Every sequence named once before has had its second naming: those still owed one
+        // were first named now. (Newest first, the walk can meet a first naming before the
+        // older second ones, and keep their older time.)
+        if secondNamings == namedOnceBefore { namedOnceSince = namedOnceCount > 0 ? now : nil }
     }
 
     /// When the second naming of some sequence falls due (no header went out since its first).

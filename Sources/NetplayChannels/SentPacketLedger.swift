@@ -104,6 +104,15 @@ package struct SentPacketLedger: Sendable {
         return Acknowledged(record: record, lostBy: record.lostBy)
     }
 
+    /// The bits of an ack header for `ack` worth looking up: bit `i` names `ack - 1 - i`, and
+    /// only sequences from the ledger's first on can still be acknowledged (the resolved
+    /// prefix is dropped, so in a steady exchange that is one or two of the 32).
+    func ackBitsMask(before ack: UInt16) -> UInt32 {
+        let older = WrappingSequence.extend(ack, near: nextSequence - 1) - firstSequence
+        if older <= 0 { return 0 }
+        return older >= 32 ? .max : (1 << UInt32(older)) - 1
+    }
+
     /// When the packet `sequence` names was sent and whether it was ack-only, if it is still
     /// on the ledger (in flight, resolved, or ack-only).
     func sentRecord(_ sequence: UInt16) -> (sentAt: NetInstant, isAckOnly: Bool, isRelaxed: Bool)? {

@@ -230,6 +230,24 @@ extension ChannelTests {
             #expect(b.counters.packetsLost == 0)
         }
 
+        /// A header gives the older sequences their second naming and the newer ones their
+        /// first: the second naming then falls due from this header, not the one before.
+        @Test("the second naming falls due from the first naming of those still owed one")
+        func theSecondNamingClockRestartsWhenTheOlderNamingsAreDone() {
+            var window = ReceivedPacketWindow()
+            window.markReceived(10, needs: .prompt, now: Self.at(milliseconds: 0))
+            window.markCovered(acknowledging: 10, now: Self.at(milliseconds: 1))
+            #expect(window.secondNamingDue == Self.at(milliseconds: 21))
+            window.markReceived(11, needs: .prompt, now: Self.at(milliseconds: 2))
+            window.markCovered(acknowledging: 11, now: Self.at(milliseconds: 3))
+            #expect(window.namedOnceCount == 1)
+            #expect(window.secondNamingDue == Self.at(milliseconds: 23))
+            window.markCovered(acknowledging: 11, now: Self.at(milliseconds: 4))
+            #expect(window.namedOnceCount == 0)
+            #expect(window.secondNamingDue == nil)
+            #expect(window.uncoveredCount == 0)
+        }
+
         @Test("a header names an unknown delay when its ack is not the newest packet received")
         func anOlderAckHasAnUnknownDelay() {
             var window = ReceivedPacketWindow()
