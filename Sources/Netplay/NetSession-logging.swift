@@ -36,15 +36,16 @@ extension NetSession {
     }
 
     /// Every `dropLogInterval`, summarises the endpoint's dropped datagrams if their count
-    /// grew. A silent logger (the default) skips even the check.
+    /// grew and the logger takes notices. The clock is checked first: it runs at every tick,
+    /// and asking the logger its level copies its handler out of the logger's storage (about
+    /// 170 instructions, against a lock and a comparison).
     func logDropsIfDue(now: NetInstant) {
-        guard options.logger.logLevel <= .notice else { return }
         let due = dropLog.withLockedValue { log in
             guard now >= log.next else { return false }
             log.next = now + Self.dropLogInterval
             return true
         }
-        guard due else { return }
+        guard due, options.logger.logLevel <= .notice else { return }
         let drops = withCore { $0.host?.drops ?? $0.client?.drops ?? DropCounters() }
         let previous = dropLog.withLockedValue { log in
             defer { log.total = drops.total }

@@ -248,7 +248,8 @@ package final class NetSession: Sendable {
             default: break
             }
         }
-        log(events)
+        // Only lifecycle events are logged, and they always come with `changesMembership`.
+        if changesMembership { log(events) }
         self.events.push(events, mayEndSession: changesMembership)
         if let connected {
             let (before, observer) = peerCount.withLockedValue { state in
