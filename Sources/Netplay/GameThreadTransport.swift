@@ -125,21 +125,25 @@ final class GameThreadTransport: DatagramTransport {
             // sends them at once, before the game sees the message: a packet more each way.)
             // Otherwise, as at the end of a read burst on the network thread, they leave now.
             let returning = returningOnEvents && session.events.hasPending
-            let burstOwed = state.withLockedValue { state in
+            let (burstOwed, heldBefore) = state.withLockedValue { state in
                 defer { state.burstOwed = false }
-                return state.burstOwed || arrived > 0
+                return (state.burstOwed || arrived > 0, state.burstOwed)
             }
+            // Held once: a game that comes back for more events without answering (a poll,
+            // no flush) gets no second hold, or a game that only reads would never
+            // acknowledge anything while each poll finds something new.
+            let holding = returning && !heldBefore
             if timersDue {
                 // The timers run after the read, so they see the acknowledgements and packets
                 // that waited in the socket (a stalled game would otherwise take its peers'
                 // packets for lost and the peers for silent). While the game is about to
                 // answer, their tick sends no acknowledgement on its own: the answer carries
                 // them, as above; anything the timers do send carries them too.
-                session.tick(now: now, holdingAcknowledgements: returning)
+                session.tick(now: now, holdingAcknowledgements: holding)
                 let ended = clock.now
                 state.withLockedValue { $0.nextTick = $0.schedule.endFiring(at: ended) }
             }
-            if burstOwed && returning {
+            if burstOwed && holding {
                 state.withLockedValue { $0.burstOwed = true }
             } else if burstOwed && !timersDue {
                 session.serviceReadBurst(now: now)

@@ -148,6 +148,28 @@ extension APITests {
             await host.close()
         }
 
+        /// A game that only reads (it never sends or flushes) still acknowledges what it reads,
+        /// even when every poll finds something new: the acknowledgements are held for the
+        /// game's answer for one poll, not for as long as messages keep coming.
+        @Test(arguments: addresses)
+        func aGameThatOnlyReadsStillAcknowledges(address: String) async throws {
+            let (host, client, peer) = try await gameThreadHostWithAClient(on: address)
+            for index in 0..<4 {
+                try client.send(Chat(text: "m\(index)"))
+                // The client's network thread sends at once; the host's socket holds it.
+                try await Task.sleep(for: .milliseconds(20))
+                #expect(host.poll().map(SeenEvent.init).contains(.chat("m\(index)", from: peer)))
+            }
+            // Every second poll sends what the one before held: m0 to m2 are acknowledged.
+            func acknowledged() -> Int { client.statistics?.channels.totals.packetsAcked ?? 0 }
+            let deadline = ContinuousClock.now + Self.patience
+            while acknowledged() < 3, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(acknowledged() >= 3)
+
+            await client.close()
+            await host.close()
+        }
+
         @Test(arguments: addresses)
         func nothingIsReceivedBetweenServiceCalls(address: String) async throws {
             let (host, client, peer) = try await gameThreadHostWithAClient(on: address)
