@@ -201,10 +201,11 @@ extension NetCore {
     /// making payloads for 63 idle peers besides was most of such a tick.
     /// Without `acknowledging`, no ack-only payload leaves (see `ChannelEndpoint.makePayloads`):
     /// a game-thread driver holds the acknowledgements of messages the game is about to
-    /// answer, and its ticks keep them for the answer too (their deadline has come, so the
-    /// next tick sends whatever the answer did not carry).
+    /// answer, and its ticks keep them for the answer too. The peers stay listed in
+    /// ``receivedSinceFlush``, so the driver's next read-burst flush (at `flush`, or at the
+    /// next `poll`) sends whatever the answer did not carry.
     private mutating func flushChannels(now: NetInstant, acknowledging: Bool = true) {
-        receivedSinceFlush.removeAll(keepingCapacity: true)
+        if acknowledging { receivedSinceFlush.removeAll(keepingCapacity: true) }
         let connected = connectedPeers
         for index in connected.indices {
             flushChannels(of: connected[index], now: now, onlyIfDue: true, acknowledging: acknowledging)
@@ -259,7 +260,8 @@ extension NetCore {
                         state.channels.rollRates(now: now)
                         return []
                     }
-                    state.owesFlush = false
+                    // Still listed while its acknowledgements are held (see above).
+                    if acknowledging { state.owesFlush = false }
                     return state.channels.makePayloads(now: now, pieceScratch: &pieces, acknowledging: acknowledging)
                 }) ?? []
         pieceScratch.takeBack(&pieces)

@@ -170,6 +170,36 @@ extension APITests {
             await host.close()
         }
 
+        /// A game that polls and flushes every frame but sends nothing acknowledges at each
+        /// flush what its poll held, also when the poll's tick held it (found by review: the
+        /// tick had forgotten which peers were owed a flush, and every frame's tick held again).
+        @Test(arguments: addresses)
+        func aFlushWithNothingToSendStillAcknowledges(address: String) async throws {
+            let (host, client, peer) = try await gameThreadHostWithAClient(on: address)
+            let frames = 30
+            var seen = 0
+            for index in 0..<frames {
+                try client.send(Chat(text: "m\(index)"))
+                try await Task.sleep(for: .milliseconds(16))
+                if host.poll().map(SeenEvent.init).contains(.chat("m\(index)", from: peer)) { seen += 1 }
+                host.flush()
+            }
+            #expect(seen >= frames - 2)
+            // Every payload the client sent carried a message (the host sends it nothing to
+            // acknowledge), so all of them are acknowledged.
+            func totals() -> ChannelStatistics.Totals? { client.statistics?.channels.totals }
+            func allAcknowledged() -> Bool { totals().map { $0.packetsAcked == $0.packetsSent } ?? false }
+            // The host's last flush sent the last acknowledgements: nothing more runs there.
+            let deadline = ContinuousClock.now + Self.patience
+            while !allAcknowledged(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(allAcknowledged())
+            #expect((totals()?.packetsSent ?? 0) >= frames / 2)
+            #expect(totals()?.resentPieces == 0)
+
+            await client.close()
+            await host.close()
+        }
+
         @Test(arguments: addresses)
         func nothingIsReceivedBetweenServiceCalls(address: String) async throws {
             let (host, client, peer) = try await gameThreadHostWithAClient(on: address)
