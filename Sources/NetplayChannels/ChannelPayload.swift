@@ -28,6 +28,13 @@ package struct PayloadHeader: Sendable, Hashable {
     /// end no longer knows: the peer takes no round-trip sample from it.
     package static let unknownAckDelay: UInt16 = .max
 
+    /// The ack bits naming the `count` sequences just below `ack` (bit `i` names `ack - 1 - i`):
+    /// none for a count of zero or less, all 32 from 32 on.
+    package static func ackBits(naming count: Int64) -> UInt32 {
+        if count <= 0 { return 0 }
+        return count >= 32 ? .max : (1 << UInt32(count)) - 1
+    }
+
     /// The ack delay field for a hold of `held`, saturating at 65,534 µs (``unknownAckDelay``
     /// is reserved for "unknown"; the peer takes out at most 65 ms anyway).
     package static func ackDelayField(held: Duration) -> UInt16 {

@@ -129,8 +129,7 @@ package struct ReceivedPacketWindow: Sendable {
         // Sequences below the window's oldest (or below zero) are not named: their slots
         // have been reused by newer sequences.
         let oldestInWindow = max(newest - Int64(Self.size) + 1, 0)
-        let named = min(max(ack - oldestInWindow, 0), 32)
-        let valid: UInt32 = named == 32 ? .max : (1 << UInt32(named)) - 1
+        let valid = PayloadHeader.ackBits(naming: ack - oldestInWindow)
         // Before anything arrived, -1 (0xFFFF) names no packet the peer has sent yet.
         return (WrappingSequence.truncate(ack), slots.arrivals(endingBelow: ack) & valid)
     }
@@ -180,16 +179,16 @@ package struct ReceivedPacketWindow: Sendable {
                 slots[index].owed = 1
                 forgetUncovered(prompt: true)
                 namedOnceCount += 1
-                if namedOnceSince == nil { namedOnceSince = now }
             default:
                 slots[index].owed = 0
                 forgetNamedOnce()
                 secondNamings += 1
             }
         }
-        // Every sequence named once before has had its second naming: those still owed one
-        // were first named now. (Newest first, the walk can meet a first naming before the
-        // older second ones, and keep their older time.)
+        // The second-naming clock: if every sequence named once before has had its second
+        // naming, those still owed one were first named now (or none is owed); otherwise the
+        // oldest first naming still owed one is older, and its time stands. Set here, after
+        // the walk: newest first, it can meet a first naming before the older second ones.
         if secondNamings == namedOnceBefore { namedOnceSince = namedOnceCount > 0 ? now : nil }
     }
 

@@ -108,9 +108,7 @@ package struct SentPacketLedger: Sendable {
     /// only sequences from the ledger's first on can still be acknowledged (the resolved
     /// prefix is dropped, so in a steady exchange that is one or two of the 32).
     func ackBitsMask(before ack: UInt16) -> UInt32 {
-        let older = WrappingSequence.extend(ack, near: nextSequence - 1) - firstSequence
-        if older <= 0 { return 0 }
-        return older >= 32 ? .max : (1 << UInt32(older)) - 1
+        PayloadHeader.ackBits(naming: WrappingSequence.extend(ack, near: nextSequence - 1) - firstSequence)
     }
 
     /// When the packet `sequence` names was sent and whether it was ack-only, if it is still
