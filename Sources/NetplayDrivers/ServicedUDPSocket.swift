@@ -140,6 +140,9 @@ package final class ServicedUDPSocket: Sendable {
         }
     }
 
+    /// The receive buffer the system granted the socket (see ``UDPSocket/receiveBufferBytes``).
+    package var receiveBufferBytes: Int? { UDPSocket.receiveBufferBytes(of: descriptor) }
+
     /// What the socket has done so far.
     package var statistics: UDPDriver.Statistics { state.withLockedValue { $0.statistics } }
 

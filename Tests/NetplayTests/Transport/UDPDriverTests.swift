@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -188,6 +189,24 @@ extension TransportTests {
             await sender.close()
             await receiver.close()
         }
+
+        #if os(Linux)
+        /// Both kinds of socket ask for room for a burst, and Linux grants twice the bytes
+        /// asked for (its bookkeeping), capped at twice `net.core.rmem_max`.
+        @Test func socketsGetTheReceiveBufferTheyAskFor() async throws {
+            let maximum = try #require(
+                (try? String(contentsOfFile: "/proc/sys/net/core/rmem_max", encoding: .utf8))
+                    .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+            let expected = 2 * min(Int(UDPSocket.receiveBufferBytes), maximum)
+            let serviced = try ServicedUDPSocket.open(host: "127.0.0.1", port: 0)
+            #expect(serviced.receiveBufferBytes == expected)
+            serviced.close()
+            let driver = try await Self.bindOrSkip("127.0.0.1", inbox: DatagramInbox())
+            let granted = try await driver.channel.getOption(.socketOption(.so_rcvbuf)).get()
+            #expect(Int(granted) == expected)
+            await driver.close()
+        }
+        #endif
 
         @Test func closeIsIdempotentAndLaterCallsAreHarmless() async throws {
             let inbox = DatagramInbox()
