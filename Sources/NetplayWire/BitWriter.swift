@@ -3,15 +3,24 @@
 /// The same order Glenn Fiedler's `serialize` library uses: bits fill each byte from its low
 /// end, so a byte-aligned 8-bit write is exactly one byte. Pair with ``BitReader``.
 ///
-/// Bits gather in a 64-bit word and reach the byte array eight bytes at a time, so a message
-/// of up to 64 bits touches the heap once: when ``finish()`` hands its bytes over.
+/// Bits gather in a 64-bit word. Full words stay in the writer itself up to
+/// ``inlineCapacity`` bytes, so a message that small touches the heap once: when ``finish()``
+/// copies it into an array of exactly its size. Past that, or once raw bytes are written, the
+/// bytes move to an array that grows eight bytes at a time. (Appending a word to the array
+/// cost about 100 instructions, three times for a 16-byte message; storing it inline, a few.)
 public struct BitWriter: Sendable {
-    /// Bytes flushed so far: whole scratch words, and raw bytes written when aligned.
+    /// Bytes flushed so far once they left `inline`: whole scratch words, and raw bytes
+    /// written when aligned. Empty while the bytes fit inline.
     @usableFromInline package var storage: [UInt8]
-    /// Bits not yet flushed into `storage`, low bits first. Holds at most 63 bits.
+    /// The first full words, while `storage` is empty: `inlineBytes` of them are written. One
+    /// word more than ``inlineCapacity``, for the tail ``finish()`` copies out with them.
+    @usableFromInline var inline: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+    @usableFromInline var inlineBytes = 0
+    /// Bits not yet flushed into a word of `inline` or `storage`, low bits first. Holds at
+    /// most 63 bits.
     @usableFromInline package var scratch: UInt64 = 0
     @usableFromInline var scratchBits: Int = 0
-    /// Bytes to reserve when the first word is flushed (the `capacity` asked for).
+    /// Bytes to reserve when the bytes first move to `storage` (the `capacity` asked for).
     @usableFromInline let reservedCapacity: Int
     /// Caps checked while writing, so nothing is written that a peer would refuse to read.
     package var limits: WireLimits = .default
@@ -19,8 +28,8 @@ public struct BitWriter: Sendable {
     /// reader's cap does.
     @usableFromInline var depth = 0
 
-    /// Creates an empty writer that will reserve room for `capacity` bytes once it holds
-    /// more than one 64-bit word (nothing is allocated before).
+    /// Creates an empty writer that will reserve room for `capacity` bytes once its bytes
+    /// outgrow the ones it holds inline (nothing is allocated before).
     @inlinable
     public init(capacity: Int = 64) {
         storage = []
@@ -31,15 +40,19 @@ public struct BitWriter: Sendable {
     @usableFromInline static var wordBits: Int { UInt64.bitWidth }
     /// Bytes in that word.
     @usableFromInline static var wordBytes: Int { UInt64.bitWidth / 8 }
+    /// Bytes of full words the writer holds before it needs an array: a 16-byte message with
+    /// its id and a field or two.
+    @usableFromInline static var inlineCapacity: Int { 32 }
 
     /// Number of bits written so far.
     @inlinable
-    public var bitCount: Int { storage.count &* 8 &+ scratchBits }
+    public var bitCount: Int { (inlineBytes &+ storage.count) &* 8 &+ scratchBits }
 
     /// The bytes written, the last one zero-padded, leaving the writer as it is (at most one
     /// allocation; ``finish()`` needs none when the writer is done).
     package var bytes: [UInt8] {
         let tailBytes = (scratchBits &+ 7) &>> 3
+        if storage.isEmpty { return inlineAndTail(tailBytes) }
         if tailBytes == 0 { return storage }
         var result: [UInt8] = []
         result.reserveCapacity(storage.count &+ tailBytes)
@@ -57,11 +70,53 @@ public struct BitWriter: Sendable {
     /// (a retain and a release per message), and a writer is almost always a local `var`.
     @inlinable
     public mutating func finish() -> [UInt8] {
-        // A message that never filled a word allocates here, once, exactly its size.
-        appendScratchBytes((scratchBits &+ 7) &>> 3)
-        var bytes: [UInt8] = []
-        swap(&bytes, &storage)
+        let tailBytes = (scratchBits &+ 7) &>> 3
+        guard storage.isEmpty else {
+            appendScratchBytes(tailBytes)
+            var bytes: [UInt8] = []
+            swap(&bytes, &storage)
+            return bytes
+        }
+        // A message that fits inline allocates here, once, exactly its size.
+        let bytes = inlineAndTail(tailBytes)
+        inlineBytes = 0
+        scratch = 0
+        scratchBits = 0
         return bytes
+    }
+
+    /// The inline words, then the first `tailBytes` bytes of `scratch`, in one array of
+    /// exactly that size.
+    @inlinable
+    func inlineAndTail(_ tailBytes: Int) -> [UInt8] {
+        let inlineCount = inlineBytes
+        let count = inlineCount &+ tailBytes
+        guard count > 0 else { return [] }
+        // The tail word after the inline ones (the fifth word is room for it), then one copy.
+        var words = inline
+        withUnsafeMutableBytes(of: &words) {
+            $0.storeBytes(of: scratch.littleEndian, toByteOffset: inlineCount, as: UInt64.self)
+        }
+        // Reserved then appended: this `reserveCapacity` is specialized for bytes, where
+        // `init(unsafeUninitializedCapacity:)` and `init(repeating:count:)` looked up their
+        // storage type at run time (about 350 instructions more a message).
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        withUnsafeBytes(of: &words) { result.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        return result
+    }
+
+    /// Moves the inline words into `storage`, reserving room for `more` bytes after them
+    /// (at least the capacity the writer was made for), so every later byte goes there.
+    @usableFromInline
+    mutating func spill(reserving more: Int) {
+        let inlineCount = inlineBytes
+        storage.reserveCapacity(Swift.max(reservedCapacity, inlineCount &+ more))
+        var words = inline
+        withUnsafeBytes(of: &words) {
+            storage.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[0..<inlineCount]))
+        }
+        inlineBytes = 0
     }
 
     /// Writes the low `count` bits of `value` (`count` in 0…64).
@@ -84,9 +139,17 @@ public struct BitWriter: Sendable {
     @usableFromInline
     mutating func fillWord(_ value: UInt64, count: Int) {
         let used = scratchBits
-        if storage.capacity == 0 { storage.reserveCapacity(Swift.max(reservedCapacity, Self.wordBytes * 2)) }
         let word = scratch | value &<< UInt64(used)
-        withUnsafeBytes(of: word.littleEndian) { storage.append(contentsOf: $0) }
+        let inlineCount = inlineBytes
+        if storage.isEmpty, inlineCount < Self.inlineCapacity {
+            withUnsafeMutableBytes(of: &inline) {
+                $0.storeBytes(of: word.littleEndian, toByteOffset: inlineCount, as: UInt64.self)
+            }
+            inlineBytes = inlineCount &+ Self.wordBytes
+        } else {
+            if storage.isEmpty { spill(reserving: Self.wordBytes) }
+            withUnsafeBytes(of: word.littleEndian) { storage.append(contentsOf: $0) }
+        }
         // The bits of `value` that did not fit: its top `used + count - 64`, shifted down by
         // the `64 - used` that did (`&>>` by 64 would not shift at all).
         let spill = used &+ count &- Self.wordBits
@@ -95,7 +158,7 @@ public struct BitWriter: Sendable {
     }
 
     /// Moves the low `count` bytes of `scratch` into `storage` (`count` ≤ 8; the bits past
-    /// them must be dropped or already zero).
+    /// them must be dropped or already zero), after the inline words if any are left.
     @inlinable
     mutating func appendScratchBytes(_ count: Int) {
         let word = scratch.littleEndian
@@ -137,9 +200,7 @@ public struct BitWriter: Sendable {
             let pending = scratchBits &>> 3
             // The first bytes to reach the array reserve what the writer was made for, as a
             // word flushed first would have.
-            if storage.capacity == 0 {
-                storage.reserveCapacity(Swift.max(reservedCapacity, pending &+ bytes.count))
-            }
+            if storage.isEmpty { spill(reserving: pending &+ bytes.count) }
             appendScratchBytes(pending)
             storage.append(contentsOf: bytes)
         } else {

@@ -25,6 +25,41 @@ struct BitStreamTests {
         #expect(reader.remainingBits == 0)
     }
 
+    /// Words kept inline then moved to an array, raw bytes appended when aligned (bit by bit
+    /// when not): whatever the mix, the bytes are those of a plain bit-by-bit packing of the
+    /// same writes, `bytes` and `finish()` agree, and the writer is empty after `finish()`.
+    @Test func randomWriteMixesPackExactlyAsBitByBit() {
+        var random = TestRandom(seed: 7)
+        for round in 0..<200 {
+            var writer = BitWriter(capacity: round % 3 == 0 ? 1 : 64)
+            var bits: [Bool] = []
+            for _ in 0..<Int(random.next() % 40) {
+                if random.next() % 4 == 0 {
+                    // Raw bytes: at any alignment (bit by bit when unaligned), up to 100 of them.
+                    let raw = (0..<Int(random.next() % 100)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+                    writer.writeRawBytes(raw)
+                    for byte in raw { bits += (0..<8).map { byte >> $0 & 1 == 1 } }
+                } else {
+                    let count = Int(random.next() % 65)
+                    let value = random.next()
+                    writer.writeBits(value, count: count)
+                    bits += (0..<count).map { value >> UInt64($0) & 1 == 1 }
+                }
+            }
+            var expected = [UInt8](repeating: 0, count: (bits.count + 7) / 8)
+            for (index, bit) in bits.enumerated() where bit { expected[index / 8] |= 1 << (index % 8) }
+            #expect(writer.bitCount == bits.count)
+            #expect(writer.bytes == expected, "round \(round)")
+            let finished = writer.finish()
+            #expect(finished == expected, "round \(round)")
+            #expect(finished.count == expected.count)
+            #expect(writer.bitCount == 0)
+            // Empty again: a writer used after `finish()` starts afresh.
+            writer.writeBits(0x1_0203, count: 17)
+            #expect(writer.finish() == [0x03, 0x02, 0x01])
+        }
+    }
+
     @Test func fixedWidthIntegersRoundTripAtEveryAlignment() throws {
         var random = TestRandom(seed: 1)
         for offset in 0..<8 {
