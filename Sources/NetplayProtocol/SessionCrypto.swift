@@ -17,9 +17,9 @@ package enum NoncePurpose: UInt32, Sendable {
 /// One direction's ChaCha20-Poly1305 key.
 ///
 /// Holds the `SymmetricKey` for the life of the session direction: building one per packet
-/// cost an allocation each time. swift-crypto has no allocation-free seal or open (each call
-/// creates a cipher context and returns fresh `Data`), so the rest of the per-packet cost is
-/// kept to one output array: see ``seal(inPlace:from:purpose:sequence:)``.
+/// cost an allocation each time. Packets are sealed in place and opened into one array by
+/// BoringSSL's AEAD directly where it can be imported (``PacketAEAD``), else by swift-crypto's
+/// `ChaChaPoly`, whose every call creates a cipher context and returns fresh `Data`.
 package struct PacketKey: Sendable, Hashable {
     /// Bytes in a ChaCha20 key.
     package static let byteCount = 32
@@ -58,10 +58,33 @@ package struct PacketKey: Sendable, Hashable {
         }
     }
 
+    /// Whether packets are sealed and opened by BoringSSL's AEAD directly (``PacketAEAD``),
+    /// rather than through swift-crypto's `ChaChaPoly`.
+    package static var sealsWithBoringSSL: Bool {
+        #if canImport(CCryptoBoringSSL)
+        true
+        #else
+        false
+        #endif
+    }
+
     /// Encrypts `bytes[start...]` in place and appends the 16-byte tag over it and the
     /// associated data `bytes[..<start]`. Reserve the tag's room beforehand and the array
     /// is not reallocated.
     func seal(inPlace bytes: inout [UInt8], from start: Int, purpose: NoncePurpose, sequence: UInt64) {
+        #if canImport(CCryptoBoringSSL)
+        var nonce = Self.nonceWords(purpose, sequence)
+        withUnsafeBytes(of: &nonce) { PacketAEAD.seal(&bytes, from: start, key: storage.key, nonce: $0) }
+        #else
+        swiftCryptoSeal(inPlace: &bytes, from: start, purpose: purpose, sequence: sequence)
+        #endif
+    }
+
+    /// ``seal(inPlace:from:purpose:sequence:)`` through swift-crypto's `ChaChaPoly`: the
+    /// implementation where BoringSSL cannot be imported, and the reference tests hold the
+    /// other to, byte for byte.
+    package func swiftCryptoSeal(inPlace bytes: inout [UInt8], from start: Int, purpose: NoncePurpose, sequence: UInt64)
+    {
         let nonce = Self.nonce(purpose, sequence)
         let key = storage.key
         do {
@@ -99,6 +122,21 @@ package struct PacketKey: Sendable, Hashable {
     /// concatenates three `Data` values (6,500 of the 17,000 instructions an open of a
     /// 30-byte packet took, measured under callgrind).
     package func open(_ datagram: [UInt8], sealedFrom start: Int, purpose: NoncePurpose, sequence: UInt64)
+        -> [UInt8]?
+    {
+        #if canImport(CCryptoBoringSSL)
+        var nonce = Self.nonceWords(purpose, sequence)
+        return withUnsafeBytes(of: &nonce) {
+            PacketAEAD.open(datagram, sealedFrom: start, key: storage.key, nonce: $0)
+        }
+        #else
+        return swiftCryptoOpen(datagram, sealedFrom: start, purpose: purpose, sequence: sequence)
+        #endif
+    }
+
+    /// ``open(_:sealedFrom:purpose:sequence:)`` through swift-crypto's `ChaChaPoly` (see
+    /// ``swiftCryptoSeal(inPlace:from:purpose:sequence:)``).
+    package func swiftCryptoOpen(_ datagram: [UInt8], sealedFrom start: Int, purpose: NoncePurpose, sequence: UInt64)
         -> [UInt8]?
     {
         guard start >= 0, datagram.count - start >= FieldSize.tag else { return nil }
