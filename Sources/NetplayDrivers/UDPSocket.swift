@@ -83,9 +83,10 @@ enum UDPSocket {
     /// Linux's default (`net.core.rmem_default`, 208 KiB) holds about 90 full datagrams once
     /// the kernel's per-packet overhead is counted, and a bulk transfer on loopback overflowed
     /// it: 2–3 % of datagrams were dropped before Netplay read them, each one then resent.
-    /// With this room none were. ENet asks for 256 KiB; Linux caps the request at
-    /// `net.core.rmem_max` (its stock value is the 208 KiB default) and reserves twice what it
-    /// grants for its bookkeeping. The kernel charges the memory only while datagrams wait.
+    /// With this room none were (on a machine whose `net.core.rmem_max` allowed it). ENet
+    /// asks for 256 KiB. Linux caps the request at `rmem_max` and grants twice that for its
+    /// bookkeeping: on a stock system (`rmem_max` 208 KiB) 416 KiB, twice the default. The
+    /// kernel charges the memory only while datagrams wait.
     static let receiveBufferBytes: CInt = 1 << 20
 
     /// Asks for ``receiveBufferBytes`` of receive buffer. Best effort: a system that refuses

@@ -21,9 +21,15 @@ enum PacketAEAD {
     /// Bytes in a Poly1305 tag.
     static let tagBytes = 16
 
+    /// Whether this thread's BoringSSL error queue is empty (tests: a refused packet must not
+    /// leave an error behind for swift-crypto to read).
+    package static var errorQueueIsEmpty: Bool { CCryptoBoringSSL_ERR_peek_error() == 0 }
+
     /// Encrypts `bytes[start...]` in place and appends the tag over it and the associated data
     /// `bytes[..<start]`. Reserve the tag's room beforehand and the array is not reallocated.
     static func seal(_ bytes: inout [UInt8], from start: Int, key: SymmetricKey, nonce: UnsafeRawBufferPointer) {
+        // Callers pass a fixed header size; anything else would hand C a negative length.
+        precondition(start >= 0 && start <= bytes.count, "sealing from \(start) of \(bytes.count) bytes")
         let plainCount = bytes.count - start
         // Room for the tag, which the seal writes.
         withUnsafeBytes(of: (UInt64(0), UInt64(0))) { bytes.append(contentsOf: $0) }
@@ -43,8 +49,8 @@ enum PacketAEAD {
     }
 
     /// The plaintext of `datagram[start...]` (ciphertext then tag), with `datagram[..<start]`
-    /// as the associated data, or nil if it is not authentic. One allocation: the plaintext,
-    /// opened in place in a copy of the ciphertext.
+    /// as the associated data, or nil if it is not authentic (or `start` leaves no room for a
+    /// tag). One allocation: the plaintext, opened in place in a copy of the ciphertext.
     static func open(_ datagram: [UInt8], sealedFrom start: Int, key: SymmetricKey, nonce: UnsafeRawBufferPointer)
         -> [UInt8]?
     {
@@ -75,7 +81,9 @@ enum PacketAEAD {
     }
 
     /// Runs `body` with a ChaCha20-Poly1305 context for `key`, on the stack: setting it up
-    /// copies the 32-byte key, cheaper than any allocation to keep one per key.
+    /// copies the 32-byte key, cheaper than any allocation to keep one per key. The copy is
+    /// wiped afterwards (ChaCha20-Poly1305's cleanup leaves it; swift-crypto's heap context
+    /// was wiped when freed).
     private static func withContext<Result>(
         key: SymmetricKey, _ body: (UnsafePointer<EVP_AEAD_CTX>) -> Result?
     ) -> Result? {
@@ -85,8 +93,11 @@ enum PacketAEAD {
                 &context, CCryptoBoringSSL_EVP_aead_chacha20_poly1305(),
                 keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), keyBytes.count, 0, nil)
         }
+        defer {
+            CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(&context)
+            withUnsafeMutableBytes(of: &context) { CCryptoBoringSSL_OPENSSL_cleanse($0.baseAddress, $0.count) }
+        }
         guard ready == 1 else { return nil }
-        defer { CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(&context) }
         return withUnsafePointer(to: &context) { body($0) }
     }
 }

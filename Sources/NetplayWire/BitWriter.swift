@@ -49,7 +49,7 @@ public struct BitWriter: Sendable {
     public var bitCount: Int { (inlineBytes &+ storage.count) &* 8 &+ scratchBits }
 
     /// The bytes written, the last one zero-padded, leaving the writer as it is (at most one
-    /// allocation; ``finish()`` needs none when the writer is done).
+    /// allocation; ``finish()`` makes one only while the bytes are inline, and none after).
     package var bytes: [UInt8] {
         let tailBytes = (scratchBits &+ 7) &>> 3
         if storage.isEmpty { return inlineAndTail(tailBytes) }

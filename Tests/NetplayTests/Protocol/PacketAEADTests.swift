@@ -52,6 +52,46 @@ struct PacketAEADTests {
         }
     }
 
+    #if canImport(CCryptoBoringSSL)
+    /// A refused packet leaves nothing in BoringSSL's per-thread error queue, where swift-crypto
+    /// would read it as the cause of its own next failure; and a good packet still opens after.
+    @Test func aRefusedPacketLeavesNoBoringSSLErrorBehind() {
+        let key = TestVectors.clientToHostKey
+        let forged = [UInt8](repeating: 0x11, count: 40)
+        #expect(key.open(forged, sealedFrom: 8, purpose: .clientToHost, sequence: 1) == nil)
+        #expect(PacketAEAD.errorQueueIsEmpty)
+        var sealed: [UInt8] = [1, 2, 3, 4, 5]
+        key.seal(inPlace: &sealed, from: 2, purpose: .clientToHost, sequence: 9)
+        #expect(key.open(sealed, sealedFrom: 2, purpose: .clientToHost, sequence: 9) == [3, 4, 5])
+        #expect(key.open(sealed, sealedFrom: 2, purpose: .hostToClient, sequence: 9) == nil)
+        #expect(key.open(sealed, sealedFrom: 1, purpose: .clientToHost, sequence: 9) == nil)
+        #expect(PacketAEAD.errorQueueIsEmpty)
+    }
+    #endif
+
+    /// Seals and opens from many threads at once with one key: each call has its own context,
+    /// and the key is only read.
+    @Test func oneKeySealsAndOpensOnManyThreadsAtOnce() async {
+        let key = TestVectors.clientToHostKey
+        await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for index in 0..<500 {
+                        var bytes = [UInt8](repeating: UInt8(task), count: 8 + index % 100)
+                        key.seal(inPlace: &bytes, from: 8, purpose: .clientToHost, sequence: UInt64(index))
+                        let opened = key.open(bytes, sealedFrom: 8, purpose: .clientToHost, sequence: UInt64(index))
+                        guard opened == [UInt8](repeating: UInt8(task), count: index % 100) else { return false }
+                        bytes[bytes.count - 1] ^= 1
+                        guard key.open(bytes, sealedFrom: 8, purpose: .clientToHost, sequence: UInt64(index)) == nil
+                        else { return false }
+                    }
+                    return true
+                }
+            }
+            for await passed in group { #expect(passed) }
+        }
+    }
+
     /// Too short to hold a tag, or a start past the end: refused, never read out of bounds.
     @Test func truncatedPacketsAreRefused() {
         let key = TestVectors.clientToHostKey

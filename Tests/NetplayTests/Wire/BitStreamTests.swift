@@ -60,6 +60,48 @@ struct BitStreamTests {
         }
     }
 
+    /// Every boundary of the inline words: 0 to 6 full words, 0 to 8 more bytes, an aligned raw
+    /// write of 0, 1, 7, 8 or 40 bytes, then more words. The bytes match a bit-by-bit packing,
+    /// replication's field capture (which reads `storage` and `scratch`) agrees with the bytes,
+    /// and a writer reused after `finish()` leaves no stale inline word behind.
+    @Test func everyInlineBoundaryPacksExactlyAsBitByBit() {
+        for words in 0...6 {
+            for extraBytes in 0...8 {
+                for rawCount in [0, 1, 7, 8, 40] {
+                    var writer = BitWriter(capacity: 1)
+                    var bits: [Bool] = []
+                    func put(_ value: UInt64, _ count: Int) {
+                        writer.writeBits(value, count: count)
+                        bits += (0..<count).map { value >> UInt64($0) & 1 == 1 }
+                    }
+                    for word in 0..<words { put(0x0101_0101_0101_0101 &* UInt64(word + 1), 64) }
+                    for extra in 0..<extraBytes { put(UInt64(0xA0 + extra), 8) }
+                    let raw = (0..<rawCount).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 5) }
+                    writer.writeRawBytes(raw)
+                    for byte in raw { bits += (0..<8).map { byte >> $0 & 1 == 1 } }
+                    put(0x1_2345_6789, 33)
+                    put(.max, 64)
+                    var expected = [UInt8](repeating: 0, count: (bits.count + 7) / 8)
+                    for (index, bit) in bits.enumerated() where bit { expected[index / 8] |= 1 << (index % 8) }
+                    let shape = "\(words) words, \(extraBytes) bytes, \(rawCount) raw"
+                    #expect(writer.bitCount == bits.count, "\(shape)")
+                    #expect(writer.bytes == expected, "\(shape)")
+                    var captured = StateBits()
+                    captured.append(bitsOf: writer)
+                    var fromBytes = StateBits()
+                    fromBytes.appendBytes(expected, bitCount: bits.count)
+                    #expect(captured == fromBytes, "\(shape)")
+                    #expect(writer.finish() == expected, "\(shape)")
+                    writer.writeBits(7, count: 3)
+                    #expect(writer.finish() == [7])
+                    writer.writeBits(0xDEAD_BEEF_0000_0001, count: 64)
+                    writer.writeBits(1, count: 1)
+                    #expect(writer.finish() == [1, 0, 0, 0, 0xEF, 0xBE, 0xAD, 0xDE, 1])
+                }
+            }
+        }
+    }
+
     @Test func fixedWidthIntegersRoundTripAtEveryAlignment() throws {
         var random = TestRandom(seed: 1)
         for offset in 0..<8 {
