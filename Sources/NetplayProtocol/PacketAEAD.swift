@@ -8,8 +8,8 @@ import Crypto
 /// swift-crypto's seal and open cost 14,500 and 10,200 instructions for a 30-byte packet,
 /// where the cipher and MAC are about 1,100: each call allocates a context object, gathers its
 /// input into `Data`, returns fresh `Data` for the ciphertext and the tag, and (seal) joins
-/// nonce, ciphertext and tag into a third. Here a packet is sealed and opened in place in its
-/// own buffer, with the context on the stack: no allocation. The algorithm, key, nonce and
+/// nonce, ciphertext and tag into a third. Here, with the context on the stack, a packet is
+/// sealed in place in its own buffer (no allocation) and opened into one array. The algorithm, key, nonce and
 /// associated data are the same, so are the bytes: tests check every seal and open against
 /// swift-crypto's (see ``PacketKey/swiftCryptoSeal(inPlace:from:purpose:sequence:)``).
 ///
@@ -18,9 +18,6 @@ import Crypto
 /// importable by the targets that depend on `Crypto`, as SwiftPM makes it. Where it is not
 /// (Apple platforms, where swift-crypto uses CryptoKit), ``PacketKey`` calls `ChaChaPoly`.
 enum PacketAEAD {
-    /// Bytes in a Poly1305 tag.
-    static let tagBytes = 16
-
     /// Whether this thread's BoringSSL error queue is empty (tests: a refused packet must not
     /// leave an error behind for swift-crypto to read).
     package static var errorQueueIsEmpty: Bool { CCryptoBoringSSL_ERR_peek_error() == 0 }
@@ -38,14 +35,14 @@ enum PacketAEAD {
                 guard let base = buffer.baseAddress else { return nil }
                 var written = 0
                 let sealed = CCryptoBoringSSL_EVP_AEAD_CTX_seal(
-                    context, base + start, &written, plainCount + tagBytes,
+                    context, base + start, &written, plainCount + FieldSize.tag,
                     nonce.baseAddress?.assumingMemoryBound(to: UInt8.self), nonce.count,
                     base + start, plainCount, base, start)
                 return sealed == 1 ? written : nil
             }
         }
         // Only a key or nonce of the wrong length fails, and both are fixed-size here.
-        precondition(written == plainCount + tagBytes, "BoringSSL refused to seal a packet")
+        precondition(written == plainCount + FieldSize.tag, "BoringSSL refused to seal a packet")
     }
 
     /// The plaintext of `datagram[start...]` (ciphertext then tag), with `datagram[..<start]`
@@ -55,7 +52,7 @@ enum PacketAEAD {
         -> [UInt8]?
     {
         let sealedCount = datagram.count - start
-        guard start >= 0, sealedCount >= tagBytes else { return nil }
+        guard start >= 0, sealedCount >= FieldSize.tag else { return nil }
         var plain = Array(datagram[start...])
         let written = withContext(key: key) { context -> Int? in
             datagram.withUnsafeBufferPointer { associated -> Int? in
@@ -70,13 +67,13 @@ enum PacketAEAD {
                 }
             }
         }
-        guard let written, written == sealedCount - tagBytes else {
+        guard let written, written == sealedCount - FieldSize.tag else {
             // A forged or damaged packet: BoringSSL queued an error on this thread, which
             // swift-crypto would otherwise read as the cause of its own next failure.
             CCryptoBoringSSL_ERR_clear_error()
             return nil
         }
-        plain.removeLast(tagBytes)
+        plain.removeLast(FieldSize.tag)
         return plain
     }
 

@@ -116,11 +116,6 @@ package struct PacketKey: Sendable, Hashable {
 
     /// The plaintext of `datagram[sealedFrom...]` (ciphertext then tag), with
     /// `datagram[..<sealedFrom]` as the associated data, or nil if it is not authentic.
-    ///
-    /// The sealed box is built from one contiguous `nonce ‖ ciphertext ‖ tag` in a temporary
-    /// buffer: swift-crypto copies that once, where its `SealedBox(nonce:ciphertext:tag:)`
-    /// concatenates three `Data` values (6,500 of the 17,000 instructions an open of a
-    /// 30-byte packet took, measured under callgrind).
     package func open(_ datagram: [UInt8], sealedFrom start: Int, purpose: NoncePurpose, sequence: UInt64)
         -> [UInt8]?
     {
@@ -136,6 +131,11 @@ package struct PacketKey: Sendable, Hashable {
 
     /// ``open(_:sealedFrom:purpose:sequence:)`` through swift-crypto's `ChaChaPoly` (see
     /// ``swiftCryptoSeal(inPlace:from:purpose:sequence:)``).
+    ///
+    /// The sealed box is built from one contiguous `nonce ‖ ciphertext ‖ tag` in a temporary
+    /// buffer: swift-crypto copies that once, where its `SealedBox(nonce:ciphertext:tag:)`
+    /// concatenates three `Data` values (6,500 of the 17,000 instructions an open of a
+    /// 30-byte packet took, measured under callgrind).
     package func swiftCryptoOpen(_ datagram: [UInt8], sealedFrom start: Int, purpose: NoncePurpose, sequence: UInt64)
         -> [UInt8]?
     {
