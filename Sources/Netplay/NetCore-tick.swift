@@ -177,6 +177,21 @@ extension NetCore {
         return .waitsFor(rest)
     }
 
+    /// Whether `waiting`, the first command behind a full channel, could now move with room to
+    /// spare for the ones behind it (see `ChannelEndpoint.hasRoomForBacklog`): a read burst
+    /// whose acknowledgements made that room retries the backlog at once.
+    mutating func backlogMayMove(_ waiting: OutboundCommand) -> Bool {
+        guard case .message(let message) = waiting else { return true }
+        let candidates = candidates(for: message.target)
+        for index in candidates.indices where !(candidates[index].isHost && isHostCore) {
+            let hasRoom = peers.update(candidates[index]) {
+                $0.channels.hasRoomForBacklog(message.bytes.count, on: message.channel)
+            }
+            if hasRoom == true { return true }
+        }
+        return false
+    }
+
     /// Who a message may go to: the listed peers; on a client, the host whatever the game
     /// wrote; on a host, every peer (its own player is handled apart, before them).
     private func candidates(for target: OutboundMessage.Target) -> [NetPeer] {

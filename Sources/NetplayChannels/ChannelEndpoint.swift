@@ -109,6 +109,16 @@ package struct ChannelEndpoint: Sendable {
         }
     }
 
+    /// Whether `channel` now has room for a waiting message of `byteCount` bytes and, besides,
+    /// for a quarter of its capacity: enough freed for a retry of the messages waiting behind
+    /// it to be worth its cost (a retry walks all of them).
+    package func hasRoomForBacklog(_ byteCount: Int, on channel: ChannelID) -> Bool {
+        let lane = Int(channel.index)
+        guard lane < lanes.count else { return true }
+        let wanted = max(byteCount, config.maxQueuedBytesPerChannel / 4)
+        return lanes[lane].queuedBytes + wanted <= config.maxQueuedBytesPerChannel
+    }
+
     /// Reliable messages the other side has not acknowledged, per channel, oldest first: what
     /// a connection that is given up (its host left) still owes, for the next one to send.
     package var unacknowledgedReliable: [(channel: ChannelID, bytes: [UInt8])] {
