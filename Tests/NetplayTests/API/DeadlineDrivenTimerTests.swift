@@ -115,5 +115,30 @@ extension APITests {
             #expect(net.now - start <= options.closeFlushTimeout + net.tickInterval)
             withExtendedLifetime(client) {}
         }
+
+        /// Messages waiting behind a full channel move on when acknowledgements make room, not
+        /// at the next timer tick, which comes at least a tick interval after the last: 40
+        /// reliable 2 KiB messages through a channel that holds 8 KiB, over a 1 ms link. Each
+        /// round trip (2 ms) frees room for the next messages. Retried only at timer ticks, all
+        /// arrived after 70 ms of virtual time (measured in 5 ms steps); retried at the read
+        /// burst that brings the acks, after 30 ms.
+        @Test func aBacklogMovesAtTheReadBurstThatMakesRoom() throws {
+            let net = SimulatedNetwork(
+                seed: 3, impairment: LinkImpairment(latency: .milliseconds(1)), ticking: .atDeadlines)
+            var options = NetOptions()
+            options.channels.maxQueuedBytesPerChannel = 8 << 10
+            let (_, hostLog, client, _, _) = try connectedPair(net, options: options)
+
+            let count = 40
+            let start = net.elapsed
+            for index in 0..<count {
+                try client.send(Chat(text: String(repeating: Character(String(index % 10)), count: 2_048)))
+            }
+            let arrived = { hostLog.update().filter { if case .chat = $0 { true } else { false } }.count }
+            #expect(net.run(until: { arrived() == count }, limit: .seconds(2)))
+            let took = net.elapsed - start
+            print("backlog of \(count) messages delivered in \(took)")
+            #expect(took <= .milliseconds(50), "took \(took)")
+        }
     }
 }
