@@ -277,7 +277,8 @@ extension NetCore {
                     }
                     // Still listed while its acknowledgements are held (see above).
                     if acknowledging { state.owesFlush = false }
-                    return state.channels.makePayloads(now: now, pieceScratch: &pieces, acknowledging: acknowledging)
+                    return state.channels.makePayloads(
+                        now: now, pieceScratch: &pieces, acknowledging: acknowledging, recycling: &messageBuffers)
                 }) ?? []
         pieceScratch.takeBack(&pieces)
         for index in payloads.indices {

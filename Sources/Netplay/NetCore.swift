@@ -57,6 +57,9 @@ package struct NetCore: Sendable {
     /// Lent to each peer's channels to gather a payload's reliable pieces (see
     /// ``flushChannels(of:now:)``).
     var pieceScratch: [PieceReference] = []
+    /// What the channels are done with, for the session to hand back to `send` (see
+    /// ``exchangeMessageBuffers(_:)``).
+    var messageBuffers = MessageBufferPool()
     var phase = Phase.running
     var closeRequested = false
     let closeFlushTimeout: Duration
@@ -146,6 +149,13 @@ package struct NetCore: Sendable {
     /// The datagrams to send, oldest first.
     mutating func drainOutgoing() -> [Datagram] {
         host?.drainOutgoing() ?? client?.drainOutgoing() ?? []
+    }
+
+    /// Trades `pool`, empty, for the message buffers the channels let go since the last
+    /// trade (see ``MessageBufferPool``). The empty pool keeps its room, so the channels fill
+    /// it again without growing a list.
+    mutating func exchangeMessageBuffers(_ pool: inout MessageBufferPool) {
+        swap(&pool, &messageBuffers)
     }
 
     /// The events since the last drain, oldest first.
@@ -280,7 +290,7 @@ package struct NetCore: Sendable {
             peers.update(
                 peer,
                 { (state: inout PeerState) -> Void in
-                    state.channels.receive(payload, now: now)
+                    state.channels.receive(payload, now: now, recycling: &messageBuffers)
                     state.channels.drainDelivered(into: &deliveredScratch)
                 }) != nil
         else { return }

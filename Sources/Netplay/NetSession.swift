@@ -24,6 +24,14 @@ package final class NetSession: Sendable {
         var closing = false
         /// A flush is already on its way to the network thread: later sends ride along.
         var flushScheduled = false
+        /// Storage of sent messages the channels are done with, for the next ones `send`
+        /// encodes (see `MessageBufferPool`).
+        var spareMessageBuffers = MessageBufferPool()
+        /// An empty pool for the next tick to trade the core's full one for. Three lists
+        /// rotate this way (this, the spares, the core's), each keeping its room.
+        var poolForCore = MessageBufferPool()
+        /// Messages accepted by `send`, counted here rather than under a lock of their own.
+        var messagesQueued = 0
     }
 
     /// How the session has run, for tests and diagnostics: ticks against messages shows
@@ -183,12 +191,14 @@ package final class NetSession: Sendable {
     package func tick(now: NetInstant, holdingAcknowledgements: Bool = false) {
         // Taken out of the buffer (not copied), so the core works the backlog in place.
         var backlog: [OutboundCommand] = []
+        var spent = MessageBufferPool()
         let (commands, takenBytes, closing) = buffer.withLockedValue { buffer in
             defer {
                 buffer.bytes = 0
                 buffer.flushScheduled = false
             }
             backlog = buffer.backlog.takeAll()
+            swap(&spent, &buffer.poolForCore)
             return (buffer.commands.takeAll(), buffer.bytes, buffer.closing)
         }
         let tookCommands = !backlog.isEmpty || !commands.isEmpty
@@ -196,14 +206,20 @@ package final class NetSession: Sendable {
             if closing { core.closeRequested = true }
             let released = core.tick(
                 now: now, backlog: &backlog, commands: commands, holdingAcknowledgements: holdingAcknowledgements)
+            core.exchangeMessageBuffers(&spent)
             return (
                 released, core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(),
                 core.phase == .closed, core.nextDeadline(now: now)
             )
         }
-        if !backlog.isEmpty {
-            // Ahead of anything sent during this tick, which stays in `commands`.
+        // Unless the channels let go of nothing, the spares go where `send` takes them: a lock
+        // per tick with traffic, none per message.
+        if !backlog.isEmpty || !spent.isEmpty {
             buffer.withLockedValue { buffer in
+                buffer.spareMessageBuffers.absorb(&spent)
+                swap(&spent, &buffer.poolForCore)
+                guard !backlog.isEmpty else { return }
+                // Ahead of anything sent during this tick, which stays in `commands`.
                 buffer.backlog = backlog
                 buffer.bytes += takenBytes - released
             }
@@ -284,31 +300,59 @@ package final class NetSession: Sendable {
         guard let id = registry.id(of: Message.self) else { throw .unregisteredMessage(Message.messageName) }
         let kinds = options.channels.layout.kinds
         guard Int(channel.id.index) < kinds.count else { throw .unknownChannel(channel) }
-        let bytes: [UInt8]
-        do throws(WireError) { bytes = try registry.encode(message, id: id) } catch { throw .unencodable(error) }
+        var writer = BitWriter()
+        do throws(WireError) { try registry.encode(message, id: id, into: &writer) } catch {
+            throw .unencodable(error)
+        }
+        let byteCount = writer.byteCount
         let limit = Self.sizeLimit(of: kinds[Int(channel.id.index)], config: options.channels)
-        guard bytes.count <= limit else { throw .messageTooLarge(bytes: bytes.count, limit: limit) }
-        try enqueue(.message(OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target))))
-        counters.withLockedValue { $0.messagesQueued += 1 }
+        guard byteCount <= limit else { throw .messageTooLarge(bytes: byteCount, limit: limit) }
+        // The bytes are copied out under the send buffer's lock, into a buffer a sent message
+        // left there: one lock a message, and no allocation in steady state.
+        let (refusal, flushNow) = buffer.withLockedValue { buffer -> (NetSendError?, Bool) in
+            if let refusal = Self.refusal(byteCount, by: buffer, options: options) { return (refusal, false) }
+            var bytes = writer.fitsInline ? buffer.spareMessageBuffers.take() : []
+            writer.finish(into: &bytes)
+            buffer.messagesQueued += 1
+            let message = OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target))
+            return (nil, Self.append(.message(message), to: &buffer))
+        }
+        if let refusal { throw refusal }
+        if flushNow { scheduleFlush() }
     }
 
     /// Queues a command for the next tick.
     func enqueue(_ command: OutboundCommand) throws(NetSendError) {
         // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
         let (refusal, flushNow) = buffer.withLockedValue { buffer -> (NetSendError?, Bool) in
-            guard !buffer.closing else { return (.closed, false) }
-            guard buffer.bytes + command.bufferedBytes <= options.maxBufferedSendBytes else {
-                return (.queueFull, false)
+            if let refusal = Self.refusal(command.bufferedBytes, by: buffer, options: options) {
+                return (refusal, false)
             }
-            buffer.commands.append(command)
-            buffer.bytes += command.bufferedBytes
-            defer { buffer.flushScheduled = true }
-            return (nil, !buffer.flushScheduled)
+            return (nil, Self.append(command, to: &buffer))
         }
         if let refusal { throw refusal }
-        // The first send since the last flush asks the network thread to flush as soon as it
-        // is free: one hop per batch of sends (not per message), and no wait for the next tick.
-        if flushNow { transport.withLockedValue { $0 }?.runSoon { [weak self] now in self?.tick(now: now) } }
+        if flushNow { scheduleFlush() }
+    }
+
+    /// Why `buffer` cannot take a command of `bytes` more, if it cannot.
+    private static func refusal(_ bytes: Int, by buffer: SendBuffer, options: NetOptions) -> NetSendError? {
+        guard !buffer.closing else { return .closed }
+        guard buffer.bytes + bytes <= options.maxBufferedSendBytes else { return .queueFull }
+        return nil
+    }
+
+    /// Appends `command`; returns whether it is the first since the last flush.
+    private static func append(_ command: OutboundCommand, to buffer: inout SendBuffer) -> Bool {
+        buffer.commands.append(command)
+        buffer.bytes += command.bufferedBytes
+        defer { buffer.flushScheduled = true }
+        return !buffer.flushScheduled
+    }
+
+    /// The first send since the last flush asks the network thread to flush as soon as it is
+    /// free: one hop per batch of sends (not per message), and no wait for the next tick.
+    private func scheduleFlush() {
+        transport.withLockedValue { $0 }?.runSoon { [weak self] now in self?.tick(now: now) }
     }
 
     /// The channel layer's per-kind limits, checked here so an oversize message is refused
@@ -325,7 +369,11 @@ package final class NetSession: Sendable {
         core.withLockedValue(body)
     }
 
-    var statistics: Counters { counters.withLockedValue { $0 } }
+    var statistics: Counters {
+        var statistics = counters.withLockedValue { $0 }
+        statistics.messagesQueued = buffer.withLockedValue { $0.messagesQueued }
+        return statistics
+    }
 
     /// Closes gracefully: no more sends are accepted, queued and unacknowledged reliable
     /// messages get up to ``NetOptions/closeFlushTimeout``, then the peers are told and the

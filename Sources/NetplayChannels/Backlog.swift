@@ -16,8 +16,20 @@ package struct Backlog<Element: Sendable>: Sendable {
     @discardableResult
     package mutating func popFirst() -> Element? {
         guard head < storage.count else { return nil }
-        let element = storage[head]
+        return removeFirst { $0 }
+    }
+
+    /// Removes the first element, which must exist, after `body` has had it in place: to move
+    /// something out of it without copying the element (and retaining what it holds), since
+    /// the storage keeps a removed element until it is compacted.
+    package mutating func removeFirst<Result>(_ body: (inout Element) -> Result) -> Result {
+        let result = body(&storage[head])
         head += 1
+        dropDeadPrefix()
+        return result
+    }
+
+    private mutating func dropDeadPrefix() {
         if head == storage.count {
             storage.removeAll(keepingCapacity: true)
             head = 0
@@ -25,7 +37,6 @@ package struct Backlog<Element: Sendable>: Sendable {
             storage.removeFirst(head)
             head = 0
         }
-        return element
     }
 
     /// The element `offset` places from the front (`0` is ``first``).

@@ -8,6 +8,13 @@ extension ChannelEndpoint {
     /// would overflow ``ChannelConfig/maxReceiveBufferBytes`` — left unacknowledged, so the
     /// peer resends it later.
     package mutating func receive(_ payload: [UInt8], now: NetInstant) {
+        var pool = MessageBufferPool()
+        receive(payload, now: now, recycling: &pool)
+    }
+
+    /// ``receive(_:now:)``, with the sent messages its acknowledgements complete moved to
+    /// `pool` for reuse (see ``MessageBufferPool``).
+    package mutating func receive(_ payload: [UInt8], now: NetInstant, recycling pool: inout MessageBufferPool) {
         lastNow = max(lastNow, now)
         flushDue = .zero
         receivedRate.record(bytes: payload.count, now: now)
@@ -41,7 +48,7 @@ extension ChannelEndpoint {
         }
         // The payload parsed, so its acks are trustworthy even if its data is refused below:
         // a full receive buffer must not also stop this end's own data being acknowledged.
-        processAcks(header, now: now)
+        processAcks(header, now: now, recycling: &pool)
         if !entries.isEmpty { materializeLanes() }
         guard admit(entries) else { return }
         let need = ackNeed(of: entries)
@@ -122,7 +129,8 @@ extension ChannelEndpoint {
 
     /// Resolves every packet the header acknowledges, and takes a round-trip sample if it
     /// acknowledged any.
-    private mutating func processAcks(_ header: PayloadHeader, now: NetInstant) {
+    private mutating func processAcks(_ header: PayloadHeader, now: NetInstant, recycling pool: inout MessageBufferPool)
+    {
         // What `ack` names, read before the acks below resolve it: see `takeRoundTripSample`.
         let named = ledger.sentRecord(header.ack)
         var newest: (sentAt: NetInstant, isAck: Bool)?
@@ -155,7 +163,7 @@ extension ChannelEndpoint {
             // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates.
             for index in record.pieces.indices {
                 let piece = record.pieces[index]
-                lanes[Int(piece.channel)].reliableOut.acknowledge(piece)
+                lanes[Int(piece.channel)].reliableOut.acknowledge(piece, recycling: &pool)
             }
             reliableProgress = reliableProgress || !record.pieces.isEmpty
         }

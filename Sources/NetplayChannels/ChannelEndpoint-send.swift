@@ -9,7 +9,8 @@ extension ChannelEndpoint {
     /// acknowledgement is due and did not ride on data.
     package mutating func makePayloads(now: NetInstant) -> [[UInt8]] {
         var pieces: [PieceReference] = []
-        return makePayloads(now: now, pieceScratch: &pieces)
+        var pool = MessageBufferPool()
+        return makePayloads(now: now, pieceScratch: &pieces, recycling: &pool)
     }
 
     /// ``makePayloads(now:)`` with a list its caller keeps for its room and lends to every
@@ -22,8 +23,11 @@ extension ChannelEndpoint {
     /// own, even when due: for a caller that knows a payload follows shortly (the game-thread
     /// driver, while the game answers what it just read). They stay due, and ``flushDue``
     /// says so.
+    ///
+    /// Unreliable messages sent whole go to `pool` for reuse (see ``MessageBufferPool``).
     package mutating func makePayloads(
-        now: NetInstant, pieceScratch pieces: inout [PieceReference], acknowledging: Bool = true
+        now: NetInstant, pieceScratch pieces: inout [PieceReference], acknowledging: Bool = true,
+        recycling pool: inout MessageBufferPool
     ) -> [[UInt8]] {
         lastNow = max(lastNow, now)
         detectLosses(now: now)
@@ -33,7 +37,7 @@ extension ChannelEndpoint {
         var payloads: [[UInt8]] = []
         while payloads.count < Self.maxPayloadsPerCall, hasSendableData, pacer.canSend {
             guard ledger.hasRoom, congestion.canSend else { break }
-            guard let payload = makeDataPayload(now: now, pieces: &pieces) else { break }
+            guard let payload = makeDataPayload(now: now, pieces: &pieces, recycling: &pool) else { break }
             payloads.append(payload)
         }
         while acknowledging, payloads.count < Self.maxPayloadsPerCall, let owed = received.newestOwed(now: now) {
@@ -51,7 +55,9 @@ extension ChannelEndpoint {
         receivedRate.roll(now: now)
     }
 
-    private mutating func makeDataPayload(now: NetInstant, pieces: inout [PieceReference]) -> [UInt8]? {
+    private mutating func makeDataPayload(
+        now: NetInstant, pieces: inout [PieceReference], recycling pool: inout MessageBufferPool
+    ) -> [UInt8]? {
         let ack = received.newest
         let (ackField, ackBits, ackDelay) = received.header(acknowledging: ack, now: now)
         var writer = PayloadWriter(
@@ -70,7 +76,7 @@ extension ChannelEndpoint {
                 counters.resentPieces += lanes[lane].reliableOut.fill(
                     &writer, channel: channel, geometry: geometry, pieces: &pieces)
             } else {
-                lanes[lane].unreliableOut.fill(&writer, channel: channel, geometry: geometry)
+                lanes[lane].unreliableOut.fill(&writer, channel: channel, geometry: geometry, recycling: &pool)
             }
         }
         firstLane = (firstLane + 1) % max(lanes.count, 1)

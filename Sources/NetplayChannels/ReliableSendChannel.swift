@@ -13,6 +13,13 @@ package struct ReliableSendChannel: Sendable {
         var ackedCount = 0
 
         var isAcked: Bool { ackedCount == fragmentCount }
+        /// Moves the bytes out (for a pool), leaving none: the queue's storage still holds a
+        /// removed element until it compacts, and would keep the bytes' storage shared.
+        mutating func takeBytes() -> [UInt8] {
+            var taken: [UInt8] = []
+            swap(&taken, &bytes)
+            return taken
+        }
         func isAcked(fragment: Int) -> Bool {
             fragmentCount == 1 ? ackedCount == 1 : ackedFragments[fragment]
         }
@@ -90,7 +97,8 @@ package struct ReliableSendChannel: Sendable {
         )
     }
 
-    mutating func acknowledge(_ piece: PieceReference) {
+    /// Marks `piece` acknowledged; the messages done with at the front go to `pool`.
+    mutating func acknowledge(_ piece: PieceReference, recycling pool: inout MessageBufferPool) {
         guard piece.messageID >= baseID, piece.messageID < nextID else { return }
         let offset = Int(piece.messageID - baseID)
         guard !messages[offset].isAcked(fragment: piece.fragment) else { return }
@@ -98,10 +106,11 @@ package struct ReliableSendChannel: Sendable {
             if message.fragmentCount > 1 { message.ackedFragments[piece.fragment] = true }
             message.ackedCount += 1
         }
-        while let first = messages.first, first.isAcked {
-            queuedBytes -= first.bytes.count
-            messages.popFirst()
+        while !messages.isEmpty, messages[0].isAcked {
+            var spent = messages.removeFirst { $0.takeBytes() }
+            queuedBytes -= spent.count
             baseID += 1
+            pool.recycle(&spent)
         }
     }
 

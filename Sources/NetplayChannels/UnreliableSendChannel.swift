@@ -5,6 +5,12 @@ package struct UnreliableSendChannel: Sendable {
         var bytes: [UInt8]
         var id: UInt16
         var fragmentCount: Int
+
+        mutating func takeBytes() -> [UInt8] {
+            var taken: [UInt8] = []
+            swap(&taken, &bytes)
+            return taken
+        }
     }
 
     private var queue = Backlog<Outgoing>()
@@ -23,8 +29,11 @@ package struct UnreliableSendChannel: Sendable {
         queuedBytes += bytes.count
     }
 
-    /// Writes queued pieces while they fit.
-    mutating func fill(_ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry) {
+    /// Writes queued pieces while they fit; the messages sent whole go to `pool`.
+    mutating func fill(
+        _ writer: inout PayloadWriter, channel: UInt8, geometry: ChannelGeometry,
+        recycling pool: inout MessageBufferPool
+    ) {
         while let message = queue.first {
             let fragment =
                 message.fragmentCount > 1
@@ -37,7 +46,9 @@ package struct UnreliableSendChannel: Sendable {
             if nextFragment == message.fragmentCount {
                 nextFragment = 0
                 queuedBytes -= message.bytes.count
-                queue.popFirst()
+                // Moved out: the queue's storage still holds a removed element until it compacts.
+                var spent = queue.removeFirst { $0.takeBytes() }
+                pool.recycle(&spent)
             }
         }
     }

@@ -85,6 +85,42 @@ public struct BitWriter: Sendable {
         return bytes
     }
 
+    /// Bytes written so far, the last partial one counted.
+    @inlinable
+    package var byteCount: Int { (bitCount &+ 7) &>> 3 }
+
+    /// Whether every byte so far is held inline, so ``finish(into:)`` copies them into the
+    /// array it is given (and no array of the writer's own is handed over).
+    @inlinable
+    package var fitsInline: Bool { storage.isEmpty }
+
+    /// ``finish()`` into `bytes`, emptied first: the copy ``finish()`` makes of an inline
+    /// message goes into the room `bytes` has instead of a new array (a session passes a
+    /// buffer a sent message left behind). Past inline, `bytes` becomes the writer's own
+    /// array, as ``finish()`` returns it.
+    @inlinable
+    package mutating func finish(into bytes: inout [UInt8]) {
+        guard storage.isEmpty else {
+            bytes = finish()
+            return
+        }
+        let tailBytes = (scratchBits &+ 7) &>> 3
+        let count = inlineBytes &+ tailBytes
+        bytes.removeAll(keepingCapacity: true)
+        if count > 0 {
+            var words = inline
+            withUnsafeMutableBytes(of: &words) {
+                $0.storeBytes(of: scratch.littleEndian, toByteOffset: inlineBytes, as: UInt64.self)
+            }
+            // Reserved first, like `inlineAndTail`, so a buffer without the room grows once.
+            if bytes.capacity < count { bytes.reserveCapacity(count) }
+            withUnsafeBytes(of: &words) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        }
+        inlineBytes = 0
+        scratch = 0
+        scratchBits = 0
+    }
+
     /// The inline words, then the first `tailBytes` bytes of `scratch`, in one array of
     /// exactly that size.
     @inlinable

@@ -96,9 +96,19 @@ public struct MessageRegistry: Sendable {
     /// and no type looked up a second time.
     package func encode<Message: NetMessage>(_ message: Message, id: UInt64) throws(WireError) -> [UInt8] {
         var writer = BitWriter()
+        try encode(message, id: id, into: &writer)
+        return writer.finish()
+    }
+
+    /// Writes `message`, whose type is registered as `id`, into `writer`: for a sender that
+    /// chooses where the bytes go (see ``BitWriter/finish(into:)``). Inlinable, so the
+    /// caller's specialization writes the id and the fields in place.
+    @inlinable
+    package func encode<Message: NetMessage>(
+        _ message: Message, id: UInt64, into writer: inout BitWriter
+    ) throws(WireError) {
         writer.writeVarUInt(id)
         try message.encode(to: &writer)
-        return writer.finish()
     }
 
     /// Encodes `message` as a standalone byte string.

@@ -55,14 +55,15 @@ extension ChannelTests {
             var receiver = ChannelEndpoint(now: .zero)
             receiver.receive(sent[0], now: Self.at(milliseconds: 100))
             var pieces: [PieceReference] = []
+            var pool = MessageBufferPool()
             let held = receiver.makePayloads(
-                now: Self.at(milliseconds: 120), pieceScratch: &pieces, acknowledging: false)
+                now: Self.at(milliseconds: 120), pieceScratch: &pieces, acknowledging: false, recycling: &pool)
             #expect(held.isEmpty)
             // Still due, so a driver's next tick comes at once.
             #expect(receiver.flushDue == Self.at(milliseconds: 115))
             try receiver.enqueue([7], on: Self.unreliable, now: Self.at(milliseconds: 125))
             let data = receiver.makePayloads(
-                now: Self.at(milliseconds: 125), pieceScratch: &pieces, acknowledging: false)
+                now: Self.at(milliseconds: 125), pieceScratch: &pieces, acknowledging: false, recycling: &pool)
             #expect(data.count == 1)
             let header = try Self.header(try #require(data.first))
             #expect(header.ack == 0)

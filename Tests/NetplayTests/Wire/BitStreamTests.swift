@@ -27,7 +27,8 @@ struct BitStreamTests {
 
     /// Words kept inline then moved to an array, raw bytes appended when aligned (bit by bit
     /// when not): whatever the mix, the bytes are those of a plain bit-by-bit packing of the
-    /// same writes, `bytes` and `finish()` agree, and the writer is empty after `finish()`.
+    /// same writes, `bytes`, `finish()` and `finish(into:)` agree, and the writer is empty
+    /// after finishing.
     @Test func randomWriteMixesPackExactlyAsBitByBit() {
         var random = TestRandom(seed: 7)
         for round in 0..<200 {
@@ -49,8 +50,21 @@ struct BitStreamTests {
             var expected = [UInt8](repeating: 0, count: (bits.count + 7) / 8)
             for (index, bit) in bits.enumerated() where bit { expected[index / 8] |= 1 << (index % 8) }
             #expect(writer.bitCount == bits.count)
+            #expect(writer.byteCount == expected.count)
             #expect(writer.bytes == expected, "round \(round)")
-            let finished = writer.finish()
+            // Every other round into a used buffer (a session's spare), of any room, with stale
+            // bytes in it: they are gone, and an inline message keeps the buffer's storage.
+            let finished: [UInt8]
+            if round % 2 == 0 {
+                finished = writer.finish()
+            } else {
+                var spare = (0..<Int(random.next() % 48)).map { _ in UInt8(0xEE) }
+                let spareStorage = spare.withUnsafeBytes { $0.baseAddress }
+                let fitsSpare = writer.fitsInline && spare.capacity >= expected.count && !spare.isEmpty
+                writer.finish(into: &spare)
+                if fitsSpare { #expect(spare.withUnsafeBytes { $0.baseAddress } == spareStorage) }
+                finished = spare
+            }
             #expect(finished == expected, "round \(round)")
             #expect(finished.count == expected.count)
             #expect(writer.bitCount == 0)
