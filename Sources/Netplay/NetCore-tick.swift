@@ -267,19 +267,19 @@ extension NetCore {
         // One list for every peer's reliable pieces (see `ChannelEndpoint.makePayloads`),
         // lent out of the core while a peer's state is changed in place.
         var pieces = pieceScratch.lend()
-        let payloads =
-            peers.update(
-                peer,
-                { (state: inout PeerState) -> [[UInt8]] in
-                    if onlyIfDue, !(state.channels.flushDue.map { $0 <= now } ?? false) {
-                        state.channels.rollRates(now: now)
-                        return []
-                    }
-                    // Still listed while its acknowledgements are held (see above).
-                    if acknowledging { state.owesFlush = false }
-                    return state.channels.makePayloads(
-                        now: now, pieceScratch: &pieces, acknowledging: acknowledging, recycling: &messageBuffers)
-                }) ?? []
+        var payloads = payloadScratch.lend()
+        defer { payloadScratch.takeBack(&payloads) }
+        peers.update(peer) { (state: inout PeerState) -> Void in
+            if onlyIfDue, !(state.channels.flushDue.map { $0 <= now } ?? false) {
+                state.channels.rollRates(now: now)
+                return
+            }
+            // Still listed while its acknowledgements are held (see above).
+            if acknowledging { state.owesFlush = false }
+            state.channels.makePayloads(
+                now: now, into: &payloads, pieceScratch: &pieces, acknowledging: acknowledging,
+                recycling: &messageBuffers)
+        }
         pieceScratch.takeBack(&pieces)
         for index in payloads.indices {
             let payload = payloads[index]

@@ -57,6 +57,8 @@ package struct NetCore: Sendable {
     /// Lent to each peer's channels to gather a payload's reliable pieces (see
     /// ``flushChannels(of:now:)``).
     var pieceScratch: [PieceReference] = []
+    /// Lent to each peer's channels for the payloads of a flush, then emptied keeping its room.
+    var payloadScratch: [[UInt8]] = []
     /// What the channels are done with, for the session to hand back to `send` (see
     /// ``exchangeMessageBuffers(_:)``).
     var messageBuffers = MessageBufferPool()

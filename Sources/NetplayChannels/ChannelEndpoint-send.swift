@@ -29,22 +29,35 @@ extension ChannelEndpoint {
         now: NetInstant, pieceScratch pieces: inout [PieceReference], acknowledging: Bool = true,
         recycling pool: inout MessageBufferPool
     ) -> [[UInt8]] {
+        var payloads: [[UInt8]] = []
+        makePayloads(now: now, into: &payloads, pieceScratch: &pieces, acknowledging: acknowledging, recycling: &pool)
+        return payloads
+    }
+
+    /// ``makePayloads(now:pieceScratch:acknowledging:recycling:)`` appending to `payloads`,
+    /// a list its caller keeps for its room (a session does: a new list a flush was an
+    /// allocation at every tick).
+    package mutating func makePayloads(
+        now: NetInstant, into payloads: inout [[UInt8]], pieceScratch pieces: inout [PieceReference],
+        acknowledging: Bool = true, recycling pool: inout MessageBufferPool
+    ) {
         lastNow = max(lastNow, now)
         detectLosses(now: now)
         expireReassemblies(now: now)
         rollRates(now: now)
         pacer.refill(now: now)
-        var payloads: [[UInt8]] = []
-        while payloads.count < Self.maxPayloadsPerCall, hasSendableData, pacer.canSend {
+        let first = payloads.count
+        while payloads.count - first < Self.maxPayloadsPerCall, hasSendableData, pacer.canSend {
             guard ledger.hasRoom, congestion.canSend else { break }
             guard let payload = makeDataPayload(now: now, pieces: &pieces, recycling: &pool) else { break }
             payloads.append(payload)
         }
-        while acknowledging, payloads.count < Self.maxPayloadsPerCall, let owed = received.newestOwed(now: now) {
+        while acknowledging, payloads.count - first < Self.maxPayloadsPerCall,
+            let owed = received.newestOwed(now: now)
+        {
             payloads.append(makeAckPayload(acknowledging: owed, now: now))
         }
         flushDue = nextWakeup
-        return payloads
     }
 
     /// Closes the rate meters' intervals that have run out, as ``makePayloads(now:)`` does: for

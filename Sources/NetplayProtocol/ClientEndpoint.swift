@@ -184,7 +184,8 @@ package struct ClientEndpoint: Sendable {
         guard datagram.count <= config.mtu else { return .tooLarge }
         // Only the host talks to a client; anything else is a stranger or a spoof.
         guard address == hostAddress else { return .wrongAddress }
-        guard let first = datagram.first, let type = PacketType(rawValue: first) else { return .malformed }
+        // `[0]`, not `first`: unspecialized (debug builds), the generic `first` allocated.
+        guard !datagram.isEmpty, let type = PacketType(rawValue: datagram[0]) else { return .malformed }
         switch (state, type) {
         case (.handshaking(let handshake), .challenge):
             return handleChallenge(datagram, handshake: handshake, now: now)

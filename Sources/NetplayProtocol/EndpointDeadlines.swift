@@ -26,9 +26,13 @@ extension HostEndpoint {
     /// non-mutating call through the optional copies the whole endpoint first.
     package mutating func nextDeadline() -> NetInstant? {
         var deadline: NetInstant? = hasDeferredHandshakes ? latestNow : nil
-        for index in peers.indices {
+        // Index by index, not `for … in peers.indices`: unspecialized (debug builds), the
+        // iterator allocated at every tick.
+        var index = peers.startIndex
+        while index != peers.endIndex {
             let peerDeadline = nextDeadline(of: peers.values[index])
             deadline = min(deadline ?? peerDeadline, peerDeadline)
+            peers.formIndex(after: &index)
         }
         return deadline
     }

@@ -42,7 +42,8 @@ package enum Frame: Sendable, Hashable {
     /// The payload if `plaintext` is exactly one payload frame (the usual packet), taken out
     /// of `plaintext` in place; nil otherwise, and `plaintext` is left as it was.
     static func takeSolePayload(_ plaintext: inout [UInt8]) -> [UInt8]? {
-        guard plaintext.first == Kind.payload.rawValue else { return nil }
+        // `[0]`, not `first`: unspecialized (debug builds), the generic `first` allocated.
+        guard !plaintext.isEmpty, plaintext[0] == Kind.payload.rawValue else { return nil }
         var length = 0
         var shift = 0
         var index = 1

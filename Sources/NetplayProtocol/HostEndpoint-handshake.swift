@@ -121,6 +121,7 @@ extension HostEndpoint {
             admission: HostPeer.Admission(
                 clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce, acceptedPacket: accepted),
             admittedAt: now, source: address.source)
+        noteAdded(id)
         peerByAddress[address] = id
         outgoing.append(Datagram(address: address, bytes: accepted))
         return id

@@ -26,6 +26,8 @@ package struct HostEndpoint: Sendable {
     /// ephemeral, so each session's secret is still fresh.
     package let handshakeKey: EphemeralKeyPair
     package var peers: [PeerID: HostPeer] = [:]
+    /// The keys of `peers` in id order (see ``connectedPeers``).
+    private(set) var peerOrder: [PeerID] = []
     var peerByAddress: [PeerAddress: PeerID] = [:]
     var outgoing: [Datagram] = []
     package var events: [HostEvent] = []
@@ -86,7 +88,20 @@ package struct HostEndpoint: Sendable {
     package var hasDeferredHandshakes: Bool { !deferredHandshakes.isEmpty }
 
     /// The connected peers, in id order.
-    package var connectedPeers: [PeerID] { peers.keys.sorted { $0.rawValue < $1.rawValue } }
+    package var connectedPeers: [PeerID] {
+        // Kept as peers come and go, since `update` walks them in this order at every tick,
+        // where sorting the keys allocated and sorted each time. Rebuilt only if something
+        // changed `peers` around `admit` and `remove` (tests can).
+        peerOrder.count == peers.count ? peerOrder : peers.keys.sorted { $0.rawValue < $1.rawValue }
+    }
+
+    /// Records `id` in ``peerOrder`` (once) after it is added to `peers`.
+    mutating func noteAdded(_ id: PeerID) {
+        // A linear search: a peer joins rarely, and a host holds a few hundred at most.
+        let position = peerOrder.firstIndex { $0.rawValue >= id.rawValue } ?? peerOrder.count
+        guard position == peerOrder.count || peerOrder[position] != id else { return }
+        peerOrder.insert(id, at: position)
+    }
 
     /// Runs `body` on a peer's connection in place; nil if there is no such peer.
     ///
@@ -217,13 +232,15 @@ package struct HostEndpoint: Sendable {
     /// Removes `peer`; the game hears of it only if it had heard of the peer joining.
     package mutating func remove(_ peer: PeerID, reason: DisconnectReason) {
         guard let removed = peers.removeValue(forKey: peer) else { return }
+        if let position = peerOrder.firstIndex(of: peer) { peerOrder.remove(at: position) }
         if peerByAddress[removed.connection.address] == peer { peerByAddress[removed.connection.address] = nil }
         if removed.connection.hasHeardFromPeer { events.append(.disconnected(peer, reason)) }
     }
 
     private mutating func handle(_ datagram: [UInt8], from address: PeerAddress, now: NetInstant) -> DropReason? {
         guard datagram.count <= config.mtu else { return .tooLarge }
-        guard let first = datagram.first, let type = PacketType(rawValue: first) else { return .malformed }
+        // `[0]`, not `first`: unspecialized (debug builds), the generic `first` allocated.
+        guard !datagram.isEmpty, let type = PacketType(rawValue: datagram[0]) else { return .malformed }
         guard !isShutDown else { return .unexpected }
         switch type {
         case .hello, .response: return admitHandshakePacket(datagram, type: type, from: address, now: now)
