@@ -138,6 +138,9 @@ extension NetCore {
         // By index here and below: unspecialized (debug builds), `IndexingIterator.next()`
         // allocates, per message here and per peer per tick in the loops below.
         let candidates = candidates(for: message.target)
+        // One recipient: its channel holds the only lasting copy, so the storage can be
+        // reused once the channel is done with it (see `MessageBufferPool`).
+        let recyclable = candidates.count == 1
         for index in candidates.indices {
             let peer = candidates[index]
             if let filter, !filter.includes(peer) { continue }
@@ -154,7 +157,7 @@ extension NetCore {
                 // One table lookup: `update` finds nothing for a peer that is not connected.
                 let enqueued: Void? = try peers.update(peer) {
                     (state: inout PeerState) throws(ChannelSendError) -> Void in
-                    try state.channels.enqueue(message.bytes, on: message.channel, now: now)
+                    try state.channels.enqueue(message.bytes, on: message.channel, now: now, recyclable: recyclable)
                     state.counters.sent += 1
                 }
                 // A client still handshaking keeps its messages for when the host admits it;

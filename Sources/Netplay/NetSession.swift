@@ -212,9 +212,10 @@ package final class NetSession: Sendable {
                 core.phase == .closed, core.nextDeadline(now: now)
             )
         }
-        // Unless the channels let go of nothing, the spares go where `send` takes them: a lock
-        // per tick with traffic, none per message.
-        if !backlog.isEmpty || !spent.isEmpty {
+        // Unless the channels let go of nothing, the spares go where `send` takes them, and the
+        // emptied list goes back for the next trade with its room: a lock per tick with
+        // traffic, none per message (and none for a session that never sent).
+        if !backlog.isEmpty || !spent.isEmpty || spent.hasRoom {
             buffer.withLockedValue { buffer in
                 buffer.spareMessageBuffers.absorb(&spent)
                 swap(&spent, &buffer.poolForCore)
@@ -309,10 +310,18 @@ package final class NetSession: Sendable {
         guard byteCount <= limit else { throw .messageTooLarge(bytes: byteCount, limit: limit) }
         // The bytes are copied out under the send buffer's lock, into a buffer a sent message
         // left there: one lock a message, and no allocation in steady state.
+        // A message past the inline words already has an array of its own: handed over
+        // outside the lock.
+        let spilled = writer.fitsInline ? nil : writer.finish()
         let (refusal, flushNow) = buffer.withLockedValue { buffer -> (NetSendError?, Bool) in
             if let refusal = Self.refusal(byteCount, by: buffer, options: options) { return (refusal, false) }
-            var bytes = writer.fitsInline ? buffer.spareMessageBuffers.take() : []
-            writer.finish(into: &bytes)
+            var bytes: [UInt8]
+            if let spilled {
+                bytes = spilled
+            } else {
+                bytes = buffer.spareMessageBuffers.take()
+                writer.finish(into: &bytes)
+            }
             buffer.messagesQueued += 1
             let message = OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target))
             return (nil, Self.append(.message(message), to: &buffer))

@@ -91,7 +91,15 @@ package struct ChannelEndpoint: Sendable {
     ///   ``ChannelSendError/messageTooLarge(bytes:limit:)`` above the channel kind's limit,
     ///   ``ChannelSendError/queueFull(_:)`` when the channel already holds
     ///   ``ChannelConfig/maxQueuedBytesPerChannel`` — the link or the peer is not keeping up.
-    package mutating func enqueue(_ message: [UInt8], on channel: ChannelID, now: NetInstant) throws(ChannelSendError) {
+    ///
+    /// With `recyclable`, the caller holds no other copy of `message` for long (it goes to this
+    /// peer alone): once the channel is done with it, its storage goes to the pool of
+    /// ``receive(_:now:recycling:)`` or ``makePayloads(now:into:pieceScratch:acknowledging:recycling:)``.
+    /// A message shared by several peers' channels is not pooled: each would put the same
+    /// storage in, and all but the last to let go would hand out a buffer still shared.
+    package mutating func enqueue(
+        _ message: [UInt8], on channel: ChannelID, now: NetInstant, recyclable: Bool = false
+    ) throws(ChannelSendError) {
         lastNow = max(lastNow, now)
         flushDue = .zero
         guard let kind = config.layout.kind(of: channel) else { throw .unknownChannel(channel) }
@@ -103,9 +111,9 @@ package struct ChannelEndpoint: Sendable {
             throw .queueFull(channel)
         }
         if kind.isReliable {
-            lanes[lane].reliableOut.enqueue(message, geometry: geometry)
+            lanes[lane].reliableOut.enqueue(message, geometry: geometry, recyclable: recyclable)
         } else {
-            lanes[lane].unreliableOut.enqueue(message, geometry: geometry)
+            lanes[lane].unreliableOut.enqueue(message, geometry: geometry, recyclable: recyclable)
         }
     }
 

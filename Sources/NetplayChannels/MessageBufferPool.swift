@@ -8,9 +8,11 @@
 /// steady state). A session moves the pool its channels filled to its send buffer once a
 /// tick, and `send` encodes into a buffer taken from there.
 ///
-/// Bounded twice: only small buffers are kept (a large message is rare and its allocation is
-/// small beside its bytes), and only up to ``maxHeldBytes`` of them, so a burst leaves no more
-/// than that behind.
+/// Bounded twice: only small buffers are kept (`send` reuses one only for a message that fits
+/// the writer's inline words, and a large message's allocation is small beside its bytes),
+/// and only up to ``maxHeldBytes`` of them a pool. A session has two pools at most (the core's
+/// and the send buffer's spares), so a burst leaves no more than twice that behind. Only the
+/// storage of a message sent to one peer comes here (see `ChannelEndpoint.enqueue`).
 package struct MessageBufferPool: Sendable {
     private var buffers: [[UInt8]] = []
     /// Heap held by `buffers`, counted as ``heldCost(ofCapacity:)`` each.
@@ -21,6 +23,9 @@ package struct MessageBufferPool: Sendable {
     /// Buffers held.
     package var count: Int { buffers.count }
     package var isEmpty: Bool { buffers.isEmpty }
+    /// Whether the list has room for buffers without growing (a pool handed back and forth
+    /// keeps it; a new one has none).
+    package var hasRoom: Bool { buffers.capacity > 0 }
 
     /// Keeps the storage of `bytes` if it is small and the pool has room, leaving `bytes`
     /// empty either way.
@@ -66,9 +71,11 @@ package struct MessageBufferPool: Sendable {
     /// header and glibc's 16 bytes of chunk overhead.
     package static func heldCost(ofCapacity capacity: Int) -> Int { capacity + 48 }
 
-    /// The largest buffer kept: a message that fits a payload many times over.
-    package static let maxBufferCapacity = 256
-    /// The most a pool holds: some 1,300 buffers of a 16-byte message, a few ticks' worth of
-    /// a fast stream.
+    /// The largest buffer kept: room for any message `send` copies from the writer's inline
+    /// words (at most 40 bytes), and for the 64 bytes a writer reserves once they spill, so a
+    /// small message never sits in a large buffer.
+    package static let maxBufferCapacity = 64
+    /// The most a pool holds: about 900 buffers of a 16-byte message (24 bytes of room
+    /// each), a few ticks' worth of a fast stream.
     package static let maxHeldBytes = 64 * 1024
 }

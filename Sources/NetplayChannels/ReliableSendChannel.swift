@@ -8,6 +8,8 @@ package struct ReliableSendChannel: Sendable {
     package struct Outgoing: Sendable {
         package var bytes: [UInt8]
         var fragmentCount: Int
+        /// Whether the bytes go to a pool once acknowledged (see `ChannelEndpoint.enqueue`).
+        var recyclable = false
         /// Per-fragment flags; empty for a whole message, which needs only ``ackedCount``.
         var ackedFragments: [Bool]
         var ackedCount = 0
@@ -44,11 +46,11 @@ package struct ReliableSendChannel: Sendable {
     }
     private var nextID: Int64 { baseID + Int64(messages.count) }
 
-    package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry) {
+    package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry, recyclable: Bool = false) {
         let count = geometry.fragmentCount(for: bytes.count)
         messages.append(
             Outgoing(
-                bytes: bytes, fragmentCount: count,
+                bytes: bytes, fragmentCount: count, recyclable: recyclable,
                 ackedFragments: count > 1 ? Array(repeating: false, count: count) : []))
         queuedBytes += bytes.count
     }
@@ -107,10 +109,11 @@ package struct ReliableSendChannel: Sendable {
             message.ackedCount += 1
         }
         while !messages.isEmpty, messages[0].isAcked {
+            let recyclable = messages[0].recyclable
             var spent = messages.removeFirst { $0.takeBytes() }
             queuedBytes -= spent.count
             baseID += 1
-            pool.recycle(&spent)
+            if recyclable { pool.recycle(&spent) }
         }
     }
 

@@ -5,6 +5,8 @@ package struct UnreliableSendChannel: Sendable {
         var bytes: [UInt8]
         var id: UInt16
         var fragmentCount: Int
+        /// Whether the bytes go to a pool once sent (see `ChannelEndpoint.enqueue`).
+        var recyclable: Bool
 
         mutating func takeBytes() -> [UInt8] {
             var taken: [UInt8] = []
@@ -23,8 +25,11 @@ package struct UnreliableSendChannel: Sendable {
     var queuedMessages: Int { queue.count }
     var hasSendable: Bool { !queue.isEmpty }
 
-    package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry) {
-        queue.append(Outgoing(bytes: bytes, id: nextID, fragmentCount: geometry.fragmentCount(for: bytes.count)))
+    package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry, recyclable: Bool = false) {
+        queue.append(
+            Outgoing(
+                bytes: bytes, id: nextID, fragmentCount: geometry.fragmentCount(for: bytes.count),
+                recyclable: recyclable))
         nextID &+= 1
         queuedBytes += bytes.count
     }
@@ -48,7 +53,7 @@ package struct UnreliableSendChannel: Sendable {
                 queuedBytes -= message.bytes.count
                 // Moved out: the queue's storage still holds a removed element until it compacts.
                 var spent = queue.removeFirst { $0.takeBytes() }
-                pool.recycle(&spent)
+                if message.recyclable { pool.recycle(&spent) }
             }
         }
     }

@@ -25,7 +25,7 @@ package struct HostEndpoint: Sendable {
     /// host cannot remember a per-client key between challenge and response; clients' keys are
     /// ephemeral, so each session's secret is still fresh.
     package let handshakeKey: EphemeralKeyPair
-    package var peers: [PeerID: HostPeer] = [:]
+    package internal(set) var peers: [PeerID: HostPeer] = [:]
     /// The keys of `peers` in id order (see ``connectedPeers``).
     private(set) var peerOrder: [PeerID] = []
     var peerByAddress: [PeerAddress: PeerID] = [:]
@@ -89,10 +89,12 @@ package struct HostEndpoint: Sendable {
 
     /// The connected peers, in id order.
     package var connectedPeers: [PeerID] {
-        // Kept as peers come and go, since `update` walks them in this order at every tick,
-        // where sorting the keys allocated and sorted each time. Rebuilt only if something
-        // changed `peers` around `admit` and `remove` (tests can).
-        peerOrder.count == peers.count ? peerOrder : peers.keys.sorted { $0.rawValue < $1.rawValue }
+        // Kept as peers come and go (`admit` and `remove`, the only places that add or drop a
+        // key), since `update` walks them in this order at every tick, where sorting the keys
+        // allocated and sorted each time. The sort stays as a fallback should the two ever
+        // disagree in count, and a debug build stops there.
+        assert(peerOrder.count == peers.count, "peerOrder out of step with peers")
+        return peerOrder.count == peers.count ? peerOrder : peers.keys.sorted { $0.rawValue < $1.rawValue }
     }
 
     /// Records `id` in ``peerOrder`` (once) after it is added to `peers`.

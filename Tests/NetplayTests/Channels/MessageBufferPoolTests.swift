@@ -27,7 +27,7 @@ extension ChannelTests {
         ) throws -> UnsafeRawPointer? {
             let bytes = message(count, value: value)
             let storage = storage(of: bytes)
-            try endpoint.enqueue(bytes, on: channel, now: .zero)
+            try endpoint.enqueue(bytes, on: channel, now: .zero, recyclable: true)
             return storage
         }
 
@@ -64,12 +64,12 @@ extension ChannelTests {
             #expect(pool.isEmpty)
             var offered = 0
             while offered < 2_000 {
-                var bytes = Self.message(200, value: 2)
+                var bytes = Self.message(40, value: 2)
                 pool.recycle(&bytes)
                 offered += 1
             }
             // Full: no room for one more, and never past the budget.
-            let cost = MessageBufferPool.heldCost(ofCapacity: Self.message(200, value: 2).capacity)
+            let cost = MessageBufferPool.heldCost(ofCapacity: Self.message(40, value: 2).capacity)
             #expect(pool.heldBytes <= MessageBufferPool.maxHeldBytes)
             #expect(pool.heldBytes + cost > MessageBufferPool.maxHeldBytes)
             #expect(pool.count < 2_000)
@@ -146,11 +146,12 @@ extension ChannelTests {
             var config = ChannelConfig()
             config.maxPayloadBytes = ChannelConfig.minimumPayloadBytes
             let geometry = ChannelGeometry(config)
-            let message = Self.message(200, value: 6)
+            let message = Self.message(50, value: 6)
             let fragments = geometry.fragmentCount(for: message.count)
-            try #require(fragments > 2)
+            try #require(fragments >= 2)
+            try #require(message.capacity <= MessageBufferPool.maxBufferCapacity)
             var channel = UnreliableSendChannel()
-            channel.enqueue(message, geometry: geometry)
+            channel.enqueue(message, geometry: geometry, recyclable: true)
             var pool = MessageBufferPool()
             for fragment in 0..<fragments {
                 var writer = PayloadWriter(
@@ -161,6 +162,69 @@ extension ChannelTests {
                 #expect(pool.count == (fragment == fragments - 1 ? 1 : 0), "after fragment \(fragment)")
             }
             #expect(channel.queuedBytes == 0)
+        }
+
+        @Test("a reliable message acknowledged out of order comes back only when the ones before it are")
+        func aReliableMessageAcknowledgedOutOfOrderWaitsForTheOnesBefore() throws {
+            var sender = ChannelEndpoint(now: .zero)
+            var receiver = ChannelEndpoint(now: .zero)
+            var pool = MessageBufferPool()
+            var pieces: [PieceReference] = []
+            _ = try Self.enqueueFresh(16, value: 0, on: Self.reliable, into: &sender)
+            let first = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
+            _ = try Self.enqueueFresh(16, value: 1, on: Self.reliable, into: &sender)
+            let second = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
+            try #require(first.count == 1 && second.count == 1)
+            // The first packet is late: only the second is acknowledged.
+            receiver.receive(second[0], now: Self.at(milliseconds: 1))
+            for ack in receiver.makePayloads(now: Self.at(milliseconds: 20)) {
+                sender.receive(ack, now: Self.at(milliseconds: 21), recycling: &pool)
+            }
+            #expect(pool.isEmpty, "message 1 is acknowledged, but message 0 is still owed and ahead of it")
+            receiver.receive(first[0], now: Self.at(milliseconds: 22))
+            for ack in receiver.makePayloads(now: Self.at(milliseconds: 40)) {
+                sender.receive(ack, now: Self.at(milliseconds: 41), recycling: &pool)
+            }
+            #expect(pool.count == 2)
+        }
+
+        @Test("a fragmented reliable message comes back only once every fragment is acknowledged")
+        func aFragmentedReliableMessageWaitsForEveryFragment() throws {
+            var config = ChannelConfig()
+            config.maxPayloadBytes = ChannelConfig.minimumPayloadBytes
+            var sender = ChannelEndpoint(config: config, now: .zero)
+            var receiver = ChannelEndpoint(config: config, now: .zero)
+            let message = Self.message(50, value: 7)
+            try #require(ChannelGeometry(config).fragmentCount(for: message.count) >= 2)
+            try #require(message.capacity <= MessageBufferPool.maxBufferCapacity)
+            try sender.enqueue(message, on: Self.reliable, now: .zero, recyclable: true)
+            var pool = MessageBufferPool()
+            var pieces: [PieceReference] = []
+            let sent = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
+            try #require(sent.count >= 2)
+            // Only the first fragment's packet arrives and is acknowledged.
+            receiver.receive(sent[0], now: Self.at(milliseconds: 1))
+            for ack in receiver.makePayloads(now: Self.at(milliseconds: 20)) {
+                sender.receive(ack, now: Self.at(milliseconds: 21), recycling: &pool)
+            }
+            #expect(pool.isEmpty)
+            for payload in sent.dropFirst() { receiver.receive(payload, now: Self.at(milliseconds: 22)) }
+            #expect(receiver.drainDelivered().map { Array($0.bytes) } == [Self.message(50, value: 7)])
+            for ack in receiver.makePayloads(now: Self.at(milliseconds: 40)) {
+                sender.receive(ack, now: Self.at(milliseconds: 41), recycling: &pool)
+            }
+            #expect(pool.count == 1)
+        }
+
+        @Test("a message its caller shares (several recipients) is never pooled")
+        func aSharedMessageIsNotPooled() throws {
+            var sender = ChannelEndpoint(now: .zero)
+            try sender.enqueue(Self.message(16, value: 9), on: Self.unreliable, now: .zero)
+            var pool = MessageBufferPool()
+            var pieces: [PieceReference] = []
+            let sent = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
+            #expect(sent.count == 1)
+            #expect(pool.isEmpty)
         }
 
         @Test("a buffer shared with another holder is never changed under it: taking it makes a copy")

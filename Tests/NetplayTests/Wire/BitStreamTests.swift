@@ -74,6 +74,21 @@ struct BitStreamTests {
         }
     }
 
+    /// A fixed case of `finish(into:)`: a 9-byte message into a used 16-byte buffer keeps the
+    /// buffer's storage and none of its stale bytes.
+    @Test func finishIntoAUsedBufferKeepsItsStorage() {
+        var writer = BitWriter()
+        writer.writeFixed(UInt64(0x0807_0605_0403_0201))
+        writer.writeFixed(UInt8(9))
+        var spare = [UInt8](repeating: 0xEE, count: 16)
+        let storage = spare.withUnsafeBytes { $0.baseAddress }
+        #expect(writer.fitsInline)
+        writer.finish(into: &spare)
+        #expect(spare == [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        #expect(spare.withUnsafeBytes { $0.baseAddress } == storage)
+        #expect(writer.bitCount == 0)
+    }
+
     /// Every boundary of the inline words: 0 to 6 full words, 0 to 8 more bytes, an aligned raw
     /// write of 0, 1, 7, 8 or 40 bytes, then more words. The bytes match a bit-by-bit packing,
     /// replication's field capture (which reads `storage` and `scratch`) agrees with the bytes,
