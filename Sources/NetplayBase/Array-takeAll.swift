@@ -33,7 +33,8 @@ extension Array {
     /// Lends this buffer out: returns it, room and all, and leaves this empty. For a scratch
     /// buffer its owner keeps for its room but must not hold while it uses it: the owner can
     /// be changed in place meanwhile (no overlapping access), and a nested use finds an empty
-    /// buffer instead of one being walked. Give it back with ``takeBack(_:)``.
+    /// buffer instead of one being walked. Give it back with ``takeBack(_:)``. Also moves an
+    /// array out of a value for good (a sent message's bytes, to a pool) without a copy.
     @inlinable
     package mutating func lend() -> [Element] {
         var lent: [Element] = []

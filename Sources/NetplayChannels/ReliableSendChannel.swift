@@ -15,13 +15,6 @@ package struct ReliableSendChannel: Sendable {
         var ackedCount = 0
 
         var isAcked: Bool { ackedCount == fragmentCount }
-        /// Moves the bytes out (for a pool), leaving none: the queue's storage still holds a
-        /// removed element until it compacts, and would keep the bytes' storage shared.
-        mutating func takeBytes() -> [UInt8] {
-            var taken: [UInt8] = []
-            swap(&taken, &bytes)
-            return taken
-        }
         func isAcked(fragment: Int) -> Bool {
             fragmentCount == 1 ? ackedCount == 1 : ackedFragments[fragment]
         }
@@ -110,7 +103,9 @@ package struct ReliableSendChannel: Sendable {
         }
         while !messages.isEmpty, messages[0].isAcked {
             let recyclable = messages[0].recyclable
-            var spent = messages.removeFirst { $0.takeBytes() }
+            // Moved out: the queue's storage still holds a removed element until it compacts,
+            // and would keep the bytes' storage shared.
+            var spent = messages.removeFirst { $0.bytes.lend() }
             queuedBytes -= spent.count
             baseID += 1
             if recyclable { pool.recycle(&spent) }

@@ -7,12 +7,6 @@ package struct UnreliableSendChannel: Sendable {
         var fragmentCount: Int
         /// Whether the bytes go to a pool once sent (see `ChannelEndpoint.enqueue`).
         var recyclable: Bool
-
-        mutating func takeBytes() -> [UInt8] {
-            var taken: [UInt8] = []
-            swap(&taken, &bytes)
-            return taken
-        }
     }
 
     private var queue = Backlog<Outgoing>()
@@ -52,7 +46,7 @@ package struct UnreliableSendChannel: Sendable {
                 nextFragment = 0
                 queuedBytes -= message.bytes.count
                 // Moved out: the queue's storage still holds a removed element until it compacts.
-                var spent = queue.removeFirst { $0.takeBytes() }
+                var spent = queue.removeFirst { $0.bytes.lend() }
                 if message.recyclable { pool.recycle(&spent) }
             }
         }

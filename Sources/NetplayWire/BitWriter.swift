@@ -52,7 +52,11 @@ public struct BitWriter: Sendable {
     /// allocation; ``finish()`` makes one only while the bytes are inline, and none after).
     package var bytes: [UInt8] {
         let tailBytes = (scratchBits &+ 7) &>> 3
-        if storage.isEmpty { return inlineAndTail(tailBytes) }
+        if storage.isEmpty {
+            var result: [UInt8] = []
+            inlineAndTail(tailBytes, into: &result)
+            return result
+        }
         if tailBytes == 0 { return storage }
         var result: [UInt8] = []
         result.reserveCapacity(storage.count &+ tailBytes)
@@ -70,18 +74,9 @@ public struct BitWriter: Sendable {
     /// (a retain and a release per message), and a writer is almost always a local `var`.
     @inlinable
     public mutating func finish() -> [UInt8] {
-        let tailBytes = (scratchBits &+ 7) &>> 3
-        guard storage.isEmpty else {
-            appendScratchBytes(tailBytes)
-            var bytes: [UInt8] = []
-            swap(&bytes, &storage)
-            return bytes
-        }
         // A message that fits inline allocates here, once, exactly its size.
-        let bytes = inlineAndTail(tailBytes)
-        inlineBytes = 0
-        scratch = 0
-        scratchBits = 0
+        var bytes: [UInt8] = []
+        finish(into: &bytes)
         return bytes
     }
 
@@ -100,34 +95,27 @@ public struct BitWriter: Sendable {
     /// array, as ``finish()`` returns it.
     @inlinable
     package mutating func finish(into bytes: inout [UInt8]) {
+        let tailBytes = (scratchBits &+ 7) &>> 3
         guard storage.isEmpty else {
-            bytes = finish()
+            appendScratchBytes(tailBytes)
+            bytes.removeAll()
+            swap(&bytes, &storage)
             return
         }
-        let tailBytes = (scratchBits &+ 7) &>> 3
-        let count = inlineBytes &+ tailBytes
         bytes.removeAll(keepingCapacity: true)
-        if count > 0 {
-            var words = inline
-            withUnsafeMutableBytes(of: &words) {
-                $0.storeBytes(of: scratch.littleEndian, toByteOffset: inlineBytes, as: UInt64.self)
-            }
-            // Reserved first, like `inlineAndTail`, so a buffer without the room grows once.
-            if bytes.capacity < count { bytes.reserveCapacity(count) }
-            withUnsafeBytes(of: &words) { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-        }
+        inlineAndTail(tailBytes, into: &bytes)
         inlineBytes = 0
         scratch = 0
         scratchBits = 0
     }
 
-    /// The inline words, then the first `tailBytes` bytes of `scratch`, in one array of
-    /// exactly that size.
+    /// Appends the inline words, then the first `tailBytes` bytes of `scratch`, to `result`
+    /// (empty), reserving exactly their count if it lacks the room.
     @inlinable
-    func inlineAndTail(_ tailBytes: Int) -> [UInt8] {
+    func inlineAndTail(_ tailBytes: Int, into result: inout [UInt8]) {
         let inlineCount = inlineBytes
         let count = inlineCount &+ tailBytes
-        guard count > 0 else { return [] }
+        guard count > 0 else { return }
         // The tail word after the inline ones (the fifth word is room for it), then one copy.
         var words = inline
         withUnsafeMutableBytes(of: &words) {
@@ -136,10 +124,8 @@ public struct BitWriter: Sendable {
         // Reserved then appended: this `reserveCapacity` is specialized for bytes, where
         // `init(unsafeUninitializedCapacity:)` and `init(repeating:count:)` looked up their
         // storage type at run time (about 350 instructions more a message).
-        var result: [UInt8] = []
-        result.reserveCapacity(count)
+        if result.capacity < count { result.reserveCapacity(count) }
         withUnsafeBytes(of: &words) { result.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-        return result
     }
 
     /// Moves the inline words into `storage`, reserving room for `more` bytes after them

@@ -11,8 +11,6 @@ extension ChannelTests {
     /// what the header says about the hold (docs/PROTOCOL.md §5).
     @Suite("Ack delay")
     struct AckDelayTests {
-        static let reliable = ChannelID(0)
-        static let unreliable = ChannelID(2)
 
         /// A fresh sender's first `count` payloads, one small message each on `channel`, as its
         /// endpoint writes them (built here: the endpoint's congestion window stops at 10).
@@ -31,17 +29,15 @@ extension ChannelTests {
             try PayloadDecoder.decode(payload, layout: .standard) { _ in 16 }.0
         }
 
-        static func at(milliseconds: Int64) -> NetInstant { NetInstant(nanoseconds: milliseconds * 1_000_000) }
-
         @Test("a lone packet's ack waits 15 ms for data, then leaves alone and says it waited 15 ms")
         func aLonePacketIsAcknowledgedAfterTheFirstNamingDelay() throws {
             let sent = Self.payloads(1)
             var receiver = ChannelEndpoint(now: .zero)
-            receiver.receive(sent[0], now: Self.at(milliseconds: 100))
-            #expect(receiver.makePayloads(now: Self.at(milliseconds: 100)).isEmpty)
-            #expect(receiver.nextWakeup == Self.at(milliseconds: 115))
-            #expect(receiver.makePayloads(now: Self.at(milliseconds: 114)).isEmpty)
-            let acks = receiver.makePayloads(now: Self.at(milliseconds: 115))
+            receiver.receive(sent[0], now: ChannelTests.at(milliseconds: 100))
+            #expect(receiver.makePayloads(now: ChannelTests.at(milliseconds: 100)).isEmpty)
+            #expect(receiver.nextWakeup == ChannelTests.at(milliseconds: 115))
+            #expect(receiver.makePayloads(now: ChannelTests.at(milliseconds: 114)).isEmpty)
+            let acks = receiver.makePayloads(now: ChannelTests.at(milliseconds: 115))
             #expect(acks.count == 1)
             let header = try Self.header(try #require(acks.first))
             #expect(header.ack == 0)
@@ -53,38 +49,38 @@ extension ChannelTests {
         func aDueAckWaitsForDataWhenTheCallerHoldsIt() throws {
             let sent = Self.payloads(1)
             var receiver = ChannelEndpoint(now: .zero)
-            receiver.receive(sent[0], now: Self.at(milliseconds: 100))
+            receiver.receive(sent[0], now: ChannelTests.at(milliseconds: 100))
             var pieces: [PieceReference] = []
             var pool = MessageBufferPool()
             let held = receiver.makePayloads(
-                now: Self.at(milliseconds: 120), pieceScratch: &pieces, acknowledging: false, recycling: &pool)
+                now: ChannelTests.at(milliseconds: 120), pieceScratch: &pieces, acknowledging: false, recycling: &pool)
             #expect(held.isEmpty)
             // Still due, so a driver's next tick comes at once.
-            #expect(receiver.flushDue == Self.at(milliseconds: 115))
-            try receiver.enqueue([7], on: Self.unreliable, now: Self.at(milliseconds: 125))
+            #expect(receiver.flushDue == ChannelTests.at(milliseconds: 115))
+            try receiver.enqueue([7], on: ChannelTests.unreliable, now: ChannelTests.at(milliseconds: 125))
             let data = receiver.makePayloads(
-                now: Self.at(milliseconds: 125), pieceScratch: &pieces, acknowledging: false, recycling: &pool)
+                now: ChannelTests.at(milliseconds: 125), pieceScratch: &pieces, acknowledging: false, recycling: &pool)
             #expect(data.count == 1)
             let header = try Self.header(try #require(data.first))
             #expect(header.ack == 0)
             #expect(header.ackDelay == 25_000)
-            #expect(receiver.makePayloads(now: Self.at(milliseconds: 125)).isEmpty)
+            #expect(receiver.makePayloads(now: ChannelTests.at(milliseconds: 125)).isEmpty)
         }
 
         @Test("data leaving within the hold carries the ack and its delay; no ack-only follows")
         func dataCarriesTheHeldAck() throws {
             let sent = Self.payloads(1)
             var receiver = ChannelEndpoint(now: .zero)
-            receiver.receive(sent[0], now: Self.at(milliseconds: 100))
-            try receiver.enqueue([7], on: Self.unreliable, now: Self.at(milliseconds: 106))
-            let data = receiver.makePayloads(now: Self.at(milliseconds: 106))
+            receiver.receive(sent[0], now: ChannelTests.at(milliseconds: 100))
+            try receiver.enqueue([7], on: ChannelTests.unreliable, now: ChannelTests.at(milliseconds: 106))
+            let data = receiver.makePayloads(now: ChannelTests.at(milliseconds: 106))
             #expect(data.count == 1)
             let header = try Self.header(try #require(data.first))
             #expect(header.ack == 0)
             #expect(header.ackDelay == 6_000)
             // The second naming is owed (20 ms after the first), not a first one.
-            #expect(receiver.nextWakeup == Self.at(milliseconds: 126))
-            #expect(receiver.makePayloads(now: Self.at(milliseconds: 125)).isEmpty)
+            #expect(receiver.nextWakeup == ChannelTests.at(milliseconds: 126))
+            #expect(receiver.makePayloads(now: ChannelTests.at(milliseconds: 125)).isEmpty)
         }
 
         @Test("every second packet is acknowledged at once")
@@ -93,7 +89,7 @@ extension ChannelTests {
             var receiver = ChannelEndpoint(now: .zero)
             var ackOnly: [PayloadHeader] = []
             for (index, payload) in sent.enumerated() {
-                let now = Self.at(milliseconds: 100 + Int64(index) * 2)
+                let now = ChannelTests.at(milliseconds: 100 + Int64(index) * 2)
                 receiver.receive(payload, now: now)
                 ackOnly += try receiver.makePayloads(now: now).map(Self.header)
             }
@@ -107,14 +103,14 @@ extension ChannelTests {
         func outOfOrderPacketsAreAcknowledgedAtOnce() throws {
             let sent = Self.payloads(3)
             var receiver = ChannelEndpoint(now: .zero)
-            receiver.receive(sent[0], now: Self.at(milliseconds: 100))
-            #expect(receiver.makePayloads(now: Self.at(milliseconds: 100)).isEmpty)
-            _ = receiver.makePayloads(now: Self.at(milliseconds: 115))  // 0's own ack
-            receiver.receive(sent[2], now: Self.at(milliseconds: 120))  // 1 is missing
-            let gap = try receiver.makePayloads(now: Self.at(milliseconds: 120)).map(Self.header)
+            receiver.receive(sent[0], now: ChannelTests.at(milliseconds: 100))
+            #expect(receiver.makePayloads(now: ChannelTests.at(milliseconds: 100)).isEmpty)
+            _ = receiver.makePayloads(now: ChannelTests.at(milliseconds: 115))  // 0's own ack
+            receiver.receive(sent[2], now: ChannelTests.at(milliseconds: 120))  // 1 is missing
+            let gap = try receiver.makePayloads(now: ChannelTests.at(milliseconds: 120)).map(Self.header)
             #expect(gap.map(\.ack) == [2])
-            receiver.receive(sent[1], now: Self.at(milliseconds: 121))  // late
-            let late = try receiver.makePayloads(now: Self.at(milliseconds: 121)).map(Self.header)
+            receiver.receive(sent[1], now: ChannelTests.at(milliseconds: 121))  // late
+            let late = try receiver.makePayloads(now: ChannelTests.at(milliseconds: 121)).map(Self.header)
             // It names the newest (2, held 1 ms), whose bits reach the late one.
             #expect(late.map(\.ack) == [2])
             #expect(late.map(\.ackDelay) == [1_000])
@@ -123,26 +119,26 @@ extension ChannelTests {
 
         @Test("an unreliable packet's ack waits 40 ms, then leaves alone, once")
         func aLoneUnreliablePacketWaitsLongerAndIsNamedOnce() throws {
-            let sent = Self.payloads(1, on: Self.unreliable)
+            let sent = Self.payloads(1, on: ChannelTests.unreliable)
             var receiver = ChannelEndpoint(now: .zero)
-            receiver.receive(sent[0], now: Self.at(milliseconds: 100))
-            #expect(receiver.nextWakeup == Self.at(milliseconds: 140))
-            #expect(receiver.makePayloads(now: Self.at(milliseconds: 139)).isEmpty)
-            let acks = try receiver.makePayloads(now: Self.at(milliseconds: 140)).map(Self.header)
+            receiver.receive(sent[0], now: ChannelTests.at(milliseconds: 100))
+            #expect(receiver.nextWakeup == ChannelTests.at(milliseconds: 140))
+            #expect(receiver.makePayloads(now: ChannelTests.at(milliseconds: 139)).isEmpty)
+            let acks = try receiver.makePayloads(now: ChannelTests.at(milliseconds: 140)).map(Self.header)
             #expect(acks.map(\.ack) == [0])
             #expect(acks.map(\.ackDelay) == [40_000])
             // No second naming is owed: nothing more is due, ever.
             #expect(receiver.nextWakeup == nil)
-            #expect(receiver.makePayloads(now: Self.at(milliseconds: 1_000)).isEmpty)
+            #expect(receiver.makePayloads(now: ChannelTests.at(milliseconds: 1_000)).isEmpty)
         }
 
         @Test("unreliable packets are acknowledged at once every fourth, or out of order")
         func unreliablePacketsAreAcknowledgedEveryFourth() throws {
-            let sent = Self.payloads(10, on: Self.unreliable)
+            let sent = Self.payloads(10, on: ChannelTests.unreliable)
             var receiver = ChannelEndpoint(now: .zero)
             var ackOnly: [PayloadHeader] = []
             for (index, payload) in sent.enumerated() where index != 8 {
-                let now = Self.at(milliseconds: 100 + Int64(index))
+                let now = ChannelTests.at(milliseconds: 100 + Int64(index))
                 receiver.receive(payload, now: now)
                 ackOnly += try receiver.makePayloads(now: now).map(Self.header)
             }
@@ -155,10 +151,10 @@ extension ChannelTests {
             #expect(ReceivedPacketWindow.relaxedNamingAtOnceAfter <= CongestionController.minimumPayloads)
             // One reliable packet among unreliable ones waits the shorter hold.
             var mixed = ChannelEndpoint(now: .zero)
-            mixed.receive(Self.payloads(1, on: Self.unreliable)[0], now: Self.at(milliseconds: 100))
-            #expect(mixed.nextWakeup == Self.at(milliseconds: 140))
-            mixed.receive(Self.payloads(2)[1], now: Self.at(milliseconds: 110))
-            #expect(mixed.nextWakeup == Self.at(milliseconds: 125))
+            mixed.receive(Self.payloads(1, on: ChannelTests.unreliable)[0], now: ChannelTests.at(milliseconds: 100))
+            #expect(mixed.nextWakeup == ChannelTests.at(milliseconds: 140))
+            mixed.receive(Self.payloads(2)[1], now: ChannelTests.at(milliseconds: 110))
+            #expect(mixed.nextWakeup == ChannelTests.at(milliseconds: 125))
         }
 
         @Test("a sender allows an unreliable packet's ack its longer hold: no timeout, no loss")
@@ -170,7 +166,7 @@ extension ChannelTests {
             // Bounded: each step advances virtual time by at least 1 ms.
             while pair.now < end {
                 if pair.now >= nextSend {
-                    try pair.a.enqueue([1, 2, 3], on: Self.unreliable, now: pair.now)
+                    try pair.a.enqueue([1, 2, 3], on: ChannelTests.unreliable, now: pair.now)
                     sends += 1
                     nextSend = nextSend + .milliseconds(100)
                 }
@@ -195,22 +191,22 @@ extension ChannelTests {
             var b = ChannelEndpoint(now: .zero)
             var toB: [(at: NetInstant, payload: [UInt8])] = []
             var toA: [(at: NetInstant, payload: [UInt8])] = []
-            let reliableAt = Self.at(milliseconds: 985)
+            let reliableAt = ChannelTests.at(milliseconds: 985)
             var dropped: NetInstant?
             var resent: NetInstant?
             // Bounded: 1,200 steps of 1 ms.
             for step in 0..<1_200 {
-                let now = Self.at(milliseconds: Int64(step))
+                let now = ChannelTests.at(milliseconds: Int64(step))
                 for item in toB where item.at <= now { b.receive(item.payload, now: now) }
                 toB.removeAll { $0.at <= now }
                 for item in toA where item.at <= now { a.receive(item.payload, now: now) }
                 toA.removeAll { $0.at <= now }
-                if step % 16 == 8, step <= 984 { try a.enqueue([1], on: Self.unreliable, now: now) }
-                if step % 50 == 30 { try b.enqueue([2], on: Self.unreliable, now: now) }
-                if now == reliableAt { try a.enqueue([9], on: Self.reliable, now: now) }
+                if step % 16 == 8, step <= 984 { try a.enqueue([1], on: ChannelTests.unreliable, now: now) }
+                if step % 50 == 30 { try b.enqueue([2], on: ChannelTests.unreliable, now: now) }
+                if now == reliableAt { try a.enqueue([9], on: ChannelTests.reliable, now: now) }
                 for payload in a.makePayloads(now: now) {
                     let entries = try PayloadDecoder.decode(payload, layout: .standard) { _ in 16 }.1
-                    if entries.contains(where: { $0.channel == Self.reliable.index }) {
+                    if entries.contains(where: { $0.channel == ChannelTests.reliable.index }) {
                         if dropped == nil {
                             dropped = now
                             continue
@@ -236,14 +232,14 @@ extension ChannelTests {
         @Test("the second naming falls due from the first naming of those still owed one")
         func theSecondNamingClockRestartsWhenTheOlderNamingsAreDone() {
             var window = ReceivedPacketWindow()
-            window.markReceived(10, needs: .prompt, now: Self.at(milliseconds: 0))
-            window.markCovered(acknowledging: 10, now: Self.at(milliseconds: 1))
-            #expect(window.secondNamingDue == Self.at(milliseconds: 21))
-            window.markReceived(11, needs: .prompt, now: Self.at(milliseconds: 2))
-            window.markCovered(acknowledging: 11, now: Self.at(milliseconds: 3))
+            window.markReceived(10, needs: .prompt, now: ChannelTests.at(milliseconds: 0))
+            window.markCovered(acknowledging: 10, now: ChannelTests.at(milliseconds: 1))
+            #expect(window.secondNamingDue == ChannelTests.at(milliseconds: 21))
+            window.markReceived(11, needs: .prompt, now: ChannelTests.at(milliseconds: 2))
+            window.markCovered(acknowledging: 11, now: ChannelTests.at(milliseconds: 3))
             #expect(window.namedOnceCount == 1)
-            #expect(window.secondNamingDue == Self.at(milliseconds: 23))
-            window.markCovered(acknowledging: 11, now: Self.at(milliseconds: 4))
+            #expect(window.secondNamingDue == ChannelTests.at(milliseconds: 23))
+            window.markCovered(acknowledging: 11, now: ChannelTests.at(milliseconds: 4))
             #expect(window.namedOnceCount == 0)
             #expect(window.secondNamingDue == nil)
             #expect(window.uncoveredCount == 0)
@@ -252,13 +248,13 @@ extension ChannelTests {
         @Test("a header names an unknown delay when its ack is not the newest packet received")
         func anOlderAckHasAnUnknownDelay() {
             var window = ReceivedPacketWindow()
-            #expect(window.header(acknowledging: -1, now: Self.at(milliseconds: 1)).delay == 0xFFFF)
-            window.markReceived(0, needs: .prompt, now: Self.at(milliseconds: 1))
-            window.markReceived(1, needs: .none, now: Self.at(milliseconds: 2))
-            #expect(window.header(acknowledging: 1, now: Self.at(milliseconds: 5)).delay == 3_000)
-            #expect(window.header(acknowledging: 0, now: Self.at(milliseconds: 5)).delay == 0xFFFF)
+            #expect(window.header(acknowledging: -1, now: ChannelTests.at(milliseconds: 1)).delay == 0xFFFF)
+            window.markReceived(0, needs: .prompt, now: ChannelTests.at(milliseconds: 1))
+            window.markReceived(1, needs: .none, now: ChannelTests.at(milliseconds: 2))
+            #expect(window.header(acknowledging: 1, now: ChannelTests.at(milliseconds: 5)).delay == 3_000)
+            #expect(window.header(acknowledging: 0, now: ChannelTests.at(milliseconds: 5)).delay == 0xFFFF)
             // Saturates below the value that means "unknown": 70 s is beyond the field.
-            #expect(window.header(acknowledging: 1, now: Self.at(milliseconds: 70_000)).delay == 0xFFFE)
+            #expect(window.header(acknowledging: 1, now: ChannelTests.at(milliseconds: 70_000)).delay == 0xFFFE)
         }
 
         /// `flushDue`, which a session's tick trusts to skip a peer, is never later than the
@@ -325,7 +321,7 @@ extension ChannelTests {
             // Held 40 ms (unreliable packets), B's ride on its snapshots too: 150 of them for
             // reliable inputs, 0 for unreliable ones.
             #expect(pair.ackOnlyPayloadsFromA <= snapshots / 5)
-            if channel == Self.reliable {
+            if channel == ChannelTests.reliable {
                 #expect(pair.ackOnlyPayloadsFromB <= inputs * 3 / 5)
             } else {
                 #expect(pair.ackOnlyPayloadsFromB <= inputs / 50)

@@ -9,9 +9,6 @@ extension ChannelTests {
     /// bytes someone else still holds.
     @Suite("Message buffer pool")
     struct MessageBufferPoolTests {
-        static let reliable = ChannelID(0)
-        static let unreliable = ChannelID(2)
-
         /// A message of `count` bytes in an array of its own.
         static func message(_ count: Int, value: UInt8) -> [UInt8] {
             var bytes: [UInt8] = []
@@ -30,8 +27,6 @@ extension ChannelTests {
             try endpoint.enqueue(bytes, on: channel, now: .zero, recyclable: true)
             return storage
         }
-
-        static func at(milliseconds: Int64) -> NetInstant { NetInstant(nanoseconds: milliseconds * 1_000_000) }
 
         static func storage(of bytes: [UInt8]) -> UnsafeRawPointer? {
             bytes.withUnsafeBytes { $0.baseAddress }
@@ -110,19 +105,19 @@ extension ChannelTests {
             // The channel holds the only copy, as it does a session's: a buffer still shared
             // would be copied when taken (see the last test).
             let storages = try Set(
-                (0..<3).map { try Self.enqueueFresh(16, value: UInt8($0), on: Self.reliable, into: &sender) })
+                (0..<3).map { try Self.enqueueFresh(16, value: UInt8($0), on: ChannelTests.reliable, into: &sender) })
             var pool = MessageBufferPool()
             var pieces: [PieceReference] = []
             let sent = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
             #expect(sent.count == 1)
             #expect(pool.isEmpty, "sent but not acknowledged: the channel still needs it for a resend")
-            for payload in sent { receiver.receive(payload, now: Self.at(milliseconds: 1)) }
+            for payload in sent { receiver.receive(payload, now: ChannelTests.at(milliseconds: 1)) }
             #expect(
                 receiver.drainDelivered().map { Array($0.bytes) } == (0..<3).map { Self.message(16, value: UInt8($0)) })
             // Past the ack hold (15 ms), the receiver acknowledges on its own.
-            let acks = receiver.makePayloads(now: Self.at(milliseconds: 20))
+            let acks = receiver.makePayloads(now: ChannelTests.at(milliseconds: 20))
             #expect(acks.count == 1)
-            for ack in acks { sender.receive(ack, now: Self.at(milliseconds: 21), recycling: &pool) }
+            for ack in acks { sender.receive(ack, now: ChannelTests.at(milliseconds: 21), recycling: &pool) }
             #expect(pool.count == 3)
             var returned: Set<UnsafeRawPointer?> = []
             while !pool.isEmpty { returned.insert(Self.storage(of: pool.take())) }
@@ -132,7 +127,7 @@ extension ChannelTests {
         @Test("an unreliable message's storage comes back once it is written into a payload")
         func anUnreliableMessageComesBackWhenSent() throws {
             var sender = ChannelEndpoint(now: .zero)
-            let storage = try Self.enqueueFresh(16, value: 5, on: Self.unreliable, into: &sender)
+            let storage = try Self.enqueueFresh(16, value: 5, on: ChannelTests.unreliable, into: &sender)
             var pool = MessageBufferPool()
             var pieces: [PieceReference] = []
             let sent = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
@@ -157,7 +152,7 @@ extension ChannelTests {
                 var writer = PayloadWriter(
                     header: PayloadHeader(sequence: UInt16(fragment), ack: 0xFFFF, ackBits: 0),
                     capacity: geometry.payloadBytes)
-                channel.fill(&writer, channel: Self.unreliable.index, geometry: geometry, recycling: &pool)
+                channel.fill(&writer, channel: ChannelTests.unreliable.index, geometry: geometry, recycling: &pool)
                 #expect(writer.entryCount == 1)
                 #expect(pool.count == (fragment == fragments - 1 ? 1 : 0), "after fragment \(fragment)")
             }
@@ -170,20 +165,20 @@ extension ChannelTests {
             var receiver = ChannelEndpoint(now: .zero)
             var pool = MessageBufferPool()
             var pieces: [PieceReference] = []
-            _ = try Self.enqueueFresh(16, value: 0, on: Self.reliable, into: &sender)
+            _ = try Self.enqueueFresh(16, value: 0, on: ChannelTests.reliable, into: &sender)
             let first = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
-            _ = try Self.enqueueFresh(16, value: 1, on: Self.reliable, into: &sender)
+            _ = try Self.enqueueFresh(16, value: 1, on: ChannelTests.reliable, into: &sender)
             let second = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
             try #require(first.count == 1 && second.count == 1)
             // The first packet is late: only the second is acknowledged.
-            receiver.receive(second[0], now: Self.at(milliseconds: 1))
-            for ack in receiver.makePayloads(now: Self.at(milliseconds: 20)) {
-                sender.receive(ack, now: Self.at(milliseconds: 21), recycling: &pool)
+            receiver.receive(second[0], now: ChannelTests.at(milliseconds: 1))
+            for ack in receiver.makePayloads(now: ChannelTests.at(milliseconds: 20)) {
+                sender.receive(ack, now: ChannelTests.at(milliseconds: 21), recycling: &pool)
             }
             #expect(pool.isEmpty, "message 1 is acknowledged, but message 0 is still owed and ahead of it")
-            receiver.receive(first[0], now: Self.at(milliseconds: 22))
-            for ack in receiver.makePayloads(now: Self.at(milliseconds: 40)) {
-                sender.receive(ack, now: Self.at(milliseconds: 41), recycling: &pool)
+            receiver.receive(first[0], now: ChannelTests.at(milliseconds: 22))
+            for ack in receiver.makePayloads(now: ChannelTests.at(milliseconds: 40)) {
+                sender.receive(ack, now: ChannelTests.at(milliseconds: 41), recycling: &pool)
             }
             #expect(pool.count == 2)
         }
@@ -197,21 +192,21 @@ extension ChannelTests {
             let message = Self.message(50, value: 7)
             try #require(ChannelGeometry(config).fragmentCount(for: message.count) >= 2)
             try #require(message.capacity <= MessageBufferPool.maxBufferCapacity)
-            try sender.enqueue(message, on: Self.reliable, now: .zero, recyclable: true)
+            try sender.enqueue(message, on: ChannelTests.reliable, now: .zero, recyclable: true)
             var pool = MessageBufferPool()
             var pieces: [PieceReference] = []
             let sent = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
             try #require(sent.count >= 2)
             // Only the first fragment's packet arrives and is acknowledged.
-            receiver.receive(sent[0], now: Self.at(milliseconds: 1))
-            for ack in receiver.makePayloads(now: Self.at(milliseconds: 20)) {
-                sender.receive(ack, now: Self.at(milliseconds: 21), recycling: &pool)
+            receiver.receive(sent[0], now: ChannelTests.at(milliseconds: 1))
+            for ack in receiver.makePayloads(now: ChannelTests.at(milliseconds: 20)) {
+                sender.receive(ack, now: ChannelTests.at(milliseconds: 21), recycling: &pool)
             }
             #expect(pool.isEmpty)
-            for payload in sent.dropFirst() { receiver.receive(payload, now: Self.at(milliseconds: 22)) }
+            for payload in sent.dropFirst() { receiver.receive(payload, now: ChannelTests.at(milliseconds: 22)) }
             #expect(receiver.drainDelivered().map { Array($0.bytes) } == [Self.message(50, value: 7)])
-            for ack in receiver.makePayloads(now: Self.at(milliseconds: 40)) {
-                sender.receive(ack, now: Self.at(milliseconds: 41), recycling: &pool)
+            for ack in receiver.makePayloads(now: ChannelTests.at(milliseconds: 40)) {
+                sender.receive(ack, now: ChannelTests.at(milliseconds: 41), recycling: &pool)
             }
             #expect(pool.count == 1)
         }
@@ -219,7 +214,7 @@ extension ChannelTests {
         @Test("a message its caller shares (several recipients) is never pooled")
         func aSharedMessageIsNotPooled() throws {
             var sender = ChannelEndpoint(now: .zero)
-            try sender.enqueue(Self.message(16, value: 9), on: Self.unreliable, now: .zero)
+            try sender.enqueue(Self.message(16, value: 9), on: ChannelTests.unreliable, now: .zero)
             var pool = MessageBufferPool()
             var pieces: [PieceReference] = []
             let sent = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
