@@ -11,6 +11,10 @@ import NetplayBase
 final class EventQueue: Sendable {
     private struct State {
         var pending: [NetEvent] = []
+        /// The batch `poll()` last returned, kept so its storage comes back once the game
+        /// lets go of it: emptied in place, it takes the next batch's events, and the lists
+        /// cycle between the core, this queue and the game without being allocated again.
+        var polled: [NetEvent] = []
         /// The sequence has been made: `poll()` no longer takes events.
         var streaming = false
         /// The sequence's reader, waiting for a batch.
@@ -65,6 +69,37 @@ final class EventQueue: Sendable {
         if let (reader, batch) = handOff { reader.resume(returning: batch) }
     }
 
+    /// A waiting reader of the sequence and the batch to resume it with, outside the locks.
+    typealias HandOff = (reader: CheckedContinuation<[NetEvent], Never>, batch: [NetEvent])
+
+    /// Moves a batch of messages in (no event that ends the session), trading lists with the
+    /// queue: `events` is left empty with the room of a list the queue was done with. The
+    /// caller resumes the returned reader, if any, once it holds no lock. For a session's
+    /// core, under its lock, so a message costs no list of its own on the way to the game.
+    func pushMessages(_ events: inout [NetEvent]) -> HandOff? {
+        guard !events.isEmpty else { return nil }
+        signal.lock()
+        let (waiting, handOff) = state.withLockedValue { state -> (Bool, HandOff?) in
+            if state.pending.isEmpty, events.count <= capacity {
+                swap(&state.pending, &events)
+            } else {
+                for index in events.indices {
+                    if state.pending.count < capacity {
+                        state.pending.append(events[index])
+                    } else {
+                        state.dropped += 1
+                    }
+                }
+                events.removeAll(keepingCapacity: true)
+            }
+            guard let reader = state.reader else { return (!state.streaming && !state.pending.isEmpty, nil) }
+            state.reader = nil
+            return (false, (reader, state.pending.takeAll()))
+        }
+        signal.unlock(withValue: waiting)
+        return handOff
+    }
+
     /// Whether events wait for `poll()`.
     var hasPending: Bool { state.withLockedValue { !$0.streaming && !$0.pending.isEmpty } }
 
@@ -79,10 +114,22 @@ final class EventQueue: Sendable {
     /// Takes every waiting event, oldest first (none once the sequence has been made).
     func poll() -> [NetEvent] {
         signal.lock()
-        let events = state.withLockedValue { $0.streaming ? [] : $0.pending.takeAll() }
+        let events = state.withLockedValue { state -> [NetEvent] in
+            guard !state.streaming, !state.pending.isEmpty else { return [] }
+            // The last batch's storage, emptied in place if the game let go of it (if it kept
+            // it, emptying makes a new list: never a change under the game's feet).
+            var batch = state.polled.lend()
+            batch.removeAll(keepingCapacity: true)
+            swap(&batch, &state.pending)
+            if batch.capacity <= Self.largestKeptBatch { state.polled = batch }
+            return batch
+        }
         signal.unlock(withValue: false)
         return events
     }
+
+    /// The longest list of events `poll()` keeps for its storage: a burst's list is freed.
+    static let largestKeptBatch = 1024
 
     /// Makes the events sequence; from now on events are its only.
     func stream() -> NetEvents {

@@ -173,6 +173,15 @@ package struct NetCore: Sendable {
         return (events.takeAll(), eventsBesideMessages)
     }
 
+    /// Moves the events since the last drain straight into `queue` if they are all messages
+    /// (see ``EventQueue/pushMessages(_:)``: the two trade lists, so neither allocates), and
+    /// returns whether it did, with the sequence's reader to resume outside the locks. A batch
+    /// with other events stays for ``drainEventBatch()``, which the session reads first.
+    mutating func moveMessages(into queue: EventQueue) -> (moved: Bool, handOff: EventQueue.HandOff?) {
+        guard !eventsBesideMessages else { return (false, nil) }
+        return (true, queue.pushMessages(&events))
+    }
+
     /// Queues an event that is not a message (a player connected, left, was interrupted or
     /// resumed, or the host changed), noting that the batch holds one.
     mutating func report(_ event: NetEvent) {

@@ -11,6 +11,9 @@ extension NetSession {
         var backlog: [OutboundCommand] = []
         /// Sent since the last tick.
         var commands: [OutboundCommand] = []
+        /// An empty list with room, for `commands` when a tick takes them: the tick hands the
+        /// list it took back emptied, so the two trade places and neither is allocated again.
+        var spareCommands: [OutboundCommand] = []
         /// Buffered bytes of both lists (what ``NetOptions/maxBufferedSendBytes`` caps).
         var bytes = 0
         var closing = false
@@ -60,7 +63,7 @@ extension NetSession {
             return (nil, Self.append(.message(message), to: &buffer))
         }
         if let refusal { throw refusal }
-        if flushNow { scheduleFlush() }
+        if flushNow { requestFlush() }
     }
 
     /// Queues a command for the next tick.
@@ -73,7 +76,7 @@ extension NetSession {
             return (nil, Self.append(command, to: &buffer))
         }
         if let refusal { throw refusal }
-        if flushNow { scheduleFlush() }
+        if flushNow { requestFlush() }
     }
 
     /// Why `buffer` cannot take a command of `bytes` more, if it cannot.
@@ -89,12 +92,6 @@ extension NetSession {
         buffer.bytes += command.bufferedBytes
         defer { buffer.flushScheduled = true }
         return !buffer.flushScheduled
-    }
-
-    /// The first send since the last flush asks the network thread to flush as soon as it is
-    /// free: one hop per batch of sends (not per message), and no wait for the next tick.
-    private func scheduleFlush() {
-        attachedTransport?.runSoon { [weak self] now in self?.tick(now: now) }
     }
 
     /// The channel layer's per-kind limits, checked here so an oversize message is refused

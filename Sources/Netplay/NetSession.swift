@@ -38,7 +38,21 @@ package final class NetSession: Sendable {
     /// Sends waiting for the network thread (see NetSession-sending.swift).
     let buffer = NIOLockedValueBox(SendBuffer())
     private let counters = NIOLockedValueBox(Counters())
-    private let transport = NIOLockedValueBox<(any DatagramTransport)?>(nil)
+    private let attachment = NIOLockedValueBox<Attachment?>(nil)
+
+    /// The transport, and the flush `send` asks it for, made once when it is attached: a
+    /// closure made at each request was an allocation per batch of sends. A class, so reading
+    /// it under the lock is a retain (a tuple with a closure in it was reabstracted, and
+    /// allocated, in unspecialized code).
+    final class Attachment: Sendable {
+        let transport: any DatagramTransport
+        let flush: @Sendable (NetInstant) -> Void
+
+        init(transport: any DatagramTransport, flush: @escaping @Sendable (NetInstant) -> Void) {
+            self.transport = transport
+            self.flush = flush
+        }
+    }
     /// Whether a handshake service is already queued on the network thread.
     private let handshakeServiceScheduled = NIOLockedValueBox(false)
     private let peerCount = NIOLockedValueBox<(peers: Set<NetPeer>, observer: (@Sendable (Int) -> Void)?)>(([], nil))
@@ -73,15 +87,24 @@ package final class NetSession: Sendable {
     /// Connects the session to its transport (made after the session, whose `receive` the
     /// transport calls).
     package func attach(_ transport: any DatagramTransport) {
-        self.transport.withLockedValue { $0 = transport }
+        let attached = Attachment(transport: transport) { [weak self] now in self?.tick(now: now) }
+        attachment.withLockedValue { $0 = attached }
     }
 
     /// The transport attached to the session, if any yet.
-    var attachedTransport: (any DatagramTransport)? { transport.withLockedValue { $0 } }
+    var attachedTransport: (any DatagramTransport)? { attachment.withLockedValue { $0 }?.transport }
+
+    /// Asks the network thread to flush the send buffer as soon as it is free: the first send
+    /// since the last flush does, so there is one hop per batch of sends (not per message),
+    /// and no wait for the next tick.
+    func requestFlush() {
+        guard let attached = attachment.withLockedValue({ $0 }) else { return }
+        attached.transport.runSoon(attached.flush)
+    }
 
     /// Impairs one direction of the session's socket (nil: clear it).
     package func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {
-        transport.withLockedValue { $0 }?.setImpairment(impairment, for: direction)
+        attachedTransport?.setImpairment(impairment, for: direction)
     }
 
     // MARK: The network's side
@@ -98,9 +121,9 @@ package final class NetSession: Sendable {
     package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         let (datagrams, events, replication, deferred) = core.withLockedValue { core in
             core.receive(bytes, from: address, now: now)
-            return (core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), core.hasDeferredHandshakes)
+            return (core.drainOutgoing(), takeEvents(from: &core), core.drainReplication(), core.hasDeferredHandshakes)
         }
-        if !datagrams.isEmpty { transport.withLockedValue { $0 }?.send(datagrams) }
+        if !datagrams.isEmpty { attachedTransport?.send(datagrams) }
         publish(events, replication: replication)
         if deferred { scheduleHandshakeService() }
     }
@@ -114,16 +137,16 @@ package final class NetSession: Sendable {
             return !scheduled
         }
         guard first else { return }
-        transport.withLockedValue { $0 }?.runSoon { [weak self] now in self?.serviceHandshakes(now: now) }
+        attachedTransport?.runSoon { [weak self] now in self?.serviceHandshakes(now: now) }
     }
 
     private func serviceHandshakes(now: NetInstant) {
         handshakeServiceScheduled.withLockedValue { $0 = false }
         let (datagrams, events, replication, deadline) = core.withLockedValue { core in
             core.serviceHandshakes(now: now)
-            return (core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), core.nextDeadline(now: now))
+            return (core.drainOutgoing(), takeEvents(from: &core), core.drainReplication(), core.nextDeadline(now: now))
         }
-        if let transport = transport.withLockedValue({ $0 }) {
+        if let transport = attachedTransport {
             if !datagrams.isEmpty { transport.send(datagrams) }
             transport.scheduleTick(at: deadline)
         }
@@ -150,10 +173,10 @@ package final class NetSession: Sendable {
         let (datagrams, events, replication, deadline, closed) = core.withLockedValue { core in
             let deadline = core.flushReceived(now: now)
             return (
-                core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(), deadline, core.phase == .closed
+                core.drainOutgoing(), takeEvents(from: &core), core.drainReplication(), deadline, core.phase == .closed
             )
         }
-        if let transport = transport.withLockedValue({ $0 }) {
+        if let transport = attachedTransport {
             if !datagrams.isEmpty { transport.send(datagrams) }
             if let deadline { transport.scheduleTick(at: deadline) }
         }
@@ -171,15 +194,18 @@ package final class NetSession: Sendable {
     package func tick(now: NetInstant, holdingAcknowledgements: Bool = false) {
         // Taken out of the buffer (not copied), so the core works the backlog in place.
         var backlog: [OutboundCommand] = []
+        var commands: [OutboundCommand] = []
         var spent = MessageBufferPool()
-        let (commands, takenBytes, closing) = buffer.withLockedValue { buffer in
+        let (takenBytes, closing) = buffer.withLockedValue { buffer in
             defer {
                 buffer.bytes = 0
                 buffer.flushScheduled = false
             }
-            backlog = buffer.backlog.takeAll()
+            swap(&backlog, &buffer.backlog)
+            swap(&commands, &buffer.spareCommands)
+            swap(&commands, &buffer.commands)
             swap(&spent, &buffer.poolForCore)
-            return (buffer.commands.takeAll(), buffer.bytes, buffer.closing)
+            return (buffer.bytes, buffer.closing)
         }
         let tookCommands = !backlog.isEmpty || !commands.isEmpty
         let (released, datagrams, events, replication, closed, deadline) = core.withLockedValue { core in
@@ -188,7 +214,7 @@ package final class NetSession: Sendable {
                 now: now, backlog: &backlog, commands: commands, holdingAcknowledgements: holdingAcknowledgements)
             core.exchangeMessageBuffers(&spent)
             return (
-                released, core.drainOutgoing(), core.drainEventBatch(), core.drainReplication(),
+                released, core.drainOutgoing(), takeEvents(from: &core), core.drainReplication(),
                 core.phase == .closed, core.nextDeadline(now: now)
             )
         }
@@ -196,17 +222,19 @@ package final class NetSession: Sendable {
         // emptied list goes back for the next trade with its room: a lock per tick with
         // traffic, none per message (and none for a session that never sent: a pool with
         // buffers has room too).
-        if !backlog.isEmpty || spent.hasRoom {
+        commands.removeAll(keepingCapacity: true)
+        if !backlog.isEmpty || spent.hasRoom || tookCommands {
             buffer.withLockedValue { buffer in
                 buffer.spareMessageBuffers.absorb(&spent)
                 swap(&spent, &buffer.poolForCore)
+                swap(&commands, &buffer.spareCommands)
                 guard !backlog.isEmpty else { return }
                 // Ahead of anything sent during this tick, which stays in `commands`.
                 buffer.backlog = backlog
                 buffer.bytes += takenBytes - released
             }
         }
-        if let transport = transport.withLockedValue({ $0 }) {
+        if let transport = attachedTransport {
             if !datagrams.isEmpty { transport.send(datagrams) }
             // Commands left waiting for a full channel retry at the next tick, as before.
             transport.scheduleTick(at: backlog.isEmpty ? deadline : now)
@@ -221,12 +249,30 @@ package final class NetSession: Sendable {
         if closed { finished.set(()) }
     }
 
-    private func publish(
-        _ batch: (events: [NetEvent], changesMembership: Bool), replication: [ReplicationDelivery]
-    ) {
-        // Nearly every batch is messages only: then nobody scans it (a copy of each event,
-        // existential inside, cost some hundred instructions per message).
-        let (events, changesMembership) = batch
+    /// A core's new events, as ``takeEvents(from:)`` leaves them for ``publish(_:replication:)``.
+    struct EventBatch {
+        /// Events still to publish (none when they went straight to the queue).
+        var events: [NetEvent]
+        /// Whether any event is not a message (see `NetCore.report`).
+        var changesMembership: Bool
+        /// The sequence's reader that messages moved to the queue wake, resumed outside the locks.
+        var handOff: EventQueue.HandOff?
+    }
+
+    /// Takes the core's new events, under its lock. Nearly every batch is messages only: it
+    /// goes straight into the event queue, the two trading lists (no list allocated per
+    /// datagram, and nobody scans it: a copy of each event, existential inside, cost some
+    /// hundred instructions per message). Any other batch is published after the lock.
+    private func takeEvents(from core: inout NetCore) -> EventBatch {
+        let (moved, handOff) = core.moveMessages(into: events)
+        if moved { return EventBatch(events: [], changesMembership: false, handOff: handOff) }
+        let (events, changesMembership) = core.drainEventBatch()
+        return EventBatch(events: events, changesMembership: changesMembership, handOff: nil)
+    }
+
+    private func publish(_ batch: EventBatch, replication: [ReplicationDelivery]) {
+        if let handOff = batch.handOff { handOff.reader.resume(returning: handOff.batch) }
+        let (events, changesMembership) = (batch.events, batch.changesMembership)
         if changesMembership || !replication.isEmpty {
             replicationInbox.withLockedValue {
                 $0.take(changesMembership ? events : [], replication, capacity: options.maxQueuedEvents)
@@ -290,7 +336,7 @@ package final class NetSession: Sendable {
         requestClose()
         await serviceUntil { finished.value != nil }
         await finished.wait()
-        await transport.withLockedValue { $0 }?.close()
+        await attachedTransport?.close()
     }
 
     /// Starts closing without waiting (the driver's ticks finish the job).
@@ -300,7 +346,7 @@ package final class NetSession: Sendable {
             return !buffer.closing
         }
         // A tick starts the graceful close now; the deadlines it names carry it through.
-        if first { transport.withLockedValue { $0 }?.runSoon { [weak self] now in self?.tick(now: now) } }
+        if first { requestFlush() }
     }
 
     // MARK: Replication
@@ -333,8 +379,8 @@ package final class NetSession: Sendable {
     }
 
     /// The network thread as a task executor (nil without one: game-thread servicing).
-    var taskExecutor: (any TaskExecutor)? { transport.withLockedValue { $0 }?.taskExecutor }
+    var taskExecutor: (any TaskExecutor)? { attachedTransport?.taskExecutor }
 
     /// The transport's clock: real time on a socket, virtual time in a simulation.
-    var now: NetInstant? { transport.withLockedValue { $0 }?.now }
+    var now: NetInstant? { attachedTransport?.now }
 }
