@@ -280,12 +280,14 @@ extension NetCore {
             // Still listed while its acknowledgements are held (see above).
             if acknowledging { state.owesFlush = false }
             state.channels.makePayloads(
-                now: now, into: &payloads, pieceScratch: &pieces, acknowledging: acknowledging,
-                recycling: &messageBuffers)
+                now: now, into: &payloads, pieceScratch: &pieces, buffers: &channelBuffers,
+                acknowledging: acknowledging, recycling: &messageBuffers)
         }
         pieceScratch.takeBack(&pieces)
         for index in payloads.indices {
-            let payload = payloads[index]
+            // Moved out of the list, so it is the only reference when it goes back for the next.
+            var payload = payloads[index].lend()
+            defer { channelBuffers.payloads.recycle(&payload) }
             do throws(SendError) {
                 if isHostCore {
                     try host?.send(payload: payload, to: peer.id)

@@ -59,6 +59,9 @@ package struct NetCore: Sendable {
     var pieceScratch: [PieceReference] = []
     /// Lent to each peer's channels for the payloads of a flush, then emptied keeping its room.
     var payloadScratch: [[UInt8]] = []
+    /// Storage every peer's channels reuse (sealed payloads' buffers, acknowledged packets'
+    /// piece lists), lent to each in turn.
+    var channelBuffers = ChannelBuffers()
     /// What the channels are done with, for the session to hand back to `send` (see
     /// ``exchangeMessageBuffers(_:)``).
     var messageBuffers = MessageBufferPool()
@@ -153,6 +156,15 @@ package struct NetCore: Sendable {
         host?.drainOutgoing() ?? client?.drainOutgoing() ?? []
     }
 
+    /// Takes back the datagrams ``drainOutgoing()`` gave out, once the transport sent them.
+    mutating func recycleSent(_ datagrams: inout [Datagram]) {
+        if host != nil {
+            host?.recycleSent(&datagrams)
+        } else {
+            client?.recycleSent(&datagrams)
+        }
+    }
+
     /// Trades `pool`, empty, for the message buffers the channels let go since the last
     /// trade (see ``MessageBufferPool``). The empty pool keeps its room, so the channels fill
     /// it again without growing a list.
@@ -211,6 +223,7 @@ package struct NetCore: Sendable {
         var drained = hostEventScratch.lend()
         defer { hostEventScratch.takeBack(&drained) }
         host?.drainEvents(into: &drained)
+        defer { host?.recyclePayloads(&drained) }
         // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates per
         // element of a type this large.
         for index in drained.indices {
@@ -245,6 +258,7 @@ package struct NetCore: Sendable {
         var drained = clientEventScratch.lend()
         defer { clientEventScratch.takeBack(&drained) }
         client?.drainEvents(into: &drained)
+        defer { client?.recyclePayloads(&drained) }
         for index in drained.indices {
             let event = drained[index]
             switch event {
@@ -301,7 +315,7 @@ package struct NetCore: Sendable {
             peers.update(
                 peer,
                 { (state: inout PeerState) -> Void in
-                    state.channels.receive(payload, now: now, recycling: &messageBuffers)
+                    state.channels.receive(payload, now: now, buffers: &channelBuffers, recycling: &messageBuffers)
                     state.channels.drainDelivered(into: &deliveredScratch)
                 }) != nil
         else { return }

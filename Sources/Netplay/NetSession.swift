@@ -119,11 +119,13 @@ package final class NetSession: Sendable {
 
     /// Handles one datagram; called by the driver, on its thread.
     package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
-        let (datagrams, events, replication, deferred) = core.withLockedValue { core in
+        var datagrams: [Datagram] = []
+        let (events, replication, deferred) = core.withLockedValue { core in
             core.receive(bytes, from: address, now: now)
-            return (core.drainOutgoing(), takeEvents(from: &core), core.drainReplication(), core.hasDeferredHandshakes)
+            datagrams = core.drainOutgoing()
+            return (takeEvents(from: &core), core.drainReplication(), core.hasDeferredHandshakes)
         }
-        if !datagrams.isEmpty { attachedTransport?.send(datagrams) }
+        if !datagrams.isEmpty, let transport = attachedTransport { transmit(&datagrams, on: transport) }
         publish(events, replication: replication)
         if deferred { scheduleHandshakeService() }
     }
@@ -142,12 +144,14 @@ package final class NetSession: Sendable {
 
     private func serviceHandshakes(now: NetInstant) {
         handshakeServiceScheduled.withLockedValue { $0 = false }
-        let (datagrams, events, replication, deadline) = core.withLockedValue { core in
+        var datagrams: [Datagram] = []
+        let (events, replication, deadline) = core.withLockedValue { core in
             core.serviceHandshakes(now: now)
-            return (core.drainOutgoing(), takeEvents(from: &core), core.drainReplication(), core.nextDeadline(now: now))
+            datagrams = core.drainOutgoing()
+            return (takeEvents(from: &core), core.drainReplication(), core.nextDeadline(now: now))
         }
         if let transport = attachedTransport {
-            if !datagrams.isEmpty { transport.send(datagrams) }
+            transmit(&datagrams, on: transport)
             transport.scheduleTick(at: deadline)
         }
         publish(events, replication: replication)
@@ -170,14 +174,14 @@ package final class NetSession: Sendable {
             tick(now: now)
             return
         }
-        let (datagrams, events, replication, deadline, closed) = core.withLockedValue { core in
+        var datagrams: [Datagram] = []
+        let (events, replication, deadline, closed) = core.withLockedValue { core in
             let deadline = core.flushReceived(now: now)
-            return (
-                core.drainOutgoing(), takeEvents(from: &core), core.drainReplication(), deadline, core.phase == .closed
-            )
+            datagrams = core.drainOutgoing()
+            return (takeEvents(from: &core), core.drainReplication(), deadline, core.phase == .closed)
         }
         if let transport = attachedTransport {
-            if !datagrams.isEmpty { transport.send(datagrams) }
+            transmit(&datagrams, on: transport)
             if let deadline { transport.scheduleTick(at: deadline) }
         }
         publish(events, replication: replication)
@@ -208,14 +212,16 @@ package final class NetSession: Sendable {
             return (buffer.bytes, buffer.closing)
         }
         let tookCommands = !backlog.isEmpty || !commands.isEmpty
-        let (released, datagrams, events, replication, closed, deadline) = core.withLockedValue { core in
+        var datagrams: [Datagram] = []
+        let (released, events, replication, closed, deadline) = core.withLockedValue { core in
             if closing { core.closeRequested = true }
             let released = core.tick(
                 now: now, backlog: &backlog, commands: commands, holdingAcknowledgements: holdingAcknowledgements)
             core.exchangeMessageBuffers(&spent)
+            datagrams = core.drainOutgoing()
             return (
-                released, core.drainOutgoing(), takeEvents(from: &core), core.drainReplication(),
-                core.phase == .closed, core.nextDeadline(now: now)
+                released, takeEvents(from: &core), core.drainReplication(), core.phase == .closed,
+                core.nextDeadline(now: now)
             )
         }
         // Unless the channels let go of nothing, the spares go where `send` takes them, and the
@@ -234,19 +240,29 @@ package final class NetSession: Sendable {
                 buffer.bytes += takenBytes - released
             }
         }
+        let sentAny = !datagrams.isEmpty
         if let transport = attachedTransport {
-            if !datagrams.isEmpty { transport.send(datagrams) }
+            transmit(&datagrams, on: transport)
             // Commands left waiting for a full channel retry at the next tick, as before.
             transport.scheduleTick(at: backlog.isEmpty ? deadline : now)
         }
         counters.withLockedValue { counters in
             counters.ticks += 1
             if tookCommands { counters.flushes += 1 }
-            if !datagrams.isEmpty { counters.transportBatches += 1 }
+            if sentAny { counters.transportBatches += 1 }
         }
         publish(events, replication: replication)
         logDropsIfDue(now: now)
         if closed { finished.set(()) }
+    }
+
+    /// Hands `datagrams` to the transport, then gives their buffers and list back to the core
+    /// for the next ones (a transport that kept one only means that one is not reused). One
+    /// more short lock per batch sent, against an allocation per datagram and per batch.
+    private func transmit(_ datagrams: inout [Datagram], on transport: any DatagramTransport) {
+        guard !datagrams.isEmpty else { return }
+        transport.send(datagrams)
+        core.withLockedValue { $0.recycleSent(&datagrams) }
     }
 
     /// A core's new events, as ``takeEvents(from:)`` leaves them for ``publish(_:replication:)``.

@@ -15,6 +15,15 @@ extension ChannelEndpoint {
     /// ``receive(_:now:)``, with the sent messages its acknowledgements complete moved to
     /// `pool` for reuse (see ``MessageBufferPool``).
     package mutating func receive(_ payload: [UInt8], now: NetInstant, recycling pool: inout MessageBufferPool) {
+        var buffers = ChannelBuffers()
+        receive(payload, now: now, buffers: &buffers, recycling: &pool)
+    }
+
+    /// ``receive(_:now:recycling:)``, with the piece lists of the packets it acknowledges
+    /// kept in `buffers` for the next packets sent (see ``ChannelBuffers``).
+    package mutating func receive(
+        _ payload: [UInt8], now: NetInstant, buffers: inout ChannelBuffers, recycling pool: inout MessageBufferPool
+    ) {
         lastNow = max(lastNow, now)
         flushDue = .zero
         receivedRate.record(bytes: payload.count, now: now)
@@ -48,7 +57,7 @@ extension ChannelEndpoint {
         }
         // The payload parsed, so its acks are trustworthy even if its data is refused below:
         // a full receive buffer must not also stop this end's own data being acknowledged.
-        processAcks(header, now: now, recycling: &pool)
+        processAcks(header, now: now, pieceLists: &buffers.pieceLists, recycling: &pool)
         if !entries.isEmpty { materializeLanes() }
         guard admit(entries) else { return }
         let need = ackNeed(of: entries)
@@ -129,8 +138,10 @@ extension ChannelEndpoint {
 
     /// Resolves every packet the header acknowledges, and takes a round-trip sample if it
     /// acknowledged any.
-    private mutating func processAcks(_ header: PayloadHeader, now: NetInstant, recycling pool: inout MessageBufferPool)
-    {
+    private mutating func processAcks(
+        _ header: PayloadHeader, now: NetInstant, pieceLists: inout PieceListStash,
+        recycling pool: inout MessageBufferPool
+    ) {
         // What `ack` names, read before the acks below resolve it: see `takeRoundTripSample`.
         let named = ledger.sentRecord(header.ack)
         var newest: (sentAt: NetInstant, isAck: Bool)?
@@ -144,7 +155,7 @@ extension ChannelEndpoint {
         while pending != 0 {
             let distance = pending.trailingZeroBitCount
             pending &= pending &- 1
-            guard let acknowledged = ledger.acknowledge(header.ack &- UInt16(distance)) else { continue }
+            guard var acknowledged = ledger.acknowledge(header.ack &- UInt16(distance)) else { continue }
             let record = acknowledged.record
             if newest == nil { newest = (record.sentAt, distance == 0) }
             counters.packetsAcked += 1
@@ -166,6 +177,9 @@ extension ChannelEndpoint {
                 lanes[Int(piece.channel)].reliableOut.acknowledge(piece, recycling: &pool)
             }
             reliableProgress = reliableProgress || !record.pieces.isEmpty
+            // The record's copy above goes first, so the list is the only reference.
+            _ = consume record
+            pieceLists.recycle(&acknowledged.record.pieces)
         }
         if reliableProgress { unacknowledgedSince = hasUnackedReliableData ? now : nil }
         guard let newest else { return }

@@ -30,16 +30,20 @@ extension ChannelEndpoint {
         recycling pool: inout MessageBufferPool
     ) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
-        makePayloads(now: now, into: &payloads, pieceScratch: &pieces, acknowledging: acknowledging, recycling: &pool)
+        var buffers = ChannelBuffers()
+        makePayloads(
+            now: now, into: &payloads, pieceScratch: &pieces, buffers: &buffers, acknowledging: acknowledging,
+            recycling: &pool)
         return payloads
     }
 
     /// ``makePayloads(now:pieceScratch:acknowledging:recycling:)`` appending to `payloads`,
     /// a list its caller keeps for its room (a session does: a new list a flush was an
-    /// allocation at every tick).
+    /// allocation at every tick), each payload written into a buffer from `buffers` (where
+    /// its caller puts them back once they are sealed into packets; see ``ChannelBuffers``).
     package mutating func makePayloads(
         now: NetInstant, into payloads: inout [[UInt8]], pieceScratch pieces: inout [PieceReference],
-        acknowledging: Bool = true, recycling pool: inout MessageBufferPool
+        buffers: inout ChannelBuffers, acknowledging: Bool = true, recycling pool: inout MessageBufferPool
     ) {
         lastNow = max(lastNow, now)
         detectLosses(now: now)
@@ -49,13 +53,19 @@ extension ChannelEndpoint {
         let first = payloads.count
         while payloads.count - first < Self.maxPayloadsPerCall, hasSendableData, pacer.canSend {
             guard ledger.hasRoom, congestion.canSend else { break }
-            guard let payload = makeDataPayload(now: now, pieces: &pieces, recycling: &pool) else { break }
+            guard
+                let payload = makeDataPayload(
+                    now: now, pieces: &pieces, buffer: buffers.payloads.take(capacity: geometry.payloadBytes),
+                    buffers: &buffers, recycling: &pool)
+            else { break }
             payloads.append(payload)
         }
         while acknowledging, payloads.count - first < Self.maxPayloadsPerCall,
             let owed = received.newestOwed(now: now)
         {
-            payloads.append(makeAckPayload(acknowledging: owed, now: now))
+            payloads.append(
+                makeAckPayload(
+                    acknowledging: owed, now: now, buffer: buffers.payloads.take(capacity: geometry.payloadBytes)))
         }
         flushDue = nextWakeup
     }
@@ -68,15 +78,18 @@ extension ChannelEndpoint {
         receivedRate.roll(now: now)
     }
 
+    /// A data payload written into `buffer`, or nil with `buffer` given back to `buffers` if
+    /// no message fit. Its record's piece list comes from `buffers` too.
     private mutating func makeDataPayload(
-        now: NetInstant, pieces: inout [PieceReference], recycling pool: inout MessageBufferPool
+        now: NetInstant, pieces: inout [PieceReference], buffer: consuming [UInt8], buffers: inout ChannelBuffers,
+        recycling pool: inout MessageBufferPool
     ) -> [UInt8]? {
         let ack = received.newest
         let (ackField, ackBits, ackDelay) = received.header(acknowledging: ack, now: now)
         var writer = PayloadWriter(
             header: PayloadHeader(
                 sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits, ackDelay: ackDelay),
-            capacity: geometry.payloadBytes
+            capacity: geometry.payloadBytes, in: consume buffer
         )
         pieces.removeAll(keepingCapacity: true)
         for step in 0..<lanes.count {
@@ -93,12 +106,12 @@ extension ChannelEndpoint {
             }
         }
         firstLane = (firstLane + 1) % max(lanes.count, 1)
-        guard writer.entryCount > 0 else { return nil }
-        var stored: [PieceReference] = []
-        if !pieces.isEmpty {
-            stored.reserveCapacity(pieces.count)
-            stored.append(contentsOf: pieces)
+        guard writer.entryCount > 0 else {
+            var bytes = writer.takeBytes()
+            buffers.payloads.recycle(&bytes)
+            return nil
         }
+        let stored = buffers.pieceLists.copy(of: pieces)
         _ = ledger.record(SentPacketLedger.Record(sentAt: now, bytes: writer.byteCount, pieces: stored, inFlight: true))
         if !pieces.isEmpty, unacknowledgedSince == nil { unacknowledgedSince = now }
         received.markCovered(acknowledging: ack, now: now)
@@ -108,7 +121,9 @@ extension ChannelEndpoint {
         return writer.bytes
     }
 
-    private mutating func makeAckPayload(acknowledging ack: Int64, now: NetInstant) -> [UInt8] {
+    private mutating func makeAckPayload(acknowledging ack: Int64, now: NetInstant, buffer: consuming [UInt8])
+        -> [UInt8]
+    {
         // Ack-only payloads are tracked too (to keep sequence → record O(1)); behind a
         // packet stuck in flight they could outgrow the ledger, so give that packet up.
         while !ledger.hasRoom, let oldest = ledger.declareOldestLost() { declareLost(oldest, now: now) }
@@ -118,7 +133,7 @@ extension ChannelEndpoint {
         let writer = PayloadWriter(
             header: PayloadHeader(
                 sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits, ackDelay: ackDelay),
-            capacity: geometry.payloadBytes
+            capacity: geometry.payloadBytes, in: consume buffer
         )
         _ = ledger.record(SentPacketLedger.Record(sentAt: now, bytes: writer.byteCount, pieces: [], inFlight: false))
         received.markCovered(acknowledging: ack, now: now)

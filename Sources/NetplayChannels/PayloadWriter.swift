@@ -8,9 +8,12 @@ package struct PayloadWriter: Sendable {
     package let capacity: Int
     package private(set) var entryCount = 0
 
-    package init(header: PayloadHeader, capacity: Int) {
+    /// Starts a payload of at most `capacity` bytes in `buffer` (emptied first; a buffer a
+    /// sealed payload left behind, kept for its room).
+    package init(header: PayloadHeader, capacity: Int, in buffer: consuming [UInt8] = []) {
         self.capacity = capacity
-        bytes = []
+        bytes = consume buffer
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(capacity)
         bytes.append(PayloadHeader.formatVersion)
         append16(header.sequence)
@@ -19,6 +22,9 @@ package struct PayloadWriter: Sendable {
         append16(UInt16(truncatingIfNeeded: header.ackBits >> 16))
         append16(header.ackDelay)
     }
+
+    /// Moves the payload's bytes out, leaving the writer empty.
+    package mutating func takeBytes() -> [UInt8] { bytes.lend() }
 
     package var byteCount: Int { bytes.count }
     package var remaining: Int { capacity - bytes.count }

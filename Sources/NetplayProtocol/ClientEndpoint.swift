@@ -22,6 +22,8 @@ package struct ClientEndpoint: Sendable {
 
     package var state: State
     var outgoing: [Datagram] = []
+    /// Buffers of sent packets (see ``recycleSent(_:)``), for the next ones sealed.
+    var packetBuffers = PacketBufferStash()
     package var events: [ClientEvent] = []
     var latestNow: NetInstant
     /// When the handshake completed. Until the host has surely heard from us (a pending
@@ -122,7 +124,9 @@ package struct ClientEndpoint: Sendable {
             throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
         }
         guard case .connected(var connection) = state else { throw .notConnected }
-        let packet = connection.seal(payload: payload, now: latestNow)
+        let packet = connection.seal(
+            payload: payload, now: latestNow,
+            in: packetBuffers.take(capacity: ConnectedPacket.bytes(ofPayload: payload)))
         state = .connected(connection)
         outgoing.append(Datagram(address: hostAddress, bytes: packet.bytes))
         return packet.sequence
@@ -149,9 +153,28 @@ package struct ClientEndpoint: Sendable {
         close(reason)
     }
 
-    /// The datagrams to send, oldest first.
+    /// The datagrams to send, oldest first. The list moves out whole (an empty one stays,
+    /// with its room): ``recycleSent(_:)`` brings it back once they are sent.
     package mutating func drainOutgoing() -> [Datagram] {
-        return outgoing.takeAll()
+        outgoing.isEmpty ? [] : outgoing.lend()
+    }
+
+    /// Takes back datagrams ``drainOutgoing()`` gave out, once sent: their buffers for the
+    /// next packets, and the list for the next ones to send. `datagrams` is left empty.
+    package mutating func recycleSent(_ datagrams: inout [Datagram]) {
+        Datagram.recycle(&datagrams, buffers: &packetBuffers, list: &outgoing)
+    }
+
+    /// Takes back the buffers of the payloads in `events`, drained and handled, for the next
+    /// packets opened; `events` is left empty, keeping its room (see the host's).
+    package mutating func recyclePayloads(_ events: inout [ClientEvent]) {
+        for index in events.indices {
+            guard case .payload(var bytes, _) = events[index] else { continue }
+            // The list's reference dropped first, so the buffer is the only one.
+            events[index] = .interrupted
+            packetBuffers.recycle(&bytes)
+        }
+        events.removeAll(keepingCapacity: true)
     }
 
     /// The events since the last drain, oldest first.
@@ -198,7 +221,8 @@ package struct ClientEndpoint: Sendable {
         case (.connected(var connection), .connected):
             guard let header = ConnectedHeader(datagram) else { return .malformed }
             guard header.peerID == connection.peerID else { return .unknownPeer }
-            let opened = connection.open(datagram, header: header, now: now)
+            let opened = connection.open(
+                datagram, header: header, now: now, into: packetBuffers.take(capacity: datagram.count))
             state = .connected(connection)
             if awaitingConfirmation, case .received = opened { confirm(connection) }
             return deliver(opened)

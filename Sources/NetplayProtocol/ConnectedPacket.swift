@@ -68,30 +68,42 @@ package enum ConnectedPacket {
     /// A packet of one payload frame, written straight into the packet's buffer: the same
     /// bytes as sealing `Frame.encode([.payload(payload)])`, without the frame list and the
     /// plaintext array in between.
+    /// `buffer` is emptied and used for the packet (storage a sent packet left, for its room).
     static func seal(
-        payload: [UInt8], peerID: PeerID, sequence: UInt64, key: PacketKey, purpose: NoncePurpose
+        payload: [UInt8], peerID: PeerID, sequence: UInt64, key: PacketKey, purpose: NoncePurpose,
+        in buffer: consuming [UInt8] = []
     ) -> [UInt8] {
         var bytes = startPacket(
-            peerID: peerID, sequence: sequence, plaintextBytes: Frame.payloadOverheadBytes + payload.count)
+            peerID: peerID, sequence: sequence, plaintextBytes: bytes(ofPayload: payload) - overheadBytes,
+            in: consume buffer)
         Frame.appendPayload(payload, to: &bytes)
         key.seal(inPlace: &bytes, from: headerBytes, purpose: purpose, sequence: sequence)
         return bytes
     }
 
+    /// The size of the packet ``seal(payload:peerID:sequence:key:purpose:in:)`` makes.
+    static func bytes(ofPayload payload: [UInt8]) -> Int {
+        overheadBytes + Frame.payloadOverheadBytes + payload.count
+    }
+
     /// A buffer holding the header, with room for `plaintextBytes` and the tag.
-    private static func startPacket(peerID: PeerID, sequence: UInt64, plaintextBytes: Int) -> [UInt8] {
-        var bytes: [UInt8] = []
+    private static func startPacket(
+        peerID: PeerID, sequence: UInt64, plaintextBytes: Int, in buffer: consuming [UInt8] = []
+    ) -> [UInt8] {
+        var bytes = consume buffer
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(overheadBytes + plaintextBytes)
         ConnectedHeader(peerID: peerID, sequence: sequence).append(to: &bytes)
         return bytes
     }
 
     package static func open(
-        _ datagram: [UInt8], header: ConnectedHeader, sequence: UInt64, key: PacketKey, purpose: NoncePurpose
+        _ datagram: [UInt8], header: ConnectedHeader, sequence: UInt64, key: PacketKey, purpose: NoncePurpose,
+        into buffer: consuming [UInt8] = []
     ) -> [UInt8]? {
         guard datagram.count >= minimumBytes else { return nil }
         // The header just parsed from these bytes is the associated data, as they stand.
-        return key.open(datagram, sealedFrom: headerBytes, purpose: purpose, sequence: sequence)
+        return key.open(datagram, sealedFrom: headerBytes, purpose: purpose, sequence: sequence, into: consume buffer)
     }
 }
 

@@ -76,13 +76,17 @@ package struct Connection: Sendable {
         return (sequence, bytes)
     }
 
-    /// Seals one payload into the next packet (the per-message path: no frame list).
-    mutating func seal(payload: [UInt8], now: NetInstant) -> (sequence: UInt64, bytes: [UInt8]) {
+    /// Seals one payload into the next packet (the per-message path: no frame list), written
+    /// in `buffer` (emptied first).
+    mutating func seal(payload: [UInt8], now: NetInstant, in buffer: consuming [UInt8] = []) -> (
+        sequence: UInt64, bytes: [UInt8]
+    ) {
         let sequence = nextSequence
         nextSequence += 1
         lastSent = max(lastSent, now)
         let bytes = ConnectedPacket.seal(
-            payload: payload, peerID: peerID, sequence: sequence, key: sendKey, purpose: sendPurpose)
+            payload: payload, peerID: peerID, sequence: sequence, key: sendKey, purpose: sendPurpose, in: consume buffer
+        )
         return (sequence, bytes)
     }
 
@@ -90,12 +94,16 @@ package struct Connection: Sendable {
     ///
     /// The replay check runs before decryption (cheap rejection of duplicates) and the window
     /// is updated only after authentication, so forged packets cannot move it.
-    package mutating func open(_ datagram: [UInt8], header: ConnectedHeader, now: NetInstant) -> Opened {
+    /// The plaintext is written in `buffer` (emptied first; storage an earlier packet left).
+    package mutating func open(
+        _ datagram: [UInt8], header: ConnectedHeader, now: NetInstant, into buffer: consuming [UInt8] = []
+    ) -> Opened {
         let sequence = SequenceNumber.expand(header.truncatedSequence, newest: replay.newest)
         guard replay.accepts(sequence) else { return .dropped(.replayed) }
         guard
             var plaintext = ConnectedPacket.open(
-                datagram, header: header, sequence: sequence, key: receiveKey, purpose: receivePurpose)
+                datagram, header: header, sequence: sequence, key: receiveKey, purpose: receivePurpose,
+                into: consume buffer)
         else { return .dropped(.badMAC) }
         replay.mark(sequence)
         lastReceived = max(lastReceived, now)

@@ -30,6 +30,8 @@ package struct HostEndpoint: Sendable {
     private(set) var peerOrder: [PeerID] = []
     var peerByAddress: [PeerAddress: PeerID] = [:]
     var outgoing: [Datagram] = []
+    /// Buffers of sent packets (see ``recycleSent(_:)``), for the next ones sealed.
+    var packetBuffers = PacketBufferStash()
     package var events: [HostEvent] = []
     /// Handshake replies queued since the last drain (capped by the config).
     var queuedHandshakeReplies = 0
@@ -174,11 +176,11 @@ package struct HostEndpoint: Sendable {
         guard payload.count <= config.maxPayloadBytes else {
             throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
         }
-        let now = latestNow
-        guard let packet = withConnection(of: peer, { $0.seal(payload: payload, now: now) }),
-            let address = address(of: peer)
-        else { throw .unknownPeer(peer) }
-        outgoing.append(Datagram(address: address, bytes: packet.bytes))
+        guard let index = peers.index(forKey: peer) else { throw .unknownPeer(peer) }
+        let packet = peers.values[index].connection.seal(
+            payload: payload, now: latestNow,
+            in: packetBuffers.take(capacity: ConnectedPacket.bytes(ofPayload: payload)))
+        outgoing.append(Datagram(address: peers.values[index].connection.address, bytes: packet.bytes))
         return packet.sequence
     }
 
@@ -206,10 +208,30 @@ package struct HostEndpoint: Sendable {
         isShutDown = true
     }
 
-    /// The datagrams to send, oldest first; the driver sends them all.
+    /// The datagrams to send, oldest first; the driver sends them all. The list moves out
+    /// whole (an empty one stays, with its room): ``recycleSent(_:)`` brings it back once they are sent.
     package mutating func drainOutgoing() -> [Datagram] {
         queuedHandshakeReplies = 0
-        return outgoing.takeAll()
+        return outgoing.isEmpty ? [] : outgoing.lend()
+    }
+
+    /// Takes back datagrams ``drainOutgoing()`` gave out, once sent: their buffers for the
+    /// next packets, and the list for the next ones to send. `datagrams` is left empty.
+    package mutating func recycleSent(_ datagrams: inout [Datagram]) {
+        Datagram.recycle(&datagrams, buffers: &packetBuffers, list: &outgoing)
+    }
+
+    /// Takes back the buffers of the payloads in `events`, drained and handled, for the next
+    /// packets opened; `events` is left empty, keeping its room. (A payload the channels still
+    /// hold part of is shared: its next user copies it first.)
+    package mutating func recyclePayloads(_ events: inout [HostEvent]) {
+        for index in events.indices {
+            guard case .payload(let id, var bytes, _) = events[index] else { continue }
+            // The list's reference dropped first, so the buffer is the only one.
+            events[index] = .resumed(id)
+            packetBuffers.recycle(&bytes)
+        }
+        events.removeAll(keepingCapacity: true)
     }
 
     /// The events since the last drain, oldest first.
@@ -264,9 +286,9 @@ package struct HostEndpoint: Sendable {
         // once the client answers a path challenge there (``probePath(of:now:)``).
         let newPath = known != address
         if newPath, wasPending { return .wrongAddress }
-        guard let opened = withConnection(of: id, { $0.open(datagram, header: header, now: now) }) else {
-            return .unknownPeer
-        }
+        guard let index = peers.index(forKey: id) else { return .unknownPeer }
+        let opened = peers.values[index].connection.open(
+            datagram, header: header, now: now, into: packetBuffers.take(capacity: datagram.count))
         // The first authentic packet proves the client holds the keys: only now does it take
         // a real seat, and only now does the game hear of it.
         if wasPending, peers[id]?.connection.hasHeardFromPeer == true {

@@ -47,13 +47,17 @@ enum PacketAEAD {
 
     /// The plaintext of `datagram[start...]` (ciphertext then tag), with `datagram[..<start]`
     /// as the associated data, or nil if it is not authentic (or `start` leaves no room for a
-    /// tag). One allocation: the plaintext, opened in place in a copy of the ciphertext.
-    static func open(_ datagram: [UInt8], sealedFrom start: Int, key: SymmetricKey, nonce: UnsafeRawBufferPointer)
-        -> [UInt8]?
-    {
+    /// tag). The plaintext is opened in place in a copy of the ciphertext, made in `buffer`
+    /// (emptied first: storage an earlier packet left, for its room; else one allocation).
+    static func open(
+        _ datagram: [UInt8], sealedFrom start: Int, key: SymmetricKey, nonce: UnsafeRawBufferPointer,
+        into buffer: consuming [UInt8] = []
+    ) -> [UInt8]? {
         let sealedCount = datagram.count - start
         guard start >= 0, sealedCount >= FieldSize.tag else { return nil }
-        var plain = Array(datagram[start...])
+        var plain = consume buffer
+        plain.removeAll(keepingCapacity: true)
+        plain.append(contentsOf: datagram[start...])
         let written = withContext(key: key) { context -> Int? in
             datagram.withUnsafeBufferPointer { associated -> Int? in
                 plain.withUnsafeMutableBufferPointer { buffer -> Int? in

@@ -14,6 +14,21 @@ package struct Datagram: Sendable, Hashable {
     }
 }
 
+extension Datagram {
+    /// Moves the buffers of `sent` into `buffers` and gives its emptied list to `list` if
+    /// that has no room of its own (new datagrams queued meanwhile keep theirs): what an
+    /// endpoint does with the datagrams the driver sent. `sent` is left empty.
+    static func recycle(_ sent: inout [Datagram], buffers: inout PacketBufferStash, list: inout [Datagram]) {
+        for index in sent.indices {
+            var bytes = sent[index].bytes.lend()
+            buffers.recycle(&bytes)
+        }
+        sent.removeAll(keepingCapacity: true)
+        if list.isEmpty, list.capacity < sent.capacity { swap(&list, &sent) }
+        sent = []
+    }
+}
+
 /// Something that happened at a ``HostEndpoint``.
 package enum HostEvent: Sendable, Hashable {
     /// A client completed the handshake and is now a peer.

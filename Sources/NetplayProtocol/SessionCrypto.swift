@@ -115,15 +115,21 @@ package struct PacketKey: Sendable, Hashable {
     }
 
     /// The plaintext of `datagram[sealedFrom...]` (ciphertext then tag), with
-    /// `datagram[..<sealedFrom]` as the associated data, or nil if it is not authentic.
-    package func open(_ datagram: [UInt8], sealedFrom start: Int, purpose: NoncePurpose, sequence: UInt64)
-        -> [UInt8]?
-    {
+    /// `datagram[..<sealedFrom]` as the associated data, or nil if it is not authentic. The
+    /// plaintext is written in `buffer` (see `PacketAEAD.open`).
+    package func open(
+        _ datagram: [UInt8], sealedFrom start: Int, purpose: NoncePurpose, sequence: UInt64,
+        into buffer: consuming [UInt8] = []
+    ) -> [UInt8]? {
         #if canImport(CCryptoBoringSSL)
         var nonce = Self.nonceWords(purpose, sequence)
-        return withUnsafeBytes(of: &nonce) {
-            PacketAEAD.open(datagram, sealedFrom: start, key: storage.key, nonce: $0)
+        let key = storage.key
+        // Opened outside the nonce's closure, which cannot take the buffer over.
+        var plain: [UInt8]? = consume buffer
+        withUnsafeBytes(of: &nonce) { nonce in
+            plain = PacketAEAD.open(datagram, sealedFrom: start, key: key, nonce: nonce, into: plain.take() ?? [])
         }
+        return plain
         #else
         return swiftCryptoOpen(datagram, sealedFrom: start, purpose: purpose, sequence: sequence)
         #endif

@@ -1,0 +1,49 @@
+/// Packet-sized byte buffers a layer is done with (a sealed datagram the transport sent, an
+/// opened plaintext the channels read, a payload sealed into its packet), kept emptied for
+/// the next packet of the same layer instead of freed and allocated again.
+///
+/// Bounded: at most ``maxBuffers`` of at most ``maxBufferCapacity`` bytes each, so a burst
+/// leaves no more than about 24 KiB behind. A buffer still shared when it is taken (a
+/// transport that kept the datagram) is copied on write by whoever writes it: never a change
+/// under another holder's feet, only no saving.
+package struct PacketBufferStash: Sendable {
+    private var buffers: [[UInt8]] = []
+
+    package init() {}
+
+    /// Buffers kept.
+    package var count: Int { buffers.count }
+
+    /// Keeps the storage of `bytes` if there is room, leaving `bytes` empty either way.
+    package mutating func recycle(_ bytes: inout [UInt8]) {
+        guard bytes.capacity > 0, bytes.capacity <= Self.maxBufferCapacity, buffers.count < Self.maxBuffers else {
+            bytes = []
+            return
+        }
+        if buffers.capacity == 0 { buffers.reserveCapacity(Self.maxBuffers) }
+        var kept: [UInt8] = []
+        swap(&kept, &bytes)
+        buffers.append(kept)
+    }
+
+    /// An empty array with room for at least `capacity` bytes: a kept buffer if there is one
+    /// (grown if it is too small), else a new one.
+    package mutating func take(capacity: Int) -> [UInt8] {
+        guard var buffer = buffers.popLast() else { return Self.empty(capacity: capacity) }
+        buffer.removeAll(keepingCapacity: true)
+        buffer.reserveCapacity(capacity)
+        return buffer
+    }
+
+    private static func empty(capacity: Int) -> [UInt8] {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(capacity)
+        return buffer
+    }
+
+    /// The most buffers kept: a tick's or a read burst's packets for a few peers.
+    package static let maxBuffers = 16
+    /// The largest buffer kept: any packet of the default 1,200-byte MTU, and of one up to
+    /// Ethernet's 1,500 (a larger MTU's buffers are freed as before).
+    package static let maxBufferCapacity = 1_536
+}
