@@ -59,7 +59,7 @@ final class GameThreadTransport: DatagramTransport {
     // MARK: DatagramTransport
 
     func send(_ datagrams: [Datagram]) {
-        socket.send(datagrams.map { ($0.address, $0.bytes) })
+        socket.send(count: datagrams.count) { (datagrams[$0].address, datagrams[$0].bytes) }
     }
 
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {

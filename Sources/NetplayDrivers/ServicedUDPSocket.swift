@@ -27,6 +27,10 @@ package final class ServicedUDPSocket: Sendable {
         var open = true
         var socketAddresses: SocketAddressCache
         var statistics = UDPDriver.Statistics()
+        /// What `readAvailable` reads into, and the datagram it hands on, kept for their room:
+        /// new ones at every call, and a copy for every datagram, were allocations per read.
+        var readBuffer: [UInt8] = []
+        var datagram: [UInt8] = []
     }
 
     private init(descriptor: CInt, localAddress: PeerAddress, maxDatagramBytes: Int) {
@@ -74,8 +78,17 @@ package final class ServicedUDPSocket: Sendable {
     package func readAvailable(limit: Int, _ body: (PeerAddress, [UInt8]) -> Void) -> Int {
         var delivered = 0
         var storage = sockaddr_storage()
+        // Lent out of the state while reading (one reader at a time; a second one would find
+        // empty buffers and make its own).
+        var (buffer, datagram) = state.withLockedValue { ($0.readBuffer.lend(), $0.datagram.lend()) }
+        defer {
+            state.withLockedValue { state in
+                swap(&state.readBuffer, &buffer)
+                swap(&state.datagram, &datagram)
+            }
+        }
         // One byte over the cap, so an oversize datagram shows as oversize, not truncated.
-        var buffer = [UInt8](repeating: 0, count: maxDatagramBytes + 1)
+        if buffer.count != maxDatagramBytes + 1 { buffer = [UInt8](repeating: 0, count: maxDatagramBytes + 1) }
         var attempts = 0
         while attempts < limit, isOpen {
             attempts += 1
@@ -110,7 +123,11 @@ package final class ServicedUDPSocket: Sendable {
                 return true
             }
             guard accepted, let source else { continue }
-            body(source, Array(buffer[..<size]))
+            // Copied into the kept datagram (a receiver that kept the last one leaves it shared:
+            // emptying it makes a new one, never a change under the receiver's feet).
+            datagram.removeAll(keepingCapacity: true)
+            datagram.append(contentsOf: buffer[..<size])
+            body(source, datagram)
             delivered += 1
         }
         return delivered
@@ -119,9 +136,17 @@ package final class ServicedUDPSocket: Sendable {
     /// Sends datagrams, in order, without blocking; from any thread. Datagrams to addresses
     /// the socket cannot reach are dropped and counted; sends after ``close()`` are ignored.
     package func send(_ batch: [(PeerAddress, [UInt8])]) {
+        send(count: batch.count) { batch[$0] }
+    }
+
+    /// ``send(_:)`` for `count` datagrams that `datagram` gives by index: a caller with its
+    /// own list of datagrams sends it without building a list of pairs (an allocation per
+    /// batch).
+    package func send(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
         state.withLockedValue { state in
             guard state.open else { return }
-            for (destination, bytes) in batch {
+            for index in 0..<count {
+                let (destination, bytes) = datagram(index)
                 guard let remote = state.socketAddresses.address(for: destination) else {
                     state.statistics.droppedUnsupportedAddress += 1
                     continue
