@@ -69,17 +69,17 @@ final class EventQueue: Sendable {
         if let (reader, batch) = handOff { reader.resume(returning: batch) }
     }
 
-    /// A waiting reader of the sequence and the batch to resume it with, outside the locks.
-    typealias HandOff = (reader: CheckedContinuation<[NetEvent], Never>, batch: [NetEvent])
-
     /// Moves a batch of messages in (no event that ends the session), trading lists with the
-    /// queue: `events` is left empty with the room of a list the queue was done with. The
-    /// caller resumes the returned reader, if any, once it holds no lock. For a session's
-    /// core, under its lock, so a message costs no list of its own on the way to the game.
-    func pushMessages(_ events: inout [NetEvent]) -> HandOff? {
-        guard !events.isEmpty else { return nil }
+    /// queue: `events` is left empty with the room of a list the queue was done with. For a
+    /// session's core, under its lock, so a message costs no list of its own on the way to
+    /// the game. A waiting reader of the sequence is resumed after the queue's own locks: a
+    /// resumption only schedules the reading task, which never runs on this thread before the
+    /// caller's lock is released, so the core's lock is no obstacle.
+    func pushMessages(_ events: inout [NetEvent]) {
+        guard !events.isEmpty else { return }
         signal.lock()
-        let (waiting, handOff) = state.withLockedValue { state -> (Bool, HandOff?) in
+        let (waiting, handOff) = state.withLockedValue {
+            state -> (Bool, (CheckedContinuation<[NetEvent], Never>, [NetEvent])?) in
             if state.pending.isEmpty, events.count <= capacity {
                 swap(&state.pending, &events)
             } else {
@@ -97,7 +97,7 @@ final class EventQueue: Sendable {
             return (false, (reader, state.pending.takeAll()))
         }
         signal.unlock(withValue: waiting)
-        return handOff
+        if let (reader, batch) = handOff { reader.resume(returning: batch) }
     }
 
     /// Whether events wait for `poll()`.

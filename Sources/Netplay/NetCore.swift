@@ -158,7 +158,8 @@ package struct NetCore: Sendable {
 
     /// Takes back the datagrams ``drainOutgoing()`` gave out, once the transport sent them.
     mutating func recycleSent(_ datagrams: inout [Datagram]) {
-        if host != nil {
+        // `isHostCore`, not `host != nil`: comparing the optional endpoint copied it whole.
+        if isHostCore {
             host?.recycleSent(&datagrams)
         } else {
             client?.recycleSent(&datagrams)
@@ -187,11 +188,11 @@ package struct NetCore: Sendable {
 
     /// Moves the events since the last drain straight into `queue` if they are all messages
     /// (see ``EventQueue/pushMessages(_:)``: the two trade lists, so neither allocates), and
-    /// returns whether it did, with the sequence's reader to resume outside the locks. A batch
-    /// with other events stays for ``drainEventBatch()``, which the session reads first.
-    mutating func moveMessages(into queue: EventQueue) -> (moved: Bool, handOff: EventQueue.HandOff?) {
-        guard !eventsBesideMessages else { return (false, nil) }
-        return (true, queue.pushMessages(&events))
+    /// returns whether it did. A batch with other events stays for ``drainEventBatch()``.
+    mutating func moveMessages(into queue: EventQueue) -> Bool {
+        guard !eventsBesideMessages else { return false }
+        queue.pushMessages(&events)
+        return true
     }
 
     /// Queues an event that is not a message (a player connected, left, was interrupted or

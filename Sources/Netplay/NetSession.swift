@@ -265,30 +265,19 @@ package final class NetSession: Sendable {
         core.withLockedValue { $0.recycleSent(&datagrams) }
     }
 
-    /// A core's new events, as ``takeEvents(from:)`` leaves them for ``publish(_:replication:)``.
-    struct EventBatch {
-        /// Events still to publish (none when they went straight to the queue).
-        var events: [NetEvent]
-        /// Whether any event is not a message (see `NetCore.report`).
-        var changesMembership: Bool
-        /// The sequence's reader that messages moved to the queue wake, resumed outside the locks.
-        var handOff: EventQueue.HandOff?
-    }
-
     /// Takes the core's new events, under its lock. Nearly every batch is messages only: it
     /// goes straight into the event queue, the two trading lists (no list allocated per
     /// datagram, and nobody scans it: a copy of each event, existential inside, cost some
     /// hundred instructions per message). Any other batch is published after the lock.
-    private func takeEvents(from core: inout NetCore) -> EventBatch {
-        let (moved, handOff) = core.moveMessages(into: events)
-        if moved { return EventBatch(events: [], changesMembership: false, handOff: handOff) }
-        let (events, changesMembership) = core.drainEventBatch()
-        return EventBatch(events: events, changesMembership: changesMembership, handOff: nil)
+    private func takeEvents(from core: inout NetCore) -> (events: [NetEvent], changesMembership: Bool) {
+        if core.moveMessages(into: events) { return ([], false) }
+        return core.drainEventBatch()
     }
 
-    private func publish(_ batch: EventBatch, replication: [ReplicationDelivery]) {
-        if let handOff = batch.handOff { handOff.reader.resume(returning: handOff.batch) }
-        let (events, changesMembership) = (batch.events, batch.changesMembership)
+    private func publish(
+        _ batch: (events: [NetEvent], changesMembership: Bool), replication: [ReplicationDelivery]
+    ) {
+        let (events, changesMembership) = batch
         if changesMembership || !replication.isEmpty {
             replicationInbox.withLockedValue {
                 $0.take(changesMembership ? events : [], replication, capacity: options.maxQueuedEvents)

@@ -27,11 +27,14 @@ package struct PacketBufferStash: Sendable {
     }
 
     /// An empty array with room for at least `capacity` bytes: a kept buffer if there is one
-    /// (grown if it is too small), else a new one.
+    /// (grown if it is too small), else a new one. Never less than ``minimumCapacity``: one
+    /// stash serves packets of every size (a 40-byte acknowledgement's buffer next holds a
+    /// 300-byte snapshot's plaintext), and growing a small buffer is an allocation and a copy.
     package mutating func take(capacity: Int) -> [UInt8] {
+        let capacity = max(capacity, Self.minimumCapacity)
         guard var buffer = buffers.popLast() else { return Self.empty(capacity: capacity) }
         buffer.removeAll(keepingCapacity: true)
-        buffer.reserveCapacity(capacity)
+        if buffer.capacity < capacity { buffer.reserveCapacity(capacity) }
         return buffer
     }
 
@@ -40,6 +43,10 @@ package struct PacketBufferStash: Sendable {
         buffer.reserveCapacity(capacity)
         return buffer
     }
+
+    /// The least room a buffer taken here has: a small game's packets (inputs, acknowledgements,
+    /// a few positions) fit, so they do not grow their buffers one after another.
+    package static let minimumCapacity = 256
 
     /// The most buffers kept: a tick's or a read burst's packets for a few peers.
     package static let maxBuffers = 16

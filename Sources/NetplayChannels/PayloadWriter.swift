@@ -13,7 +13,8 @@ package struct PayloadWriter: Sendable {
     package init(header: PayloadHeader, capacity: Int, in buffer: consuming [UInt8] = []) {
         self.capacity = capacity
         bytes = consume buffer
-        bytes.removeAll(keepingCapacity: true)
+        // Already empty when it comes from a stash (emptying an empty array is no free call).
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
         bytes.reserveCapacity(capacity)
         bytes.append(PayloadHeader.formatVersion)
         append16(header.sequence)

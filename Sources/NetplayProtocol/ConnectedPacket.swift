@@ -91,7 +91,8 @@ package enum ConnectedPacket {
         peerID: PeerID, sequence: UInt64, plaintextBytes: Int, in buffer: consuming [UInt8] = []
     ) -> [UInt8] {
         var bytes = consume buffer
-        bytes.removeAll(keepingCapacity: true)
+        // Already empty when it comes from a stash (emptying an empty array is no free call).
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
         bytes.reserveCapacity(overheadBytes + plaintextBytes)
         ConnectedHeader(peerID: peerID, sequence: sequence).append(to: &bytes)
         return bytes

@@ -56,7 +56,8 @@ enum PacketAEAD {
         let sealedCount = datagram.count - start
         guard start >= 0, sealedCount >= FieldSize.tag else { return nil }
         var plain = consume buffer
-        plain.removeAll(keepingCapacity: true)
+        // Already empty when it comes from a stash (emptying an empty array is no free call).
+        if !plain.isEmpty { plain.removeAll(keepingCapacity: true) }
         plain.append(contentsOf: datagram[start...])
         let written = withContext(key: key) { context -> Int? in
             datagram.withUnsafeBufferPointer { associated -> Int? in

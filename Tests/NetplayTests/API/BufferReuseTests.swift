@@ -112,20 +112,20 @@ extension APITests {
         func aReleasedBatchGoesBackToTheCore() {
             let queue = EventQueue(capacity: 64)
             var incoming = Self.messages(["a", "b", "c"])
-            _ = queue.pushMessages(&incoming)
+            queue.pushMessages(&incoming)
             #expect(incoming.isEmpty)
             var first = queue.poll()
             #expect(Self.texts(first) == ["a", "b", "c"])
             let storage = Self.storage(of: first)
             first = []  // the game is done with this frame's events
             var next = Self.messages(["d"])
-            _ = queue.pushMessages(&next)
+            queue.pushMessages(&next)
             #expect(next.isEmpty)
             // This poll empties the first batch's storage in place and keeps it…
             #expect(Self.texts(queue.poll()) == ["d"])
             // …and the core's next push gets it back, empty, with its room.
             var later = Self.messages(["e", "f"])
-            _ = queue.pushMessages(&later)
+            queue.pushMessages(&later)
             #expect(later.isEmpty)
             #expect(later.capacity >= 3)
             #expect(Self.storage(of: later) == storage)
@@ -138,7 +138,7 @@ extension APITests {
             var batches: [[NetEvent]] = []
             for round in 0..<6 {
                 var incoming = Self.messages(["\(round)a", "\(round)b"])
-                _ = queue.pushMessages(&incoming)
+                queue.pushMessages(&incoming)
                 batches.append(queue.poll())
             }
             for (round, batch) in batches.enumerated() {
@@ -150,9 +150,9 @@ extension APITests {
         func messagesQueueBehindUnpolledOnes() {
             let queue = EventQueue(capacity: 3)
             var first = Self.messages(["a", "b"])
-            _ = queue.pushMessages(&first)
+            queue.pushMessages(&first)
             var second = Self.messages(["c", "d"])
-            _ = queue.pushMessages(&second)
+            queue.pushMessages(&second)
             #expect(second.isEmpty)
             #expect(Self.texts(queue.poll()) == ["a", "b", "c"])
             #expect(queue.droppedCount == 1)

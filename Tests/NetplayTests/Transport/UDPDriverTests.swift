@@ -208,6 +208,35 @@ extension TransportTests {
         }
         #endif
 
+        /// The game-thread socket reads into a buffer it keeps and hands on a datagram it keeps:
+        /// a receiver that keeps every datagram must see each as it was sent, whatever the
+        /// sizes, in batches read by one call or several.
+        @Test func servicedReadsHandOnDatagramsThatNeverChangeLater() throws {
+            let receiver = try ServicedUDPSocket.open(host: "127.0.0.1", port: 0)
+            let sender = try ServicedUDPSocket.open(host: "127.0.0.1", port: 0)
+            defer {
+                receiver.close()
+                sender.close()
+            }
+            let sizes = [1, 1_200, 7, 300, 2, 1_000, 64, 1]
+            let sent = sizes.enumerated().map { index, size in [UInt8](repeating: UInt8(index + 1), count: size) }
+            var kept: [[UInt8]] = []
+            for round in 0..<2 {
+                sender.send(sent.map { (receiver.localAddress, $0) })
+                var attempts = 0
+                while kept.count < sent.count * (round + 1), attempts < 200 {
+                    attempts += 1
+                    _ = receiver.waitUntilReadable(timeout: .milliseconds(50))
+                    // Three at most a call: the kept buffers serve several calls.
+                    _ = receiver.readAvailable(limit: 3) { source, bytes in
+                        #expect(source == sender.localAddress)
+                        kept.append(bytes)
+                    }
+                }
+            }
+            #expect(kept == sent + sent)
+        }
+
         @Test func closeIsIdempotentAndLaterCallsAreHarmless() async throws {
             let inbox = DatagramInbox()
             let driver = try await Self.bindOrSkip("127.0.0.1", inbox: inbox)
