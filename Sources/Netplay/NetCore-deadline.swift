@@ -21,7 +21,7 @@ extension NetCore {
         case .closed: return nil
         case .running: if closeRequested { return now }
         case .flushing(let flushDeadline):
-            if !peers.contains(where: \.channels.hasUnackedReliableData) { return now }
+            if !peers.contains(where: { $0.channels.awaitsAcknowledgement() }) { return now }
             deadline.keepEarliest(flushDeadline)
         }
         if migration.planChanged, migration.secret != nil, isHostCore { return now }
@@ -54,7 +54,7 @@ extension NetCore {
         // As the last flush left it (or due, if the channels changed since): asking the
         // channels again here cost a host a pass over every peer's ledger and lanes per tick.
         var deadline = state.channels.flushDue
-        if !state.isInterrupted, state.channels.hasUnackedReliableData,
+        if !state.isInterrupted, state.channels.awaitsAcknowledgement(),
             let since = state.channels.unacknowledgedSince
         {
             let unresponsive = since + unresponsiveTimeout

@@ -342,7 +342,7 @@ extension NetCore {
     private mutating func advanceClose(now: NetInstant) {
         if closeRequested, phase == .running { phase = .flushing(deadline: now + closeFlushTimeout) }
         guard case .flushing(let deadline) = phase else { return }
-        let unacknowledged = peers.contains { $0.channels.hasUnackedReliableData }
+        let unacknowledged = peers.contains { $0.channels.awaitsAcknowledgement() }
         guard !unacknowledged || now >= deadline else { return }
         if isHostCore {
             // With players left and a plan shared, they carry on without us.

@@ -42,9 +42,10 @@ struct PeerTable: Sendable {
         return low
     }
 
-    /// Whether some peer's state satisfies `predicate`.
-    func contains(where predicate: (NetCore.PeerState) -> Bool) -> Bool {
-        for index in states.indices where predicate(states[index]) { return true }
+    /// Whether some peer's state satisfies `predicate`. Each state is lent `inout` for
+    /// `predicate` to read in place, as in ``earliest(_:)``.
+    mutating func contains(where predicate: (inout NetCore.PeerState) -> Bool) -> Bool {
+        for index in states.indices where predicate(&states[index]) { return true }
         return false
     }
 

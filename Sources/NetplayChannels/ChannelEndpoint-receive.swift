@@ -68,6 +68,8 @@ extension ChannelEndpoint {
 
     /// How soon the packet of `entries` must be acknowledged: promptly if it carries a
     /// reliable piece (the sender resends what is not acknowledged in time).
+    /// Inlined: a call from `receive` copied the whole endpoint (see ``hasUnackedReliableData``).
+    @inline(__always)
     private func ackNeed(of entries: [ChannelEntry]) -> ReceivedPacketWindow.AckNeed {
         guard !entries.isEmpty else { return .none }
         for index in entries.indices where lanes[Int(entries[index].channel)].kind.isReliable { return .prompt }

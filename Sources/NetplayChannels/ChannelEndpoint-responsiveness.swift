@@ -7,7 +7,10 @@ extension ChannelEndpoint {
     /// meanwhile. A slow but working peer acknowledges something every round trip (resends
     /// included), so only a peer that does not receive, or pretends not to, gets here; its
     /// owner should close the connection rather than hold its unacknowledged data forever.
-    package func isUnresponsive(now: NetInstant, after limit: Duration) -> Bool {
+    ///
+    /// `mutating` only so the endpoint is read in place, as a host does for every peer at
+    /// every tick (see ``hasUnackedReliableData``).
+    package mutating func isUnresponsive(now: NetInstant, after limit: Duration) -> Bool {
         guard let since = unacknowledgedSince, hasUnackedReliableData else { return false }
         return now - since >= limit
     }

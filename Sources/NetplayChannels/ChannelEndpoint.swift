@@ -120,7 +120,9 @@ package struct ChannelEndpoint: Sendable {
     /// Whether `channel` now has room for a waiting message of `byteCount` bytes and, besides,
     /// for a quarter of its capacity: enough freed for a retry of the messages waiting behind
     /// it to be worth its cost (a retry walks all of them).
-    package func hasRoomForBacklog(_ byteCount: Int, on channel: ChannelID) -> Bool {
+    ///
+    /// `mutating` only so the endpoint is read in place (see ``hasUnackedReliableData``).
+    package mutating func hasRoomForBacklog(_ byteCount: Int, on channel: ChannelID) -> Bool {
         let lane = Int(channel.index)
         guard lane < lanes.count else { return true }
         let wanted = max(byteCount, config.maxQueuedBytesPerChannel / 4)
@@ -156,6 +158,11 @@ package struct ChannelEndpoint: Sendable {
 
     /// Whether some reliable message is not yet acknowledged; a graceful close waits for this
     /// to become `false` (or for a timeout).
+    ///
+    /// Inlined, and ``awaitsAcknowledgement()`` for other modules: a call from code holding the
+    /// endpoint `inout` (a peer's state changed in place, this endpoint's own mutating methods)
+    /// copied all 705 bytes of it first, several times a round trip.
+    @inline(__always)
     package var hasUnackedReliableData: Bool {
         // Loops over indices rather than `contains(where:)`: unspecialized (debug builds), the
         // generic call copies each lane into a heap buffer, allocations per tick.
@@ -168,6 +175,10 @@ package struct ChannelEndpoint: Sendable {
     /// The earliest time ``makePayloads(now:)`` has work — an acknowledgement owed, data the
     /// budget allows, a pacing slot, a retransmission timeout or a reassembly timeout — or
     /// `nil` if it has none until something is received or enqueued.
+    ///
+    /// Inlined: called from ``makePayloads(now:)``, a call copied the whole endpoint (see
+    /// ``hasUnackedReliableData``).
+    @inline(__always)
     package var nextWakeup: NetInstant? {
         var wake: NetInstant?
         wake.keepEarliest(received.firstNamingDue)
@@ -194,12 +205,19 @@ package struct ChannelEndpoint: Sendable {
         return wake
     }
 
+    /// ``hasUnackedReliableData`` for code in other modules that holds the endpoint `inout`:
+    /// `mutating` only so the endpoint is read where it lies (it changes nothing).
+    package mutating func awaitsAcknowledgement() -> Bool { hasUnackedReliableData }
+
     /// Makes the lanes if this is the first traffic of the connection.
     mutating func materializeLanes() {
         guard lanes.isEmpty, !config.layout.kinds.isEmpty else { return }
         lanes = config.layout.kinds.map(ChannelLane.init(kind:))
     }
 
+    /// Inlined: called from mutating code, a call copied the whole endpoint (see
+    /// ``hasUnackedReliableData``).
+    @inline(__always)
     var hasSendableData: Bool {
         for index in lanes.indices where lanes[index].hasSendable { return true }
         return false

@@ -55,22 +55,27 @@ extension ChannelTests {
             let limit = Duration.seconds(10)
             var now = NetInstant.zero
             try sender.enqueue([1, 2, 3], on: ChannelID(0), now: now)
-            #expect(!sender.isUnresponsive(now: now, after: limit))
+            // Read outside `#expect`: `isUnresponsive` is `mutating` (it reads in place).
+            var unresponsive = sender.isUnresponsive(now: now, after: limit)
+            #expect(!unresponsive)
             // Keepalives would flow at the connection layer; no channel payload comes back.
             for _ in 0..<99 {
                 _ = sender.makePayloads(now: now)
                 now = now + .milliseconds(100)
             }
-            #expect(!sender.isUnresponsive(now: now, after: limit))
+            unresponsive = sender.isUnresponsive(now: now, after: limit)
+            #expect(!unresponsive)
             now = now + .milliseconds(100)
-            #expect(sender.isUnresponsive(now: now, after: limit))
+            unresponsive = sender.isUnresponsive(now: now, after: limit)
+            #expect(unresponsive)
             // The peer finally hears a resend and acknowledges it: responsive again.
             for _ in 0..<100 where sender.hasUnackedReliableData {
                 for payload in sender.makePayloads(now: now) { receiver.receive(payload, now: now) }
                 for payload in receiver.makePayloads(now: now) { sender.receive(payload, now: now) }
                 now = now + .milliseconds(100)
             }
-            #expect(!sender.hasUnackedReliableData && !sender.isUnresponsive(now: now, after: limit))
+            unresponsive = sender.isUnresponsive(now: now, after: limit)
+            #expect(!sender.hasUnackedReliableData && !unresponsive)
         }
     }
 }
