@@ -16,12 +16,7 @@ extension PeerAddress {
     package init?(_ socketAddress: SocketAddress) {
         switch socketAddress {
         case .v4(let ipv4):
-            // The common case, once per datagram read: the bytes go straight into the address.
-            let raw = ipv4.address
-            self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: UInt16(bigEndian: raw.sin_port)) {
-                bytes in
-                withUnsafeBytes(of: raw.sin_addr) { bytes.append(contentsOf: $0) }
-            }
+            self.init(ipv4.address)
         case .v6(let ipv6):
             let raw = ipv6.address
             let port = UInt16(bigEndian: raw.sin6_port)
@@ -48,6 +43,16 @@ extension PeerAddress {
             }
         case .unixDomainSocket:
             return nil
+        }
+    }
+
+    /// The peer address of an IPv4 socket address: the common case, once per datagram read,
+    /// where the bytes go straight into the address (without SwiftNIO's `SocketAddress`, whose
+    /// storage is an allocation of its own).
+    package init(_ raw: sockaddr_in) {
+        self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: UInt16(bigEndian: raw.sin_port)) {
+            bytes in
+            withUnsafeBytes(of: raw.sin_addr) { bytes.append(contentsOf: $0) }
         }
     }
 

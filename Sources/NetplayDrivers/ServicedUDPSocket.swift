@@ -187,8 +187,7 @@ package final class ServicedUDPSocket: Sendable {
         var storage = storage
         switch CInt(storage.ss_family) {
         case AF_INET:
-            let raw = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) }
-            return PeerAddress(SocketAddress(raw, host: ""))
+            return PeerAddress(withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) })
         case AF_INET6:
             let raw = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
             return PeerAddress(SocketAddress(raw, host: ""))

@@ -126,7 +126,7 @@ extension ClientEndpoint {
         state = .connected(connection)
         connectedAt = now
         awaitingConfirmation = true
-        if confirmed { confirm(connection) }
+        if confirmed { confirm(connection.peerID) }
         outgoing.append(Datagram(address: hostAddress, bytes: keepalive))
     }
 }

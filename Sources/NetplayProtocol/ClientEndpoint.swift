@@ -20,7 +20,34 @@ package struct ClientEndpoint: Sendable {
     /// Datagrams dropped so far, per reason.
     package internal(set) var drops = DropCounters()
 
-    package var state: State
+    /// Where the endpoint is. Set whole by the handshake and close paths; kept in parts, so
+    /// that the paths of every packet and every tick work on the connection where it lies
+    /// (`connectionSlot!.seal(…)`): held in the enum, it could only be matched out (a copy,
+    /// a retain and a release for each reference it holds) and written back, and its buffers,
+    /// shared meanwhile, were copied at their first write.
+    package var state: State {
+        get {
+            switch phase {
+            case .handshaking: handshakeSlot.map(State.handshaking) ?? .closed
+            case .connected: connectionSlot.map(State.connected) ?? .closed
+            case .closed: .closed
+            }
+        }
+        set {
+            switch newValue {
+            case .handshaking(let handshake): (phase, handshakeSlot, connectionSlot) = (.handshaking, handshake, nil)
+            case .connected(let connection): (phase, handshakeSlot, connectionSlot) = (.connected, nil, connection)
+            case .closed: (phase, handshakeSlot, connectionSlot) = (.closed, nil, nil)
+            }
+        }
+    }
+    /// Which of ``state``'s cases the endpoint is in, without its payload.
+    enum Phase { case handshaking, connected, closed }
+    private(set) var phase = Phase.closed
+    /// The handshake, while ``phase`` is `.handshaking`.
+    private var handshakeSlot: ClientHandshake?
+    /// The connection, while ``phase`` is `.connected`.
+    var connectionSlot: Connection?
     var outgoing: [Datagram] = []
     /// Buffers of sent packets (see ``recycleSent(_:)``), for the next ones sealed.
     var packetBuffers = PacketBufferStash()
@@ -58,15 +85,11 @@ package struct ClientEndpoint: Sendable {
     }
 
     /// Whether the handshake has completed and the connection is open.
-    package var isConnected: Bool {
-        if case .connected = state { return !awaitingConfirmation }
-        return false
-    }
+    package var isConnected: Bool { phase == .connected && !awaitingConfirmation }
 
     /// The id the host gave this client, once connected.
     package var peerID: PeerID? {
-        if case .connected(let connection) = state { return connection.peerID }
-        return nil
+        connectionSlot?.peerID
     }
 
     /// Handles one incoming datagram; anything unexpected is dropped and counted in ``drops``.
@@ -80,6 +103,10 @@ package struct ClientEndpoint: Sendable {
     package mutating func update(now: NetInstant) {
         latestNow = max(latestNow, now)
         defer { lastUpdate = now }
+        if phase == .connected {
+            updateConnection(now: now)
+            return
+        }
         switch state {
         case .handshaking(var handshake):
             startHandshakeClock(now: now)
@@ -91,30 +118,35 @@ package struct ClientEndpoint: Sendable {
                 outgoing.append(Datagram(address: hostAddress, bytes: handshake.currentPacket))
                 state = .handshaking(handshake)
             }
-        case .connected(var connection):
-            if awaitingConfirmation, let since = connectedAt, now - since >= config.pendingTimeout {
-                restartHandshake(now: now)
-                return
-            }
-            if let last = lastUpdate, now - last >= config.pauseThreshold { connection.forgiveSilence(now: now) }
-            if !awaitingConfirmation, connection.fallsSilent(now: now, config: config) {
-                connection.markInterrupted()
-                events.append(.interrupted)
-            }
-            state = .connected(connection)
-            let action = connection.timerAction(now: now, config: config)
-            if action == .timedOut {
-                close(.timedOut)
-                return
-            }
-            let confirming = connectedAt.map { now - $0 < config.pendingTimeout } ?? false
-            let confirmationDue = confirming && now - connection.lastSent >= config.handshakeResendInterval
-            guard action == .sendKeepalive || confirmationDue else { break }
-            outgoing.append(Datagram(address: hostAddress, bytes: connection.seal([.keepalive], now: now).bytes))
-            state = .connected(connection)
-        case .closed:
+        case .connected, .closed:
             break
         }
+    }
+
+    /// ``update(now:)`` while connected: the confirmation, interruption and keepalive timers.
+    private mutating func updateConnection(now: NetInstant) {
+        if awaitingConfirmation, let since = connectedAt, now - since >= config.pendingTimeout {
+            restartHandshake(now: now)
+            return
+        }
+        let paused = lastUpdate.map { now - $0 >= config.pauseThreshold } ?? false
+        let watchesSilence = !awaitingConfirmation
+        let confirming = connectedAt.map { now - $0 < config.pendingTimeout } ?? false
+        // `connectionSlot!`: present while connected (the `state` setter keeps them together).
+        if paused { connectionSlot!.forgiveSilence(now: now) }
+        if watchesSilence, connectionSlot!.fallsSilent(now: now, config: config) {
+            connectionSlot!.markInterrupted()
+            events.append(.interrupted)
+        }
+        let action = connectionSlot!.timerAction(now: now, config: config)
+        if action == .timedOut {
+            close(.timedOut)
+            return
+        }
+        let confirmationDue = confirming && now - connectionSlot!.lastSent >= config.handshakeResendInterval
+        guard action == .sendKeepalive || confirmationDue else { return }
+        let keepalive = connectionSlot!.seal([.keepalive], now: now).bytes
+        outgoing.append(Datagram(address: hostAddress, bytes: keepalive))
     }
 
     /// Sends `payload` to the host in one connected packet and returns its sequence number.
@@ -123,11 +155,10 @@ package struct ClientEndpoint: Sendable {
         guard payload.count <= config.maxPayloadBytes else {
             throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
         }
-        guard case .connected(var connection) = state else { throw .notConnected }
-        let packet = connection.seal(
+        guard phase == .connected else { throw .notConnected }
+        let packet = connectionSlot!.seal(
             payload: payload, now: latestNow,
             in: packetBuffers.take(capacity: ConnectedPacket.bytes(ofPayload: payload)))
-        state = .connected(connection)
         outgoing.append(Datagram(address: hostAddress, bytes: packet.bytes))
         return packet.sequence
     }
@@ -190,7 +221,8 @@ package struct ClientEndpoint: Sendable {
 
     /// Starts the handshake's timers at the first time the driver runs this endpoint.
     private mutating func startHandshakeClock(now: NetInstant) {
-        guard case .handshaking(var handshake) = state, !handshake.clockStarted else { return }
+        // The phase first: matching `state` while connected copies the connection.
+        guard phase == .handshaking, case .handshaking(var handshake) = state, !handshake.clockStarted else { return }
         handshake.clockStarted = true
         handshake.startedAt = now
         handshake.lastSentAt = now
@@ -209,6 +241,9 @@ package struct ClientEndpoint: Sendable {
         guard address == hostAddress else { return .wrongAddress }
         // `[0]`, not `first`: unspecialized (debug builds), the generic `first` allocated.
         guard !datagram.isEmpty, let type = PacketType(rawValue: datagram[0]) else { return .malformed }
+        // The common case first, without matching `(state, type)`: the tuple copied the
+        // whole connection out of the state at every packet.
+        if type == .connected, phase == .connected { return handleConnected(datagram, now: now) }
         switch (state, type) {
         case (.handshaking(let handshake), .challenge):
             return handleChallenge(datagram, handshake: handshake, now: now)
@@ -218,23 +253,26 @@ package struct ClientEndpoint: Sendable {
             return handleDenied(datagram, handshake: handshake)
         case (.handshaking(let handshake), .connected):
             return handleEarlyConnected(datagram, handshake: handshake, now: now)
-        case (.connected(var connection), .connected):
-            guard let header = ConnectedHeader(datagram) else { return .malformed }
-            guard header.peerID == connection.peerID else { return .unknownPeer }
-            let opened = connection.open(
-                datagram, header: header, now: now, into: packetBuffers.take(capacity: datagram.count))
-            state = .connected(connection)
-            if awaitingConfirmation, case .received = opened { confirm(connection) }
-            return deliver(opened)
         default:
             return .unexpected
         }
     }
 
+    /// A connected packet, while connected.
+    private mutating func handleConnected(_ datagram: [UInt8], now: NetInstant) -> DropReason? {
+        guard let header = ConnectedHeader(datagram) else { return .malformed }
+        // `connectionSlot!`: present while connected (the `state` setter keeps them together).
+        guard header.peerID == connectionSlot!.peerID else { return .unknownPeer }
+        let opened = connectionSlot!.open(
+            datagram, header: header, now: now, into: packetBuffers.take(capacity: datagram.count))
+        if awaitingConfirmation, case .received = opened { confirm(header.peerID) }
+        return deliver(opened)
+    }
+
     /// The host's first connected packet: it knows us, so the game may.
-    mutating func confirm(_ connection: Connection) {
+    mutating func confirm(_ peerID: PeerID) {
         awaitingConfirmation = false
-        events.append(.connected(connection.peerID, hostAddress))
+        events.append(.connected(peerID, hostAddress))
     }
 
     /// Forgotten by the host before it confirmed us: start over with a fresh key and nonce
@@ -252,9 +290,8 @@ package struct ClientEndpoint: Sendable {
     /// Echoes the host's path challenges at once, from wherever this client now sends: the
     /// host moves the session to that address only when the echo arrives from it.
     private mutating func answer(_ challenges: [PathToken]) {
-        guard !challenges.isEmpty, case .connected(var connection) = state else { return }
-        let packet = connection.seal(challenges.map(Frame.pathResponse), now: latestNow)
-        state = .connected(connection)
+        guard !challenges.isEmpty, phase == .connected else { return }
+        let packet = connectionSlot!.seal(challenges.map(Frame.pathResponse), now: latestNow)
         outgoing.append(Datagram(address: hostAddress, bytes: packet.bytes))
     }
 

@@ -108,13 +108,18 @@ package struct Connection: Sendable {
         replay.mark(sequence)
         lastReceived = max(lastReceived, now)
         hasHeardFromPeer = true
-        var received = Received(sequence: sequence, payloads: ReceivedPayloads(), disconnect: nil)
-        received.endedInterruption = isInterrupted
+        let endedInterruption = isInterrupted
         isInterrupted = false
         if let payload = Frame.takeSolePayload(&plaintext) {
-            received.payloads.append(payload)
-            return .received(received)
+            // Made in the return: filled in a variable first, the packet was copied into
+            // the result (a retain and a release for each of its lists).
+            return .received(
+                Received(
+                    sequence: sequence, payloads: ReceivedPayloads(sole: payload), disconnect: nil,
+                    endedInterruption: endedInterruption))
         }
+        var received = Received(sequence: sequence, payloads: ReceivedPayloads(), disconnect: nil)
+        received.endedInterruption = endedInterruption
         // Authentic but undecodable means a buggy or newer peer; it still proved liveness.
         guard let frames = Frame.decode(plaintext) else { return .dropped(.malformed) }
         for index in frames.indices {
@@ -132,7 +137,10 @@ package struct Connection: Sendable {
 
     /// What the timers ask for at `now`: a timeout wins over a keepalive. Only silence for
     /// the whole ``ProtocolConfig/resumeGrace`` ends a session; shorter outages interrupt it.
-    func timerAction(now: NetInstant, config: ProtocolConfig) -> TimerAction {
+    /// `mutating` only so that it reads a connection where it lies (in a host's table, or a
+    /// client's optional): a non-mutating method takes the connection by value, and a copy of
+    /// it (keys, buffers: a retain and a release each) was made to pass it.
+    mutating func timerAction(now: NetInstant, config: ProtocolConfig) -> TimerAction {
         if now - lastReceived >= config.resumeGrace { return .timedOut }
         if now - lastSent >= config.keepaliveInterval { return .sendKeepalive }
         return .none
@@ -141,7 +149,8 @@ package struct Connection: Sendable {
     /// Whether the peer has just been silent long enough to be interrupted (see
     /// ``ProtocolConfig/interruptAfter``): true once per outage, until ``markInterrupted()``.
     /// A peer never heard from (a pending one) is not interrupted: it was never there.
-    func fallsSilent(now: NetInstant, config: ProtocolConfig) -> Bool {
+    /// `mutating` for the reason ``timerAction(now:config:)`` is.
+    mutating func fallsSilent(now: NetInstant, config: ProtocolConfig) -> Bool {
         hasHeardFromPeer && !isInterrupted && now - lastReceived >= config.interruptAfter
     }
 

@@ -9,7 +9,8 @@ import NetplayBase
 extension Connection {
     /// The earliest of this connection's timers: keepalive, interruption and timeout.
     /// `interrupts`: whether silence interrupts it (not while a client awaits confirmation).
-    func nextDeadline(config: ProtocolConfig, interrupts: Bool = true) -> NetInstant {
+    /// `mutating` for the reason ``timerAction(now:config:)`` is.
+    mutating func nextDeadline(config: ProtocolConfig, interrupts: Bool = true) -> NetInstant {
         var deadline = min(lastReceived + config.resumeGrace, lastSent + config.keepaliveInterval)
         if interrupts, hasHeardFromPeer, !isInterrupted {
             deadline = min(deadline, lastReceived + config.interruptAfter)
@@ -30,7 +31,7 @@ extension HostEndpoint {
         // iterator allocated at every tick.
         var index = peers.startIndex
         while index != peers.endIndex {
-            let peerDeadline = nextDeadline(of: peers.values[index])
+            let peerDeadline = Self.nextDeadline(of: &peers.values[index], config: config)
             deadline = min(deadline ?? peerDeadline, peerDeadline)
             peers.formIndex(after: &index)
         }
@@ -43,10 +44,13 @@ extension HostEndpoint {
     package mutating func nextDeadline(of id: PeerID) -> NetInstant? {
         // Through the index: `peers[id]` would copy the peer.
         guard let index = peers.index(forKey: id) else { return nil }
-        return nextDeadline(of: peers.values[index])
+        return Self.nextDeadline(of: &peers.values[index], config: config)
     }
 
-    private func nextDeadline(of peer: HostPeer) -> NetInstant {
+    /// `peer` lent in place (`&peers.values[index]`, the subscript's modify accessor): read
+    /// as a value, `peers.values[index]` copies the whole record, a retain and a release for
+    /// every reference it holds.
+    private static func nextDeadline(of peer: inout HostPeer, config: ProtocolConfig) -> NetInstant {
         guard peer.connection.hasHeardFromPeer else { return peer.admittedAt + config.pendingTimeout }
         var deadline = peer.connection.nextDeadline(config: config)
         if let probe = peer.pathProbe {
@@ -69,22 +73,28 @@ extension ClientEndpoint {
     ///
     /// `mutating` only so that `core.client?.nextDeadline()` reads the endpoint in place.
     package mutating func nextDeadline() -> NetInstant? {
+        // Before the switch: `state` builds a copy of the connection to match.
+        if phase == .connected { return connectionDeadline() }
         switch state {
         case .handshaking(let handshake):
             // The first update starts the handshake's clock.
             guard handshake.clockStarted else { return latestNow }
             return min(handshake.startedAt + config.timeout, handshake.lastSentAt + config.handshakeResendInterval)
-        case .connected(let connection):
-            var deadline = connection.nextDeadline(config: config, interrupts: !awaitingConfirmation)
-            if let since = connectedAt {
-                let confirmationEnds = since + config.pendingTimeout
-                if awaitingConfirmation { deadline = min(deadline, confirmationEnds) }
-                let confirmationKeepalive = connection.lastSent + config.handshakeResendInterval
-                if confirmationKeepalive < confirmationEnds { deadline = min(deadline, confirmationKeepalive) }
-            }
-            return deadline
-        case .closed:
+        case .connected, .closed:
             return nil
         }
+    }
+
+    /// ``nextDeadline()`` while connected, the connection read in place.
+    private mutating func connectionDeadline() -> NetInstant? {
+        // `connectionSlot!`: present while connected (the `state` setter keeps them together).
+        var deadline = connectionSlot!.nextDeadline(config: config, interrupts: !awaitingConfirmation)
+        if let since = connectedAt {
+            let confirmationEnds = since + config.pendingTimeout
+            if awaitingConfirmation { deadline = min(deadline, confirmationEnds) }
+            let confirmationKeepalive = connectionSlot!.lastSent + config.handshakeResendInterval
+            if confirmationKeepalive < confirmationEnds { deadline = min(deadline, confirmationKeepalive) }
+        }
+        return deadline
     }
 }

@@ -86,8 +86,11 @@ package struct HostEndpoint: Sendable {
     /// players the game sees.
     package var confirmedCount: Int { peers.count - pendingCount }
 
-    /// Handshake packets waiting for ``serviceHandshakes(now:)``.
-    package var hasDeferredHandshakes: Bool { !deferredHandshakes.isEmpty }
+    /// Handshake packets waiting for ``serviceHandshakes(now:)``. `mutating` only so that a
+    /// caller in another module (`NetCore`, at every datagram) reads the endpoint where it
+    /// lies: a non-mutating getter takes the endpoint by value, and a copy of all of it (its
+    /// tables, a retain and a release each) was made to pass it.
+    package var hasDeferredHandshakes: Bool { mutating get { !deferredHandshakes.isEmpty } }
 
     /// The connected peers, in id order.
     package var connectedPeers: [PeerID] {
@@ -145,15 +148,14 @@ package struct HostEndpoint: Sendable {
             // peer (keys, handshake bytes: a dozen retains and releases) at every read.
             // A pending peer gets nothing until it confirms (its fate is expirePending's): a
             // connected packet from us would tell its client we know it, and we may yet forget it.
-            guard let index = peers.index(forKey: id), peers.values[index].connection.hasHeardFromPeer else {
-                continue
-            }
+            guard let index = peers.index(forKey: id) else { continue }
+            guard peers.values[index].isConfirmed() else { continue }
             if wasPaused { peers.values[index].connection.forgiveSilence(now: now) }
             if peers.values[index].connection.fallsSilent(now: now, config: config) {
                 peers.values[index].connection.markInterrupted()
                 events.append(.interrupted(id))
             }
-            if peers.values[index].pathProbe != nil { probePath(of: id, now: now) }
+            if peers.values[index].isProbingPath() { probePath(of: id, now: now) }
             switch withConnection(of: id, { $0.timerAction(now: now, config: config) }) {
             case .timedOut?:
                 remove(id, reason: .timedOut)
@@ -180,7 +182,7 @@ package struct HostEndpoint: Sendable {
         let packet = peers.values[index].connection.seal(
             payload: payload, now: latestNow,
             in: packetBuffers.take(capacity: ConnectedPacket.bytes(ofPayload: payload)))
-        outgoing.append(Datagram(address: peers.values[index].connection.address, bytes: packet.bytes))
+        outgoing.append(Datagram(address: peers.values[index].address(), bytes: packet.bytes))
         return packet.sequence
     }
 
@@ -278,20 +280,21 @@ package struct HostEndpoint: Sendable {
     {
         guard let header = ConnectedHeader(datagram) else { return .malformed }
         let id = header.peerID
-        guard let known = self.address(of: id) else { return .unknownPeer }
-        let wasPending = peers[id]?.connection.hasHeardFromPeer == false
+        // Through the index, the peer read in place: `peers[id]?.connection` copies the peer.
+        guard let index = peers.index(forKey: id) else { return .unknownPeer }
+        let known = peers.values[index].address()
+        let wasPending = !peers.values[index].isConfirmed()
         // A new address is a moved client (Wi-Fi to Ethernet, a NAT rebinding) or a spoof. A
         // pending peer never proved its address, so it stays bound to its handshake's; a
         // confirmed one's authentic, fresh packets are handled, and the session follows them
         // once the client answers a path challenge there (``probePath(of:now:)``).
         let newPath = known != address
         if newPath, wasPending { return .wrongAddress }
-        guard let index = peers.index(forKey: id) else { return .unknownPeer }
         let opened = peers.values[index].connection.open(
             datagram, header: header, now: now, into: packetBuffers.take(capacity: datagram.count))
         // The first authentic packet proves the client holds the keys: only now does it take
         // a real seat, and only now does the game hear of it.
-        if wasPending, peers[id]?.connection.hasHeardFromPeer == true {
+        if wasPending, peers.values[index].isConfirmed() {
             awaitedRejoins.remove(id)
             peers[id]?.admission = nil
             events.append(.connected(id, address))
@@ -301,7 +304,7 @@ package struct HostEndpoint: Sendable {
                 outgoing.append(Datagram(address: address, bytes: keepalive.bytes))
             }
         }
-        switch opened {
+        switch consume opened {
         case .dropped(let reason):
             return reason
         case .received(let received):
@@ -340,6 +343,19 @@ package struct HostPeer: Sendable {
         self.admittedAt = admittedAt
         self.source = source
     }
+
+    // Questions asked of a peer in the table, `mutating` only so that they read it where it
+    // lies (`peers.values[index].address()`, through the dictionary's modify accessor): read
+    // as a value, `peers.values[index]` copies the whole record first, a retain and a release
+    // for every reference it holds, at every datagram. (Not closures over an `inout` peer:
+    // unspecialized in a debug build, those allocated.)
+
+    /// Where its packets go.
+    mutating func address() -> PeerAddress { connection.address }
+    /// Whether it proved it holds its keys (see ``Connection/hasHeardFromPeer``).
+    mutating func isConfirmed() -> Bool { connection.hasHeardFromPeer }
+    /// Whether a new address of its is being validated.
+    mutating func isProbingPath() -> Bool { pathProbe != nil }
 
     /// A probe is rare and large: boxed, so an idle peer holds a word for it, not 56 bytes.
     private var probeSlot = ProbeSlot.none
