@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NetplayBase
+import Synchronization
 
 /// The hand-over point between the network thread, which pushes events, and the game, which
 /// takes them with `poll()` once a frame or iterates the `events` sequence.
@@ -24,7 +25,7 @@ final class EventQueue: Sendable {
         var finished = false
     }
 
-    private let state = NIOLockedValueBox(State())
+    private let state = Mutex(State())
     /// True while events wait for `poll()`: what `wait(upTo:)` sleeps on. Taken before `state`
     /// wherever both are.
     private let signal = ConditionLock(value: false)
@@ -35,14 +36,14 @@ final class EventQueue: Sendable {
     }
 
     /// Events dropped because nobody was reading.
-    var droppedCount: Int { state.withLockedValue { $0.dropped } }
+    var droppedCount: Int { state.withLock { $0.dropped } }
 
     /// Adds events, and hands them to the sequence's reader if one waits. `mayEndSession`
     /// false (no event in the batch changes membership) skips looking for the host's leaving.
     func push(_ events: [NetEvent], mayEndSession: Bool = true) {
         guard !events.isEmpty else { return }
         signal.lock()
-        let (waiting, handOff) = state.withLockedValue {
+        let (waiting, handOff) = state.withLock {
             state -> (Bool, (CheckedContinuation<[NetEvent], Never>, [NetEvent])?) in
             if state.pending.isEmpty, events.count <= capacity {
                 // The usual case: the reader took everything before. Share the batch's storage
@@ -78,7 +79,7 @@ final class EventQueue: Sendable {
     func pushMessages(_ events: inout [NetEvent]) {
         guard !events.isEmpty else { return }
         signal.lock()
-        let (waiting, handOff) = state.withLockedValue {
+        let (waiting, handOff) = state.withLock {
             state -> (Bool, (CheckedContinuation<[NetEvent], Never>, [NetEvent])?) in
             if state.pending.isEmpty, events.count <= capacity {
                 swap(&state.pending, &events)
@@ -101,7 +102,7 @@ final class EventQueue: Sendable {
     }
 
     /// Whether events wait for `poll()`.
-    var hasPending: Bool { state.withLockedValue { !$0.streaming && !$0.pending.isEmpty } }
+    var hasPending: Bool { state.withLock { !$0.streaming && !$0.pending.isEmpty } }
 
     /// Waits until events wait for `poll()`, at most `timeout`; returns whether they do.
     func wait(upTo timeout: Duration) -> Bool {
@@ -114,7 +115,7 @@ final class EventQueue: Sendable {
     /// Takes every waiting event, oldest first (none once the sequence has been made).
     func poll() -> [NetEvent] {
         signal.lock()
-        let events = state.withLockedValue { state -> [NetEvent] in
+        let events = state.withLock { state -> [NetEvent] in
             guard !state.streaming, !state.pending.isEmpty else { return [] }
             // The last batch's storage, emptied in place if the game let go of it (if it kept
             // it, emptying makes a new list: never a change under the game's feet).
@@ -134,7 +135,7 @@ final class EventQueue: Sendable {
     /// Makes the events sequence; from now on events are its only.
     func stream() -> NetEvents {
         signal.lock()
-        state.withLockedValue { $0.streaming = true }
+        state.withLock { $0.streaming = true }
         signal.unlock(withValue: false)
         return NetEvents(queue: self)
     }
@@ -145,7 +146,7 @@ final class EventQueue: Sendable {
     func nextBatch() async -> [NetEvent] {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<[NetEvent], Never>) in
-                let (ready, displaced) = state.withLockedValue {
+                let (ready, displaced) = state.withLock {
                     state -> ([NetEvent]?, CheckedContinuation<[NetEvent], Never>?) in
                     if !state.pending.isEmpty { return (state.pending.takeAll(), nil) }
                     if state.finished || Task.isCancelled { return ([], nil) }
@@ -156,7 +157,7 @@ final class EventQueue: Sendable {
                 if let ready { continuation.resume(returning: ready) }
             }
         } onCancel: {
-            let reader = state.withLockedValue { state in
+            let reader = state.withLock { state in
                 defer { state.reader = nil }
                 return state.reader
             }

@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NetplayBase
 import NetplayDrivers
 import NetplayLinkConditioner
+import Synchronization
 
 /// The transport of a session in ``NetServicing/gameThread`` mode: a socket with no thread of
 /// its own, read, timed and flushed by whichever thread calls ``service(_:waitingUpTo:)``
@@ -13,7 +14,7 @@ import NetplayLinkConditioner
 final class GameThreadTransport: DatagramTransport {
     let socket: ServicedUDPSocket
     let clock: MonotonicClock
-    private let state: NIOLockedValueBox<State>
+    private let state: Mutex<State>
 
     private struct State {
         var queued: [@Sendable (NetInstant) -> Void] = []
@@ -36,7 +37,7 @@ final class GameThreadTransport: DatagramTransport {
         self.socket = socket
         self.clock = clock
         let schedule = TickSchedule(minimumSpacing: tickInterval, maximumSleep: NetSession.maximumTimerSleep)
-        state = NIOLockedValueBox(State(schedule: schedule))
+        state = Mutex(State(schedule: schedule))
     }
 
     /// Binds a socket for `session`; nothing runs until the first service call.
@@ -63,7 +64,7 @@ final class GameThreadTransport: DatagramTransport {
     }
 
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
-        state.withLockedValue { $0.queued.append(work) }
+        state.withLock { $0.queued.append(work) }
     }
 
     /// Timers run at the session's deadlines while the game services, as the network
@@ -71,7 +72,7 @@ final class GameThreadTransport: DatagramTransport {
     /// per `NetSession.maximumTimerSleep`. An earlier deadline already set stays.
     func scheduleTick(at deadline: NetInstant?) {
         let now = clock.now
-        state.withLockedValue { state in
+        state.withLock { state in
             guard let target = state.schedule.request(deadline, now: now) else { return }
             state.nextTick = min(state.nextTick, target)
         }
@@ -100,12 +101,12 @@ final class GameThreadTransport: DatagramTransport {
     func service(
         _ session: NetSession, waitingUpTo timeout: Duration, returningOnEvents: Bool = true, reading: Bool = true
     ) {
-        let started = state.withLockedValue { state in
+        let started = state.withLock { state in
             defer { state.servicing = true }
             return !state.servicing
         }
         guard started else { return }
-        defer { state.withLockedValue { $0.servicing = false } }
+        defer { state.withLock { $0.servicing = false } }
         let deadline = clock.now + timeout
         while true {
             runQueued()
@@ -115,19 +116,17 @@ final class GameThreadTransport: DatagramTransport {
                     session.receive(bytes, from: from, now: clock.now)
                 } : 0
             let now = clock.now
-            let timersDue = state.withLockedValue { state in
-                guard now >= state.nextTick else { return false }
-                state.schedule.beginFiring()
-                return true
-            }
             // Going back to the game with events: their acknowledgements wait for its reply, to
             // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service
             // sends them at once, before the game sees the message: a packet more each way.)
             // Otherwise, as at the end of a read burst on the network thread, they leave now.
             let returning = returningOnEvents && session.events.hasPending
-            let (burstOwed, heldBefore) = state.withLockedValue { state in
+            // One lock for the pass's questions (a lock each was about ten a round trip).
+            let (timersDue, burstOwed, heldBefore) = state.withLock { state in
                 defer { state.burstOwed = false }
-                return (state.burstOwed || arrived > 0, state.burstOwed)
+                let due = now >= state.nextTick
+                if due { state.schedule.beginFiring() }
+                return (due, state.burstOwed || arrived > 0, state.burstOwed)
             }
             // Held once: a game that comes back for more events without answering (a poll,
             // no flush) gets no second hold, or a game that only reads would never
@@ -140,26 +139,31 @@ final class GameThreadTransport: DatagramTransport {
                 // answer, their tick sends no acknowledgement on its own: the answer carries
                 // them, as above; anything the timers do send carries them too.
                 session.tick(now: now, holdingAcknowledgements: holding)
-                let ended = clock.now
-                state.withLockedValue { $0.nextTick = $0.schedule.endFiring(at: ended) }
             }
-            if burstOwed && holding {
-                state.withLockedValue { $0.burstOwed = true }
-            } else if burstOwed && !timersDue {
-                session.serviceReadBurst(now: now)
+            let holdsBurst = burstOwed && holding
+            if burstOwed && !holding && !timersDue { session.serviceReadBurst(now: now) }
+            let ended = timersDue ? clock.now : now
+            let queued = state.withLock { state in
+                if timersDue { state.nextTick = state.schedule.endFiring(at: ended) }
+                if holdsBurst { state.burstOwed = true }
+                return state.queued.takeAll()
             }
-            runQueued()
+            run(queued)
             if returning || now >= deadline { return }
             // A full read: more may be waiting, read on before sleeping.
             if arrived == Self.datagramsPerRead { continue }
-            let wakeAt = min(deadline, state.withLockedValue { $0.nextTick })
+            // Read now, not with the queue: the work just run may have brought the tick forward.
+            let wakeAt = min(deadline, state.withLock { $0.nextTick })
             _ = socket.waitUntilReadable(timeout: wakeAt - clock.now)
         }
     }
 
     /// Runs the work queued since the last call, oldest first.
     private func runQueued() {
-        let queued = state.withLockedValue { $0.queued.takeAll() }
+        run(state.withLock { $0.queued.takeAll() })
+    }
+
+    private func run(_ queued: [@Sendable (NetInstant) -> Void]) {
         guard !queued.isEmpty else { return }
         let now = clock.now
         for work in queued { work(now) }

@@ -40,14 +40,14 @@ extension NetSession {
     /// and asking the logger its level copies its handler out of the logger's storage (about
     /// 170 instructions, against a lock and a comparison).
     func logDropsIfDue(now: NetInstant) {
-        let due = dropLog.withLockedValue { log in
+        let due = dropLog.withLock { log in
             guard now >= log.next else { return false }
             log.next = now + Self.dropLogInterval
             return true
         }
         guard due, options.logger.logLevel <= .notice else { return }
         let drops = withCore { $0.host?.drops ?? $0.client?.drops ?? DropCounters() }
-        let previous = dropLog.withLockedValue { log in
+        let previous = dropLog.withLock { log in
             defer { log.total = drops.total }
             return log.total
         }

@@ -49,7 +49,7 @@ extension NetSession {
         // A message past the inline words already has an array of its own: handed over
         // outside the lock.
         let spilled = writer.fitsInline ? nil : writer.finish()
-        let (refusal, flushNow) = buffer.withLockedValue { buffer -> (NetSendError?, Bool) in
+        let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
             if let refusal = Self.refusal(byteCount, by: buffer, options: options) { return (refusal, false) }
             var bytes: [UInt8]
             if let spilled {
@@ -69,7 +69,7 @@ extension NetSession {
     /// Queues a command for the next tick.
     func enqueue(_ command: OutboundCommand) throws(NetSendError) {
         // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
-        let (refusal, flushNow) = buffer.withLockedValue { buffer -> (NetSendError?, Bool) in
+        let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
             if let refusal = Self.refusal(command.bufferedBytes, by: buffer, options: options) {
                 return (refusal, false)
             }

@@ -4,6 +4,7 @@ import NetplayChannels
 import NetplayLinkConditioner
 import NetplayProtocol
 import NetplayWire
+import Synchronization
 
 /// The threads-and-locks shell around a `NetCore`, shared by a ``NetHost`` or ``NetClient``
 /// (the game's side) and a driver (the network's side).
@@ -34,11 +35,15 @@ package final class NetSession: Sendable {
     /// Set once the core is closed and its last datagrams are handed to the transport.
     let finished = Latch<Void>()
 
-    private let core: NIOLockedValueBox<NetCore>
+    private let core: Mutex<NetCore>
     /// Sends waiting for the network thread (see NetSession-sending.swift).
-    let buffer = NIOLockedValueBox(SendBuffer())
-    private let counters = NIOLockedValueBox(Counters())
-    private let attachment = NIOLockedValueBox<Attachment?>(nil)
+    let buffer = Mutex(SendBuffer())
+    private let counters = Mutex(Counters())
+    /// Set once, by ``attach(_:)``, and read several times a round trip: the standard
+    /// library's `Mutex` (inlined, a compare-and-swap each way uncontended) rather than a
+    /// `pthread` lock; `AtomicLazyReference`, tried, was called unspecialized and looked up
+    /// its generic metadata at every read.
+    private let attachment = Mutex<Attachment?>(nil)
 
     /// The transport, and the flush `send` asks it for, made once when it is attached: a
     /// closure made at each request was an allocation per batch of sends. A class, so reading
@@ -62,7 +67,7 @@ package final class NetSession: Sendable {
     /// only once a world is attached).
     private let replicationInbox = NIOLockedValueBox(ReplicationInbox())
     /// When dropped datagrams are next summarised in the log, and the total last logged.
-    let dropLog = NIOLockedValueBox((next: NetInstant.zero, total: 0))
+    let dropLog = Mutex((next: NetInstant.zero, total: 0))
 
     /// Calls `observer` with the number of connected clients whenever it changes.
     func onPeerCountChange(_ observer: @escaping @Sendable (Int) -> Void) {
@@ -78,7 +83,7 @@ package final class NetSession: Sendable {
     var isHosting: Bool { withCore { $0.isHostCore } }
 
     package init(core: NetCore, options: NetOptions) {
-        self.core = NIOLockedValueBox(core)
+        self.core = Mutex(core)
         registry = core.registry
         self.options = options
         events = EventQueue(capacity: options.maxQueuedEvents)
@@ -88,17 +93,17 @@ package final class NetSession: Sendable {
     /// transport calls).
     package func attach(_ transport: any DatagramTransport) {
         let attached = Attachment(transport: transport) { [weak self] now in self?.tick(now: now) }
-        attachment.withLockedValue { $0 = attached }
+        attachment.withLock { $0 = attached }
     }
 
     /// The transport attached to the session, if any yet.
-    var attachedTransport: (any DatagramTransport)? { attachment.withLockedValue { $0 }?.transport }
+    var attachedTransport: (any DatagramTransport)? { attachment.withLock { $0 }?.transport }
 
     /// Asks the network thread to flush the send buffer as soon as it is free: the first send
     /// since the last flush does, so there is one hop per batch of sends (not per message),
     /// and no wait for the next tick.
     func requestFlush() {
-        guard let attached = attachment.withLockedValue({ $0 }) else { return }
+        guard let attached = attachment.withLock({ $0 }) else { return }
         attached.transport.runSoon(attached.flush)
     }
 
@@ -114,13 +119,13 @@ package final class NetSession: Sendable {
     /// ``attach(_:)``: after it, datagrams are the transport's to send.
     package func takeFirstDatagrams() -> [Datagram] {
         assert(attachedTransport == nil, "the first datagrams are taken before a transport is attached")
-        return core.withLockedValue { $0.drainOutgoing() }
+        return core.withLock { $0.drainOutgoing() }
     }
 
     /// Handles one datagram; called by the driver, on its thread.
     package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         var datagrams: [Datagram] = []
-        let (events, replication, deferred) = core.withLockedValue { core in
+        let (events, replication, deferred) = core.withLock { core in
             core.receive(bytes, from: address, now: now)
             datagrams = core.drainOutgoing()
             return (takeEvents(from: &core), core.drainReplication(), core.hasDeferredHandshakes)
@@ -145,7 +150,7 @@ package final class NetSession: Sendable {
     private func serviceHandshakes(now: NetInstant) {
         handshakeServiceScheduled.withLockedValue { $0 = false }
         var datagrams: [Datagram] = []
-        let (events, replication, deadline) = core.withLockedValue { core in
+        let (events, replication, deadline) = core.withLock { core in
             core.serviceHandshakes(now: now)
             datagrams = core.drainOutgoing()
             return (takeEvents(from: &core), core.drainReplication(), core.nextDeadline(now: now))
@@ -168,14 +173,14 @@ package final class NetSession: Sendable {
     /// asleep). "Room" is a quarter of the channel at least, so a backlog of many small
     /// messages, which a retry walks whole, is not retried at every burst.
     package func serviceReadBurst(now: NetInstant) {
-        if let waiting = buffer.withLockedValue({ $0.backlog.first }),
-            core.withLockedValue({ $0.backlogMayMove(waiting) })
+        if let waiting = buffer.withLock({ $0.backlog.first }),
+            core.withLock({ $0.backlogMayMove(waiting) })
         {
             tick(now: now)
             return
         }
         var datagrams: [Datagram] = []
-        let (events, replication, deadline, closed) = core.withLockedValue { core in
+        let (events, replication, deadline, closed) = core.withLock { core in
             let deadline = core.flushReceived(now: now)
             datagrams = core.drainOutgoing()
             return (takeEvents(from: &core), core.drainReplication(), deadline, core.phase == .closed)
@@ -200,7 +205,7 @@ package final class NetSession: Sendable {
         var backlog: [OutboundCommand] = []
         var commands: [OutboundCommand] = []
         var spent = MessageBufferPool()
-        let (takenBytes, closing) = buffer.withLockedValue { buffer in
+        let (takenBytes, closing) = buffer.withLock { buffer in
             defer {
                 buffer.bytes = 0
                 buffer.flushScheduled = false
@@ -213,7 +218,7 @@ package final class NetSession: Sendable {
         }
         let tookCommands = !backlog.isEmpty || !commands.isEmpty
         var datagrams: [Datagram] = []
-        let (released, events, replication, closed, deadline) = core.withLockedValue { core in
+        let (released, events, replication, closed, deadline) = core.withLock { core in
             if closing { core.closeRequested = true }
             let released = core.tick(
                 now: now, backlog: &backlog, commands: commands, holdingAcknowledgements: holdingAcknowledgements)
@@ -230,7 +235,7 @@ package final class NetSession: Sendable {
         // buffers has room too).
         commands.removeAll(keepingCapacity: true)
         if !backlog.isEmpty || spent.hasRoom || tookCommands {
-            buffer.withLockedValue { buffer in
+            buffer.withLock { buffer in
                 buffer.spareMessageBuffers.absorb(&spent)
                 swap(&spent, &buffer.poolForCore)
                 swap(&commands, &buffer.spareCommands)
@@ -246,7 +251,7 @@ package final class NetSession: Sendable {
             // Commands left waiting for a full channel retry at the next tick, as before.
             transport.scheduleTick(at: backlog.isEmpty ? deadline : now)
         }
-        counters.withLockedValue { counters in
+        counters.withLock { counters in
             counters.ticks += 1
             if tookCommands { counters.flushes += 1 }
             if sentAny { counters.transportBatches += 1 }
@@ -262,7 +267,7 @@ package final class NetSession: Sendable {
     private func transmit(_ datagrams: inout [Datagram], on transport: any DatagramTransport) {
         guard !datagrams.isEmpty else { return }
         transport.send(datagrams)
-        core.withLockedValue { $0.recycleSent(&datagrams) }
+        core.withLock { $0.recycleSent(&datagrams) }
     }
 
     /// Takes the core's new events, under its lock. Nearly every batch is messages only: it
@@ -306,7 +311,7 @@ package final class NetSession: Sendable {
             case .disconnected(.host, let reason):
                 handshake.set(reason)
                 // The session is over (closed, kicked, timed out…): refuse sends from now on.
-                buffer.withLockedValue { $0.closing = true }
+                buffer.withLock { $0.closing = true }
             default: break
             }
         }
@@ -324,13 +329,13 @@ package final class NetSession: Sendable {
     }
 
     /// Runs `body` on the core under its lock (for reading peers and statistics).
-    func withCore<Result>(_ body: (inout NetCore) -> Result) -> Result {
-        core.withLockedValue(body)
+    func withCore<Result: Sendable>(_ body: (inout NetCore) -> Result) -> Result {
+        core.withLock { body(&$0) }
     }
 
     var statistics: Counters {
-        var statistics = counters.withLockedValue { $0 }
-        statistics.messagesQueued = buffer.withLockedValue { $0.messagesQueued }
+        var statistics = counters.withLock { $0 }
+        statistics.messagesQueued = buffer.withLock { $0.messagesQueued }
         return statistics
     }
 
@@ -346,7 +351,7 @@ package final class NetSession: Sendable {
 
     /// Starts closing without waiting (the driver's ticks finish the job).
     func requestClose() {
-        let first = buffer.withLockedValue { buffer in
+        let first = buffer.withLock { buffer in
             defer { buffer.closing = true }
             return !buffer.closing
         }

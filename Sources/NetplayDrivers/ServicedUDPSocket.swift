@@ -1,6 +1,7 @@
 import NIOConcurrencyHelpers
 import NIOCore
 import NetplayBase
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -21,7 +22,7 @@ package final class ServicedUDPSocket: Sendable {
     private let maxDatagramBytes: Int
     /// Converting a `PeerAddress` allocates, and `close` must not race a send on a reused
     /// descriptor number: both live under this lock.
-    private let state: NIOLockedValueBox<State>
+    private let state: Mutex<State>
 
     private struct State {
         var open = true
@@ -38,7 +39,7 @@ package final class ServicedUDPSocket: Sendable {
         self.localAddress = localAddress
         self.maxDatagramBytes = maxDatagramBytes
         let family: PeerAddress.Family = localAddress.family == .ipv6 ? .ipv6 : .ipv4
-        state = NIOLockedValueBox(State(socketAddresses: SocketAddressCache(socketFamily: family)))
+        state = Mutex(State(socketAddresses: SocketAddressCache(socketFamily: family)))
     }
 
     /// Opens a non-blocking UDP socket bound to `host` (a numeric address) and `port`.
@@ -80,9 +81,9 @@ package final class ServicedUDPSocket: Sendable {
         var storage = sockaddr_storage()
         // Lent out of the state while reading (one reader at a time; a second one would find
         // empty buffers and make its own).
-        var (buffer, datagram) = state.withLockedValue { ($0.readBuffer.lend(), $0.datagram.lend()) }
+        var (open, buffer, datagram) = state.withLock { ($0.open, $0.readBuffer.lend(), $0.datagram.lend()) }
         defer {
-            state.withLockedValue { state in
+            state.withLock { state in
                 swap(&state.readBuffer, &buffer)
                 swap(&state.datagram, &datagram)
             }
@@ -90,7 +91,9 @@ package final class ServicedUDPSocket: Sendable {
         // One byte over the cap, so an oversize datagram shows as oversize, not truncated.
         if buffer.count != maxDatagramBytes + 1 { buffer = [UInt8](repeating: 0, count: maxDatagramBytes + 1) }
         var attempts = 0
-        while attempts < limit, isOpen {
+        // Whether the socket is still open is asked with each datagram's counts, under the
+        // one lock a datagram takes.
+        while attempts < limit, open {
             attempts += 1
             var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
             let received = buffer.withUnsafeMutableBytes { bytes in
@@ -104,12 +107,16 @@ package final class ServicedUDPSocket: Sendable {
                 // EAGAIN: nothing more to read. Anything else (an ICMP error reported on a
                 // read) concerns one datagram, not the socket: count it and go on.
                 if errno == EAGAIN || errno == EWOULDBLOCK { break }
-                state.withLockedValue { $0.statistics.socketErrors += 1 }
+                state.withLock { state in
+                    open = state.open
+                    state.statistics.socketErrors += 1
+                }
                 continue
             }
             let size = Int(received)
             let source = Self.peerAddress(of: storage)
-            let accepted = state.withLockedValue { state -> Bool in
+            let accepted = state.withLock { state -> Bool in
+                open = state.open
                 state.statistics.datagramsReceived += 1
                 state.statistics.bytesReceived += size
                 guard size <= maxDatagramBytes else {
@@ -143,7 +150,7 @@ package final class ServicedUDPSocket: Sendable {
     /// own list of datagrams sends it without building a list of pairs (an allocation per
     /// batch).
     package func send(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard state.open else { return }
             for index in 0..<count {
                 let (destination, bytes) = datagram(index)
@@ -169,14 +176,14 @@ package final class ServicedUDPSocket: Sendable {
     package var receiveBufferBytes: Int? { UDPSocket.receiveBufferBytes(of: descriptor) }
 
     /// What the socket has done so far.
-    package var statistics: UDPDriver.Statistics { state.withLockedValue { $0.statistics } }
+    package var statistics: UDPDriver.Statistics { state.withLock { $0.statistics } }
 
-    private var isOpen: Bool { state.withLockedValue { $0.open } }
+    private var isOpen: Bool { state.withLock { $0.open } }
 
     /// Closes the socket; idempotent. A thread waiting in ``waitUntilReadable(timeout:)``
     /// returns at its timeout at the latest.
     package func close() {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard state.open else { return }
             state.open = false
             UDPSocket.discard(descriptor)
