@@ -81,7 +81,7 @@ package final class ServicedUDPSocket: Sendable {
         var storage = sockaddr_storage()
         // Lent out of the state while reading (one reader at a time; a second one would find
         // empty buffers and make its own).
-        var (open, buffer, datagram) = state.withLock { ($0.open, $0.readBuffer.lend(), $0.datagram.lend()) }
+        var (buffer, datagram) = state.withLock { ($0.readBuffer.lend(), $0.datagram.lend()) }
         defer {
             state.withLock { state in
                 swap(&state.readBuffer, &buffer)
@@ -91,45 +91,48 @@ package final class ServicedUDPSocket: Sendable {
         // One byte over the cap, so an oversize datagram shows as oversize, not truncated.
         if buffer.count != maxDatagramBytes + 1 { buffer = [UInt8](repeating: 0, count: maxDatagramBytes + 1) }
         var attempts = 0
-        // Whether the socket is still open is asked with each datagram's counts, under the
-        // one lock a datagram takes.
-        while attempts < limit, open {
+        while attempts < limit {
             attempts += 1
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let received = buffer.withUnsafeMutableBytes { bytes in
-                withUnsafeMutablePointer(to: &storage) { pointer in
-                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                        recvfrom(descriptor, bytes.baseAddress, bytes.count, 0, address, &length)
+            // One lock a datagram, held across the non-blocking read (as `send` holds it across
+            // its writes): `close` cannot slip between the check that the socket is open and
+            // the read, so a closed descriptor, or its number reused by another socket, is
+            // never read; the datagram's counts are kept under the same lock.
+            let outcome = state.withLock { state -> ReadOutcome in
+                guard state.open else { return .closed }
+                var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                let received = buffer.withUnsafeMutableBytes { bytes in
+                    withUnsafeMutablePointer(to: &storage) { pointer in
+                        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                            recvfrom(descriptor, bytes.baseAddress, bytes.count, 0, address, &length)
+                        }
                     }
                 }
-            }
-            guard received >= 0 else {
-                // EAGAIN: nothing more to read. Anything else (an ICMP error reported on a
-                // read) concerns one datagram, not the socket: count it and go on.
-                if errno == EAGAIN || errno == EWOULDBLOCK { break }
-                state.withLock { state in
-                    open = state.open
+                guard received >= 0 else {
+                    // EAGAIN: nothing more to read. Anything else (an ICMP error reported on
+                    // a read) concerns one datagram, not the socket: count it and go on.
+                    if errno == EAGAIN || errno == EWOULDBLOCK { return .empty }
                     state.statistics.socketErrors += 1
+                    return .dropped
                 }
-                continue
-            }
-            let size = Int(received)
-            let source = Self.peerAddress(of: storage)
-            let accepted = state.withLock { state -> Bool in
-                open = state.open
+                let size = Int(received)
                 state.statistics.datagramsReceived += 1
                 state.statistics.bytesReceived += size
                 guard size <= maxDatagramBytes else {
                     state.statistics.droppedOversize += 1
-                    return false
+                    return .dropped
                 }
-                guard source != nil else {
+                let family = CInt(storage.ss_family)
+                guard family == AF_INET || family == AF_INET6 else {
                     state.statistics.droppedUnsupportedAddress += 1
-                    return false
+                    return .dropped
                 }
-                return true
+                return .datagram(size)
             }
-            guard accepted, let source else { continue }
+            guard case .datagram(let size) = outcome else {
+                if case .dropped = outcome { continue }
+                break
+            }
+            guard let source = Self.peerAddress(of: storage) else { continue }
             // Copied into the kept datagram (a receiver that kept the last one leaves it shared:
             // emptying it makes a new one, never a change under the receiver's feet).
             datagram.removeAll(keepingCapacity: true)
@@ -188,6 +191,12 @@ package final class ServicedUDPSocket: Sendable {
             state.open = false
             UDPSocket.discard(descriptor)
         }
+    }
+
+    /// What one read under the lock found.
+    private enum ReadOutcome {
+        case closed, empty, dropped
+        case datagram(Int)
     }
 
     private static func peerAddress(of storage: sockaddr_storage) -> PeerAddress? {
