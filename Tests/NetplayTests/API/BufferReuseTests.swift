@@ -10,22 +10,11 @@ extension APITests {
     /// the bounds, and that reuse never changes bytes or events someone else still holds.
     @Suite("Buffer reuse")
     struct BufferReuse {
-        static func storage<Element>(of array: [Element]) -> UnsafeRawPointer? {
-            array.withUnsafeBytes { $0.baseAddress }
-        }
-
-        static func packet(_ count: Int, value: UInt8) -> [UInt8] {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(count)
-            bytes.append(contentsOf: repeatElement(value, count: count))
-            return bytes
-        }
-
         @Test("a kept packet buffer comes back empty, with its storage and room")
         func aKeptPacketBufferComesBackEmpty() {
             var stash = PacketBufferStash()
-            var bytes = Self.packet(1_200, value: 7)
-            let storage = Self.storage(of: bytes)
+            var bytes = StorageFixtures.bytes(1_200, value: 7)
+            let storage = StorageFixtures.storage(of: bytes)
             let capacity = bytes.capacity
             stash.recycle(&bytes)
             #expect(bytes.isEmpty && bytes.capacity == 0)
@@ -33,7 +22,7 @@ extension APITests {
             let taken = stash.take(capacity: 100)
             #expect(taken.isEmpty)
             #expect(taken.capacity == capacity)
-            #expect(Self.storage(of: taken) == storage)
+            #expect(StorageFixtures.storage(of: taken) == storage)
             #expect(stash.count == 0)
             // Empty: a new buffer with the room asked for.
             #expect(stash.take(capacity: 300).capacity >= 300)
@@ -42,12 +31,12 @@ extension APITests {
         @Test("packet buffers past the size cap are freed, and the stash stops at its count")
         func thePacketStashIsBounded() {
             var stash = PacketBufferStash()
-            var large = Self.packet(PacketBufferStash.maxBufferCapacity + 1, value: 1)
+            var large = StorageFixtures.bytes(PacketBufferStash.maxBufferCapacity + 1, value: 1)
             stash.recycle(&large)
             #expect(large.isEmpty)
             #expect(stash.count == 0)
             for _ in 0..<(PacketBufferStash.maxBuffers + 5) {
-                var bytes = Self.packet(64, value: 2)
+                var bytes = StorageFixtures.bytes(64, value: 2)
                 stash.recycle(&bytes)
                 #expect(bytes.isEmpty)
             }
@@ -57,13 +46,13 @@ extension APITests {
         @Test("a packet buffer still shared when taken is copied, never changed under its holder")
         func aSharedPacketBufferIsNeverChanged() {
             var stash = PacketBufferStash()
-            var bytes = Self.packet(40, value: 5)
+            var bytes = StorageFixtures.bytes(40, value: 5)
             let holder = bytes  // a transport that kept the datagram it sent
             stash.recycle(&bytes)
             var taken = stash.take(capacity: 40)
             taken.append(contentsOf: repeatElement(9, count: 40))
             #expect(holder == Array(repeating: 5, count: 40))
-            #expect(Self.storage(of: taken) != Self.storage(of: holder))
+            #expect(StorageFixtures.storage(of: taken) != StorageFixtures.storage(of: holder))
         }
 
         @Test("a kept piece list holds the next packet's pieces in its storage")
@@ -72,13 +61,13 @@ extension APITests {
             let pieces = (0..<5).map { PieceReference(channel: 0, messageID: Int64($0), fragment: 0) }
             var acknowledged = stash.copy(of: pieces)
             #expect(acknowledged == pieces)
-            let storage = Self.storage(of: acknowledged)
+            let storage = StorageFixtures.storage(of: acknowledged)
             stash.recycle(&acknowledged)
             #expect(acknowledged.isEmpty && stash.count == 1)
             let next = Array(pieces.prefix(3))
             let copy = stash.copy(of: next)
             #expect(copy == next)
-            #expect(Self.storage(of: copy) == storage)
+            #expect(StorageFixtures.storage(of: copy) == storage)
             #expect(stash.count == 0)
             #expect(stash.copy(of: []).capacity == 0)
         }
@@ -116,7 +105,7 @@ extension APITests {
             #expect(incoming.isEmpty)
             var first = queue.poll()
             #expect(Self.texts(first) == ["a", "b", "c"])
-            let storage = Self.storage(of: first)
+            let storage = StorageFixtures.storage(of: first)
             first = []  // the game is done with this frame's events
             var next = Self.messages(["d"])
             queue.pushMessages(&next)
@@ -128,7 +117,7 @@ extension APITests {
             queue.pushMessages(&later)
             #expect(later.isEmpty)
             #expect(later.capacity >= 3)
-            #expect(Self.storage(of: later) == storage)
+            #expect(StorageFixtures.storage(of: later) == storage)
             #expect(Self.texts(queue.poll()) == ["e", "f"])
         }
 

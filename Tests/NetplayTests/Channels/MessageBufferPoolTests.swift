@@ -9,34 +9,22 @@ extension ChannelTests {
     /// bytes someone else still holds.
     @Suite("Message buffer pool")
     struct MessageBufferPoolTests {
-        /// A message of `count` bytes in an array of its own.
-        static func message(_ count: Int, value: UInt8) -> [UInt8] {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(count)
-            bytes.append(contentsOf: repeatElement(value, count: count))
-            return bytes
-        }
-
         /// Enqueues a new message of `count` bytes, keeping no copy of it; returns where its
         /// bytes are stored.
         static func enqueueFresh(
             _ count: Int, value: UInt8, on channel: ChannelID, into endpoint: inout ChannelEndpoint
         ) throws -> UnsafeRawPointer? {
-            let bytes = message(count, value: value)
-            let storage = storage(of: bytes)
+            let bytes = StorageFixtures.bytes(count, value: value)
+            let storage = StorageFixtures.storage(of: bytes)
             try endpoint.enqueue(bytes, on: channel, now: .zero, recyclable: true)
             return storage
-        }
-
-        static func storage(of bytes: [UInt8]) -> UnsafeRawPointer? {
-            bytes.withUnsafeBytes { $0.baseAddress }
         }
 
         @Test("a kept buffer comes back empty with its room; its cost is counted and given back")
         func aKeptBufferComesBackEmptyWithItsRoom() {
             var pool = MessageBufferPool()
-            var bytes = Self.message(17, value: 9)
-            let storage = Self.storage(of: bytes)
+            var bytes = StorageFixtures.bytes(17, value: 9)
+            let storage = StorageFixtures.storage(of: bytes)
             let capacity = bytes.capacity
             pool.recycle(&bytes)
             #expect(bytes.isEmpty)
@@ -45,7 +33,7 @@ extension ChannelTests {
             let taken = pool.take()
             #expect(taken.isEmpty)
             #expect(taken.capacity == capacity)
-            #expect(Self.storage(of: taken) == storage)
+            #expect(StorageFixtures.storage(of: taken) == storage)
             #expect(pool.heldBytes == 0)
             #expect(pool.take().capacity == 0)
         }
@@ -53,23 +41,23 @@ extension ChannelTests {
         @Test("large buffers are not kept, and the pool stops at its byte budget")
         func thePoolIsBounded() {
             var pool = MessageBufferPool()
-            var large = Self.message(MessageBufferPool.maxBufferCapacity + 1, value: 1)
+            var large = StorageFixtures.bytes(MessageBufferPool.maxBufferCapacity + 1, value: 1)
             pool.recycle(&large)
             #expect(large.isEmpty)
             #expect(pool.isEmpty)
             var offered = 0
             while offered < 2_000 {
-                var bytes = Self.message(40, value: 2)
+                var bytes = StorageFixtures.bytes(40, value: 2)
                 pool.recycle(&bytes)
                 offered += 1
             }
             // Full: no room for one more, and never past the budget.
-            let cost = MessageBufferPool.heldCost(ofCapacity: Self.message(40, value: 2).capacity)
+            let cost = MessageBufferPool.heldCost(ofCapacity: StorageFixtures.bytes(40, value: 2).capacity)
             #expect(pool.heldBytes <= MessageBufferPool.maxHeldBytes)
             #expect(pool.heldBytes + cost > MessageBufferPool.maxHeldBytes)
             #expect(pool.count < 2_000)
             var other = MessageBufferPool()
-            var more = Self.message(16, value: 3)
+            var more = StorageFixtures.bytes(16, value: 3)
             other.recycle(&more)
             pool.absorb(&other)
             #expect(other.isEmpty)
@@ -82,7 +70,7 @@ extension ChannelTests {
             var spares = MessageBufferPool()
             var returned = MessageBufferPool()
             for value in 0..<5 {
-                var bytes = Self.message(16, value: UInt8(value))
+                var bytes = StorageFixtures.bytes(16, value: UInt8(value))
                 returned.recycle(&bytes)
             }
             let held = returned.heldBytes
@@ -90,7 +78,7 @@ extension ChannelTests {
             #expect(spares.count == 5)
             #expect(spares.heldBytes == held)
             #expect(returned.isEmpty)
-            var again = Self.message(16, value: 7)
+            var again = StorageFixtures.bytes(16, value: 7)
             returned.recycle(&again)
             spares.absorb(&returned)
             #expect(spares.count == 6)
@@ -113,14 +101,15 @@ extension ChannelTests {
             #expect(pool.isEmpty, "sent but not acknowledged: the channel still needs it for a resend")
             for payload in sent { receiver.receive(payload, now: ChannelTests.at(milliseconds: 1)) }
             #expect(
-                receiver.drainDelivered().map { Array($0.bytes) } == (0..<3).map { Self.message(16, value: UInt8($0)) })
+                receiver.drainDelivered().map { Array($0.bytes) }
+                    == (0..<3).map { StorageFixtures.bytes(16, value: UInt8($0)) })
             // Past the ack hold (15 ms), the receiver acknowledges on its own.
             let acks = receiver.makePayloads(now: ChannelTests.at(milliseconds: 20))
             #expect(acks.count == 1)
             for ack in acks { sender.receive(ack, now: ChannelTests.at(milliseconds: 21), recycling: &pool) }
             #expect(pool.count == 3)
             var returned: Set<UnsafeRawPointer?> = []
-            while !pool.isEmpty { returned.insert(Self.storage(of: pool.take())) }
+            while !pool.isEmpty { returned.insert(StorageFixtures.storage(of: pool.take())) }
             #expect(returned == storages)
         }
 
@@ -133,7 +122,7 @@ extension ChannelTests {
             let sent = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
             #expect(sent.count == 1)
             #expect(pool.count == 1)
-            #expect(Self.storage(of: pool.take()) == storage)
+            #expect(StorageFixtures.storage(of: pool.take()) == storage)
         }
 
         @Test("a fragmented message comes back only after its last fragment is written")
@@ -141,7 +130,7 @@ extension ChannelTests {
             var config = ChannelConfig()
             config.maxPayloadBytes = ChannelConfig.minimumPayloadBytes
             let geometry = ChannelGeometry(config)
-            let message = Self.message(50, value: 6)
+            let message = StorageFixtures.bytes(50, value: 6)
             let fragments = geometry.fragmentCount(for: message.count)
             try #require(fragments >= 2)
             try #require(message.capacity <= MessageBufferPool.maxBufferCapacity)
@@ -189,7 +178,7 @@ extension ChannelTests {
             config.maxPayloadBytes = ChannelConfig.minimumPayloadBytes
             var sender = ChannelEndpoint(config: config, now: .zero)
             var receiver = ChannelEndpoint(config: config, now: .zero)
-            let message = Self.message(50, value: 7)
+            let message = StorageFixtures.bytes(50, value: 7)
             try #require(ChannelGeometry(config).fragmentCount(for: message.count) >= 2)
             try #require(message.capacity <= MessageBufferPool.maxBufferCapacity)
             try sender.enqueue(message, on: ChannelTests.reliable, now: .zero, recyclable: true)
@@ -204,7 +193,7 @@ extension ChannelTests {
             }
             #expect(pool.isEmpty)
             for payload in sent.dropFirst() { receiver.receive(payload, now: ChannelTests.at(milliseconds: 22)) }
-            #expect(receiver.drainDelivered().map { Array($0.bytes) } == [Self.message(50, value: 7)])
+            #expect(receiver.drainDelivered().map { Array($0.bytes) } == [StorageFixtures.bytes(50, value: 7)])
             for ack in receiver.makePayloads(now: ChannelTests.at(milliseconds: 40)) {
                 sender.receive(ack, now: ChannelTests.at(milliseconds: 41), recycling: &pool)
             }
@@ -214,7 +203,7 @@ extension ChannelTests {
         @Test("a message its caller shares (several recipients) is never pooled")
         func aSharedMessageIsNotPooled() throws {
             var sender = ChannelEndpoint(now: .zero)
-            try sender.enqueue(Self.message(16, value: 9), on: ChannelTests.unreliable, now: .zero)
+            try sender.enqueue(StorageFixtures.bytes(16, value: 9), on: ChannelTests.unreliable, now: .zero)
             var pool = MessageBufferPool()
             var pieces: [PieceReference] = []
             let sent = sender.makePayloads(now: .zero, pieceScratch: &pieces, recycling: &pool)
@@ -225,13 +214,13 @@ extension ChannelTests {
         @Test("a buffer shared with another holder is never changed under it: taking it makes a copy")
         func aSharedBufferIsNeverChangedUnderItsOtherHolder() {
             var pool = MessageBufferPool()
-            var bytes = Self.message(16, value: 8)
+            var bytes = StorageFixtures.bytes(16, value: 8)
             let otherRecipient = bytes
             pool.recycle(&bytes)
             var reused = pool.take()
-            reused.append(contentsOf: Self.message(16, value: 1))
-            #expect(otherRecipient == Self.message(16, value: 8))
-            #expect(Self.storage(of: reused) != Self.storage(of: otherRecipient))
+            reused.append(contentsOf: StorageFixtures.bytes(16, value: 1))
+            #expect(otherRecipient == StorageFixtures.bytes(16, value: 8))
+            #expect(StorageFixtures.storage(of: reused) != StorageFixtures.storage(of: otherRecipient))
         }
     }
 }

@@ -59,10 +59,10 @@ struct BitStreamTests {
                 finished = writer.finish()
             } else {
                 var spare = (0..<Int(random.next() % 48)).map { _ in UInt8(0xEE) }
-                let spareStorage = spare.withUnsafeBytes { $0.baseAddress }
+                let spareStorage = StorageFixtures.storage(of: spare)
                 let fitsSpare = writer.fitsInline && spare.capacity >= expected.count && !spare.isEmpty
                 writer.finish(into: &spare)
-                if fitsSpare { #expect(spare.withUnsafeBytes { $0.baseAddress } == spareStorage) }
+                if fitsSpare { #expect(StorageFixtures.storage(of: spare) == spareStorage) }
                 finished = spare
             }
             #expect(finished == expected, "round \(round)")
@@ -81,11 +81,11 @@ struct BitStreamTests {
         writer.writeFixed(UInt64(0x0807_0605_0403_0201))
         writer.writeFixed(UInt8(9))
         var spare = [UInt8](repeating: 0xEE, count: 16)
-        let storage = spare.withUnsafeBytes { $0.baseAddress }
+        let storage = StorageFixtures.storage(of: spare)
         #expect(writer.fitsInline)
         writer.finish(into: &spare)
         #expect(spare == [1, 2, 3, 4, 5, 6, 7, 8, 9])
-        #expect(spare.withUnsafeBytes { $0.baseAddress } == storage)
+        #expect(StorageFixtures.storage(of: spare) == storage)
         #expect(writer.bitCount == 0)
     }
 
