@@ -91,7 +91,7 @@ final class EventQueue: Sendable {
                         state.dropped += 1
                     }
                 }
-                events.removeAll(keepingCapacity: true)
+                events.empty()
             }
             guard let reader = state.reader else { return (!state.streaming && !state.pending.isEmpty, nil) }
             state.reader = nil
@@ -120,7 +120,7 @@ final class EventQueue: Sendable {
             // The last batch's storage, emptied in place if the game let go of it (if it kept
             // it, emptying makes a new list: never a change under the game's feet).
             var batch = state.polled.lend()
-            batch.removeAll(keepingCapacity: true)
+            batch.empty()
             swap(&batch, &state.pending)
             if batch.capacity <= Self.largestKeptBatch { state.polled = batch }
             return batch

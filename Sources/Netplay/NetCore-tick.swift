@@ -223,7 +223,7 @@ extension NetCore {
     /// ``receivedSinceFlush``, so the driver's next read-burst flush (at `flush`, or at the
     /// next `poll`) sends whatever the answer did not carry.
     private mutating func flushChannels(now: NetInstant, acknowledging: Bool = true) {
-        if acknowledging { receivedSinceFlush.removeAll(keepingCapacity: true) }
+        if acknowledging { receivedSinceFlush.empty() }
         let connected = connectedPeers
         for index in connected.indices {
             flushChannels(of: connected[index], now: now, onlyIfDue: true, acknowledging: acknowledging)
@@ -247,7 +247,7 @@ extension NetCore {
                 deadline = min(deadline ?? peerDeadline, peerDeadline)
             }
         }
-        receivedSinceFlush.removeAll(keepingCapacity: true)
+        receivedSinceFlush.empty()
         // The last acknowledgement a graceful close waited for may just have arrived.
         if case .flushing = phase { advanceClose(now: now) }
         return isHostCore ? deadline : nextDeadline(now: now)

@@ -341,7 +341,7 @@ package struct NetCore: Sendable {
                 messages.malformed += 1
             }
         }
-        deliveredScratch.removeAll(keepingCapacity: true)
+        deliveredScratch.empty()
         guard messages.received > 0 || messages.malformed > 0 else { return }
         peers.update(peer) { (state: inout PeerState) -> Void in
             state.counters.received += messages.received

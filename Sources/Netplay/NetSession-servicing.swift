@@ -3,9 +3,6 @@ import NetplayBase
 /// Taking events, and in ``NetServicing/gameThread`` mode doing the network's work on the
 /// caller's thread.
 extension NetSession {
-    /// The transport the game's thread services, in ``NetServicing/gameThread`` mode.
-    var gameThreadTransport: GameThreadTransport? { attachedTransport as? GameThreadTransport }
-
     /// This frame's events: in game-thread mode after reading the socket, running the timers
     /// and sending what is queued. Waits up to `timeout` for the first event if none is
     /// waiting (zero: never waits).

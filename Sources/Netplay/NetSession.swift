@@ -52,10 +52,14 @@ package final class NetSession: Sendable {
     final class Attachment: Sendable {
         let transport: any DatagramTransport
         let flush: @Sendable (NetInstant) -> Void
+        /// The transport again if the game's thread services it, cast once: `poll` and `flush`
+        /// ask every frame, and a dynamic cast there cost more than the rest of the question.
+        let gameThread: GameThreadTransport?
 
         init(transport: any DatagramTransport, flush: @escaping @Sendable (NetInstant) -> Void) {
             self.transport = transport
             self.flush = flush
+            gameThread = transport as? GameThreadTransport
         }
     }
     /// Whether a handshake service is already queued on the network thread.
@@ -97,7 +101,10 @@ package final class NetSession: Sendable {
     }
 
     /// The transport attached to the session, if any yet.
-    var attachedTransport: (any DatagramTransport)? { attachment.withLock { $0 }?.transport }
+    var attachedTransport: (any DatagramTransport)? { attachment.withLock { $0?.transport } }
+
+    /// The transport the game's thread services, in ``NetServicing/gameThread`` mode.
+    var gameThreadTransport: GameThreadTransport? { attachment.withLock { $0?.gameThread } }
 
     /// Asks the network thread to flush the send buffer as soon as it is free: the first send
     /// since the last flush does, so there is one hop per batch of sends (not per message),
@@ -233,7 +240,7 @@ package final class NetSession: Sendable {
         // emptied list goes back for the next trade with its room: a lock per tick with
         // traffic, none per message (and none for a session that never sent: a pool with
         // buffers has room too).
-        commands.removeAll(keepingCapacity: true)
+        commands.empty()
         if !backlog.isEmpty || spent.hasRoom || tookCommands {
             buffer.withLock { buffer in
                 buffer.spareMessageBuffers.absorb(&spent)

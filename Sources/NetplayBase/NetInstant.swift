@@ -5,6 +5,7 @@ package struct NetInstant: Hashable, Comparable, Sendable, CustomStringConvertib
     package var nanoseconds: Int64
 
     /// Creates an instant.
+    @inlinable
     package init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
 
     /// The instant `seconds` after the epoch.
@@ -18,14 +19,27 @@ package struct NetInstant: Hashable, Comparable, Sendable, CustomStringConvertib
     /// Seconds since the epoch.
     package var seconds: Double { Double(nanoseconds) / 1e9 }
 
+    // All four comparisons spelled out and inlinable: the ones `Comparable` derives from `<`
+    // were called through its witness table from other modules.
+    @inlinable
     package static func < (lhs: NetInstant, rhs: NetInstant) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+    @inlinable
+    package static func <= (lhs: NetInstant, rhs: NetInstant) -> Bool { lhs.nanoseconds <= rhs.nanoseconds }
+    @inlinable
+    package static func > (lhs: NetInstant, rhs: NetInstant) -> Bool { lhs.nanoseconds > rhs.nanoseconds }
+    @inlinable
+    package static func >= (lhs: NetInstant, rhs: NetInstant) -> Bool { lhs.nanoseconds >= rhs.nanoseconds }
 
-    /// The instant `duration` later.
+    /// The instant `duration` later. Inlinable, as the arithmetic below: called across modules
+    /// some 40 times a round trip, each call cost more than the sum it makes; and always
+    /// inlined, since with the conversion below inside the optimizer left it a call.
+    @inlinable @inline(__always)
     package static func + (lhs: NetInstant, rhs: Duration) -> NetInstant {
         NetInstant(nanoseconds: lhs.nanoseconds + rhs.nanosecondsClamped)
     }
 
     /// The time from `rhs` to `lhs`.
+    @inlinable @inline(__always)
     package static func - (lhs: NetInstant, rhs: NetInstant) -> Duration {
         .nanoseconds(lhs.nanoseconds - rhs.nanoseconds)
     }
@@ -42,6 +56,7 @@ extension Duration {
     /// Under 9.2 s (most of the durations a session adds: holds, timeouts, intervals) the
     /// attoseconds fit in 64 bits, and a 64-bit division by a constant is a multiplication;
     /// a 128-bit one calls `__divti3` (about 55 instructions, then 26 in all).
+    @inlinable
     package var nanosecondsClamped: Int64 {
         if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
             let attoseconds = attoseconds

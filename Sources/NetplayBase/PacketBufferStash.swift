@@ -33,7 +33,7 @@ package struct PacketBufferStash: Sendable {
     package mutating func take(capacity: Int) -> [UInt8] {
         let capacity = max(capacity, Self.minimumCapacity)
         guard var buffer = buffers.popLast() else { return Self.empty(capacity: capacity) }
-        buffer.removeAll(keepingCapacity: true)
+        buffer.empty()
         if buffer.capacity < capacity { buffer.reserveCapacity(capacity) }
         return buffer
     }

@@ -31,7 +31,7 @@ package struct Backlog<Element: Sendable>: Sendable {
 
     private mutating func dropDeadPrefix() {
         if head == storage.count {
-            storage.removeAll(keepingCapacity: true)
+            storage.empty()
             head = 0
         } else if head >= Self.compactionThreshold, head * 2 >= storage.count {
             storage.removeFirst(head)

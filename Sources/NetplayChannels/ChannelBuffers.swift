@@ -47,7 +47,7 @@ package struct PieceListStash: Sendable {
         }
         if lists.capacity == 0 { lists.reserveCapacity(Self.maxLists) }
         var list = pieces.lend()
-        list.removeAll(keepingCapacity: true)
+        list.empty()
         lists.append(list)
     }
 

@@ -91,7 +91,7 @@ extension ChannelEndpoint {
                 sequence: ledger.upcomingSequence, ack: ackField, ackBits: ackBits, ackDelay: ackDelay),
             capacity: geometry.payloadBytes, in: consume buffer
         )
-        pieces.removeAll(keepingCapacity: true)
+        pieces.empty()
         for step in 0..<lanes.count {
             let lane = (firstLane + step) % lanes.count
             let channel = UInt8(lane)
@@ -163,7 +163,7 @@ extension ChannelEndpoint {
             }
         }
         for packet in lost { declareLost(packet, now: now) }
-        lost.removeAll(keepingCapacity: true)
+        lost.empty()
         ledger.declareTimedOut(
             now: now, prompt: roundTrip.retransmissionTimeout, relaxed: roundTrip.relaxedRetransmissionTimeout,
             into: &lost)

@@ -150,7 +150,7 @@ package struct ChannelEndpoint: Sendable {
     /// delivery order. The two arrays trade storage, so a caller that reuses its buffer and
     /// empties it keeping capacity allocates nothing here.
     package mutating func drainDelivered(into buffer: inout [DeliveredMessage]) {
-        buffer.removeAll(keepingCapacity: true)
+        buffer.empty()
         guard !delivered.isEmpty else { return }
         swap(&buffer, &delivered)
         for index in buffer.indices { bufferedBytes -= buffer[index].bytes.count }
@@ -184,7 +184,8 @@ package struct ChannelEndpoint: Sendable {
         wake.keepEarliest(received.firstNamingDue)
         wake.keepEarliest(received.secondNamingDue)
         if hasSendableData, ledger.hasRoom, congestion.canSend { wake.keepEarliest(pacer.readyAt ?? lastNow) }
-        if let (sequence, oldest) = ledger.oldestInFlight {
+        if let oldest = ledger.oldestInFlight {
+            let sequence = oldest.sequence
             wake.keepEarliest(
                 ledger.earliestTimeout(
                     fromOldestInFlight: sequence, prompt: roundTrip.retransmissionTimeout,

@@ -48,7 +48,7 @@ package struct MessageBufferPool: Sendable {
     package mutating func take() -> [UInt8] {
         guard var buffer = buffers.popLast() else { return [] }
         heldBytes -= Self.heldCost(ofCapacity: buffer.capacity)
-        buffer.removeAll(keepingCapacity: true)
+        buffer.empty()
         return buffer
     }
 

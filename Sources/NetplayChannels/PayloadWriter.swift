@@ -14,7 +14,7 @@ package struct PayloadWriter: Sendable {
         self.capacity = capacity
         bytes = consume buffer
         // Already empty when it comes from a stash (emptying an empty array is no free call).
-        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
+        bytes.empty()
         bytes.reserveCapacity(capacity)
         bytes.append(PayloadHeader.formatVersion)
         append16(header.sequence)

@@ -34,10 +34,19 @@ package struct RoundTripEstimator: Sendable {
             smoothed = sample
             variation = sample / 2
         }
+        refreshTimeouts()
     }
 
-    mutating func noteTimeout() { backoffExponent = min(backoffExponent + 1, Self.maxBackoffExponent) }
-    mutating func noteProgress() { backoffExponent = 0 }
+    mutating func noteTimeout() {
+        backoffExponent = min(backoffExponent + 1, Self.maxBackoffExponent)
+        refreshTimeouts()
+    }
+
+    mutating func noteProgress() {
+        guard backoffExponent != 0 else { return }
+        backoffExponent = 0
+        refreshTimeouts()
+    }
 
     /// RTO = SRTT + max(G, 4·RTTVAR, minRTT/4) + the peer's max ack delay, clamped, then
     /// doubled per timeout in a row: for a packet with reliable entries.
@@ -45,12 +54,21 @@ package struct RoundTripEstimator: Sendable {
     /// The minRTT/4 term is RACK's minimum reordering window (RFC 8985 §6.2): on a steady
     /// path RTTVAR shrinks to almost nothing and a packet only a little late would be
     /// declared lost and resent for nothing.
-    var retransmissionTimeout: Int64 { timeout(allowingAckDelay: Self.peerMaxAckDelay) }
+    ///
+    /// Kept, with ``relaxedRetransmissionTimeout``, and worked out again only when a sample or
+    /// a timeout changes it: the sender asks about twelve times a round trip, and a sample
+    /// comes about twice.
+    private(set) var retransmissionTimeout = Self.initialTimeout
 
     /// The same for a packet with only unreliable entries, whose ack the peer may hold up to
     /// ``peerMaxRelaxedAckDelay``: nothing is resent when it runs out, but the packet would be
     /// counted lost and the congestion window cut for an ack that was only held.
-    var relaxedRetransmissionTimeout: Int64 { timeout(allowingAckDelay: Self.peerMaxRelaxedAckDelay) }
+    private(set) var relaxedRetransmissionTimeout = Self.initialTimeout
+
+    private mutating func refreshTimeouts() {
+        retransmissionTimeout = timeout(allowingAckDelay: Self.peerMaxAckDelay)
+        relaxedRetransmissionTimeout = timeout(allowingAckDelay: Self.peerMaxRelaxedAckDelay)
+    }
 
     private func timeout(allowingAckDelay ackDelay: Int64) -> Int64 {
         guard let srtt = smoothed else { return min(Self.initialTimeout << Int64(backoffExponent), Self.maxTimeout) }

@@ -120,10 +120,12 @@ package struct SentPacketLedger: Sendable {
         return (record.sentAt, record.isAckOnly, record.isRelaxed)
     }
 
-    /// The oldest packet still in flight, if any, with its sequence.
-    var oldestInFlight: (sequence: Int64, record: Record)? {
+    /// The oldest packet still in flight, if any: its sequence, send time and ordinal. Not
+    /// the record itself: copying its piece list (a retain, an outlined copy, a destroy) cost
+    /// more than the search, several times a tick.
+    var oldestInFlight: (sequence: Int64, sentAt: NetInstant, ordinal: Int64)? {
         for offset in 0..<records.count where records[offset].inFlight {
-            return (firstSequence + Int64(offset), records[offset])
+            return (firstSequence + Int64(offset), records[offset].sentAt, records[offset].ordinal)
         }
         return nil
     }
@@ -205,7 +207,7 @@ package struct SentPacketLedger: Sendable {
 
     /// Declares the oldest in-flight packet lost (a timeout); returns it.
     mutating func declareOldestLost() -> Record? {
-        guard let (sequence, _) = oldestInFlight else { return nil }
+        guard let sequence = oldestInFlight?.sequence else { return nil }
         return markLost(at: Int(sequence - firstSequence), by: .timeout)
     }
 

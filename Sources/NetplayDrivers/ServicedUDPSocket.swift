@@ -135,7 +135,7 @@ package final class ServicedUDPSocket: Sendable {
             guard let source = Self.peerAddress(of: storage) else { continue }
             // Copied into the kept datagram (a receiver that kept the last one leaves it shared:
             // emptying it makes a new one, never a change under the receiver's feet).
-            datagram.removeAll(keepingCapacity: true)
+            datagram.empty()
             datagram.append(contentsOf: buffer[..<size])
             body(source, datagram)
             delivered += 1

@@ -205,7 +205,7 @@ package struct ClientEndpoint: Sendable {
             events[index] = .interrupted
             packetBuffers.recycle(&bytes)
         }
-        events.removeAll(keepingCapacity: true)
+        events.empty()
     }
 
     /// The events since the last drain, oldest first.

@@ -92,7 +92,7 @@ package enum ConnectedPacket {
     ) -> [UInt8] {
         var bytes = consume buffer
         // Already empty when it comes from a stash (emptying an empty array is no free call).
-        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
+        bytes.empty()
         bytes.reserveCapacity(overheadBytes + plaintextBytes)
         ConnectedHeader(peerID: peerID, sequence: sequence).append(to: &bytes)
         return bytes

@@ -233,7 +233,7 @@ package struct HostEndpoint: Sendable {
             events[index] = .resumed(id)
             packetBuffers.recycle(&bytes)
         }
-        events.removeAll(keepingCapacity: true)
+        events.empty()
     }
 
     /// The events since the last drain, oldest first.

@@ -57,7 +57,7 @@ enum PacketAEAD {
         guard start >= 0, sealedCount >= FieldSize.tag else { return nil }
         var plain = consume buffer
         // Already empty when it comes from a stash (emptying an empty array is no free call).
-        if !plain.isEmpty { plain.removeAll(keepingCapacity: true) }
+        plain.empty()
         plain.append(contentsOf: datagram[start...])
         let written = withContext(key: key) { context -> Int? in
             datagram.withUnsafeBufferPointer { associated -> Int? in

@@ -23,7 +23,7 @@ extension Datagram {
             var bytes = sent[index].bytes.lend()
             buffers.recycle(&bytes)
         }
-        sent.removeAll(keepingCapacity: true)
+        sent.empty()
         if list.isEmpty, list.capacity < sent.capacity { swap(&list, &sent) }
         sent = []
     }

@@ -102,7 +102,7 @@ public struct BitWriter: Sendable {
             swap(&bytes, &storage)
             return
         }
-        bytes.removeAll(keepingCapacity: true)
+        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
         inlineAndTail(tailBytes, into: &bytes)
         inlineBytes = 0
         scratch = 0
