@@ -20,13 +20,18 @@ extension NetCore {
 
         var isEmpty: Bool { last == nil }
 
+        /// The set is filled only from a second slot on: a stream's one full channel, blocked
+        /// at every tick and read burst, made a set (an allocation) each time.
         mutating func insert(_ slot: ChannelSlot) {
-            slots.insert(slot)
+            if let last, last != slot {
+                if slots.isEmpty { slots.insert(last) }
+                slots.insert(slot)
+            }
             last = slot
         }
 
         func contains(_ slot: ChannelSlot) -> Bool {
-            slot == last || (slots.count > 1 && slots.contains(slot))
+            slot == last || (!slots.isEmpty && slots.contains(slot))
         }
     }
 
@@ -127,6 +132,10 @@ extension NetCore {
         {
             return .waits
         }
+        // The peers still owed the message. Counted, and listed only for a message with more
+        // than one candidate: a stream's backlog behind a full channel is retried at every
+        // tick and read burst, and a list for its one recipient was an allocation each time.
+        var owedCount = 0
         var owed: [NetPeer] = []
         // A host's filter over its own player then its peers, in id order, as they stand
         // (no list is built: this runs for every message).
@@ -150,33 +159,43 @@ extension NetCore {
             }
             let slot = ChannelSlot(peer: peer, channel: message.channel)
             guard blocked.isEmpty || !blocked.contains(slot) else {
-                owed.append(peer)
+                owedCount += 1
+                if candidates.count > 1 { owed.append(peer) }
                 continue
             }
             do throws(ChannelSendError) {
                 // One table lookup: `update` finds nothing for a peer that is not connected.
-                let enqueued: Void? = try peers.update(peer) {
-                    (state: inout PeerState) throws(ChannelSendError) -> Void in
+                // A full channel is found by asking, not by the `queueFull` the enqueue would
+                // throw: a stream's backlog asks again at every tick and read burst.
+                let enqueued: Bool? = try peers.update(peer) {
+                    (state: inout PeerState) throws(ChannelSendError) -> Bool in
+                    guard state.channels.hasRoom(for: message.bytes.count, on: message.channel) else { return false }
                     try state.channels.enqueue(message.bytes, on: message.channel, now: now, recyclable: recyclable)
                     state.counters.sent += 1
+                    return true
                 }
+                if enqueued == false { blocked.insert(slot) }
                 // A client still handshaking keeps its messages for when the host admits it;
                 // a peer that left meanwhile simply no longer gets them.
-                if enqueued == nil, client != nil { owed.append(peer) }
+                if enqueued == false || (enqueued == nil && client != nil) {
+                    owedCount += 1
+                    if candidates.count > 1 { owed.append(peer) }
+                }
             } catch .queueFull {
                 blocked.insert(slot)
-                owed.append(peer)
+                owedCount += 1
+                if candidates.count > 1 { owed.append(peer) }
             } catch {
                 peers.update(peer) { $0.counters.dropped += 1 }
             }
         }
-        guard !owed.isEmpty else { return .done }
+        guard owedCount > 0 else { return .done }
         // Every listed recipient still owed (the common case while a channel is full): keep the
         // message as it is rather than building a copy of it each tick. (A `.recipients` target
         // is frozen to `.peers` the first time, so peers who join later never get it.)
-        if case .peers(let listed) = message.target, owed.count == listed.count { return .waits }
+        if case .peers(let listed) = message.target, owedCount == listed.count { return .waits }
         var rest = message
-        rest.target = .peers(owed)
+        rest.target = .peers(candidates.count > 1 ? owed : candidates)
         return .waitsFor(rest)
     }
 

@@ -30,16 +30,14 @@ package struct NetInstant: Hashable, Comparable, Sendable, CustomStringConvertib
     @inlinable
     package static func >= (lhs: NetInstant, rhs: NetInstant) -> Bool { lhs.nanoseconds >= rhs.nanoseconds }
 
-    /// The instant `duration` later. Inlinable, as the arithmetic below: called across modules
-    /// some 40 times a round trip, each call cost more than the sum it makes; and always
-    /// inlined, since with the conversion below inside the optimizer left it a call.
-    @inlinable @inline(__always)
+    /// The instant `duration` later.
+    @inlinable
     package static func + (lhs: NetInstant, rhs: Duration) -> NetInstant {
         NetInstant(nanoseconds: lhs.nanoseconds + rhs.nanosecondsClamped)
     }
 
     /// The time from `rhs` to `lhs`.
-    @inlinable @inline(__always)
+    @inlinable
     package static func - (lhs: NetInstant, rhs: NetInstant) -> Duration {
         .nanoseconds(lhs.nanoseconds - rhs.nanoseconds)
     }

@@ -117,6 +117,18 @@ package struct ChannelEndpoint: Sendable {
         }
     }
 
+    /// Whether `channel` has room for a message of `byteCount` bytes now: what ``enqueue(_:on:now:recyclable:)``
+    /// checks before it throws ``ChannelSendError/queueFull(_:)``, for a caller that retries
+    /// often and would rather ask than catch.
+    ///
+    /// `mutating` only so the endpoint is read in place (see ``hasUnackedReliableData``).
+    package mutating func hasRoom(for byteCount: Int, on channel: ChannelID) -> Bool {
+        let lane = Int(channel.index)
+        // Lanes not made yet hold nothing.
+        guard lane < lanes.count else { return true }
+        return lanes[lane].queuedBytes + byteCount <= config.maxQueuedBytesPerChannel
+    }
+
     /// Whether `channel` now has room for a waiting message of `byteCount` bytes and, besides,
     /// for a quarter of its capacity: enough freed for a retry of the messages waiting behind
     /// it to be worth its cost (a retry walks all of them).

@@ -44,12 +44,7 @@ package struct PayloadDecoder {
         maxFragments: (ChannelKind) -> Int
     ) throws(PayloadDecodeError) -> PayloadHeader {
         var decoder = PayloadDecoder(payload)
-        guard try decoder.byte() == PayloadHeader.formatVersion else { throw .badVersion }
-        let sequence = try decoder.uint16()
-        let ack = try decoder.uint16()
-        let ackBits = UInt32(try decoder.uint16()) | UInt32(try decoder.uint16()) << 16
-        let ackDelay = try decoder.uint16()
-        let header = PayloadHeader(sequence: sequence, ack: ack, ackBits: ackBits, ackDelay: ackDelay)
+        let header = try decoder.header()
         while decoder.position < payload.endIndex {
             let channel = try decoder.byte()
             guard let kind = layout.kind(of: ChannelID(channel)) else { throw .unknownChannel }
@@ -73,6 +68,22 @@ package struct PayloadDecoder {
                 ))
         }
         return header
+    }
+
+    /// The header, read at once once its length is known (a bounds check per byte cost some
+    /// 150 instructions a payload); the same errors, in the same order, as reading it field
+    /// by field: `truncated` if empty, `badVersion`, then `truncated` if short.
+    private mutating func header() throws(PayloadDecodeError) -> PayloadHeader {
+        guard try byte() == PayloadHeader.formatVersion else { throw .badVersion }
+        guard payload.count >= PayloadHeader.byteCount else { throw .truncated }
+        position = PayloadHeader.byteCount
+        return payload.withUnsafeBytes { raw in
+            PayloadHeader(
+                sequence: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 1, as: UInt16.self)),
+                ack: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 3, as: UInt16.self)),
+                ackBits: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 5, as: UInt32.self)),
+                ackDelay: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 9, as: UInt16.self)))
+        }
     }
 
     private mutating func byte() throws(PayloadDecodeError) -> UInt8 {

@@ -95,6 +95,24 @@ extension APITests {
     }
 }
 
+extension APITests.Allocations {
+    /// A stream ahead of its acknowledgements waits in the session's backlog behind a full
+    /// channel, and every tick and read burst retries it: the retry must not allocate (it
+    /// built a list of the peers still owed, one allocation per retry).
+    @Test("retrying a backlog behind a full channel allocates nothing")
+    func backlogRetriesDoNotAllocate() throws {
+        var options = NetOptions()
+        options.channels.maxQueuedBytesPerChannel = 1_024
+        let pair = try SessionPair(options: options)
+        try pair.queue(200, on: .reliableOrdered)
+        _ = pair.retryBacklog(ticks: 8)
+        let waiting = pair.client.buffer.withLock { $0.backlog.count }
+        #expect(waiting > 100, "most messages should wait behind the full channel")
+        let allocations = pair.retryBacklog(ticks: 64)
+        #expect(allocations == 0, "\(allocations) allocations in 64 retries")
+    }
+}
+
 extension APITests {
     /// A session reuses the buffers of the datagrams it sent once the transport has them; a
     /// transport that keeps one must never see it change.
@@ -215,12 +233,11 @@ private final class SessionPair {
 
     /// `keepingDatagrams`: both transports keep every datagram they are given (see
     /// ``CapturingTransport/keptDatagrams()``).
-    init(keepingDatagrams: Bool = false) throws {
+    init(keepingDatagrams: Bool = false, options: NetOptions = NetOptions()) throws {
         hostTransport = CapturingTransport(address: Self.hostAddress, keepsEverything: keepingDatagrams)
         clientTransport = CapturingTransport(address: Self.clientAddress, keepsEverything: keepingDatagrams)
         let messages: [any NetMessage.Type] = [Sample16.self]
         let registry = MessageRegistry(messages)
-        let options = NetOptions()
         let config = options.protocolConfig(game: "allocations", joinCode: nil, registry: registry)
         var seed: UInt64 = 13
         func random() -> ProtocolRandom {
@@ -271,6 +288,20 @@ private final class SessionPair {
         hostTransport.deliver(to: client, now: now)
         _ = client.events.poll()
         count.send += Int(netplay_allocation_counting_stop())
+    }
+
+    /// Queues `count` messages on `channel` and ticks the client once, at the current time.
+    func queue(_ count: Int, on channel: NetChannel) throws {
+        for _ in 0..<count { try client.send(Sample16(), on: channel, to: .everyone) }
+        client.tick(now: now)
+    }
+
+    /// Ticks the client `count` times with no time passing and nothing arriving: all a tick
+    /// can do is retry the backlog. Returns the allocations counted.
+    func retryBacklog(ticks count: Int) -> Int {
+        netplay_allocation_counting_start()
+        for _ in 0..<count { client.tick(now: now) }
+        return Int(netplay_allocation_counting_stop())
     }
 
     /// A handshake step: both tick, then each takes what the other sent.
