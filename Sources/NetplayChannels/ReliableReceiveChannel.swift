@@ -11,6 +11,11 @@ package struct ReliableReceiveChannel: Sendable {
         case complete([UInt8])
         /// Already delivered, remembered for duplicate suppression (unordered channels).
         case delivered
+
+        var isEmpty: Bool {
+            if case .empty = self { return true }
+            return false
+        }
     }
 
     /// What a piece would do, decided before anything changes.
@@ -26,16 +31,48 @@ package struct ReliableReceiveChannel: Sendable {
     package let ordered: Bool
     /// Ordered: the next number to deliver. Unordered: the lowest number not yet delivered.
     package private(set) var base: Int64 = 0
-    /// Occupied slots only: an idle or in-order channel holds nothing, so an idle connection
-    /// costs no window memory (a preallocated 1,024-slot array per reliable channel made up
-    /// most of the 85 KiB an idle connection used to cost).
-    private var occupied: [Int: Slot] = [:]
+    /// The messages from `base` on that cannot be released yet, each at its full number
+    /// modulo the ring's count. No array at all until one is needed, so an idle or in-order
+    /// channel costs no window memory (a preallocated 1,024-slot array per reliable channel
+    /// made up most of the 85 KiB an idle connection used to cost); then a power of two, grown
+    /// to the farthest message held, at most ``window``. A ring, not the dictionary it was:
+    /// a fragment looked its message up three times, and hashing the number cost some 700
+    /// instructions a fragment of a bulk transfer.
+    private var ring: [Slot] = []
+    /// Slots of `ring` not empty.
+    private var occupiedCount = 0
 
-    private subscript(slot index: Int) -> Slot {
-        get { occupied[index] ?? .empty }
-        set {
-            if case .empty = newValue { occupied[index] = nil } else { occupied[index] = newValue }
+    /// The slot of message `full` (at least `base`, below `base + window`).
+    private subscript(slot full: Int64) -> Slot {
+        get {
+            guard full >= base, full - base < Int64(ring.count) else { return .empty }
+            return ring[Int(full & Int64(ring.count - 1))]
         }
+        set {
+            if full - base >= Int64(ring.count) {
+                if newValue.isEmpty { return }
+                grow(toHold: full)
+            }
+            let index = Int(full & Int64(ring.count - 1))
+            occupiedCount += (newValue.isEmpty ? 0 : 1) - (ring[index].isEmpty ? 0 : 1)
+            ring[index] = newValue
+        }
+    }
+
+    /// Makes the ring large enough to hold message `full`, moving every held message to its
+    /// place in the larger ring (a slot's place depends on the ring's count).
+    private mutating func grow(toHold full: Int64) {
+        var count = max(ring.count, Self.smallestRing)
+        while Int64(count) <= full - base { count *= 2 }
+        count = min(count, Self.window)
+        var grown = [Slot](repeating: .empty, count: count)
+        if !ring.isEmpty {
+            for offset in 0..<Int64(ring.count) {
+                let held = base + offset
+                swap(&grown[Int(held & Int64(count - 1))], &ring[Int(held & Int64(ring.count - 1))])
+            }
+        }
+        ring = grown
     }
 
     package init(ordered: Bool) { self.ordered = ordered }
@@ -47,7 +84,7 @@ package struct ReliableReceiveChannel: Sendable {
         let full = WrappingSequence.extend(entry.messageID, near: base)
         if full < base { return .duplicate }
         guard full < base + Int64(Self.window) else { return .outOfWindow }
-        switch self[slot: Self.index(full)] {
+        switch self[slot: full] {
         case .complete, .delivered:
             return .duplicate
         case .partial(let assembly):
@@ -71,17 +108,16 @@ package struct ReliableReceiveChannel: Sendable {
         _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, channel: ChannelID,
         released: inout [DeliveredMessage]
     ) -> (delta: Int, refused: Bool) {
-        let index = Self.index(full)
         var delta = 0
         if let fragment = entry.fragment {
             var assembly: FragmentAssembly
             let takenOut: Bool
-            switch self[slot: index] {
+            switch self[slot: full] {
             case .partial:
                 // Taken out of the table, not copied: a copy would share its pieces with the
                 // table's, and the insert below would copy all of them (each fragment of a
                 // 1 MiB message copied every piece before it, O(n²) retains per message).
-                assembly = takePartial(at: index)
+                assembly = takePartial(at: full)
                 takenOut = true
                 delta -= assembly.footprint
             case .empty:
@@ -95,48 +131,51 @@ package struct ReliableReceiveChannel: Sendable {
             else {
                 let inconsistent = fragment.count != assembly.count || assembly.byteCount + entry.bytes.count > limit
                 // Refused pieces change nothing: an assembly taken out goes back as it was.
-                if takenOut { self[slot: index] = .partial(assembly) }
+                if takenOut { self[slot: full] = .partial(assembly) }
                 return (0, inconsistent)
             }
             if assembly.isComplete {
                 let message = assembly.assembled()
                 delta += message.count
-                self[slot: index] = .complete(message)
+                self[slot: full] = .complete(message)
             } else {
                 delta += assembly.footprint
-                self[slot: index] = .partial(assembly)
+                self[slot: full] = .partial(assembly)
                 return (delta, false)
             }
-        } else if full == base, occupied.isEmpty {
+        } else if full == base, occupiedCount == 0 {
             // The next message with nothing waiting (the steady state): delivered at once,
             // without a round trip through the window's table, and read where it lies in its payload.
             released.append(DeliveredMessage(channel: channel, bytes: entry.bytes))
             base += 1
             return (entry.bytes.count, false)
         } else {
-            guard case .empty = self[slot: index] else { return (0, false) }
-            self[slot: index] = .complete(Array(entry.bytes))
+            guard case .empty = self[slot: full] else { return (0, false) }
+            self[slot: full] = .complete(Array(entry.bytes))
             delta += entry.bytes.count
         }
         release(from: full, channel: channel, into: &released)
         return (delta, false)
     }
 
-    /// Removes the partial message at `index` from the table and returns it, uniquely held.
-    private mutating func takePartial(at index: Int) -> FragmentAssembly {
-        guard case .partial(let assembly) = occupied.removeValue(forKey: index) else {
+    /// Removes the partial message `full` from the ring and returns it, uniquely held.
+    private mutating func takePartial(at full: Int64) -> FragmentAssembly {
+        var taken = Slot.empty
+        swap(&taken, &ring[Int(full & Int64(ring.count - 1))])
+        guard case .partial(let assembly) = taken else {
             preconditionFailure("takePartial is called only on a partial slot")
         }
+        occupiedCount -= 1
         return assembly
     }
 
     private mutating func release(from full: Int64, channel: ChannelID, into released: inout [DeliveredMessage]) {
-        if !ordered, case .complete(let message) = self[slot: Self.index(full)] {
+        if !ordered, case .complete(let message) = self[slot: full] {
             released.append(DeliveredMessage(channel: channel, bytes: message))
-            self[slot: Self.index(full)] = .delivered
+            self[slot: full] = .delivered
         }
         while true {
-            switch self[slot: Self.index(base)] {
+            switch self[slot: base] {
             case .complete(let message) where ordered:
                 released.append(DeliveredMessage(channel: channel, bytes: message))
             case .delivered where !ordered:
@@ -144,12 +183,13 @@ package struct ReliableReceiveChannel: Sendable {
             default:
                 return
             }
-            self[slot: Self.index(base)] = .empty
+            self[slot: base] = .empty
             base += 1
         }
     }
 
-    private static func index(_ full: Int64) -> Int { Int(full & Int64(window - 1)) }
+    /// The ring's count when it is first needed.
+    private static let smallestRing = 8
 
     /// 1,024 messages in flight per channel: a power of two far below half the 16-bit number
     /// space, and a full round trip of 60 Hz traffic even at dozens of messages per frame.

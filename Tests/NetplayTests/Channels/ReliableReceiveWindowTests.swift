@@ -1,0 +1,109 @@
+import Testing
+
+@testable import NetplayBase
+@testable import NetplayChannels
+
+extension ChannelTests {
+    /// The reliable receive window: messages held until they can be released, in a ring that
+    /// grows to the farthest one held. Out of order by up to a whole window, across the 16-bit
+    /// message numbers' wrap, ordered and unordered.
+    @Suite("Reliable receive window")
+    struct ReliableReceiveWindowTests {
+        /// A channel that has already released `start` messages in order.
+        static func channel(ordered: Bool, startingAt start: Int) -> ReliableReceiveChannel {
+            var channel = ReliableReceiveChannel(ordered: ordered)
+            var released: [DeliveredMessage] = []
+            for number in 0..<start { _ = Self.offer(number, to: &channel, released: &released) }
+            return channel
+        }
+
+        /// Offers message `number` (its body is its number, two bytes) as the receiver would:
+        /// assessed, then inserted if accepted. Returns the assessment.
+        @discardableResult
+        static func offer(
+            _ number: Int, to channel: inout ReliableReceiveChannel, released: inout [DeliveredMessage]
+        ) -> ReliableReceiveChannel.Assessment {
+            let body: [UInt8] = [UInt8(truncatingIfNeeded: number), UInt8(truncatingIfNeeded: number >> 8)]
+            let entry = ChannelEntry(
+                channel: 0, messageID: UInt16(truncatingIfNeeded: number), fragment: nil, bytes: body[...])
+            let assessment = channel.assess(entry)
+            if case .accept(let full, _) = assessment {
+                _ = channel.insert(
+                    entry, full: full, limit: 1 << 20, now: .zero, channel: ChannelID(0), released: &released)
+            }
+            return assessment
+        }
+
+        static func numbers(_ released: [DeliveredMessage]) -> [Int] {
+            released.map { Int($0.bytes[$0.bytes.startIndex]) | Int($0.bytes[$0.bytes.startIndex + 1]) << 8 }
+        }
+
+        @Test("a whole window held in reverse is released in order once its first arrives", arguments: [0, 65_000])
+        func reverseWindowOrdered(start: Int) {
+            var channel = Self.channel(ordered: true, startingAt: start)
+            var released: [DeliveredMessage] = []
+            let window = ReliableReceiveChannel.window
+            for offset in stride(from: window - 1, through: 1, by: -1) {
+                #expect(Self.offer(start + offset, to: &channel, released: &released) != .duplicate)
+            }
+            #expect(released.isEmpty)
+            // Past the window: refused, and held messages stay duplicates.
+            #expect(Self.offer(start + window, to: &channel, released: &released) == .outOfWindow)
+            #expect(Self.offer(start + 5, to: &channel, released: &released) == .duplicate)
+            Self.offer(start, to: &channel, released: &released)
+            #expect(Self.numbers(released) == (start..<(start + window)).map { $0 & 0xFFFF })
+            #expect(channel.base == Int64(start + window))
+            // And the ring is empty again: the next in order goes straight through.
+            released.removeAll()
+            Self.offer(start + window, to: &channel, released: &released)
+            #expect(Self.numbers(released) == [(start + window) & 0xFFFF])
+        }
+
+        @Test("unordered: each released once as it arrives, duplicates known until the base passes them")
+        func scatteredUnordered() {
+            var channel = Self.channel(ordered: false, startingAt: 65_530)
+            var released: [DeliveredMessage] = []
+            // Growing the ring (8, then 16, then 512) while messages are held in it.
+            let order = [65_533, 65_531, 65_545, 65_530 + 300, 65_532, 65_536]
+            for number in order { Self.offer(number, to: &channel, released: &released) }
+            #expect(Self.numbers(released) == order.map { $0 & 0xFFFF })
+            for number in order { #expect(Self.offer(number, to: &channel, released: &released) == .duplicate) }
+            #expect(channel.base == 65_530)
+            Self.offer(65_530, to: &channel, released: &released)
+            // 65,530 through 65,533 released now, so the base passes the three held after it.
+            #expect(channel.base == 65_534)
+            #expect(Self.offer(65_534, to: &channel, released: &released) != .duplicate)
+            #expect(channel.base == 65_535)
+        }
+
+        @Test("fragments of two messages interleaved out of order reassemble both, in order")
+        func interleavedFragments() {
+            var channel = ReliableReceiveChannel(ordered: true)
+            var released: [DeliveredMessage] = []
+            let count = 20
+            func piece(message: Int, index: Int) -> ChannelEntry {
+                ChannelEntry(
+                    channel: 0, messageID: UInt16(message), fragment: .init(index: index, count: count),
+                    bytes: [UInt8(message), UInt8(index)][...])
+            }
+            // Message 9 (grows the ring past 8) first, then 0, alternating and backwards.
+            for index in stride(from: count - 1, through: 0, by: -1) {
+                for message in [9, 0] {
+                    let entry = piece(message: message, index: index)
+                    guard case .accept(let full, _) = channel.assess(entry) else {
+                        Issue.record("fragment \(index) of \(message) refused")
+                        continue
+                    }
+                    _ = channel.insert(
+                        entry, full: full, limit: 1 << 20, now: .zero, channel: ChannelID(0), released: &released)
+                }
+            }
+            // Message 0 complete and released; 9 complete and held behind 1 through 8.
+            #expect(released.map { Array($0.bytes) } == [(0..<count).flatMap { [0, UInt8($0)] }])
+            var rest: [DeliveredMessage] = []
+            for number in 1...8 { Self.offer(number, to: &channel, released: &rest) }
+            #expect(rest.count == 9)
+            #expect(rest.last.map { Array($0.bytes) } == (0..<count).flatMap { [9, UInt8($0)] })
+        }
+    }
+}
