@@ -1,5 +1,5 @@
 /// A point in time as the protocol core sees it: nanoseconds on a monotonic clock that the
-/// driver owns. Tests drive it by hand (virtual time); real drivers read `ContinuousClock`.
+/// driver owns. Tests drive it by hand (virtual time); real drivers read `MonotonicClock`.
 package struct NetInstant: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Nanoseconds since the driver's epoch.
     package var nanoseconds: Int64

@@ -18,8 +18,11 @@ extension APITests {
         /// Committed ceiling, heap bytes per idle confirmed peer on a host. Lower it when a
         /// peer costs less.
         /// (1,737 measured with held acks, then 1,720 with the peer table searched instead of
-        /// hashed, 1,712 without the round-trip estimator's whole latest sample.)
-        static let ceilingBytesPerPeer = 1_760
+        /// hashed, 1,712 without the round-trip estimator's whole latest sample. Raised from
+        /// 1,760 on purpose, measured 1,758.5–1,759.4 against 1,742: the estimator keeps its two
+        /// retransmission timeouts, 16 bytes a peer, instead of working them out about twelve
+        /// times a round trip.)
+        static let ceilingBytesPerPeer = 1_776
 
         @Test func heapBytesPerIdlePeerStayWithinTheirCeiling() throws {
             // A smaller lab first, not kept: the Swift runtime keeps what it allocates the
