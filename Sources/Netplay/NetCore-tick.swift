@@ -165,12 +165,14 @@ extension NetCore {
             }
             do throws(ChannelSendError) {
                 // One table lookup: `update` finds nothing for a peer that is not connected.
-                // A full channel is found by asking, not by the `queueFull` the enqueue would
-                // throw: a stream's backlog asks again at every tick and read burst.
+                // A full channel answers `false` rather than throwing `queueFull`: a stream's
+                // backlog asks again at every tick and read burst.
                 let enqueued: Bool? = try peers.update(peer) {
                     (state: inout PeerState) throws(ChannelSendError) -> Bool in
-                    guard state.channels.hasRoom(for: message.bytes.count, on: message.channel) else { return false }
-                    try state.channels.enqueue(message.bytes, on: message.channel, now: now, recyclable: recyclable)
+                    guard
+                        try state.channels.enqueueIfRoom(
+                            message.bytes, on: message.channel, now: now, recyclable: recyclable)
+                    else { return false }
                     state.counters.sent += 1
                     return true
                 }
@@ -181,10 +183,6 @@ extension NetCore {
                     owedCount += 1
                     if candidates.count > 1 { owed.append(peer) }
                 }
-            } catch .queueFull {
-                blocked.insert(slot)
-                owedCount += 1
-                if candidates.count > 1 { owed.append(peer) }
             } catch {
                 peers.update(peer) { $0.counters.dropped += 1 }
             }

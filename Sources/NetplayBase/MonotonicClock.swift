@@ -1,4 +1,4 @@
-#if canImport(Glibc)
+#if os(Linux) && canImport(Glibc)
 import Glibc
 #endif
 
@@ -13,7 +13,7 @@ import Glibc
 /// `swift_get_time`) and a 128-bit `Duration` back to nanoseconds, a reading cost about 100
 /// instructions more, and a session reads the clock some 20 times a round trip.
 package struct MonotonicClock: Sendable {
-    #if canImport(Glibc)
+    #if os(Linux) && canImport(Glibc)
     /// The `CLOCK_BOOTTIME` reading that maps to ``NetInstant/zero``.
     private let originNanoseconds: Int64
     #else
@@ -23,7 +23,7 @@ package struct MonotonicClock: Sendable {
 
     /// Creates a clock whose epoch is now.
     package init() {
-        #if canImport(Glibc)
+        #if os(Linux) && canImport(Glibc)
         originNanoseconds = Self.bootTimeNanoseconds()
         #else
         origin = .now
@@ -32,14 +32,14 @@ package struct MonotonicClock: Sendable {
 
     /// The current instant.
     package var now: NetInstant {
-        #if canImport(Glibc)
+        #if os(Linux) && canImport(Glibc)
         NetInstant(nanoseconds: Self.bootTimeNanoseconds() &- originNanoseconds)
         #else
         NetInstant(nanoseconds: (ContinuousClock.now - origin).nanosecondsClamped)
         #endif
     }
 
-    #if canImport(Glibc)
+    #if os(Linux) && canImport(Glibc)
     /// Nanoseconds on the clock `ContinuousClock` reads on Linux, which counts suspended time.
     private static func bootTimeNanoseconds() -> Int64 {
         var time = timespec()

@@ -100,6 +100,19 @@ package struct ChannelEndpoint: Sendable {
     package mutating func enqueue(
         _ message: [UInt8], on channel: ChannelID, now: NetInstant, recyclable: Bool = false
     ) throws(ChannelSendError) {
+        guard try enqueueIfRoom(message, on: channel, now: now, recyclable: recyclable) else {
+            throw .queueFull(channel)
+        }
+    }
+
+    /// ``enqueue(_:on:now:recyclable:)``, answering `false` where that throws
+    /// ``ChannelSendError/queueFull(_:)``: for a caller that retries a full channel often (a
+    /// session's backlog, at every tick and read burst) and would rather ask than catch. The
+    /// same checks in the same order, and the same marks on the endpoint (`lastNow`, a flush
+    /// due) whether or not there was room.
+    package mutating func enqueueIfRoom(
+        _ message: [UInt8], on channel: ChannelID, now: NetInstant, recyclable: Bool = false
+    ) throws(ChannelSendError) -> Bool {
         lastNow = max(lastNow, now)
         flushDue = .zero
         guard let kind = config.layout.kind(of: channel) else { throw .unknownChannel(channel) }
@@ -107,26 +120,13 @@ package struct ChannelEndpoint: Sendable {
         guard message.count <= limit else { throw .messageTooLarge(bytes: message.count, limit: limit) }
         let lane = Int(channel.index)
         materializeLanes()
-        guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else {
-            throw .queueFull(channel)
-        }
+        guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else { return false }
         if kind.isReliable {
             lanes[lane].reliableOut.enqueue(message, geometry: geometry, recyclable: recyclable)
         } else {
             lanes[lane].unreliableOut.enqueue(message, geometry: geometry, recyclable: recyclable)
         }
-    }
-
-    /// Whether `channel` has room for a message of `byteCount` bytes now: what ``enqueue(_:on:now:recyclable:)``
-    /// checks before it throws ``ChannelSendError/queueFull(_:)``, for a caller that retries
-    /// often and would rather ask than catch.
-    ///
-    /// `mutating` only so the endpoint is read in place (see ``hasUnackedReliableData``).
-    package mutating func hasRoom(for byteCount: Int, on channel: ChannelID) -> Bool {
-        let lane = Int(channel.index)
-        // Lanes not made yet hold nothing.
-        guard lane < lanes.count else { return true }
-        return lanes[lane].queuedBytes + byteCount <= config.maxQueuedBytesPerChannel
+        return true
     }
 
     /// Whether `channel` now has room for a waiting message of `byteCount` bytes and, besides,

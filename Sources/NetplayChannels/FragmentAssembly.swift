@@ -83,9 +83,11 @@ package struct FragmentAssembly: Sendable {
     static let pieceOverheadBytes = 80
     /// Per assembly: its slot in the receiving channel's table (with the dictionary's load
     /// factor and growth), and the headers and rounding of its two arrays. Measured with
-    /// `netplay attack reassembly` to within a few percent of the host's RSS growth.
+    /// `netplay attack reassembly` to within a few percent of the host's RSS growth, when the
+    /// table was a dictionary. Its ring (`ReliableReceiveChannel`) is now charged on its own,
+    /// so the slot's part is margin, kept until the attack is measured again.
     static let assemblyOverheadBytes = 256
-    /// The part of ``assemblyOverheadBytes`` that pays for the assembly's slot in its channel's
+    /// The part of ``assemblyOverheadBytes`` that paid for the assembly's slot in its channel's
     /// table rather than for its own arrays.
     static let slotAllowanceBytes = 128
 }

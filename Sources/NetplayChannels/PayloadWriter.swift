@@ -60,11 +60,11 @@ package struct PayloadWriter: Sendable {
         return true
     }
 
-    /// Appends raw bytes as a typed buffer: `append(contentsOf:)` of an
-    /// `UnsafeRawBufferPointer` cost some 85 instructions for five bytes, of an
-    /// `UnsafeBufferPointer<UInt8>` 75.
+    /// Appends raw bytes (the header's words) as a typed buffer: `append(contentsOf:)` of an
+    /// `UnsafeRawBufferPointer` costs a few more instructions than of an
+    /// `UnsafeBufferPointer<UInt8>`.
     private mutating func appendBytes(_ raw: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: raw.assumingMemoryBound(to: UInt8.self))
+        raw.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) }
     }
 
     private mutating func append16(_ value: UInt16) {

@@ -32,15 +32,20 @@ package struct ReliableReceiveChannel: Sendable {
     /// Ordered: the next number to deliver. Unordered: the lowest number not yet delivered.
     package private(set) var base: Int64 = 0
     /// The messages from `base` on that cannot be released yet, each at its full number
-    /// modulo the ring's count. No array at all until one is needed, so an idle or in-order
-    /// channel costs no window memory (a preallocated 1,024-slot array per reliable channel
-    /// made up most of the 85 KiB an idle connection used to cost); then a power of two, grown
-    /// to the farthest message held, at most ``window``. A ring, not the dictionary it was:
-    /// a fragment looked its message up three times, and hashing the number cost some 700
-    /// instructions a fragment of a bulk transfer.
+    /// modulo the ring's count. No array while none waits, so an idle or in-order channel
+    /// costs no window memory (a preallocated 1,024-slot array per reliable channel made up
+    /// most of the 85 KiB an idle connection used to cost); then a power of two, grown to the
+    /// farthest message held, at most ``window``, and freed when the last one leaves. Its
+    /// bytes are charged to the receive budget with the messages' (``assess(_:)`` counts a
+    /// growth, ``insert(_:full:limit:now:channel:released:)`` returns it): one message a
+    /// window ahead makes a 40 KiB ring (1,024 slots of 40 bytes), which a peer must not get
+    /// for free. A ring, not the dictionary it was: a fragment looked its message up three
+    /// times, and hashing the number cost some 700 instructions a fragment of a bulk transfer.
     private var ring: [Slot] = []
     /// Slots of `ring` not empty.
     private var occupiedCount = 0
+    /// The ring's slots, for tests: 0 while no message waits.
+    var windowSlots: Int { ring.count }
 
     /// The slot of message `full` (at least `base`, below `base + window`).
     private subscript(slot full: Int64) -> Slot {
@@ -56,15 +61,32 @@ package struct ReliableReceiveChannel: Sendable {
             let index = Int(full & Int64(ring.count - 1))
             occupiedCount += (newValue.isEmpty ? 0 : 1) - (ring[index].isEmpty ? 0 : 1)
             ring[index] = newValue
+            if occupiedCount == 0 { ring = [] }
         }
     }
+
+    /// The ring's count once it holds message `full`.
+    private func ringCount(toHold full: Int64) -> Int {
+        guard full - base >= Int64(ring.count) else { return ring.count }
+        // The common case, asked for most messages of a payload before the first is released.
+        if full - base < Int64(Self.smallestRing) { return Self.smallestRing }
+        var count = max(ring.count, Self.smallestRing)
+        while Int64(count) <= full - base { count *= 2 }
+        return min(count, Self.window)
+    }
+
+    /// What a ring of `count` slots holds of the heap, as charged: its slots and the array's
+    /// header.
+    static func ringBytes(count: Int) -> Int {
+        count == 0 ? 0 : arrayHeaderBytes + count * MemoryLayout<Slot>.stride
+    }
+
+    private static let arrayHeaderBytes = 32
 
     /// Makes the ring large enough to hold message `full`, moving every held message to its
     /// place in the larger ring (a slot's place depends on the ring's count).
     private mutating func grow(toHold full: Int64) {
-        var count = max(ring.count, Self.smallestRing)
-        while Int64(count) <= full - base { count *= 2 }
-        count = min(count, Self.window)
+        let count = ringCount(toHold: full)
         var grown = [Slot](repeating: .empty, count: count)
         if !ring.isEmpty {
             for offset in 0..<Int64(ring.count) {
@@ -93,18 +115,33 @@ package struct ReliableReceiveChannel: Sendable {
             }
             return .accept(full, FragmentAssembly.pieceBytes(entry.bytes.count))
         case .empty:
-            guard let fragment = entry.fragment else { return .accept(full, entry.bytes.count) }
+            // The next message with nothing waiting is released at once (`insert`), never held.
+            let growth =
+                entry.fragment == nil && full == base && occupiedCount == 0
+                ? 0 : Self.ringBytes(count: ringCount(toHold: full)) - Self.ringBytes(count: ring.count)
+            guard let fragment = entry.fragment else { return .accept(full, entry.bytes.count + growth) }
             return .accept(
                 full,
-                FragmentAssembly.startBytes(count: fragment.count) + FragmentAssembly.pieceBytes(entry.bytes.count))
+                FragmentAssembly.startBytes(count: fragment.count) + FragmentAssembly.pieceBytes(entry.bytes.count)
+                    + growth)
         }
     }
 
     /// Stores a piece assessed as `.accept(full, _)`; appends released messages to
-    /// `released`, as delivered on `channel`. Returns the change in buffered bytes, and
-    /// whether the piece was refused as inconsistent (a fragment count that disagrees, or a
-    /// message over `limit`).
+    /// `released`, as delivered on `channel`. Returns the change in buffered bytes (the ring's
+    /// growth or release included), and whether the piece was refused as inconsistent (a
+    /// fragment count that disagrees, or a message over `limit`).
     package mutating func insert(
+        _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, channel: ChannelID,
+        released: inout [DeliveredMessage]
+    ) -> (delta: Int, refused: Bool) {
+        let ringBefore = Self.ringBytes(count: ring.count)
+        let (delta, refused) = place(entry, full: full, limit: limit, now: now, channel: channel, released: &released)
+        return (delta + Self.ringBytes(count: ring.count) - ringBefore, refused)
+    }
+
+    /// ``insert(_:full:limit:now:channel:released:)`` without the ring's bytes.
+    private mutating func place(
         _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, channel: ChannelID,
         released: inout [DeliveredMessage]
     ) -> (delta: Int, refused: Bool) {
@@ -189,7 +226,7 @@ package struct ReliableReceiveChannel: Sendable {
     }
 
     /// The ring's count when it is first needed.
-    private static let smallestRing = 8
+    static let smallestRing = 8
 
     /// 1,024 messages in flight per channel: a power of two far below half the 16-bit number
     /// space, and a full round trip of 60 Hz traffic even at dozens of messages per frame.

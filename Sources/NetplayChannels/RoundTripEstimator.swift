@@ -55,9 +55,9 @@ package struct RoundTripEstimator: Sendable {
     /// path RTTVAR shrinks to almost nothing and a packet only a little late would be
     /// declared lost and resent for nothing.
     ///
-    /// Kept, with ``relaxedRetransmissionTimeout``, and worked out again only when a sample or
-    /// a timeout changes it: the sender asks about twelve times a round trip, and a sample
-    /// comes about twice.
+    /// Kept, with ``relaxedRetransmissionTimeout``, and worked out again only when a sample, a
+    /// timeout or the first progress after timeouts changes it: the sender asks about twelve
+    /// times a round trip, and a sample comes about twice.
     private(set) var retransmissionTimeout = Self.initialTimeout
 
     /// The same for a packet with only unreliable entries, whose ack the peer may hold up to

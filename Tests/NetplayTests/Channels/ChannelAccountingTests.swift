@@ -33,8 +33,22 @@ extension ChannelTests {
             for message in 0..<ReliableReceiveChannel.window {
                 endpoint.receive(Self.firstFragment(of: message, geometry: geometry), now: .zero)
             }
-            let stored = config.maxReceiveBufferBytes / perMessage
-            #expect(endpoint.bufferedBytes == stored * perMessage)
+            // Each held message is charged its assembly, and the receive window's ring its
+            // growth: messages 0 to k − 1 held take a ring of the next power of two above k − 1.
+            func ringBytes(holding held: Int) -> Int {
+                guard held > 0 else { return 0 }
+                var count = ReliableReceiveChannel.smallestRing
+                while count < held { count *= 2 }
+                return ReliableReceiveChannel.ringBytes(count: count)
+            }
+            var stored = 0
+            while stored < ReliableReceiveChannel.window,
+                (stored + 1) * perMessage + ringBytes(holding: stored + 1) <= config.maxReceiveBufferBytes
+            {
+                stored += 1
+            }
+            #expect(stored > 300)
+            #expect(endpoint.bufferedBytes == stored * perMessage + ringBytes(holding: stored))
             #expect(endpoint.drops.refusedReceiveBufferFull == ReliableReceiveChannel.window - stored)
             // What each assembly's arrays really allocated stays within its charge, whatever
             // fragment count a peer announces (a table per announced fragment would not).

@@ -34,6 +34,11 @@ extension ChannelTests {
             return assessment
         }
 
+        static func isAccepted(_ assessment: ReliableReceiveChannel.Assessment) -> Bool {
+            if case .accept = assessment { return true }
+            return false
+        }
+
         static func numbers(_ released: [DeliveredMessage]) -> [Int] {
             released.map { Int($0.bytes[$0.bytes.startIndex]) | Int($0.bytes[$0.bytes.startIndex + 1]) << 8 }
         }
@@ -44,7 +49,7 @@ extension ChannelTests {
             var released: [DeliveredMessage] = []
             let window = ReliableReceiveChannel.window
             for offset in stride(from: window - 1, through: 1, by: -1) {
-                #expect(Self.offer(start + offset, to: &channel, released: &released) != .duplicate)
+                #expect(Self.isAccepted(Self.offer(start + offset, to: &channel, released: &released)))
             }
             #expect(released.isEmpty)
             // Past the window: refused, and held messages stay duplicates.
@@ -53,7 +58,8 @@ extension ChannelTests {
             Self.offer(start, to: &channel, released: &released)
             #expect(Self.numbers(released) == (start..<(start + window)).map { $0 & 0xFFFF })
             #expect(channel.base == Int64(start + window))
-            // And the ring is empty again: the next in order goes straight through.
+            #expect(channel.windowSlots == 0, "the ring is freed once nothing waits")
+            // The next in order goes straight through.
             released.removeAll()
             Self.offer(start + window, to: &channel, released: &released)
             #expect(Self.numbers(released) == [(start + window) & 0xFFFF])
@@ -72,7 +78,7 @@ extension ChannelTests {
             Self.offer(65_530, to: &channel, released: &released)
             // 65,530 through 65,533 released now, so the base passes the three held after it.
             #expect(channel.base == 65_534)
-            #expect(Self.offer(65_534, to: &channel, released: &released) != .duplicate)
+            #expect(Self.isAccepted(Self.offer(65_534, to: &channel, released: &released)))
             #expect(channel.base == 65_535)
         }
 
@@ -104,6 +110,71 @@ extension ChannelTests {
             for number in 1...8 { Self.offer(number, to: &channel, released: &rest) }
             #expect(rest.count == 9)
             #expect(rest.last.map { Array($0.bytes) } == (0..<count).flatMap { [9, UInt8($0)] })
+        }
+
+        @Test("the ring grows while a partial message is held, and every message still comes out in order")
+        func growthWithAPartialHeld() {
+            var channel = ReliableReceiveChannel(ordered: true)
+            var released: [DeliveredMessage] = []
+            func fragment(_ message: Int, _ index: Int) -> ChannelEntry {
+                ChannelEntry(
+                    channel: 0, messageID: UInt16(message), fragment: .init(index: index, count: 3),
+                    bytes: [UInt8(message), UInt8(index)][...])
+            }
+            func insert(_ entry: ChannelEntry) {
+                guard case .accept(let full, _) = channel.assess(entry) else {
+                    Issue.record("refused \(entry.messageID)/\(entry.fragment?.index ?? -1)")
+                    return
+                }
+                _ = channel.insert(
+                    entry, full: full, limit: 1 << 20, now: .zero, channel: ChannelID(0), released: &released)
+            }
+            insert(fragment(1, 0))
+            #expect(channel.windowSlots == 8)
+            insert(fragment(9, 2))  // 9 is past the 8 slots: the ring grows with 1's assembly in it
+            #expect(channel.windowSlots == 16)
+            insert(fragment(1, 2))
+            insert(fragment(1, 1))
+            insert(fragment(9, 0))
+            for number in [0, 2, 3, 4, 5, 6, 7, 8] { Self.offer(number, to: &channel, released: &released) }
+            #expect(released.count == 9, "0 through 8 out, 9 still missing a piece")
+            insert(fragment(9, 1))
+            #expect(released.count == 10)
+            #expect(released[1].bytes.elementsEqual([1, 0, 1, 1, 1, 2]))
+            #expect(released[9].bytes.elementsEqual([9, 0, 9, 1, 9, 2]))
+            #expect(channel.windowSlots == 0)
+        }
+
+        @Test("the ring's bytes are charged to the receive budget, and given back when it is freed")
+        func ringBytesAreCharged() {
+            var channel = ReliableReceiveChannel(ordered: true)
+            var released: [DeliveredMessage] = []
+            let far = ChannelEntry(channel: 0, messageID: 1023, fragment: nil, bytes: [][...])
+            guard case .accept(let full, let charged) = channel.assess(far) else {
+                Issue.record("a message at the window's edge was refused")
+                return
+            }
+            // A zero-byte message a window ahead costs a whole ring.
+            print("a zero-byte message a window ahead is charged \(charged) bytes")
+            #expect(charged >= 1024 * 40)
+            let (delta, _) = channel.insert(
+                far, full: full, limit: 1 << 20, now: .zero, channel: ChannelID(0), released: &released)
+            #expect(delta == charged)
+            #expect(channel.windowSlots == 1024)
+            var total = delta
+            for number in 0..<1023 {
+                let body: [UInt8] = [1, 2, 3]
+                let entry = ChannelEntry(channel: 0, messageID: UInt16(number), fragment: nil, bytes: body[...])
+                guard case .accept(let full, _) = channel.assess(entry) else { continue }
+                total +=
+                    channel.insert(
+                        entry, full: full, limit: 1 << 20, now: .zero, channel: ChannelID(0), released: &released
+                    ).delta
+            }
+            #expect(released.count == 1024)
+            #expect(channel.windowSlots == 0)
+            // What is still charged is the messages' bytes, waiting to be drained: the ring's are back.
+            #expect(total == 1023 * 3)
         }
     }
 }
