@@ -69,7 +69,7 @@ package final class NetSession: Sendable {
     private let takeoverObserver = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
     /// Replication traffic and joins and leaves, waiting for the session's ``NetWorld`` (kept
     /// only once a world is attached).
-    private let replicationInbox = NIOLockedValueBox(ReplicationInbox())
+    let replicationInbox = NIOLockedValueBox(ReplicationInbox())
     /// When dropped datagrams are next summarised in the log, and the total last logged.
     let dropLog = Mutex((next: NetInstant.zero, total: 0))
 
@@ -364,35 +364,6 @@ package final class NetSession: Sendable {
         }
         // A tick starts the graceful close now; the deadlines it names carry it through.
         if first { requestFlush() }
-    }
-
-    // MARK: Replication
-
-    /// Starts keeping replication traffic for a ``NetWorld``; returns false if one already is.
-    func attachReplication() -> Bool {
-        replicationInbox.withLockedValue { inbox in
-            guard !inbox.attached else { return false }
-            inbox.attached = true
-            // A welcome that came before the world was made still tells it who it is.
-            if let welcome = inbox.earlyWelcome { inbox.deliveries.append(welcome) }
-            if let roster = inbox.earlyRoster { inbox.deliveries.append(roster) }
-            inbox.earlyWelcome = nil
-            inbox.earlyRoster = nil
-            return true
-        }
-    }
-
-    /// Replication traffic and joins and leaves since the last call, oldest first.
-    func takeReplication() -> [ReplicationDelivery] {
-        replicationInbox.withLockedValue { inbox in
-            defer { inbox.deliveries = [] }
-            return inbox.deliveries
-        }
-    }
-
-    /// Queues replication bytes (already in the replication layer's format) for the next tick.
-    func sendReplication(_ bytes: [UInt8], on channel: ChannelID, to target: NetRecipients) throws(NetSendError) {
-        try enqueue(.message(OutboundMessage(bytes: bytes, channel: channel, target: .recipients(target))))
     }
 
     /// The network thread as a task executor (nil without one: game-thread servicing).
