@@ -5,10 +5,11 @@ import NetplayLinkConditioner
 /// The channel handler at the heart of a ``UDPDriver``: it owns every piece of mutable driver
 /// state, and lives only on the channel's event loop, so none of it needs a lock.
 ///
-/// Inbound it caps size, converts the address and hands `(PeerAddress, bytes)` up; outbound it
-/// sends each datagram of a batch itself, on the socket SwiftNIO reads (see ``UDPSocket`` for
-/// why not through SwiftNIO). Either direction can pass through a ``LinkConditioner``, whose
-/// deliveries are scheduled on the loop.
+/// Inbound it splits coalesced reads, caps size, converts the address and hands
+/// `(PeerAddress, bytes)` up; outbound it sends each batch itself, on the socket SwiftNIO reads
+/// (see ``UDPSocket`` for why not through SwiftNIO), in runs where it can (``SegmentRun``).
+/// Either direction can pass through a ``LinkConditioner``, whose deliveries are scheduled on
+/// the loop.
 package final class UDPDatagramHandler: ChannelInboundHandler {
     package typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
@@ -19,8 +20,10 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private let maxDatagramBytes: Int
     private let onDatagram: UDPDriver.DatagramHandler
     private let onReadComplete: UDPDriver.ReadCompleteHandler?
-    /// A datagram reached `onDatagram` since the last `onReadComplete`.
-    private var deliveredSinceReadComplete = false
+    /// Datagrams that reached `onDatagram` since the last `onReadComplete`.
+    private var deliveredSinceReadComplete = 0
+    /// After this many, a burst is answered without waiting for its end (see `channelRead`).
+    private let datagramsPerAnswer: Int
     private let clock: MonotonicClock
     private var context: ChannelHandlerContext?
     package private(set) var statistics = UDPDriver.Statistics()
@@ -30,9 +33,15 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private var inboundImpaired = false
     /// Destinations converted for the socket's family (see ``SocketAddressCache``).
     private var socketAddresses: SocketAddressCache
+    /// Datagrams of the batch being written, gathered to leave in one system call.
+    private var run = SegmentRun()
+    /// Whether to send runs in one system call (see `UDPDriver.Configuration.segmentsSends`);
+    /// cleared for good at the first refusal, on a system that cannot.
+    private var segments: Bool
 
     package init(
-        socket: CInt, socketFamily: PeerAddress.Family, maxDatagramBytes: Int, conditionerSeed: UInt64,
+        socket: CInt, socketFamily: PeerAddress.Family, maxDatagramBytes: Int, datagramsPerAnswer: Int,
+        segmentsSends: Bool = true, conditionerSeed: UInt64,
         clock: MonotonicClock, onDatagram: @escaping UDPDriver.DatagramHandler,
         onReadComplete: UDPDriver.ReadCompleteHandler? = nil,
         sentBeforeAdoption: UDPDriver.Statistics = UDPDriver.Statistics()
@@ -43,6 +52,8 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         // (``UDPDriver/bind``'s `sendingFirst`), so they count every datagram.
         statistics = sentBeforeAdoption
         self.maxDatagramBytes = maxDatagramBytes
+        self.datagramsPerAnswer = datagramsPerAnswer
+        segments = segmentsSends
         self.clock = clock
         self.onDatagram = onDatagram
         self.onReadComplete = onReadComplete
@@ -73,21 +84,47 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        let size = envelope.data.readableBytes
+        let source = PeerAddress(envelope.remoteAddress)
+        var datagrams = envelope.data.readableBytesView
+        // A read with receive offload on may carry several datagrams of one sender back to
+        // back, all `segmentSize` long but the last (see `UDPDriver.bootstrap`).
+        if let segmentBytes = envelope.metadata?.segmentSize, segmentBytes > 0, datagrams.count > segmentBytes {
+            statistics.coalescedReads += 1
+            while datagrams.count > segmentBytes {
+                receive(datagrams.prefix(segmentBytes), from: source, context: context)
+                datagrams = datagrams.dropFirst(segmentBytes)
+            }
+        }
+        receive(datagrams, from: source, context: context)
+        // One read with receive offload can carry dozens of datagrams, and SwiftNIO makes
+        // several reads before it ends the burst: a sender streaming at full speed would hear
+        // nothing back until hundreds of its datagrams had been read, and then stand idle for
+        // want of acknowledgements while this side worked through them. Answered every
+        // `datagramsPerAnswer` instead, as a burst without offload would have been.
+        if deliveredSinceReadComplete >= datagramsPerAnswer, let onReadComplete {
+            deliveredSinceReadComplete = 0
+            onReadComplete(clock.now)
+        }
+    }
+
+    /// One datagram read from the socket: capped, then handed up (through the inbound
+    /// conditioner when one is set).
+    private func receive(_ datagram: ByteBufferView, from source: PeerAddress?, context: ChannelHandlerContext) {
+        let size = datagram.count
         statistics.datagramsReceived += 1
         statistics.bytesReceived += size
         guard size <= maxDatagramBytes else {
             statistics.droppedOversize += 1
             return
         }
-        guard let source = PeerAddress(envelope.remoteAddress) else {
+        guard let source else {
             statistics.droppedUnsupportedAddress += 1
             return
         }
-        let bytes = Array(envelope.data.readableBytesView)
+        let bytes = Array(datagram)
         guard inboundImpaired else {
             onDatagram(source, bytes)
-            deliveredSinceReadComplete = true
+            deliveredSinceReadComplete += 1
             return
         }
         let now = clock.now
@@ -95,7 +132,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             let delay = delivery.deliverAt - now
             guard delay > .zero else {
                 onDatagram(source, delivery.bytes)
-                deliveredSinceReadComplete = true
+                deliveredSinceReadComplete += 1
                 continue
             }
             context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) {
@@ -112,8 +149,8 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// The end of a read burst: lets the owner answer everything it just received in one
     /// batch (acks, replies) instead of waiting for its next timer.
     package func channelReadComplete(context: ChannelHandlerContext) {
-        if deliveredSinceReadComplete, let onReadComplete {
-            deliveredSinceReadComplete = false
+        if deliveredSinceReadComplete > 0, let onReadComplete {
+            deliveredSinceReadComplete = 0
             onReadComplete(clock.now)
         }
         context.fireChannelReadComplete()
@@ -126,7 +163,9 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         statistics.socketErrors += 1
     }
 
-    /// Sends a batch, datagram by datagram, in order.
+    /// Sends a batch in order: consecutive datagrams of one size to one destination (a bulk
+    /// transfer's fragments, a host's burst to one peer) in one system call where the system
+    /// can, the others one by one.
     package func write(_ batch: [(PeerAddress, [UInt8])]) {
         guard let context, isOpen else { return }
         let now = outboundImpaired ? clock.now : .zero
@@ -136,7 +175,14 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
                 continue
             }
             guard outboundImpaired else {
-                send(bytes, to: remote)
+                if !segments {
+                    send(bytes, to: remote)
+                } else if run.accepts(bytes, to: destination) {
+                    run.append(bytes)
+                } else {
+                    sendRun()
+                    run.start(bytes, to: destination, at: remote)
+                }
                 continue
             }
             for delivery in outbound.submit(bytes, now: now) {
@@ -152,6 +198,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
                 }
             }
         }
+        sendRun()
         if outboundImpaired { statistics.outboundConditioner = outbound.counters }
     }
 
@@ -165,6 +212,35 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         case .inbound:
             inboundImpaired = impairment != nil
             if let impairment { inbound.impairment = impairment }
+        }
+    }
+
+    /// Sends the datagrams gathered in ``run``: one system call for the lot where the system
+    /// segments (see ``UDPSocket/send(segmentsOf:segmentBytes:to:on:)``), else one each.
+    private func sendRun() {
+        guard let remote = run.remote else { return }
+        defer { run.clear() }
+        guard run.count > 1 else {
+            send(run.first, to: remote)
+            return
+        }
+        let segmentBytes = run.segmentBytes
+        if segments {
+            let outcome = run.joined.withUnsafeBytes {
+                UDPSocket.send(segmentsOf: $0, segmentBytes: segmentBytes, to: remote, on: socket)
+            }
+            if let outcome {
+                statistics.segmentedSends += 1
+                statistics.count(outcome, datagrams: run.count, bytes: run.joined.count)
+                return
+            }
+            segments = false
+        }
+        var start = 0
+        while start < run.joined.count {
+            let end = min(start + segmentBytes, run.joined.count)
+            send(Array(run.joined[start..<end]), to: remote)
+            start = end
         }
     }
 

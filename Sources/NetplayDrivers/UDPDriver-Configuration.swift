@@ -22,6 +22,10 @@ extension UDPDriver {
         /// sockets add their own timing noise, but the sequence of loss and corruption
         /// decisions still repeats for a given seed.
         var conditionerSeed: UInt64
+        /// Sends each run of equal-size datagrams to one destination in one system call where
+        /// the system can (Linux's UDP segmentation offload); off, one call per datagram.
+        /// Receivers cannot tell the difference.
+        var segmentsSends: Bool
 
         /// Creates a configuration.
         package init(
@@ -30,7 +34,8 @@ extension UDPDriver {
             datagramsPerSystemCall: Int = 1,
             allowsBroadcast: Bool = false,
             reusesAddress: Bool = false,
-            conditionerSeed: UInt64 = 0
+            conditionerSeed: UInt64 = 0,
+            segmentsSends: Bool = true
         ) {
             self.maxDatagramBytes = maxDatagramBytes
             self.maxDatagramsPerRead = maxDatagramsPerRead
@@ -38,6 +43,7 @@ extension UDPDriver {
             self.allowsBroadcast = allowsBroadcast
             self.reusesAddress = reusesAddress
             self.conditionerSeed = conditionerSeed
+            self.segmentsSends = segmentsSends
         }
     }
 
@@ -71,6 +77,10 @@ extension UDPDriver {
         package var refusedSends = 0
         /// The `errno` of the latest refusal, for diagnostics.
         package var lastRefusal: CInt?
+        /// System calls that sent several datagrams at once (UDP segmentation offload).
+        var segmentedSends = 0
+        /// Reads that brought several datagrams at once (UDP receive offload).
+        var coalescedReads = 0
         /// Socket errors reported by the event loop (for example ICMP port unreachable).
         var socketErrors = 0
         /// What the outbound link conditioner did, if one was ever set.
@@ -81,17 +91,17 @@ extension UDPDriver {
 }
 
 extension UDPDriver.Statistics {
-    /// Counts one send's outcome.
-    mutating func count(_ outcome: UDPSocket.SendOutcome, bytes: Int) {
+    /// Counts one send's outcome, for each of the `datagrams` it carried.
+    mutating func count(_ outcome: UDPSocket.SendOutcome, datagrams: Int = 1, bytes: Int) {
         switch outcome {
         case .sent:
-            datagramsSent += 1
+            datagramsSent += datagrams
             bytesSent += bytes
         case .bufferFull:
-            droppedNotWritable += 1
+            droppedNotWritable += datagrams
         case .refused(let code):
             // The datagram is lost, as on the wire; the session's resends and resume cover it.
-            refusedSends += 1
+            refusedSends += datagrams
             lastRefusal = code
         }
     }

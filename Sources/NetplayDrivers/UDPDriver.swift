@@ -122,6 +122,8 @@ package final class UDPDriver: Sendable {
                 let handler = NIOLoopBound(
                     UDPDatagramHandler(
                         socket: descriptor, socketFamily: family, maxDatagramBytes: maxDatagramBytes,
+                        datagramsPerAnswer: max(configuration.maxDatagramsPerRead, 1),
+                        segmentsSends: configuration.segmentsSends,
                         conditionerSeed: configuration.conditionerSeed, clock: clock, onDatagram: onDatagram,
                         onReadComplete: onReadComplete, sentBeforeAdoption: sentFirst ?? Statistics()
                     ),
@@ -172,14 +174,36 @@ package final class UDPDriver: Sendable {
         #endif
         let bootstrap = DatagramBootstrap(group: loop)
             .channelOption(.maxMessagesPerRead, value: UInt(max(configuration.maxDatagramsPerRead, 1)))
+        guard vectorReads == 1 else {
             // One byte over the cap per datagram, so an oversize datagram shows up as
             // oversize rather than silently truncated to an acceptable length. With vector
             // reads NIO slices one buffer into equal per-datagram parts.
-            .channelOption(
-                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads))
-        guard vectorReads > 1 else { return bootstrap }
-        return bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
+            return
+                bootstrap
+                .channelOption(
+                    .recvAllocator,
+                    value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads)
+                )
+                .channelOption(.datagramVectorReadMessageCount, value: vectorReads)
+        }
+        guard System.supportsUDPReceiveOffload else {
+            return bootstrap.channelOption(
+                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maxDatagramBytes + 1))
+        }
+        // Receive offload (Linux's `UDP_GRO`): the kernel may hand over a run of one sender's
+        // equal-size datagrams in one read instead of one read each; the handler splits it at
+        // the segment size the kernel reports. A run is one UDP datagram until then, so the
+        // buffer takes the largest; every datagram is still capped one by one.
+        return
+            bootstrap
+            .channelOption(.datagramReceiveOffload, value: true)
+            .channelOption(.datagramReceiveSegmentSize, value: true)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: coalescedReadBytes))
     }
+
+    /// Room for one read with receive offload: a whole UDP datagram, the largest run the
+    /// kernel coalesces.
+    static let coalescedReadBytes = 1 << 16
 
     /// Sends datagrams, in order, from any thread: one hop to the event loop for the whole
     /// batch, one write per datagram, one flush. Datagrams to non-IP addresses (or IPv6 peers

@@ -1,0 +1,123 @@
+import NIOCore
+import Testing
+
+@testable import NetplayBase
+@testable import NetplayDrivers
+
+extension TransportTests {
+    /// Sending a run of datagrams in one system call (UDP segmentation offload), and reading
+    /// one back as several (receive offload): what arrives is exactly what separate sends and
+    /// reads would have given.
+    @Suite("UDP segmentation")
+    struct UDPSegmentationTests {
+        static let here = PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 1)
+        static let there = PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 2)
+        static let remote = try! SocketAddress(ipAddress: "127.0.0.1", port: 1)
+
+        /// A datagram whose bytes say which it is: a two-byte index, then filler.
+        static func datagram(_ index: Int, bytes: Int) -> [UInt8] {
+            [UInt8(index >> 8), UInt8(index & 0xFF)]
+                + [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: bytes - 2)
+        }
+
+        @Test func aRunTakesEqualDatagramsToOneDestinationAndEndsAfterAShorterOne() {
+            var run = SegmentRun()
+            #expect(!run.accepts([1, 2, 3], to: Self.here))  // no run started
+            run.start([1, 2, 3], to: Self.here, at: Self.remote)
+            #expect(run.accepts([4, 5, 6], to: Self.here))
+            #expect(!run.accepts([4, 5, 6], to: Self.there))
+            #expect(!run.accepts([4, 5, 6, 7], to: Self.here))
+            #expect(!run.accepts([], to: Self.here))
+            run.append([4, 5, 6])
+            run.append([7])
+            #expect(!run.accepts([8], to: Self.here))  // the shorter one was the last
+            #expect(run.count == 3)
+            #expect(run.joined == [1, 2, 3, 4, 5, 6, 7])
+            #expect(run.first.isEmpty)
+            run.clear()
+            #expect(run.count == 0 && run.remote == nil && run.joined.isEmpty)
+        }
+
+        @Test func aRunStopsAtTheKernelsSegmentAndByteLimits() {
+            var bySegments = SegmentRun()
+            bySegments.start([0], to: Self.here, at: Self.remote)
+            while bySegments.accepts([0], to: Self.here) { bySegments.append([0]) }
+            #expect(bySegments.count == UDPSocket.maxSegmentsPerSend)
+
+            let large = [UInt8](repeating: 0, count: 1200)
+            var byBytes = SegmentRun()
+            byBytes.start(large, to: Self.here, at: Self.remote)
+            while byBytes.accepts(large, to: Self.here) { byBytes.append(large) }
+            #expect(byBytes.count == UDPSocket.maxSegmentedBytes / 1200)
+            #expect(byBytes.joined.count <= UDPSocket.maxSegmentedBytes)
+        }
+
+        @Test func anEmptyDatagramStartsARunOfItsOwn() {
+            var run = SegmentRun()
+            run.start([], to: Self.here, at: Self.remote)
+            #expect(!run.accepts([], to: Self.here))
+            #expect(!run.accepts([1], to: Self.here))
+        }
+
+        /// Full-size datagrams, a short tail, datagrams for a second receiver in between and an
+        /// empty one: each receiver gets its own, whole and in order (one sender, one receiver,
+        /// loopback keeps order). On Linux the runs left in a few system calls and came back in
+        /// a few reads.
+        @Test(arguments: [true, false])
+        func runsArriveAsTheDatagramsTheyWereMadeOf(segmentsSends: Bool) async throws {
+            let inboxA = DatagramInbox()
+            let inboxB = DatagramInbox()
+            let sender = try await UDPDriverTests.bindOrSkip(
+                "127.0.0.1", inbox: DatagramInbox(),
+                configuration: UDPDriver.Configuration(segmentsSends: segmentsSends))
+            let a = try await UDPDriverTests.bindOrSkip("127.0.0.1", inbox: inboxA)
+            let b = try await UDPDriverTests.bindOrSkip("127.0.0.1", inbox: inboxB)
+            var toA = (0..<100).map { Self.datagram($0, bytes: 1200) }
+            toA.append(Self.datagram(100, bytes: 300))
+            toA.append(Self.datagram(101, bytes: 1200))
+            let toB = (0..<30).map { Self.datagram($0, bytes: 700) } + [[]]
+            var batch = toA[0..<60].map { (a.localAddress, $0) }
+            batch += toB.map { (b.localAddress, $0) }
+            batch += toA[60...].map { (a.localAddress, $0) }
+            sender.send(batch)
+
+            let atA = await inboxA.next(toA.count, within: UDPDriverTests.exchangeTimeout)
+            let atB = await inboxB.next(toB.count, within: UDPDriverTests.exchangeTimeout)
+            #expect(atA.map(\.bytes) == toA)
+            #expect(atB.map(\.bytes) == toB)
+            #expect(atA.allSatisfy { $0.from == sender.localAddress })
+            let sent = await sender.statistics()
+            #expect(sent.datagramsSent == toA.count + toB.count)
+            #expect(sent.bytesSent == (toA + toB).reduce(0) { $0 + $1.count })
+            let receivedByA = await a.statistics()
+            #expect(receivedByA.datagramsReceived == toA.count)
+            #if os(Linux)
+            // Runs to A: 54 (the byte limit), 6; then 40 and the tail, then the last alone.
+            // To B: 30, then the empty datagram alone.
+            #expect(sent.segmentedSends == (segmentsSends ? 4 : 0))
+            if segmentsSends, System.supportsUDPReceiveOffload { #expect(receivedByA.coalescedReads >= 1) }
+            #endif
+            if !segmentsSends { #expect(receivedByA.coalescedReads == 0) }
+            for driver in [sender, a, b] { await driver.close() }
+        }
+
+        /// Receive offload hands over a run as one read; each datagram in it is still held to
+        /// the receiver's size cap, one by one.
+        @Test func everyDatagramOfACoalescedReadIsCappedOnItsOwn() async throws {
+            let inbox = DatagramInbox()
+            let sender = try await UDPDriverTests.bindOrSkip("127.0.0.1", inbox: DatagramInbox())
+            let receiver = try await UDPDriverTests.bindOrSkip(
+                "127.0.0.1", inbox: inbox, configuration: UDPDriver.Configuration(maxDatagramBytes: 1000))
+            let oversize = (0..<20).map { Self.datagram($0, bytes: 1200) }
+            let fitting = (0..<5).map { Self.datagram($0, bytes: 1000) }
+            sender.send((oversize + fitting).map { (receiver.localAddress, $0) })
+            let delivered = await inbox.next(fitting.count, within: UDPDriverTests.exchangeTimeout)
+            #expect(delivered.map(\.bytes) == fitting)
+            let stats = await receiver.statistics()
+            #expect(stats.droppedOversize == oversize.count)
+            #expect(stats.datagramsReceived == oversize.count + fitting.count)
+            await sender.close()
+            await receiver.close()
+        }
+    }
+}
