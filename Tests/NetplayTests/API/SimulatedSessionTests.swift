@@ -16,14 +16,14 @@ extension APITests {
         let net = SimulatedNetwork(seed: 7)
 
         /// A host and one connected client, with their event logs.
-        func connectedPair(options: NetOptions = NetOptions()) throws -> (
-            NetHost, EventLog, NetClient, EventLog, NetPeer
-        ) {
+        func connectedPair(
+            options: NetOptions = NetOptions(), messages: [any NetMessage.Type] = APISetup.messages
+        ) throws -> (NetHost, EventLog, NetClient, EventLog, NetPeer) {
             let host = try net.startHost(
-                at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages, options: options)
+                at: APISetup.hostAddress, game: APISetup.game, messages: messages, options: options)
             let client = try net.connectClient(
                 at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                messages: APISetup.messages, options: options)
+                messages: messages, options: options)
             let hostLog = EventLog(host.poll)
             let clientLog = EventLog(client.poll)
             #expect(net.run(until: { clientLog.contains(.connected(.host)) }, limit: .seconds(2)))
@@ -92,6 +92,21 @@ extension APITests {
             try client.send(Chat(text: "room again"))
         }
 
+        /// Raising the largest message raises each channel's room with it: two such messages go
+        /// into the channel at once, the second waiting there while the first is in flight,
+        /// instead of the second waiting in the send buffer until the first is acknowledged.
+        @Test func aChannelTakesTwoOfTheLargestMessagesOnceTheLimitIsRaised() throws {
+            var options = NetOptions()
+            options.maxReliableMessageBytes = (1 << 20) + 64
+            options.maxBufferedSendBytes = 4 << 20
+            let (_, _, client, _, _) = try connectedPair(options: options, messages: [Blob.self])
+            let large = Blob(bytes: [UInt8](repeating: 7, count: 1 << 20))
+            try client.send(large)
+            try client.send(large)
+            net.run(for: net.tickInterval)
+            #expect(client.session.buffer.withLock { $0.backlog.isEmpty && $0.bytes == 0 })
+        }
+
         @Test func clientCloseIsClosedByPeerAtTheHostAndClosedLocallyAtTheClient() async throws {
             let (host, hostLog, client, clientLog, peer) = try connectedPair()
             try client.send(Chat(text: "bye"))
@@ -135,5 +150,25 @@ extension APITests {
             net.run(until: { host.session.finished.value != nil }, limit: .seconds(2))
             await host.close()
         }
+    }
+}
+
+/// Raw bytes, as large as the channel allows.
+private struct Blob: NetMessage {
+    var bytes: [UInt8]
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
+
+    func encode(to writer: inout BitWriter) throws(WireError) {
+        writer.writeFixed(UInt32(bytes.count))
+        writer.writeRawBytes(bytes)
+    }
+
+    init(from reader: inout BitReader) throws(WireError) {
+        let count = Int(try reader.readFixed(UInt32.self))
+        guard count <= 2 << 20 else {
+            throw WireError(.lengthTooLarge(length: UInt64(count), limit: 2 << 20), expected: "blob length", at: 0)
+        }
+        bytes = try reader.readRawBytes(count)
     }
 }
