@@ -28,6 +28,15 @@ struct SegmentRun {
             && segmentBytes * count + bytes.count <= UDPSocket.maxSegmentedBytes && destination == self.destination
     }
 
+    /// Whether a run started with `first` to `destination` would take `next` to `nextDestination`.
+    static func canFollow(
+        _ next: [UInt8], to nextDestination: PeerAddress, after first: [UInt8], to destination: PeerAddress
+    ) -> Bool {
+        !first.isEmpty && !next.isEmpty && next.count <= first.count
+            && first.count + next.count <= UDPSocket.maxSegmentedBytes
+            && nextDestination == destination
+    }
+
     /// Starts a run with one datagram; the previous run must have been sent and ``clear()``ed.
     mutating func start(_ bytes: [UInt8], to destination: PeerAddress, at remote: SocketAddress) {
         self.destination = destination

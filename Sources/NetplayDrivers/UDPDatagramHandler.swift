@@ -108,7 +108,9 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     }
 
     /// One datagram read from the socket: capped, then handed up (through the inbound
-    /// conditioner when one is set).
+    /// conditioner when one is set). Inlined: a round trip's datagram comes through here,
+    /// and the call cost more than the body's checks.
+    @inline(__always)
     private func receive(_ datagram: ByteBufferView, from source: PeerAddress?, context: ChannelHandlerContext) {
         let size = datagram.count
         statistics.datagramsReceived += 1
@@ -168,21 +170,56 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// can, the others one by one.
     package func write(_ batch: [(PeerAddress, [UInt8])]) {
         guard let context, isOpen else { return }
-        let now = outboundImpaired ? clock.now : .zero
-        for (destination, bytes) in batch {
+        guard !outboundImpaired else {
+            writeImpaired(batch, context: context)
+            return
+        }
+        // One datagram (every one of a round trip), or no runs on this system: one call each.
+        guard batch.count > 1, segments else {
+            for (destination, bytes) in batch {
+                guard let remote = socketAddresses.address(for: destination) else {
+                    statistics.droppedUnsupportedAddress += 1
+                    continue
+                }
+                send(bytes, to: remote)
+            }
+            return
+        }
+        // The run is worked on as a local, traded with the stored one for its buffer's room:
+        // each access to a class's property is a runtime exclusivity check.
+        var run = SegmentRun()
+        swap(&run, &self.run)
+        for index in batch.indices {
+            let (destination, bytes) = batch[index]
+            if run.accepts(bytes, to: destination) {
+                run.append(bytes)
+                continue
+            }
+            if run.count > 0 { send(&run) }
             guard let remote = socketAddresses.address(for: destination) else {
                 statistics.droppedUnsupportedAddress += 1
                 continue
             }
-            guard outboundImpaired else {
-                if !segments {
-                    send(bytes, to: remote)
-                } else if run.accepts(bytes, to: destination) {
-                    run.append(bytes)
-                } else {
-                    sendRun()
-                    run.start(bytes, to: destination, at: remote)
-                }
+            // A run starts only where the next datagram would join it: a lone datagram (every
+            // one of a round trip) leaves as it is, with no copy.
+            if index + 1 < batch.count,
+                SegmentRun.canFollow(batch[index + 1].1, to: batch[index + 1].0, after: bytes, to: destination)
+            {
+                run.start(bytes, to: destination, at: remote)
+            } else {
+                send(bytes, to: remote)
+            }
+        }
+        send(&run)
+        swap(&run, &self.run)
+    }
+
+    /// ``write(_:)`` through the outbound conditioner, datagram by datagram.
+    private func writeImpaired(_ batch: [(PeerAddress, [UInt8])], context: ChannelHandlerContext) {
+        let now = clock.now
+        for (destination, bytes) in batch {
+            guard let remote = socketAddresses.address(for: destination) else {
+                statistics.droppedUnsupportedAddress += 1
                 continue
             }
             for delivery in outbound.submit(bytes, now: now) {
@@ -198,8 +235,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
                 }
             }
         }
-        sendRun()
-        if outboundImpaired { statistics.outboundConditioner = outbound.counters }
+        statistics.outboundConditioner = outbound.counters
     }
 
     /// Sets or clears one direction's impairment. The conditioner itself is kept, so its
@@ -215,9 +251,9 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         }
     }
 
-    /// Sends the datagrams gathered in ``run``: one system call for the lot where the system
-    /// segments (see ``UDPSocket/send(segmentsOf:segmentBytes:to:on:)``), else one each.
-    private func sendRun() {
+    /// Sends the datagrams gathered in `run`, and empties it: one system call for the lot where
+    /// the system segments (see ``UDPSocket/send(segmentsOf:segmentBytes:to:on:)``), else one each.
+    private func send(_ run: inout SegmentRun) {
         guard let remote = run.remote else { return }
         defer { run.clear() }
         guard run.count > 1 else {

@@ -52,6 +52,26 @@ extension TransportTests {
             #expect(byBytes.joined.count <= UDPSocket.maxSegmentedBytes)
         }
 
+        /// A batch starts a run only where the next datagram would join it, so a lone datagram
+        /// leaves as it is; the rule agrees with `accepts` on a run's second datagram.
+        @Test func aRunStartsOnlyWhereTheNextDatagramWouldJoinIt() {
+            let full = [UInt8](repeating: 1, count: 1200)
+            let cases: [([UInt8], PeerAddress)] = [
+                (full, Self.here), ([1], Self.here), ([], Self.here), (full + [1], Self.here), (full, Self.there),
+            ]
+            for (next, destination) in cases {
+                var run = SegmentRun()
+                run.start(full, to: Self.here, at: Self.remote)
+                #expect(
+                    SegmentRun.canFollow(next, to: destination, after: full, to: Self.here)
+                        == run.accepts(next, to: destination))
+            }
+            #expect(SegmentRun.canFollow(full, to: Self.here, after: full, to: Self.here))
+            #expect(!SegmentRun.canFollow([1], to: Self.here, after: [], to: Self.here))
+            let huge = [UInt8](repeating: 0, count: 40_000)
+            #expect(!SegmentRun.canFollow(huge, to: Self.here, after: huge, to: Self.here))
+        }
+
         @Test func anEmptyDatagramStartsARunOfItsOwn() {
             var run = SegmentRun()
             run.start([], to: Self.here, at: Self.remote)
