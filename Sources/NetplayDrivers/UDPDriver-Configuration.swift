@@ -81,6 +81,8 @@ extension UDPDriver {
         var segmentedSends = 0
         /// Reads that brought several datagrams at once (UDP receive offload).
         var coalescedReads = 0
+        /// Whether receive offload is on: the socket once fell behind, on a system that has it.
+        var offloadsReceive = false
         /// Socket errors reported by the event loop (for example ICMP port unreachable).
         var socketErrors = 0
         /// What the outbound link conditioner did, if one was ever set.

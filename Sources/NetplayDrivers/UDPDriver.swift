@@ -124,6 +124,7 @@ package final class UDPDriver: Sendable {
                         socket: descriptor, socketFamily: family, maxDatagramBytes: maxDatagramBytes,
                         datagramsPerAnswer: max(configuration.maxDatagramsPerRead, 1),
                         segmentsSends: configuration.segmentsSends,
+                        mayOffloadReceive: Self.mayOffloadReceive(configuration),
                         conditionerSeed: configuration.conditionerSeed, clock: clock, onDatagram: onDatagram,
                         onReadComplete: onReadComplete, sentBeforeAdoption: sentFirst ?? Statistics()
                     ),
@@ -174,31 +175,26 @@ package final class UDPDriver: Sendable {
         #endif
         let bootstrap = DatagramBootstrap(group: loop)
             .channelOption(.maxMessagesPerRead, value: UInt(max(configuration.maxDatagramsPerRead, 1)))
-        guard vectorReads == 1 else {
             // One byte over the cap per datagram, so an oversize datagram shows up as
             // oversize rather than silently truncated to an acceptable length. With vector
-            // reads NIO slices one buffer into equal per-datagram parts.
-            return
-                bootstrap
-                .channelOption(
-                    .recvAllocator,
-                    value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads)
-                )
-                .channelOption(.datagramVectorReadMessageCount, value: vectorReads)
-        }
-        guard System.supportsUDPReceiveOffload else {
-            return bootstrap.channelOption(
-                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maxDatagramBytes + 1))
-        }
-        // Receive offload (Linux's `UDP_GRO`): the kernel may hand over a run of one sender's
-        // equal-size datagrams in one read instead of one read each; the handler splits it at
-        // the segment size the kernel reports. A run is one UDP datagram until then, so the
-        // buffer takes the largest; every datagram is still capped one by one.
-        return
-            bootstrap
-            .channelOption(.datagramReceiveOffload, value: true)
-            .channelOption(.datagramReceiveSegmentSize, value: true)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: coalescedReadBytes))
+            // reads NIO slices one buffer into equal per-datagram parts. (Receive offload,
+            // where the system has it, is turned on later by the handler, with a larger
+            // buffer: see `UDPDatagramHandler.offloadReceiveIfBehind`.)
+            .channelOption(
+                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads))
+        guard vectorReads > 1 else { return bootstrap }
+        return bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
+    }
+
+    /// Whether a driver so configured may turn receive offload on: Linux with `UDP_GRO`, and
+    /// single reads (vector reads slice one buffer into datagram-size parts, too small for a
+    /// coalesced run).
+    static func mayOffloadReceive(_ configuration: Configuration) -> Bool {
+        #if os(Linux)
+        configuration.datagramsPerSystemCall <= 1 && System.supportsUDPReceiveOffload
+        #else
+        false
+        #endif
     }
 
     /// Room for one read with receive offload: a whole UDP datagram, the largest run the
