@@ -24,8 +24,10 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private var deliveredSinceReadComplete = 0
     /// After this many, a burst is answered without waiting for its end (see `channelRead`).
     private let datagramsPerAnswer: Int
-    /// Reads in the current burst, to see the socket fall behind.
-    private var readsThisBurst = 0
+    /// The latest read's sender and size, and how many reads in a row this burst had both:
+    /// what receive offload would have coalesced (see `offloadReceiveIfBehind`).
+    private var lastRead: (source: PeerAddress?, bytes: Int) = (nil, -1)
+    private var repeatedReads = 0
     /// Whether receive offload may still be turned on (see `offloadReceiveIfBehind`).
     private var mayOffloadReceive: Bool
     private let clock: MonotonicClock
@@ -110,19 +112,32 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             deliveredSinceReadComplete = 0
             onReadComplete(clock.now)
         }
-        readsThisBurst += 1
-        if mayOffloadReceive, readsThisBurst == datagramsPerAnswer { offloadReceiveIfBehind(context: context) }
+        if mayOffloadReceive { noteRead(from: source, bytes: envelope.data.readableBytes, context: context) }
+    }
+
+    /// Counts reads in a row of one sender's datagrams of one size, and turns receive
+    /// offload on when a burst holds enough of them.
+    private func noteRead(from source: PeerAddress?, bytes: Int, context: ChannelHandlerContext) {
+        guard bytes == lastRead.bytes, source == lastRead.source else {
+            lastRead = (source, bytes)
+            repeatedReads = 1
+            return
+        }
+        repeatedReads += 1
+        if repeatedReads == datagramsPerAnswer { offloadReceiveIfBehind(context: context) }
     }
 
     /// Turns receive offload on (Linux's `UDP_GRO`, through SwiftNIO's options) once a burst
-    /// fills SwiftNIO's read loop: datagrams are arriving faster than one read each keeps up
-    /// with. From then on the kernel may hand over a run of one sender's equal-size datagrams
+    /// fills SwiftNIO's read loop with one sender's datagrams of one size: a stream is
+    /// arriving faster than one read each keeps up with, in the shape the kernel coalesces
+    /// (many clients' handshakes at once are not: they come from as many senders). From then on the kernel may hand over a run of one sender's equal-size datagrams
     /// in one read, with their size, and `channelRead` splits it. Not from the start: a
     /// coalesced read needs a 64 KiB buffer (0.25 KiB a connection in the 256-client memory
     /// figure) and SwiftNIO's read with control messages (about 500 instructions a read), which
     /// a game's one datagram at a time would pay for nothing.
     private func offloadReceiveIfBehind(context: ChannelHandlerContext) {
         mayOffloadReceive = false
+        lastRead = (nil, -1)
         guard let options = context.channel.syncOptions else { return }
         do {
             // The buffer first: a coalesced read into a datagram-size one would be truncated.
@@ -185,7 +200,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// The end of a read burst: lets the owner answer everything it just received in one
     /// batch (acks, replies) instead of waiting for its next timer.
     package func channelReadComplete(context: ChannelHandlerContext) {
-        readsThisBurst = 0
+        repeatedReads = 0
         if deliveredSinceReadComplete > 0, let onReadComplete {
             deliveredSinceReadComplete = 0
             onReadComplete(clock.now)
