@@ -97,7 +97,9 @@ public struct NetOptions: Sendable {
             // the one before it is in flight. With room for only one, each large message left
             // after the last fragment of the one before was acknowledged: the link idled a
             // round trip per message (a 16 MiB transfer of 1 MiB messages ran at 60 % of ENet).
-            channels.maxQueuedBytesPerChannel = max(channels.maxQueuedBytesPerChannel, 2 * newValue)
+            let two = newValue.multipliedReportingOverflow(by: 2)
+            channels.maxQueuedBytesPerChannel = max(
+                channels.maxQueuedBytesPerChannel, two.overflow ? .max : two.partialValue)
         }
     }
 

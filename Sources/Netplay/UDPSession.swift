@@ -2,8 +2,9 @@ import NetplayBase
 import NetplayDrivers
 
 /// Runs a `NetSession` over a real `UDPDriver`: datagrams from the socket go to the
-/// session on the driver's event loop; at the end of every read burst the peers that sent
-/// something are answered at once (acks, replies), and a ``DeadlineTimer`` ticks the session
+/// session on the driver's event loop; at the end of every read burst (and every 16
+/// datagrams within a long one) the peers that sent something are answered at once (acks,
+/// replies), and a ``DeadlineTimer`` ticks the session
 /// at the core's next deadline (`NetCore.nextDeadline`), at most every
 /// `NetOptions.tickInterval`.
 enum UDPSession {

@@ -28,6 +28,8 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// what receive offload would have coalesced (see `offloadReceiveIfBehind`).
     private var lastRead: (source: PeerAddress?, bytes: Int) = (nil, -1)
     private var repeatedReads = 0
+    /// A burst showed a run worth reading coalesced: receive offload goes on at its end.
+    private var offloadDue = false
     /// Whether receive offload may still be turned on (see `offloadReceiveIfBehind`).
     private var mayOffloadReceive: Bool
     private let clock: MonotonicClock
@@ -41,8 +43,9 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private var socketAddresses: SocketAddressCache
     /// Datagrams of the batch being written, gathered to leave in one system call.
     private var run = SegmentRun()
-    /// Whether to send runs in one system call (see `UDPDriver.Configuration.segmentsSends`);
-    /// cleared for good at the first refusal, on a system that cannot.
+    /// Whether to send runs in one system call (see `UDPDriver.Configuration.segmentsSends`):
+    /// only where the system has segmentation offload, and cleared for good if this socket's
+    /// route turns out unable to (see `UDPSocket.SegmentedOutcome.unsupported`).
     private var segments: Bool
 
     package init(
@@ -59,7 +62,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         statistics = sentBeforeAdoption
         self.maxDatagramBytes = maxDatagramBytes
         self.datagramsPerAnswer = datagramsPerAnswer
-        segments = segmentsSends
+        segments = segmentsSends && UDPSocket.segmentsSends
         self.mayOffloadReceive = mayOffloadReceive
         self.clock = clock
         self.onDatagram = onDatagram
@@ -112,39 +115,42 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             deliveredSinceReadComplete = 0
             onReadComplete(clock.now)
         }
-        if mayOffloadReceive { noteRead(from: source, bytes: envelope.data.readableBytes, context: context) }
+        if mayOffloadReceive { noteRead(from: source, bytes: envelope.data.readableBytes) }
     }
 
     /// Counts reads in a row of one sender's datagrams of one size, and turns receive
     /// offload on when a burst holds enough of them.
-    private func noteRead(from source: PeerAddress?, bytes: Int, context: ChannelHandlerContext) {
+    private func noteRead(from source: PeerAddress?, bytes: Int) {
         guard bytes == lastRead.bytes, source == lastRead.source else {
             lastRead = (source, bytes)
             repeatedReads = 1
             return
         }
         repeatedReads += 1
-        if repeatedReads == datagramsPerAnswer { offloadReceiveIfBehind(context: context) }
+        if repeatedReads == datagramsPerAnswer { offloadDue = true }
     }
 
-    /// Turns receive offload on (Linux's `UDP_GRO`, through SwiftNIO's options) once a burst
-    /// fills SwiftNIO's read loop with one sender's datagrams of one size: a stream is
+    /// Turns receive offload on (Linux's `UDP_GRO`, through SwiftNIO's options) after a burst
+    /// that filled SwiftNIO's read loop with one sender's datagrams of one size: a stream is
     /// arriving faster than one read each keeps up with, in the shape the kernel coalesces
-    /// (many clients' handshakes at once are not: they come from as many senders). From then on the kernel may hand over a run of one sender's equal-size datagrams
-    /// in one read, with their size, and `channelRead` splits it. Not from the start: a
-    /// coalesced read needs a 64 KiB buffer (0.25 KiB a connection in the 256-client memory
-    /// figure) and SwiftNIO's read with control messages (about 500 instructions a read), which
-    /// a game's one datagram at a time would pay for nothing.
+    /// (many clients' handshakes at once are not: they come from as many senders). From then
+    /// on the kernel may hand over a run of one sender's equal-size datagrams in one read,
+    /// with their size, and `channelRead` splits it. Not from the start: a coalesced read
+    /// needs a 64 KiB buffer (0.25 KiB a connection in the 256-client memory figure) and
+    /// SwiftNIO's read with control messages, which a game's one datagram at a time would pay
+    /// for nothing.
     private func offloadReceiveIfBehind(context: ChannelHandlerContext) {
         mayOffloadReceive = false
-        lastRead = (nil, -1)
+        offloadDue = false
         guard let options = context.channel.syncOptions else { return }
+        let plainReads = FixedSizeRecvByteBufferAllocator(capacity: maxDatagramBytes + 1)
         do {
             // The buffer first: a coalesced read into a datagram-size one would be truncated.
             try options.setOption(
                 .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: UDPDriver.coalescedReadBytes))
             try options.setOption(.datagramReceiveOffload, value: true)
         } catch {
+            try? options.setOption(.recvAllocator, value: plainReads)
             return
         }
         do {
@@ -153,6 +159,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         } catch {
             // Coalesced reads without their segment size could not be split: back to one each.
             try? options.setOption(.datagramReceiveOffload, value: false)
+            try? options.setOption(.recvAllocator, value: plainReads)
         }
     }
 
@@ -201,6 +208,11 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// batch (acks, replies) instead of waiting for its next timer.
     package func channelReadComplete(context: ChannelHandlerContext) {
         repeatedReads = 0
+        lastRead = (nil, -1)
+        // Between bursts, not inside one: SwiftNIO decides once per burst whether its reads
+        // collect control messages, so a read after the switch in the same burst would come
+        // without its segment size.
+        if offloadDue { offloadReceiveIfBehind(context: context) }
         if deliveredSinceReadComplete > 0, let onReadComplete {
             deliveredSinceReadComplete = 0
             onReadComplete(clock.now)
@@ -315,12 +327,16 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             let outcome = run.joined.withUnsafeBytes {
                 UDPSocket.send(segmentsOf: $0, segmentBytes: segmentBytes, to: remote, on: socket)
             }
-            if let outcome {
-                statistics.segmentedSends += 1
-                statistics.count(outcome, datagrams: run.count, bytes: run.joined.count)
+            switch outcome {
+            case .sent(let sent):
+                if sent == .sent { statistics.segmentedSends += 1 }
+                statistics.count(sent, datagrams: run.count, bytes: run.joined.count)
                 return
+            case .refusedRun:
+                break
+            case .unsupported:
+                segments = false
             }
-            segments = false
         }
         var start = 0
         while start < run.joined.count {

@@ -9,6 +9,8 @@ extension UDPDriver {
         var maxDatagramBytes: Int
         /// Datagrams read per wake-up before the loop serves other work: high enough to drain
         /// a burst of a few players' packets in one go, low enough to keep timers on time.
+        /// Also how often a long burst is answered, and how many reads in a row of one sender's
+        /// equal datagrams turn receive offload on (see `UDPDatagramHandler`).
         var maxDatagramsPerRead: Int
         /// Datagrams fetched per system call with Linux `recvmmsg` (1 means plain `recvfrom`;
         /// ignored elsewhere). Raising it cuts syscalls when many peers send at once.
@@ -77,7 +79,8 @@ extension UDPDriver {
         package var refusedSends = 0
         /// The `errno` of the latest refusal, for diagnostics.
         package var lastRefusal: CInt?
-        /// System calls that sent several datagrams at once (UDP segmentation offload).
+        /// System calls that sent several datagrams at once (UDP segmentation offload) and
+        /// were taken whole.
         var segmentedSends = 0
         /// Reads that brought several datagrams at once (UDP receive offload).
         var coalescedReads = 0

@@ -28,7 +28,9 @@ package final class UDPDriver: Sendable {
     /// Receives each datagram, on the driver's event loop; keep it short and non-blocking.
     package typealias DatagramHandler = @Sendable (PeerAddress, [UInt8]) -> Void
     /// Called on the event loop, with the current instant, once a read burst that delivered
-    /// datagrams is over (SwiftNIO's `channelReadComplete`).
+    /// datagrams is over (SwiftNIO's `channelReadComplete`), and within a burst after every
+    /// `Configuration.maxDatagramsPerRead` datagrams delivered, so a peer streaming at full
+    /// speed hears back before the burst ends.
     package typealias ReadCompleteHandler = @Sendable (NetInstant) -> Void
 
     /// A direction of traffic through the driver.
@@ -76,7 +78,8 @@ package final class UDPDriver: Sendable {
     ///   - clock: Where `NetInstant`s are measured from.
     ///   - onDatagram: Called on the event loop for every accepted datagram.
     ///   - onReadComplete: Called on the event loop after each read burst that delivered
-    ///     datagrams, so replies and acks can leave together, at once.
+    ///     datagrams (and within long ones; see ``ReadCompleteHandler``), so replies and acks
+    ///     can leave together, at once.
     ///   - onBound: Called on the event loop with the new driver before `bind` returns, so
     ///     a first datagram can leave without waiting for the caller's task to run again.
     ///   - sendingFirst: Called on the caller's thread as soon as the socket is bound; what it
@@ -202,7 +205,8 @@ package final class UDPDriver: Sendable {
     static let coalescedReadBytes = 1 << 16
 
     /// Sends datagrams, in order, from any thread: one hop to the event loop for the whole
-    /// batch, one write per datagram, one flush. Datagrams to non-IP addresses (or IPv6 peers
+    /// batch, then one system call per datagram, or per run of them where the system segments
+    /// (see `UDPDatagramHandler.write`). Datagrams to non-IP addresses (or IPv6 peers
     /// from an IPv4 socket) are dropped and counted; sends after ``close()`` are ignored.
     package func send(_ batch: [(PeerAddress, [UInt8])]) {
         guard !batch.isEmpty, channel.isActive else { return }

@@ -7,18 +7,31 @@ import Darwin
 #endif
 
 extension UDPSocket {
+    /// What became of a run handed to ``send(segmentsOf:segmentBytes:to:on:)``.
+    enum SegmentedOutcome: Equatable {
+        /// The system took the run as segments; what became of them.
+        case sent(SendOutcome)
+        /// The system refused this run's shape (`EINVAL`: a segment too large for the route's
+        /// MTU, say); its datagrams must go one by one, and later runs may still be taken.
+        case refusedRun
+        /// This socket cannot segment at all (`EIO`: a route without checksum offload, such
+        /// as some tunnels; `ENOPROTOOPT`, `EOPNOTSUPP`; not Linux): send one by one from now on.
+        case unsupported
+    }
+
+    /// Whether this system takes segmented sends: Linux 4.18 or later, where `UDP_SEGMENT`
+    /// exists. Checked before any run is sent, because an older kernel ignores the control
+    /// message without an error and would send the whole run as one oversize datagram.
+    static let segmentsSends = System.supportsUDPSegmentationOffload
+
     /// Sends `buffer` as datagrams of `segmentBytes` each (the last may be shorter) in one
     /// system call, with Linux's UDP segmentation offload (`UDP_SEGMENT`, "GSO"): the kernel
     /// walks its send path once for the whole run instead of once per datagram, and splits
     /// it into ordinary datagrams at the last moment. The receiver sees exactly what separate
-    /// sends would have produced.
-    ///
-    /// Returns `nil` where the system cannot segment (not Linux, a kernel before 4.18, a route
-    /// without checksum offload, such as some tunnels): the caller then sends the datagrams
-    /// one by one, and should not ask again on this socket.
+    /// sends would have produced. Only where ``segmentsSends``.
     static func send(
         segmentsOf buffer: UnsafeRawBufferPointer, segmentBytes: Int, to remote: SocketAddress, on descriptor: CInt
-    ) -> SendOutcome? {
+    ) -> SegmentedOutcome {
         #if os(Linux)
         // A control message: its header, then the segment size as a 16-bit number, padded
         // to the header's alignment (what `CMSG_SPACE(sizeof(uint16_t))` is in C).
@@ -44,17 +57,16 @@ extension UDPSocket {
                 }
             }
         }
-        guard result < 0 else { return .sent }
+        guard result < 0 else { return .sent(.sent) }
         let code = errno
         switch code {
-        case EAGAIN, EWOULDBLOCK, ENOBUFS: return .bufferFull
-        // EIO: the route cannot checksum a segmented datagram; EINVAL, ENOPROTOOPT: the
-        // kernel does not know the option, or refuses this run's shape.
-        case EIO, EINVAL, ENOPROTOOPT, EOPNOTSUPP: return nil
-        default: return .refused(code)
+        case EAGAIN, EWOULDBLOCK, ENOBUFS: return .sent(.bufferFull)
+        case EINVAL: return .refusedRun
+        case EIO, ENOPROTOOPT, EOPNOTSUPP: return .unsupported
+        default: return .sent(.refused(code))
         }
         #else
-        return nil
+        return .unsupported
         #endif
     }
 
