@@ -23,18 +23,30 @@ struct SegmentRun {
     /// Whether `bytes` to `destination` can join this run. An empty datagram never does: the
     /// kernel would find no segment for it, and it would vanish.
     func accepts(_ bytes: [UInt8], to destination: PeerAddress) -> Bool {
-        count > 0 && !isClosed && !bytes.isEmpty && bytes.count <= segmentBytes
-            && count < UDPSocket.maxSegmentsPerSend
-            && segmentBytes * count + bytes.count <= UDPSocket.maxSegmentedBytes && destination == self.destination
+        count > 0 && !isClosed && count < UDPSocket.maxSegmentsPerSend
+            && Self.fits(
+                bytes, to: destination, segmentBytes: segmentBytes, runBytes: segmentBytes * count,
+                runDestination: self.destination)
     }
 
-    /// Whether a run started with `first` to `destination` would take `next` to `nextDestination`.
+    /// Whether a run started with `first` to `destination` would take `next` to `nextDestination`:
+    /// ``accepts(_:to:)`` of the run ``start(_:to:at:)`` would make.
     static func canFollow(
         _ next: [UInt8], to nextDestination: PeerAddress, after first: [UInt8], to destination: PeerAddress
     ) -> Bool {
-        !first.isEmpty && !next.isEmpty && next.count <= first.count
-            && first.count + next.count <= UDPSocket.maxSegmentedBytes
-            && nextDestination == destination
+        !first.isEmpty
+            && fits(
+                next, to: nextDestination, segmentBytes: first.count, runBytes: first.count,
+                runDestination: destination)
+    }
+
+    /// The rule both share: a non-empty datagram no longer than the run's segments, to the
+    /// run's destination, that keeps the run within one send's bytes.
+    private static func fits(
+        _ bytes: [UInt8], to destination: PeerAddress, segmentBytes: Int, runBytes: Int, runDestination: PeerAddress?
+    ) -> Bool {
+        !bytes.isEmpty && bytes.count <= segmentBytes && runBytes + bytes.count <= UDPSocket.maxSegmentedBytes
+            && destination == runDestination
     }
 
     /// Starts a run with one datagram; the previous run must have been sent and ``clear()``ed.

@@ -28,8 +28,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// what receive offload would have coalesced (see `offloadReceiveIfBehind`).
     private var lastRead: (source: PeerAddress?, bytes: Int) = (nil, -1)
     private var repeatedReads = 0
-    /// A burst showed a run worth reading coalesced: receive offload goes on at its end.
-    private var offloadDue = false
     /// Whether receive offload may still be turned on (see `offloadReceiveIfBehind`).
     private var mayOffloadReceive: Bool
     private let clock: MonotonicClock
@@ -118,8 +116,8 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         if mayOffloadReceive { noteRead(from: source, bytes: envelope.data.readableBytes) }
     }
 
-    /// Counts reads in a row of one sender's datagrams of one size, and turns receive
-    /// offload on when a burst holds enough of them.
+    /// Counts reads in a row of one sender's datagrams of one size: a burst that holds
+    /// `datagramsPerAnswer` of them turns receive offload on at its end.
     private func noteRead(from source: PeerAddress?, bytes: Int) {
         guard bytes == lastRead.bytes, source == lastRead.source else {
             lastRead = (source, bytes)
@@ -127,7 +125,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             return
         }
         repeatedReads += 1
-        if repeatedReads == datagramsPerAnswer { offloadDue = true }
     }
 
     /// Turns receive offload on (Linux's `UDP_GRO`, through SwiftNIO's options) after a burst
@@ -141,7 +138,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// for nothing.
     private func offloadReceiveIfBehind(context: ChannelHandlerContext) {
         mayOffloadReceive = false
-        offloadDue = false
         guard let options = context.channel.syncOptions else { return }
         let plainReads = FixedSizeRecvByteBufferAllocator(capacity: maxDatagramBytes + 1)
         do {
@@ -207,12 +203,12 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// The end of a read burst: lets the owner answer everything it just received in one
     /// batch (acks, replies) instead of waiting for its next timer.
     package func channelReadComplete(context: ChannelHandlerContext) {
-        repeatedReads = 0
-        lastRead = (nil, -1)
         // Between bursts, not inside one: SwiftNIO decides once per burst whether its reads
         // collect control messages, so a read after the switch in the same burst would come
         // without its segment size.
-        if offloadDue { offloadReceiveIfBehind(context: context) }
+        if mayOffloadReceive, repeatedReads >= datagramsPerAnswer { offloadReceiveIfBehind(context: context) }
+        repeatedReads = 0
+        lastRead = (nil, -1)
         if deliveredSinceReadComplete > 0, let onReadComplete {
             deliveredSinceReadComplete = 0
             onReadComplete(clock.now)
@@ -239,10 +235,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         // One datagram (every one of a round trip), or no runs on this system: one call each.
         guard batch.count > 1, segments else {
             for (destination, bytes) in batch {
-                guard let remote = socketAddresses.address(for: destination) else {
-                    statistics.droppedUnsupportedAddress += 1
-                    continue
-                }
+                guard let remote = socketAddress(for: destination) else { continue }
                 send(bytes, to: remote)
             }
             return
@@ -258,10 +251,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
                 continue
             }
             if run.count > 0 { send(&run) }
-            guard let remote = socketAddresses.address(for: destination) else {
-                statistics.droppedUnsupportedAddress += 1
-                continue
-            }
+            guard let remote = socketAddress(for: destination) else { continue }
             // A run starts only where the next datagram would join it: a lone datagram (every
             // one of a round trip) leaves as it is, with no copy.
             if index + 1 < batch.count,
@@ -280,10 +270,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private func writeImpaired(_ batch: [(PeerAddress, [UInt8])], context: ChannelHandlerContext) {
         let now = clock.now
         for (destination, bytes) in batch {
-            guard let remote = socketAddresses.address(for: destination) else {
-                statistics.droppedUnsupportedAddress += 1
-                continue
-            }
+            guard let remote = socketAddress(for: destination) else { continue }
             for delivery in outbound.submit(bytes, now: now) {
                 let delay = delivery.deliverAt - now
                 guard delay > .zero else {
@@ -344,6 +331,16 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             send(Array(run.joined[start..<end]), to: remote)
             start = end
         }
+    }
+
+    /// The address to send `destination`'s datagrams to, or nil, counted as dropped, if this
+    /// socket cannot reach it.
+    private func socketAddress(for destination: PeerAddress) -> SocketAddress? {
+        guard let remote = socketAddresses.address(for: destination) else {
+            statistics.droppedUnsupportedAddress += 1
+            return nil
+        }
+        return remote
     }
 
     private func send(_ bytes: [UInt8], to remote: SocketAddress) {

@@ -60,10 +60,9 @@ extension UDPSocket {
         guard result < 0 else { return .sent(.sent) }
         let code = errno
         switch code {
-        case EAGAIN, EWOULDBLOCK, ENOBUFS: return .sent(.bufferFull)
         case EINVAL: return .refusedRun
         case EIO, ENOPROTOOPT, EOPNOTSUPP: return .unsupported
-        default: return .sent(.refused(code))
+        default: return .sent(SendOutcome(failure: code))
         }
         #else
         return .unsupported

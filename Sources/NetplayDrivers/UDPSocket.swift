@@ -27,6 +27,14 @@ enum UDPSocket {
         case bufferFull
         /// The system refused it (no route, address gone, firewall…), with this `errno`.
         case refused(CInt)
+
+        /// What a send that failed with `code` did to its datagrams.
+        init(failure code: CInt) {
+            switch code {
+            case EAGAIN, EWOULDBLOCK, ENOBUFS: self = .bufferFull
+            default: self = .refused(code)
+            }
+        }
     }
 
     /// Opens a non-blocking UDP socket bound to `address`.
@@ -113,11 +121,7 @@ enum UDPSocket {
             }
         }
         guard result < 0 else { return .sent }
-        let code = errno
-        switch code {
-        case EAGAIN, EWOULDBLOCK, ENOBUFS: return .bufferFull
-        default: return .refused(code)
-        }
+        return SendOutcome(failure: errno)
     }
 
     /// Sends `batch` on a bound socket SwiftNIO has not adopted yet, counting the outcomes as
