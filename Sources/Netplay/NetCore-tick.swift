@@ -147,9 +147,6 @@ extension NetCore {
         // By index here and below: unspecialized (debug builds), `IndexingIterator.next()`
         // allocates, per message here and per peer per tick in the loops below.
         let candidates = candidates(for: message.target)
-        // One recipient: its channel holds the only lasting copy, so the storage can be
-        // reused once the channel is done with it (see `MessageBufferPool`).
-        let recyclable = candidates.count == 1
         for index in candidates.indices {
             let peer = candidates[index]
             if let filter, !filter.includes(peer) { continue }
@@ -170,8 +167,7 @@ extension NetCore {
                 let enqueued: Bool? = try peers.update(peer) {
                     (state: inout PeerState) throws(ChannelSendError) -> Bool in
                     guard
-                        try state.channels.enqueueIfRoom(
-                            message.bytes, on: message.channel, now: now, recyclable: recyclable)
+                        try state.channels.enqueueIfRoom(message.bytes, on: message.channel, now: now)
                     else { return false }
                     state.counters.sent += 1
                     return true
@@ -228,6 +224,12 @@ extension NetCore {
     mutating func loopBack(_ bytes: [UInt8]) {
         guard let message = try? registry.decode(bytes) else { return }
         events.append(.message(message, from: .host))
+    }
+
+    /// ``loopBack(_:)-([UInt8])`` of a sent message's bytes (copied into an array when they
+    /// are held inline: the decoder reads arrays).
+    mutating func loopBack(_ bytes: MessageBytes) {
+        loopBack(bytes.array)
     }
 
     /// A tick's flush: the peers whose channels are due (see `ChannelEndpoint.flushDue`: a
@@ -298,7 +300,7 @@ extension NetCore {
             if acknowledging { state.owesFlush = false }
             state.channels.makePayloads(
                 now: now, into: &payloads, pieceScratch: &pieces, buffers: &channelBuffers,
-                acknowledging: acknowledging, recycling: &messageBuffers)
+                acknowledging: acknowledging)
         }
         pieceScratch.takeBack(&pieces)
         for index in payloads.indices {

@@ -62,9 +62,6 @@ package struct NetCore: Sendable {
     /// Storage every peer's channels reuse (sealed payloads' buffers, acknowledged packets'
     /// piece lists), lent to each in turn.
     var channelBuffers = ChannelBuffers()
-    /// What the channels are done with, for the session to hand back to `send` (see
-    /// ``exchangeMessageBuffers(_:)``).
-    var messageBuffers = MessageBufferPool()
     var phase = Phase.running
     var closeRequested = false
     let closeFlushTimeout: Duration
@@ -164,13 +161,6 @@ package struct NetCore: Sendable {
         } else {
             client?.recycleSent(&datagrams)
         }
-    }
-
-    /// Trades `pool`, empty, for the message buffers the channels let go since the last
-    /// trade (see ``MessageBufferPool``). The empty pool keeps its room, so the channels fill
-    /// it again without growing a list.
-    mutating func exchangeMessageBuffers(_ pool: inout MessageBufferPool) {
-        swap(&pool, &messageBuffers)
     }
 
     /// The events since the last drain, oldest first.
@@ -316,7 +306,7 @@ package struct NetCore: Sendable {
             peers.update(
                 peer,
                 { (state: inout PeerState) -> Void in
-                    state.channels.receive(payload, now: now, buffers: &channelBuffers, recycling: &messageBuffers)
+                    state.channels.receive(payload, now: now, buffers: &channelBuffers)
                     state.channels.drainDelivered(into: &deliveredScratch)
                 }) != nil
         else { return }

@@ -19,12 +19,6 @@ extension NetSession {
         var closing = false
         /// A flush is already on its way to the network thread: later sends ride along.
         var flushScheduled = false
-        /// Storage of sent messages the channels are done with, for the next ones `send`
-        /// encodes (see `MessageBufferPool`).
-        var spareMessageBuffers = MessageBufferPool()
-        /// An empty pool for the next tick to trade the core's full one for. Three lists
-        /// rotate this way (this, the spares, the core's), each keeping its room.
-        var poolForCore = MessageBufferPool()
         /// Messages accepted by `send`, counted here rather than under a lock of their own.
         var messagesQueued = 0
     }
@@ -44,20 +38,11 @@ extension NetSession {
         let byteCount = writer.byteCount
         let limit = Self.sizeLimit(of: kinds[Int(channel.id.index)], config: options.channels)
         guard byteCount <= limit else { throw .messageTooLarge(bytes: byteCount, limit: limit) }
-        // The bytes are copied out under the send buffer's lock, into a buffer a sent message
-        // left there: one lock a message, and no allocation in steady state.
-        // A message past the inline words already has an array of its own: handed over
-        // outside the lock.
-        let spilled = writer.fitsInline ? nil : writer.finish()
+        // A small message stays in the writer's words, no allocation (see `MessageBytes`);
+        // a larger one hands over the writer's array.
+        let bytes = writer.finishMessage()
         let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
             if let refusal = Self.refusal(byteCount, by: buffer, options: options) { return (refusal, false) }
-            var bytes: [UInt8]
-            if let spilled {
-                bytes = spilled
-            } else {
-                bytes = buffer.spareMessageBuffers.take()
-                writer.finish(into: &bytes)
-            }
             buffer.messagesQueued += 1
             let message = OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target))
             return (nil, Self.append(.message(message), to: &buffer))

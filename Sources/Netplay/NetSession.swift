@@ -211,7 +211,6 @@ package final class NetSession: Sendable {
         // Taken out of the buffer (not copied), so the core works the backlog in place.
         var backlog: [OutboundCommand] = []
         var commands: [OutboundCommand] = []
-        var spent = MessageBufferPool()
         let (takenBytes, closing) = buffer.withLock { buffer in
             defer {
                 buffer.bytes = 0
@@ -220,7 +219,6 @@ package final class NetSession: Sendable {
             swap(&backlog, &buffer.backlog)
             swap(&commands, &buffer.spareCommands)
             swap(&commands, &buffer.commands)
-            swap(&spent, &buffer.poolForCore)
             return (buffer.bytes, buffer.closing)
         }
         let tookCommands = !backlog.isEmpty || !commands.isEmpty
@@ -229,22 +227,17 @@ package final class NetSession: Sendable {
             if closing { core.closeRequested = true }
             let released = core.tick(
                 now: now, backlog: &backlog, commands: commands, holdingAcknowledgements: holdingAcknowledgements)
-            core.exchangeMessageBuffers(&spent)
             datagrams = core.drainOutgoing()
             return (
                 released, takeEvents(from: &core), core.drainReplication(), core.phase == .closed,
                 core.nextDeadline(now: now)
             )
         }
-        // Unless the channels let go of nothing, the spares go where `send` takes them, and the
-        // emptied list goes back for the next trade with its room: a lock per tick with
-        // traffic, none per message (and none for a session that never sent: a pool with
-        // buffers has room too).
+        // The emptied list goes back for the next trade with its room: a lock per tick with
+        // traffic, none per message (and none for a session that never sent).
         commands.empty()
-        if !backlog.isEmpty || spent.hasRoom || tookCommands {
+        if tookCommands {
             buffer.withLock { buffer in
-                buffer.spareMessageBuffers.absorb(&spent)
-                swap(&spent, &buffer.poolForCore)
                 swap(&commands, &buffer.spareCommands)
                 guard !backlog.isEmpty else { return }
                 // Ahead of anything sent during this tick, which stays in `commands`.

@@ -1,4 +1,5 @@
 import NetplayChannels
+import NetplayWire
 
 /// Something the game asked for that the network thread carries out on its next tick: a
 /// message to send, already encoded on the game's thread, or a kick.
@@ -22,7 +23,7 @@ struct OutboundMessage: Sendable {
         case peers([NetPeer])
     }
 
-    var bytes: [UInt8]
+    var bytes: MessageBytes
     var channel: ChannelID
     var target: Target
 }

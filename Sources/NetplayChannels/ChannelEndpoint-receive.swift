@@ -8,22 +8,13 @@ extension ChannelEndpoint {
     /// would overflow ``ChannelConfig/maxReceiveBufferBytes`` — left unacknowledged, so the
     /// peer resends it later.
     package mutating func receive(_ payload: [UInt8], now: NetInstant) {
-        var pool = MessageBufferPool()
-        receive(payload, now: now, recycling: &pool)
-    }
-
-    /// ``receive(_:now:)``, with the sent messages its acknowledgements complete moved to
-    /// `pool` for reuse (see ``MessageBufferPool``).
-    package mutating func receive(_ payload: [UInt8], now: NetInstant, recycling pool: inout MessageBufferPool) {
         var buffers = ChannelBuffers()
-        receive(payload, now: now, buffers: &buffers, recycling: &pool)
+        receive(payload, now: now, buffers: &buffers)
     }
 
-    /// ``receive(_:now:recycling:)``, with the piece lists of the packets it acknowledges
-    /// kept in `buffers` for the next packets sent (see ``ChannelBuffers``).
-    package mutating func receive(
-        _ payload: [UInt8], now: NetInstant, buffers: inout ChannelBuffers, recycling pool: inout MessageBufferPool
-    ) {
+    /// ``receive(_:now:)``, with the piece lists of the packets it acknowledges kept in
+    /// `buffers` for the next packets sent (see ``ChannelBuffers``).
+    package mutating func receive(_ payload: [UInt8], now: NetInstant, buffers: inout ChannelBuffers) {
         lastNow = max(lastNow, now)
         flushDue = .zero
         receivedRate.record(bytes: payload.count, now: now)
@@ -57,7 +48,7 @@ extension ChannelEndpoint {
         }
         // The payload parsed, so its acks are trustworthy even if its data is refused below:
         // a full receive buffer must not also stop this end's own data being acknowledged.
-        processAcks(header, now: now, pieceLists: &buffers.pieceLists, recycling: &pool)
+        processAcks(header, now: now, pieceLists: &buffers.pieceLists)
         if !entries.isEmpty { materializeLanes() }
         guard admit(entries) else { return }
         let need = ackNeed(of: entries)
@@ -141,8 +132,7 @@ extension ChannelEndpoint {
     /// Resolves every packet the header acknowledges, and takes a round-trip sample if it
     /// acknowledged any.
     private mutating func processAcks(
-        _ header: PayloadHeader, now: NetInstant, pieceLists: inout PieceListStash,
-        recycling pool: inout MessageBufferPool
+        _ header: PayloadHeader, now: NetInstant, pieceLists: inout PieceListStash
     ) {
         // What `ack` names, read before the acks below resolve it: see `takeRoundTripSample`.
         let named = ledger.sentRecord(header.ack)
@@ -176,7 +166,7 @@ extension ChannelEndpoint {
             // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates.
             for index in record.pieces.indices {
                 let piece = record.pieces[index]
-                lanes[Int(piece.channel)].reliableOut.acknowledge(piece, recycling: &pool)
+                lanes[Int(piece.channel)].reliableOut.acknowledge(piece)
             }
             reliableProgress = reliableProgress || !record.pieces.isEmpty
             // The record's copy above goes first, so the list is the only reference.

@@ -9,8 +9,7 @@ extension ChannelEndpoint {
     /// acknowledgement is due and did not ride on data.
     package mutating func makePayloads(now: NetInstant) -> [[UInt8]] {
         var pieces: [PieceReference] = []
-        var pool = MessageBufferPool()
-        return makePayloads(now: now, pieceScratch: &pieces, recycling: &pool)
+        return makePayloads(now: now, pieceScratch: &pieces)
     }
 
     /// ``makePayloads(now:)`` with a list its caller keeps for its room and lends to every
@@ -23,27 +22,23 @@ extension ChannelEndpoint {
     /// own, even when due: for a caller that knows a payload follows shortly (the game-thread
     /// driver, while the game answers what it just read). They stay due, and ``flushDue``
     /// says so.
-    ///
-    /// Unreliable messages sent whole go to `pool` for reuse (see ``MessageBufferPool``).
     package mutating func makePayloads(
-        now: NetInstant, pieceScratch pieces: inout [PieceReference], acknowledging: Bool = true,
-        recycling pool: inout MessageBufferPool
+        now: NetInstant, pieceScratch pieces: inout [PieceReference], acknowledging: Bool = true
     ) -> [[UInt8]] {
         var payloads: [[UInt8]] = []
         var buffers = ChannelBuffers()
         makePayloads(
-            now: now, into: &payloads, pieceScratch: &pieces, buffers: &buffers, acknowledging: acknowledging,
-            recycling: &pool)
+            now: now, into: &payloads, pieceScratch: &pieces, buffers: &buffers, acknowledging: acknowledging)
         return payloads
     }
 
-    /// ``makePayloads(now:pieceScratch:acknowledging:recycling:)`` appending to `payloads`,
+    /// ``makePayloads(now:pieceScratch:acknowledging:)`` appending to `payloads`,
     /// a list its caller keeps for its room (a session does: a new list a flush was an
     /// allocation at every tick), each payload written into a buffer from `buffers` (where
     /// its caller puts them back once they are sealed into packets; see ``ChannelBuffers``).
     package mutating func makePayloads(
         now: NetInstant, into payloads: inout [[UInt8]], pieceScratch pieces: inout [PieceReference],
-        buffers: inout ChannelBuffers, acknowledging: Bool = true, recycling pool: inout MessageBufferPool
+        buffers: inout ChannelBuffers, acknowledging: Bool = true
     ) {
         lastNow = max(lastNow, now)
         detectLosses(now: now)
@@ -56,7 +51,7 @@ extension ChannelEndpoint {
             guard
                 let payload = makeDataPayload(
                     now: now, pieces: &pieces, buffer: buffers.payloads.take(capacity: geometry.payloadBytes),
-                    buffers: &buffers, recycling: &pool)
+                    buffers: &buffers)
             else { break }
             payloads.append(payload)
         }
@@ -81,8 +76,7 @@ extension ChannelEndpoint {
     /// A data payload written into `buffer`, or nil with `buffer` given back to `buffers` if
     /// no message fit. Its record's piece list comes from `buffers` too.
     private mutating func makeDataPayload(
-        now: NetInstant, pieces: inout [PieceReference], buffer: consuming [UInt8], buffers: inout ChannelBuffers,
-        recycling pool: inout MessageBufferPool
+        now: NetInstant, pieces: inout [PieceReference], buffer: consuming [UInt8], buffers: inout ChannelBuffers
     ) -> [UInt8]? {
         let ack = received.newest
         let (ackField, ackBits, ackDelay) = received.header(acknowledging: ack, now: now)
@@ -102,7 +96,7 @@ extension ChannelEndpoint {
                 counters.resentPieces += lanes[lane].reliableOut.fill(
                     &writer, channel: channel, geometry: geometry, pieces: &pieces)
             } else {
-                lanes[lane].unreliableOut.fill(&writer, channel: channel, geometry: geometry, recycling: &pool)
+                lanes[lane].unreliableOut.fill(&writer, channel: channel, geometry: geometry)
             }
         }
         firstLane = (firstLane + 1) % max(lanes.count, 1)

@@ -1,4 +1,5 @@
 import NetplayBase
+import NetplayWire
 
 /// The channel layer for one connected peer, on either side: it turns game messages into
 /// connection payloads and payloads back into messages, with the delivery guarantee of each
@@ -91,28 +92,27 @@ package struct ChannelEndpoint: Sendable {
     ///   ``ChannelSendError/messageTooLarge(bytes:limit:)`` above the channel kind's limit,
     ///   ``ChannelSendError/queueFull(_:)`` when the channel already holds
     ///   ``ChannelConfig/maxQueuedBytesPerChannel`` — the link or the peer is not keeping up.
-    ///
-    /// With `recyclable`, the caller holds no other copy of `message` for long (it goes to this
-    /// peer alone): once the channel is done with it, its storage goes to the pool of
-    /// ``receive(_:now:recycling:)`` or ``makePayloads(now:into:pieceScratch:acknowledging:recycling:)``.
-    /// A message shared by several peers' channels is not pooled: each would put the same
-    /// storage in, and all but the last to let go would hand out a buffer still shared.
-    package mutating func enqueue(
-        _ message: [UInt8], on channel: ChannelID, now: NetInstant, recyclable: Bool = false
-    ) throws(ChannelSendError) {
-        guard try enqueueIfRoom(message, on: channel, now: now, recyclable: recyclable) else {
-            throw .queueFull(channel)
-        }
+    package mutating func enqueue(_ message: MessageBytes, on channel: ChannelID, now: NetInstant)
+        throws(ChannelSendError)
+    {
+        guard try enqueueIfRoom(message, on: channel, now: now) else { throw .queueFull(channel) }
     }
 
-    /// ``enqueue(_:on:now:recyclable:)``, answering `false` where that throws
+    /// ``enqueue(_:on:now:)`` of `message`'s bytes (held inline when they fit).
+    package mutating func enqueue(_ message: [UInt8], on channel: ChannelID, now: NetInstant)
+        throws(ChannelSendError)
+    {
+        try enqueue(MessageBytes(message), on: channel, now: now)
+    }
+
+    /// ``enqueue(_:on:now:)-(MessageBytes,_,_)``, answering `false` where that throws
     /// ``ChannelSendError/queueFull(_:)``: for a caller that retries a full channel often (a
     /// session's backlog, at every tick and read burst) and would rather ask than catch. The
     /// same checks in the same order, and the same marks on the endpoint (`lastNow`, a flush
     /// due) whether or not there was room.
-    package mutating func enqueueIfRoom(
-        _ message: [UInt8], on channel: ChannelID, now: NetInstant, recyclable: Bool = false
-    ) throws(ChannelSendError) -> Bool {
+    package mutating func enqueueIfRoom(_ message: MessageBytes, on channel: ChannelID, now: NetInstant)
+        throws(ChannelSendError) -> Bool
+    {
         lastNow = max(lastNow, now)
         flushDue = .zero
         guard let kind = config.layout.kind(of: channel) else { throw .unknownChannel(channel) }
@@ -122,9 +122,9 @@ package struct ChannelEndpoint: Sendable {
         materializeLanes()
         guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else { return false }
         if kind.isReliable {
-            lanes[lane].reliableOut.enqueue(message, geometry: geometry, recyclable: recyclable)
+            lanes[lane].reliableOut.enqueue(message, geometry: geometry)
         } else {
-            lanes[lane].unreliableOut.enqueue(message, geometry: geometry, recyclable: recyclable)
+            lanes[lane].unreliableOut.enqueue(message, geometry: geometry)
         }
         return true
     }

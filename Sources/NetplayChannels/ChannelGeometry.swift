@@ -40,9 +40,9 @@ package struct ChannelGeometry: Sendable {
     }
 
     /// The bytes of fragment `index` of `message` (the whole message when unfragmented).
-    func piece(of message: [UInt8], fragment index: Int, count: Int) -> ArraySlice<UInt8> {
-        guard count > 1 else { return message[...] }
+    func piece(of message: UnsafeRawBufferPointer, fragment index: Int, count: Int) -> UnsafeRawBufferPointer {
+        guard count > 1 else { return message }
         let start = index * fragmentBytes
-        return message[start..<min(start + fragmentBytes, message.count)]
+        return UnsafeRawBufferPointer(rebasing: message[start..<min(start + fragmentBytes, message.count)])
     }
 }

@@ -42,7 +42,7 @@ package struct PayloadWriter: Sendable {
 
     /// Appends an entry if it fits; returns whether it did.
     package mutating func append(
-        channel: UInt8, messageID: UInt16, fragment: ChannelEntry.Fragment?, bytes body: ArraySlice<UInt8>
+        channel: UInt8, messageID: UInt16, fragment: ChannelEntry.Fragment?, bytes body: UnsafeRawBufferPointer
     ) -> Bool {
         guard ChannelEntry.encodedSize(fragment: fragment, byteCount: body.count) <= remaining else { return false }
         // Byte by byte: for the five bytes of a small entry's head, one append of a buffer
@@ -55,9 +55,17 @@ package struct PayloadWriter: Sendable {
             appendVarint(UInt64(fragment.index))
         }
         appendVarint(UInt64(body.count))
-        bytes.append(contentsOf: body)
+        appendBytes(body)
         entryCount += 1
         return true
+    }
+
+    /// ``append(channel:messageID:fragment:bytes:)-(_,_,_,UnsafeRawBufferPointer)`` of an
+    /// array's bytes: for test vectors and tests.
+    package mutating func append(
+        channel: UInt8, messageID: UInt16, fragment: ChannelEntry.Fragment?, bytes body: ArraySlice<UInt8>
+    ) -> Bool {
+        body.withUnsafeBytes { append(channel: channel, messageID: messageID, fragment: fragment, bytes: $0) }
     }
 
     /// Appends raw bytes (the header's words) as a typed buffer: `append(contentsOf:)` of an

@@ -1,3 +1,5 @@
+import NetplayWire
+
 /// The sending half of a reliable channel: messages numbered in order, kept until every
 /// piece is acknowledged, and resent when the packet carrying a piece is declared lost.
 ///
@@ -6,10 +8,8 @@
 /// sees a number it cannot place.
 package struct ReliableSendChannel: Sendable {
     package struct Outgoing: Sendable {
-        package var bytes: [UInt8]
+        package var bytes: MessageBytes
         var fragmentCount: Int
-        /// Whether the bytes go to a pool once acknowledged (see `ChannelEndpoint.enqueue`).
-        var recyclable = false
         /// Per-fragment flags; empty for a whole message, which needs only ``ackedCount``.
         var ackedFragments: [Bool]
         var ackedCount = 0
@@ -35,15 +35,15 @@ package struct ReliableSendChannel: Sendable {
 
     /// Messages not yet fully acknowledged, oldest first.
     package var unacknowledged: [[UInt8]] {
-        (0..<messages.count).compactMap { messages[$0].isAcked ? nil : messages[$0].bytes }
+        (0..<messages.count).compactMap { messages[$0].isAcked ? nil : messages[$0].bytes.array }
     }
     private var nextID: Int64 { baseID + Int64(messages.count) }
 
-    package mutating func enqueue(_ bytes: [UInt8], geometry: ChannelGeometry, recyclable: Bool = false) {
+    package mutating func enqueue(_ bytes: MessageBytes, geometry: ChannelGeometry) {
         let count = geometry.fragmentCount(for: bytes.count)
         messages.append(
             Outgoing(
-                bytes: bytes, fragmentCount: count, recyclable: recyclable,
+                bytes: bytes, fragmentCount: count,
                 ackedFragments: count > 1 ? Array(repeating: false, count: count) : []))
         queuedBytes += bytes.count
     }
@@ -86,14 +86,15 @@ package struct ReliableSendChannel: Sendable {
         let message = messages[Int(piece.messageID - baseID)]
         let fragment =
             message.fragmentCount > 1 ? ChannelEntry.Fragment(index: piece.fragment, count: message.fragmentCount) : nil
-        return writer.append(
-            channel: piece.channel, messageID: WrappingSequence.truncate(piece.messageID), fragment: fragment,
-            bytes: geometry.piece(of: message.bytes, fragment: piece.fragment, count: message.fragmentCount)
-        )
+        return message.bytes.withUnsafeBytes { bytes in
+            writer.append(
+                channel: piece.channel, messageID: WrappingSequence.truncate(piece.messageID), fragment: fragment,
+                bytes: geometry.piece(of: bytes, fragment: piece.fragment, count: message.fragmentCount))
+        }
     }
 
-    /// Marks `piece` acknowledged; the messages done with at the front go to `pool`.
-    mutating func acknowledge(_ piece: PieceReference, recycling pool: inout MessageBufferPool) {
+    /// Marks `piece` acknowledged; the messages done with at the front are let go.
+    mutating func acknowledge(_ piece: PieceReference) {
         guard piece.messageID >= baseID, piece.messageID < nextID else { return }
         let offset = Int(piece.messageID - baseID)
         guard !messages[offset].isAcked(fragment: piece.fragment) else { return }
@@ -102,13 +103,13 @@ package struct ReliableSendChannel: Sendable {
             message.ackedCount += 1
         }
         while !messages.isEmpty, messages[0].isAcked {
-            let recyclable = messages[0].recyclable
-            // Moved out: the queue's storage still holds a removed element until it compacts,
-            // and would keep the bytes' storage shared.
-            var spent = messages.removeFirst { $0.bytes.lend() }
-            queuedBytes -= spent.count
+            // The queue's storage still holds a removed element until it compacts, and would
+            // keep an array's storage alive.
+            queuedBytes -= messages.removeFirst { message in
+                defer { message.bytes.releaseStorage() }
+                return message.bytes.count
+            }
             baseID += 1
-            if recyclable { pool.recycle(&spent) }
         }
     }
 

@@ -75,8 +75,18 @@ public struct BitWriter: Sendable {
     @inlinable
     public mutating func finish() -> [UInt8] {
         // A message that fits inline allocates here, once, exactly its size.
+        let tailBytes = (scratchBits &+ 7) &>> 3
+        guard storage.isEmpty else {
+            appendScratchBytes(tailBytes)
+            var bytes: [UInt8] = []
+            swap(&bytes, &storage)
+            return bytes
+        }
         var bytes: [UInt8] = []
-        finish(into: &bytes)
+        inlineAndTail(tailBytes, into: &bytes)
+        inlineBytes = 0
+        scratch = 0
+        scratchBits = 0
         return bytes
     }
 
@@ -84,29 +94,22 @@ public struct BitWriter: Sendable {
     @inlinable
     package var byteCount: Int { (bitCount &+ 7) &>> 3 }
 
-    /// Whether every byte so far is held inline, so ``finish(into:)`` copies them into the
-    /// array it is given (and no array of the writer's own is handed over).
+    /// Flushes the last partial byte and hands over the bytes as a message's, leaving the
+    /// writer empty: held in the value itself while they fit the writer's inline words (no
+    /// allocation at all), otherwise the writer's own array, not copied.
     @inlinable
-    package var fitsInline: Bool { storage.isEmpty }
-
-    /// ``finish()`` into `bytes`, emptied first: the copy ``finish()`` makes of an inline
-    /// message goes into the room `bytes` has instead of a new array (a session passes a
-    /// buffer a sent message left behind). Past inline, `bytes` becomes the writer's own
-    /// array, as ``finish()`` returns it.
-    @inlinable
-    package mutating func finish(into bytes: inout [UInt8]) {
-        let tailBytes = (scratchBits &+ 7) &>> 3
-        guard storage.isEmpty else {
-            appendScratchBytes(tailBytes)
-            bytes.removeAll()
-            swap(&bytes, &storage)
-            return
+    package mutating func finishMessage() -> MessageBytes {
+        guard storage.isEmpty else { return MessageBytes(storage: .array(finish())) }
+        let count = inlineBytes &+ (scratchBits &+ 7) &>> 3
+        // The tail word after the inline ones: the fifth word is room for it.
+        var words = inline
+        withUnsafeMutableBytes(of: &words) {
+            $0.storeBytes(of: scratch.littleEndian, toByteOffset: inlineBytes, as: UInt64.self)
         }
-        if !bytes.isEmpty { bytes.removeAll(keepingCapacity: true) }
-        inlineAndTail(tailBytes, into: &bytes)
         inlineBytes = 0
         scratch = 0
         scratchBits = 0
+        return MessageBytes(words: words, count: count)
     }
 
     /// Appends the inline words, then the first `tailBytes` bytes of `scratch`, to `result`

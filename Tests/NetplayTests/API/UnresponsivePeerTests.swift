@@ -34,7 +34,8 @@ extension APITests {
                 if let peer = core.connectedPeers.first, firstSend == nil {
                     firstSend = now
                     commands = (0..<30).map { _ in
-                        .message(OutboundMessage(bytes: chat, channel: ChannelID(0), target: .peers([peer])))
+                        .message(
+                            OutboundMessage(bytes: MessageBytes(chat), channel: ChannelID(0), target: .peers([peer])))
                     }
                 }
                 var backlog: [OutboundCommand] = []

@@ -51,15 +51,14 @@ extension ChannelTests {
             var receiver = ChannelEndpoint(now: .zero)
             receiver.receive(sent[0], now: ChannelTests.at(milliseconds: 100))
             var pieces: [PieceReference] = []
-            var pool = MessageBufferPool()
             let held = receiver.makePayloads(
-                now: ChannelTests.at(milliseconds: 120), pieceScratch: &pieces, acknowledging: false, recycling: &pool)
+                now: ChannelTests.at(milliseconds: 120), pieceScratch: &pieces, acknowledging: false)
             #expect(held.isEmpty)
             // Still due, so a driver's next tick comes at once.
             #expect(receiver.flushDue == ChannelTests.at(milliseconds: 115))
             try receiver.enqueue([7], on: ChannelTests.unreliable, now: ChannelTests.at(milliseconds: 125))
             let data = receiver.makePayloads(
-                now: ChannelTests.at(milliseconds: 125), pieceScratch: &pieces, acknowledging: false, recycling: &pool)
+                now: ChannelTests.at(milliseconds: 125), pieceScratch: &pieces, acknowledging: false)
             #expect(data.count == 1)
             let header = try Self.header(try #require(data.first))
             #expect(header.ack == 0)

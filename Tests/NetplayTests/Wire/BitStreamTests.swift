@@ -27,7 +27,7 @@ struct BitStreamTests {
 
     /// Words kept inline then moved to an array, raw bytes appended when aligned (bit by bit
     /// when not): whatever the mix, the bytes are those of a plain bit-by-bit packing of the
-    /// same writes, `bytes`, `finish()` and `finish(into:)` agree, and the writer is empty
+    /// same writes, `bytes`, `finish()` and `finishMessage()` agree, and the writer is empty
     /// after finishing.
     @Test func randomWriteMixesPackExactlyAsBitByBit() {
         var random = TestRandom(seed: 7)
@@ -52,18 +52,17 @@ struct BitStreamTests {
             #expect(writer.bitCount == bits.count)
             #expect(writer.byteCount == expected.count)
             #expect(writer.bytes == expected, "round \(round)")
-            // Every other round into a used buffer (a session's spare), of any room, with stale
-            // bytes in it: they are gone, and an inline message keeps the buffer's storage.
+            // Every other round as a message (what `send` does): held inline exactly while the
+            // writer held every byte in its words, otherwise the writer's own array.
             let finished: [UInt8]
             if round % 2 == 0 {
                 finished = writer.finish()
             } else {
-                var spare = (0..<Int(random.next() % 48)).map { _ in UInt8(0xEE) }
-                let spareStorage = StorageFixtures.storage(of: spare)
-                let fitsSpare = writer.fitsInline && spare.capacity >= expected.count && !spare.isEmpty
-                writer.finish(into: &spare)
-                if fitsSpare { #expect(StorageFixtures.storage(of: spare) == spareStorage) }
-                finished = spare
+                let heldInline = writer.storage.isEmpty
+                let message = writer.finishMessage()
+                if case .inline = message.storage { #expect(heldInline) } else { #expect(!heldInline) }
+                #expect(message.count == expected.count)
+                finished = message.array
             }
             #expect(finished == expected, "round \(round)")
             #expect(finished.count == expected.count)
@@ -74,18 +73,41 @@ struct BitStreamTests {
         }
     }
 
-    /// A fixed case of `finish(into:)`: a 9-byte message into a used 16-byte buffer keeps the
-    /// buffer's storage and none of its stale bytes.
-    @Test func finishIntoAUsedBufferKeepsItsStorage() {
+    /// A message as `send` finishes it: held inline, exact to the byte, while it fits four
+    /// full words and a partial fifth (at most 319 bits, 40 bytes); from the fifth full word
+    /// on, the writer's own array.
+    @Test func aMessageWithinTheWordsIsHeldInline() {
+        for byteCount in [0, 1, 9, 32, 33, 39] {
+            var writer = BitWriter()
+            let bytes = (0..<byteCount).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) }
+            for byte in bytes { writer.writeFixed(byte) }
+            let message = writer.finishMessage()
+            guard case .inline = message.storage else {
+                Issue.record("\(byteCount) bytes were not held inline")
+                continue
+            }
+            #expect(message.count == byteCount)
+            #expect(message.array == bytes)
+            #expect(message == MessageBytes(bytes))
+            #expect(writer.bitCount == 0)
+        }
+        var widest = BitWriter()
+        for byte in 0..<39 { widest.writeFixed(UInt8(byte)) }
+        widest.writeBits(0x7F, count: 7)
+        let inline = widest.finishMessage()
+        guard case .inline = inline.storage else {
+            Issue.record("319 bits were not held inline")
+            return
+        }
+        #expect(inline.array == Array(0..<39) + [0x7F])
         var writer = BitWriter()
-        writer.writeFixed(UInt64(0x0807_0605_0403_0201))
-        writer.writeFixed(UInt8(9))
-        var spare = [UInt8](repeating: 0xEE, count: 16)
-        let storage = StorageFixtures.storage(of: spare)
-        #expect(writer.fitsInline)
-        writer.finish(into: &spare)
-        #expect(spare == [1, 2, 3, 4, 5, 6, 7, 8, 9])
-        #expect(StorageFixtures.storage(of: spare) == storage)
+        for byte in 0..<40 { writer.writeFixed(UInt8(byte)) }
+        let message = writer.finishMessage()
+        guard case .array(let array) = message.storage else {
+            Issue.record("40 whole bytes were held inline")
+            return
+        }
+        #expect(array == Array(0..<40))
         #expect(writer.bitCount == 0)
     }
 
