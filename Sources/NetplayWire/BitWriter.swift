@@ -99,7 +99,7 @@ public struct BitWriter: Sendable {
     /// allocation at all), otherwise the writer's own array, not copied.
     @inlinable
     package mutating func finishMessage() -> MessageBytes {
-        guard storage.isEmpty else { return MessageBytes(storage: .array(finish())) }
+        guard storage.isEmpty else { return MessageBytes(array: finish()) }
         let count = inlineBytes &+ (scratchBits &+ 7) &>> 3
         // The tail word after the inline ones: the fifth word is room for it.
         var words = inline

@@ -13,12 +13,16 @@ package struct MessageBytes: Sendable {
     /// Storage for the inline bytes: five words, as a ``BitWriter`` holds them.
     @usableFromInline typealias Words = (UInt64, UInt64, UInt64, UInt64, UInt64)
 
-    @usableFromInline enum Storage: Sendable {
-        case inline(Words, count: UInt8)
-        case array([UInt8])
-    }
-
-    @usableFromInline var storage: Storage
+    /// The bytes while they fit; unused when `heap` holds them.
+    @usableFromInline var words: Words
+    /// How many bytes of `words` are the message's.
+    @usableFromInline var inlineCount: UInt8
+    /// The bytes of a message too long for `words`. A struct with an optional array, not an
+    /// enum of the two: copied (once a message per channel it enters, and per recipient),
+    /// a struct is a few moves and a retain the compiler writes in place, where the enum's
+    /// copy went through an outlined switch, about 190 instructions a message in all
+    /// (callgrind).
+    @usableFromInline var heap: [UInt8]?
 
     /// The most bytes held inline: the four full words a ``BitWriter`` holds before it needs
     /// an array, and its last partial word.
@@ -28,53 +32,55 @@ package struct MessageBytes: Sendable {
     /// No bytes.
     @inlinable
     package init() {
-        storage = .inline((0, 0, 0, 0, 0), count: 0)
-    }
-
-    @inlinable
-    init(storage: Storage) {
-        self.storage = storage
+        words = (0, 0, 0, 0, 0)
+        inlineCount = 0
+        heap = nil
     }
 
     /// Bytes that ``BitWriter/finishMessage()`` left in its five words.
     @inlinable
     init(words: Words, count: Int) {
-        storage = .inline(words, count: UInt8(truncatingIfNeeded: count))
+        self.words = words
+        inlineCount = UInt8(truncatingIfNeeded: count)
+        heap = nil
+    }
+
+    /// The bytes a ``BitWriter`` handed over in its own array, kept there.
+    @inlinable
+    init(array: [UInt8]) {
+        words = (0, 0, 0, 0, 0)
+        inlineCount = 0
+        heap = array
     }
 
     /// `bytes`, inline when they fit (a copy), otherwise the array itself.
     @inlinable
     package init(_ bytes: [UInt8]) {
         guard bytes.count <= Self.inlineCapacity else {
-            storage = .array(bytes)
+            self.init(array: bytes)
             return
         }
         var words: Words = (0, 0, 0, 0, 0)
         bytes.withUnsafeBytes { source in
             withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: source) }
         }
-        storage = .inline(words, count: UInt8(bytes.count))
+        self.init(words: words, count: bytes.count)
     }
+
+    /// Whether the bytes are held in the value itself.
+    @inlinable
+    package var isInline: Bool { heap == nil }
 
     /// Number of bytes.
     @inlinable
-    package var count: Int {
-        switch storage {
-        case .inline(_, let count): return Int(count)
-        case .array(let bytes): return bytes.count
-        }
-    }
+    package var count: Int { heap?.count ?? Int(inlineCount) }
 
     /// Calls `body` with the bytes, valid only inside it.
     @inlinable
     package func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        switch storage {
-        case .inline(let words, let count):
-            return try Swift.withUnsafeBytes(of: words) {
-                try body(UnsafeRawBufferPointer(rebasing: $0[..<Int(count)]))
-            }
-        case .array(let bytes):
-            return try bytes.withUnsafeBytes(body)
+        if let heap { return try heap.withUnsafeBytes(body) }
+        return try Swift.withUnsafeBytes(of: words) {
+            try body(UnsafeRawBufferPointer(rebasing: $0[..<Int(inlineCount)]))
         }
     }
 
@@ -83,17 +89,12 @@ package struct MessageBytes: Sendable {
     /// nothing and are left as they are.
     @inlinable
     package mutating func releaseStorage() {
-        if case .array = storage { self = MessageBytes() }
+        if heap != nil { self = MessageBytes() }
     }
 
     /// The bytes as an array (a copy when they are inline): for the rare paths that keep or
     /// decode them whole.
-    package var array: [UInt8] {
-        switch storage {
-        case .inline: return withUnsafeBytes { Array($0) }
-        case .array(let bytes): return bytes
-        }
-    }
+    package var array: [UInt8] { heap ?? withUnsafeBytes { Array($0) } }
 }
 
 extension MessageBytes: Equatable {

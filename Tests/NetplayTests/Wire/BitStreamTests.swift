@@ -60,7 +60,7 @@ struct BitStreamTests {
             } else {
                 let heldInline = writer.storage.isEmpty
                 let message = writer.finishMessage()
-                if case .inline = message.storage { #expect(heldInline) } else { #expect(!heldInline) }
+                #expect(message.isInline == heldInline)
                 #expect(message.count == expected.count)
                 finished = message.array
             }
@@ -82,7 +82,7 @@ struct BitStreamTests {
             let bytes = (0..<byteCount).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) }
             for byte in bytes { writer.writeFixed(byte) }
             let message = writer.finishMessage()
-            guard case .inline = message.storage else {
+            guard message.isInline else {
                 Issue.record("\(byteCount) bytes were not held inline")
                 continue
             }
@@ -95,7 +95,7 @@ struct BitStreamTests {
         for byte in 0..<39 { widest.writeFixed(UInt8(byte)) }
         widest.writeBits(0x7F, count: 7)
         let inline = widest.finishMessage()
-        guard case .inline = inline.storage else {
+        guard inline.isInline else {
             Issue.record("319 bits were not held inline")
             return
         }
@@ -103,11 +103,8 @@ struct BitStreamTests {
         var writer = BitWriter()
         for byte in 0..<40 { writer.writeFixed(UInt8(byte)) }
         let message = writer.finishMessage()
-        guard case .array(let array) = message.storage else {
-            Issue.record("40 whole bytes were held inline")
-            return
-        }
-        #expect(array == Array(0..<40))
+        #expect(!message.isInline, "40 whole bytes were held inline")
+        #expect(message.array == Array(0..<40))
         #expect(writer.bitCount == 0)
     }
 
