@@ -22,8 +22,8 @@ extension ChannelEndpoint {
             drops.oversizedPayloads += 1
             return
         }
-        // The entries go into a buffer kept for its room; they are slices of `payload`, so
-        // it is emptied (keeping the room) before this returns.
+        // The entries go into a buffer kept for its room (emptied, keeping it, before this
+        // returns); each names where its bytes lie in `payload`.
         var entries = entryScratch.lend()
         defer { entryScratch.takeBack(&entries) }
         let header: PayloadHeader
@@ -54,7 +54,7 @@ extension ChannelEndpoint {
         let need = ackNeed(of: entries)
         received.markReceived(
             sequence, needs: need, now: now, hold: need == .relaxed ? config.relaxedAckHold : config.ackHold)
-        for index in entries.indices { dispatch(entries[index], now: now) }
+        for index in entries.indices { dispatch(entries[index], in: payload, now: now) }
     }
 
     /// How soon the packet of `entries` must be acknowledged: promptly if it carries a
@@ -92,7 +92,7 @@ extension ChannelEndpoint {
         return true
     }
 
-    private mutating func dispatch(_ entry: ChannelEntry, now: NetInstant) {
+    private mutating func dispatch(_ entry: ChannelEntry, in payload: [UInt8], now: NetInstant) {
         let lane = Int(entry.channel)
         let channel = ChannelID(entry.channel)
         let limit = geometry.messageLimit(for: lanes[lane].kind)
@@ -104,13 +104,14 @@ extension ChannelEndpoint {
             // Released straight into `delivered`: no scratch list per endpoint to copy from.
             guard
                 let (delta, refused) = lanes[lane].reliableIn?.insert(
-                    entry, full: full, limit: limit, now: now, channel: channel, released: &delivered)
+                    entry, in: payload, full: full, limit: limit, now: now, channel: channel, released: &delivered)
             else { return }
             bufferedBytes += delta
             if refused { drops.inconsistentFragments += 1 }
             return
         }
-        guard let (outcome, delta) = lanes[lane].unreliableIn?.receive(entry, limit: limit, now: now) else { return }
+        guard let (outcome, delta) = lanes[lane].unreliableIn?.receive(entry, in: payload, limit: limit, now: now)
+        else { return }
         bufferedBytes += delta
         switch outcome {
         case .delivered(let message):

@@ -51,7 +51,13 @@ package struct ChannelEntry: Sendable {
     var messageID: UInt16
     /// `nil` for a whole message.
     var fragment: Fragment?
-    package var bytes: ArraySlice<UInt8>
+    /// Where the bytes lie in the payload that carried the entry: positions, not a slice of
+    /// it, so an entry is a plain value. As slices, the entries retained and released the
+    /// payload at each step from the decoder to delivery, seven times a message.
+    package var range: Range<Int>
+
+    /// Number of bytes.
+    package var byteCount: Int { range.count }
 
     package struct Fragment: Sendable, Hashable {
         package var index: Int

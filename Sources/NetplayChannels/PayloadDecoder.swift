@@ -64,7 +64,7 @@ package struct PayloadDecoder {
             decoder.position += Int(length)
             entries.append(
                 ChannelEntry(
-                    channel: channel, messageID: messageID, fragment: fragment, bytes: payload[start..<decoder.position]
+                    channel: channel, messageID: messageID, fragment: fragment, range: start..<decoder.position
                 ))
         }
         return header

@@ -113,36 +113,38 @@ package struct ReliableReceiveChannel: Sendable {
             guard let fragment = entry.fragment, fragment.count == assembly.count, !assembly.has(fragment.index) else {
                 return .duplicate
             }
-            return .accept(full, FragmentAssembly.pieceBytes(entry.bytes.count))
+            return .accept(full, FragmentAssembly.pieceBytes(entry.byteCount))
         case .empty:
             // The next message with nothing waiting is released at once (`insert`), never held.
             let growth =
                 entry.fragment == nil && full == base && occupiedCount == 0
                 ? 0 : Self.ringBytes(count: ringCount(toHold: full)) - Self.ringBytes(count: ring.count)
-            guard let fragment = entry.fragment else { return .accept(full, entry.bytes.count + growth) }
+            guard let fragment = entry.fragment else { return .accept(full, entry.byteCount + growth) }
             return .accept(
                 full,
-                FragmentAssembly.startBytes(count: fragment.count) + FragmentAssembly.pieceBytes(entry.bytes.count)
+                FragmentAssembly.startBytes(count: fragment.count) + FragmentAssembly.pieceBytes(entry.byteCount)
                     + growth)
         }
     }
 
-    /// Stores a piece assessed as `.accept(full, _)`; appends released messages to
+    /// Stores a piece assessed as `.accept(full, _)`, its bytes read from `payload`, the
+    /// payload that carried it; appends released messages to
     /// `released`, as delivered on `channel`. Returns the change in buffered bytes (the ring's
     /// growth or release included), and whether the piece was refused as inconsistent (a
     /// fragment count that disagrees, or a message over `limit`).
     package mutating func insert(
-        _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, channel: ChannelID,
+        _ entry: ChannelEntry, in payload: [UInt8], full: Int64, limit: Int, now: NetInstant, channel: ChannelID,
         released: inout [DeliveredMessage]
     ) -> (delta: Int, refused: Bool) {
         let ringBefore = Self.ringBytes(count: ring.count)
-        let (delta, refused) = place(entry, full: full, limit: limit, now: now, channel: channel, released: &released)
+        let (delta, refused) = place(
+            entry, in: payload, full: full, limit: limit, now: now, channel: channel, released: &released)
         return (delta + Self.ringBytes(count: ring.count) - ringBefore, refused)
     }
 
-    /// ``insert(_:full:limit:now:channel:released:)`` without the ring's bytes.
+    /// ``insert(_:in:full:limit:now:channel:released:)`` without the ring's bytes.
     private mutating func place(
-        _ entry: ChannelEntry, full: Int64, limit: Int, now: NetInstant, channel: ChannelID,
+        _ entry: ChannelEntry, in payload: [UInt8], full: Int64, limit: Int, now: NetInstant, channel: ChannelID,
         released: inout [DeliveredMessage]
     ) -> (delta: Int, refused: Bool) {
         var delta = 0
@@ -163,10 +165,10 @@ package struct ReliableReceiveChannel: Sendable {
             case .complete, .delivered:
                 return (0, false)
             }
-            guard fragment.count == assembly.count, assembly.byteCount + entry.bytes.count <= limit,
-                assembly.insert(fragment.index, bytes: entry.bytes)
+            guard fragment.count == assembly.count, assembly.byteCount + entry.byteCount <= limit,
+                assembly.insert(fragment.index, bytes: payload[entry.range])
             else {
-                let inconsistent = fragment.count != assembly.count || assembly.byteCount + entry.bytes.count > limit
+                let inconsistent = fragment.count != assembly.count || assembly.byteCount + entry.byteCount > limit
                 // Refused pieces change nothing: an assembly taken out goes back as it was.
                 if takenOut { self[slot: full] = .partial(assembly) }
                 return (0, inconsistent)
@@ -183,13 +185,13 @@ package struct ReliableReceiveChannel: Sendable {
         } else if full == base, occupiedCount == 0 {
             // The next message with nothing waiting (the steady state): delivered at once,
             // without a round trip through the window's table, and read where it lies in its payload.
-            released.append(DeliveredMessage(channel: channel, bytes: entry.bytes))
+            released.append(DeliveredMessage(channel: channel, bytes: payload[entry.range]))
             base += 1
-            return (entry.bytes.count, false)
+            return (entry.byteCount, false)
         } else {
             guard case .empty = self[slot: full] else { return (0, false) }
-            self[slot: full] = .complete(Array(entry.bytes))
-            delta += entry.bytes.count
+            self[slot: full] = .complete(Array(payload[entry.range]))
+            delta += entry.byteCount
         }
         release(from: full, channel: channel, into: &released)
         return (delta, false)

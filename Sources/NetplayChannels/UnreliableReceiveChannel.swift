@@ -37,20 +37,21 @@ package struct UnreliableReceiveChannel: Sendable {
         return !WrappingSequence.isNewer(id, than: newest)
     }
 
-    /// Handles one entry; `delta` is the change in ``bufferedBytes`` (a delivered message
-    /// leaves this channel's buffer; the caller accounts for it from then on).
-    package mutating func receive(_ entry: ChannelEntry, limit: Int, now: NetInstant) -> (outcome: Outcome, delta: Int)
+    /// Handles one entry of `payload`; `delta` is the change in ``bufferedBytes`` (a delivered
+    /// message leaves this channel's buffer; the caller accounts for it from then on).
+    package mutating func receive(_ entry: ChannelEntry, in payload: [UInt8], limit: Int, now: NetInstant)
+        -> (outcome: Outcome, delta: Int)
     {
         guard !isStale(entry.messageID) else { return (.stale, 0) }
-        guard let fragment = entry.fragment else { return (deliver(entry.messageID, entry.bytes), 0) }
+        guard let fragment = entry.fragment else { return (deliver(entry.messageID, payload[entry.range]), 0) }
         let before = bufferedBytes
-        let outcome = insert(entry, fragment: fragment, limit: limit, now: now)
+        let outcome = insert(entry, bytes: payload[entry.range], fragment: fragment, limit: limit, now: now)
         return (outcome, bufferedBytes - before)
     }
 
-    private mutating func insert(_ entry: ChannelEntry, fragment: ChannelEntry.Fragment, limit: Int, now: NetInstant)
-        -> Outcome
-    {
+    private mutating func insert(
+        _ entry: ChannelEntry, bytes: ArraySlice<UInt8>, fragment: ChannelEntry.Fragment, limit: Int, now: NetInstant
+    ) -> Outcome {
         // Numbers wrap every 65,536 messages: a partial message far from the current one is
         // from an earlier lap, and must never absorb fragments of a new message that
         // happens to share its number.
@@ -69,8 +70,8 @@ package struct UnreliableReceiveChannel: Sendable {
         // Read in place, never copied: a copy alive during the insert would share the pieces
         // and make the insert copy them all.
         guard fragment.count == slots[index].assembly.count,
-            slots[index].assembly.byteCount + entry.bytes.count <= limit,
-            slots[index].assembly.insert(fragment.index, bytes: entry.bytes)
+            slots[index].assembly.byteCount + bytes.count <= limit,
+            slots[index].assembly.insert(fragment.index, bytes: bytes)
         else { return .refused }
         guard slots[index].assembly.isComplete else { return .buffered }
         return deliver(entry.messageID, slots.remove(at: index).assembly.assembled()[...])

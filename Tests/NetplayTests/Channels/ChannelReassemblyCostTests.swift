@@ -24,8 +24,7 @@ extension ChannelTests {
             var channel = ReliableReceiveChannel(ordered: true)
             let piece = [UInt8](repeating: 7, count: 64)
             let entries = (0..<Self.fragments).map {
-                ChannelEntry(
-                    channel: 0, messageID: 0, fragment: .init(index: $0, count: Self.fragments), bytes: piece[...])
+                CarriedEntry(channel: 0, messageID: 0, fragment: .init(index: $0, count: Self.fragments), bytes: piece)
             }
             var released: [DeliveredMessage] = []
             released.reserveCapacity(1)

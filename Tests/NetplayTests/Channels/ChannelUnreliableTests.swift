@@ -13,8 +13,8 @@ import Testing
 extension ChannelTests {
     @Suite("Unreliable")
     struct UnreliableTests {
-        static func fragment(_ id: UInt16, _ index: Int, of count: Int, _ bytes: [UInt8]) -> ChannelEntry {
-            ChannelEntry(channel: 2, messageID: id, fragment: .init(index: index, count: count), bytes: bytes[...])
+        static func fragment(_ id: UInt16, _ index: Int, of count: Int, _ bytes: [UInt8]) -> CarriedEntry {
+            CarriedEntry(channel: 2, messageID: id, fragment: .init(index: index, count: count), bytes: bytes)
         }
 
         @Test("a fragmented unreliable message with a missing piece is dropped whole after the timeout")
@@ -46,7 +46,7 @@ extension ChannelTests {
         func sequencedNeverGoesBack() {
             var channel = UnreliableReceiveChannel(sequenced: true)
             let whole = { (id: UInt16) in
-                ChannelEntry(channel: 3, messageID: id, fragment: nil, bytes: [UInt8(id & 0xFF)][...])
+                CarriedEntry(channel: 3, messageID: id, fragment: nil, bytes: [UInt8(id & 0xFF)])
             }
             #expect(channel.receive(whole(10), limit: 100, now: .zero).outcome == .delivered([10]))
             #expect(channel.receive(whole(9), limit: 100, now: .zero).outcome == .stale)

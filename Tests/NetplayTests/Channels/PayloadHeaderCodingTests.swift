@@ -44,11 +44,12 @@ extension ChannelTests {
             let appended = writer.append(channel: 0, messageID: 0x0B0C, fragment: nil, bytes: [0xEE, 0xFF][...])
             #expect(appended)
             #expect(writer.bytes == Self.headerBytes + [0, 0, 0x0C, 0x0B, 2, 0xEE, 0xFF])
-            let (header, entries) = try PayloadDecoder.decode(writer.bytes, layout: .standard) { _ in 16 }
+            let payload = writer.bytes
+            let (header, entries) = try PayloadDecoder.decode(payload, layout: .standard) { _ in 16 }
             #expect(header == Self.header)
             #expect(entries.count == 1)
             #expect(entries.first?.messageID == 0x0B0C)
-            #expect(entries.first.map { Array($0.bytes) } == [0xEE, 0xFF])
+            #expect(entries.first.map { Array(payload[$0.range]) } == [0xEE, 0xFF])
         }
 
         @Test("a 128-byte body takes a two-byte length, a fragment its flag and varints")
@@ -67,7 +68,7 @@ extension ChannelTests {
             let entries = try PayloadDecoder.decode(writer.bytes, layout: .standard) { _ in 16 }.1
             #expect(entries.map(\.messageID) == [7, 8])
             #expect(entries.map(\.fragment) == [nil, fragment])
-            #expect(entries.map(\.bytes.count) == [128, 1])
+            #expect(entries.map(\.byteCount) == [128, 1])
         }
     }
 }

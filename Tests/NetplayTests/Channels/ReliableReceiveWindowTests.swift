@@ -24,8 +24,8 @@ extension ChannelTests {
             _ number: Int, to channel: inout ReliableReceiveChannel, released: inout [DeliveredMessage]
         ) -> ReliableReceiveChannel.Assessment {
             let body: [UInt8] = [UInt8(truncatingIfNeeded: number), UInt8(truncatingIfNeeded: number >> 8)]
-            let entry = ChannelEntry(
-                channel: 0, messageID: UInt16(truncatingIfNeeded: number), fragment: nil, bytes: body[...])
+            let entry = CarriedEntry(
+                channel: 0, messageID: UInt16(truncatingIfNeeded: number), fragment: nil, bytes: body)
             let assessment = channel.assess(entry)
             if case .accept(let full, _) = assessment {
                 _ = channel.insert(
@@ -87,10 +87,10 @@ extension ChannelTests {
             var channel = ReliableReceiveChannel(ordered: true)
             var released: [DeliveredMessage] = []
             let count = 20
-            func piece(message: Int, index: Int) -> ChannelEntry {
-                ChannelEntry(
+            func piece(message: Int, index: Int) -> CarriedEntry {
+                CarriedEntry(
                     channel: 0, messageID: UInt16(message), fragment: .init(index: index, count: count),
-                    bytes: [UInt8(message), UInt8(index)][...])
+                    bytes: [UInt8(message), UInt8(index)])
             }
             // Message 9 (grows the ring past 8) first, then 0, alternating and backwards.
             for index in stride(from: count - 1, through: 0, by: -1) {
@@ -116,12 +116,12 @@ extension ChannelTests {
         func growthWithAPartialHeld() {
             var channel = ReliableReceiveChannel(ordered: true)
             var released: [DeliveredMessage] = []
-            func fragment(_ message: Int, _ index: Int) -> ChannelEntry {
-                ChannelEntry(
+            func fragment(_ message: Int, _ index: Int) -> CarriedEntry {
+                CarriedEntry(
                     channel: 0, messageID: UInt16(message), fragment: .init(index: index, count: 3),
-                    bytes: [UInt8(message), UInt8(index)][...])
+                    bytes: [UInt8(message), UInt8(index)])
             }
-            func insert(_ entry: ChannelEntry) {
+            func insert(_ entry: CarriedEntry) {
                 guard case .accept(let full, _) = channel.assess(entry) else {
                     Issue.record("refused \(entry.messageID)/\(entry.fragment?.index ?? -1)")
                     return
@@ -149,7 +149,7 @@ extension ChannelTests {
         func ringBytesAreCharged() {
             var channel = ReliableReceiveChannel(ordered: true)
             var released: [DeliveredMessage] = []
-            let far = ChannelEntry(channel: 0, messageID: 1023, fragment: nil, bytes: [][...])
+            let far = CarriedEntry(channel: 0, messageID: 1023, fragment: nil, bytes: [])
             guard case .accept(let full, let charged) = channel.assess(far) else {
                 Issue.record("a message at the window's edge was refused")
                 return
@@ -164,7 +164,7 @@ extension ChannelTests {
             var total = delta
             for number in 0..<1023 {
                 let body: [UInt8] = [1, 2, 3]
-                let entry = ChannelEntry(channel: 0, messageID: UInt16(number), fragment: nil, bytes: body[...])
+                let entry = CarriedEntry(channel: 0, messageID: UInt16(number), fragment: nil, bytes: body)
                 guard case .accept(let full, _) = channel.assess(entry) else { continue }
                 total +=
                     channel.insert(
