@@ -233,10 +233,11 @@ package final class NetSession: Sendable {
                 core.nextDeadline(now: now)
             )
         }
-        // The emptied list goes back for the next trade with its room: a lock per tick with
-        // traffic, none per message (and none for a session that never sent).
+        // The emptied list goes back for the next trade with its room, whenever it has room
+        // (an idle tick's list too: dropped, the next sends would grow a new one): a lock per
+        // tick, none per message, and none for a session that never sent.
         commands.empty()
-        if tookCommands {
+        if tookCommands || commands.capacity > 0 {
             buffer.withLock { buffer in
                 swap(&commands, &buffer.spareCommands)
                 guard !backlog.isEmpty else { return }

@@ -5,7 +5,7 @@ package struct ChannelConfig: Sendable, Hashable {
     package var layout: ChannelLayout = .standard
     /// Most bytes one payload handed to the connection may hold. 1172 is what a connection
     /// payload carries at an MTU of 1200 (see `ProtocolConfig`). Values below
-    /// ``minimumPayloadBytes`` are raised to it.
+    /// ``minimumPayloadBytes`` are raised to it, values above ``maximumPayloadBytes`` lowered.
     package var maxPayloadBytes: Int = 1172
     /// Largest reliable message ``ChannelEndpoint/enqueue(_:on:now:)`` accepts; larger ones
     /// are fragmented on the wire and reassembled. Also caps what a peer may make this end
@@ -48,4 +48,9 @@ package struct ChannelConfig: Sendable, Hashable {
 
     /// The smallest payload that still carries a header, a fragment header and some data.
     static let minimumPayloadBytes = 64
+    /// The largest payload: 255 of them carry at most 63,240 entries (five bytes each at
+    /// least), which keeps a reliable message number unambiguous with the reliable window
+    /// (see ``ReliableReceiveChannel/window``). A larger MTU leaves the rest of the datagram
+    /// unused.
+    package static let maximumPayloadBytes = 1255
 }

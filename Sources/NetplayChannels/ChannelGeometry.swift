@@ -11,7 +11,8 @@ package struct ChannelGeometry: Sendable {
     package let maxUnreliableMessageBytes: Int
 
     package init(_ config: ChannelConfig) {
-        payloadBytes = max(config.maxPayloadBytes, ChannelConfig.minimumPayloadBytes)
+        payloadBytes = min(
+            max(config.maxPayloadBytes, ChannelConfig.minimumPayloadBytes), ChannelConfig.maximumPayloadBytes)
         maxReliableMessageBytes = max(config.maxReliableMessageBytes, 0)
         maxUnreliableMessageBytes = max(config.maxUnreliableMessageBytes, 0)
         let lengthField = ChannelEntry.varintSize(UInt64(payloadBytes))

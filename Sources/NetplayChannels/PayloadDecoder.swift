@@ -17,8 +17,9 @@ package enum PayloadDecodeError: Error, Sendable, Hashable {
 /// Parses a whole payload before any of it is acted on, so a payload is accepted or dropped
 /// as a unit: nothing from a malformed payload (not even its acks) changes any state.
 ///
-/// Entries are slices of the payload (no copy); every length is checked against the bytes
-/// actually left before it is used, so no input can make it allocate more than the payload.
+/// Entries name the range of their bytes in the payload (no copy); every length is checked
+/// against the bytes actually left before it is used, so no input can make it allocate more
+/// than the payload.
 package struct PayloadDecoder {
     private let payload: [UInt8]
     private var position: Int

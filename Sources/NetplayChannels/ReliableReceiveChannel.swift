@@ -37,9 +37,9 @@ package struct ReliableReceiveChannel: Sendable {
     /// most of the 85 KiB an idle connection used to cost); then a power of two, grown to the
     /// farthest message held, at most ``window``, and freed when the last one leaves. Its
     /// bytes are charged to the receive budget with the messages' (``assess(_:)`` counts a
-    /// growth, ``insert(_:full:limit:now:channel:released:)`` returns it): one message a
-    /// window ahead makes a 40 KiB ring (1,024 slots of 40 bytes), which a peer must not get
-    /// for free. A ring, not the dictionary it was: a fragment looked its message up three
+    /// growth, ``insert(_:in:full:limit:now:channel:released:)`` returns it): one message a
+    /// window ahead makes a ring of the whole window (40 KiB: 1,024 slots of 40 bytes), which
+    /// a peer must not get for free. A ring, not the dictionary it was: a fragment looked its message up three
     /// times, and hashing the number cost some 700 instructions a fragment of a bulk transfer.
     private var ring: [Slot] = []
     /// Slots of `ring` not empty.
@@ -230,15 +230,15 @@ package struct ReliableReceiveChannel: Sendable {
     /// The ring's count when it is first needed.
     static let smallestRing = 8
 
-    /// 4,096 messages in flight per channel.
-    ///
-    /// Large enough for a stream of small messages: with 1,024, a loopback stream of 16-byte
-    /// messages stopped at the window about a third of the time, waiting for acknowledgements
-    /// (4,096 carried 15-20 % more, side by side). Small enough that a 16-bit number is never
-    /// misread: a payload is read only within 256 packets of the newest (older ones are
-    /// stale), and 255 packets carry at most 255 × 193 = 49,215 new numbers (an entry of a
-    /// one-byte message takes six bytes of a payload's 1,161). So a number read is at most
-    /// `window + 49,215` behind the receiver's oldest undelivered one, and taken for one ahead
-    /// only past `65,536 − window`: safe up to a window of 8,160 (docs/PROTOCOL.md §5).
-    package static let window = 4096
+    /// 1,024 messages in flight per channel: a full round trip of 60 Hz traffic even at
+    /// dozens of messages per frame, and small enough that a 16-bit number is never misread,
+    /// whatever a peer sends. A payload is read only within 256 packets of the newest (older
+    /// ones are stale), and 255 payloads of at most ``ChannelConfig/maximumPayloadBytes``
+    /// carry at most 255 × 248 = 63,240 new numbers (an entry takes at least five of the
+    /// 1,244 bytes after the header, an empty message's). So a number read is at most
+    /// `window + 63,240` behind the receiver's oldest undelivered one, and taken for one
+    /// ahead only past `65,536 − window` (docs/PROTOCOL.md §5). Wider windows were measured
+    /// for a loopback stream of small messages: 4,096 carried 15–20 % more in one side-by-side
+    /// series and nothing more in another, and would need payloads capped near 1,200 bytes.
+    package static let window = 1024
 }

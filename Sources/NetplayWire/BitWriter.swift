@@ -96,10 +96,13 @@ public struct BitWriter: Sendable {
 
     /// Flushes the last partial byte and hands over the bytes as a message's, leaving the
     /// writer empty: held in the value itself while they fit the writer's inline words (no
-    /// allocation at all), otherwise the writer's own array, not copied.
+    /// allocation at all), otherwise the writer's own array, not copied. (Raw bytes, as
+    /// strings and byte arrays write them, always go to the array; such a message of up to
+    /// ``MessageBytes/inlineCapacity`` bytes is copied into the value, so its array is freed
+    /// here, on the encoding thread, not on the network thread that sends it.)
     @inlinable
     package mutating func finishMessage() -> MessageBytes {
-        guard storage.isEmpty else { return MessageBytes(array: finish()) }
+        guard storage.isEmpty else { return MessageBytes(finish()) }
         let count = inlineBytes &+ (scratchBits &+ 7) &>> 3
         // The tail word after the inline ones: the fifth word is room for it.
         var words = inline

@@ -101,7 +101,7 @@ public struct MessageRegistry: Sendable {
     }
 
     /// Writes `message`, whose type is registered as `id`, into `writer`: for a sender that
-    /// chooses where the bytes go (see ``BitWriter/finish(into:)``). Inlinable, so the
+    /// chooses how the bytes are kept (see ``BitWriter/finishMessage()``). Inlinable, so the
     /// caller's specialization writes the id and the fields in place.
     @inlinable
     package func encode<Message: NetMessage>(

@@ -111,6 +111,21 @@ extension APITests.Allocations {
         let allocations = pair.retryBacklog(ticks: 64)
         #expect(allocations == 0, "\(allocations) allocations in 64 retries")
     }
+
+    /// Network ticks with nothing sent (timers, acknowledgements) outnumber a game's send
+    /// frames: they must hand the send buffer's spare list back, not drop it, or the next
+    /// frame's sends grow a new list.
+    @Test("sends after idle ticks allocate nothing")
+    func sendsAfterIdleTicksAllocateNothing() throws {
+        let pair = try SessionPair()
+        for _ in 0..<AllocationWorkload.warmUpFrames { try pair.frame(channel: .unreliable) }
+        for _ in 0..<3 {
+            _ = pair.retryBacklog(ticks: 2)
+            var counted = AllocationCount()
+            try pair.frame(channel: .unreliable, counting: &counted)
+            #expect(counted.send == 0, "a frame after two idle ticks allocated \(counted.send) on send")
+        }
+    }
 }
 
 extension APITests {

@@ -56,6 +56,31 @@ extension ChannelTests {
             #expect(ChannelGeometry(ChannelConfig()).maxWholeMessageBytes == 1155)
         }
 
+        @Test("a payload is at most 1255 bytes whatever the MTU, so message numbers stay unambiguous")
+        func payloadsAreCappedForTheReliableWindow() throws {
+            var config = ChannelConfig()
+            config.maxPayloadBytes = 9_000  // a jumbo-frame MTU
+            let geometry = ChannelGeometry(config)
+            #expect(geometry.payloadBytes == ChannelConfig.maximumPayloadBytes)
+            // The bound of PROTOCOL.md §5: 255 payloads' worth of five-byte entries (an empty
+            // message's) plus the window stay within 65,536 − window of each other.
+            let entries = (geometry.payloadBytes - PayloadHeader.byteCount) / 5
+            let window = ReliableReceiveChannel.window
+            #expect(window + 255 * entries <= 65_536 - window)
+            let oneMore = (geometry.payloadBytes + 1 - PayloadHeader.byteCount) / 5
+            #expect(window + 255 * oneMore > 65_536 - window, "the cap is the largest that holds")
+            // Every payload the endpoint makes stays within it, and a larger one is dropped.
+            var sender = ChannelEndpoint(config: config, now: .zero)
+            for _ in 0..<400 { try sender.enqueue([1, 2, 3, 4], on: ChannelID(2), now: .zero) }
+            let payloads = sender.makePayloads(now: .zero)
+            #expect(!payloads.isEmpty)
+            #expect(payloads.allSatisfy { $0.count <= ChannelConfig.maximumPayloadBytes })
+            #expect(payloads.contains { $0.count > ChannelConfig.maximumPayloadBytes - 10 })
+            var receiver = ChannelEndpoint(config: config, now: .zero)
+            receiver.receive(payloads[0] + [UInt8](repeating: 0, count: 64), now: .zero)
+            #expect(receiver.drops.oversizedPayloads == 1)
+        }
+
         @Test("acks: the ack field and bitfield name exactly the sequences received")
         func ackBits() throws {
             var sender = ChannelEndpoint(now: .zero)

@@ -53,14 +53,15 @@ struct BitStreamTests {
             #expect(writer.byteCount == expected.count)
             #expect(writer.bytes == expected, "round \(round)")
             // Every other round as a message (what `send` does): held inline exactly while the
-            // writer held every byte in its words, otherwise the writer's own array.
+            // writer held every byte in its words or the bytes fit the value anyway (copied
+            // out of the writer's array), otherwise the writer's own array.
             let finished: [UInt8]
             if round % 2 == 0 {
                 finished = writer.finish()
             } else {
                 let heldInline = writer.storage.isEmpty
                 let message = writer.finishMessage()
-                #expect(message.isInline == heldInline)
+                #expect(message.isInline == (heldInline || expected.count <= MessageBytes.inlineCapacity))
                 #expect(message.count == expected.count)
                 finished = message.array
             }
@@ -75,7 +76,9 @@ struct BitStreamTests {
 
     /// A message as `send` finishes it: held inline, exact to the byte, while it fits four
     /// full words and a partial fifth (at most 319 bits, 40 bytes); from the fifth full word
-    /// on, the writer's own array.
+    /// on the writer moves its bytes to an array, which a message of up to 40 bytes is copied
+    /// out of (raw bytes, as strings write them, go to the array at once); past 40 bytes, the
+    /// writer's own array.
     @Test func aMessageWithinTheWordsIsHeldInline() {
         for byteCount in [0, 1, 9, 32, 33, 39] {
             var writer = BitWriter()
@@ -100,11 +103,20 @@ struct BitStreamTests {
             return
         }
         #expect(inline.array == Array(0..<39) + [0x7F])
+        var fortyBytes = BitWriter()
+        for byte in 0..<40 { fortyBytes.writeFixed(UInt8(byte)) }
+        let copied = fortyBytes.finishMessage()
+        #expect(copied.isInline, "40 whole bytes, spilled, were not copied back inline")
+        #expect(copied.array == Array(0..<40))
+        var rawWriter = BitWriter()
+        rawWriter.writeRawBytes([1, 2, 3])
+        let raw = rawWriter.finishMessage()
+        #expect(raw.isInline && raw.array == [1, 2, 3])
         var writer = BitWriter()
-        for byte in 0..<40 { writer.writeFixed(UInt8(byte)) }
+        for byte in 0..<41 { writer.writeFixed(UInt8(byte)) }
         let message = writer.finishMessage()
-        #expect(!message.isInline, "40 whole bytes were held inline")
-        #expect(message.array == Array(0..<40))
+        #expect(!message.isInline, "41 bytes were held inline")
+        #expect(message.array == Array(0..<41))
         #expect(writer.bitCount == 0)
     }
 
