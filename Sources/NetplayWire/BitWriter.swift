@@ -84,9 +84,7 @@ public struct BitWriter: Sendable {
         }
         var bytes: [UInt8] = []
         inlineAndTail(tailBytes, into: &bytes)
-        inlineBytes = 0
-        scratch = 0
-        scratchBits = 0
+        clearInline()
         return bytes
     }
 
@@ -103,30 +101,37 @@ public struct BitWriter: Sendable {
     @inlinable
     package mutating func finishMessage() -> MessageBytes {
         guard storage.isEmpty else { return MessageBytes(finish()) }
-        let count = inlineBytes &+ (scratchBits &+ 7) &>> 3
-        // The tail word after the inline ones: the fifth word is room for it.
+        let message = MessageBytes(words: inlineWordsWithTail, count: inlineBytes &+ (scratchBits &+ 7) &>> 3)
+        clearInline()
+        return message
+    }
+
+    /// The inline words with `scratch` stored right after the `inlineBytes` written (the
+    /// fifth word is room for it): every byte so far, while none has gone to `storage`.
+    @inlinable
+    var inlineWordsWithTail: MessageBytes.Words {
         var words = inline
         withUnsafeMutableBytes(of: &words) {
             $0.storeBytes(of: scratch.littleEndian, toByteOffset: inlineBytes, as: UInt64.self)
         }
+        return words
+    }
+
+    /// Empties a writer whose bytes were all inline and have been taken.
+    @inlinable
+    mutating func clearInline() {
         inlineBytes = 0
         scratch = 0
         scratchBits = 0
-        return MessageBytes(words: words, count: count)
     }
 
     /// Appends the inline words, then the first `tailBytes` bytes of `scratch`, to `result`
     /// (empty), reserving exactly their count if it lacks the room.
     @inlinable
     func inlineAndTail(_ tailBytes: Int, into result: inout [UInt8]) {
-        let inlineCount = inlineBytes
-        let count = inlineCount &+ tailBytes
+        let count = inlineBytes &+ tailBytes
         guard count > 0 else { return }
-        // The tail word after the inline ones (the fifth word is room for it), then one copy.
-        var words = inline
-        withUnsafeMutableBytes(of: &words) {
-            $0.storeBytes(of: scratch.littleEndian, toByteOffset: inlineCount, as: UInt64.self)
-        }
+        var words = inlineWordsWithTail
         // Reserved then appended: this `reserveCapacity` is specialized for bytes, where
         // `init(unsafeUninitializedCapacity:)` and `init(repeating:count:)` looked up their
         // storage type at run time (about 350 instructions more a message).
