@@ -249,10 +249,12 @@ extension NetCore {
         }
     }
 
-    /// The end of a read burst: only the peers something arrived from have new work (acks
-    /// owed, a window an ack opened, resends after a resume), so only they are flushed, not
+    /// The end of a read burst: only the peers something arrived from can have new work (acks
+    /// owed, a window an ack opened, resends after a resume), so only they are looked at, not
     /// every peer as a tick does; a host answering 64 clients' inputs as they come then does
-    /// one peer's work per datagram, not 64. The timers wait for their deadlines.
+    /// one peer's work per datagram, not 64. Of those, only the ones whose channels are due
+    /// make payloads: an input whose acknowledgement waits for the next snapshot leaves
+    /// nothing to send. The timers wait for their deadlines.
     /// Returns the earliest deadline among those peers (on a client, the core's), which only
     /// ever brings the driver's timer forward: no other peer's deadline changed.
     mutating func flushReceived(now: NetInstant) -> NetInstant? {
@@ -261,7 +263,7 @@ extension NetCore {
         // By index, in place: flushing a peer never lists another, and the list keeps its storage.
         for index in receivedSinceFlush.indices {
             let peer = receivedSinceFlush[index]
-            flushChannels(of: peer, now: now)
+            flushChannels(of: peer, now: now, onlyIfDue: true)
             if isHostCore, let peerDeadline = nextDeadline(of: peer) {
                 deadline = min(deadline ?? peerDeadline, peerDeadline)
             }
@@ -286,18 +288,22 @@ extension NetCore {
     private mutating func flushChannels(
         of peer: NetPeer, now: NetInstant, onlyIfDue: Bool = false, acknowledging: Bool = true
     ) {
+        // Asked before any list is lent: most peers a tick or a read burst looks at are not due.
+        let due = peers.update(peer) { (state: inout PeerState) -> Bool in
+            // Still listed while its acknowledgements are held (see above); unlisted here even
+            // when nothing is due, as the list it was on is emptied.
+            if acknowledging { state.owesFlush = false }
+            guard onlyIfDue, !(state.channels.flushDue.map { $0 <= now } ?? false) else { return true }
+            state.channels.rollRates(now: now)
+            return false
+        }
+        guard due == true else { return }
         // One list for every peer's reliable pieces (see `ChannelEndpoint.makePayloads`),
         // lent out of the core while a peer's state is changed in place.
         var pieces = pieceScratch.lend()
         var payloads = payloadScratch.lend()
         defer { payloadScratch.takeBack(&payloads) }
         peers.update(peer) { (state: inout PeerState) -> Void in
-            if onlyIfDue, !(state.channels.flushDue.map { $0 <= now } ?? false) {
-                state.channels.rollRates(now: now)
-                return
-            }
-            // Still listed while its acknowledgements are held (see above).
-            if acknowledging { state.owesFlush = false }
             state.channels.makePayloads(
                 now: now, into: &payloads, pieceScratch: &pieces, buffers: &channelBuffers,
                 acknowledging: acknowledging)

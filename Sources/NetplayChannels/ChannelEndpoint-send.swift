@@ -145,6 +145,8 @@ extension ChannelEndpoint {
     /// only *counted* once no ack can name the packet any more, so a late ack (a busy machine,
     /// a reordering path — not a drop) is never reported as loss.
     mutating func detectLosses(now: NetInstant) {
+        // Nothing sent is unresolved (a host's peer between snapshots): nothing to look at.
+        guard ledger.count > 0 else { return }
         var lost: [SentPacketLedger.Record] = []
         let largestAcked = ledger.largestAcked
         if largestAcked >= 0, ledger.oldestInFlight.map({ $0.sequence < largestAcked }) == true {
@@ -210,11 +212,16 @@ extension ChannelEndpoint {
     }
 
     private mutating func expireReassemblies(now: NetInstant) {
+        guard mayHoldAssemblies else { return }
+        var holding = false
         for lane in lanes.indices where lanes[lane].unreliableIn != nil {
-            guard let (count, freed) = lanes[lane].unreliableIn?.expire(now: now), count > 0 else { continue }
+            guard let (count, freed) = lanes[lane].unreliableIn?.expire(now: now) else { continue }
+            if lanes[lane].unreliableIn?.isAssembling == true { holding = true }
+            guard count > 0 else { continue }
             drops.unreliableReassemblyTimeouts += count
             bufferedBytes -= freed
         }
+        mayHoldAssemblies = holding
     }
 
     /// Bounds the work and the burst of one call; at 1,172 bytes, 256 payloads are 300 KB,

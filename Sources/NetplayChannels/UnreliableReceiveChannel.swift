@@ -96,6 +96,9 @@ package struct UnreliableReceiveChannel: Sendable {
         return (expired.count, expired.reduce(0) { $0 + $1.assembly.footprint })
     }
 
+    /// Whether a partial message waits in reassembly.
+    var isAssembling: Bool { !slots.isEmpty }
+
     /// When the oldest assembly times out.
     var nextExpiry: NetInstant? { slots.map(\.assembly.startedAt).min().map { $0 + Self.reassemblyTimeout } }
 
