@@ -115,6 +115,7 @@ final class GameThreadTransport: DatagramTransport {
                 ? socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
                     session.receive(bytes, from: from, now: clock.now)
                 } : 0
+            if arrived > 0 { session.publishReceived() }
             let now = clock.now
             // Going back to the game with events: their acknowledgements wait for its reply, to
             // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service

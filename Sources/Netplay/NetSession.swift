@@ -129,17 +129,28 @@ package final class NetSession: Sendable {
         return core.withLock { $0.drainOutgoing() }
     }
 
-    /// Handles one datagram; called by the driver, on its thread.
+    /// Handles one datagram; called by the driver, on its thread. What it brings the game
+    /// (messages, players coming and going) waits in the core until the driver ends the read
+    /// burst with ``serviceReadBurst(now:)`` or ``publishReceived()``: the event queue's
+    /// locks, and a waiting reader's wake-up, once a burst instead of once a datagram (some
+    /// 1,400 instructions a datagram on a host reading its clients' inputs).
     package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         var datagrams: [Datagram] = []
-        let (events, replication, deferred) = core.withLock { core in
+        let deferred = core.withLock { core in
             core.receive(bytes, from: address, now: now)
             datagrams = core.drainOutgoing()
-            return (takeEvents(from: &core), core.drainReplication(), core.hasDeferredHandshakes)
+            return core.hasDeferredHandshakes
         }
         if !datagrams.isEmpty, let transport = attachedTransport { transmit(&datagrams, on: transport) }
-        publish(events, replication: replication)
         if deferred { scheduleHandshakeService() }
+    }
+
+    /// Publishes what the datagrams received since the last publication brought: for a driver
+    /// that must know whether the game has events before it ends its read burst (the
+    /// game-thread driver, which returns to the game when it has).
+    package func publishReceived() {
+        let (events, replication) = core.withLock { core in (takeEvents(from: &core), core.drainReplication()) }
+        publish(events, replication: replication)
     }
 
     /// Queues one handshake service behind the datagrams being read now: the event loop runs

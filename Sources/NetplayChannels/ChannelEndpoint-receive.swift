@@ -16,12 +16,16 @@ extension ChannelEndpoint {
     /// `buffers` for the next packets sent (see ``ChannelBuffers``).
     package mutating func receive(_ payload: [UInt8], now: NetInstant, buffers: inout ChannelBuffers) {
         lastNow = max(lastNow, now)
+        take(payload, now: now, buffers: &buffers)
         // When payloads must next be made here, worked out afresh rather than "now": most
         // payloads a game receives change nothing due now (an input whose ack is held for the
         // next snapshot, an ack of a snapshot), and a host that made payloads for every peer
         // it heard from at every read burst spent a tenth of its work per input on finding
-        // nothing to send.
-        defer { flushDue = nextWakeup }
+        // nothing to send. Not in a `defer`: from there the read copied the whole endpoint.
+        flushDue = nextWakeup
+    }
+
+    private mutating func take(_ payload: [UInt8], now: NetInstant, buffers: inout ChannelBuffers) {
         receivedRate.record(bytes: payload.count, now: now)
         guard payload.count <= geometry.payloadBytes else {
             drops.oversizedPayloads += 1

@@ -197,7 +197,6 @@ package struct ChannelEndpoint: Sendable {
     /// Inlined: called from ``makePayloads(now:)``, a call copied the whole endpoint (see
     /// ``hasUnackedReliableData``).
     @inline(__always)
-    @inline(__always)  // Read from mutating code; a call copied the whole endpoint.
     package var nextWakeup: NetInstant? {
         var wake: NetInstant?
         wake.keepEarliest(received.firstNamingDue)

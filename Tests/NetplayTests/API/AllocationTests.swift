@@ -221,6 +221,7 @@ private final class CapturingTransport: DatagramTransport {
     /// Delivers every captured datagram to `session`, oldest first, and forgets them.
     func deliver(to session: NetSession, now: NetInstant) {
         drain { session.receive($0.bytes, from: address, now: now) }
+        session.publishReceived()
     }
 
     /// Delivers under the lock (delivering to a session sends through the other transport,
