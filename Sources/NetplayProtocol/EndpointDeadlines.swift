@@ -27,6 +27,15 @@ extension HostEndpoint {
     /// non-mutating call through the optional copies the whole endpoint first.
     package mutating func nextDeadline() -> NetInstant? {
         var deadline: NetInstant? = hasDeferredHandshakes ? latestNow : nil
+        // Found again only once it has passed or something brought a timer sooner.
+        if let due = peerTimersDue, due <= latestNow { peerTimersDue = earliestPeerTimer() }
+        deadline.keepEarliest(peerTimersDue)
+        return deadline
+    }
+
+    /// The earliest of every peer's timers (see ``peerTimersDue``); nil with no peers.
+    mutating func earliestPeerTimer() -> NetInstant? {
+        var deadline: NetInstant?
         // Index by index, not `for … in peers.indices`: unspecialized (debug builds), the
         // iterator allocated at every tick.
         var index = peers.startIndex

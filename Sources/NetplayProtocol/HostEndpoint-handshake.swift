@@ -122,6 +122,7 @@ extension HostEndpoint {
                 clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce, acceptedPacket: accepted),
             admittedAt: now, source: address.source)
         noteAdded(id)
+        peerTimersDue = .zero
         peerByAddress[address] = id
         outgoing.append(Datagram(address: address, bytes: accepted))
         return id

@@ -41,6 +41,7 @@ extension HostEndpoint {
         }
         peer.pathProbe?.bytesReceived += receivedBytes
         peers[id] = peer
+        peerTimersDue = .zero
         probePath(of: id, now: now)
     }
 
@@ -60,6 +61,7 @@ extension HostEndpoint {
         probe.lastSentAt = now
         peer.pathProbe = probe
         peers[id] = peer
+        peerTimersDue = .zero
         outgoing.append(Datagram(address: probe.address, bytes: packet.bytes))
     }
 

@@ -53,6 +53,15 @@ package struct HostEndpoint: Sendable {
     var latestNow = NetInstant.zero
     /// When ``update(now:)`` last ran: a much later `now` means this process was paused.
     var lastUpdate: NetInstant?
+    /// The earliest instant any peer's timers can fire (a pending peer's expiry, a keepalive,
+    /// an interruption, a timeout, a path probe), as a pass over the peers last found it;
+    /// `.zero` when it must be found again, nil when there are no peers. A packet sent or
+    /// received only pushes a peer's timers later, so between passes this is early at worst
+    /// (one pass with nothing to do). What can bring a timer sooner sets it to `.zero`: an
+    /// admission, a confirmation, the end of an interruption, a path probe. Until it,
+    /// ``update(now:)`` skips the pass over the peers and ``nextDeadline()`` answers without
+    /// one: at every tick of a 60 Hz host those passes were some 1,000 instructions per peer.
+    var peerTimersDue: NetInstant? = .zero
     /// Host migration, on a host that took over a session: the secret the old host shared
     /// (see `Rejoin`), and the seats of that session's players who may still come back.
     package var rejoinSecret: [UInt8]?
@@ -139,6 +148,7 @@ package struct HostEndpoint: Sendable {
         let wasPaused = lastUpdate.map { now - $0 >= config.pauseThreshold } ?? false
         lastUpdate = now
         serviceHandshakes(now: now)
+        guard wasPaused || peerTimersDue.map({ now >= $0 }) == true else { return }
         expirePending(now: now)
         // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates.
         let connected = connectedPeers
@@ -169,6 +179,7 @@ package struct HostEndpoint: Sendable {
                 break
             }
         }
+        peerTimersDue = earliestPeerTimer()
     }
 
     /// Sends `payload` to `peer` in one connected packet and returns its sequence number, the
@@ -295,6 +306,8 @@ package struct HostEndpoint: Sendable {
         // The first authentic packet proves the client holds the keys: only now does it take
         // a real seat, and only now does the game hear of it.
         if wasPending, peers.values[index].isConfirmed() {
+            // Its timers are a connected peer's from now on (see `peerTimersDue`).
+            peerTimersDue = .zero
             awaitedRejoins.remove(id)
             peers[id]?.admission = nil
             events.append(.connected(id, address))
@@ -308,7 +321,11 @@ package struct HostEndpoint: Sendable {
         case .dropped(let reason):
             return reason
         case .received(let received):
-            if received.endedInterruption { events.append(.resumed(id)) }
+            if received.endedInterruption {
+                // Its interruption timer runs again (see `peerTimersDue`).
+                peerTimersDue = .zero
+                events.append(.resumed(id))
+            }
             if newPath, !completePath(of: id, at: address, answers: received.pathResponses) {
                 notePath(of: id, at: address, receivedBytes: datagram.count, now: now)
             }
