@@ -243,10 +243,19 @@ extension NetCore {
     /// next `poll`) sends whatever the answer did not carry.
     private mutating func flushChannels(now: NetInstant, acknowledging: Bool = true) {
         if acknowledging { receivedSinceFlush.empty() }
-        let connected = connectedPeers
-        for index in connected.indices {
-            flushChannels(of: connected[index], now: now, onlyIfDue: true, acknowledging: acknowledging)
+        // One pass over the states in place finds the peers due; only those are looked up again.
+        var due = duePeers.lend()
+        defer { duePeers.takeBack(&due) }
+        peers.forEach { peer, state in
+            // Unlisted: the list was emptied above (see `flushChannels(of:now:onlyIfDue:acknowledging:)`).
+            if acknowledging { state.owesFlush = false }
+            if state.channels.flushDue.map({ $0 <= now }) ?? false {
+                due.append(peer)
+            } else {
+                state.channels.rollRates(now: now)
+            }
         }
+        for index in due.indices { flushChannels(of: due[index], now: now, acknowledging: acknowledging) }
     }
 
     /// The end of a read burst: only the peers something arrived from can have new work (acks
@@ -346,14 +355,16 @@ extension NetCore {
     private mutating func dropUnresponsivePeers(now: NetInstant) {
         // An interrupted peer is silent, not unresponsive: the resume grace decides for it.
         let timeout = unresponsiveTimeout
-        let connected = connectedPeers
-        for index in connected.indices {
-            let peer = connected[index]
-            // In place: `peers[peer]` would copy the peer's channel state, every peer, every tick.
-            let unresponsive = peers.update(peer) { state in
-                !state.isInterrupted && state.channels.isUnresponsive(now: now, after: timeout)
+        // In place, in one pass: `peers[peer]` would copy the peer's channel state, every
+        // peer, every tick. Gone quiet is rare: the list stays empty, and allocates nothing.
+        var unresponsive: [NetPeer] = []
+        peers.forEach { peer, state in
+            if !state.isInterrupted && state.channels.isUnresponsive(now: now, after: timeout) {
+                unresponsive.append(peer)
             }
-            guard unresponsive == true else { continue }
+        }
+        for index in unresponsive.indices {
+            let peer = unresponsive[index]
             if isHostCore {
                 host?.disconnect(peer.id, because: .unresponsive)
             } else {

@@ -44,6 +44,8 @@ package struct NetCore: Sendable {
     /// Peers with channel work since their last flush (a payload or a resume), each once: what
     /// ``flushReceived(now:)`` flushes at the end of a read burst.
     var receivedSinceFlush: [NetPeer] = []
+    /// The peers a tick found due (see `flushChannels(now:acknowledging:)`); kept for its room.
+    var duePeers: [NetPeer] = []
     var events: [NetEvent] = []
     /// Whether ``events`` holds anything but messages (set by ``report(_:)``).
     var eventsBesideMessages = false
@@ -302,15 +304,15 @@ package struct NetCore: Sendable {
 
     private mutating func receivePayload(_ payload: [UInt8], from peer: NetPeer, now: NetInstant) {
         var messages = MessageCounters()
-        guard
-            peers.update(
-                peer,
-                { (state: inout PeerState) -> Void in
-                    state.channels.receive(payload, now: now, buffers: &channelBuffers)
-                    state.channels.drainDelivered(into: &deliveredScratch)
-                }) != nil
-        else { return }
-        noteReceived(from: peer)
+        // One lookup of the peer for the payload and the flush list both (``noteReceived(from:)``).
+        let firstSinceFlush = peers.update(peer) { (state: inout PeerState) -> Bool in
+            state.channels.receive(payload, now: now, buffers: &channelBuffers)
+            state.channels.drainDelivered(into: &deliveredScratch)
+            defer { state.owesFlush = true }
+            return !state.owesFlush
+        }
+        guard let firstSinceFlush else { return }
+        if firstSinceFlush { receivedSinceFlush.append(peer) }
         // Each message read where it lies in the scratch array: a copy of the element retained
         // its payload once more, per message.
         for index in deliveredScratch.indices {

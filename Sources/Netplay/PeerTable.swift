@@ -69,6 +69,12 @@ struct PeerTable: Sendable {
         return try body(&states[index])
     }
 
+    /// Runs `body` on every peer's state in place, in id order: for a tick's passes over every
+    /// peer, where ``update(_:_:)`` per peer searched for each one it was already at.
+    mutating func forEach(_ body: (NetPeer, inout NetCore.PeerState) -> Void) {
+        for index in states.indices { body(order[index], &states[index]) }
+    }
+
     /// Adds `peer` with `state`, or replaces its state.
     mutating func insert(_ state: NetCore.PeerState, for peer: NetPeer) {
         let index = firstPosition(notBelow: peer.id.rawValue)
