@@ -33,17 +33,12 @@ extension NetCore {
         return deadline
     }
 
-    /// When `peer`'s channels or protocol timers next have work; for the peers a read burst
-    /// touched, whose deadlines are the only ones a datagram can bring forward.
-    mutating func nextDeadline(of peer: NetPeer) -> NetInstant? {
+    /// When `peer`'s channels next have work; for the peers a read burst touched, whose
+    /// channel deadlines are the only ones a datagram can bring forward.
+    mutating func channelDeadline(of peer: NetPeer) -> NetInstant? {
         let timeout = unresponsiveTimeout
         // In place: `peers[peer]` would copy the peer's whole channel state.
-        guard let found = peers.update(peer, { Self.channelDeadline(of: &$0, unresponsiveTimeout: timeout) }) else {
-            return nil
-        }
-        let connection = isHostCore ? host?.nextDeadline(of: peer.id) : client?.nextDeadline()
-        guard let channels = found else { return connection }
-        return min(connection ?? channels, channels)
+        return peers.update(peer, { Self.channelDeadline(of: &$0, unresponsiveTimeout: timeout) }) ?? nil
     }
 
     /// The channels' own wake-up, and when reliable data unacknowledged since then makes the

@@ -273,10 +273,10 @@ extension NetCore {
         for index in receivedSinceFlush.indices {
             let peer = receivedSinceFlush[index]
             flushChannels(of: peer, now: now, onlyIfDue: true)
-            if isHostCore, let peerDeadline = nextDeadline(of: peer) {
-                deadline = min(deadline ?? peerDeadline, peerDeadline)
-            }
+            if isHostCore { deadline.keepEarliest(channelDeadline(of: peer)) }
         }
+        // The protocol's timers once for all of them: the host endpoint keeps their earliest.
+        if isHostCore, !receivedSinceFlush.isEmpty { deadline.keepEarliest(host?.nextDeadline()) }
         receivedSinceFlush.empty()
         // The last acknowledgement a graceful close waited for may just have arrived.
         if case .flushing = phase { advanceClose(now: now) }

@@ -12,21 +12,24 @@ extension PeerAddress {
     /// opening more sockets; players behind one NAT share a source, which is why per-source
     /// defaults still leave room for a LAN party.
     package var source: PeerAddress {
-        let address = Array(addressBytes)
-        switch family {
-        case .ipv6? where !Self.isLinkLocal(address):
-            let prefix = address.prefix(Self.ipv6PrefixBytes)
-            let zeros = [UInt8](repeating: 0, count: 16 - prefix.count)
-            return PeerAddress(family: .ipv6, address: Array(prefix) + zeros, port: 0)
-        case let known?:
-            return PeerAddress(family: known, address: address, port: 0)
-        case nil:
-            return self
+        guard let family else { return self }
+        let packed = bytes
+        let addressBytes = packed.count - 3
+        // Computed where it is needed (an admission, a handshake's rate limit), not kept per
+        // peer: from the packed bytes, with no array but this one.
+        let isGlobalIPv6 = family == .ipv6 && !Self.isLinkLocal(packed[1...])
+        let kept = isGlobalIPv6 ? Self.ipv6PrefixBytes : addressBytes
+        let count = isGlobalIPv6 ? 16 : addressBytes
+        return PeerAddress(family: family, addressByteCount: count, port: 0) { destination in
+            destination.initializeMemory(as: UInt8.self, repeating: 0)
+            packed.withUnsafeBytes {
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[1..<(1 + kept)]))
+            }
         }
     }
 
     /// fe80::/10 (RFC 4291 §2.5.6).
-    private static func isLinkLocal(_ address: [UInt8]) -> Bool {
-        address.count >= 2 && address[0] == 0xFE && address[1] & 0xC0 == 0x80
+    private static func isLinkLocal(_ address: ArraySlice<UInt8>) -> Bool {
+        address.count >= 2 && address[address.startIndex] == 0xFE && address[address.startIndex + 1] & 0xC0 == 0x80
     }
 }

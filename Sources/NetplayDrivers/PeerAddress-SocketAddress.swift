@@ -26,7 +26,7 @@ extension PeerAddress {
             if isMapped {
                 self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: port) { bytes in
                     withUnsafeBytes(of: raw.sin6_addr) {
-                        bytes.append(contentsOf: $0.dropFirst(Self.ipv4MappedPrefix.count))
+                        bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.dropFirst(Self.ipv4MappedPrefix.count)))
                     }
                 }
                 return
@@ -52,7 +52,7 @@ extension PeerAddress {
     package init(_ raw: sockaddr_in) {
         self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: UInt16(bigEndian: raw.sin_port)) {
             bytes in
-            withUnsafeBytes(of: raw.sin_addr) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: raw.sin_addr) { bytes.copyMemory(from: $0) }
         }
     }
 

@@ -41,6 +41,10 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private var socketAddresses: SocketAddressCache
     /// Datagrams of the batch being written, gathered to leave in one system call.
     private var run = SegmentRun()
+    /// What each datagram read is copied into for the session, kept for its room: a new array
+    /// a datagram was an allocation (and a free) per datagram. Nothing keeps it past the call
+    /// but a deferred handshake packet, whose copy then leaves the next read a new one.
+    private var readBuffer: [UInt8] = []
     /// Whether to send runs in one system call (see `UDPDriver.Configuration.segmentsSends`):
     /// only where the system has segmentation offload, and cleared for good if this socket's
     /// route turns out unable to (see `UDPSocket.SegmentedOutcome.unsupported`).
@@ -175,12 +179,14 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             statistics.droppedUnsupportedAddress += 1
             return
         }
-        let bytes = Array(datagram)
         guard inboundImpaired else {
-            onDatagram(source, bytes)
+            readBuffer.empty()
+            datagram.withUnsafeBytes { readBuffer.append(contentsOf: $0) }
+            onDatagram(source, readBuffer)
             deliveredSinceReadComplete += 1
             return
         }
+        let bytes = Array(datagram)
         let now = clock.now
         for delivery in inbound.submit(bytes, now: now) {
             let delay = delivery.deliverAt - now

@@ -47,15 +47,6 @@ extension HostEndpoint {
         return deadline
     }
 
-    /// When ``update(now:)`` next has work for `id`: a pending peer's expiry, a confirmed one's
-    /// connection timers and path validation.
-    /// `mutating` for the same reason as ``nextDeadline()``.
-    package mutating func nextDeadline(of id: PeerID) -> NetInstant? {
-        // Through the index: `peers[id]` would copy the peer.
-        guard let index = peers.index(forKey: id) else { return nil }
-        return Self.nextDeadline(of: &peers.values[index], config: config)
-    }
-
     /// `peer` lent in place (`&peers.values[index]`, the subscript's modify accessor): read
     /// as a value, `peers.values[index]` copies the whole record, a retain and a release for
     /// every reference it holds.

@@ -120,7 +120,7 @@ extension HostEndpoint {
             connection: connection,
             admission: HostPeer.Admission(
                 clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce, acceptedPacket: accepted),
-            admittedAt: now, source: address.source)
+            admittedAt: now)
         noteAdded(id)
         peerTimersDue = .zero
         peerByAddress[address] = id

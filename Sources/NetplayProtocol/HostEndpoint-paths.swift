@@ -73,7 +73,6 @@ extension HostEndpoint {
         let old = peer.connection.address
         if peerByAddress[old] == id { peerByAddress[old] = nil }
         peer.connection.address = address
-        peer.source = address.source
         peer.pathProbe = nil
         peers[id] = peer
         peerByAddress[address] = id

@@ -347,18 +347,18 @@ package struct HostPeer: Sendable {
     var admission: Admission?
     /// When the handshake admitted it: a pending peer is forgotten ``ProtocolConfig/pendingTimeout`` later.
     let admittedAt: NetInstant
-    /// Its address without the port, for the per-source caps.
-    var source: PeerAddress
+    /// Its address without the port, for the per-source caps: worked out when asked (at an
+    /// admission), not kept per peer.
+    var source: PeerAddress { connection.address.source }
     /// The validation under way of a new address it sent from, if any.
     var pathProbe: PathProbe? {
         get { if case .probing(let probe) = probeSlot { probe } else { nil } }
         set { probeSlot = newValue.map { .probing($0) } ?? .none }
     }
-    init(connection: Connection, admission: Admission?, admittedAt: NetInstant, source: PeerAddress) {
+    init(connection: Connection, admission: Admission?, admittedAt: NetInstant) {
         self.connection = connection
         self.admission = admission
         self.admittedAt = admittedAt
-        self.source = source
     }
 
     // Questions asked of a peer in the table, `mutating` only so that they read it where it
