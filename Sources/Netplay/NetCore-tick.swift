@@ -246,7 +246,7 @@ extension NetCore {
         // One pass over the states in place finds the peers due; only those are looked up again.
         var due = duePeers.lend()
         defer { duePeers.takeBack(&due) }
-        peers.forEach { peer, state in
+        peers.updateEach { peer, state in
             // Unlisted: the list was emptied above (see `flushChannels(of:now:onlyIfDue:acknowledging:)`).
             if acknowledging { state.owesFlush = false }
             if state.channels.flushDue.map({ $0 <= now }) ?? false {
@@ -358,7 +358,7 @@ extension NetCore {
         // In place, in one pass: `peers[peer]` would copy the peer's channel state, every
         // peer, every tick. Gone quiet is rare: the list stays empty, and allocates nothing.
         var unresponsive: [NetPeer] = []
-        peers.forEach { peer, state in
+        peers.updateEach { peer, state in
             if !state.isInterrupted && state.channels.isUnresponsive(now: now, after: timeout) {
                 unresponsive.append(peer)
             }

@@ -71,7 +71,7 @@ struct PeerTable: Sendable {
 
     /// Runs `body` on every peer's state in place, in id order: for a tick's passes over every
     /// peer, where ``update(_:_:)`` per peer searched for each one it was already at.
-    mutating func forEach(_ body: (NetPeer, inout NetCore.PeerState) -> Void) {
+    mutating func updateEach(_ body: (NetPeer, inout NetCore.PeerState) -> Void) {
         for index in states.indices { body(order[index], &states[index]) }
     }
 

@@ -25,8 +25,9 @@ extension PeerAddress {
             let isMapped = withUnsafeBytes(of: raw.sin6_addr) { $0.starts(with: Self.ipv4MappedPrefix) }
             if isMapped {
                 self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: port) { bytes in
-                    withUnsafeBytes(of: raw.sin6_addr) {
-                        bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.dropFirst(Self.ipv4MappedPrefix.count)))
+                    withUnsafeBytes(of: raw.sin6_addr) { mapped in
+                        let ipv4 = mapped.dropFirst(Self.ipv4MappedPrefix.count)
+                        bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: ipv4))
                     }
                 }
                 return
