@@ -23,6 +23,9 @@ extension ChannelEndpoint {
         // it heard from at every read burst spent a tenth of its work per input on finding
         // nothing to send. Not in a `defer`: from there the read copied the whole endpoint.
         flushDue = nextWakeup
+        // The ledger drops the records this payload acknowledged only when payloads are made:
+        // a full one may have room now that `nextWakeup` cannot see.
+        if !ledger.hasRoom, hasSendableData { flushDue = lastNow }
     }
 
     private mutating func take(_ payload: [UInt8], now: NetInstant, buffers: inout ChannelBuffers) {
@@ -122,6 +125,8 @@ extension ChannelEndpoint {
         guard let (outcome, delta) = lanes[lane].unreliableIn?.receive(entry, in: payload, limit: limit, now: now)
         else { return }
         bufferedBytes += delta
+        // Whatever the outcome: a refused fragment may still have opened a slot.
+        if entry.fragment != nil, lanes[lane].unreliableIn?.isAssembling == true { mayHoldAssemblies = true }
         switch outcome {
         case .delivered(let message):
             guard bufferedBytes + message.count <= config.maxReceiveBufferBytes else {
@@ -131,7 +136,7 @@ extension ChannelEndpoint {
             bufferedBytes += message.count
             delivered.append(DeliveredMessage(channel: channel, bytes: message))
         case .buffered:
-            mayHoldAssemblies = true
+            break
         case .stale:
             drops.staleSequenced += 1
         case .refused:

@@ -43,7 +43,13 @@ package struct UnreliableReceiveChannel: Sendable {
         -> (outcome: Outcome, delta: Int)
     {
         guard !isStale(entry.messageID) else { return (.stale, 0) }
-        guard let fragment = entry.fragment else { return (deliver(entry.messageID, payload[entry.range]), 0) }
+        guard let fragment = entry.fragment else {
+            guard !slots.isEmpty else { return (deliver(entry.messageID, payload[entry.range]), 0) }
+            // A sequenced delivery frees the older partial messages: their bytes leave the buffer.
+            let before = bufferedBytes
+            let outcome = deliver(entry.messageID, payload[entry.range])
+            return (outcome, bufferedBytes - before)
+        }
         let before = bufferedBytes
         let outcome = insert(entry, bytes: payload[entry.range], fragment: fragment, limit: limit, now: now)
         return (outcome, bufferedBytes - before)

@@ -120,8 +120,13 @@ package struct Connection: Sendable {
         }
         var received = Received(sequence: sequence, payloads: ReceivedPayloads(), disconnect: nil)
         received.endedInterruption = endedInterruption
-        // Authentic but undecodable means a buggy or newer peer; it still proved liveness.
-        guard let frames = Frame.decode(plaintext) else { return .dropped(.malformed) }
+        // Authentic but undecodable means a buggy or newer peer; it still proved liveness, but
+        // does not end an interruption: that is reported with the next packet that decodes
+        // (ended here, no `resumed` would ever have been reported).
+        guard let frames = Frame.decode(plaintext) else {
+            isInterrupted = endedInterruption
+            return .dropped(.malformed)
+        }
         for index in frames.indices {
             let frame = frames[index]
             switch frame {

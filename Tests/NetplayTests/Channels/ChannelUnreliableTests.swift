@@ -55,5 +55,18 @@ extension ChannelTests {
             // 65,535 is twelve behind 11 once the numbers wrap, so it is stale too.
             #expect(channel.receive(whole(65_535), limit: 100, now: .zero).outcome == .stale)
         }
+
+        @Test("a newer whole message on a sequenced channel frees the older partial ones, and says how many bytes")
+        func sequencedDeliveryAccountsForTheFreedFragments() {
+            var channel = UnreliableReceiveChannel(sequenced: true)
+            let first = channel.receive(Self.fragment(20, 0, of: 3, [1, 2, 3]), limit: 100, now: .zero)
+            #expect(first.outcome == .buffered && first.delta > 0 && channel.bufferedBytes == first.delta)
+            let whole = CarriedEntry(channel: 2, messageID: 21, fragment: nil, bytes: [9])
+            let newer = channel.receive(whole, limit: 100, now: .zero)
+            #expect(newer.outcome == .delivered([9]))
+            // Every byte the fragment added leaves with it: the endpoint's count returns to zero.
+            #expect(newer.delta == -first.delta)
+            #expect(channel.bufferedBytes == 0 && !channel.isAssembling)
+        }
     }
 }
