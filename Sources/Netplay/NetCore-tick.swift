@@ -247,13 +247,7 @@ extension NetCore {
         var due = duePeers.lend()
         defer { duePeers.takeBack(&due) }
         peers.updateEach { peer, state in
-            // Unlisted: the list was emptied above (see `flushChannels(of:now:onlyIfDue:acknowledging:)`).
-            if acknowledging { state.owesFlush = false }
-            if state.channels.flushDue.map({ $0 <= now }) ?? false {
-                due.append(peer)
-            } else {
-                state.channels.rollRates(now: now)
-            }
+            if Self.isDue(&state, now: now, acknowledging: acknowledging) { due.append(peer) }
         }
         for index in due.indices { flushChannels(of: due[index], now: now, acknowledging: acknowledging) }
     }
@@ -285,11 +279,23 @@ extension NetCore {
 
     /// Notes that `peer` has channel work since the last flush (see ``flushReceived(now:)``).
     mutating func noteReceived(from peer: NetPeer) {
-        let first = peers.update(peer) { state in
-            defer { state.owesFlush = true }
-            return !state.owesFlush
-        }
-        if first == true { receivedSinceFlush.append(peer) }
+        if peers.update(peer, Self.marksOwingFlush) == true { receivedSinceFlush.append(peer) }
+    }
+
+    /// Marks `state` as owing a flush; true if it did not already (its peer is to be listed).
+    static func marksOwingFlush(_ state: inout PeerState) -> Bool {
+        defer { state.owesFlush = true }
+        return !state.owesFlush
+    }
+
+    /// A flush's question for one peer: unlisted (with `acknowledging`: the list it was on is
+    /// emptied, and a held acknowledgement keeps it listed), then whether its channels are
+    /// due now; one that is not only has its rate meters rolled, so an idle peer's rates fall.
+    private static func isDue(_ state: inout PeerState, now: NetInstant, acknowledging: Bool) -> Bool {
+        if acknowledging { state.owesFlush = false }
+        guard !(state.channels.flushDue.map { $0 <= now } ?? false) else { return true }
+        state.channels.rollRates(now: now)
+        return false
     }
 
     /// Makes `peer`'s payloads and sends them; with `onlyIfDue`, only if its channels are due
@@ -299,12 +305,11 @@ extension NetCore {
     ) {
         // Asked before any list is lent: most peers a tick or a read burst looks at are not due.
         let due = peers.update(peer) { (state: inout PeerState) -> Bool in
-            // Still listed while its acknowledgements are held (see above); unlisted here even
-            // when nothing is due, as the list it was on is emptied.
-            if acknowledging { state.owesFlush = false }
-            guard onlyIfDue, !(state.channels.flushDue.map { $0 <= now } ?? false) else { return true }
-            state.channels.rollRates(now: now)
-            return false
+            guard onlyIfDue else {
+                if acknowledging { state.owesFlush = false }
+                return true
+            }
+            return Self.isDue(&state, now: now, acknowledging: acknowledging)
         }
         guard due == true else { return }
         // One list for every peer's reliable pieces (see `ChannelEndpoint.makePayloads`),

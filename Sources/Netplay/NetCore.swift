@@ -308,8 +308,7 @@ package struct NetCore: Sendable {
         let firstSinceFlush = peers.update(peer) { (state: inout PeerState) -> Bool in
             state.channels.receive(payload, now: now, buffers: &channelBuffers)
             state.channels.drainDelivered(into: &deliveredScratch)
-            defer { state.owesFlush = true }
-            return !state.owesFlush
+            return Self.marksOwingFlush(&state)
         }
         guard let firstSinceFlush else { return }
         if firstSinceFlush { receivedSinceFlush.append(peer) }

@@ -43,15 +43,18 @@ package struct UnreliableReceiveChannel: Sendable {
         -> (outcome: Outcome, delta: Int)
     {
         guard !isStale(entry.messageID) else { return (.stale, 0) }
-        guard let fragment = entry.fragment else {
-            guard !slots.isEmpty else { return (deliver(entry.messageID, payload[entry.range]), 0) }
-            // A sequenced delivery frees the older partial messages: their bytes leave the buffer.
-            let before = bufferedBytes
-            let outcome = deliver(entry.messageID, payload[entry.range])
-            return (outcome, bufferedBytes - before)
+        // A whole message with nothing in reassembly changes no buffered byte: not counted.
+        guard entry.fragment != nil || !slots.isEmpty else {
+            return (deliver(entry.messageID, payload[entry.range]), 0)
         }
+        // A fragment, or a sequenced delivery that frees the older partial messages.
         let before = bufferedBytes
-        let outcome = insert(entry, bytes: payload[entry.range], fragment: fragment, limit: limit, now: now)
+        let outcome =
+            if let fragment = entry.fragment {
+                insert(entry, bytes: payload[entry.range], fragment: fragment, limit: limit, now: now)
+            } else {
+                deliver(entry.messageID, payload[entry.range])
+            }
         return (outcome, bufferedBytes - before)
     }
 
