@@ -24,22 +24,27 @@ package final class ServicedUDPSocket: Sendable {
     /// descriptor number: both live under this lock.
     private let state: Mutex<State>
 
-    private struct State {
+    private struct State: ~Copyable {
         var open = true
         var socketAddresses: SocketAddressCache
         var statistics = UDPDriver.Statistics()
         /// What `readAvailable` reads into, and the datagram it hands on, kept for their room:
         /// new ones at every call, and a copy for every datagram, were allocations per read.
-        var readBuffer: [UInt8] = []
+        var reader: DatagramBatchReader?
         var datagram: [UInt8] = []
+        /// Sends a batch in as few system calls as the system allows.
+        var writer: DatagramBatchWriter
     }
 
-    private init(descriptor: CInt, localAddress: PeerAddress, maxDatagramBytes: Int) {
+    private init(descriptor: CInt, localAddress: PeerAddress, maxDatagramBytes: Int, segmentsSends: Bool) {
         self.descriptor = descriptor
         self.localAddress = localAddress
         self.maxDatagramBytes = maxDatagramBytes
         let family: PeerAddress.Family = localAddress.family == .ipv6 ? .ipv6 : .ipv4
-        state = Mutex(State(socketAddresses: SocketAddressCache(socketFamily: family)))
+        state = Mutex(
+            State(
+                socketAddresses: SocketAddressCache(socketFamily: family),
+                writer: DatagramBatchWriter(segments: segmentsSends && UDPSocket.segmentsSends)))
     }
 
     /// Opens a non-blocking UDP socket bound to `host` (a numeric address) and `port`.
@@ -57,7 +62,9 @@ package final class ServicedUDPSocket: Sendable {
             throw SocketAddressError.unsupported
         }
         let cap = min(max(configuration.maxDatagramBytes, 0), UDPDriver.largestUDPPayloadBytes)
-        return ServicedUDPSocket(descriptor: descriptor, localAddress: bound, maxDatagramBytes: cap)
+        return ServicedUDPSocket(
+            descriptor: descriptor, localAddress: bound, maxDatagramBytes: cap,
+            segmentsSends: configuration.segmentsSends)
     }
 
     /// Waits until a datagram can be read or `timeout` passes (zero: does not wait). Returns
@@ -74,77 +81,88 @@ package final class ServicedUDPSocket: Sendable {
 
     /// Reads every datagram waiting on the socket, at most `limit`, handing each to `body`.
     /// Returns how many were delivered. Oversize datagrams and unsupported sources are
-    /// dropped and counted.
+    /// dropped and counted. On Linux up to 16 datagrams come in one system call, and a call
+    /// that finds fewer than it asked for ends the read (the socket is empty), so a read
+    /// that drains a few datagrams makes one call, not one each and one more.
     @discardableResult
     package func readAvailable(limit: Int, _ body: (PeerAddress, [UInt8]) -> Void) -> Int {
         var delivered = 0
-        var storage = sockaddr_storage()
         // Lent out of the state while reading (one reader at a time; a second one would find
-        // empty buffers and make its own).
-        var (buffer, datagram) = state.withLock { ($0.readBuffer.lend(), $0.datagram.lend()) }
+        // none and make its own).
+        var (reader, datagram) = state.withLock { state in
+            (state.reader.take() ?? DatagramBatchReader(maxDatagramBytes: maxDatagramBytes), state.datagram.lend())
+        }
         defer {
             state.withLock { state in
-                swap(&state.readBuffer, &buffer)
+                state.reader = reader
                 swap(&state.datagram, &datagram)
             }
         }
-        // One byte over the cap, so an oversize datagram shows as oversize, not truncated.
-        if buffer.count != maxDatagramBytes + 1 { buffer = [UInt8](repeating: 0, count: maxDatagramBytes + 1) }
         var attempts = 0
         while attempts < limit {
-            attempts += 1
-            // One lock a datagram, held across the non-blocking read (as `send` holds it across
+            let asked = min(limit - attempts, reader.capacity)
+            // One lock a call, held across the non-blocking read (as `send` holds it across
             // its writes): `close` cannot slip between the check that the socket is open and
             // the read, so a closed descriptor, or its number reused by another socket, is
-            // never read; the datagram's counts are kept under the same lock.
+            // never read; the datagrams' counts are kept under the same lock.
             let outcome = state.withLock { state -> ReadOutcome in
                 guard state.open else { return .closed }
-                var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-                let received = buffer.withUnsafeMutableBytes { bytes in
-                    withUnsafeMutablePointer(to: &storage) { pointer in
-                        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                            recvfrom(descriptor, bytes.baseAddress, bytes.count, 0, address, &length)
-                        }
-                    }
-                }
-                guard received >= 0 else {
+                let read = reader.read(on: descriptor, limit: asked)
+                guard read > 0 else {
                     // EAGAIN: nothing more to read. Anything else (an ICMP error reported on
                     // a read) concerns one datagram, not the socket: count it and go on.
-                    if errno == EAGAIN || errno == EWOULDBLOCK { return .empty }
+                    if read == 0 || errno == EAGAIN || errno == EWOULDBLOCK { return .empty }
                     state.statistics.socketErrors += 1
                     return .dropped
                 }
-                let size = Int(received)
-                state.statistics.datagramsReceived += 1
-                state.statistics.bytesReceived += size
-                guard size <= maxDatagramBytes else {
-                    state.statistics.droppedOversize += 1
-                    return .dropped
+                for slot in 0..<read {
+                    let size = reader.length(of: slot)
+                    state.statistics.datagramsReceived += 1
+                    state.statistics.bytesReceived += size
+                    if size > maxDatagramBytes {
+                        state.statistics.droppedOversize += 1
+                    } else if !Self.isIP(reader.source(of: slot)) {
+                        state.statistics.droppedUnsupportedAddress += 1
+                    }
                 }
-                let family = CInt(storage.ss_family)
-                guard family == AF_INET || family == AF_INET6 else {
-                    state.statistics.droppedUnsupportedAddress += 1
-                    return .dropped
-                }
-                return .datagram(size)
+                return .datagrams(read)
             }
-            guard case .datagram(let size) = outcome else {
-                if case .dropped = outcome { continue }
+            guard case .datagrams(let read) = outcome else {
+                if case .dropped = outcome {
+                    attempts += 1
+                    continue
+                }
                 break
             }
-            guard let source = Self.peerAddress(of: storage) else { continue }
-            // Copied into the kept datagram (a receiver that kept the last one leaves it shared:
-            // emptying it makes a new one, never a change under the receiver's feet).
-            datagram.empty()
-            datagram.append(contentsOf: buffer[..<size])
-            body(source, datagram)
-            delivered += 1
+            attempts += read
+            for slot in 0..<read {
+                let size = reader.length(of: slot)
+                let storage = reader.source(of: slot)
+                guard size <= maxDatagramBytes, Self.isIP(storage), let source = Self.peerAddress(of: storage) else {
+                    continue
+                }
+                // Copied into the kept datagram (a receiver that kept the last one leaves it
+                // shared: emptying it makes a new one, never a change under its feet).
+                datagram.empty()
+                datagram.append(contentsOf: reader.bytes(of: slot, length: size))
+                body(source, datagram)
+                delivered += 1
+            }
+            // Fewer than asked: the socket was empty when the call returned.
+            if read < asked { break }
         }
         return delivered
     }
 
-    /// Sends datagrams, in order, without blocking; from any thread. Datagrams to addresses
-    /// the socket cannot reach are dropped and counted; sends after ``close()`` are ignored.
+    private static func isIP(_ storage: sockaddr_storage) -> Bool {
+        let family = CInt(storage.ss_family)
+        return family == AF_INET || family == AF_INET6
+    }
+
+    /// Sends datagrams, in order, without blocking; from any thread. A batch crosses into the
+    /// kernel in as few calls as the system allows (``DatagramBatchWriter``). Datagrams to
+    /// addresses the socket cannot reach are dropped and counted; sends after ``close()`` are
+    /// ignored.
     package func send(_ batch: [(PeerAddress, [UInt8])]) {
         send(count: batch.count) { batch[$0] }
     }
@@ -155,23 +173,9 @@ package final class ServicedUDPSocket: Sendable {
     package func send(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
         state.withLock { state in
             guard state.open else { return }
-            for index in 0..<count {
-                let (destination, bytes) = datagram(index)
-                guard let remote = state.socketAddresses.address(for: destination) else {
-                    state.statistics.droppedUnsupportedAddress += 1
-                    continue
-                }
-                switch UDPSocket.send(bytes, to: remote, on: descriptor) {
-                case .sent:
-                    state.statistics.datagramsSent += 1
-                    state.statistics.bytesSent += bytes.count
-                case .bufferFull:
-                    state.statistics.droppedNotWritable += 1
-                case .refused(let code):
-                    state.statistics.refusedSends += 1
-                    state.statistics.lastRefusal = code
-                }
-            }
+            state.writer.write(
+                count: count, on: descriptor, addresses: &state.socketAddresses, statistics: &state.statistics,
+                datagram)
         }
     }
 
@@ -196,7 +200,8 @@ package final class ServicedUDPSocket: Sendable {
     /// What one read under the lock found.
     private enum ReadOutcome {
         case closed, empty, dropped
-        case datagram(Int)
+        /// How many datagrams the call read.
+        case datagrams(Int)
     }
 
     private static func peerAddress(of storage: sockaddr_storage) -> PeerAddress? {

@@ -7,7 +7,8 @@ import NetplayLinkConditioner
 ///
 /// Inbound it splits coalesced reads, caps size, converts the address and hands
 /// `(PeerAddress, bytes)` up; outbound it sends each batch itself, on the socket SwiftNIO reads
-/// (see ``UDPSocket`` for why not through SwiftNIO), in runs where it can (``SegmentRun``).
+/// (see ``UDPSocket`` for why not through SwiftNIO), in as few system calls as it can
+/// (``DatagramBatchWriter``).
 /// Either direction can pass through a ``LinkConditioner``, whose deliveries are scheduled on
 /// the loop.
 package final class UDPDatagramHandler: ChannelInboundHandler {
@@ -39,16 +40,12 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private var inboundImpaired = false
     /// Destinations converted for the socket's family (see ``SocketAddressCache``).
     private var socketAddresses: SocketAddressCache
-    /// Datagrams of the batch being written, gathered to leave in one system call.
-    private var run = SegmentRun()
+    /// Sends each batch in as few system calls as the system allows.
+    private var writer: DatagramBatchWriter
     /// What each datagram read is copied into for the session, kept for its room: a new array
     /// a datagram was an allocation (and a free) per datagram. Nothing keeps it past the call
     /// but a deferred handshake packet, whose copy then leaves the next read a new one.
     private var readBuffer: [UInt8] = []
-    /// Whether to send runs in one system call (see `UDPDriver.Configuration.segmentsSends`):
-    /// only where the system has segmentation offload, and cleared for good if this socket's
-    /// route turns out unable to (see `UDPSocket.SegmentedOutcome.unsupported`).
-    private var segments: Bool
 
     package init(
         socket: CInt, socketFamily: PeerAddress.Family, maxDatagramBytes: Int, datagramsPerAnswer: Int,
@@ -64,7 +61,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         statistics = sentBeforeAdoption
         self.maxDatagramBytes = maxDatagramBytes
         self.datagramsPerAnswer = datagramsPerAnswer
-        segments = segmentsSends && UDPSocket.segmentsSends
+        writer = DatagramBatchWriter(segments: segmentsSends && UDPSocket.segmentsSends)
         self.mayOffloadReceive = mayOffloadReceive
         self.clock = clock
         self.onDatagram = onDatagram
@@ -229,47 +226,18 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         statistics.socketErrors += 1
     }
 
-    /// Sends a batch in order: consecutive datagrams of one size to one destination (a bulk
-    /// transfer's fragments, a host's burst to one peer) in one system call where the system
-    /// can, the others one by one.
+    /// Sends a batch in order, in as few system calls as the system allows
+    /// (``DatagramBatchWriter``): one for the lot on Linux, where consecutive datagrams of one
+    /// size to one destination (a bulk transfer's fragments) also travel as one run.
     package func write(_ batch: [(PeerAddress, [UInt8])]) {
         guard let context, isOpen else { return }
         guard !outboundImpaired else {
             writeImpaired(batch, context: context)
             return
         }
-        // One datagram (every one of a round trip), or no runs on this system: one call each.
-        guard batch.count > 1, segments else {
-            for (destination, bytes) in batch {
-                guard let remote = socketAddress(for: destination) else { continue }
-                send(bytes, to: remote)
-            }
-            return
+        writer.write(count: batch.count, on: socket, addresses: &socketAddresses, statistics: &statistics) {
+            batch[$0]
         }
-        // The run is worked on as a local, traded with the stored one for its buffer's room:
-        // each access to a class's property is a runtime exclusivity check.
-        var run = SegmentRun()
-        swap(&run, &self.run)
-        for index in batch.indices {
-            let (destination, bytes) = batch[index]
-            if run.accepts(bytes, to: destination) {
-                run.append(bytes)
-                continue
-            }
-            if run.count > 0 { send(&run) }
-            guard let remote = socketAddress(for: destination) else { continue }
-            // A run starts only where the next datagram would join it: a lone datagram (every
-            // one of a round trip) leaves as it is, with no copy.
-            if index + 1 < batch.count,
-                SegmentRun.canFollow(batch[index + 1].1, to: batch[index + 1].0, after: bytes, to: destination)
-            {
-                run.start(bytes, to: destination, at: remote)
-            } else {
-                send(bytes, to: remote)
-            }
-        }
-        send(&run)
-        swap(&run, &self.run)
     }
 
     /// ``write(_:)`` through the outbound conditioner, datagram by datagram.
@@ -306,39 +274,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         }
     }
 
-    /// Sends the datagrams gathered in `run`, and empties it: one system call for the lot where
-    /// the system segments (see ``UDPSocket/send(segmentsOf:segmentBytes:to:on:)``), else one each.
-    private func send(_ run: inout SegmentRun) {
-        guard let remote = run.remote else { return }
-        defer { run.clear() }
-        guard run.count > 1 else {
-            send(run.first, to: remote)
-            return
-        }
-        let segmentBytes = run.segmentBytes
-        if segments {
-            let outcome = run.joined.withUnsafeBytes {
-                UDPSocket.send(segmentsOf: $0, segmentBytes: segmentBytes, to: remote, on: socket)
-            }
-            switch outcome {
-            case .sent(let sent):
-                if sent == .sent { statistics.segmentedSends += 1 }
-                statistics.count(sent, datagrams: run.count, bytes: run.joined.count)
-                return
-            case .refusedRun:
-                break
-            case .unsupported:
-                segments = false
-            }
-        }
-        var start = 0
-        while start < run.joined.count {
-            let end = min(start + segmentBytes, run.joined.count)
-            send(Array(run.joined[start..<end]), to: remote)
-            start = end
-        }
-    }
-
     /// The address to send `destination`'s datagrams to, or nil, counted as dropped, if this
     /// socket cannot reach it.
     private func socketAddress(for destination: PeerAddress) -> SocketAddress? {
@@ -350,6 +285,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     }
 
     private func send(_ bytes: [UInt8], to remote: SocketAddress) {
+        statistics.sendCalls += 1
         statistics.count(UDPSocket.send(bytes, to: remote, on: socket), bytes: bytes.count)
     }
 }

@@ -12,8 +12,9 @@ extension UDPDriver {
         /// Also how often a long burst is answered, and how many reads in a row of one sender's
         /// equal datagrams turn receive offload on (see `UDPDatagramHandler`).
         var maxDatagramsPerRead: Int
-        /// Datagrams fetched per system call with Linux `recvmmsg` (1 means plain `recvfrom`;
-        /// ignored elsewhere). Raising it cuts syscalls when many peers send at once.
+        /// Datagrams fetched per system call with Linux `recvmmsg` by the SwiftNIO driver (1
+        /// means plain `recvfrom`; ignored elsewhere). Raising it cuts syscalls when many peers
+        /// send at once. The game-thread socket batches its reads whatever this says.
         var datagramsPerSystemCall: Int
         /// Allows sending to broadcast addresses (`SO_BROADCAST`), for LAN discovery.
         var allowsBroadcast: Bool
@@ -79,8 +80,10 @@ extension UDPDriver {
         package var refusedSends = 0
         /// The `errno` of the latest refusal, for diagnostics.
         package var lastRefusal: CInt?
-        /// System calls that sent several datagrams at once (UDP segmentation offload) and
-        /// were taken whole.
+        /// System calls made to send: one a datagram, or one a batch where the system takes
+        /// batches (see `DatagramBatchWriter`).
+        var sendCalls = 0
+        /// Runs of datagrams sent as one message (UDP segmentation offload) and taken whole.
         var segmentedSends = 0
         /// Reads that brought several datagrams at once (UDP receive offload).
         var coalescedReads = 0

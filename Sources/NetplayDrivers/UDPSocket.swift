@@ -136,6 +136,7 @@ enum UDPSocket {
                 sent.droppedUnsupportedAddress += 1
                 continue
             }
+            sent.sendCalls += 1
             sent.count(send(bytes, to: remote, on: descriptor), bytes: bytes.count)
         }
         return sent

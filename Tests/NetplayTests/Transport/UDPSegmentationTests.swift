@@ -12,7 +12,6 @@ extension TransportTests {
     struct UDPSegmentationTests {
         static let here = PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 1)
         static let there = PeerAddress(family: .ipv4, address: [127, 0, 0, 1], port: 2)
-        static let remote = try! SocketAddress(ipAddress: "127.0.0.1", port: 1)
 
         /// A datagram whose bytes say which it is: a two-byte index, then filler.
         static func datagram(_ index: Int, bytes: Int) -> [UInt8] {
@@ -20,69 +19,71 @@ extension TransportTests {
                 + [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: bytes - 2)
         }
 
+        /// Equal datagrams to one destination share a message; a shorter one is its last; an
+        /// empty one, another destination, or a larger datagram starts a message of its own.
         @Test func aRunTakesEqualDatagramsToOneDestinationAndEndsAfterAShorterOne() {
-            var run = SegmentRun()
-            #expect(!run.accepts([1, 2, 3], to: Self.here))  // no run started
-            run.start([1, 2, 3], to: Self.here, at: Self.remote)
-            #expect(run.accepts([4, 5, 6], to: Self.here))
-            #expect(!run.accepts([4, 5, 6], to: Self.there))
-            #expect(!run.accepts([4, 5, 6, 7], to: Self.here))
-            #expect(!run.accepts([], to: Self.here))
-            run.append([4, 5, 6])
-            run.append([7])
-            #expect(!run.accepts([8], to: Self.here))  // the shorter one was the last
-            #expect(run.count == 3)
-            #expect(run.joined == [1, 2, 3, 4, 5, 6, 7])
-            #expect(run.first.isEmpty)
-            run.clear()
-            #expect(run.count == 0 && run.remote == nil && run.joined.isEmpty)
+            var plan = SendPlan(maxMessages: 64, bufferBytes: 1 << 17, segments: true)
+            let placements = [
+                plan.place(3, to: Self.here), plan.place(3, to: Self.here), plan.place(1, to: Self.here),
+                plan.place(1, to: Self.here), plan.place(2, to: Self.here), plan.place(2, to: Self.there),
+                plan.place(0, to: Self.there), plan.place(1, to: Self.there),
+            ]
+            #expect(
+                placements == [
+                    .startsMessage(offset: 0), .joinsLast(offset: 3), .joinsLast(offset: 6),
+                    .startsMessage(offset: 7), .startsMessage(offset: 8), .startsMessage(offset: 10),
+                    .startsMessage(offset: 12), .startsMessage(offset: 12),
+                ])
+            #expect(plan.messages.map(\.datagrams) == [3, 1, 1, 1, 1, 1])
+            #expect(plan.messages.map(\.bytes) == [7, 1, 2, 2, 0, 1])
+            #expect(plan.messages.map(\.segmentBytes) == [3, 1, 2, 2, 0, 1])
+            #expect(plan.usedBytes == 13)
+            plan.reset()
+            #expect(plan.messages.isEmpty && plan.usedBytes == 0)
         }
 
         @Test func aRunStopsAtTheKernelsSegmentAndByteLimits() {
-            var bySegments = SegmentRun()
-            bySegments.start([0], to: Self.here, at: Self.remote)
-            while bySegments.accepts([0], to: Self.here) { bySegments.append([0]) }
-            #expect(bySegments.count == UDPSocket.maxSegmentsPerSend)
+            var bySegments = SendPlan(maxMessages: 64, bufferBytes: 1 << 17, segments: true)
+            for _ in 0..<(UDPSocket.maxSegmentsPerSend + 1) { _ = bySegments.place(1, to: Self.here) }
+            #expect(bySegments.messages.map(\.datagrams) == [UDPSocket.maxSegmentsPerSend, 1])
 
-            let large = [UInt8](repeating: 0, count: 1200)
-            var byBytes = SegmentRun()
-            byBytes.start(large, to: Self.here, at: Self.remote)
-            while byBytes.accepts(large, to: Self.here) { byBytes.append(large) }
-            #expect(byBytes.count == UDPSocket.maxSegmentedBytes / 1200)
-            #expect(byBytes.joined.count <= UDPSocket.maxSegmentedBytes)
+            var byBytes = SendPlan(maxMessages: 64, bufferBytes: 1 << 17, segments: true)
+            for _ in 0..<60 { _ = byBytes.place(1200, to: Self.here) }
+            let fit = UDPSocket.maxSegmentedBytes / 1200
+            #expect(byBytes.messages.map(\.datagrams) == [fit, 60 - fit])
+            #expect(byBytes.messages.allSatisfy { $0.bytes <= UDPSocket.maxSegmentedBytes })
         }
 
-        /// A batch starts a run only where the next datagram would join it, so a lone datagram
-        /// leaves as it is; the rule agrees with `accepts` on a run's second datagram.
-        @Test func aRunStartsOnlyWhereTheNextDatagramWouldJoinIt() {
-            let full = [UInt8](repeating: 1, count: 1200)
-            let cases: [([UInt8], PeerAddress)] = [
-                (full, Self.here), ([1], Self.here), ([], Self.here), (full + [1], Self.here), (full, Self.there),
-            ]
-            for (next, destination) in cases {
-                var run = SegmentRun()
-                run.start(full, to: Self.here, at: Self.remote)
-                #expect(
-                    SegmentRun.canFollow(next, to: destination, after: full, to: Self.here)
-                        == run.accepts(next, to: destination))
-            }
-            #expect(SegmentRun.canFollow(full, to: Self.here, after: full, to: Self.here))
-            #expect(!SegmentRun.canFollow([1], to: Self.here, after: [], to: Self.here))
-            let huge = [UInt8](repeating: 0, count: 40_000)
-            #expect(!SegmentRun.canFollow(huge, to: Self.here, after: huge, to: Self.here))
+        /// Without segmentation every datagram is a message of its own.
+        @Test func withoutSegmentsEachDatagramIsAMessage() {
+            var plan = SendPlan(maxMessages: 64, bufferBytes: 1 << 17, segments: false)
+            for _ in 0..<5 { _ = plan.place(100, to: Self.here) }
+            #expect(plan.messages.map(\.datagrams) == [1, 1, 1, 1, 1])
+            #expect(plan.messages.map(\.offset) == [0, 100, 200, 300, 400])
         }
 
-        @Test func anEmptyDatagramStartsARunOfItsOwn() {
-            var run = SegmentRun()
-            run.start([], to: Self.here, at: Self.remote)
-            #expect(!run.accepts([], to: Self.here))
-            #expect(!run.accepts([1], to: Self.here))
+        /// A call holds so many messages and so many bytes; past either, the plan asks for the
+        /// planned ones to be sent first, and changes nothing meanwhile.
+        @Test func aFullCallAsksToBeSentFirst() {
+            var byMessages = SendPlan(maxMessages: 2, bufferBytes: 1000, segments: true)
+            #expect(byMessages.place(10, to: Self.here) == .startsMessage(offset: 0))
+            #expect(byMessages.place(10, to: Self.there) == .startsMessage(offset: 10))
+            #expect(byMessages.place(10, to: Self.there) == .joinsLast(offset: 20))
+            #expect(byMessages.place(10, to: Self.here) == .sendFirst)
+            #expect(byMessages.messages.count == 2 && byMessages.usedBytes == 30)
+
+            var byBytes = SendPlan(maxMessages: 64, bufferBytes: 100, segments: true)
+            #expect(byBytes.place(60, to: Self.here) == .startsMessage(offset: 0))
+            #expect(byBytes.place(60, to: Self.here) == .sendFirst)
+            #expect(byBytes.place(30, to: Self.there) == .startsMessage(offset: 60))
+            byBytes.reset()
+            #expect(byBytes.place(60, to: Self.here) == .startsMessage(offset: 0))
         }
 
         /// Full-size datagrams, a short tail, datagrams for a second receiver in between and an
         /// empty one: each receiver gets its own, whole and in order (one sender, one receiver,
-        /// loopback keeps order). On Linux the runs left in a few system calls and came back in
-        /// a few reads.
+        /// loopback keeps order). On Linux the whole batch left in two or three system calls
+        /// (`sendmmsg`, its runs segmented or not) and the runs came back in a few reads.
         @Test(arguments: [true, false])
         func runsArriveAsTheDatagramsTheyWereMadeOf(segmentsSends: Bool) async throws {
             let inboxA = DatagramInbox()
@@ -112,9 +113,17 @@ extension TransportTests {
             let receivedByA = await a.statistics()
             #expect(receivedByA.datagramsReceived == toA.count)
             #if os(Linux)
-            // Runs to A: 54 (the byte limit), 6; then 40 and the tail, then the last alone.
-            // To B: 30, then the empty datagram alone.
-            #expect(sent.segmentedSends == (segmentsSends && UDPSocket.segmentsSends ? 4 : 0))
+            if segmentsSends && UDPSocket.segmentsSends {
+                // One call: runs to A of 54 (the byte limit) and 6, to B of 30, B's empty
+                // datagram alone, and 31 of A's next 40 (the writer's buffer is full). A second
+                // call: A's other 9 and the tail, then A's last alone.
+                #expect(sent.segmentedSends == 5)
+                #expect(sent.sendCalls == 2)
+            } else {
+                // One message a datagram, 64 a call.
+                #expect(sent.segmentedSends == 0)
+                #expect(sent.sendCalls == 3)
+            }
             #endif
             if !segmentsSends { #expect(receivedByA.coalescedReads == 0) }
             for driver in [sender, a, b] { await driver.close() }

@@ -1,0 +1,17 @@
+#ifdef __linux__
+#define _GNU_SOURCE
+#include <stddef.h>
+#include <sys/socket.h>
+#include "CNetplaySockets.h"
+
+_Static_assert(sizeof(CNetplay_mmsghdr) == sizeof(struct mmsghdr), "mmsghdr sizes differ");
+_Static_assert(offsetof(CNetplay_mmsghdr, msg_len) == offsetof(struct mmsghdr, msg_len), "msg_len moved");
+
+int CNetplay_sendmmsg(int descriptor, CNetplay_mmsghdr *messages, unsigned int count, int flags) {
+    return sendmmsg(descriptor, (struct mmsghdr *)messages, count, flags);
+}
+
+int CNetplay_recvmmsg(int descriptor, CNetplay_mmsghdr *messages, unsigned int count, int flags) {
+    return recvmmsg(descriptor, (struct mmsghdr *)messages, count, flags, NULL);
+}
+#endif

@@ -1,0 +1,105 @@
+import NetplayBase
+
+#if canImport(Glibc)
+import CNetplaySockets
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Room for the datagrams one system call reads: on Linux a `recvmmsg` fills up to
+/// ``capacity`` of them, so a host draining 64 clients' inputs at a frame crosses into the
+/// kernel a few times instead of 65 (each datagram's read, and the read that finds the
+/// socket empty). Elsewhere one `recvfrom` fills the first slot.
+///
+/// Each slot is one byte over the largest datagram accepted, so an oversize datagram shows as
+/// oversize (its length past the cap), never as a truncated one that looks whole.
+///
+/// `@unchecked Sendable`: raw memory with no lock. A reader is held by one thread at a time:
+/// its socket keeps it in lock-guarded state, and a read takes it out and puts it back after,
+/// so two reads never fill or read the same slots.
+final class DatagramBatchReader: @unchecked Sendable {
+    /// Datagrams one call may read.
+    let capacity: Int
+    /// Bytes a slot holds: the cap plus one.
+    let slotBytes: Int
+    private let bytes: UnsafeMutableRawBufferPointer
+    private let sources: UnsafeMutableBufferPointer<sockaddr_storage>
+    private let lengths: UnsafeMutableBufferPointer<Int>
+    #if os(Linux)
+    private let headers: UnsafeMutableBufferPointer<CNetplay_mmsghdr>
+    private let vectors: UnsafeMutableBufferPointer<iovec>
+    #endif
+
+    /// Bytes of slots a reader keeps at most: 16 full-size datagrams' worth. Fewer slots for
+    /// larger caps; always one.
+    static let maxSlotBytes = 24 * 1024
+
+    /// Slots for datagrams of at most `maxDatagramBytes`.
+    init(maxDatagramBytes: Int) {
+        slotBytes = maxDatagramBytes + 1
+        #if os(Linux)
+        capacity = max(1, min(16, Self.maxSlotBytes / slotBytes))
+        #else
+        capacity = 1
+        #endif
+        bytes = .allocate(byteCount: capacity * slotBytes, alignment: 16)
+        sources = .allocate(capacity: capacity)
+        lengths = .allocate(capacity: capacity)
+        lengths.initialize(repeating: 0)
+        #if os(Linux)
+        headers = .allocate(capacity: capacity)
+        vectors = .allocate(capacity: capacity)
+        for slot in 0..<capacity {
+            vectors[slot] = iovec(iov_base: bytes.baseAddress! + slot * slotBytes, iov_len: slotBytes)
+        }
+        #endif
+    }
+
+    deinit {
+        bytes.deallocate()
+        sources.deallocate()
+        lengths.deallocate()
+        #if os(Linux)
+        headers.deallocate()
+        vectors.deallocate()
+        #endif
+    }
+
+    /// Reads up to `limit` datagrams (at most ``capacity``) from a non-blocking socket.
+    /// Returns how many were read, or -1 with `errno` set (`EAGAIN`: none waiting).
+    func read(on descriptor: CInt, limit: Int) -> Int {
+        let count = max(1, min(limit, capacity))
+        #if os(Linux)
+        for slot in 0..<count {
+            var header = msghdr()
+            header.msg_name = UnsafeMutableRawPointer(sources.baseAddress! + slot)
+            header.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            header.msg_iov = vectors.baseAddress! + slot
+            header.msg_iovlen = 1
+            headers[slot] = CNetplay_mmsghdr(msg_hdr: header, msg_len: 0)
+        }
+        let read = Int(CNetplay_recvmmsg(descriptor, headers.baseAddress!, CUnsignedInt(count), 0))
+        for slot in 0..<max(read, 0) { lengths[slot] = Int(headers[slot].msg_len) }
+        return read
+        #else
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let source = UnsafeMutablePointer<sockaddr>(OpaquePointer(sources.baseAddress!))
+        let received = recvfrom(descriptor, bytes.baseAddress, slotBytes, 0, source, &length)
+        guard received >= 0 else { return -1 }
+        lengths[0] = received
+        return 1
+        #endif
+    }
+
+    /// The bytes read into `slot` (past the cap when the datagram was oversize).
+    func length(of slot: Int) -> Int { lengths[slot] }
+
+    /// Where `slot`'s datagram came from.
+    func source(of slot: Int) -> sockaddr_storage { sources[slot] }
+
+    /// The first `length` bytes of `slot`, valid until the next ``read(on:limit:)``.
+    func bytes(of slot: Int, length: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: bytes.baseAddress! + slot * slotBytes, count: min(length, slotBytes))
+    }
+}
