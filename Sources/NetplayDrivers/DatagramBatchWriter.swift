@@ -11,30 +11,29 @@ import Darwin
 /// Sends a batch of datagrams in as few system calls as the system allows; both drivers send
 /// through one.
 ///
-/// On Linux one `sendmmsg` carries up to 64 messages, each to its own destination: a host's
-/// snapshot to every client crosses into the kernel once, not once per client (on this
-/// machine a call's entry and exit cost about as much as the kernel's work on a small
-/// datagram's way out). A message may itself be a run of one destination's equal-size
-/// datagrams that the kernel splits at the last moment (UDP segmentation offload, "GSO", what
-/// QUIC stacks use; laid out by ``SendPlan``): a bulk transfer's fragments walk the kernel's
-/// send path once, not once each. The receiver sees exactly the datagrams separate sends
-/// would have produced.
+/// On Linux one `sendmmsg` carries up to 32 messages, each to its own destination: a host's
+/// snapshot to every client crosses into the kernel once or twice, not once per client. A
+/// message may itself be a run of one destination's equal-size datagrams that the kernel
+/// splits at the last moment (UDP segmentation offload, "GSO", what QUIC stacks use; laid out
+/// by ``SendPlan``): a bulk transfer's fragments walk the kernel's send path once, not once
+/// each. The receiver sees exactly the datagrams separate sends would have produced.
 ///
-/// A batch's bytes are copied into one buffer the writer keeps, allocated at the first batch
-/// of two or more (its arrays cannot all be borrowed at once); a lone datagram, every one of a
-/// round trip, leaves from its own array with no copy. Elsewhere than Linux, one `sendto` a
-/// datagram.
+/// Nothing is copied: the call points at each datagram's own bytes, every array of the call
+/// borrowed at once by nesting one borrow inside the next. A lone datagram, every one of a
+/// round trip, is a plain `sendto`. Elsewhere than Linux, one `sendto` a datagram.
 ///
-/// Not copyable, so the buffer it keeps is never shared: each owner holds one and uses it
-/// from one thread at a time (the event loop, or under the socket's lock).
+/// Not copyable, so the memory it keeps for the call is never shared: each owner holds one
+/// and uses it from one thread at a time (the event loop, or under the socket's lock).
 struct DatagramBatchWriter: ~Copyable, Sendable {
-    /// Messages one call carries: Linux takes up to `UIO_MAXIOV` (1,024), and 64 is one
-    /// snapshot for every client of a large game.
-    static let maxMessages = 64
-    /// The buffer a batch's bytes are copied into: one segmented run's 65,000 bytes and room.
-    static let bufferBytes = 1 << 17
+    /// Messages one call carries. Linux takes up to `UIO_MAXIOV` (1,024), but past a few
+    /// dozen the call's entry and exit are a small share of the batch.
+    static let maxMessages = 32
+    /// Datagrams one call carries in all: room for one full run of segments.
+    static let maxDatagrams = UDPSocket.maxSegmentsPerSend
 
     private var plan: SendPlan
+    /// The datagrams of the call being planned, held (not copied) until it is sent.
+    private var pending: [[UInt8]] = []
     #if os(Linux)
     private var buffers: Buffers?
     #endif
@@ -42,7 +41,7 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
     /// - Parameter segments: whether runs may go as one message (where the system has
     ///   segmentation offload: see `UDPDriver.Configuration.segmentsSends`).
     init(segments: Bool) {
-        plan = SendPlan(maxMessages: Self.maxMessages, bufferBytes: Self.bufferBytes, segments: segments)
+        plan = SendPlan(maxMessages: Self.maxMessages, maxDatagrams: Self.maxDatagrams, segments: segments)
     }
 
     /// Whether runs go as one message; cleared for good once this socket's route refuses them.
@@ -85,38 +84,58 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
                 statistics.droppedUnsupportedAddress += 1
                 continue
             }
-            // Bigger than any UDP datagram: the system refuses it, counted as any refusal.
-            guard bytes.count <= Self.bufferBytes else {
-                statistics.sendCalls += 1
-                statistics.count(UDPSocket.send(bytes, to: remote, on: descriptor), bytes: bytes.count)
-                continue
-            }
             var placement = plan.place(bytes.count, to: destination)
             if placement == .sendFirst {
                 flush(on: descriptor, buffers: buffers, statistics: &statistics)
                 placement = plan.place(bytes.count, to: destination)
             }
-            switch placement {
-            case .startsMessage(let offset):
-                buffers.setName(remote, of: plan.messages.count - 1)
-                buffers.copy(bytes, to: offset)
-            case .joinsLast(let offset):
-                buffers.copy(bytes, to: offset)
-            case .sendFirst:
-                preconditionFailure("an empty plan takes any datagram the buffer holds")
-            }
+            if placement == .startsMessage { buffers.setName(remote, of: plan.messages.count - 1) }
+            pending.append(bytes)
         }
         flush(on: descriptor, buffers: buffers, statistics: &statistics)
     }
 
-    /// Sends the planned messages and resets the plan. A message the system refuses is
-    /// counted and skipped, and the call resumes after it: each round sends at least one
-    /// message or skips one, so the loop ends.
+    /// Sends the planned messages, and resets the plan.
     private mutating func flush(on descriptor: CInt, buffers: Buffers, statistics: inout UDPDriver.Statistics) {
-        defer { plan.reset() }
+        defer {
+            plan.reset()
+            pending.empty()
+        }
         let messages = plan.messages
         guard !messages.isEmpty else { return }
-        for index in messages.indices { buffers.prepare(messages[index], at: index) }
+        var segmentsRefused = false
+        Self.borrowing(pending, from: 0, into: buffers) {
+            for index in messages.indices { buffers.prepare(messages[index], at: index) }
+            segmentsRefused = Self.send(messages, on: descriptor, buffers: buffers, statistics: &statistics)
+        }
+        if segmentsRefused { plan.segments = false }
+    }
+
+    /// Points vector `index` and every later one at its datagram's bytes, then runs `body`
+    /// while all of them are borrowed: each borrow is valid only inside its closure, so each
+    /// next one is taken inside the last (at most ``maxDatagrams`` deep).
+    private static func borrowing(
+        _ datagrams: [[UInt8]], from index: Int, into buffers: Buffers, _ body: () -> Void
+    ) {
+        guard index < datagrams.count else {
+            body()
+            return
+        }
+        datagrams[index].withUnsafeBytes { bytes in
+            let base = UnsafeMutableRawPointer(mutating: bytes.baseAddress)
+            buffers.vectors[index] = iovec(iov_base: base, iov_len: bytes.count)
+            borrowing(datagrams, from: index + 1, into: buffers, body)
+        }
+    }
+
+    /// Sends `messages`, prepared in `buffers`. A message the system refuses is counted and
+    /// skipped, and the call resumes after it: each round sends at least one message or skips
+    /// one, so the loop ends. Returns whether the socket turned out unable to segment.
+    private static func send(
+        _ messages: [SendPlan.Message], on descriptor: CInt, buffers: Buffers,
+        statistics: inout UDPDriver.Statistics
+    ) -> Bool {
+        var segmentsRefused = false
         var next = 0
         while next < messages.count {
             let sent = buffers.send(from: next, count: messages.count - next, on: descriptor)
@@ -129,10 +148,11 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
                 next += sent
                 continue
             }
-            // The first message left failed, with this errno (a call that sent none returns
-            // -1; one that sent some stops before the failure, and this call reports it).
+            // The first message left failed, with this errno (a call that sent some stops
+            // before a failure, and the next call, starting there, reports it).
             let code = sent < 0 ? errno : EAGAIN
             let failed = messages[next]
+            let index = next
             next += 1
             guard failed.datagrams > 1 else {
                 statistics.count(UDPSocket.SendOutcome(failure: code), bytes: failed.bytes)
@@ -141,31 +161,28 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
             switch code {
             case EINVAL:
                 // This run's shape (a segment over the route's MTU, say): one by one.
-                sendSeparately(failed, index: next - 1, on: descriptor, buffers: buffers, statistics: &statistics)
+                sendSeparately(failed, index: index, on: descriptor, buffers: buffers, statistics: &statistics)
             case EIO, ENOPROTOOPT, EOPNOTSUPP:
                 // This socket cannot segment at all (a route without checksum offload): one
                 // by one, now and from now on.
-                plan.segments = false
-                sendSeparately(failed, index: next - 1, on: descriptor, buffers: buffers, statistics: &statistics)
+                segmentsRefused = true
+                sendSeparately(failed, index: index, on: descriptor, buffers: buffers, statistics: &statistics)
             default:
                 statistics.count(UDPSocket.SendOutcome(failure: code), datagrams: failed.datagrams, bytes: failed.bytes)
             }
         }
+        return segmentsRefused
     }
 
     /// Sends a refused run's datagrams (message `index` of the call) with one `sendto` each.
-    private func sendSeparately(
+    private static func sendSeparately(
         _ message: SendPlan.Message, index: Int, on descriptor: CInt, buffers: Buffers,
         statistics: inout UDPDriver.Statistics
     ) {
-        var start = message.offset
-        let end = message.offset + message.bytes
-        while start < end {
-            let length = min(message.segmentBytes, end - start)
-            let outcome = buffers.sendOne(at: start, length: length, toDestinationOf: index, on: descriptor)
+        for datagram in message.firstDatagram..<message.firstDatagram + message.datagrams {
+            let length = buffers.vectors[datagram].iov_len
             statistics.sendCalls += 1
-            statistics.count(outcome, bytes: length)
-            start += length
+            statistics.count(buffers.sendOne(datagram, toDestinationOf: index, on: descriptor), bytes: length)
         }
     }
     #endif
@@ -173,18 +190,18 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
 
 #if os(Linux)
 extension DatagramBatchWriter {
-    /// The memory one `sendmmsg` call reads: the bytes, one header, vector, address and
-    /// segment-size control message per message. Allocated once, freed with the writer.
+    /// What one `sendmmsg` call reads besides the datagrams: a header, an address and a
+    /// segment-size control message per message, a vector per datagram. Allocated at the
+    /// writer's first batch (4.5 KiB), freed with it.
     ///
     /// `@unchecked Sendable`: raw memory with no lock. Only its writer holds a reference (the
     /// writer cannot be copied and never hands it out), and a writer is used by one thread at
     /// a time, so no two threads ever touch it at once.
     private final class Buffers: @unchecked Sendable {
-        let bytes = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: DatagramBatchWriter.bufferBytes, alignment: 16)
         let headers = UnsafeMutableBufferPointer<CNetplay_mmsghdr>.allocate(capacity: DatagramBatchWriter.maxMessages)
-        let vectors = UnsafeMutableBufferPointer<iovec>.allocate(capacity: DatagramBatchWriter.maxMessages)
-        let names = UnsafeMutableBufferPointer<sockaddr_storage>.allocate(capacity: DatagramBatchWriter.maxMessages)
+        let vectors = UnsafeMutableBufferPointer<iovec>.allocate(capacity: DatagramBatchWriter.maxDatagrams)
+        /// Room for an IPv6 address, the larger of the two a destination can be.
+        let names = UnsafeMutableBufferPointer<sockaddr_in6>.allocate(capacity: DatagramBatchWriter.maxMessages)
         let nameLengths = UnsafeMutableBufferPointer<socklen_t>.allocate(capacity: DatagramBatchWriter.maxMessages)
         let controls = UnsafeMutableRawBufferPointer.allocate(
             byteCount: DatagramBatchWriter.maxMessages * Buffers.controlBytes,
@@ -195,7 +212,6 @@ extension DatagramBatchWriter {
         static let controlBytes = MemoryLayout<cmsghdr>.stride + MemoryLayout<Int>.stride
 
         deinit {
-            bytes.deallocate()
             headers.deallocate()
             vectors.deallocate()
             names.deallocate()
@@ -203,29 +219,23 @@ extension DatagramBatchWriter {
             controls.deallocate()
         }
 
-        func copy(_ datagram: [UInt8], to offset: Int) {
-            datagram.withUnsafeBytes { source in
-                guard let base = source.baseAddress else { return }
-                (bytes.baseAddress! + offset).copyMemory(from: base, byteCount: source.count)
-            }
-        }
-
         func setName(_ remote: SocketAddress, of index: Int) {
             remote.withSockAddr { address, length in
+                // An IPv4 or IPv6 address: `SocketAddressCache` makes no other kind.
+                let length = min(length, MemoryLayout<sockaddr_in6>.size)
                 UnsafeMutableRawPointer(names.baseAddress! + index).copyMemory(from: address, byteCount: length)
                 nameLengths[index] = socklen_t(length)
             }
         }
 
-        /// Fills message `index`'s header for `message`: its bytes, its address, and for a run
-        /// the segment size.
+        /// Fills message `index`'s header for `message`: its datagrams' vectors, its address,
+        /// and for a run the segment size.
         func prepare(_ message: SendPlan.Message, at index: Int) {
-            vectors[index] = iovec(iov_base: bytes.baseAddress! + message.offset, iov_len: message.bytes)
             var header = msghdr()
             header.msg_name = UnsafeMutableRawPointer(names.baseAddress! + index)
             header.msg_namelen = nameLengths[index]
-            header.msg_iov = vectors.baseAddress! + index
-            header.msg_iovlen = 1
+            header.msg_iov = vectors.baseAddress! + message.firstDatagram
+            header.msg_iovlen = message.datagrams
             if message.datagrams > 1 {
                 let control = controls.baseAddress! + index * Self.controlBytes
                 control.initializeMemory(as: UInt8.self, repeating: 0, count: Self.controlBytes)
@@ -246,12 +256,11 @@ extension DatagramBatchWriter {
             Int(CNetplay_sendmmsg(descriptor, headers.baseAddress! + first, CUnsignedInt(count), 0))
         }
 
-        /// One `sendto` of `length` bytes at `offset` to message `index`'s destination.
-        func sendOne(at offset: Int, length: Int, toDestinationOf index: Int, on descriptor: CInt)
-            -> UDPSocket.SendOutcome
-        {
+        /// One `sendto` of datagram `datagram` to message `index`'s destination.
+        func sendOne(_ datagram: Int, toDestinationOf index: Int, on descriptor: CInt) -> UDPSocket.SendOutcome {
             let address = UnsafePointer<sockaddr>(OpaquePointer(names.baseAddress! + index))
-            let result = sendto(descriptor, bytes.baseAddress! + offset, length, 0, address, nameLengths[index])
+            let vector = vectors[datagram]
+            let result = sendto(descriptor, vector.iov_base, vector.iov_len, 0, address, nameLengths[index])
             return result < 0 ? UDPSocket.SendOutcome(failure: errno) : .sent
         }
     }

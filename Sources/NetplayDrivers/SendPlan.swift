@@ -2,8 +2,8 @@ import NetplayBase
 
 /// How a batch of datagrams is laid out for one `sendmmsg` system call: a list of messages,
 /// each one datagram or a run of one destination's datagrams that the kernel splits (UDP
-/// segmentation offload), their bytes back to back in one buffer. Only the layout: the
-/// ``DatagramBatchWriter`` copies the bytes and makes the call.
+/// segmentation offload). Only the layout: the ``DatagramBatchWriter`` points the call at the
+/// datagrams' bytes and makes it.
 ///
 /// A run's datagrams share its first datagram's size but a shorter last one, the shape the
 /// kernel splits (a bulk transfer's full-size fragments, then its tail).
@@ -11,80 +11,77 @@ struct SendPlan {
     /// One message of the call.
     struct Message: Equatable {
         var destination: PeerAddress
-        /// Where its bytes start in the batch's buffer.
-        var offset: Int
+        /// Its first datagram's place in the call's list of datagrams.
+        var firstDatagram: Int
+        /// How many datagrams it carries, in the list from `firstDatagram` on.
+        var datagrams: Int
         /// All of its datagrams' bytes.
         var bytes: Int
         /// The size of each datagram but a shorter last one.
         var segmentBytes: Int
-        /// How many datagrams it carries.
-        var datagrams: Int
         /// A datagram shorter than the first (or an empty first) ended the run.
         var isClosed: Bool
     }
 
     /// What to do with the next datagram.
     enum Placement: Equatable {
-        /// Append its bytes to the last message, at this offset in the buffer.
-        case joinsLast(offset: Int)
-        /// Start a new message with it, its bytes at this offset.
-        case startsMessage(offset: Int)
+        /// It is one more datagram of the last message.
+        case joinsLast
+        /// It starts a new message.
+        case startsMessage
         /// The call is full: send what is planned, ``reset()``, then place it again.
         case sendFirst
     }
 
     /// Messages one call may carry.
     let maxMessages: Int
-    /// Bytes the batch's buffer holds.
-    let bufferBytes: Int
+    /// Datagrams one call may carry, in all its messages.
+    let maxDatagrams: Int
     /// Whether messages may be runs.
     var segments: Bool
     private(set) var messages: [Message] = []
-    private(set) var usedBytes = 0
+    private(set) var datagrams = 0
 
-    init(maxMessages: Int, bufferBytes: Int, segments: Bool) {
+    init(maxMessages: Int, maxDatagrams: Int, segments: Bool) {
         self.maxMessages = maxMessages
-        self.bufferBytes = bufferBytes
+        self.maxDatagrams = maxDatagrams
         self.segments = segments
         messages.reserveCapacity(maxMessages)
     }
 
-    /// Places a datagram of `byteCount` bytes (at most ``bufferBytes``) to `destination`;
+    /// Places a datagram of `byteCount` bytes to `destination` after those placed so far;
     /// after `.sendFirst` nothing changed.
     mutating func place(_ byteCount: Int, to destination: PeerAddress) -> Placement {
-        let offset = usedBytes
+        guard datagrams < maxDatagrams else { return .sendFirst }
         if let last = messages.last, joins(last, byteCount, to: destination) {
-            usedBytes += byteCount
+            datagrams += 1
             messages[messages.count - 1].bytes += byteCount
             messages[messages.count - 1].datagrams += 1
             if byteCount < last.segmentBytes { messages[messages.count - 1].isClosed = true }
-            return .joinsLast(offset: offset)
+            return .joinsLast
         }
-        guard messages.count < maxMessages, usedBytes + byteCount <= bufferBytes else {
-            return .sendFirst
-        }
-        usedBytes += byteCount
+        guard messages.count < maxMessages else { return .sendFirst }
         messages.append(
             Message(
-                destination: destination, offset: offset, bytes: byteCount, segmentBytes: byteCount, datagrams: 1,
-                isClosed: byteCount == 0))
-        return .startsMessage(offset: offset)
+                destination: destination, firstDatagram: datagrams, datagrams: 1, bytes: byteCount,
+                segmentBytes: byteCount, isClosed: byteCount == 0))
+        datagrams += 1
+        return .startsMessage
     }
 
     /// Whether a datagram joins `last` as one more segment: a non-empty one no longer than
     /// the run's segments, to its destination, within the kernel's limits of a segmented
-    /// send and the buffer's room. An empty datagram never joins: the kernel would find no
-    /// segment for it, and it would vanish.
+    /// send. An empty datagram never joins: the kernel would find no segment for it, and it
+    /// would vanish.
     private func joins(_ last: Message, _ byteCount: Int, to destination: PeerAddress) -> Bool {
         segments && !last.isClosed && byteCount > 0 && byteCount <= last.segmentBytes
             && last.datagrams < UDPSocket.maxSegmentsPerSend
-            && last.bytes + byteCount <= UDPSocket.maxSegmentedBytes
-            && usedBytes + byteCount <= bufferBytes && destination == last.destination
+            && last.bytes + byteCount <= UDPSocket.maxSegmentedBytes && destination == last.destination
     }
 
     /// Forgets the planned messages, keeping the list's room.
     mutating func reset() {
         messages.removeAll(keepingCapacity: true)
-        usedBytes = 0
+        datagrams = 0
     }
 }

@@ -22,7 +22,7 @@ extension TransportTests {
         /// Equal datagrams to one destination share a message; a shorter one is its last; an
         /// empty one, another destination, or a larger datagram starts a message of its own.
         @Test func aRunTakesEqualDatagramsToOneDestinationAndEndsAfterAShorterOne() {
-            var plan = SendPlan(maxMessages: 64, bufferBytes: 1 << 17, segments: true)
+            var plan = SendPlan(maxMessages: 32, maxDatagrams: 64, segments: true)
             let placements = [
                 plan.place(3, to: Self.here), plan.place(3, to: Self.here), plan.place(1, to: Self.here),
                 plan.place(1, to: Self.here), plan.place(2, to: Self.here), plan.place(2, to: Self.there),
@@ -30,24 +30,24 @@ extension TransportTests {
             ]
             #expect(
                 placements == [
-                    .startsMessage(offset: 0), .joinsLast(offset: 3), .joinsLast(offset: 6),
-                    .startsMessage(offset: 7), .startsMessage(offset: 8), .startsMessage(offset: 10),
-                    .startsMessage(offset: 12), .startsMessage(offset: 12),
+                    .startsMessage, .joinsLast, .joinsLast, .startsMessage, .startsMessage, .startsMessage,
+                    .startsMessage, .startsMessage,
                 ])
             #expect(plan.messages.map(\.datagrams) == [3, 1, 1, 1, 1, 1])
+            #expect(plan.messages.map(\.firstDatagram) == [0, 3, 4, 5, 6, 7])
             #expect(plan.messages.map(\.bytes) == [7, 1, 2, 2, 0, 1])
             #expect(plan.messages.map(\.segmentBytes) == [3, 1, 2, 2, 0, 1])
-            #expect(plan.usedBytes == 13)
+            #expect(plan.datagrams == 8)
             plan.reset()
-            #expect(plan.messages.isEmpty && plan.usedBytes == 0)
+            #expect(plan.messages.isEmpty && plan.datagrams == 0)
         }
 
         @Test func aRunStopsAtTheKernelsSegmentAndByteLimits() {
-            var bySegments = SendPlan(maxMessages: 64, bufferBytes: 1 << 17, segments: true)
+            var bySegments = SendPlan(maxMessages: 32, maxDatagrams: 128, segments: true)
             for _ in 0..<(UDPSocket.maxSegmentsPerSend + 1) { _ = bySegments.place(1, to: Self.here) }
             #expect(bySegments.messages.map(\.datagrams) == [UDPSocket.maxSegmentsPerSend, 1])
 
-            var byBytes = SendPlan(maxMessages: 64, bufferBytes: 1 << 17, segments: true)
+            var byBytes = SendPlan(maxMessages: 32, maxDatagrams: 64, segments: true)
             for _ in 0..<60 { _ = byBytes.place(1200, to: Self.here) }
             let fit = UDPSocket.maxSegmentedBytes / 1200
             #expect(byBytes.messages.map(\.datagrams) == [fit, 60 - fit])
@@ -56,33 +56,34 @@ extension TransportTests {
 
         /// Without segmentation every datagram is a message of its own.
         @Test func withoutSegmentsEachDatagramIsAMessage() {
-            var plan = SendPlan(maxMessages: 64, bufferBytes: 1 << 17, segments: false)
+            var plan = SendPlan(maxMessages: 32, maxDatagrams: 64, segments: false)
             for _ in 0..<5 { _ = plan.place(100, to: Self.here) }
             #expect(plan.messages.map(\.datagrams) == [1, 1, 1, 1, 1])
-            #expect(plan.messages.map(\.offset) == [0, 100, 200, 300, 400])
+            #expect(plan.messages.map(\.firstDatagram) == [0, 1, 2, 3, 4])
         }
 
-        /// A call holds so many messages and so many bytes; past either, the plan asks for the
-        /// planned ones to be sent first, and changes nothing meanwhile.
+        /// A call holds so many messages and so many datagrams; past either, the plan asks
+        /// for the planned ones to be sent first, and changes nothing meanwhile.
         @Test func aFullCallAsksToBeSentFirst() {
-            var byMessages = SendPlan(maxMessages: 2, bufferBytes: 1000, segments: true)
-            #expect(byMessages.place(10, to: Self.here) == .startsMessage(offset: 0))
-            #expect(byMessages.place(10, to: Self.there) == .startsMessage(offset: 10))
-            #expect(byMessages.place(10, to: Self.there) == .joinsLast(offset: 20))
+            var byMessages = SendPlan(maxMessages: 2, maxDatagrams: 64, segments: true)
+            #expect(byMessages.place(10, to: Self.here) == .startsMessage)
+            #expect(byMessages.place(10, to: Self.there) == .startsMessage)
+            #expect(byMessages.place(10, to: Self.there) == .joinsLast)
             #expect(byMessages.place(10, to: Self.here) == .sendFirst)
-            #expect(byMessages.messages.count == 2 && byMessages.usedBytes == 30)
+            #expect(byMessages.messages.count == 2 && byMessages.datagrams == 3)
 
-            var byBytes = SendPlan(maxMessages: 64, bufferBytes: 100, segments: true)
-            #expect(byBytes.place(60, to: Self.here) == .startsMessage(offset: 0))
-            #expect(byBytes.place(60, to: Self.here) == .sendFirst)
-            #expect(byBytes.place(30, to: Self.there) == .startsMessage(offset: 60))
-            byBytes.reset()
-            #expect(byBytes.place(60, to: Self.here) == .startsMessage(offset: 0))
+            var byDatagrams = SendPlan(maxMessages: 32, maxDatagrams: 3, segments: true)
+            for _ in 0..<3 { _ = byDatagrams.place(10, to: Self.here) }
+            #expect(byDatagrams.place(10, to: Self.here) == .sendFirst)
+            #expect(byDatagrams.place(10, to: Self.there) == .sendFirst)
+            #expect(byDatagrams.messages.map(\.datagrams) == [3])
+            byDatagrams.reset()
+            #expect(byDatagrams.place(10, to: Self.there) == .startsMessage)
         }
 
         /// Full-size datagrams, a short tail, datagrams for a second receiver in between and an
         /// empty one: each receiver gets its own, whole and in order (one sender, one receiver,
-        /// loopback keeps order). On Linux the whole batch left in two or three system calls
+        /// loopback keeps order). On Linux the whole batch left in three system calls (five without runs)
         /// (`sendmmsg`, its runs segmented or not) and the runs came back in a few reads.
         @Test(arguments: [true, false])
         func runsArriveAsTheDatagramsTheyWereMadeOf(segmentsSends: Bool) async throws {
@@ -114,15 +115,15 @@ extension TransportTests {
             #expect(receivedByA.datagramsReceived == toA.count)
             #if os(Linux)
             if segmentsSends && UDPSocket.segmentsSends {
-                // One call: runs to A of 54 (the byte limit) and 6, to B of 30, B's empty
-                // datagram alone, and 31 of A's next 40 (the writer's buffer is full). A second
-                // call: A's other 9 and the tail, then A's last alone.
-                #expect(sent.segmentedSends == 5)
-                #expect(sent.sendCalls == 2)
-            } else {
-                // One message a datagram, 64 a call.
-                #expect(sent.segmentedSends == 0)
+                // 64 datagrams a call. The first: runs to A of 54 (the byte limit) and 6, and
+                // 4 of B's. The second: B's other 26, B's empty datagram alone, 37 of A's next
+                // 40. The third: A's other 3 and the tail, then A's last alone.
+                #expect(sent.segmentedSends == 6)
                 #expect(sent.sendCalls == 3)
+            } else {
+                // One message a datagram, 32 a call.
+                #expect(sent.segmentedSends == 0)
+                #expect(sent.sendCalls == 5)
             }
             #endif
             if !segmentsSends { #expect(receivedByA.coalescedReads == 0) }
