@@ -23,7 +23,7 @@ final class DatagramBatchReader: @unchecked Sendable {
     let capacity: Int
     /// Bytes a slot holds: the cap plus one.
     let slotBytes: Int
-    private let bytes: UnsafeMutableRawBufferPointer
+    private let bytes: UnsafeMutableBufferPointer<UInt8>
     private let sources: UnsafeMutableBufferPointer<sockaddr_storage>
     private let lengths: UnsafeMutableBufferPointer<Int>
     #if os(Linux)
@@ -43,7 +43,7 @@ final class DatagramBatchReader: @unchecked Sendable {
         #else
         capacity = 1
         #endif
-        bytes = .allocate(byteCount: capacity * slotBytes, alignment: 16)
+        bytes = .allocate(capacity: capacity * slotBytes)
         sources = .allocate(capacity: capacity)
         lengths = .allocate(capacity: capacity)
         lengths.initialize(repeating: 0)
@@ -52,6 +52,11 @@ final class DatagramBatchReader: @unchecked Sendable {
         vectors = .allocate(capacity: capacity)
         for slot in 0..<capacity {
             vectors[slot] = iovec(iov_base: bytes.baseAddress! + slot * slotBytes, iov_len: slotBytes)
+            var header = msghdr()
+            header.msg_name = UnsafeMutableRawPointer(sources.baseAddress! + slot)
+            header.msg_iov = vectors.baseAddress! + slot
+            header.msg_iovlen = 1
+            headers[slot] = CNetplay_mmsghdr(msg_hdr: header, msg_len: 0)
         }
         #endif
     }
@@ -71,14 +76,9 @@ final class DatagramBatchReader: @unchecked Sendable {
     func read(on descriptor: CInt, limit: Int) -> Int {
         let count = max(1, min(limit, capacity))
         #if os(Linux)
-        for slot in 0..<count {
-            var header = msghdr()
-            header.msg_name = UnsafeMutableRawPointer(sources.baseAddress! + slot)
-            header.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            header.msg_iov = vectors.baseAddress! + slot
-            header.msg_iovlen = 1
-            headers[slot] = CNetplay_mmsghdr(msg_hdr: header, msg_len: 0)
-        }
+        // The headers point at their slots for good; a call rewrites only the address's
+        // length (and the length read and flags, outputs).
+        for slot in 0..<count { headers[slot].msg_hdr.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size) }
         let read = Int(CNetplay_recvmmsg(descriptor, headers.baseAddress!, CUnsignedInt(count), 0))
         for slot in 0..<max(read, 0) { lengths[slot] = Int(headers[slot].msg_len) }
         return read
@@ -99,7 +99,7 @@ final class DatagramBatchReader: @unchecked Sendable {
     func source(of slot: Int) -> sockaddr_storage { sources[slot] }
 
     /// The first `length` bytes of `slot`, valid until the next ``read(on:limit:)``.
-    func bytes(of slot: Int, length: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(start: bytes.baseAddress! + slot * slotBytes, count: min(length, slotBytes))
+    func bytes(of slot: Int, length: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: bytes.baseAddress! + slot * slotBytes, count: min(length, slotBytes))
     }
 }
