@@ -74,8 +74,8 @@ final class DatagramBatchReader: @unchecked Sendable {
     /// Reads up to `limit` datagrams (at most ``capacity``) from a non-blocking socket.
     /// Returns how many were read, or -1 with `errno` set (`EAGAIN`: none waiting).
     func read(on descriptor: CInt, limit: Int) -> Int {
-        let count = max(1, min(limit, capacity))
         #if os(Linux)
+        let count = max(1, min(limit, capacity))
         // The headers point at their slots for good; a call rewrites only the address's
         // length (and the length read and flags, outputs).
         for slot in 0..<count { headers[slot].msg_hdr.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size) }

@@ -138,7 +138,7 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
         var segmentsRefused = false
         var next = 0
         while next < messages.count {
-            let sent = buffers.send(from: next, count: messages.count - next, on: descriptor)
+            let (sent, code) = buffers.send(from: next, count: messages.count - next, on: descriptor)
             statistics.sendCalls += 1
             if sent > 0 {
                 for message in messages[next..<next + sent] {
@@ -150,7 +150,6 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
             }
             // The first message left failed, with this errno (a call that sent some stops
             // before a failure, and the next call, starting there, reports it).
-            let code = sent < 0 ? errno : EAGAIN
             let failed = messages[next]
             let index = next
             next += 1
@@ -158,17 +157,14 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
                 statistics.count(UDPSocket.SendOutcome(failure: code), bytes: failed.bytes)
                 continue
             }
-            switch code {
-            case EINVAL:
-                // This run's shape (a segment over the route's MTU, say): one by one.
+            switch RunRefusal(code) {
+            case .sendSeparately:
                 sendSeparately(failed, index: index, on: descriptor, buffers: buffers, statistics: &statistics)
-            case EIO, ENOPROTOOPT, EOPNOTSUPP:
-                // This socket cannot segment at all (a route without checksum offload): one
-                // by one, now and from now on.
+            case .sendSeparatelyFromNowOn:
                 segmentsRefused = true
                 sendSeparately(failed, index: index, on: descriptor, buffers: buffers, statistics: &statistics)
-            default:
-                statistics.count(UDPSocket.SendOutcome(failure: code), datagrams: failed.datagrams, bytes: failed.bytes)
+            case .lost(let outcome):
+                statistics.count(outcome, datagrams: failed.datagrams, bytes: failed.bytes)
             }
         }
         return segmentsRefused
@@ -186,6 +182,31 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
         }
     }
     #endif
+}
+
+extension DatagramBatchWriter {
+    /// What to do with a run (a message of several datagrams) the system refused, by `errno`.
+    enum RunRefusal: Equatable {
+        /// This run's shape: a segment over the route's MTU. Linux said `EINVAL` until 2021
+        /// and `EMSGSIZE` since ("udp: gso: do not drop small packets when PMTU reduces",
+        /// also in the 5.4 and 5.10 stable kernels), where a plain send of each datagram
+        /// still goes (the kernel fragments it). Later runs may go whole.
+        case sendSeparately
+        /// This socket cannot segment at all (`EIO`: a route without checksum offload, an
+        /// IPsec route; `ENOPROTOOPT`, `EOPNOTSUPP`): one by one now and from now on.
+        case sendSeparatelyFromNowOn
+        /// Anything else befalls the run's datagrams as it would each of them: a full send
+        /// buffer, no route, a firewall.
+        case lost(UDPSocket.SendOutcome)
+
+        init(_ code: CInt) {
+            switch code {
+            case EINVAL, EMSGSIZE: self = .sendSeparately
+            case EIO, ENOPROTOOPT, EOPNOTSUPP: self = .sendSeparatelyFromNowOn
+            default: self = .lost(UDPSocket.SendOutcome(failure: code))
+            }
+        }
+    }
 }
 
 #if os(Linux)
@@ -251,9 +272,11 @@ extension DatagramBatchWriter {
             headers[index] = CNetplay_mmsghdr(msg_hdr: header, msg_len: 0)
         }
 
-        /// One `sendmmsg` of messages `first..<first + count`.
-        func send(from first: Int, count: Int, on descriptor: CInt) -> Int {
-            Int(CNetplay_sendmmsg(descriptor, headers.baseAddress! + first, CUnsignedInt(count), 0))
+        /// One `sendmmsg` of messages `first..<first + count`: how many were sent and, when
+        /// none was, the first one's `errno` (`EAGAIN` for a call that returns 0).
+        func send(from first: Int, count: Int, on descriptor: CInt) -> (sent: Int, errno: CInt) {
+            let sent = Int(CNetplay_sendmmsg(descriptor, headers.baseAddress! + first, CUnsignedInt(count), 0))
+            return (sent, sent < 0 ? errno : sent == 0 ? EAGAIN : 0)
         }
 
         /// One `sendto` of datagram `datagram` to message `index`'s destination.

@@ -83,7 +83,8 @@ package final class ServicedUDPSocket: Sendable {
     /// Returns how many were delivered. Oversize datagrams and unsupported sources are
     /// dropped and counted. On Linux up to 8 datagrams come in one system call, and a call
     /// that finds fewer than it asked for ends the read (the socket is empty), so a read
-    /// that drains a few datagrams makes one call, not one each and one more.
+    /// that drains a few datagrams makes one call, not one each and one more. Each call is
+    /// counted in the statistics' `receiveCalls`.
     @discardableResult
     package func readAvailable(limit: Int, _ body: (PeerAddress, [UInt8]) -> Void) -> Int {
         var delivered = 0
@@ -108,6 +109,7 @@ package final class ServicedUDPSocket: Sendable {
             let outcome = state.withLock { state -> ReadOutcome in
                 guard state.open else { return .closed }
                 let read = reader.read(on: descriptor, limit: asked)
+                state.statistics.receiveCalls += 1
                 guard read > 0 else {
                     // EAGAIN: nothing more to read. Anything else (an ICMP error reported on
                     // a read) concerns one datagram, not the socket: count it and go on.
@@ -148,7 +150,9 @@ package final class ServicedUDPSocket: Sendable {
                 body(source, datagram)
                 delivered += 1
             }
-            // Fewer than asked: the socket was empty when the call returned.
+            // Fewer than asked: the socket was empty when the call returned (or an error
+            // stopped it, which the next call would report): what comes next waits for the
+            // next read, as it would have after the last one.
             if read < asked { break }
         }
         return delivered
