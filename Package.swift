@@ -112,6 +112,9 @@ let package = Package(
         // Counts the test thread's heap allocations (interposes malloc on Linux) for the
         // allocation regression tests; docs/ARCHITECTURE.md says why it is our own hook.
         .target(name: "AllocationCounter", path: "Tests/AllocationCounter"),
+        // Moves a test's thread into a network namespace the test made (setns, which Swift's
+        // Glibc hides), to open sockets there.
+        .target(name: "NamespaceEntry", path: "Tests/NamespaceEntry"),
         // The tool is a dependency so that `swift test` builds it: the two-process and
         // network-namespace tests run the real binary.
         .testTarget(
@@ -119,7 +122,7 @@ let package = Package(
             dependencies: [
                 "NetplayBase", "NetplayWire", "NetplayProtocol", "NetplayChannels", "NetplayReplication",
                 "NetplayDiscovery", "NetplayLinkConditioner", "NetplayDrivers", "Netplay", "NetplayTesting", "netplay",
-                "CoopDots", "HelloNetplay", "ProcessTestSupport", "AllocationCounter",
+                "CoopDots", "HelloNetplay", "ProcessTestSupport", "AllocationCounter", "NamespaceEntry",
                 .product(name: "Logging", package: "swift-log"),
                 // Virtual time for the deadline timer's tests.
                 .product(name: "NIOEmbedded", package: nio),
