@@ -9,7 +9,7 @@ import Darwin
 
 /// Room for the datagrams one system call reads: on Linux a `recvmmsg` fills up to
 /// ``capacity`` of them, so a host draining 64 clients' inputs at a frame crosses into the
-/// kernel 8 or 9 times instead of 65 (each datagram's read, and the read that finds the
+/// kernel 17 times instead of 65 (each datagram's read, and the read that finds the
 /// socket empty). Elsewhere one `recvfrom` fills the first slot.
 ///
 /// Each slot is one byte over the largest datagram accepted, so an oversize datagram shows as
@@ -31,15 +31,16 @@ final class DatagramBatchReader: @unchecked Sendable {
     private let vectors: UnsafeMutableBufferPointer<iovec>
     #endif
 
-    /// Bytes of slots a reader keeps at most: 8 full-size datagrams' worth (every slot is
-    /// touched, so resident, once a burst fills them). Fewer slots for larger caps; always one.
-    static let maxSlotBytes = 12 * 1024
+    /// Bytes of slots a reader keeps at most: 4 full-size datagrams' worth. Every slot is
+    /// touched, so resident, once a burst fills them, while a fifth slot would save a host
+    /// draining 64 inputs only a few of its 17 calls. Fewer slots for larger caps; always one.
+    static let maxSlotBytes = 6 * 1024
 
     /// Slots for datagrams of at most `maxDatagramBytes`.
     init(maxDatagramBytes: Int) {
         slotBytes = maxDatagramBytes + 1
         #if os(Linux)
-        capacity = max(1, min(8, Self.maxSlotBytes / slotBytes))
+        capacity = max(1, min(4, Self.maxSlotBytes / slotBytes))
         #else
         capacity = 1
         #endif

@@ -81,7 +81,7 @@ package final class ServicedUDPSocket: Sendable {
 
     /// Reads every datagram waiting on the socket, at most `limit`, handing each to `body`.
     /// Returns how many were delivered. Oversize datagrams and unsupported sources are
-    /// dropped and counted. On Linux up to 8 datagrams come in one system call, and a call
+    /// dropped and counted. On Linux up to 4 datagrams come in one system call, and a call
     /// that finds fewer than it asked for ends the read (the socket is empty), so a read
     /// that drains a few datagrams makes one call, not one each and one more. Each call is
     /// counted in the statistics' `receiveCalls`.
