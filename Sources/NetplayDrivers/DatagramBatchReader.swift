@@ -25,10 +25,13 @@ final class DatagramBatchReader: @unchecked Sendable {
     let slotBytes: Int
     private let bytes: UnsafeMutableBufferPointer<UInt8>
     private let sources: UnsafeMutableBufferPointer<sockaddr_storage>
-    private let lengths: UnsafeMutableBufferPointer<Int>
     #if os(Linux)
+    /// Each slot's header, which also says how many bytes the last call read into it.
     private let headers: UnsafeMutableBufferPointer<CNetplay_mmsghdr>
     private let vectors: UnsafeMutableBufferPointer<iovec>
+    #else
+    /// The bytes the last call read into the one slot.
+    private var receivedLength = 0
     #endif
 
     /// Bytes of slots a reader keeps at most: 4 full-size datagrams' worth. Every slot is
@@ -46,8 +49,6 @@ final class DatagramBatchReader: @unchecked Sendable {
         #endif
         bytes = .allocate(capacity: capacity * slotBytes)
         sources = .allocate(capacity: capacity)
-        lengths = .allocate(capacity: capacity)
-        lengths.initialize(repeating: 0)
         #if os(Linux)
         headers = .allocate(capacity: capacity)
         vectors = .allocate(capacity: capacity)
@@ -65,7 +66,6 @@ final class DatagramBatchReader: @unchecked Sendable {
     deinit {
         bytes.deallocate()
         sources.deallocate()
-        lengths.deallocate()
         #if os(Linux)
         headers.deallocate()
         vectors.deallocate()
@@ -80,21 +80,25 @@ final class DatagramBatchReader: @unchecked Sendable {
         // The headers point at their slots for good; a call rewrites only the address's
         // length (and the length read and flags, outputs).
         for slot in 0..<count { headers[slot].msg_hdr.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size) }
-        let read = Int(CNetplay_recvmmsg(descriptor, headers.baseAddress!, CUnsignedInt(count), 0))
-        for slot in 0..<max(read, 0) { lengths[slot] = Int(headers[slot].msg_len) }
-        return read
+        return Int(CNetplay_recvmmsg(descriptor, headers.baseAddress!, CUnsignedInt(count), 0))
         #else
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let source = UnsafeMutablePointer<sockaddr>(OpaquePointer(sources.baseAddress!))
         let received = recvfrom(descriptor, bytes.baseAddress, slotBytes, 0, source, &length)
         guard received >= 0 else { return -1 }
-        lengths[0] = received
+        receivedLength = received
         return 1
         #endif
     }
 
     /// The bytes read into `slot` (past the cap when the datagram was oversize).
-    func length(of slot: Int) -> Int { lengths[slot] }
+    func length(of slot: Int) -> Int {
+        #if os(Linux)
+        Int(headers[slot].msg_len)
+        #else
+        receivedLength
+        #endif
+    }
 
     /// Where `slot`'s datagram came from.
     func source(of slot: Int) -> sockaddr_storage { sources[slot] }

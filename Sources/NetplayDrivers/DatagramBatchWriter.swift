@@ -44,9 +44,6 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
         plan = SendPlan(maxMessages: Self.maxMessages, maxDatagrams: Self.maxDatagrams, segments: segments)
     }
 
-    /// Whether runs go as one message; cleared for good once this socket's route refuses them.
-    var segments: Bool { plan.segments }
-
     /// Sends `count` datagrams that `datagram` gives by index, in order, on `descriptor`.
     /// Datagrams to addresses this socket cannot reach are dropped; every outcome is counted
     /// in `statistics`.
@@ -60,15 +57,7 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
             return
         }
         #endif
-        for index in 0..<count {
-            let (destination, bytes) = datagram(index)
-            guard let remote = addresses.address(for: destination) else {
-                statistics.droppedUnsupportedAddress += 1
-                continue
-            }
-            statistics.sendCalls += 1
-            statistics.count(UDPSocket.send(bytes, to: remote, on: descriptor), bytes: bytes.count)
-        }
+        UDPSocket.sendEach(count: count, on: descriptor, addresses: &addresses, statistics: &statistics, datagram)
     }
 
     #if os(Linux)
@@ -80,10 +69,7 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
         self.buffers = buffers
         for index in 0..<count {
             let (destination, bytes) = datagram(index)
-            guard let remote = addresses.address(for: destination) else {
-                statistics.droppedUnsupportedAddress += 1
-                continue
-            }
+            guard let remote = addresses.address(for: destination, countingDropsIn: &statistics) else { continue }
             var placement = plan.place(bytes.count, to: destination)
             if placement == .sendFirst {
                 flush(on: descriptor, buffers: buffers, statistics: &statistics)

@@ -138,9 +138,10 @@ package final class ServicedUDPSocket: Sendable {
             }
             attempts += read
             for slot in 0..<read {
+                // Dropped and counted under the lock above: oversize, or not from an IP address
+                // (which `peerAddress(of:)` turns into nil).
                 let size = reader.length(of: slot)
-                let storage = reader.source(of: slot)
-                guard size <= maxDatagramBytes, Self.isIP(storage), let source = Self.peerAddress(of: storage) else {
+                guard size <= maxDatagramBytes, let source = Self.peerAddress(of: reader.source(of: slot)) else {
                     continue
                 }
                 // Copied into the kept datagram (a receiver that kept the last one leaves it

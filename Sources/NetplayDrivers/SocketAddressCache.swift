@@ -27,4 +27,16 @@ struct SocketAddressCache {
         entries[peer] = converted
         return converted
     }
+
+    /// ``address(for:)``, counting a peer this socket cannot reach in `statistics` as a
+    /// dropped datagram: what every send path does with it.
+    mutating func address(
+        for peer: PeerAddress, countingDropsIn statistics: inout UDPDriver.Statistics
+    ) -> SocketAddress? {
+        guard let remote = address(for: peer) else {
+            statistics.droppedUnsupportedAddress += 1
+            return nil
+        }
+        return remote
+    }
 }

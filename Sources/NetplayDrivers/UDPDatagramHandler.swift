@@ -244,7 +244,9 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private func writeImpaired(_ batch: [(PeerAddress, [UInt8])], context: ChannelHandlerContext) {
         let now = clock.now
         for (destination, bytes) in batch {
-            guard let remote = socketAddress(for: destination) else { continue }
+            guard let remote = socketAddresses.address(for: destination, countingDropsIn: &statistics) else {
+                continue
+            }
             for delivery in outbound.submit(bytes, now: now) {
                 let delay = delivery.deliverAt - now
                 guard delay > .zero else {
@@ -272,16 +274,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             inboundImpaired = impairment != nil
             if let impairment { inbound.impairment = impairment }
         }
-    }
-
-    /// The address to send `destination`'s datagrams to, or nil, counted as dropped, if this
-    /// socket cannot reach it.
-    private func socketAddress(for destination: PeerAddress) -> SocketAddress? {
-        guard let remote = socketAddresses.address(for: destination) else {
-            statistics.droppedUnsupportedAddress += 1
-            return nil
-        }
-        return remote
     }
 
     private func send(_ bytes: [UInt8], to remote: SocketAddress) {

@@ -124,6 +124,21 @@ enum UDPSocket {
         return SendOutcome(failure: errno)
     }
 
+    /// Sends `count` datagrams that `datagram` gives by index, one `sendto` each, counting every
+    /// call and outcome in `statistics`; datagrams to addresses the socket cannot reach are
+    /// dropped and counted. (A batch of several on Linux goes through `DatagramBatchWriter`.)
+    static func sendEach(
+        count: Int, on descriptor: CInt, addresses: inout SocketAddressCache,
+        statistics: inout UDPDriver.Statistics, _ datagram: (Int) -> (PeerAddress, [UInt8])
+    ) {
+        for index in 0..<count {
+            let (destination, bytes) = datagram(index)
+            guard let remote = addresses.address(for: destination, countingDropsIn: &statistics) else { continue }
+            statistics.sendCalls += 1
+            statistics.count(send(bytes, to: remote, on: descriptor), bytes: bytes.count)
+        }
+    }
+
     /// Sends `batch` on a bound socket SwiftNIO has not adopted yet, counting the outcomes as
     /// the driver counts its own sends.
     static func sendBeforeAdoption(
@@ -131,14 +146,7 @@ enum UDPSocket {
     ) -> UDPDriver.Statistics {
         var addresses = SocketAddressCache(socketFamily: socketFamily)
         var sent = UDPDriver.Statistics()
-        for (destination, bytes) in batch {
-            guard let remote = addresses.address(for: destination) else {
-                sent.droppedUnsupportedAddress += 1
-                continue
-            }
-            sent.sendCalls += 1
-            sent.count(send(bytes, to: remote, on: descriptor), bytes: bytes.count)
-        }
+        sendEach(count: batch.count, on: descriptor, addresses: &addresses, statistics: &sent) { batch[$0] }
         return sent
     }
 
