@@ -152,6 +152,12 @@ public final class NamespaceLab {
         return moved
     }
 
+    /// Sets `device`'s MTU inside `namespace` (a path that carries smaller datagrams than
+    /// Ethernet's, as a VPN's or PPPoE's does). A namespace's own loopback is `lo`.
+    public func setMTU(_ bytes: Int, of device: String, in namespace: String) throws {
+        try ipCommand(["-n", namespace, "link", "set", device, "mtu", "\(bytes)"])
+    }
+
     public func tearDown() {
         // Deleting a namespace deletes the veth ends inside it, and so the pairs.
         for namespace in [host] + clients {

@@ -61,7 +61,8 @@ public enum NetworkFault: String, CaseIterable, Sendable {
     }
 
     /// Namespace tags of resume drills: clear of the discovery tests' (0–8 after the process's
-    /// own base), and of each other's (`range` 1 and 2), so drills can run at the same time.
+    /// own base), and of each other's (`range` 1 and 2; 3 is the path-MTU test's), so drills
+    /// can run at the same time.
     public static func namespaceTag(range: Int, index: Int) -> Int {
         range * 10_000 + Int(getpid() % 900) * 10 + index
     }

@@ -10,26 +10,20 @@ import Testing
 extension TransportTests {
     /// A run of datagrams whose segments are larger than the path's MTU (a VPN's, say): Linux
     /// refuses the run whole (`EMSGSIZE` since 2021), and the writer sends its datagrams one
-    /// by one, which the kernel fragments and delivers. The path is a network namespace this
-    /// test makes, whose loopback has an MTU of 1,400 bytes; nothing else is touched.
+    /// by one, which the kernel fragments and delivers. The path is the loopback of a network
+    /// namespace this test makes (`NamespaceLab`), its MTU set to 1,400 bytes; nothing else is
+    /// touched.
     @Suite("Runs over a small path MTU")
     struct PathMTUSegmentationTests {
         @Test func aRunOverThePathMTUGoesOneDatagramAtATime() throws {
             #if os(Linux)
             guard UDPSocket.segmentsSends else { try Test.cancel("this kernel has no UDP segmentation offload") }
-            guard Programs.isRoot, let ip = Programs.which("ip") else {
-                try Test.cancel("a network namespace needs root and the ip tool (CI runs as root)")
-            }
-            let namespace = "npmtu\(getpid() % 100_000)"
-            _ = try? Programs.run(ip, ["netns", "delete", namespace], timeout: .seconds(10))
-            guard (try Programs.run(ip, ["netns", "add", namespace], timeout: .seconds(10))).status == 0 else {
-                try Test.cancel("could not create a network namespace")
-            }
-            defer { _ = try? Programs.run(ip, ["netns", "delete", namespace], timeout: .seconds(10)) }
-            let link = try Programs.run(ip, ["-n", namespace, "link", "set", "lo", "mtu", "1400", "up"])
-            #expect(link.status == 0, "\(link.output)")
-
-            let (sender, receiver) = try Self.openSockets(in: namespace)
+            let tag = NetworkFault.namespaceTag(range: 3, index: 0)
+            let (made, reason) = NamespaceLab.make(.subnetRouteOnly, tag: tag)
+            guard let lab = made else { try Test.cancel("\(reason)") }
+            defer { lab.tearDown() }
+            try lab.setMTU(1_400, of: "lo", in: lab.host)
+            let (sender, receiver) = try Self.openSockets(in: lab.host)
             defer { for socket in [sender, receiver] { socket.close() } }
             // 1,472 bytes: a full datagram on a 1,500-byte path, 100 over this one.
             let run = (0..<3).map { [UInt8](repeating: UInt8($0), count: 1_472) } + [[UInt8](repeating: 9, count: 736)]
