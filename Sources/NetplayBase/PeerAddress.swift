@@ -88,6 +88,15 @@ public struct PeerAddress: Hashable, Sendable, CustomStringConvertible {
         hasher.combine(words.2)
     }
 
+    /// Runs `body` on the raw address bytes, without family tag and port, in place: for a
+    /// driver that writes them into a socket address at every send.
+    package func withAddressBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        withUnsafeBytes(of: words) { packed in
+            let total = Int(packed[Self.maxPackedBytes])
+            guard total >= 3 else { return body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+            return body(UnsafeRawBufferPointer(rebasing: packed[1..<(total - 2)]))
+        }
+    }
     /// The raw address bytes, without family tag and port.
     package var addressBytes: ArraySlice<UInt8> {
         let bytes = bytes

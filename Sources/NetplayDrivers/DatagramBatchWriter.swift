@@ -48,28 +48,29 @@ struct DatagramBatchWriter: ~Copyable, Sendable {
     /// Datagrams to addresses this socket cannot reach are dropped; every outcome is counted
     /// in `statistics`.
     mutating func write(
-        count: Int, on descriptor: CInt, addresses: inout SocketAddressCache,
+        count: Int, on descriptor: CInt, socketFamily: PeerAddress.Family,
         statistics: inout UDPDriver.Statistics, _ datagram: (Int) -> (PeerAddress, [UInt8])
     ) {
         #if os(Linux)
         if count > 1 {
-            writeBatched(count: count, on: descriptor, addresses: &addresses, statistics: &statistics, datagram)
+            writeBatched(count: count, on: descriptor, socketFamily: socketFamily, statistics: &statistics, datagram)
             return
         }
         #endif
-        UDPSocket.sendEach(count: count, on: descriptor, addresses: &addresses, statistics: &statistics, datagram)
+        UDPSocket.sendEach(count: count, on: descriptor, socketFamily: socketFamily, statistics: &statistics, datagram)
     }
 
     #if os(Linux)
     private mutating func writeBatched(
-        count: Int, on descriptor: CInt, addresses: inout SocketAddressCache,
+        count: Int, on descriptor: CInt, socketFamily: PeerAddress.Family,
         statistics: inout UDPDriver.Statistics, _ datagram: (Int) -> (PeerAddress, [UInt8])
     ) {
         let buffers = self.buffers ?? Buffers()
         self.buffers = buffers
         for index in 0..<count {
             let (destination, bytes) = datagram(index)
-            guard let remote = addresses.address(for: destination, countingDropsIn: &statistics) else { continue }
+            guard let remote = SocketName.of(destination, socketFamily: socketFamily, countingDropsIn: &statistics)
+            else { continue }
             var placement = plan.place(bytes.count, to: destination)
             if placement == .sendFirst {
                 flush(on: descriptor, buffers: buffers, statistics: &statistics)
@@ -226,13 +227,9 @@ extension DatagramBatchWriter {
             controls.deallocate()
         }
 
-        func setName(_ remote: SocketAddress, of index: Int) {
-            remote.withSockAddr { address, length in
-                // An IPv4 or IPv6 address: `SocketAddressCache` makes no other kind.
-                let length = min(length, MemoryLayout<sockaddr_in6>.size)
-                UnsafeMutableRawPointer(names.baseAddress! + index).copyMemory(from: address, byteCount: length)
-                nameLengths[index] = socklen_t(length)
-            }
+        func setName(_ remote: SocketName, of index: Int) {
+            names[index] = remote.storage
+            nameLengths[index] = remote.length
         }
 
         /// Fills message `index`'s header for `message`: its datagrams' vectors, its address,

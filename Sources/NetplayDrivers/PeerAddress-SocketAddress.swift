@@ -74,29 +74,13 @@ extension SocketAddress {
     /// With `mapsIPv4ToIPv6`, an IPv4 peer becomes `::ffff:a.b.c.d` so that a dual-stack IPv6
     /// socket can reach it.
     package init?(_ peer: PeerAddress, mapsIPv4ToIPv6: Bool) {
-        let address = Array(peer.addressBytes)
-        let packed: [UInt8]
-        switch peer.family {
-        case .ipv4 where address.count == PeerAddress.ipv4AddressBytes:
-            packed = mapsIPv4ToIPv6 ? PeerAddress.ipv4MappedPrefix + address : address
-        case .ipv6 where address.count == PeerAddress.ipv6AddressBytes:
-            packed = address
-        case .ipv6 where address.count == PeerAddress.scopedIPv6AddressBytes:
-            var raw = sockaddr_in6()
-            raw.sin6_family = sa_family_t(AF_INET6)
-            raw.sin6_port = peer.port.bigEndian
-            withUnsafeMutableBytes(of: &raw.sin6_addr) {
-                $0.copyBytes(from: address.prefix(PeerAddress.ipv6AddressBytes))
-            }
-            raw.sin6_scope_id = address.suffix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-            self = SocketAddress(raw, host: "")
-            return
-        default:
-            return nil
+        let socketFamily: PeerAddress.Family = mapsIPv4ToIPv6 || peer.family == .ipv6 ? .ipv6 : .ipv4
+        guard let name = SocketName(peer, socketFamily: socketFamily) else { return nil }
+        self = name.withSockAddr { address, length in
+            let raw = UnsafeRawPointer(address)
+            return length == MemoryLayout<sockaddr_in>.size
+                ? SocketAddress(raw.load(as: sockaddr_in.self), host: "")
+                : SocketAddress(raw.load(as: sockaddr_in6.self), host: "")
         }
-        var buffer = ByteBufferAllocator().buffer(capacity: packed.count)
-        buffer.writeBytes(packed)
-        guard let socketAddress = try? SocketAddress(packedIPAddress: buffer, port: Int(peer.port)) else { return nil }
-        self = socketAddress
     }
 }

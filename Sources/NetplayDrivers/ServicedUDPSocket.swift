@@ -14,19 +14,20 @@ import Darwin
 /// `NetServicing.gameThread` mode, where a round trip costs two thread wake-ups instead of six.
 ///
 /// Reads and waits belong to one thread at a time (the one servicing the session); sends may
-/// come from any thread, and only touch the descriptor and a lock-guarded address cache.
+/// come from any thread, and only touch the descriptor and the lock-guarded writer.
 package final class ServicedUDPSocket: Sendable {
     /// The address the socket is bound to (with the real port when 0 was asked for).
     package let localAddress: PeerAddress
     private let descriptor: CInt
     private let maxDatagramBytes: Int
-    /// Converting a `PeerAddress` allocates, and `close` must not race a send on a reused
-    /// descriptor number: both live under this lock.
+    /// The socket's family, which says how a destination is named (see ``SocketName``).
+    private let socketFamily: PeerAddress.Family
+    /// `close` must not race a send on a reused descriptor number, and the writer's buffers
+    /// serve one send at a time: both live under this lock.
     private let state: Mutex<State>
 
     private struct State: ~Copyable {
         var open = true
-        var socketAddresses: SocketAddressCache
         var statistics = UDPDriver.Statistics()
         /// What `readAvailable` reads into, and the datagram it hands on, kept for their room:
         /// new ones at every call, and a copy for every datagram, were allocations per read.
@@ -40,11 +41,8 @@ package final class ServicedUDPSocket: Sendable {
         self.descriptor = descriptor
         self.localAddress = localAddress
         self.maxDatagramBytes = maxDatagramBytes
-        let family: PeerAddress.Family = localAddress.family == .ipv6 ? .ipv6 : .ipv4
-        state = Mutex(
-            State(
-                socketAddresses: SocketAddressCache(socketFamily: family),
-                writer: DatagramBatchWriter(segments: segmentsSends && UDPSocket.segmentsSends)))
+        socketFamily = localAddress.family == .ipv6 ? .ipv6 : .ipv4
+        state = Mutex(State(writer: DatagramBatchWriter(segments: segmentsSends && UDPSocket.segmentsSends)))
     }
 
     /// Opens a non-blocking UDP socket bound to `host` (a numeric address) and `port`.
@@ -179,8 +177,7 @@ package final class ServicedUDPSocket: Sendable {
         state.withLock { state in
             guard state.open else { return }
             state.writer.write(
-                count: count, on: descriptor, addresses: &state.socketAddresses, statistics: &state.statistics,
-                datagram)
+                count: count, on: descriptor, socketFamily: socketFamily, statistics: &state.statistics, datagram)
         }
     }
 

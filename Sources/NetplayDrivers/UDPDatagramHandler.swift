@@ -38,8 +38,8 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private var inbound: LinkConditioner
     private var outboundImpaired = false
     private var inboundImpaired = false
-    /// Destinations converted for the socket's family (see ``SocketAddressCache``).
-    private var socketAddresses: SocketAddressCache
+    /// The socket's family, which says how a destination is named (see ``SocketName``).
+    private let socketFamily: PeerAddress.Family
     /// Sends each batch in as few system calls as the system allows.
     private var writer: DatagramBatchWriter
     /// What each datagram read is copied into for the session, kept for its room: a new array
@@ -55,7 +55,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         sentBeforeAdoption: UDPDriver.Statistics = UDPDriver.Statistics()
     ) {
         self.socket = socket
-        socketAddresses = SocketAddressCache(socketFamily: socketFamily)
+        self.socketFamily = socketFamily
         // The figures start with the sends made before SwiftNIO adopted the socket
         // (``UDPDriver/bind``'s `sendingFirst`), so they count every datagram.
         statistics = sentBeforeAdoption
@@ -235,7 +235,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             writeImpaired(batch, context: context)
             return
         }
-        writer.write(count: batch.count, on: socket, addresses: &socketAddresses, statistics: &statistics) {
+        writer.write(count: batch.count, on: socket, socketFamily: socketFamily, statistics: &statistics) {
             batch[$0]
         }
     }
@@ -244,9 +244,8 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     private func writeImpaired(_ batch: [(PeerAddress, [UInt8])], context: ChannelHandlerContext) {
         let now = clock.now
         for (destination, bytes) in batch {
-            guard let remote = socketAddresses.address(for: destination, countingDropsIn: &statistics) else {
-                continue
-            }
+            guard let remote = SocketName.of(destination, socketFamily: socketFamily, countingDropsIn: &statistics)
+            else { continue }
             for delivery in outbound.submit(bytes, now: now) {
                 let delay = delivery.deliverAt - now
                 guard delay > .zero else {
@@ -276,7 +275,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         }
     }
 
-    private func send(_ bytes: [UInt8], to remote: SocketAddress) {
+    private func send(_ bytes: [UInt8], to remote: SocketName) {
         statistics.sendCalls += 1
         statistics.count(UDPSocket.send(bytes, to: remote, on: socket), bytes: bytes.count)
     }

@@ -114,10 +114,10 @@ enum UDPSocket {
     }
 
     /// Sends one datagram without blocking.
-    static func send(_ bytes: [UInt8], to remote: SocketAddress, on descriptor: CInt) -> SendOutcome {
+    static func send(_ bytes: [UInt8], to remote: SocketName, on descriptor: CInt) -> SendOutcome {
         let result = bytes.withUnsafeBytes { buffer in
             remote.withSockAddr { address, length in
-                sendto(descriptor, buffer.baseAddress, buffer.count, 0, address, socklen_t(length))
+                sendto(descriptor, buffer.baseAddress, buffer.count, 0, address, length)
             }
         }
         guard result < 0 else { return .sent }
@@ -128,12 +128,13 @@ enum UDPSocket {
     /// call and outcome in `statistics`; datagrams to addresses the socket cannot reach are
     /// dropped and counted. (A batch of several on Linux goes through `DatagramBatchWriter`.)
     static func sendEach(
-        count: Int, on descriptor: CInt, addresses: inout SocketAddressCache,
+        count: Int, on descriptor: CInt, socketFamily: PeerAddress.Family,
         statistics: inout UDPDriver.Statistics, _ datagram: (Int) -> (PeerAddress, [UInt8])
     ) {
         for index in 0..<count {
             let (destination, bytes) = datagram(index)
-            guard let remote = addresses.address(for: destination, countingDropsIn: &statistics) else { continue }
+            guard let remote = SocketName.of(destination, socketFamily: socketFamily, countingDropsIn: &statistics)
+            else { continue }
             statistics.sendCalls += 1
             statistics.count(send(bytes, to: remote, on: descriptor), bytes: bytes.count)
         }
@@ -144,9 +145,8 @@ enum UDPSocket {
     static func sendBeforeAdoption(
         _ batch: [(PeerAddress, [UInt8])], on descriptor: CInt, socketFamily: PeerAddress.Family
     ) -> UDPDriver.Statistics {
-        var addresses = SocketAddressCache(socketFamily: socketFamily)
         var sent = UDPDriver.Statistics()
-        sendEach(count: batch.count, on: descriptor, addresses: &addresses, statistics: &sent) { batch[$0] }
+        sendEach(count: batch.count, on: descriptor, socketFamily: socketFamily, statistics: &sent) { batch[$0] }
         return sent
     }
 

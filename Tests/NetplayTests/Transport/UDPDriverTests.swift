@@ -363,6 +363,53 @@ extension TransportTests {
             #expect(PeerAddress(mapped) == peer4)
             #expect(SocketAddress(peer4, mapsIPv4ToIPv6: true) == mapped)
             #expect(SocketAddress(.memory(node: 1, port: 2), mapsIPv4ToIPv6: false) == nil)
+
+            let scoped = PeerAddress(
+                family: .ipv6, address: [0xFE, 0x80] + Array(repeating: 0, count: 13) + [1, 0, 0, 0, 3], port: 9)
+            let scopedAddress = try #require(SocketAddress(scoped, mapsIPv4ToIPv6: false))
+            guard case .v6(let raw) = scopedAddress else { throw SocketAddressError.unsupported }
+            #expect(raw.address.sin6_scope_id == 3)
+            #expect(PeerAddress(scopedAddress) == scoped)
+        }
+
+        /// What each send call is given: the bytes of a `sockaddr_in` or `sockaddr_in6`, made
+        /// from the peer's address for the socket's family with nothing kept.
+        @Test func socketNamesAreTheSystemsBytesForTheSocketsFamily() throws {
+            func bytes(_ name: SocketName?) -> [UInt8]? {
+                name?.withSockAddr { address, length in
+                    Array(UnsafeRawBufferPointer(start: address, count: Int(length)))
+                }
+            }
+            let peer4 = PeerAddress(family: .ipv4, address: [192, 168, 1, 20], port: 7777)
+            var ipv4 = sockaddr_in()
+            ipv4.sin_family = sa_family_t(AF_INET)
+            ipv4.sin_port = UInt16(7777).bigEndian
+            ipv4.sin_addr.s_addr = UInt32(bigEndian: 0xC0A8_0114)
+            #expect(bytes(SocketName(peer4, socketFamily: .ipv4)) == withUnsafeBytes(of: ipv4) { Array($0) })
+
+            // From an IPv6 socket, an IPv4 peer is ::ffff:192.168.1.20.
+            let mapped = try #require(SocketName(peer4, socketFamily: .ipv6))
+            #expect(mapped.length == socklen_t(MemoryLayout<sockaddr_in6>.size))
+            #expect(mapped.storage.sin6_family == sa_family_t(AF_INET6))
+            #expect(mapped.storage.sin6_port == UInt16(7777).bigEndian)
+            let mappedBytes: [UInt8] = Array(repeating: 0, count: 10) + [0xFF, 0xFF, 192, 168, 1, 20]
+            #expect(withUnsafeBytes(of: mapped.storage.sin6_addr) { Array($0) } == mappedBytes)
+
+            let peer6 = try #require(PeerAddress(try SocketAddress(ipAddress: "2001:db8::1", port: 443)))
+            let name6 = try #require(SocketName(peer6, socketFamily: .ipv6))
+            #expect(
+                withUnsafeBytes(of: name6.storage.sin6_addr) { Array($0) } == [0x20, 0x01, 0x0D, 0xB8]
+                    + Array(repeating: 0, count: 11) + [1])
+            #expect(name6.storage.sin6_port == UInt16(443).bigEndian)
+            #expect(name6.storage.sin6_scope_id == 0)
+
+            // What a socket cannot reach, or what is no IP address, has no name; the send
+            // paths count such a datagram as dropped.
+            #expect(SocketName(peer6, socketFamily: .ipv4) == nil)
+            #expect(SocketName(.memory(node: 1, port: 2), socketFamily: .ipv6) == nil)
+            var statistics = UDPDriver.Statistics()
+            #expect(SocketName.of(peer6, socketFamily: .ipv4, countingDropsIn: &statistics) == nil)
+            #expect(statistics.droppedUnsupportedAddress == 1)
         }
     }
 }
