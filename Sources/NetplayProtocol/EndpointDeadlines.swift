@@ -36,13 +36,13 @@ extension HostEndpoint {
     /// The earliest of every peer's timers (see ``peerTimersDue``); nil with no peers.
     mutating func earliestPeerTimer() -> NetInstant? {
         var deadline: NetInstant?
-        // Index by index, not `for … in peers.indices`: unspecialized (debug builds), the
+        // Index by index, not `for … in`: unspecialized (debug builds), a dictionary's
         // iterator allocated at every tick.
-        var index = peers.startIndex
-        while index != peers.endIndex {
+        var index = 0
+        while index < peers.count {
             let peerDeadline = Self.nextDeadline(of: &peers.values[index], config: config)
             deadline = min(deadline ?? peerDeadline, peerDeadline)
-            peers.formIndex(after: &index)
+            index += 1
         }
         return deadline
     }

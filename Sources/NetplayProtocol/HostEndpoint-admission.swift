@@ -49,10 +49,17 @@ extension HostEndpoint {
     /// Forgets pending peers admitted ``ProtocolConfig/pendingTimeout`` ago or more. The game
     /// never heard of them, so nothing is reported.
     mutating func expirePending(now: NetInstant) {
-        let expired = peers.filter {
-            !$0.value.connection.hasHeardFromPeer && now - $0.value.admittedAt >= config.pendingTimeout
+        // Backwards, so a removal moves no record still to be looked at; by index, as
+        // unspecialized (debug builds) an iterator or a filtered copy allocated at every tick.
+        var index = peers.count - 1
+        while index >= 0 {
+            if !peers.values[index].connection.hasHeardFromPeer,
+                now - peers.values[index].admittedAt >= config.pendingTimeout
+            {
+                remove(peers.ids[index], reason: .timedOut)
+            }
+            index -= 1
         }
-        for id in expired.keys { remove(id, reason: .timedOut) }
     }
 
     /// Why a new client from `source` may not be admitted, or nil after making room for it:
@@ -106,7 +113,7 @@ extension HostEndpoint {
             let peer = peers.values[index]
             guard !peer.connection.hasHeardFromPeer, source == nil || peer.source == source else { continue }
             count += 1
-            let id = peers.keys[index]
+            let id = peers.ids[index]
             if let current = oldest, (current.admittedAt, current.id.rawValue) <= (peer.admittedAt, id.rawValue) {
                 continue
             }

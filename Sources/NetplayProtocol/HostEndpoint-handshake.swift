@@ -121,7 +121,6 @@ extension HostEndpoint {
             admission: HostPeer.Admission(
                 clientPublicKey: hello.clientPublicKey, clientNonce: hello.clientNonce, acceptedPacket: accepted),
             admittedAt: now)
-        noteAdded(id)
         peerTimersDue = .zero
         peerByAddress[address] = id
         outgoing.append(Datagram(address: address, bytes: accepted))

@@ -25,9 +25,8 @@ package struct HostEndpoint: Sendable {
     /// host cannot remember a per-client key between challenge and response; clients' keys are
     /// ephemeral, so each session's secret is still fresh.
     package let handshakeKey: EphemeralKeyPair
-    package internal(set) var peers: [PeerID: HostPeer] = [:]
-    /// The keys of `peers` in id order (see ``connectedPeers``).
-    private(set) var peerOrder: [PeerID] = []
+    /// Every peer admitted, pending ones included, in id order.
+    var peers = HostPeers()
     var peerByAddress: [PeerAddress: PeerID] = [:]
     var outgoing: [Datagram] = []
     /// Buffers of sent packets (see ``recycleSent(_:)``), for the next ones sealed.
@@ -102,31 +101,14 @@ package struct HostEndpoint: Sendable {
     package var hasDeferredHandshakes: Bool { mutating get { !deferredHandshakes.isEmpty } }
 
     /// The connected peers, in id order.
-    package var connectedPeers: [PeerID] {
-        // Kept as peers come and go (`admit` and `remove`, the only places that add or drop a
-        // key), since `update` walks them in this order at every tick, where sorting the keys
-        // allocated and sorted each time. The sort stays as a fallback should the two ever
-        // disagree in count, and a debug build stops there.
-        assert(peerOrder.count == peers.count, "peerOrder out of step with peers")
-        return peerOrder.count == peers.count ? peerOrder : peers.keys.sorted { $0.rawValue < $1.rawValue }
-    }
-
-    /// Records `id` in ``peerOrder`` (once) after it is added to `peers`.
-    mutating func noteAdded(_ id: PeerID) {
-        // A linear search: a peer joins rarely, and a host holds a few hundred at most.
-        let position = peerOrder.firstIndex { $0.rawValue >= id.rawValue } ?? peerOrder.count
-        guard position == peerOrder.count || peerOrder[position] != id else { return }
-        peerOrder.insert(id, at: position)
-    }
+    package var connectedPeers: [PeerID] { peers.ids }
 
     /// Runs `body` on a peer's connection in place; nil if there is no such peer.
     ///
-    /// For the per-packet paths: writing through `peers[id]?.connection` is an optional-chained
-    /// `Dictionary` modify, which (unspecialized, as in debug builds) allocates its coroutine
-    /// frames and a buffer for the value on every packet; `values[index]` yields the stored
-    /// value's address instead.
+    /// For the per-packet paths: writing through `peers[id]?.connection` copies the record out
+    /// and back; `values[index]` yields the stored record's address instead.
     mutating func withConnection<Result>(of peer: PeerID, _ body: (inout Connection) -> Result) -> Result? {
-        guard let index = peers.index(forKey: peer) else { return nil }
+        guard let index = peers.index(of: peer) else { return nil }
         return body(&peers.values[index].connection)
     }
 
@@ -158,7 +140,7 @@ package struct HostEndpoint: Sendable {
             // peer (keys, handshake bytes: a dozen retains and releases) at every read.
             // A pending peer gets nothing until it confirms (its fate is expirePending's): a
             // connected packet from us would tell its client we know it, and we may yet forget it.
-            guard let index = peers.index(forKey: id) else { continue }
+            guard let index = peers.index(of: id) else { continue }
             guard peers.values[index].isConfirmed() else { continue }
             if wasPaused { peers.values[index].connection.forgiveSilence(now: now) }
             if peers.values[index].connection.fallsSilent(now: now, config: config) {
@@ -189,7 +171,7 @@ package struct HostEndpoint: Sendable {
         guard payload.count <= config.maxPayloadBytes else {
             throw .payloadTooLarge(bytes: payload.count, limit: config.maxPayloadBytes)
         }
-        guard let index = peers.index(forKey: peer) else { throw .unknownPeer(peer) }
+        guard let index = peers.index(of: peer) else { throw .unknownPeer(peer) }
         let packet = peers.values[index].connection.seal(
             payload: payload, now: latestNow,
             in: packetBuffers.take(capacity: ConnectedPacket.bytes(ofPayload: payload)))
@@ -268,8 +250,7 @@ package struct HostEndpoint: Sendable {
 
     /// Removes `peer`; the game hears of it only if it had heard of the peer joining.
     package mutating func remove(_ peer: PeerID, reason: DisconnectReason) {
-        guard let removed = peers.removeValue(forKey: peer) else { return }
-        if let position = peerOrder.firstIndex(of: peer) { peerOrder.remove(at: position) }
+        guard let removed = peers.remove(peer) else { return }
         if peerByAddress[removed.connection.address] == peer { peerByAddress[removed.connection.address] = nil }
         if removed.connection.hasHeardFromPeer { events.append(.disconnected(peer, reason)) }
     }
@@ -292,7 +273,7 @@ package struct HostEndpoint: Sendable {
         guard let header = ConnectedHeader(datagram) else { return .malformed }
         let id = header.peerID
         // Through the index, the peer read in place: `peers[id]?.connection` copies the peer.
-        guard let index = peers.index(forKey: id) else { return .unknownPeer }
+        guard let index = peers.index(of: id) else { return .unknownPeer }
         let known = peers.values[index].address()
         let wasPending = !peers.values[index].isConfirmed()
         // A new address is a moved client (Wi-Fi to Ethernet, a NAT rebinding) or a spoof. A
