@@ -85,7 +85,7 @@ extension HostEndpoint {
     private mutating func replay(_ previous: AnsweredResponses.Answer, tag: [UInt8], to address: PeerAddress)
         -> DropReason?
     {
-        guard constantTimeEqual(previous.confirmationTag, tag) else { return .usedCookie }
+        guard constantTimeEqual(previous.confirmationTag.bytes, tag) else { return .usedCookie }
         switch previous.reply {
         case .denied(let bytes):
             return queueHandshakeReply(bytes, to: address)
@@ -100,11 +100,14 @@ extension HostEndpoint {
     }
 
     private mutating func remember(_ reply: AnsweredResponses.Reply, for response: ResponsePacket) {
+        // A parsed response's cookie and tag are 16 bytes each (`ResponsePacket` reads them so).
+        guard let cookie = AnsweredResponses.MAC128(response.cookie),
+            let tag = AnsweredResponses.MAC128(response.confirmationTag)
+        else { return }
         let issuedAt = NetInstant(nanoseconds: Int64(truncatingIfNeeded: response.timestamp))
         answered.record(
-            AnsweredResponses.Answer(
-                confirmationTag: response.confirmationTag, reply: reply, expiresAt: issuedAt + config.cookieLifetime),
-            for: response.cookie, now: latestNow)
+            AnsweredResponses.Answer(confirmationTag: tag, reply: reply, expiresAt: issuedAt + config.cookieLifetime),
+            for: cookie, now: latestNow)
     }
 
     /// Admits a client, with a fresh id or, rejoining after a host migration, its old `seat`.
