@@ -97,6 +97,9 @@ package struct ResponsePacket: Sendable, Hashable {
     static let fieldsByteCount =
         1 + 4 + 4 + FieldSize.publicKey + FieldSize.clientNonce
         + SchemaIdentity.fingerprintBytes + FieldSize.timestamp + FieldSize.cookie
+    /// Bytes a parser reads at most: the fields, the tag and a rejoin seat (marker and id).
+    /// The rest is padding, which no parser reads; a `hello`'s fields are fewer.
+    static let contentByteCount = fieldsByteCount + FieldSize.tag + 1 + 4
 
     var hello: HelloPacket
     package var timestamp: UInt64

@@ -15,7 +15,10 @@ extension HostEndpoint {
         guard handshakeLimiter.allow(address.source, now: now) else { return .throttled }
         guard defersHandshakes else { return handleHandshake(datagram, type: type, from: address, now: now) }
         guard deferredHandshakes.count < config.maxDeferredHandshakes else { return .backlogged }
-        deferredHandshakes.append((datagram, address))
+        // Only what a parser reads is kept: the padding proved its size already, and a queue
+        // of whole padded datagrams held up to 1,200 bytes a stranger's packet (300 KiB at the
+        // default bound), where these are 118.
+        deferredHandshakes.append((Array(datagram.prefix(ResponsePacket.contentByteCount)), address))
         return nil
     }
 

@@ -167,4 +167,28 @@ struct HandshakeDefenceTests {
         net.host.serviceHandshakes(now: net.now)
         #expect(net.host.drainOutgoing().map(\.address) == [TestSetup.clientAddress(7)])
     }
+
+    @Test("a deferred handshake packet is kept without its padding, and is answered as the whole one would be")
+    func deferredHandshakesKeepNoPadding() throws {
+        var host = HostEndpoint(config: TestSetup.config(), random: .seeded(40))
+        host.defersHandshakes = true
+        var client = ClientEndpoint(
+            config: TestSetup.config(), host: TestSetup.hostAddress, now: .zero, random: .seeded(41))
+        let hello = try #require(client.drainOutgoing().first).bytes
+        #expect(hello.count == FieldSize.handshakeFloor)
+        host.receive(hello, from: TestSetup.clientAddress(1), now: .zero)
+        // A stranger's queued packet holds 118 bytes, not 1,200.
+        #expect(host.deferredHandshakes.map(\.bytes) == [Array(hello.prefix(ResponsePacket.contentByteCount))])
+        #expect(ResponsePacket.contentByteCount == 118)
+        host.serviceHandshakes(now: .zero)
+        let challenge = try #require(host.drainOutgoing().first)
+        client.receive(challenge.bytes, from: TestSetup.hostAddress, now: .zero)
+        let response = try #require(client.drainOutgoing().first).bytes
+        host.receive(response, from: TestSetup.clientAddress(1), now: .zero)
+        #expect(host.deferredHandshakes.map(\.bytes.count) == [ResponsePacket.contentByteCount])
+        host.serviceHandshakes(now: .zero)
+        // Admitted from the trimmed copy: `accepted` goes out and the peer is pending.
+        #expect(host.drainOutgoing().map(\.bytes.count) == [AcceptedPacket.byteCount])
+        #expect(host.pendingCount == 1 && host.keyExchanges == 1)
+    }
 }
