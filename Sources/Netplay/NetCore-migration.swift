@@ -187,6 +187,7 @@ extension NetCore {
         isHostCore = true
         client = nil
         peers.removeAll()
+        peers.reserveCapacity(forPeers: base.maxPeers)
         receivedSinceFlush.removeAll()
         // What this player sent the old host was for the host's game, which runs here now.
         for message in migration.owed { loopBack(message.bytes) }

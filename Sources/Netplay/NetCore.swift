@@ -99,6 +99,7 @@ package struct NetCore: Sendable {
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         localPeer = .host
+        peers.reserveCapacity(forPeers: host.config.maxPeers)
         migration = Migration(options: options)
         if migration.enabled { migration.secret = self.host?.random.bytes(Rejoin.secretByteCount) }
         report(.connected(.host))

@@ -77,6 +77,7 @@ package struct HostEndpoint: Sendable {
             perSecond: config.handshakeRatePerSource, burst: config.handshakeBurstPerSource,
             maxSources: config.maxTrackedSources)
         answered = AnsweredResponses(capacity: config.maxAnsweredResponses)
+        peers.reserveCapacity(forPeers: config.maxPeers)
     }
 
     /// Number of peers, pending ones included.

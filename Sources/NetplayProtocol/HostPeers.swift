@@ -47,6 +47,18 @@ struct HostPeers: Sendable {
         }
     }
 
+    /// Makes room for `maxPeers` records at once (at most ``maxReserved``): grown by doubling as
+    /// players joined, the table left each smaller array it outgrew to the allocator (see
+    /// `PeerTable.reserveCapacity(forPeers:)` in `Netplay`, which does the same).
+    mutating func reserveCapacity(forPeers maxPeers: Int) {
+        let count = min(maxPeers, Self.maxReserved)
+        ids.reserveCapacity(count)
+        values.reserveCapacity(count)
+    }
+
+    /// Beyond this many peers the table grows as peers join.
+    static let maxReserved = 1_024
+
     /// Removes `id`'s record and returns it; nil if it has none.
     mutating func remove(_ id: PeerID) -> HostPeer? {
         guard let position = index(of: id) else { return nil }
