@@ -44,7 +44,19 @@ package struct ChannelEndpoint: Sendable {
     var entryScratch: [ChannelEntry] = []
     /// Bytes held for the peer: see ``ChannelConfig/maxReceiveBufferBytes``.
     package var bufferedBytes = 0
-    package var drops = ChannelDropCounters()
+    /// What this end dropped, per reason. Kept in a box made at the first drop: a peer that
+    /// behaves never drops anything, and a host held 96 bytes of zeros for each.
+    package var drops: ChannelDropCounters {
+        get { dropBox?.counters ?? ChannelDropCounters() }
+        set {
+            if isKnownUniquelyReferenced(&dropBox) {
+                dropBox?.counters = newValue
+            } else {
+                dropBox = DropCounterBox(newValue)
+            }
+        }
+    }
+    private var dropBox: DropCounterBox?
     package var counters = ChannelStatistics.Totals()
     /// Exponentially weighted fraction of this end's packets that were declared lost.
     var sentLossAverage = 0.0
@@ -243,4 +255,16 @@ package struct ChannelEndpoint: Sendable {
         for index in lanes.indices where lanes[index].hasSendable { return true }
         return false
     }
+}
+
+/// ``ChannelEndpoint/drops``' storage, written in place only while one endpoint holds it.
+///
+/// `@unchecked Sendable` is sound: the endpoint writes its box only after
+/// `isKnownUniquelyReferenced` found it the sole holder (a copied endpoint makes a box of its
+/// own before its first write), so a box reachable from two endpoints, and so from two
+/// threads, is only ever read.
+private final class DropCounterBox: @unchecked Sendable {
+    var counters: ChannelDropCounters
+
+    init(_ counters: ChannelDropCounters) { self.counters = counters }
 }
