@@ -12,7 +12,8 @@ extension PeerAddress {
     ///
     /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, what a dual-stack socket reports for an
     /// IPv4 sender) becomes the plain IPv4 address, so one peer has one identity whichever
-    /// socket it reached. The IPv6 scope id is not kept.
+    /// socket it reached. A link-local IPv6 address keeps its scope id (the interface), after
+    /// its 16 bytes, big-endian.
     package init?(_ socketAddress: SocketAddress) {
         switch socketAddress {
         case .v4(let ipv4):

@@ -79,8 +79,8 @@ struct SocketName {
 
     /// Runs `body` with the name as the system's calls take it.
     func withSockAddr<Result>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> Result) -> Result {
-        withUnsafeBytes(of: storage) { bytes in
-            body(bytes.baseAddress!.assumingMemoryBound(to: sockaddr.self), length)
+        withUnsafePointer(to: storage) { name in
+            name.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, length) }
         }
     }
 

@@ -36,8 +36,8 @@ extension HostEndpoint {
     /// The earliest of every peer's timers (see ``peerTimersDue``); nil with no peers.
     mutating func earliestPeerTimer() -> NetInstant? {
         var deadline: NetInstant?
-        // Index by index, not `for … in`: unspecialized (debug builds), a dictionary's
-        // iterator allocated at every tick.
+        // Index by index, not `for … in`: unspecialized (debug builds), an iterator
+        // allocated at every tick.
         var index = 0
         while index < peers.count {
             let peerDeadline = Self.nextDeadline(of: &peers.values[index], config: config)

@@ -104,15 +104,6 @@ package struct HostEndpoint: Sendable {
     /// The connected peers, in id order.
     package var connectedPeers: [PeerID] { peers.ids }
 
-    /// Runs `body` on a peer's connection in place; nil if there is no such peer.
-    ///
-    /// For the per-packet paths: writing through `peers[id]?.connection` copies the record out
-    /// and back; `values[index]` yields the stored record's address instead.
-    mutating func withConnection<Result>(of peer: PeerID, _ body: (inout Connection) -> Result) -> Result? {
-        guard let index = peers.index(of: peer) else { return nil }
-        return body(&peers.values[index].connection)
-    }
-
     /// The address a peer connected from.
     package func address(of peer: PeerID) -> PeerAddress? { peers[peer]?.connection.address }
 
@@ -133,34 +124,38 @@ package struct HostEndpoint: Sendable {
         serviceHandshakes(now: now)
         guard wasPaused || peerTimersDue.map({ now >= $0 }) == true else { return }
         expirePending(now: now)
-        // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates.
-        let connected = connectedPeers
-        for position in connected.indices {
-            let id = connected[position]
-            // Through the table's index, in place: `peers[id]?.connection` copies the whole
-            // peer (keys, handshake bytes: a dozen retains and releases) at every read.
+        // By index, in id order, in the table itself: unspecialized (debug builds),
+        // `IndexingIterator.next()` allocates; and a copy of the ids, held while a timed-out
+        // peer is removed, made the table copy its ids at their count, losing the room
+        // reserved for `maxPeers`. A removal leaves `index` at the next peer.
+        var index = 0
+        while index < peers.count {
+            let id = peers.ids[index]
+            // In place: `peers[id]?.connection` copies the whole peer (keys, handshake bytes:
+            // a dozen retains and releases) at every read.
             // A pending peer gets nothing until it confirms (its fate is expirePending's): a
             // connected packet from us would tell its client we know it, and we may yet forget it.
-            guard let index = peers.index(of: id) else { continue }
-            guard peers.values[index].isConfirmed() else { continue }
+            guard peers.values[index].isConfirmed() else {
+                index += 1
+                continue
+            }
             if wasPaused { peers.values[index].connection.forgiveSilence(now: now) }
             if peers.values[index].connection.fallsSilent(now: now, config: config) {
                 peers.values[index].connection.markInterrupted()
                 events.append(.interrupted(id))
             }
             if peers.values[index].isProbingPath() { probePath(of: id, now: now) }
-            switch withConnection(of: id, { $0.timerAction(now: now, config: config) }) {
-            case .timedOut?:
+            switch peers.values[index].connection.timerAction(now: now, config: config) {
+            case .timedOut:
                 remove(id, reason: .timedOut)
-            case .sendKeepalive?:
-                if let packet = withConnection(of: id, { $0.seal([.keepalive], now: now) }),
-                    let address = address(of: id)
-                {
-                    outgoing.append(Datagram(address: address, bytes: packet.bytes))
-                }
-            case .none?, nil:
+                continue
+            case .sendKeepalive:
+                let packet = peers.values[index].connection.seal([.keepalive], now: now)
+                outgoing.append(Datagram(address: peers.values[index].address(), bytes: packet.bytes))
+            case .none:
                 break
             }
+            index += 1
         }
         peerTimersDue = earliestPeerTimer()
     }
@@ -291,13 +286,12 @@ package struct HostEndpoint: Sendable {
             // Its timers are a connected peer's from now on (see `peerTimersDue`).
             peerTimersDue = .zero
             awaitedRejoins.remove(id)
-            peers[id]?.admission = nil
+            peers.values[index].admission = nil
             events.append(.connected(id, address))
             // Tell the client at once that we know it: until a connected packet from us arrives
             // it is not sure we kept its seat (see ClientEndpoint.awaitingConfirmation).
-            if let keepalive = peers[id]?.connection.seal([.keepalive], now: now) {
-                outgoing.append(Datagram(address: address, bytes: keepalive.bytes))
-            }
+            let keepalive = peers.values[index].connection.seal([.keepalive], now: now)
+            outgoing.append(Datagram(address: address, bytes: keepalive.bytes))
         }
         switch consume opened {
         case .dropped(let reason):
@@ -344,7 +338,7 @@ package struct HostPeer: Sendable {
     }
 
     // Questions asked of a peer in the table, `mutating` only so that they read it where it
-    // lies (`peers.values[index].address()`, through the dictionary's modify accessor): read
+    // lies (`peers.values[index].address()`, through the array's modify accessor): read
     // as a value, `peers.values[index]` copies the whole record first, a retain and a release
     // for every reference it holds, at every datagram. (Not closures over an `inout` peer:
     // unspecialized in a debug build, those allocated.)

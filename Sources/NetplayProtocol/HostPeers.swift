@@ -3,11 +3,10 @@ import NetplayBase
 /// A host's peers in id order, in two arrays found by binary search.
 ///
 /// A `[PeerID: HostPeer]` kept every record in a bucket array at most three quarters full:
-/// 1.3 to 2.7 buckets of the record's 184 bytes a peer (about 370 at 128 or 256 peers), and
-/// hashed the id with SipHash at every datagram. Here a record takes its own size, a lookup
-/// is some ten comparisons at 1,000 peers, and the id order ``HostEndpoint/connectedPeers``
-/// gives (and `update` walks at every tick) is the table's own, where a list of ids was kept
-/// beside the dictionary.
+/// 1.3 to 2.7 buckets of the record's 184 bytes a peer (about 370 at 128 or 256 peers). Here
+/// a record takes its own size, a lookup is some ten comparisons at 1,000 peers, and the id
+/// order ``HostEndpoint/connectedPeers`` gives (and `update` walks at every tick) is the
+/// table's own, where a list of ids was kept beside the dictionary.
 struct HostPeers: Sendable {
     /// Peer ids in increasing order; `values[i]` is `ids[i]`'s record.
     private(set) var ids: [PeerID] = []
@@ -49,7 +48,9 @@ struct HostPeers: Sendable {
 
     /// Makes room for `maxPeers` records at once (at most ``maxReserved``): grown by doubling as
     /// players joined, the table left each smaller array it outgrew to the allocator (see
-    /// `PeerTable.reserveCapacity(forPeers:)` in `Netplay`, which does the same).
+    /// `PeerTable.reserveCapacity(forPeers:)` in `Netplay`, which does the same). A copy of
+    /// ``ids`` held while a record is added or removed makes the table copy them at their
+    /// count, losing the room: walk the table by index instead.
     mutating func reserveCapacity(forPeers maxPeers: Int) {
         let count = min(maxPeers, Self.maxReserved)
         ids.reserveCapacity(count)

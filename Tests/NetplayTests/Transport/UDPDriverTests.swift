@@ -385,6 +385,9 @@ extension TransportTests {
             ipv4.sin_family = sa_family_t(AF_INET)
             ipv4.sin_port = UInt16(7777).bigEndian
             ipv4.sin_addr.s_addr = UInt32(bigEndian: 0xC0A8_0114)
+            #if canImport(Darwin)
+            ipv4.sin_len = UInt8(MemoryLayout<sockaddr_in>.size)
+            #endif
             #expect(bytes(SocketName(peer4, socketFamily: .ipv4)) == withUnsafeBytes(of: ipv4) { Array($0) })
 
             // From an IPv6 socket, an IPv4 peer is ::ffff:192.168.1.20.
