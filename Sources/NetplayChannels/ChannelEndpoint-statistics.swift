@@ -1,11 +1,11 @@
 extension ChannelEndpoint {
     /// Round trip, loss, rates, queues and drops, as of the last call that took a `now`.
     package var statistics: ChannelStatistics {
-        var totals = counters
-        totals.packetsSent = sentRate.totalPackets
-        totals.bytesSent = sentRate.totalBytes
-        totals.packetsReceived = receivedRate.totalPackets
-        totals.bytesReceived = receivedRate.totalBytes
+        let totals = ChannelStatistics.Totals(
+            packetsSent: sentRate.totalPackets, bytesSent: sentRate.totalBytes,
+            packetsReceived: receivedRate.totalPackets, bytesReceived: receivedRate.totalBytes,
+            packetsAcked: counters.packetsAcked, packetsLost: counters.packetsLost,
+            spuriousLosses: counters.spuriousLosses, resentPieces: counters.resentPieces)
         var drops = drops
         drops.unreliableReassemblyEvictions = lanes.reduce(0) { $0 + ($1.unreliableIn?.evicted ?? 0) }
         return ChannelStatistics(

@@ -57,7 +57,7 @@ package struct ChannelEndpoint: Sendable {
         }
     }
     private var dropBox: DropCounterBox?
-    package var counters = ChannelStatistics.Totals()
+    package var counters = ChannelStatistics.SendOutcomes()
     /// Exponentially weighted fraction of this end's packets that were declared lost.
     var sentLossAverage = 0.0
     /// The latest `now` seen, for ``nextWakeup``.

@@ -22,6 +22,20 @@ package struct ChannelStatistics: Sendable, Hashable {
         var resentPieces = 0
     }
 
+    /// The lifetime counts an endpoint keeps itself: what became of the packets it sent. (The
+    /// packets and bytes sent and received are its rate meters'; a whole ``Totals`` kept
+    /// beside them held 32 bytes a peer that nothing wrote.)
+    package struct SendOutcomes: Sendable, Hashable {
+        /// See ``Totals/packetsAcked``.
+        var packetsAcked = 0
+        /// See ``Totals/packetsLost``.
+        var packetsLost = 0
+        /// See ``Totals/spuriousLosses``.
+        var spuriousLosses = 0
+        /// See ``Totals/resentPieces``.
+        var resentPieces = 0
+    }
+
     /// Send-queue depth of one channel.
     package struct QueueDepth: Sendable, Hashable {
         /// The channel.
