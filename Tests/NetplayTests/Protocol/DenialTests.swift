@@ -129,6 +129,23 @@ struct ProtocolDenialTests {
         #expect(!net.hostEvents.contains(.resumed(peer)) && !net.clientEvents[client].contains(.resumed))
     }
 
+    /// A host reserves its peer table for `maxPeers` when it is made, so that joining
+    /// players leave no outgrown arrays behind; peers timing out must not give that room up
+    /// (a copy of the ids held while one was removed made the table copy itself at its count).
+    @Test("a host's peer table keeps the room it reserved for maxPeers when peers time out")
+    func reservedRoomOutlivesTimeouts() throws {
+        var net = ProtocolHarness()
+        let maxPeers = net.host.config.maxPeers
+        #expect(net.host.peers.ids.capacity >= maxPeers && net.host.peers.values.capacity >= maxPeers)
+        for _ in 0..<3 { _ = try net.connected() }
+        net.clientToHostLoss = 1
+        net.hostToClientLoss = 1
+        #expect(net.run(maxSteps: 4_000) { $0.host.peerCount == 0 })
+        #expect(net.hostEvents.count(where: { if case .disconnected(_, .timedOut) = $0 { true } else { false } }) == 3)
+        #expect(net.host.peers.ids.capacity >= maxPeers)
+        #expect(net.host.peers.values.capacity >= maxPeers)
+    }
+
     @Test("keepalives hold an idle connection open far past the timeout")
     func keepalivesPreventTimeout() throws {
         var net = ProtocolHarness()
