@@ -37,8 +37,11 @@ struct AnsweredResponses: Sendable {
             }
         }
 
-        /// The 16 bytes.
-        var bytes: [UInt8] { withUnsafeBytes(of: words) { Array($0) } }
+        /// Whether `other` holds the same 16 bytes, in time independent of where they differ
+        /// (as `constantTimeEqual` compares arrays).
+        func isEqualInConstantTime(to other: MAC128) -> Bool {
+            (words.0 ^ other.words.0) | (words.1 ^ other.words.1) == 0
+        }
 
         static func == (lhs: MAC128, rhs: MAC128) -> Bool { lhs.words == rhs.words }
         func hash(into hasher: inout Hasher) {

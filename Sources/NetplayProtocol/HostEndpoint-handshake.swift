@@ -85,7 +85,11 @@ extension HostEndpoint {
     private mutating func replay(_ previous: AnsweredResponses.Answer, tag: [UInt8], to address: PeerAddress)
         -> DropReason?
     {
-        guard constantTimeEqual(previous.confirmationTag.bytes, tag) else { return .usedCookie }
+        // On the path a replay flood takes: compared as words, where the stored tag made an
+        // array again for every copy.
+        guard let tag = AnsweredResponses.MAC128(tag), previous.confirmationTag.isEqualInConstantTime(to: tag) else {
+            return .usedCookie
+        }
         switch previous.reply {
         case .denied(let bytes):
             return queueHandshakeReply(bytes, to: address)
