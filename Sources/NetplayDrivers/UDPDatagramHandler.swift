@@ -276,7 +276,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     }
 
     private func send(_ bytes: [UInt8], to remote: SocketName) {
-        statistics.sendCalls += 1
-        statistics.count(UDPSocket.send(bytes, to: remote, on: socket), bytes: bytes.count)
+        UDPSocket.send(bytes, to: remote, on: socket, countingIn: &statistics)
     }
 }

@@ -135,9 +135,16 @@ enum UDPSocket {
             let (destination, bytes) = datagram(index)
             guard let remote = SocketName.of(destination, socketFamily: socketFamily, countingDropsIn: &statistics)
             else { continue }
-            statistics.sendCalls += 1
-            statistics.count(send(bytes, to: remote, on: descriptor), bytes: bytes.count)
+            send(bytes, to: remote, on: descriptor, countingIn: &statistics)
         }
+    }
+
+    /// ``send(_:to:on:)``, the call and its outcome counted in `statistics`.
+    static func send(
+        _ bytes: [UInt8], to remote: SocketName, on descriptor: CInt, countingIn statistics: inout UDPDriver.Statistics
+    ) {
+        statistics.sendCalls += 1
+        statistics.count(send(bytes, to: remote, on: descriptor), bytes: bytes.count)
     }
 
     /// Sends `batch` on a bound socket SwiftNIO has not adopted yet, counting the outcomes as
