@@ -26,20 +26,14 @@ struct PeerTable: Sendable {
     /// at 1,000, where a `[NetPeer: Int]` beside the array hashed the id with SipHash (some
     /// 270 instructions a lookup, 2 % of a 32-client host's) and cost its buckets per peer.
     private func position(of peer: NetPeer) -> Int? {
-        let index = firstPosition(notBelow: peer.id.rawValue)
+        let index = firstPosition(notBelow: peer)
         return index < order.count && order[index] == peer ? index : nil
     }
 
-    /// The first position in ``order`` whose id is not below `id`: `id`'s if it is there,
-    /// else where it belongs.
-    private func firstPosition(notBelow id: UInt32) -> Int {
-        var low = 0
-        var high = order.count
-        while low < high {
-            let middle = (low + high) / 2
-            if order[middle].id.rawValue < id { low = middle + 1 } else { high = middle }
-        }
-        return low
+    /// The first position in ``order`` whose id is not below `peer`'s: `peer`'s if it is
+    /// there, else where it belongs.
+    private func firstPosition(notBelow peer: NetPeer) -> Int {
+        PeerIDOrder.firstPosition(notBelow: peer.id, in: order) { $0.id }
     }
 
     /// Whether some peer's state satisfies `predicate`. Each state is lent `inout` for
@@ -77,7 +71,7 @@ struct PeerTable: Sendable {
 
     /// Adds `peer` with `state`, or replaces its state.
     mutating func insert(_ state: NetCore.PeerState, for peer: NetPeer) {
-        let index = firstPosition(notBelow: peer.id.rawValue)
+        let index = firstPosition(notBelow: peer)
         if index < order.count, order[index] == peer {
             states[index] = state
             return
@@ -98,18 +92,15 @@ struct PeerTable: Sendable {
         states.removeAll()
     }
 
-    /// Makes room for a host's `maxPeers` at once (at most ``maxReserved``), as ENet allocates
+    /// Makes room for a host's `maxPeers` at once (at most `PeerIDOrder.maxReserved`), as ENet allocates
     /// its peers when a host is made. Grown by doubling as players joined, the table left each
     /// smaller array it outgrew to the allocator: at 256 peers, 192 KiB of freed blocks that
     /// stayed in the process's memory. A state is 768 bytes, so the default 16 peers reserve
     /// 12 KiB; from about 170 peers glibc maps the room fresh, and its pages become resident
     /// only as peers join (below that it may reuse memory the process already holds).
     mutating func reserveCapacity(forPeers maxPeers: Int) {
-        let count = min(maxPeers, Self.maxReserved)
+        let count = min(maxPeers, PeerIDOrder.maxReserved)
         order.reserveCapacity(count)
         states.reserveCapacity(count)
     }
-
-    /// Beyond this many peers the table grows as peers join.
-    static let maxReserved = 1_024
 }

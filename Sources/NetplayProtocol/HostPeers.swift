@@ -46,19 +46,16 @@ struct HostPeers: Sendable {
         }
     }
 
-    /// Makes room for `maxPeers` records at once (at most ``maxReserved``): grown by doubling as
+    /// Makes room for `maxPeers` records at once (at most `PeerIDOrder.maxReserved`): grown by doubling as
     /// players joined, the table left each smaller array it outgrew to the allocator (see
     /// `PeerTable.reserveCapacity(forPeers:)` in `Netplay`, which does the same). A copy of
     /// ``ids`` held while a record is added or removed makes the table copy them at their
     /// count, losing the room: walk the table by index instead.
     mutating func reserveCapacity(forPeers maxPeers: Int) {
-        let count = min(maxPeers, Self.maxReserved)
+        let count = min(maxPeers, PeerIDOrder.maxReserved)
         ids.reserveCapacity(count)
         values.reserveCapacity(count)
     }
-
-    /// Beyond this many peers the table grows as peers join.
-    static let maxReserved = 1_024
 
     /// Removes `id`'s record and returns it; nil if it has none.
     mutating func remove(_ id: PeerID) -> HostPeer? {
@@ -69,12 +66,6 @@ struct HostPeers: Sendable {
 
     /// The first position whose id is not below `id`: `id`'s if it is there, else where it belongs.
     private func firstPosition(notBelow id: PeerID) -> Int {
-        var low = 0
-        var high = ids.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ids[middle].rawValue < id.rawValue { low = middle + 1 } else { high = middle }
-        }
-        return low
+        PeerIDOrder.firstPosition(notBelow: id, in: ids) { $0 }
     }
 }
