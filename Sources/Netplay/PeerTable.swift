@@ -33,7 +33,13 @@ struct PeerTable: Sendable {
     /// The first position in ``order`` whose id is not below `peer`'s: `peer`'s if it is
     /// there, else where it belongs.
     private func firstPosition(notBelow peer: NetPeer) -> Int {
-        PeerIDOrder.firstPosition(notBelow: peer.id, in: order) { $0.id }
+        var low = 0
+        var high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if order[middle].id.rawValue < peer.id.rawValue { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// Whether some peer's state satisfies `predicate`. Each state is lent `inout` for

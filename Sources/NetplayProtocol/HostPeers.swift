@@ -66,6 +66,12 @@ struct HostPeers: Sendable {
 
     /// The first position whose id is not below `id`: `id`'s if it is there, else where it belongs.
     private func firstPosition(notBelow id: PeerID) -> Int {
-        PeerIDOrder.firstPosition(notBelow: id, in: ids) { $0 }
+        var low = 0
+        var high = ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle].rawValue < id.rawValue { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }
