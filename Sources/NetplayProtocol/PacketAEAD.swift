@@ -1,6 +1,5 @@
 #if canImport(CCryptoBoringSSL)
 internal import CCryptoBoringSSL
-import Crypto
 
 /// ChaCha20-Poly1305 through BoringSSL's AEAD interface, the implementation that
 /// swift-crypto's `ChaChaPoly` itself calls on Linux, without the wrapping around it.
@@ -24,7 +23,7 @@ enum PacketAEAD {
 
     /// Encrypts `bytes[start...]` in place and appends the tag over it and the associated data
     /// `bytes[..<start]`. Reserve the tag's room beforehand and the array is not reallocated.
-    static func seal(_ bytes: inout [UInt8], from start: Int, key: SymmetricKey, nonce: UnsafeRawBufferPointer) {
+    static func seal(_ bytes: inout [UInt8], from start: Int, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer) {
         // Callers pass a fixed header size; anything else would hand C a negative length.
         precondition(start >= 0 && start <= bytes.count, "sealing from \(start) of \(bytes.count) bytes")
         let plainCount = bytes.count - start
@@ -50,7 +49,7 @@ enum PacketAEAD {
     /// tag). The plaintext is opened in place in a copy of the ciphertext, made in `buffer`
     /// (emptied first: storage an earlier packet left, for its room; else one allocation).
     static func open(
-        _ datagram: [UInt8], sealedFrom start: Int, key: SymmetricKey, nonce: UnsafeRawBufferPointer,
+        _ datagram: [UInt8], sealedFrom start: Int, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
         into buffer: consuming [UInt8] = []
     ) -> [UInt8]? {
         let sealedCount = datagram.count - start
@@ -87,14 +86,12 @@ enum PacketAEAD {
     /// wiped afterwards (ChaCha20-Poly1305's cleanup leaves it; swift-crypto's heap context
     /// was wiped when freed).
     private static func withContext<Result>(
-        key: SymmetricKey, _ body: (UnsafePointer<EVP_AEAD_CTX>) -> Result?
+        key: UnsafeRawBufferPointer, _ body: (UnsafePointer<EVP_AEAD_CTX>) -> Result?
     ) -> Result? {
         var context = EVP_AEAD_CTX()
-        let ready = key.withUnsafeBytes { keyBytes in
-            CCryptoBoringSSL_EVP_AEAD_CTX_init(
-                &context, CCryptoBoringSSL_EVP_aead_chacha20_poly1305(),
-                keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), keyBytes.count, 0, nil)
-        }
+        let ready = CCryptoBoringSSL_EVP_AEAD_CTX_init(
+            &context, CCryptoBoringSSL_EVP_aead_chacha20_poly1305(),
+            key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count, 0, nil)
         defer {
             CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(&context)
             withUnsafeMutableBytes(of: &context) { CCryptoBoringSSL_OPENSSL_cleanse($0.baseAddress, $0.count) }

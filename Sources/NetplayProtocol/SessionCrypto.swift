@@ -16,15 +16,29 @@ package enum NoncePurpose: UInt32, Sendable {
 
 /// One direction's ChaCha20-Poly1305 key.
 ///
-/// Holds the `SymmetricKey` for the life of the session direction: building one per packet
-/// cost an allocation each time. Packets are sealed in place and opened into one array by
-/// BoringSSL's AEAD directly where it can be imported (``PacketAEAD``), else by swift-crypto's
-/// `ChaChaPoly`, whose every call creates a cipher context and returns fresh `Data`.
+/// Holds the key for the life of the session direction: building one per packet cost an
+/// allocation each time. Packets are sealed in place and opened into one array by BoringSSL's
+/// AEAD directly where it can be imported (``PacketAEAD``, with the key in ``KeyBytes``), else
+/// by swift-crypto's `ChaChaPoly` (with the key in a `SymmetricKey`), whose every call creates
+/// a cipher context and returns fresh `Data`.
 package struct PacketKey: Sendable, Hashable {
     /// Bytes in a ChaCha20 key.
     package static let byteCount = 32
     /// Bytes in a ChaCha20-Poly1305 nonce.
     static let nonceBytes = 12
+
+    #if canImport(CCryptoBoringSSL)
+    private let storage: KeyBytes
+
+    package init(bytes: [UInt8]) { storage = KeyBytes(copying: bytes) }
+
+    /// The key's bytes (test vectors print them; nothing on the packet path reads them).
+    package var bytes: [UInt8] { storage.withUnsafeBytes { Array($0) } }
+
+    /// The key as swift-crypto takes it: for `==` and the `ChaChaPoly` reference path, never
+    /// for a packet (it allocates).
+    private var symmetricKey: SymmetricKey { storage.withUnsafeBytes { SymmetricKey(data: $0) } }
+    #else
     private let storage: KeyStorage
 
     package init(bytes: [UInt8]) { storage = KeyStorage(key: SymmetricKey(data: bytes)) }
@@ -32,11 +46,15 @@ package struct PacketKey: Sendable, Hashable {
     /// The key's bytes (test vectors print them; nothing on the packet path reads them).
     package var bytes: [UInt8] { storage.key.withUnsafeBytes { Array($0) } }
 
+    /// The key as swift-crypto takes it.
+    private var symmetricKey: SymmetricKey { storage.key }
+    #endif
+
     /// `SymmetricKey`'s `==` compares in constant time.
-    package static func == (lhs: PacketKey, rhs: PacketKey) -> Bool { lhs.storage.key == rhs.storage.key }
+    package static func == (lhs: PacketKey, rhs: PacketKey) -> Bool { lhs.symmetricKey == rhs.symmetricKey }
 
     package func hash(into hasher: inout Hasher) {
-        storage.key.withUnsafeBytes { hasher.combine(bytes: $0) }
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 
     /// The nonce's bytes `purpose (u32) ‖ sequence (u64)`, little-endian, on the stack.
@@ -74,7 +92,9 @@ package struct PacketKey: Sendable, Hashable {
     func seal(inPlace bytes: inout [UInt8], from start: Int, purpose: NoncePurpose, sequence: UInt64) {
         #if canImport(CCryptoBoringSSL)
         var nonce = Self.nonceWords(purpose, sequence)
-        withUnsafeBytes(of: &nonce) { PacketAEAD.seal(&bytes, from: start, key: storage.key, nonce: $0) }
+        storage.withUnsafeBytes { key in
+            withUnsafeBytes(of: &nonce) { PacketAEAD.seal(&bytes, from: start, key: key, nonce: $0) }
+        }
         #else
         swiftCryptoSeal(inPlace: &bytes, from: start, purpose: purpose, sequence: sequence)
         #endif
@@ -86,7 +106,7 @@ package struct PacketKey: Sendable, Hashable {
     package func swiftCryptoSeal(inPlace bytes: inout [UInt8], from start: Int, purpose: NoncePurpose, sequence: UInt64)
     {
         let nonce = Self.nonce(purpose, sequence)
-        let key = storage.key
+        let key = symmetricKey
         do {
             let box = try bytes.withUnsafeBytes { raw in
                 try ChaChaPoly.seal(
@@ -123,11 +143,12 @@ package struct PacketKey: Sendable, Hashable {
     ) -> [UInt8]? {
         #if canImport(CCryptoBoringSSL)
         var nonce = Self.nonceWords(purpose, sequence)
-        let key = storage.key
-        // Opened outside the nonce's closure, which cannot take the buffer over.
+        // Opened outside the closures, which cannot take the buffer over.
         var plain: [UInt8]? = consume buffer
-        withUnsafeBytes(of: &nonce) { nonce in
-            plain = PacketAEAD.open(datagram, sealedFrom: start, key: key, nonce: nonce, into: plain.take() ?? [])
+        storage.withUnsafeBytes { key in
+            withUnsafeBytes(of: &nonce) { nonce in
+                plain = PacketAEAD.open(datagram, sealedFrom: start, key: key, nonce: nonce, into: plain.take() ?? [])
+            }
         }
         return plain
         #else
@@ -147,7 +168,7 @@ package struct PacketKey: Sendable, Hashable {
     {
         guard start >= 0, datagram.count - start >= FieldSize.tag else { return nil }
         var nonce = Self.nonceWords(purpose, sequence)
-        let key = storage.key
+        let key = symmetricKey
         return datagram.withUnsafeBytes { raw -> [UInt8]? in
             let sealed = UnsafeRawBufferPointer(rebasing: raw[start...])
             return withUnsafeTemporaryAllocation(byteCount: Self.nonceBytes + sealed.count, alignment: 1) { combined in
@@ -163,6 +184,7 @@ package struct PacketKey: Sendable, Hashable {
     }
 }
 
+#if !canImport(CCryptoBoringSSL)
 /// A `SymmetricKey`, which swift-crypto does not mark `Sendable`.
 ///
 /// `@unchecked` is sound: the key is a `let` in an immutable struct, and `SymmetricKey` keeps
@@ -171,6 +193,7 @@ package struct PacketKey: Sendable, Hashable {
 private struct KeyStorage: @unchecked Sendable {
     let key: SymmetricKey
 }
+#endif
 
 /// An X25519 private key, which swift-crypto does not mark `Sendable`.
 ///
