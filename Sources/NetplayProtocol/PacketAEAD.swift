@@ -23,7 +23,9 @@ enum PacketAEAD {
 
     /// Encrypts `bytes[start...]` in place and appends the tag over it and the associated data
     /// `bytes[..<start]`. Reserve the tag's room beforehand and the array is not reallocated.
-    static func seal(_ bytes: inout [UInt8], from start: Int, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer) {
+    static func seal(
+        _ bytes: inout [UInt8], from start: Int, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer
+    ) {
         // Callers pass a fixed header size; anything else would hand C a negative length.
         precondition(start >= 0 && start <= bytes.count, "sealing from \(start) of \(bytes.count) bytes")
         let plainCount = bytes.count - start
