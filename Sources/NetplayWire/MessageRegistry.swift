@@ -7,12 +7,12 @@ import Synchronization
 /// order; the fingerprint (checked during the handshake) catches any difference and its
 /// ``schema`` description says which type or field differs.
 public struct MessageRegistry: Sendable {
-    package typealias Decode = @Sendable (inout BitReader) throws(WireError) -> any NetMessage
-
     private var ids: [ObjectIdentifier: UInt64] = [:]
     /// The registered types in id order, for ``id(of:)``'s scan.
     private var types: [ObjectIdentifier] = []
-    private var decoders: [Decode] = []
+    /// The same types, each decoding itself: `init(from:)` called on the metatype is one
+    /// witness call, where a closure per type cost a thunk, a context retain and release.
+    private var decodable: [any NetMessage.Type] = []
     private var names: [String] = []
     /// The registered types' structure, one line per field; its hash is the fingerprint.
     public private(set) var schema = MessageSchema(lines: [])
@@ -48,23 +48,19 @@ public struct MessageRegistry: Sendable {
     mutating func register(_ type: any NetMessage.Type) {
         let key = ObjectIdentifier(type)
         guard ids[key] == nil else { return }
-        let id = UInt64(decoders.count)
+        let id = UInt64(decodable.count)
         ids[key] = id
         types.append(key)
         names.append(type.messageName)
-        decoders.append(Self.decoder(for: type))
+        decodable.append(type)
         schema = MessageSchema(lines: schema.lines + SchemaReflector.lines(forMessage: type, id: id))
-    }
-
-    private static func decoder<M: NetMessage>(for type: M.Type) -> Decode {
-        { (reader: inout BitReader) throws(WireError) -> any NetMessage in try M(from: &reader) }
     }
 
     /// The fingerprint of every registered type, in order.
     public var fingerprint: SchemaFingerprint { schema.fingerprint }
 
     /// Number of registered types.
-    package var count: Int { decoders.count }
+    package var count: Int { decodable.count }
 
     /// The id of a registered type. Asked per message sent: a game registers a handful of
     /// types, and comparing that many words costs less than hashing one.
@@ -122,10 +118,10 @@ public struct MessageRegistry: Sendable {
     package func decode(from reader: inout BitReader) throws(WireError) -> any NetMessage {
         let start = reader.bitsRead
         let id = try reader.readVarUInt("message id")
-        guard id < UInt64(decoders.count) else {
+        guard id < UInt64(decodable.count) else {
             throw WireError(.unknownMessageID(id), expected: "message id", at: start)
         }
-        return try decoders[Int(id)](&reader)
+        return try decodable[Int(id)].init(from: &reader)
     }
 
     /// Decodes a standalone message that must use every byte of `bytes`.
