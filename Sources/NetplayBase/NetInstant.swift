@@ -1,8 +1,15 @@
 /// A point in time as the protocol core sees it: nanoseconds on a monotonic clock that the
 /// driver owns. Tests drive it by hand (virtual time); real drivers read `MonotonicClock`.
+///
+/// `@usableFromInline`, with its stored property, for the speed of every other module: without
+/// it this toolchain (Swift 6.3) neither inlines a `package` type's `@inlinable` members in
+/// another module nor specializes generic code for it there, so `min(a, b)`, `==` and `+` on
+/// instants were calls, the generic ones through the conformance's witness table (about
+/// 3,000 instructions a round trip over all such types; see docs/ARCHITECTURE.md).
+@usableFromInline
 package struct NetInstant: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Nanoseconds since the driver's epoch.
-    package var nanoseconds: Int64
+    @usableFromInline package var nanoseconds: Int64
 
     /// Creates an instant.
     @inlinable
@@ -30,19 +37,20 @@ package struct NetInstant: Hashable, Comparable, Sendable, CustomStringConvertib
     @inlinable
     package static func >= (lhs: NetInstant, rhs: NetInstant) -> Bool { lhs.nanoseconds >= rhs.nanoseconds }
 
-    /// The instant `duration` later.
-    @inlinable
+    /// The instant `duration` later. Always inlined: called some 40 times a round trip,
+    /// from every module, and the call cost as much as the sum.
+    @inlinable @inline(__always)
     package static func + (lhs: NetInstant, rhs: Duration) -> NetInstant {
         NetInstant(nanoseconds: lhs.nanoseconds + rhs.nanosecondsClamped)
     }
 
     /// The time from `rhs` to `lhs`.
-    @inlinable
+    @inlinable @inline(__always)
     package static func - (lhs: NetInstant, rhs: NetInstant) -> Duration {
         .nanoseconds(lhs.nanoseconds - rhs.nanoseconds)
     }
 
-    package var description: String { "t=\(seconds)s" }
+    @usableFromInline package var description: String { "t=\(seconds)s" }
 }
 
 extension Duration {
@@ -54,14 +62,28 @@ extension Duration {
     /// Under 9.2 s (most of the durations a session adds: holds, timeouts, intervals) the
     /// attoseconds fit in 64 bits, and a 64-bit division by a constant is a multiplication;
     /// a 128-bit one calls `__divti3` (about 55 instructions, then 26 in all).
-    @inlinable
+    @inlinable @inline(__always)
     package var nanosecondsClamped: Int64 {
         if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
             let attoseconds = attoseconds
             // Both divisions truncate toward zero, so the two paths agree.
             if let narrow = Int64(exactly: attoseconds) { return narrow / 1_000_000_000 }
-            return Int64(clamping: attoseconds / 1_000_000_000)
+            return Self.nanosecondsClamped(wide: attoseconds)
         }
+        return componentsNanosecondsClamped
+    }
+
+    /// ``nanosecondsClamped`` of a duration of 9.2 s or more: out of line, so the common case
+    /// inlines small (the 128-bit division calls `__divti3`).
+    @available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *)
+    @usableFromInline @inline(never)
+    static func nanosecondsClamped(wide attoseconds: Int128) -> Int64 {
+        Int64(clamping: attoseconds / 1_000_000_000)
+    }
+
+    /// ``nanosecondsClamped`` where there is no `Int128`; out of line for the same reason.
+    @usableFromInline @inline(never)
+    var componentsNanosecondsClamped: Int64 {
         // Before `Int128` (older Apple systems): through `components`, saturating the same way.
         let (seconds, attoseconds) = components
         let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
@@ -78,6 +100,7 @@ extension Optional where Wrapped == NetInstant {
     /// Brings this deadline forward to `instant` if that comes sooner; nil on either side means
     /// no deadline. What a nested `consider` function did, without capturing the deadline: a
     /// captured variable is boxed on the heap in a debug build, one allocation per call.
+    @inlinable
     package mutating func keepEarliest(_ instant: NetInstant?) {
         guard let instant else { return }
         self = Swift.min(self ?? instant, instant)
