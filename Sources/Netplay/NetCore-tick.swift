@@ -350,7 +350,7 @@ extension NetCore {
     /// pause for the round-trip time (see `ChannelEndpoint.resume(now:)`).
     mutating func resumeAfterPause(now: NetInstant) {
         defer { lastRun = now }
-        guard let last = lastRun, now - last >= pauseThreshold else { return }
+        guard let last = lastRun, now.isAtLeast(pauseThreshold, after: last) else { return }
         let connected = connectedPeers
         for index in connected.indices { peers.update(connected[index]) { $0.channels.resume(now: now) } }
     }

@@ -44,6 +44,14 @@ package struct NetInstant: Hashable, Comparable, Sendable, CustomStringConvertib
         NetInstant(nanoseconds: lhs.nanoseconds + rhs.nanosecondsClamped)
     }
 
+    /// Whether at least `duration` separates `start` from this instant (`self - start >=
+    /// duration`, to the nanosecond). Compared as integers: a `Duration` comparison is an
+    /// out-of-line 128-bit one, and the timers ask some 20 times a round trip.
+    @inlinable @inline(__always)
+    package func isAtLeast(_ duration: Duration, after start: NetInstant) -> Bool {
+        nanoseconds - start.nanoseconds >= duration.nanosecondsClamped
+    }
+
     /// The time from `rhs` to `lhs`.
     @inlinable @inline(__always)
     package static func - (lhs: NetInstant, rhs: NetInstant) -> Duration {
@@ -61,20 +69,25 @@ extension Duration {
     /// duration runs several times per datagram on a host (about 40 times a round trip).
     /// Under 9.2 s (most of the durations a session adds: holds, timeouts, intervals) the
     /// attoseconds fit in 64 bits, and a 64-bit division by a constant is a multiplication;
-    /// a 128-bit one calls `__divti3` (about 55 instructions, then 26 in all).
+    /// a 128-bit one calls `__divti3` (about 55 instructions, then 26 in all). Longer ones
+    /// up to 78 minutes take one shift more (below).
     @inlinable @inline(__always)
     package var nanosecondsClamped: Int64 {
         if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
             let attoseconds = attoseconds
             // Both divisions truncate toward zero, so the two paths agree.
             if let narrow = Int64(exactly: attoseconds) { return narrow / 1_000_000_000 }
+            // Up to about 78 minutes (a 30 s grace, a 10 s timeout): 10^9 = 2^9 · 5^9, and the
+            // attoseconds over 2^9 fit in 64 bits; floor of a floor is the floor, for these
+            // positive values.
+            if attoseconds > 0, let shifted = Int64(exactly: attoseconds >> 9) { return shifted / 1_953_125 }
             return Self.nanosecondsClamped(wide: attoseconds)
         }
         return componentsNanosecondsClamped
     }
 
-    /// ``nanosecondsClamped`` of a duration of 9.2 s or more: out of line, so the common case
-    /// inlines small (the 128-bit division calls `__divti3`).
+    /// ``nanosecondsClamped`` of a duration of 78 minutes or more, or of minus 9.2 s or less:
+    /// out of line, so the common case inlines small (the 128-bit division calls `__divti3`).
     @available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *)
     @usableFromInline @inline(never)
     static func nanosecondsClamped(wide attoseconds: Int128) -> Int64 {

@@ -12,7 +12,7 @@ extension ChannelEndpoint {
     /// every tick (see ``hasUnackedReliableData``).
     package mutating func isUnresponsive(now: NetInstant, after limit: Duration) -> Bool {
         guard let since = unacknowledgedSince, hasUnackedReliableData else { return false }
-        return now - since >= limit
+        return now.isAtLeast(limit, after: since)
     }
 }
 

@@ -23,9 +23,8 @@ package struct RateMeter: Sendable {
 
     /// Closes the interval once it is long enough, publishing its rates.
     mutating func roll(now: NetInstant) {
-        let elapsed = now - intervalStart
-        guard elapsed >= Self.interval else { return }
-        let seconds = elapsed.secondsDouble
+        guard now.isAtLeast(Self.interval, after: intervalStart) else { return }
+        let seconds = (now - intervalStart).secondsDouble
         bytesPerSecond = Double(intervalBytes) / seconds
         packetsPerSecond = Double(intervalPackets) / seconds
         intervalBytes = 0

@@ -125,13 +125,13 @@ package struct ClientEndpoint: Sendable {
 
     /// ``update(now:)`` while connected: the confirmation, interruption and keepalive timers.
     private mutating func updateConnection(now: NetInstant) {
-        if awaitingConfirmation, let since = connectedAt, now - since >= config.pendingTimeout {
+        if awaitingConfirmation, let since = connectedAt, now.isAtLeast(config.pendingTimeout, after: since) {
             restartHandshake(now: now)
             return
         }
-        let paused = lastUpdate.map { now - $0 >= config.pauseThreshold } ?? false
+        let paused = lastUpdate.map { now.isAtLeast(config.pauseThreshold, after: $0) } ?? false
         let watchesSilence = !awaitingConfirmation
-        let confirming = connectedAt.map { now - $0 < config.pendingTimeout } ?? false
+        let confirming = connectedAt.map { !now.isAtLeast(config.pendingTimeout, after: $0) } ?? false
         // `connectionSlot!`: present while connected (the `state` setter keeps them together).
         if paused { connectionSlot!.forgiveSilence(now: now) }
         if watchesSilence, connectionSlot!.fallsSilent(now: now, config: config) {
@@ -143,7 +143,8 @@ package struct ClientEndpoint: Sendable {
             close(.timedOut)
             return
         }
-        let confirmationDue = confirming && now - connectionSlot!.lastSent >= config.handshakeResendInterval
+        let confirmationDue =
+            confirming && now.isAtLeast(config.handshakeResendInterval, after: connectionSlot!.lastSent)
         guard action == .sendKeepalive || confirmationDue else { return }
         let keepalive = connectionSlot!.seal([.keepalive], now: now).bytes
         outgoing.append(Datagram(address: hostAddress, bytes: keepalive))

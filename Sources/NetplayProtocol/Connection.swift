@@ -146,8 +146,8 @@ package struct Connection: Sendable {
     /// client's optional): a non-mutating method takes the connection by value, and a copy of
     /// it (keys, buffers: a retain and a release each) was made to pass it.
     mutating func timerAction(now: NetInstant, config: ProtocolConfig) -> TimerAction {
-        if now - lastReceived >= config.resumeGrace { return .timedOut }
-        if now - lastSent >= config.keepaliveInterval { return .sendKeepalive }
+        if now.isAtLeast(config.resumeGrace, after: lastReceived) { return .timedOut }
+        if now.isAtLeast(config.keepaliveInterval, after: lastSent) { return .sendKeepalive }
         return .none
     }
 
@@ -156,7 +156,7 @@ package struct Connection: Sendable {
     /// A peer never heard from (a pending one) is not interrupted: it was never there.
     /// `mutating` for the reason ``timerAction(now:config:)`` is.
     mutating func fallsSilent(now: NetInstant, config: ProtocolConfig) -> Bool {
-        hasHeardFromPeer && !isInterrupted && now - lastReceived >= config.interruptAfter
+        hasHeardFromPeer && !isInterrupted && now.isAtLeast(config.interruptAfter, after: lastReceived)
     }
 
     /// Records an authentic handshake packet (the host's `accepted`) as hearing from the peer:

@@ -24,11 +24,44 @@ struct TimeArithmeticTests {
             }
             #expect(Duration(attoseconds: Int128(Int64.max)).nanosecondsClamped == 9_223_372_036)
             #expect(Duration.seconds(10).nanosecondsClamped == 10_000_000_000)
+            // The middle path (attoseconds shifted by 9 in 64 bits, about 78 minutes) against
+            // the 128-bit division, on both of its edges and between, with odd remainders.
+            let middleEnd = Int128(Int64.max) << 9
+            var random = DeterministicRandom(seed: 41)
+            var samples = [
+                middleEnd - 1, middleEnd, middleEnd + 511, middleEnd + 512, Int128(30) * 1_000_000_000_000_000_000,
+            ]
+            for _ in 0..<2_000 {
+                samples.append(Int128(Int64.max) + Int128(random.next() % UInt64(Int64.max)) << (random.next() % 10))
+            }
+            for attoseconds in samples {
+                #expect(
+                    Duration(attoseconds: attoseconds).nanosecondsClamped == Int64(attoseconds / 1_000_000_000),
+                    "\(attoseconds) attoseconds")
+            }
+            #expect(Duration.seconds(30).nanosecondsClamped == 30_000_000_000)
+            #expect(Duration.seconds(4_000).nanosecondsClamped == 4_000_000_000_000)
+            #expect(Duration.seconds(5_000).nanosecondsClamped == 5_000_000_000_000)
         }
         // Beyond Int64 nanoseconds (about 292 years): saturated, never trapped.
         #expect(Duration.seconds(Int64.max).nanosecondsClamped == .max)
         #expect(Duration.seconds(Int64.min).nanosecondsClamped == .min)
         #expect((NetInstant(nanoseconds: 10) + .microseconds(2)).nanoseconds == 2_010)
+    }
+
+    /// `isAtLeast(_:after:)` answers as `now - start >= duration` does, at the boundary too.
+    @Test func elapsedTimeIsComparedAsDurationsAre() {
+        let start = NetInstant(nanoseconds: 1_000)
+        let durations: [Duration] = [
+            .zero, .nanoseconds(1), .milliseconds(250), .seconds(1), .seconds(30), .nanoseconds(-5),
+        ]
+        for duration in durations {
+            let span = duration.nanosecondsClamped
+            for offset: Int64 in [-1, 0, 1] {
+                let now = NetInstant(nanoseconds: start.nanoseconds + span + offset)
+                #expect(now.isAtLeast(duration, after: start) == (now - start >= duration), "\(duration) \(offset)")
+            }
+        }
     }
 
     @Test func theEarliestDeadlineIsKeptAndNilMeansNone() {
