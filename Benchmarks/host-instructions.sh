@@ -8,8 +8,9 @@
 # build's, to compare) runs under callgrind. Once the child has reported, the parent holds the
 # load for a while (NETPLAY_BENCH_LOAD_HOLD_SECONDS); the counters are zeroed a second into that
 # window and dumped a second before its end, so start-up, handshakes and close are not counted.
-# Datagrams received = calls of the driver's `UDPDatagramHandler.channelRead` in that window
-# (Netplay only); every contender's figure is also divided by the inputs the clients sent
+# SwiftNIO reads = calls of the driver's `UDPDatagramHandler.channelRead` in that window
+# (Netplay's network thread only; the driver reads the rest of each burst itself, so they are
+# not datagrams); every contender's figure is divided by the inputs the clients sent
 # (clients × 60 Hz × window), which the host receives all of while it keeps up.
 #
 # Caveat (measured on a shared 2-core machine): under callgrind the host runs some 50 times
@@ -83,7 +84,7 @@ seconds = end - start
 sent = clients * 60 * seconds
 print(f"window {seconds:.2f} s, {total} instructions, {total / seconds:,.0f} per second")
 if calls:
-    print(f"host receives: {calls} ({calls / seconds:,.0f}/s; the clients sent about {sent:,.0f})")
-    print(f"instructions per received datagram: {total / calls:,.0f}")
+    # Not datagrams: after SwiftNIO's first read of a burst the driver reads the rest itself.
+    print(f"SwiftNIO reads: {calls} ({calls / seconds:,.0f}/s; the clients sent about {sent:,.0f} inputs)")
 print(f"instructions per input sent (clients x 60 Hz): {total / sent:,.0f}")
 PY

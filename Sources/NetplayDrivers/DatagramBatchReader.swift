@@ -1,3 +1,4 @@
+import NIOCore
 import NetplayBase
 
 #if canImport(Glibc)
@@ -102,6 +103,24 @@ final class DatagramBatchReader: @unchecked Sendable {
 
     /// Where `slot`'s datagram came from.
     func source(of slot: Int) -> sockaddr_storage { sources[slot] }
+
+    /// Where `slot`'s datagram came from, as a ``PeerAddress``; nil if not from an IP address.
+    func sourceAddress(of slot: Int) -> PeerAddress? { Self.peerAddress(of: sources[slot]) }
+
+    /// `storage` as a ``PeerAddress``; nil if it is not an IPv4 or IPv6 address. No text is
+    /// made (SwiftNIO's `SocketAddress(sockaddr_in)` formats one, with `inet_ntop`).
+    static func peerAddress(of storage: sockaddr_storage) -> PeerAddress? {
+        var storage = storage
+        switch CInt(storage.ss_family) {
+        case AF_INET:
+            return PeerAddress(withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) })
+        case AF_INET6:
+            let raw = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
+            return PeerAddress(SocketAddress(raw, host: ""))
+        default:
+            return nil
+        }
+    }
 
     /// The first `length` bytes of `slot`, valid until the next ``read(on:limit:)``.
     func bytes(of slot: Int, length: Int) -> UnsafeBufferPointer<UInt8> {

@@ -139,7 +139,7 @@ package final class ServicedUDPSocket: Sendable {
                 // Dropped and counted under the lock above: oversize, or not from an IP address
                 // (which `peerAddress(of:)` turns into nil).
                 let size = reader.length(of: slot)
-                guard size <= maxDatagramBytes, let source = Self.peerAddress(of: reader.source(of: slot)) else {
+                guard size <= maxDatagramBytes, let source = reader.sourceAddress(of: slot) else {
                     continue
                 }
                 // Copied into the kept datagram (a receiver that kept the last one leaves it
@@ -206,19 +206,6 @@ package final class ServicedUDPSocket: Sendable {
         case datagrams(Int)
     }
 
-    private static func peerAddress(of storage: sockaddr_storage) -> PeerAddress? {
-        var storage = storage
-        switch CInt(storage.ss_family) {
-        case AF_INET:
-            return PeerAddress(withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) })
-        case AF_INET6:
-            let raw = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
-            return PeerAddress(SocketAddress(raw, host: ""))
-        default:
-            return nil
-        }
-    }
-
     private static func localAddress(of descriptor: CInt) throws -> PeerAddress? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -226,6 +213,6 @@ package final class ServicedUDPSocket: Sendable {
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
         guard result == 0 else { throw IOError(errnoCode: errno, reason: "getsockname") }
-        return peerAddress(of: storage)
+        return DatagramBatchReader.peerAddress(of: storage)
     }
 }

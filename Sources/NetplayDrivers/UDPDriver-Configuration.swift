@@ -85,8 +85,9 @@ extension UDPDriver {
         var sendCalls = 0
         /// Runs of datagrams sent as one message (UDP segmentation offload) and taken whole.
         var segmentedSends = 0
-        /// System calls made to read, where the driver reads the socket itself (the
-        /// game-thread socket; SwiftNIO's reads are not counted).
+        /// System calls made to read where the driver reads the socket itself: the game-thread
+        /// socket's, and the rest of a burst after SwiftNIO's first reads (SwiftNIO's are not
+        /// counted).
         var receiveCalls = 0
         /// Reads that brought several datagrams at once (UDP receive offload).
         var coalescedReads = 0

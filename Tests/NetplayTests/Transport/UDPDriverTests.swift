@@ -88,6 +88,38 @@ extension TransportTests {
                 host: "127.0.0.1", configuration: .init(datagramsPerSystemCall: datagramsPerSystemCall))
         }
 
+        /// A burst waiting in the socket is read past SwiftNIO's first datagrams by the driver
+        /// itself (`recvmmsg`, no text address per datagram): every datagram once, in order,
+        /// from its sender, each burst within SwiftNIO's budget. The receiver's loop is held
+        /// busy while the burst is sent, so it is all waiting when the loop reads.
+        @Test(arguments: ["127.0.0.1", "::1"])
+        func aWaitingBurstIsReadWholeInOrder(host: String) async throws {
+            let inbox = DatagramInbox()
+            let receiver = try await Self.bindOrSkip(host, inbox: inbox)
+            let sender = try await Self.bindOrSkip(host, inbox: DatagramInbox())
+            let burst = 40
+            let released = DispatchSemaphore(value: 0)
+            receiver.eventLoop.execute { _ = released.wait(timeout: .now() + 10) }
+            sender.send((0..<burst).map { (receiver.localAddress, Self.datagram($0)) })
+            // The sender's loop sends the batch; wait until it has, then let the receiver read.
+            let sendDeadline = ContinuousClock.now + Self.exchangeTimeout
+            while await sender.statistics().datagramsSent < burst, ContinuousClock.now < sendDeadline {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            released.signal()
+            let arrived = await inbox.next(burst, within: Self.exchangeTimeout)
+            #expect(arrived.map { Self.index(of: $0.bytes) } == Array(0..<burst))
+            #expect(arrived.allSatisfy { $0.from == sender.localAddress })
+            let stats = await receiver.statistics()
+            #expect(stats.datagramsReceived == burst)
+            // The driver's own reads took part (4 datagrams a call at most on Linux).
+            #if os(Linux)
+            #expect(stats.receiveCalls >= 1)
+            #endif
+            await sender.close()
+            await receiver.close()
+        }
+
         /// A first datagram (a client's hello) leaves as soon as the socket is bound, before
         /// SwiftNIO adopts it, and counts in the driver's figures like any other send. The
         /// sender's loop is held busy until the datagram has arrived: it cannot have come
