@@ -84,22 +84,26 @@ enum PacketAEAD {
     }
 
     /// Runs `body` with a ChaCha20-Poly1305 context for `key`, on the stack: setting it up
-    /// copies the 32-byte key, cheaper than any allocation to keep one per key. The copy is
-    /// wiped afterwards (ChaCha20-Poly1305's cleanup leaves it; swift-crypto's heap context
-    /// was wiped when freed).
+    /// copies the 32-byte key, cheaper than any allocation to keep one per key. The context's
+    /// memory is not zeroed first (`EVP_AEAD_CTX_init` sets every field ChaCha20-Poly1305
+    /// reads, and its `aead` whether it succeeds or not: a zeroed 600 bytes was a `memset`
+    /// per packet for nothing), and is wiped afterwards (ChaCha20-Poly1305's cleanup leaves
+    /// the key; swift-crypto's heap context was wiped when freed).
     private static func withContext<Result>(
         key: UnsafeRawBufferPointer, _ body: (UnsafePointer<EVP_AEAD_CTX>) -> Result?
     ) -> Result? {
-        var context = EVP_AEAD_CTX()
-        let ready = CCryptoBoringSSL_EVP_AEAD_CTX_init(
-            &context, CCryptoBoringSSL_EVP_aead_chacha20_poly1305(),
-            key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count, 0, nil)
-        defer {
-            CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(&context)
-            withUnsafeMutableBytes(of: &context) { CCryptoBoringSSL_OPENSSL_cleanse($0.baseAddress, $0.count) }
+        withUnsafeTemporaryAllocation(of: EVP_AEAD_CTX.self, capacity: 1) { storage -> Result? in
+            let context = storage.baseAddress!
+            let ready = CCryptoBoringSSL_EVP_AEAD_CTX_init(
+                context, CCryptoBoringSSL_EVP_aead_chacha20_poly1305(),
+                key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count, 0, nil)
+            defer {
+                CCryptoBoringSSL_EVP_AEAD_CTX_cleanup(context)
+                CCryptoBoringSSL_OPENSSL_cleanse(context, MemoryLayout<EVP_AEAD_CTX>.size)
+            }
+            guard ready == 1 else { return nil }
+            return body(UnsafePointer(context))
         }
-        guard ready == 1 else { return nil }
-        return withUnsafePointer(to: &context) { body($0) }
     }
 }
 #endif
