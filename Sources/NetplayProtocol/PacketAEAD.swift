@@ -48,38 +48,44 @@ enum PacketAEAD {
 
     /// The plaintext of `datagram[start...]` (ciphertext then tag), with `datagram[..<start]`
     /// as the associated data, or nil if it is not authentic (or `start` leaves no room for a
-    /// tag). The plaintext is opened in place in a copy of the ciphertext, made in `buffer`
-    /// (emptied first: storage an earlier packet left, for its room; else one allocation).
+    /// tag). The plaintext is written in `buffer` (emptied first: storage an earlier packet
+    /// left, for its room; else one allocation).
     static func open(
         _ datagram: [UInt8], sealedFrom start: Int, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
         into buffer: consuming [UInt8] = []
     ) -> [UInt8]? {
         let sealedCount = datagram.count - start
         guard start >= 0, sealedCount >= FieldSize.tag else { return nil }
+        let plainCount = sealedCount - FieldSize.tag
         var plain = consume buffer
         // Already empty when it comes from a stash (emptying an empty array is no free call).
         plain.empty()
-        plain.append(contentsOf: datagram[start...])
+        // Room for one byte at least, so the buffer has an address to write to even when the
+        // plaintext is empty.
+        if plain.capacity == 0 { plain.reserveCapacity(1) }
+        // The ciphertext without its tag: only to give the array its length; the open below
+        // writes the plaintext over it, out of place, from the datagram (where an open in
+        // place copied the tag too, then cut it off again).
+        plain.append(contentsOf: datagram[start..<(start + plainCount)])
         let written = withContext(key: key) { context -> Int? in
-            datagram.withUnsafeBufferPointer { associated -> Int? in
+            datagram.withUnsafeBufferPointer { sealed -> Int? in
                 plain.withUnsafeMutableBufferPointer { buffer -> Int? in
-                    guard let base = buffer.baseAddress else { return nil }
+                    guard let out = buffer.baseAddress, let datagramBase = sealed.baseAddress else { return nil }
                     var written = 0
                     let opened = CCryptoBoringSSL_EVP_AEAD_CTX_open(
-                        context, base, &written, sealedCount,
+                        context, out, &written, plainCount,
                         nonce.baseAddress?.assumingMemoryBound(to: UInt8.self), nonce.count,
-                        base, sealedCount, associated.baseAddress, start)
+                        datagramBase + start, sealedCount, datagramBase, start)
                     return opened == 1 ? written : nil
                 }
             }
         }
-        guard let written, written == sealedCount - FieldSize.tag else {
+        guard let written, written == plainCount else {
             // A forged or damaged packet: BoringSSL queued an error on this thread, which
             // swift-crypto would otherwise read as the cause of its own next failure.
             CCryptoBoringSSL_ERR_clear_error()
             return nil
         }
-        plain.removeLast(FieldSize.tag)
         return plain
     }
 
