@@ -84,7 +84,7 @@ seconds = end - start
 sent = clients * 60 * seconds
 print(f"window {seconds:.2f} s, {total} instructions, {total / seconds:,.0f} per second")
 if calls:
-    # Not datagrams: after SwiftNIO's first read of a burst the driver reads the rest itself.
+    # Not datagrams: after SwiftNIO's first two reads of a burst the driver reads the rest itself.
     print(f"SwiftNIO reads: {calls} ({calls / seconds:,.0f}/s; the clients sent about {sent:,.0f} inputs)")
 print(f"instructions per input sent (clients x 60 Hz): {total / sent:,.0f}")
 PY

@@ -44,9 +44,11 @@ package struct NetInstant: Hashable, Comparable, Sendable, CustomStringConvertib
         NetInstant(nanoseconds: lhs.nanoseconds + rhs.nanosecondsClamped)
     }
 
-    /// Whether at least `duration` separates `start` from this instant (`self - start >=
-    /// duration`, to the nanosecond). Compared as integers: a `Duration` comparison is an
-    /// out-of-line 128-bit one, and the timers ask some 20 times a round trip.
+    /// Whether at least `duration` separates `start` from this instant: `self - start >=
+    /// duration` with the duration truncated to whole nanoseconds, as `start + duration` is
+    /// (a sub-nanosecond remainder makes it true up to a nanosecond sooner). Compared as
+    /// integers: a `Duration` comparison is an out-of-line 128-bit one, and the timers ask
+    /// some 20 times a round trip.
     @inlinable @inline(__always)
     package func isAtLeast(_ duration: Duration, after start: NetInstant) -> Bool {
         nanoseconds - start.nanoseconds >= duration.nanosecondsClamped

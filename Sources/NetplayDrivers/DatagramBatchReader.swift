@@ -1,4 +1,3 @@
-import NIOCore
 import NetplayBase
 
 #if canImport(Glibc)
@@ -17,8 +16,9 @@ import Darwin
 /// oversize (its length past the cap), never as a truncated one that looks whole.
 ///
 /// `@unchecked Sendable`: raw memory with no lock. A reader is held by one thread at a time:
-/// its socket keeps it in lock-guarded state, and a read takes it out and puts it back after,
-/// so two reads never fill or read the same slots.
+/// the game-thread socket keeps it in lock-guarded state, and a read takes it out and puts it
+/// back after; a SwiftNIO driver's handler keeps its own, used only on its event loop. Two
+/// reads never fill or read the same slots.
 final class DatagramBatchReader: @unchecked Sendable {
     /// Datagrams one call may read.
     let capacity: Int
@@ -105,22 +105,7 @@ final class DatagramBatchReader: @unchecked Sendable {
     func source(of slot: Int) -> sockaddr_storage { sources[slot] }
 
     /// Where `slot`'s datagram came from, as a ``PeerAddress``; nil if not from an IP address.
-    func sourceAddress(of slot: Int) -> PeerAddress? { Self.peerAddress(of: sources[slot]) }
-
-    /// `storage` as a ``PeerAddress``; nil if it is not an IPv4 or IPv6 address. No text is
-    /// made (SwiftNIO's `SocketAddress(sockaddr_in)` formats one, with `inet_ntop`).
-    static func peerAddress(of storage: sockaddr_storage) -> PeerAddress? {
-        var storage = storage
-        switch CInt(storage.ss_family) {
-        case AF_INET:
-            return PeerAddress(withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) })
-        case AF_INET6:
-            let raw = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
-            return PeerAddress(SocketAddress(raw, host: ""))
-        default:
-            return nil
-        }
-    }
+    func sourceAddress(of slot: Int) -> PeerAddress? { PeerAddress(sources[slot]) }
 
     /// The first `length` bytes of `slot`, valid until the next ``read(on:limit:)``.
     func bytes(of slot: Int, length: Int) -> UnsafeBufferPointer<UInt8> {

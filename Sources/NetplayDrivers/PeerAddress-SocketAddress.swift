@@ -58,6 +58,22 @@ extension PeerAddress {
         }
     }
 
+    /// The peer address of a socket address the system wrote (a read's source, a socket's
+    /// own name); nil if it is not an IPv4 or IPv6 address. No text is made, where SwiftNIO's
+    /// `SocketAddress(sockaddr_in)` formats one with `inet_ntop`.
+    package init?(_ storage: sockaddr_storage) {
+        var storage = storage
+        switch CInt(storage.ss_family) {
+        case AF_INET:
+            self.init(withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) })
+        case AF_INET6:
+            let raw = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
+            self.init(SocketAddress(raw, host: ""))
+        default:
+            return nil
+        }
+    }
+
     /// `::ffff:0:0/96`, the IPv4-mapped IPv6 prefix (RFC 4291 §2.5.5.2).
     static let ipv4MappedPrefix: [UInt8] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]
     /// Address bytes of an IPv4 address.

@@ -137,7 +137,7 @@ package final class ServicedUDPSocket: Sendable {
             attempts += read
             for slot in 0..<read {
                 // Dropped and counted under the lock above: oversize, or not from an IP address
-                // (which `peerAddress(of:)` turns into nil).
+                // (which `PeerAddress(_: sockaddr_storage)` turns into nil).
                 let size = reader.length(of: slot)
                 guard size <= maxDatagramBytes, let source = reader.sourceAddress(of: slot) else {
                     continue
@@ -213,6 +213,6 @@ package final class ServicedUDPSocket: Sendable {
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
         guard result == 0 else { throw IOError(errnoCode: errno, reason: "getsockname") }
-        return DatagramBatchReader.peerAddress(of: storage)
+        return PeerAddress(storage)
     }
 }

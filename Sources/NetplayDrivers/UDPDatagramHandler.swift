@@ -22,15 +22,15 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
 
     /// The socket's descriptor, which SwiftNIO owns and closes; sent on only while the channel
     /// is active (``isOpen``), never after SwiftNIO closed it and the number may be reused.
-    private let socket: CInt
-    private var isOpen = false
-    private let maxDatagramBytes: Int
+    let socket: CInt
+    var isOpen = false
+    let maxDatagramBytes: Int
     private let onDatagram: UDPDriver.DatagramHandler
-    private let onReadComplete: UDPDriver.ReadCompleteHandler?
+    let onReadComplete: UDPDriver.ReadCompleteHandler?
     /// Datagrams that reached `onDatagram` since the last `onReadComplete`.
-    private var deliveredSinceReadComplete = 0
+    var deliveredSinceReadComplete = 0
     /// After this many, a burst is answered without waiting for its end (see `channelRead`).
-    private let datagramsPerAnswer: Int
+    let datagramsPerAnswer: Int
     /// The latest read's sender and size, and how many reads in a row this burst had both:
     /// what receive offload would have coalesced (see `offloadReceiveIfBehind`).
     private var lastRead: (source: PeerAddress?, bytes: Int) = (nil, -1)
@@ -39,10 +39,10 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// (see `drainSocket`) may end with other datagrams after the run.
     private var longestRepeat = 0
     /// Whether receive offload may still be turned on (see `offloadReceiveIfBehind`).
-    private var mayOffloadReceive: Bool
-    private let clock: MonotonicClock
+    var mayOffloadReceive: Bool
+    let clock: MonotonicClock
     private var context: ChannelHandlerContext?
-    package private(set) var statistics = UDPDriver.Statistics()
+    package internal(set) var statistics = UDPDriver.Statistics()
     private var outbound: LinkConditioner
     private var inbound: LinkConditioner
     private var outboundImpaired = false
@@ -55,17 +55,21 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// a datagram was an allocation (and a free) per datagram. Nothing keeps it past the call
     /// but a deferred handshake packet, whose copy then leaves the next read a new one.
     private var readBuffer: [UInt8] = []
-    /// Reads the rest of a burst after SwiftNIO's first two datagrams (see `drainSocket`);
-    /// made at the first burst that needs it (about 5 KiB: 4 datagrams' room).
-    private var drainReader: DatagramBatchReader?
-    /// Datagrams this read burst has taken so far, SwiftNIO's and the drain's: the drain stops
-    /// at `datagramsPerAnswer`, SwiftNIO's own budget for a burst, so one busy socket still
-    /// yields the loop as before.
-    private var readThisBurst = 0
+    /// Whether the handler reads the rest of a burst itself (see `drainSocket`, in
+    /// UDPDatagramHandler-drain.swift): with SwiftNIO's single reads, not its vector reads.
+    let drainsBursts: Bool
+    /// Reads the rest of a burst after SwiftNIO's first datagrams (see `drainSocket`); made at
+    /// the first burst that needs it (4 datagrams' room, 6 KiB at the default cap).
+    var drainReader: DatagramBatchReader?
+    /// Datagrams this read burst has taken so far, SwiftNIO's and the drain's: together at most
+    /// `datagramsPerAnswer` (the configuration's `maxDatagramsPerRead`), so one busy socket
+    /// still yields the loop after as many as before.
+    var readThisBurst = 0
 
     package init(
         socket: CInt, socketFamily: PeerAddress.Family, maxDatagramBytes: Int, datagramsPerAnswer: Int,
-        segmentsSends: Bool = true, mayOffloadReceive: Bool = false, conditionerSeed: UInt64,
+        segmentsSends: Bool = true, mayOffloadReceive: Bool = false, drainsBursts: Bool = false,
+        conditionerSeed: UInt64,
         clock: MonotonicClock, onDatagram: @escaping UDPDriver.DatagramHandler,
         onReadComplete: UDPDriver.ReadCompleteHandler? = nil,
         sentBeforeAdoption: UDPDriver.Statistics = UDPDriver.Statistics()
@@ -79,6 +83,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         self.datagramsPerAnswer = datagramsPerAnswer
         writer = DatagramBatchWriter(segments: segmentsSends && UDPSocket.segmentsSends)
         self.mayOffloadReceive = mayOffloadReceive
+        self.drainsBursts = drainsBursts
         self.clock = clock
         self.onDatagram = onDatagram
         self.onReadComplete = onReadComplete
@@ -126,61 +131,27 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         // nothing back until hundreds of its datagrams had been read, and then stand idle for
         // want of acknowledgements while this side worked through them. Answered every
         // `datagramsPerAnswer` instead, as a burst without offload would have been.
-        if deliveredSinceReadComplete >= datagramsPerAnswer, let onReadComplete {
-            deliveredSinceReadComplete = 0
-            onReadComplete(clock.now)
-        }
+        answerLongBurst()
         if mayOffloadReceive { noteRead(from: source, bytes: envelope.data.readableBytes) }
         readThisBurst += 1
-        // From SwiftNIO's second datagram of a burst: a lone datagram (a client's frame, a
+        // From SwiftNIO's last datagram of a burst on: a lone datagram (a client's frame, a
         // host's snapshot) would pay the drain's empty read on top of SwiftNIO's own. With
         // receive offload on, SwiftNIO's reads take whole runs (and the drain's would not).
-        if readThisBurst >= 2, !statistics.offloadsReceive { drainSocket(context: context) }
+        if drainsBursts, readThisBurst >= Self.swiftNIOReadsPerBurst, !statistics.offloadsReceive {
+            drainSocket(context: context)
+        }
     }
 
-    /// Reads what else waits on the socket, itself, up to the burst's budget, after SwiftNIO
-    /// read the first two datagrams. SwiftNIO builds a `SocketAddress` for every datagram it reads,
-    /// and that formats the address as text (`inet_ntop`, `sprintf`): about 1,400 of the
-    /// 9,700 instructions a network-thread host spent per datagram (callgrind, 16 clients),
-    /// for a text nobody here reads; its envelope and buffer cost about as much again. Read
-    /// here, `recvmmsg` takes up to 4 at a time into buffers kept for it, and the address is
-    /// converted from its bytes. SwiftNIO's next read then finds the socket empty and ends the
-    /// burst, whose `channelReadComplete` answers everything as before.
-    private func drainSocket(context: ChannelHandlerContext) {
-        guard isOpen, readThisBurst < datagramsPerAnswer else { return }
-        let reader = drainReader ?? DatagramBatchReader(maxDatagramBytes: maxDatagramBytes)
-        drainReader = reader
-        while readThisBurst < datagramsPerAnswer {
-            let asked = min(datagramsPerAnswer - readThisBurst, reader.capacity)
-            let read = reader.read(on: socket, limit: asked)
-            statistics.receiveCalls += 1
-            guard read > 0 else {
-                // EAGAIN: the burst is over. Anything else (an ICMP error reported on a read)
-                // concerns one datagram, as `errorCaught` counts SwiftNIO's: count it, go on.
-                if read == 0 || errno == EAGAIN || errno == EWOULDBLOCK { return }
-                statistics.socketErrors += 1
-                readThisBurst += 1
-                continue
-            }
-            for slot in 0..<read {
-                let size = reader.length(of: slot)
-                let source = reader.sourceAddress(of: slot)
-                receive(UnsafeRawBufferPointer(reader.bytes(of: slot, length: size)), from: source, context: context)
-                if deliveredSinceReadComplete >= datagramsPerAnswer, let onReadComplete {
-                    deliveredSinceReadComplete = 0
-                    onReadComplete(clock.now)
-                }
-                if mayOffloadReceive { noteRead(from: source, bytes: size) }
-            }
-            readThisBurst += read
-            // Fewer than asked: the socket was empty when the call returned.
-            if read < asked { return }
-        }
+    /// Lets the owner answer a burst every `datagramsPerAnswer` datagrams, not only at its end.
+    func answerLongBurst() {
+        guard deliveredSinceReadComplete >= datagramsPerAnswer, let onReadComplete else { return }
+        deliveredSinceReadComplete = 0
+        onReadComplete(clock.now)
     }
 
     /// Counts reads in a row of one sender's datagrams of one size: a burst that holds
     /// `datagramsPerAnswer` of them turns receive offload on at its end.
-    private func noteRead(from source: PeerAddress?, bytes: Int) {
+    func noteRead(from source: PeerAddress?, bytes: Int) {
         // An oversize datagram reads as long as the buffer it was cut to, which differs
         // between SwiftNIO's (rounded up) and the drain's: all oversize ones count as one size.
         let bytes = min(bytes, maxDatagramBytes + 1)
@@ -219,6 +190,8 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         do {
             try options.setOption(.datagramReceiveSegmentSize, value: true)
             statistics.offloadsReceive = true
+            // The drain stands aside from now on: SwiftNIO's reads take the whole burst again.
+            if drainsBursts { try? options.setOption(.maxMessagesPerRead, value: UInt(datagramsPerAnswer)) }
         } catch {
             // Coalesced reads without their segment size could not be split: back to one each.
             try? options.setOption(.datagramReceiveOffload, value: false)
@@ -237,8 +210,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// ``receive(_:from:context:)`` of bytes read by the handler itself (see `drainSocket`),
     /// or lent by SwiftNIO's buffer.
     @inline(__always)
-    private func receive(_ datagram: UnsafeRawBufferPointer, from source: PeerAddress?, context: ChannelHandlerContext)
-    {
+    func receive(_ datagram: UnsafeRawBufferPointer, from source: PeerAddress?, context: ChannelHandlerContext) {
         let size = datagram.count
         statistics.datagramsReceived += 1
         statistics.bytesReceived += size

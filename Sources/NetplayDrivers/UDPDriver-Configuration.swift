@@ -8,13 +8,17 @@ extension UDPDriver {
         /// stranger, and capping here bounds every later allocation.
         var maxDatagramBytes: Int
         /// Datagrams read per wake-up before the loop serves other work: high enough to drain
-        /// a burst of a few players' packets in one go, low enough to keep timers on time.
+        /// a burst of a few players' packets in one go, low enough to keep timers on time
+        /// (SwiftNIO's reads and the handler's own together, see `UDPDatagramHandler`'s drain).
         /// Also how often a long burst is answered, and how many reads in a row of one sender's
-        /// equal datagrams turn receive offload on (see `UDPDatagramHandler`).
+        /// equal datagrams turn receive offload on.
         var maxDatagramsPerRead: Int
-        /// Datagrams fetched per system call with Linux `recvmmsg` by the SwiftNIO driver (1
-        /// means plain `recvfrom`; ignored elsewhere). Raising it cuts syscalls when many peers
-        /// send at once. The game-thread socket batches its reads whatever this says.
+        /// Datagrams fetched per system call with Linux `recvmmsg` by SwiftNIO (ignored
+        /// elsewhere). At 1, the default, SwiftNIO reads a burst's first two datagrams and the
+        /// handler the rest, up to 4 a call (see `UDPDatagramHandler`'s drain); above 1,
+        /// SwiftNIO reads them all, in vectors of this many (the handler reading in the middle
+        /// of a vector would deliver newer datagrams before older ones). The game-thread socket
+        /// batches its reads whatever this says.
         var datagramsPerSystemCall: Int
         /// Allows sending to broadcast addresses (`SO_BROADCAST`), for LAN discovery.
         var allowsBroadcast: Bool
@@ -93,7 +97,8 @@ extension UDPDriver {
         var coalescedReads = 0
         /// Whether receive offload is on: the socket once fell behind, on a system that has it.
         var offloadsReceive = false
-        /// Socket errors reported by the event loop (for example ICMP port unreachable).
+        /// Socket errors reported by the event loop or met by the handler's own reads (for
+        /// example ICMP port unreachable).
         var socketErrors = 0
         /// What the outbound link conditioner did, if one was ever set.
         var outboundConditioner = LinkConditioner.Counters()

@@ -128,6 +128,7 @@ package final class UDPDriver: Sendable {
                         datagramsPerAnswer: max(configuration.maxDatagramsPerRead, 1),
                         segmentsSends: configuration.segmentsSends,
                         mayOffloadReceive: Self.mayOffloadReceive(configuration),
+                        drainsBursts: Self.drainsBursts(configuration),
                         conditionerSeed: configuration.conditionerSeed, clock: clock, onDatagram: onDatagram,
                         onReadComplete: onReadComplete, sentBeforeAdoption: sentFirst ?? Statistics()
                     ),
@@ -176,8 +177,13 @@ package final class UDPDriver: Sendable {
         #else
         let vectorReads = 1
         #endif
+        let perBurst = max(configuration.maxDatagramsPerRead, 1)
+        // Draining, SwiftNIO reads a burst's first two datagrams and the handler the rest,
+        // within the same budget.
+        let swiftNIOReads =
+            drainsBursts(configuration) ? min(perBurst, UDPDatagramHandler.swiftNIOReadsPerBurst) : perBurst
         let bootstrap = DatagramBootstrap(group: loop)
-            .channelOption(.maxMessagesPerRead, value: UInt(max(configuration.maxDatagramsPerRead, 1)))
+            .channelOption(.maxMessagesPerRead, value: UInt(swiftNIOReads))
             // One byte over the cap per datagram, so an oversize datagram shows up as
             // oversize rather than silently truncated to an acceptable length. With vector
             // reads NIO slices one buffer into equal per-datagram parts. (Receive offload,
@@ -187,6 +193,13 @@ package final class UDPDriver: Sendable {
                 .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: (maxDatagramBytes + 1) * vectorReads))
         guard vectorReads > 1 else { return bootstrap }
         return bootstrap.channelOption(.datagramVectorReadMessageCount, value: vectorReads)
+    }
+
+    /// Whether a driver so configured reads the rest of each burst itself after SwiftNIO's
+    /// first datagrams (see `UDPDatagramHandler.drainSocket`): with single reads only, since
+    /// reading in the middle of SwiftNIO's vector would hand newer datagrams up before older.
+    static func drainsBursts(_ configuration: Configuration) -> Bool {
+        configuration.datagramsPerSystemCall <= 1
     }
 
     /// Whether a driver so configured may turn receive offload on: Linux with `UDP_GRO`, and

@@ -15,7 +15,7 @@ internal import CCryptoBoringSSL
 /// class, is marked never `Sendable`, so the struct carries the conformance.)
 struct KeyBytes: @unchecked Sendable {
     /// Bytes in a key.
-    static let count = 32
+    static let count = PacketKey.byteCount
     private let block: Block
 
     /// A key holding `bytes`, which must be ``count`` long.
@@ -24,6 +24,16 @@ struct KeyBytes: @unchecked Sendable {
         block = unsafeDowncast(Block.create(minimumCapacity: Self.count) { _ in }, to: Block.self)
         block.withUnsafeMutablePointerToElements { elements in
             bytes.withUnsafeBufferPointer { elements.initialize(from: $0.baseAddress!, count: Self.count) }
+        }
+    }
+
+    /// Whether two keys hold the same bytes, compared in constant time (BoringSSL's
+    /// `CRYPTO_memcmp`), in place.
+    static func == (lhs: KeyBytes, rhs: KeyBytes) -> Bool {
+        lhs.withUnsafeBytes { left in
+            rhs.withUnsafeBytes { right in
+                CCryptoBoringSSL_CRYPTO_memcmp(left.baseAddress, right.baseAddress, count) == 0
+            }
         }
     }
 

@@ -60,9 +60,9 @@ enum PacketAEAD {
         var plain = consume buffer
         // Already empty when it comes from a stash (emptying an empty array is no free call).
         plain.empty()
-        // Room for one byte at least, so the buffer has an address to write to even when the
-        // plaintext is empty.
-        if plain.capacity == 0 { plain.reserveCapacity(1) }
+        // Room for the plaintext, and one byte at least, so the buffer has an address to write
+        // to even when the plaintext is empty (one allocation for a new buffer, not two).
+        if plain.capacity < max(plainCount, 1) { plain.reserveCapacity(max(plainCount, 1)) }
         // The ciphertext without its tag: only to give the array its length; the open below
         // writes the plaintext over it, out of place, from the datagram (where an open in
         // place copied the tag too, then cut it off again).
@@ -72,6 +72,9 @@ enum PacketAEAD {
                 plain.withUnsafeMutableBufferPointer { buffer -> Int? in
                     guard let out = buffer.baseAddress, let datagramBase = sealed.baseAddress else { return nil }
                     var written = 0
+                    // Room for the plaintext alone: BoringSSL's header asks for `in_len`, but
+                    // ChaCha20-Poly1305's open (`open_gather`) checks only for the plaintext,
+                    // and the tests open every length against swift-crypto's.
                     let opened = CCryptoBoringSSL_EVP_AEAD_CTX_open(
                         context, out, &written, plainCount,
                         nonce.baseAddress?.assumingMemoryBound(to: UInt8.self), nonce.count,

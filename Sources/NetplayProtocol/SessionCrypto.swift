@@ -35,8 +35,8 @@ package struct PacketKey: Sendable, Hashable {
     /// The key's bytes (test vectors print them; nothing on the packet path reads them).
     package var bytes: [UInt8] { storage.withUnsafeBytes { Array($0) } }
 
-    /// The key as swift-crypto takes it: for `==` and the `ChaChaPoly` reference path, never
-    /// for a packet (it allocates).
+    /// The key as swift-crypto takes it: for the `ChaChaPoly` reference path, never for a
+    /// packet (it allocates).
     private var symmetricKey: SymmetricKey { storage.withUnsafeBytes { SymmetricKey(data: $0) } }
     #else
     private let storage: KeyStorage
@@ -50,11 +50,22 @@ package struct PacketKey: Sendable, Hashable {
     private var symmetricKey: SymmetricKey { storage.key }
     #endif
 
-    /// `SymmetricKey`'s `==` compares in constant time.
-    package static func == (lhs: PacketKey, rhs: PacketKey) -> Bool { lhs.symmetricKey == rhs.symmetricKey }
+    /// Compares in constant time, the keys read in place.
+    package static func == (lhs: PacketKey, rhs: PacketKey) -> Bool {
+        #if canImport(CCryptoBoringSSL)
+        lhs.storage == rhs.storage
+        #else
+        lhs.storage.key == rhs.storage.key
+        #endif
+    }
 
+    /// Hashes the key read in place (a copy in an array would be freed unwiped).
     package func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+        #if canImport(CCryptoBoringSSL)
+        storage.withUnsafeBytes { hasher.combine(bytes: $0) }
+        #else
+        storage.key.withUnsafeBytes { hasher.combine(bytes: $0) }
+        #endif
     }
 
     /// The nonce's bytes `purpose (u32) ‖ sequence (u64)`, little-endian, on the stack.
@@ -197,8 +208,7 @@ private struct KeyStorage: @unchecked Sendable {
 
 /// An X25519 private key, which swift-crypto does not mark `Sendable`.
 ///
-/// `@unchecked` is sound for the reason `KeyStorage` is: the key is a `let` in an immutable
-/// struct; swift-crypto writes its bytes (and computes its public key) only while
+/// `@unchecked` is sound: the key is a `let` in an immutable struct; swift-crypto writes its bytes (and computes its public key) only while
 /// initialising, and a key agreement only reads them, from any thread.
 private struct AgreementKeyStorage: @unchecked Sendable {
     let key: Curve25519.KeyAgreement.PrivateKey

@@ -12,7 +12,7 @@ public struct MessageRegistry: Sendable {
     private var types: [ObjectIdentifier] = []
     /// The same types, each decoding itself: `init(from:)` called on the metatype is one
     /// witness call, where a closure per type cost a thunk, a context retain and release.
-    private var decodable: [any NetMessage.Type] = []
+    private var messageTypes: [any NetMessage.Type] = []
     private var names: [String] = []
     /// The registered types' structure, one line per field; its hash is the fingerprint.
     public private(set) var schema = MessageSchema(lines: [])
@@ -48,11 +48,11 @@ public struct MessageRegistry: Sendable {
     mutating func register(_ type: any NetMessage.Type) {
         let key = ObjectIdentifier(type)
         guard ids[key] == nil else { return }
-        let id = UInt64(decodable.count)
+        let id = UInt64(messageTypes.count)
         ids[key] = id
         types.append(key)
         names.append(type.messageName)
-        decodable.append(type)
+        messageTypes.append(type)
         schema = MessageSchema(lines: schema.lines + SchemaReflector.lines(forMessage: type, id: id))
     }
 
@@ -60,7 +60,7 @@ public struct MessageRegistry: Sendable {
     public var fingerprint: SchemaFingerprint { schema.fingerprint }
 
     /// Number of registered types.
-    package var count: Int { decodable.count }
+    package var count: Int { messageTypes.count }
 
     /// The id of a registered type. Asked per message sent: a game registers a handful of
     /// types, and comparing that many words costs less than hashing one.
@@ -118,10 +118,10 @@ public struct MessageRegistry: Sendable {
     package func decode(from reader: inout BitReader) throws(WireError) -> any NetMessage {
         let start = reader.bitsRead
         let id = try reader.readVarUInt("message id")
-        guard id < UInt64(decodable.count) else {
+        guard id < UInt64(messageTypes.count) else {
             throw WireError(.unknownMessageID(id), expected: "message id", at: start)
         }
-        return try decodable[Int(id)].init(from: &reader)
+        return try messageTypes[Int(id)].init(from: &reader)
     }
 
     /// Decodes a standalone message that must use every byte of `bytes`.

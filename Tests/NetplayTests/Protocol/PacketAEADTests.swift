@@ -38,6 +38,11 @@ struct PacketAEADTests {
             #expect(fast.count == associated.count + plainCount + FieldSize.tag)
 
             #expect(key.open(reference, sealedFrom: associated.count, purpose: purpose, sequence: sequence) == plain)
+            // Into a reused buffer that still holds a longer, older plaintext: only the new one.
+            let stale = [UInt8](repeating: 0xEE, count: 1_400)
+            #expect(
+                key.open(reference, sealedFrom: associated.count, purpose: purpose, sequence: sequence, into: stale)
+                    == plain)
             #expect(
                 key.swiftCryptoOpen(fast, sealedFrom: associated.count, purpose: purpose, sequence: sequence) == plain)
 

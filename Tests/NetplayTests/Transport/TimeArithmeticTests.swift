@@ -31,8 +31,13 @@ struct TimeArithmeticTests {
             var samples = [
                 middleEnd - 1, middleEnd, middleEnd + 511, middleEnd + 512, Int128(30) * 1_000_000_000_000_000_000,
             ]
+            // Negatives take the 128-bit division: a remainder under 2^9 would come out one
+            // nanosecond off through the shift.
+            let tenSeconds = Int128(10) * 1_000_000_000_000_000_000
+            samples += [-tenSeconds + 1, -tenSeconds + 511, -tenSeconds - 1, -(middleEnd + 1)]
             for _ in 0..<2_000 {
-                samples.append(Int128(Int64.max) + Int128(random.next() % UInt64(Int64.max)) << (random.next() % 10))
+                let magnitude = Int128(Int64.max) + Int128(random.next() % UInt64(Int64.max)) << (random.next() % 10)
+                samples.append(random.next() % 4 == 0 ? -magnitude : magnitude)
             }
             for attoseconds in samples {
                 #expect(
@@ -49,7 +54,9 @@ struct TimeArithmeticTests {
         #expect((NetInstant(nanoseconds: 10) + .microseconds(2)).nanoseconds == 2_010)
     }
 
-    /// `isAtLeast(_:after:)` answers as `now - start >= duration` does, at the boundary too.
+    /// `isAtLeast(_:after:)` answers as `now - start >= duration` does, a nanosecond either
+    /// side of the boundary, for durations in whole nanoseconds; one with a sub-nanosecond
+    /// remainder is truncated first, as `start + duration` is.
     @Test func elapsedTimeIsComparedAsDurationsAre() {
         let start = NetInstant(nanoseconds: 1_000)
         let durations: [Duration] = [
@@ -62,6 +69,14 @@ struct TimeArithmeticTests {
                 #expect(now.isAtLeast(duration, after: start) == (now - start >= duration), "\(duration) \(offset)")
             }
         }
+        if #available(macOS 15, iOS 18, watchOS 11, tvOS 18, visionOS 2, *) {
+            let oneAndAHalf = Duration(attoseconds: 1_500_000_000)
+            #expect(NetInstant(nanoseconds: 1_001).isAtLeast(oneAndAHalf, after: start))
+            #expect(!(NetInstant(nanoseconds: 1_001) - start >= oneAndAHalf))
+            #expect((start + oneAndAHalf).nanoseconds == 1_001)
+        }
+        // A duration beyond 292 years saturates: never reached.
+        #expect(!NetInstant(nanoseconds: .max / 2).isAtLeast(.seconds(Int64.max), after: start))
     }
 
     @Test func theEarliestDeadlineIsKeptAndNilMeansNone() {
