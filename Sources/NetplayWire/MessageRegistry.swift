@@ -8,10 +8,9 @@ import Synchronization
 /// ``schema`` description says which type or field differs.
 public struct MessageRegistry: Sendable {
     private var ids: [ObjectIdentifier: UInt64] = [:]
-    /// The registered types in id order, for ``id(of:)``'s scan.
-    private var types: [ObjectIdentifier] = []
-    /// The same types, each decoding itself: `init(from:)` called on the metatype is one
-    /// witness call, where a closure per type cost a thunk, a context retain and release.
+    /// The registered types in id order: for ``id(of:)``'s scan, and each decoding itself
+    /// (`init(from:)` called on the metatype is one witness call, where a closure per type
+    /// cost a thunk, a context retain and release).
     private var messageTypes: [any NetMessage.Type] = []
     private var names: [String] = []
     /// The registered types' structure, one line per field; its hash is the fingerprint.
@@ -50,7 +49,6 @@ public struct MessageRegistry: Sendable {
         guard ids[key] == nil else { return }
         let id = UInt64(messageTypes.count)
         ids[key] = id
-        types.append(key)
         names.append(type.messageName)
         messageTypes.append(type)
         schema = MessageSchema(lines: schema.lines + SchemaReflector.lines(forMessage: type, id: id))
@@ -66,8 +64,10 @@ public struct MessageRegistry: Sendable {
     /// types, and comparing that many words costs less than hashing one.
     package func id(of type: any NetMessage.Type) -> UInt64? {
         let key = ObjectIdentifier(type)
-        guard types.count > Self.scannedTypes else {
-            for index in types.indices where types[index] == key { return UInt64(index) }
+        guard messageTypes.count > Self.scannedTypes else {
+            for index in messageTypes.indices where ObjectIdentifier(messageTypes[index]) == key {
+                return UInt64(index)
+            }
             return nil
         }
         return ids[key]
