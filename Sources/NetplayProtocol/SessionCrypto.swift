@@ -27,45 +27,19 @@ package struct PacketKey: Sendable, Hashable {
     /// Bytes in a ChaCha20-Poly1305 nonce.
     static let nonceBytes = 12
 
-    #if canImport(CCryptoBoringSSL)
-    private let storage: KeyBytes
+    private let storage: PacketKeyStorage
 
-    package init(bytes: [UInt8]) { storage = KeyBytes(copying: bytes) }
+    package init(bytes: [UInt8]) { storage = PacketKeyStorage(copying: bytes) }
 
     /// The key's bytes (test vectors print them; nothing on the packet path reads them).
     package var bytes: [UInt8] { storage.withUnsafeBytes { Array($0) } }
 
-    /// The key as swift-crypto takes it: for the `ChaChaPoly` reference path, never for a
-    /// packet (it allocates).
-    private var symmetricKey: SymmetricKey { storage.withUnsafeBytes { SymmetricKey(data: $0) } }
-    #else
-    private let storage: KeyStorage
-
-    package init(bytes: [UInt8]) { storage = KeyStorage(key: SymmetricKey(data: bytes)) }
-
-    /// The key's bytes (test vectors print them; nothing on the packet path reads them).
-    package var bytes: [UInt8] { storage.key.withUnsafeBytes { Array($0) } }
-
-    /// The key as swift-crypto takes it.
-    private var symmetricKey: SymmetricKey { storage.key }
-    #endif
-
     /// Compares in constant time, the keys read in place.
-    package static func == (lhs: PacketKey, rhs: PacketKey) -> Bool {
-        #if canImport(CCryptoBoringSSL)
-        lhs.storage == rhs.storage
-        #else
-        lhs.storage.key == rhs.storage.key
-        #endif
-    }
+    package static func == (lhs: PacketKey, rhs: PacketKey) -> Bool { lhs.storage == rhs.storage }
 
     /// Hashes the key read in place (a copy in an array would be freed unwiped).
     package func hash(into hasher: inout Hasher) {
-        #if canImport(CCryptoBoringSSL)
         storage.withUnsafeBytes { hasher.combine(bytes: $0) }
-        #else
-        storage.key.withUnsafeBytes { hasher.combine(bytes: $0) }
-        #endif
     }
 
     /// The nonce's bytes `purpose (u32) ‖ sequence (u64)`, little-endian, on the stack.
@@ -117,7 +91,7 @@ package struct PacketKey: Sendable, Hashable {
     package func swiftCryptoSeal(inPlace bytes: inout [UInt8], from start: Int, purpose: NoncePurpose, sequence: UInt64)
     {
         let nonce = Self.nonce(purpose, sequence)
-        let key = symmetricKey
+        let key = storage.symmetricKey
         do {
             let box = try bytes.withUnsafeBytes { raw in
                 try ChaChaPoly.seal(
@@ -179,7 +153,7 @@ package struct PacketKey: Sendable, Hashable {
     {
         guard start >= 0, datagram.count - start >= FieldSize.tag else { return nil }
         var nonce = Self.nonceWords(purpose, sequence)
-        let key = symmetricKey
+        let key = storage.symmetricKey
         return datagram.withUnsafeBytes { raw -> [UInt8]? in
             let sealed = UnsafeRawBufferPointer(rebasing: raw[start...])
             return withUnsafeTemporaryAllocation(byteCount: Self.nonceBytes + sealed.count, alignment: 1) { combined in
@@ -195,21 +169,42 @@ package struct PacketKey: Sendable, Hashable {
     }
 }
 
-#if !canImport(CCryptoBoringSSL)
-/// A `SymmetricKey`, which swift-crypto does not mark `Sendable`.
+#if canImport(CCryptoBoringSSL)
+/// Where BoringSSL seals packets directly, a key lives in ``KeyBytes``.
+private typealias PacketKeyStorage = KeyBytes
+
+extension KeyBytes {
+    /// The key as swift-crypto takes it: for the `ChaChaPoly` reference path, never for a
+    /// packet (it allocates).
+    fileprivate var symmetricKey: SymmetricKey { withUnsafeBytes { SymmetricKey(data: $0) } }
+}
+#else
+/// Elsewhere a key lives in the `SymmetricKey` swift-crypto's `ChaChaPoly` takes, behind the
+/// same few calls as ``KeyBytes``.
 ///
-/// `@unchecked` is sound: the key is a `let` in an immutable struct, and `SymmetricKey` keeps
-/// its bytes in a buffer it only writes while initialising, so every later use (seal, open,
-/// `withUnsafeBytes`, `==`) reads only, from any thread.
-private struct KeyStorage: @unchecked Sendable {
-    let key: SymmetricKey
+/// `@unchecked Sendable`, as swift-crypto does not mark `SymmetricKey` so: the key is a `let`
+/// in an immutable struct, and `SymmetricKey` keeps its bytes in a buffer it only writes while
+/// initialising, so every later use (seal, open, `withUnsafeBytes`, `==`) reads only, from any
+/// thread.
+private struct PacketKeyStorage: @unchecked Sendable {
+    let symmetricKey: SymmetricKey
+
+    init(copying bytes: [UInt8]) { symmetricKey = SymmetricKey(data: bytes) }
+
+    func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try symmetricKey.withUnsafeBytes(body)
+    }
+
+    /// `SymmetricKey`'s `==` compares in constant time.
+    static func == (lhs: Self, rhs: Self) -> Bool { lhs.symmetricKey == rhs.symmetricKey }
 }
 #endif
 
 /// An X25519 private key, which swift-crypto does not mark `Sendable`.
 ///
-/// `@unchecked` is sound: the key is a `let` in an immutable struct; swift-crypto writes its bytes (and computes its public key) only while
-/// initialising, and a key agreement only reads them, from any thread.
+/// `@unchecked` is sound: the key is a `let` in an immutable struct; swift-crypto writes its
+/// bytes (and computes its public key) only while initialising, and a key agreement only reads
+/// them, from any thread.
 private struct AgreementKeyStorage: @unchecked Sendable {
     let key: Curve25519.KeyAgreement.PrivateKey
 }
