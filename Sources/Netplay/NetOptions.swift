@@ -110,11 +110,15 @@ public struct NetOptions: Sendable {
 extension NetOptions {
     /// The protocol core's configuration for this game.
     package func protocolConfig(game: String, joinCode: String?, registry: MessageRegistry) -> ProtocolConfig {
-        ProtocolConfig(
+        // The schema's text once, for its description and its fingerprint (each joined the
+        // lines again, at every connect).
+        let schemaText = registry.schema.description
+        return ProtocolConfig(
             protocolID: Self.protocolID(game: game),
             gameName: game,
             protocolVersion: version,
-            schema: SchemaIdentity(fingerprint: registry.fingerprint.bytes, description: registry.schema.description),
+            schema: SchemaIdentity(
+                fingerprint: SchemaFingerprint(hashing: schemaText).bytes, description: schemaText),
             joinCode: joinCode,
             timeout: timeout,
             interruptAfter: interruptAfter,

@@ -1,4 +1,3 @@
-import Crypto
 import NetplayBase
 import NetplayWire
 
@@ -30,8 +29,7 @@ package struct CookieMinter: Sendable {
         message.writeFixed(timestamp)
         message.writeRawBytes(clientPublicKey)
         message.writeRawBytes(clientNonce)
-        let code = HMAC<SHA256>.authenticationCode(for: message.bytes, using: SymmetricKey(data: secret))
-        return code.withUnsafeBytes { Array($0.prefix(FieldSize.cookie)) }
+        return Array(HandshakeCrypto.authenticationCode(key: secret, message: message.bytes).prefix(FieldSize.cookie))
     }
 
     /// Nil if the cookie is authentic for these inputs and fresh at `now`; otherwise why not.

@@ -19,11 +19,11 @@ struct KeyBytes: @unchecked Sendable {
     private let block: Block
 
     /// A key holding `bytes`, which must be ``count`` long.
-    init(copying bytes: [UInt8]) {
+    init(copying bytes: UnsafeRawBufferPointer) {
         precondition(bytes.count == Self.count, "a session key is \(Self.count) bytes, not \(bytes.count)")
         block = unsafeDowncast(Block.create(minimumCapacity: Self.count) { _ in }, to: Block.self)
         block.withUnsafeMutablePointerToElements { elements in
-            bytes.withUnsafeBufferPointer { elements.initialize(from: $0.baseAddress!, count: Self.count) }
+            UnsafeMutableRawBufferPointer(start: elements, count: Self.count).copyMemory(from: bytes)
         }
     }
 

@@ -1,4 +1,3 @@
-import Crypto
 import NetplayBase
 import NetplayWire
 
@@ -24,7 +23,7 @@ package enum Rejoin {
         var writer = BitWriter(capacity: label.count + 4)
         writer.writeRawBytes(label)
         writer.writeFixed(peer.rawValue)
-        let mac = HMAC<SHA256>.authenticationCode(for: writer.finish(), using: SymmetricKey(data: secret))
+        let mac = HandshakeCrypto.authenticationCode(key: secret, message: writer.finish())
         return mac.map { byte in
             let digits = Array("0123456789abcdef".utf8)
             return String(decoding: [digits[Int(byte >> 4)], digits[Int(byte & 0xF)]], as: UTF8.self)

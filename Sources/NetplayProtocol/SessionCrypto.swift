@@ -29,7 +29,10 @@ package struct PacketKey: Sendable, Hashable {
 
     private let storage: PacketKeyStorage
 
-    package init(bytes: [UInt8]) { storage = PacketKeyStorage(copying: bytes) }
+    package init(bytes: [UInt8]) { storage = bytes.withUnsafeBytes { PacketKeyStorage(copying: $0) } }
+
+    /// A key holding a copy of `bytes` (``byteCount`` of them).
+    package init(bytes: UnsafeRawBufferPointer) { storage = PacketKeyStorage(copying: bytes) }
 
     /// The key's bytes (test vectors print them; nothing on the packet path reads them).
     package var bytes: [UInt8] { storage.withUnsafeBytes { Array($0) } }
@@ -189,7 +192,7 @@ extension KeyBytes {
 private struct PacketKeyStorage: @unchecked Sendable {
     let symmetricKey: SymmetricKey
 
-    init(copying bytes: [UInt8]) { symmetricKey = SymmetricKey(data: bytes) }
+    init(copying bytes: UnsafeRawBufferPointer) { symmetricKey = SymmetricKey(data: bytes) }
 
     func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try symmetricKey.withUnsafeBytes(body)
@@ -199,15 +202,6 @@ private struct PacketKeyStorage: @unchecked Sendable {
     static func == (lhs: Self, rhs: Self) -> Bool { lhs.symmetricKey == rhs.symmetricKey }
 }
 #endif
-
-/// An X25519 private key, which swift-crypto does not mark `Sendable`.
-///
-/// `@unchecked` is sound: the key is a `let` in an immutable struct; swift-crypto writes its
-/// bytes (and computes its public key) only while initialising, and a key agreement only reads
-/// them, from any thread.
-private struct AgreementKeyStorage: @unchecked Sendable {
-    let key: Curve25519.KeyAgreement.PrivateKey
-}
 
 /// The two keys of a session, derived from the handshake.
 ///
@@ -230,28 +224,24 @@ package struct SessionKeys: Sendable, Hashable {
 
     /// Derives the keys, or nil if the key agreement fails (a low-order public key).
     package init?(privateKey: [UInt8], peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
-        guard let own = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey) else { return nil }
-        self.init(own: own, peerPublicKey: peerPublicKey, joinCode: joinCode, transcript: transcript)
-    }
-
-    /// Derives the keys with `keyPair`'s private key as it is: rebuilding the key from its
-    /// bytes recomputes its public key, a second X25519 scalar multiplication per handshake.
-    package init?(keyPair: EphemeralKeyPair, peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
-        self.init(own: keyPair.agreementKey, peerPublicKey: peerPublicKey, joinCode: joinCode, transcript: transcript)
-    }
-
-    private init?(
-        own: Curve25519.KeyAgreement.PrivateKey, peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]
-    ) {
-        guard let peer = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerPublicKey),
-            let shared = try? own.sharedSecretFromKeyAgreement(with: peer)
+        guard
+            let keys = HandshakeCrypto.withAgreedKeys(
+                privateKey: privateKey, peerPublicKey: peerPublicKey, salt: Self.salt(joinCode: joinCode),
+                info: Self.infoLabel + transcript, outputByteCount: 2 * PacketKey.byteCount,
+                { okm in
+                    (
+                        PacketKey(bytes: UnsafeRawBufferPointer(rebasing: okm[..<PacketKey.byteCount])),
+                        PacketKey(bytes: UnsafeRawBufferPointer(rebasing: okm[PacketKey.byteCount...]))
+                    )
+                })
         else { return nil }
-        let okm = shared.hkdfDerivedSymmetricKey(
-            using: SHA256.self, salt: Self.salt(joinCode: joinCode),
-            sharedInfo: Self.infoLabel + transcript, outputByteCount: 2 * PacketKey.byteCount)
-        let bytes = okm.withUnsafeBytes { Array($0) }
-        clientToHost = PacketKey(bytes: Array(bytes[..<PacketKey.byteCount]))
-        hostToClient = PacketKey(bytes: Array(bytes[PacketKey.byteCount...]))
+        (clientToHost, hostToClient) = keys
+    }
+
+    /// Derives the keys with `keyPair`'s private key.
+    package init?(keyPair: EphemeralKeyPair, peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
+        self.init(
+            privateKey: keyPair.privateKey, peerPublicKey: peerPublicKey, joinCode: joinCode, transcript: transcript)
     }
 
     /// SHA-256 of the code's UTF-8, or empty when there is no code ("" counts as none).
@@ -276,18 +266,11 @@ package struct SessionKeys: Sendable, Hashable {
 package struct EphemeralKeyPair: Sendable {
     package let privateKey: [UInt8]
     package let publicKey: [UInt8]
-    /// The private key as swift-crypto holds it, for the key agreement.
-    var agreementKey: Curve25519.KeyAgreement.PrivateKey { agreementStorage.key }
-    private let agreementStorage: AgreementKeyStorage
 
     package init(random: inout ProtocolRandom) {
-        let raw = random.bytes(FieldSize.publicKey)
-        // Any 32 bytes are a valid X25519 scalar (clamping happens inside), so this cannot fail.
-        let key =
-            (try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: raw)) ?? Curve25519.KeyAgreement.PrivateKey()
-        agreementStorage = AgreementKeyStorage(key: key)
-        privateKey = Array(key.rawRepresentation)
-        publicKey = Array(key.publicKey.rawRepresentation)
+        // Any 32 bytes are a valid X25519 scalar (clamping happens inside the function).
+        privateKey = random.bytes(FieldSize.publicKey)
+        publicKey = HandshakeCrypto.publicKey(privateKey: privateKey)
     }
 }
 

@@ -1,0 +1,135 @@
+import Crypto
+
+#if canImport(CCryptoBoringSSL)
+internal import CCryptoBoringSSL
+#endif
+
+/// The handshake's cryptography (X25519, HMAC-SHA256, HKDF-SHA256) through BoringSSL's
+/// one-shot functions where it can be imported, as ``PacketAEAD`` seals packets, else through
+/// swift-crypto.
+///
+/// swift-crypto builds HMAC and HKDF in Swift over its digests: generic code that another
+/// module calls unspecialized, each HMAC key padded through closures and arrays, each HKDF
+/// block a new HMAC, each result a fresh `SymmetricKey`. A handshake runs once, on threads that
+/// were asleep, so that code also runs cold. Measured on a loopback connect (perf, 25 kHz):
+/// a host spent about as long minting one cookie as BoringSSL takes for a whole key
+/// agreement, and each side's HKDF cost three quarters of its X25519. The primitives and their
+/// constant-time code are BoringSSL's either way (on Linux swift-crypto's are these very
+/// functions, one layer further down); the bytes are the same, which tests hold both
+/// implementations to (``swiftCryptoAgreedKeys(privateKey:peerPublicKey:salt:info:outputByteCount:)``
+/// and ``swiftCryptoAuthenticationCode(key:message:)``).
+///
+/// Secrets in between (the X25519 result, HKDF's output) stay on the stack and are wiped
+/// before the call returns.
+enum HandshakeCrypto {
+    /// Bytes in an X25519 key, private or public, and in its shared secret.
+    static let keyBytes = 32
+    /// Bytes in an HMAC-SHA256 code.
+    static let authenticationCodeBytes = 32
+
+    /// The X25519 public key of `privateKey` (32 bytes; any 32 bytes are a valid scalar).
+    static func publicKey(privateKey: [UInt8]) -> [UInt8] {
+        precondition(privateKey.count == keyBytes, "an X25519 private key is \(keyBytes) bytes")
+        #if canImport(CCryptoBoringSSL)
+        return [UInt8](unsafeUninitializedCapacity: keyBytes) { publicKey, count in
+            CCryptoBoringSSL_X25519_public_from_private(publicKey.baseAddress, privateKey)
+            count = keyBytes
+        }
+        #else
+        return swiftCryptoPublicKey(privateKey: privateKey)
+        #endif
+    }
+
+    /// HKDF-SHA256 of the X25519 secret agreed from `privateKey` and `peerPublicKey`, with
+    /// `salt` and `info`: `outputByteCount` bytes handed to `body`, then wiped. Nil if the
+    /// agreement fails: a public key of the wrong length, or one of low order (its secret
+    /// would be all zeros).
+    static func withAgreedKeys<Result>(
+        privateKey: [UInt8], peerPublicKey: [UInt8], salt: [UInt8], info: [UInt8], outputByteCount: Int,
+        _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result? {
+        guard privateKey.count == keyBytes, peerPublicKey.count == keyBytes else { return nil }
+        #if canImport(CCryptoBoringSSL)
+        return withWipedBytes(keyBytes) { secret -> Result? in
+            let base = secret.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            // BoringSSL's X25519 returns 0 when the secret is all zeros (a low-order key).
+            guard CCryptoBoringSSL_X25519(base, privateKey, peerPublicKey) == 1 else { return nil }
+            return withWipedBytes(outputByteCount) { output -> Result? in
+                let derived = CCryptoBoringSSL_HKDF(
+                    output.baseAddress!.assumingMemoryBound(to: UInt8.self), outputByteCount,
+                    CCryptoBoringSSL_EVP_sha256(), base, keyBytes, salt, salt.count, info, info.count)
+                // HKDF fails only for an output longer than 255 blocks; ours is fixed and short.
+                precondition(derived == 1, "HKDF-SHA256 refused \(outputByteCount) bytes")
+                return body(UnsafeRawBufferPointer(output))
+            }
+        }
+        #else
+        guard
+            let keys = swiftCryptoAgreedKeys(
+                privateKey: privateKey, peerPublicKey: peerPublicKey, salt: salt, info: info,
+                outputByteCount: outputByteCount)
+        else { return nil }
+        return keys.withUnsafeBytes(body)
+        #endif
+    }
+
+    /// HMAC-SHA256 of `message` under `key` (32 bytes).
+    static func authenticationCode(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        #if canImport(CCryptoBoringSSL)
+        return [UInt8](unsafeUninitializedCapacity: authenticationCodeBytes) { code, count in
+            var written: UInt32 = 0
+            let done = CCryptoBoringSSL_HMAC(
+                CCryptoBoringSSL_EVP_sha256(), key, key.count, message, message.count, code.baseAddress, &written)
+            // HMAC fails only when BoringSSL cannot allocate its context.
+            precondition(done != nil && written == authenticationCodeBytes, "HMAC-SHA256 failed")
+            count = authenticationCodeBytes
+        }
+        #else
+        return swiftCryptoAuthenticationCode(key: key, message: message)
+        #endif
+    }
+
+    #if canImport(CCryptoBoringSSL)
+    /// Runs `body` with `count` bytes of stack memory, wiped (BoringSSL's `OPENSSL_cleanse`)
+    /// before returning.
+    private static func withWipedBytes<Result>(_ count: Int, _ body: (UnsafeMutableRawBufferPointer) -> Result)
+        -> Result
+    {
+        withUnsafeTemporaryAllocation(byteCount: count, alignment: 16) { bytes in
+            defer { CCryptoBoringSSL_OPENSSL_cleanse(bytes.baseAddress, count) }
+            return body(bytes)
+        }
+    }
+    #endif
+
+    // MARK: swift-crypto: elsewhere than Linux, and the reference tests hold the above to
+
+    /// ``publicKey(privateKey:)`` through swift-crypto.
+    static func swiftCryptoPublicKey(privateKey: [UInt8]) -> [UInt8] {
+        guard let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey) else {
+            preconditionFailure("an X25519 private key is \(keyBytes) bytes")
+        }
+        return Array(key.publicKey.rawRepresentation)
+    }
+
+    /// ``withAgreedKeys(privateKey:peerPublicKey:salt:info:outputByteCount:_:)``'s bytes
+    /// through swift-crypto, in a key that wipes itself when freed.
+    static func swiftCryptoAgreedKeys(
+        privateKey: [UInt8], peerPublicKey: [UInt8], salt: [UInt8], info: [UInt8], outputByteCount: Int
+    ) -> SymmetricKey? {
+        guard let own = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey),
+            let peer = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerPublicKey),
+            let shared = try? own.sharedSecretFromKeyAgreement(with: peer),
+            // swift-crypto on Linux hands back the all-zero secret of a low-order key (BoringSSL
+            // refuses it, and so does PROTOCOL §3.3); checked here, in constant time.
+            shared.withUnsafeBytes({ $0.reduce(0, |) }) != 0
+        else { return nil }
+        return shared.hkdfDerivedSymmetricKey(
+            using: SHA256.self, salt: salt, sharedInfo: info, outputByteCount: outputByteCount)
+    }
+
+    /// ``authenticationCode(key:message:)`` through swift-crypto.
+    static func swiftCryptoAuthenticationCode(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key)))
+    }
+}
