@@ -98,8 +98,11 @@ final class GameThreadTransport: DatagramTransport {
     ///   - reading: Whether to read the socket (false for `flush`, which only sends and runs
     ///     the timers, as `enet_host_flush` does: a datagram read there, after the frame's
     ///     reply has left, would need an acknowledgement of its own at once).
+    ///   - done: Ends the wait as soon as it holds (checked after each pass): the library's own
+    ///     waits, for a handshake or a close, end the moment it is over, not at `timeout`.
     func service(
-        _ session: NetSession, waitingUpTo timeout: Duration, returningOnEvents: Bool = true, reading: Bool = true
+        _ session: NetSession, waitingUpTo timeout: Duration, returningOnEvents: Bool = true, reading: Bool = true,
+        until done: () -> Bool = { false }
     ) {
         let started = state.withLock { state in
             defer { state.servicing = true }
@@ -150,7 +153,7 @@ final class GameThreadTransport: DatagramTransport {
                 return state.queued.takeAll()
             }
             run(queued)
-            if returning || now >= deadline { return }
+            if returning || now >= deadline || done() { return }
             // A full read: more may be waiting, read on before sleeping.
             if arrived == Self.datagramsPerRead { continue }
             // Read now, not with the queue: the work just run may have brought the tick forward.

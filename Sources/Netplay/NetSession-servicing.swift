@@ -28,7 +28,7 @@ extension NetSession {
     func serviceUntil(_ done: () -> Bool) async {
         guard let serviced = gameThreadTransport else { return }
         while !done() {
-            serviced.service(self, waitingUpTo: options.tickInterval, returningOnEvents: false)
+            serviced.service(self, waitingUpTo: options.tickInterval, returningOnEvents: false, until: done)
             await Task.yield()
         }
     }

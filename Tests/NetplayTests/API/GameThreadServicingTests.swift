@@ -86,6 +86,26 @@ extension APITests {
             await host.close()
         }
 
+        /// A game-thread client's `connect` and `close` drive the socket themselves and return
+        /// the moment the handshake or the close is over, not at the end of the tick interval
+        /// they wait in: each used to take one whole tick at least (5 ms by default, so a
+        /// loopback connect 5.4 ms instead of 0.25). Here the interval is 60 s, which the
+        /// broken wait would sit out; the handshake and the close need none of its ticks.
+        @Test(arguments: addresses)
+        func connectAndCloseEndWithoutWaitingForATick(address: String) async throws {
+            let host = try await start(on: address, .networkThread)
+            var slowTicks = options(.gameThread)
+            slowTicks.tickInterval = .seconds(60)
+            let started = ContinuousClock.now
+            let client = try await NetClient.connect(
+                to: address, port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: slowTicks)
+            #expect(client.isConnected)
+            await client.close()
+            #expect(ContinuousClock.now - started < Self.patience)
+            await host.close()
+        }
+
         /// `flush` sends, as `enet_host_flush` does, and reads nothing: a datagram that came in
         /// between the frame's `poll` and its `flush` waits for the next `poll`, and its
         /// acknowledgement for the next frame's sends. Reading it in `flush` made it due at
