@@ -1,20 +1,17 @@
 import BenchmarkKit
+import Dispatch
 import Netplay
 
 /// Figure 4 for Netplay: `NetClient.connect` (socket, encrypted handshake), one reliable
-/// message, counted when the host's `events` deliver it; then the client closes.
+/// message, counted when the host's `events` deliver it; then the client closes. For the
+/// game-thread front, both ends drive their own sockets: the host polled by a thread of its
+/// own, as ENet's server thread services it, and each client by the task that connects it.
 extension NetplayContender {
     public func connectionsPerSecond(count: Int) throws -> Double? {
+        if front == .gameThread { return try polledConnectionsPerSecond(count: count) }
         guard front == .events else { return nil }  // the variants are measured where they differ
         return try blocking {
-            var options = NetOptions()
-            // Closing clients leave before the next connects; room for stragglers.
-            options.maxPeers = count
-            // Every benchmark client comes from 127.0.0.1: lift the per-address caps a public host keeps.
-            options.maxPeersPerAddress = count
-            options.maxPendingPerAddress = count
-            options.handshakesPerSecondPerAddress = 1_000_000
-            let host = try await Self.startHost(options: options)
+            let host = try await Self.startHost(options: Self.connectionHostOptions(count: count))
             let counters = DeliveryCounters()
             // Each arrival wakes the timing loop, which sleeps meanwhile: spinning on
             // `Task.yield()` took a core from the network threads on a 2-core machine, where
@@ -44,6 +41,52 @@ extension NetplayContender {
             }
             await host.close()
             sink.cancel()
+            return Double(count) / joining
+        }
+    }
+
+    /// The host's options for `count` connections, all from 127.0.0.1.
+    private static func connectionHostOptions(count: Int, servicing: NetServicing = .networkThread) -> NetOptions {
+        var options = NetOptions()
+        options.servicing = servicing
+        // Closing clients leave before the next connects; room for stragglers.
+        options.maxPeers = count
+        // Every benchmark client comes from 127.0.0.1: lift the per-address caps a public host keeps.
+        options.maxPeersPerAddress = count
+        options.maxPendingPerAddress = count
+        options.handshakesPerSecondPerAddress = 1_000_000
+        return options
+    }
+
+    /// The game-thread front: the host's thread counts each first message and wakes the
+    /// connecting task, which does not poll meanwhile (its message has left at `flush`).
+    private func polledConnectionsPerSecond(count: Int) throws -> Double {
+        let host = try blocking {
+            try await Self.startHost(options: Self.connectionHostOptions(count: count, servicing: .gameThread))
+        }
+        let arrivals = DispatchSemaphore(value: 0)
+        let server = BackgroundThread { thread in
+            while !thread.shouldStop {
+                for event in host.poll(waitingUpTo: Self.serviceSlice) {
+                    if case .message = event { arrivals.signal() }
+                }
+            }
+        }
+        defer { Self.close(host, after: server) }
+        let options = frontOptions
+        return try blocking {
+            var joining = 0.0
+            for _ in 0..<count {
+                let start = Stopwatch.nanoseconds()
+                let client = try await Self.connect(toPort: host.port, options: options)
+                try client.send(SmallMessage(), on: .reliableOrdered)
+                client.flush()
+                guard arrivals.wait(timeout: .now() + Workload.waitTimeoutSeconds) == .success else {
+                    throw BenchmarkError.timedOut("Netplay first message")
+                }
+                joining += Stopwatch.seconds(since: start)
+                await client.close()
+            }
             return Double(count) / joining
         }
     }

@@ -95,7 +95,7 @@ extension NetplayContender {
 
     /// Stops the thread polling `host`, then closes it (which, serviced by the game's thread,
     /// drives its own close).
-    private static func close(_ host: NetHost, after thread: BackgroundThread) {
+    static func close(_ host: NetHost, after thread: BackgroundThread) {
         try? thread.stopAndJoin()
         _ = try? blocking { await host.close() }
     }
