@@ -110,15 +110,11 @@ public struct NetOptions: Sendable {
 extension NetOptions {
     /// The protocol core's configuration for this game.
     package func protocolConfig(game: String, joinCode: String?, registry: MessageRegistry) -> ProtocolConfig {
-        // The schema's text once, for its description and its fingerprint (each joined the
-        // lines again, at every connect).
-        let schemaText = registry.schema.description
-        return ProtocolConfig(
+        ProtocolConfig(
             protocolID: Self.protocolID(game: game),
             gameName: game,
             protocolVersion: version,
-            schema: SchemaIdentity(
-                fingerprint: SchemaFingerprint(hashing: schemaText).bytes, description: schemaText),
+            schema: SchemaIdentity(fingerprint: registry.fingerprint.bytes, description: registry.schema.description),
             joinCode: joinCode,
             timeout: timeout,
             interruptAfter: interruptAfter,
