@@ -8,22 +8,23 @@ internal import CCryptoBoringSSL
 /// one-shot functions where it can be imported, as ``PacketAEAD`` seals packets, else through
 /// swift-crypto.
 ///
-/// swift-crypto builds HMAC and HKDF in Swift over its digests: generic code that another
+/// swift-crypto builds HMAC and HKDF in Swift over its SHA-256: generic code that another
 /// module calls unspecialized, each HMAC key padded through closures and arrays, each HKDF
 /// block a new HMAC, each result a fresh `SymmetricKey`. A handshake runs once, on threads that
 /// were asleep, so that code also runs cold. Measured on a loopback connect (perf, 25 kHz):
 /// a host spent about as long minting one cookie as BoringSSL takes for a whole key
-/// agreement, and each side's HKDF cost three quarters of its X25519. The primitives and their
-/// constant-time code are BoringSSL's either way (on Linux swift-crypto's are these very
-/// functions, one layer further down); the bytes are the same, which tests hold both
-/// implementations to (``swiftCryptoAgreedKeys(privateKey:peerPublicKey:salt:info:outputByteCount:)``
-/// and ``swiftCryptoAuthenticationCode(key:message:)``).
+/// agreement, and each side's HKDF cost three quarters of its X25519. The algorithms are the
+/// same and so are the bytes, which tests hold both implementations to
+/// (``swiftCryptoAgreedKeys(privateKey:peerPublicKey:salt:info:outputByteCount:)`` and
+/// ``swiftCryptoAuthenticationCode(key:message:)``); on Linux swift-crypto's X25519 and
+/// SHA-256 are these very BoringSSL functions.
 ///
-/// Secrets in between (the X25519 result, HKDF's output) stay on the stack and are wiped
-/// before the call returns.
+/// The X25519 secret and HKDF's output are kept in stack buffers of ours, wiped before the
+/// call returns. (BoringSSL's `HKDF` leaves its own intermediate values on its stack frame,
+/// where later calls overwrite them; swift-crypto left the whole output in an unwiped array.)
 enum HandshakeCrypto {
     /// Bytes in an X25519 key, private or public, and in its shared secret.
-    static let keyBytes = 32
+    static let keyBytes = FieldSize.publicKey
     /// Bytes in an HMAC-SHA256 code.
     static let authenticationCodeBytes = 32
 
@@ -41,9 +42,9 @@ enum HandshakeCrypto {
     }
 
     /// HKDF-SHA256 of the X25519 secret agreed from `privateKey` and `peerPublicKey`, with
-    /// `salt` and `info`: `outputByteCount` bytes handed to `body`, then wiped. Nil if the
-    /// agreement fails: a public key of the wrong length, or one of low order (its secret
-    /// would be all zeros).
+    /// `salt` and `info`: `outputByteCount` bytes (1 to 8,160) handed to `body`, then wiped.
+    /// Nil if the agreement fails: a public key of the wrong length, or one of low order (its
+    /// secret would be all zeros).
     static func withAgreedKeys<Result>(
         privateKey: [UInt8], peerPublicKey: [UInt8], salt: [UInt8], info: [UInt8], outputByteCount: Int,
         _ body: (UnsafeRawBufferPointer) -> Result
@@ -51,17 +52,10 @@ enum HandshakeCrypto {
         guard privateKey.count == keyBytes, peerPublicKey.count == keyBytes else { return nil }
         #if canImport(CCryptoBoringSSL)
         return withWipedBytes(keyBytes) { secret -> Result? in
-            let base = secret.baseAddress!.assumingMemoryBound(to: UInt8.self)
             // BoringSSL's X25519 returns 0 when the secret is all zeros (a low-order key).
-            guard CCryptoBoringSSL_X25519(base, privateKey, peerPublicKey) == 1 else { return nil }
-            return withWipedBytes(outputByteCount) { output -> Result? in
-                let derived = CCryptoBoringSSL_HKDF(
-                    output.baseAddress!.assumingMemoryBound(to: UInt8.self), outputByteCount,
-                    CCryptoBoringSSL_EVP_sha256(), base, keyBytes, salt, salt.count, info, info.count)
-                // HKDF fails only for an output longer than 255 blocks; ours is fixed and short.
-                precondition(derived == 1, "HKDF-SHA256 refused \(outputByteCount) bytes")
-                return body(UnsafeRawBufferPointer(output))
-            }
+            guard CCryptoBoringSSL_X25519(secret.baseAddress, privateKey, peerPublicKey) == 1 else { return nil }
+            return withDerivedKeys(
+                secret: UnsafeRawBufferPointer(secret), salt: salt, info: info, outputByteCount: outputByteCount, body)
         }
         #else
         guard
@@ -73,7 +67,27 @@ enum HandshakeCrypto {
         #endif
     }
 
-    /// HMAC-SHA256 of `message` under `key` (32 bytes).
+    #if canImport(CCryptoBoringSSL)
+    /// HKDF-SHA256 of `secret` with `salt` and `info`: `outputByteCount` bytes handed to
+    /// `body`, then wiped.
+    static func withDerivedKeys<Result>(
+        secret: UnsafeRawBufferPointer, salt: [UInt8], info: [UInt8], outputByteCount: Int,
+        _ body: (UnsafeRawBufferPointer) -> Result
+    ) -> Result {
+        // HKDF's limit (255 blocks); ours are fixed and short, so a programming error otherwise.
+        precondition((1...255 * 32).contains(outputByteCount), "HKDF-SHA256 cannot make \(outputByteCount) bytes")
+        return withWipedBytes(outputByteCount) { output in
+            let derived = CCryptoBoringSSL_HKDF(
+                output.baseAddress, outputByteCount, CCryptoBoringSSL_EVP_sha256(),
+                secret.baseAddress?.assumingMemoryBound(to: UInt8.self), secret.count, salt, salt.count, info,
+                info.count)
+            precondition(derived == 1, "HKDF-SHA256 failed")
+            return body(UnsafeRawBufferPointer(output))
+        }
+    }
+    #endif
+
+    /// HMAC-SHA256 of `message` under `key` (any length; the protocol's are 32 bytes).
     static func authenticationCode(key: [UInt8], message: [UInt8]) -> [UInt8] {
         #if canImport(CCryptoBoringSSL)
         return [UInt8](unsafeUninitializedCapacity: authenticationCodeBytes) { code, count in
@@ -92,10 +106,10 @@ enum HandshakeCrypto {
     #if canImport(CCryptoBoringSSL)
     /// Runs `body` with `count` bytes of stack memory, wiped (BoringSSL's `OPENSSL_cleanse`)
     /// before returning.
-    private static func withWipedBytes<Result>(_ count: Int, _ body: (UnsafeMutableRawBufferPointer) -> Result)
+    private static func withWipedBytes<Result>(_ count: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Result)
         -> Result
     {
-        withUnsafeTemporaryAllocation(byteCount: count, alignment: 16) { bytes in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { bytes in
             defer { CCryptoBoringSSL_OPENSSL_cleanse(bytes.baseAddress, count) }
             return body(bytes)
         }
@@ -120,8 +134,9 @@ enum HandshakeCrypto {
         guard let own = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: privateKey),
             let peer = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: peerPublicKey),
             let shared = try? own.sharedSecretFromKeyAgreement(with: peer),
-            // swift-crypto on Linux hands back the all-zero secret of a low-order key (BoringSSL
-            // refuses it, and so does PROTOCOL §3.3); checked here, in constant time.
+            // swift-crypto on Linux hands back the all-zero secret of a low-order key (it
+            // ignores what BoringSSL's X25519 returns); PROTOCOL §3.3 refuses it. Checked here,
+            // in constant time.
             shared.withUnsafeBytes({ $0.reduce(0, |) }) != 0
         else { return nil }
         return shared.hkdfDerivedSymmetricKey(

@@ -14,7 +14,7 @@ public struct MessageRegistry: Sendable {
     private var messageTypes: [any NetMessage.Type] = []
     private var names: [String] = []
     /// The registered types' structure, one line per field; its hash is the fingerprint.
-    public private(set) var schema = MessageSchema(lines: [])
+    public private(set) var schema = MessageSchema.empty
 
     /// Creates an empty registry.
     public init() {}
@@ -29,7 +29,13 @@ public struct MessageRegistry: Sendable {
             self = built
             return
         }
-        for type in types { register(type) }
+        var lines: [String] = []
+        for type in types {
+            guard let id = register(type) else { continue }
+            lines += SchemaReflector.lines(forMessage: type, id: id)
+        }
+        // Made once, with its text and fingerprint, not once a type.
+        schema = MessageSchema(lines: lines)
         let registry = self
         Self.built.withLock { built in
             // Lists come from the program's code, so a few at most; the cap only bounds a
@@ -43,15 +49,16 @@ public struct MessageRegistry: Sendable {
     private static let built = Mutex<[[ObjectIdentifier]: MessageRegistry]>([:])
     private static let maxBuilt = 16
 
-    /// Registers `type` with the next id. Registering a type twice keeps its first id.
-    mutating func register(_ type: any NetMessage.Type) {
+    /// Registers `type` with the next id and returns it; nil for a type already registered,
+    /// which keeps its first id. The caller describes the type in ``schema``.
+    private mutating func register(_ type: any NetMessage.Type) -> UInt64? {
         let key = ObjectIdentifier(type)
-        guard ids[key] == nil else { return }
+        guard ids[key] == nil else { return nil }
         let id = UInt64(messageTypes.count)
         ids[key] = id
         names.append(type.messageName)
         messageTypes.append(type)
-        schema = MessageSchema(lines: schema.lines + SchemaReflector.lines(forMessage: type, id: id))
+        return id
     }
 
     /// The fingerprint of every registered type, in order.

@@ -59,7 +59,9 @@ extension NetplayContender {
     }
 
     /// The game-thread front: the host's thread counts each first message and wakes the
-    /// connecting task, which does not poll meanwhile (its message has left at `flush`).
+    /// connecting task, which does not poll meanwhile (its message has left at `flush`). The
+    /// task blocks a thread of Swift's pool while it waits, which nothing else here needs: the
+    /// host has a thread of its own.
     private func polledConnectionsPerSecond(count: Int) throws -> Double {
         let host = try blocking {
             try await Self.startHost(options: Self.connectionHostOptions(count: count, servicing: .gameThread))
@@ -82,6 +84,7 @@ extension NetplayContender {
                 try client.send(SmallMessage(), on: .reliableOrdered)
                 client.flush()
                 guard arrivals.wait(timeout: .now() + Workload.waitTimeoutSeconds) == .success else {
+                    await client.close()
                     throw BenchmarkError.timedOut("Netplay first message")
                 }
                 joining += Stopwatch.seconds(since: start)

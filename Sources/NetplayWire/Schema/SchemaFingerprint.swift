@@ -45,6 +45,9 @@ public struct MessageSchema: Hashable, Sendable, CustomStringConvertible {
         fingerprint = SchemaFingerprint(hashing: description)
     }
 
+    /// The schema of no types.
+    package static let empty = MessageSchema(lines: [])
+
     /// Parses a schema sent by a peer (its ``description``).
     package init(description: String) {
         self.init(lines: description.split(separator: "\n", omittingEmptySubsequences: true).map(String.init))

@@ -42,8 +42,9 @@ struct HandshakeCryptoTests {
         }
     }
 
-    /// A public key of low order makes an all-zero secret: refused, as swift-crypto refuses it,
-    /// and so is a key of the wrong length.
+    /// A public key of low order makes an all-zero secret: refused (swift-crypto on Linux does
+    /// not refuse it; our path through it checks the secret), and so is a key of the wrong
+    /// length.
     @Test func lowOrderAndMisSizedPublicKeysAreRefused() {
         var random = TestRandom(seed: 29)
         let own = Self.bytes(32, &random)
@@ -82,6 +83,20 @@ struct HandshakeCryptoTests {
         }
     }
 
+    #if canImport(CCryptoBoringSSL)
+    /// RFC 5869's test case 3 (SHA-256, an empty salt and info, as a game without a join code
+    /// derives with an empty salt): a known answer, independent of either implementation.
+    @Test func keyDerivationMatchesRFC5869() {
+        let secret = [UInt8](repeating: 0x0B, count: 22)
+        let derived = secret.withUnsafeBytes { secret in
+            HandshakeCrypto.withDerivedKeys(secret: secret, salt: [], info: [], outputByteCount: 42) { Array($0) }
+        }
+        let expected =
+            "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8"
+        #expect(derived.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() == expected)
+    }
+    #endif
+
     /// RFC 4231's test case 2 ("what do ya want for nothing?" under "Jefe"): a known answer,
     /// independent of either implementation.
     @Test func authenticationCodeMatchesRFC4231() {
@@ -112,5 +127,27 @@ struct LowOrderKeyTests {
         client.receive(challenge.encoded(), from: host, now: NetInstant(nanoseconds: 2))
         #expect(client.drops[.malformed] == 1)
         #expect(client.drainOutgoing().isEmpty)
+    }
+
+    /// A client whose key is the point u = 0, with a genuine cookie for it: the host's key
+    /// exchange fails, so it drops the response, answers nothing and admits no one.
+    @Test func aResponseWithALowOrderClientKeyIsDroppedAsMalformed() throws {
+        let config = TestSetup.config()
+        var host = HostEndpoint(config: config, random: .seeded(3))
+        let client = TestSetup.clientAddress(0)
+        let hello = HelloPacket(
+            protocolID: config.protocolID, version: config.protocolVersion,
+            clientPublicKey: [UInt8](repeating: 0, count: 32), clientNonce: [UInt8](repeating: 9, count: 16),
+            fingerprint: config.schema.fingerprint)
+        host.receive(hello.encoded(), from: client, now: .zero)
+        let challenge = try #require(host.drainOutgoing().first.flatMap { ChallengePacket($0.bytes) })
+        let response = ResponsePacket(
+            hello: hello, timestamp: challenge.timestamp, cookie: challenge.cookie,
+            confirmationTag: [UInt8](repeating: 0, count: 16), rejoinAs: nil)
+        host.receive(response.encoded(), from: client, now: .zero)
+        #expect(host.drops[.malformed] == 1)
+        #expect(host.keyExchanges == 1)
+        #expect(host.drainOutgoing().isEmpty)
+        #expect(host.peerCount == 0)
     }
 }
