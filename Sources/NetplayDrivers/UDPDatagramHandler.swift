@@ -2,12 +2,6 @@ import NIOCore
 import NetplayBase
 import NetplayLinkConditioner
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The channel handler at the heart of a ``UDPDriver``: it owns every piece of mutable driver
 /// state, and lives only on the channel's event loop, so none of it needs a lock.
 ///
