@@ -55,7 +55,7 @@ extension ClientEndpoint {
             timestamp: challenge.timestamp, cookie: challenge.cookie)
         guard
             let keys = SessionKeys(
-                keyPair: handshake.keyPair, peerPublicKey: challenge.hostPublicKey,
+                privateKey: handshake.keyPair.privateKey, peerPublicKey: challenge.hostPublicKey,
                 joinCode: config.joinCode, transcript: transcript)
         else { return .malformed }
         var response = ResponsePacket(

@@ -61,7 +61,7 @@ extension HostEndpoint {
         let joinCode = response.rejoinAs.map { seat in rejoinSecret.map { Rejoin.code(secret: $0, peer: seat) } ?? "" }
         guard
             let keys = SessionKeys(
-                keyPair: handshakeKey, peerPublicKey: hello.clientPublicKey,
+                privateKey: handshakeKey.privateKey, peerPublicKey: hello.clientPublicKey,
                 joinCode: joinCode ?? config.joinCode, transcript: transcript)
         else { return .malformed }
         guard constantTimeEqual(response.confirmationTag, keys.confirmationTag(fields: response.fields)) else {

@@ -238,12 +238,6 @@ package struct SessionKeys: Sendable, Hashable {
         (clientToHost, hostToClient) = keys
     }
 
-    /// Derives the keys with `keyPair`'s private key.
-    package init?(keyPair: EphemeralKeyPair, peerPublicKey: [UInt8], joinCode: String?, transcript: [UInt8]) {
-        self.init(
-            privateKey: keyPair.privateKey, peerPublicKey: peerPublicKey, joinCode: joinCode, transcript: transcript)
-    }
-
     /// SHA-256 of the code's UTF-8, or empty when there is no code ("" counts as none).
     package static func salt(joinCode: String?) -> [UInt8] {
         guard let joinCode, !joinCode.isEmpty else { return [] }

@@ -35,9 +35,9 @@ enum HandshakeBenchmark {
         for _ in 0..<count {
             let client = EphemeralKeyPair(random: &random)
             let clientKeys = SessionKeys(
-                keyPair: client, peerPublicKey: host.publicKey, joinCode: nil, transcript: transcript)
+                privateKey: client.privateKey, peerPublicKey: host.publicKey, joinCode: nil, transcript: transcript)
             let hostKeys = SessionKeys(
-                keyPair: host, peerPublicKey: client.publicKey, joinCode: nil, transcript: transcript)
+                privateKey: host.privateKey, peerPublicKey: client.publicKey, joinCode: nil, transcript: transcript)
             if clientKeys == hostKeys { derived += 1 }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9

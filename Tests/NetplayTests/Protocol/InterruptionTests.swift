@@ -14,7 +14,7 @@ struct ProtocolInterruptionTests {
         let clientPair = EphemeralKeyPair(random: &random)
         let keys = try #require(
             SessionKeys(
-                keyPair: clientPair, peerPublicKey: hostPair.publicKey, joinCode: nil,
+                privateKey: clientPair.privateKey, peerPublicKey: hostPair.publicKey, joinCode: nil,
                 transcript: [UInt8](repeating: 7, count: 96)))
         let id = PeerID(rawValue: 9)
         var host = Connection(
