@@ -45,50 +45,51 @@ extension NetCore {
         case waitsFor(OutboundMessage)
     }
 
-    /// Runs one tick at `now`. `backlog` holds the commands earlier ticks left waiting and
+    /// Runs one tick at `now`. `backlog` holds the messages earlier ticks left waiting and
     /// comes back holding what must wait for the next one (messages whose channel queue is
-    /// full): its own, then those of `commands`, in their original order. Returns the
-    /// buffered bytes that left (see ``OutboundCommand/bufferedBytes``).
+    /// full): its own, then those of `messages`, in their original order. `kicks` are carried
+    /// out after the tick's messages are sent. Returns the bytes of the messages that left.
     ///
     /// The backlog is worked in place. A game that streams faster than its link leaves tens
     /// of thousands of messages waiting behind a full channel, and they are retried every
     /// tick: rebuilding that list each time (and hashing every message's channel slot) was
     /// most of such a sender's CPU.
     mutating func tick(
-        now: NetInstant, backlog: inout [OutboundCommand], commands: [OutboundCommand],
-        holdingAcknowledgements: Bool = false
+        now: NetInstant, backlog: inout [OutboundMessage], messages: [OutboundMessage],
+        kicks: [OutboundKick] = [], holdingAcknowledgements: Bool = false
     ) -> Int {
         guard phase != .closed else {
             backlog.removeAll()
             return 0
         }
         resumeAfterPause(now: now)
-        var kicks: [(NetPeer, String?)] = []
         var blocked = BlockedSlots()
         var released = 0
-        // Waiting commands are moved down over the ones that left, then the tail is cut.
+        // Waiting messages are moved down over the ones that left, then the tail is cut.
         var kept = 0
         for index in backlog.indices {
-            switch carryOut(backlog[index], now: now, blocked: &blocked, kicks: &kicks, released: &released) {
-            case .done: continue
+            switch deliver(backlog[index], now: now, blocked: &blocked) {
+            case .done:
+                released += backlog[index].bytes.count
+                continue
             case .waits: break
-            case .waitsFor(let rest): backlog[index] = .message(rest)
+            case .waitsFor(let rest): backlog[index] = rest
             }
             if kept != index { backlog.swapAt(kept, index) }
             kept += 1
         }
         if kept < backlog.count { backlog.removeSubrange(kept...) }
-        for index in commands.indices {
-            switch carryOut(commands[index], now: now, blocked: &blocked, kicks: &kicks, released: &released) {
-            case .done: break
-            case .waits: backlog.append(commands[index])
-            case .waitsFor(let rest): backlog.append(.message(rest))
+        for index in messages.indices {
+            switch deliver(messages[index], now: now, blocked: &blocked) {
+            case .done: released += messages[index].bytes.count
+            case .waits: backlog.append(messages[index])
+            case .waitsFor(let rest): backlog.append(rest)
             }
         }
         sharePlanIfChanged(now: now)
         flushChannels(now: now, acknowledging: !holdingAcknowledgements)
         // After the flush, so that messages queued before a kick still go out ahead of it.
-        for (peer, reason) in kicks where !peer.isHost { host?.disconnect(peer.id, reason: reason) }
+        for kick in kicks where !kick.peer.isHost { host?.disconnect(kick.peer.id, reason: kick.reason) }
         dropUnresponsivePeers(now: now)
         host?.update(now: now)
         client?.update(now: now)
@@ -99,27 +100,6 @@ extension NetCore {
         expireAwaitedSeats(now: now)
         advanceClose(now: now)
         return released
-    }
-
-    /// Carries out one queued command: a message goes to its recipients' channels (its bytes
-    /// counted in `released` once nobody is owed it); a kick waits in `kicks` for the flush.
-    ///
-    /// Always inlined: as a call, each command was copied into its argument, about 200
-    /// instructions a delivered message (callgrind, `Benchmarks/run.sh --instructions`).
-    @inline(__always)
-    private mutating func carryOut(
-        _ command: OutboundCommand, now: NetInstant, blocked: inout BlockedSlots,
-        kicks: inout [(NetPeer, String?)], released: inout Int
-    ) -> Delivery {
-        switch command {
-        case .message(let message):
-            let delivery = deliver(message, now: now, blocked: &blocked)
-            if case .done = delivery { released += message.bytes.count }
-            return delivery
-        case .kick(let peer, let reason):
-            kicks.append((peer, reason))
-            return .done
-        }
     }
 
     /// Hands `message` to each recipient's channel; says what is left for the next tick.
@@ -193,11 +173,10 @@ extension NetCore {
         return .waitsFor(rest)
     }
 
-    /// Whether `waiting`, the first command behind a full channel, could now move with room to
+    /// Whether `message`, the first message behind a full channel, could now move with room to
     /// spare for the ones behind it (see `ChannelEndpoint.hasRoomForBacklog`): a read burst
     /// whose acknowledgements made that room retries the backlog at once.
-    mutating func backlogMayMove(_ waiting: OutboundCommand) -> Bool {
-        guard case .message(let message) = waiting else { return true }
+    mutating func backlogMayMove(_ message: OutboundMessage) -> Bool {
         let candidates = candidates(for: message.target)
         for index in candidates.indices where !(candidates[index].isHost && isHostCore) {
             let hasRoom = peers.update(candidates[index]) {

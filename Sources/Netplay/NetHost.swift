@@ -164,7 +164,7 @@ public final class NetHost: Sendable {
     /// Removes a client, telling it why; it sees `DisconnectReason.kicked(reason:)`.
     /// Messages queued for it before the kick are still sent first.
     public func kick(_ peer: NetPeer, reason: String? = nil) {
-        try? session.enqueue(.kick(peer, reason: reason))
+        try? session.enqueue(OutboundKick(peer: peer, reason: reason))
     }
 
     /// The connected clients, in id order (the host's own player is not listed).

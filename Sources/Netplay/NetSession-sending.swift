@@ -7,13 +7,15 @@ import NetplayWire
 extension NetSession {
     /// Encoded messages waiting for the next tick.
     struct SendBuffer {
-        /// What earlier ticks could not hand to a full channel, oldest first; ahead of `commands`.
-        var backlog: [OutboundCommand] = []
+        /// What earlier ticks could not hand to a full channel, oldest first; ahead of `messages`.
+        var backlog: [OutboundMessage] = []
         /// Sent since the last tick.
-        var commands: [OutboundCommand] = []
-        /// An empty list with room, for `commands` when a tick takes them: the tick hands the
+        var messages: [OutboundMessage] = []
+        /// An empty list with room, for `messages` when a tick takes them: the tick hands the
         /// list it took back emptied, so the two trade places and neither is allocated again.
-        var spareCommands: [OutboundCommand] = []
+        var spareMessages: [OutboundMessage] = []
+        /// Kicks since the last tick, carried out after its messages are sent.
+        var kicks: [OutboundKick] = []
         /// Buffered bytes of both lists (what ``NetOptions/maxBufferedSendBytes`` caps).
         var bytes = 0
         var closing = false
@@ -45,20 +47,32 @@ extension NetSession {
             if let refusal = Self.refusal(byteCount, by: buffer, options: options) { return (refusal, false) }
             buffer.messagesQueued += 1
             let message = OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target))
-            return (nil, Self.append(.message(message), to: &buffer))
+            return (nil, Self.append(message, to: &buffer))
         }
         if let refusal { throw refusal }
         if flushNow { requestFlush() }
     }
 
-    /// Queues a command for the next tick.
-    func enqueue(_ command: OutboundCommand) throws(NetSendError) {
+    /// Queues encoded bytes (replication's) for the next tick.
+    func enqueue(_ message: OutboundMessage) throws(NetSendError) {
         // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
         let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
-            if let refusal = Self.refusal(command.bufferedBytes, by: buffer, options: options) {
+            if let refusal = Self.refusal(message.bytes.count, by: buffer, options: options) {
                 return (refusal, false)
             }
-            return (nil, Self.append(command, to: &buffer))
+            return (nil, Self.append(message, to: &buffer))
+        }
+        if let refusal { throw refusal }
+        if flushNow { requestFlush() }
+    }
+
+    /// Queues a kick for the next tick, which carries it out after sending its messages.
+    func enqueue(_ kick: OutboundKick) throws(NetSendError) {
+        let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
+            if let refusal = Self.refusal(0, by: buffer, options: options) { return (refusal, false) }
+            buffer.kicks.append(kick)
+            defer { buffer.flushScheduled = true }
+            return (nil, !buffer.flushScheduled)
         }
         if let refusal { throw refusal }
         if flushNow { requestFlush() }
@@ -71,10 +85,13 @@ extension NetSession {
         return nil
     }
 
-    /// Appends `command`; returns whether it is the first since the last flush.
-    private static func append(_ command: OutboundCommand, to buffer: inout SendBuffer) -> Bool {
-        buffer.commands.append(command)
-        buffer.bytes += command.bufferedBytes
+    /// Appends `message`; returns whether it is the first command since the last flush.
+    ///
+    /// `consuming`, and the list's append its last use: the message moves into the list.
+    /// Borrowed, it was copied in and the caller's destroyed, some 130 instructions a message.
+    private static func append(_ message: consuming OutboundMessage, to buffer: inout SendBuffer) -> Bool {
+        buffer.bytes += message.bytes.count
+        buffer.messages.append(message)
         defer { buffer.flushScheduled = true }
         return !buffer.flushScheduled
     }

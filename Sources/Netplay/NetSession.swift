@@ -220,24 +220,27 @@ package final class NetSession: Sendable {
     /// then asks the transport for the next tick at the core's next deadline.
     package func tick(now: NetInstant, holdingAcknowledgements: Bool = false) {
         // Taken out of the buffer (not copied), so the core works the backlog in place.
-        var backlog: [OutboundCommand] = []
-        var commands: [OutboundCommand] = []
+        var backlog: [OutboundMessage] = []
+        var messages: [OutboundMessage] = []
+        var kicks: [OutboundKick] = []
         let (takenBytes, closing) = buffer.withLock { buffer in
             defer {
                 buffer.bytes = 0
                 buffer.flushScheduled = false
             }
             swap(&backlog, &buffer.backlog)
-            swap(&commands, &buffer.spareCommands)
-            swap(&commands, &buffer.commands)
+            swap(&messages, &buffer.spareMessages)
+            swap(&messages, &buffer.messages)
+            swap(&kicks, &buffer.kicks)
             return (buffer.bytes, buffer.closing)
         }
-        let tookCommands = !backlog.isEmpty || !commands.isEmpty
+        let tookCommands = !backlog.isEmpty || !messages.isEmpty || !kicks.isEmpty
         var datagrams: [Datagram] = []
         let (released, events, replication, closed, deadline) = core.withLock { core in
             if closing { core.closeRequested = true }
             let released = core.tick(
-                now: now, backlog: &backlog, commands: commands, holdingAcknowledgements: holdingAcknowledgements)
+                now: now, backlog: &backlog, messages: messages, kicks: kicks,
+                holdingAcknowledgements: holdingAcknowledgements)
             datagrams = core.drainOutgoing()
             return (
                 released, takeEvents(from: &core), core.drainReplication(), core.phase == .closed,
@@ -247,12 +250,12 @@ package final class NetSession: Sendable {
         // The emptied list goes back for the next trade with its room, whenever it has room
         // (an idle tick's list too: dropped, the next sends would grow a new one): a lock per
         // tick, none per message, and none for a session that never sent.
-        commands.empty()
-        if tookCommands || commands.capacity > 0 {
+        messages.empty()
+        if tookCommands || messages.capacity > 0 {
             buffer.withLock { buffer in
-                swap(&commands, &buffer.spareCommands)
+                swap(&messages, &buffer.spareMessages)
                 guard !backlog.isEmpty else { return }
-                // Ahead of anything sent during this tick, which stays in `commands`.
+                // Ahead of anything sent during this tick, which stays in `messages`.
                 buffer.backlog = backlog
                 buffer.bytes += takenBytes - released
             }

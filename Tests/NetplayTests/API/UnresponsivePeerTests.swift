@@ -30,16 +30,15 @@ extension APITests {
                 now = now + .milliseconds(100)
                 silent.update(now: now)
                 for datagram in silent.drainOutgoing() { core.receive(datagram.bytes, from: address, now: now) }
-                var commands: [OutboundCommand] = []
+                var messages: [OutboundMessage] = []
                 if let peer = core.connectedPeers.first, firstSend == nil {
                     firstSend = now
-                    commands = (0..<30).map { _ in
-                        .message(
-                            OutboundMessage(bytes: MessageBytes(chat), channel: ChannelID(0), target: .peers([peer])))
+                    messages = (0..<30).map { _ in
+                        OutboundMessage(bytes: MessageBytes(chat), channel: ChannelID(0), target: .peers([peer]))
                     }
                 }
-                var backlog: [OutboundCommand] = []
-                _ = core.tick(now: now, backlog: &backlog, commands: commands)
+                var backlog: [OutboundMessage] = []
+                _ = core.tick(now: now, backlog: &backlog, messages: messages)
                 for datagram in core.drainOutgoing() {
                     silent.receive(datagram.bytes, from: APISetup.hostAddress, now: now)
                 }

@@ -1,0 +1,27 @@
+import NetplayChannels
+import NetplayWire
+
+/// A message the game sent, already encoded on its thread, and where it goes: what the
+/// network thread hands to channels at its next tick.
+///
+/// Kicks, the game's other command, wait in a list of their own (``NetSession/SendBuffer``):
+/// a list of one enum of both made the tick copy each message out of its case, about 100
+/// instructions a message, for a command that never waits behind a full channel.
+struct OutboundMessage: Sendable {
+    /// Who should receive it: as the game said, or (for a message that some recipients'
+    /// channels could not take yet) the recipients still owed it.
+    enum Target: Sendable {
+        case recipients(NetRecipients)
+        case peers([NetPeer])
+    }
+
+    var bytes: MessageBytes
+    var channel: ChannelID
+    var target: Target
+}
+
+/// A client the host's game asked to remove, and the reason it will be told.
+struct OutboundKick: Sendable {
+    var peer: NetPeer
+    var reason: String?
+}
