@@ -9,6 +9,7 @@ import Synchronization
 /// sequence's only (a program uses one or the other). The sequence takes every waiting event
 /// in one batch per wake-up, not one resumption per event. Both are capped so a game that stops
 /// reading cannot make memory grow: past the cap, events are dropped and counted.
+@usableFromInline
 final class EventQueue: Sendable {
     private struct State {
         var pending: [NetEvent] = []
@@ -18,16 +19,39 @@ final class EventQueue: Sendable {
         var polled: [NetEvent] = []
         /// The sequence has been made: `poll()` no longer takes events.
         var streaming = false
-        /// The sequence's reader, waiting for a batch.
-        var reader: CheckedContinuation<[NetEvent], Never>?
+        /// The sequence's reader, waiting for a batch. Unsafe rather than checked: resumed
+        /// exactly once, by whoever takes it out of here under the lock (a push, a second
+        /// reader displacing it, or its cancellation). A checked one's layout is not known
+        /// when compiling, and each push looked up its type's metadata to size its locals,
+        /// about 100 instructions even with nothing to push.
+        var reader: ReaderContinuation?
         var dropped = 0
         /// `.disconnected(.host, _)`, the last event of a session, has been pushed.
         var finished = false
+        /// Threads in `wait(upTo:)`: only for them does a push touch `signal`.
+        var waiters = 0
+        /// `signal` may have been raised since the last `poll()`, which lowers it.
+        var signalRaised = false
+
+        /// Events wait for `poll()`.
+        var hasPending: Bool { !streaming && !pending.isEmpty }
+
+        /// Whether a push that left events pending must raise `signal`: only for a thread
+        /// asleep in `wait(upTo:)`. Noted, so that `poll()` lowers it.
+        mutating func mustRaiseSignal() -> Bool {
+            guard waiters > 0, hasPending else { return false }
+            signalRaised = true
+            return true
+        }
     }
 
+    typealias ReaderContinuation = UnsafeContinuation<[NetEvent], Never>
+
     private let state = Mutex(State())
-    /// True while events wait for `poll()`: what `wait(upTo:)` sleeps on. Taken before `state`
-    /// wherever both are.
+    /// What `wait(upTo:)` sleeps on: true while events wait for `poll()`, kept so only while a
+    /// thread waits (or until the next `poll()` after one did). Taken before `state` wherever
+    /// both are. A push used to take it every time, and a condition variable's broadcast
+    /// with it, about 220 instructions a push for a game that never waits (callgrind).
     private let signal = ConditionLock(value: false)
     private let capacity: Int
 
@@ -42,9 +66,8 @@ final class EventQueue: Sendable {
     /// false (no event in the batch changes membership) skips looking for the host's leaving.
     func push(_ events: [NetEvent], mayEndSession: Bool = true) {
         guard !events.isEmpty else { return }
-        signal.lock()
-        let (waiting, handOff) = state.withLock {
-            state -> (Bool, (CheckedContinuation<[NetEvent], Never>, [NetEvent])?) in
+        let (raise, handOff) = state.withLock {
+            state -> (Bool, (ReaderContinuation, [NetEvent])?) in
             if state.pending.isEmpty, events.count <= capacity {
                 // The usual case: the reader took everything before. Share the batch's storage
                 // instead of copying each event into the queue's.
@@ -61,11 +84,11 @@ final class EventQueue: Sendable {
             for index in events.indices where mayEndSession {
                 if case .disconnected(.host, _) = events[index] { state.finished = true }
             }
-            guard let reader = state.reader else { return (!state.streaming && !state.pending.isEmpty, nil) }
+            guard let reader = state.reader else { return (state.mustRaiseSignal(), nil) }
             state.reader = nil
             return (false, (reader, state.pending.takeAll()))
         }
-        signal.unlock(withValue: waiting)
+        if raise { updateSignal() }
         // Resumed outside the locks, so the reader never runs while we hold them.
         if let (reader, batch) = handOff { reader.resume(returning: batch) }
     }
@@ -78,9 +101,8 @@ final class EventQueue: Sendable {
     /// caller's lock is released, so the core's lock is no obstacle.
     func pushMessages(_ events: inout [NetEvent]) {
         guard !events.isEmpty else { return }
-        signal.lock()
-        let (waiting, handOff) = state.withLock {
-            state -> (Bool, (CheckedContinuation<[NetEvent], Never>, [NetEvent])?) in
+        let (raise, handOff) = state.withLock {
+            state -> (Bool, (ReaderContinuation, [NetEvent])?) in
             if state.pending.isEmpty, events.count <= capacity {
                 swap(&state.pending, &events)
             } else {
@@ -93,39 +115,62 @@ final class EventQueue: Sendable {
                 }
                 events.empty()
             }
-            guard let reader = state.reader else { return (!state.streaming && !state.pending.isEmpty, nil) }
+            guard let reader = state.reader else { return (state.mustRaiseSignal(), nil) }
             state.reader = nil
             return (false, (reader, state.pending.takeAll()))
         }
-        signal.unlock(withValue: waiting)
+        if raise { updateSignal() }
         if let (reader, batch) = handOff { reader.resume(returning: batch) }
     }
 
     /// Whether events wait for `poll()`.
-    var hasPending: Bool { state.withLock { !$0.streaming && !$0.pending.isEmpty } }
+    var hasPending: Bool { state.withLock { $0.hasPending } }
+
+    /// Threads asleep in `wait(upTo:)` (for tests).
+    var waitingThreads: Int { state.withLock { $0.waiters } }
+
+    /// Sets `signal` to whether events wait for `poll()`, waking a waiter if they do. The
+    /// value is read under both locks, so a raise and a `poll()` that cross leave it right.
+    private func updateSignal() {
+        signal.lock()
+        let pending = state.withLock { $0.hasPending }
+        signal.unlock(withValue: pending)
+    }
 
     /// Waits until events wait for `poll()`, at most `timeout`; returns whether they do.
+    ///
+    /// The waiter is counted under the state's lock, where it also looks for events: a push
+    /// either comes before (and the waiter sees its events) or sees the waiter (and raises
+    /// `signal`).
     func wait(upTo timeout: Duration) -> Bool {
+        let ready = state.withLock { state -> Bool in
+            if state.hasPending { return true }
+            state.waiters += 1
+            return false
+        }
+        if ready { return true }
         let seconds = Double(max(timeout.nanosecondsClamped, 0)) / 1e9
-        guard signal.lock(whenValue: true, timeoutSeconds: seconds) else { return false }
-        signal.unlock()
-        return true
+        let woken = signal.lock(whenValue: true, timeoutSeconds: seconds)
+        if woken { signal.unlock() }
+        state.withLock { $0.waiters -= 1 }
+        return woken
     }
 
     /// Takes every waiting event, oldest first (none once the sequence has been made).
     func poll() -> [NetEvent] {
-        signal.lock()
-        let events = state.withLock { state -> [NetEvent] in
-            guard !state.streaming, !state.pending.isEmpty else { return [] }
+        let (events, lower) = state.withLock { state -> ([NetEvent], Bool) in
+            let lower = state.signalRaised
+            state.signalRaised = false
+            guard !state.streaming, !state.pending.isEmpty else { return ([], lower) }
             // The last batch's storage, emptied in place if the game let go of it (if it kept
             // it, emptying makes a new list: never a change under the game's feet).
             var batch = state.polled.lend()
             batch.empty()
             swap(&batch, &state.pending)
             if batch.capacity <= Self.largestKeptBatch { state.polled = batch }
-            return batch
+            return (batch, lower)
         }
-        signal.unlock(withValue: false)
+        if lower { updateSignal() }
         return events
     }
 
@@ -134,35 +179,38 @@ final class EventQueue: Sendable {
 
     /// Makes the events sequence; from now on events are its only.
     func stream() -> NetEvents {
-        signal.lock()
         state.withLock { $0.streaming = true }
-        signal.unlock(withValue: false)
+        updateSignal()
         return NetEvents(queue: self)
     }
 
     /// The next batch for the sequence: every waiting event, or when none waits the next ones
     /// pushed; empty once the session has ended and all were taken, or when the reading task
     /// is cancelled. One reader at a time: a second one ends the first's wait with nothing.
-    func nextBatch() async -> [NetEvent] {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<[NetEvent], Never>) in
-                let (ready, displaced) = state.withLock {
-                    state -> ([NetEvent]?, CheckedContinuation<[NetEvent], Never>?) in
-                    if !state.pending.isEmpty { return (state.pending.takeAll(), nil) }
-                    if state.finished || Task.isCancelled { return ([], nil) }
-                    defer { state.reader = continuation }
-                    return (nil, state.reader)
+    /// Runs on the reader's isolation (`actor`), so waiting hops to no other executor.
+    @usableFromInline
+    func nextBatch(isolation actor: isolated (any Actor)?) async -> [NetEvent] {
+        await withTaskCancellationHandler(
+            operation: {
+                await withUnsafeContinuation(isolation: actor) { (continuation: ReaderContinuation) in
+                    let (ready, displaced) = state.withLock {
+                        state -> ([NetEvent]?, ReaderContinuation?) in
+                        if !state.pending.isEmpty { return (state.pending.takeAll(), nil) }
+                        if state.finished || Task.isCancelled { return ([], nil) }
+                        defer { state.reader = continuation }
+                        return (nil, state.reader)
+                    }
+                    displaced?.resume(returning: [])
+                    if let ready { continuation.resume(returning: ready) }
                 }
-                displaced?.resume(returning: [])
-                if let ready { continuation.resume(returning: ready) }
-            }
-        } onCancel: {
-            let reader = state.withLock { state in
-                defer { state.reader = nil }
-                return state.reader
-            }
-            reader?.resume(returning: [])
-        }
+            },
+            onCancel: {
+                let reader = state.withLock { state in
+                    defer { state.reader = nil }
+                    return state.reader
+                }
+                reader?.resume(returning: [])
+            }, isolation: actor)
     }
 }
 
@@ -179,22 +227,35 @@ public struct NetEvents: AsyncSequence, Sendable {
     public func makeAsyncIterator() -> Iterator { Iterator(queue: queue) }
 
     /// Reads a ``NetEvents`` sequence; one per reading task.
+    ///
+    /// `next` is inlined into the reading loop and runs on the reader's isolation: an event
+    /// already taken is returned with no call into the concurrency runtime. As a plain
+    /// `async` function it was an executor switch per event, about 260 of a streamed
+    /// message's 5,000 instructions under callgrind (docs/ARCHITECTURE.md).
     public struct Iterator: AsyncIteratorProtocol {
-        let queue: EventQueue
+        @usableFromInline let queue: EventQueue
         /// The rest of the current batch, newest first: each event is moved out of its end,
         /// where reading `batch[index]` copied it (and the batch later destroyed every one).
-        private var remaining: [NetEvent] = []
+        @usableFromInline var remaining: [NetEvent] = []
 
         init(queue: EventQueue) { self.queue = queue }
 
         /// The next event, or nil once the session has ended (or the task was cancelled).
-        public mutating func next() async -> NetEvent? {
+        /// `for await` calls this one, on the loop's own isolation.
+        @inlinable
+        public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async -> NetEvent? {
             if remaining.isEmpty {
-                remaining = await queue.nextBatch()
+                remaining = await queue.nextBatch(isolation: actor)
                 guard !remaining.isEmpty else { return nil }
                 remaining.reverse()
             }
             return remaining.popLast()
+        }
+
+        /// The next event, or nil once the session has ended (or the task was cancelled).
+        @inlinable
+        public mutating func next() async -> NetEvent? {
+            await next(isolation: nil)
         }
     }
 }
