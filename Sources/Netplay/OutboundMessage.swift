@@ -5,8 +5,8 @@ import NetplayWire
 /// network thread hands to channels at its next tick.
 ///
 /// Kicks, the game's other command, wait in a list of their own (``NetSession/SendBuffer``):
-/// a list of one enum of both made the tick copy each message out of its case, about 100
-/// instructions a message, for a command that never waits behind a full channel.
+/// an enum of both cost every message the enum's copies and destruction (about 60
+/// instructions), for a command that never waits behind a full channel.
 struct OutboundMessage: Sendable {
     /// Who should receive it: as the game said, or (for a message that some recipients'
     /// channels could not take yet) the recipients still owed it.
