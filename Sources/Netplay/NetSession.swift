@@ -298,6 +298,8 @@ package final class NetSession: Sendable {
         _ batch: (events: [NetEvent], changesMembership: Bool), replication: [ReplicationDelivery]
     ) {
         let (events, changesMembership) = batch
+        // Most calls (a tick or read burst that delivered nothing) have nothing to publish.
+        guard !events.isEmpty || changesMembership || !replication.isEmpty else { return }
         if changesMembership || !replication.isEmpty {
             replicationInbox.withLockedValue {
                 $0.take(changesMembership ? events : [], replication, capacity: options.maxQueuedEvents)
