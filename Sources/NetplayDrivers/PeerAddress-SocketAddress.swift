@@ -16,35 +16,41 @@ extension PeerAddress {
     /// its 16 bytes, big-endian.
     package init?(_ socketAddress: SocketAddress) {
         switch socketAddress {
-        case .v4(let ipv4):
-            self.init(ipv4.address)
-        case .v6(let ipv6):
-            let raw = ipv6.address
-            let port = UInt16(bigEndian: raw.sin6_port)
-            // A dual-stack host (the default) reads every IPv4 datagram this way: no arrays
-            // until the address's own.
-            let isMapped = withUnsafeBytes(of: raw.sin6_addr) { $0.starts(with: Self.ipv4MappedPrefix) }
-            if isMapped {
-                self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: port) { bytes in
-                    withUnsafeBytes(of: raw.sin6_addr) { mapped in
-                        let ipv4 = mapped.dropFirst(Self.ipv4MappedPrefix.count)
-                        bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: ipv4))
-                    }
+        case .v4(let ipv4): self.init(ipv4.address)
+        case .v6(let ipv6): self.init(ipv6.address)
+        case .unixDomainSocket: return nil
+        }
+    }
+
+    /// The peer address of an IPv6 socket address, written in place: once per datagram a
+    /// dual-stack or IPv6 socket reads, where going through SwiftNIO's `SocketAddress` (a
+    /// boxed storage) and arrays of the bytes cost two to four allocations a datagram.
+    package init(_ raw: sockaddr_in6) {
+        let port = UInt16(bigEndian: raw.sin6_port)
+        // A dual-stack host (the default) reads every IPv4 datagram this way.
+        let isMapped = withUnsafeBytes(of: raw.sin6_addr) { address in
+            address.loadUnaligned(as: UInt64.self) == 0
+                && address.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == UInt32(0x0000_FFFF).bigEndian
+        }
+        if isMapped {
+            self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: port) { bytes in
+                withUnsafeBytes(of: raw.sin6_addr) { mapped in
+                    bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: mapped[12..<16]))
                 }
-                return
             }
-            let address = withUnsafeBytes(of: raw.sin6_addr) { Array($0) }
-            if raw.sin6_scope_id != 0 {
-                // A link-local address (fe80::/10, the source of every IPv6 discovery reply
-                // on a link without global addresses) means nothing without its interface.
-                let scope = raw.sin6_scope_id
-                self.init(
-                    family: .ipv6, address: address + withUnsafeBytes(of: scope.bigEndian) { Array($0) }, port: port)
-            } else {
-                self.init(family: .ipv6, address: address, port: port)
+            return
+        }
+        // A link-local address (fe80::/10, the source of every IPv6 discovery reply on a
+        // link without global addresses) means nothing without its interface: its scope id
+        // follows the 16 bytes, big-endian.
+        let scope = raw.sin6_scope_id
+        let count = scope != 0 ? Self.scopedIPv6AddressBytes : Self.ipv6AddressBytes
+        self.init(family: .ipv6, addressByteCount: count, port: port) { bytes in
+            withUnsafeBytes(of: raw.sin6_addr) { bytes.copyMemory(from: $0) }
+            guard scope != 0 else { return }
+            withUnsafeBytes(of: scope.bigEndian) {
+                UnsafeMutableRawBufferPointer(rebasing: bytes[Self.ipv6AddressBytes...]).copyMemory(from: $0)
             }
-        case .unixDomainSocket:
-            return nil
         }
     }
 
@@ -67,8 +73,7 @@ extension PeerAddress {
         case AF_INET:
             self.init(withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in.self) })
         case AF_INET6:
-            let raw = withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) }
-            self.init(SocketAddress(raw, host: ""))
+            self.init(withUnsafeBytes(of: &storage) { $0.load(as: sockaddr_in6.self) })
         default:
             return nil
         }

@@ -407,6 +407,13 @@ extension TransportTests {
             #expect(PeerAddress(mapped) == peer4)
             #expect(SocketAddress(peer4, mapsIPv4ToIPv6: true) == mapped)
             #expect(SocketAddress(.memory(node: 1, port: 2), mapsIPv4ToIPv6: false) == nil)
+            // Only the whole ::ffff:0:0/96 prefix maps: ::1 and ::fffe:… stay IPv6.
+            let loopback6 = try SocketAddress(ipAddress: "::1", port: 5)
+            #expect(
+                PeerAddress(loopback6)
+                    == PeerAddress(family: .ipv6, address: Array(repeating: 0, count: 15) + [1], port: 5))
+            let nearMiss = try SocketAddress(ipAddress: "::fffe:192.168.1.20", port: 5)
+            #expect(PeerAddress(nearMiss)?.family == .ipv6)
 
             let scoped = PeerAddress(
                 family: .ipv6, address: [0xFE, 0x80] + Array(repeating: 0, count: 13) + [1, 0, 0, 0, 3], port: 9)
