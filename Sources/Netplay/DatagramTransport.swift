@@ -14,6 +14,10 @@ package protocol DatagramTransport: AnyObject, Sendable {
     func send(_ datagrams: [Datagram])
     /// Runs `work` on the network thread as soon as it is free, with the time then.
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void)
+    /// Makes a trigger that runs `work` as ``runSoon(_:)`` does each time it is called. Made
+    /// once (the session's flush, asked for at each batch of sends), so that calling it
+    /// allocates nothing where `runSoon` wraps its work anew for the event loop each time.
+    func makeTrigger(_ work: @escaping @Sendable (NetInstant) -> Void) -> @Sendable () -> Void
     /// Asks for the session's next timer tick by `deadline` (nil: no timer is due), on the
     /// network thread, where the session calls it after every tick and read burst.
     func scheduleTick(at deadline: NetInstant?)
@@ -31,6 +35,11 @@ package protocol DatagramTransport: AnyObject, Sendable {
 extension DatagramTransport {
     /// No network thread: the game's thread or a simulation drives the transport.
     package var taskExecutor: (any TaskExecutor)? { nil }
+
+    /// `runSoon` at each call (a transport whose `runSoon` allocates nothing per call).
+    package func makeTrigger(_ work: @escaping @Sendable (NetInstant) -> Void) -> @Sendable () -> Void {
+        { [self] in runSoon(work) }
+    }
 }
 
 /// A session's socket: a `UDPDriver`, and the timer that ticks the session at its deadlines.
@@ -54,12 +63,22 @@ final class UDPTransport: DatagramTransport {
         driver.eventLoop.execute { work(clock.now) }
     }
 
+    /// The event loop's task made once: `runSoon` makes a closure around `work` at each call.
+    func makeTrigger(_ work: @escaping @Sendable (NetInstant) -> Void) -> @Sendable () -> Void {
+        let clock = driver.clock
+        let task: @Sendable () -> Void = { work(clock.now) }
+        return { [driver] in
+            guard driver.channel.isActive else { return }
+            driver.eventLoop.execute(task)
+        }
+    }
+
     func scheduleTick(at deadline: NetInstant?) {
         timer.arm(at: deadline)
     }
 
     func send(_ datagrams: [Datagram]) {
-        driver.send(datagrams.map { ($0.address, $0.bytes) })
+        driver.send(count: datagrams.count) { (datagrams[$0].address, datagrams[$0].bytes) }
     }
 
     func close() async {

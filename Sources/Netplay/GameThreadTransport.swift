@@ -16,8 +16,22 @@ final class GameThreadTransport: DatagramTransport {
     let clock: MonotonicClock
     private let state: Mutex<State>
 
+    typealias Work = @Sendable (NetInstant) -> Void
+
+    /// A closure in a struct: an array of bare closures holds them at the generic
+    /// abstraction, and each one appended was wrapped in a thunk made for it (an allocation
+    /// per flush asked for).
+    private struct QueuedWork {
+        let run: Work
+    }
+
     private struct State {
-        var queued: [@Sendable (NetInstant) -> Void] = []
+        var queued: [QueuedWork] = []
+        /// The list the last queued work was run from, emptied with its room: it and `queued`
+        /// trade places, so queuing work (a flush, for each batch of sends) allocates nothing.
+        /// Drained with `takeAll()`, which leaves a new reservation behind, each flush cost an
+        /// allocation: two a round trip.
+        var spareQueued: [QueuedWork] = []
         /// When the protocol's timers next run, whatever arrives meanwhile: the session's next
         /// deadline (``scheduleTick(at:)``), as `schedule` spaces them.
         var nextTick = NetInstant.zero
@@ -28,6 +42,14 @@ final class GameThreadTransport: DatagramTransport {
         var burstOwed = false
         /// A thread is servicing now: a second caller only takes events.
         var servicing = false
+
+        /// The work queued so far, in order; `queued` takes the spare list's room.
+        mutating func takeQueued() -> [QueuedWork] {
+            guard !queued.isEmpty else { return [] }
+            var taken = spareQueued.lend()
+            swap(&taken, &queued)
+            return taken
+        }
     }
 
     /// Most datagrams read in one go before the timers and the queued work get a turn.
@@ -63,8 +85,8 @@ final class GameThreadTransport: DatagramTransport {
         socket.send(count: datagrams.count) { (datagrams[$0].address, datagrams[$0].bytes) }
     }
 
-    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
-        state.withLock { $0.queued.append(work) }
+    func runSoon(_ work: @escaping Work) {
+        state.withLock { $0.queued.append(QueuedWork(run: work)) }
     }
 
     /// Timers run at the session's deadlines while the game services, as the network
@@ -150,7 +172,7 @@ final class GameThreadTransport: DatagramTransport {
             let queued = state.withLock { state in
                 if timersDue { state.nextTick = state.schedule.endFiring(at: ended) }
                 if holdsBurst { state.burstOwed = true }
-                return state.queued.takeAll()
+                return state.takeQueued()
             }
             run(queued)
             if returning || now >= deadline || done() { return }
@@ -164,12 +186,16 @@ final class GameThreadTransport: DatagramTransport {
 
     /// Runs the work queued since the last call, oldest first.
     private func runQueued() {
-        run(state.withLock { $0.queued.takeAll() })
+        run(state.withLock { $0.takeQueued() })
     }
 
-    private func run(_ queued: [@Sendable (NetInstant) -> Void]) {
+    /// Runs `queued`, then hands its list back, emptied, as the spare.
+    private func run(_ queued: consuming [QueuedWork]) {
         guard !queued.isEmpty else { return }
         let now = clock.now
-        for work in queued { work(now) }
+        for index in queued.indices { queued[index].run(now) }
+        var spent = queued
+        spent.empty()
+        state.withLock { $0.spareQueued.takeBack(&spent) }
     }
 }

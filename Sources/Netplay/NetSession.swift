@@ -45,20 +45,20 @@ package final class NetSession: Sendable {
     /// its generic metadata at every read.
     private let attachment = Mutex<Attachment?>(nil)
 
-    /// The transport, and the flush `send` asks it for, made once when it is attached: a
-    /// closure made at each request was an allocation per batch of sends. A class, so reading
-    /// it under the lock is a retain (a tuple with a closure in it was reabstracted, and
-    /// allocated, in unspecialized code).
+    /// The transport, and the flush `send` asks it for, made once when it is attached (the
+    /// transport's trigger): a closure made at each request was an allocation per batch of
+    /// sends. A class, so reading it under the lock is a retain (a tuple with a closure in it
+    /// was reabstracted, and allocated, in unspecialized code).
     final class Attachment: Sendable {
         let transport: any DatagramTransport
-        let flush: @Sendable (NetInstant) -> Void
+        let flush: @Sendable () -> Void
         /// The transport again if the game's thread services it, cast once: `poll` and `flush`
         /// ask every frame, and a dynamic cast there cost more than the rest of the question.
         let gameThread: GameThreadTransport?
 
         init(transport: any DatagramTransport, flush: @escaping @Sendable (NetInstant) -> Void) {
             self.transport = transport
-            self.flush = flush
+            self.flush = transport.makeTrigger(flush)
             gameThread = transport as? GameThreadTransport
         }
     }
@@ -110,8 +110,7 @@ package final class NetSession: Sendable {
     /// since the last flush does, so there is one hop per batch of sends (not per message),
     /// and no wait for the next tick.
     func requestFlush() {
-        guard let attached = attachment.withLock({ $0 }) else { return }
-        attached.transport.runSoon(attached.flush)
+        attachment.withLock { $0 }?.flush()
     }
 
     /// Impairs one direction of the session's socket (nil: clear it).

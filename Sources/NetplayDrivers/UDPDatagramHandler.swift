@@ -272,14 +272,17 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// (``DatagramBatchWriter``): one for the lot on Linux, where consecutive datagrams of one
     /// size to one destination (a bulk transfer's fragments) also travel as one run.
     package func write(_ batch: [(PeerAddress, [UInt8])]) {
+        write(count: batch.count) { batch[$0] }
+    }
+
+    /// ``write(_:)`` of `count` datagrams given by index.
+    package func write(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
         guard let context, isOpen else { return }
         guard !outboundImpaired else {
-            writeImpaired(batch, context: context)
+            writeImpaired((0..<count).map(datagram), context: context)
             return
         }
-        writer.write(count: batch.count, on: socket, socketFamily: socketFamily, statistics: &statistics) {
-            batch[$0]
-        }
+        writer.write(count: count, on: socket, socketFamily: socketFamily, statistics: &statistics, datagram)
     }
 
     /// ``write(_:)`` through the outbound conditioner, datagram by datagram.

@@ -222,10 +222,18 @@ package final class UDPDriver: Sendable {
     /// (see `UDPDatagramHandler.write`). Datagrams to non-IP addresses (or IPv6 peers
     /// from an IPv4 socket) are dropped and counted; sends after ``close()`` are ignored.
     package func send(_ batch: [(PeerAddress, [UInt8])]) {
-        guard !batch.isEmpty, channel.isActive else { return }
+        send(count: batch.count) { batch[$0] }
+    }
+
+    /// Sends `count` datagrams, the `index`th given by `datagram(index)`: on the loop (a
+    /// session's tick, its usual caller) straight from the caller's own list, with no batch
+    /// built for it (one allocation per batch when the session built one to call ``send(_:)``).
+    package func send(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
+        guard count > 0, channel.isActive else { return }
         if eventLoop.inEventLoop {
-            handler.value.write(batch)
+            handler.value.write(count: count, datagram)
         } else {
+            let batch = (0..<count).map(datagram)
             eventLoop.execute { [handler] in handler.value.write(batch) }
         }
     }

@@ -1,0 +1,151 @@
+import AllocationCounter
+import Foundation
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import Netplay
+@testable import NetplayBase
+
+extension APITests {
+    /// What `Allocations` counts with a transport of the test's own, counted here through a
+    /// real socket: a game-thread host and client on loopback, both serviced by the test's
+    /// thread, ping-ponging. Every allocation of the round trip (the library's, the socket
+    /// driver's, the flush it asks for) happens on this one thread, so all are counted.
+    @Suite(.enabled(if: netplay_allocation_counting_available() == 1, "allocations are counted on Linux only"))
+    struct GameThreadAllocations {
+        /// Committed ceiling, allocations per round trip (two messages, one each way). (One
+        /// each way when it was first counted: the flush a send asks for was queued as a bare
+        /// closure, which the list wrapped in a thunk of its own, into a list drained with a
+        /// new reservation each time.)
+        static let ceilingPerRoundTrip = 0.0
+        static let warmUpRoundTrips = 200
+        static let measuredRoundTrips = 200
+
+        @Test(arguments: ["127.0.0.1", "::1"])
+        func roundTripsOnTheGameThreadAllocateNothing(address: String) async throws {
+            var options = NetOptions()
+            options.servicing = .gameThread
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: address, messages: [Tap.self], options: options,
+                advertise: nil)
+            let admitting = ServicingThread(host)
+            let client = try await NetClient.connect(
+                to: address, port: Int(host.port), game: APISetup.game, messages: [Tap.self], options: options)
+            admitting.stop()
+            let peer = try #require(client.localPeer)
+            var completed = 0
+            for _ in 0..<Self.warmUpRoundTrips where try Self.roundTrip(client, host, peer) { completed += 1 }
+            netplay_allocation_counting_start()
+            for _ in 0..<Self.measuredRoundTrips where try Self.roundTrip(client, host, peer) { completed += 1 }
+            let allocations = netplay_allocation_counting_stop()
+            #expect(completed == Self.warmUpRoundTrips + Self.measuredRoundTrips, "round trips lost")
+            let perRoundTrip = Double(allocations) / Double(Self.measuredRoundTrips)
+            print("allocations per game-thread round trip over \(address): \(perRoundTrip)")
+            #expect(perRoundTrip <= Self.ceilingPerRoundTrip, "\(perRoundTrip) allocations a round trip")
+            await client.close()
+            await host.close()
+        }
+
+        /// The client's message to the host, and the host's echo back, each serviced until it
+        /// arrives; whether both did (bounded: a lost one fails the test rather than hanging
+        /// it). Nothing here allocates of its own: no closures, no `#require` while counting.
+        static func roundTrip(_ client: NetClient, _ host: NetHost, _ peer: NetPeer) throws -> Bool {
+            try client.send(Tap(), on: .reliableOrdered)
+            client.flush()
+            var arrived = false
+            for _ in 0..<1_000 where !arrived { arrived = containsTap(host.poll(waitingUpTo: .milliseconds(10))) }
+            guard arrived else { return false }
+            try host.send(Tap(), on: .reliableOrdered, to: .peer(peer))
+            host.flush()
+            var echoed = false
+            for _ in 0..<1_000 where !echoed { echoed = containsTap(client.poll(waitingUpTo: .milliseconds(10))) }
+            return echoed
+        }
+
+        static func containsTap(_ events: [NetEvent]) -> Bool {
+            for index in events.indices {
+                if case .message(_ as Tap, _) = events[index] { return true }
+            }
+            return false
+        }
+    }
+}
+
+/// A 16-byte message with a hand-written encoding: the count is the transport's, not a coder's.
+private struct Tap: NetMessage {
+    var first: UInt64 = 1
+    var second: UInt64 = 2
+
+    init() {}
+
+    func encode(to writer: inout BitWriter) throws(WireError) {
+        writer.writeFixed(first)
+        writer.writeFixed(second)
+    }
+
+    init(from reader: inout BitReader) throws(WireError) {
+        first = try reader.readFixed(UInt64.self)
+        second = try reader.readFixed(UInt64.self)
+    }
+}
+
+/// Services a game-thread host from a thread of its own while a client joins it.
+private final class ServicingThread: Sendable {
+    private let stopped = NIOLockedValueBox(false)
+    private let done = ConditionLock(value: false)
+
+    init(_ host: NetHost) {
+        let thread = Thread { [stopped, done] in
+            // Bounded: the test stops it, and a forgotten one stops with the minute.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !stopped.withLockedValue({ $0 }), ContinuousClock.now < deadline {
+                _ = host.poll(waitingUpTo: .milliseconds(5))
+            }
+            done.lock()
+            done.unlock(withValue: true)
+        }
+        thread.start()
+    }
+
+    /// Stops the thread and waits for it to end.
+    func stop() {
+        stopped.withLockedValue { $0 = true }
+        done.lock(whenValue: true)
+        done.unlock()
+    }
+}
+
+extension APITests {
+    /// The same ping-pong with a network thread on each side (SwiftNIO's event loops),
+    /// counted on the game's side: `send`, `flush`, `poll(waitingUpTo:)`. (The loops are not
+    /// counted here: in this debug build SwiftNIO's own unspecialized code allocates some 17
+    /// times a round trip on each. In release, under callgrind, each loop allocates twice a
+    /// datagram SwiftNIO reads, for the source address it makes, and Netplay nothing.)
+    @Suite(.enabled(if: netplay_allocation_counting_available() == 1, "allocations are counted on Linux only"))
+    struct NetworkThreadAllocations {
+        /// Committed ceiling, allocations per round trip on the game's thread. (One a send
+        /// when first counted: the flush request wrapped its work in a new closure for the
+        /// event loop each time.)
+        static let ceilingOnTheGameThread = 0.0
+
+        @Test func theGamesSideOfARoundTripAllocatesNothing() async throws {
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: [Tap.self], advertise: nil)
+            let client = try await NetClient.connect(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: [Tap.self])
+            let peer = try #require(client.localPeer)
+            var completed = 0
+            let rounds = APITests.GameThreadAllocations.self
+            for _ in 0..<rounds.warmUpRoundTrips where try rounds.roundTrip(client, host, peer) { completed += 1 }
+            netplay_allocation_counting_start()
+            for _ in 0..<rounds.measuredRoundTrips where try rounds.roundTrip(client, host, peer) { completed += 1 }
+            let allocations = netplay_allocation_counting_stop()
+            #expect(completed == rounds.warmUpRoundTrips + rounds.measuredRoundTrips, "round trips lost")
+            let perRoundTrip = Double(allocations) / Double(rounds.measuredRoundTrips)
+            print("allocations per network-thread round trip on the game's thread: \(perRoundTrip)")
+            #expect(perRoundTrip <= Self.ceilingOnTheGameThread, "\(perRoundTrip) allocations a round trip")
+            await client.close()
+            await host.close()
+        }
+    }
+}
