@@ -33,8 +33,29 @@ final class EventQueue: Sendable {
         /// `signal` may have been raised since the last `poll()`, which lowers it.
         var signalRaised = false
 
+        /// The sequence's last batch, handed back emptied by its reader: the next batch's
+        /// storage. The lists cycle between the core, this queue and the reader, none
+        /// allocated again (`takeAll()`, which left a new reservation behind, cost an
+        /// allocation a batch: one a message in a ping-pong).
+        var spare: [NetEvent] = []
+
         /// Events wait for `poll()`.
         var hasPending: Bool { !streaming && !pending.isEmpty }
+
+        /// The pending events, for the sequence's reader; `pending` takes the spare's room.
+        mutating func takePendingForReader() -> [NetEvent] {
+            var batch = spare.lend()
+            swap(&batch, &pending)
+            return batch
+        }
+
+        /// Keeps `list`, a batch the reader is done with, as the spare (unless one is kept
+        /// or it is a burst's).
+        mutating func keepSpare(_ list: inout [NetEvent]) {
+            guard spare.capacity == 0, list.capacity <= EventQueue.largestKeptBatch else { return }
+            list.empty()
+            swap(&spare, &list)
+        }
 
         /// Whether a push that left events pending must raise `signal`: only for a thread
         /// asleep in `wait(upTo:)`. Noted, so that `poll()` lowers it.
@@ -86,7 +107,7 @@ final class EventQueue: Sendable {
             }
             guard let reader = state.reader else { return (state.mustRaiseSignal(), nil) }
             state.reader = nil
-            return (false, (reader, state.pending.takeAll()))
+            return (false, (reader, state.takePendingForReader()))
         }
         if raise { updateSignal() }
         // Resumed outside the locks, so the reader never runs while we hold them.
@@ -117,7 +138,7 @@ final class EventQueue: Sendable {
             }
             guard let reader = state.reader else { return (state.mustRaiseSignal(), nil) }
             state.reader = nil
-            return (false, (reader, state.pending.takeAll()))
+            return (false, (reader, state.takePendingForReader()))
         }
         if raise { updateSignal() }
         if let (reader, batch) = handOff { reader.resume(returning: batch) }
@@ -188,14 +209,17 @@ final class EventQueue: Sendable {
     /// pushed; empty once the session has ended and all were taken, or when the reading task
     /// is cancelled. One reader at a time: a second one ends the first's wait with nothing.
     /// Runs on the reader's isolation (`actor`), so waiting hops to no other executor.
+    /// `spent` is the reader's last batch, done with: its room takes later events.
     @usableFromInline
-    func nextBatch(isolation actor: isolated (any Actor)?) async -> [NetEvent] {
-        await withTaskCancellationHandler(
+    func nextBatch(isolation actor: isolated (any Actor)?, returning spent: consuming [NetEvent]) async -> [NetEvent] {
+        var spent = spent
+        if spent.capacity > 0 { state.withLock { $0.keepSpare(&spent) } }
+        return await withTaskCancellationHandler(
             operation: {
                 await withUnsafeContinuation(isolation: actor) { (continuation: ReaderContinuation) in
                     let (ready, displaced) = state.withLock {
                         state -> ([NetEvent]?, ReaderContinuation?) in
-                        if !state.pending.isEmpty { return (state.pending.takeAll(), nil) }
+                        if !state.pending.isEmpty { return (state.takePendingForReader(), nil) }
                         if state.finished || Task.isCancelled { return ([], nil) }
                         defer { state.reader = continuation }
                         return (nil, state.reader)
@@ -245,7 +269,9 @@ public struct NetEvents: AsyncSequence, Sendable {
         @inlinable
         public mutating func next(isolation actor: isolated (any Actor)? = #isolation) async -> NetEvent? {
             if remaining.isEmpty {
-                remaining = await queue.nextBatch(isolation: actor)
+                var spent: [NetEvent] = []
+                swap(&spent, &remaining)
+                remaining = await queue.nextBatch(isolation: actor, returning: consume spent)
                 guard !remaining.isEmpty else { return nil }
                 remaining.reverse()
             }

@@ -121,6 +121,31 @@ extension APITests {
             #expect(Self.texts(queue.poll()) == ["e", "f"])
         }
 
+        @Test("the events sequence hands its spent batches back: the core's next list is one of them")
+        func theSequencesBatchesComeBackToTheCore() async {
+            let queue = EventQueue(capacity: 64)
+            var iterator = queue.stream().makeAsyncIterator()
+            var first = Self.messages(["a", "b"])
+            let firstStorage = StorageFixtures.storage(of: first)
+            queue.pushMessages(&first)
+            var read: [NetEvent] = []
+            for _ in 0..<2 { if let event = await iterator.next() { read.append(event) } }
+            #expect(Self.texts(read) == ["a", "b"])
+            var second = Self.messages(["c"])
+            queue.pushMessages(&second)
+            // Taking "c", the reader hands back the list "a" and "b" came in…
+            if let event = await iterator.next() { read.append(event) }
+            #expect(Self.texts(read) == ["a", "b", "c"])
+            // …and the core's next push trades its list for it, emptied, with its room.
+            var third = Self.messages(["d"])
+            queue.pushMessages(&third)
+            #expect(third.isEmpty)
+            #expect(third.capacity >= 2)
+            #expect(StorageFixtures.storage(of: third) == firstStorage)
+            if let event = await iterator.next() { read.append(event) }
+            #expect(Self.texts(read) == ["a", "b", "c", "d"])
+        }
+
         @Test("a batch the game keeps is never changed by later polls")
         func aKeptBatchIsNeverChanged() {
             let queue = EventQueue(capacity: 64)
