@@ -4,7 +4,8 @@ import Crypto
 internal import CCryptoBoringSSL
 #endif
 
-/// The handshake's cryptography (X25519, HMAC-SHA256, HKDF-SHA256) through BoringSSL's
+/// The handshake's cryptography (X25519, HMAC-SHA256, HKDF-SHA256, and SHA-256 for a join
+/// code's salt) through BoringSSL's
 /// one-shot functions where it can be imported, as ``PacketAEAD`` seals packets, else through
 /// swift-crypto.
 ///
@@ -27,6 +28,8 @@ enum HandshakeCrypto {
     static let keyBytes = FieldSize.publicKey
     /// Bytes in an HMAC-SHA256 code.
     static let authenticationCodeBytes = 32
+    /// Bytes in a SHA-256 digest.
+    static let digestBytes = 32
 
     /// The X25519 public key of `privateKey` (32 bytes; any 32 bytes are a valid scalar).
     static func publicKey(privateKey: [UInt8]) -> [UInt8] {
@@ -103,6 +106,18 @@ enum HandshakeCrypto {
         #endif
     }
 
+    /// SHA-256 of `message` (a join code, for the handshake's salt).
+    static func digest(_ message: [UInt8]) -> [UInt8] {
+        #if canImport(CCryptoBoringSSL)
+        return [UInt8](unsafeUninitializedCapacity: digestBytes) { digest, count in
+            _ = CCryptoBoringSSL_SHA256(message, message.count, digest.baseAddress)
+            count = digestBytes
+        }
+        #else
+        return swiftCryptoDigest(message)
+        #endif
+    }
+
     #if canImport(CCryptoBoringSSL)
     /// Runs `body` with `count` bytes of stack memory, wiped (BoringSSL's `OPENSSL_cleanse`)
     /// before returning.
@@ -117,6 +132,11 @@ enum HandshakeCrypto {
     #endif
 
     // MARK: swift-crypto: elsewhere than Linux, and the reference tests hold the above to
+
+    /// ``digest(_:)`` through swift-crypto.
+    static func swiftCryptoDigest(_ message: [UInt8]) -> [UInt8] {
+        Array(SHA256.hash(data: message))
+    }
 
     /// ``publicKey(privateKey:)`` through swift-crypto.
     static func swiftCryptoPublicKey(privateKey: [UInt8]) -> [UInt8] {

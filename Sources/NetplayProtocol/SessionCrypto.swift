@@ -241,7 +241,7 @@ package struct SessionKeys: Sendable, Hashable {
     /// SHA-256 of the code's UTF-8, or empty when there is no code ("" counts as none).
     package static func salt(joinCode: String?) -> [UInt8] {
         guard let joinCode, !joinCode.isEmpty else { return [] }
-        return Array(SHA256.hash(data: Array(joinCode.utf8)))
+        return HandshakeCrypto.digest(Array(joinCode.utf8))
     }
 
     /// The tag a client sends to prove it derived these keys; `fields` are the response's

@@ -97,6 +97,19 @@ struct HandshakeCryptoTests {
     }
     #endif
 
+    /// SHA-256 (a join code's salt) of "abc" (FIPS 180-2's first example, a known answer) and
+    /// of random messages around the 64-byte block (the same digests as swift-crypto's).
+    @Test func digestsMatchFIPS180AndSwiftCrypto() {
+        let abc = HandshakeCrypto.digest(Array("abc".utf8))
+        let expected = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        #expect(abc.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() == expected)
+        var random = TestRandom(seed: 37)
+        for length in [0, 1, 55, 56, 63, 64, 65, 200] {
+            let message = Self.bytes(length, &random)
+            #expect(HandshakeCrypto.digest(message) == HandshakeCrypto.swiftCryptoDigest(message), "\(length) bytes")
+        }
+    }
+
     /// RFC 4231's test case 2 ("what do ya want for nothing?" under "Jefe"): a known answer,
     /// independent of either implementation.
     @Test func authenticationCodeMatchesRFC4231() {
