@@ -69,8 +69,9 @@ final class EventQueue: Sendable {
     typealias ReaderContinuation = UnsafeContinuation<[NetEvent], Never>
 
     private let state = Mutex(State())
-    /// What `wait(upTo:)` sleeps on: true while events wait for `poll()`, kept so only while a
-    /// thread waits (or until the next `poll()` after one did). Taken before `state` wherever
+    /// What `wait(upTo:)` sleeps on: true only while events wait for `poll()`, kept current
+    /// only while a thread waits (a raise is noted in `signalRaised`, and the next `poll()`
+    /// lowers it). Taken before `state` wherever
     /// both are. A push used to take it every time, and a condition variable's broadcast
     /// with it, about 220 instructions a push for a game that never waits (callgrind).
     private let signal = ConditionLock(value: false)
@@ -151,10 +152,17 @@ final class EventQueue: Sendable {
     var waitingThreads: Int { state.withLock { $0.waiters } }
 
     /// Sets `signal` to whether events wait for `poll()`, waking a waiter if they do. The
-    /// value is read under both locks, so a raise and a `poll()` that cross leave it right.
-    private func updateSignal() {
+    /// value is read under both locks, so a raise and a `poll()` that cross leave it right;
+    /// and whenever it is set, `signalRaised` is too, so the next `poll()` lowers it. (A
+    /// review found the gap without that: a `poll()` whose own update ran after a push that
+    /// found no waiter raised the signal unnoted, and no later `poll()` lowered it; from then
+    /// on every `wait(upTo:)` returned at once and `poll(waitingUpTo:)` loops spun.)
+    func updateSignal() {
         signal.lock()
-        let pending = state.withLock { $0.hasPending }
+        let pending = state.withLock { state in
+            if state.hasPending { state.signalRaised = true }
+            return state.hasPending
+        }
         signal.unlock(withValue: pending)
     }
 
@@ -212,7 +220,6 @@ final class EventQueue: Sendable {
     /// `spent` is the reader's last batch, done with: its room takes later events.
     @usableFromInline
     func nextBatch(isolation actor: isolated (any Actor)?, returning spent: consuming [NetEvent]) async -> [NetEvent] {
-        var spent = spent
         if spent.capacity > 0 { state.withLock { $0.keepSpare(&spent) } }
         return await withTaskCancellationHandler(
             operation: {

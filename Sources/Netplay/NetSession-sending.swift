@@ -16,7 +16,7 @@ extension NetSession {
         var spareMessages: [OutboundMessage] = []
         /// Kicks since the last tick, carried out after its messages are sent.
         var kicks: [OutboundKick] = []
-        /// Buffered bytes of both lists (what ``NetOptions/maxBufferedSendBytes`` caps).
+        /// Buffered bytes of the backlog and the messages (what ``NetOptions/maxBufferedSendBytes`` caps).
         var bytes = 0
         var closing = false
         /// A flush is already on its way to the network thread: later sends ride along.
@@ -71,8 +71,7 @@ extension NetSession {
         let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
             if let refusal = Self.refusal(0, by: buffer, options: options) { return (refusal, false) }
             buffer.kicks.append(kick)
-            defer { buffer.flushScheduled = true }
-            return (nil, !buffer.flushScheduled)
+            return (nil, Self.schedulesFlush(&buffer))
         }
         if let refusal { throw refusal }
         if flushNow { requestFlush() }
@@ -92,6 +91,12 @@ extension NetSession {
     private static func append(_ message: consuming OutboundMessage, to buffer: inout SendBuffer) -> Bool {
         buffer.bytes += message.bytes.count
         buffer.messages.append(message)
+        return schedulesFlush(&buffer)
+    }
+
+    /// Notes that a flush is on its way; returns whether this command is the one to ask for it
+    /// (the first since the last flush).
+    private static func schedulesFlush(_ buffer: inout SendBuffer) -> Bool {
         defer { buffer.flushScheduled = true }
         return !buffer.flushScheduled
     }

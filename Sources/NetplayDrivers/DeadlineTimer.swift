@@ -25,7 +25,10 @@ package final class DeadlineTimer: Sendable {
     }
 
     /// What SwiftNIO calls back: the timer and the arming it belongs to (two words, stored in
-    /// the loop's scheduled task without an allocation).
+    /// the loop's scheduled task without an allocation). It keeps the protocol's default
+    /// `didCancelScheduledCallback`, which does nothing: SwiftNIO calls that synchronously from
+    /// `cancel()`, which the timer calls while it holds its state (`withValue`), so one that
+    /// touched the timer would be an overlapping access.
     private struct Firing: NIOScheduledCallbackHandler, Sendable {
         let timer: DeadlineTimer
         let generation: UInt64

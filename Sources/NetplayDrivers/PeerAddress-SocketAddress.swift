@@ -28,14 +28,14 @@ extension PeerAddress {
     package init(_ raw: sockaddr_in6) {
         let port = UInt16(bigEndian: raw.sin6_port)
         // A dual-stack host (the default) reads every IPv4 datagram this way.
+        let prefix = Self.ipv4MappedPrefix
         let isMapped = withUnsafeBytes(of: raw.sin6_addr) { address in
-            address.loadUnaligned(as: UInt64.self) == 0
-                && address.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == UInt32(0x0000_FFFF).bigEndian
+            prefix.withUnsafeBytes { address.starts(with: $0) }
         }
         if isMapped {
             self.init(family: .ipv4, addressByteCount: Self.ipv4AddressBytes, port: port) { bytes in
                 withUnsafeBytes(of: raw.sin6_addr) { mapped in
-                    bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: mapped[12..<16]))
+                    bytes.copyMemory(from: UnsafeRawBufferPointer(rebasing: mapped[prefix.count...]))
                 }
             }
             return

@@ -272,16 +272,24 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// (``DatagramBatchWriter``): one for the lot on Linux, where consecutive datagrams of one
     /// size to one destination (a bulk transfer's fragments) also travel as one run.
     package func write(_ batch: [(PeerAddress, [UInt8])]) {
-        write(count: batch.count) { batch[$0] }
-    }
-
-    /// ``write(_:)`` of `count` datagrams given by index.
-    package func write(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
         guard let context, isOpen else { return }
         guard !outboundImpaired else {
-            writeImpaired((0..<count).map(datagram), context: context)
+            writeImpaired(batch, context: context)
             return
         }
+        writer.write(count: batch.count, on: socket, socketFamily: socketFamily, statistics: &statistics) {
+            batch[$0]
+        }
+    }
+
+    /// ``write(_:)`` of `count` datagrams given by index (a batch is made only for the
+    /// conditioner).
+    package func write(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
+        guard !outboundImpaired else {
+            write((0..<count).map(datagram))
+            return
+        }
+        guard context != nil, isOpen else { return }
         writer.write(count: count, on: socket, socketFamily: socketFamily, statistics: &statistics, datagram)
     }
 

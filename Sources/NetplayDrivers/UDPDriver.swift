@@ -222,7 +222,12 @@ package final class UDPDriver: Sendable {
     /// (see `UDPDatagramHandler.write`). Datagrams to non-IP addresses (or IPv6 peers
     /// from an IPv4 socket) are dropped and counted; sends after ``close()`` are ignored.
     package func send(_ batch: [(PeerAddress, [UInt8])]) {
-        send(count: batch.count) { batch[$0] }
+        guard !batch.isEmpty, channel.isActive else { return }
+        if eventLoop.inEventLoop {
+            handler.value.write(batch)
+        } else {
+            eventLoop.execute { [handler] in handler.value.write(batch) }
+        }
     }
 
     /// Sends `count` datagrams, the `index`th given by `datagram(index)`: on the loop (a

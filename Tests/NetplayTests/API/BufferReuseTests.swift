@@ -121,7 +121,9 @@ extension APITests {
             #expect(Self.texts(queue.poll()) == ["e", "f"])
         }
 
-        @Test("the events sequence hands its spent batches back: the core's next list is one of them")
+        @Test(
+            "the events sequence hands its spent batches back: the core's next list is one of them",
+            .timeLimit(.minutes(1)))
         func theSequencesBatchesComeBackToTheCore() async {
             let queue = EventQueue(capacity: 64)
             var iterator = queue.stream().makeAsyncIterator()

@@ -9,7 +9,7 @@ extension APITests {
     /// How the event queue wakes those who wait for it: `poll(waitingUpTo:)` on a network
     /// thread's session (the queue's condition, touched by a push only while someone waits),
     /// and the `events` sequence read from an actor (`next(isolation:)`).
-    @Suite("Event queue waiting")
+    @Suite("Event queue waiting", .timeLimit(.minutes(1)))
     struct EventQueueWaiting {
         static let peer = NetPeer(PeerID(rawValue: 1))
 
@@ -65,6 +65,19 @@ extension APITests {
             // Nothing waits now: a condition left raised would end this wait at once, true.
             #expect(!queue.wait(upTo: .milliseconds(20)))
             #expect(queue.waitingThreads == 0)
+        }
+
+        @Test("a signal raised after a poll took the events is still lowered by the next poll")
+        func aSignalRaisedLateIsLoweredByTheNextPoll() {
+            let queue = EventQueue(capacity: 64)
+            // Pushed with nobody waiting: no raise.
+            Self.push(["e"], to: queue)
+            // The race a review found, by hand: a `poll()` whose own update of the signal runs
+            // after a push that found no waiter.
+            queue.updateSignal()
+            #expect(BufferReuse.texts(queue.poll()) == ["e"])
+            // Left raised, it would end this wait at once (true), and every wait after it.
+            #expect(!queue.wait(upTo: .milliseconds(20)))
         }
 
         @Test("an actor reads the events sequence in order, to the session's end")
