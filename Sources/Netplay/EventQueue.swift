@@ -23,8 +23,12 @@ final class EventQueue: Sendable {
         /// exactly once, by whoever takes it out of here under the lock (a push, a second
         /// reader displacing it, or its cancellation). A checked one's layout is not known
         /// when compiling, and each push looked up its type's metadata to size its locals,
-        /// about 100 instructions even with nothing to push.
-        var reader: ReaderContinuation?
+        /// about 100 instructions even with nothing to push. With the number of the wait it
+        /// belongs to: a reader's cancellation takes out its own wait only, never the one of
+        /// a reader that displaced it (which it used to end with nothing).
+        var reader: (continuation: ReaderContinuation, wait: UInt64)?
+        /// Waits for a batch so far, numbering them.
+        var waits: UInt64 = 0
         var dropped = 0
         /// `.disconnected(.host, _)`, the last event of a session, has been pushed.
         var finished = false
@@ -108,7 +112,7 @@ final class EventQueue: Sendable {
             }
             guard let reader = state.reader else { return (state.mustRaiseSignal(), nil) }
             state.reader = nil
-            return (false, (reader, state.takePendingForReader()))
+            return (false, (reader.continuation, state.takePendingForReader()))
         }
         if raise { updateSignal() }
         // Resumed outside the locks, so the reader never runs while we hold them.
@@ -139,7 +143,7 @@ final class EventQueue: Sendable {
             }
             guard let reader = state.reader else { return (state.mustRaiseSignal(), nil) }
             state.reader = nil
-            return (false, (reader, state.takePendingForReader()))
+            return (false, (reader.continuation, state.takePendingForReader()))
         }
         if raise { updateSignal() }
         if let (reader, batch) = handOff { reader.resume(returning: batch) }
@@ -150,6 +154,9 @@ final class EventQueue: Sendable {
 
     /// Threads asleep in `wait(upTo:)` (for tests).
     var waitingThreads: Int { state.withLock { $0.waiters } }
+
+    /// Whether a reader of the sequence waits for a batch (for tests).
+    var hasWaitingReader: Bool { state.withLock { $0.reader != nil } }
 
     /// Sets `signal` to whether events wait for `poll()`, waking a waiter if they do. The
     /// value is read under both locks, so a raise and a `poll()` that cross leave it right;
@@ -220,7 +227,11 @@ final class EventQueue: Sendable {
     /// `spent` is the reader's last batch, done with: its room takes later events.
     @usableFromInline
     func nextBatch(isolation actor: isolated (any Actor)?, returning spent: consuming [NetEvent]) async -> [NetEvent] {
-        if spent.capacity > 0 { state.withLock { $0.keepSpare(&spent) } }
+        let wait = state.withLock { state in
+            state.keepSpare(&spent)
+            state.waits &+= 1
+            return state.waits
+        }
         return await withTaskCancellationHandler(
             operation: {
                 await withUnsafeContinuation(isolation: actor) { (continuation: ReaderContinuation) in
@@ -228,17 +239,18 @@ final class EventQueue: Sendable {
                         state -> ([NetEvent]?, ReaderContinuation?) in
                         if !state.pending.isEmpty { return (state.takePendingForReader(), nil) }
                         if state.finished || Task.isCancelled { return ([], nil) }
-                        defer { state.reader = continuation }
-                        return (nil, state.reader)
+                        defer { state.reader = (continuation, wait) }
+                        return (nil, state.reader?.continuation)
                     }
                     displaced?.resume(returning: [])
                     if let ready { continuation.resume(returning: ready) }
                 }
             },
             onCancel: {
-                let reader = state.withLock { state in
-                    defer { state.reader = nil }
-                    return state.reader
+                let reader = state.withLock { state -> ReaderContinuation? in
+                    guard let reader = state.reader, reader.wait == wait else { return nil }
+                    state.reader = nil
+                    return reader.continuation
                 }
                 reader?.resume(returning: [])
             }, isolation: actor)

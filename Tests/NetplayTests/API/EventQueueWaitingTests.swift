@@ -80,6 +80,40 @@ extension APITests {
             #expect(!queue.wait(upTo: .milliseconds(20)))
         }
 
+        @Test("cancelling a reader that a second one displaced leaves the second one waiting")
+        func cancellingADisplacedReaderLeavesTheNewOneAlone() async throws {
+            let queue = EventQueue(capacity: 64)
+            // The first reader's jobs run only when the test says: once displaced, it stays
+            // inside its wait (resumed, not yet run) while the test cancels it.
+            let held = HeldExecutor()
+            let first = Task(executorPreference: held) {
+                var events = queue.stream().makeAsyncIterator()
+                return await events.next()
+            }
+            held.runJobs()
+            #expect(queue.hasWaitingReader)
+            let second = Task {
+                var events = queue.stream().makeAsyncIterator()
+                return await events.next()
+            }
+            // The second reader waits in the first's place (it resumed the first with nothing).
+            let pause = DispatchSemaphore(value: 0)
+            for _ in 0..<10_000 where held.pendingJobs == 0 { _ = pause.wait(timeout: .now() + .milliseconds(1)) }
+            #expect(held.pendingJobs > 0)
+            #expect(queue.hasWaitingReader)
+            first.cancel()
+            // The first reader's cancellation must not end the second one's wait.
+            #expect(queue.hasWaitingReader)
+            Self.push(["x"], to: queue)
+            let seen = await second.value
+            #expect(seen.map { BufferReuse.texts([$0]) } == ["x"])
+            for _ in 0..<10_000 where held.pendingJobs > 0 {
+                held.runJobs()
+                _ = pause.wait(timeout: .now() + .milliseconds(1))
+            }
+            #expect(await first.value == nil)
+        }
+
         @Test("an actor reads the events sequence in order, to the session's end")
         func anActorReadsTheSequence() async {
             let queue = EventQueue(capacity: 64)
@@ -120,5 +154,27 @@ private actor EventReader {
             }
         }
         return seen
+    }
+}
+
+/// A task executor that runs its jobs only when asked: a task preferring it stops between
+/// its steps until the test runs them.
+private final class HeldExecutor: TaskExecutor, Sendable {
+    private let jobs = Mutex<[UnownedJob]>([])
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        jobs.withLock { $0.append(job) }
+    }
+
+    var pendingJobs: Int { jobs.withLock { $0.count } }
+
+    /// Runs the jobs queued so far (not those they queue).
+    func runJobs() {
+        let taken = jobs.withLock { jobs -> [UnownedJob] in
+            defer { jobs = [] }
+            return jobs
+        }
+        for job in taken { job.runSynchronously(on: asUnownedTaskExecutor()) }
     }
 }
