@@ -1,6 +1,4 @@
 import AllocationCounter
-import Foundation
-import NIOConcurrencyHelpers
 import Testing
 
 @testable import Netplay
@@ -31,92 +29,54 @@ extension APITests {
             var options = NetOptions()
             options.servicing = .gameThread
             let host = try await NetHost.start(
-                game: APISetup.game, port: 0, interface: interface, messages: [Tap.self], options: options,
+                game: APISetup.game, port: 0, interface: interface, messages: [Sample16.self], options: options,
                 advertise: nil)
-            let admitting = ServicingThread(host)
+            let admitting = HostLoop(host) { _, _ in }
             let client = try await NetClient.connect(
-                to: address, port: Int(host.port), game: APISetup.game, messages: [Tap.self], options: options)
+                to: address, port: Int(host.port), game: APISetup.game, messages: [Sample16.self], options: options)
             admitting.stop()
             let peer = try #require(client.localPeer)
-            var completed = 0
-            for _ in 0..<Self.warmUpRoundTrips where try Self.roundTrip(client, host, peer) { completed += 1 }
-            netplay_allocation_counting_start()
-            for _ in 0..<Self.measuredRoundTrips where try Self.roundTrip(client, host, peer) { completed += 1 }
-            let allocations = netplay_allocation_counting_stop()
-            #expect(completed == Self.warmUpRoundTrips + Self.measuredRoundTrips, "round trips lost")
-            let perRoundTrip = Double(allocations) / Double(Self.measuredRoundTrips)
+            let perRoundTrip = try Self.allocationsPerRoundTrip(client, host, peer)
             print("allocations per game-thread round trip, host on \(interface): \(perRoundTrip)")
             #expect(perRoundTrip <= Self.ceilingPerRoundTrip, "\(perRoundTrip) allocations a round trip")
             await client.close()
             await host.close()
         }
 
+        /// Allocations on this thread per round trip, counted over `measuredRoundTrips` after
+        /// `warmUpRoundTrips` (every one of which must complete).
+        static func allocationsPerRoundTrip(_ client: NetClient, _ host: NetHost, _ peer: NetPeer) throws -> Double {
+            var completed = 0
+            for _ in 0..<warmUpRoundTrips where try roundTrip(client, host, peer) { completed += 1 }
+            netplay_allocation_counting_start()
+            for _ in 0..<measuredRoundTrips where try roundTrip(client, host, peer) { completed += 1 }
+            let allocations = netplay_allocation_counting_stop()
+            #expect(completed == warmUpRoundTrips + measuredRoundTrips, "round trips lost")
+            return Double(allocations) / Double(measuredRoundTrips)
+        }
+
         /// The client's message to the host, and the host's echo back, each serviced until it
         /// arrives; whether both did (bounded: a lost one fails the test rather than hanging
         /// it). Nothing here allocates of its own: no closures, no `#require` while counting.
         static func roundTrip(_ client: NetClient, _ host: NetHost, _ peer: NetPeer) throws -> Bool {
-            try client.send(Tap(), on: .reliableOrdered)
+            try client.send(Sample16(), on: .reliableOrdered)
             client.flush()
             var arrived = false
-            for _ in 0..<1_000 where !arrived { arrived = containsTap(host.poll(waitingUpTo: .milliseconds(10))) }
+            for _ in 0..<1_000 where !arrived { arrived = containsSample(host.poll(waitingUpTo: .milliseconds(10))) }
             guard arrived else { return false }
-            try host.send(Tap(), on: .reliableOrdered, to: .peer(peer))
+            try host.send(Sample16(), on: .reliableOrdered, to: .peer(peer))
             host.flush()
             var echoed = false
-            for _ in 0..<1_000 where !echoed { echoed = containsTap(client.poll(waitingUpTo: .milliseconds(10))) }
+            for _ in 0..<1_000 where !echoed { echoed = containsSample(client.poll(waitingUpTo: .milliseconds(10))) }
             return echoed
         }
 
-        static func containsTap(_ events: [NetEvent]) -> Bool {
+        static func containsSample(_ events: [NetEvent]) -> Bool {
             for index in events.indices {
-                if case .message(_ as Tap, _) = events[index] { return true }
+                if case .message(_ as Sample16, _) = events[index] { return true }
             }
             return false
         }
-    }
-}
-
-/// A 16-byte message with a hand-written encoding: the count is the transport's, not a coder's.
-private struct Tap: NetMessage {
-    var first: UInt64 = 1
-    var second: UInt64 = 2
-
-    init() {}
-
-    func encode(to writer: inout BitWriter) throws(WireError) {
-        writer.writeFixed(first)
-        writer.writeFixed(second)
-    }
-
-    init(from reader: inout BitReader) throws(WireError) {
-        first = try reader.readFixed(UInt64.self)
-        second = try reader.readFixed(UInt64.self)
-    }
-}
-
-/// Services a game-thread host from a thread of its own while a client joins it.
-private final class ServicingThread: Sendable {
-    private let stopped = NIOLockedValueBox(false)
-    private let done = ConditionLock(value: false)
-
-    init(_ host: NetHost) {
-        let thread = Thread { [stopped, done] in
-            // Bounded: the test stops it, and a forgotten one stops with the minute.
-            let deadline = ContinuousClock.now + .seconds(60)
-            while !stopped.withLockedValue({ $0 }), ContinuousClock.now < deadline {
-                _ = host.poll(waitingUpTo: .milliseconds(5))
-            }
-            done.lock()
-            done.unlock(withValue: true)
-        }
-        thread.start()
-    }
-
-    /// Stops the thread and waits for it to end.
-    func stop() {
-        stopped.withLockedValue { $0 = true }
-        done.lock(whenValue: true)
-        done.unlock()
     }
 }
 
@@ -135,18 +95,11 @@ extension APITests {
 
         @Test func theGamesSideOfARoundTripAllocatesNothing() async throws {
             let host = try await NetHost.start(
-                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: [Tap.self], advertise: nil)
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: [Sample16.self], advertise: nil)
             let client = try await NetClient.connect(
-                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: [Tap.self])
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: [Sample16.self])
             let peer = try #require(client.localPeer)
-            var completed = 0
-            let rounds = APITests.GameThreadAllocations.self
-            for _ in 0..<rounds.warmUpRoundTrips where try rounds.roundTrip(client, host, peer) { completed += 1 }
-            netplay_allocation_counting_start()
-            for _ in 0..<rounds.measuredRoundTrips where try rounds.roundTrip(client, host, peer) { completed += 1 }
-            let allocations = netplay_allocation_counting_stop()
-            #expect(completed == rounds.warmUpRoundTrips + rounds.measuredRoundTrips, "round trips lost")
-            let perRoundTrip = Double(allocations) / Double(rounds.measuredRoundTrips)
+            let perRoundTrip = try APITests.GameThreadAllocations.allocationsPerRoundTrip(client, host, peer)
             print("allocations per network-thread round trip on the game's thread: \(perRoundTrip)")
             #expect(perRoundTrip <= Self.ceilingOnTheGameThread, "\(perRoundTrip) allocations a round trip")
             await client.close()

@@ -269,7 +269,7 @@ extension APITests {
 
 /// A game loop on its own thread, as a game's main loop would be: polls `host` (waiting up to
 /// a few milliseconds each time), records every event and hands it to `handle`.
-private final class HostLoop: Sendable {
+final class HostLoop: Sendable {
     private let seen = NIOLockedValueBox<[SeenEvent]>([])
     private let stopped = NIOLockedValueBox(false)
     private let done = ConditionLock(value: false)
