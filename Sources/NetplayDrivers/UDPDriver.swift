@@ -235,12 +235,8 @@ package final class UDPDriver: Sendable {
     /// built for it (one allocation per batch when the session built one to call ``send(_:)``).
     package func send(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
         guard count > 0, channel.isActive else { return }
-        if eventLoop.inEventLoop {
-            handler.value.write(count: count, datagram)
-        } else {
-            let batch = (0..<count).map(datagram)
-            eventLoop.execute { [handler] in handler.value.write(batch) }
-        }
+        guard eventLoop.inEventLoop else { return send((0..<count).map(datagram)) }
+        handler.value.write(count: count, datagram)
     }
 
     /// Sends one datagram; prefer ``send(_:)`` with a batch when sending several.
