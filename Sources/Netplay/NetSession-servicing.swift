@@ -25,10 +25,16 @@ extension NetSession {
     /// In game-thread mode nothing else runs the timers: services the session on this thread
     /// until `done` holds (each wait bounded by one tick, so the protocol's own timeouts end
     /// it). With a network thread, returns at once.
+    ///
+    /// Between slices it yields, so other tasks sharing the thread get their turn; but not
+    /// after the last: a yield puts the task back on the global queue, which wakes a second
+    /// pool thread, and with a connect that wake-up came between the handshake's last packet
+    /// and the caller's first send.
     func serviceUntil(_ done: () -> Bool) async {
         guard let serviced = gameThreadTransport else { return }
         while !done() {
             serviced.service(self, waitingUpTo: options.tickInterval, returningOnEvents: false, until: done)
+            if done() { return }
             await Task.yield()
         }
     }
