@@ -27,9 +27,9 @@ extension NetSession {
     /// it). With a network thread, returns at once.
     ///
     /// Between slices it yields, so other tasks sharing the thread get their turn; but not
-    /// after the last: a yield puts the task back on the global queue, which wakes a second
-    /// pool thread, and with a connect that wake-up came between the handshake's last packet
-    /// and the caller's first send.
+    /// after the last: a yield puts the task back on its executor's queue (on Swift's pool,
+    /// the global one, which wakes a second pool thread), and with a connect that wake-up
+    /// came between the handshake's last packet and the caller's first send.
     func serviceUntil(_ done: () -> Bool) async {
         guard let serviced = gameThreadTransport else { return }
         while !done() {
