@@ -57,8 +57,7 @@ final class EventQueue: Sendable {
         /// or it is a burst's).
         mutating func keepSpare(_ list: inout [NetEvent]) {
             guard spare.capacity == 0, list.capacity <= EventQueue.largestKeptBatch else { return }
-            list.empty()
-            swap(&spare, &list)
+            spare.takeBack(&list)
         }
 
         /// Whether a push that left events pending must raise `signal`: only for a thread
@@ -68,6 +67,32 @@ final class EventQueue: Sendable {
             signalRaised = true
             return true
         }
+
+        /// Appends `events` one by one while the queue has room, counting the rest dropped:
+        /// a push's path when events already wait (or the batch alone is over the cap).
+        mutating func appendWithinCapacity(_ events: [NetEvent], capacity: Int) {
+            for index in events.indices {
+                if pending.count < capacity {
+                    pending.append(events[index])
+                } else {
+                    dropped += 1
+                }
+            }
+        }
+
+        /// The end of a push: the waiting reader and the batch it is to be resumed with, or,
+        /// with no reader, whether `signal` must be raised (``mustRaiseSignal()``).
+        mutating func settlePush() -> PushOutcome {
+            guard let reader else { return PushOutcome(raise: mustRaiseSignal(), handOff: nil) }
+            self.reader = nil
+            return PushOutcome(raise: false, handOff: (reader.continuation, takePendingForReader()))
+        }
+    }
+
+    /// What a push leaves to do once the state's lock is released (``carryOut(_:)``).
+    private struct PushOutcome {
+        var raise: Bool
+        var handOff: (reader: ReaderContinuation, batch: [NetEvent])?
     }
 
     typealias ReaderContinuation = UnsafeContinuation<[NetEvent], Never>
@@ -92,31 +117,20 @@ final class EventQueue: Sendable {
     /// false (no event in the batch changes membership) skips looking for the host's leaving.
     func push(_ events: [NetEvent], mayEndSession: Bool = true) {
         guard !events.isEmpty else { return }
-        let (raise, handOff) = state.withLock {
-            state -> (Bool, (ReaderContinuation, [NetEvent])?) in
+        let outcome = state.withLock { state in
             if state.pending.isEmpty, events.count <= capacity {
                 // The usual case: the reader took everything before. Share the batch's storage
                 // instead of copying each event into the queue's.
                 state.pending = events
             } else {
-                for index in events.indices {
-                    if state.pending.count < capacity {
-                        state.pending.append(events[index])
-                    } else {
-                        state.dropped += 1
-                    }
-                }
+                state.appendWithinCapacity(events, capacity: capacity)
             }
             for index in events.indices where mayEndSession {
                 if case .disconnected(.host, _) = events[index] { state.finished = true }
             }
-            guard let reader = state.reader else { return (state.mustRaiseSignal(), nil) }
-            state.reader = nil
-            return (false, (reader.continuation, state.takePendingForReader()))
+            return state.settlePush()
         }
-        if raise { updateSignal() }
-        // Resumed outside the locks, so the reader never runs while we hold them.
-        if let (reader, batch) = handOff { reader.resume(returning: batch) }
+        carryOut(outcome)
     }
 
     /// Moves a batch of messages in (no event that ends the session), trading lists with the
@@ -127,26 +141,23 @@ final class EventQueue: Sendable {
     /// caller's lock is released, so the core's lock is no obstacle.
     func pushMessages(_ events: inout [NetEvent]) {
         guard !events.isEmpty else { return }
-        let (raise, handOff) = state.withLock {
-            state -> (Bool, (ReaderContinuation, [NetEvent])?) in
+        let outcome = state.withLock { state in
             if state.pending.isEmpty, events.count <= capacity {
                 swap(&state.pending, &events)
             } else {
-                for index in events.indices {
-                    if state.pending.count < capacity {
-                        state.pending.append(events[index])
-                    } else {
-                        state.dropped += 1
-                    }
-                }
+                state.appendWithinCapacity(events, capacity: capacity)
                 events.empty()
             }
-            guard let reader = state.reader else { return (state.mustRaiseSignal(), nil) }
-            state.reader = nil
-            return (false, (reader.continuation, state.takePendingForReader()))
+            return state.settlePush()
         }
-        if raise { updateSignal() }
-        if let (reader, batch) = handOff { reader.resume(returning: batch) }
+        carryOut(outcome)
+    }
+
+    /// A push's work after the state's lock: the signal raised for a waiting thread, or the
+    /// sequence's reader resumed, outside the locks so it never runs while we hold them.
+    private func carryOut(_ outcome: PushOutcome) {
+        if outcome.raise { updateSignal() }
+        if let (reader, batch) = outcome.handOff { reader.resume(returning: batch) }
     }
 
     /// Whether events wait for `poll()`.
