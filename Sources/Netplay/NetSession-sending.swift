@@ -43,34 +43,29 @@ extension NetSession {
         // A small message stays in the writer's words, no allocation (see `MessageBytes`);
         // a larger one hands over the writer's array.
         let bytes = writer.finishMessage()
-        let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
-            if let refusal = Self.refusal(byteCount, by: buffer, options: options) { return (refusal, false) }
+        try queue(bytes: byteCount) { buffer in
             buffer.messagesQueued += 1
-            let message = OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target))
-            return (nil, Self.append(message, to: &buffer))
+            Self.append(OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target)), to: &buffer)
         }
-        if let refusal { throw refusal }
-        if flushNow { requestFlush() }
     }
 
     /// Queues encoded bytes (replication's) for the next tick.
     func enqueue(_ message: OutboundMessage) throws(NetSendError) {
-        // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
-        let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
-            if let refusal = Self.refusal(message.bytes.count, by: buffer, options: options) {
-                return (refusal, false)
-            }
-            return (nil, Self.append(message, to: &buffer))
-        }
-        if let refusal { throw refusal }
-        if flushNow { requestFlush() }
+        try queue(bytes: message.bytes.count) { Self.append(message, to: &$0) }
     }
 
     /// Queues a kick for the next tick, which carries it out after sending its messages.
     func enqueue(_ kick: OutboundKick) throws(NetSendError) {
+        try queue(bytes: 0) { $0.kicks.append(kick) }
+    }
+
+    /// Adds a command of `bytes` buffered bytes with `add`, under the buffer's lock, unless
+    /// the buffer refuses it; the first since the last flush asks for one.
+    private func queue(bytes: Int, _ add: (inout SendBuffer) -> Void) throws(NetSendError) {
+        // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
         let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
-            if let refusal = Self.refusal(0, by: buffer, options: options) { return (refusal, false) }
-            buffer.kicks.append(kick)
+            if let refusal = Self.refusal(bytes, by: buffer, options: options) { return (refusal, false) }
+            add(&buffer)
             return (nil, Self.schedulesFlush(&buffer))
         }
         if let refusal { throw refusal }
@@ -84,14 +79,13 @@ extension NetSession {
         return nil
     }
 
-    /// Appends `message`; returns whether it is the first command since the last flush.
+    /// Appends `message` and counts its bytes.
     ///
     /// `consuming`, and the list's append its last use: the message moves into the list.
     /// Borrowed, it was copied in and the caller's destroyed, some 130 instructions a message.
-    private static func append(_ message: consuming OutboundMessage, to buffer: inout SendBuffer) -> Bool {
+    private static func append(_ message: consuming OutboundMessage, to buffer: inout SendBuffer) {
         buffer.bytes += message.bytes.count
         buffer.messages.append(message)
-        return schedulesFlush(&buffer)
     }
 
     /// Notes that a flush is on its way; returns whether this command is the one to ask for it
