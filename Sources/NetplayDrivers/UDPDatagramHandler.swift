@@ -272,24 +272,15 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// (``DatagramBatchWriter``): one for the lot on Linux, where consecutive datagrams of one
     /// size to one destination (a bulk transfer's fragments) also travel as one run.
     package func write(_ batch: [(PeerAddress, [UInt8])]) {
-        guard let context, isOpen else { return }
-        guard !outboundImpaired else {
-            writeImpaired(batch, context: context)
-            return
-        }
-        writer.write(count: batch.count, on: socket, socketFamily: socketFamily, statistics: &statistics) {
-            batch[$0]
-        }
+        guard outboundImpaired, let context, isOpen else { return write(count: batch.count) { batch[$0] } }
+        writeImpaired(batch, context: context)
     }
 
     /// ``write(_:)`` of `count` datagrams given by index (a batch is made only for the
     /// conditioner).
     package func write(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
-        guard !outboundImpaired else {
-            write((0..<count).map(datagram))
-            return
-        }
-        guard context != nil, isOpen else { return }
+        guard let context, isOpen else { return }
+        guard !outboundImpaired else { return writeImpaired((0..<count).map(datagram), context: context) }
         writer.write(count: count, on: socket, socketFamily: socketFamily, statistics: &statistics, datagram)
     }
 
