@@ -74,8 +74,8 @@ package struct NetCore: Sendable {
     let pauseThreshold: Duration
     /// The id the host gave this client, once connected.
     var localPeer: NetPeer?
-    /// When ``tick(now:backlog:messages:kicks:holdingAcknowledgements:)`` or ``receive(_:from:now:)`` last ran, to notice this
-    /// process was paused.
+    /// When ``tick(now:backlog:messages:kicks:holdingAcknowledgements:)`` or
+    /// ``receive(_:from:now:)`` last ran, to notice this process was paused.
     var lastRun: NetInstant?
     /// Host migration's plan and, while the host is gone, the handover (NetCore-migration.swift).
     var migration: Migration
