@@ -188,7 +188,7 @@ extension NetCore {
         client = nil
         peers.removeAll()
         peers.reserveCapacity(forPeers: base.maxPeers)
-        receivedSinceFlush.removeAll()
+        peersOwingFlush.removeAll()
         // What this player sent the old host was for the host's game, which runs here now.
         for message in migration.owed { loopBack(message.bytes) }
         migration.owed = []

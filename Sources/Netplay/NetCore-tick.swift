@@ -79,13 +79,7 @@ extension NetCore {
             kept += 1
         }
         if kept < backlog.count { backlog.removeSubrange(kept...) }
-        for index in messages.indices {
-            switch deliver(messages[index], now: now, blocked: &blocked) {
-            case .done: released += messages[index].bytes.count
-            case .waits: backlog.append(messages[index])
-            case .waitsFor(let rest): backlog.append(rest)
-            }
-        }
+        released += deliver(messages, now: now, blocked: &blocked, leavingWaiting: &backlog)
         sharePlanIfChanged(now: now)
         flushChannels(now: now, acknowledging: !holdingAcknowledgements)
         // After the flush, so that messages queued before a kick still go out ahead of it.
@@ -99,6 +93,45 @@ extension NetCore {
         advanceHandover(now: now)
         expireAwaitedSeats(now: now)
         advanceClose(now: now)
+        return released
+    }
+
+    /// A flush asked for by sends (the session's, once per batch of them), with nothing
+    /// waiting behind a full channel: `messages` into their channels, then the peers they went
+    /// to and those something arrived from make payloads, as at the end of a read burst
+    /// (``flushReceived(now:)``). `backlog`, empty, comes back holding the messages a full
+    /// channel could not take yet.
+    ///
+    /// The timers wait for their deadlines, as they do at a read burst: a whole tick at each
+    /// batch of sends walked every timer (the protocol's, every peer's channels and silence,
+    /// the close, the migration) and worked the core's next deadline out anew, some 2,500
+    /// instructions of a loopback round trip spent finding nothing due.
+    /// Returns the bytes of the messages that left, and the earliest deadline among the peers
+    /// flushed (see ``flushReceived(now:)``).
+    mutating func flushSends(
+        now: NetInstant, messages: [OutboundMessage], backlog: inout [OutboundMessage]
+    ) -> (released: Int, deadline: NetInstant?) {
+        guard phase != .closed else { return (0, nil) }
+        resumeAfterPause(now: now)
+        var blocked = BlockedSlots()
+        let released = deliver(messages, now: now, blocked: &blocked, leavingWaiting: &backlog)
+        return (released, flushReceived(now: now))
+    }
+
+    /// Hands each of `messages` to its recipients' channels, in order; appends what must wait
+    /// to `waiting`. Returns the bytes of the messages that left.
+    private mutating func deliver(
+        _ messages: [OutboundMessage], now: NetInstant, blocked: inout BlockedSlots,
+        leavingWaiting waiting: inout [OutboundMessage]
+    ) -> Int {
+        var released = 0
+        for index in messages.indices {
+            switch deliver(messages[index], now: now, blocked: &blocked) {
+            case .done: released += messages[index].bytes.count
+            case .waits: waiting.append(messages[index])
+            case .waitsFor(let rest): waiting.append(rest)
+            }
+        }
         return released
     }
 
@@ -144,14 +177,19 @@ extension NetCore {
                 // One table lookup: `update` finds nothing for a peer that is not connected.
                 // A full channel answers `false` rather than throwing `queueFull`: a stream's
                 // backlog asks again at every tick and read burst.
+                // The same lookup lists the peer as owing a flush: a flush asked for by sends
+                // makes payloads for the listed peers only (``flushSends(now:messages:backlog:)``).
+                var firstOwed = false
                 let enqueued: Bool? = try peers.update(peer) {
                     (state: inout PeerState) throws(ChannelSendError) -> Bool in
                     guard
                         try state.channels.enqueueIfRoom(message.bytes, on: message.channel, now: now)
                     else { return false }
                     state.counters.sent += 1
+                    firstOwed = Self.marksOwingFlush(&state)
                     return true
                 }
+                if firstOwed { peersOwingFlush.append(peer) }
                 if enqueued == false { blocked.insert(slot) }
                 // A client still handshaking keeps its messages for when the host admits it;
                 // a peer that left meanwhile simply no longer gets them.
@@ -218,10 +256,10 @@ extension NetCore {
     /// Without `acknowledging`, no ack-only payload leaves (see `ChannelEndpoint.makePayloads`):
     /// a game-thread driver holds the acknowledgements of messages the game is about to
     /// answer, and its ticks keep them for the answer too. The peers stay listed in
-    /// ``receivedSinceFlush``, so the driver's next read-burst flush (at `flush`, or at the
+    /// ``peersOwingFlush``, so the driver's next read-burst flush (at `flush`, or at the
     /// next `poll`) sends whatever the answer did not carry.
     private mutating func flushChannels(now: NetInstant, acknowledging: Bool = true) {
-        if acknowledging { receivedSinceFlush.empty() }
+        if acknowledging { peersOwingFlush.empty() }
         // One pass over the states in place finds the peers due; only those are looked up again.
         var due = duePeers.lend()
         defer { duePeers.takeBack(&due) }
@@ -243,14 +281,14 @@ extension NetCore {
         guard phase != .closed else { return nil }
         var deadline: NetInstant?
         // By index, in place: flushing a peer never lists another, and the list keeps its storage.
-        for index in receivedSinceFlush.indices {
-            let peer = receivedSinceFlush[index]
+        for index in peersOwingFlush.indices {
+            let peer = peersOwingFlush[index]
             flushChannels(of: peer, now: now, onlyIfDue: true)
             if isHostCore { deadline.keepEarliest(channelDeadline(of: peer)) }
         }
         // The protocol's timers once for all of them: the host endpoint keeps their earliest.
-        if isHostCore, !receivedSinceFlush.isEmpty { deadline.keepEarliest(host?.nextDeadline()) }
-        receivedSinceFlush.empty()
+        if isHostCore, !peersOwingFlush.isEmpty { deadline.keepEarliest(host?.nextDeadline()) }
+        peersOwingFlush.empty()
         // The last acknowledgement a graceful close waited for may just have arrived.
         if case .flushing = phase { advanceClose(now: now) }
         return isHostCore ? deadline : nextDeadline(now: now)
@@ -258,7 +296,7 @@ extension NetCore {
 
     /// Notes that `peer` has channel work since the last flush (see ``flushReceived(now:)``).
     mutating func noteReceived(from peer: NetPeer) {
-        if peers.update(peer, Self.marksOwingFlush) == true { receivedSinceFlush.append(peer) }
+        if peers.update(peer, Self.marksOwingFlush) == true { peersOwingFlush.append(peer) }
     }
 
     /// Marks `state` as owing a flush; true if it did not already (its peer is to be listed).

@@ -25,7 +25,7 @@ package struct NetCore: Sendable {
         var counters = MessageCounters()
         /// Silent for a while; see ``NetEvent/interrupted(_:)``.
         var isInterrupted = false
-        /// Listed in ``NetCore/receivedSinceFlush``.
+        /// Listed in ``NetCore/peersOwingFlush``.
         var owesFlush = false
     }
 
@@ -41,9 +41,10 @@ package struct NetCore: Sendable {
     let channelSettings: ChannelSettings
     /// Remote peers with open channels; on a client, only ``NetPeer/host``.
     var peers = PeerTable()
-    /// Peers with channel work since their last flush (a payload or a resume), each once: what
-    /// ``flushReceived(now:)`` flushes at the end of a read burst.
-    var receivedSinceFlush: [NetPeer] = []
+    /// Peers with channel work since their last flush (a payload, a resume, a message queued),
+    /// each once: what ``flushReceived(now:)`` flushes at the end of a read burst, and a flush
+    /// asked for by sends.
+    var peersOwingFlush: [NetPeer] = []
     /// The peers a tick found due (see `flushChannels(now:acknowledging:)`); kept for its room.
     var duePeers: [NetPeer] = []
     var events: [NetEvent] = []
@@ -312,7 +313,7 @@ package struct NetCore: Sendable {
             return Self.marksOwingFlush(&state)
         }
         guard let firstSinceFlush else { return }
-        if firstSinceFlush { receivedSinceFlush.append(peer) }
+        if firstSinceFlush { peersOwingFlush.append(peer) }
         // Each message read where it lies in the scratch array: a copy of the element retained
         // its payload once more, per message.
         for index in deliveredScratch.indices {

@@ -19,9 +19,9 @@ package final class NetSession: Sendable {
     struct Counters: Sendable, Hashable {
         /// Messages accepted by `send` (each counts once, however many recipients).
         var messagesQueued = 0
-        /// Ticks run by the driver.
+        /// Passes run by the driver: timer ticks, and the flushes sends ask for.
         var ticks = 0
-        /// Ticks that took at least one queued command.
+        /// Passes that took at least one queued command.
         var flushes = 0
         /// Batches handed to the transport (for UDP: event-loop writes, one flush each).
         var transportBatches = 0
@@ -96,7 +96,7 @@ package final class NetSession: Sendable {
     /// Connects the session to its transport (made after the session, whose `receive` the
     /// transport calls).
     package func attach(_ transport: any DatagramTransport) {
-        let attached = Attachment(transport: transport) { [weak self] now in self?.tick(now: now) }
+        let attached = Attachment(transport: transport) { [weak self] now in self?.flushSends(now: now) }
         attachment.withLock { $0 = attached }
     }
 
@@ -246,33 +246,80 @@ package final class NetSession: Sendable {
                 core.nextDeadline(now: now)
             )
         }
-        // The emptied list goes back for the next trade with its room, whenever it has room
-        // (an idle tick's list too: dropped, the next sends would grow a new one): a lock per
-        // tick, none per message, and none for a session that never sent.
-        messages.empty()
         if tookCommands || messages.capacity > 0 {
-            buffer.withLock { buffer in
-                swap(&messages, &buffer.spareMessages)
-                guard !backlog.isEmpty else { return }
-                // Ahead of anything sent during this tick, which stays in `messages`.
-                buffer.backlog = backlog
-                buffer.bytes += takenBytes - released
-            }
+            giveBack(&messages, waiting: backlog, waitingBytes: takenBytes - released)
         }
+        // Commands left waiting for a full channel retry at the next tick, as before.
+        finishPass(sending: &datagrams, tickAt: backlog.isEmpty ? deadline : now, tookCommands: tookCommands)
+        publish(events, replication: replication)
+        logDropsIfDue(now: now)
+        if closed { finished.set(()) }
+    }
+
+    /// The flush `send` asks for, once per batch of sends: the queued messages into their
+    /// channels and out, the timers left to their deadlines (see `NetCore.flushSends`). With
+    /// messages waiting behind a full channel, a kick or a close queued, a whole tick instead,
+    /// which carries those out in their order.
+    package func flushSends(now: NetInstant) {
+        var messages: [OutboundMessage] = []
+        let takenBytes: Int? = buffer.withLock { buffer in
+            guard buffer.backlog.isEmpty, buffer.kicks.isEmpty, !buffer.closing else { return nil }
+            defer {
+                buffer.bytes = 0
+                buffer.flushScheduled = false
+            }
+            swap(&messages, &buffer.spareMessages)
+            swap(&messages, &buffer.messages)
+            return buffer.bytes
+        }
+        guard let takenBytes else { return tick(now: now) }
+        var waiting: [OutboundMessage] = []
+        var datagrams: [Datagram] = []
+        let (released, events, replication, closed, deadline) = core.withLock { core in
+            let (released, deadline) = core.flushSends(now: now, messages: messages, backlog: &waiting)
+            datagrams = core.drainOutgoing()
+            return (released, takeEvents(from: &core), core.drainReplication(), core.phase == .closed, deadline)
+        }
+        let tookCommands = !messages.isEmpty
+        giveBack(&messages, waiting: waiting, waitingBytes: takenBytes - released)
+        // No deadline: none of the flushed peers' came forward, and the armed timer stands.
+        finishPass(
+            sending: &datagrams, tickAt: waiting.isEmpty ? deadline : now, tookCommands: tookCommands,
+            schedulingNil: false)
+        publish(events, replication: replication)
+        if closed { finished.set(()) }
+    }
+
+    /// Gives the send list a tick or flush took back, emptied, for the next trade with its
+    /// room (an idle tick's list too: dropped, the next sends would grow a new one): a lock
+    /// per tick, none per message. `waiting`, the messages a full channel could not take yet,
+    /// goes back ahead of anything sent meanwhile, which stays in the buffer's list.
+    private func giveBack(_ messages: inout [OutboundMessage], waiting: [OutboundMessage], waitingBytes: Int) {
+        messages.empty()
+        buffer.withLock { buffer in
+            swap(&messages, &buffer.spareMessages)
+            guard !waiting.isEmpty else { return }
+            buffer.backlog = waiting
+            buffer.bytes += waitingBytes
+        }
+    }
+
+    /// Sends a tick's or flush's datagrams, asks for the next tick at `deadline` (a nil one
+    /// only with `schedulingNil`: a tick's, which says no timer is due), and counts the pass.
+    private func finishPass(
+        sending datagrams: inout [Datagram], tickAt deadline: NetInstant?, tookCommands: Bool,
+        schedulingNil: Bool = true
+    ) {
         let sentAny = !datagrams.isEmpty
         if let transport = attachedTransport {
             transmit(&datagrams, on: transport)
-            // Commands left waiting for a full channel retry at the next tick, as before.
-            transport.scheduleTick(at: backlog.isEmpty ? deadline : now)
+            if deadline != nil || schedulingNil { transport.scheduleTick(at: deadline) }
         }
         counters.withLock { counters in
             counters.ticks += 1
             if tookCommands { counters.flushes += 1 }
             if sentAny { counters.transportBatches += 1 }
         }
-        publish(events, replication: replication)
-        logDropsIfDue(now: now)
-        if closed { finished.set(()) }
     }
 
     /// Hands `datagrams` to the transport, then gives their buffers and list back to the core

@@ -1,0 +1,107 @@
+import Testing
+
+@testable import Netplay
+@testable import NetplayBase
+@testable import NetplayChannels
+@testable import NetplayProtocol
+@testable import NetplayWire
+
+extension APITests {
+    /// The flush a batch of sends asks for (`NetCore.flushSends`): the messages leave at once,
+    /// and only the peers they went to (or something arrived from) make payloads; every other
+    /// timer waits for its deadline, which the driver's timer keeps.
+    @Suite struct FlushSends {
+        let options = NetOptions()
+        let registry = MessageRegistry(APISetup.messages)
+
+        /// A host core and `count` protocol-level clients, connected. The clients have no
+        /// channel layer: they never acknowledge, so what the host sends them stays in flight.
+        func connectedHost(clients count: Int) throws -> (NetCore, [ClientEndpoint], NetInstant) {
+            let config = options.protocolConfig(game: APISetup.game, joinCode: nil, registry: registry)
+            var core = NetCore(
+                host: HostEndpoint(config: config, random: .seeded(1)), registry: registry, options: options)
+            var clients = (0..<count).map {
+                ClientEndpoint(config: config, host: APISetup.hostAddress, now: .zero, random: .seeded(UInt64(2 + $0)))
+            }
+            var now = NetInstant.zero
+            for _ in 0..<100 where core.connectedPeers.count < count {
+                now = now + .milliseconds(10)
+                for index in clients.indices {
+                    clients[index].update(now: now)
+                    for datagram in clients[index].drainOutgoing() {
+                        core.receive(datagram.bytes, from: APISetup.clientAddress(index), now: now)
+                    }
+                }
+                var backlog: [OutboundMessage] = []
+                _ = core.tick(now: now, backlog: &backlog, messages: [])
+                deliver(core.drainOutgoing(), to: &clients, now: now)
+            }
+            try #require(core.connectedPeers.count == count)
+            _ = core.drainEvents()
+            return (core, clients, now)
+        }
+
+        func deliver(_ datagrams: [Datagram], to clients: inout [ClientEndpoint], now: NetInstant) {
+            for datagram in datagrams {
+                guard let index = (0..<clients.count).first(where: { APISetup.clientAddress($0) == datagram.address })
+                else { continue }
+                clients[index].receive(datagram.bytes, from: APISetup.hostAddress, now: now)
+            }
+        }
+
+        func chat(to peer: NetPeer) throws -> OutboundMessage {
+            let bytes = MessageBytes(try registry.encode(Chat(text: "hi")))
+            return OutboundMessage(bytes: bytes, channel: ChannelID(0), target: .peers([peer]))
+        }
+
+        @Test("a flush sends to the peers its messages went to; another peer's overdue resend waits for the tick")
+        func aFlushLeavesOtherPeersTimersToTheirDeadlines() throws {
+            var (core, _, now) = try connectedHost(clients: 2)
+            let first = core.connectedPeers[0]
+            let second = core.connectedPeers[1]
+            var backlog: [OutboundMessage] = []
+            // A reliable message to the second client, never acknowledged: its resend falls due.
+            _ = core.tick(now: now, backlog: &backlog, messages: [try chat(to: second)])
+            let toSecond = core.drainOutgoing().map(\.address)
+            try #require(toSecond.count == 1)
+            let secondResend = core.channelDeadline(of: second)
+            now = try #require(secondResend) + .milliseconds(1)
+
+            let message = try chat(to: first)
+            let (released, deadline) = core.flushSends(now: now, messages: [message], backlog: &backlog)
+            #expect(backlog.isEmpty)
+            #expect(released == message.bytes.count)
+            // One packet, to the first client only: the second's resend is the timer's work.
+            let toFirst = core.drainOutgoing().map(\.address)
+            #expect(toFirst.count == 1 && toFirst != toSecond)
+            // The deadline: the first client's next resend, or the protocol's own timers (its
+            // keepalives, overdue here: the clock jumped), whichever is sooner. Not the
+            // overdue resend it left, which the driver's timer already holds.
+            let firstResend = core.channelDeadline(of: first)
+            let protocolTimers = core.host?.nextDeadline()
+            #expect(deadline == [firstResend, protocolTimers].compactMap { $0 }.min())
+            #expect(try #require(firstResend) > now)
+
+            // The timer's tick resends to the second client.
+            _ = core.tick(now: now, backlog: &backlog, messages: [])
+            #expect(core.drainOutgoing().map(\.address).contains(toSecond[0]))
+        }
+
+        @Test("a flush sends a batch to its peer in one packet, and then owes that peer nothing")
+        func aFlushSendsTheBatchAndUnlistsThePeer() throws {
+            var (core, _, now) = try connectedHost(clients: 2)
+            let second = core.connectedPeers[1]
+            var backlog: [OutboundMessage] = []
+            now = now + .milliseconds(1)
+            let messages = try (0..<3).map { _ in try chat(to: second) }
+            let (released, _) = core.flushSends(now: now, messages: messages, backlog: &backlog)
+            #expect(released == messages.reduce(0) { $0 + $1.bytes.count })
+            // Three messages, one packet, to one client.
+            #expect(core.drainOutgoing().count == 1)
+            // A second flush with nothing new sends nothing: the peer was flushed and unlisted.
+            _ = core.flushSends(now: now, messages: [], backlog: &backlog)
+            #expect(core.drainOutgoing().isEmpty)
+            #expect(core.peersOwingFlush.isEmpty)
+        }
+    }
+}
