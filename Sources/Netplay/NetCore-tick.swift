@@ -255,9 +255,9 @@ extension NetCore {
     /// making payloads for 63 idle peers besides was most of such a tick.
     /// Without `acknowledging`, no ack-only payload leaves (see `ChannelEndpoint.makePayloads`):
     /// a game-thread driver holds the acknowledgements of messages the game is about to
-    /// answer, and its ticks keep them for the answer too. The peers stay listed in
-    /// ``peersOwingFlush``, so the driver's next read-burst flush (at `flush`, or at the
-    /// next `poll`) sends whatever the answer did not carry.
+    /// answer, and its ticks keep them for the answer too. The peers due stay (or are) listed
+    /// in ``peersOwingFlush``, so the next flush (the sends' at `flush`, or a read burst's at
+    /// the next `poll`) sends whatever the answer did not carry.
     private mutating func flushChannels(now: NetInstant, acknowledging: Bool = true) {
         if acknowledging { peersOwingFlush.empty() }
         // One pass over the states in place finds the peers due; only those are looked up again.
@@ -275,8 +275,9 @@ extension NetCore {
     /// one peer's work per datagram, not 64. Of those, only the ones whose channels are due
     /// make payloads: an input whose acknowledgement waits for the next snapshot leaves
     /// nothing to send. The timers wait for their deadlines.
-    /// Returns the earliest deadline among those peers (on a client, the core's), which only
-    /// ever brings the driver's timer forward: no other peer's deadline changed.
+    /// Returns the earliest deadline among those peers (on a client, the core's; on a host
+    /// whose succession plan changed, now), which only ever brings the driver's timer
+    /// forward: no other peer's deadline changed.
     mutating func flushReceived(now: NetInstant) -> NetInstant? {
         guard phase != .closed else { return nil }
         var deadline: NetInstant?
@@ -291,7 +292,11 @@ extension NetCore {
         peersOwingFlush.empty()
         // The last acknowledgement a graceful close waited for may just have arrived.
         if case .flushing = phase { advanceClose(now: now) }
-        return isHostCore ? deadline : nextDeadline(now: now)
+        guard isHostCore else { return nextDeadline(now: now) }
+        // A player who left (or moved) changed the succession plan: the next tick shares it,
+        // at once, as `nextDeadline` says. The peers flushed here do not include one who left.
+        if migration.planChanged, migration.secret != nil { return now }
+        return deadline
     }
 
     /// Notes that `peer` has channel work since the last flush (see ``flushReceived(now:)``).
@@ -321,13 +326,18 @@ extension NetCore {
         of peer: NetPeer, now: NetInstant, onlyIfDue: Bool = false, acknowledging: Bool = true
     ) {
         // Asked before any list is lent: most peers a tick or a read burst looks at are not due.
+        var listed = false
         let due = peers.update(peer) { (state: inout PeerState) -> Bool in
             guard onlyIfDue else {
-                if acknowledging { state.owesFlush = false }
+                // A tick holding acknowledgements lists the peer, due on a timer of its own
+                // perhaps, not for a payload just read: the acknowledgement it holds leaves at
+                // the next flush (the game's answer, or its `flush`), not at the next tick.
+                if acknowledging { state.owesFlush = false } else { listed = Self.marksOwingFlush(&state) }
                 return true
             }
             return Self.isDue(&state, now: now, acknowledging: acknowledging)
         }
+        if listed { peersOwingFlush.append(peer) }
         guard due == true else { return }
         // One list for every peer's reliable pieces (see `ChannelEndpoint.makePayloads`),
         // lent out of the core while a peer's state is changed in place.

@@ -4,6 +4,7 @@ import Testing
 @testable import NetplayBase
 @testable import NetplayChannels
 @testable import NetplayProtocol
+@testable import NetplayTesting
 @testable import NetplayWire
 
 extension APITests {
@@ -11,12 +12,13 @@ extension APITests {
     /// and only the peers they went to (or something arrived from) make payloads; every other
     /// timer waits for its deadline, which the driver's timer keeps.
     @Suite struct FlushSends {
-        let options = NetOptions()
         let registry = MessageRegistry(APISetup.messages)
 
         /// A host core and `count` protocol-level clients, connected. The clients have no
         /// channel layer: they never acknowledge, so what the host sends them stays in flight.
-        func connectedHost(clients count: Int) throws -> (NetCore, [ClientEndpoint], NetInstant) {
+        func connectedHost(
+            clients count: Int, options: NetOptions = NetOptions()
+        ) throws -> (NetCore, [ClientEndpoint], NetInstant) {
             let config = options.protocolConfig(game: APISetup.game, joinCode: nil, registry: registry)
             var core = NetCore(
                 host: HostEndpoint(config: config, random: .seeded(1)), registry: registry, options: options)
@@ -102,6 +104,66 @@ extension APITests {
             _ = core.flushSends(now: now, messages: [], backlog: &backlog)
             #expect(core.drainOutgoing().isEmpty)
             #expect(core.peersOwingFlush.isEmpty)
+        }
+
+        @Test("a tick holding acknowledgements lists the peers it served, so the next flush answers them")
+        func aHoldingTickListsThePeersItServed() throws {
+            var (core, _, now) = try connectedHost(clients: 2)
+            let second = core.connectedPeers[1]
+            var backlog: [OutboundMessage] = []
+            _ = core.tick(now: now, backlog: &backlog, messages: [try chat(to: second)])
+            _ = core.drainOutgoing()
+            #expect(core.peersOwingFlush.isEmpty)
+            // Due on its own timer (a resend), not for anything read: a game-thread tick while
+            // the game is about to answer holds its acknowledgements, and must list it.
+            let secondResend = core.channelDeadline(of: second)
+            now = try #require(secondResend) + .milliseconds(1)
+            _ = core.tick(now: now, backlog: &backlog, messages: [], holdingAcknowledgements: true)
+            #expect(core.peersOwingFlush.contains(second))
+        }
+
+        @Test("a player leaving between ticks brings the timer to now, to share the new succession plan")
+        func aLeaveBringsThePlansShareForward() throws {
+            var options = NetOptions()
+            options.hostMigration = true
+            var (core, clients, now) = try connectedHost(clients: 2, options: options)
+            #expect(!core.migration.planChanged)
+            now = now + .milliseconds(1)
+            clients[1].disconnect()
+            for datagram in clients[1].drainOutgoing() {
+                core.receive(datagram.bytes, from: APISetup.clientAddress(1), now: now)
+            }
+            #expect(core.connectedPeers.count == 1)
+            #expect(core.migration.planChanged)
+            // Nobody left to flush is listed; the plan alone asks for the tick.
+            #expect(core.flushReceived(now: now) == now)
+            var backlog: [OutboundMessage] = []
+            _ = core.tick(now: now, backlog: &backlog, messages: [])
+            #expect(!core.migration.planChanged)
+        }
+
+        @Test("through a session: a batch leaves at the next step, and a kick queued behind a message follows it")
+        func aSessionsBatchLeavesAtOnceAndAKickFollowsIt() throws {
+            let net = SimulatedNetwork(seed: 21, ticking: .atDeadlines)
+            let (host, _, _, clientLog, peer) = try DeadlineDrivenTimers().connectedPair(net)
+            let before = host.session.statistics
+            try host.send(Chat(text: "one"), to: .peer(peer))
+            try host.send(Chat(text: "two"), to: .peer(peer))
+            // Within a millisecond of virtual time: the flush ran at the next step, no tick waited for.
+            net.run(for: .milliseconds(1))
+            #expect(clientLog.update().suffix(2) == [.chat("one", from: .host), .chat("two", from: .host)])
+            // One pass took both, and they left in one batch.
+            let after = host.session.statistics
+            #expect(after.flushes - before.flushes == 1)
+            #expect(after.transportBatches - before.transportBatches == 1)
+
+            try host.send(Chat(text: "last words"), to: .peer(peer))
+            host.kick(peer, reason: "AFK")
+            #expect(net.run(until: { clientLog.disconnectReason(of: .host) != nil }, limit: .seconds(1)))
+            #expect(
+                clientLog.seen.suffix(2) == [
+                    .chat("last words", from: .host), .disconnected(.host, .kicked(reason: "AFK")),
+                ])
         }
     }
 }
