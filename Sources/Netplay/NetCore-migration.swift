@@ -189,6 +189,7 @@ extension NetCore {
         peers.removeAll()
         peers.reserveCapacity(forPeers: base.maxPeers)
         peersOwingFlush.removeAll()
+        reserveFlushLists(forPeers: base.maxPeers)
         // What this player sent the old host was for the host's game, which runs here now.
         for message in migration.owed { loopBack(message.bytes) }
         migration.owed = []

@@ -102,6 +102,7 @@ package struct NetCore: Sendable {
         localPeer = .host
         peers.reserveCapacity(forPeers: host.config.maxPeers)
         migration = Migration(options: options)
+        reserveFlushLists(forPeers: host.config.maxPeers)
         if migration.enabled { migration.secret = self.host?.random.bytes(Rejoin.secretByteCount) }
         report(.connected(.host))
     }
@@ -117,6 +118,15 @@ package struct NetCore: Sendable {
         migration = Migration(options: options)
         migration.baseConfig = client.config
         migration.random = client.random
+        reserveFlushLists(forPeers: 1)
+    }
+
+    /// Room in the flush lists for every peer, made once: a list first grown mid-game is an
+    /// allocation on the data path (a game-thread round trip caught one, the first timer tick
+    /// that found a peer due, once the sends' flushes stopped running whole ticks).
+    mutating func reserveFlushLists(forPeers count: Int) {
+        peersOwingFlush.reserveCapacity(count)
+        duePeers.reserveCapacity(count)
     }
 
     /// `host`, set to defer handshakes: the session services them after each read burst
