@@ -120,6 +120,9 @@ extension NetCore {
             !ReplicationChannels.carries($0.channel)
         }
         peers.remove(.host)
+        // Unlisted with it: a successor's state comes back as `.host`, not owing a flush, and
+        // would be listed a second time.
+        peersOwingFlush.removeAll { $0 == .host }
         client = nil
         migration.handover = Migration.Handover(candidates: plan.members, reason: reason)
         tryNextSuccessor(now: now)
@@ -188,7 +191,7 @@ extension NetCore {
         client = nil
         peers.removeAll()
         peers.reserveCapacity(forPeers: base.maxPeers)
-        peersOwingFlush.removeAll()
+        peersOwingFlush.empty()
         reserveFlushLists(forPeers: base.maxPeers)
         // What this player sent the old host was for the host's game, which runs here now.
         for message in migration.owed { loopBack(message.bytes) }

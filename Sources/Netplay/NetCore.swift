@@ -124,7 +124,9 @@ package struct NetCore: Sendable {
     /// Room in the flush lists for every peer, made once: a list first grown mid-game is an
     /// allocation on the data path (a game-thread round trip caught one, the first timer tick
     /// that found a peer due, once the sends' flushes stopped running whole ticks).
+    /// At most `PeerIDOrder.maxReserved`, as the peer tables: `maxPeers` has no upper bound.
     mutating func reserveFlushLists(forPeers count: Int) {
+        let count = min(count, PeerIDOrder.maxReserved)
         peersOwingFlush.reserveCapacity(count)
         duePeers.reserveCapacity(count)
     }

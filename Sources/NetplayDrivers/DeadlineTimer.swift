@@ -29,7 +29,7 @@ package final class DeadlineTimer: Sendable {
     /// the loop's scheduled task without an allocation). It keeps the protocol's default
     /// `didCancelScheduledCallback`, which does nothing: SwiftNIO calls that synchronously from
     /// `cancel()`, which the timer calls while it holds its state's lock, so one that touched
-    /// the timer would deadlock.
+    /// the timer would deadlock or trap.
     private struct Firing: NIOScheduledCallbackHandler, Sendable {
         let timer: DeadlineTimer
         let generation: UInt64
@@ -64,6 +64,10 @@ package final class DeadlineTimer: Sendable {
     /// loop's thread and began a dynamically checked exclusive access at each use: some 100
     /// instructions an arming, and a session arms it several times a round trip.
     package func arm(at deadline: NetInstant?) {
+        // On the loop only, asserted in debug builds (the box checked it at every use, in
+        // release builds too). Off the loop, a test loop's `scheduleCallback` would wait for
+        // the loop while holding the lock, and the loop could be waiting for it in `fire`.
+        eventLoop.assertInEventLoop()
         let now = clock.now
         state.withLock { state in
             guard let target = state.schedule.request(deadline, now: now) else { return }
@@ -73,6 +77,7 @@ package final class DeadlineTimer: Sendable {
 
     /// Cancels the timer for good. On the loop.
     package func stop() {
+        eventLoop.assertInEventLoop()
         state.withLock { state in
             state.stopped = true
             state.armed?.callback.cancel()
