@@ -1,3 +1,5 @@
+import Testing
+
 @testable import Netplay
 @testable import NetplayBase
 @testable import NetplayChannels
@@ -9,7 +11,21 @@
 @testable import NetplayWire
 
 /// Namespace for the API layer's suites, so `swift test --filter API` selects exactly them.
-enum APITests {}
+enum APITests {
+    /// The host sends `peer` its last words, then kicks it: the client must read the message,
+    /// then the kick with its reason (messages queued before a kick leave ahead of it).
+    static func expectLastWordsBeforeTheKick(
+        from host: NetHost, to peer: NetPeer, readBy clientLog: EventLog, on net: SimulatedNetwork
+    ) throws {
+        try host.send(Chat(text: "last words"), to: .peer(peer))
+        host.kick(peer, reason: "AFK")
+        #expect(net.run(until: { clientLog.disconnectReason(of: .host) != nil }, limit: .seconds(1)))
+        #expect(
+            clientLog.seen.suffix(2) == [
+                .chat("last words", from: .host), .disconnected(.host, .kicked(reason: "AFK")),
+            ])
+    }
+}
 
 struct Chat: NetMessage, Equatable { var text: String }
 struct Step: NetMessage, Equatable {

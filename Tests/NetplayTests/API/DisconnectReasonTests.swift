@@ -131,13 +131,7 @@ extension APITests {
             let host = try startHost()
             let hostLog = EventLog(host.poll)
             let (_, clientLog, peer) = try connectedClient()
-            try host.send(Chat(text: "last words"), to: .peer(peer))
-            host.kick(peer, reason: "AFK")
-            #expect(net.run(until: { clientLog.disconnectReason(of: .host) != nil }, limit: .seconds(1)))
-            #expect(
-                clientLog.seen.suffix(2) == [
-                    .chat("last words", from: .host), .disconnected(.host, .kicked(reason: "AFK")),
-                ])
+            try APITests.expectLastWordsBeforeTheKick(from: host, to: peer, readBy: clientLog, on: net)
             #expect(hostLog.disconnectReason(of: peer) == .closedLocally)
         }
 
