@@ -24,7 +24,7 @@ extension NetCore {
             if !peers.contains(where: { $0.channels.awaitsAcknowledgement() }) { return now }
             deadline.keepEarliest(flushDeadline)
         }
-        if migration.planChanged, migration.secret != nil, isHostCore { return now }
+        if migration.planAwaitsSharing, isHostCore { return now }
         deadline.keepEarliest(host?.nextDeadline())
         deadline.keepEarliest(client?.nextDeadline())
         let timeout = unresponsiveTimeout

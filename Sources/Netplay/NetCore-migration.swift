@@ -23,6 +23,8 @@ struct Migration: Sendable {
     var joinOrder: [PeerID] = []
     /// The plan changed since it was last shared.
     var planChanged = false
+    /// A host's changed plan waits to be shared: the next tick shares it, so it is due now.
+    var planAwaitsSharing: Bool { planChanged && secret != nil }
     /// After taking over: when seats still awaited are given up.
     var rejoinDeadline: NetInstant?
 
