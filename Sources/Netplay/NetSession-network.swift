@@ -1,0 +1,260 @@
+import NetplayBase
+import NetplayProtocol
+
+/// The network's side of a session: what the driver calls (each datagram, the end of a read
+/// burst, the timer's ticks, the flush that sends ask for), and the events and datagrams each
+/// of those hands on. All of it takes the core's lock; none of it runs on the game's side.
+extension NetSession {
+    /// What the session has to send before it has a transport (a client's first hello, made
+    /// with its endpoint), for the driver to send as soon as its socket is bound. Only before
+    /// ``attach(_:)``: after it, datagrams are the transport's to send.
+    package func takeFirstDatagrams() -> [Datagram] {
+        assert(attachedTransport == nil, "the first datagrams are taken before a transport is attached")
+        return core.withLock { $0.drainOutgoing() }
+    }
+
+    /// Handles one datagram; called by the driver, on its thread. What it brings the game
+    /// (messages, players coming and going) waits in the core until the driver ends the read
+    /// burst with ``serviceReadBurst(now:)`` or ``publishReceived()``: the event queue's
+    /// locks, and a waiting reader's wake-up, once a burst instead of once a datagram (some
+    /// 1,400 instructions a datagram on a host reading its clients' inputs).
+    package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
+        var datagrams: [Datagram] = []
+        let deferred = core.withLock { core in
+            core.receive(bytes, from: address, now: now)
+            datagrams = core.drainOutgoing()
+            return core.hasDeferredHandshakes
+        }
+        if !datagrams.isEmpty, let transport = attachedTransport { transmit(&datagrams, on: transport) }
+        if deferred { scheduleHandshakeService() }
+    }
+
+    /// Publishes what the datagrams received since the last publication brought: for a driver
+    /// that must know whether the game has events before it ends its read burst (the
+    /// game-thread driver, which returns to the game when it has).
+    package func publishReceived() {
+        let (events, replication) = core.withLock { core in (takeEvents(from: &core), core.drainReplication()) }
+        publish(events, replication: replication)
+    }
+
+    /// Queues one handshake service behind the datagrams being read now: the event loop runs
+    /// queued work only after its read burst, so established peers' packets go first, while
+    /// handshake replies still leave without waiting for the next tick.
+    private func scheduleHandshakeService() {
+        let first = handshakeServiceScheduled.withLockedValue { scheduled in
+            defer { scheduled = true }
+            return !scheduled
+        }
+        guard first else { return }
+        attachedTransport?.runSoon { [weak self] now in self?.serviceHandshakes(now: now) }
+    }
+
+    private func serviceHandshakes(now: NetInstant) {
+        handshakeServiceScheduled.withLockedValue { $0 = false }
+        var datagrams: [Datagram] = []
+        let (events, replication, deadline) = core.withLock { core in
+            core.serviceHandshakes(now: now)
+            datagrams = core.drainOutgoing()
+            return (takeEvents(from: &core), core.drainReplication(), core.nextDeadline(now: now))
+        }
+        if let transport = attachedTransport {
+            transmit(&datagrams, on: transport)
+            transport.scheduleTick(at: deadline)
+        }
+        publish(events, replication: replication)
+    }
+
+    /// The end of a read burst, called by the driver: answers the peers that sent something
+    /// (acks, and data an ack let through) at once, without a tick over every peer, and brings
+    /// the timer forward if one of those peers now needs time sooner.
+    ///
+    /// With messages waiting behind a full channel that the acks just read made room in, it
+    /// runs a whole tick instead, which moves them: the next timer tick is at least
+    /// ``NetOptions/tickInterval`` after the last, and waiting for it left a sender idle
+    /// between its messages (a bulk transfer stalled 5–8 ms per 1 MiB message, both threads
+    /// asleep). "Room" is a quarter of the channel at least, so a backlog of many small
+    /// messages, which a retry walks whole, is not retried at every burst.
+    package func serviceReadBurst(now: NetInstant) {
+        if let waiting = buffer.withLock({ $0.backlog.first }),
+            core.withLock({ $0.backlogMayMove(waiting) })
+        {
+            tick(now: now)
+            return
+        }
+        var datagrams: [Datagram] = []
+        let (events, replication, deadline, closed) = core.withLock { core in
+            let deadline = core.flushReceived(now: now)
+            datagrams = core.drainOutgoing()
+            return (takeEvents(from: &core), core.drainReplication(), deadline, core.phase == .closed)
+        }
+        if let transport = attachedTransport {
+            transmit(&datagrams, on: transport)
+            if let deadline { transport.scheduleTick(at: deadline) }
+        }
+        publish(events, replication: replication)
+        if closed { finished.set(()) }
+    }
+
+    /// The longest the driver's timer sleeps with no deadline due: a peerless host still ticks
+    /// now and then (drop logs), and a sleep is never long enough to be taken for a pause
+    /// (``ProtocolConfig``'s pause threshold is 3 s). Peers' keepalives wake it far sooner.
+    static let maximumTimerSleep = Duration.seconds(1)
+
+    /// Flushes queued sends, runs the timers and sends the resulting datagrams in one batch,
+    /// then asks the transport for the next tick at the core's next deadline.
+    package func tick(now: NetInstant, holdingAcknowledgements: Bool = false) {
+        runPass(now: now, wholeTick: true, holdingAcknowledgements: holdingAcknowledgements)
+    }
+
+    /// The flush `send` asks for, once per batch of sends: the queued messages into their
+    /// channels and out, the timers left to their deadlines (see `NetCore.flushSends`). With
+    /// messages waiting behind a full channel, a kick or a close queued, a whole tick instead,
+    /// which carries those out in their order.
+    package func flushSends(now: NetInstant) {
+        runPass(now: now, wholeTick: false)
+    }
+
+    /// A tick, or a flush of sends (which becomes a tick when the buffer holds more than new
+    /// messages): takes the buffer's commands, runs the core, sends the datagrams in one
+    /// batch, and asks the transport for the next tick.
+    private func runPass(now: NetInstant, wholeTick asked: Bool, holdingAcknowledgements: Bool = false) {
+        // Taken out of the buffer (not copied), so the core works the backlog in place.
+        var backlog: [OutboundMessage] = []
+        var messages: [OutboundMessage] = []
+        var kicks: [OutboundKick] = []
+        let (takenBytes, closing, wholeTick) = buffer.withLock { buffer in
+            defer {
+                buffer.bytes = 0
+                buffer.flushScheduled = false
+            }
+            let wholeTick = asked || !buffer.backlog.isEmpty || !buffer.kicks.isEmpty || buffer.closing
+            swap(&backlog, &buffer.backlog)
+            swap(&messages, &buffer.spareMessages)
+            swap(&messages, &buffer.messages)
+            swap(&kicks, &buffer.kicks)
+            return (buffer.bytes, buffer.closing, wholeTick)
+        }
+        let tookCommands = !backlog.isEmpty || !messages.isEmpty || !kicks.isEmpty
+        var datagrams: [Datagram] = []
+        let (released, events, replication, closed, deadline) = core.withLock { core in
+            var deadline: NetInstant?
+            let released: Int
+            if wholeTick {
+                if closing { core.closeRequested = true }
+                released = core.tick(
+                    now: now, backlog: &backlog, messages: messages, kicks: kicks,
+                    holdingAcknowledgements: holdingAcknowledgements)
+            } else {
+                (released, deadline) = core.flushSends(now: now, messages: messages, backlog: &backlog)
+            }
+            datagrams = core.drainOutgoing()
+            let events = takeEvents(from: &core)
+            let replication = core.drainReplication()
+            if wholeTick { deadline = core.nextDeadline(now: now) }
+            return (released, events, replication, core.phase == .closed, deadline)
+        }
+        if tookCommands || messages.capacity > 0 {
+            giveBack(&messages, waiting: backlog, waitingBytes: takenBytes - released)
+        }
+        let sentAny = !datagrams.isEmpty
+        if let transport = attachedTransport {
+            transmit(&datagrams, on: transport)
+            // Commands left waiting for a full channel retry at the next tick. A tick's nil
+            // deadline says no timer is due; a flush's, that none of its peers' came forward,
+            // and the armed timer stands.
+            let next = backlog.isEmpty ? deadline : now
+            if next != nil || wholeTick { transport.scheduleTick(at: next) }
+        }
+        counters.withLock { counters in
+            counters.ticks += 1
+            if tookCommands { counters.flushes += 1 }
+            if sentAny { counters.transportBatches += 1 }
+        }
+        publish(events, replication: replication)
+        if wholeTick { logDropsIfDue(now: now) }
+        if closed { finished.set(()) }
+    }
+
+    /// Gives the send list a pass took back, emptied, for the next trade with its room (an
+    /// idle tick's list too: dropped, the next sends would grow a new one): a lock per pass,
+    /// none per message. `waiting`, the messages a full channel could not take yet, goes back
+    /// ahead of anything sent meanwhile, which stays in the buffer's list.
+    private func giveBack(_ messages: inout [OutboundMessage], waiting: [OutboundMessage], waitingBytes: Int) {
+        messages.empty()
+        buffer.withLock { buffer in
+            swap(&messages, &buffer.spareMessages)
+            guard !waiting.isEmpty else { return }
+            buffer.backlog = waiting
+            buffer.bytes += waitingBytes
+        }
+    }
+
+    /// Hands `datagrams` to the transport, then gives their buffers and list back to the core
+    /// for the next ones (a transport that kept one only means that one is not reused). One
+    /// more short lock per batch sent, against an allocation per datagram and per batch.
+    private func transmit(_ datagrams: inout [Datagram], on transport: any DatagramTransport) {
+        guard !datagrams.isEmpty else { return }
+        transport.send(datagrams)
+        core.withLock { $0.recycleSent(&datagrams) }
+    }
+
+    /// Takes the core's new events, under its lock. Nearly every batch is messages only: it
+    /// goes straight into the event queue, the two trading lists (no list allocated per
+    /// datagram, and nobody scans it: a copy of each event, existential inside, cost some
+    /// hundred instructions per message). Any other batch is published after the lock.
+    private func takeEvents(from core: inout NetCore) -> (events: [NetEvent], changesMembership: Bool) {
+        if core.moveMessages(into: events) { return ([], false) }
+        return core.drainEventBatch()
+    }
+
+    private func publish(
+        _ batch: (events: [NetEvent], changesMembership: Bool), replication: [ReplicationDelivery]
+    ) {
+        let (events, changesMembership) = batch
+        // Most calls (a tick or read burst that delivered nothing) have nothing to publish.
+        guard !events.isEmpty || changesMembership || !replication.isEmpty else { return }
+        if changesMembership || !replication.isEmpty {
+            replicationInbox.withLockedValue {
+                $0.take(changesMembership ? events : [], replication, capacity: options.maxQueuedEvents)
+            }
+        }
+        // Read only when a player comes or goes: this runs for every datagram and tick.
+        var connected: Set<NetPeer>?
+        var tookOver = false
+        for index in events.indices where changesMembership {
+            let event = events[index]
+            switch event {
+            case .connected(let peer) where !peer.isHost:
+                if connected == nil { connected = peerCount.withLockedValue { $0.peers } }
+                connected?.insert(peer)
+            case .disconnected(let peer, _) where !peer.isHost:
+                if connected == nil { connected = peerCount.withLockedValue { $0.peers } }
+                connected?.remove(peer)
+            case .hostChanged:
+                // A new session's players: those who rejoin this player, if it took over.
+                connected = []
+                tookOver = isHosting
+            default: break
+            }
+            switch event {
+            case .connected(.host): handshake.set(nil)
+            case .disconnected(.host, let reason):
+                handshake.set(reason)
+                // The session is over (closed, kicked, timed out…): refuse sends from now on.
+                buffer.withLock { $0.closing = true }
+            default: break
+            }
+        }
+        // Only lifecycle events are logged, and they always come with `changesMembership`.
+        if changesMembership { log(events) }
+        self.events.push(events, mayEndSession: changesMembership)
+        if let connected {
+            let (before, observer) = peerCount.withLockedValue { state in
+                defer { state.peers = connected }
+                return (state.peers.count, state.observer)
+            }
+            if connected.count != before { observer?(connected.count) }
+        }
+        if tookOver { takeoverObserver.withLockedValue { $0 }?() }
+    }
+}
