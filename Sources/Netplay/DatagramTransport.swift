@@ -3,7 +3,8 @@ import NetplayDrivers
 import NetplayLinkConditioner
 import NetplayProtocol
 
-/// What carries a session's datagrams: the real `UDPDriver`, or a virtual network in tests.
+/// What carries a session's datagrams: a real socket (`SocketTransport`), or a virtual network
+/// in tests.
 ///
 /// Classes only: a session reads its transport several times a packet (send, then arm the
 /// timer), and a struct in the existential copied every reference it held each time (two
@@ -39,55 +40,5 @@ extension DatagramTransport {
     /// `runSoon` at each call (a transport whose `runSoon` allocates nothing per call).
     package func makeTrigger(_ work: @escaping @Sendable (NetInstant) -> Void) -> @Sendable () -> Void {
         { [self] in runSoon(work) }
-    }
-}
-
-/// A session's socket: a `UDPDriver`, and the timer that ticks the session at its deadlines.
-final class UDPTransport: DatagramTransport {
-    let driver: UDPDriver
-    let timer: DeadlineTimer
-
-    init(driver: UDPDriver, timer: DeadlineTimer) {
-        self.driver = driver
-        self.timer = timer
-    }
-
-    var now: NetInstant { driver.clock.now }
-
-    var taskExecutor: (any TaskExecutor)? { driver.taskExecutor }
-
-    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
-        // A closed driver's own loop may be shut down; there is nothing left to run then.
-        guard driver.channel.isActive else { return }
-        let clock = driver.clock
-        driver.eventLoop.execute { work(clock.now) }
-    }
-
-    /// The event loop's task made once: `runSoon` makes a closure around `work` at each call.
-    func makeTrigger(_ work: @escaping @Sendable (NetInstant) -> Void) -> @Sendable () -> Void {
-        let clock = driver.clock
-        let task: @Sendable () -> Void = { work(clock.now) }
-        return { [driver] in
-            guard driver.channel.isActive else { return }
-            driver.eventLoop.execute(task)
-        }
-    }
-
-    func scheduleTick(at deadline: NetInstant?) {
-        timer.arm(at: deadline)
-    }
-
-    func send(_ datagrams: [Datagram]) {
-        driver.send(count: datagrams.count) { (datagrams[$0].address, datagrams[$0].bytes) }
-    }
-
-    func close() async {
-        let timer = timer
-        try? await driver.eventLoop.submit { timer.stop() }.get()
-        await driver.close()
-    }
-
-    func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {
-        driver.setImpairment(impairment, for: direction)
     }
 }

@@ -85,12 +85,12 @@ public final class NetHost: Sendable {
         let session = NetSession(core: NetCore(host: endpoint, registry: registry, options: options), options: options)
         let localAddress: PeerAddress
         if let interface {
-            localAddress = try await SessionSocket.open(session, host: interface, port: port)
+            localAddress = try SessionSocket.open(session, host: interface, port: port)
         } else {
             do throws(NetError) {
-                localAddress = try await SessionSocket.open(session, host: Self.dualStackWildcard, port: port)
+                localAddress = try SessionSocket.open(session, host: Self.dualStackWildcard, port: port)
             } catch {
-                localAddress = try await SessionSocket.open(session, host: Self.ipv4Wildcard, port: port)
+                localAddress = try SessionSocket.open(session, host: Self.ipv4Wildcard, port: port)
             }
         }
         let advertiser = await startAdvertising(

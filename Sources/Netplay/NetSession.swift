@@ -54,12 +54,12 @@ package final class NetSession: Sendable {
         let flush: @Sendable () -> Void
         /// The transport again if the game's thread services it, cast once: `poll` and `flush`
         /// ask every frame, and a dynamic cast there cost more than the rest of the question.
-        let gameThread: GameThreadTransport?
+        let gameThread: SocketTransport?
 
         init(transport: any DatagramTransport, flush: @escaping @Sendable (NetInstant) -> Void) {
             self.transport = transport
             self.flush = transport.makeTrigger(flush)
-            gameThread = transport as? GameThreadTransport
+            gameThread = (transport as? SocketTransport).flatMap { $0.wake == nil ? $0 : nil }
         }
     }
     /// Whether a handshake service is already queued on the network thread.
@@ -104,7 +104,7 @@ package final class NetSession: Sendable {
     var attachedTransport: (any DatagramTransport)? { attachment.withLock { $0?.transport } }
 
     /// The transport the game's thread services, in ``NetServicing/gameThread`` mode.
-    var gameThreadTransport: GameThreadTransport? { attachment.withLock { $0?.gameThread } }
+    var gameThreadTransport: SocketTransport? { attachment.withLock { $0?.gameThread } }
 
     /// Asks the network thread to flush the send buffer as soon as it is free: the first send
     /// since the last flush does, so there is one hop per batch of sends (not per message),

@@ -65,16 +65,25 @@ package final class ServicedUDPSocket: Sendable {
             segmentsSends: configuration.segmentsSends)
     }
 
-    /// Waits until a datagram can be read or `timeout` passes (zero: does not wait). Returns
-    /// whether one can be read. An interrupted wait counts as a timeout; the caller loops.
-    package func waitUntilReadable(timeout: Duration) -> Bool {
+    /// Waits until a datagram can be read, `timeout` passes (zero: does not wait) or `wake` is
+    /// signalled. Returns whether a datagram can be read. An interrupted wait counts as a
+    /// timeout; the caller loops.
+    package func waitUntilReadable(timeout: Duration, waking wake: WakeSignal? = nil) -> Bool {
         guard isOpen else { return false }
-        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        var entries = (
+            pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake?.readEnd ?? -1, events: Int16(POLLIN), revents: 0)
+        )
         let nanoseconds = max(timeout.nanosecondsClamped, 0)
         // poll(2) takes milliseconds (Swift's Glibc has no ppoll): round up, so a short
         // wait never spins at zero.
-        let ready = poll(&entry, 1, CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
-        return ready > 0 && entry.revents & Int16(POLLIN) != 0
+        let ready = withUnsafeMutableBytes(of: &entries) { raw in
+            poll(
+                raw.baseAddress!.assumingMemoryBound(to: pollfd.self), wake == nil ? 1 : 2,
+                CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
+        }
+        if ready > 0, entries.1.revents != 0 { wake?.drain() }
+        return ready > 0 && entries.0.revents & Int16(POLLIN) != 0
     }
 
     /// Reads every datagram waiting on the socket, at most `limit`, handing each to `body`.

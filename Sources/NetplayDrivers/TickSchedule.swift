@@ -1,14 +1,15 @@
 import NetplayBase
 
 /// When a session's timers next run, from the deadlines it asks for: the rule both ways of
-/// driving a session share (the network thread's ``DeadlineTimer``, and the game's thread
-/// servicing its socket). A value with no clock and no thread: the caller says when.
+/// servicing a session's socket follows, on its network thread or the game's. A value with no
+/// clock and no thread: the caller says when.
 ///
 /// Two bounds: a firing starts at least `minimumSpacing` after the previous one *ended*, and
 /// no sleep is longer than `maximumSleep`. Counting the spacing from the end matters: a body
 /// slower than the spacing that asks for "now" again (a session retrying a large backlog)
 /// would otherwise be due the moment it ended, for ever; on SwiftNIO's loop, which runs every
-/// task already due before it reads its sockets, that starved the socket for good.
+/// task already due before it reads its sockets (where the network thread ran until the
+/// twenty-sixth stop of the fast path), that starved the socket for good.
 package struct TickSchedule: Sendable {
     private let minimumSpacing: Duration
     private let maximumSleep: Duration

@@ -11,9 +11,8 @@ import NetplayLinkConditioner
 /// are batched (``send(_:)`` hops to the loop once per batch, writes every datagram, then
 /// flushes once), so a game frame's worth of packets costs one hop, not one per message. A
 /// ``LinkConditioner`` can impair either direction while running, to try a game against a
-/// bad network on real sockets. A ``DeadlineTimer`` on the same loop runs the protocol's
-/// timers when they are due (``scheduleRepeating(every:_:)`` for fixed periods, such as LAN
-/// discovery's). The driver itself keeps its state on the loop; a caller
+/// bad network on real sockets. ``scheduleRepeating(every:_:)`` runs work at fixed periods
+/// (LAN discovery's). The driver itself keeps its state on the loop; a caller
 /// whose state is also touched from other threads (the API's `NetSession`, which games send through
 /// from any thread) guards it with its own lock.
 ///
@@ -48,8 +47,6 @@ package final class UDPDriver: Sendable {
     /// Internal, not private, for the multicast extension in its own file.
     package let channel: any Channel
     private let handler: NIOLoopBound<UDPDatagramHandler>
-    /// Runs async code on ``eventLoop`` (see ``NetworkThreadExecutor``).
-    package let taskExecutor: NetworkThreadExecutor
     /// Set when the driver made its own thread, which it must then shut down.
     private let ownedGroup: MultiThreadedEventLoopGroup?
     private let lifecycle = UDPDriverLifecycle()
@@ -62,7 +59,6 @@ package final class UDPDriver: Sendable {
         self.handler = handler
         self.localAddress = localAddress
         self.eventLoop = channel.eventLoop
-        self.taskExecutor = NetworkThreadExecutor(loop: channel.eventLoop)
         self.clock = clock
         self.ownedGroup = ownedGroup
     }
@@ -276,15 +272,11 @@ package final class UDPDriver: Sendable {
     /// Closes the socket and, if the driver started its own thread, stops it. Idempotent and
     /// safe to call concurrently: every caller returns once the driver is fully closed.
     package func close() async {
-        await lifecycle.close { [eventLoop, handler, channel, ownedGroup, taskExecutor] in
+        await lifecycle.close { [eventLoop, handler, channel, ownedGroup] in
             let final = (try? await eventLoop.submit { handler.value.statistics }.get()) ?? Statistics()
             try? await channel.close()
-            // Only a thread of the driver's own stops here; a loop it was given (the clients'
-            // shared one) runs on, and so may its executor's jobs.
-            if let ownedGroup {
-                taskExecutor.retireLoop()
-                try? await ownedGroup.shutdownGracefully()
-            }
+            // Only a thread of the driver's own stops here; a loop it was given runs on.
+            if let ownedGroup { try? await ownedGroup.shutdownGracefully() }
             return final
         }
     }

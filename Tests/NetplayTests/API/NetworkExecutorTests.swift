@@ -1,4 +1,3 @@
-import NIOCore
 import Testing
 
 @testable import Netplay
@@ -34,9 +33,11 @@ extension APITests {
                 options: options)
         }
 
-        /// The event loop under a session's network thread.
-        static func loop(of session: NetSession) throws -> any EventLoop {
-            try #require(session.attachedTransport as? UDPTransport).driver.eventLoop
+        /// The transport whose network thread serves a session.
+        static func loop(of session: NetSession) throws -> SocketTransport {
+            let transport = try #require(session.attachedTransport as? SocketTransport)
+            #expect(transport.wake != nil, "the session has a network thread")
+            return transport
         }
 
         /// Closes both ends after ``patience``, unless cancelled first.
@@ -61,7 +62,7 @@ extension APITests {
                 var echoed = 0
                 var onLoop = true
                 for await event in host.events {
-                    onLoop = onLoop && hostLoop.inEventLoop
+                    onLoop = onLoop && hostLoop.isOnNetworkThread
                     guard case .message(let chat as Chat, let peer) = event else { continue }
                     try? host.send(Chat(text: "re: \(chat.text)"), to: .peer(peer))
                     echoed += 1
@@ -71,12 +72,12 @@ extension APITests {
             }
             let (replies, clientOnLoop) = await withTaskExecutorPreference(client.executor) {
                 var replies: [String] = []
-                var onLoop = clientLoop.inEventLoop
+                var onLoop = clientLoop.isOnNetworkThread
                 var events = client.events.makeAsyncIterator()
                 for index in 0..<Self.exchanges {
                     try? client.send(Chat(text: "\(index)"))
                     while let event = await events.next() {
-                        onLoop = onLoop && clientLoop.inEventLoop
+                        onLoop = onLoop && clientLoop.isOnNetworkThread
                         guard case .message(let chat as Chat, _) = event else { continue }
                         replies.append(chat.text)
                         break
@@ -89,7 +90,7 @@ extension APITests {
             #expect(echoed == Self.exchanges)
             #expect(hostOnLoop && clientOnLoop)
             // Without the preference, the same code runs on Swift's pool, not the loop.
-            let offLoop = await Task { hostLoop.inEventLoop }.value
+            let offLoop = await Task { hostLoop.isOnNetworkThread }.value
             #expect(!offLoop)
 
             watchdog.cancel()
@@ -107,7 +108,7 @@ extension APITests {
             let closer = Task(executorPreference: host.executor) { () -> (onLoopBefore: Bool, closed: Bool) in
                 for await event in host.events {
                     guard case .message(let chat as Chat, _) = event, chat.text == "close" else { continue }
-                    let onLoop = hostLoop.inEventLoop
+                    let onLoop = hostLoop.isOnNetworkThread
                     await host.close()
                     return (onLoop, host.peers.isEmpty)
                 }

@@ -1,0 +1,107 @@
+import NetplayBase
+
+extension SocketTransport {
+    /// Most datagrams read in one go before the timers and the queued work get a turn.
+    static let datagramsPerRead = 64
+
+    /// Reads what arrived, runs what is due and sends what is queued; then, until `timeout`
+    /// passes or the session has an event for the game, waits for datagrams (and runs the
+    /// timers when they fall due). Returns at once when another thread is servicing.
+    /// - Parameters:
+    ///   - returningOnEvents: Whether an event for the game ends the wait (false on the network
+    ///     thread, and while the library itself drives a handshake or a close in game-thread
+    ///     mode, with nobody taking events).
+    ///   - reading: Whether to read the socket (false for `flush`, which only sends and runs
+    ///     the timers, as `enet_host_flush` does: a datagram read there, after the frame's
+    ///     reply has left, would need an acknowledgement of its own at once).
+    ///   - done: Ends the wait as soon as it holds (checked after each pass): the library's own
+    ///     waits, for a handshake or a close, end the moment it is over, not at `timeout`.
+    func service(
+        _ session: NetSession, waitingUpTo timeout: Duration, returningOnEvents: Bool = true, reading: Bool = true,
+        until done: () -> Bool = { false }
+    ) {
+        let started = state.withLock { state in
+            defer { state.servicing = true }
+            return !state.servicing
+        }
+        guard started else { return }
+        defer { state.withLock { $0.servicing = false } }
+        let deadline = clock.now + timeout
+        while true {
+            runQueued()
+            if isImpaired.load(ordering: .relaxed) { deliverDue(to: session) }
+            let arrived =
+                reading
+                ? socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
+                    receive(bytes, from: from, into: session)
+                } : 0
+            if arrived > 0 { session.publishReceived() }
+            let now = clock.now
+            // Going back to the game with events: their acknowledgements wait for its reply, to
+            // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service
+            // sends them at once, before the game sees the message: a packet more each way.)
+            // Otherwise, as at the end of a read burst on the network thread, they leave now.
+            let returning = returningOnEvents && session.events.hasPending
+            // One lock for the pass's questions (a lock each was about ten a round trip).
+            let (timersDue, burstOwed, heldBefore) = state.withLock { state in
+                defer { state.burstOwed = false }
+                let due = now >= state.nextTick
+                if due { state.schedule.beginFiring() }
+                return (due, state.burstOwed || arrived > 0, state.burstOwed)
+            }
+            // Held once: a game that comes back for more events without answering (a poll,
+            // no flush) gets no second hold, or a game that only reads would never
+            // acknowledge anything while each poll finds something new.
+            let holding = returning && !heldBefore
+            if timersDue {
+                // The timers run after the read, so they see the acknowledgements and packets
+                // that waited in the socket (a stalled game would otherwise take its peers'
+                // packets for lost and the peers for silent). While the game is about to
+                // answer, their tick sends no acknowledgement on its own: the answer carries
+                // them, as above; anything the timers do send carries them too.
+                session.tick(now: now, holdingAcknowledgements: holding)
+            }
+            let holdsBurst = burstOwed && holding
+            if burstOwed && !holding && !timersDue { session.serviceReadBurst(now: now) }
+            let ended = timersDue ? clock.now : now
+            let queued = state.withLock { state in
+                if timersDue { state.nextTick = state.schedule.endFiring(at: ended) }
+                if holdsBurst { state.burstOwed = true }
+                return state.takeQueued()
+            }
+            run(queued)
+            if returning || now >= deadline || done() { return }
+            // A full read: more may be waiting, read on before sleeping.
+            if arrived == Self.datagramsPerRead { continue }
+            // Read now, not with the queue: the work just run may have brought the tick forward.
+            // A network thread tells the senders it sleeps under the same lock that finds the
+            // queue empty, so work queued after this look wakes it.
+            let wakeAt = state.withLock { state -> NetInstant? in
+                guard state.queued.isEmpty, !state.stopping else { return nil }
+                state.sleeping = wake != nil
+                return min(deadline, state.nextTick)
+            }
+            guard var wakeAt else { continue }
+            if isImpaired.load(ordering: .relaxed), let due = impairment.withLock({ $0?.nextDue }) {
+                wakeAt = min(wakeAt, due)
+            }
+            _ = socket.waitUntilReadable(timeout: wakeAt - clock.now, waking: wake)
+            if wake != nil { state.withLock { $0.sleeping = false } }
+        }
+    }
+
+    /// Runs the work queued since the last call, oldest first.
+    func runQueued() {
+        run(state.withLock { $0.takeQueued() })
+    }
+
+    /// Runs `queued`, then hands its list back, emptied, as the spare.
+    func run(_ queued: consuming [QueuedWork]) {
+        guard !queued.isEmpty else { return }
+        let now = clock.now
+        for index in queued.indices { queued[index].run(now) }
+        var spent = queued
+        spent.empty()
+        state.withLock { $0.spareQueued.takeBack(&spent) }
+    }
+}
