@@ -41,7 +41,8 @@ struct ImpairedLinks {
                 arrivingNow.append(delivery.bytes)
             } else {
                 inTransit.append(
-                    InTransit(arrives: delivery.deliverAt, address: address, bytes: delivery.bytes, direction: direction))
+                    InTransit(
+                        arrives: delivery.deliverAt, address: address, bytes: delivery.bytes, direction: direction))
             }
         }
         return arrivingNow
