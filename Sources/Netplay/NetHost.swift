@@ -138,7 +138,7 @@ public final class NetHost: Sendable {
     /// each such hand-off costs a thread wake-up, about a quarter of a loopback round trip.
     /// Keep that code as short as a network handler's: while it runs, the socket waits. So
     /// never block there: ``poll(waitingUpTo:)`` would stop the socket for its whole timeout,
-    /// and a loop of `Task.yield()` would stop it for good. Without a preference (or with
+    /// and a loop of `Task.yield()` would keep the thread spinning between its passes. Without a preference (or with
     /// `nil`, which this is under ``NetServicing/gameThread`` servicing, where there is no
     /// network thread) async code runs on Swift's shared thread pool, as it also does once
     /// the session is closed.
