@@ -73,20 +73,42 @@ extension SocketTransport {
             if returning || now >= deadline || done() { return }
             // A full read: more may be waiting, read on before sleeping.
             if arrived == Self.datagramsPerRead { continue }
-            // Read now, not with the queue: the work just run may have brought the tick forward.
-            // A network thread tells the senders it sleeps under the same lock that finds the
-            // queue empty, so work queued after this look wakes it.
-            let wakeAt = state.withLock { state -> NetInstant? in
-                guard state.queued.isEmpty, !state.stopping else { return nil }
-                state.sleeping = wake != nil
-                return min(deadline, state.nextTick)
-            }
-            guard var wakeAt else { continue }
+            guard var wakeAt = wakeTimeOnceIdle(until: deadline) else { continue }
             if isImpaired.load(ordering: .relaxed), let due = impairment.withLock({ $0?.nextDue }) {
                 wakeAt = min(wakeAt, due)
             }
             _ = socket.waitUntilReadable(timeout: wakeAt - clock.now, waking: wake)
             if wake != nil { state.withLock { $0.sleeping = false } }
+        }
+    }
+
+    /// When to wake, once nothing is queued: at `deadline` or the next tick, whichever is
+    /// first (read now, not with the pass: the work just run may have brought the tick
+    /// forward). Nil when the thread is asked to stop, or when work is queued that another
+    /// pass must run.
+    ///
+    /// On the network thread, one batch of work queued during the pass (a reply sent by code on
+    /// the network thread's executor, and the flush it asks for) runs here first: `poll(2)`
+    /// then both says whether a datagram came meanwhile and sleeps, where another pass would
+    /// first read an empty socket (a system call, each side of every executor round trip).
+    /// One batch only: work that keeps queuing more (a loop of `Task.yield()`) still leaves the
+    /// socket and the timers a pass between its batches. (The game's thread takes the pass at
+    /// once: the work may have brought it events to return with.) A network thread tells the
+    /// senders it sleeps under the same lock that finds the queue empty, so work queued after
+    /// that look wakes it.
+    private func wakeTimeOnceIdle(until deadline: NetInstant) -> NetInstant? {
+        var ranBatch = wake == nil
+        while true {
+            let (queued, wakeAt) = state.withLock { state -> ([QueuedWork], NetInstant?) in
+                guard !state.stopping else { return ([], nil) }
+                guard state.queued.isEmpty else { return (ranBatch ? [] : state.takeQueued(), nil) }
+                state.sleeping = wake != nil
+                return ([], min(deadline, state.nextTick))
+            }
+            if let wakeAt { return wakeAt }
+            if queued.isEmpty { return nil }
+            run(queued)
+            ranBatch = true
         }
     }
 
