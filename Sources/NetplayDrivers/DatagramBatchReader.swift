@@ -30,6 +30,9 @@ final class DatagramBatchReader: @unchecked Sendable {
     /// Each slot's header, which also says how many bytes the last call read into it.
     private let headers: UnsafeMutableBufferPointer<CNetplay_mmsghdr>
     private let vectors: UnsafeMutableBufferPointer<iovec>
+    /// A coalescing reader's room for the control message that gives a run's datagram size
+    /// (nil for a reader of single datagrams).
+    private let control: UnsafeMutableRawBufferPointer?
     #else
     /// The bytes the last call read into the one slot.
     private var receivedLength = 0
@@ -40,11 +43,17 @@ final class DatagramBatchReader: @unchecked Sendable {
     /// draining 64 inputs only a few of its 17 calls. Fewer slots for larger caps; always one.
     static let maxSlotBytes = 6 * 1024
 
-    /// Slots for datagrams of at most `maxDatagramBytes`.
-    init(maxDatagramBytes: Int) {
-        slotBytes = maxDatagramBytes + 1
+    /// Room for a control message of one `CInt` (`CMSG_SPACE(sizeof(int))` on every 64-bit
+    /// Linux: a 16-byte header and the value, aligned to 8).
+    private static let controlBytes = 24
+
+    /// Slots for datagrams of at most `maxDatagramBytes`; with `coalescing`, one slot for a
+    /// run of them read with receive offload on (``segmentSize(of:)`` says how to split it).
+    init(maxDatagramBytes: Int, coalescing: Bool = false) {
+        slotBytes = coalescing ? UDPSocket.coalescedReadBytes : maxDatagramBytes + 1
         #if os(Linux)
-        capacity = max(1, min(4, Self.maxSlotBytes / slotBytes))
+        capacity = coalescing ? 1 : max(1, min(4, Self.maxSlotBytes / slotBytes))
+        control = coalescing ? .allocate(byteCount: Self.controlBytes, alignment: 8) : nil
         #else
         capacity = 1
         #endif
@@ -70,6 +79,7 @@ final class DatagramBatchReader: @unchecked Sendable {
         #if os(Linux)
         headers.deallocate()
         vectors.deallocate()
+        control?.deallocate()
         #endif
     }
 
@@ -81,6 +91,10 @@ final class DatagramBatchReader: @unchecked Sendable {
         // The headers point at their slots for good; a call rewrites only the address's
         // length (and the length read and flags, outputs).
         for slot in 0..<count { headers[slot].msg_hdr.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size) }
+        if let control {
+            headers[0].msg_hdr.msg_control = control.baseAddress
+            headers[0].msg_hdr.msg_controllen = control.count
+        }
         return Int(CNetplay_recvmmsg(descriptor, headers.baseAddress!, CUnsignedInt(count), 0))
         #else
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -98,6 +112,25 @@ final class DatagramBatchReader: @unchecked Sendable {
         Int(headers[slot].msg_len)
         #else
         receivedLength
+        #endif
+    }
+
+    /// The size of the datagrams a coalesced read put in `slot` back to back (the last may be
+    /// shorter), from the kernel's `UDP_GRO` control message; nil for a single datagram.
+    func segmentSize(of slot: Int) -> Int? {
+        #if os(Linux)
+        guard let control, slot == 0 else { return nil }
+        let header = headers[0].msg_hdr
+        // cmsghdr: a size_t length, then level and type (CInts), then the value.
+        guard header.msg_controllen >= 20 else { return nil }
+        let length = control.load(as: Int.self)
+        let level = control.load(fromByteOffset: 8, as: CInt.self)
+        let type = control.load(fromByteOffset: 12, as: CInt.self)
+        guard length >= 20, level == UDPSocket.udpLevel, type == UDPSocket.udpReceiveOffload else { return nil }
+        let size = Int(control.load(fromByteOffset: 16, as: CInt.self))
+        return size > 0 ? size : nil
+        #else
+        return nil
         #endif
     }
 

@@ -33,6 +33,8 @@ package final class ServicedUDPSocket: Sendable {
         /// new ones at every call, and a copy for every datagram, were allocations per read.
         var reader: DatagramBatchReader?
         var datagram: [UInt8] = []
+        /// Receive offload is on (see `offloadReceiveIfBehind`), and the reader coalescing.
+        var coalesces = false
         /// Sends a batch in as few system calls as the system allows.
         var writer: DatagramBatchWriter
     }
@@ -97,8 +99,11 @@ package final class ServicedUDPSocket: Sendable {
         var delivered = 0
         // Lent out of the state while reading (one reader at a time; a second one would find
         // none and make its own).
-        var (reader, datagram) = state.withLock { state in
-            (state.reader.take() ?? DatagramBatchReader(maxDatagramBytes: maxDatagramBytes), state.datagram.lend())
+        var (reader, datagram, coalesces) = state.withLock { state in
+            let reader =
+                state.reader.take()
+                ?? DatagramBatchReader(maxDatagramBytes: maxDatagramBytes, coalescing: state.coalesces)
+            return (reader, state.datagram.lend(), state.coalesces)
         }
         defer {
             state.withLock { state in
@@ -106,6 +111,7 @@ package final class ServicedUDPSocket: Sendable {
                 swap(&state.datagram, &datagram)
             }
         }
+        var run = RunOfOneSender()
         var attempts = 0
         while attempts < limit {
             let asked = min(limit - attempts, reader.capacity)
@@ -124,46 +130,113 @@ package final class ServicedUDPSocket: Sendable {
                     state.statistics.socketErrors += 1
                     return .dropped
                 }
+                var datagrams = 0
                 for slot in 0..<read {
                     let size = reader.length(of: slot)
-                    state.statistics.datagramsReceived += 1
+                    let (segments, segmentBytes) = Self.segments(of: slot, in: reader, length: size)
+                    datagrams += segments
+                    if segments > 1 { state.statistics.coalescedReads += 1 }
+                    state.statistics.datagramsReceived += segments
                     state.statistics.bytesReceived += size
-                    if size > maxDatagramBytes {
-                        state.statistics.droppedOversize += 1
-                    } else if !Self.isIP(reader.source(of: slot)) {
-                        state.statistics.droppedUnsupportedAddress += 1
+                    let oversize = Self.oversizeCount(segments, of: segmentBytes, in: size, cap: maxDatagramBytes)
+                    state.statistics.droppedOversize += oversize
+                    if oversize < segments, !Self.isIP(reader.source(of: slot)) {
+                        state.statistics.droppedUnsupportedAddress += segments - oversize
                     }
                 }
-                return .datagrams(read)
+                return .datagrams(read, datagrams)
             }
-            guard case .datagrams(let read) = outcome else {
+            guard case .datagrams(let read, let datagrams) = outcome else {
                 if case .dropped = outcome {
                     attempts += 1
                     continue
                 }
                 break
             }
-            attempts += read
+            attempts += datagrams
             for slot in 0..<read {
                 // Dropped and counted under the lock above: oversize, or not from an IP address
                 // (which `PeerAddress(_: sockaddr_storage)` turns into nil).
                 let size = reader.length(of: slot)
-                guard size <= maxDatagramBytes, let source = reader.sourceAddress(of: slot) else {
-                    continue
+                let (_, segmentBytes) = Self.segments(of: slot, in: reader, length: size)
+                guard let source = reader.sourceAddress(of: slot) else { continue }
+                let all = reader.bytes(of: slot, length: size)
+                for start in stride(from: 0, to: size, by: segmentBytes) {
+                    // Oversize: counted above, one by one (the last of a run may fit).
+                    guard min(segmentBytes, size - start) <= maxDatagramBytes else { continue }
+                    // Copied into the kept datagram (a receiver that kept the last one leaves
+                    // it shared: emptying it makes a new one, never a change under its feet).
+                    datagram.empty()
+                    datagram.append(
+                        contentsOf: UnsafeBufferPointer(rebasing: all[start..<min(start + segmentBytes, size)]))
+                    body(source, datagram)
+                    delivered += 1
                 }
-                // Copied into the kept datagram (a receiver that kept the last one leaves it
-                // shared: emptying it makes a new one, never a change under its feet).
-                datagram.empty()
-                datagram.append(contentsOf: reader.bytes(of: slot, length: size))
-                body(source, datagram)
-                delivered += 1
+                if !coalesces { run.note(source, bytes: size) }
             }
             // Fewer than asked: the socket was empty when the call returned (or an error
             // stopped it, which the next call would report): what comes next waits for the
             // next read, as it would have after the last one.
             if read < asked { break }
         }
+        if !coalesces, run.longest >= Self.runThatOffloads { offloadReceiveIfBehind(&reader) }
         return delivered
+    }
+
+    /// How many datagrams `slot` holds, and their size: several when a coalesced read put a
+    /// run there (each `segmentSize` long but the last, which may be shorter), else one of the
+    /// read's length.
+    private static func segments(
+        of slot: Int, in reader: DatagramBatchReader, length: Int
+    ) -> (count: Int, bytes: Int) {
+        guard let segment = reader.segmentSize(of: slot), length > segment else { return (1, length) }
+        return ((length + segment - 1) / segment, segment)
+    }
+
+    /// How many of a slot's `count` datagrams of `bytes` each (the last one the rest of `size`)
+    /// are over `cap`: all or none of the equal ones, and the last on its own.
+    private static func oversizeCount(_ count: Int, of bytes: Int, in size: Int, cap: Int) -> Int {
+        let last = size - (count - 1) * bytes
+        return (bytes > cap ? count - 1 : 0) + (last > cap ? 1 : 0)
+    }
+
+    /// Reads in a row of one sender's datagrams of one size, the shape the kernel coalesces.
+    private struct RunOfOneSender {
+        var source: PeerAddress?
+        var bytes = -1
+        var length = 0
+        var longest = 0
+
+        mutating func note(_ source: PeerAddress, bytes: Int) {
+            if source == self.source && bytes == self.bytes {
+                length += 1
+            } else {
+                (self.source, self.bytes, length) = (source, bytes, 1)
+            }
+            longest = max(longest, length)
+        }
+    }
+
+    /// One sender's datagrams of one size in a row, in one read, that turn receive offload
+    /// on: a stream arriving faster than a read each keeps up with (a game's clients send one
+    /// datagram a frame each, from as many senders).
+    static let runThatOffloads = 16
+
+    /// Turns receive offload on (Linux's `UDP_GRO`) after a read that found a run of one
+    /// sender's datagrams of one size: from then on the kernel may hand over such a run in
+    /// one read with their size, and `readAvailable` splits it. A bulk transfer's 1,200-byte
+    /// fragments then cross from the kernel about fifty at a time, and on loopback a
+    /// segmented send (`UDP_SEGMENT`) stays one packet all the way. Not from the start: a
+    /// coalesced read needs a 64 KiB buffer, which a game's one datagram at a time would
+    /// keep resident for nothing. The reader is replaced by a coalescing one.
+    private func offloadReceiveIfBehind(_ reader: inout DatagramBatchReader) {
+        let turnedOn = state.withLock { state -> Bool in
+            guard state.open, !state.coalesces, UDPSocket.offloadReceive(on: descriptor) else { return false }
+            state.coalesces = true
+            state.statistics.offloadsReceive = true
+            return true
+        }
+        if turnedOn { reader = DatagramBatchReader(maxDatagramBytes: maxDatagramBytes, coalescing: true) }
     }
 
     private static func isIP(_ storage: sockaddr_storage) -> Bool {
@@ -211,8 +284,8 @@ package final class ServicedUDPSocket: Sendable {
     /// What one read under the lock found.
     private enum ReadOutcome {
         case closed, empty, dropped
-        /// How many datagrams the call read.
-        case datagrams(Int)
+        /// How many reads the call filled, and the datagrams in them.
+        case datagrams(Int, Int)
     }
 
     private static func localAddress(of descriptor: CInt) throws -> PeerAddress? {

@@ -24,5 +24,25 @@ extension UDPSocket {
     /// a message's control message asks the kernel to split it into datagrams of a given size.
     static let udpLevel: CInt = 17
     static let udpSegment: CInt = 103
+    /// `UDP_GRO`: the kernel may hand over a run of one sender's equal-size datagrams in one
+    /// read, with a control message that gives their size.
+    static let udpReceiveOffload: CInt = 104
     #endif
+
+    /// Whether this system coalesces received datagrams (`UDP_GRO`, Linux 5.0 or later).
+    static let offloadsReceive = System.supportsUDPReceiveOffload
+
+    /// Room for one coalesced read: a whole UDP datagram, the largest run the kernel hands over.
+    static let coalescedReadBytes = 1 << 16
+
+    /// Turns receive offload on for `descriptor`; false if the system refused.
+    static func offloadReceive(on descriptor: CInt) -> Bool {
+        #if os(Linux)
+        guard offloadsReceive else { return false }
+        var on: CInt = 1
+        return setsockopt(descriptor, udpLevel, udpReceiveOffload, &on, socklen_t(MemoryLayout<CInt>.size)) == 0
+        #else
+        return false
+        #endif
+    }
 }
