@@ -1,5 +1,6 @@
 #ifdef __linux__
 #define _GNU_SOURCE
+#include <poll.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include "CNetplaySockets.h"
@@ -13,5 +14,13 @@ int CNetplay_sendmmsg(int descriptor, CNetplay_mmsghdr *messages, unsigned int c
 
 int CNetplay_recvmmsg(int descriptor, CNetplay_mmsghdr *messages, unsigned int count, int flags) {
     return recvmmsg(descriptor, (struct mmsghdr *)messages, count, flags, NULL);
+}
+
+int CNetplay_ppoll(struct pollfd *entries, unsigned long count, long long nanoseconds) {
+    struct timespec timeout = {
+        .tv_sec = (time_t)(nanoseconds / 1000000000LL),
+        .tv_nsec = (long)(nanoseconds % 1000000000LL),
+    };
+    return ppoll(entries, (nfds_t)count, &timeout, NULL);
 }
 #endif

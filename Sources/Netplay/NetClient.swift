@@ -90,7 +90,8 @@ public final class NetClient: Sendable {
         let endpoint = ClientEndpoint(config: config, host: address, now: clock.now)
         let session = NetSession(
             core: NetCore(client: endpoint, registry: registry, options: options), options: options)
-        let localAddress = try SessionSocket.open(session, host: address.wildcardHost, port: 0, clock: clock)
+        let localAddress = try SessionSocket.open(
+            session, host: address.wildcardHost, port: 0, clock: clock, sharesClientThread: true)
         let client = NetClient(session: session, hostAddress: address, localAddress: localAddress)
         if options.hostMigration {
             // Taking over, the game is advertised again, from here, as its old host did.

@@ -28,64 +28,70 @@ extension SocketTransport {
         defer { state.withLock { $0.servicing = false } }
         let deadline = clock.now + timeout
         while true {
-            runQueued()
-            if isImpaired.load(ordering: .relaxed) { deliverDue(to: session) }
-            let arrived =
-                reading
-                ? socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
-                    receive(bytes, from: from, into: session)
-                } : 0
-            if arrived > 0 { session.publishReceived() }
-            let now = clock.now
-            // Going back to the game with events: their acknowledgements wait for its reply, to
-            // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service
-            // sends them at once, before the game sees the message: a packet more each way.)
-            // Otherwise, as at the end of a read burst on the network thread, they leave now.
-            let returning = returningOnEvents && session.events.hasPending
-            // One lock for the pass's questions (a lock each was about ten a round trip).
-            let (timersDue, burstOwed, heldBefore) = state.withLock { state in
-                defer { state.burstOwed = false }
-                let due = now >= state.nextTick
-                if due { state.schedule.beginFiring() }
-                return (due, state.burstOwed || arrived > 0, state.burstOwed)
-            }
-            // Held once: a game that comes back for more events without answering (a poll,
-            // no flush) gets no second hold, or a game that only reads would never
-            // acknowledge anything while each poll finds something new.
-            let holding = returning && !heldBefore
-            if timersDue {
-                // The timers run after the read, so they see the acknowledgements and packets
-                // that waited in the socket (a stalled game would otherwise take its peers'
-                // packets for lost and the peers for silent). While the game is about to
-                // answer, their tick sends no acknowledgement on its own: the answer carries
-                // them, as above; anything the timers do send carries them too.
-                session.tick(now: now, holdingAcknowledgements: holding)
-            }
-            let holdsBurst = burstOwed && holding
-            if burstOwed && !holding && !timersDue { session.serviceReadBurst(now: now) }
-            let ended = timersDue ? clock.now : now
-            let queued = state.withLock { state in
-                if timersDue { state.nextTick = state.schedule.endFiring(at: ended) }
-                if holdsBurst { state.burstOwed = true }
-                return state.takeQueued()
-            }
-            run(queued)
+            let (arrived, returning, now) = pass(session, reading: reading, returningOnEvents: returningOnEvents)
             if returning || now >= deadline || done() { return }
             // A full read: more may be waiting, read on before sleeping.
             if arrived == Self.datagramsPerRead { continue }
-            guard var wakeAt = wakeTimeOnceIdle(until: deadline) else { continue }
-            if isImpaired.load(ordering: .relaxed), let due = impairment.withLock({ $0?.nextDue }) {
-                wakeAt = min(wakeAt, due)
-            }
+            guard let wakeAt = wakeTimeOnceIdle(until: deadline) else { continue }
             _ = socket.waitUntilReadable(timeout: wakeAt - clock.now, waking: wake)
             if wake != nil { state.withLock { $0.sleeping = false } }
         }
     }
 
+    /// One pass: runs the queued work, reads what arrived, runs the timers if due, answers the
+    /// read burst and runs the work queued meanwhile. Returns how many datagrams it read,
+    /// whether it has events to return to the game with, and when it read.
+    func pass(
+        _ session: NetSession, reading: Bool, returningOnEvents: Bool
+    ) -> (arrived: Int, returning: Bool, now: NetInstant) {
+        runQueued()
+        if isImpaired.load(ordering: .relaxed) { deliverDue(to: session) }
+        let arrived =
+            reading
+            ? socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
+                receive(bytes, from: from, into: session)
+            } : 0
+        if arrived > 0 { session.publishReceived() }
+        let now = clock.now
+        // Going back to the game with events: their acknowledgements wait for its reply, to
+        // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service
+        // sends them at once, before the game sees the message: a packet more each way.)
+        // Otherwise, as at the end of a read burst on the network thread, they leave now.
+        let returning = returningOnEvents && session.events.hasPending
+        // One lock for the pass's questions (a lock each was about ten a round trip).
+        let (timersDue, burstOwed, heldBefore) = state.withLock { state in
+            defer { state.burstOwed = false }
+            let due = now >= state.nextTick
+            if due { state.schedule.beginFiring() }
+            return (due, state.burstOwed || arrived > 0, state.burstOwed)
+        }
+        // Held once: a game that comes back for more events without answering (a poll,
+        // no flush) gets no second hold, or a game that only reads would never
+        // acknowledge anything while each poll finds something new.
+        let holding = returning && !heldBefore
+        if timersDue {
+            // The timers run after the read, so they see the acknowledgements and packets
+            // that waited in the socket (a stalled game would otherwise take its peers'
+            // packets for lost and the peers for silent). While the game is about to
+            // answer, their tick sends no acknowledgement on its own: the answer carries
+            // them, as above; anything the timers do send carries them too.
+            session.tick(now: now, holdingAcknowledgements: holding)
+        }
+        let holdsBurst = burstOwed && holding
+        if burstOwed && !holding && !timersDue { session.serviceReadBurst(now: now) }
+        let ended = timersDue ? clock.now : now
+        let queued = state.withLock { state in
+            if timersDue { state.nextTick = state.schedule.endFiring(at: ended) }
+            if holdsBurst { state.burstOwed = true }
+            return state.takeQueued()
+        }
+        run(queued)
+        return (arrived, returning, now)
+    }
+
     /// When to wake, once nothing is queued: at `deadline` or the next tick, whichever is
     /// first (read now, not with the pass: the work just run may have brought the tick
-    /// forward). Nil when the thread is asked to stop, or when work is queued that another
-    /// pass must run.
+    /// forward). Nil when work is queued that another pass must run.
     ///
     /// On the network thread, one batch of work queued during the pass (a reply sent by code on
     /// the network thread's executor, and the flush it asks for) runs here first: `poll(2)`
@@ -96,16 +102,20 @@ extension SocketTransport {
     /// once: the work may have brought it events to return with.) A network thread tells the
     /// senders it sleeps under the same lock that finds the queue empty, so work queued after
     /// that look wakes it.
-    private func wakeTimeOnceIdle(until deadline: NetInstant) -> NetInstant? {
+    func wakeTimeOnceIdle(until deadline: NetInstant) -> NetInstant? {
         var ranBatch = wake == nil
         while true {
             let (queued, wakeAt) = state.withLock { state -> ([QueuedWork], NetInstant?) in
-                guard !state.stopping else { return ([], nil) }
                 guard state.queued.isEmpty else { return (ranBatch ? [] : state.takeQueued(), nil) }
                 state.sleeping = wake != nil
                 return ([], min(deadline, state.nextTick))
             }
-            if let wakeAt { return wakeAt }
+            if var wakeAt {
+                if isImpaired.load(ordering: .relaxed), let due = impairment.withLock({ $0?.nextDue }) {
+                    wakeAt = min(wakeAt, due)
+                }
+                return wakeAt
+            }
             if queued.isEmpty { return nil }
             run(queued)
             ranBatch = true

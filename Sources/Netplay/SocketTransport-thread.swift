@@ -1,4 +1,6 @@
 import NetplayBase
+import NetplayDrivers
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,51 +8,181 @@ import Glibc
 import Darwin
 #endif
 
-/// The network thread of ``NetServicing/networkThread`` mode: a thread of the transport's own
-/// that services the socket as the game's thread does in game-thread mode, but for as long as
-/// the session lives, sleeping in `poll(2)` on the socket and a ``WakeSignal``.
+/// A network thread of Netplay's own, for ``NetServicing/networkThread`` mode: it services its
+/// sessions' sockets as the game's thread does in game-thread mode (the same
+/// ``SocketTransport`` pass), for as long as they live, and sleeps in `ppoll(2)` on their
+/// sockets and a ``WakeSignal`` until a datagram comes, work is queued or a deadline falls
+/// due. A host has one of its own, which ends with it; all of a process's clients share one
+/// (``clients``), which never ends: a game runs one client, and a bot or a test with many
+/// would otherwise wake a thread per client every frame.
 ///
 /// Why not SwiftNIO's event loop, which carried it until the twenty-sixth stop of the fast
-/// path: a loopback round trip cost 83,000 instructions there against 52,000 here (callgrind,
+/// path: a loopback round trip cost 83,000 instructions there against 51,000 here (callgrind,
 /// the benchmark's network-executor and pool fronts alike), of which SwiftNIO's dynamic
 /// exclusivity checks, the text of every datagram's source address (`inet_ntop`), its task
 /// queue and its channel pipeline were most of the difference; and its loop reserved 192 KiB
 /// of task storage per host. See docs/ARCHITECTURE.md.
-extension SocketTransport {
-    /// Starts the network thread.
-    func startThread(serving session: NetSession) {
-        executor.withLock { $0 = NetworkThreadExecutor(transport: self) }
+final class NetworkThread: Sendable {
+    /// The thread every client of the process shares, started at first use.
+    static let clients = NetworkThread(endsWhenIdle: false)
+
+    /// What wakes the thread from its sleep.
+    let wake: WakeSignal
+    private let roster: Mutex<Roster>
+    /// The thread, once it runs (for ``isCurrent``).
+    private let thread = Mutex<pthread_t?>(nil)
+
+    private struct Member {
+        let transport: SocketTransport
+        let session: NetSession
+        var leaving = false
+    }
+
+    private struct Roster {
+        var members: [Member] = []
+        /// Changed at every join and leave, so the thread copies the list only then.
+        var version = 0
+        /// A host's thread ends once its host has left; the clients' never does.
+        let endsWhenIdle: Bool
+    }
+
+    /// Starts a thread; `endsWhenIdle` for one that ends when its last session leaves (a
+    /// host's own). Nil when the system has no descriptor for the wake signal left.
+    init?(endsWhenIdle: Bool) {
+        guard let wake = WakeSignal() else { return nil }
+        self.wake = wake
+        roster = Mutex(Roster(endsWhenIdle: endsWhenIdle))
         DetachedThread.start { [self] in
-            networkThread.withLock { $0 = pthread_self() }
-            serviceUntilClosed(session)
+            thread.withLock { $0 = pthread_self() }
+            run()
         }
     }
 
-    /// Whether the caller runs on this transport's network thread.
-    var isOnNetworkThread: Bool {
-        guard let thread = networkThread.withLock({ $0 }) else { return false }
+    /// Whether the caller runs on this thread.
+    var isCurrent: Bool {
+        guard let thread = thread.withLock({ $0 }) else { return false }
         return pthread_equal(thread, pthread_self()) != 0
     }
 
-    /// The network thread's life: services `session` until ``close()`` asks it to stop, then
-    /// runs what was queued last (the executor's jobs among it) and ends. Work queued later
-    /// has no thread: the executor's jobs go to Swift's global executor instead.
-    private func serviceUntilClosed(_ session: NetSession) {
-        let stopping = { self.state.withLock { $0.stopping } }
-        while !stopping() {
-            service(session, waitingUpTo: NetSession.maximumTimerSleep, returningOnEvents: false, until: stopping)
+    /// Starts servicing `transport`'s socket for `session`.
+    func add(_ transport: SocketTransport, serving session: NetSession) {
+        roster.withLock { roster in
+            roster.members.append(Member(transport: transport, session: session))
+            roster.version += 1
         }
+        wake.signal()
+    }
+
+    /// Stops servicing `transport`: the thread runs the work queued for it so far, then sets
+    /// its `threadEnded` latch; from then on the thread never touches its socket.
+    func remove(_ transport: SocketTransport) {
+        roster.withLock { roster in
+            guard let index = roster.members.firstIndex(where: { $0.transport === transport }) else { return }
+            roster.members[index].leaving = true
+            roster.version += 1
+        }
+        wake.signal()
+    }
+
+    /// The thread's life: passes over the sessions that need one, then sleeps until the next
+    /// datagram, queued work or deadline.
+    private func run() {
+        var members: [Member] = []
+        var sockets: [ServicedUDPSocket] = []
+        var version = -1
+        var mustPass: [Bool] = []
+        var entries: [pollfd] = []
+        var readable: [Bool] = []
+        while true {
+            // Joins and leaves: the lists are copied only when they changed.
+            var leaving: [Member] = []
+            let (changed, ends) = roster.withLock { roster -> (Bool, Bool) in
+                guard roster.version != version else { return (false, false) }
+                version = roster.version
+                leaving = roster.members.filter(\.leaving)
+                roster.members.removeAll(where: \.leaving)
+                members = roster.members
+                // Ends once the last session has left; not before the first has joined.
+                return (true, roster.endsWhenIdle && roster.members.isEmpty && !leaving.isEmpty)
+            }
+            if changed {
+                sockets = members.map(\.transport.socket)
+                // A session that just joined gets a pass at once: its first tick sends a
+                // client's hello.
+                mustPass = Array(repeating: true, count: members.count)
+            }
+            for member in leaving { member.transport.retire() }
+            if ends { return }
+            var readsOn = false
+            for index in members.indices where mustPass[index] || (index < readable.count && readable[index]) {
+                let member = members[index]
+                let (arrived, _, _) = member.transport.pass(member.session, reading: true, returningOnEvents: false)
+                // A full read: more may be waiting, read on before sleeping.
+                if arrived == SocketTransport.datagramsPerRead { readsOn = true }
+            }
+            readable.removeAll(keepingCapacity: true)
+            if readsOn {
+                for index in mustPass.indices { mustPass[index] = true }
+                continue
+            }
+            // Sleep until the earliest member's wake time (each counts on its session's own
+            // clock); a member with work left gets another pass first.
+            var sleep = NetSession.maximumTimerSleep
+            var sleeps = true
+            for index in members.indices {
+                let transport = members[index].transport
+                let memberNow = transport.clock.now
+                if let memberWake = transport.wakeTimeOnceIdle(until: memberNow + sleep) {
+                    sleep = min(sleep, memberWake - memberNow)
+                    mustPass[index] = false
+                } else {
+                    mustPass[index] = true
+                    sleeps = false
+                }
+            }
+            if sleeps {
+                ServicedUDPSocket.waitUntilAnyReadable(
+                    sockets, timeout: sleep, waking: wake, entries: &entries, readable: &readable)
+            }
+            // Who needs a pass: work was queued for it, or its deadline came; a readable
+            // socket is in `readable`.
+            for index in members.indices where members[index].transport.wakesUp() { mustPass[index] = true }
+        }
+    }
+}
+
+extension SocketTransport {
+    /// Ends the network thread's care of this transport: no more work runs there (the
+    /// executor's jobs go to Swift's global executor from now on); what was queued runs now.
+    func retire() {
         run(
             state.withLock { state in
                 state.retired = true
+                state.sleeping = false
                 return state.takeQueued()
             })
         threadEnded.set(())
     }
+
+    /// Wakes from the network thread's sleep: whether this transport needs a pass now
+    /// (work was queued for it, its timers or a delayed datagram are due).
+    func wakesUp() -> Bool {
+        let now = clock.now
+        let (queued, due) = state.withLock { state in
+            defer { state.sleeping = false }
+            return (!state.queued.isEmpty, now >= state.nextTick)
+        }
+        if queued || due { return true }
+        guard isImpaired.load(ordering: .relaxed), let next = impairment.withLock({ $0?.nextDue }) else { return false }
+        return now >= next
+    }
+
+    /// Whether the caller runs on this transport's network thread.
+    var isOnNetworkThread: Bool { networkThread?.isCurrent ?? false }
 }
 
-/// A thread that runs one closure and ends, detached: nothing joins it (the transport's
-/// ``SocketTransport/close()`` awaits the latch it sets instead, without blocking a thread).
+/// A thread that runs one closure and ends, detached: nothing joins it (a transport's
+/// ``SocketTransport/close()`` awaits a latch instead, without blocking a thread).
 enum DetachedThread {
     private final class Body {
         let run: () -> Void
@@ -82,8 +214,9 @@ enum DetachedThread {
 
 /// A task executor that runs jobs on a transport's network thread: async code that prefers it
 /// (`Task(executorPreference:)`, `withTaskExecutorPreference`) runs there, so an event reaches
-/// it and its reply reaches the socket without a thread hand-off. Once the thread has ended,
-/// jobs run on Swift's global executor, so a task that awaits the close resumes there.
+/// it and its reply reaches the socket without a thread hand-off. Once the thread has let
+/// the transport go, jobs run on Swift's global executor, so a task that awaits the close
+/// resumes there.
 final class NetworkThreadExecutor: TaskExecutor {
     /// Weak: the transport keeps its executor.
     private weak let transport: SocketTransport?

@@ -3,12 +3,6 @@ import NetplayDrivers
 import NetplayLinkConditioner
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A session's socket, read, timed and flushed by one thread at a time through
 /// ``service(_:waitingUpTo:returningOnEvents:reading:until:)``: in ``NetServicing/gameThread``
 /// mode by the game's (through `poll`, `poll(waitingUpTo:)` and `flush`), in
@@ -24,12 +18,11 @@ final class SocketTransport: DatagramTransport {
     let socket: ServicedUDPSocket
     let clock: MonotonicClock
     let state: Mutex<State>
-    /// Set when the transport has a network thread of its own: what wakes that thread when
-    /// work is queued, or a delayed datagram falls due, while it sleeps.
-    let wake: WakeSignal?
-    /// The network thread, once it runs (for ``isOnNetworkThread``).
-    let networkThread = Mutex<pthread_t?>(nil)
-    /// Set once the network thread has run its last work.
+    /// The network thread that services the transport (nil in game-thread mode).
+    let networkThread: NetworkThread?
+    /// What wakes the network thread when work is queued while it sleeps.
+    var wake: WakeSignal? { networkThread?.wake }
+    /// Set once the network thread has let the transport go, its last work run.
     let threadEnded = Latch<Void>()
     /// Runs async code on the network thread (nil without one), made when it starts.
     let executor = Mutex<NetworkThreadExecutor?>(nil)
@@ -39,6 +32,16 @@ final class SocketTransport: DatagramTransport {
     let isImpaired = Atomic<Bool>(false)
 
     typealias Work = @Sendable (NetInstant) -> Void
+
+    /// Which thread services a transport.
+    enum Servicing {
+        /// The game's, through `poll` and `flush` (``NetServicing/gameThread``).
+        case gameThread
+        /// A network thread of the session's own (a host's).
+        case ownThread
+        /// The network thread all clients of the process share.
+        case clientsThread
+    }
 
     /// A closure in a struct: an array of bare closures holds them at the generic
     /// abstraction, and each one appended was wrapped in a thunk made for it (an allocation
@@ -66,8 +69,6 @@ final class SocketTransport: DatagramTransport {
         var servicing = false
         /// The network thread sleeps in `poll` and needs the wake signal to see new work.
         var sleeping = false
-        /// The network thread is asked to stop (``close()``).
-        var stopping = false
         /// The network thread has run its last work: later work has no thread to run on.
         var retired = false
 
@@ -80,19 +81,22 @@ final class SocketTransport: DatagramTransport {
         }
     }
 
-    /// - Parameter wake: Given for a transport with a network thread of its own.
-    init(socket: ServicedUDPSocket, clock: MonotonicClock, tickInterval: Duration, wake: WakeSignal? = nil) {
+    /// - Parameter networkThread: The thread that services the transport, in network-thread mode.
+    init(socket: ServicedUDPSocket, clock: MonotonicClock, tickInterval: Duration, networkThread: NetworkThread? = nil)
+    {
         self.socket = socket
         self.clock = clock
-        self.wake = wake
+        self.networkThread = networkThread
         let schedule = TickSchedule(minimumSpacing: tickInterval, maximumSleep: NetSession.maximumTimerSleep)
         state = Mutex(State(schedule: schedule))
     }
 
-    /// Binds a socket for `session`. With `threaded`, starts the network thread that services
-    /// it until ``close()``; without, nothing runs until the game's first service call.
+    /// Binds a socket for `session`. With a network thread (a host's own, or the one clients
+    /// share), that thread services it until ``close()``; without, nothing runs until the
+    /// game's first service call.
     static func start(
-        _ session: NetSession, host: String, port: Int, clock: MonotonicClock = MonotonicClock(), threaded: Bool
+        _ session: NetSession, host: String, port: Int, clock: MonotonicClock = MonotonicClock(),
+        servicedBy servicing: Servicing
     ) throws(NetError) -> SocketTransport {
         let socket: ServicedUDPSocket
         do {
@@ -102,18 +106,22 @@ final class SocketTransport: DatagramTransport {
         } catch {
             throw .socketUnavailable(String(describing: error))
         }
-        var wake: WakeSignal?
-        if threaded {
-            wake = WakeSignal()
-            guard wake != nil else {
+        // The thread after the socket: a host's own would otherwise outlive a failed bind.
+        var thread: NetworkThread?
+        if servicing != .gameThread {
+            thread = servicing == .clientsThread ? NetworkThread.clients : NetworkThread(endsWhenIdle: true)
+            guard thread != nil else {
                 socket.close()
                 throw .socketUnavailable("no descriptor left for the network thread's wake signal")
             }
         }
         let transport = SocketTransport(
-            socket: socket, clock: clock, tickInterval: session.options.tickInterval, wake: wake)
+            socket: socket, clock: clock, tickInterval: session.options.tickInterval, networkThread: thread)
         session.attach(transport)
-        if threaded { transport.startThread(serving: session) }
+        if let thread {
+            transport.executor.withLock { $0 = NetworkThreadExecutor(transport: transport) }
+            thread.add(transport, serving: session)
+        }
         return transport
     }
 
@@ -162,15 +170,11 @@ final class SocketTransport: DatagramTransport {
 
     var taskExecutor: (any TaskExecutor)? { executor.withLock { $0 } }
 
-    /// Stops the network thread, if there is one, once it has run the work queued before the
+    /// Leaves the network thread, if there is one, once it has run the work queued before the
     /// call; then closes the socket.
     func close() async {
-        if wake != nil {
-            let first = state.withLock { state in
-                defer { state.stopping = true }
-                return !state.stopping
-            }
-            if first { wake?.signal() }
+        if let networkThread {
+            networkThread.remove(self)
             await threadEnded.wait()
         }
         socket.close()

@@ -4,6 +4,7 @@ import NetplayBase
 import Synchronization
 
 #if canImport(Glibc)
+import CNetplaySockets
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
@@ -67,6 +68,31 @@ package final class ServicedUDPSocket: Sendable {
             segmentsSends: configuration.segmentsSends)
     }
 
+    /// Waits until one of `sockets` can be read, `timeout` passes or `wake` is signalled, for
+    /// a thread that services several; `readable[index]` then says which (the array is
+    /// reused: it allocates only when the sockets outnumber it). An interrupted wait counts as a
+    /// timeout. The sockets must stay open during the wait: their owner closes them only
+    /// once the waiting thread has let them go.
+    package static func waitUntilAnyReadable(
+        _ sockets: [ServicedUDPSocket], timeout: Duration, waking wake: WakeSignal, entries: inout [pollfd],
+        readable: inout [Bool]
+    ) {
+        entries.removeAll(keepingCapacity: true)
+        entries.append(pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0))
+        for socket in sockets { entries.append(pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0)) }
+        let nanoseconds = max(timeout.nanosecondsClamped, 0)
+        let ready = entries.withUnsafeMutableBufferPointer { buffer in
+            #if os(Linux)
+            CNetplay_ppoll(buffer.baseAddress!, UInt(buffer.count), Int64(nanoseconds))
+            #else
+            poll(buffer.baseAddress!, nfds_t(buffer.count), CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
+            #endif
+        }
+        readable.removeAll(keepingCapacity: true)
+        for index in sockets.indices { readable.append(ready > 0 && entries[index + 1].revents != 0) }
+        if ready > 0, entries[0].revents != 0 { wake.drain() }
+    }
+
     /// Waits until a datagram can be read, `timeout` passes (zero: does not wait) or `wake` is
     /// signalled. Returns whether a datagram can be read. An interrupted wait counts as a
     /// timeout; the caller loops.
@@ -77,12 +103,17 @@ package final class ServicedUDPSocket: Sendable {
             pollfd(fd: wake?.readEnd ?? -1, events: Int16(POLLIN), revents: 0)
         )
         let nanoseconds = max(timeout.nanosecondsClamped, 0)
-        // poll(2) takes milliseconds (Swift's Glibc has no ppoll): round up, so a short
-        // wait never spins at zero.
         let ready = withUnsafeMutableBytes(of: &entries) { raw in
-            poll(
-                raw.baseAddress!.assumingMemoryBound(to: pollfd.self), wake == nil ? 1 : 2,
-                CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
+            let entries = raw.baseAddress!.assumingMemoryBound(to: pollfd.self)
+            #if os(Linux)
+            // To the nanosecond: the network thread sleeps until the session's next deadline,
+            // often a fraction of a millisecond away (a paced or backlogged sender), and
+            // poll(2)'s whole milliseconds slept up to one more each time.
+            return CNetplay_ppoll(entries, wake == nil ? 1 : 2, Int64(nanoseconds))
+            #else
+            // poll(2) takes milliseconds: round up, so a short wait never spins at zero.
+            return poll(entries, wake == nil ? 1 : 2, CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
+            #endif
         }
         if ready > 0, entries.1.revents != 0 { wake?.drain() }
         return ready > 0 && entries.0.revents & Int16(POLLIN) != 0
