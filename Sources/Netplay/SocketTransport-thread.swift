@@ -161,6 +161,7 @@ extension SocketTransport {
                 state.sleeping = false
                 return state.takeQueued()
             })
+        executor.withLock { $0 }?.letGo()
         threadEnded.set(())
     }
 
@@ -218,17 +219,25 @@ enum DetachedThread {
 /// the transport go, jobs run on Swift's global executor, so a task that awaits the close
 /// resumes there.
 final class NetworkThreadExecutor: TaskExecutor {
-    /// Weak: the transport keeps its executor.
-    private weak let transport: SocketTransport?
+    /// The transport whose queue takes the jobs, until it retires (``SocketTransport/retire()``
+    /// lets it go, which breaks the cycle through the transport's `executor`). Not a weak
+    /// reference: one gives the transport a side table, and every retain and release of it
+    /// then takes the runtime's slow path, some 1,000 instructions a round trip.
+    private let transport: Mutex<SocketTransport?>
 
     init(transport: SocketTransport) {
-        self.transport = transport
+        self.transport = Mutex(transport)
     }
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
-        let queued = transport?.enqueue { _ in job.runSynchronously(on: executor) } ?? false
+        let queued = transport.withLock { $0 }?.enqueue { _ in job.runSynchronously(on: executor) } ?? false
         if !queued { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
+    }
+
+    /// Jobs go to Swift's global executor from now on.
+    func letGo() {
+        transport.withLock { $0 = nil }
     }
 }
