@@ -17,7 +17,7 @@ package protocol DatagramTransport: AnyObject, Sendable {
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void)
     /// Makes a trigger that runs `work` as ``runSoon(_:)`` does each time it is called. Made
     /// once (the session's flush, asked for at each batch of sends), so that calling it
-    /// allocates nothing where `runSoon` wraps its work anew for the event loop each time.
+    /// allocates nothing where a `runSoon` may wrap its work anew each time.
     func makeTrigger(_ work: @escaping @Sendable (NetInstant) -> Void) -> @Sendable () -> Void
     /// Asks for the session's next timer tick by `deadline` (nil: no timer is due), on the
     /// network thread, where the session calls it after every tick and read burst.

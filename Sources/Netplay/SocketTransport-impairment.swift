@@ -63,7 +63,7 @@ extension SocketTransport {
     /// conditioner itself is kept, so its random stream and bottleneck queue carry on across
     /// changes. In game-thread mode delayed datagrams move at the game's service calls.
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {
-        let any = self.impairment.withLock { links -> Bool in
+        _ = self.impairment.withLock { links -> Bool in
             var updated = links ?? ImpairedLinks()
             switch direction {
             case .outbound:
@@ -74,10 +74,12 @@ extension SocketTransport {
                 if let impairment { updated.inbound.impairment = impairment }
             }
             links = updated
-            // Still impaired while delayed datagrams remain to be delivered.
-            return updated.impairsOutbound || updated.impairsInbound || !updated.inTransit.isEmpty
+            // Still impaired while delayed datagrams remain to be delivered. Stored under the
+            // lock, as `deliverDue` stores it, so neither undoes the other's newer decision.
+            let any = updated.impairsOutbound || updated.impairsInbound || !updated.inTransit.isEmpty
+            isImpaired.store(any, ordering: .relaxed)
+            return any
         }
-        isImpaired.store(any || impairment != nil, ordering: .relaxed)
     }
 
     /// Sends through the outbound conditioner when it is on: what arrives now leaves now, the
@@ -122,13 +124,16 @@ extension SocketTransport {
     /// burst of their own), sent ones to the socket.
     func deliverDue(to session: NetSession) {
         let now = clock.now
-        let (due, stillImpaired) = impairment.withLock { links -> ([ImpairedLinks.InTransit], Bool) in
-            guard var current = links else { return ([], false) }
+        let due = impairment.withLock { links -> [ImpairedLinks.InTransit] in
+            guard var current = links else { return [] }
             defer { links = current }
             let due = current.takeDue(now: now)
-            return (due, current.impairsOutbound || current.impairsInbound || !current.inTransit.isEmpty)
+            // Stored under the lock, as `setImpairment` stores it.
+            if !current.impairsOutbound && !current.impairsInbound && current.inTransit.isEmpty {
+                isImpaired.store(false, ordering: .relaxed)
+            }
+            return due
         }
-        if !stillImpaired { isImpaired.store(false, ordering: .relaxed) }
         guard !due.isEmpty else { return }
         var received = false
         for datagram in due {

@@ -31,10 +31,9 @@ extension SocketTransport {
             let (arrived, returning, now) = pass(session, reading: reading, returningOnEvents: returningOnEvents)
             if returning || now >= deadline || done() { return }
             // A full read: more may be waiting, read on before sleeping.
-            if arrived == Self.datagramsPerRead { continue }
+            if arrived >= Self.datagramsPerRead { continue }
             guard let wakeAt = wakeTimeOnceIdle(until: deadline) else { continue }
-            _ = socket.waitUntilReadable(timeout: wakeAt - clock.now, waking: wake)
-            if wake != nil { state.withLock { $0.sleeping = false } }
+            _ = socket.waitUntilReadable(timeout: wakeAt - clock.now)
         }
     }
 

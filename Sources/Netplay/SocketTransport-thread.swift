@@ -23,11 +23,20 @@ import Darwin
 /// queue and its channel pipeline were most of the difference; and its loop reserved 192 KiB
 /// of task storage per host. See docs/ARCHITECTURE.md.
 final class NetworkThread: Sendable {
-    /// The thread every client of the process shares, started at first use.
-    static let clients = NetworkThread(endsWhenIdle: false)
+    /// The thread every client of the process shares, started at first use (and at the next,
+    /// if the system had no descriptor left for it then).
+    static var clients: NetworkThread? {
+        sharedByClients.withLock { thread in
+            if thread == nil { thread = NetworkThread(endsWhenIdle: false) }
+            return thread
+        }
+    }
+    private static let sharedByClients = Mutex<NetworkThread?>(nil)
 
     /// What wakes the thread from its sleep.
     let wake: WakeSignal
+    /// The clients' thread's sleep while no client is left: nothing to time, only joins.
+    private static let idleSleep = Duration.seconds(60)
     private let roster: Mutex<Roster>
     /// The thread, once it runs (for ``isCurrent``).
     private let thread = Mutex<pthread_t?>(nil)
@@ -113,37 +122,32 @@ final class NetworkThread: Sendable {
             }
             for member in leaving { member.transport.retire() }
             if ends { return }
-            var readsOn = false
             for index in members.indices where mustPass[index] || (index < readable.count && readable[index]) {
                 let member = members[index]
                 let (arrived, _, _) = member.transport.pass(member.session, reading: true, returningOnEvents: false)
                 // A full read: more may be waiting, read on before sleeping.
-                if arrived == SocketTransport.datagramsPerRead { readsOn = true }
+                mustPass[index] = arrived >= SocketTransport.datagramsPerRead
             }
-            readable.removeAll(keepingCapacity: true)
-            if readsOn {
-                for index in mustPass.indices { mustPass[index] = true }
-                continue
-            }
-            // Sleep until the earliest member's wake time (each counts on its session's own
-            // clock); a member with work left gets another pass first.
-            var sleep = NetSession.maximumTimerSleep
+            // Sleep until the earliest member's wake time, each converted from its session's
+            // own clock as soon as it is known (planning runs work, which takes time); a member
+            // with work left, or a full read, gets another pass first, after a look at every
+            // socket (a zero wait), so the others' datagrams are not left unread meanwhile.
+            let planned = ContinuousClock.now
+            var wakeAt = planned + (members.isEmpty ? Self.idleSleep : NetSession.maximumTimerSleep)
             var sleeps = true
             for index in members.indices {
                 let transport = members[index].transport
-                let memberNow = transport.clock.now
-                if let memberWake = transport.wakeTimeOnceIdle(until: memberNow + sleep) {
-                    sleep = min(sleep, memberWake - memberNow)
-                    mustPass[index] = false
+                let limit = transport.clock.now + (wakeAt - ContinuousClock.now)
+                if let memberWake = transport.wakeTimeOnceIdle(until: limit), !mustPass[index] {
+                    wakeAt = min(wakeAt, ContinuousClock.now + (memberWake - transport.clock.now))
                 } else {
                     mustPass[index] = true
                     sleeps = false
                 }
             }
-            if sleeps {
-                ServicedUDPSocket.waitUntilAnyReadable(
-                    sockets, timeout: sleep, waking: wake, entries: &entries, readable: &readable)
-            }
+            ServicedUDPSocket.waitUntilAnyReadable(
+                sockets, timeout: sleeps ? wakeAt - ContinuousClock.now : .zero, waking: wake, entries: &entries,
+                readable: &readable)
             // Who needs a pass: work was queued for it, or its deadline came; a readable
             // socket is in `readable`.
             for index in members.indices where members[index].transport.wakesUp() { mustPass[index] = true }

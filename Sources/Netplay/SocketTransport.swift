@@ -3,12 +3,12 @@ import NetplayDrivers
 import NetplayLinkConditioner
 import Synchronization
 
-/// A session's socket, read, timed and flushed by one thread at a time through
-/// ``service(_:waitingUpTo:returningOnEvents:reading:until:)``: in ``NetServicing/gameThread``
-/// mode by the game's (through `poll`, `poll(waitingUpTo:)` and `flush`), in
-/// ``NetServicing/networkThread`` mode by a thread of the transport's own
-/// (SocketTransport-thread.swift), which sleeps in `poll(2)` between datagrams, deadlines and
-/// work queued for it.
+/// A session's socket, read, timed and flushed by one thread at a time, a pass at a time
+/// (``pass(_:reading:returningOnEvents:)``): in ``NetServicing/gameThread`` mode by the game's,
+/// through ``service(_:waitingUpTo:returningOnEvents:reading:until:)`` (`poll`,
+/// `poll(waitingUpTo:)` and `flush`); in ``NetServicing/networkThread`` mode by a
+/// ``NetworkThread`` (a host's own, or the one clients share), which sleeps in `ppoll(2)`
+/// between datagrams, deadlines and work queued for it.
 ///
 /// Work the session asks to run "soon" (a flush after the first send of a batch, a deferred
 /// handshake) runs at the next pass: on the network thread at once (a sleeping thread is

@@ -10,9 +10,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A UDP socket with no thread of its own: the caller's thread waits on it, reads it and sends
-/// on it (as ENet's `enet_host_service` does). The driver beneath a session in
-/// `NetServicing.gameThread` mode, where a round trip costs two thread wake-ups instead of six.
+/// A UDP socket with no thread of its own: the thread that services it waits on it, reads it
+/// and sends on it (as ENet's `enet_host_service` does). The driver beneath every session: in
+/// `NetServicing.gameThread` mode the game's thread services it, in `networkThread` mode a
+/// network thread of Netplay's own (a host's, or the one clients share).
 ///
 /// Reads and waits belong to one thread at a time (the one servicing the session); sends may
 /// come from any thread, and only touch the descriptor and the lock-guarded writer.
@@ -36,6 +37,8 @@ package final class ServicedUDPSocket: Sendable {
         var datagram: [UInt8] = []
         /// Receive offload is on (see `offloadReceiveIfBehind`), and the reader coalescing.
         var coalesces = false
+        /// Reads with offload on that found nothing coalesced, in a row.
+        var plainReadsInARow = 0
         /// Sends a batch in as few system calls as the system allows.
         var writer: DatagramBatchWriter
     }
@@ -93,35 +96,28 @@ package final class ServicedUDPSocket: Sendable {
         if ready > 0, entries[0].revents != 0 { wake.drain() }
     }
 
-    /// Waits until a datagram can be read, `timeout` passes (zero: does not wait) or `wake` is
-    /// signalled. Returns whether a datagram can be read. An interrupted wait counts as a
-    /// timeout; the caller loops.
-    package func waitUntilReadable(timeout: Duration, waking wake: WakeSignal? = nil) -> Bool {
+    /// Waits until a datagram can be read or `timeout` passes (zero: does not wait). Returns
+    /// whether one can be read. An interrupted wait counts as a timeout; the caller loops.
+    package func waitUntilReadable(timeout: Duration) -> Bool {
         guard isOpen else { return false }
-        var entries = (
-            pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wake?.readEnd ?? -1, events: Int16(POLLIN), revents: 0)
-        )
+        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         let nanoseconds = max(timeout.nanosecondsClamped, 0)
-        let ready = withUnsafeMutableBytes(of: &entries) { raw in
-            let entries = raw.baseAddress!.assumingMemoryBound(to: pollfd.self)
-            #if os(Linux)
-            // To the nanosecond: the network thread sleeps until the session's next deadline,
-            // often a fraction of a millisecond away (a paced or backlogged sender), and
-            // poll(2)'s whole milliseconds slept up to one more each time.
-            return CNetplay_ppoll(entries, wake == nil ? 1 : 2, Int64(nanoseconds))
-            #else
-            // poll(2) takes milliseconds: round up, so a short wait never spins at zero.
-            return poll(entries, wake == nil ? 1 : 2, CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
-            #endif
-        }
-        if ready > 0, entries.1.revents != 0 { wake?.drain() }
-        return ready > 0 && entries.0.revents & Int16(POLLIN) != 0
+        #if os(Linux)
+        // To the nanosecond: poll(2)'s whole milliseconds slept up to one more than a
+        // deadline a fraction of a millisecond away.
+        let ready = CNetplay_ppoll(&entry, 1, Int64(nanoseconds))
+        #else
+        // poll(2) takes milliseconds: round up, so a short wait never spins at zero.
+        let ready = poll(&entry, 1, CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
+        #endif
+        return ready > 0 && entry.revents & Int16(POLLIN) != 0
     }
 
-    /// Reads every datagram waiting on the socket, at most `limit`, handing each to `body`.
-    /// Returns how many were delivered. Oversize datagrams and unsupported sources are
-    /// dropped and counted. On Linux up to 4 datagrams come in one system call, and a call
+    /// Reads the datagrams waiting on the socket, handing each to `body`, until the socket is
+    /// empty or `limit` have been read (a coalesced read of receive offload may take it over
+    /// by one run). Returns how many were read, delivered or dropped: at least `limit` when
+    /// more may be waiting. Oversize datagrams and unsupported sources are dropped and
+    /// counted. On Linux up to 4 datagrams come in one system call, and a call
     /// that finds fewer than it asked for ends the read (the socket is empty), so a read
     /// that drains a few datagrams makes one call, not one each and one more. Each call is
     /// counted in the statistics' `receiveCalls`.
@@ -143,6 +139,7 @@ package final class ServicedUDPSocket: Sendable {
             }
         }
         var run = RunOfOneSender()
+        var coalescedThisCall = 0
         var attempts = 0
         while attempts < limit {
             let asked = min(limit - attempts, reader.capacity)
@@ -185,6 +182,7 @@ package final class ServicedUDPSocket: Sendable {
                 break
             }
             attempts += datagrams
+            if datagrams > read { coalescedThisCall += 1 }
             for slot in 0..<read {
                 // Dropped and counted under the lock above: oversize, or not from an IP address
                 // (which `PeerAddress(_: sockaddr_storage)` turns into nil).
@@ -211,7 +209,8 @@ package final class ServicedUDPSocket: Sendable {
             if read < asked { break }
         }
         if !coalesces, run.longest >= Self.runThatOffloads { offloadReceiveIfBehind(&reader) }
-        return delivered
+        if coalesces { noteCoalescing(coalescedThisCall > 0, &reader) }
+        return attempts
     }
 
     /// How many datagrams `slot` holds, and their size: several when a coalesced read put a
@@ -246,6 +245,28 @@ package final class ServicedUDPSocket: Sendable {
             }
             longest = max(longest, length)
         }
+    }
+
+    /// Reads in a row that find no run to coalesce, after which receive offload goes off again
+    /// (see `noteCoalescing`).
+    static let plainReadsThatEndOffload = 64
+
+    /// Turns receive offload off again after ``plainReadsThatEndOffload`` reads in a row took
+    /// one datagram each: the stream that turned it on is over (or was a stranger's burst), and
+    /// the coalescing reader's single slot would cost a system call per datagram where the
+    /// plain reader takes 4.
+    private func noteCoalescing(_ coalesced: Bool, _ reader: inout DatagramBatchReader) {
+        let turnedOff = state.withLock { state -> Bool in
+            guard state.coalesces else { return false }
+            state.plainReadsInARow = coalesced ? 0 : state.plainReadsInARow + 1
+            guard state.plainReadsInARow >= Self.plainReadsThatEndOffload, state.open else { return false }
+            state.plainReadsInARow = 0
+            state.coalesces = false
+            state.statistics.offloadsReceive = false
+            UDPSocket.endReceiveOffload(on: descriptor)
+            return true
+        }
+        if turnedOff { reader = DatagramBatchReader(maxDatagramBytes: maxDatagramBytes) }
     }
 
     /// One sender's datagrams of one size in a row, in one read, that turn receive offload

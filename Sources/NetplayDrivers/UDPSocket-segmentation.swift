@@ -35,6 +35,14 @@ extension UDPSocket {
     /// Room for one coalesced read: a whole UDP datagram, the largest run the kernel hands over.
     static let coalescedReadBytes = 1 << 16
 
+    /// Turns receive offload off for `descriptor` again.
+    static func endReceiveOffload(on descriptor: CInt) {
+        #if os(Linux)
+        var off: CInt = 0
+        _ = setsockopt(descriptor, udpLevel, udpReceiveOffload, &off, socklen_t(MemoryLayout<CInt>.size))
+        #endif
+    }
+
     /// Turns receive offload on for `descriptor`; false if the system refused.
     static func offloadReceive(on descriptor: CInt) -> Bool {
         #if os(Linux)

@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Wakes a thread sleeping in `poll(2)` from another thread: a non-blocking pipe whose read
-/// end the sleeper polls beside its socket (``ServicedUDPSocket/waitUntilReadable(timeout:waking:)``).
+/// Wakes a thread sleeping in `ppoll(2)` from another thread: a non-blocking pipe whose read
+/// end the sleeper polls beside its sockets
+/// (``ServicedUDPSocket/waitUntilAnyReadable(_:timeout:waking:entries:readable:)``).
 ///
 /// The thread that sleeps decides when a signal is needed (Netplay's network thread signals
 /// only when it saw it asleep): a write is a system call, and a thread that is awake finds

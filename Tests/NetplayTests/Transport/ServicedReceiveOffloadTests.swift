@@ -66,6 +66,33 @@ extension TransportTests {
             #expect((stats.coalescedReads > 0) == UDPSocket.offloadsReceive)
         }
 
+        /// Once the stream is over (or was a stranger's burst), reads that find nothing to
+        /// coalesce turn offload off again: its reader takes one datagram a system call.
+        @Test func receiveOffloadGoesOffWhenReadsStopCoalescing() throws {
+            let receiver = try Self.open()
+            let sender = try Self.open()
+            defer {
+                sender.close()
+                receiver.close()
+            }
+            let run = (0..<20).map { UDPSegmentationTests.datagram($0, bytes: 1200) }
+            sender.send(run.map { (receiver.localAddress, $0) })
+            #expect(Self.read(run.count, from: receiver) == run, "the run, in order")
+            #expect(receiver.statistics.offloadsReceive == UDPSocket.offloadsReceive)
+            // One datagram a read, as a game's clients send: each read finds nothing coalesced.
+            let single = [UInt8](repeating: 7, count: 100)
+            for index in 0..<ServicedUDPSocket.plainReadsThatEndOffload {
+                #expect(receiver.statistics.offloadsReceive == UDPSocket.offloadsReceive, "still on at read \(index)")
+                sender.send([(receiver.localAddress, single)])
+                #expect(Self.read(1, from: receiver) == [single])
+            }
+            #expect(receiver.statistics.offloadsReceive == false)
+            // And a new stream turns it on again.
+            sender.send(run.map { (receiver.localAddress, $0) })
+            #expect(Self.read(run.count, from: receiver) == run, "the run, in order")
+            #expect(receiver.statistics.offloadsReceive == UDPSocket.offloadsReceive)
+        }
+
         @Test func everyDatagramOfACoalescedReadIsCappedOnItsOwn() throws {
             let receiver = try Self.open(maxDatagramBytes: 1000)
             let sender = try Self.open()
