@@ -8,9 +8,9 @@
 # build's, to compare) runs under callgrind. Once the child has reported, the parent holds the
 # load for a while (NETPLAY_BENCH_LOAD_HOLD_SECONDS); the counters are zeroed a second into that
 # window and dumped a second before its end, so start-up, handshakes and close are not counted.
-# SwiftNIO reads = calls of the driver's `UDPDatagramHandler.channelRead` in that window
-# (Netplay's network thread only; the driver reads the rest of each burst itself, so they are
-# not datagrams); every contender's figure is divided by the inputs the clients sent
+# SwiftNIO reads = calls of the driver's `UDPDatagramHandler.channelRead` in that window,
+# printed for a host child built before the twenty-sixth stop of the fast path, whose network
+# thread was SwiftNIO's (none since); every contender's figure is divided by the inputs the clients sent
 # (clients × 60 Hz × window), which the host receives all of while it keeps up.
 #
 # Caveat (measured on a shared 2-core machine): under callgrind the host runs some 50 times
