@@ -63,13 +63,13 @@ let package = Package(
         // Loss, latency, jitter, duplication, reordering and bottlenecks as a value type: the
         // in-memory network's links, and a real socket's when a test impairs it.
         .target(name: "NetplayLinkConditioner", dependencies: ["NetplayBase"]),
-        // Linux's batched datagram calls (`sendmmsg`, `recvmmsg`), which Swift's Glibc hides.
+        // Linux's batched datagram calls (`sendmmsg`, `recvmmsg`) and `ppoll`, which Swift's Glibc hides.
         .target(name: "CNetplaySockets"),
         // The only layer with sockets and event loops.
         .target(
             name: "NetplayDrivers",
             dependencies: [
-                "NetplayBase", "NetplayWire", "NetplayDiscovery", "NetplayLinkConditioner", "CNetplaySockets",
+                "NetplayBase", "NetplayWire", "NetplayDiscovery", "CNetplaySockets",
                 .product(name: "NIOCore", package: nio),
                 .product(name: "NIOPosix", package: nio),
                 .product(name: "NIOConcurrencyHelpers", package: nio),
@@ -80,7 +80,7 @@ let package = Package(
             name: "Netplay",
             dependencies: [
                 "NetplayBase", "NetplayWire", "NetplayProtocol", "NetplayChannels", "NetplayReplication",
-                "NetplayDiscovery", "NetplayDrivers",
+                "NetplayDiscovery", "NetplayDrivers", "NetplayLinkConditioner",
                 .product(name: "NIOCore", package: nio),
                 .product(name: "NIOConcurrencyHelpers", package: nio),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,5 @@
 import NIOCore
 import NetplayBase
-import NetplayLinkConditioner
 
 /// The channel handler at the heart of a ``UDPDriver``: it owns every piece of mutable driver
 /// state, and lives only on the channel's event loop, so none of it needs a lock.
@@ -9,8 +8,6 @@ import NetplayLinkConditioner
 /// `(PeerAddress, bytes)` up; outbound it sends each batch itself, on the socket SwiftNIO reads
 /// (see ``UDPSocket`` for why not through SwiftNIO), in as few system calls as it can
 /// (``DatagramBatchWriter``).
-/// Either direction can pass through a ``LinkConditioner``, whose deliveries are scheduled on
-/// the loop.
 package final class UDPDatagramHandler: ChannelInboundHandler {
     package typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
@@ -37,10 +34,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     let clock: MonotonicClock
     private var context: ChannelHandlerContext?
     package internal(set) var statistics = UDPDriver.Statistics()
-    private var outbound: LinkConditioner
-    private var inbound: LinkConditioner
-    private var outboundImpaired = false
-    private var inboundImpaired = false
     /// The socket's family, which says how a destination is named (see ``SocketName``).
     private let socketFamily: PeerAddress.Family
     /// Sends each batch in as few system calls as the system allows.
@@ -63,7 +56,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     package init(
         socket: CInt, socketFamily: PeerAddress.Family, maxDatagramBytes: Int, datagramsPerAnswer: Int,
         segmentsSends: Bool = true, mayOffloadReceive: Bool = false, drainsBursts: Bool = false,
-        conditionerSeed: UInt64,
         clock: MonotonicClock, onDatagram: @escaping UDPDriver.DatagramHandler,
         onReadComplete: UDPDriver.ReadCompleteHandler? = nil,
         sentBeforeAdoption: UDPDriver.Statistics = UDPDriver.Statistics()
@@ -81,10 +73,6 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         self.clock = clock
         self.onDatagram = onDatagram
         self.onReadComplete = onReadComplete
-        // Distinct streams per direction, so inbound decisions do not mirror outbound ones.
-        var seed = conditionerSeed
-        outbound = LinkConditioner(seed: DeterministicRandom.splitMix64(&seed))
-        inbound = LinkConditioner(seed: DeterministicRandom.splitMix64(&seed))
     }
 
     package func handlerAdded(context: ChannelHandlerContext) {
@@ -193,8 +181,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         }
     }
 
-    /// One datagram read from the socket: capped, then handed up (through the inbound
-    /// conditioner when one is set). Inlined: a round trip's datagram comes through here,
+    /// One datagram read from the socket: capped, then handed up. Inlined: a round trip's datagram comes through here,
     /// and the call cost more than the body's checks.
     @inline(__always)
     private func receive(_ datagram: ByteBufferView, from source: PeerAddress?, context: ChannelHandlerContext) {
@@ -216,31 +203,10 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
             statistics.droppedUnsupportedAddress += 1
             return
         }
-        guard inboundImpaired else {
-            readBuffer.empty()
-            readBuffer.append(contentsOf: datagram)
-            onDatagram(source, readBuffer)
-            deliveredSinceReadComplete += 1
-            return
-        }
-        let bytes = Array(datagram)
-        let now = clock.now
-        for delivery in inbound.submit(bytes, now: now) {
-            let delay = delivery.deliverAt - now
-            guard delay > .zero else {
-                onDatagram(source, delivery.bytes)
-                deliveredSinceReadComplete += 1
-                continue
-            }
-            context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) {
-                // A datagram still "on the wire" when the driver closed is never delivered.
-                guard self.context != nil else { return }
-                self.onDatagram(source, delivery.bytes)
-                // A delayed datagram arrives alone: its burst is complete at once.
-                self.onReadComplete?(self.clock.now)
-            }
-        }
-        statistics.inboundConditioner = inbound.counters
+        readBuffer.empty()
+        readBuffer.append(contentsOf: datagram)
+        onDatagram(source, readBuffer)
+        deliveredSinceReadComplete += 1
     }
 
     /// The end of a read burst: lets the owner answer everything it just received in one
@@ -272,54 +238,12 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     /// (``DatagramBatchWriter``): one for the lot on Linux, where consecutive datagrams of one
     /// size to one destination (a bulk transfer's fragments) also travel as one run.
     package func write(_ batch: [(PeerAddress, [UInt8])]) {
-        guard outboundImpaired, let context, isOpen else { return write(count: batch.count) { batch[$0] } }
-        writeImpaired(batch, context: context)
+        write(count: batch.count) { batch[$0] }
     }
 
-    /// ``write(_:)`` of `count` datagrams given by index (a batch is made only for the
-    /// conditioner).
+    /// ``write(_:)`` of `count` datagrams given by index.
     package func write(count: Int, _ datagram: (Int) -> (PeerAddress, [UInt8])) {
-        guard let context, isOpen else { return }
-        guard !outboundImpaired else { return writeImpaired((0..<count).map(datagram), context: context) }
+        guard isOpen else { return }
         writer.write(count: count, on: socket, socketFamily: socketFamily, statistics: &statistics, datagram)
-    }
-
-    /// ``write(_:)`` through the outbound conditioner, datagram by datagram.
-    private func writeImpaired(_ batch: [(PeerAddress, [UInt8])], context: ChannelHandlerContext) {
-        let now = clock.now
-        for (destination, bytes) in batch {
-            guard let remote = SocketName.of(destination, socketFamily: socketFamily, countingDropsIn: &statistics)
-            else { continue }
-            for delivery in outbound.submit(bytes, now: now) {
-                let delay = delivery.deliverAt - now
-                guard delay > .zero else {
-                    send(delivery.bytes, to: remote)
-                    continue
-                }
-                context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) {
-                    // A datagram still "on the wire" when the driver closed is never sent.
-                    guard self.isOpen else { return }
-                    self.send(delivery.bytes, to: remote)
-                }
-            }
-        }
-        statistics.outboundConditioner = outbound.counters
-    }
-
-    /// Sets or clears one direction's impairment. The conditioner itself is kept, so its
-    /// random stream, bottleneck queue and counters carry on across changes.
-    package func setImpairment(_ impairment: LinkImpairment?, for direction: UDPDriver.Direction) {
-        switch direction {
-        case .outbound:
-            outboundImpaired = impairment != nil
-            if let impairment { outbound.impairment = impairment }
-        case .inbound:
-            inboundImpaired = impairment != nil
-            if let impairment { inbound.impairment = impairment }
-        }
-    }
-
-    private func send(_ bytes: [UInt8], to remote: SocketName) {
-        UDPSocket.send(bytes, to: remote, on: socket, countingIn: &statistics)
     }
 }

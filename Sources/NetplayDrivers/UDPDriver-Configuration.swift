@@ -1,5 +1,3 @@
-import NetplayLinkConditioner
-
 extension UDPDriver {
     /// How a ``UDPDriver`` socket is set up.
     package struct Configuration: Sendable, Hashable {
@@ -25,10 +23,6 @@ extension UDPDriver {
         /// Lets several sockets share the port (`SO_REUSEADDR`), for multicast listeners.
         /// Leave it off for game traffic: on Linux it would let another socket steal datagrams.
         var reusesAddress: Bool
-        /// Seed for the link conditioners set with ``UDPDriver/setImpairment(_:for:)``. Real
-        /// sockets add their own timing noise, but the sequence of loss and corruption
-        /// decisions still repeats for a given seed.
-        var conditionerSeed: UInt64
         /// Sends each run of equal-size datagrams to one destination in one system call where
         /// the system can (Linux's UDP segmentation offload); off, one call per datagram.
         /// Receivers cannot tell the difference.
@@ -41,7 +35,6 @@ extension UDPDriver {
             datagramsPerSystemCall: Int = 1,
             allowsBroadcast: Bool = false,
             reusesAddress: Bool = false,
-            conditionerSeed: UInt64 = 0,
             segmentsSends: Bool = true
         ) {
             self.maxDatagramBytes = maxDatagramBytes
@@ -49,7 +42,6 @@ extension UDPDriver {
             self.datagramsPerSystemCall = datagramsPerSystemCall
             self.allowsBroadcast = allowsBroadcast
             self.reusesAddress = reusesAddress
-            self.conditionerSeed = conditionerSeed
             self.segmentsSends = segmentsSends
         }
     }
@@ -100,10 +92,6 @@ extension UDPDriver {
         /// Socket errors reported by the event loop or met by the handler's own reads (for
         /// example ICMP port unreachable).
         var socketErrors = 0
-        /// What the outbound link conditioner did, if one was ever set.
-        var outboundConditioner = LinkConditioner.Counters()
-        /// What the inbound link conditioner did, if one was ever set.
-        var inboundConditioner = LinkConditioner.Counters()
     }
 }
 

@@ -2,19 +2,17 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NetplayBase
-import NetplayLinkConditioner
 
 /// A UDP socket whose I/O runs on a SwiftNIO event loop: the real-network driver beneath the
 /// sans-I/O protocol core.
 ///
 /// Received datagrams are handed to a closure on the loop as `(PeerAddress, bytes)`; sends
 /// are batched (``send(_:)`` hops to the loop once per batch, writes every datagram, then
-/// flushes once), so a game frame's worth of packets costs one hop, not one per message. A
-/// ``LinkConditioner`` can impair either direction while running, to try a game against a
-/// bad network on real sockets. ``scheduleRepeating(every:_:)`` runs work at fixed periods
-/// (LAN discovery's). The driver itself keeps its state on the loop; a caller
-/// whose state is also touched from other threads (the API's `NetSession`, which games send through
-/// from any thread) guards it with its own lock.
+/// flushes once). ``scheduleRepeating(every:_:)`` runs work at fixed periods (LAN
+/// discovery's). The driver itself keeps its state on the loop; a caller whose state is also
+/// touched from other threads guards it with its own lock. LAN discovery's sockets are
+/// `UDPDriver`s; a session's socket is a ``ServicedUDPSocket`` on a network thread of
+/// Netplay's own (since the twenty-sixth stop of the fast path).
 ///
 /// ```swift
 /// let driver = try await UDPDriver.bind(host: "0.0.0.0", port: 7777) { from, bytes in
@@ -31,9 +29,6 @@ package final class UDPDriver: Sendable {
     /// `Configuration.maxDatagramsPerRead` datagrams delivered, so a peer streaming at full
     /// speed hears back before the burst ends.
     package typealias ReadCompleteHandler = @Sendable (NetInstant) -> Void
-
-    /// A direction of traffic through the driver.
-    package typealias Direction = LinkDirection
 
     /// The address the socket is bound to (with the real port when 0 was asked for).
     package let localAddress: PeerAddress
@@ -125,7 +120,7 @@ package final class UDPDriver: Sendable {
                         segmentsSends: configuration.segmentsSends,
                         mayOffloadReceive: Self.mayOffloadReceive(configuration),
                         drainsBursts: Self.drainsBursts(configuration),
-                        conditionerSeed: configuration.conditionerSeed, clock: clock, onDatagram: onDatagram,
+                        clock: clock, onDatagram: onDatagram,
                         onReadComplete: onReadComplete, sentBeforeAdoption: sentFirst ?? Statistics()
                     ),
                     eventLoop: loop
@@ -238,13 +233,6 @@ package final class UDPDriver: Sendable {
     /// Sends one datagram; prefer ``send(_:)`` with a batch when sending several.
     package func send(_ bytes: [UInt8], to destination: PeerAddress) {
         send([(destination, bytes)])
-    }
-
-    /// Impairs one direction with a ``LinkConditioner`` (or, with `nil`, stops impairing it).
-    /// Takes effect from the next datagram; datagrams already delayed keep their schedule.
-    package func setImpairment(_ impairment: LinkImpairment?, for direction: Direction) {
-        guard channel.isActive else { return }
-        eventLoop.execute { [handler] in handler.value.setImpairment(impairment, for: direction) }
     }
 
     /// Runs `body` on the event loop every `interval` (first after one interval) with the
