@@ -28,6 +28,9 @@ struct ImpairedLinks {
     /// When the next datagram held back arrives.
     var nextDue: NetInstant? { inTransit.lazy.map(\.arrives).min() }
 
+    /// Whether a direction is impaired, or datagrams it delayed are still to be delivered.
+    var isActive: Bool { impairsOutbound || impairsInbound || !inTransit.isEmpty }
+
     /// Passes one datagram through its direction's conditioner: returns the copies that arrive
     /// now and keeps the delayed ones.
     mutating func submit(
@@ -63,7 +66,7 @@ extension SocketTransport {
     /// conditioner itself is kept, so its random stream and bottleneck queue carry on across
     /// changes. In game-thread mode delayed datagrams move at the game's service calls.
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {
-        _ = self.impairment.withLock { links -> Bool in
+        self.impairment.withLock { links in
             var updated = links ?? ImpairedLinks()
             switch direction {
             case .outbound:
@@ -76,9 +79,7 @@ extension SocketTransport {
             links = updated
             // Still impaired while delayed datagrams remain to be delivered. Stored under the
             // lock, as `deliverDue` stores it, so neither undoes the other's newer decision.
-            let any = updated.impairsOutbound || updated.impairsInbound || !updated.inTransit.isEmpty
-            isImpaired.store(any, ordering: .relaxed)
-            return any
+            isImpaired.store(updated.isActive, ordering: .relaxed)
         }
     }
 
@@ -129,9 +130,7 @@ extension SocketTransport {
             defer { links = current }
             let due = current.takeDue(now: now)
             // Stored under the lock, as `setImpairment` stores it.
-            if !current.impairsOutbound && !current.impairsInbound && current.inTransit.isEmpty {
-                isImpaired.store(false, ordering: .relaxed)
-            }
+            if !current.isActive { isImpaired.store(false, ordering: .relaxed) }
             return due
         }
         guard !due.isEmpty else { return }
@@ -151,12 +150,14 @@ extension SocketTransport {
         }
     }
 
+    /// When the next delayed datagram falls due, if any is held back.
+    var nextImpairedDelivery: NetInstant? {
+        guard isImpaired.load(ordering: .relaxed) else { return nil }
+        return impairment.withLock { $0?.nextDue }
+    }
+
     /// Wakes a sleeping network thread to look at its deadlines again.
     private func wakeIfSleeping() {
-        let mustWake = state.withLock { state in
-            defer { state.sleeping = false }
-            return state.sleeping
-        }
-        if mustWake { wake?.signal() }
+        if state.withLock({ $0.wakeFromSleep() }) { wake?.signal() }
     }
 }

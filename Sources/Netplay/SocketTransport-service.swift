@@ -93,7 +93,7 @@ extension SocketTransport {
     /// forward). Nil when work is queued that another pass must run.
     ///
     /// On the network thread, one batch of work queued during the pass (a reply sent by code on
-    /// the network thread's executor, and the flush it asks for) runs here first: `poll(2)`
+    /// the network thread's executor, and the flush it asks for) runs here first: `ppoll(2)`
     /// then both says whether a datagram came meanwhile and sleeps, where another pass would
     /// first read an empty socket (a system call, each side of every executor round trip).
     /// One batch only: work that keeps queuing more (a loop of `Task.yield()`) still leaves the
@@ -109,12 +109,7 @@ extension SocketTransport {
                 state.sleeping = wake != nil
                 return ([], min(deadline, state.nextTick))
             }
-            if var wakeAt {
-                if isImpaired.load(ordering: .relaxed), let due = impairment.withLock({ $0?.nextDue }) {
-                    wakeAt = min(wakeAt, due)
-                }
-                return wakeAt
-            }
+            if let wakeAt { return min(wakeAt, nextImpairedDelivery ?? wakeAt) }
             if queued.isEmpty { return nil }
             run(queued)
             ranBatch = true

@@ -174,11 +174,11 @@ extension SocketTransport {
     func wakesUp() -> Bool {
         let now = clock.now
         let (queued, due) = state.withLock { state in
-            defer { state.sleeping = false }
+            _ = state.wakeFromSleep()
             return (!state.queued.isEmpty, now >= state.nextTick)
         }
         if queued || due { return true }
-        guard isImpaired.load(ordering: .relaxed), let next = impairment.withLock({ $0?.nextDue }) else { return false }
+        guard let next = nextImpairedDelivery else { return false }
         return now >= next
     }
 

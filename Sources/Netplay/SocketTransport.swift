@@ -67,10 +67,17 @@ final class SocketTransport: DatagramTransport {
         var burstOwed = false
         /// A thread is servicing now: a second caller only takes events.
         var servicing = false
-        /// The network thread sleeps in `poll` and needs the wake signal to see new work.
+        /// The network thread sleeps in `ppoll` and needs the wake signal to see new work.
         var sleeping = false
         /// The network thread has run its last work: later work has no thread to run on.
         var retired = false
+
+        /// Whether the network thread was asleep, and from now on it is taken for awake: the
+        /// one who finds it asleep signals it, once.
+        mutating func wakeFromSleep() -> Bool {
+            defer { sleeping = false }
+            return sleeping
+        }
 
         /// The work queued so far, in order; `queued` takes the spare list's room.
         mutating func takeQueued() -> [QueuedWork] {
@@ -142,8 +149,7 @@ final class SocketTransport: DatagramTransport {
         let (accepted, mustWake) = state.withLock { state -> (Bool, Bool) in
             guard !state.retired else { return (false, false) }
             state.queued.append(QueuedWork(run: work))
-            defer { state.sleeping = false }
-            return (true, state.sleeping)
+            return (true, state.wakeFromSleep())
         }
         if mustWake { wake?.signal() }
         return accepted
@@ -160,8 +166,7 @@ final class SocketTransport: DatagramTransport {
                 return false
             }
             state.nextTick = target
-            defer { state.sleeping = false }
-            return state.sleeping
+            return state.wakeFromSleep()
         }
         if mustWake { wake?.signal() }
     }
