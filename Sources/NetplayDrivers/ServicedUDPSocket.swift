@@ -230,23 +230,6 @@ package final class ServicedUDPSocket: Sendable {
         return (bytes > cap ? count - 1 : 0) + (last > cap ? 1 : 0)
     }
 
-    /// Reads in a row of one sender's datagrams of one size, the shape the kernel coalesces.
-    private struct RunOfOneSender {
-        var source: PeerAddress?
-        var bytes = -1
-        var length = 0
-        var longest = 0
-
-        mutating func note(_ source: PeerAddress, bytes: Int) {
-            if source == self.source && bytes == self.bytes {
-                length += 1
-            } else {
-                (self.source, self.bytes, length) = (source, bytes, 1)
-            }
-            longest = max(longest, length)
-        }
-    }
-
     /// Reads in a row that find no run to coalesce, after which receive offload goes off again
     /// (see `noteCoalescing`).
     static let plainReadsThatEndOffload = 64

@@ -22,13 +22,11 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     var deliveredSinceReadComplete = 0
     /// After this many, a burst is answered without waiting for its end (see `channelRead`).
     let datagramsPerAnswer: Int
-    /// The latest read's sender and size, and how many reads in a row this burst had both:
-    /// what receive offload would have coalesced (see `offloadReceiveIfBehind`).
-    private var lastRead: (source: PeerAddress?, bytes: Int) = (nil, -1)
-    private var repeatedReads = 0
-    /// The longest such run in this burst: a burst the drain extends past SwiftNIO's budget
-    /// (see `drainSocket`) may end with other datagrams after the run.
-    private var longestRepeat = 0
+    /// This burst's reads in a row of one sender's datagrams of one size: what receive offload
+    /// would have coalesced (see `offloadReceiveIfBehind`). Its longest run counts, as a burst
+    /// the drain extends past SwiftNIO's budget (see `drainSocket`) may end with other
+    /// datagrams after the run.
+    private var run = RunOfOneSender()
     /// Whether receive offload may still be turned on (see `offloadReceiveIfBehind`).
     var mayOffloadReceive: Bool
     let clock: MonotonicClock
@@ -136,15 +134,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
     func noteRead(from source: PeerAddress?, bytes: Int) {
         // An oversize datagram reads as long as the buffer it was cut to, which differs
         // between SwiftNIO's (rounded up) and the drain's: all oversize ones count as one size.
-        let bytes = min(bytes, maxDatagramBytes + 1)
-        guard bytes == lastRead.bytes, source == lastRead.source else {
-            lastRead = (source, bytes)
-            repeatedReads = 1
-            longestRepeat = max(longestRepeat, 1)
-            return
-        }
-        repeatedReads += 1
-        longestRepeat = max(longestRepeat, repeatedReads)
+        run.note(source, bytes: min(bytes, maxDatagramBytes + 1))
     }
 
     /// Turns receive offload on (Linux's `UDP_GRO`, through SwiftNIO's options) after a burst
@@ -163,7 +153,7 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         do {
             // The buffer first: a coalesced read into a datagram-size one would be truncated.
             try options.setOption(
-                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: UDPDriver.coalescedReadBytes))
+                .recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: UDPSocket.coalescedReadBytes))
             try options.setOption(.datagramReceiveOffload, value: true)
         } catch {
             try? options.setOption(.recvAllocator, value: plainReads)
@@ -215,11 +205,9 @@ package final class UDPDatagramHandler: ChannelInboundHandler {
         // Between bursts, not inside one: SwiftNIO decides once per burst whether its reads
         // collect control messages, so a read after the switch in the same burst would come
         // without its segment size.
-        if mayOffloadReceive, longestRepeat >= datagramsPerAnswer { offloadReceiveIfBehind(context: context) }
-        repeatedReads = 0
-        longestRepeat = 0
+        if mayOffloadReceive, run.longest >= datagramsPerAnswer { offloadReceiveIfBehind(context: context) }
+        run = RunOfOneSender()
         readThisBurst = 0
-        lastRead = (nil, -1)
         if deliveredSinceReadComplete > 0, let onReadComplete {
             deliveredSinceReadComplete = 0
             onReadComplete(clock.now)

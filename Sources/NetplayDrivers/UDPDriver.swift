@@ -198,15 +198,11 @@ package final class UDPDriver: Sendable {
     /// coalesced run).
     static func mayOffloadReceive(_ configuration: Configuration) -> Bool {
         #if os(Linux)
-        configuration.datagramsPerSystemCall <= 1 && System.supportsUDPReceiveOffload
+        configuration.datagramsPerSystemCall <= 1 && UDPSocket.offloadsReceive
         #else
         false
         #endif
     }
-
-    /// Room for one read with receive offload: a whole UDP datagram, the largest run the
-    /// kernel coalesces.
-    static let coalescedReadBytes = 1 << 16
 
     /// Sends datagrams, in order, from any thread: one hop to the event loop for the whole
     /// batch, then one system call per datagram, or per run of them where the system segments
