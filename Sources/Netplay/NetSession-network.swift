@@ -5,14 +5,6 @@ import NetplayProtocol
 /// burst, the timer's ticks, the flush that sends ask for), and the events and datagrams each
 /// of those hands on. All of it takes the core's lock; none of it runs on the game's side.
 extension NetSession {
-    /// What the session has to send before it has a transport (a client's first hello, made
-    /// with its endpoint), for the driver to send as soon as its socket is bound. Only before
-    /// ``attach(_:)``: after it, datagrams are the transport's to send.
-    package func takeFirstDatagrams() -> [Datagram] {
-        assert(attachedTransport == nil, "the first datagrams are taken before a transport is attached")
-        return core.withLock { $0.drainOutgoing() }
-    }
-
     /// Handles one datagram; called by the driver, on its thread. What it brings the game
     /// (messages, players coming and going) waits in the core until the driver ends the read
     /// burst with ``serviceReadBurst(now:)`` or ``publishReceived()``: the event queue's
@@ -29,16 +21,16 @@ extension NetSession {
         if deferred { scheduleHandshakeService() }
     }
 
-    /// Publishes what the datagrams received since the last publication brought: for a driver
-    /// that must know whether the game has events before it ends its read burst (the
-    /// game-thread driver, which returns to the game when it has).
+    /// Publishes what the datagrams received since the last publication brought, at the end of
+    /// a read: the servicing thread must know whether the game has events before it answers
+    /// the burst (the game's thread returns to the game when it has).
     package func publishReceived() {
         let (events, replication) = core.withLock { core in (takeEvents(from: &core), core.drainReplication()) }
         publish(events, replication: replication)
     }
 
-    /// Queues one handshake service behind the datagrams being read now: the event loop runs
-    /// queued work only after its read burst, so established peers' packets go first, while
+    /// Queues one handshake service behind the datagrams being read now: a pass runs queued
+    /// work only after its read, so established peers' packets go first, while
     /// handshake replies still leave without waiting for the next tick.
     private func scheduleHandshakeService() {
         let first = handshakeServiceScheduled.withLockedValue { scheduled in
