@@ -6,7 +6,7 @@ import NetplayProtocol
 /// instead of ticking on a fixed period (docs/ARCHITECTURE.md, "timers run at the core's
 /// deadlines").
 ///
-/// Every check in ``tick(now:backlog:messages:kicks:holdingAcknowledgements:)`` that fires on
+/// Every check in ``tick(now:messages:kicks:holdingAcknowledgements:)`` that fires on
 /// time has its instant here. Too early costs one tick with nothing to do; too late is a
 /// missed timer, which the virtual-time `DeadlineDrivenTimerTests` would catch: they drive
 /// sessions by these deadlines alone.

@@ -5,81 +5,21 @@ import NetplayProtocol
 /// The tick: queued game commands into channels, timers, and the graceful close (which
 /// peers then make payloads: NetCore-flush.swift).
 extension NetCore {
-    /// One channel of one peer, which stays blocked for the rest of a tick once its queue is
-    /// full, so later messages cannot overtake the one that did not fit.
-    private struct ChannelSlot: Hashable {
-        var peer: NetPeer
-        var channel: ChannelID
-    }
-
-    /// The slots blocked this tick. A backlog is nearly always many messages for one slot: the
-    /// last one found blocked is compared before anything is hashed.
-    private struct BlockedSlots {
-        private var slots = Set<ChannelSlot>()
-        private var last: ChannelSlot?
-
-        var isEmpty: Bool { last == nil }
-
-        /// The set is filled only from a second slot on: a stream's one full channel, blocked
-        /// at every tick and read burst, made a set (an allocation) each time.
-        mutating func insert(_ slot: ChannelSlot) {
-            if let last, last != slot {
-                if slots.isEmpty { slots.insert(last) }
-                slots.insert(slot)
-            }
-            last = slot
-        }
-
-        func contains(_ slot: ChannelSlot) -> Bool {
-            slot == last || (!slots.isEmpty && slots.contains(slot))
-        }
-    }
-
-    /// What became of one queued message this tick.
-    private enum Delivery {
-        /// Every recipient's channel took it (or it was dropped for a reason that will not pass).
-        case done
-        /// It waits, unchanged, for the next tick.
-        case waits
-        /// It waits for the recipients whose channels could not take it yet.
-        case waitsFor(OutboundMessage)
-    }
-
-    /// Runs one tick at `now`. `backlog` holds the messages earlier ticks left waiting and
-    /// comes back holding what must wait for the next one (messages whose channel queue is
-    /// full): its own, then those of `messages`, in their original order. `kicks` are carried
-    /// out after the tick's messages are sent. Returns the bytes of the messages that left.
-    ///
-    /// The backlog is worked in place. A game that streams faster than its link leaves tens
-    /// of thousands of messages waiting behind a full channel, and they are retried every
-    /// tick: rebuilding that list each time (and hashing every message's channel slot) was
-    /// most of such a sender's CPU.
+    /// Runs one tick at `now`: first the messages earlier ticks left waiting behind a full
+    /// channel (``backlog``), then `messages`, in their order; what a full channel cannot take
+    /// yet joins ``backlog`` for the next tick. `kicks` are carried out after the tick's
+    /// messages are sent.
     mutating func tick(
-        now: NetInstant, backlog: inout [OutboundMessage], messages: [OutboundMessage],
-        kicks: [OutboundKick] = [], holdingAcknowledgements: Bool = false
-    ) -> Int {
+        now: NetInstant, messages: [OutboundMessage], kicks: [OutboundKick] = [],
+        holdingAcknowledgements: Bool = false
+    ) {
         guard phase != .closed else {
             backlog.removeAll()
-            return 0
+            return
         }
         resumeAfterPause(now: now)
-        var blocked = BlockedSlots()
-        var released = 0
-        // Waiting messages are moved down over the ones that left, then the tail is cut.
-        var kept = 0
-        for index in backlog.indices {
-            switch deliver(backlog[index], now: now, blocked: &blocked) {
-            case .done:
-                released += backlog[index].bytes.count
-                continue
-            case .waits: break
-            case .waitsFor(let rest): backlog[index] = rest
-            }
-            if kept != index { backlog.swapAt(kept, index) }
-            kept += 1
-        }
-        if kept < backlog.count { backlog.removeSubrange(kept...) }
-        released += deliver(messages, now: now, blocked: &blocked, leavingWaiting: &backlog)
+        retryBacklog(now: now)
+        deliver(messages, now: now)
         sharePlanIfChanged(now: now)
         flushChannels(now: now, acknowledging: !holdingAcknowledgements)
         // After the flush, so that messages queued before a kick still go out ahead of it.
@@ -93,148 +33,113 @@ extension NetCore {
         advanceHandover(now: now)
         expireAwaitedSeats(now: now)
         advanceClose(now: now)
-        return released
     }
 
-    /// A flush asked for by sends (the session's, once per batch of them), with nothing
-    /// waiting behind a full channel: `messages` into their channels, then the peers they went
+    /// A flush asked for by sends (the session's, once per batch of them): what waits in
+    /// ``backlog`` and now fits, and `messages`, into their channels, then the peers they went
     /// to and those something arrived from make payloads, as at the end of a read burst
-    /// (``flushReceived(now:)``). `backlog`, empty, comes back holding the messages a full
-    /// channel could not take yet.
+    /// (``flushReceived(now:)``).
     ///
     /// The timers wait for their deadlines, as they do at a read burst: a whole tick at each
     /// batch of sends walked every timer (the protocol's, every peer's channels and silence,
     /// the close, the migration) and worked the core's next deadline out anew, some 2,500
     /// instructions of a loopback round trip spent finding nothing due.
-    /// Returns the bytes of the messages that left, and the earliest deadline among the peers
-    /// flushed (see ``flushReceived(now:)``).
-    mutating func flushSends(
-        now: NetInstant, messages: [OutboundMessage], backlog: inout [OutboundMessage]
-    ) -> (released: Int, deadline: NetInstant?) {
-        guard phase != .closed else { return (0, nil) }
+    /// Returns the earliest deadline among the peers flushed (see ``flushReceived(now:)``).
+    mutating func flushSends(now: NetInstant, messages: [OutboundMessage]) -> NetInstant? {
+        guard phase != .closed else { return nil }
         resumeAfterPause(now: now)
-        var blocked = BlockedSlots()
-        let released = deliver(messages, now: now, blocked: &blocked, leavingWaiting: &backlog)
-        return (released, flushReceived(now: now))
+        retryBacklog(now: now)
+        deliver(messages, now: now)
+        return flushReceived(now: now)
     }
 
-    /// Hands each of `messages` to its recipients' channels, in order; appends what must wait
-    /// to `waiting`. Returns the bytes of the messages that left.
-    private mutating func deliver(
-        _ messages: [OutboundMessage], now: NetInstant, blocked: inout BlockedSlots,
-        leavingWaiting waiting: inout [OutboundMessage]
-    ) -> Int {
-        var released = 0
-        for index in messages.indices {
-            switch deliver(messages[index], now: now, blocked: &blocked) {
-            case .done: released += messages[index].bytes.count
-            case .waits: waiting.append(messages[index])
-            case .waitsFor(let rest): waiting.append(rest)
-            }
+    /// Hands each of `messages` to its recipients' channels, in order.
+    private mutating func deliver(_ messages: [OutboundMessage], now: NetInstant) {
+        for index in messages.indices { deliver(messages[index], now: now) }
+    }
+
+    /// Hands `message` to each recipient's channel, or to its queue in ``backlog``.
+    private mutating func deliver(_ message: OutboundMessage, now: NetInstant) {
+        // A client sends to the host whatever the game wrote.
+        guard isHostCore else {
+            deliver(message.bytes, to: .host, on: message.channel, now: now)
+            return
         }
-        return released
+        // The host's own player receives through the same decoder as everyone else.
+        let recipients = message.recipients
+        if recipients.includes(.host) { loopBack(message.bytes) }
+        if case .peer(let peer) = recipients {
+            if !peer.isHost { deliver(message.bytes, to: peer, on: message.channel, now: now) }
+            return
+        }
+        // Every peer the filter admits, in id order, as they stand. By index: unspecialized
+        // (debug builds), `IndexingIterator.next()` allocates, here once per message.
+        let candidates = connectedPeers
+        for index in candidates.indices where recipients.includes(candidates[index]) {
+            deliver(message.bytes, to: candidates[index], on: message.channel, now: now)
+        }
     }
 
-    /// Hands `message` to each recipient's channel; says what is left for the next tick.
-    private mutating func deliver(_ message: OutboundMessage, now: NetInstant, blocked: inout BlockedSlots) -> Delivery
+    /// Hands `bytes` to one peer's channel; behind the messages waiting for that channel, or
+    /// where it is full, they wait in ``backlog`` (so a later message cannot overtake them).
+    private mutating func deliver(_ bytes: MessageBytes, to peer: NetPeer, on channel: ChannelID, now: NetInstant) {
+        let slot = SendBacklog.Slot(peer: peer, channel: channel)
+        if !backlog.isEmpty, backlog.contains(slot) {
+            backlog.append(bytes, for: slot)
+        } else if offer(bytes, to: slot, now: now) == .waits {
+            backlog.append(bytes, for: slot)
+        }
+    }
+
+    /// Messages waiting behind full channels into the channels that now have room, each
+    /// slot's oldest first, until one does not fit.
+    private mutating func retryBacklog(now: NetInstant) {
+        guard !backlog.isEmpty else { return }
+        // Taken out while it is worked: `offer` changes the rest of the core.
+        var waiting = SendBacklog()
+        swap(&waiting, &backlog)
+        waiting.retry { slot, bytes in offer(bytes, to: slot, now: now) }
+        swap(&waiting, &backlog)
+    }
+
+    /// Offers `bytes` to one peer's channel: taken, or dropped if the channel refuses it for
+    /// good (counted); waits if the channel is full, or on a client still handshaking (the
+    /// host will admit it); dropped with the rest of its slot if the peer left.
+    private mutating func offer(_ bytes: MessageBytes, to slot: SendBacklog.Slot, now: NetInstant)
+        -> SendBacklog.Retry
     {
-        // The backlog behind a full channel is retried every tick: for a message to one peer
-        // whose channel is already known to be full this tick, skip straight to "later".
-        if !blocked.isEmpty, case .peers(let listed) = message.target, listed.count == 1,
-            blocked.contains(ChannelSlot(peer: listed[0], channel: message.channel))
-        {
-            return .waits
-        }
-        // The peers still owed the message. Counted, and listed only for a message with more
-        // than one candidate: a stream's backlog behind a full channel is retried at every
-        // tick and read burst, and a list for its one recipient was an allocation each time.
-        var owedCount = 0
-        var owed: [NetPeer] = []
-        // A host's filter over its own player then its peers, in id order, as they stand
-        // (no list is built: this runs for every message).
-        var filter: NetRecipients?
-        if case .recipients(let recipients) = message.target, isHostCore {
-            filter = recipients
-            if recipients.includes(.host) { loopBack(message.bytes) }
-        }
-        // By index here and below: unspecialized (debug builds), `IndexingIterator.next()`
-        // allocates, per message here and per peer per tick in the loops below.
-        let candidates = candidates(for: message.target)
-        for index in candidates.indices {
-            let peer = candidates[index]
-            if let filter, !filter.includes(peer) { continue }
-            if peer.isHost, isHostCore {
-                loopBack(message.bytes)
-                continue
+        do throws(ChannelSendError) {
+            // One table lookup. A full channel answers `false` rather than throwing
+            // `queueFull`: the backlog asks again at every tick. The same lookup lists the
+            // peer as owing a flush: a flush asked for by sends makes payloads for the listed
+            // peers only (``flushSends(now:messages:)``).
+            var firstOwed = false
+            let enqueued: Bool? = try peers.update(slot.peer) {
+                (state: inout PeerState) throws(ChannelSendError) -> Bool in
+                guard try state.channels.enqueueIfRoom(bytes, on: slot.channel, now: now) else { return false }
+                state.counters.sent += 1
+                firstOwed = Self.marksOwingFlush(&state)
+                return true
             }
-            let slot = ChannelSlot(peer: peer, channel: message.channel)
-            guard blocked.isEmpty || !blocked.contains(slot) else {
-                owedCount += 1
-                if candidates.count > 1 { owed.append(peer) }
-                continue
+            if firstOwed { peersOwingFlush.append(slot.peer) }
+            switch enqueued {
+            case true: return .moved
+            case false: return .waits
+            case nil: return client != nil ? .waits : .dropsSlot
             }
-            do throws(ChannelSendError) {
-                // One table lookup: `update` finds nothing for a peer that is not connected.
-                // A full channel answers `false` rather than throwing `queueFull`: a stream's
-                // backlog asks again at every tick and read burst.
-                // The same lookup lists the peer as owing a flush: a flush asked for by sends
-                // makes payloads for the listed peers only (``flushSends(now:messages:backlog:)``).
-                var firstOwed = false
-                let enqueued: Bool? = try peers.update(peer) {
-                    (state: inout PeerState) throws(ChannelSendError) -> Bool in
-                    guard
-                        try state.channels.enqueueIfRoom(message.bytes, on: message.channel, now: now)
-                    else { return false }
-                    state.counters.sent += 1
-                    firstOwed = Self.marksOwingFlush(&state)
-                    return true
-                }
-                if firstOwed { peersOwingFlush.append(peer) }
-                if enqueued == false { blocked.insert(slot) }
-                // A client still handshaking keeps its messages for when the host admits it;
-                // a peer that left meanwhile simply no longer gets them.
-                if enqueued == false || (enqueued == nil && client != nil) {
-                    owedCount += 1
-                    if candidates.count > 1 { owed.append(peer) }
-                }
-            } catch {
-                peers.update(peer) { $0.counters.dropped += 1 }
-            }
-        }
-        guard owedCount > 0 else { return .done }
-        // Every listed recipient still owed (the common case while a channel is full): keep the
-        // message as it is rather than building a copy of it each tick. (A `.recipients` target
-        // is frozen to `.peers` the first time, so peers who join later never get it.)
-        if case .peers(let listed) = message.target, owedCount == listed.count { return .waits }
-        var rest = message
-        rest.target = .peers(candidates.count > 1 ? owed : candidates)
-        return .waitsFor(rest)
-    }
-
-    /// Whether `message`, the first message behind a full channel, could now move with room to
-    /// spare for the ones behind it (see `ChannelEndpoint.hasRoomForBacklog`): a read burst
-    /// whose acknowledgements made that room retries the backlog at once.
-    mutating func backlogMayMove(_ message: OutboundMessage) -> Bool {
-        let candidates = candidates(for: message.target)
-        for index in candidates.indices where !(candidates[index].isHost && isHostCore) {
-            let hasRoom = peers.update(candidates[index]) {
-                $0.channels.hasRoomForBacklog(message.bytes.count, on: message.channel)
-            }
-            if hasRoom == true { return true }
-        }
-        return false
-    }
-
-    /// Who a message may go to: the listed peers; on a client, the host whatever the game
-    /// wrote; on a host, every peer (its own player is handled apart, before them).
-    private func candidates(for target: OutboundMessage.Target) -> [NetPeer] {
-        switch target {
-        case .peers(let peers): return peers
-        case .recipients: return isHostCore ? connectedPeers : Self.hostOnly
+        } catch {
+            peers.update(slot.peer) { $0.counters.dropped += 1 }
+            return .moved
         }
     }
 
-    private static let hostOnly: [NetPeer] = [.host]
+    /// Whether the messages waiting behind the first full channel could now move, with room
+    /// to spare for the ones behind them (see `ChannelEndpoint.hasRoomForBacklog`): a read
+    /// burst whose acknowledgements made that room retries the backlog at once.
+    mutating func backlogMayMove() -> Bool {
+        guard let (slot, byteCount) = backlog.first else { return false }
+        return peers.update(slot.peer) { $0.channels.hasRoomForBacklog(byteCount, on: slot.channel) } ?? true
+    }
 
     /// The host's own player receives through the same decoder as everyone else, so a
     /// message means the same thing on every machine.

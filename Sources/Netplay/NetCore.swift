@@ -45,6 +45,8 @@ package struct NetCore: Sendable {
     /// each once: what ``flushReceived(now:)`` flushes at the end of a read burst, and a flush
     /// asked for by sends.
     var peersOwingFlush: [NetPeer] = []
+    /// Messages the game sent that a full channel could not take yet, waiting for its room.
+    var backlog = SendBacklog()
     /// The peers a tick found due (see `flushChannels(now:acknowledging:)`); kept for its room.
     var duePeers: [NetPeer] = []
     var events: [NetEvent] = []
@@ -75,7 +77,7 @@ package struct NetCore: Sendable {
     let pauseThreshold: Duration
     /// The id the host gave this client, once connected.
     var localPeer: NetPeer?
-    /// When ``tick(now:backlog:messages:kicks:holdingAcknowledgements:)`` or
+    /// When ``tick(now:messages:kicks:holdingAcknowledgements:)`` or
     /// ``receive(_:from:now:)`` last ran, to notice this process was paused.
     var lastRun: NetInstant?
     /// Host migration's plan and, while the host is gone, the handover (NetCore-migration.swift).

@@ -64,12 +64,9 @@ extension NetSession {
     /// runs a whole tick instead, which moves them: the next timer tick is at least
     /// ``NetOptions/tickInterval`` after the last, and waiting for it left a sender idle
     /// between its messages (a bulk transfer stalled 5–8 ms per 1 MiB message, both threads
-    /// asleep). "Room" is a quarter of the channel at least, so a backlog of many small
-    /// messages, which a retry walks whole, is not retried at every burst.
+    /// asleep). "Room" is a quarter of the channel at least, so that a tick moves many.
     package func serviceReadBurst(now: NetInstant) {
-        if let waiting = buffer.withLock({ $0.backlog.first }),
-            core.withLock({ $0.backlogMayMove(waiting) })
-        {
+        if core.withLock({ $0.backlogMayMove() }) {
             tick(now: now)
             return
         }
@@ -99,9 +96,8 @@ extension NetSession {
     }
 
     /// The flush `send` asks for, once per batch of sends: the queued messages into their
-    /// channels and out, the timers left to their deadlines (see `NetCore.flushSends`). With
-    /// messages waiting behind a full channel, a kick or a close queued, a whole tick instead,
-    /// which carries those out in their order.
+    /// channels and out, the timers left to their deadlines (see `NetCore.flushSends`). With a
+    /// kick or a close queued, a whole tick instead, which carries those out in their order.
     package func flushSends(now: NetInstant) {
         runPass(now: now, wholeTick: false)
     }
@@ -110,51 +106,49 @@ extension NetSession {
     /// messages): takes the buffer's commands, runs the core, sends the datagrams in one
     /// batch, and asks the transport for the next tick.
     private func runPass(now: NetInstant, wholeTick asked: Bool, holdingAcknowledgements: Bool = false) {
-        // Taken out of the buffer (not copied), so the core works the backlog in place.
-        var backlog: [OutboundMessage] = []
         var messages: [OutboundMessage] = []
         var kicks: [OutboundKick] = []
-        let (takenBytes, closing, wholeTick) = buffer.withLock { buffer in
+        let (closing, wholeTick) = buffer.withLock { buffer in
             defer {
                 buffer.bytes = 0
                 buffer.flushScheduled = false
             }
-            let wholeTick = asked || !buffer.backlog.isEmpty || !buffer.kicks.isEmpty || buffer.closing
-            swap(&backlog, &buffer.backlog)
+            let wholeTick = asked || !buffer.kicks.isEmpty || buffer.closing
             swap(&messages, &buffer.spareMessages)
             swap(&messages, &buffer.messages)
             swap(&kicks, &buffer.kicks)
-            return (buffer.bytes, buffer.closing, wholeTick)
+            return (buffer.closing, wholeTick)
         }
-        let tookCommands = !backlog.isEmpty || !messages.isEmpty || !kicks.isEmpty
+        let tookCommands = !messages.isEmpty || !kicks.isEmpty
         var datagrams: [Datagram] = []
-        let (released, events, replication, closed, deadline) = core.withLock { core in
+        let (waitingBytes, waitingChanged, events, replication, closed, deadline) = core.withLock { core in
+            let waitingBefore = core.backlog.bytes
             var deadline: NetInstant?
-            let released: Int
             if wholeTick {
                 if closing { core.closeRequested = true }
-                released = core.tick(
-                    now: now, backlog: &backlog, messages: messages, kicks: kicks,
-                    holdingAcknowledgements: holdingAcknowledgements)
+                core.tick(
+                    now: now, messages: messages, kicks: kicks, holdingAcknowledgements: holdingAcknowledgements)
             } else {
-                (released, deadline) = core.flushSends(now: now, messages: messages, backlog: &backlog)
+                deadline = core.flushSends(now: now, messages: messages)
             }
             datagrams = core.drainOutgoing()
             let events = takeEvents(from: &core)
             let replication = core.drainReplication()
             if wholeTick { deadline = core.nextDeadline(now: now) }
-            return (released, events, replication, core.phase == .closed, deadline)
+            let waiting = core.backlog.bytes
+            return (waiting, waiting != waitingBefore, events, replication, core.phase == .closed, deadline)
         }
-        if tookCommands || messages.capacity > 0 {
-            giveBack(&messages, waiting: backlog, waitingBytes: takenBytes - released)
+        if tookCommands || messages.capacity > 0 || waitingChanged {
+            giveBack(&messages, waitingBytes: waitingBytes)
         }
         let sentAny = !datagrams.isEmpty
         if let transport = attachedTransport {
             transmit(&datagrams, on: transport)
-            // Commands left waiting for a full channel retry at the next tick. A tick's nil
+            // Messages left waiting for a full channel retry at the next tick (every message
+            // has a byte at least, its id: no bytes waiting is no message). A tick's nil
             // deadline says no timer is due; a flush's, that none of its peers' came forward,
             // and the armed timer stands.
-            let next = backlog.isEmpty ? deadline : now
+            let next = waitingBytes == 0 ? deadline : now
             if next != nil || wholeTick { transport.scheduleTick(at: next) }
         }
         counters.withLock { counters in
@@ -169,15 +163,13 @@ extension NetSession {
 
     /// Gives the send list a pass took back, emptied, for the next trade with its room (an
     /// idle tick's list too: dropped, the next sends would grow a new one): a lock per pass,
-    /// none per message. `waiting`, the messages a full channel could not take yet, goes back
-    /// ahead of anything sent meanwhile, which stays in the buffer's list.
-    private func giveBack(_ messages: inout [OutboundMessage], waiting: [OutboundMessage], waitingBytes: Int) {
+    /// none per message. Notes the bytes still waiting behind full channels, which count
+    /// against ``NetOptions/maxBufferedSendBytes`` with those sent meanwhile.
+    private func giveBack(_ messages: inout [OutboundMessage], waitingBytes: Int) {
         messages.empty()
         buffer.withLock { buffer in
             swap(&messages, &buffer.spareMessages)
-            guard !waiting.isEmpty else { return }
-            buffer.backlog = waiting
-            buffer.bytes += waitingBytes
+            buffer.waitingBytes = waitingBytes
         }
     }
 

@@ -27,6 +27,6 @@ extension NetSession {
 
     /// Queues replication bytes (already in the replication layer's format) for the next tick.
     func sendReplication(_ bytes: [UInt8], on channel: ChannelID, to target: NetRecipients) throws(NetSendError) {
-        try enqueue(OutboundMessage(bytes: MessageBytes(bytes), channel: channel, target: .recipients(target)))
+        try enqueue(OutboundMessage(bytes: MessageBytes(bytes), channel: channel, recipients: target))
     }
 }

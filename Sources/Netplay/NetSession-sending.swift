@@ -7,8 +7,6 @@ import NetplayWire
 extension NetSession {
     /// Encoded messages waiting for the next tick.
     struct SendBuffer {
-        /// What earlier ticks could not hand to a full channel, oldest first; ahead of `messages`.
-        var backlog: [OutboundMessage] = []
         /// Sent since the last tick.
         var messages: [OutboundMessage] = []
         /// An empty list with room, for `messages` when a tick takes them: the tick hands the
@@ -16,8 +14,11 @@ extension NetSession {
         var spareMessages: [OutboundMessage] = []
         /// Kicks since the last tick, carried out after its messages are sent.
         var kicks: [OutboundKick] = []
-        /// Buffered bytes of the backlog and the messages (what ``NetOptions/maxBufferedSendBytes`` caps).
+        /// Bytes of `messages`.
         var bytes = 0
+        /// Bytes of the messages waiting in the core's backlog behind full channels, as the
+        /// last pass left them. With ``bytes``, what ``NetOptions/maxBufferedSendBytes`` caps.
+        var waitingBytes = 0
         var closing = false
         /// A flush is already on its way to the network thread: later sends ride along.
         var flushScheduled = false
@@ -45,7 +46,7 @@ extension NetSession {
         let bytes = writer.finishMessage()
         try queue(bytes: byteCount) { buffer in
             buffer.messagesQueued += 1
-            Self.append(OutboundMessage(bytes: bytes, channel: channel.id, target: .recipients(target)), to: &buffer)
+            Self.append(OutboundMessage(bytes: bytes, channel: channel.id, recipients: target), to: &buffer)
         }
     }
 
@@ -75,7 +76,7 @@ extension NetSession {
     /// Why `buffer` cannot take a command of `bytes` more, if it cannot.
     private static func refusal(_ bytes: Int, by buffer: SendBuffer, options: NetOptions) -> NetSendError? {
         guard !buffer.closing else { return .closed }
-        guard buffer.bytes + bytes <= options.maxBufferedSendBytes else { return .queueFull }
+        guard buffer.bytes + buffer.waitingBytes + bytes <= options.maxBufferedSendBytes else { return .queueFull }
         return nil
     }
 

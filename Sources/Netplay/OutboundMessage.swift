@@ -8,16 +8,10 @@ import NetplayWire
 /// an enum of both cost every message the enum's copies and destruction (about 60
 /// instructions), for a command that never waits behind a full channel.
 struct OutboundMessage: Sendable {
-    /// Who should receive it: as the game said, or (for a message that some recipients'
-    /// channels could not take yet) the recipients still owed it.
-    enum Target: Sendable {
-        case recipients(NetRecipients)
-        case peers([NetPeer])
-    }
-
     var bytes: MessageBytes
     var channel: ChannelID
-    var target: Target
+    /// Who should receive it, as the game said. (On a client, the host whatever it said.)
+    var recipients: NetRecipients
 }
 
 /// A client the host's game asked to remove, and the reason it will be told.

@@ -3,6 +3,7 @@
 /// The four classic game-networking guarantees (ENet, GameNetworkingSockets, Unity Transport
 /// name the same four): pick the weakest one your message can live with, because every
 /// guarantee costs latency when packets are lost.
+@usableFromInline
 package enum ChannelKind: Sendable, Hashable, CaseIterable {
     /// Every message arrives exactly once, in the order it was sent. A lost packet holds back
     /// later messages on this channel (never on another one) until it is resent.
@@ -36,6 +37,7 @@ package struct ChannelID: Hashable, Sendable, CustomStringConvertible {
 
 /// The channels of a connection and their kinds. Both ends must use the same layout: the
 /// wire carries only the channel index, and the receiver reads the kind from its own layout.
+@usableFromInline
 package struct ChannelLayout: Sendable, Hashable {
     /// Channel `i` has kind `kinds[i]`. At most ``maxChannels`` entries are used.
     package var kinds: [ChannelKind]

@@ -106,7 +106,7 @@ extension APITests.Allocations {
         let pair = try SessionPair(options: options)
         try pair.queue(200, on: .reliableOrdered)
         _ = pair.retryBacklog(ticks: 8)
-        let waiting = pair.client.buffer.withLock { $0.backlog.count }
+        let waiting = pair.client.core.withLock { $0.backlog.count }
         #expect(waiting > 100, "most messages should wait behind the full channel")
         let allocations = pair.retryBacklog(ticks: 64)
         #expect(allocations == 0, "\(allocations) allocations in 64 retries")

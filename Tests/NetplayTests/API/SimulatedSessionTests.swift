@@ -104,7 +104,8 @@ extension APITests {
             try client.send(large)
             try client.send(large)
             net.run(for: net.tickInterval)
-            #expect(client.session.buffer.withLock { $0.backlog.isEmpty && $0.bytes == 0 })
+            #expect(client.session.core.withLock { $0.backlog.isEmpty })
+            #expect(client.session.buffer.withLock { $0.bytes == 0 && $0.waitingBytes == 0 })
         }
 
         @Test func clientCloseIsClosedByPeerAtTheHostAndClosedLocallyAtTheClient() async throws {

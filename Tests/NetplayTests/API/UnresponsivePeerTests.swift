@@ -34,11 +34,10 @@ extension APITests {
                 if let peer = core.connectedPeers.first, firstSend == nil {
                     firstSend = now
                     messages = (0..<30).map { _ in
-                        OutboundMessage(bytes: MessageBytes(chat), channel: ChannelID(0), target: .peers([peer]))
+                        OutboundMessage(bytes: MessageBytes(chat), channel: ChannelID(0), recipients: .peer(peer))
                     }
                 }
-                var backlog: [OutboundMessage] = []
-                _ = core.tick(now: now, backlog: &backlog, messages: messages)
+                core.tick(now: now, messages: messages)
                 for datagram in core.drainOutgoing() {
                     silent.receive(datagram.bytes, from: APISetup.hostAddress, now: now)
                 }

@@ -1,0 +1,159 @@
+import Testing
+
+@testable import Netplay
+@testable import NetplayBase
+@testable import NetplayChannels
+@testable import NetplayProtocol
+@testable import NetplayTesting
+@testable import NetplayWire
+
+extension APITests {
+    /// Messages waiting behind full channels (`SendBacklog`): a queue per channel of each
+    /// peer, so a full channel holds back its own later messages and nobody else's, and a
+    /// retry looks at a full channel's oldest message only, however many wait behind it.
+    @Suite struct SendBacklogs {
+        static let first = SendBacklog.Slot(peer: NetPeer(PeerID(rawValue: 1)), channel: ChannelID(0))
+        static let second = SendBacklog.Slot(peer: NetPeer(PeerID(rawValue: 2)), channel: ChannelID(0))
+        static let otherChannel = SendBacklog.Slot(peer: NetPeer(PeerID(rawValue: 1)), channel: ChannelID(1))
+
+        /// A message of `count` bytes whose first byte is `mark`.
+        static func message(_ mark: UInt8, count: Int = 3) -> MessageBytes {
+            MessageBytes([mark] + [UInt8](repeating: 0, count: count - 1))
+        }
+
+        @Test("a retry offers a full channel's oldest message only, however many wait behind it")
+        func aRetryStopsAtTheFirstRefusal() {
+            var backlog = SendBacklog()
+            for index in 0..<10_000 { backlog.append(Self.message(UInt8(index % 200)), for: Self.first) }
+            for index in 0..<3 { backlog.append(Self.message(UInt8(index), count: 5), for: Self.second) }
+            #expect(backlog.count == 10_003)
+            #expect(backlog.bytes == 10_000 * 3 + 3 * 5)
+
+            var offered: [SendBacklog.Slot: [UInt8]] = [:]
+            backlog.retry { slot, bytes in
+                offered[slot, default: []].append(bytes.array[0])
+                return slot == Self.first ? .waits : .moved
+            }
+            #expect(offered[Self.first] == [0])
+            #expect(offered[Self.second] == [0, 1, 2])
+            #expect(backlog.count == 10_000)
+            #expect(backlog.bytes == 30_000)
+            #expect(!backlog.contains(Self.second))
+            #expect(backlog.first?.slot == Self.first)
+        }
+
+        @Test("each channel's messages leave in the order they came, whatever the others do")
+        func eachSlotIsFirstInFirstOut() {
+            var backlog = SendBacklog()
+            var random = TestRandom(seed: 5)
+            let slots = [Self.first, Self.second, Self.otherChannel]
+            var sent: [SendBacklog.Slot: [UInt8]] = [:]
+            var moved: [SendBacklog.Slot: [UInt8]] = [:]
+            var mark: UInt8 = 0
+            for _ in 0..<200 {
+                for _ in 0..<Int(random.next() % 6) {
+                    let slot = slots[Int(random.next() % 3)]
+                    mark &+= 1
+                    sent[slot, default: []].append(mark)
+                    backlog.append(Self.message(mark), for: slot)
+                }
+                // Each slot takes a random number of messages at this retry, then refuses.
+                var room = Dictionary(uniqueKeysWithValues: slots.map { ($0, Int(random.next() % 4)) })
+                backlog.retry { slot, bytes in
+                    guard room[slot, default: 0] > 0 else { return .waits }
+                    room[slot, default: 0] -= 1
+                    moved[slot, default: []].append(bytes.array[0])
+                    return .moved
+                }
+            }
+            backlog.retry { slot, bytes in
+                moved[slot, default: []].append(bytes.array[0])
+                return .moved
+            }
+            #expect(backlog.isEmpty && backlog.count == 0 && backlog.bytes == 0)
+            for slot in slots { #expect(moved[slot] == sent[slot]) }
+        }
+
+        @Test("a slot whose peer left is dropped whole, and its bytes with it")
+        func aGoneSlotIsDroppedWhole() {
+            var backlog = SendBacklog()
+            for index in 0..<5 { backlog.append(Self.message(UInt8(index), count: 7), for: Self.first) }
+            backlog.append(Self.message(9, count: 4), for: Self.second)
+            var offers = 0
+            backlog.retry { slot, _ in
+                offers += 1
+                return slot == Self.first ? .dropsSlot : .waits
+            }
+            #expect(offers == 2)
+            #expect(backlog.count == 1 && backlog.bytes == 4)
+            #expect(backlog.first?.slot == Self.second)
+        }
+
+        /// A host core whose two clients never acknowledge, with room in each channel for a
+        /// few messages: the first client's channel fills, the second's does not.
+        @Test("a full channel holds back its own peer's messages, not another peer's; a broadcast waits only for it")
+        func aFullChannelHoldsBackOnlyItsOwnPeer() throws {
+            var options = NetOptions()
+            options.channels.maxQueuedBytesPerChannel = 256
+            let flush = APITests.FlushSends()
+            var (core, _, now) = try flush.connectedHost(clients: 2, options: options)
+            let first = core.connectedPeers[0]
+            let second = core.connectedPeers[1]
+            let text = String(repeating: "x", count: 60)
+            let chat = MessageBytes(try flush.registry.encode(Chat(text: text)))
+            let toFirst = (0..<10).map { _ in OutboundMessage(bytes: chat, channel: ChannelID(0), recipients: .peer(first)) }
+            now = now + .milliseconds(1)
+            core.tick(now: now, messages: toFirst)
+            let fits = 256 / chat.count
+            #expect(core.backlog.count == 10 - fits)
+            #expect(core.backlog.first?.slot == SendBacklog.Slot(peer: first, channel: ChannelID(0)))
+            let firstAddress = try #require(Set(core.drainOutgoing().map(\.address)).first)
+
+            // The second client's message leaves at once.
+            let toSecond = OutboundMessage(bytes: chat, channel: ChannelID(0), recipients: .peer(second))
+            _ = core.flushSends(now: now, messages: [toSecond])
+            let secondAddresses = core.drainOutgoing().map(\.address)
+            #expect(secondAddresses.count == 1 && secondAddresses.first != firstAddress)
+            #expect(core.backlog.count == 10 - fits)
+
+            // A broadcast goes to the second client now and waits, counted once, for the first.
+            let everyone = OutboundMessage(bytes: chat, channel: ChannelID(0), recipients: .everyone)
+            _ = core.flushSends(now: now, messages: [everyone])
+            #expect(core.drainOutgoing().map(\.address) == secondAddresses)
+            #expect(core.backlog.count == 11 - fits)
+            #expect(core.backlog.bytes == (11 - fits) * chat.count)
+            #expect(!core.backlog.contains(SendBacklog.Slot(peer: second, channel: ChannelID(0))))
+        }
+
+        /// Through a session: a host broadcasts numbered messages far faster than its channels
+        /// take them, to two clients over a lossy link; each client reads every one, in order.
+        @Test("a broadcast through full channels arrives whole and in order at every client")
+        func aBroadcastThroughABacklogArrivesInOrder() throws {
+            let net = SimulatedNetwork(
+                seed: 8, impairment: LinkImpairment(latency: .milliseconds(5), lossProbability: 0.05))
+            var options = NetOptions()
+            options.channels.maxQueuedBytesPerChannel = 2 << 10
+            let host = try net.startHost(
+                at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages, options: options)
+            let logs = try (0..<2).map { index in
+                let client = try net.connectClient(
+                    at: APISetup.clientAddress(index), to: APISetup.hostAddress, game: APISetup.game,
+                    messages: APISetup.messages, options: options)
+                return (client, EventLog(client.poll))
+            }
+            #expect(net.run(until: { host.peers.count == 2 }, limit: .seconds(5)))
+            let count = 300
+            for index in 0..<count { try host.send(Chat(text: "\(index) " + String(repeating: "y", count: 40))) }
+            net.run(for: .milliseconds(1))
+            #expect(host.session.core.withLock { $0.backlog.count } > 0, "the channels should have filled")
+            let expected = (0..<count).map { "\($0) " + String(repeating: "y", count: 40) }
+            let chats = { (log: EventLog) in
+                log.update().compactMap { if case .chat(let text, _) = $0 { text } else { nil } }
+            }
+            #expect(net.run(until: { logs.allSatisfy { chats($0.1).count == count } }, limit: .seconds(20)))
+            for (_, log) in logs { #expect(chats(log) == expected) }
+            #expect(host.session.core.withLock { $0.backlog.isEmpty })
+            #expect(host.session.buffer.withLock { $0.waitingBytes == 0 })
+        }
+    }
+}
