@@ -46,6 +46,8 @@ extension NetCore {
         // The protocol's timers once for all of them: the host endpoint keeps their earliest.
         if isHostCore, !peersOwingFlush.isEmpty { deadline.keepEarliest(host?.nextDeadline()) }
         peersOwingFlush.empty()
+        payloadsSinceFlush = 0
+        acknowledgementDueNow = false
         // The last acknowledgement a graceful close waited for may just have arrived.
         if case .flushing = phase { advanceClose(now: now) }
         guard isHostCore else { return nextDeadline(now: now) }

@@ -80,6 +80,11 @@ package struct NetCore: Sendable {
     /// When ``tick(now:messages:kicks:holdingAcknowledgements:)`` or
     /// ``receive(_:from:now:)`` last ran, to notice this process was paused.
     var lastRun: NetInstant?
+    /// Payloads received since the last ``flushReceived(now:)``.
+    var payloadsSinceFlush = 0
+    /// Set when a payload received leaves its peer owed an acknowledgement at once for
+    /// reliable data; cleared by ``flushReceived(now:)``.
+    var acknowledgementDueNow = false
     /// Host migration's plan and, while the host is gone, the handover (NetCore-migration.swift).
     var migration: Migration
 
@@ -324,9 +329,11 @@ package struct NetCore: Sendable {
         let firstSinceFlush = peers.update(peer) { (state: inout PeerState) -> Bool in
             state.channels.receive(payload, now: now, buffers: &channelBuffers)
             state.channels.drainDelivered(into: &deliveredScratch)
+            if state.channels.owesPromptAcknowledgement { acknowledgementDueNow = true }
             return Self.marksOwingFlush(&state)
         }
         guard let firstSinceFlush else { return }
+        payloadsSinceFlush += 1
         if firstSinceFlush { peersOwingFlush.append(peer) }
         // Each message read where it lies in the scratch array: a copy of the element retained
         // its payload once more, per message.

@@ -10,16 +10,37 @@ extension NetSession {
     /// burst with ``serviceReadBurst(now:)`` or ``publishReceived()``: the event queue's
     /// locks, and a waiting reader's wake-up, once a burst instead of once a datagram (some
     /// 1,400 instructions a datagram on a host reading its clients' inputs).
+    ///
+    /// A long burst is answered on the way, though, once reliable data is owed an
+    /// acknowledgement at once and ``payloadsBeforeAnswering`` payloads have come since the
+    /// last answer (see there).
     package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         var datagrams: [Datagram] = []
-        let deferred = core.withLock { core in
+        let (deferred, deadline) = core.withLock { core in
             core.receive(bytes, from: address, now: now)
+            let answers = core.acknowledgementDueNow && core.payloadsSinceFlush >= Self.payloadsBeforeAnswering
+            let deadline = answers ? core.flushReceived(now: now) : nil
             datagrams = core.drainOutgoing()
-            return core.hasDeferredHandshakes
+            return (core.hasDeferredHandshakes, deadline)
         }
-        if !datagrams.isEmpty, let transport = attachedTransport { transmit(&datagrams, on: transport) }
+        if let transport = attachedTransport {
+            if !datagrams.isEmpty { transmit(&datagrams, on: transport) }
+            if let deadline { transport.scheduleTick(at: deadline) }
+        }
         if deferred { scheduleHandshakeService() }
     }
+
+    /// Payloads a read burst takes before it answers reliable data owed an acknowledgement at
+    /// once, without waiting for the burst's end. A burst answered only at its end held a
+    /// fast sender's reliable window (1,024 messages, some 17 full packets of small ones)
+    /// shut for the time the receiver took over all of it (up to 64 datagrams, or a receive
+    /// offload's run of 50): the two sides took turns instead of working at once. Every 8: an
+    /// acknowledgement at every second packet, as the prompt rule alone would send, is a
+    /// datagram and a system call each. A loopback stream of 2 million 16-byte reliable
+    /// messages took 0.83 s answered every 8 payloads against 0.92 at the burst's end on the
+    /// network thread, 0.59 against 0.84 on the game's (medians of five, side by side; every
+    /// 4 and every 16 were both slower than 8). Unreliable streams did not change.
+    static let payloadsBeforeAnswering = 8
 
     /// Publishes what the datagrams received since the last publication brought, at the end of
     /// a read: the servicing thread must know whether the game has events before it answers

@@ -34,6 +34,10 @@ package struct ChannelEndpoint: Sendable {
     var lanes: [ChannelLane] = []
     var ledger = SentPacketLedger()
     package internal(set) var received = ReceivedPacketWindow()
+
+    /// Whether the packets received owe their sender an acknowledgement at once because of
+    /// the reliable data they carried (see ``ReceivedPacketWindow/owesPromptAcknowledgement``).
+    package var owesPromptAcknowledgement: Bool { received.owesPromptAcknowledgement }
     package internal(set) var roundTrip = RoundTripEstimator()
     var congestion: CongestionController
     var pacer: SendPacer

@@ -53,6 +53,10 @@ package struct ReceivedPacketWindow: Sendable {
     package private(set) var uncoveredCount = 0
     /// Those of them with reliable entries (``AckNeed/prompt``).
     private(set) var promptUncoveredCount = 0
+
+    /// Whether enough packets with reliable entries wait for an acknowledgement that it is
+    /// owed at once (their sender's reliable window waits on it).
+    var owesPromptAcknowledgement: Bool { promptUncoveredCount >= Self.namingAtOnceAfter }
     /// When the first naming of the uncovered sequences falls due: `nil` while none is
     /// uncovered.
     package private(set) var firstNamingDue: NetInstant?

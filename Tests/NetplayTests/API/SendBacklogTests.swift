@@ -101,7 +101,9 @@ extension APITests {
             let second = core.connectedPeers[1]
             let text = String(repeating: "x", count: 60)
             let chat = MessageBytes(try flush.registry.encode(Chat(text: text)))
-            let toFirst = (0..<10).map { _ in OutboundMessage(bytes: chat, channel: ChannelID(0), recipients: .peer(first)) }
+            let toFirst = (0..<10).map { _ in
+                OutboundMessage(bytes: chat, channel: ChannelID(0), recipients: .peer(first))
+            }
             now = now + .milliseconds(1)
             core.tick(now: now, messages: toFirst)
             let fits = 256 / chat.count
