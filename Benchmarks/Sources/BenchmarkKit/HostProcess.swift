@@ -16,7 +16,9 @@ public enum HostProcess {
 
     /// The host's figures.
     public struct Measurement: Sendable {
-        /// (RSS with the clients connected and idle − RSS before the host existed) / clients.
+        /// RSS with the clients connected and idle − RSS before the host existed.
+        public var idleGrowthBytes: Double?
+        /// ``idleGrowthBytes`` / clients.
         public var bytesPerIdleConnection: Double?
         /// Host CPU time over wall time, in percent of one core.
         public var cpuPercentOfCore: Double?
@@ -159,7 +161,8 @@ public enum HostProcess {
         let numbers = fields.dropFirst().compactMap(Double.init)
         switch fields.first {
         case "idle" where numbers.count == 3:
-            return Measurement(bytesPerIdleConnection: (numbers[1] - numbers[0]) / Double(clients))
+            let growth = numbers[1] - numbers[0]
+            return Measurement(idleGrowthBytes: growth, bytesPerIdleConnection: growth / Double(clients))
         case "load" where numbers.count == 4:
             return Measurement(
                 cpuPercentOfCore: 100 * numbers[0] / numbers[1], inputsPerSecond: numbers[2] / numbers[1])

@@ -25,8 +25,9 @@ public enum Workload {
     /// Sequential connect → first message → disconnect cycles per run.
     public static let connectionsPerRun = 50
 
-    /// Idle clients for the memory figure.
-    public static let idleClients = 256
+    /// Idle clients for the memory figure (`NETPLAY_BENCH_IDLE_CLIENTS` for another count).
+    public static let idleClients =
+        ProcessInfo.processInfo.environment["NETPLAY_BENCH_IDLE_CLIENTS"].flatMap(Int.init) ?? 256
     /// Clients for the host-CPU figure (`NETPLAY_BENCH_LOAD_CLIENTS` for fewer, e.g. under callgrind).
     public static let loadClients =
         ProcessInfo.processInfo.environment["NETPLAY_BENCH_LOAD_CLIENTS"].flatMap(Int.init) ?? 64

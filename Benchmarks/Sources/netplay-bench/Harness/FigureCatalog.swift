@@ -50,13 +50,25 @@ enum FigureCatalog {
             },
             Figure(
                 key: "memory", title: "Host memory per idle connection, 256 clients",
-                metrics: [.init(name: "RSS", unit: "KiB/conn", higherIsBetter: false, decimals: 1)],
+                metrics: [
+                    .init(name: "RSS", unit: "KiB/conn", higherIsBetter: false, decimals: 1),
+                    .init(name: "RSS added per connection", unit: "KiB/conn", higherIsBetter: false, decimals: 2),
+                ],
                 runs: heavyRuns, warmUp: false
             ) { contender in
-                let result = try HostProcess.measure(
-                    contender, contenderKey: ContenderCatalog.key(of: contender), mode: .idle,
-                    clients: Workload.idleClients)
-                return result.bytesPerIdleConnection.map { [$0 / 1024] }
+                // The host's whole growth over its clients, and the growth from half as many
+                // clients to all of them over the clients added: the first charges each
+                // connection a share of what a host costs with none (its thread's stack and
+                // malloc arena, runtime caches: some 300 KiB for Netplay, 24 for ENet), the
+                // second what one more connection costs.
+                let key = ContenderCatalog.key(of: contender)
+                let half = Workload.idleClients / 2
+                let all = try HostProcess.measure(contender, contenderKey: key, mode: .idle, clients: Workload.idleClients)
+                let halfway = try HostProcess.measure(contender, contenderKey: key, mode: .idle, clients: half)
+                guard let perConnection = all.bytesPerIdleConnection, let grown = all.idleGrowthBytes,
+                    let grownHalfway = halfway.idleGrowthBytes
+                else { return nil }
+                return [perConnection / 1024, (grown - grownHalfway) / Double(Workload.idleClients - half) / 1024]
             },
             Figure(
                 key: "cpu", title: "Host CPU, 64 clients: 60 Hz inputs, 30 Hz 128 B snapshots",
