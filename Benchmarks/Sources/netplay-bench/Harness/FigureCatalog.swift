@@ -63,7 +63,8 @@ enum FigureCatalog {
                 // second what one more connection costs.
                 let key = ContenderCatalog.key(of: contender)
                 let half = Workload.idleClients / 2
-                let all = try HostProcess.measure(contender, contenderKey: key, mode: .idle, clients: Workload.idleClients)
+                let all = try HostProcess.measure(
+                    contender, contenderKey: key, mode: .idle, clients: Workload.idleClients)
                 let halfway = try HostProcess.measure(contender, contenderKey: key, mode: .idle, clients: half)
                 guard let perConnection = all.bytesPerIdleConnection, let grown = all.idleGrowthBytes,
                     let grownHalfway = halfway.idleGrowthBytes
