@@ -11,11 +11,16 @@ extension NetCore {
     /// making payloads for 63 idle peers besides was most of such a tick.
     /// Without `acknowledging`, no ack-only payload leaves (see `ChannelEndpoint.makePayloads`):
     /// a game-thread driver holds the acknowledgements of messages the game is about to
-    /// answer, and its ticks keep them for the answer too. The peers due stay (or are) listed
+    /// answer, and its ticks keep them for the answer too (all but those of a long burst of
+    /// reliable data, answered on the way: `NetSession.payloadsBeforeAnswering`). The peers due stay (or are) listed
     /// in ``peersOwingFlush``, so the next flush (the sends' at `flush`, or a read burst's at
     /// the next `poll`) sends whatever the answer did not carry.
     mutating func flushChannels(now: NetInstant, acknowledging: Bool = true) {
-        if acknowledging { peersOwingFlush.empty() }
+        if acknowledging {
+            peersOwingFlush.empty()
+            payloadsSinceFlush = 0
+            acknowledgementDueNow = false
+        }
         // One pass over the states in place finds the peers due; only those are looked up again.
         var due = duePeers.lend()
         defer { duePeers.takeBack(&due) }

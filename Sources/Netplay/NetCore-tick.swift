@@ -108,6 +108,12 @@ extension NetCore {
     private mutating func offer(_ bytes: MessageBytes, to slot: SendBacklog.Slot, now: NetInstant)
         -> SendBacklog.Retry
     {
+        // Waiting for the old host when this player took over: for the host's game, which
+        // runs here now (as `takeOver` hands it what the old host never acknowledged).
+        if isHostCore, slot.peer.isHost {
+            if !ReplicationChannels.carries(slot.channel) { loopBack(bytes) }
+            return .moved
+        }
         do throws(ChannelSendError) {
             // One table lookup. A full channel answers `false` rather than throwing
             // `queueFull`: the backlog asks again at every tick. The same lookup lists the
@@ -133,12 +139,15 @@ extension NetCore {
         }
     }
 
-    /// Whether the messages waiting behind the first full channel could now move, with room
-    /// to spare for the ones behind them (see `ChannelEndpoint.hasRoomForBacklog`): a read
-    /// burst whose acknowledgements made that room retries the backlog at once.
+    /// Whether the messages waiting behind some full channel could now move, with room to
+    /// spare for the ones behind them (see `ChannelEndpoint.hasRoomForBacklog`): a read burst
+    /// whose acknowledgements made that room retries the backlog at once. Every slot is asked
+    /// (they are few): a broadcast ahead of two peers waits in two, and the second's room
+    /// must not wait for the next tick because the first is still full.
     mutating func backlogMayMove() -> Bool {
-        guard let (slot, byteCount) = backlog.first else { return false }
-        return peers.update(slot.peer) { $0.channels.hasRoomForBacklog(byteCount, on: slot.channel) } ?? true
+        backlog.containsHead { slot, byteCount in
+            peers.update(slot.peer) { $0.channels.hasRoomForBacklog(byteCount, on: slot.channel) } ?? true
+        }
     }
 
     /// The host's own player receives through the same decoder as everyone else, so a
@@ -197,7 +206,11 @@ extension NetCore {
     mutating func advanceClose(now: NetInstant) {
         if closeRequested, phase == .running { phase = .flushing(deadline: now + closeFlushTimeout) }
         guard case .flushing(let deadline) = phase else { return }
-        let unacknowledged = peers.contains { $0.channels.awaitsAcknowledgement() }
+        // Messages waiting behind a full channel for a connected peer are not sent yet, let
+        // alone acknowledged (a client still handshaking has no peer, and does not wait).
+        let unacknowledged =
+            backlog.containsHead { slot, _ in peers.contains(slot.peer) }
+            || peers.contains { $0.channels.awaitsAcknowledgement() }
         guard !unacknowledged || now >= deadline else { return }
         if isHostCore {
             // With players left and a plan shared, they carry on without us.

@@ -80,10 +80,11 @@ package struct NetCore: Sendable {
     /// When ``tick(now:messages:kicks:holdingAcknowledgements:)`` or
     /// ``receive(_:from:now:)`` last ran, to notice this process was paused.
     var lastRun: NetInstant?
-    /// Payloads received since the last ``flushReceived(now:)``.
+    /// Payloads received since the last flush that acknowledged (``flushReceived(now:)``, or a
+    /// tick's ``flushChannels(now:acknowledging:)``).
     var payloadsSinceFlush = 0
     /// Set when a payload received leaves its peer owed an acknowledgement at once for
-    /// reliable data; cleared by ``flushReceived(now:)``.
+    /// reliable data; cleared with ``payloadsSinceFlush``.
     var acknowledgementDueNow = false
     /// Host migration's plan and, while the host is gone, the handover (NetCore-migration.swift).
     var migration: Migration

@@ -142,8 +142,8 @@ extension NetSession {
         }
         let tookCommands = !messages.isEmpty || !kicks.isEmpty
         var datagrams: [Datagram] = []
-        let (waitingBytes, waitingChanged, events, replication, closed, deadline) = core.withLock { core in
-            let waitingBefore = core.backlog.bytes
+        let (waiting, waitingChanged, events, replication, closed, deadline) = core.withLock { core in
+            let waitingBefore = (core.backlog.count, core.backlog.bytes)
             var deadline: NetInstant?
             if wholeTick {
                 if closing { core.closeRequested = true }
@@ -156,20 +156,20 @@ extension NetSession {
             let events = takeEvents(from: &core)
             let replication = core.drainReplication()
             if wholeTick { deadline = core.nextDeadline(now: now) }
-            let waiting = core.backlog.bytes
-            return (waiting, waiting != waitingBefore, events, replication, core.phase == .closed, deadline)
+            let waiting = (count: core.backlog.count, bytes: core.backlog.bytes)
+            let changed = waiting != waitingBefore
+            return (waiting, changed, events, replication, core.phase == .closed, deadline)
         }
         if tookCommands || messages.capacity > 0 || waitingChanged {
-            giveBack(&messages, waitingBytes: waitingBytes)
+            giveBack(&messages, waitingBytes: waiting.bytes)
         }
         let sentAny = !datagrams.isEmpty
         if let transport = attachedTransport {
             transmit(&datagrams, on: transport)
-            // Messages left waiting for a full channel retry at the next tick (every message
-            // has a byte at least, its id: no bytes waiting is no message). A tick's nil
+            // Messages left waiting for a full channel retry at the next tick. A tick's nil
             // deadline says no timer is due; a flush's, that none of its peers' came forward,
             // and the armed timer stands.
-            let next = waitingBytes == 0 ? deadline : now
+            let next = waiting.count == 0 ? deadline : now
             if next != nil || wholeTick { transport.scheduleTick(at: next) }
         }
         counters.withLock { counters in

@@ -40,6 +40,15 @@ struct SendBacklog: Sendable {
         return (slots[0], message.count)
     }
 
+    /// Whether `body` holds for some slot, given the size of its oldest message.
+    func containsHead(where body: (Slot, Int) -> Bool) -> Bool {
+        for index in slots.indices {
+            guard let oldest = queues[index].first else { continue }
+            if body(slots[index], oldest.count) { return true }
+        }
+        return false
+    }
+
     /// Queues `message` for `slot`, behind what already waits for it.
     mutating func append(_ message: MessageBytes, for slot: Slot) {
         count += 1

@@ -55,7 +55,9 @@ extension SocketTransport {
         // Going back to the game with events: their acknowledgements wait for its reply, to
         // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service
         // sends them at once, before the game sees the message: a packet more each way.)
-        // Otherwise, as at the end of a read burst on the network thread, they leave now.
+        // Otherwise, as at the end of a read burst on the network thread, they leave now. (A
+        // long burst of reliable data was answered on the way all the same, every few
+        // payloads: see `NetSession.payloadsBeforeAnswering`.)
         let returning = returningOnEvents && session.events.hasPending
         // One lock for the pass's questions (a lock each was about ten a round trip).
         let (timersDue, burstOwed, heldBefore) = state.withLock { state in

@@ -129,10 +129,17 @@ extension APITests {
 
         /// Through a session: a host broadcasts numbered messages far faster than its channels
         /// take them, to two clients over a lossy link; each client reads every one, in order.
-        @Test("a broadcast through full channels arrives whole and in order at every client")
-        func aBroadcastThroughABacklogArrivesInOrder() throws {
+        /// Ticked every interval, and at deadlines only (read bursts and `backlogMayMove` then
+        /// move the backlog), once with the first client's link far slower than the other's.
+        @Test(
+            "a broadcast through full channels arrives whole and in order at every client",
+            arguments: [
+                (SimulatedNetwork.Ticking.everyInterval, false), (.atDeadlines, false), (.atDeadlines, true),
+            ])
+        func aBroadcastThroughABacklogArrivesInOrder(ticking: SimulatedNetwork.Ticking, slowFirst: Bool) throws {
             let net = SimulatedNetwork(
-                seed: 8, impairment: LinkImpairment(latency: .milliseconds(5), lossProbability: 0.05))
+                seed: 8, impairment: LinkImpairment(latency: .milliseconds(5), lossProbability: 0.05),
+                ticking: ticking)
             var options = NetOptions()
             options.channels.maxQueuedBytesPerChannel = 2 << 10
             let host = try net.startHost(
@@ -144,6 +151,11 @@ extension APITests {
                 return (client, EventLog(client.poll))
             }
             #expect(net.run(until: { host.peers.count == 2 }, limit: .seconds(5)))
+            if slowFirst {
+                net.setImpairment(
+                    from: APISetup.hostAddress, to: APISetup.clientAddress(0),
+                    LinkImpairment(latency: .milliseconds(150), lossProbability: 0.05))
+            }
             let count = 300
             for index in 0..<count { try host.send(Chat(text: "\(index) " + String(repeating: "y", count: 40))) }
             net.run(for: .milliseconds(1))
@@ -152,10 +164,52 @@ extension APITests {
             let chats = { (log: EventLog) in
                 log.update().compactMap { if case .chat(let text, _) = $0 { text } else { nil } }
             }
-            #expect(net.run(until: { logs.allSatisfy { chats($0.1).count == count } }, limit: .seconds(20)))
+            #expect(net.run(until: { logs.allSatisfy { chats($0.1).count == count } }, limit: .seconds(30)))
             for (_, log) in logs { #expect(chats(log) == expected) }
             #expect(host.session.core.withLock { $0.backlog.isEmpty })
             #expect(host.session.buffer.withLock { $0.waitingBytes == 0 })
+        }
+
+        /// The waiting bytes count against `maxBufferedSendBytes`: a host ahead of its
+        /// clients is refused, and accepted again once what waited has gone.
+        @Test(
+            "a send refused for waiting bytes is accepted again once they drain",
+            arguments: [SimulatedNetwork.Ticking.everyInterval, .atDeadlines])
+        func aRefusalForWaitingBytesClears(ticking: SimulatedNetwork.Ticking) throws {
+            let net = SimulatedNetwork(
+                seed: 3, impairment: LinkImpairment(latency: .milliseconds(20)), ticking: ticking)
+            var options = NetOptions()
+            options.channels.maxQueuedBytesPerChannel = 1 << 10
+            options.maxBufferedSendBytes = 8 << 10
+            let host = try net.startHost(
+                at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages, options: options)
+            let keeper = ClientKeeper()
+            var logs: [EventLog] = []
+            for index in 0..<2 {
+                let client = try net.connectClient(
+                    at: APISetup.clientAddress(index), to: APISetup.hostAddress, game: APISetup.game,
+                    messages: APISetup.messages, options: options)
+                keeper.keep(client)
+                logs.append(EventLog(client.poll))
+            }
+            #expect(net.run(until: { host.peers.count == 2 }, limit: .seconds(5)))
+            var accepted = 0
+            var refusal: NetSendError?
+            for index in 0..<1_000 where refusal == nil {
+                do throws(NetSendError) {
+                    try host.send(Chat(text: "q\(index) " + String(repeating: "w", count: 60)))
+                    accepted += 1
+                } catch {
+                    refusal = error
+                }
+                if index % 10 == 9 { net.run(for: .milliseconds(1)) }
+            }
+            #expect(refusal == .queueFull)
+            #expect(host.session.buffer.withLock { $0.waitingBytes } > 0)
+            let chats = { (log: EventLog) in log.update().filter { if case .chat = $0 { true } else { false } }.count }
+            #expect(net.run(until: { logs.allSatisfy { chats($0) == accepted } }, limit: .seconds(20)))
+            #expect(host.session.buffer.withLock { $0.waitingBytes == 0 && $0.bytes == 0 })
+            #expect(throws: Never.self) { try host.send(Chat(text: "after")) }
         }
     }
 }
