@@ -16,11 +16,7 @@ extension NetCore {
     /// in ``peersOwingFlush``, so the next flush (the sends' at `flush`, or a read burst's at
     /// the next `poll`) sends whatever the answer did not carry.
     mutating func flushChannels(now: NetInstant, acknowledging: Bool = true) {
-        if acknowledging {
-            peersOwingFlush.empty()
-            payloadsSinceFlush = 0
-            acknowledgementDueNow = false
-        }
+        if acknowledging { forgetOwedFlushes() }
         // One pass over the states in place finds the peers due; only those are looked up again.
         var due = duePeers.lend()
         defer { duePeers.takeBack(&due) }
@@ -50,9 +46,7 @@ extension NetCore {
         }
         // The protocol's timers once for all of them: the host endpoint keeps their earliest.
         if isHostCore, !peersOwingFlush.isEmpty { deadline.keepEarliest(host?.nextDeadline()) }
-        peersOwingFlush.empty()
-        payloadsSinceFlush = 0
-        acknowledgementDueNow = false
+        forgetOwedFlushes()
         // The last acknowledgement a graceful close waited for may just have arrived.
         if case .flushing = phase { advanceClose(now: now) }
         guard isHostCore else { return nextDeadline(now: now) }
@@ -60,6 +54,15 @@ extension NetCore {
         // at once, as `nextDeadline` says. The peers flushed here do not include one who left.
         if migration.planAwaitsSharing { return now }
         return deadline
+    }
+
+    /// Empties ``peersOwingFlush`` and restarts the count toward answering a burst on the way
+    /// (``payloadsSinceFlush``, ``acknowledgementDueNow``): a flush that acknowledges has just
+    /// answered everything owed.
+    private mutating func forgetOwedFlushes() {
+        peersOwingFlush.empty()
+        payloadsSinceFlush = 0
+        acknowledgementDueNow = false
     }
 
     /// Notes that `peer` has channel work since the last flush (see ``flushReceived(now:)``).
