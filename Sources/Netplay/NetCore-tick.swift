@@ -84,11 +84,7 @@ extension NetCore {
     /// where it is full, they wait in ``backlog`` (so a later message cannot overtake them).
     private mutating func deliver(_ bytes: MessageBytes, to peer: NetPeer, on channel: ChannelID, now: NetInstant) {
         let slot = SendBacklog.Slot(peer: peer, channel: channel)
-        if !backlog.isEmpty, backlog.contains(slot) {
-            backlog.append(bytes, for: slot)
-        } else if offer(bytes, to: slot, now: now) == .waits {
-            backlog.append(bytes, for: slot)
-        }
+        if backlog.contains(slot) || offer(bytes, to: slot, now: now) == .waits { backlog.append(bytes, for: slot) }
     }
 
     /// Messages waiting behind full channels into the channels that now have room, each
