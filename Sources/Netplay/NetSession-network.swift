@@ -32,7 +32,7 @@ extension NetSession {
 
     /// Payloads a read burst takes before it answers reliable data owed an acknowledgement at
     /// once, without waiting for the burst's end. A burst answered only at its end held a
-    /// fast sender's reliable window (1,024 messages, some 17 full packets of small ones)
+    /// fast sender's reliable window (then 1,024 messages, some 17 full packets of small ones)
     /// shut for the time the receiver took over all of it (up to 64 datagrams, or a receive
     /// offload's run of 50): the two sides took turns instead of working at once. Every 8: an
     /// acknowledgement at every second packet, as the prompt rule alone would send, is a

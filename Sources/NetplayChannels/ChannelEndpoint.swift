@@ -112,6 +112,7 @@ package struct ChannelEndpoint: Sendable {
     ///
     /// - Throws: ``ChannelSendError/unknownChannel(_:)`` if the layout has no such channel,
     ///   ``ChannelSendError/messageTooLarge(bytes:limit:)`` above the channel kind's limit,
+    ///   ``ChannelSendError/emptyReliableMessage(_:)`` for no bytes on a reliable channel,
     ///   ``ChannelSendError/queueFull(_:)`` when the channel already holds
     ///   ``ChannelConfig/maxQueuedBytesPerChannel`` — the link or the peer is not keeping up.
     package mutating func enqueue(_ message: MessageBytes, on channel: ChannelID, now: NetInstant)
@@ -140,6 +141,7 @@ package struct ChannelEndpoint: Sendable {
         guard let kind = config.layout.kind(of: channel) else { throw .unknownChannel(channel) }
         let limit = geometry.messageLimit(for: kind)
         guard message.count <= limit else { throw .messageTooLarge(bytes: message.count, limit: limit) }
+        guard message.count > 0 || !kind.isReliable else { throw .emptyReliableMessage(channel) }
         let lane = Int(channel.index)
         materializeLanes()
         guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else { return false }

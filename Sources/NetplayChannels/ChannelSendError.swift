@@ -8,6 +8,10 @@ package enum ChannelSendError: Error, Sendable, Equatable {
     case messageTooLarge(bytes: Int, limit: Int)
     /// The layout has no such channel.
     case unknownChannel(ChannelID)
+    /// A reliable message of no bytes. Every message has one at least (its type id), and the
+    /// unambiguity of reliable message numbers counts on it (see
+    /// ``ReliableReceiveChannel/window``).
+    case emptyReliableMessage(ChannelID)
 }
 
 /// A message the peer sent, complete and checked, ready for the game.

@@ -12,6 +12,9 @@ package enum PayloadDecodeError: Error, Sendable, Hashable {
     case badFragmentHeader
     /// A varint longer than 64 bits.
     case malformedVarint
+    /// A reliable entry with no bytes, which no sender makes (docs/PROTOCOL.md §5: the bound
+    /// that keeps reliable message numbers unambiguous counts six bytes an entry at least).
+    case emptyReliableEntry
 }
 
 /// Parses a whole payload before any of it is acted on, so a payload is accepted or dropped
@@ -61,6 +64,7 @@ package struct PayloadDecoder {
             }
             let length = try decoder.varint()
             guard length <= UInt64(payload.endIndex - decoder.position) else { throw .truncated }
+            guard length > 0 || !kind.isReliable else { throw .emptyReliableEntry }
             let start = decoder.position
             decoder.position += Int(length)
             entries.append(

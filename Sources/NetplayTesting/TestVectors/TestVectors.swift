@@ -179,7 +179,7 @@ package enum TestVectors {
             ("ackOnlyWithBits", PayloadHeader(sequence: 17, ack: 41, ackBits: 0x8000_0005, ackDelay: 14_987), []),
             (
                 "reliableWhole", PayloadHeader(sequence: 3, ack: 2, ackBits: 0x3, ackDelay: 0),
-                [(0, 0, nil, [1, 2, 3]), (1, 65_535, nil, [])]
+                [(0, 0, nil, [1, 2, 3]), (1, 65_535, nil, [0x2A])]
             ),
             (
                 "firstAndLastFragment",

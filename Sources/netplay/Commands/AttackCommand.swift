@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NetplayChannels
 
 /// `netplay attack`: the attacks of a security review, full size, against a `netplay host` it
 /// starts on 127.0.0.1. Each prints its acceptance figure and whether it passed.
@@ -36,7 +37,8 @@ struct AttackCommand: AsyncParsableCommand {
     var hostHandshakeRate: Double?
     @Option(help: "floods: reliable pings the legitimate client sends.") var pings = 1_000
     @Option(help: "reassembly: attacking connections.") var connections = 16
-    @Option(help: "reassembly: first fragments per connection; silent-peer: pings.") var messages: Int?
+    @Option(help: "reassembly: first fragments per connection (default: the reliable window); silent-peer: pings.")
+    var messages: Int?
     @Flag(help: "One JSON object per result, for scripts.") var json = false
 
     func run() async throws {
@@ -54,7 +56,8 @@ struct AttackCommand: AsyncParsableCommand {
             result = try await scenarios.flood(
                 replay: true, pings: pings, ports: ports, hostHandshakeRate: hostHandshakeRate)
         case .reassembly:
-            result = try await scenarios.reassembly(connections: connections, messages: messages ?? 1_024)
+            result = try await scenarios.reassembly(
+                connections: connections, messages: messages ?? ReliableReceiveChannel.window)
         case .silentPeer:
             result = try await scenarios.silentPeer(messages: messages ?? 3_000, limit: .seconds(40))
         }

@@ -21,7 +21,7 @@ extension ChannelTests {
             let payload = try #require(endpoint.makePayloads(now: .zero).first)
             #expect(
                 payload == [
-                    0x02,  // version
+                    0x03,  // version
                     0x00, 0x00,  // sequence 0
                     0xFF, 0xFF,  // ack: nothing received yet
                     0x00, 0x00, 0x00, 0x00,  // ack bits
@@ -62,13 +62,17 @@ extension ChannelTests {
             config.maxPayloadBytes = 9_000  // a jumbo-frame MTU
             let geometry = ChannelGeometry(config)
             #expect(geometry.payloadBytes == ChannelConfig.maximumPayloadBytes)
-            // The bound of PROTOCOL.md §5: 255 payloads' worth of five-byte entries (an empty
-            // message's) plus the window stay within 65,536 − window of each other.
-            let entries = (geometry.payloadBytes - PayloadHeader.byteCount) / 5
+            // The bound of PROTOCOL.md §5: a payload is read within 256 sequences of the
+            // newest, and the 255 newer payloads' worth of six-byte reliable entries (a
+            // one-byte message's: none is empty) plus the window stay within 65,536 − window
+            // of each other.
+            let entries = (geometry.payloadBytes - PayloadHeader.byteCount) / 6
             let window = ReliableReceiveChannel.window
+            #expect(ReceivedPacketWindow.size == 256)
             #expect(window + 255 * entries <= 65_536 - window)
-            let oneMore = (geometry.payloadBytes + 1 - PayloadHeader.byteCount) / 5
-            #expect(window + 255 * oneMore > 65_536 - window, "the cap is the largest that holds")
+            // Were empty messages allowed (five-byte entries), this window would not hold.
+            let emptyEntries = (geometry.payloadBytes - PayloadHeader.byteCount) / 5
+            #expect(window + 255 * emptyEntries > 65_536 - window)
             // Every payload the endpoint makes stays within it, and a larger one is dropped.
             var sender = ChannelEndpoint(config: config, now: .zero)
             for _ in 0..<400 { try sender.enqueue([1, 2, 3, 4], on: ChannelID(2), now: .zero) }

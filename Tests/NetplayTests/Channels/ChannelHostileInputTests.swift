@@ -20,7 +20,7 @@ extension ChannelTests {
             // A few valid payloads to mutate, from a real sender.
             var sender = ChannelEndpoint(now: .zero)
             for index in 0..<20 {
-                try sender.enqueue(random.bytes(index * 150), on: ChannelID(UInt8(index % 4)), now: .zero)
+                try sender.enqueue(random.bytes(1 + index * 150), on: ChannelID(UInt8(index % 4)), now: .zero)
             }
             let seeds = sender.makePayloads(now: .zero)
             var now = NetInstant.zero
@@ -55,8 +55,8 @@ extension ChannelTests {
             try sender.enqueue([1, 2, 3], on: ChannelID(0), now: .zero)
             let valid = try #require(sender.makePayloads(now: .zero).first)
             var cases: [[UInt8]] = [[], [PayloadHeader.formatVersion], Array(valid.dropLast())]
-            // Version 1 (before the ack delay) and an unknown 3.
-            for version: UInt8 in [1, 3] {
+            // Version 1 (before the ack delay), 2 (the narrower window) and an unknown 4.
+            for version: UInt8 in [1, 2, 4] {
                 var wrongVersion = valid
                 wrongVersion[0] = version
                 cases.append(wrongVersion)
@@ -75,6 +75,33 @@ extension ChannelTests {
             #expect(receiver.drainDelivered() == [DeliveredMessage(channel: ChannelID(0), bytes: [1, 2, 3])])
             receiver.receive(valid, now: .zero)
             #expect(receiver.statistics.drops.duplicatePackets == 1)
+        }
+
+        @Test("an empty reliable entry is a malformed drop, no sender makes one; an empty unreliable one arrives")
+        func emptyReliableEntries() throws {
+            var sender = ChannelEndpoint(now: .zero)
+            #expect(throws: ChannelSendError.emptyReliableMessage(ChannelID(0))) {
+                try sender.enqueue([], on: ChannelID(0), now: .zero)
+            }
+            try sender.enqueue([1, 2, 3], on: ChannelID(0), now: .zero)
+            let valid = try #require(sender.makePayloads(now: .zero).first)
+            // Header, channel 0, flags, message number 0, then the length: 0 and no data.
+            let lengthAt = PayloadHeader.byteCount + 4
+            #expect(Array(valid[lengthAt...]) == [3, 1, 2, 3])
+            let empty = Array(valid[..<lengthAt]) + [0]
+            var receiver = ChannelEndpoint(now: .zero)
+            receiver.receive(empty, now: .zero)
+            #expect(receiver.statistics.drops.malformedPayloads == 1)
+            #expect(receiver.drainDelivered().isEmpty)
+            // Its number is still free: the real message 0 is delivered.
+            receiver.receive(valid, now: .zero)
+            #expect(receiver.drainDelivered() == [DeliveredMessage(channel: ChannelID(0), bytes: [1, 2, 3])])
+            // The rule is the reliable window's: an unreliable message may be empty.
+            var unreliableSender = ChannelEndpoint(now: .zero)
+            try unreliableSender.enqueue([], on: ChannelID(2), now: .zero)
+            var unreliableReceiver = ChannelEndpoint(now: .zero)
+            for payload in unreliableSender.makePayloads(now: .zero) { unreliableReceiver.receive(payload, now: .zero) }
+            #expect(unreliableReceiver.drainDelivered() == [DeliveredMessage(channel: ChannelID(2), bytes: [])])
         }
     }
 }

@@ -9,7 +9,7 @@ extension ChannelTests {
     struct PayloadHeaderCodingTests {
         static let header = PayloadHeader(sequence: 0x0102, ack: 0x0304, ackBits: 0x0506_0708, ackDelay: 0x090A)
         /// Version, then each field little-endian.
-        static let headerBytes: [UInt8] = [2, 0x02, 0x01, 0x04, 0x03, 0x08, 0x07, 0x06, 0x05, 0x0A, 0x09]
+        static let headerBytes: [UInt8] = [3, 0x02, 0x01, 0x04, 0x03, 0x08, 0x07, 0x06, 0x05, 0x0A, 0x09]
 
         static func decode(_ payload: [UInt8]) throws(PayloadDecodeError) -> PayloadHeader {
             try PayloadDecoder.decode(payload, layout: .standard) { _ in 16 }.0
@@ -33,9 +33,12 @@ extension ChannelTests {
                 wrong[0] = 1
                 #expect(throws: PayloadDecodeError.badVersion) { try Self.decode(wrong) }
             }
-            var wrongWhole = Self.headerBytes
-            wrongWhole[0] = 3
-            #expect(throws: PayloadDecodeError.badVersion) { try Self.decode(wrongWhole) }
+            // Version 2 (the narrower window) and an unknown 4.
+            for version: UInt8 in [2, 4] {
+                var wrongWhole = Self.headerBytes
+                wrongWhole[0] = version
+                #expect(throws: PayloadDecodeError.badVersion) { try Self.decode(wrongWhole) }
+            }
         }
 
         @Test("an entry after the header still starts at byte 11")
