@@ -48,9 +48,11 @@ package struct ChannelConfig: Sendable, Hashable {
 
     /// The smallest payload that still carries a header, a fragment header and some data.
     static let minimumPayloadBytes = 64
-    /// The largest payload: 255 of them carry at most 63,240 entries (five bytes each at
-    /// least), which keeps a reliable message number unambiguous with the reliable window
+    /// The largest payload: 255 of them carry at most 52,785 reliable entries (six bytes each
+    /// at least), which keeps a reliable message number unambiguous with the reliable window
     /// (see ``ReliableReceiveChannel/window``). A larger MTU leaves the rest of the datagram
-    /// unused.
+    /// unused. Chosen when entries could be empty (five bytes, and a window of 1,024), it was
+    /// then the largest that held; with six-byte entries some 1,360 bytes would still hold, and
+    /// nothing is gained by more.
     package static let maximumPayloadBytes = 1255
 }

@@ -22,8 +22,9 @@ package struct PayloadHeader: Sendable, Hashable {
     /// Format version byte; a payload starting with anything else is dropped. Version 2 added
     /// the ack delay; version 3, the same bytes, widened the reliable window from 1,024 to
     /// 4,096 message numbers and refuses an empty reliable entry, which keeps the numbers
-    /// unambiguous. A version-2 receiver would drop, or could misread, the numbers of a
-    /// version-3 sender, so they must not talk (docs/PROTOCOL.md §5).
+    /// unambiguous. The two must not talk: a version-2 receiver drops a version-3 sender's
+    /// numbers beyond its own window, and a version-3 receiver could misread a version-2
+    /// sender's, whose empty entries break the bound (docs/PROTOCOL.md §5).
     package static let formatVersion: UInt8 = 3
     /// Version, sequence, ack, ack bitfield, ack delay.
     package static let byteCount = 1 + 2 + 2 + 4 + 2

@@ -8,7 +8,8 @@ package enum ChannelSendError: Error, Sendable, Equatable {
     case messageTooLarge(bytes: Int, limit: Int)
     /// The layout has no such channel.
     case unknownChannel(ChannelID)
-    /// A reliable message of no bytes. Every message has one at least (its type id), and the
+    /// A reliable message of no bytes. Every message the library sends has one at least (a
+    /// game message its type id, a replication control message its marker), and the
     /// unambiguity of reliable message numbers counts on it (see
     /// ``ReliableReceiveChannel/window``).
     case emptyReliableMessage(ChannelID)

@@ -39,8 +39,9 @@ package struct ReliableReceiveChannel: Sendable {
     /// bytes are charged to the receive budget with the messages' (``assess(_:)`` counts a
     /// growth, ``insert(_:in:full:limit:now:channel:released:)`` returns it): one message a
     /// window ahead makes a ring of the whole window (160 KiB: 4,096 slots of 40 bytes), which
-    /// a peer must not get for free. A ring, not the dictionary it was: a fragment looked its message up three
-    /// times, and hashing the number cost some 700 instructions a fragment of a bulk transfer.
+    /// a peer must not get for free. A ring, not the dictionary it was: a fragment looked its
+    /// message up three times, and hashing the number cost some 700 instructions a fragment
+    /// of a bulk transfer.
     private var ring: [Slot] = []
     /// Slots of `ring` not empty.
     private var occupiedCount = 0
@@ -77,7 +78,7 @@ package struct ReliableReceiveChannel: Sendable {
 
     /// What a ring of `count` slots holds of the heap, as charged: its slots and the array's
     /// header.
-    static func ringBytes(count: Int) -> Int {
+    package static func ringBytes(count: Int) -> Int {
         count == 0 ? 0 : arrayHeaderBytes + count * MemoryLayout<Slot>.stride
     }
 

@@ -66,12 +66,15 @@ extension ChannelTests {
             // newest, and the 255 newer payloads' worth of six-byte reliable entries (a
             // one-byte message's: none is empty) plus the window stay within 65,536 − window
             // of each other.
-            let entries = (geometry.payloadBytes - PayloadHeader.byteCount) / 6
+            let smallest = ChannelEntry.encodedSize(fragment: nil, byteCount: 1)
+            #expect(smallest == 6)
+            let entries = (geometry.payloadBytes - PayloadHeader.byteCount) / smallest
             let window = ReliableReceiveChannel.window
             #expect(ReceivedPacketWindow.size == 256)
             #expect(window + 255 * entries <= 65_536 - window)
             // Were empty messages allowed (five-byte entries), this window would not hold.
-            let emptyEntries = (geometry.payloadBytes - PayloadHeader.byteCount) / 5
+            let empty = ChannelEntry.encodedSize(fragment: nil, byteCount: 0)
+            let emptyEntries = (geometry.payloadBytes - PayloadHeader.byteCount) / empty
             #expect(window + 255 * emptyEntries > 65_536 - window)
             // Every payload the endpoint makes stays within it, and a larger one is dropped.
             var sender = ChannelEndpoint(config: config, now: .zero)

@@ -89,9 +89,24 @@ extension ChannelTests {
             let lengthAt = PayloadHeader.byteCount + 4
             #expect(Array(valid[lengthAt...]) == [3, 1, 2, 3])
             let empty = Array(valid[..<lengthAt]) + [0]
+            // An empty fragment of a reliable message is refused the same way.
+            var writer = PayloadWriter(
+                header: PayloadHeader(sequence: 1, ack: 0xFFFF, ackBits: 0), capacity: ChannelConfig.maximumPayloadBytes
+            )
+            let appended = writer.append(
+                channel: 1, messageID: 0, fragment: ChannelEntry.Fragment(index: 0, count: 2), bytes: [])
+            #expect(appended)
+            let emptyFragment = writer.bytes
+            let geometry = ChannelGeometry(ChannelConfig())
+            for payload in [empty, emptyFragment] {
+                #expect(throws: PayloadDecodeError.emptyReliableEntry) {
+                    try PayloadDecoder.decode(payload, layout: .standard, maxFragments: geometry.maxFragments(for:))
+                }
+            }
             var receiver = ChannelEndpoint(now: .zero)
             receiver.receive(empty, now: .zero)
-            #expect(receiver.statistics.drops.malformedPayloads == 1)
+            receiver.receive(emptyFragment, now: .zero)
+            #expect(receiver.statistics.drops.malformedPayloads == 2)
             #expect(receiver.drainDelivered().isEmpty)
             // Its number is still free: the real message 0 is delivered.
             receiver.receive(valid, now: .zero)

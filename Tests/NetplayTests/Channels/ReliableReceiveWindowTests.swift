@@ -150,13 +150,13 @@ extension ChannelTests {
             var channel = ReliableReceiveChannel(ordered: true)
             var released: [DeliveredMessage] = []
             let window = ReliableReceiveChannel.window
-            let far = CarriedEntry(channel: 0, messageID: UInt16(window - 1), fragment: nil, bytes: [])
+            let far = CarriedEntry(channel: 0, messageID: UInt16(window - 1), fragment: nil, bytes: [1])
             guard case .accept(let full, let charged) = channel.assess(far) else {
                 Issue.record("a message at the window's edge was refused")
                 return
             }
-            // A zero-byte message a window ahead costs a whole ring.
-            print("a zero-byte message a window ahead is charged \(charged) bytes")
+            // A one-byte message a window ahead costs a whole ring.
+            print("a one-byte message a window ahead is charged \(charged) bytes")
             #expect(charged >= window * 40)
             let (delta, _) = channel.insert(
                 far, full: full, limit: 1 << 20, now: .zero, channel: ChannelID(0), released: &released)
@@ -174,8 +174,42 @@ extension ChannelTests {
             }
             #expect(released.count == window)
             #expect(channel.windowSlots == 0)
-            // What is still charged is the messages' bytes, waiting to be drained: the ring's are back.
-            #expect(total == (window - 1) * 3)
+            // What is still charged is the messages' bytes, waiting to be drained (the far one's
+            // byte and three for each of the others): the ring's are back.
+            #expect(total == 1 + (window - 1) * 3)
+        }
+
+        @Test("a sender never runs a window ahead of its oldest unacknowledged message, resends included")
+        func senderStaysWithinTheWindow() throws {
+            let window = ReliableReceiveChannel.window
+            let geometry = ChannelGeometry(ChannelConfig())
+            var sender = ChannelEndpoint(now: .zero)
+            var receiver = ChannelEndpoint(now: .zero)
+            for _ in 0..<(window + 500) { try sender.enqueue([7], on: ChannelID(0), now: .zero) }
+            // Every payload carrying message 0 is lost, so the oldest unacknowledged message
+            // never moves; the rest arrive and are acknowledged, so the congestion window opens
+            // and the sender goes as far as the reliable window lets it, and resends message 0.
+            var newest = -1
+            var sendsOfZero = 0
+            var now = NetInstant.zero
+            for _ in 0..<400 {
+                for payload in sender.makePayloads(now: now) {
+                    let (_, entries) = try PayloadDecoder.decode(
+                        payload, layout: .standard, maxFragments: geometry.maxFragments(for:))
+                    let numbers = entries.map { Int($0.messageID) }
+                    newest = max(newest, numbers.max() ?? -1)
+                    if numbers.contains(0) {
+                        sendsOfZero += 1
+                    } else {
+                        receiver.receive(payload, now: now)
+                    }
+                }
+                for payload in receiver.makePayloads(now: now) { sender.receive(payload, now: now) }
+                now = now + .milliseconds(5)
+            }
+            #expect(newest == window - 1)
+            #expect(sendsOfZero > 1, "message 0 is resent")
+            #expect(receiver.drainDelivered().isEmpty)
         }
     }
 }
