@@ -15,6 +15,12 @@ let defaultRuns = 7
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 
+// A child host that has already exited (one with no host for a figure answers "n/a" and ends)
+// has closed its stdin, and the "quit" written to it then raised SIGPIPE, which ends this
+// process without a word: a full run once stopped silently at the memory figure. Ignored,
+// the write fails with EPIPE, which `HostProcess.measure` does not mind.
+signal(SIGPIPE, SIG_IGN)
+
 if arguments.first == "host" {
     guard arguments.count == 4, let contender = ContenderCatalog.contender(forKey: arguments[1]),
         let mode = HostProcess.Mode(rawValue: arguments[2]), let clients = Int(arguments[3])
