@@ -130,8 +130,9 @@ extension NetCore {
             case nil: return client != nil ? .waits : .dropsSlot
             }
         } catch {
-            // Every message has a byte at least (a type id, a replication marker): an empty
-            // reliable one, which the wire cannot carry, is a bug here, not the game's.
+            // Every message has a byte at least (a game message its type id, a replication
+            // control message four at least): an empty reliable one, which the wire cannot
+            // carry, is a bug here, not the game's.
             assert(error != .emptyReliableMessage(slot.channel), "an empty reliable message was queued")
             peers.update(slot.peer) { $0.counters.dropped += 1 }
             return .moved

@@ -9,7 +9,7 @@ package enum ChannelSendError: Error, Sendable, Equatable {
     /// The layout has no such channel.
     case unknownChannel(ChannelID)
     /// A reliable message of no bytes. Every message the library sends has one at least (a
-    /// game message its type id, a replication control message its marker), and the
+    /// game message its type id, a replication control message four at least), and the
     /// unambiguity of reliable message numbers counts on it (see
     /// ``ReliableReceiveChannel/window``).
     case emptyReliableMessage(ChannelID)

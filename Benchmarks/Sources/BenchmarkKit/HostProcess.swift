@@ -146,14 +146,14 @@ public enum HostProcess {
     private static func holdLoad(_ fleet: any LoadClients, sendInput: Bool) throws {
         guard let seconds = ProcessInfo.processInfo.environment["NETPLAY_BENCH_LOAD_HOLD_SECONDS"].flatMap(Double.init)
         else { return }
-        FileHandle.standardError.write(Data("holding load \(seconds) s\n".utf8))
+        try? FileHandle.standardError.write(contentsOf: Data("holding load \(seconds) s\n".utf8))
         var pacer = FramePacer(hertz: Workload.inputHertz)
         let end = Stopwatch.nanoseconds() + UInt64(seconds * 1e9)
         while Stopwatch.nanoseconds() < end {
             pacer.waitForNextFrame()
             try fleet.frame(sendInput: sendInput)
         }
-        FileHandle.standardError.write(Data("load released\n".utf8))
+        try? FileHandle.standardError.write(contentsOf: Data("load released\n".utf8))
     }
 
     private static func parse(_ line: String, clients: Int) throws -> Measurement {
