@@ -226,6 +226,7 @@ package enum TestVectors {
             ])
         }
         return [
+            "malformed": malformedChannelPayloads(geometry: geometry),
             "description":
                 "Channel payloads (docs/PROTOCOL.md §5): header with acks, whole messages and fragments, with the default limits below.",
             "limits": [
@@ -235,8 +236,31 @@ package enum TestVectors {
                 "maxReliableFragments": geometry.maxFragments(for: .reliableOrdered),
                 "maxUnreliableFragments": geometry.maxFragments(for: .unreliable),
                 "maxReceiveBufferBytes": config.maxReceiveBufferBytes,
+                "reliableWindow": ReliableReceiveChannel.window,
             ],
             "payloads": payloads,
+        ]
+    }
+
+    /// Payloads a receiver must drop whole, for draft 7's rules: a reliable entry of no bytes,
+    /// and a payload of version 2 (the narrower window).
+    private static func malformedChannelPayloads(geometry: ChannelGeometry) -> [[String: Any]] {
+        let header = PayloadHeader(sequence: 4, ack: 0xFFFF, ackBits: 0)
+        var empty = PayloadWriter(header: header, capacity: geometry.payloadBytes)
+        _ = empty.append(channel: 0, messageID: 7, fragment: nil, bytes: [UInt8]()[...])
+        var valid = PayloadWriter(header: header, capacity: geometry.payloadBytes)
+        _ = valid.append(channel: 0, messageID: 7, fragment: nil, bytes: [UInt8]([0x2A])[...])
+        var versionTwo = valid.bytes
+        versionTwo[0] = 2
+        return [
+            [
+                "name": "emptyReliableEntry", "payload": hex(empty.bytes),
+                "why": "a reliable entry (channel 0) of length 0: no reliable message is empty (§5)",
+            ],
+            [
+                "name": "version2", "payload": hex(versionTwo),
+                "why": "version byte 2: its window of 1024 and empty entries are not spoken (§5)",
+            ],
         ]
     }
 

@@ -123,6 +123,27 @@ struct TestVectorTests {
         }
     }
 
+    @Test("each published malformed channel payload is refused, for the reason its name gives")
+    func malformedChannelPayloadsAreRefused() throws {
+        let vector = try Self.published("channel.json")
+        let geometry = ChannelGeometry(ChannelConfig())
+        let limits = try #require(vector["limits"] as? [String: Any])
+        #expect(limits["reliableWindow"] as? Int == ReliableReceiveChannel.window)
+        let reasons: [String: PayloadDecodeError] = [
+            "emptyReliableEntry": .emptyReliableEntry, "version2": .badVersion,
+        ]
+        let malformed = try #require(vector["malformed"] as? [[String: Any]])
+        #expect(Set(malformed.compactMap { $0["name"] as? String }) == Set(reasons.keys))
+        for payload in malformed {
+            let name = try #require(payload["name"] as? String)
+            let reason = try #require(reasons[name])
+            let bytes = try Self.bytes(payload["payload"])
+            #expect(throws: reason) {
+                try PayloadDecoder.decode(bytes, layout: .standard) { geometry.maxFragments(for: $0) }
+            }
+        }
+    }
+
     @Test(
         "each published message body decodes and re-encodes to the same bytes; the schema text hashes to the fingerprint"
     )
