@@ -68,12 +68,26 @@ package struct ReliableReceiveChannel: Sendable {
 
     /// The ring's count once it holds message `full`.
     private func ringCount(toHold full: Int64) -> Int {
-        guard full - base >= Int64(ring.count) else { return ring.count }
+        Self.ringCount(toHold: full - base, growing: ring.count)
+    }
+
+    /// The count a ring of `count` slots has once it holds the message `distance` past the
+    /// oldest undelivered one: its own while that fits, else a power of two, at least
+    /// ``smallestRing``, at most ``window``.
+    private static func ringCount(toHold distance: Int64, growing count: Int) -> Int {
+        guard distance >= Int64(count) else { return count }
         // The common case, asked for most messages of a payload before the first is released.
-        if full - base < Int64(Self.smallestRing) { return Self.smallestRing }
-        var count = max(ring.count, Self.smallestRing)
-        while Int64(count) <= full - base { count *= 2 }
-        return min(count, Self.window)
+        if distance < Int64(smallestRing) { return smallestRing }
+        var grown = max(count, smallestRing)
+        while Int64(grown) <= distance { grown *= 2 }
+        return min(grown, window)
+    }
+
+    /// What the ring is charged while it holds `messages` messages from the oldest
+    /// undelivered one on: what a peer that starts that many reassemblies makes a receiver
+    /// hold besides them (`netplay attack reassembly` reports it).
+    package static func ringBytes(holding messages: Int) -> Int {
+        messages > 0 ? ringBytes(count: ringCount(toHold: Int64(messages - 1), growing: 0)) : 0
     }
 
     /// What a ring of `count` slots holds of the heap, as charged: its slots and the array's

@@ -58,10 +58,7 @@ extension AttackScenarios {
         let budget = config.maxReceiveBufferBytes
         let perMessage = FragmentAssembly.startBytes(count: count) + FragmentAssembly.pieceBytes(geometry.fragmentBytes)
         let held = min(messages, min(ReliableReceiveChannel.window, budget / perMessage))
-        // The receiver's ring grows, in powers of two, to hold the farthest message.
-        var ringSlots = 8
-        while ringSlots < held { ringSlots *= 2 }
-        let charged = held * perMessage + (held > 0 ? ReliableReceiveChannel.ringBytes(count: ringSlots) : 0)
+        let charged = held * perMessage + ReliableReceiveChannel.ringBytes(holding: held)
         let growth = after - before
         let ceiling = connections * budget + connections * budget / 10
         let result: [String: Any] = [

@@ -49,6 +49,10 @@ extension ChannelTests {
             }
             #expect(stored > 300)
             #expect(endpoint.bufferedBytes == stored * perMessage + ringBytes(holding: stored))
+            // The channel's own figure, which `netplay attack reassembly` reports, agrees.
+            for held in [0, 1, 8, 9, stored, ReliableReceiveChannel.window] {
+                #expect(ReliableReceiveChannel.ringBytes(holding: held) == ringBytes(holding: held))
+            }
             #expect(endpoint.drops.refusedReceiveBufferFull == ReliableReceiveChannel.window - stored)
             // What each assembly's arrays really allocated stays within its charge, whatever
             // fragment count a peer announces (a table per announced fragment would not).
