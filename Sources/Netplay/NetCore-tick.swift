@@ -84,18 +84,42 @@ extension NetCore {
     /// where it is full, they wait in ``backlog`` (so a later message cannot overtake them).
     private mutating func deliver(_ bytes: MessageBytes, to peer: NetPeer, on channel: ChannelID, now: NetInstant) {
         let slot = SendBacklog.Slot(peer: peer, channel: channel)
-        if backlog.contains(slot) || offer(bytes, to: slot, now: now) == .waits { backlog.append(bytes, for: slot) }
+        if backlog.appendIfWaiting(bytes, for: slot) { return }
+        if offer(bytes, to: slot, now: now) == .waits { backlog.append(bytes, for: slot) }
     }
 
     /// Messages waiting behind full channels into the channels that now have room, each
     /// slot's oldest first, until one does not fit.
     private mutating func retryBacklog(now: NetInstant) {
         guard !backlog.isEmpty else { return }
-        // Taken out while it is worked: `offer` changes the rest of the core.
+        // Taken out while it is worked: moving messages changes the rest of the core.
         var waiting = SendBacklog()
         swap(&waiting, &backlog)
-        waiting.retry { slot, bytes in offer(bytes, to: slot, now: now) }
+        waiting.retry { slot, messages in move(&messages, to: slot, now: now) }
         swap(&waiting, &backlog)
+    }
+
+    /// Moves one slot's waiting messages into its channel, oldest first, while it has room:
+    /// the peer is looked up once for the whole run. Dropped whole if the peer left (a
+    /// client still handshaking keeps them: the host will admit it).
+    private mutating func move(_ messages: inout SendBacklog.Waiting, to slot: SendBacklog.Slot, now: NetInstant) {
+        if isHostCore, slot.peer.isHost {
+            while let bytes = messages.first {
+                if !ReplicationChannels.carries(slot.channel) { loopBack(bytes) }
+                messages.removeFirst()
+            }
+            return
+        }
+        var firstOwed = false
+        let found: Void? = peers.update(slot.peer) { (state: inout PeerState) -> Void in
+            while let placement = messages.withFirst({ Self.place($0, on: slot.channel, in: &state, now: now) }) {
+                if placement == .full { return }
+                if placement == .taken, Self.marksOwingFlush(&state) { firstOwed = true }
+                messages.removeFirst()
+            }
+        }
+        if firstOwed { peersOwingFlush.append(slot.peer) }
+        if found == nil, client == nil { messages.removeAll() }
     }
 
     /// Offers `bytes` to one peer's channel: taken, or dropped if the channel refuses it for
@@ -110,32 +134,48 @@ extension NetCore {
             if !ReplicationChannels.carries(slot.channel) { loopBack(bytes) }
             return .moved
         }
+        // One table lookup. The same lookup lists the peer as owing a flush: a flush asked
+        // for by sends makes payloads for the listed peers only (``flushSends(now:messages:)``).
+        var firstOwed = false
+        let placement = peers.update(slot.peer) { (state: inout PeerState) -> Placement in
+            let placement = Self.place(bytes, on: slot.channel, in: &state, now: now)
+            if placement == .taken { firstOwed = Self.marksOwingFlush(&state) }
+            return placement
+        }
+        if firstOwed { peersOwingFlush.append(slot.peer) }
+        switch placement {
+        case .taken, .dropped: return .moved
+        case .full: return .waits
+        case nil: return client != nil ? .waits : .dropsSlot
+        }
+    }
+
+    /// What a channel did with a message offered to it.
+    private enum Placement {
+        /// Queued to be sent.
+        case taken
+        /// Refused for good, and counted.
+        case dropped
+        /// No room now: it must wait.
+        case full
+    }
+
+    /// Offers `bytes` to `state`'s channel. A full channel answers `full` rather than
+    /// throwing `queueFull`: the backlog asks again at every tick.
+    private static func place(
+        _ bytes: MessageBytes, on channel: ChannelID, in state: inout PeerState, now: NetInstant
+    ) -> Placement {
         do throws(ChannelSendError) {
-            // One table lookup. A full channel answers `false` rather than throwing
-            // `queueFull`: the backlog asks again at every tick. The same lookup lists the
-            // peer as owing a flush: a flush asked for by sends makes payloads for the listed
-            // peers only (``flushSends(now:messages:)``).
-            var firstOwed = false
-            let enqueued: Bool? = try peers.update(slot.peer) {
-                (state: inout PeerState) throws(ChannelSendError) -> Bool in
-                guard try state.channels.enqueueIfRoom(bytes, on: slot.channel, now: now) else { return false }
-                state.counters.sent += 1
-                firstOwed = Self.marksOwingFlush(&state)
-                return true
-            }
-            if firstOwed { peersOwingFlush.append(slot.peer) }
-            switch enqueued {
-            case true: return .moved
-            case false: return .waits
-            case nil: return client != nil ? .waits : .dropsSlot
-            }
+            guard try state.channels.enqueueIfRoom(bytes, on: channel, now: now) else { return .full }
+            state.counters.sent += 1
+            return .taken
         } catch {
             // Every message has a byte at least (a game message its type id, a replication
             // control message four at least): an empty reliable one, which the wire cannot
             // carry, is a bug here, not the game's.
-            assert(error != .emptyReliableMessage(slot.channel), "an empty reliable message was queued")
-            peers.update(slot.peer) { $0.counters.dropped += 1 }
-            return .moved
+            assert(error != .emptyReliableMessage(channel), "an empty reliable message was queued")
+            state.counters.dropped += 1
+            return .dropped
         }
     }
 

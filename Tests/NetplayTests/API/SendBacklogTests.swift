@@ -30,9 +30,12 @@ extension APITests {
             #expect(backlog.bytes == 10_000 * 3 + 3 * 5)
 
             var offered: [SendBacklog.Slot: [UInt8]] = [:]
-            backlog.retry { slot, bytes in
-                offered[slot, default: []].append(bytes.array[0])
-                return slot == Self.first ? .waits : .moved
+            backlog.retry { slot, waiting in
+                while let bytes = waiting.first {
+                    offered[slot, default: []].append(bytes.array[0])
+                    if slot == Self.first { return }
+                    waiting.removeFirst()
+                }
             }
             #expect(offered[Self.first] == [0])
             #expect(offered[Self.second] == [0, 1, 2])
@@ -59,32 +62,35 @@ extension APITests {
                 }
                 // Each slot takes a random number of messages at this retry, then refuses.
                 var room = Dictionary(uniqueKeysWithValues: slots.map { ($0, Int(random.next() % 4)) })
-                backlog.retry { slot, bytes in
-                    guard room[slot, default: 0] > 0 else { return .waits }
-                    room[slot, default: 0] -= 1
-                    moved[slot, default: []].append(bytes.array[0])
-                    return .moved
+                backlog.retry { slot, waiting in
+                    while let bytes = waiting.first, room[slot, default: 0] > 0 {
+                        room[slot, default: 0] -= 1
+                        moved[slot, default: []].append(bytes.array[0])
+                        waiting.removeFirst()
+                    }
                 }
             }
-            backlog.retry { slot, bytes in
-                moved[slot, default: []].append(bytes.array[0])
-                return .moved
+            backlog.retry { slot, waiting in
+                while let bytes = waiting.first {
+                    moved[slot, default: []].append(bytes.array[0])
+                    waiting.removeFirst()
+                }
             }
             #expect(backlog.isEmpty && backlog.count == 0 && backlog.bytes == 0)
             for slot in slots { #expect(moved[slot] == sent[slot]) }
         }
 
-        @Test("a slot whose peer left is dropped whole, and its bytes with it")
+        @Test("a slot whose queue is emptied is closed, and its bytes go with it")
         func aGoneSlotIsDroppedWhole() {
             var backlog = SendBacklog()
             for index in 0..<5 { backlog.append(Self.message(UInt8(index), count: 7), for: Self.first) }
             backlog.append(Self.message(9, count: 4), for: Self.second)
-            var offers = 0
-            backlog.retry { slot, _ in
-                offers += 1
-                return slot == Self.first ? .dropsSlot : .waits
+            var lent = 0
+            backlog.retry { slot, waiting in
+                lent += 1
+                if slot == Self.first { waiting.removeAll() }
             }
-            #expect(offers == 2)
+            #expect(lent == 2)
             #expect(backlog.count == 1 && backlog.bytes == 4)
             #expect(backlog.first?.slot == Self.second)
         }
@@ -125,6 +131,39 @@ extension APITests {
             #expect(core.backlog.count == 11 - fits)
             #expect(core.backlog.bytes == (11 - fits) * chat.count)
             #expect(!core.backlog.contains(SendBacklog.Slot(peer: second, channel: ChannelID(0))))
+        }
+
+        /// The same host core: messages wait for the first client, which is then kicked. The
+        /// next tick drops its queue whole, bytes and all, and the second client's messages
+        /// still leave.
+        @Test("a host drops what waited for a peer who left, and only that")
+        func aLeftPeersQueueIsDropped() throws {
+            var options = NetOptions()
+            options.channels.maxQueuedBytesPerChannel = 256
+            let flush = APITests.FlushSends()
+            var (core, _, now) = try flush.connectedHost(clients: 2, options: options)
+            let first = core.connectedPeers[0]
+            let second = core.connectedPeers[1]
+            let chat = MessageBytes(try flush.registry.encode(Chat(text: String(repeating: "k", count: 60))))
+            let toFirst = (0..<10).map { _ in
+                OutboundMessage(bytes: chat, channel: ChannelID(0), recipients: .peer(first))
+            }
+            now = now + .milliseconds(1)
+            core.tick(now: now, messages: toFirst)
+            let waiting = 10 - 256 / chat.count
+            #expect(core.backlog.count == waiting && waiting > 0)
+            let droppedBefore = core.peers[second]?.counters.dropped
+
+            now = now + .milliseconds(1)
+            core.tick(now: now, messages: [], kicks: [OutboundKick(peer: first, reason: "bye")])
+            #expect(!core.connectedPeers.contains(first))
+            _ = core.drainOutgoing()
+            now = now + .milliseconds(1)
+            let toSecond = OutboundMessage(bytes: chat, channel: ChannelID(0), recipients: .peer(second))
+            core.tick(now: now, messages: [toSecond])
+            #expect(core.backlog.isEmpty && core.backlog.count == 0 && core.backlog.bytes == 0)
+            #expect(core.peers[second]?.counters.dropped == droppedBefore)
+            #expect(core.drainOutgoing().count == 1)
         }
 
         /// Through a session: a host broadcasts numbered messages far faster than its channels
