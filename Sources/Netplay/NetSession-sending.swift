@@ -42,11 +42,13 @@ extension NetSession {
         let limit = Self.sizeLimit(of: kinds[Int(channel.id.index)], config: options.channels)
         guard byteCount <= limit else { throw .messageTooLarge(bytes: byteCount, limit: limit) }
         // A small message stays in the writer's words, no allocation (see `MessageBytes`);
-        // a larger one hands over the writer's array.
-        let bytes = writer.finishMessage()
+        // a larger one hands over the writer's array. They are taken from the writer under
+        // the lock, straight into the buffer's message: taken before, they were copied into
+        // it (a closure cannot consume what it captures), some 50 instructions a message.
         try queue(bytes: byteCount) { buffer in
             buffer.messagesQueued += 1
-            Self.append(OutboundMessage(bytes: bytes, channel: channel.id, recipients: target), to: &buffer)
+            Self.append(
+                OutboundMessage(bytes: writer.finishMessage(), channel: channel.id, recipients: target), to: &buffer)
         }
     }
 
