@@ -85,7 +85,7 @@ extension NetCore {
     private mutating func deliver(_ bytes: MessageBytes, to peer: NetPeer, on channel: ChannelID, now: NetInstant) {
         let slot = SendBacklog.Slot(peer: peer, channel: channel)
         if backlog.appendIfWaiting(bytes, for: slot) { return }
-        if offer(bytes, to: slot, now: now) == .waits { backlog.append(bytes, for: slot) }
+        if mustWait(offering: bytes, to: slot, now: now) { backlog.append(bytes, for: slot) }
     }
 
     /// Messages waiting behind full channels into the channels that now have room, each
@@ -101,7 +101,9 @@ extension NetCore {
 
     /// Moves one slot's waiting messages into its channel, oldest first, while it has room:
     /// the peer is looked up once for the whole run. Dropped whole if the peer left (a
-    /// client still handshaking keeps them: the host will admit it).
+    /// client still handshaking keeps them: the host will admit it). Those that waited for
+    /// the old host when this player took over go to the host's game, which runs here now
+    /// (as `takeOver` hands it what the old host never acknowledged).
     private mutating func move(_ messages: inout SendBacklog.Waiting, to slot: SendBacklog.Slot, now: NetInstant) {
         if isHostCore, slot.peer.isHost {
             while let bytes = messages.first {
@@ -122,18 +124,10 @@ extension NetCore {
         if found == nil, client == nil { messages.removeAll() }
     }
 
-    /// Offers `bytes` to one peer's channel: taken, or dropped if the channel refuses it for
-    /// good (counted); waits if the channel is full, or on a client still handshaking (the
-    /// host will admit it); dropped with the rest of its slot if the peer left.
-    private mutating func offer(_ bytes: MessageBytes, to slot: SendBacklog.Slot, now: NetInstant)
-        -> SendBacklog.Retry
-    {
-        // Waiting for the old host when this player took over: for the host's game, which
-        // runs here now (as `takeOver` hands it what the old host never acknowledged).
-        if isHostCore, slot.peer.isHost {
-            if !ReplicationChannels.carries(slot.channel) { loopBack(bytes) }
-            return .moved
-        }
+    /// Offers `bytes`, with nothing waiting for its slot, to the peer's channel; true if it
+    /// must wait: the channel is full, or a client is still handshaking (the host will admit
+    /// it). Otherwise it was taken, or dropped (refused for good, or its peer left).
+    private mutating func mustWait(offering bytes: MessageBytes, to slot: SendBacklog.Slot, now: NetInstant) -> Bool {
         // One table lookup. The same lookup lists the peer as owing a flush: a flush asked
         // for by sends makes payloads for the listed peers only (``flushSends(now:messages:)``).
         var firstOwed = false
@@ -144,9 +138,9 @@ extension NetCore {
         }
         if firstOwed { peersOwingFlush.append(slot.peer) }
         switch placement {
-        case .taken, .dropped: return .moved
-        case .full: return .waits
-        case nil: return client != nil ? .waits : .dropsSlot
+        case .taken, .dropped: return false
+        case .full: return true
+        case nil: return client != nil
         }
     }
 

@@ -45,6 +45,8 @@ extension NetSession {
         // a larger one hands over the writer's array. They are taken from the writer under
         // the lock, straight into the buffer's message: taken before, they were copied into
         // it (a closure cannot consume what it captures), some 50 instructions a message.
+        // (Finishing a message longer than the words may grow or free the writer's array
+        // under the lock: a longer hold, for those only.)
         try queue(bytes: byteCount) { buffer in
             buffer.messagesQueued += 1
             Self.append(

@@ -127,16 +127,6 @@ struct SendBacklog: Sendable {
         }
     }
 
-    /// What became of a message offered to its channel (`NetCore.offer`).
-    enum Retry {
-        /// It left: taken by its channel, or dropped.
-        case moved
-        /// Its channel is full: it waits (behind what already waits for its slot).
-        case waits
-        /// Its slot is gone for good (the peer left): it is dropped.
-        case dropsSlot
-    }
-
     /// Drops everything (the session closed).
     mutating func removeAll() {
         slots.removeAll()

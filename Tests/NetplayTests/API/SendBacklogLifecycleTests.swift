@@ -95,6 +95,69 @@ extension APITests {
             #expect(mayMove)
         }
 
+        /// Unreliable messages to a client, more than its channel holds: a tick sends what the
+        /// channel held, which leaves room. The next flush of sends, with nothing new sent and
+        /// nothing read, moves waiting messages into that room and sends them then: moving
+        /// them lists their peer as owing a flush. Unlisted, they waited for the next tick.
+        @Test("a flush that moves waiting messages into their channel sends them at once")
+        func movedMessagesLeaveAtTheFlush() throws {
+            var hostOptions = NetOptions()
+            hostOptions.channels.maxQueuedBytesPerChannel = 512
+            var (host, _, now) = try connected(clients: 1, hostOptions: hostOptions)
+            let client = try #require(host.connectedPeers.first)
+            let text = String(repeating: "u", count: 50)
+            let messages = try (0..<30).map { index in
+                var message = try chat("\(index) " + text, to: .peer(client))
+                message.channel = NetChannel.unreliable.id
+                return message
+            }
+            now = now + .milliseconds(5)
+            host.tick(now: now, messages: messages)
+            let waitingAfterTick = host.backlog.count
+            #expect(waitingAfterTick > 0 && waitingAfterTick < 30)
+            #expect(!host.drainOutgoing().isEmpty)
+
+            now = now + .milliseconds(1)
+            _ = host.flushSends(now: now, messages: [])
+            #expect(host.backlog.count < waitingAfterTick)
+            #expect(!host.drainOutgoing().isEmpty, "the moved messages should leave at this flush")
+        }
+
+        /// A client core sends before its handshake is over: nothing is connected to take the
+        /// message, so it waits (it is not dropped), and reaches the host once connected.
+        @Test("a client's message sent while it handshakes waits, and arrives once it is connected")
+        func aHandshakingClientsMessageWaits() throws {
+            let config = NetOptions().protocolConfig(game: APISetup.game, joinCode: nil, registry: registry)
+            var host = NetCore(
+                host: HostEndpoint(config: config, random: .seeded(1)), registry: registry, options: NetOptions())
+            var clients = [
+                NetCore(
+                    client: ClientEndpoint(config: config, host: APISetup.hostAddress, now: .zero, random: .seeded(2)),
+                    registry: registry, options: NetOptions())
+            ]
+            var now = NetInstant.zero
+            clients[0].tick(now: now, messages: [try chat("early", to: .peer(.host))])
+            #expect(clients[0].backlog.count == 1)
+            var heard: [NetEvent] = []
+            for _ in 0..<200 where !heard.contains(where: { if case .message = $0 { true } else { false } }) {
+                now = now + .milliseconds(10)
+                clients[0].tick(now: now, messages: [])
+                for datagram in clients[0].drainOutgoing() {
+                    host.receive(datagram.bytes, from: APISetup.clientAddress(0), now: now)
+                }
+                host.serviceHandshakes(now: now)
+                host.tick(now: now, messages: [])
+                route(host.drainOutgoing(), to: &clients, now: now)
+                heard += host.drainEvents()
+            }
+            let chats = heard.compactMap { event -> String? in
+                guard case .message(let message as Chat, _) = event else { return nil }
+                return message.text
+            }
+            #expect(chats == ["early"])
+            #expect(clients[0].backlog.isEmpty)
+        }
+
         /// A client closing with messages behind a full channel: the host's reliable answer
         /// acknowledges everything in the channel, and is answered on the way (every 8
         /// payloads, as `NetSession.receive` does), which ran the close's check before the
