@@ -1,3 +1,5 @@
+import NetplayWire
+
 /// Builds one payload: the header, then entries while they fit the size budget.
 ///
 /// Writes bytes directly rather than through ``BitWriter``: the format is byte-aligned
@@ -58,6 +60,21 @@ package struct PayloadWriter: Sendable {
         appendBytes(body)
         entryCount += 1
         return true
+    }
+
+    /// Appends piece `fragment` of the `count` that `message` is cut into by `geometry` (the
+    /// whole message when `count` is 1), if it fits; returns whether it did. What both kinds
+    /// of channel write for a queued message.
+    mutating func appendPiece(
+        _ fragment: Int, of count: Int, of message: MessageBytes, channel: UInt8, messageID: UInt16,
+        geometry: ChannelGeometry
+    ) -> Bool {
+        let entryFragment = count > 1 ? ChannelEntry.Fragment(index: fragment, count: count) : nil
+        return message.withUnsafeBytes { bytes in
+            append(
+                channel: channel, messageID: messageID, fragment: entryFragment,
+                bytes: geometry.piece(of: bytes, fragment: fragment, count: count))
+        }
     }
 
     /// ``append(channel:messageID:fragment:bytes:)-(_,_,_,UnsafeRawBufferPointer)`` of an

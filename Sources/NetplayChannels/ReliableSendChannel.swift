@@ -89,14 +89,9 @@ package struct ReliableSendChannel: Sendable {
         _ piece: PieceReference, into writer: inout PayloadWriter, geometry: ChannelGeometry
     ) -> Bool {
         messages.update(at: Int(piece.messageID - baseID)) { message in
-            let fragment =
-                message.fragmentCount > 1
-                ? ChannelEntry.Fragment(index: piece.fragment, count: message.fragmentCount) : nil
-            return message.bytes.withUnsafeBytes { bytes in
-                writer.append(
-                    channel: piece.channel, messageID: WrappingSequence.truncate(piece.messageID), fragment: fragment,
-                    bytes: geometry.piece(of: bytes, fragment: piece.fragment, count: message.fragmentCount))
-            }
+            writer.appendPiece(
+                piece.fragment, of: message.fragmentCount, of: message.bytes, channel: piece.channel,
+                messageID: WrappingSequence.truncate(piece.messageID), geometry: geometry)
         }
     }
 

@@ -32,14 +32,9 @@ package struct UnreliableSendChannel: Sendable {
             // Read in place: a copy of the message (its bytes retained, then released) cost
             // some 50 instructions a piece.
             let (written, fragmentCount) = queue.update(at: 0) { message -> (Bool, Int) in
-                let fragment =
-                    message.fragmentCount > 1
-                    ? ChannelEntry.Fragment(index: fragmentIndex, count: message.fragmentCount) : nil
-                let written = message.bytes.withUnsafeBytes { bytes in
-                    writer.append(
-                        channel: channel, messageID: message.id, fragment: fragment,
-                        bytes: geometry.piece(of: bytes, fragment: fragmentIndex, count: message.fragmentCount))
-                }
+                let written = writer.appendPiece(
+                    fragmentIndex, of: message.fragmentCount, of: message.bytes, channel: channel,
+                    messageID: message.id, geometry: geometry)
                 return (written, message.fragmentCount)
             }
             guard written else { return }
