@@ -95,24 +95,32 @@ extension APITests {
             #expect(backlog.first?.slot == Self.second)
         }
 
+        /// Room in each channel of ``twoSilentClients()``' host, in bytes: a few of its chats.
+        static let channelRoom = 256
+
         /// A host core whose two clients never acknowledge, with room in each channel for a
-        /// few messages: the first client's channel fills, the second's does not.
+        /// few messages (``channelRoom``), and a chat of 60 characters for it to send.
+        static func twoSilentClients() throws -> (
+            core: NetCore, now: NetInstant, first: NetPeer, second: NetPeer, chat: MessageBytes
+        ) {
+            var options = NetOptions()
+            options.channels.maxQueuedBytesPerChannel = channelRoom
+            let flush = APITests.FlushSends()
+            let (core, _, now) = try flush.connectedHost(clients: 2, options: options)
+            let chat = MessageBytes(try flush.registry.encode(Chat(text: String(repeating: "x", count: 60))))
+            return (core, now, core.connectedPeers[0], core.connectedPeers[1], chat)
+        }
+
+        /// ``twoSilentClients()``: the first client's channel fills, the second's does not.
         @Test("a full channel holds back its own peer's messages, not another peer's; a broadcast waits only for it")
         func aFullChannelHoldsBackOnlyItsOwnPeer() throws {
-            var options = NetOptions()
-            options.channels.maxQueuedBytesPerChannel = 256
-            let flush = APITests.FlushSends()
-            var (core, _, now) = try flush.connectedHost(clients: 2, options: options)
-            let first = core.connectedPeers[0]
-            let second = core.connectedPeers[1]
-            let text = String(repeating: "x", count: 60)
-            let chat = MessageBytes(try flush.registry.encode(Chat(text: text)))
+            var (core, now, first, second, chat) = try Self.twoSilentClients()
             let toFirst = (0..<10).map { _ in
                 OutboundMessage(bytes: chat, channel: ChannelID(0), recipients: .peer(first))
             }
             now = now + .milliseconds(1)
             core.tick(now: now, messages: toFirst)
-            let fits = 256 / chat.count
+            let fits = Self.channelRoom / chat.count
             #expect(core.backlog.count == 10 - fits)
             #expect(core.backlog.first?.slot == SendBacklog.Slot(peer: first, channel: ChannelID(0)))
             let firstAddress = try #require(Set(core.drainOutgoing().map(\.address)).first)
@@ -133,24 +141,18 @@ extension APITests {
             #expect(!core.backlog.contains(SendBacklog.Slot(peer: second, channel: ChannelID(0))))
         }
 
-        /// The same host core: messages wait for both clients, then the first is kicked. The
-        /// next tick drops its queue whole, bytes and all; the second's stays, every byte of
-        /// it, and drains in order once its client acknowledges.
+        /// ``twoSilentClients()``: messages wait for both clients, then the first is kicked.
+        /// The next tick drops its queue whole, bytes and all; the second's stays, every byte
+        /// of it, first in line.
         @Test("a host drops what waited for a peer who left, and only that")
         func aLeftPeersQueueIsDropped() throws {
-            var options = NetOptions()
-            options.channels.maxQueuedBytesPerChannel = 256
-            let flush = APITests.FlushSends()
-            var (core, _, now) = try flush.connectedHost(clients: 2, options: options)
-            let first = core.connectedPeers[0]
-            let second = core.connectedPeers[1]
-            let chat = MessageBytes(try flush.registry.encode(Chat(text: String(repeating: "k", count: 60))))
+            var (core, now, first, second, chat) = try Self.twoSilentClients()
             let broadcast = (0..<10).map { _ in
                 OutboundMessage(bytes: chat, channel: ChannelID(0), recipients: .everyoneExcept(.host))
             }
             now = now + .milliseconds(1)
             core.tick(now: now, messages: broadcast)
-            let waiting = 10 - 256 / chat.count
+            let waiting = 10 - Self.channelRoom / chat.count
             #expect(waiting > 0 && core.backlog.count == 2 * waiting)
             let secondSlot = SendBacklog.Slot(peer: second, channel: ChannelID(0))
             #expect(core.backlog.contains(SendBacklog.Slot(peer: first, channel: ChannelID(0))))
