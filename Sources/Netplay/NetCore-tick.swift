@@ -8,9 +8,9 @@ extension NetCore {
     /// Runs one tick at `now`: first the messages earlier ticks left waiting behind a full
     /// channel (``backlog``), then `messages`, in their order; what a full channel cannot take
     /// yet joins ``backlog`` for the next tick. `kicks` are carried out after the tick's
-    /// messages are sent.
+    /// messages are sent. `messages` is only read (see ``deliver(_:now:)``).
     mutating func tick(
-        now: NetInstant, messages: [OutboundMessage], kicks: [OutboundKick] = [],
+        now: NetInstant, messages: inout [OutboundMessage], kicks: [OutboundKick] = [],
         holdingAcknowledgements: Bool = false
     ) {
         guard phase != .closed else {
@@ -19,7 +19,7 @@ extension NetCore {
         }
         resumeAfterPause(now: now)
         retryBacklog(now: now)
-        deliver(messages, now: now)
+        deliver(&messages, now: now)
         sharePlanIfChanged(now: now)
         flushChannels(now: now, acknowledging: !holdingAcknowledgements)
         // After the flush, so that messages queued before a kick still go out ahead of it.
@@ -45,47 +45,55 @@ extension NetCore {
     /// the close, the migration) and worked the core's next deadline out anew, some 2,500
     /// instructions of a loopback round trip spent finding nothing due.
     /// Returns the earliest deadline among the peers flushed (see ``flushReceived(now:)``).
-    mutating func flushSends(now: NetInstant, messages: [OutboundMessage]) -> NetInstant? {
+    mutating func flushSends(now: NetInstant, messages: inout [OutboundMessage]) -> NetInstant? {
         guard phase != .closed else { return nil }
         resumeAfterPause(now: now)
         retryBacklog(now: now)
-        deliver(messages, now: now)
+        deliver(&messages, now: now)
         return flushReceived(now: now)
     }
 
-    /// Hands each of `messages` to its recipients' channels, in order.
-    private mutating func deliver(_ messages: [OutboundMessage], now: NetInstant) {
-        for index in messages.indices { deliver(messages[index], now: now) }
+    /// Hands each of `messages` to its recipients' channels, in order. `inout` though it only
+    /// reads them: lent in place, where the array's subscript (or a span's, since each
+    /// message is read across calls that change the core) copied each message out and
+    /// destroyed the copy, some 80 instructions a message.
+    private mutating func deliver(_ messages: inout [OutboundMessage], now: NetInstant) {
+        for index in messages.indices { deliver(&messages[index], now: now) }
     }
 
-    /// Hands `message` to each recipient's channel, or to its queue in ``backlog``.
-    private mutating func deliver(_ message: OutboundMessage, now: NetInstant) {
+    /// Hands `message` to each recipient's channel, or to its queue in ``backlog``. Its bytes
+    /// move to the one recipient there is, and are copied for each of several.
+    private mutating func deliver(_ message: inout OutboundMessage, now: NetInstant) {
         // A client sends to the host whatever the game wrote.
         guard isHostCore else {
-            deliver(message.bytes, to: .host, on: message.channel, now: now)
+            deliver(&message.bytes, to: .host, on: message.channel, now: now)
             return
         }
         // The host's own player receives through the same decoder as everyone else.
         let recipients = message.recipients
         if recipients.includes(.host) { loopBack(message.bytes) }
         if case .peer(let peer) = recipients {
-            if !peer.isHost { deliver(message.bytes, to: peer, on: message.channel, now: now) }
+            if !peer.isHost { deliver(&message.bytes, to: peer, on: message.channel, now: now) }
             return
         }
         // Every peer the filter admits, in id order, as they stand. By index: unspecialized
         // (debug builds), `IndexingIterator.next()` allocates, here once per message.
         let candidates = connectedPeers
         for index in candidates.indices where recipients.includes(candidates[index]) {
-            deliver(message.bytes, to: candidates[index], on: message.channel, now: now)
+            var bytes = message.bytes
+            deliver(&bytes, to: candidates[index], on: message.channel, now: now)
         }
     }
 
     /// Hands `bytes` to one peer's channel; behind the messages waiting for that channel, or
     /// where it is full, they wait in ``backlog`` (so a later message cannot overtake them).
-    private mutating func deliver(_ bytes: MessageBytes, to peer: NetPeer, on channel: ChannelID, now: NetInstant) {
+    /// The bytes are moved out of `bytes` wherever they go (``MessageBytes/take()``).
+    private mutating func deliver(
+        _ bytes: inout MessageBytes, to peer: NetPeer, on channel: ChannelID, now: NetInstant
+    ) {
         let slot = SendBacklog.Slot(peer: peer, channel: channel)
-        if backlog.appendIfWaiting(bytes, for: slot) { return }
-        if mustWait(offering: bytes, to: slot, now: now) { backlog.append(bytes, for: slot) }
+        if backlog.appendIfWaiting(taking: &bytes, for: slot) { return }
+        if mustWait(offering: &bytes, to: slot, now: now) { backlog.append(bytes.take(), for: slot) }
     }
 
     /// Messages waiting behind full channels into the channels that now have room, each
@@ -114,10 +122,14 @@ extension NetCore {
         }
         var firstOwed = false
         let found: Void? = peers.update(slot.peer) { (state: inout PeerState) -> Void in
-            while let placement = messages.withFirst({ Self.place($0, on: slot.channel, in: &state, now: now) }) {
+            // Its size read first: a channel that takes the bytes leaves none behind.
+            while let (placement, byteCount) = messages.withFirst({ bytes -> (Placement, Int) in
+                let byteCount = bytes.count
+                return (Self.place(&bytes, on: slot.channel, in: &state, now: now), byteCount)
+            }) {
                 if placement == .full { return }
                 if placement == .taken, Self.marksOwingFlush(&state) { firstOwed = true }
-                messages.removeFirst()
+                messages.removeFirst(byteCount: byteCount)
             }
         }
         if firstOwed { peersOwingFlush.append(slot.peer) }
@@ -126,13 +138,16 @@ extension NetCore {
 
     /// Offers `bytes`, with nothing waiting for its slot, to the peer's channel; true if it
     /// must wait: the channel is full, or a client is still handshaking (the host will admit
-    /// it). Otherwise it was taken, or dropped (refused for good, or its peer left).
-    private mutating func mustWait(offering bytes: MessageBytes, to slot: SendBacklog.Slot, now: NetInstant) -> Bool {
+    /// it), and `bytes` is left as it was. Otherwise it was taken (moved out of `bytes`), or
+    /// dropped (refused for good, or its peer left).
+    private mutating func mustWait(offering bytes: inout MessageBytes, to slot: SendBacklog.Slot, now: NetInstant)
+        -> Bool
+    {
         // One table lookup. The same lookup lists the peer as owing a flush: a flush asked
         // for by sends makes payloads for the listed peers only (``flushSends(now:messages:)``).
         var firstOwed = false
         let placement = peers.update(slot.peer) { (state: inout PeerState) -> Placement in
-            let placement = Self.place(bytes, on: slot.channel, in: &state, now: now)
+            let placement = Self.place(&bytes, on: slot.channel, in: &state, now: now)
             if placement == .taken { firstOwed = Self.marksOwingFlush(&state) }
             return placement
         }
@@ -154,13 +169,14 @@ extension NetCore {
         case full
     }
 
-    /// Offers `bytes` to `state`'s channel. A full channel answers `full` rather than
-    /// throwing `queueFull`: the backlog asks again at every tick.
+    /// Offers `bytes` to `state`'s channel, which moves them out if it takes them. A full
+    /// channel answers `full` rather than throwing `queueFull`: the backlog asks again at
+    /// every tick.
     private static func place(
-        _ bytes: MessageBytes, on channel: ChannelID, in state: inout PeerState, now: NetInstant
+        _ bytes: inout MessageBytes, on channel: ChannelID, in state: inout PeerState, now: NetInstant
     ) -> Placement {
         do throws(ChannelSendError) {
-            guard try state.channels.enqueueIfRoom(bytes, on: channel, now: now) else { return .full }
+            guard try state.channels.enqueueIfRoom(taking: &bytes, on: channel, now: now) else { return .full }
             state.counters.sent += 1
             return .taken
         } catch {

@@ -148,9 +148,9 @@ extension NetSession {
             if wholeTick {
                 if closing { core.closeRequested = true }
                 core.tick(
-                    now: now, messages: messages, kicks: kicks, holdingAcknowledgements: holdingAcknowledgements)
+                    now: now, messages: &messages, kicks: kicks, holdingAcknowledgements: holdingAcknowledgements)
             } else {
-                deadline = core.flushSends(now: now, messages: messages)
+                deadline = core.flushSends(now: now, messages: &messages)
             }
             datagrams = core.drainOutgoing()
             let events = takeEvents(from: &core)

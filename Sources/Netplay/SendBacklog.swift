@@ -50,22 +50,24 @@ struct SendBacklog: Sendable {
     }
 
     /// Queues `message` for `slot`, behind what already waits for it.
-    mutating func append(_ message: MessageBytes, for slot: Slot) {
-        guard !appendIfWaiting(message, for: slot) else { return }
+    mutating func append(_ message: consuming MessageBytes, for slot: Slot) {
+        guard !appendIfWaiting(taking: &message, for: slot) else { return }
+        let byteCount = message.count
         slots.append(slot)
         queues.append(Backlog())
         queues[queues.count - 1].append(message)
         count += 1
-        bytes += message.count
+        bytes += byteCount
     }
 
-    /// Queues `message` behind what waits for `slot`, if anything does; false if nothing
-    /// does (it may go to its channel at once). One search of the slots for both questions.
-    mutating func appendIfWaiting(_ message: MessageBytes, for slot: Slot) -> Bool {
+    /// Queues `message` behind what waits for `slot`, if anything does, moving its bytes out
+    /// (``MessageBytes/take()``); false if nothing does (it may go to its channel at once),
+    /// and `message` is left as it was. One search of the slots for both questions.
+    mutating func appendIfWaiting(taking message: inout MessageBytes, for slot: Slot) -> Bool {
         guard let index = queueIndex(of: slot) else { return false }
-        queues[index].append(message)
         count += 1
         bytes += message.count
+        queues[index].append(message.take())
         return true
     }
 
@@ -118,6 +120,14 @@ struct SendBacklog: Sendable {
                 defer { message.releaseStorage() }
                 return message.count
             }
+            removedCount += 1
+        }
+
+        /// ``removeFirst()`` of a message that was `byteCount` bytes long when it waited: a
+        /// channel that took it moved its bytes out (``MessageBytes/take()``).
+        mutating func removeFirst(byteCount: Int) {
+            queue.removeFirst { $0.releaseStorage() }
+            removedBytes += byteCount
             removedCount += 1
         }
 

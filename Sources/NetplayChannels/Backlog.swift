@@ -22,7 +22,8 @@ package struct Backlog<Element: Sendable>: Sendable {
     @inlinable package var isEmpty: Bool { head == storage.count }
     @inlinable package var first: Element? { isEmpty ? nil : storage[head] }
 
-    @inlinable package mutating func append(_ element: Element) { storage.append(element) }
+    /// `consuming`, and the storage's append its last use: the element moves in.
+    @inlinable package mutating func append(_ element: consuming Element) { storage.append(element) }
 
     @discardableResult
     @inlinable package mutating func popFirst() -> Element? {

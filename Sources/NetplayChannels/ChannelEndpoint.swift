@@ -118,7 +118,8 @@ package struct ChannelEndpoint: Sendable {
     package mutating func enqueue(_ message: MessageBytes, on channel: ChannelID, now: NetInstant)
         throws(ChannelSendError)
     {
-        guard try enqueueIfRoom(message, on: channel, now: now) else { throw .queueFull(channel) }
+        var message = message
+        guard try enqueueIfRoom(taking: &message, on: channel, now: now) else { throw .queueFull(channel) }
     }
 
     /// ``enqueue(_:on:now:)`` of `message`'s bytes (held inline when they fit).
@@ -133,7 +134,10 @@ package struct ChannelEndpoint: Sendable {
     /// session's backlog, at every tick and read burst) and would rather ask than catch. The
     /// same checks in the same order, and the same marks on the endpoint (`lastNow`, a flush
     /// due) whether or not there was room.
-    package mutating func enqueueIfRoom(_ message: MessageBytes, on channel: ChannelID, now: NetInstant)
+    ///
+    /// Queued, `message` is moved out of the caller's value, which is left with no bytes (see
+    /// ``MessageBytes/take()``); left waiting or refused, it is left as it was.
+    package mutating func enqueueIfRoom(taking message: inout MessageBytes, on channel: ChannelID, now: NetInstant)
         throws(ChannelSendError) -> Bool
     {
         lastNow = max(lastNow, now)
@@ -146,9 +150,9 @@ package struct ChannelEndpoint: Sendable {
         materializeLanes()
         guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else { return false }
         if kind.isReliable {
-            lanes[lane].reliableOut.enqueue(message, geometry: geometry)
+            lanes[lane].reliableOut.enqueue(message.take(), geometry: geometry)
         } else {
-            lanes[lane].unreliableOut.enqueue(message, geometry: geometry)
+            lanes[lane].unreliableOut.enqueue(message.take(), geometry: geometry)
         }
         return true
     }

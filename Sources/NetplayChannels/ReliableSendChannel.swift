@@ -39,13 +39,15 @@ package struct ReliableSendChannel: Sendable {
     }
     private var nextID: Int64 { baseID + Int64(messages.count) }
 
-    package mutating func enqueue(_ bytes: MessageBytes, geometry: ChannelGeometry) {
-        let count = geometry.fragmentCount(for: bytes.count)
+    /// `consuming`, and the queue's append its last use: the bytes move into the queue.
+    package mutating func enqueue(_ bytes: consuming MessageBytes, geometry: ChannelGeometry) {
+        let byteCount = bytes.count
+        let count = geometry.fragmentCount(for: byteCount)
         messages.append(
             Outgoing(
                 bytes: bytes, fragmentCount: count,
                 ackedFragments: count > 1 ? Array(repeating: false, count: count) : []))
-        queuedBytes += bytes.count
+        queuedBytes += byteCount
     }
 
     /// Whether ``fill(_:channel:geometry:pieces:)`` would write anything into an empty payload.

@@ -19,10 +19,12 @@ package struct UnreliableSendChannel: Sendable {
     var queuedMessages: Int { queue.count }
     var hasSendable: Bool { !queue.isEmpty }
 
-    package mutating func enqueue(_ bytes: MessageBytes, geometry: ChannelGeometry) {
-        queue.append(Outgoing(bytes: bytes, id: nextID, fragmentCount: geometry.fragmentCount(for: bytes.count)))
+    /// `consuming`, and the queue's append its last use: the bytes move into the queue.
+    package mutating func enqueue(_ bytes: consuming MessageBytes, geometry: ChannelGeometry) {
+        let count = bytes.count
+        queue.append(Outgoing(bytes: bytes, id: nextID, fragmentCount: geometry.fragmentCount(for: count)))
         nextID &+= 1
-        queuedBytes += bytes.count
+        queuedBytes += count
     }
 
     /// Writes queued pieces while they fit.

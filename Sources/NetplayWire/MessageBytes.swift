@@ -84,6 +84,17 @@ package struct MessageBytes: Sendable {
         }
     }
 
+    /// Moves the bytes out, leaving none: for a message that is handed on (to a channel's
+    /// queue) from a place that keeps its slot a while longer. A swap of the value's words,
+    /// where a copy went through its value witness and retained its array, some 50
+    /// instructions a message.
+    @inlinable
+    package mutating func take() -> MessageBytes {
+        var taken = MessageBytes()
+        swap(&taken, &self)
+        return taken
+    }
+
     /// Lets go of an array's storage, leaving no bytes: for a removed element a queue keeps
     /// until it compacts, which would otherwise keep the array alive. Inline bytes hold
     /// nothing and are left as they are.

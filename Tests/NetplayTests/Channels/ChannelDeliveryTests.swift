@@ -33,6 +33,29 @@ extension ChannelTests {
             )
         }
 
+        /// `enqueueIfRoom(taking:)` moves the bytes out only when it queues them: the session's
+        /// backlog keeps a message the full channel left, and must find it whole.
+        @Test("a channel takes the bytes it queues and leaves those it has no room for", arguments: [16, 300])
+        func takesOnlyWhatItQueues(byteCount: Int) throws {
+            var config = ChannelConfig()
+            config.maxQueuedBytesPerChannel = byteCount
+            var pair = ChannelPair(config: config, aToB: LinkImpairment(latency: .milliseconds(10)))
+            let first = Array(repeating: UInt8(1), count: byteCount)
+            let second = Array(repeating: UInt8(2), count: byteCount)
+            var offered = MessageBytes(first)
+            #expect(try pair.a.enqueueIfRoom(taking: &offered, on: ChannelID(0), now: pair.now))
+            #expect(offered.count == 0)
+            var waiting = MessageBytes(second)
+            #expect(try !pair.a.enqueueIfRoom(taking: &waiting, on: ChannelID(0), now: pair.now))
+            #expect(waiting.array == second)
+            let drained = pair.run(for: .seconds(5)) { !$0.a.hasUnackedReliableData }
+            #expect(drained)
+            #expect(try pair.a.enqueueIfRoom(taking: &waiting, on: ChannelID(0), now: pair.now))
+            #expect(waiting.count == 0)
+            _ = pair.run(for: .seconds(5)) { $0.deliveredAtB.count == 2 }
+            #expect(pair.deliveredAtB.map { Array($0.bytes) } == [first, second])
+        }
+
         @Test("messages larger than the reliable cap are refused with the limit")
         func tooLarge() {
             var endpoint = ChannelEndpoint(now: .zero)
