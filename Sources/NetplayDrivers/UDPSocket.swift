@@ -99,7 +99,9 @@ enum UDPSocket {
     /// for as much or more (quic-go for 7 MiB); ENet asks for 256 KiB. Linux caps the request
     /// at `net.core.rmem_max` and grants twice that for its bookkeeping: on a stock system
     /// (`rmem_max` 208 KiB) 416 KiB, twice the default. The kernel charges the memory only
-    /// while datagrams wait.
+    /// while datagrams wait. A sender's congestion window stops at the same 4 MiB
+    /// (`CongestionController.maxWindowBytes`): more in flight than this buffer holds is
+    /// what overflowed it.
     static let receiveBufferBytes: CInt = 4 << 20
 
     /// Asks for ``receiveBufferBytes`` of receive buffer. Best effort: a system that refuses

@@ -13,14 +13,16 @@ import Testing
 extension ChannelTests {
     @Suite("Congestion")
     struct CongestionTests {
-        /// Keeps channel 0 of `pair.a` backlogged for `duration`; returns the payload bytes per
-        /// second that reached `b` over the last `measured` of it.
-        static func saturate(_ pair: inout ChannelPair, for duration: Duration, measuring measured: Duration) -> Double
-        {
+        /// Keeps `channel` (0 unless told) of `pair.a` backlogged for `duration`; returns the
+        /// payload bytes per second that reached `b` over the last `measured` of it.
+        static func saturate(
+            _ pair: inout ChannelPair, on channel: ChannelID = ChannelID(0), for duration: Duration,
+            measuring measured: Duration
+        ) -> Double {
             let block = Array(repeating: UInt8(0x5A), count: 1000)
             let end = pair.now + duration
             while pair.now < end {
-                while (try? pair.a.enqueue(block, on: ChannelID(0), now: pair.now)) != nil {}
+                while (try? pair.a.enqueue(block, on: channel, now: pair.now)) != nil {}
                 pair.step()
                 pair.deliveredAtB.removeAll()
             }
@@ -76,6 +78,29 @@ extension ChannelTests {
             #expect(pair.a.statistics.congestionWindowBytes > 4 * initial)
             // The initial window alone would give 10 payloads per 20 ms round trip.
             #expect(rate > Double(4 * initial) / 0.020)
+        }
+
+        /// A window past what the receiver's socket can hold lets a receiver that falls behind
+        /// lose whole send batches in its kernel (`CongestionController.maxWindowBytes`). An
+        /// unreliable stream (its channel caps nothing in flight, as a reliable one's reorder
+        /// window does) behind a queue larger than the cap, on a clean 100 ms round trip: the
+        /// window grows by about a third a round trip (acks of unreliable payloads are held
+        /// and grouped) and passes 4 MiB within some two and a half seconds.
+        @Test("on a clean link the window grows no further than the receive buffer allows")
+        func windowStopsAtItsCap() {
+            var config = ChannelConfig()
+            config.maxQueuedBytesPerChannel = 2 * CongestionController.maxWindowBytes
+            var pair = ChannelPair(config: config, aToB: LinkImpairment(latency: .milliseconds(50)))
+            let unreliable = ChannelID(2)
+            var largest = 0
+            let end = pair.now + .seconds(3)
+            while pair.now < end {
+                _ = Self.saturate(&pair, on: unreliable, for: .milliseconds(50), measuring: .milliseconds(50))
+                largest = max(largest, pair.a.statistics.congestionWindowBytes)
+            }
+            #expect(CongestionController.maxWindowBytes <= Int(UDPSocket.receiveBufferBytes))
+            #expect(largest == CongestionController.maxWindowBytes)
+            #expect(pair.a.statistics.congestionWindowBytes == CongestionController.maxWindowBytes)
         }
 
         @Test("1 % random loss on a fast link keeps at least half the lossless rate")
