@@ -143,7 +143,7 @@ extension NetSession {
         let tookCommands = !messages.isEmpty || !kicks.isEmpty
         var datagrams: [Datagram] = []
         let (waiting, waitingChanged, events, replication, closed, deadline) = core.withLock { core in
-            let waitingBefore = (core.backlog.count, core.backlog.bytes)
+            let waitingBefore = (core.backlog.count, core.backlog.charge)
             var deadline: NetInstant?
             if wholeTick {
                 if closing { core.closeRequested = true }
@@ -156,12 +156,12 @@ extension NetSession {
             let events = takeEvents(from: &core)
             let replication = core.drainReplication()
             if wholeTick { deadline = core.nextDeadline(now: now) }
-            let waiting = (count: core.backlog.count, bytes: core.backlog.bytes)
+            let waiting = (count: core.backlog.count, charge: core.backlog.charge)
             let changed = waiting != waitingBefore
             return (waiting, changed, events, replication, core.phase == .closed, deadline)
         }
         if tookCommands || messages.capacity > 0 || waitingChanged {
-            giveBack(&messages, waitingBytes: waiting.bytes)
+            giveBack(&messages, waitingBytes: waiting.charge)
         }
         let sentAny = !datagrams.isEmpty
         if let transport = attachedTransport {
@@ -184,8 +184,9 @@ extension NetSession {
 
     /// Gives the send list a pass took back, emptied, for the next trade with its room (an
     /// idle tick's list too: dropped, the next sends would grow a new one): a lock per pass,
-    /// none per message. Notes the bytes still waiting behind full channels, which count
-    /// against ``NetOptions/maxBufferedSendBytes`` with those sent meanwhile.
+    /// none per message. Notes the charge of the messages still waiting behind full
+    /// channels, which counts against ``NetOptions/maxBufferedSendBytes`` with those sent
+    /// meanwhile.
     private func giveBack(_ messages: inout [OutboundMessage], waitingBytes: Int) {
         messages.empty()
         buffer.withLock { buffer in

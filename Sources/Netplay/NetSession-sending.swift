@@ -14,10 +14,12 @@ extension NetSession {
         var spareMessages: [OutboundMessage] = []
         /// Kicks since the last tick, carried out after its messages are sent.
         var kicks: [OutboundKick] = []
-        /// Bytes of `messages`.
+        /// What `messages` are charged against ``NetOptions/maxBufferedSendBytes``: their
+        /// bytes, each 64 at least (``MessageBytes/queueCharge``).
         var bytes = 0
-        /// Bytes of the messages waiting in the core's backlog behind full channels, as the
-        /// last pass left them. With ``bytes``, what ``NetOptions/maxBufferedSendBytes`` caps.
+        /// The same charge for the messages waiting in the core's backlog behind full
+        /// channels, as the last pass left them. With ``bytes``, what
+        /// ``NetOptions/maxBufferedSendBytes`` caps.
         var waitingBytes = 0
         var closing = false
         /// A flush is already on its way to the network thread: later sends ride along.
@@ -47,7 +49,7 @@ extension NetSession {
         // it (a closure cannot consume what it captures), some 50 instructions a message.
         // (Finishing a message longer than the words may grow or free the writer's array
         // under the lock: a longer hold, for those only.)
-        try queue(bytes: byteCount) { buffer in
+        try queue(bytes: MessageBytes.queueCharge(forByteCount: byteCount)) { buffer in
             buffer.messagesQueued += 1
             Self.append(
                 OutboundMessage(bytes: writer.finishMessage(), channel: channel.id, recipients: target), to: &buffer)
@@ -56,7 +58,7 @@ extension NetSession {
 
     /// Queues encoded bytes (replication's) for the next tick.
     func enqueue(_ message: OutboundMessage) throws(NetSendError) {
-        try queue(bytes: message.bytes.count) { Self.append(message, to: &$0) }
+        try queue(bytes: message.bytes.queueCharge) { Self.append(message, to: &$0) }
     }
 
     /// Queues a kick for the next tick, which carries it out after sending its messages.
@@ -64,7 +66,7 @@ extension NetSession {
         try queue(bytes: 0) { $0.kicks.append(kick) }
     }
 
-    /// Adds a command of `bytes` buffered bytes with `add`, under the buffer's lock, unless
+    /// Adds a command charged `bytes` buffered bytes with `add`, under the buffer's lock, unless
     /// the buffer refuses it; the first since the last flush asks for one.
     private func queue(bytes: Int, _ add: (inout SendBuffer) -> Void) throws(NetSendError) {
         // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
@@ -84,12 +86,12 @@ extension NetSession {
         return nil
     }
 
-    /// Appends `message` and counts its bytes.
+    /// Appends `message` and counts its charge.
     ///
     /// `consuming`, and the list's append its last use: the message moves into the list.
     /// Borrowed, it was copied in and the caller's destroyed, some 130 instructions a message.
     private static func append(_ message: consuming OutboundMessage, to buffer: inout SendBuffer) {
-        buffer.bytes += message.bytes.count
+        buffer.bytes += message.bytes.queueCharge
         buffer.messages.append(message)
     }
 

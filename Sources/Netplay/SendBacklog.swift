@@ -11,7 +11,7 @@ import NetplayWire
 /// slot still full. Per slot, a retry moves messages while they fit and stops at the first
 /// that does not.
 ///
-/// A message that waits for several peers waits in each one's queue, and its bytes count
+/// A message that waits for several peers waits in each one's queue, and its charge counts
 /// once for each (``NetOptions/maxBufferedSendBytes``). The queues are kept in the order they
 /// opened; there are rarely more than a few (a stream's one full channel, the peers a host's
 /// broadcast is ahead of).
@@ -28,6 +28,9 @@ struct SendBacklog: Sendable {
     private(set) var count = 0
     /// Bytes of the messages waiting, counted once per slot.
     private(set) var bytes = 0
+    /// What the messages waiting are charged against `NetOptions.maxBufferedSendBytes`
+    /// (``MessageBytes/queueCharge``), counted once per slot.
+    private(set) var charge = 0
 
     var isEmpty: Bool { slots.isEmpty }
 
@@ -58,6 +61,7 @@ struct SendBacklog: Sendable {
         queues[queues.count - 1].append(message)
         count += 1
         bytes += byteCount
+        charge += MessageBytes.queueCharge(forByteCount: byteCount)
     }
 
     /// Queues `message` behind what waits for `slot`, if anything does, moving its bytes out
@@ -67,6 +71,7 @@ struct SendBacklog: Sendable {
         guard let index = queueIndex(of: slot) else { return false }
         count += 1
         bytes += message.count
+        charge += message.queueCharge
         queues[index].append(message.take())
         return true
     }
@@ -86,6 +91,7 @@ struct SendBacklog: Sendable {
             move(slots[index], &waiting)
             count -= waiting.removedCount
             bytes -= waiting.removedBytes
+            charge -= waiting.removedCharge
             if waiting.queue.isEmpty {
                 slots.remove(at: index)
                 queues.remove(at: index)
@@ -101,6 +107,7 @@ struct SendBacklog: Sendable {
         fileprivate var queue = Backlog<MessageBytes>()
         fileprivate var removedCount = 0
         fileprivate var removedBytes = 0
+        fileprivate var removedCharge = 0
 
         /// The oldest message still waiting.
         var first: MessageBytes? { queue.first }
@@ -116,19 +123,24 @@ struct SendBacklog: Sendable {
         /// is let go of in place: the queue keeps a removed element until it compacts, and
         /// would keep a long message's array alive.
         mutating func removeFirst() {
-            removedBytes += queue.removeFirst { message in
+            let byteCount = queue.removeFirst { message in
                 defer { message.releaseStorage() }
                 return message.count
             }
-            removedCount += 1
+            noteRemoved(byteCount: byteCount)
         }
 
         /// ``removeFirst()`` of a message that was `byteCount` bytes long when it waited: a
         /// channel that took it moved its bytes out (``MessageBytes/take()``).
         mutating func removeFirst(byteCount: Int) {
             queue.removeFirst { $0.releaseStorage() }
-            removedBytes += byteCount
+            noteRemoved(byteCount: byteCount)
+        }
+
+        private mutating func noteRemoved(byteCount: Int) {
             removedCount += 1
+            removedBytes += byteCount
+            removedCharge += MessageBytes.queueCharge(forByteCount: byteCount)
         }
 
         /// Removes every message (their slot is gone for good: the peer left).
@@ -143,6 +155,7 @@ struct SendBacklog: Sendable {
         queues.removeAll()
         count = 0
         bytes = 0
+        charge = 0
     }
 
     /// The queue index of `slot`. A linear search: the queues are few.

@@ -16,8 +16,10 @@ package struct ChannelConfig: Sendable, Hashable {
     /// unreliable messages small.
     package var maxUnreliableMessageBytes: Int = 16 << 10
     /// Most message bytes a channel holds for sending — queued plus sent but not yet
-    /// acknowledged. Enqueueing beyond it throws ``ChannelSendError/queueFull(_:)``. The
-    /// default holds two maximum reliable messages.
+    /// acknowledged, each message counted as 64 bytes at least (what the queue keeps for it
+    /// besides its bytes: ``MessageBytes/minimumQueueCharge``). Enqueueing beyond it throws
+    /// ``ChannelSendError/queueFull(_:)``. The default holds two maximum reliable messages,
+    /// or 32,768 small ones.
     package var maxQueuedBytesPerChannel: Int = 2 << 20
     /// Most bytes this end holds on behalf of its peer: reliable messages waiting for an
     /// earlier one, partial reassemblies (and their bookkeeping) and delivered messages not

@@ -148,7 +148,7 @@ package struct ChannelEndpoint: Sendable {
         guard message.count > 0 || !kind.isReliable else { throw .emptyReliableMessage(channel) }
         let lane = Int(channel.index)
         materializeLanes()
-        guard lanes[lane].queuedBytes + message.count <= config.maxQueuedBytesPerChannel else { return false }
+        guard lanes[lane].queuedCharge + message.queueCharge <= config.maxQueuedBytesPerChannel else { return false }
         if kind.isReliable {
             lanes[lane].reliableOut.enqueue(message.take(), geometry: geometry)
         } else {
@@ -165,8 +165,8 @@ package struct ChannelEndpoint: Sendable {
     package mutating func hasRoomForBacklog(_ byteCount: Int, on channel: ChannelID) -> Bool {
         let lane = Int(channel.index)
         guard lane < lanes.count else { return true }
-        let wanted = max(byteCount, config.maxQueuedBytesPerChannel / 4)
-        return lanes[lane].queuedBytes + wanted <= config.maxQueuedBytesPerChannel
+        let wanted = max(MessageBytes.queueCharge(forByteCount: byteCount), config.maxQueuedBytesPerChannel / 4)
+        return lanes[lane].queuedCharge + wanted <= config.maxQueuedBytesPerChannel
     }
 
     /// Reliable messages the other side has not acknowledged, per channel, oldest first: what

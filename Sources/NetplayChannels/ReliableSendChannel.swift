@@ -29,6 +29,9 @@ package struct ReliableSendChannel: Sendable {
     private var resends = Backlog<PieceReference>()
     /// Bytes of every message not yet fully acknowledged.
     package private(set) var queuedBytes = 0
+    /// What those messages are charged against the channel's cap
+    /// (``MessageBytes/queueCharge``).
+    package private(set) var queuedCharge = 0
 
     var queuedMessages: Int { messages.count }
     package var isEmpty: Bool { messages.isEmpty }
@@ -48,6 +51,7 @@ package struct ReliableSendChannel: Sendable {
                 bytes: bytes, fragmentCount: count,
                 ackedFragments: count > 1 ? Array(repeating: false, count: count) : []))
         queuedBytes += byteCount
+        queuedCharge += MessageBytes.queueCharge(forByteCount: byteCount)
     }
 
     /// Whether ``fill(_:channel:geometry:pieces:)`` would write anything into an empty payload.
@@ -109,10 +113,12 @@ package struct ReliableSendChannel: Sendable {
         while !messages.isEmpty, messages[0].isAcked {
             // The queue's storage still holds a removed element until it compacts, and would
             // keep an array's storage alive.
-            queuedBytes -= messages.removeFirst { message in
+            let byteCount = messages.removeFirst { message in
                 defer { message.bytes.releaseStorage() }
                 return message.bytes.count
             }
+            queuedBytes -= byteCount
+            queuedCharge -= MessageBytes.queueCharge(forByteCount: byteCount)
             baseID += 1
         }
     }

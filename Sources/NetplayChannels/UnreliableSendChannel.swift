@@ -15,6 +15,9 @@ package struct UnreliableSendChannel: Sendable {
     /// fragments.
     private var nextID: UInt16 = 0
     package private(set) var queuedBytes = 0
+    /// What the queued messages are charged against the channel's cap
+    /// (``MessageBytes/queueCharge``).
+    package private(set) var queuedCharge = 0
 
     var queuedMessages: Int { queue.count }
     var hasSendable: Bool { !queue.isEmpty }
@@ -25,6 +28,7 @@ package struct UnreliableSendChannel: Sendable {
         queue.append(Outgoing(bytes: bytes, id: nextID, fragmentCount: geometry.fragmentCount(for: count)))
         nextID &+= 1
         queuedBytes += count
+        queuedCharge += MessageBytes.queueCharge(forByteCount: count)
     }
 
     /// Writes queued pieces while they fit.
@@ -45,10 +49,12 @@ package struct UnreliableSendChannel: Sendable {
                 nextFragment = 0
                 // Moved out: the queue's storage still holds a removed element until it
                 // compacts, and would keep an array's storage alive.
-                queuedBytes -= queue.removeFirst { message in
+                let byteCount = queue.removeFirst { message in
                     defer { message.bytes.releaseStorage() }
                     return message.bytes.count
                 }
+                queuedBytes -= byteCount
+                queuedCharge -= MessageBytes.queueCharge(forByteCount: byteCount)
             }
         }
     }

@@ -38,7 +38,7 @@ extension ChannelTests {
         @Test("a channel takes the bytes it queues and leaves those it has no room for", arguments: [16, 300])
         func takesOnlyWhatItQueues(byteCount: Int) throws {
             var config = ChannelConfig()
-            config.maxQueuedBytesPerChannel = byteCount
+            config.maxQueuedBytesPerChannel = MessageBytes.queueCharge(forByteCount: byteCount)
             var pair = ChannelPair(config: config, aToB: LinkImpairment(latency: .milliseconds(10)))
             let first = Array(repeating: UInt8(1), count: byteCount)
             let second = Array(repeating: UInt8(2), count: byteCount)
@@ -54,6 +54,27 @@ extension ChannelTests {
             #expect(waiting.count == 0)
             _ = pair.run(for: .seconds(5)) { $0.deliveredAtB.count == 2 }
             #expect(pair.deliveredAtB.map { Array($0.bytes) } == [first, second])
+        }
+
+        /// A queue keeps some 56–88 bytes for each message besides its bytes: a small message
+        /// is charged 64 against the cap, so a flood of them cannot hold ten times the memory
+        /// the cap says; a larger one is charged its bytes, so two of the largest still fit.
+        @Test("a channel's cap counts each small message as 64 bytes and a larger one as its bytes")
+        func smallMessagesAreChargedTheirBookkeeping() throws {
+            var config = ChannelConfig()
+            config.maxQueuedBytesPerChannel = 10 * MessageBytes.minimumQueueCharge
+            var small = ChannelEndpoint(config: config, now: .zero)
+            var accepted = 0
+            let message = [UInt8](repeating: 1, count: 16)
+            while accepted < 1_000, (try? small.enqueue(message, on: ChannelID(0), now: .zero)) != nil { accepted += 1 }
+            #expect(accepted == 10)
+            #expect(small.statistics.queues[0].bytes == 10 * 16)
+            var large = ChannelEndpoint(config: config, now: .zero)
+            try large.enqueue([UInt8](repeating: 2, count: 9 * 64 - 1), on: ChannelID(0), now: .zero)
+            try large.enqueue([UInt8](repeating: 3, count: 1), on: ChannelID(0), now: .zero)
+            #expect(throws: ChannelSendError.queueFull(ChannelID(0))) {
+                try large.enqueue([4], on: ChannelID(0), now: .zero)
+            }
         }
 
         @Test("messages larger than the reliable cap are refused with the limit")
