@@ -8,7 +8,8 @@ extension NetCore {
     /// Runs one tick at `now`: first the messages earlier ticks left waiting behind a full
     /// channel (``backlog``), then `messages`, in their order; what a full channel cannot take
     /// yet joins ``backlog`` for the next tick. `kicks` are carried out after the tick's
-    /// messages are sent. `messages` is only read (see ``deliver(_:now:)``).
+    /// messages are sent. Each message's bytes move out where its one recipient's channel or
+    /// queue takes them: the caller may only empty the list afterwards.
     mutating func tick(
         now: NetInstant, messages: inout [OutboundMessage], kicks: [OutboundKick] = [],
         holdingAcknowledgements: Bool = false
@@ -45,6 +46,7 @@ extension NetCore {
     /// the close, the migration) and worked the core's next deadline out anew, some 2,500
     /// instructions of a loopback round trip spent finding nothing due.
     /// Returns the earliest deadline among the peers flushed (see ``flushReceived(now:)``).
+    /// As at a tick, `messages` is left with the bytes of the single-recipient ones moved out.
     mutating func flushSends(now: NetInstant, messages: inout [OutboundMessage]) -> NetInstant? {
         guard phase != .closed else { return nil }
         resumeAfterPause(now: now)
@@ -53,10 +55,10 @@ extension NetCore {
         return flushReceived(now: now)
     }
 
-    /// Hands each of `messages` to its recipients' channels, in order. `inout` though it only
-    /// reads them: lent in place, where the array's subscript (or a span's, since each
-    /// message is read across calls that change the core) copied each message out and
-    /// destroyed the copy, some 80 instructions a message.
+    /// Hands each of `messages` to its recipients' channels, in order. Each is lent in place,
+    /// where the array's subscript (or a span's, since each message is read across calls that
+    /// change the core) copied it out and destroyed the copy, some 80 instructions a message;
+    /// and its bytes move on from there to their one recipient.
     private mutating func deliver(_ messages: inout [OutboundMessage], now: NetInstant) {
         for index in messages.indices { deliver(&messages[index], now: now) }
     }
@@ -122,14 +124,11 @@ extension NetCore {
         }
         var firstOwed = false
         let found: Void? = peers.update(slot.peer) { (state: inout PeerState) -> Void in
-            // Its size read first: a channel that takes the bytes leaves none behind.
-            while let (placement, byteCount) = messages.withFirst({ bytes -> (Placement, Int) in
-                let byteCount = bytes.count
-                return (Self.place(&bytes, on: slot.channel, in: &state, now: now), byteCount)
-            }) {
+            while let placement = messages.offerFirst(
+                { Self.place(&$0, on: slot.channel, in: &state, now: now) }, leaves: { $0 != .full })
+            {
                 if placement == .full { return }
                 if placement == .taken, Self.marksOwingFlush(&state) { firstOwed = true }
-                messages.removeFirst(byteCount: byteCount)
             }
         }
         if firstOwed { peersOwingFlush.append(slot.peer) }

@@ -69,8 +69,8 @@ public struct NetOptions: Sendable {
     /// ``NetSendError/queueFull`` instead of letting memory grow. 1 MiB is seconds of traffic
     /// for a small game. Each message counts as 64 bytes at least, about what the library
     /// keeps for it besides its bytes (so 1 MiB holds 16,384 small messages, or one of the
-    /// largest reliable ones). A message waiting behind several peers' full channels counts
-    /// once for each of them.
+    /// largest reliable ones; a cap below 64 counts as 64). A message waiting behind several
+    /// peers' full channels counts once for each of them.
     public var maxBufferedSendBytes = 1 << 20
     /// Most events waiting for ``NetHost/poll()`` (or the `events` sequence); later ones are
     /// dropped and counted in `droppedEvents`. A game that polls every frame never gets close.

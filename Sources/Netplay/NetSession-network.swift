@@ -131,7 +131,7 @@ extension NetSession {
         var kicks: [OutboundKick] = []
         let (closing, wholeTick) = buffer.withLock { buffer in
             defer {
-                buffer.bytes = 0
+                buffer.charge = 0
                 buffer.flushScheduled = false
             }
             let wholeTick = asked || !buffer.kicks.isEmpty || buffer.closing
@@ -161,7 +161,7 @@ extension NetSession {
             return (waiting, changed, events, replication, core.phase == .closed, deadline)
         }
         if tookCommands || messages.capacity > 0 || waitingChanged {
-            giveBack(&messages, waitingBytes: waiting.charge)
+            giveBack(&messages, waitingCharge: waiting.charge)
         }
         let sentAny = !datagrams.isEmpty
         if let transport = attachedTransport {
@@ -187,11 +187,11 @@ extension NetSession {
     /// none per message. Notes the charge of the messages still waiting behind full
     /// channels, which counts against ``NetOptions/maxBufferedSendBytes`` with those sent
     /// meanwhile.
-    private func giveBack(_ messages: inout [OutboundMessage], waitingBytes: Int) {
+    private func giveBack(_ messages: inout [OutboundMessage], waitingCharge: Int) {
         messages.empty()
         buffer.withLock { buffer in
             swap(&messages, &buffer.spareMessages)
-            buffer.waitingBytes = waitingBytes
+            buffer.waitingCharge = waitingCharge
         }
     }
 

@@ -16,11 +16,11 @@ extension NetSession {
         var kicks: [OutboundKick] = []
         /// What `messages` are charged against ``NetOptions/maxBufferedSendBytes``: their
         /// bytes, each 64 at least (``MessageBytes/queueCharge``).
-        var bytes = 0
+        var charge = 0
         /// The same charge for the messages waiting in the core's backlog behind full
-        /// channels, as the last pass left them. With ``bytes``, what
+        /// channels, as the last pass left them. With ``charge``, what
         /// ``NetOptions/maxBufferedSendBytes`` caps.
-        var waitingBytes = 0
+        var waitingCharge = 0
         var closing = false
         /// A flush is already on its way to the network thread: later sends ride along.
         var flushScheduled = false
@@ -49,7 +49,7 @@ extension NetSession {
         // it (a closure cannot consume what it captures), some 50 instructions a message.
         // (Finishing a message longer than the words may grow or free the writer's array
         // under the lock: a longer hold, for those only.)
-        try queue(bytes: MessageBytes.queueCharge(forByteCount: byteCount)) { buffer in
+        try queue(charge: MessageBytes.queueCharge(forByteCount: byteCount)) { buffer in
             buffer.messagesQueued += 1
             Self.append(
                 OutboundMessage(bytes: writer.finishMessage(), channel: channel.id, recipients: target), to: &buffer)
@@ -58,20 +58,20 @@ extension NetSession {
 
     /// Queues encoded bytes (replication's) for the next tick.
     func enqueue(_ message: OutboundMessage) throws(NetSendError) {
-        try queue(bytes: message.bytes.queueCharge) { Self.append(message, to: &$0) }
+        try queue(charge: message.bytes.queueCharge) { Self.append(message, to: &$0) }
     }
 
     /// Queues a kick for the next tick, which carries it out after sending its messages.
     func enqueue(_ kick: OutboundKick) throws(NetSendError) {
-        try queue(bytes: 0) { $0.kicks.append(kick) }
+        try queue(charge: 0) { $0.kicks.append(kick) }
     }
 
-    /// Adds a command charged `bytes` buffered bytes with `add`, under the buffer's lock, unless
+    /// Adds a command of `charge` buffered bytes with `add`, under the buffer's lock, unless
     /// the buffer refuses it; the first since the last flush asks for one.
-    private func queue(bytes: Int, _ add: (inout SendBuffer) -> Void) throws(NetSendError) {
+    private func queue(charge: Int, _ add: (inout SendBuffer) -> Void) throws(NetSendError) {
         // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
         let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
-            if let refusal = Self.refusal(bytes, by: buffer, options: options) { return (refusal, false) }
+            if let refusal = Self.refusal(charge, by: buffer, options: options) { return (refusal, false) }
             add(&buffer)
             return (nil, Self.schedulesFlush(&buffer))
         }
@@ -79,10 +79,12 @@ extension NetSession {
         if flushNow { requestFlush() }
     }
 
-    /// Why `buffer` cannot take a command of `bytes` more, if it cannot.
-    private static func refusal(_ bytes: Int, by buffer: SendBuffer, options: NetOptions) -> NetSendError? {
+    /// Why `buffer` cannot take a command of `charge` more, if it cannot. A cap below one
+    /// small message's charge counts as that charge: set lower, it refused every message.
+    private static func refusal(_ charge: Int, by buffer: SendBuffer, options: NetOptions) -> NetSendError? {
         guard !buffer.closing else { return .closed }
-        guard buffer.bytes + buffer.waitingBytes + bytes <= options.maxBufferedSendBytes else { return .queueFull }
+        let cap = max(options.maxBufferedSendBytes, MessageBytes.minimumQueueCharge)
+        guard buffer.charge + buffer.waitingCharge + charge <= cap else { return .queueFull }
         return nil
     }
 
@@ -91,7 +93,7 @@ extension NetSession {
     /// `consuming`, and the list's append its last use: the message moves into the list.
     /// Borrowed, it was copied in and the caller's destroyed, some 130 instructions a message.
     private static func append(_ message: consuming OutboundMessage, to buffer: inout SendBuffer) {
-        buffer.bytes += message.bytes.queueCharge
+        buffer.charge += message.bytes.queueCharge
         buffer.messages.append(message)
     }
 

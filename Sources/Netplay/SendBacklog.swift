@@ -26,8 +26,6 @@ struct SendBacklog: Sendable {
     private var queues: [Backlog<MessageBytes>] = []
     /// Messages waiting, counted once per slot.
     private(set) var count = 0
-    /// Bytes of the messages waiting, counted once per slot.
-    private(set) var bytes = 0
     /// What the messages waiting are charged against `NetOptions.maxBufferedSendBytes`
     /// (``MessageBytes/queueCharge``), counted once per slot.
     private(set) var charge = 0
@@ -60,7 +58,6 @@ struct SendBacklog: Sendable {
         queues.append(Backlog())
         queues[queues.count - 1].append(message)
         count += 1
-        bytes += byteCount
         charge += MessageBytes.queueCharge(forByteCount: byteCount)
     }
 
@@ -70,14 +67,13 @@ struct SendBacklog: Sendable {
     mutating func appendIfWaiting(taking message: inout MessageBytes, for slot: Slot) -> Bool {
         guard let index = queueIndex(of: slot) else { return false }
         count += 1
-        bytes += message.count
         charge += message.queueCharge
         queues[index].append(message.take())
         return true
     }
 
-    /// Lends each slot's queue to `move`, which takes messages from its front while their
-    /// channel has room (``Waiting/removeFirst()``) and leaves the rest waiting; a queue left
+    /// Lends each slot's queue to `move`, which offers messages from its front while their
+    /// channel has room (``Waiting/offerFirst(_:leaves:)``) and leaves the rest waiting; a queue left
     /// empty is closed. One call a slot, not one a message: `move` looks its peer up once for
     /// a whole run of messages. A streaming sender moves every message through here; a
     /// lookup, a closure call, a copy and a verdict per message cost it some 220 of its 4,200
@@ -90,7 +86,6 @@ struct SendBacklog: Sendable {
             swap(&waiting.queue, &queues[index])
             move(slots[index], &waiting)
             count -= waiting.removedCount
-            bytes -= waiting.removedBytes
             charge -= waiting.removedCharge
             if waiting.queue.isEmpty {
                 slots.remove(at: index)
@@ -106,41 +101,45 @@ struct SendBacklog: Sendable {
     struct Waiting {
         fileprivate var queue = Backlog<MessageBytes>()
         fileprivate var removedCount = 0
-        fileprivate var removedBytes = 0
         fileprivate var removedCharge = 0
 
         /// The oldest message still waiting.
         var first: MessageBytes? { queue.first }
 
-        /// `body`'s answer for the oldest message, which it reads in place (a copy, 56 bytes
-        /// and a retain, cost some 50 instructions a message); nil when none waits.
-        mutating func withFirst<Result>(_ body: (inout MessageBytes) -> Result) -> Result? {
+        /// Lends the oldest message to `offer`, which may move its bytes out
+        /// (``MessageBytes/take()``), and removes it if `offer`'s answer `leaves` (taken, or
+        /// dropped); returns the answer, nil when none waits. Its charge is read before the
+        /// offer: a channel that takes the bytes leaves none to count. In place: a copy of
+        /// the message (56 bytes and a retain) cost some 50 instructions.
+        mutating func offerFirst<Answer>(_ offer: (inout MessageBytes) -> Answer, leaves: (Answer) -> Bool)
+            -> Answer?
+        {
             guard !queue.isEmpty else { return nil }
-            return queue.update(at: 0, body)
+            let (answer, charge) = queue.update(at: 0) { message in
+                let charge = message.queueCharge
+                return (offer(&message), charge)
+            }
+            if leaves(answer) {
+                queue.removeFirst { $0.releaseStorage() }
+                noteRemoved(charge: charge)
+            }
+            return answer
         }
 
         /// Removes the oldest message (it left: taken by its channel, or dropped). Its storage
         /// is let go of in place: the queue keeps a removed element until it compacts, and
         /// would keep a long message's array alive.
         mutating func removeFirst() {
-            let byteCount = queue.removeFirst { message in
+            let charge = queue.removeFirst { message in
                 defer { message.releaseStorage() }
-                return message.count
+                return message.queueCharge
             }
-            noteRemoved(byteCount: byteCount)
+            noteRemoved(charge: charge)
         }
 
-        /// ``removeFirst()`` of a message that was `byteCount` bytes long when it waited: a
-        /// channel that took it moved its bytes out (``MessageBytes/take()``).
-        mutating func removeFirst(byteCount: Int) {
-            queue.removeFirst { $0.releaseStorage() }
-            noteRemoved(byteCount: byteCount)
-        }
-
-        private mutating func noteRemoved(byteCount: Int) {
+        private mutating func noteRemoved(charge: Int) {
             removedCount += 1
-            removedBytes += byteCount
-            removedCharge += MessageBytes.queueCharge(forByteCount: byteCount)
+            removedCharge += charge
         }
 
         /// Removes every message (their slot is gone for good: the peer left).
@@ -154,7 +153,6 @@ struct SendBacklog: Sendable {
         slots.removeAll()
         queues.removeAll()
         count = 0
-        bytes = 0
         charge = 0
     }
 

@@ -115,7 +115,7 @@ package struct ChannelEndpoint: Sendable {
     ///   ``ChannelSendError/emptyReliableMessage(_:)`` for no bytes on a reliable channel,
     ///   ``ChannelSendError/queueFull(_:)`` when the channel already holds
     ///   ``ChannelConfig/maxQueuedBytesPerChannel`` — the link or the peer is not keeping up.
-    package mutating func enqueue(_ message: MessageBytes, on channel: ChannelID, now: NetInstant)
+    package mutating func enqueue(_ message: consuming MessageBytes, on channel: ChannelID, now: NetInstant)
         throws(ChannelSendError)
     {
         var message = message
@@ -157,9 +157,10 @@ package struct ChannelEndpoint: Sendable {
         return true
     }
 
-    /// Whether `channel` now has room for a waiting message of `byteCount` bytes and, besides,
-    /// for a quarter of its capacity: enough freed for a retry of the messages waiting behind
-    /// it to be worth its cost (a retry walks all of them).
+    /// Whether `channel` now has room for a waiting message of `byteCount` bytes (its charge,
+    /// ``MessageBytes/queueCharge``) and, besides, for a quarter of its capacity: enough freed
+    /// for a retry of the messages waiting behind it to be worth its cost (a retry walks all
+    /// of them).
     ///
     /// `mutating` only so the endpoint is read in place (see ``hasUnackedReliableData``).
     package mutating func hasRoomForBacklog(_ byteCount: Int, on channel: ChannelID) -> Bool {

@@ -42,7 +42,9 @@ package struct ChannelStatistics: Sendable, Hashable {
         package var channel: ChannelID
         /// Messages queued, plus (reliable channels) sent but not yet acknowledged.
         package var messages: Int
-        /// Their bytes; ``ChannelConfig/maxQueuedBytesPerChannel`` bounds it.
+        /// Their bytes. ``ChannelConfig/maxQueuedBytesPerChannel`` bounds their charge, each
+        /// 64 bytes at least (``MessageBytes/minimumQueueCharge``): small messages
+        /// fill it at a quarter of these bytes or less.
         package var bytes: Int
     }
 

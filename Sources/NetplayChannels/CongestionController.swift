@@ -98,11 +98,14 @@ package struct CongestionController: Sendable {
     /// Multiplicative decrease to 7/10 (CUBIC's β).
     static let decreaseNumerator = 7
     static let decreaseDenominator = 10
-    /// Caps growth at what the receiver's socket can hold: 4 MiB, the receive buffer every
-    /// Netplay socket asks for (`UDPSocket.receiveBufferBytes`; Linux books twice that, and a
-    /// datagram of some 1,200 bytes takes about 2,300 of it). A window larger than the buffer
-    /// lets a receiver that falls behind (descheduled a few milliseconds on a busy machine)
-    /// lose whole send batches in its kernel, though nothing on the path is congested.
+    /// Caps growth at what a receiver's socket can hold when the system grants what it asks
+    /// for: 4 MiB, the receive buffer every Netplay socket asks for
+    /// (`UDPSocket.receiveBufferBytes`; Linux books twice that, and a datagram of some 1,200
+    /// bytes takes about 2,300 of it; a stock system with `net.core.rmem_max` 208 KiB grants
+    /// 416 KiB, and a host's one socket takes every client's window). A window larger than
+    /// the buffer lets a receiver that falls behind (descheduled a few milliseconds on a busy
+    /// machine) lose whole send batches in its kernel, though nothing on the path is
+    /// congested.
     ///
     /// It was 64 MiB, a bound on memory only. On loopback nothing ever made the window
     /// shrink, and a 2-million-message unreliable stream lost 0.6–9 % of its messages in

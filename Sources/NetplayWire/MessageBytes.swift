@@ -84,24 +84,6 @@ package struct MessageBytes: Sendable {
         }
     }
 
-    /// What a send queue charges a message of `byteCount` bytes against its cap
-    /// (``minimumQueueCharge`` at least): see ``queueCharge``.
-    @inlinable
-    package static func queueCharge(forByteCount byteCount: Int) -> Int { max(byteCount, minimumQueueCharge) }
-
-    /// The least a send queue charges a message against its cap (the session's
-    /// `maxBufferedSendBytes`, a channel's `maxQueuedBytesPerChannel`): what the queue keeps
-    /// for a message besides its bytes, 56 to 88 bytes a record, is most of a small
-    /// message's cost. Charged its bytes alone, a 16-byte message let a 2 MiB channel queue
-    /// hold 131,072 of them, 10 MiB of records, and a stream faster than its link kept
-    /// that many waiting: out of every cache, each message read from memory at each step.
-    @inlinable
-    package static var minimumQueueCharge: Int { 64 }
-
-    /// ``queueCharge(forByteCount:)`` of these bytes.
-    @inlinable
-    package var queueCharge: Int { Self.queueCharge(forByteCount: count) }
-
     /// Moves the bytes out, leaving none: for a message that is handed on (to a channel's
     /// queue) from a place that keeps its slot a while longer. A swap of the value's words,
     /// where a copy went through its value witness and retained its array, some 50

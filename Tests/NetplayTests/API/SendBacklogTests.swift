@@ -27,7 +27,7 @@ extension APITests {
             for index in 0..<10_000 { backlog.append(Self.message(UInt8(index % 200)), for: Self.first) }
             for index in 0..<3 { backlog.append(Self.message(UInt8(index), count: 5), for: Self.second) }
             #expect(backlog.count == 10_003)
-            #expect(backlog.bytes == 10_000 * 3 + 3 * 5)
+            #expect(backlog.charge == 10_003 * MessageBytes.minimumQueueCharge)
 
             var offered: [SendBacklog.Slot: [UInt8]] = [:]
             backlog.retry { slot, waiting in
@@ -40,7 +40,7 @@ extension APITests {
             #expect(offered[Self.first] == [0])
             #expect(offered[Self.second] == [0, 1, 2])
             #expect(backlog.count == 10_000)
-            #expect(backlog.bytes == 30_000)
+            #expect(backlog.charge == 10_000 * MessageBytes.minimumQueueCharge)
             #expect(!backlog.contains(Self.second))
             #expect(backlog.first?.slot == Self.first)
         }
@@ -76,7 +76,7 @@ extension APITests {
                     waiting.removeFirst()
                 }
             }
-            #expect(backlog.isEmpty && backlog.count == 0 && backlog.bytes == 0)
+            #expect(backlog.isEmpty && backlog.count == 0 && backlog.charge == 0)
             for slot in slots { #expect(moved[slot] == sent[slot]) }
         }
 
@@ -91,7 +91,7 @@ extension APITests {
                 if slot == Self.first { waiting.removeAll() }
             }
             #expect(lent == 2)
-            #expect(backlog.count == 1 && backlog.bytes == 4)
+            #expect(backlog.count == 1 && backlog.charge == MessageBytes.minimumQueueCharge)
             #expect(backlog.first?.slot == Self.second)
         }
 
@@ -120,7 +120,7 @@ extension APITests {
             }
             now = now + .milliseconds(1)
             core.tick(now: now, messages: toFirst)
-            let fits = Self.channelRoom / chat.count
+            let fits = Self.channelRoom / chat.queueCharge
             #expect(core.backlog.count == 10 - fits)
             #expect(core.backlog.first?.slot == SendBacklog.Slot(peer: first, channel: ChannelID(0)))
             let firstAddress = try #require(Set(core.drainOutgoing().map(\.address)).first)
@@ -137,7 +137,7 @@ extension APITests {
             _ = core.flushSends(now: now, messages: [everyone])
             #expect(core.drainOutgoing().map(\.address) == secondAddresses)
             #expect(core.backlog.count == 11 - fits)
-            #expect(core.backlog.bytes == (11 - fits) * chat.count)
+            #expect(core.backlog.charge == (11 - fits) * chat.queueCharge)
             #expect(!core.backlog.contains(SendBacklog.Slot(peer: second, channel: ChannelID(0))))
         }
 
@@ -152,7 +152,7 @@ extension APITests {
             }
             now = now + .milliseconds(1)
             core.tick(now: now, messages: broadcast)
-            let waiting = 10 - Self.channelRoom / chat.count
+            let waiting = 10 - Self.channelRoom / chat.queueCharge
             #expect(waiting > 0 && core.backlog.count == 2 * waiting)
             let secondSlot = SendBacklog.Slot(peer: second, channel: ChannelID(0))
             #expect(core.backlog.contains(SendBacklog.Slot(peer: first, channel: ChannelID(0))))
@@ -163,7 +163,7 @@ extension APITests {
             #expect(!core.connectedPeers.contains(first))
             now = now + .milliseconds(1)
             core.tick(now: now, messages: [])
-            #expect(core.backlog.count == waiting && core.backlog.bytes == waiting * chat.count)
+            #expect(core.backlog.count == waiting && core.backlog.charge == waiting * chat.queueCharge)
             #expect(core.backlog.first?.slot == secondSlot)
         }
 
@@ -207,7 +207,7 @@ extension APITests {
             #expect(net.run(until: { logs.allSatisfy { chats($0.1).count == count } }, limit: .seconds(30)))
             for (_, log) in logs { #expect(chats(log) == expected) }
             #expect(host.session.core.withLock { $0.backlog.isEmpty })
-            #expect(host.session.buffer.withLock { $0.waitingBytes == 0 })
+            #expect(host.session.buffer.withLock { $0.waitingCharge == 0 })
         }
 
         /// The waiting bytes count against `maxBufferedSendBytes`: a host ahead of its
@@ -245,10 +245,10 @@ extension APITests {
                 if index % 10 == 9 { net.run(for: .milliseconds(1)) }
             }
             #expect(refusal == .queueFull)
-            #expect(host.session.buffer.withLock { $0.waitingBytes } > 0)
+            #expect(host.session.buffer.withLock { $0.waitingCharge } > 0)
             let chats = { (log: EventLog) in log.update().filter { if case .chat = $0 { true } else { false } }.count }
             #expect(net.run(until: { logs.allSatisfy { chats($0) == accepted } }, limit: .seconds(20)))
-            #expect(host.session.buffer.withLock { $0.waitingBytes == 0 && $0.bytes == 0 })
+            #expect(host.session.buffer.withLock { $0.waitingCharge == 0 && $0.charge == 0 })
             #expect(throws: Never.self) { try host.send(Chat(text: "after")) }
         }
     }

@@ -107,7 +107,7 @@ extension APITests {
             try client.send(large)
             net.run(for: net.tickInterval)
             #expect(client.session.core.withLock { $0.backlog.isEmpty })
-            #expect(client.session.buffer.withLock { $0.bytes == 0 && $0.waitingBytes == 0 })
+            #expect(client.session.buffer.withLock { $0.charge == 0 && $0.waitingCharge == 0 })
         }
 
         @Test func clientCloseIsClosedByPeerAtTheHostAndClosedLocallyAtTheClient() async throws {

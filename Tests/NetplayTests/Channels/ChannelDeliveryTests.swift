@@ -61,16 +61,18 @@ extension ChannelTests {
         /// the cap says; a larger one is charged its bytes, so two of the largest still fit.
         @Test("a channel's cap counts each small message as 64 bytes and a larger one as its bytes")
         func smallMessagesAreChargedTheirBookkeeping() throws {
+            let charge = MessageBytes.minimumQueueCharge
             var config = ChannelConfig()
-            config.maxQueuedBytesPerChannel = 10 * MessageBytes.minimumQueueCharge
+            config.maxQueuedBytesPerChannel = 10 * charge
             var small = ChannelEndpoint(config: config, now: .zero)
             var accepted = 0
             let message = [UInt8](repeating: 1, count: 16)
             while accepted < 1_000, (try? small.enqueue(message, on: ChannelID(0), now: .zero)) != nil { accepted += 1 }
             #expect(accepted == 10)
-            #expect(small.statistics.queues[0].bytes == 10 * 16)
+            #expect(small.statistics.queues[0].bytes == 10 * message.count)
+            // Charged its 575 bytes, then 64 for one byte: 639 of 640, and no room for another.
             var large = ChannelEndpoint(config: config, now: .zero)
-            try large.enqueue([UInt8](repeating: 2, count: 9 * 64 - 1), on: ChannelID(0), now: .zero)
+            try large.enqueue([UInt8](repeating: 2, count: 9 * charge - 1), on: ChannelID(0), now: .zero)
             try large.enqueue([UInt8](repeating: 3, count: 1), on: ChannelID(0), now: .zero)
             #expect(throws: ChannelSendError.queueFull(ChannelID(0))) {
                 try large.enqueue([4], on: ChannelID(0), now: .zero)

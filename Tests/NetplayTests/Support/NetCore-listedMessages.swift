@@ -3,8 +3,8 @@ import NetplayBase
 @testable import Netplay
 
 /// The core's tick and flush with the messages given as a list: the core takes them `inout`
-/// (it reads each in place; the session hands over the list it owns), a test writes them
-/// out where it calls.
+/// (it moves each message's bytes on to its channel; the session hands over the list it
+/// owns and empties it after), a test writes them out where it calls.
 extension NetCore {
     mutating func tick(
         now: NetInstant, messages: [OutboundMessage], kicks: [OutboundKick] = [],
