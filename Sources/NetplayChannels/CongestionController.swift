@@ -100,17 +100,18 @@ package struct CongestionController: Sendable {
     static let decreaseDenominator = 10
     /// Caps growth at what a receiver's socket can hold when the system grants what it asks
     /// for: 4 MiB, the receive buffer every Netplay socket asks for
-    /// (`UDPSocket.receiveBufferBytes`; Linux books twice that, and a datagram of some 1,200
-    /// bytes takes about 2,300 of it; a stock system with `net.core.rmem_max` 208 KiB grants
+    /// (`UDPSocket.receiveBufferBytes`; Linux books twice that, and charges each datagram its
+    /// bytes and its own overhead; a stock system with `net.core.rmem_max` 208 KiB grants
     /// 416 KiB, and a host's one socket takes every client's window). A window larger than
     /// the buffer lets a receiver that falls behind (descheduled a few milliseconds on a busy
     /// machine) lose whole send batches in its kernel, though nothing on the path is
     /// congested.
     ///
     /// It was 64 MiB, a bound on memory only. On loopback nothing ever made the window
-    /// shrink, and a 2-million-message unreliable stream lost 0.6–9 % of its messages in
-    /// three runs of six, each kernel drop a batch of some 1,800; capped at 4 MiB, none in six
-    /// (2 MiB: none either, but short streams, which fit the buffer whole, ran 25 % slower).
+    /// shrink, and a 2-million-message unreliable stream lost 0.9–6.9 % of its messages in
+    /// three runs of six, each kernel drop a batch of some 1,800; capped at 4 MiB, none in
+    /// sixteen on a quiet machine (2 MiB: none either, but in one comparison a short stream's
+    /// throughput read 24 % lower).
     static let maxWindowBytes = 4 << 20
     /// Queueing below this is ack-timing noise (a peer acknowledging once per tick of a few
     /// milliseconds), not a buffer filling; above it and above a quarter of the minimum round
