@@ -28,7 +28,7 @@ extension ChannelEndpoint {
             queues: config.layout.kinds.indices.map {
                 ChannelStatistics.QueueDepth(
                     channel: ChannelID(UInt8($0)), messages: $0 < lanes.count ? lanes[$0].queuedMessages : 0,
-                    bytes: $0 < lanes.count ? lanes[$0].queuedBytes : 0)
+                    bytes: $0 < lanes.count ? lanes[$0].queued.bytes : 0)
             },
             drops: drops
         )

@@ -148,7 +148,7 @@ package struct ChannelEndpoint: Sendable {
         guard message.count > 0 || !kind.isReliable else { throw .emptyReliableMessage(channel) }
         let lane = Int(channel.index)
         materializeLanes()
-        guard lanes[lane].queuedCharge + message.queueCharge <= config.maxQueuedBytesPerChannel else { return false }
+        guard lanes[lane].queued.charge + message.queueCharge <= config.maxQueuedBytesPerChannel else { return false }
         if kind.isReliable {
             lanes[lane].reliableOut.enqueue(message.take(), geometry: geometry)
         } else {
@@ -167,7 +167,7 @@ package struct ChannelEndpoint: Sendable {
         let lane = Int(channel.index)
         guard lane < lanes.count else { return true }
         let wanted = max(MessageBytes.queueCharge(forByteCount: byteCount), config.maxQueuedBytesPerChannel / 4)
-        return lanes[lane].queuedCharge + wanted <= config.maxQueuedBytesPerChannel
+        return lanes[lane].queued.charge + wanted <= config.maxQueuedBytesPerChannel
     }
 
     /// Reliable messages the other side has not acknowledged, per channel, oldest first: what

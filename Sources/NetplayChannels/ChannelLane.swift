@@ -20,9 +20,7 @@ package struct ChannelLane: Sendable {
         }
     }
 
-    var queuedBytes: Int { kind.isReliable ? reliableOut.queuedBytes : unreliableOut.queuedBytes }
-    /// What the queued messages are charged against ``ChannelConfig/maxQueuedBytesPerChannel``.
-    var queuedCharge: Int { kind.isReliable ? reliableOut.queuedCharge : unreliableOut.queuedCharge }
+    var queued: SendQueueTally { kind.isReliable ? reliableOut.queued : unreliableOut.queued }
     var queuedMessages: Int { kind.isReliable ? reliableOut.queuedMessages : unreliableOut.queuedMessages }
     var hasSendable: Bool { kind.isReliable ? reliableOut.hasSendable : unreliableOut.hasSendable }
 }

@@ -27,11 +27,8 @@ package struct ReliableSendChannel: Sendable {
     private var cursorID: Int64 = 0
     private var cursorFragment = 0
     private var resends = Backlog<PieceReference>()
-    /// Bytes of every message not yet fully acknowledged.
-    package private(set) var queuedBytes = 0
-    /// What those messages are charged against the channel's cap
-    /// (``MessageBytes/queueCharge``).
-    package private(set) var queuedCharge = 0
+    /// Every message not yet fully acknowledged: its bytes and its charge.
+    package private(set) var queued = SendQueueTally()
 
     var queuedMessages: Int { messages.count }
     package var isEmpty: Bool { messages.isEmpty }
@@ -50,8 +47,7 @@ package struct ReliableSendChannel: Sendable {
             Outgoing(
                 bytes: bytes, fragmentCount: count,
                 ackedFragments: count > 1 ? Array(repeating: false, count: count) : []))
-        queuedBytes += byteCount
-        queuedCharge += MessageBytes.queueCharge(forByteCount: byteCount)
+        queued.add(byteCount: byteCount)
     }
 
     /// Whether ``fill(_:channel:geometry:pieces:)`` would write anything into an empty payload.
@@ -117,8 +113,7 @@ package struct ReliableSendChannel: Sendable {
                 defer { message.bytes.releaseStorage() }
                 return message.bytes.count
             }
-            queuedBytes -= byteCount
-            queuedCharge -= MessageBytes.queueCharge(forByteCount: byteCount)
+            queued.remove(byteCount: byteCount)
             baseID += 1
         }
     }

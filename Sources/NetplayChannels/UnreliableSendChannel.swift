@@ -14,10 +14,8 @@ package struct UnreliableSendChannel: Sendable {
     /// Sequenced channels use it as the sequence; plain unreliable ones only to group
     /// fragments.
     private var nextID: UInt16 = 0
-    package private(set) var queuedBytes = 0
-    /// What the queued messages are charged against the channel's cap
-    /// (``MessageBytes/queueCharge``).
-    package private(set) var queuedCharge = 0
+    /// The queued messages: their bytes and their charge.
+    package private(set) var queued = SendQueueTally()
 
     var queuedMessages: Int { queue.count }
     var hasSendable: Bool { !queue.isEmpty }
@@ -27,8 +25,7 @@ package struct UnreliableSendChannel: Sendable {
         let count = bytes.count
         queue.append(Outgoing(bytes: bytes, id: nextID, fragmentCount: geometry.fragmentCount(for: count)))
         nextID &+= 1
-        queuedBytes += count
-        queuedCharge += MessageBytes.queueCharge(forByteCount: count)
+        queued.add(byteCount: count)
     }
 
     /// Writes queued pieces while they fit.
@@ -53,8 +50,7 @@ package struct UnreliableSendChannel: Sendable {
                     defer { message.bytes.releaseStorage() }
                     return message.bytes.count
                 }
-                queuedBytes -= byteCount
-                queuedCharge -= MessageBytes.queueCharge(forByteCount: byteCount)
+                queued.remove(byteCount: byteCount)
             }
         }
     }
