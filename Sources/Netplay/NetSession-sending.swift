@@ -66,13 +66,15 @@ extension NetSession {
         try queue(charge: 0) { $0.kicks.append(kick) }
     }
 
-    /// Adds a command of `charge` buffered bytes with `add`, under the buffer's lock, unless
-    /// the buffer refuses it; the first since the last flush asks for one.
+    /// Adds a command of `charge` buffered bytes with `add`, and counts the charge, under the
+    /// buffer's lock, unless the buffer refuses it; the first since the last flush asks for
+    /// one.
     private func queue(charge: Int, _ add: (inout SendBuffer) -> Void) throws(NetSendError) {
         // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
         let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
             if let refusal = Self.refusal(charge, by: buffer, options: options) { return (refusal, false) }
             add(&buffer)
+            buffer.charge += charge
             return (nil, Self.schedulesFlush(&buffer))
         }
         if let refusal { throw refusal }
@@ -88,12 +90,11 @@ extension NetSession {
         return nil
     }
 
-    /// Appends `message` and counts its charge.
+    /// Appends `message` (``queue(charge:_:)`` counts its charge).
     ///
     /// `consuming`, and the list's append its last use: the message moves into the list.
     /// Borrowed, it was copied in and the caller's destroyed, some 130 instructions a message.
     private static func append(_ message: consuming OutboundMessage, to buffer: inout SendBuffer) {
-        buffer.charge += message.bytes.queueCharge
         buffer.messages.append(message)
     }
 
