@@ -57,7 +57,7 @@ extension ChannelTests {
         }
 
         /// A queue keeps some 56–88 bytes for each message besides its bytes: a small message
-        /// is charged 64 against the cap, so a flood of them cannot hold ten times the memory
+        /// is charged 64 against the cap, so a flood of them cannot hold several times the memory
         /// the cap says; a larger one is charged its bytes, so two of the largest still fit.
         @Test("a channel's cap counts each small message as 64 bytes and a larger one as its bytes")
         func smallMessagesAreChargedTheirBookkeeping() throws {
