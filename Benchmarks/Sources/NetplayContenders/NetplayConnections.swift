@@ -12,21 +12,10 @@ extension NetplayContender {
         guard front == .events else { return nil }  // the variants are measured where they differ
         return try blocking {
             let host = try await Self.startHost(options: Self.connectionHostOptions(count: count))
-            let counters = DeliveryCounters()
-            // Each arrival wakes the timing loop, which sleeps meanwhile: spinning on
-            // `Task.yield()` took a core from the network threads on a 2-core machine, where
-            // ENet's loop sleeps in `enet_host_service`.
-            let (arrivals, arrived) = AsyncStream.makeStream(of: Void.self)
-            let sink = Task {
-                for await event in host.events {
-                    if case .message = event {
-                        counters.recordArrival()
-                        arrived.yield()
-                    }
-                }
-                arrived.finish()
-            }
-            var waiting = arrivals.makeAsyncIterator()
+            // The timing loop reads the host's events itself, as a game reading its host's
+            // events would (until the thirty-first stop a task of its own counted arrivals and
+            // woke this one: side by side, no difference beyond the machine's noise).
+            var events = host.events.makeAsyncIterator()
             // Only connect → first message is timed; the graceful close (which waits for
             // acknowledgements) is not part of "a player joining".
             var joining = 0.0
@@ -34,13 +23,17 @@ extension NetplayContender {
                 let start = Stopwatch.nanoseconds()
                 let client = try await Self.connect(toPort: host.port)
                 try client.send(SmallMessage(), on: .reliableOrdered)
-                // `blocking`'s run timeout bounds the wait.
-                guard await waiting.next() != nil else { throw BenchmarkError.timedOut("Netplay first message") }
+                // `blocking`'s run timeout bounds the wait (its cancellation ends the sequence).
+                while true {
+                    guard let event = await events.next() else {
+                        throw BenchmarkError.timedOut("Netplay first message")
+                    }
+                    if case .message = event { break }
+                }
                 joining += Stopwatch.seconds(since: start)
                 await client.close()
             }
             await host.close()
-            sink.cancel()
             return Double(count) / joining
         }
     }
