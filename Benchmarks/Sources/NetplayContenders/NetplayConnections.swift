@@ -26,7 +26,7 @@ extension NetplayContender {
                 // `blocking`'s run timeout bounds the wait (its cancellation ends the sequence).
                 while true {
                     guard let event = await events.next() else {
-                        throw BenchmarkError.timedOut("Netplay first message")
+                        throw BenchmarkError.library("the host's events ended before the first message")
                     }
                     if case .message = event { break }
                 }
