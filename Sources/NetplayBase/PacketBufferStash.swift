@@ -21,9 +21,8 @@ package struct PacketBufferStash: Sendable {
             return
         }
         if buffers.capacity == 0 { buffers.reserveCapacity(Self.maxBuffers) }
-        var kept: [UInt8] = []
-        swap(&kept, &bytes)
-        buffers.append(kept)
+        // Moved in: appended as a copy, the buffer cost a retain and a release.
+        buffers.append(bytes.lend())
     }
 
     /// An empty array with room for at least `capacity` bytes: a kept buffer if there is one
@@ -35,6 +34,19 @@ package struct PacketBufferStash: Sendable {
         guard var buffer = buffers.popLast() else { return Self.empty(capacity: capacity) }
         buffer.empty()
         if buffer.capacity < capacity { buffer.reserveCapacity(capacity) }
+        return buffer
+    }
+
+    /// A buffer with room for at least `capacity` bytes, as ``take(capacity:)``, but holding
+    /// whatever it held: for a writer that replaces the whole contents in one call (an opened
+    /// packet's plaintext), which emptying first only made some 100 instructions dearer.
+    package mutating func takeForOverwrite(capacity: Int) -> [UInt8] {
+        let capacity = max(capacity, Self.minimumCapacity)
+        guard var buffer = buffers.popLast() else { return Self.empty(capacity: capacity) }
+        if buffer.capacity < capacity {
+            buffer.empty()
+            buffer.reserveCapacity(capacity)
+        }
         return buffer
     }
 

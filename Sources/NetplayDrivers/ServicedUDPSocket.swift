@@ -193,11 +193,12 @@ package final class ServicedUDPSocket: Sendable {
                 for start in stride(from: 0, to: size, by: segmentBytes) {
                     // Oversize: counted above, one by one (the last of a run may fit).
                     guard min(segmentBytes, size - start) <= maxDatagramBytes else { continue }
-                    // Copied into the kept datagram (a receiver that kept the last one leaves
-                    // it shared: emptying it makes a new one, never a change under its feet).
-                    datagram.empty()
-                    datagram.append(
-                        contentsOf: UnsafeBufferPointer(rebasing: all[start..<min(start + segmentBytes, size)]))
+                    // Copied over the kept datagram (a receiver that kept the last one leaves
+                    // it shared: replacing it makes a new one, never a change under its feet),
+                    // in one call: emptied, then appended to, it cost some 50 instructions more.
+                    datagram.replaceSubrange(
+                        datagram.indices,
+                        with: UnsafeBufferPointer(rebasing: all[start..<min(start + segmentBytes, size)]))
                     body(source, datagram)
                     delivered += 1
                 }

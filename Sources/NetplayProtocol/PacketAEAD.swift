@@ -48,8 +48,8 @@ enum PacketAEAD {
 
     /// The plaintext of `datagram[start...]` (ciphertext then tag), with `datagram[..<start]`
     /// as the associated data, or nil if it is not authentic (or `start` leaves no room for a
-    /// tag). The plaintext is written in `buffer` (emptied first: storage an earlier packet
-    /// left, for its room; else one allocation).
+    /// tag). The plaintext replaces whatever `buffer` held (storage an earlier packet left,
+    /// for its room; else one allocation).
     static func open(
         _ datagram: [UInt8], sealedFrom start: Int, key: UnsafeRawBufferPointer, nonce: UnsafeRawBufferPointer,
         into buffer: consuming [UInt8] = []
@@ -58,15 +58,17 @@ enum PacketAEAD {
         guard start >= 0, sealedCount >= FieldSize.tag else { return nil }
         let plainCount = sealedCount - FieldSize.tag
         var plain = consume buffer
-        // Already empty when it comes from a stash (emptying an empty array is no free call).
-        plain.empty()
         // Room for the plaintext, and one byte at least, so the buffer has an address to write
         // to even when the plaintext is empty (one allocation for a new buffer, not two).
-        if plain.capacity < max(plainCount, 1) { plain.reserveCapacity(max(plainCount, 1)) }
-        // The ciphertext without its tag: only to give the array its length; the open below
-        // writes the plaintext over it, out of place, from the datagram (where an open in
-        // place copied the tag too, then cut it off again).
-        plain.append(contentsOf: datagram[start..<(start + plainCount)])
+        if plain.capacity < max(plainCount, 1) {
+            plain.empty()
+            plain.reserveCapacity(max(plainCount, 1))
+        }
+        // The ciphertext without its tag, over whatever the buffer held: only to give the
+        // array its length; the open below writes the plaintext over it, out of place, from
+        // the datagram (where an open in place copied the tag too, then cut it off again).
+        // One call: emptied, then appended to, it cost some 50 instructions more.
+        plain.replaceSubrange(plain.indices, with: datagram[start..<(start + plainCount)])
         let written = withContext(key: key) { context -> Int? in
             datagram.withUnsafeBufferPointer { sealed -> Int? in
                 plain.withUnsafeMutableBufferPointer { buffer -> Int? in
