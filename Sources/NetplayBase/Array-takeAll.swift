@@ -68,3 +68,15 @@ extension Array {
         }
     }
 }
+
+extension Array {
+    /// Moves the element at `index` out, leaving `placeholder` in its place: no copy of it,
+    /// so a buffer it holds keeps a single reference (a copy is a retain, and a release when
+    /// the list lets go of the original).
+    @inlinable
+    package mutating func take(at index: Int, leaving placeholder: consuming Element) -> Element {
+        var taken = placeholder
+        swap(&taken, &self[index])
+        return taken
+    }
+}

@@ -197,16 +197,9 @@ package struct ClientEndpoint: Sendable {
         Datagram.recycle(&datagrams, buffers: &packetBuffers, list: &outgoing)
     }
 
-    /// Takes back the buffers of the payloads in `events`, drained and handled, for the next
-    /// packets opened; `events` is left empty, keeping its room (see the host's).
-    package mutating func recyclePayloads(_ events: inout [ClientEvent]) {
-        for index in events.indices {
-            guard case .payload(var bytes, _) = events[index] else { continue }
-            // The list's reference dropped first, so the buffer is the only one.
-            events[index] = .interrupted
-            packetBuffers.recycle(&bytes)
-        }
-        events.empty()
+    /// Takes back a handled payload's buffer for the next packet opened (see the host's).
+    package mutating func recyclePayload(_ bytes: inout [UInt8]) {
+        packetBuffers.recycle(&bytes)
     }
 
     /// The events since the last drain, oldest first.
@@ -265,8 +258,8 @@ package struct ClientEndpoint: Sendable {
         // `connectionSlot!`: present while connected (the `state` setter keeps them together).
         guard header.peerID == connectionSlot!.peerID else { return .unknownPeer }
         let opened = connectionSlot!.open(
-            datagram, header: header, now: now, into: packetBuffers.take(capacity: datagram.count))
-        if awaitingConfirmation, case .received = opened { confirm(header.peerID) }
+            datagram, header: header, now: now, into: packetBuffers.takeForOverwrite(capacity: datagram.count))
+        if awaitingConfirmation, opened.isAuthentic { confirm(header.peerID) }
         return deliver(opened)
     }
 
@@ -297,10 +290,14 @@ package struct ClientEndpoint: Sendable {
     }
 
     /// Turns an opened packet into events; a disconnect frame closes the connection.
-    package mutating func deliver(_ opened: Connection.Opened) -> DropReason? {
-        switch opened {
+    package mutating func deliver(_ opened: consuming Connection.Opened) -> DropReason? {
+        switch consume opened {
         case .dropped(let reason):
             return reason
+        case .payload(let payload, let sequence, let endedInterruption):
+            if endedInterruption { events.append(.resumed) }
+            events.append(.payload(payload, sequence: sequence))
+            return nil
         case .received(let received):
             if received.endedInterruption { events.append(.resumed) }
             answer(received.pathChallenges)

@@ -24,8 +24,19 @@ package struct Connection: Sendable {
 
     /// The outcome of opening a packet.
     package enum Opened: Sendable, Hashable {
+        /// The common packet: one payload and nothing else, in the packet with this sequence
+        /// number. A case of its own, so that a datagram's hot path makes and destroys no
+        /// ``Received`` (its payload list, two empty token lists and no disconnect frame).
+        case payload([UInt8], sequence: UInt64, endedInterruption: Bool)
+        /// Any other authentic packet.
         case received(Received)
         case dropped(DropReason)
+
+        /// Whether the packet was authentic: anything but dropped.
+        package var isAuthentic: Bool {
+            if case .dropped = self { return false }
+            return true
+        }
     }
 
     /// Copies of the disconnect packet sent when closing: a lone copy is lost as often as any
@@ -94,7 +105,7 @@ package struct Connection: Sendable {
     ///
     /// The replay check runs before decryption (cheap rejection of duplicates) and the window
     /// is updated only after authentication, so forged packets cannot move it.
-    /// The plaintext is written in `buffer` (emptied first; storage an earlier packet left).
+    /// The plaintext replaces whatever `buffer` held (storage an earlier packet left).
     package mutating func open(
         _ datagram: [UInt8], header: ConnectedHeader, now: NetInstant, into buffer: consuming [UInt8] = []
     ) -> Opened {
@@ -111,12 +122,7 @@ package struct Connection: Sendable {
         let endedInterruption = isInterrupted
         isInterrupted = false
         if let payload = Frame.takeSolePayload(&plaintext) {
-            // Made in the return: filled in a variable first, the packet was copied into
-            // the result (a retain and a release for each of its lists).
-            return .received(
-                Received(
-                    sequence: sequence, payloads: ReceivedPayloads(sole: payload), disconnect: nil,
-                    endedInterruption: endedInterruption))
+            return .payload(payload, sequence: sequence, endedInterruption: endedInterruption)
         }
         var received = Received(sequence: sequence, payloads: ReceivedPayloads(), disconnect: nil)
         received.endedInterruption = endedInterruption

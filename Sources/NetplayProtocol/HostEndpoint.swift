@@ -212,17 +212,11 @@ package struct HostEndpoint: Sendable {
         Datagram.recycle(&datagrams, buffers: &packetBuffers, list: &outgoing)
     }
 
-    /// Takes back the buffers of the payloads in `events`, drained and handled, for the next
-    /// packets opened; `events` is left empty, keeping its room. (A payload the channels still
-    /// hold part of is shared: its next user copies it first.)
-    package mutating func recyclePayloads(_ events: inout [HostEvent]) {
-        for index in events.indices {
-            guard case .payload(let id, var bytes, _) = events[index] else { continue }
-            // The list's reference dropped first, so the buffer is the only one.
-            events[index] = .resumed(id)
-            packetBuffers.recycle(&bytes)
-        }
-        events.empty()
+    /// Takes back a handled payload's buffer (a ``HostEvent/payload(_:_:sequence:)``'s, moved
+    /// out of its event) for the next packet opened; `bytes` is left empty. (A payload the
+    /// channels still hold part of is shared: its next user copies it first.)
+    package mutating func recyclePayload(_ bytes: inout [UInt8]) {
+        packetBuffers.recycle(&bytes)
     }
 
     /// The events since the last drain, oldest first.
@@ -279,7 +273,7 @@ package struct HostEndpoint: Sendable {
         let newPath = known != address
         if newPath, wasPending { return .wrongAddress }
         let opened = peers.values[index].connection.open(
-            datagram, header: header, now: now, into: packetBuffers.take(capacity: datagram.count))
+            datagram, header: header, now: now, into: packetBuffers.takeForOverwrite(capacity: datagram.count))
         // The first authentic packet proves the client holds the keys: only now does it take
         // a real seat, and only now does the game hear of it.
         if wasPending, peers.values[index].isConfirmed() {
@@ -296,21 +290,39 @@ package struct HostEndpoint: Sendable {
         switch consume opened {
         case .dropped(let reason):
             return reason
+        case .payload(let payload, let sequence, let endedInterruption):
+            noteAuthentic(
+                from: id, at: newPath ? address : nil, endedInterruption: endedInterruption, answers: [],
+                receivedBytes: datagram.count, now: now)
+            events.append(.payload(id, payload, sequence: sequence))
+            return nil
         case .received(let received):
-            if received.endedInterruption {
-                // Its interruption timer runs again (see `peerTimersDue`).
-                peerTimersDue = .zero
-                events.append(.resumed(id))
-            }
-            if newPath, !completePath(of: id, at: address, answers: received.pathResponses) {
-                notePath(of: id, at: address, receivedBytes: datagram.count, now: now)
-            }
+            noteAuthentic(
+                from: id, at: newPath ? address : nil, endedInterruption: received.endedInterruption,
+                answers: received.pathResponses, receivedBytes: datagram.count, now: now)
             for index in 0..<received.payloads.count {
                 events.append(.payload(id, received.payloads[index], sequence: received.sequence))
             }
             // Whatever code a client sends, to the host it is the peer closing.
             if let frame = received.disconnect { remove(id, reason: .closedByPeer(reason: frame.text)) }
             return nil
+        }
+    }
+
+    /// What an authentic packet from `id` tells beside its frames: that an interruption
+    /// ended, and, from `newAddress` (nil if from the known one), that the client may have
+    /// moved, or proved it did with `answers` to a path challenge.
+    private mutating func noteAuthentic(
+        from id: PeerID, at newAddress: PeerAddress?, endedInterruption: Bool, answers: [PathToken],
+        receivedBytes: Int, now: NetInstant
+    ) {
+        if endedInterruption {
+            // Its interruption timer runs again (see `peerTimersDue`).
+            peerTimersDue = .zero
+            events.append(.resumed(id))
+        }
+        if let newAddress, !completePath(of: id, at: newAddress, answers: answers) {
+            notePath(of: id, at: newAddress, receivedBytes: receivedBytes, now: now)
         }
     }
 }

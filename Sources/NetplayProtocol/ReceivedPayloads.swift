@@ -8,9 +8,6 @@ package struct ReceivedPayloads: Sendable, Hashable {
 
     package init() {}
 
-    /// The payloads of a packet that carried exactly `sole`.
-    package init(sole: [UInt8]) { first = sole }
-
     /// How many payloads there are.
     package var count: Int { first == nil ? 0 : 1 + rest.count }
 
