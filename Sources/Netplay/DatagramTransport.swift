@@ -15,10 +15,14 @@ package protocol DatagramTransport: AnyObject, Sendable {
     func send(_ datagrams: [Datagram])
     /// Runs `work` on the network thread as soon as it is free, with the time then.
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void)
-    /// Makes a trigger that runs `work` as ``runSoon(_:)`` does each time it is called. Made
-    /// once (the session's flush, asked for at each batch of sends), so that calling it
-    /// allocates nothing where a `runSoon` may wrap its work anew each time.
-    func makeTrigger(_ work: @escaping @Sendable (NetInstant) -> Void) -> @Sendable () -> Void
+    /// Runs `work` for `session` as ``runSoon(_:)`` does, holding the session until then.
+    ///
+    /// The session rides beside the work rather than in it (`work` captures nothing, so
+    /// asking allocates nothing). A closure the session keeps could only capture it weakly
+    /// (strongly, the two would keep each other), and a weak reference gives the session a
+    /// side table, through which every retain and release of it then takes the runtime's
+    /// slow path: some 1,100 instructions a round trip under callgrind.
+    func runSoon(for session: NetSession, _ work: @escaping SessionWork)
     /// Asks for the session's next timer tick by `deadline` (nil: no timer is due), on the
     /// network thread, where the session calls it after every tick and read burst.
     func scheduleTick(at deadline: NetInstant?)
@@ -36,9 +40,8 @@ package protocol DatagramTransport: AnyObject, Sendable {
 extension DatagramTransport {
     /// No network thread: the game's thread or a simulation drives the transport.
     package var taskExecutor: (any TaskExecutor)? { nil }
-
-    /// `runSoon` at each call (a transport whose `runSoon` allocates nothing per call).
-    package func makeTrigger(_ work: @escaping @Sendable (NetInstant) -> Void) -> @Sendable () -> Void {
-        { [self] in runSoon(work) }
-    }
 }
+
+/// Work a transport runs for a session (``DatagramTransport/runSoon(for:_:)``), given the
+/// session and the time.
+package typealias SessionWork = @Sendable (NetSession, NetInstant) -> Void

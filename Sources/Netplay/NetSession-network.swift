@@ -23,8 +23,10 @@ extension NetSession {
             datagrams = core.drainOutgoing()
             return (core.hasDeferredHandshakes, deadline)
         }
-        if let transport = attachedTransport {
-            if !datagrams.isEmpty { transmit(&datagrams, on: transport) }
+        // The transport only when there is something for it: fetched under its lock as an
+        // existential, it was a lock, a retain and a release for each datagram read.
+        if !datagrams.isEmpty || deadline != nil, let transport = attachedTransport {
+            transmit(&datagrams, on: transport)
             if let deadline { transport.scheduleTick(at: deadline) }
         }
         if deferred { scheduleHandshakeService() }
@@ -59,7 +61,7 @@ extension NetSession {
             return !scheduled
         }
         guard first else { return }
-        attachedTransport?.runSoon { [weak self] now in self?.serviceHandshakes(now: now) }
+        attachedTransport?.runSoon(for: self) { session, now in session.serviceHandshakes(now: now) }
     }
 
     private func serviceHandshakes(now: NetInstant) {
@@ -97,7 +99,7 @@ extension NetSession {
             datagrams = core.drainOutgoing()
             return (takeEvents(from: &core), core.drainReplication(), deadline, core.phase == .closed)
         }
-        if let transport = attachedTransport {
+        if !datagrams.isEmpty || deadline != nil, let transport = attachedTransport {
             transmit(&datagrams, on: transport)
             if let deadline { transport.scheduleTick(at: deadline) }
         }

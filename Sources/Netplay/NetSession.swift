@@ -45,20 +45,16 @@ package final class NetSession: Sendable {
     /// its generic metadata at every read.
     private let attachment = Mutex<Attachment?>(nil)
 
-    /// The transport, and the flush `send` asks it for, made once when it is attached (the
-    /// transport's trigger): a closure made at each request was an allocation per batch of
-    /// sends. A class, so reading it under the lock is a retain (a tuple with a closure in it
-    /// was reabstracted, and allocated, in unspecialized code).
+    /// The transport, made once when it is attached. A class, so reading it under the lock
+    /// is a retain (a tuple was reabstracted, and allocated, in unspecialized code).
     final class Attachment: Sendable {
         let transport: any DatagramTransport
-        let flush: @Sendable () -> Void
         /// The transport again if the game's thread services it, cast once: `poll` and `flush`
         /// ask every frame, and a dynamic cast there cost more than the rest of the question.
         let gameThread: SocketTransport?
 
-        init(transport: any DatagramTransport, flush: @escaping @Sendable (NetInstant) -> Void) {
+        init(transport: any DatagramTransport) {
             self.transport = transport
-            self.flush = transport.makeTrigger(flush)
             gameThread = (transport as? SocketTransport).flatMap { $0.wake == nil ? $0 : nil }
         }
     }
@@ -96,7 +92,7 @@ package final class NetSession: Sendable {
     /// Connects the session to its transport (made after the session, whose `receive` the
     /// transport calls).
     package func attach(_ transport: any DatagramTransport) {
-        let attached = Attachment(transport: transport) { [weak self] now in self?.flushSends(now: now) }
+        let attached = Attachment(transport: transport)
         attachment.withLock { $0 = attached }
     }
 
@@ -110,7 +106,8 @@ package final class NetSession: Sendable {
     /// since the last flush does, so there is one hop per batch of sends (not per message),
     /// and no wait for the next tick.
     func requestFlush() {
-        attachment.withLock { $0 }?.flush()
+        // The session beside the work, not captured in it: see `runSoon(for:_:)`.
+        attachment.withLock { $0 }?.transport.runSoon(for: self) { session, now in session.flushSends(now: now) }
     }
 
     /// Impairs one direction of the session's socket (nil: clear it).

@@ -43,11 +43,19 @@ final class SocketTransport: DatagramTransport {
         case clientsThread
     }
 
-    /// A closure in a struct: an array of bare closures holds them at the generic
-    /// abstraction, and each one appended was wrapped in a thunk made for it (an allocation
-    /// per flush asked for).
-    struct QueuedWork {
-        let run: Work
+    /// Queued work: a closure, or a session's work and the session. Not bare closures: an
+    /// array of them holds them at the generic abstraction, and each one appended was
+    /// wrapped in a thunk made for it (an allocation per flush asked for).
+    enum QueuedWork {
+        case closure(Work)
+        case forSession(NetSession, SessionWork)
+
+        func run(_ now: NetInstant) {
+            switch self {
+            case .closure(let work): work(now)
+            case .forSession(let session, let work): work(session, now)
+            }
+        }
     }
 
     struct State {
@@ -145,15 +153,19 @@ final class SocketTransport: DatagramTransport {
     }
 
     func runSoon(_ work: @escaping Work) {
-        _ = enqueue(work)
+        _ = enqueue(.closure(work))
+    }
+
+    func runSoon(for session: NetSession, _ work: @escaping SessionWork) {
+        _ = enqueue(.forSession(session, work))
     }
 
     /// Queues `work` for the next pass, waking the network thread if it sleeps. False (nothing
     /// queued) once that thread has ended.
-    func enqueue(_ work: @escaping Work) -> Bool {
+    func enqueue(_ work: QueuedWork) -> Bool {
         let (accepted, mustWake) = state.withLock { state -> (Bool, Bool) in
             guard !state.retired else { return (false, false) }
-            state.queued.append(QueuedWork(run: work))
+            state.queued.append(work)
             return (true, state.wakeFromSleep())
         }
         if mustWake { wake?.signal() }

@@ -269,6 +269,9 @@ private final class SimulatedTransport: DatagramTransport {
     /// Virtual time moves only when the test says so; the next tick flushes (in
     /// ``SimulatedNetwork/Ticking/atDeadlines``, `work` runs at the next step, as on a loop).
     func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) { network.runSoon(work, for: address) }
+    func runSoon(for session: NetSession, _ work: @escaping SessionWork) {
+        network.runSoon({ now in work(session, now) }, for: address)
+    }
     func scheduleTick(at deadline: NetInstant?) { network.scheduleTick(at: deadline, for: address) }
     func close() async { network.detach(address) }
     var now: NetInstant { network.now }

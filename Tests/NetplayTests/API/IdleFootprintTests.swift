@@ -206,6 +206,10 @@ private final class RoutedTransport: DatagramTransport {
         work(router.now.withLockedValue { $0 })
     }
 
+    func runSoon(for session: NetSession, _ work: @escaping SessionWork) {
+        work(session, router.now.withLockedValue { $0 })
+    }
+
     func scheduleTick(at deadline: NetInstant?) {}
     func close() async {}
     var now: NetInstant { .zero }
