@@ -236,7 +236,7 @@ final class NetworkThreadExecutor: TaskExecutor {
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
-        let queued = transport.withLock { $0 }?.enqueue(.closure { _ in job.runSynchronously(on: executor) }) ?? false
+        let queued = transport.withLock { $0 }?.enqueue(.job(job, on: executor)) ?? false
         if !queued { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
     }
 

@@ -43,17 +43,20 @@ final class SocketTransport: DatagramTransport {
         case clientsThread
     }
 
-    /// Queued work: a closure, or a session's work and the session. Not bare closures: an
-    /// array of them holds them at the generic abstraction, and each one appended was
-    /// wrapped in a thunk made for it (an allocation per flush asked for).
+    /// Queued work: a closure, a session's work and the session, or a job of the network
+    /// thread's task executor. Not bare closures: an array of them holds them at the generic
+    /// abstraction, and each one appended was wrapped in a thunk made for it (an allocation
+    /// per flush asked for); and a job wrapped in a closure was an allocation per job.
     enum QueuedWork {
         case closure(Work)
         case forSession(NetSession, SessionWork)
+        case job(UnownedJob, on: UnownedTaskExecutor)
 
         func run(_ now: NetInstant) {
             switch self {
             case .closure(let work): work(now)
             case .forSession(let session, let work): work(session, now)
+            case .job(let job, let executor): job.runSynchronously(on: executor)
             }
         }
     }
