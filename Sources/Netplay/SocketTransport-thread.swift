@@ -37,6 +37,8 @@ final class NetworkThread: Sendable {
     let wake: WakeSignal
     /// The clients' thread's sleep while no client is left: nothing to time, only joins.
     private static let idleSleep = Duration.seconds(60)
+    /// The thread's own time, which each member's wake time is converted to.
+    private let clock = MonotonicClock()
     private let roster: Mutex<Roster>
     /// The thread, once it runs (for ``isCurrent``).
     private let thread = Mutex<pthread_t?>(nil)
@@ -129,24 +131,25 @@ final class NetworkThread: Sendable {
                 mustPass[index] = arrived >= SocketTransport.datagramsPerRead
             }
             // Sleep until the earliest member's wake time, each converted from its session's
-            // own clock as soon as it is known (planning runs work, which takes time); a member
-            // with work left, or a full read, gets another pass first, after a look at every
-            // socket (a zero wait), so the others' datagrams are not left unread meanwhile.
-            let planned = ContinuousClock.now
-            var wakeAt = planned + (members.isEmpty ? Self.idleSleep : NetSession.maximumTimerSleep)
+            // own clock (arithmetic on the clocks' epochs: converted through readings of both,
+            // the thread read the time six times a loop, some 1,300 instructions a round trip);
+            // a member with work left, or a full read, gets another pass first, after a look at
+            // every socket (a zero wait), so the others' datagrams are not left unread meanwhile.
+            var wakeAt = clock.now + (members.isEmpty ? Self.idleSleep : NetSession.maximumTimerSleep)
             var sleeps = true
             for index in members.indices {
                 let transport = members[index].transport
-                let limit = transport.clock.now + (wakeAt - ContinuousClock.now)
-                if let memberWake = transport.wakeTimeOnceIdle(until: limit), !mustPass[index] {
-                    wakeAt = min(wakeAt, ContinuousClock.now + (memberWake - transport.clock.now))
+                let memberWake = transport.wakeTimeOnceIdle(until: clock.instant(wakeAt, on: transport.clock))
+                if let memberWake, !mustPass[index] {
+                    wakeAt = min(wakeAt, transport.clock.instant(memberWake, on: clock))
                 } else {
                     mustPass[index] = true
                     sleeps = false
                 }
             }
+            // Read after planning, which runs queued work and takes time.
             ServicedUDPSocket.waitUntilAnyReadable(
-                sockets, timeout: sleeps ? wakeAt - ContinuousClock.now : .zero, waking: wake, entries: &entries,
+                sockets, timeout: sleeps ? wakeAt - clock.now : .zero, waking: wake, entries: &entries,
                 readable: &readable)
             // Who needs a pass: work was queued for it, or its deadline came; a readable
             // socket is in `readable`.

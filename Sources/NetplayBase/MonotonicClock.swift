@@ -42,6 +42,17 @@ package struct MonotonicClock: Sendable {
         #endif
     }
 
+    /// `instant` of this clock as an instant of `other`: the same moment, counted from the
+    /// other's epoch. Worked out from the two epochs, with no reading of the time.
+    @inlinable
+    package func instant(_ instant: NetInstant, on other: MonotonicClock) -> NetInstant {
+        #if os(Linux) && canImport(Glibc)
+        NetInstant(nanoseconds: instant.nanoseconds &+ (originNanoseconds &- other.originNanoseconds))
+        #else
+        instant + (origin - other.origin)
+        #endif
+    }
+
     #if os(Linux) && canImport(Glibc)
     /// Nanoseconds on the clock `ContinuousClock` reads on Linux, which counts suspended time.
     @inlinable
