@@ -122,7 +122,12 @@ final class NetworkThread: Sendable {
                 // client's hello.
                 mustPass = Array(repeating: true, count: members.count)
             }
-            for member in leaving { member.transport.retire() }
+            // The sessions that left are let go before their transports retire (which lets
+            // their `close` return): the thread keeps nothing of them, where its list kept one
+            // until the next wake-up (on the clients' thread, up to a minute later).
+            let retiring = leaving.map(\.transport)
+            leaving = []
+            for transport in retiring { transport.retire() }
             if ends { return }
             for index in members.indices where mustPass[index] || (index < readable.count && readable[index]) {
                 let member = members[index]

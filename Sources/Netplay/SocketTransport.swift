@@ -202,6 +202,14 @@ final class SocketTransport: DatagramTransport {
             networkThread.remove(self)
             await threadEnded.wait()
         }
+        // Work queued from now on has nowhere to run, and work still queued (on the game's
+        // thread, what the last pass queued) is dropped: it holds its session (see
+        // `runSoon(for:_:)`), which holds this transport.
+        let dropped = state.withLock { state in
+            state.retired = true
+            return state.takeQueued()
+        }
+        _ = consume dropped
         socket.close()
     }
 }
