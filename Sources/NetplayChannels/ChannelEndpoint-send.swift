@@ -86,8 +86,14 @@ extension ChannelEndpoint {
             capacity: geometry.payloadBytes, in: consume buffer
         )
         pieces.empty()
-        for step in 0..<lanes.count {
-            let lane = (firstLane + step) % lanes.count
+        // From `firstLane` round to the one before it, wrapped by a comparison: a remainder
+        // per lane was a division each.
+        var lane = firstLane
+        for _ in 0..<lanes.count {
+            defer {
+                lane += 1
+                if lane == lanes.count { lane = 0 }
+            }
             let channel = UInt8(lane)
             // An idle lane is skipped before any call into it (each cost allocations in
             // unspecialized builds, per lane per payload).
