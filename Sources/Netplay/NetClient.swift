@@ -190,8 +190,11 @@ public final class NetClient: Sendable {
         }
     }
 
+    /// A client dropped without `close()` still says goodbye, and frees its socket and its
+    /// place on the network thread, even after the host ended the session: a session the
+    /// host ended is finished, but its transport is closed only by `close`.
     deinit {
-        guard session.finished.value == nil else { return }
+        guard session.closed.value == nil else { return }
         Task { [session] in await session.close() }
     }
 }

@@ -33,6 +33,9 @@ package final class NetSession: Sendable {
     let handshake = Latch<DisconnectReason?>()
     /// Set once the core is closed and its last datagrams are handed to the transport.
     let finished = Latch<Void>()
+    /// Set once ``close()`` has closed the transport too: nothing of the session's is left
+    /// to free. (A session the peer ended is `finished` without it.)
+    let closed = Latch<Void>()
 
     /// The protocol and channels: taken only by the network's side and ``withCore(_:)``.
     let core: Mutex<NetCore>
@@ -45,8 +48,8 @@ package final class NetSession: Sendable {
     /// its generic metadata at every read.
     private let attachment = Mutex<Attachment?>(nil)
 
-    /// The transport, made once when it is attached. A class, so reading it under the lock
-    /// is a retain (a tuple was reabstracted, and allocated, in unspecialized code).
+    /// The transport, and whether the game's thread services it, kept together from the
+    /// attachment on. A class, so reading it under the lock is one retain.
     final class Attachment: Sendable {
         let transport: any DatagramTransport
         /// The transport again if the game's thread services it, cast once: `poll` and `flush`
@@ -134,6 +137,7 @@ package final class NetSession: Sendable {
         await serviceUntil { finished.value != nil }
         await finished.wait()
         await attachedTransport?.close()
+        closed.set(())
     }
 
     /// Starts closing without waiting (the driver's ticks finish the job).

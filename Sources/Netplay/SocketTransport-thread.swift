@@ -123,11 +123,13 @@ final class NetworkThread: Sendable {
                 mustPass = Array(repeating: true, count: members.count)
             }
             // The sessions that left are let go before their transports retire (which lets
-            // their `close` return): the thread keeps nothing of them, where its list kept one
-            // until the next wake-up (on the clients' thread, up to a minute later).
-            let retiring = leaving.map(\.transport)
-            leaving = []
-            for transport in retiring { transport.retire() }
+            // their `close` return), and the transports once retired: the list kept the last
+            // ones until the next wake-up (on the clients' thread, up to a minute later).
+            do {
+                let retiring = leaving.map(\.transport)
+                leaving = []
+                for transport in retiring { transport.retire() }
+            }
             if ends { return }
             for index in members.indices where mustPass[index] || (index < readable.count && readable[index]) {
                 let member = members[index]

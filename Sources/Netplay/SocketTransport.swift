@@ -31,8 +31,6 @@ final class SocketTransport: DatagramTransport {
     /// Whether either direction is impaired: read at every send and read, without the lock.
     let isImpaired = Atomic<Bool>(false)
 
-    typealias Work = @Sendable (NetInstant) -> Void
-
     /// Which thread services a transport.
     enum Servicing {
         /// The game's, through `poll` and `flush` (``NetServicing/gameThread``).
@@ -43,18 +41,16 @@ final class SocketTransport: DatagramTransport {
         case clientsThread
     }
 
-    /// Queued work: a closure, a session's work and the session, or a job of the network
-    /// thread's task executor. Not bare closures: an array of them holds them at the generic
-    /// abstraction, and each one appended was wrapped in a thunk made for it (an allocation
-    /// per flush asked for); and a job wrapped in a closure was an allocation per job.
+    /// Queued work: a session's work and the session, or a job of the network thread's task
+    /// executor. Not closures: an array of them holds them at the generic abstraction, and
+    /// each one appended was wrapped in a thunk made for it (an allocation per flush asked
+    /// for); and a job wrapped in a closure was an allocation per job.
     enum QueuedWork {
-        case closure(Work)
         case forSession(NetSession, SessionWork)
         case job(UnownedJob, on: UnownedTaskExecutor)
 
         func run(_ now: NetInstant) {
             switch self {
-            case .closure(let work): work(now)
             case .forSession(let session, let work): work(session, now)
             case .job(let job, let executor): job.runSynchronously(on: executor)
             }
@@ -80,7 +76,8 @@ final class SocketTransport: DatagramTransport {
         var servicing = false
         /// The network thread sleeps in `ppoll` and needs the wake signal to see new work.
         var sleeping = false
-        /// The network thread has run its last work: later work has no thread to run on.
+        /// The transport's last work has run or been let go (its network thread let go of it,
+        /// or it closed): later work has nowhere to run.
         var retired = false
 
         /// Whether the network thread was asleep, and from now on it is taken for awake: the
@@ -155,16 +152,12 @@ final class SocketTransport: DatagramTransport {
         socket.send(count: datagrams.count) { (datagrams[$0].address, datagrams[$0].bytes) }
     }
 
-    func runSoon(_ work: @escaping Work) {
-        _ = enqueue(.closure(work))
-    }
-
     func runSoon(for session: NetSession, _ work: @escaping SessionWork) {
         _ = enqueue(.forSession(session, work))
     }
 
     /// Queues `work` for the next pass, waking the network thread if it sleeps. False (nothing
-    /// queued) once that thread has ended.
+    /// queued) once the transport has retired (its network thread let go of it, or it closed).
     func enqueue(_ work: QueuedWork) -> Bool {
         let (accepted, mustWake) = state.withLock { state -> (Bool, Bool) in
             guard !state.retired else { return (false, false) }
@@ -203,12 +196,17 @@ final class SocketTransport: DatagramTransport {
             await threadEnded.wait()
         }
         // Work queued from now on has nowhere to run, and work still queued (on the game's
-        // thread, what the last pass queued) is dropped: it holds its session (see
-        // `runSoon(for:_:)`), which holds this transport.
+        // thread, what the last pass queued) is let go: it holds its session (see
+        // `runSoon(for:_:)`), which holds this transport. A task's job goes to Swift's
+        // global executor, as the network executor's do once its thread has let go.
         let dropped = state.withLock { state in
             state.retired = true
             return state.takeQueued()
         }
+        for work in dropped {
+            if case .job(let job, _) = work { globalConcurrentExecutor.enqueue(ExecutorJob(job)) }
+        }
+        // Released here, outside the lock: a session's deinit may run now.
         _ = consume dropped
         socket.close()
     }

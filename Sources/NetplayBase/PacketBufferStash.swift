@@ -1,6 +1,7 @@
 /// Packet-sized byte buffers a layer is done with (a sealed datagram the transport sent, an
-/// opened plaintext the channels read, a payload sealed into its packet), kept emptied for
-/// the next packet of the same layer instead of freed and allocated again.
+/// opened plaintext the channels read, a payload sealed into its packet), kept for the next
+/// packet of the same layer instead of freed and allocated again (emptied when taken, unless
+/// the taker overwrites them whole).
 ///
 /// Bounded: at most ``maxBuffers`` of at most ``maxBufferCapacity`` bytes each, so a burst
 /// leaves no more than about 24 KiB behind. A buffer still shared when it is taken (a
@@ -42,11 +43,7 @@ package struct PacketBufferStash: Sendable {
     /// packet's plaintext), which emptying first only made some 100 instructions dearer.
     package mutating func takeForOverwrite(capacity: Int) -> [UInt8] {
         let capacity = max(capacity, Self.minimumCapacity)
-        guard var buffer = buffers.popLast() else { return Self.empty(capacity: capacity) }
-        if buffer.capacity < capacity {
-            buffer.empty()
-            buffer.reserveCapacity(capacity)
-        }
+        guard let buffer = buffers.popLast(), buffer.capacity >= capacity else { return Self.empty(capacity: capacity) }
         return buffer
     }
 

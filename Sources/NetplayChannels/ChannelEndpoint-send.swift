@@ -88,6 +88,7 @@ extension ChannelEndpoint {
         pieces.empty()
         // From `firstLane` round to the one before it, wrapped by a comparison: a remainder
         // per lane was a division each.
+        assert(lanes.isEmpty || firstLane < lanes.count, "firstLane \(firstLane) of \(lanes.count)")
         var lane = firstLane
         for _ in 0..<lanes.count {
             defer {

@@ -20,7 +20,6 @@ package enum ChannelKind: Sendable, Hashable, CaseIterable {
     ///
     /// A `switch`, one comparison of the case: two `==` were two calls of the synthesized
     /// equality, some 75 instructions a datagram where the channel layer asks per lane.
-    @inlinable
     package var isReliable: Bool {
         switch self {
         case .reliableOrdered, .reliableUnordered: return true

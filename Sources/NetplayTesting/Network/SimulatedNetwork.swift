@@ -268,7 +268,6 @@ private final class SimulatedTransport: DatagramTransport {
     func send(_ datagrams: [Datagram]) { network.send(datagrams, from: address) }
     /// Virtual time moves only when the test says so; the next tick flushes (in
     /// ``SimulatedNetwork/Ticking/atDeadlines``, `work` runs at the next step, as on a loop).
-    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) { network.runSoon(work, for: address) }
     func runSoon(for session: NetSession, _ work: @escaping SessionWork) {
         network.runSoon({ now in work(session, now) }, for: address)
     }

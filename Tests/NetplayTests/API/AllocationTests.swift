@@ -210,7 +210,6 @@ private final class CapturingTransport: DatagramTransport {
     func keptDatagrams() -> (count: Int, changed: Int) {
         kept.withLockedValue { kept in (kept.count, kept.filter { $0.bytes != $0.copy }.count) }
     }
-    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {}
     func runSoon(for session: NetSession, _ work: @escaping SessionWork) {}
     /// The test ticks the sessions itself.
     func scheduleTick(at deadline: NetInstant?) {}

@@ -202,10 +202,6 @@ private final class RoutedTransport: DatagramTransport {
         for datagram in datagrams { router.post(datagram.bytes, from: address, to: datagram.address) }
     }
 
-    func runSoon(_ work: @escaping @Sendable (NetInstant) -> Void) {
-        work(router.now.withLockedValue { $0 })
-    }
-
     func runSoon(for session: NetSession, _ work: @escaping SessionWork) {
         work(session, router.now.withLockedValue { $0 })
     }

@@ -29,29 +29,68 @@ extension APITests {
             #expect(released == nil)
         }
 
+        /// The host on its network thread (its events wait in its queue; no loop of the test's
+        /// own holds it), the client in either mode.
         @Test(
-            "a host and client closed after a message each way are freed",
+            "a host and a client closed after a message arrived are freed",
             arguments: [NetServicing.gameThread, .networkThread])
-        func closedPairIsFreed(servicing: NetServicing) async throws {
+        func closedPairIsFreed(clientServicing: NetServicing) async throws {
             weak var hostSession: NetSession?
             weak var clientSession: NetSession?
             do {
                 let host = try await NetHost.start(
                     game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
-                    options: options(servicing), advertise: nil)
-                let loop = servicing == .gameThread ? HostLoop(host) { _, _ in } : nil
+                    options: options(.networkThread), advertise: nil)
                 let client = try await NetClient.connect(
                     to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                    options: options(servicing))
+                    options: options(clientServicing))
                 hostSession = host.session
                 clientSession = client.session
                 try client.send(Chat(text: "hello"))
                 client.flush()
-                loop?.stop()
+                var arrived = false
+                let deadline = ContinuousClock.now + .seconds(10)
+                while !arrived, ContinuousClock.now < deadline {
+                    arrived = host.poll(waitingUpTo: .milliseconds(50)).contains { event in
+                        guard case .message(let chat as Chat, _) = event else { return false }
+                        return chat.text == "hello"
+                    }
+                    _ = client.poll()
+                }
+                #expect(arrived)
                 await client.close()
                 await host.close()
             }
             #expect(hostSession == nil)
+            #expect(clientSession == nil)
+        }
+
+        /// A session the host ended is finished, but only `close` closes its transport: a
+        /// client dropped without it must still be freed (on the clients' shared thread it
+        /// stayed a member, with its session and socket, for the life of the process).
+        @Test(
+            "a client the host ended, dropped without close, is freed",
+            arguments: [NetServicing.gameThread, .networkThread])
+        func droppedEndedClientIsFreed(clientServicing: NetServicing) async throws {
+            weak var clientSession: NetSession?
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options(.networkThread), advertise: nil)
+            do {
+                let client = try await NetClient.connect(
+                    to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                    options: options(clientServicing))
+                clientSession = client.session
+                await host.close()
+                let deadline = ContinuousClock.now + .seconds(10)
+                while client.session.finished.value == nil, ContinuousClock.now < deadline {
+                    _ = client.poll(waitingUpTo: .milliseconds(20))
+                }
+                #expect(client.session.finished.value != nil)
+            }
+            // Its deinit closes it in a task of its own: bounded wait for that.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while clientSession != nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
             #expect(clientSession == nil)
         }
     }
