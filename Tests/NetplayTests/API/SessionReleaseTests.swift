@@ -12,15 +12,25 @@ extension APITests {
             return options
         }
 
+        func startHost(_ servicing: NetServicing) async throws -> NetHost {
+            try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options(servicing), advertise: nil)
+        }
+
+        func connect(to host: NetHost, _ servicing: NetServicing) async throws -> NetClient {
+            try await NetClient.connect(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: options(servicing))
+        }
+
         @Test(
             "a closed host's session is freed, with a flush still queued for it",
             arguments: [NetServicing.gameThread, .networkThread])
         func closedHostIsFreed(servicing: NetServicing) async throws {
             weak var released: NetSession?
             do {
-                let host = try await NetHost.start(
-                    game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
-                    options: options(servicing), advertise: nil)
+                let host = try await startHost(servicing)
                 released = host.session
                 await host.close()
                 // Queued after the close: nothing will run it (the transport has retired).
@@ -38,12 +48,8 @@ extension APITests {
             weak var hostSession: NetSession?
             weak var clientSession: NetSession?
             do {
-                let host = try await NetHost.start(
-                    game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
-                    options: options(.networkThread), advertise: nil)
-                let client = try await NetClient.connect(
-                    to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                    options: options(clientServicing))
+                let host = try await startHost(.networkThread)
+                let client = try await connect(to: host, clientServicing)
                 hostSession = host.session
                 clientSession = client.session
                 try client.send(Chat(text: "hello"))
@@ -73,13 +79,9 @@ extension APITests {
             arguments: [NetServicing.gameThread, .networkThread])
         func droppedEndedClientIsFreed(clientServicing: NetServicing) async throws {
             weak var clientSession: NetSession?
-            let host = try await NetHost.start(
-                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
-                options: options(.networkThread), advertise: nil)
+            let host = try await startHost(.networkThread)
             do {
-                let client = try await NetClient.connect(
-                    to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                    options: options(clientServicing))
+                let client = try await connect(to: host, clientServicing)
                 clientSession = client.session
                 await host.close()
                 let deadline = ContinuousClock.now + .seconds(10)
