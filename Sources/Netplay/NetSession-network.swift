@@ -23,12 +23,7 @@ extension NetSession {
             datagrams = core.drainOutgoing()
             return (core.hasDeferredHandshakes, deadline)
         }
-        // The transport only when there is something for it: fetched under its lock as an
-        // existential, it was a lock, a retain and a release for each datagram read.
-        if !datagrams.isEmpty || deadline != nil, let transport = attachedTransport {
-            transmit(&datagrams, on: transport)
-            if let deadline { transport.scheduleTick(at: deadline) }
-        }
+        transmit(&datagrams, bringingTickTo: deadline)
         if deferred { scheduleHandshakeService() }
     }
 
@@ -99,10 +94,7 @@ extension NetSession {
             datagrams = core.drainOutgoing()
             return (takeEvents(from: &core), core.drainReplication(), deadline, core.phase == .closed)
         }
-        if !datagrams.isEmpty || deadline != nil, let transport = attachedTransport {
-            transmit(&datagrams, on: transport)
-            if let deadline { transport.scheduleTick(at: deadline) }
-        }
+        transmit(&datagrams, bringingTickTo: deadline)
         publish(events, replication: replication)
         if closed { finished.set(()) }
     }
@@ -200,6 +192,15 @@ extension NetSession {
     /// Hands `datagrams` to the transport, then gives their buffers and list back to the core
     /// for the next ones (a transport that kept one only means that one is not reused). One
     /// more short lock per batch sent, against an allocation per datagram and per batch.
+    /// Sends `datagrams` and brings the timer forward to `deadline`, if there is either. The
+    /// transport is fetched only then: under its lock, as an existential, it was a lock, a
+    /// retain and a release for each datagram read.
+    private func transmit(_ datagrams: inout [Datagram], bringingTickTo deadline: NetInstant?) {
+        guard !datagrams.isEmpty || deadline != nil, let transport = attachedTransport else { return }
+        transmit(&datagrams, on: transport)
+        if let deadline { transport.scheduleTick(at: deadline) }
+    }
+
     private func transmit(_ datagrams: inout [Datagram], on transport: any DatagramTransport) {
         guard !datagrams.isEmpty else { return }
         transport.send(datagrams)
