@@ -26,21 +26,20 @@ package struct PacketBufferStash: Sendable {
         buffers.append(bytes.lend())
     }
 
-    /// An empty array with room for at least `capacity` bytes: a kept buffer if there is one
-    /// (grown if it is too small), else a new one. Never less than ``minimumCapacity``: one
-    /// stash serves packets of every size (a 40-byte acknowledgement's buffer next holds a
-    /// 300-byte snapshot's plaintext), and growing a small buffer is an allocation and a copy.
+    /// An empty array with room for at least `capacity` bytes: ``takeForOverwrite(capacity:)``'s
+    /// buffer, emptied.
     package mutating func take(capacity: Int) -> [UInt8] {
-        let capacity = max(capacity, Self.minimumCapacity)
-        guard var buffer = buffers.popLast() else { return Self.empty(capacity: capacity) }
+        var buffer = takeForOverwrite(capacity: capacity)
         buffer.empty()
-        if buffer.capacity < capacity { buffer.reserveCapacity(capacity) }
         return buffer
     }
 
-    /// A buffer with room for at least `capacity` bytes, as ``take(capacity:)``, but holding
-    /// whatever it held: for a writer that replaces the whole contents in one call (an opened
-    /// packet's plaintext), which emptying first only made some 100 instructions dearer.
+    /// An array with room for at least `capacity` bytes, holding whatever it held: the last
+    /// kept buffer if it has the room, else a new one (the kept one is let go: growing it would
+    /// be an allocation too, and a copy). Never less than ``minimumCapacity``: one stash serves
+    /// packets of every size (a 40-byte acknowledgement's buffer next holds a 300-byte
+    /// snapshot's plaintext). For a writer that replaces the whole contents in one call (an
+    /// opened packet's plaintext): emptying the buffer first cost it some 100 instructions.
     package mutating func takeForOverwrite(capacity: Int) -> [UInt8] {
         let capacity = max(capacity, Self.minimumCapacity)
         guard let buffer = buffers.popLast(), buffer.capacity >= capacity else { return Self.empty(capacity: capacity) }
