@@ -227,7 +227,7 @@ public final class NetHost: Sendable {
 
     deinit {
         // A host dropped without close() still says goodbye and frees its socket and thread.
-        guard session.finished.value == nil else { return }
+        guard session.closed.value == nil else { return }
         Task { [session, advertiser] in
             await advertiser?.stop()
             await session.close()
