@@ -24,7 +24,7 @@ public protocol NetMessage: Codable, Sendable {
 }
 
 extension NetMessage {
-    public static var messageName: String { String(describing: Self.self) }
+    public static var messageName: String { unqualifiedTypeName(Self.self) }
 
     public func encode(to writer: inout BitWriter) throws(WireError) {
         try WireEncoder(limits: writer.limits).encode(self, into: &writer)

@@ -43,14 +43,14 @@ package enum SchemaReflector {
             return
         }
         if visiting.contains(ObjectIdentifier(type)) || visiting.count >= maxDepth {
-            lines.append("\(path): recursive \(type)")
+            lines.append("\(path): recursive \(unqualifiedTypeName(type))")
             return
         }
         visiting.append(ObjectIdentifier(type))
         defer { visiting.removeLast() }
 
         if let container = type as? any SchemaContainer.Type {
-            lines.append("\(path): \(type)")
+            lines.append("\(path): \(unqualifiedTypeName(type))")
             for (index, element) in container.schemaElementTypes.enumerated() {
                 let suffix = container.schemaElementTypes.count == 1 ? "[]" : (index == 0 ? "[key]" : "[value]")
                 describeFields(of: element, path: path + suffix, into: &lines, visiting: &visiting)
@@ -58,7 +58,7 @@ package enum SchemaReflector {
             return
         }
         if type is any WirePrimitive.Type {
-            lines.append("\(path): \(type)")
+            lines.append("\(path): \(unqualifiedTypeName(type))")
             return
         }
         var fields: [(String, Any.Type)] = []
@@ -67,13 +67,13 @@ package enum SchemaReflector {
             return true
         }
         if let cases = type as? any CaseIterable.Type {
-            lines.append("\(path): enum \(type) cases \(caseNames(cases))")
+            lines.append("\(path): enum \(unqualifiedTypeName(type)) cases \(caseNames(cases))")
         } else if isStruct && !fields.isEmpty {
             for (name, fieldType) in fields {
                 describeFields(of: fieldType, path: "\(path).\(wireName(name))", into: &lines, visiting: &visiting)
             }
         } else {
-            lines.append("\(path): \(type)")
+            lines.append("\(path): \(unqualifiedTypeName(type))")
         }
     }
 

@@ -125,6 +125,18 @@ struct SchemaFingerprintTests {
         #expect(ab.id(of: Move.self) == 1 && ba.id(of: Move.self) == 0)
     }
 
+    /// The fingerprint is made of type names: the name without a `Mirror` must be the very
+    /// text `String(describing:)` gave every fingerprint before it, for every shape of type.
+    @Test(
+        arguments: [
+            V1.Player.self, Move.self, Everything.self, Int8.self, String.self, [UInt32].self, [String: [Float]].self,
+            Set<Int>.self, Int?.self, [V1.Player?].self, (Int, String).self, Quantized<ArenaCoordinate>.self,
+            SchemaFingerprintTests.self, Result<Int, WireError>.self,
+        ] as [Any.Type])
+    func typeNamesAreWhatStringDescribingGave(type: Any.Type) {
+        #expect(unqualifiedTypeName(type) == String(describing: type))
+    }
+
     @Test func enumsShowTheirCasesWhenCaseIterable() {
         let registry = MessageRegistry([Everything.self])
         #expect(registry.schema.lines.contains("Everything.weapon: enum Weapon cases {pistol, shotgun, laser}"))
