@@ -76,4 +76,10 @@ extension NetCore {
         }
         return deadline
     }
+
+    /// Whether any peer has packets in flight: a sender flushes on its own thread only when
+    /// none has (see `NetSession.requestSendFlush()`).
+    mutating func hasPacketsInFlight() -> Bool {
+        peers.contains { $0.channels.hasPacketsInFlight }
+    }
 }

@@ -117,23 +117,38 @@ extension NetSession {
         runPass(now: now, wholeTick: false)
     }
 
+    /// The flush of ``requestSendFlush()``, on the sender's thread, under the transport's pass
+    /// lock: false, and nothing done, while packets are in flight (the network thread then
+    /// batches the stream's sends) or when a kick or a close waits (they end connections,
+    /// on the network thread).
+    func flushSendsOnSenderThread(now: NetInstant) -> Bool {
+        guard !core.withLock({ $0.hasPacketsInFlight() }) else { return false }
+        guard runPass(now: now, wholeTick: false, messagesOnly: true) else { return false }
+        counters.withLock { $0.sendersFlushes += 1 }
+        return true
+    }
+
     /// A tick, or a flush of sends (which becomes a tick when the buffer holds more than new
     /// messages): takes the buffer's commands, runs the core, sends the datagrams in one
-    /// batch, and asks the transport for the next tick.
-    private func runPass(now: NetInstant, wholeTick asked: Bool, holdingAcknowledgements: Bool = false) {
+    /// batch, and asks the transport for the next tick. With `messagesOnly`, it takes nothing
+    /// and returns false rather than become a tick.
+    @discardableResult
+    private func runPass(
+        now: NetInstant, wholeTick asked: Bool, holdingAcknowledgements: Bool = false, messagesOnly: Bool = false
+    ) -> Bool {
         var messages: [OutboundMessage] = []
         var kicks: [OutboundKick] = []
-        let (closing, wholeTick) = buffer.withLock { buffer in
-            defer {
-                buffer.charge = 0
-                buffer.flushScheduled = false
-            }
+        let taken = buffer.withLock { buffer -> (closing: Bool, wholeTick: Bool)? in
             let wholeTick = asked || !buffer.kicks.isEmpty || buffer.closing
+            if messagesOnly && wholeTick { return nil }
+            buffer.charge = 0
+            buffer.flushScheduled = false
             swap(&messages, &buffer.spareMessages)
             swap(&messages, &buffer.messages)
             swap(&kicks, &buffer.kicks)
             return (buffer.closing, wholeTick)
         }
+        guard let (closing, wholeTick) = taken else { return false }
         let tookCommands = !messages.isEmpty || !kicks.isEmpty
         var datagrams: [Datagram] = []
         let (waiting, waitingChanged, events, replication, closed, deadline) = core.withLock { core in
@@ -174,6 +189,7 @@ extension NetSession {
         publish(events, replication: replication)
         if wholeTick { logDropsIfDue(now: now) }
         if closed { finished.set(()) }
+        return true
     }
 
     /// Gives the send list a pass took back, emptied, for the next trade with its room (an

@@ -63,13 +63,13 @@ extension NetSession {
 
     /// Queues a kick for the next tick, which carries it out after sending its messages.
     func enqueue(_ kick: OutboundKick) throws(NetSendError) {
-        try queue(charge: 0) { $0.kicks.append(kick) }
+        try queue(charge: 0, isMessage: false) { $0.kicks.append(kick) }
     }
 
     /// Adds a command of `charge` buffered bytes with `add`, and counts the charge, under the
     /// buffer's lock, unless the buffer refuses it; the first since the last flush asks for
-    /// one.
-    private func queue(charge: Int, _ add: (inout SendBuffer) -> Void) throws(NetSendError) {
+    /// one (a kick always of the network thread: it ends a connection there).
+    private func queue(charge: Int, isMessage: Bool = true, _ add: (inout SendBuffer) -> Void) throws(NetSendError) {
         // The lock's closure rethrows untyped errors, so the refusal comes out as a value.
         let (refusal, flushNow) = buffer.withLock { buffer -> (NetSendError?, Bool) in
             if let refusal = Self.refusal(charge, by: buffer, options: options) { return (refusal, false) }
@@ -78,7 +78,8 @@ extension NetSession {
             return (nil, Self.schedulesFlush(&buffer))
         }
         if let refusal { throw refusal }
-        if flushNow { requestFlush() }
+        guard flushNow else { return }
+        if isMessage { requestSendFlush() } else { requestFlush() }
     }
 
     /// Why `buffer` cannot take a command of `charge` more, if it cannot. A cap below one

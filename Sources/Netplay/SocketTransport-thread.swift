@@ -128,12 +128,14 @@ final class NetworkThread: Sendable {
             do {
                 let retiring = leaving.map(\.transport)
                 leaving = []
-                for transport in retiring { transport.retire() }
+                for transport in retiring { transport.passLock.withLock { _ in transport.retire() } }
             }
             if ends { return }
             for index in members.indices where mustPass[index] || (index < readable.count && readable[index]) {
                 let member = members[index]
-                let (arrived, _, _) = member.transport.pass(member.session, reading: true, returningOnEvents: false)
+                let (arrived, _, _) = member.transport.passLock.withLock { _ in
+                    member.transport.pass(member.session, reading: true, returningOnEvents: false)
+                }
                 // A full read: more may be waiting, read on before sleeping.
                 mustPass[index] = arrived >= SocketTransport.datagramsPerRead
             }
@@ -146,7 +148,9 @@ final class NetworkThread: Sendable {
             var sleeps = true
             for index in members.indices {
                 let transport = members[index].transport
-                let memberWake = transport.wakeTimeOnceIdle(until: clock.instant(wakeAt, on: transport.clock))
+                let memberWake = transport.passLock.withLock { _ in
+                    transport.wakeTimeOnceIdle(until: clock.instant(wakeAt, on: transport.clock))
+                }
                 if let memberWake, !mustPass[index] {
                     wakeAt = min(wakeAt, transport.clock.instant(memberWake, on: clock))
                 } else {

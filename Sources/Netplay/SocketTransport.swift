@@ -30,6 +30,12 @@ final class SocketTransport: DatagramTransport {
     let impairment = Mutex<ImpairedLinks?>(nil)
     /// Whether either direction is impaired: read at every send and read, without the lock.
     let isImpaired = Atomic<Bool>(false)
+    /// Held by whoever runs the session's work in network-thread mode: the network thread
+    /// for each of its passes (and the queued work it runs before it sleeps), or a sender
+    /// flushing its own messages while that thread sleeps (`NetSession.requestSendFlush()`).
+    /// A pass publishes its events, and hands its datagrams to the socket, after it lets go
+    /// of the core's lock: one pass at a time keeps both in order.
+    let passLock = Mutex<Void>(())
 
     /// Which thread services a transport.
     enum Servicing {
@@ -139,7 +145,10 @@ final class SocketTransport: DatagramTransport {
             // services the transport: handed to the clients' thread, the hello waited for that
             // thread to be woken and to take the new socket on (about 60 µs of a loopback
             // connect, traced).
-            if servicing == .clientsThread { _ = transport.pass(session, reading: false, returningOnEvents: false) }
+            if servicing == .clientsThread {
+                let sendHello = { _ = transport.pass(session, reading: false, returningOnEvents: false) }
+                transport.passLock.withLock { _ in sendHello() }
+            }
             thread.add(transport, serving: session)
         }
         return transport
@@ -185,6 +194,10 @@ final class SocketTransport: DatagramTransport {
     }
 
     var now: NetInstant { clock.now }
+
+    /// Whether a network thread services the transport and sleeps: nothing queued for it, no
+    /// pass running or about to (it clears this when it wakes, before its pass).
+    var networkThreadSleeps: Bool { wake != nil && state.withLock { $0.sleeping } }
 
     var taskExecutor: (any TaskExecutor)? { executor.withLock { $0 } }
 

@@ -38,6 +38,8 @@ package struct ChannelEndpoint: Sendable {
     /// Whether the packets received owe their sender an acknowledgement at once because of
     /// the reliable data they carried (see ``ReceivedPacketWindow/owesPromptAcknowledgement``).
     package var owesPromptAcknowledgement: Bool { received.owesPromptAcknowledgement }
+    /// Whether packets sent wait for their acknowledgement (counted in the congestion window).
+    package var hasPacketsInFlight: Bool { congestion.bytesInFlight > 0 }
     package internal(set) var roundTrip = RoundTripEstimator()
     var congestion: CongestionController
     var pacer: SendPacer

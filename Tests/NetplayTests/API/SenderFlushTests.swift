@@ -1,0 +1,113 @@
+import Testing
+
+@testable import Netplay
+@testable import NetplayBase
+@testable import NetplayTesting
+@testable import NetplayWire
+
+extension APITests {
+    /// `NetSession.requestSendFlush()`: on an idle link (nothing in flight) a sender flushes
+    /// its own messages, as Nagle's rule lets TCP send at once; with packets in flight, or a
+    /// kick waiting, it leaves the flush to the network thread, which batches what follows.
+    @Suite struct SenderFlush {
+        let net = SimulatedNetwork(seed: 11)
+
+        func connectedPair() throws -> (NetHost, EventLog, NetClient, NetPeer) {
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+            let client = try net.connectClient(
+                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages)
+            let hostLog = EventLog(host.poll)
+            let clientLog = EventLog(client.poll)
+            #expect(net.run(until: { clientLog.contains(.connected(.host)) }, limit: .seconds(2)))
+            let peer = try #require(client.localPeer)
+            #expect(net.run(until: { hostLog.contains(.connected(peer)) }, limit: .seconds(1)))
+            return (host, hostLog, client, peer)
+        }
+
+        /// Runs the network until `session` has nothing in flight.
+        func settle(_ session: NetSession) {
+            #expect(net.run(until: { !session.withCore { $0.hasPacketsInFlight() } }, limit: .seconds(1)))
+        }
+
+        @Test("an idle link's message leaves from the sender's flush; the next, sent in flight, waits for the batch")
+        func idleLinkFlushesOnTheSendersThreadAndOnlyThen() throws {
+            let (_, hostLog, client, peer) = try connectedPair()
+            settle(client.session)
+
+            try client.send(Chat(text: "first"))
+            #expect(client.session.flushSendsOnSenderThread(now: net.now))
+            #expect(client.session.statistics.sendersFlushes == 1)
+            #expect(client.session.buffer.withLock { $0.messages.isEmpty && !$0.flushScheduled })
+            #expect(client.session.withCore { $0.hasPacketsInFlight() })
+
+            // "first" is in flight: the second waits in the buffer for the network's flush.
+            try client.send(Chat(text: "second"))
+            #expect(!client.session.flushSendsOnSenderThread(now: net.now))
+            #expect(client.session.statistics.sendersFlushes == 1)
+            #expect(client.session.buffer.withLock { $0.messages.count == 1 && $0.flushScheduled })
+
+            #expect(net.run(until: { hostLog.update().count == 4 }, limit: .seconds(1)))
+            #expect(hostLog.seen.suffix(2) == [.chat("first", from: peer), .chat("second", from: peer)])
+        }
+
+        @Test("a waiting kick is the network's work: the sender's flush declines and leaves it queued")
+        func aKickIsNeverFlushedOnTheSendersThread() throws {
+            let (host, _, client, peer) = try connectedPair()
+            settle(host.session)
+            host.kick(peer, reason: "test")
+            try host.send(Chat(text: "bye"), to: .peer(peer))
+            #expect(!host.session.flushSendsOnSenderThread(now: net.now))
+            #expect(host.session.statistics.sendersFlushes == 0)
+            #expect(host.session.buffer.withLock { $0.kicks.count == 1 && $0.messages.count == 1 })
+
+            let clientLog = EventLog(client.poll)
+            #expect(net.run(until: { clientLog.disconnectReason(of: .host) != nil }, limit: .seconds(2)))
+        }
+        /// Over loopback sockets, both ends reading on Swift's pool: each round, the client
+        /// sends a burst of three and the host echoes each. A reply on an idle link leaves from
+        /// the pool thread; the rest from the network thread. Passes from both threads must
+        /// keep every message, and every echo, in order.
+        @Test func echoesOverLoopbackArriveInOrderFromEitherThread() async throws {
+            let rounds = 60
+            let burst = 3
+            var options = NetOptions()
+            options.timeout = .seconds(15)
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options, advertise: nil)
+            let client = try await NetClient.connect(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: options)
+            let watchdog = APITests.NetworkExecutor.watchdog(host, client)
+            let echo = Task { () -> [String] in
+                var heard: [String] = []
+                for await event in host.events {
+                    guard case .message(let chat as Chat, let peer) = event else { continue }
+                    heard.append(chat.text)
+                    try? host.send(Chat(text: "re: \(chat.text)"), to: .peer(peer))
+                    if heard.count == rounds * burst { break }
+                }
+                return heard
+            }
+            var replies: [String] = []
+            var events = client.events.makeAsyncIterator()
+            for round in 0..<rounds {
+                for index in 0..<burst { try client.send(Chat(text: "\(round).\(index)")) }
+                var received = 0
+                while received < burst, let event = await events.next() {
+                    guard case .message(let chat as Chat, _) = event else { continue }
+                    replies.append(chat.text)
+                    received += 1
+                }
+            }
+            let sent = (0..<rounds).flatMap { round in (0..<burst).map { "\(round).\($0)" } }
+            let heard = try #require(await boundedValue(of: echo, within: APITests.NetworkExecutor.patience))
+            #expect(heard == sent)
+            #expect(replies == sent.map { "re: \($0)" })
+            watchdog.cancel()
+            await client.close()
+            await host.close()
+        }
+    }
+}
