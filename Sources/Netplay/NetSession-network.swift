@@ -119,10 +119,11 @@ extension NetSession {
 
     /// The flush of ``requestSendFlush()``, on the sender's thread, under the transport's pass
     /// lock: false, and nothing done, while packets are in flight (the network thread then
-    /// batches the stream's sends) or when a kick or a close waits (they end connections,
-    /// on the network thread).
+    /// batches the stream's sends), for a session of many peers (see
+    /// `NetCore.maxPeersForSendersFlush`), or when a kick or a close waits (they end
+    /// connections, on the network thread).
     func flushSendsOnSenderThread(now: NetInstant) -> Bool {
-        guard !core.withLock({ $0.hasPacketsInFlight() }) else { return false }
+        guard core.withLock({ $0.letsSenderFlush() }) else { return false }
         guard runPass(now: now, wholeTick: false, messagesOnly: true) else { return false }
         counters.withLock { $0.sendersFlushes += 1 }
         return true

@@ -122,13 +122,14 @@ package final class NetSession: Sendable {
     }
 
     /// The flush the first message of a batch of sends asks for. While the network thread
-    /// sleeps and nothing sent is waiting for its acknowledgement, the sender flushes on its
-    /// own thread, at once, as Nagle's rule lets a TCP sender send at once on an idle
-    /// connection: waking the network thread to do it cost a thread hand-off, each side of a
-    /// reply (a ping-pong's round trip on Swift's pool: 2.01–2.07 of ENet's, 1.74–1.76 with
-    /// this, alternating builds). Otherwise (a stream, with packets in flight; the network
-    /// thread awake, or running code on its executor) the network thread flushes, and the
-    /// sends made meanwhile join the batch, as before.
+    /// sleeps and nothing sent is waiting for its acknowledgement, the sender of a session of
+    /// a few peers (`NetCore.maxPeersForSendersFlush`) flushes on its own thread, at once, as
+    /// Nagle's rule lets a TCP sender send at once on an idle connection: waking the network
+    /// thread to do it cost a thread hand-off, each side of a reply (a ping-pong's median
+    /// round trip on Swift's pool: 1.86–2.24 of ENet's, 1.45–1.68 with this, three runs of
+    /// each build alternating). Otherwise (a stream, with packets in flight; many peers; the
+    /// network thread awake, or running code on its executor) the network thread flushes,
+    /// and the sends made meanwhile join the batch, as before.
     func requestSendFlush() {
         guard let attached = attachment.withLock({ $0 }) else { return }
         if let socket = attached.networkThread, socket.networkThreadSleeps,

@@ -64,6 +64,30 @@ extension APITests {
             let clientLog = EventLog(client.poll)
             #expect(net.run(until: { clientLog.disconnectReason(of: .host) != nil }, limit: .seconds(2)))
         }
+        @Test("a host of more than a few peers leaves even an idle link's flush to the network thread")
+        func aHostOfManyPeersLeavesItsFlushesToTheNetworkThread() throws {
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+            let hostLog = EventLog(host.poll)
+            var clients: [NetClient] = []
+            for index in 0...NetCore.maxPeersForSendersFlush {
+                clients.append(
+                    try net.connectClient(
+                        at: APISetup.clientAddress(index), to: APISetup.hostAddress, game: APISetup.game,
+                        messages: APISetup.messages))
+                #expect(net.run(until: { hostLog.update().count == index + 2 }, limit: .seconds(2)))
+            }
+            settle(host.session)
+            try host.send(Chat(text: "everyone"))
+            #expect(!host.session.flushSendsOnSenderThread(now: net.now))
+            #expect(host.session.buffer.withLock { $0.messages.count == 1 })
+            // One client fewer, and the same send is the sender's to flush.
+            clients.removeLast()
+            #expect(net.run(until: { host.peers.count == NetCore.maxPeersForSendersFlush }, limit: .seconds(30)))
+            settle(host.session)
+            #expect(host.session.flushSendsOnSenderThread(now: net.now))
+            #expect(host.session.statistics.sendersFlushes == 1)
+        }
+
         /// Over loopback sockets, both ends reading on Swift's pool: each round, the client
         /// sends a burst of three and the host echoes each. A reply on an idle link leaves from
         /// the pool thread; the rest from the network thread. Passes from both threads must
