@@ -59,7 +59,7 @@ enum FigureCatalog {
                 // The host's whole growth over its clients, and the growth from half as many
                 // clients to all of them over the clients added: the first charges each
                 // connection a share of what a host costs with none (its thread's stack and
-                // malloc arena, runtime caches: some 300 KiB for Netplay, 24 for ENet), the
+                // malloc arena, runtime caches: some 210–260 KiB for Netplay, 20 for ENet), the
                 // second what one more connection costs.
                 let key = ContenderCatalog.key(of: contender)
                 let half = Workload.idleClients / 2
