@@ -224,9 +224,15 @@ final class EventQueue: Sendable {
     /// The longest list of events `poll()` keeps for its storage: a burst's list is freed.
     static let largestKeptBatch = 1024
 
+    /// Whether the events sequence was made: async code reads the session, and answers what it
+    /// reads as it comes (see `NetSession.requestSendFlush()`). Read without the lock.
+    var isStreamed: Bool { streamed.load(ordering: .relaxed) }
+    private let streamed = Atomic<Bool>(false)
+
     /// Makes the events sequence; from now on events are its only.
     func stream() -> NetEvents {
         state.withLock { $0.streaming = true }
+        streamed.store(true, ordering: .relaxed)
         updateSignal()
         return NetEvents(queue: self)
     }

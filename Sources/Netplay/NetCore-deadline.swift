@@ -94,8 +94,9 @@ extension NetCore {
     /// datagrams that arrive meanwhile: a host of many peers has both the long flush (a packet
     /// for each) and the steady arrivals (their inputs), and leaves its flushes to the
     /// network thread. A host of 64 clients flushing its snapshots on its game thread took
-    /// 5.2 % of a core where it had taken 4.1–4.2 % (its kernel's share: the instructions were
-    /// the same), with ten times the `futex` calls. A co-op host (Skirmish's four players) and
-    /// a client keep the faster replies.
+    /// 5.2 % of a core where it had taken 4.1–4.2 % (by inference the kernel's share: its
+    /// user-space instructions were the same), with 8.5 times the `futex` calls (12 → 102,
+    /// one `strace` run each). A co-op host (Skirmish's four players) and a client keep the
+    /// faster replies.
     static let maxPeersForSendersFlush = 4
 }

@@ -3,7 +3,8 @@ import NetplayProtocol
 
 /// The network's side of a session: what the driver calls (each datagram, the end of a read
 /// burst, the timer's ticks, the flush that sends ask for), and the events and datagrams each
-/// of those hands on. All of it takes the core's lock; none of it runs on the game's side.
+/// of those hands on. All of it takes the core's lock; none of it runs on the game's side but
+/// a sender's own flush (``flushSendsOnSenderThread(now:)``).
 extension NetSession {
     /// Handles one datagram; called by the driver, on its thread. What it brings the game
     /// (messages, players coming and going) waits in the core until the driver ends the read

@@ -3,7 +3,8 @@ import NetplayChannels
 import NetplayWire
 
 /// The game's side: `send` encodes on the caller's thread and queues the bytes in the send
-/// buffer, under its own short lock; the network thread takes them at its next tick.
+/// buffer, under its own short lock; the network thread takes them at its next pass (or the
+/// sender flushes them itself: see ``NetSession/requestSendFlush()``).
 extension NetSession {
     /// Encoded messages waiting for the next tick.
     struct SendBuffer {

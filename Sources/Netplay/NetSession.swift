@@ -10,15 +10,17 @@ import Synchronization
 /// The game thread only touches the send buffer and the event queue, each under its own
 /// short lock. The driver calls `receive(_:from:now:)` for each datagram, `tick(now:)` on a
 /// timer and `flushSends(now:)` when a batch of sends asks for it (NetSession-network.swift);
-/// only those take the core's lock. So `send` never works on the network's state: one flush
-/// picks up everything sent since the last one in a single batch.
+/// only those take the core's lock. So `send` works on the network's state only in one case:
+/// async code answering on an idle link flushes its own reply (``requestSendFlush()``, under
+/// the transport's pass lock); otherwise one flush picks up everything sent since the last
+/// one in a single batch.
 package final class NetSession: Sendable {
     /// How the session has run, for tests and diagnostics: ticks against messages shows
     /// that sends are batched.
     struct Counters: Sendable, Hashable {
         /// Messages accepted by `send` (each counts once, however many recipients).
         var messagesQueued = 0
-        /// Passes run by the driver: timer ticks, and the flushes sends ask for.
+        /// Passes run: timer ticks, and the flushes sends ask for (a sender's own among them).
         var ticks = 0
         /// Passes that took at least one queued command.
         var flushes = 0
@@ -121,17 +123,25 @@ package final class NetSession: Sendable {
         attachment.withLock { $0 }?.transport.runSoon(for: self) { session, now in session.flushSends(now: now) }
     }
 
-    /// The flush the first message of a batch of sends asks for. While the network thread
-    /// sleeps and nothing sent is waiting for its acknowledgement, the sender of a session of
-    /// a few peers (`NetCore.maxPeersForSendersFlush`) flushes on its own thread, at once, as
-    /// Nagle's rule lets a TCP sender send at once on an idle connection: waking the network
-    /// thread to do it cost a thread hand-off, each side of a reply (a ping-pong's median
-    /// round trip on Swift's pool: 1.86–2.24 of ENet's, 1.45–1.68 with this, three runs of
-    /// each build alternating). Otherwise (a stream, with packets in flight; many peers; the
-    /// network thread awake, or running code on its executor) the network thread flushes,
-    /// and the sends made meanwhile join the batch, as before.
+    /// The flush the first message of a batch of sends asks for. When async code reads the
+    /// session's ``NetEvents`` (it answers messages as they come), the network thread sleeps,
+    /// the session has a few peers (`NetCore.maxPeersForSendersFlush`) and nothing of its is
+    /// in flight, the sender flushes on its own thread, at once, as Nagle's rule lets a TCP
+    /// sender send at once on an idle connection: waking the network thread to do it cost a
+    /// thread hand-off, each side of a reply (a ping-pong's median round trip on Swift's
+    /// pool, three runs of each build alternating: 1.86–2.24 of ENet's, 1.45–1.68 with this,
+    /// in one set of runs; 1.80–1.98 and 1.48–1.71 in a second; no difference, 1.71–1.83
+    /// both, in a third). Otherwise the network thread flushes, and the sends made meanwhile
+    /// join the batch, as before: a game loop that polls sends a frame's messages together,
+    /// which one packet carries (flushed at the first, the rest would follow in a second); a
+    /// stream keeps packets in flight; and a kick or a close ends connections there.
+    ///
+    /// The flush runs under the transport's pass lock, tried, never waited for. Nothing run
+    /// under it may send on this session from the same thread: a messages-only flush
+    /// publishes no membership event, so no observer or log handler of the game's runs there
+    /// (and `Mutex` traps on a lock its own thread holds).
     func requestSendFlush() {
-        guard let attached = attachment.withLock({ $0 }) else { return }
+        guard events.isStreamed, let attached = attachment.withLock({ $0 }) else { return requestFlush() }
         if let socket = attached.networkThread, socket.networkThreadSleeps,
             socket.passLock.withLockIfAvailable({ _ in flushSendsOnSenderThread(now: socket.now) }) == true
         {

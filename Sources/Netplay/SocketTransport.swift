@@ -31,8 +31,9 @@ final class SocketTransport: DatagramTransport {
     /// Whether either direction is impaired: read at every send and read, without the lock.
     let isImpaired = Atomic<Bool>(false)
     /// Held by whoever runs the session's work in network-thread mode: the network thread
-    /// for each of its passes (and the queued work it runs before it sleeps), or a sender
-    /// flushing its own messages while that thread sleeps (`NetSession.requestSendFlush()`).
+    /// for each of its passes (and the queued work it runs before it sleeps, and its last when
+    /// it retires the transport), a client's first pass in `start`, or a sender flushing its
+    /// own messages while that thread sleeps (`NetSession.requestSendFlush()`).
     /// A pass publishes its events, and hands its datagrams to the socket, after it lets go
     /// of the core's lock: one pass at a time keeps both in order.
     let passLock = Mutex<Void>(())
@@ -146,8 +147,9 @@ final class SocketTransport: DatagramTransport {
             // thread to be woken and to take the new socket on (about 60 µs of a loopback
             // connect, traced).
             if servicing == .clientsThread {
-                let sendHello = { _ = transport.pass(session, reading: false, returningOnEvents: false) }
-                transport.passLock.withLock { _ in sendHello() }
+                transport.passLock.withLock { _ in
+                    _ = transport.pass(session, reading: false, returningOnEvents: false)
+                }
             }
             thread.add(transport, serving: session)
         }
@@ -195,8 +197,10 @@ final class SocketTransport: DatagramTransport {
 
     var now: NetInstant { clock.now }
 
-    /// Whether a network thread services the transport and sleeps: nothing queued for it, no
-    /// pass running or about to (it clears this when it wakes, before its pass).
+    /// Whether a network thread services the transport and has found nothing queued for it
+    /// before it sleeps (it clears this when it wakes, before its pass). A hint: it stays set
+    /// while the thread plans its other members, and a full read leaves it set for a zero
+    /// wait; a sender's flush is kept in order by the pass lock, not by this.
     var networkThreadSleeps: Bool { wake != nil && state.withLock { $0.sleeping } }
 
     var taskExecutor: (any TaskExecutor)? { executor.withLock { $0 } }

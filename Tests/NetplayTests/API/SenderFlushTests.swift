@@ -6,9 +6,10 @@ import Testing
 @testable import NetplayWire
 
 extension APITests {
-    /// `NetSession.requestSendFlush()`: on an idle link (nothing in flight) a sender flushes
-    /// its own messages, as Nagle's rule lets TCP send at once; with packets in flight, or a
-    /// kick waiting, it leaves the flush to the network thread, which batches what follows.
+    /// `NetSession.requestSendFlush()`: when async code reads the events, on an idle link
+    /// (nothing in flight) a sender flushes its own messages, as Nagle's rule lets TCP send at
+    /// once; with packets in flight, a kick waiting, many peers, or a game that polls, it
+    /// leaves the flush to the network thread, which batches what follows.
     @Suite struct SenderFlush {
         let net = SimulatedNetwork(seed: 11)
 
@@ -55,8 +56,8 @@ extension APITests {
         func aKickIsNeverFlushedOnTheSendersThread() throws {
             let (host, _, client, peer) = try connectedPair()
             settle(host.session)
-            host.kick(peer, reason: "test")
             try host.send(Chat(text: "bye"), to: .peer(peer))
+            host.kick(peer, reason: "test")
             #expect(!host.session.flushSendsOnSenderThread(now: net.now))
             #expect(host.session.statistics.sendersFlushes == 0)
             #expect(host.session.buffer.withLock { $0.kicks.count == 1 && $0.messages.count == 1 })
@@ -81,11 +82,13 @@ extension APITests {
             #expect(!host.session.flushSendsOnSenderThread(now: net.now))
             #expect(host.session.buffer.withLock { $0.messages.count == 1 })
             // One client fewer, and the same send is the sender's to flush.
-            clients.removeLast()
-            #expect(net.run(until: { host.peers.count == NetCore.maxPeersForSendersFlush }, limit: .seconds(30)))
+            clients.removeLast().session.requestClose()
+            #expect(net.run(until: { host.peers.count == NetCore.maxPeersForSendersFlush }, limit: .seconds(5)))
             settle(host.session)
+            try host.send(Chat(text: "the four of you"))
             #expect(host.session.flushSendsOnSenderThread(now: net.now))
             #expect(host.session.statistics.sendersFlushes == 1)
+            #expect(host.session.buffer.withLock { $0.messages.isEmpty })
         }
 
         /// Over loopback sockets, both ends reading on Swift's pool: each round, the client
@@ -129,7 +132,31 @@ extension APITests {
             let heard = try #require(await boundedValue(of: echo, within: APITests.NetworkExecutor.patience))
             #expect(heard == sent)
             #expect(replies == sent.map { "re: \($0)" })
+            // Both paths ran: 16–42 of a side's 180 flushes were the sender's in trial runs.
+            #expect(host.session.statistics.sendersFlushes + client.session.statistics.sendersFlushes > 0)
             watchdog.cancel()
+            await client.close()
+            await host.close()
+        }
+        /// A game loop that polls sends a frame's messages together: its sends always leave
+        /// from the network thread, in one batch, over loopback sockets too.
+        @Test func aPollingGameNeverFlushesOnItsOwnThread() async throws {
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages, advertise: nil)
+            let client = try await NetClient.connect(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages)
+            var heard = 0
+            for round in 0..<20 {
+                try client.send(Chat(text: "\(round)"))
+                let arrived = await pollUntil(within: .seconds(5)) {
+                    for case .message in host.poll() { heard += 1 }
+                    return heard > round
+                }
+                #expect(arrived)
+            }
+            #expect(heard == 20)
+            #expect(client.session.statistics.sendersFlushes == 0)
+            #expect(client.session.statistics.flushes >= 1)
             await client.close()
             await host.close()
         }
