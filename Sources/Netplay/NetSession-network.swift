@@ -207,9 +207,6 @@ extension NetSession {
         }
     }
 
-    /// Hands `datagrams` to the transport, then gives their buffers and list back to the core
-    /// for the next ones (a transport that kept one only means that one is not reused). One
-    /// more short lock per batch sent, against an allocation per datagram and per batch.
     /// Sends `datagrams` and brings the timer forward to `deadline`, if there is either. The
     /// transport is fetched only then: under its lock, as an existential, it was a lock, a
     /// retain and a release for each datagram read.
@@ -219,6 +216,9 @@ extension NetSession {
         if let deadline { transport.scheduleTick(at: deadline) }
     }
 
+    /// Hands `datagrams` to the transport, then gives their buffers and list back to the core
+    /// for the next ones (a transport that kept one only means that one is not reused). One
+    /// more short lock per batch sent, against an allocation per datagram and per batch.
     private func transmit(_ datagrams: inout [Datagram], on transport: any DatagramTransport) {
         guard !datagrams.isEmpty else { return }
         transport.send(datagrams)

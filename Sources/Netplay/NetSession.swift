@@ -119,8 +119,14 @@ package final class NetSession: Sendable {
     /// since the last flush does, so there is one hop per batch of sends (not per message),
     /// and no wait for the next tick.
     func requestFlush() {
+        guard let transport = attachment.withLock({ $0 })?.transport else { return }
+        requestFlush(on: transport)
+    }
+
+    /// ``requestFlush()`` on the transport already in hand.
+    private func requestFlush(on transport: any DatagramTransport) {
         // The session beside the work, not captured in it: see `runSoon(for:_:)`.
-        attachment.withLock { $0 }?.transport.runSoon(for: self) { session, now in session.flushSends(now: now) }
+        transport.runSoon(for: self) { session, now in session.flushSends(now: now) }
     }
 
     /// The flush the first message of a batch of sends asks for. When async code reads the
@@ -147,7 +153,7 @@ package final class NetSession: Sendable {
         {
             return
         }
-        attached.transport.runSoon(for: self) { session, now in session.flushSends(now: now) }
+        requestFlush(on: attached.transport)
     }
 
     /// Impairs one direction of the session's socket (nil: clear it).
