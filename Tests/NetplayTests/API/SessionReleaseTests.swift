@@ -54,14 +54,12 @@ extension APITests {
                 clientSession = client.session
                 try client.send(Chat(text: "hello"))
                 client.flush()
-                var arrived = false
-                let deadline = ContinuousClock.now + .seconds(10)
-                while !arrived, ContinuousClock.now < deadline {
-                    arrived = host.poll(waitingUpTo: .milliseconds(50)).contains { event in
+                let arrived = await pollUntil(within: .seconds(10)) {
+                    _ = client.poll()
+                    return host.poll().contains { event in
                         guard case .message(let chat as Chat, _) = event else { return false }
                         return chat.text == "hello"
                     }
-                    _ = client.poll()
                 }
                 #expect(arrived)
                 await client.close()
@@ -84,16 +82,14 @@ extension APITests {
                 let client = try await connect(to: host, clientServicing)
                 clientSession = client.session
                 await host.close()
-                let deadline = ContinuousClock.now + .seconds(10)
-                while client.session.finished.value == nil, ContinuousClock.now < deadline {
-                    _ = client.poll(waitingUpTo: .milliseconds(20))
+                let ended = await pollUntil(within: .seconds(10)) {
+                    _ = client.poll()
+                    return client.session.finished.value != nil
                 }
-                #expect(client.session.finished.value != nil)
+                #expect(ended)
             }
             // Its deinit closes it in a task of its own: bounded wait for that.
-            let deadline = ContinuousClock.now + .seconds(10)
-            while clientSession != nil, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(clientSession == nil)
+            #expect(await pollUntil(within: .seconds(10)) { clientSession == nil })
         }
     }
 }
