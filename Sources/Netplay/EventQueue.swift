@@ -224,10 +224,21 @@ final class EventQueue: Sendable {
     /// The longest list of events `poll()` keeps for its storage: a burst's list is freed.
     static let largestKeptBatch = 1024
 
-    /// Whether the events sequence was made: async code reads the session, and answers what it
-    /// reads as it comes (see `NetSession.requestSendFlush()`). Read without the lock.
-    var isStreamed: Bool { streamed.load(ordering: .relaxed) }
+    /// Whether the game answers events as they come (see `NetSession.requestSendFlush()`):
+    /// async code reads the events sequence, or the game's last poll waited for its first
+    /// event (``wait(upTo:)``: a server's, a tool's or a turn-based game's loop, which has
+    /// nothing to do until a message comes). A frame loop polls without waiting, and sends a
+    /// frame's messages together. Read without the lock.
+    var answersAsTheyCome: Bool { streamed.load(ordering: .relaxed) || pollerWaits.load(ordering: .relaxed) }
     private let streamed = Atomic<Bool>(false)
+    private let pollerWaits = Atomic<Bool>(false)
+
+    /// Notes whether the game's latest poll waits for its first event (see
+    /// ``answersAsTheyCome``); written only when it changes, so a loop's polls do not keep
+    /// taking the flag's cache line from the threads that send.
+    func notePoll(waiting: Bool) {
+        if pollerWaits.load(ordering: .relaxed) != waiting { pollerWaits.store(waiting, ordering: .relaxed) }
+    }
 
     /// Makes the events sequence; from now on events are its only.
     func stream() -> NetEvents {

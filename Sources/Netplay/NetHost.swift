@@ -152,8 +152,9 @@ public final class NetHost: Sendable {
     /// Queues `message` for `recipients` on `channel`; the network thread sends it as soon as
     /// it is free (with ``NetServicing/gameThread`` servicing: at the next ``poll()`` or
     /// ``flush()``). Cheap and callable from any thread: the message is encoded here and
-    /// buffered under a lock. One exception: when async code reads ``events`` and the link is
-    /// idle (nothing in flight, the network thread asleep, at most four clients), the first
+    /// buffered under a lock. One exception: when the game answers events as they come (async
+    /// code reads ``events``, or the loop waits in ``poll(waitingUpTo:)``) and the link is idle
+    /// (nothing in flight, the network thread asleep, at most four clients), the first
     /// message of a batch is sealed and sent from this thread at once, so a reply does not
     /// wait for that thread to wake.
     ///

@@ -7,6 +7,7 @@ extension NetSession {
     /// and sending what is queued. Waits up to `timeout` for the first event if none is
     /// waiting (zero: never waits).
     func pollEvents(waitingUpTo timeout: Duration = .zero) -> [NetEvent] {
+        events.notePoll(waiting: timeout > .zero)
         if let serviced = gameThreadTransport {
             serviced.service(self, waitingUpTo: timeout)
         } else if timeout > .zero, !events.hasPending {

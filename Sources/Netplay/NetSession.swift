@@ -129,25 +129,27 @@ package final class NetSession: Sendable {
         transport.runSoon(for: self) { session, now in session.flushSends(now: now) }
     }
 
-    /// The flush the first message of a batch of sends asks for. When async code reads the
-    /// session's ``NetEvents`` (it answers messages as they come), the network thread sleeps,
+    /// The flush the first message of a batch of sends asks for. When the game answers
+    /// messages as they come (async code reads the session's ``NetEvents``, or its loop waits
+    /// in `poll(waitingUpTo:)`: see `EventQueue.answersAsTheyCome`), the network thread sleeps,
     /// the session has a few peers (`NetCore.maxPeersForSendersFlush`) and nothing of its is
     /// in flight, the sender flushes on its own thread, at once, as Nagle's rule lets a TCP
     /// sender send at once on an idle connection: waking the network thread to do it cost a
     /// thread hand-off, each side of a reply (a ping-pong's median round trip on Swift's
     /// pool, three runs of each build alternating: 1.86–2.24 of ENet's, 1.45–1.68 with this,
     /// in one set of runs; 1.80–1.98 and 1.48–1.71 in a second; no difference, 1.71–1.83
-    /// both, in a third). Otherwise the network thread flushes, and the sends made meanwhile
-    /// join the batch, as before: a game loop that polls sends a frame's messages together,
-    /// which one packet carries (flushed at the first, the rest would follow in a second); a
-    /// stream keeps packets in flight; and a kick or a close ends connections there.
+    /// both, in a third; a polling reply's, 1.93–2.09 and 1.43–1.61). Otherwise the network
+    /// thread flushes, and the sends made meanwhile join the batch, as before: a frame loop
+    /// that polls without waiting sends a frame's messages together, which one packet carries
+    /// (flushed at the first, the rest would follow in a second); a stream keeps packets in
+    /// flight; and a kick or a close ends connections there.
     ///
     /// The flush runs under the transport's pass lock, tried, never waited for. Nothing run
     /// under it may send on this session from the same thread: a messages-only flush
     /// publishes no membership event, so no observer or log handler of the game's runs there
     /// (and `Mutex` traps on a lock its own thread holds).
     func requestSendFlush() {
-        guard events.isStreamed, let attached = attachment.withLock({ $0 }) else { return requestFlush() }
+        guard events.answersAsTheyCome, let attached = attachment.withLock({ $0 }) else { return requestFlush() }
         if let socket = attached.networkThread, socket.networkThreadSleeps,
             socket.passLock.withLockIfAvailable({ _ in flushSendsOnSenderThread(now: socket.now) }) == true
         {

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 
 @testable import Netplay
@@ -6,10 +8,11 @@ import Testing
 @testable import NetplayWire
 
 extension APITests {
-    /// `NetSession.requestSendFlush()`: when async code reads the events, on an idle link
-    /// (nothing in flight) a sender flushes its own messages, as Nagle's rule lets TCP send at
-    /// once; with packets in flight, a kick waiting, many peers, or a game that polls, it
-    /// leaves the flush to the network thread, which batches what follows.
+    /// `NetSession.requestSendFlush()`: when the game answers events as they come (async code
+    /// reads them, or its loop waits in `poll(waitingUpTo:)`), on an idle link (nothing in
+    /// flight) a sender flushes its own messages, as Nagle's rule lets TCP send at once; with
+    /// packets in flight, a kick waiting, many peers, or a frame loop that polls without
+    /// waiting, it leaves the flush to the network thread, which batches what follows.
     @Suite struct SenderFlush {
         let net = SimulatedNetwork(seed: 11)
 
@@ -138,6 +141,71 @@ extension APITests {
             await client.close()
             await host.close()
         }
+        /// Which games answer events as they come: one whose last poll waited for an event
+        /// (a server's or a tool's loop), or async code reading the sequence; not a frame loop
+        /// polling without waiting, nor a game that has not polled yet.
+        @Test func aWaitingPollOrTheSequenceAnswersAsEventsComeAFramePollDoesNot() throws {
+            let (host, _, client, _) = try connectedPair()
+            #expect(!client.session.events.answersAsTheyCome)
+            _ = client.poll(waitingUpTo: .milliseconds(1))
+            #expect(client.session.events.answersAsTheyCome)
+            _ = client.poll()
+            #expect(!client.session.events.answersAsTheyCome)
+            _ = client.poll(waitingUpTo: .milliseconds(1))
+            #expect(client.session.events.answersAsTheyCome)
+            #expect(!host.session.events.answersAsTheyCome)
+            _ = host.events
+            #expect(host.session.events.answersAsTheyCome)
+        }
+
+        /// Over loopback sockets, both ends polling on threads of their own and waiting for
+        /// each event (`poll(waitingUpTo:)`): each round, the client sends a burst of three and
+        /// the host echoes each. A reply on an idle link leaves from the polling thread; the
+        /// rest from the network thread. Every message, and every echo, in order.
+        @Test func echoesBetweenWaitingPollersArriveInOrderFromEitherThread() async throws {
+            let rounds = 60
+            let burst = 3
+            let wait = Duration.milliseconds(10)
+            var options = NetOptions()
+            options.timeout = .seconds(15)
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options, advertise: nil)
+            let client = try await NetClient.connect(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: options)
+            let heard = Mutex<[String]>([])
+            let stop = Atomic<Bool>(false)
+            let echoing = DispatchGroup()
+            DispatchQueue.global().async(group: echoing) {
+                let deadline = ContinuousClock.now + APITests.NetworkExecutor.patience
+                while !stop.load(ordering: .relaxed), ContinuousClock.now < deadline {
+                    for case .message(let chat as Chat, let peer) in host.poll(waitingUpTo: wait) {
+                        heard.withLock { $0.append(chat.text) }
+                        try? host.send(Chat(text: "re: \(chat.text)"), to: .peer(peer))
+                    }
+                }
+            }
+            var replies: [String] = []
+            let deadline = ContinuousClock.now + APITests.NetworkExecutor.patience
+            for round in 0..<rounds {
+                for index in 0..<burst { try client.send(Chat(text: "\(round).\(index)")) }
+                while replies.count < (round + 1) * burst, ContinuousClock.now < deadline {
+                    for case .message(let chat as Chat, _) in client.poll(waitingUpTo: wait) {
+                        replies.append(chat.text)
+                    }
+                }
+            }
+            stop.store(true, ordering: .relaxed)
+            echoing.wait()
+            let sent = (0..<rounds).flatMap { round in (0..<burst).map { "\(round).\($0)" } }
+            #expect(heard.withLock { $0 } == sent)
+            #expect(replies == sent.map { "re: \($0)" })
+            #expect(host.session.statistics.sendersFlushes + client.session.statistics.sendersFlushes > 0)
+            await client.close()
+            await host.close()
+        }
+
         /// A game loop that polls sends a frame's messages together: its sends always leave
         /// from the network thread, in one batch, over loopback sockets too.
         @Test func aPollingGameNeverFlushesOnItsOwnThread() async throws {
