@@ -225,19 +225,25 @@ final class EventQueue: Sendable {
     static let largestKeptBatch = 1024
 
     /// Whether the game answers events as they come (see `NetSession.requestSendFlush()`):
-    /// async code reads the events sequence, or the game's last poll waited for its first
-    /// event (``wait(upTo:)``: a server's, a tool's or a turn-based game's loop, which has
-    /// nothing to do until a message comes). A frame loop polls without waiting, and sends a
-    /// frame's messages together. Read without the lock.
-    var answersAsTheyCome: Bool { streamed.load(ordering: .relaxed) || pollerWaits.load(ordering: .relaxed) }
+    /// async code reads the events sequence, or the game's latest poll was asked to wait
+    /// (`poll(waitingUpTo:)`) and returned events: a server's, a tool's or a turn-based
+    /// game's loop, which has nothing to do until a message comes and then answers it. A
+    /// frame loop polls without waiting and sends a frame's messages together; one that paces
+    /// its frames by waiting out the frame in `poll(waitingUpTo:)` comes back from its last
+    /// poll empty-handed, and sends its frame together too. Read without the lock; a hint,
+    /// which only chooses the thread a flush runs on.
+    var answersAsTheyCome: Bool {
+        streamed.load(ordering: .relaxed) || pollAnswersEvents.load(ordering: .relaxed)
+    }
     private let streamed = Atomic<Bool>(false)
-    private let pollerWaits = Atomic<Bool>(false)
+    private let pollAnswersEvents = Atomic<Bool>(false)
 
-    /// Notes whether the game's latest poll waits for its first event (see
+    /// Notes whether the game's latest poll waited for events and got some (see
     /// ``answersAsTheyCome``); written only when it changes, so a loop's polls do not keep
     /// taking the flag's cache line from the threads that send.
-    func notePoll(waiting: Bool) {
-        if pollerWaits.load(ordering: .relaxed) != waiting { pollerWaits.store(waiting, ordering: .relaxed) }
+    func notePoll(answeringEvents: Bool) {
+        guard pollAnswersEvents.load(ordering: .relaxed) != answeringEvents else { return }
+        pollAnswersEvents.store(answeringEvents, ordering: .relaxed)
     }
 
     /// Makes the events sequence; from now on events are its only.

@@ -161,10 +161,10 @@ public final class NetClient: Sendable {
     /// Queues `message` for the host on `channel`; the network thread sends it as soon as it
     /// is free (with ``NetServicing/gameThread`` servicing: at the next ``poll()`` or
     /// ``flush()``). Cheap and callable from any thread. One exception: when the game answers
-    /// events as they come (async code reads ``events``, or the loop waits in
-    /// ``poll(waitingUpTo:)``) and the link is idle (nothing in flight, the network thread
-    /// asleep), the first message of a batch is sealed and sent from this thread at once, so
-    /// a reply does not wait for that thread to wake.
+    /// events as they come (async code reads ``events``, or the loop's last
+    /// ``poll(waitingUpTo:)`` returned events) and the link is idle (nothing in flight, the
+    /// network thread asleep), the first message of a batch is sealed and sent from this
+    /// thread at once, so a reply does not wait for that thread to wake.
     ///
     /// - Throws: ``NetSendError``; nothing was queued.
     public func send(_ message: some NetMessage, on channel: NetChannel = .reliableOrdered) throws(NetSendError) {

@@ -153,10 +153,10 @@ public final class NetHost: Sendable {
     /// it is free (with ``NetServicing/gameThread`` servicing: at the next ``poll()`` or
     /// ``flush()``). Cheap and callable from any thread: the message is encoded here and
     /// buffered under a lock. One exception: when the game answers events as they come (async
-    /// code reads ``events``, or the loop waits in ``poll(waitingUpTo:)``) and the link is idle
-    /// (nothing in flight, the network thread asleep, at most four clients), the first
-    /// message of a batch is sealed and sent from this thread at once, so a reply does not
-    /// wait for that thread to wake.
+    /// code reads ``events``, or the loop's last ``poll(waitingUpTo:)`` returned events) and
+    /// the link is idle (nothing in flight, the network thread asleep, at most four clients),
+    /// the first message of a batch is sealed and sent from this thread at once, so a reply
+    /// does not wait for that thread to wake.
     ///
     /// - Throws: ``NetSendError``; nothing was queued.
     public func send(

@@ -280,6 +280,7 @@ extension NetSession {
                 defer { state.peers = connected }
                 return (state.peers.count, state.observer)
             }
+            playersConnected.store(connected.count, ordering: .relaxed)
             if connected.count != before { observer?(connected.count) }
         }
         if tookOver { takeoverObserver.withLockedValue { $0 }?() }

@@ -7,13 +7,14 @@ extension NetSession {
     /// and sending what is queued. Waits up to `timeout` for the first event if none is
     /// waiting (zero: never waits).
     func pollEvents(waitingUpTo timeout: Duration = .zero) -> [NetEvent] {
-        events.notePoll(waiting: timeout > .zero)
         if let serviced = gameThreadTransport {
             serviced.service(self, waitingUpTo: timeout)
         } else if timeout > .zero, !events.hasPending {
             _ = events.wait(upTo: timeout)
         }
-        return events.poll()
+        let taken = events.poll()
+        events.notePoll(answeringEvents: timeout > .zero && !taken.isEmpty)
+        return taken
     }
 
     /// Sends what is queued now, on this thread, in game-thread mode, with the

@@ -11,7 +11,8 @@ import Synchronization
 /// short lock. The driver calls `receive(_:from:now:)` for each datagram, `tick(now:)` on a
 /// timer and `flushSends(now:)` when a batch of sends asks for it (NetSession-network.swift);
 /// only those take the core's lock. So `send` works on the network's state only in one case:
-/// async code answering on an idle link flushes its own reply (``requestSendFlush()``, under
+/// a game that answers events as they come (async code, or a loop waiting in
+/// `poll(waitingUpTo:)`) flushes its own reply on an idle link (``requestSendFlush()``, under
 /// the transport's pass lock); otherwise one flush picks up everything sent since the last
 /// one in a single batch.
 package final class NetSession: Sendable {
@@ -74,6 +75,10 @@ package final class NetSession: Sendable {
     /// Whether a handshake service is already queued on the network thread.
     let handshakeServiceScheduled = NIOLockedValueBox(false)
     let peerCount = NIOLockedValueBox<(peers: Set<NetPeer>, observer: (@Sendable (Int) -> Void)?)>(([], nil))
+    /// The number of players in `peerCount`, read without a lock by ``requestSendFlush()``:
+    /// a host of many players never flushes on the sender's thread, and does not take three
+    /// locks per batch of sends to learn it.
+    let playersConnected = Atomic<Int>(0)
     /// Called once this player has taken over as host (host migration).
     let takeoverObserver = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
     /// Replication traffic and joins and leaves, waiting for the session's ``NetWorld`` (kept
@@ -135,21 +140,23 @@ package final class NetSession: Sendable {
     /// the session has a few peers (`NetCore.maxPeersForSendersFlush`) and nothing of its is
     /// in flight, the sender flushes on its own thread, at once, as Nagle's rule lets a TCP
     /// sender send at once on an idle connection: waking the network thread to do it cost a
-    /// thread hand-off, each side of a reply (a ping-pong's median round trip on Swift's
-    /// pool, three runs of each build alternating: 1.86–2.24 of ENet's, 1.45–1.68 with this,
-    /// in one set of runs; 1.80–1.98 and 1.48–1.71 in a second; no difference, 1.71–1.83
-    /// both, in a third; a polling reply's, 1.93–2.09 and 1.43–1.61). Otherwise the network
+    /// thread hand-off each side of a reply (measured for both kinds of reader: see
+    /// docs/ARCHITECTURE.md, the thirty-third and thirty-fourth stops). Otherwise the network
     /// thread flushes, and the sends made meanwhile join the batch, as before: a frame loop
-    /// that polls without waiting sends a frame's messages together, which one packet carries
-    /// (flushed at the first, the rest would follow in a second); a stream keeps packets in
-    /// flight; and a kick or a close ends connections there.
+    /// sends a frame's messages together, which one packet carries (flushed at the first, the
+    /// rest would follow in a second); a stream keeps packets in flight; and a kick or a close
+    /// ends connections there.
     ///
-    /// The flush runs under the transport's pass lock, tried, never waited for. Nothing run
-    /// under it may send on this session from the same thread: a messages-only flush
-    /// publishes no membership event, so no observer or log handler of the game's runs there
-    /// (and `Mutex` traps on a lock its own thread holds).
+    /// The flush runs under the transport's pass lock, tried, never waited for: a sender on
+    /// the network thread itself (code on its executor, an observer) finds it taken and
+    /// leaves the flush to the thread's next pass. Nothing under the lock blocks or runs the
+    /// game's code: a messages-only flush publishes no membership event, so no observer or
+    /// log handler runs there.
     func requestSendFlush() {
-        guard events.answersAsTheyCome, let attached = attachment.withLock({ $0 }) else { return requestFlush() }
+        guard events.answersAsTheyCome,
+            playersConnected.load(ordering: .relaxed) <= NetCore.maxPeersForSendersFlush,
+            let attached = attachment.withLock({ $0 })
+        else { return requestFlush() }
         if let socket = attached.networkThread, socket.networkThreadSleeps,
             socket.passLock.withLockIfAvailable({ _ in flushSendsOnSenderThread(now: socket.now) }) == true
         {

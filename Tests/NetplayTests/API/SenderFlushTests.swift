@@ -1,5 +1,4 @@
-import Dispatch
-import Synchronization
+import NIOConcurrencyHelpers
 import Testing
 
 @testable import Netplay
@@ -141,18 +140,30 @@ extension APITests {
             await client.close()
             await host.close()
         }
-        /// Which games answer events as they come: one whose last poll waited for an event
-        /// (a server's or a tool's loop), or async code reading the sequence; not a frame loop
-        /// polling without waiting, nor a game that has not polled yet.
-        @Test func aWaitingPollOrTheSequenceAnswersAsEventsComeAFramePollDoesNot() throws {
-            let (host, _, client, _) = try connectedPair()
-            #expect(!client.session.events.answersAsTheyCome)
-            _ = client.poll(waitingUpTo: .milliseconds(1))
-            #expect(client.session.events.answersAsTheyCome)
+
+        /// Which games answer events as they come: one whose last poll was asked to wait and
+        /// returned events (a server's or a tool's loop), or async code reading the sequence;
+        /// not a frame loop's poll, a wait that came back empty (a loop pacing its frames),
+        /// nor a game that has not polled yet.
+        @Test("a poll that waited and got events answers as they come; a frame's poll or an empty wait does not")
+        func whichPollsAnswerAsEventsCome() throws {
+            let (host, _, client, peer) = try connectedPair()
+            let events = client.session.events
+            #expect(!events.answersAsTheyCome)
+            try host.send(Chat(text: "ping"), to: .peer(peer))
+            #expect(net.run(until: { events.hasPending }, limit: .seconds(1)))
+            #expect(!client.poll(waitingUpTo: .nanoseconds(1)).isEmpty)
+            #expect(events.answersAsTheyCome)
             _ = client.poll()
-            #expect(!client.session.events.answersAsTheyCome)
-            _ = client.poll(waitingUpTo: .milliseconds(1))
-            #expect(client.session.events.answersAsTheyCome)
+            #expect(!events.answersAsTheyCome)
+
+            try host.send(Chat(text: "again"), to: .peer(peer))
+            #expect(net.run(until: { events.hasPending }, limit: .seconds(1)))
+            #expect(!client.poll(waitingUpTo: .nanoseconds(1)).isEmpty)
+            #expect(events.answersAsTheyCome)
+            #expect(client.poll(waitingUpTo: .nanoseconds(1)).isEmpty)
+            #expect(!events.answersAsTheyCome)
+
             #expect(!host.session.events.answersAsTheyCome)
             _ = host.events
             #expect(host.session.events.answersAsTheyCome)
@@ -165,7 +176,6 @@ extension APITests {
         @Test func echoesBetweenWaitingPollersArriveInOrderFromEitherThread() async throws {
             let rounds = 60
             let burst = 3
-            let wait = Duration.milliseconds(10)
             var options = NetOptions()
             options.timeout = .seconds(15)
             let host = try await NetHost.start(
@@ -174,40 +184,36 @@ extension APITests {
             let client = try await NetClient.connect(
                 to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
                 options: options)
-            let heard = Mutex<[String]>([])
-            let stop = Atomic<Bool>(false)
-            let echoing = DispatchGroup()
-            DispatchQueue.global().async(group: echoing) {
-                let deadline = ContinuousClock.now + APITests.NetworkExecutor.patience
-                while !stop.load(ordering: .relaxed), ContinuousClock.now < deadline {
-                    for case .message(let chat as Chat, let peer) in host.poll(waitingUpTo: wait) {
-                        heard.withLock { $0.append(chat.text) }
-                        try? host.send(Chat(text: "re: \(chat.text)"), to: .peer(peer))
+            let heard = NIOLockedValueBox<[String]>([])
+            let echo = HostLoop(host) { event, host in
+                guard case .message(let chat as Chat, let peer) = event else { return }
+                heard.withLockedValue { $0.append(chat.text) }
+                try? host.send(Chat(text: "re: \(chat.text)"), to: .peer(peer))
+            }
+            let replies = await offTheCooperativePool { () -> [String] in
+                var replies: [String] = []
+                let deadline = ContinuousClock.now + APITests.GameThreadServicing.patience
+                for round in 0..<rounds {
+                    for index in 0..<burst { try? client.send(Chat(text: "\(round).\(index)")) }
+                    while replies.count < (round + 1) * burst, ContinuousClock.now < deadline {
+                        for case .message(let chat as Chat, _) in client.poll(waitingUpTo: .milliseconds(10)) {
+                            replies.append(chat.text)
+                        }
                     }
                 }
+                return replies
             }
-            var replies: [String] = []
-            let deadline = ContinuousClock.now + APITests.NetworkExecutor.patience
-            for round in 0..<rounds {
-                for index in 0..<burst { try client.send(Chat(text: "\(round).\(index)")) }
-                while replies.count < (round + 1) * burst, ContinuousClock.now < deadline {
-                    for case .message(let chat as Chat, _) in client.poll(waitingUpTo: wait) {
-                        replies.append(chat.text)
-                    }
-                }
-            }
-            stop.store(true, ordering: .relaxed)
-            echoing.wait()
+            echo.stop()
             let sent = (0..<rounds).flatMap { round in (0..<burst).map { "\(round).\($0)" } }
-            #expect(heard.withLock { $0 } == sent)
+            #expect(heard.withLockedValue { $0 } == sent)
             #expect(replies == sent.map { "re: \($0)" })
             #expect(host.session.statistics.sendersFlushes + client.session.statistics.sendersFlushes > 0)
             await client.close()
             await host.close()
         }
 
-        /// A game loop that polls sends a frame's messages together: its sends always leave
-        /// from the network thread, in one batch, over loopback sockets too.
+        /// A game loop that polls without waiting sends a frame's messages together: its sends
+        /// always leave from the network thread, in one batch, over loopback sockets too.
         @Test func aPollingGameNeverFlushesOnItsOwnThread() async throws {
             let host = try await NetHost.start(
                 game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages, advertise: nil)
