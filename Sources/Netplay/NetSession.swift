@@ -11,10 +11,10 @@ import Synchronization
 /// short lock. The driver calls `receive(_:from:now:)` for each datagram, `tick(now:)` on a
 /// timer and `flushSends(now:)` when a batch of sends asks for it (NetSession-network.swift);
 /// only those take the core's lock. So `send` works on the network's state only in one case:
-/// a game that answers events as they come (async code, or a loop waiting in
-/// `poll(waitingUpTo:)`) flushes its own reply on an idle link (``requestSendFlush()``, under
-/// the transport's pass lock); otherwise one flush picks up everything sent since the last
-/// one in a single batch.
+/// a game that answers events as they come (async code, or a loop answering what its
+/// `poll(waitingUpTo:)` returned) flushes its own reply on an idle link
+/// (``requestSendFlush()``, under the transport's pass lock); otherwise one flush picks up
+/// everything sent since the last one in a single batch.
 package final class NetSession: Sendable {
     /// How the session has run, for tests and diagnostics: ticks against messages shows
     /// that sends are batched.
@@ -135,23 +135,23 @@ package final class NetSession: Sendable {
     }
 
     /// The flush the first message of a batch of sends asks for. When the game answers
-    /// messages as they come (async code reads the session's ``NetEvents``, or its loop waits
-    /// in `poll(waitingUpTo:)`: see `EventQueue.answersAsTheyCome`), the network thread sleeps,
-    /// the session has a few peers (`NetCore.maxPeersForSendersFlush`) and nothing of its is
-    /// in flight, the sender flushes on its own thread, at once, as Nagle's rule lets a TCP
-    /// sender send at once on an idle connection: waking the network thread to do it cost a
-    /// thread hand-off each side of a reply (measured for both kinds of reader: see
-    /// docs/ARCHITECTURE.md, the thirty-third and thirty-fourth stops). Otherwise the network
-    /// thread flushes, and the sends made meanwhile join the batch, as before: a frame loop
-    /// sends a frame's messages together, which one packet carries (flushed at the first, the
-    /// rest would follow in a second); a stream keeps packets in flight; and a kick or a close
-    /// ends connections there.
+    /// messages as they come (async code reads the session's ``NetEvents``, or its loop's
+    /// last `poll(waitingUpTo:)` returned events: see `EventQueue.answersAsTheyCome`), the
+    /// network thread sleeps, the session has a few peers (`NetCore.maxPeersForSendersFlush`)
+    /// and nothing of its is in flight, the sender flushes on its own thread, at once, as
+    /// Nagle's rule lets a TCP sender send at once on an idle connection: waking the network
+    /// thread to do it cost a thread hand-off each side of a reply (measured for both kinds of
+    /// reader: see docs/ARCHITECTURE.md, the thirty-third and thirty-fourth stops). Otherwise
+    /// the network thread flushes, and the sends made meanwhile join the batch, as before: a
+    /// frame loop sends a frame's messages together, which one packet carries (flushed at the
+    /// first, the rest would follow in a second); a stream keeps packets in flight; and a kick
+    /// or a close ends connections there.
     ///
     /// The flush runs under the transport's pass lock, tried, never waited for: a sender on
-    /// the network thread itself (code on its executor, an observer) finds it taken and
-    /// leaves the flush to the thread's next pass. Nothing under the lock blocks or runs the
-    /// game's code: a messages-only flush publishes no membership event, so no observer or
-    /// log handler runs there.
+    /// the network thread itself (code on its executor, an observer) finds that thread awake
+    /// or the lock taken, and leaves the flush to the thread's next pass; so does a sender
+    /// racing another. Nothing under the lock blocks or runs the game's code: a messages-only
+    /// flush publishes no membership event, so no observer or log handler runs there.
     func requestSendFlush() {
         guard events.answersAsTheyCome,
             playersConnected.load(ordering: .relaxed) <= NetCore.maxPeersForSendersFlush,
