@@ -65,12 +65,22 @@ final class SocketTransport: DatagramTransport {
     }
 
     struct State {
-        var queued: [QueuedWork] = []
+        var queued = Self.emptyQueue()
         /// The list the last queued work was run from, emptied with its room: it and `queued`
         /// trade places, so queuing work (a flush, for each batch of sends) allocates nothing.
         /// Drained with `takeAll()`, which leaves a new reservation behind, each flush cost an
         /// allocation: two a round trip.
-        var spareQueued: [QueuedWork] = []
+        var spareQueued = Self.emptyQueue()
+
+        /// A list with room for a few pieces of work, made with the transport: grown at first
+        /// use instead, each of the two lists cost one allocation on the thread that first
+        /// queued into it, which, where senders flush their own replies, can be the game's,
+        /// long after its start (the first time its flush fell back to the network thread).
+        static func emptyQueue() -> [QueuedWork] {
+            var list: [QueuedWork] = []
+            list.reserveCapacity(8)
+            return list
+        }
         /// When the protocol's timers next run, whatever arrives meanwhile: the session's next
         /// deadline (``scheduleTick(at:)``), as `schedule` spaces them.
         var nextTick = NetInstant.zero
