@@ -28,6 +28,26 @@ extension APITests {
             return (host, hostLog, client, peer)
         }
 
+        /// The loopback echo tests' rounds, and the burst of chats the client sends in each.
+        static let rounds = 60
+        static let burst = 3
+        /// Every chat the client sends over the rounds, in order ("round.index").
+        static var sentChats: [String] { (0..<rounds).flatMap { round in (0..<burst).map { "\(round).\($0)" } } }
+
+        /// A host on 127.0.0.1 and a client connected to it, with a timeout patient enough for
+        /// a loaded 2-core machine.
+        static func loopbackPair() async throws -> (NetHost, NetClient) {
+            var options = NetOptions()
+            options.timeout = .seconds(15)
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options, advertise: nil)
+            let client = try await NetClient.connect(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: options)
+            return (host, client)
+        }
+
         /// Runs the network until `session` has nothing in flight.
         func settle(_ session: NetSession) {
             #expect(net.run(until: { !session.withCore { $0.hasPacketsInFlight() } }, limit: .seconds(1)))
@@ -98,16 +118,7 @@ extension APITests {
         /// the pool thread; the rest from the network thread. Passes from both threads must
         /// keep every message, and every echo, in order.
         @Test func echoesOverLoopbackArriveInOrderFromEitherThread() async throws {
-            let rounds = 60
-            let burst = 3
-            var options = NetOptions()
-            options.timeout = .seconds(15)
-            let host = try await NetHost.start(
-                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
-                options: options, advertise: nil)
-            let client = try await NetClient.connect(
-                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                options: options)
+            let (host, client) = try await Self.loopbackPair()
             let watchdog = APITests.NetworkExecutor.watchdog(host, client)
             let echo = Task { () -> [String] in
                 var heard: [String] = []
@@ -115,22 +126,22 @@ extension APITests {
                     guard case .message(let chat as Chat, let peer) = event else { continue }
                     heard.append(chat.text)
                     try? host.send(Chat(text: "re: \(chat.text)"), to: .peer(peer))
-                    if heard.count == rounds * burst { break }
+                    if heard.count == Self.rounds * Self.burst { break }
                 }
                 return heard
             }
             var replies: [String] = []
             var events = client.events.makeAsyncIterator()
-            for round in 0..<rounds {
-                for index in 0..<burst { try client.send(Chat(text: "\(round).\(index)")) }
+            for round in 0..<Self.rounds {
+                for index in 0..<Self.burst { try client.send(Chat(text: "\(round).\(index)")) }
                 var received = 0
-                while received < burst, let event = await events.next() {
+                while received < Self.burst, let event = await events.next() {
                     guard case .message(let chat as Chat, _) = event else { continue }
                     replies.append(chat.text)
                     received += 1
                 }
             }
-            let sent = (0..<rounds).flatMap { round in (0..<burst).map { "\(round).\($0)" } }
+            let sent = Self.sentChats
             let heard = try #require(await boundedValue(of: echo, within: APITests.NetworkExecutor.patience))
             #expect(heard == sent)
             #expect(replies == sent.map { "re: \($0)" })
@@ -174,16 +185,7 @@ extension APITests {
         /// the host echoes each. A reply on an idle link leaves from the polling thread; the
         /// rest from the network thread. Every message, and every echo, in order.
         @Test func echoesBetweenWaitingPollersArriveInOrderFromEitherThread() async throws {
-            let rounds = 60
-            let burst = 3
-            var options = NetOptions()
-            options.timeout = .seconds(15)
-            let host = try await NetHost.start(
-                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
-                options: options, advertise: nil)
-            let client = try await NetClient.connect(
-                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                options: options)
+            let (host, client) = try await Self.loopbackPair()
             let heard = NIOLockedValueBox<[String]>([])
             let echo = HostLoop(host) { event, host in
                 guard case .message(let chat as Chat, let peer) = event else { return }
@@ -193,9 +195,9 @@ extension APITests {
             let replies = await offTheCooperativePool { () -> [String] in
                 var replies: [String] = []
                 let deadline = ContinuousClock.now + APITests.GameThreadServicing.patience
-                for round in 0..<rounds {
-                    for index in 0..<burst { try? client.send(Chat(text: "\(round).\(index)")) }
-                    while replies.count < (round + 1) * burst, ContinuousClock.now < deadline {
+                for round in 0..<Self.rounds {
+                    for index in 0..<Self.burst { try? client.send(Chat(text: "\(round).\(index)")) }
+                    while replies.count < (round + 1) * Self.burst, ContinuousClock.now < deadline {
                         for case .message(let chat as Chat, _) in client.poll(waitingUpTo: .milliseconds(10)) {
                             replies.append(chat.text)
                         }
@@ -204,7 +206,7 @@ extension APITests {
                 return replies
             }
             echo.stop()
-            let sent = (0..<rounds).flatMap { round in (0..<burst).map { "\(round).\($0)" } }
+            let sent = Self.sentChats
             #expect(heard.withLockedValue { $0 } == sent)
             #expect(replies == sent.map { "re: \($0)" })
             #expect(host.session.statistics.sendersFlushes + client.session.statistics.sendersFlushes > 0)
