@@ -67,7 +67,7 @@ extension NetCore {
         guard migration.enabled else { return nil }
         var deadline = migration.rejoinDeadline
         if let handover = migration.handover { deadline = min(deadline ?? handover.deadline, handover.deadline) }
-        if migration.handover == nil, peers.update(.host, { $0.isInterrupted }) == true,
+        if migration.handover == nil, peers.isInterrupted(.host) == true,
             case .connected(let connection) = client?.state,
             handsOver(after: .timedOut)
         {
@@ -86,7 +86,7 @@ extension NetCore {
     /// Whether a sender may flush on its own thread (`NetSession.requestSendFlush()`): a
     /// session of a few peers with nothing in flight.
     mutating func letsSenderFlush() -> Bool {
-        peers.order.count <= Self.maxPeersForSendersFlush && !hasPacketsInFlight()
+        peers.count <= Self.maxPeersForSendersFlush && !hasPacketsInFlight()
     }
 
     /// The most peers a session has for its senders to flush on their own threads. A sender's

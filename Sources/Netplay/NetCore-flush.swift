@@ -45,7 +45,8 @@ extension NetCore {
             if isHostCore { deadline.keepEarliest(channelDeadline(of: peer)) }
         }
         // The protocol's timers once for all of them: the host endpoint keeps their earliest.
-        if isHostCore, !peersOwingFlush.isEmpty { deadline.keepEarliest(host?.nextDeadline()) }
+        if isHostCore, !peersOwingFlush.isEmpty || protocolTimersMoved { deadline.keepEarliest(host?.nextDeadline()) }
+        protocolTimersMoved = false
         forgetOwedFlushes()
         // The last acknowledgement a graceful close waited for may just have arrived.
         if case .flushing = phase { advanceClose(now: now) }

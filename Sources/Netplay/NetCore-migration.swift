@@ -75,7 +75,8 @@ extension NetCore {
         }
         let bytes = Succession(secret: secret, members: members).bytes
         for peer in connectedPeers {
-            try? peers.update(peer) { (state: inout PeerState) throws(ChannelSendError) -> Void in
+            try? peers.updateMaterializing(peer, settings: channelSettings, now: now) {
+                (state: inout PeerState) throws(ChannelSendError) -> Void in
                 try state.channels.enqueue(bytes, on: ReplicationChannels.succession, now: now)
             }
         }
@@ -107,7 +108,7 @@ extension NetCore {
     mutating func leaveSilentHost(now: NetInstant) {
         // Read in place, and only where migration is on: `peers[.host]` copies the host's
         // whole channel state, and this runs every tick.
-        guard migration.enabled, migration.handover == nil, peers.update(.host, { $0.isInterrupted }) == true,
+        guard migration.enabled, migration.handover == nil, peers.isInterrupted(.host) == true,
             case .connected(let connection) = client?.state,
             now - connection.lastReceived >= migration.takeOverAfter, handsOver(after: .timedOut)
         else { return }

@@ -83,6 +83,10 @@ package struct NetCore: Sendable {
     /// Payloads received since the last flush that acknowledged (``flushReceived(now:)``, or a
     /// tick's ``flushChannels(now:acknowledging:)``).
     var payloadsSinceFlush = 0
+    /// Set when a peer joins quiet or a quiet peer resumes: the protocol's timers changed for
+    /// a peer not listed in ``peersOwingFlush``, so the read burst's deadline must ask the
+    /// endpoint for its timers (``flushReceived(now:)``).
+    var protocolTimersMoved = false
     /// Set when a payload received leaves its peer owed an acknowledgement at once for
     /// reliable data; cleared with ``payloadsSinceFlush``.
     var acknowledgementDueNow = false
@@ -222,11 +226,16 @@ package struct NetCore: Sendable {
     }
 
     /// The remote peers, in id order (on a client: the host, once connected).
-    var connectedPeers: [NetPeer] { peers.order }
+    var connectedPeers: [NetPeer] { peers.all }
 
     /// A peer's figures, or nil if it is not connected.
     func statistics(for peer: NetPeer) -> PeerStatistics? {
-        guard let state = peers[peer] else { return nil }
+        // A quiet peer's figures are those of channels that have carried nothing.
+        guard
+            let state = peers[peer]
+                ?? (peers.isQuiet(peer)
+                    ? PeerState(channels: ChannelEndpoint(settings: channelSettings, now: lastRun ?? .zero)) : nil)
+        else { return nil }
         return PeerStatistics(
             channels: state.channels.statistics, drops: host?.drops ?? client?.drops ?? DropCounters(),
             messages: state.counters)
@@ -247,9 +256,11 @@ package struct NetCore: Sendable {
             switch drained.take(at: index, leaving: .resumed(PeerID(rawValue: 0))) {
             case .connected(let id, _):
                 let peer = NetPeer(id)
-                peers.insert(PeerState(channels: ChannelEndpoint(settings: channelSettings, now: now)), for: peer)
-                // Its timers start now: the read burst's deadline must include them.
-                noteReceived(from: peer)
+                // Quiet until a message is queued for it or a payload comes from it (see
+                // `PeerTable`). Its protocol timers start now: the read burst's deadline must
+                // include them.
+                peers.insertQuiet(peer)
+                protocolTimersMoved = true
                 noteMembership(joined: id)
                 report(.connected(peer))
             case .payload(let id, var payload, _):
@@ -284,7 +295,7 @@ package struct NetCore: Sendable {
                     continue
                 }
                 localPeer = NetPeer(id)
-                peers.insert(PeerState(channels: ChannelEndpoint(settings: channelSettings, now: now)), for: .host)
+                peers.insertQuiet(.host)
                 report(.connected(.host))
             case .payload(var payload, _):
                 receivePayload(payload, from: .host, now: now)
@@ -308,20 +319,14 @@ package struct NetCore: Sendable {
     }
 
     private mutating func interrupt(_ peer: NetPeer) {
-        guard peers.update(peer, { $0.isInterrupted = true }) != nil else { return }
+        guard peers.setInterrupted(peer, true) else { return }
         report(.interrupted(peer))
     }
 
     /// Back from an interruption: what was in flight goes again now, not after a backed-off timeout.
     private mutating func resume(_ peer: NetPeer, now: NetInstant) {
-        guard
-            peers.update(
-                peer,
-                { (state: inout PeerState) -> Void in
-                    state.isInterrupted = false
-                    state.channels.resume(now: now)
-                }) != nil
-        else { return }
+        guard peers.setInterrupted(peer, false) else { return }
+        if peers.update(peer, { $0.channels.resume(now: now) }) == nil { protocolTimersMoved = true }
         noteReceived(from: peer)
         report(.resumed(peer))
     }
@@ -329,7 +334,8 @@ package struct NetCore: Sendable {
     private mutating func receivePayload(_ payload: [UInt8], from peer: NetPeer, now: NetInstant) {
         var messages = MessageCounters()
         // One lookup of the peer for the payload and the flush list both (``noteReceived(from:)``).
-        let firstSinceFlush = peers.update(peer) { (state: inout PeerState) -> Bool in
+        let firstSinceFlush = peers.updateMaterializing(peer, settings: channelSettings, now: now) {
+            (state: inout PeerState) -> Bool in
             state.channels.receive(payload, now: now, buffers: &channelBuffers)
             state.channels.drainDelivered(into: &deliveredScratch)
             if state.channels.owesPromptAcknowledgement { acknowledgementDueNow = true }

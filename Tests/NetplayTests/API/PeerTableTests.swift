@@ -40,5 +40,62 @@ extension APITests {
             table.removeAll()
             #expect(table.isEmpty && table[extremes[0]] == nil)
         }
+
+        /// What the model holds for a peer: its state's mark (nil while quiet), and whether
+        /// it is interrupted.
+        private struct Modelled {
+            var mark: Int?
+            var interrupted = false
+        }
+
+        @Test("keeps quiet peers apart until they get channel state, through joins, leaves and interruptions")
+        func quietPeersAgreeWithAModel() {
+            var table = PeerTable()
+            table.reserveCapacity(forPeers: 64)
+            var model: [NetPeer: Modelled] = [:]
+            var random = TestRandom(seed: 9)
+            let settings = ChannelSettings(ChannelConfig())
+            // Bounded: 3,000 steps over 100 ids, so every operation meets present, absent,
+            // quiet and materialized peers alike.
+            for step in 0..<3_000 {
+                let peer = NetPeer(PeerID(rawValue: UInt32.random(in: 0..<100, using: &random)))
+                switch Int.random(in: 0..<5, using: &random) {
+                case 0:
+                    table.insertQuiet(peer)
+                    model[peer] = Modelled()
+                case 1:
+                    var state = NetCore.PeerState(channels: ChannelEndpoint(now: .zero))
+                    state.counters.sent = step
+                    table.insert(state, for: peer)
+                    model[peer] = Modelled(mark: step)
+                case 2:
+                    let ran: Void? = table.updateMaterializing(peer, settings: settings, now: .zero) {
+                        $0.counters.sent = step
+                    }
+                    #expect((ran != nil) == (model[peer] != nil))
+                    model[peer]?.mark = step
+                case 3:
+                    let interrupted = Bool.random(using: &random)
+                    #expect(table.setInterrupted(peer, interrupted) == (model[peer] != nil))
+                    model[peer]?.interrupted = interrupted
+                default:
+                    table.remove(peer)
+                    model[peer] = nil
+                }
+                let probe = NetPeer(PeerID(rawValue: UInt32.random(in: 0..<100, using: &random)))
+                #expect(table.contains(probe) == (model[probe] != nil))
+                #expect(table.isQuiet(probe) == (model[probe].map { $0.mark == nil } ?? false))
+                #expect(table[probe]?.counters.sent == model[probe]?.mark)
+                #expect(table.update(probe) { $0.counters.sent } == model[probe]?.mark)
+                #expect(table.isInterrupted(probe) == model[probe]?.interrupted)
+            }
+            let ids = { (peers: [NetPeer]) in peers.sorted { $0.id.rawValue < $1.id.rawValue } }
+            #expect(table.all == ids(Array(model.keys)))
+            #expect(table.order == ids(model.filter { $0.value.mark != nil }.map(\.key)))
+            #expect(table.count == model.count)
+            var walked: [NetPeer] = []
+            table.updateEach { peer, _ in walked.append(peer) }
+            #expect(walked == table.order, "the passes over every state skip quiet peers")
+        }
     }
 }
