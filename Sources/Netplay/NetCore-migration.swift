@@ -75,7 +75,7 @@ extension NetCore {
         }
         let bytes = Succession(secret: secret, members: members).bytes
         for peer in connectedPeers {
-            try? peers.updateMaterializing(peer, settings: channelSettings, now: now) {
+            try? peers.updateMaterializing(peer, now: now) {
                 (state: inout PeerState) throws(ChannelSendError) -> Void in
                 try state.channels.enqueue(bytes, on: ReplicationChannels.succession, now: now)
             }

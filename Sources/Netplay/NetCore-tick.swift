@@ -123,7 +123,7 @@ extension NetCore {
             return
         }
         var firstOwed = false
-        let found: Void? = peers.updateMaterializing(slot.peer, settings: channelSettings, now: now) {
+        let found: Void? = peers.updateMaterializing(slot.peer, now: now) {
             (state: inout PeerState) -> Void in
             while let placement = messages.offerFirst(
                 { Self.place(&$0, on: slot.channel, in: &state, now: now) }, leaves: { $0 != .full })
@@ -146,7 +146,7 @@ extension NetCore {
         // One table lookup. The same lookup lists the peer as owing a flush: a flush asked
         // for by sends makes payloads for the listed peers only (``flushSends(now:messages:)``).
         var firstOwed = false
-        let placement = peers.updateMaterializing(slot.peer, settings: channelSettings, now: now) {
+        let placement = peers.updateMaterializing(slot.peer, now: now) {
             (state: inout PeerState) -> Placement in
             let placement = Self.place(&bytes, on: slot.channel, in: &state, now: now)
             if placement == .taken { firstOwed = Self.marksOwingFlush(&state) }

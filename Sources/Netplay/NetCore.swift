@@ -40,7 +40,7 @@ package struct NetCore: Sendable {
     /// Every peer's channel layer shares these.
     let channelSettings: ChannelSettings
     /// Remote peers with open channels; on a client, only ``NetPeer/host``.
-    var peers = PeerTable()
+    var peers: PeerTable
     /// Peers with channel work since their last flush (a payload, a resume, a message queued),
     /// each once: what ``flushReceived(now:)`` flushes at the end of a read burst, and a flush
     /// asked for by sends.
@@ -109,6 +109,7 @@ package struct NetCore: Sendable {
         pauseThreshold = host.config.pauseThreshold
         self.registry = registry
         channelSettings = Self.channelSettings(options)
+        peers = PeerTable(settings: channelSettings)
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         localPeer = .host
@@ -125,6 +126,7 @@ package struct NetCore: Sendable {
         pauseThreshold = client.config.pauseThreshold
         self.registry = registry
         channelSettings = Self.channelSettings(options)
+        peers = PeerTable(settings: channelSettings)
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         migration = Migration(options: options)
@@ -334,7 +336,7 @@ package struct NetCore: Sendable {
     private mutating func receivePayload(_ payload: [UInt8], from peer: NetPeer, now: NetInstant) {
         var messages = MessageCounters()
         // One lookup of the peer for the payload and the flush list both (``noteReceived(from:)``).
-        let firstSinceFlush = peers.updateMaterializing(peer, settings: channelSettings, now: now) {
+        let firstSinceFlush = peers.updateMaterializing(peer, now: now) {
             (state: inout PeerState) -> Bool in
             state.channels.receive(payload, now: now, buffers: &channelBuffers)
             state.channels.drainDelivered(into: &deliveredScratch)

@@ -28,6 +28,15 @@ struct PeerTable: Sendable {
     private var quietInterrupted: [NetPeer] = []
     /// The room ``states`` takes when its first state comes (see ``reserveCapacity(forPeers:)``).
     private var statesToReserve = 0
+    /// What a quiet peer's channels are made with. Kept here rather than passed to
+    /// ``updateMaterializing(_:now:_:)``: an argument read from the core while the core's
+    /// table is changed was retained and released at every message.
+    let settings: ChannelSettings
+
+    /// An empty table whose peers' channels get `settings`.
+    init(settings: ChannelSettings = ChannelSettings(ChannelConfig())) {
+        self.settings = settings
+    }
 
     var isEmpty: Bool { all.isEmpty }
 
@@ -49,7 +58,25 @@ struct PeerTable: Sendable {
     /// peer at a tick: a binary search of the ids, about six comparisons at 64 peers and ten
     /// at 1,000, where a `[NetPeer: Int]` beside the array hashed the id with SipHash (some
     /// 270 instructions a lookup, 2 % of a 32-client host's) and cost its buckets per peer.
-    private func position(of peer: NetPeer) -> Int? { Self.position(of: peer, in: order) }
+    @inline(__always)
+    private func position(of peer: NetPeer) -> Int? {
+        let index = firstPosition(notBelow: peer)
+        return index < order.count && order[index] == peer ? index : nil
+    }
+
+    /// The first position in ``order`` whose id is not below `peer`'s. Its own copy of the
+    /// search below: through the shared one, which takes the list as an argument, every
+    /// message's lookup retained and released the array, some 300 instructions a round trip.
+    @inline(__always)
+    private func firstPosition(notBelow peer: NetPeer) -> Int {
+        var low = 0
+        var high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if order[middle].id.rawValue < peer.id.rawValue { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 
     /// Where `peer` is in `list` (in id order), if it is there.
     private static func position(of peer: NetPeer, in list: [NetPeer]) -> Int? {
@@ -109,10 +136,18 @@ struct PeerTable: Sendable {
     /// for the peer, a payload from it.
     @discardableResult
     mutating func updateMaterializing<Result, Failure: Error>(
-        _ peer: NetPeer, settings: ChannelSettings, now: NetInstant,
+        _ peer: NetPeer, now: NetInstant,
         _ body: (inout NetCore.PeerState) throws(Failure) -> Result
     ) throws(Failure) -> Result? {
         if let index = position(of: peer) { return try body(&states[index]) }
+        guard let index = materialize(peer, now: now) else { return nil }
+        return try body(&states[index])
+    }
+
+    /// Gives quiet `peer` its channel state; where the state is, or nil if `peer` is not quiet.
+    /// Out of line: the path of a peer's first message only.
+    @inline(never)
+    private mutating func materialize(_ peer: NetPeer, now: NetInstant) -> Int? {
         guard let quietIndex = Self.position(of: peer, in: quiet) else { return nil }
         quiet.remove(at: quietIndex)
         var state = NetCore.PeerState(channels: ChannelEndpoint(settings: settings, now: now))
@@ -120,8 +155,7 @@ struct PeerTable: Sendable {
             quietInterrupted.remove(at: interrupted)
             state.isInterrupted = true
         }
-        let index = insertState(state, for: peer)
-        return try body(&states[index])
+        return insertState(state, for: peer)
     }
 
     /// Whether the peer is interrupted (silent for a while); nil if it is not connected.
@@ -159,7 +193,7 @@ struct PeerTable: Sendable {
     /// Puts `state` in ``states`` for `peer` (replacing its state if it has one); returns where.
     @discardableResult
     private mutating func insertState(_ state: NetCore.PeerState, for peer: NetPeer) -> Int {
-        let index = Self.firstPosition(notBelow: peer, in: order)
+        let index = firstPosition(notBelow: peer)
         if index < order.count, order[index] == peer {
             states[index] = state
             return index

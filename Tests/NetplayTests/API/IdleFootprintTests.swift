@@ -28,7 +28,7 @@ extension APITests {
         /// lab's clients, is the peers' cost. Measured so, 1,469; then 1,381 with the channel
         /// layer's drop counters made at the first drop, 1,349 without the four totals its
         /// rate meters keep, 1,319 with the session keys in blocks of their own instead of
-        /// `SymmetricKey`s; 1,337 with the lists of quiet peers' ids, then 687.5 with peers quiet
+        /// `SymmetricKey`s; 1,337 with the lists of quiet peers' ids, then 688.6 with peers quiet
         /// until their first message, the states' room reserved at the first one.)
         static let ceilingBytesPerPeer = 690
 

@@ -54,7 +54,6 @@ extension APITests {
             table.reserveCapacity(forPeers: 64)
             var model: [NetPeer: Modelled] = [:]
             var random = TestRandom(seed: 9)
-            let settings = ChannelSettings(ChannelConfig())
             // Bounded: 3,000 steps over 100 ids, so every operation meets present, absent,
             // quiet and materialized peers alike.
             for step in 0..<3_000 {
@@ -69,7 +68,7 @@ extension APITests {
                     table.insert(state, for: peer)
                     model[peer] = Modelled(mark: step)
                 case 2:
-                    let ran: Void? = table.updateMaterializing(peer, settings: settings, now: .zero) {
+                    let ran: Void? = table.updateMaterializing(peer, now: .zero) {
                         $0.counters.sent = step
                     }
                     #expect((ran != nil) == (model[peer] != nil))
