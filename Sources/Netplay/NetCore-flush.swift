@@ -32,9 +32,11 @@ extension NetCore {
     /// one peer's work per datagram, not 64. Of those, only the ones whose channels are due
     /// make payloads: an input whose acknowledgement waits for the next snapshot leaves
     /// nothing to send. The timers wait for their deadlines.
-    /// Returns the earliest deadline among those peers (on a client, the core's; on a host
-    /// whose succession plan changed, now), which only ever brings the driver's timer
-    /// forward: no other peer's deadline changed.
+    /// Returns the earliest deadline among those peers and the host endpoint's timers (on a
+    /// client, the core's; on a host whose succession plan changed, now), which only ever
+    /// brings the driver's timer forward: no other peer's deadline changed. The endpoint's
+    /// timers are asked for when a peer was listed, or when a peer joined or resumed quiet
+    /// (``NetCore/protocolTimersMoved``: such a peer is not listed, having no channels).
     mutating func flushReceived(now: NetInstant) -> NetInstant? {
         guard phase != .closed else { return nil }
         var deadline: NetInstant?

@@ -172,10 +172,14 @@ extension NetCore {
     mutating func rejoined(now: NetInstant) {
         guard let handover = migration.handover else { return }
         migration.handover = nil
-        var state = PeerState(channels: ChannelEndpoint(settings: channelSettings, now: now))
-        for message in migration.owed { try? state.channels.enqueue(message.bytes, on: message.channel, now: now) }
-        migration.owed = []
-        peers.insert(state, for: .host)
+        if migration.owed.isEmpty {
+            peers.insertQuiet(.host)
+        } else {
+            var state = peers.newState(now: now)
+            for message in migration.owed { try? state.channels.enqueue(message.bytes, on: message.channel, now: now) }
+            migration.owed = []
+            peers.insert(state, for: .host)
+        }
         report(.hostChanged(to: NetPeer(handover.candidates[handover.index].peer)))
     }
 

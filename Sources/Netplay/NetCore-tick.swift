@@ -225,8 +225,7 @@ extension NetCore {
     mutating func resumeAfterPause(now: NetInstant) {
         defer { lastRun = now }
         guard let last = lastRun, now.isAtLeast(pauseThreshold, after: last) else { return }
-        let connected = connectedPeers
-        for index in connected.indices { peers.update(connected[index]) { $0.channels.resume(now: now) } }
+        peers.updateEach { _, state in state.channels.resume(now: now) }
     }
 
     /// Closes connections whose reliable data has gone unacknowledged for

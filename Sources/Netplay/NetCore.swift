@@ -37,9 +37,9 @@ package struct NetCore: Sendable {
     /// `host != nil`, which copies the whole optional endpoint out to look at it.
     var isHostCore = false
     let registry: MessageRegistry
-    /// Every peer's channel layer shares these.
-    let channelSettings: ChannelSettings
-    /// Remote peers with open channels; on a client, only ``NetPeer/host``.
+    /// The connected remote peers (on a client, only ``NetPeer/host``); those that have
+    /// exchanged no message yet hold no channel state (see ``PeerTable``). Their channels'
+    /// settings, which every peer of a session shares, are the table's.
     var peers: PeerTable
     /// Peers with channel work since their last flush (a payload, a resume, a message queued),
     /// each once: what ``flushReceived(now:)`` flushes at the end of a read burst, and a flush
@@ -108,8 +108,7 @@ package struct NetCore: Sendable {
         isHostCore = true
         pauseThreshold = host.config.pauseThreshold
         self.registry = registry
-        channelSettings = Self.channelSettings(options)
-        peers = PeerTable(settings: channelSettings)
+        peers = PeerTable(settings: Self.channelSettings(options))
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         localPeer = .host
@@ -125,8 +124,7 @@ package struct NetCore: Sendable {
         self.client = client
         pauseThreshold = client.config.pauseThreshold
         self.registry = registry
-        channelSettings = Self.channelSettings(options)
-        peers = PeerTable(settings: channelSettings)
+        peers = PeerTable(settings: Self.channelSettings(options))
         closeFlushTimeout = options.closeFlushTimeout
         unresponsiveTimeout = options.unresponsiveTimeout
         migration = Migration(options: options)
@@ -233,11 +231,9 @@ package struct NetCore: Sendable {
     /// A peer's figures, or nil if it is not connected.
     func statistics(for peer: NetPeer) -> PeerStatistics? {
         // A quiet peer's figures are those of channels that have carried nothing.
-        guard
-            let state = peers[peer]
-                ?? (peers.isQuiet(peer)
-                    ? PeerState(channels: ChannelEndpoint(settings: channelSettings, now: lastRun ?? .zero)) : nil)
-        else { return nil }
+        guard let state = peers[peer] ?? (peers.isQuiet(peer) ? peers.newState(now: lastRun ?? .zero) : nil) else {
+            return nil
+        }
         return PeerStatistics(
             channels: state.channels.statistics, drops: host?.drops ?? client?.drops ?? DropCounters(),
             messages: state.counters)
@@ -328,6 +324,8 @@ package struct NetCore: Sendable {
     /// Back from an interruption: what was in flight goes again now, not after a backed-off timeout.
     private mutating func resume(_ peer: NetPeer, now: NetInstant) {
         guard peers.setInterrupted(peer, false) else { return }
+        // A quiet peer has nothing in flight to resend, and is not listed below; the read
+        // burst's deadline asks the endpoint for its timers as it would for a listed peer.
         if peers.update(peer, { $0.channels.resume(now: now) }) == nil { protocolTimersMoved = true }
         noteReceived(from: peer)
         report(.resumed(peer))

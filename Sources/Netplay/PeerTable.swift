@@ -11,7 +11,7 @@ import NetplayChannels
 /// peers join and leave instead of being sorted every tick.
 ///
 /// A peer joins *quiet*: connected, with no channel state. Its state (some 650 bytes, most
-/// of what an idle connection costs a host) is made by ``updateMaterializing(_:settings:now:_:)``
+/// of what an idle connection costs a host) is made by ``updateMaterializing(_:now:_:)``
 /// when the first message is queued for it or the first payload arrives from it; a host of
 /// many players who have not exchanged a message yet (a lobby, spectators) holds a few bytes
 /// for each. Quiet peers have nothing to flush, acknowledge or resend: ``update(_:_:)`` and
@@ -34,8 +34,13 @@ struct PeerTable: Sendable {
     let settings: ChannelSettings
 
     /// An empty table whose peers' channels get `settings`.
-    init(settings: ChannelSettings = ChannelSettings(ChannelConfig())) {
+    init(settings: ChannelSettings) {
         self.settings = settings
+    }
+
+    /// A state for a peer with channels that have carried nothing yet.
+    func newState(now: NetInstant) -> NetCore.PeerState {
+        NetCore.PeerState(channels: ChannelEndpoint(settings: settings, now: now))
     }
 
     var isEmpty: Bool { all.isEmpty }
@@ -139,8 +144,10 @@ struct PeerTable: Sendable {
         _ peer: NetPeer, now: NetInstant,
         _ body: (inout NetCore.PeerState) throws(Failure) -> Result
     ) throws(Failure) -> Result? {
-        if let index = position(of: peer) { return try body(&states[index]) }
-        guard let index = materialize(peer, now: now) else { return nil }
+        // One call of `body`, which is inlined here: each caller's closure once, not twice.
+        var index = position(of: peer)
+        if index == nil { index = materialize(peer, now: now) }
+        guard let index else { return nil }
         return try body(&states[index])
     }
 
@@ -150,7 +157,7 @@ struct PeerTable: Sendable {
     private mutating func materialize(_ peer: NetPeer, now: NetInstant) -> Int? {
         guard let quietIndex = Self.position(of: peer, in: quiet) else { return nil }
         quiet.remove(at: quietIndex)
-        var state = NetCore.PeerState(channels: ChannelEndpoint(settings: settings, now: now))
+        var state = newState(now: now)
         if let interrupted = quietInterrupted.firstIndex(of: peer) {
             quietInterrupted.remove(at: interrupted)
             state.isInterrupted = true
@@ -235,9 +242,12 @@ struct PeerTable: Sendable {
     /// Makes room for a host's `maxPeers` at once (at most `PeerIDOrder.maxReserved`), as ENet
     /// allocates its peers when a host is made. Grown by doubling as players joined, the table
     /// left each smaller array it outgrew to the allocator: at 256 peers, 192 KiB of freed
-    /// blocks that stayed in the process's memory. The lists of ids (4 bytes a peer each) are
-    /// reserved now; the states' room (648 bytes a peer: the default 16 peers take 10 KiB)
-    /// when the first peer gets channel state, so a host whose peers are all quiet holds none.
+    /// blocks that stayed in the process's memory. The three lists of ids (12 bytes a peer in
+    /// all) are reserved now; the states' room (648 bytes a peer: the default 16 peers take
+    /// 10 KiB) when the first peer gets channel state, so a host whose peers are all quiet
+    /// holds none. From about 200 peers glibc maps that room fresh, and its pages become
+    /// resident only as peers get state (below that it may reuse memory the process already
+    /// holds).
     mutating func reserveCapacity(forPeers maxPeers: Int) {
         let count = min(maxPeers, PeerIDOrder.maxReserved)
         all.reserveCapacity(count)

@@ -54,6 +54,38 @@ extension APITests {
             #expect(host.session.core.withLock { $0.statistics(for: peers[1])?.messagesSent } == 3)
         }
 
+        @Test("a quiet peer's link drops and returns: interrupted, resumed, kept alive, then a message flows")
+        func aQuietPeerResumes() throws {
+            // Ticks at the core's deadlines only: a timer the resume failed to bring forward
+            // is missed here, not covered by a tick every 5 ms.
+            let net = SimulatedNetwork(seed: 33, ticking: .atDeadlines)
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+            let client = try net.connectClient(
+                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages)
+            let hostLog = EventLog(host.poll)
+            let clientLog = EventLog(client.poll)
+            #expect(net.run(until: { clientLog.contains(.connected(.host)) }, limit: .seconds(2)))
+            let peer = try #require(client.localPeer)
+            let down = LinkImpairment(lossProbability: 1)
+            net.setImpairment(from: APISetup.clientAddress(0), to: APISetup.hostAddress, down)
+            net.setImpairment(from: APISetup.hostAddress, to: APISetup.clientAddress(0), down)
+            #expect(net.run(until: { hostLog.contains(.interrupted(peer)) }, limit: .seconds(3)))
+            net.setImpairment(from: APISetup.clientAddress(0), to: APISetup.hostAddress, nil)
+            net.setImpairment(from: APISetup.hostAddress, to: APISetup.clientAddress(0), nil)
+            #expect(net.run(until: { hostLog.contains(.resumed(peer)) }, limit: .seconds(2)))
+            #expect(host.session.core.withLock { $0.peers.isQuiet(peer) && $0.peers.isInterrupted(peer) == false })
+            // Ten idle seconds after the resume: keepalives both ways, no new interruption.
+            let seenBefore = (host: hostLog.update().count, client: clientLog.update().count)
+            net.run(for: .seconds(10))
+            #expect(hostLog.update().dropFirst(seenBefore.host).isEmpty)
+            #expect(!clientLog.update().dropFirst(seenBefore.client).contains(.interrupted(.host)))
+            #expect(client.statistics?.messagesReceived == 0)
+            try client.send(Chat(text: "back"))
+            #expect(net.run(until: { hostLog.contains(.chat("back", from: peer)) }, limit: .seconds(1)))
+            #expect(!host.session.core.withLock { $0.peers.isQuiet(peer) })
+        }
+
         @Test("a quiet peer that falls silent is reported interrupted, then timed out, as any other")
         func aQuietPeerStillTimesOut() throws {
             let net = SimulatedNetwork(seed: 32, impairment: LinkImpairment(latency: .milliseconds(3)))
