@@ -10,8 +10,8 @@ import NetplayChannels
 /// ``update(_:_:)`` into the array in place, and the id order the tick walks is kept as
 /// peers join and leave instead of being sorted every tick.
 ///
-/// A peer joins *quiet*: connected, with no channel state. Its state (some 650 bytes, most
-/// of what an idle connection costs a host) is made by ``updateMaterializing(_:now:_:)``
+/// A peer joins *quiet*: connected, with no channel state. Its state (648 bytes a slot,
+/// about half the heap an idle connection cost a host) is made by ``updateMaterializing(_:now:_:)``
 /// when the first message is queued for it or the first payload arrives from it; a host of
 /// many players who have not exchanged a message yet (a lobby, spectators) holds a few bytes
 /// for each. Quiet peers have nothing to flush, acknowledge or resend: ``update(_:_:)`` and
@@ -70,8 +70,10 @@ struct PeerTable: Sendable {
     }
 
     /// The first position in ``order`` whose id is not below `peer`'s. Its own copy of the
-    /// search below: through the shared one, which takes the list as an argument, every
-    /// message's lookup retained and released the array, some 300 instructions a round trip.
+    /// search below, inlined into every message's lookup: the shared one, which takes the list
+    /// as an argument, stayed a call of its own there (callgrind, this change's first version;
+    /// with the settings passed on each call as well, a round trip cost some 300 instructions
+    /// more, and both together were the fix).
     @inline(__always)
     private func firstPosition(notBelow peer: NetPeer) -> Int {
         var low = 0
@@ -90,8 +92,9 @@ struct PeerTable: Sendable {
     }
 
     /// The first position in `list` (in id order) whose id is not below `peer`'s: `peer`'s if
-    /// it is there, else where it belongs. Not generic: unspecialized, a shared generic search
-    /// cost a game-thread round trip some 800 instructions.
+    /// it is there, else where it belongs. Not generic: a search generic over the table's
+    /// element ran unspecialized in the benchmarks' release build, about 800 instructions a
+    /// game-thread round trip (commit 98730ac).
     private static func firstPosition(notBelow peer: NetPeer, in list: [NetPeer]) -> Int {
         var low = 0
         var high = list.count
