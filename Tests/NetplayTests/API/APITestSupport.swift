@@ -43,6 +43,26 @@ struct StepWithHeight: NetMessage {
 /// A message type no session registers.
 struct Unlisted: NetMessage { var value: Int }
 
+extension SimulatedNetwork {
+    /// A host and one client connected through this network, with their event logs: the
+    /// client's handshake done within `limit`, and the host told of the client.
+    func connectedPair(
+        options: NetOptions = NetOptions(), messages: [any NetMessage.Type] = APISetup.messages,
+        connectingWithin limit: Duration = .seconds(2)
+    ) throws -> (NetHost, EventLog, NetClient, EventLog, NetPeer) {
+        let host = try startHost(at: APISetup.hostAddress, game: APISetup.game, messages: messages, options: options)
+        let client = try connectClient(
+            at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game, messages: messages,
+            options: options)
+        let hostLog = EventLog(host.poll)
+        let clientLog = EventLog(client.poll)
+        #expect(run(until: { clientLog.contains(.connected(.host)) }, limit: limit))
+        let peer = try #require(client.localPeer)
+        #expect(run(until: { hostLog.contains(.connected(peer)) }, limit: .seconds(1)))
+        return (host, hostLog, client, clientLog, peer)
+    }
+}
+
 enum APISetup {
     static let game = "netplay-api-tests"
     static let messages: [any NetMessage.Type] = [Chat.self, Step.self]

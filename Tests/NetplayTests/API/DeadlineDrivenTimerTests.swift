@@ -11,25 +11,9 @@ extension APITests {
     /// timer missing from `NetCore.nextDeadline` would never fire here.
     @Suite struct DeadlineDrivenTimers {
         /// A host and one connected client on a network ticked at deadlines.
-        func connectedPair(_ net: SimulatedNetwork, options: NetOptions = NetOptions()) throws -> (
-            NetHost, EventLog, NetClient, EventLog, NetPeer
-        ) {
-            let host = try net.startHost(
-                at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages, options: options)
-            let client = try net.connectClient(
-                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                messages: APISetup.messages, options: options)
-            let hostLog = EventLog(host.poll)
-            let clientLog = EventLog(client.poll)
-            #expect(net.run(until: { clientLog.update().contains(.connected(.host)) }, limit: .seconds(5)))
-            let peer = try #require(client.localPeer)
-            #expect(net.run(until: { hostLog.update().contains(.connected(peer)) }, limit: .seconds(1)))
-            return (host, hostLog, client, clientLog, peer)
-        }
-
         @Test func keepalivesHoldAnIdleConnectionWithAFewTicksASecond() throws {
             let net = SimulatedNetwork(seed: 11, ticking: .atDeadlines)
-            let (host, hostLog, client, clientLog, peer) = try connectedPair(net)
+            let (host, hostLog, client, clientLog, peer) = try net.connectedPair(connectingWithin: .seconds(5))
             let ticksBefore = host.session.statistics.ticks
             // Ten idle seconds: ten times the interruption threshold, so only keepalives
             // (every 250 ms each way) keep either side from calling the other silent.
@@ -48,7 +32,7 @@ extension APITests {
             var options = NetOptions()
             options.resumeGrace = .seconds(4)
             let net = SimulatedNetwork(seed: 12, ticking: .atDeadlines)
-            let (host, hostLog, _, _, peer) = try connectedPair(net, options: options)
+            let (host, hostLog, _, _, peer) = try net.connectedPair(options: options, connectingWithin: .seconds(5))
             let start = net.now
             net.crash(APISetup.clientAddress(0))
             #expect(net.run(until: { hostLog.update().contains(.interrupted(peer)) }, limit: .seconds(2)))
@@ -63,7 +47,7 @@ extension APITests {
             let net = SimulatedNetwork(
                 seed: 13, impairment: LinkImpairment(latency: .milliseconds(10), lossProbability: 0.5),
                 ticking: .atDeadlines)
-            _ = try connectedPair(net)
+            _ = try net.connectedPair(connectingWithin: .seconds(5))
         }
 
         @Test func anUnansweredHandshakeGivesUpAtTheTimeout() throws {
@@ -87,7 +71,7 @@ extension APITests {
             let net = SimulatedNetwork(
                 seed: 15, impairment: LinkImpairment(latency: .milliseconds(20), lossProbability: 0.2),
                 ticking: .atDeadlines)
-            let (_, hostLog, client, _, peer) = try connectedPair(net, options: options)
+            let (_, hostLog, client, _, peer) = try net.connectedPair(options: options, connectingWithin: .seconds(5))
             for index in 0..<100 { try client.send(Chat(text: "\(index)")) }
             client.session.requestClose()
             #expect(net.run(until: { hostLog.disconnectReason(of: peer) != nil }, limit: .seconds(20)))
@@ -104,7 +88,7 @@ extension APITests {
             let net = SimulatedNetwork(seed: 16, ticking: .atDeadlines)
             // The client is kept: a dropped `NetClient` closes itself, and the host would
             // then have nobody left to wait for.
-            let (host, _, client, _, _) = try connectedPair(net, options: options)
+            let (host, _, client, _, _) = try net.connectedPair(options: options, connectingWithin: .seconds(5))
             net.setImpairment(
                 from: APISetup.hostAddress, to: APISetup.clientAddress(0), LinkImpairment(lossProbability: 1))
             try host.send(Chat(text: "never acknowledged"))
@@ -127,7 +111,7 @@ extension APITests {
                 seed: 3, impairment: LinkImpairment(latency: .milliseconds(1)), ticking: .atDeadlines)
             var options = NetOptions()
             options.channels.maxQueuedBytesPerChannel = 8 << 10
-            let (_, hostLog, client, _, _) = try connectedPair(net, options: options)
+            let (_, hostLog, client, _, _) = try net.connectedPair(options: options, connectingWithin: .seconds(5))
 
             let count = 40
             let start = net.elapsed

@@ -139,7 +139,7 @@ extension APITests {
         @Test("through a session: a batch leaves at the next step, and a kick queued behind a message follows it")
         func aSessionsBatchLeavesAtOnceAndAKickFollowsIt() throws {
             let net = SimulatedNetwork(seed: 21, ticking: .atDeadlines)
-            let (host, _, _, clientLog, peer) = try DeadlineDrivenTimers().connectedPair(net)
+            let (host, _, _, clientLog, peer) = try net.connectedPair(connectingWithin: .seconds(5))
             let before = host.session.statistics
             try host.send(Chat(text: "one"), to: .peer(peer))
             try host.send(Chat(text: "two"), to: .peer(peer))

@@ -59,14 +59,7 @@ extension APITests {
             // Ticks at the core's deadlines only: a timer the resume failed to bring forward
             // is missed here, not covered by a tick every 5 ms.
             let net = SimulatedNetwork(seed: 33, ticking: .atDeadlines)
-            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
-            let client = try net.connectClient(
-                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                messages: APISetup.messages)
-            let hostLog = EventLog(host.poll)
-            let clientLog = EventLog(client.poll)
-            #expect(net.run(until: { clientLog.contains(.connected(.host)) }, limit: .seconds(2)))
-            let peer = try #require(client.localPeer)
+            let (host, hostLog, client, clientLog, peer) = try net.connectedPair()
             let down = LinkImpairment(lossProbability: 1)
             net.setImpairment(from: APISetup.clientAddress(0), to: APISetup.hostAddress, down)
             net.setImpairment(from: APISetup.hostAddress, to: APISetup.clientAddress(0), down)
@@ -89,14 +82,7 @@ extension APITests {
         @Test("a quiet peer that falls silent is reported interrupted, then timed out, as any other")
         func aQuietPeerStillTimesOut() throws {
             let net = SimulatedNetwork(seed: 32, impairment: LinkImpairment(latency: .milliseconds(3)))
-            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
-            let client = try net.connectClient(
-                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                messages: APISetup.messages)
-            let hostLog = EventLog(host.poll)
-            let clientLog = EventLog(client.poll)
-            #expect(net.run(until: { clientLog.contains(.connected(.host)) }, limit: .seconds(2)))
-            let peer = try #require(client.localPeer)
+            let (host, hostLog, _, _, peer) = try net.connectedPair()
             #expect(host.session.core.withLock { $0.peers.isQuiet(peer) })
             // The client's machine drops off the network without a word.
             let unplugged = LinkImpairment(lossProbability: 1)

@@ -15,19 +15,6 @@ extension APITests {
     @Suite struct SenderFlush {
         let net = SimulatedNetwork(seed: 11)
 
-        func connectedPair() throws -> (NetHost, EventLog, NetClient, NetPeer) {
-            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
-            let client = try net.connectClient(
-                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                messages: APISetup.messages)
-            let hostLog = EventLog(host.poll)
-            let clientLog = EventLog(client.poll)
-            #expect(net.run(until: { clientLog.contains(.connected(.host)) }, limit: .seconds(2)))
-            let peer = try #require(client.localPeer)
-            #expect(net.run(until: { hostLog.contains(.connected(peer)) }, limit: .seconds(1)))
-            return (host, hostLog, client, peer)
-        }
-
         /// The loopback echo tests' rounds, and the burst of chats the client sends in each.
         static let rounds = 60
         static let burst = 3
@@ -55,7 +42,7 @@ extension APITests {
 
         @Test("an idle link's message leaves from the sender's flush; the next, sent in flight, waits for the batch")
         func idleLinkFlushesOnTheSendersThreadAndOnlyThen() throws {
-            let (_, hostLog, client, peer) = try connectedPair()
+            let (_, hostLog, client, _, peer) = try net.connectedPair()
             settle(client.session)
 
             try client.send(Chat(text: "first"))
@@ -76,7 +63,7 @@ extension APITests {
 
         @Test("a waiting kick is the network's work: the sender's flush declines and leaves it queued")
         func aKickIsNeverFlushedOnTheSendersThread() throws {
-            let (host, _, client, peer) = try connectedPair()
+            let (host, _, client, _, peer) = try net.connectedPair()
             settle(host.session)
             try host.send(Chat(text: "bye"), to: .peer(peer))
             host.kick(peer, reason: "test")
@@ -158,7 +145,7 @@ extension APITests {
         /// nor a game that has not polled yet.
         @Test("a poll that waited and got events answers as they come; a frame's poll or an empty wait does not")
         func whichPollsAnswerAsEventsCome() throws {
-            let (host, _, client, peer) = try connectedPair()
+            let (host, _, client, _, peer) = try net.connectedPair()
             let events = client.session.events
             #expect(!events.answersAsTheyCome)
             try host.send(Chat(text: "ping"), to: .peer(peer))

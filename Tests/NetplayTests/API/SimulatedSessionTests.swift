@@ -15,25 +15,9 @@ extension APITests {
     @Suite struct SimulatedSession {
         let net = SimulatedNetwork(seed: 7)
 
-        /// A host and one connected client, with their event logs.
-        func connectedPair(
-            options: NetOptions = NetOptions(), messages: [any NetMessage.Type] = APISetup.messages
-        ) throws -> (NetHost, EventLog, NetClient, EventLog, NetPeer) {
-            let host = try net.startHost(
-                at: APISetup.hostAddress, game: APISetup.game, messages: messages, options: options)
-            let client = try net.connectClient(
-                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                messages: messages, options: options)
-            let hostLog = EventLog(host.poll)
-            let clientLog = EventLog(client.poll)
-            #expect(net.run(until: { clientLog.contains(.connected(.host)) }, limit: .seconds(2)))
-            let peer = try #require(client.localPeer)
-            #expect(net.run(until: { hostLog.contains(.connected(peer)) }, limit: .seconds(1)))
-            return (host, hostLog, client, clientLog, peer)
-        }
 
         @Test func hostSeesItsOwnPlayerFirstThenTheClient() throws {
-            let (host, hostLog, client, _, peer) = try connectedPair()
+            let (host, hostLog, client, _, peer) = try net.connectedPair()
             #expect(hostLog.seen.prefix(2) == [.connected(.host), .connected(peer)])
             #expect(host.peers == [peer])
             #expect(client.isConnected)
@@ -41,7 +25,7 @@ extension APITests {
         }
 
         @Test func messagesFlowBothWaysAndTheHostReceivesItsOwnBroadcast() throws {
-            let (host, hostLog, client, clientLog, peer) = try connectedPair()
+            let (host, hostLog, client, clientLog, peer) = try net.connectedPair()
             try client.send(Chat(text: "hello host"))
             try host.send(Step(x: 1.5, y: -2), on: .unreliableSequenced)
             try host.send(Chat(text: "just you"), to: .peer(peer))
@@ -71,7 +55,7 @@ extension APITests {
         }
 
         @Test func unregisteredOversizeAndUnknownChannelSendsAreRefusedAtOnce() throws {
-            let (host, _, client, _, _) = try connectedPair()
+            let (host, _, client, _, _) = try net.connectedPair()
             #expect(throws: NetSendError.unregisteredMessage("Unlisted")) { try client.send(Unlisted(value: 1)) }
             #expect(throws: NetSendError.unknownChannel(NetChannel(ChannelID(9)))) {
                 try host.send(Chat(text: "?"), on: NetChannel(ChannelID(9)))
@@ -85,7 +69,7 @@ extension APITests {
         @Test func fullSendBufferThrowsQueueFullUntilATickDrainsIt() throws {
             var options = NetOptions()
             options.maxBufferedSendBytes = 10 * MessageBytes.minimumQueueCharge
-            let (_, _, client, _, _) = try connectedPair(options: options)
+            let (_, _, client, _, _) = try net.connectedPair(options: options)
             var accepted = 0
             while accepted < 1_000, (try? client.send(Chat(text: "0123456789"))) != nil { accepted += 1 }
             #expect(accepted == 10)
@@ -101,7 +85,7 @@ extension APITests {
             var options = NetOptions()
             options.maxReliableMessageBytes = (1 << 20) + 64
             options.maxBufferedSendBytes = 4 << 20
-            let (_, _, client, _, _) = try connectedPair(options: options, messages: [Blob.self])
+            let (_, _, client, _, _) = try net.connectedPair(options: options, messages: [Blob.self])
             let large = Blob(bytes: [UInt8](repeating: 7, count: 1 << 20))
             try client.send(large)
             try client.send(large)
@@ -111,7 +95,7 @@ extension APITests {
         }
 
         @Test func clientCloseIsClosedByPeerAtTheHostAndClosedLocallyAtTheClient() async throws {
-            let (host, hostLog, client, clientLog, peer) = try connectedPair()
+            let (host, hostLog, client, clientLog, peer) = try net.connectedPair()
             try client.send(Chat(text: "bye"))
             client.session.requestClose()
             #expect(throws: NetSendError.closed) { try client.send(Chat(text: "too late")) }
