@@ -15,7 +15,6 @@ extension APITests {
     @Suite struct SimulatedSession {
         let net = SimulatedNetwork(seed: 7)
 
-
         @Test func hostSeesItsOwnPlayerFirstThenTheClient() throws {
             let (host, hostLog, client, _, peer) = try net.connectedPair()
             #expect(hostLog.seen.prefix(2) == [.connected(.host), .connected(peer)])
