@@ -64,28 +64,12 @@ struct PeerTable: Sendable {
     /// at 1,000, where a `[NetPeer: Int]` beside the array hashed the id with SipHash (some
     /// 270 instructions a lookup, 2 % of a 32-client host's) and cost its buckets per peer.
     @inline(__always)
-    private func position(of peer: NetPeer) -> Int? {
-        let index = firstPosition(notBelow: peer)
-        return index < order.count && order[index] == peer ? index : nil
-    }
+    private func position(of peer: NetPeer) -> Int? { Self.position(of: peer, in: order) }
 
-    /// The first position in ``order`` whose id is not below `peer`'s. Its own copy of the
-    /// search below, inlined into every message's lookup: the shared one, which takes the list
-    /// as an argument, stayed a call of its own there (callgrind, this change's first version;
-    /// with the settings passed on each call as well, a round trip cost some 300 instructions
-    /// more, and both together were the fix).
+    /// Where `peer` is in `list` (in id order), if it is there. Inlined: it is every message's
+    /// lookup (``position(of:)``), where a call of its own cost a round trip some 140
+    /// instructions (callgrind).
     @inline(__always)
-    private func firstPosition(notBelow peer: NetPeer) -> Int {
-        var low = 0
-        var high = order.count
-        while low < high {
-            let middle = (low + high) / 2
-            if order[middle].id.rawValue < peer.id.rawValue { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
-    /// Where `peer` is in `list` (in id order), if it is there.
     private static func position(of peer: NetPeer, in list: [NetPeer]) -> Int? {
         let index = firstPosition(notBelow: peer, in: list)
         return index < list.count && list[index] == peer ? index : nil
@@ -95,6 +79,7 @@ struct PeerTable: Sendable {
     /// it is there, else where it belongs. Not generic: a search generic over the table's
     /// element ran unspecialized in the benchmarks' release build, about 800 instructions a
     /// game-thread round trip (commit 98730ac).
+    @inline(__always)
     private static func firstPosition(notBelow peer: NetPeer, in list: [NetPeer]) -> Int {
         var low = 0
         var high = list.count
@@ -158,14 +143,20 @@ struct PeerTable: Sendable {
     /// Out of line: the path of a peer's first message only.
     @inline(never)
     private mutating func materialize(_ peer: NetPeer, now: NetInstant) -> Int? {
-        guard let quietIndex = Self.position(of: peer, in: quiet) else { return nil }
-        quiet.remove(at: quietIndex)
+        guard let wasInterrupted = takeQuiet(peer) else { return nil }
         var state = newState(now: now)
-        if let interrupted = quietInterrupted.firstIndex(of: peer) {
-            quietInterrupted.remove(at: interrupted)
-            state.isInterrupted = true
-        }
+        state.isInterrupted = wasInterrupted
         return insertState(state, for: peer)
+    }
+
+    /// Takes `peer` out of the quiet lists; whether it was interrupted, or nil if it was not
+    /// quiet.
+    private mutating func takeQuiet(_ peer: NetPeer) -> Bool? {
+        guard let index = Self.position(of: peer, in: quiet) else { return nil }
+        quiet.remove(at: index)
+        guard let interrupted = quietInterrupted.firstIndex(of: peer) else { return false }
+        quietInterrupted.remove(at: interrupted)
+        return true
     }
 
     /// Whether the peer is interrupted (silent for a while); nil if it is not connected.
@@ -192,10 +183,7 @@ struct PeerTable: Sendable {
 
     /// Adds `peer` with `state`, or replaces its state.
     mutating func insert(_ state: NetCore.PeerState, for peer: NetPeer) {
-        if let quietIndex = Self.position(of: peer, in: quiet) {
-            quiet.remove(at: quietIndex)
-            quietInterrupted.removeAll { $0 == peer }
-        }
+        _ = takeQuiet(peer)
         Self.insert(peer, into: &all)
         insertState(state, for: peer)
     }
@@ -203,7 +191,7 @@ struct PeerTable: Sendable {
     /// Puts `state` in ``states`` for `peer` (replacing its state if it has one); returns where.
     @discardableResult
     private mutating func insertState(_ state: NetCore.PeerState, for peer: NetPeer) -> Int {
-        let index = firstPosition(notBelow: peer)
+        let index = Self.firstPosition(notBelow: peer, in: order)
         if index < order.count, order[index] == peer {
             states[index] = state
             return index
@@ -228,9 +216,8 @@ struct PeerTable: Sendable {
         if let index = position(of: peer) {
             order.remove(at: index)
             states.remove(at: index)
-        } else if let quietIndex = Self.position(of: peer, in: quiet) {
-            quiet.remove(at: quietIndex)
-            quietInterrupted.removeAll { $0 == peer }
+        } else {
+            _ = takeQuiet(peer)
         }
     }
 
