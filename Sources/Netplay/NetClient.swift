@@ -42,7 +42,7 @@ public final class NetClient: Sendable {
         guard session.isHosting else { return nil }
         return takenOver.withLockedValue { host in
             if let host { return host }
-            let made = NetHost(session: session, localAddress: localAddress, advertiser: nil)
+            let made = NetHost(session: session, localAddress: localAddress)
             host = made
             return made
         }

@@ -34,10 +34,12 @@ public final class NetHost: Sendable {
     static let ipv4Wildcard = "0.0.0.0"
 
     package let session: NetSession
-    /// Makes the game visible on the LAN (nil when started with `advertise: nil`). Set later
-    /// on a player who took over a session (``NetClient/host``), once its advert is up.
-    private let advertiserBox: NIOLockedValueBox<LANAdvertiser?>
-    var advertiser: LANAdvertiser? { advertiserBox.withLockedValue { $0 } }
+    /// The LAN advert, once it is up, and whether ``close()`` has begun.
+    private let advertising = NIOLockedValueBox(Advertising())
+    /// Makes the game visible on the LAN (nil when started with `advertise: nil`). Set after
+    /// the start on a host started with ``startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``
+    /// and on a player who took over a session (``NetClient/host``), once its advert is up.
+    var advertiser: LANAdvertiser? { advertising.withLockedValue { $0.advertiser } }
 
     /// The address and port the host listens on.
     public let localAddress: PeerAddress
@@ -45,13 +47,16 @@ public final class NetHost: Sendable {
     /// The port the host listens on (the real one when it was started with port 0).
     public var port: UInt16 { localAddress.port }
 
-    package init(session: NetSession, localAddress: PeerAddress, advertiser: LANAdvertiser?) {
+    package init(session: NetSession, localAddress: PeerAddress) {
         self.session = session
         self.localAddress = localAddress
-        advertiserBox = NIOLockedValueBox(advertiser)
     }
 
-    /// Starts hosting `game` on a UDP port.
+    /// Starts hosting `game` on a UDP port, and returns once the game is advertised.
+    ///
+    /// A game loop that is not async code starts with
+    /// ``startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``
+    /// instead, which takes the same arguments.
     ///
     /// - Parameters:
     ///   - game: The game's name. Only clients connecting with the same name are answered, so
@@ -79,6 +84,58 @@ public final class NetHost: Sendable {
         advertise: LANDiscoveryConfig? = .lan,
         hostName: String? = nil
     ) async throws(NetError) -> NetHost {
+        let host = try open(
+            game: game, port: port, interface: interface, joinCode: joinCode, messages: messages, options: options)
+        await host.advertise(advertise, game: game, hostName: hostName, joinCode: joinCode)
+        host.logStart(game: game, advertised: "\(host.advertiser != nil)")
+        return host
+    }
+
+    /// Starts hosting `game` on a UDP port from code that is not async: a game loop of its own,
+    /// as ENet's `enet_host_create` is called. The same as
+    /// ``start(game:port:interface:joinCode:messages:options:advertise:hostName:)`` except
+    /// that it returns as soon as the socket is bound (opening a socket waits for nothing on
+    /// the network), and the LAN advert, if asked for, comes up a moment later in the
+    /// background, on Swift's concurrency runtime. A host with `advertise: nil` never starts
+    /// that runtime: with ``NetServicing/gameThread`` servicing, no thread but the game's.
+    ///
+    /// ```swift
+    /// let host = try NetHost.startSynchronously(game: "skirmish", messages: [Move.self])
+    /// while running {
+    ///     for event in host.poll() { … }
+    ///     drawFrame()
+    /// }
+    /// ```
+    ///
+    /// Closing is async (``close()`` waits for acknowledgements); a host let go without it
+    /// still says goodbye, from a task of its own.
+    ///
+    /// The parameters are ``start(game:port:interface:joinCode:messages:options:advertise:hostName:)``'s.
+    /// - Throws: ``NetError/invalidAddress(_:)`` or ``NetError/socketUnavailable(_:)``.
+    public static func startSynchronously(
+        game: String,
+        port: Int = NetHost.defaultPort,
+        interface: String? = nil,
+        joinCode: String? = nil,
+        messages: [any NetMessage.Type],
+        options: NetOptions = NetOptions(),
+        advertise: LANDiscoveryConfig? = .lan,
+        hostName: String? = nil
+    ) throws(NetError) -> NetHost {
+        let host = try open(
+            game: game, port: port, interface: interface, joinCode: joinCode, messages: messages, options: options)
+        if let advertise {
+            Task { await host.advertise(advertise, game: game, hostName: hostName, joinCode: joinCode) }
+        }
+        host.logStart(game: game, advertised: advertise == nil ? "false" : "soon")
+        return host
+    }
+
+    /// The host with its socket bound: everything a start does but advertise.
+    private static func open(
+        game: String, port: Int, interface: String?, joinCode: String?, messages: [any NetMessage.Type],
+        options: NetOptions
+    ) throws(NetError) -> NetHost {
         if let interface { _ = try PeerAddress(numericHost: interface, port: port) }
         let registry = MessageRegistry(messages)
         let endpoint = HostEndpoint(config: options.protocolConfig(game: game, joinCode: joinCode, registry: registry))
@@ -93,17 +150,12 @@ public final class NetHost: Sendable {
                 localAddress = try SessionSocket.open(session, host: Self.ipv4Wildcard, port: port)
             }
         }
-        let advertiser = await startAdvertising(
-            advertise, game: game, hostName: hostName ?? LocalAddresses.hostName(), registry: registry,
-            options: options,
-            port: localAddress.port, joinCode: joinCode, session: session)
-        options.logger.info(
-            "hosting",
-            metadata: [
-                "game": "\(game)", "address": "\(localAddress)",
-                "advertised": "\(advertiser != nil)",
-            ])
-        return NetHost(session: session, localAddress: localAddress, advertiser: advertiser)
+        return NetHost(session: session, localAddress: localAddress)
+    }
+
+    private func logStart(game: String, advertised: String) {
+        session.options.logger.info(
+            "hosting", metadata: ["game": "\(game)", "address": "\(localAddress)", "advertised": "\(advertised)"])
     }
 
     /// This frame's events, oldest first. Call once per frame from the game loop. With
@@ -194,22 +246,35 @@ public final class NetHost: Sendable {
     /// ``NetOptions/closeFlushTimeout`` to be acknowledged, tells every client the host shut
     /// down (they see `DisconnectReason.hostShutDown`), then closes the socket. Idempotent.
     public func close() async {
+        let advertiser = advertising.withLockedValue { state in
+            state.closing = true
+            return state.advertiser.take()
+        }
         await advertiser?.stop()
         await session.close()
     }
 
     /// Advertises a session this player took over, as its old host did (best effort).
     func advertiseAfterTakeover(game: String, joinCode: String?) async {
-        let advertiser = await Self.startAdvertising(
-            session.options.advertiseAfterTakeover, game: game, hostName: LocalAddresses.hostName(),
-            registry: session.registry,
-            options: session.options, port: localAddress.port, joinCode: joinCode, session: session)
-        // Closed meanwhile: the advert must not outlive the session.
-        guard session.finished.value == nil else {
-            await advertiser?.stop()
-            return
+        await advertise(session.options.advertiseAfterTakeover, game: game, hostName: nil, joinCode: joinCode)
+    }
+
+    /// Starts the LAN advert and keeps it, unless the host closed or its session ended
+    /// meanwhile: an advert that comes up late (in the background, or after a takeover) must
+    /// not outlive the game. The check and the keeping are one step under the lock that
+    /// ``close()`` marks, so a close either finds the advert or the advert sees the close.
+    private func advertise(_ config: LANDiscoveryConfig?, game: String, hostName: String?, joinCode: String?) async {
+        guard
+            let advertiser = await Self.startAdvertising(
+                config, game: game, hostName: hostName ?? LocalAddresses.hostName(), registry: session.registry,
+                options: session.options, port: localAddress.port, joinCode: joinCode, session: session)
+        else { return }
+        let kept = advertising.withLockedValue { state -> Bool in
+            guard !state.closing, session.finished.value == nil else { return false }
+            state.advertiser = advertiser
+            return true
         }
-        advertiserBox.withLockedValue { $0 = advertiser }
+        if !kept { await advertiser.stop() }
     }
 
     /// Advertises the game (best effort: a network without broadcast or multicast still lets
@@ -227,6 +292,12 @@ public final class NetHost: Sendable {
         guard let advertiser = try? await LANAdvertiser.start(advert: advert, config: config) else { return nil }
         session.onPeerCountChange { count in advertiser.update(players: count + 1) }
         return advertiser
+    }
+
+    /// The advert and the close, read and changed together (see `advertise`).
+    private struct Advertising {
+        var advertiser: LANAdvertiser?
+        var closing = false
     }
 
     deinit {

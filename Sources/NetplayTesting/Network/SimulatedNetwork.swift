@@ -93,7 +93,7 @@ public final class SimulatedNetwork: Sendable {
         let endpoint = HostEndpoint(config: config, random: nextRandom())
         let session = NetSession(core: NetCore(host: endpoint, registry: registry, options: options), options: options)
         try attach(session, at: address)
-        return NetHost(session: session, localAddress: address, advertiser: nil)
+        return NetHost(session: session, localAddress: address)
     }
 
     /// Starts a client at `address` connecting to `host`; it is connected once its first

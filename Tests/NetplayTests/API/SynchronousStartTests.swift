@@ -1,0 +1,80 @@
+import Testing
+
+@testable import Netplay
+@testable import NetplayDiscovery
+@testable import NetplayDrivers
+@testable import NetplayWire
+
+extension APITests {
+    /// `NetHost.startSynchronously`: the start of a game loop that is not async code, over real
+    /// sockets on 127.0.0.1. The host is served by a loop on a thread of its own, as a game's
+    /// main loop would serve it.
+    @Suite struct SynchronousStart {
+        static let discovery = LANDiscoveryConfig(
+            ports: 49_797..<49_805, bindHost: "127.0.0.1",
+            targets: LANDiscoveryConfig.loopback.targets, paths: [],
+            refreshInterval: .milliseconds(100))
+
+        func options(_ servicing: NetServicing) -> NetOptions {
+            var options = NetOptions()
+            options.servicing = servicing
+            options.timeout = .seconds(15)
+            return options
+        }
+
+        @Test(arguments: [NetServicing.networkThread, .gameThread])
+        func itReturnsBoundAndTheHostAdmitsAClientAndEchoesIt(servicing: NetServicing) async throws {
+            let host = try NetHost.startSynchronously(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options(servicing), advertise: nil)
+            #expect(host.port != 0)
+            #expect(host.advertiser == nil)
+            let echo = HostLoop(host) { event, host in
+                guard case .message(let chat as Chat, let peer) = event else { return }
+                try? host.send(chat, to: .peer(peer))
+                host.flush()
+            }
+            let client = try await NetClient.connect(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: options(.networkThread))
+            let peer = try #require(client.localPeer)
+            #expect(echo.waitUntil { $0.contains(.connected(peer)) })
+            let clientLog = EventLog(client.poll)
+            try client.send(Chat(text: "hello"))
+            #expect(await pollUntil(within: .seconds(10)) { clientLog.contains(.chat("hello", from: .host)) })
+            echo.stop()
+            await client.close()
+            await host.close()
+        }
+
+        @Test func itsAdvertComesUpInTheBackgroundAndPlayersFindIt() async throws {
+            let host = try NetHost.startSynchronously(
+                game: "found-later", port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                advertise: Self.discovery, hostName: "bea")
+            let game = try await Discovery.first(
+                game: "found-later", messages: APISetup.messages, timeout: .seconds(5), config: Self.discovery)
+            #expect(game.advert.hostName == "bea" && game.address.port == host.port && game.advert.players == 1)
+            #expect(host.advertiser != nil)
+            await host.close()
+            #expect(host.advertiser == nil)
+        }
+
+        /// A host closed before its background advert came up: the advert, when it comes,
+        /// sees the close and stops, rather than advertising a game that is gone.
+        @Test func aCloseBeforeTheAdvertIsUpLeavesNoAdvert() async throws {
+            let host = try NetHost.startSynchronously(
+                game: "gone-early", port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                advertise: Self.discovery)
+            await host.close()
+            // The background start binds in milliseconds; a quarter of a second is ample, and
+            // an advert it kept would answer the search below for its whole second.
+            try await Task.sleep(for: .milliseconds(250))
+            #expect(host.advertiser == nil)
+            await #expect(throws: DiscoveryError.self) {
+                _ = try await Discovery.first(
+                    game: "gone-early", messages: APISetup.messages, timeout: .seconds(1), config: Self.discovery)
+            }
+            #expect(host.advertiser == nil)
+        }
+    }
+}
