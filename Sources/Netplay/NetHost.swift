@@ -34,7 +34,8 @@ public final class NetHost: Sendable {
     static let ipv4Wildcard = "0.0.0.0"
 
     package let session: NetSession
-    /// The LAN advert, once it is up, and whether ``close()`` has begun.
+    /// The LAN advert once it is up, the task still starting one, and whether ``close()`` has
+    /// begun.
     private let advertising = NIOLockedValueBox(Advertising())
     /// Makes the game visible on the LAN (nil when started with `advertise: nil`). Set after
     /// the start on a host started with ``startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``
@@ -125,7 +126,8 @@ public final class NetHost: Sendable {
         let host = try open(
             game: game, port: port, interface: interface, joinCode: joinCode, messages: messages, options: options)
         if let advertise {
-            Task { await host.advertise(advertise, game: game, hostName: hostName, joinCode: joinCode) }
+            let starting = Task { await host.advertise(advertise, game: game, hostName: hostName, joinCode: joinCode) }
+            host.advertising.withLockedValue { $0.starting = starting }
         }
         host.logStart(game: game, advertised: advertise == nil ? "false" : "soon")
         return host
@@ -245,11 +247,17 @@ public final class NetHost: Sendable {
     /// Closes gracefully: stops accepting sends, gives queued reliable messages up to
     /// ``NetOptions/closeFlushTimeout`` to be acknowledged, tells every client the host shut
     /// down (they see `DisconnectReason.hostShutDown`), then closes the socket. Idempotent.
+    /// The LAN advert stops first; one still coming up (after
+    /// ``startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``)
+    /// is waited for and stopped, so none outlives the call.
     public func close() async {
-        let advertiser = advertising.withLockedValue { state in
+        let (advertiser, starting) = advertising.withLockedValue { state in
             state.closing = true
-            return state.advertiser.take()
+            return (state.advertiser.take(), state.starting.take())
         }
+        // An advert still starting sees `closing` when it comes up and stops itself: once this
+        // returns, none is left.
+        await starting?.value
         await advertiser?.stop()
         await session.close()
     }
@@ -297,6 +305,8 @@ public final class NetHost: Sendable {
     /// The advert and the close, read and changed together (see `advertise`).
     private struct Advertising {
         var advertiser: LANAdvertiser?
+        /// The task a synchronous start began the advert with, kept for ``close()`` to wait for.
+        var starting: Task<Void, Never>?
         var closing = false
     }
 

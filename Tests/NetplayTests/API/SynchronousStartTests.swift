@@ -47,32 +47,36 @@ extension APITests {
             await host.close()
         }
 
+        /// A game name of this run's own: another process running these tests at the same
+        /// time advertises on the same ports.
+        static func uniqueGame(_ name: String) -> String { "\(name)-\(UInt32.random(in: 0...UInt32.max))" }
+
         @Test func itsAdvertComesUpInTheBackgroundAndPlayersFindIt() async throws {
+            let game = Self.uniqueGame("found-later")
             let host = try NetHost.startSynchronously(
-                game: "found-later", port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                game: game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
                 advertise: Self.discovery, hostName: "bea")
-            let game = try await Discovery.first(
-                game: "found-later", messages: APISetup.messages, timeout: .seconds(5), config: Self.discovery)
-            #expect(game.advert.hostName == "bea" && game.address.port == host.port && game.advert.players == 1)
+            let found = try await Discovery.first(
+                game: game, messages: APISetup.messages, timeout: .seconds(5), config: Self.discovery)
+            #expect(found.advert.hostName == "bea" && found.address.port == host.port && found.advert.players == 1)
             #expect(host.advertiser != nil)
             await host.close()
             #expect(host.advertiser == nil)
         }
 
-        /// A host closed before its background advert came up: the advert, when it comes,
-        /// sees the close and stops, rather than advertising a game that is gone.
+        /// A host closed before its background advert came up: `close` waits for it, and the
+        /// advert, when it comes, sees the close and stops, rather than advertising a game
+        /// that is gone (kept, it would answer the search below).
         @Test func aCloseBeforeTheAdvertIsUpLeavesNoAdvert() async throws {
+            let game = Self.uniqueGame("gone-early")
             let host = try NetHost.startSynchronously(
-                game: "gone-early", port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                game: game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
                 advertise: Self.discovery)
             await host.close()
-            // The background start binds in milliseconds; a quarter of a second is ample, and
-            // an advert it kept would answer the search below for its whole second.
-            try await Task.sleep(for: .milliseconds(250))
             #expect(host.advertiser == nil)
             await #expect(throws: DiscoveryError.self) {
                 _ = try await Discovery.first(
-                    game: "gone-early", messages: APISetup.messages, timeout: .seconds(1), config: Self.discovery)
+                    game: game, messages: APISetup.messages, timeout: .seconds(1), config: Self.discovery)
             }
             #expect(host.advertiser == nil)
         }
