@@ -26,14 +26,36 @@ extension SocketTransport {
         }
         guard started else { return }
         defer { state.withLock { $0.servicing = false } }
-        let deadline = clock.now + timeout
+        let now = clock.now
+        let deadline = now + timeout
+        // A call that may wait reads once the wait says a datagram is there: reading first,
+        // each turn of a ping-pong began with a read that found nothing (a `recvmmsg` answering
+        // EAGAIN, then the wait, then the read: a system call in three for nothing). The pass
+        // before the wait still sends what the game queued. It reads all the same when the
+        // call may not wait, when the timers are due (they run after a look at the socket, so
+        // they see the packets waiting there: see `pass`), and when events already wait for
+        // the game (it gets what arrived with them, as before).
+        var readsNow =
+            reading && (timeout <= .zero || session.events.hasPending || state.withLock { now >= $0.nextTick })
+        // Whether this call has looked at the socket: none returns without a look.
+        var looked = readsNow || !reading
         while true {
-            let (arrived, returning, now) = pass(session, reading: reading, returningOnEvents: returningOnEvents)
-            if returning || now >= deadline || done() { return }
+            let (arrived, returning, now) = pass(session, reading: readsNow, returningOnEvents: returningOnEvents)
+            if returning || now >= deadline || done() {
+                if looked { return }
+                readsNow = true
+                looked = true
+                continue
+            }
             // A full read: more may be waiting, read on before sleeping.
             if arrived >= Self.datagramsPerRead { continue }
-            guard let wakeAt = wakeTimeOnceIdle(until: deadline) else { continue }
-            _ = socket.waitUntilReadable(timeout: wakeAt - clock.now)
+            guard let wakeAt = wakeTimeOnceIdle(until: deadline) else {
+                readsNow = reading
+                looked = true
+                continue
+            }
+            readsNow = reading && socket.waitUntilReadable(timeout: wakeAt - clock.now)
+            looked = true
         }
     }
 
