@@ -5,6 +5,7 @@ import Testing
 @testable import Netplay
 @testable import NetplayBase
 @testable import NetplayChannels
+@testable import NetplayDrivers
 
 extension APITests {
     /// `NetServicing.gameThread` over real sockets on loopback: the game's own calls read the
@@ -83,6 +84,41 @@ extension APITests {
             await client.close()
             #expect(echo.waitUntil { $0.contains(.disconnected(peer, .closedByPeer(reason: nil))) })
             echo.stop()
+            await host.close()
+        }
+
+        /// A `poll(waitingUpTo:)` reads once the wait says a datagram is there, not before it
+        /// too: reading first, every turn of an echo began with a read that found nothing (a
+        /// `recvmmsg` answering EAGAIN), two reads a message where one does. Counted on both
+        /// sockets over 50 echoes: one read a message, and a few for acknowledgements and
+        /// keepalives that came on their own.
+        @Test(arguments: addresses)
+        func aWaitingPollReadsOnlyWhenTheSocketHasADatagram(address: String) async throws {
+            let host = try await start(on: address, .gameThread)
+            let echo = HostLoop(host) { event, host in
+                guard case .message(let chat as Chat, let peer) = event else { return }
+                try? host.send(chat, to: .peer(peer))
+                host.flush()
+            }
+            let client = try await connect(to: host, at: address, .gameThread)
+            let peer = try #require(client.localPeer)
+            #expect(echo.waitUntil { $0.contains(.connected(peer)) })
+            func reads(_ session: NetSession) -> Int {
+                session.gameThreadTransport?.socket.statistics.receiveCalls ?? 0
+            }
+            let (hostBefore, clientBefore) = (reads(host.session), reads(client.session))
+            let echoes = 50
+            for index in 0..<echoes {
+                try client.send(Chat(text: "m\(index)"))
+                client.flush()
+                let seen = waitFor(client.poll(waitingUpTo:)) { $0.contains(.chat("m\(index)", from: .host)) }
+                #expect(seen.contains(.chat("m\(index)", from: .host)))
+            }
+            let (hostReads, clientReads) = (reads(host.session) - hostBefore, reads(client.session) - clientBefore)
+            #expect(hostReads >= echoes && hostReads <= echoes + 10, "host: \(hostReads) reads")
+            #expect(clientReads >= echoes && clientReads <= echoes + 10, "client: \(clientReads) reads")
+            echo.stop()
+            await client.close()
             await host.close()
         }
 
