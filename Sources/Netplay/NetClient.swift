@@ -97,7 +97,8 @@ public final class NetClient: Sendable {
             // Taking over, the game is advertised again, from here, as its old host did.
             session.onTakeover { [weak client] in
                 guard let host = client?.host else { return }
-                Task { await host.advertiseAfterTakeover(game: game, joinCode: joinCode) }
+                host.advertiseInBackground(
+                    host.session.options.advertiseAfterTakeover, game: game, hostName: nil, joinCode: joinCode)
             }
         }
         try await client.awaitHandshake()

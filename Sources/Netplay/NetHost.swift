@@ -37,8 +37,9 @@ public final class NetHost: Sendable {
     /// The LAN advert once it is up, the task still starting one, and whether ``close()`` has
     /// begun.
     private let advertising = NIOLockedValueBox(Advertising())
-    /// Makes the game visible on the LAN (nil when started with `advertise: nil`). Set after
-    /// the start on a host started with ``startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``
+    /// Makes the game visible on the LAN: nil when started with `advertise: nil`, when no
+    /// discovery socket could be bound, and once ``close()`` began. Set after the start on a
+    /// host started with ``startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``
     /// and on a player who took over a session (``NetClient/host``), once its advert is up.
     var advertiser: LANAdvertiser? { advertising.withLockedValue { $0.advertiser } }
 
@@ -53,7 +54,9 @@ public final class NetHost: Sendable {
         self.localAddress = localAddress
     }
 
-    /// Starts hosting `game` on a UDP port, and returns once the game is advertised.
+    /// Starts hosting `game` on a UDP port, and returns once its LAN advert is up (best effort:
+    /// a host whose discovery ports are all taken, or a network without broadcast or
+    /// multicast, still starts, unlisted).
     ///
     /// A game loop that is not async code starts with
     /// ``startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``
@@ -74,7 +77,8 @@ public final class NetHost: Sendable {
     ///   - advertise: Where to answer LAN discovery queries (nil: stay unlisted; players then
     ///     join with ``joinString(joinCode:)``).
     ///   - hostName: The name players see in the list of games (by default this machine's).
-    /// - Throws: ``NetError/invalidAddress(_:)`` or ``NetError/socketUnavailable(_:)``.
+    /// - Throws: ``NetError/invalidAddress(_:)``, ``NetError/portInUse(_:)`` or
+    ///   ``NetError/socketUnavailable(_:)``.
     public static func start(
         game: String,
         port: Int = NetHost.defaultPort,
@@ -108,11 +112,13 @@ public final class NetHost: Sendable {
     /// }
     /// ```
     ///
-    /// Closing is async (``close()`` waits for acknowledgements); a host let go without it
-    /// still says goodbye, from a task of its own.
+    /// Closing is async (``close()`` waits for acknowledgements). A host let go without it
+    /// says goodbye from a task of its own, which a program that ends at once never runs:
+    /// its clients then see the host time out instead of `hostShutDown`.
     ///
     /// The parameters are ``start(game:port:interface:joinCode:messages:options:advertise:hostName:)``'s.
-    /// - Throws: ``NetError/invalidAddress(_:)`` or ``NetError/socketUnavailable(_:)``.
+    /// - Throws: ``NetError/invalidAddress(_:)``, ``NetError/portInUse(_:)`` or
+    ///   ``NetError/socketUnavailable(_:)``.
     public static func startSynchronously(
         game: String,
         port: Int = NetHost.defaultPort,
@@ -125,10 +131,7 @@ public final class NetHost: Sendable {
     ) throws(NetError) -> NetHost {
         let host = try open(
             game: game, port: port, interface: interface, joinCode: joinCode, messages: messages, options: options)
-        if let advertise {
-            let starting = Task { await host.advertise(advertise, game: game, hostName: hostName, joinCode: joinCode) }
-            host.advertising.withLockedValue { $0.starting = starting }
-        }
+        host.advertiseInBackground(advertise, game: game, hostName: hostName, joinCode: joinCode)
         host.logStart(game: game, advertised: advertise == nil ? "false" : "soon")
         return host
     }
@@ -253,30 +256,48 @@ public final class NetHost: Sendable {
     public func close() async {
         let (advertiser, starting) = advertising.withLockedValue { state in
             state.closing = true
-            return (state.advertiser.take(), state.starting.take())
+            return (state.advertiser.take(), state.starting)
         }
         // An advert still starting sees `closing` when it comes up and stops itself: once this
-        // returns, none is left.
+        // returns, none is left. (Every close waits for it, not only the first.)
         await starting?.value
         await advertiser?.stop()
         await session.close()
     }
 
-    /// Advertises a session this player took over, as its old host did (best effort).
-    func advertiseAfterTakeover(game: String, joinCode: String?) async {
-        await advertise(session.options.advertiseAfterTakeover, game: game, hostName: nil, joinCode: joinCode)
+    /// Starts the LAN advert (nil `config`: none) on a task of its own, which ``close()``
+    /// waits for: after a synchronous start, and on a player who took a session over (the
+    /// game is advertised again, from there, as its old host did). Best effort.
+    func advertiseInBackground(_ config: LANDiscoveryConfig?, game: String, hostName: String?, joinCode: String?) {
+        guard let config else { return }
+        advertising.withLockedValue { state in
+            guard !state.closing else { return }
+            // After any advert started before (a close waits for the last, which waits for it).
+            state.starting = Task { [earlier = state.starting] in
+                await earlier?.value
+                await self.advertise(config, game: game, hostName: hostName, joinCode: joinCode)
+            }
+        }
     }
 
     /// Starts the LAN advert and keeps it, unless the host closed or its session ended
     /// meanwhile: an advert that comes up late (in the background, or after a takeover) must
     /// not outlive the game. The check and the keeping are one step under the lock that
     /// ``close()`` marks, so a close either finds the advert or the advert sees the close.
+    /// An advert is not started at all once the close began (it would bind, announce the game
+    /// and say goodbye at once).
     private func advertise(_ config: LANDiscoveryConfig?, game: String, hostName: String?, joinCode: String?) async {
+        guard let config, advertising.withLockedValue({ !$0.closing }) else { return }
         guard
             let advertiser = await Self.startAdvertising(
                 config, game: game, hostName: hostName ?? LocalAddresses.hostName(), registry: session.registry,
                 options: session.options, port: localAddress.port, joinCode: joinCode, session: session)
-        else { return }
+        else {
+            session.options.logger.notice(
+                "not advertised on the LAN: no discovery socket could be bound",
+                metadata: ["game": "\(game)", "ports": "\(config.ports)"])
+            return
+        }
         let kept = advertising.withLockedValue { state -> Bool in
             guard !state.closing, session.finished.value == nil else { return false }
             state.advertiser = advertiser
@@ -288,10 +309,9 @@ public final class NetHost: Sendable {
     /// Advertises the game (best effort: a network without broadcast or multicast still lets
     /// players join by address or join string) and keeps its player count current.
     static func startAdvertising(
-        _ config: LANDiscoveryConfig?, game: String, hostName: String, registry: MessageRegistry, options: NetOptions,
+        _ config: LANDiscoveryConfig, game: String, hostName: String, registry: MessageRegistry, options: NetOptions,
         port: UInt16, joinCode: String?, session: NetSession
     ) async -> LANAdvertiser? {
-        guard let config else { return nil }
         let advert = GameAdvert(
             hostInstanceID: UInt64.random(in: 1...UInt64.max), gameName: game, hostName: hostName,
             players: 1, capacity: options.maxPeers + 1, protocolVersion: options.version,
@@ -311,9 +331,12 @@ public final class NetHost: Sendable {
     }
 
     deinit {
-        // A host dropped without close() still says goodbye and frees its socket and thread.
-        guard session.closed.value == nil else { return }
-        Task { [session, advertiser] in
+        // A host dropped without close() still says goodbye and frees its socket and thread,
+        // and stops an advert kept after its session was closed another way (a client's close
+        // racing its takeover). No task can still be starting one: it would hold the host.
+        let advertiser = advertising.withLockedValue { $0.advertiser.take() }
+        guard session.closed.value == nil || advertiser != nil else { return }
+        Task { [session] in
             await advertiser?.stop()
             await session.close()
         }

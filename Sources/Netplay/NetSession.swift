@@ -87,9 +87,15 @@ package final class NetSession: Sendable {
     /// When dropped datagrams are next summarised in the log, and the total last logged.
     let dropLog = Mutex((next: NetInstant.zero, total: 0))
 
-    /// Calls `observer` with the number of connected clients whenever it changes.
+    /// Calls `observer` with the number of connected clients now, and whenever it changes: an
+    /// observer registered after clients joined (a LAN advert coming up in the background)
+    /// starts from the count of now, not from none.
     func onPeerCountChange(_ observer: @escaping @Sendable (Int) -> Void) {
-        peerCount.withLockedValue { $0.observer = observer }
+        let count = peerCount.withLockedValue { state in
+            state.observer = observer
+            return state.peers.count
+        }
+        observer(count)
     }
 
     /// Calls `observer` (on the network thread) when this player takes over as host.

@@ -69,6 +69,15 @@ public struct NetplayContender: Contender {
             advertise: nil)  // measure the game socket only; never broadcast from a benchmark
     }
 
+    /// ``startHost(options:)`` for a synchronous loop, as a game loop that is not async code
+    /// starts one (and as ENet's host is made): it runs no task, so Swift's concurrency
+    /// runtime is not brought up for it.
+    static func startHostSynchronously(options: NetOptions) throws -> NetHost {
+        try NetHost.startSynchronously(
+            game: benchmarkGame, port: 0, interface: loopback, messages: benchmarkMessages, options: options,
+            advertise: nil)  // as above
+    }
+
     /// Connects a client to the host on `port`.
     static func connect(toPort port: UInt16, options: NetOptions = NetOptions()) async throws -> NetClient {
         try await NetClient.connect(

@@ -21,9 +21,7 @@ final class NetplayLoadHost: LoadHost {
         // Started as a game loop that is not async code starts it, as ENet's host is: an
         // awaited start here ran Swift's concurrency runtime up first (70–90 KiB of threads
         // and heap), which the memory figure then charged to the connections.
-        host = try NetHost.startSynchronously(
-            game: benchmarkGame, port: 0, interface: loopback, messages: benchmarkMessages, options: options,
-            advertise: nil)
+        host = try NetplayContender.startHostSynchronously(options: options)
     }
 
     func frame(sendSnapshot: Bool) throws {

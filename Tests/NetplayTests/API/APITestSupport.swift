@@ -150,3 +150,14 @@ func pollUntil(
     }
     return true
 }
+
+extension NetOptions {
+    /// Options for tests over real loopback sockets, serviced as asked, with a timeout
+    /// generous enough for two busy cores.
+    static func loopbackTest(_ servicing: NetServicing) -> NetOptions {
+        var options = NetOptions()
+        options.servicing = servicing
+        options.timeout = .seconds(15)
+        return options
+    }
+}

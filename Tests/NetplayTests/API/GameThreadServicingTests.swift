@@ -16,23 +16,16 @@ extension APITests {
         /// Real time allowed for anything that should take milliseconds on loopback.
         static let patience = Duration.seconds(10)
 
-        func options(_ servicing: NetServicing) -> NetOptions {
-            var options = NetOptions()
-            options.servicing = servicing
-            options.timeout = .seconds(15)
-            return options
-        }
-
         func start(on address: String, _ servicing: NetServicing) async throws -> NetHost {
             try await NetHost.start(
                 game: APISetup.game, port: 0, interface: address, messages: APISetup.messages,
-                options: options(servicing), advertise: nil)
+                options: .loopbackTest(servicing), advertise: nil)
         }
 
         func connect(to host: NetHost, at address: String, _ servicing: NetServicing) async throws -> NetClient {
             try await NetClient.connect(
                 to: address, port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                options: options(servicing))
+                options: .loopbackTest(servicing))
         }
 
         /// A game-thread host, serviced by a loop of its own until a network-thread client has
@@ -130,7 +123,7 @@ extension APITests {
         @Test(arguments: addresses)
         func connectAndCloseEndWithoutWaitingForATick(address: String) async throws {
             let host = try await start(on: address, .networkThread)
-            var slowTicks = options(.gameThread)
+            var slowTicks = NetOptions.loopbackTest(.gameThread)
             slowTicks.tickInterval = .seconds(60)
             let started = ContinuousClock.now
             let client = try await NetClient.connect(

@@ -15,18 +15,11 @@ extension APITests {
             targets: LANDiscoveryConfig.loopback.targets, paths: [],
             refreshInterval: .milliseconds(100))
 
-        func options(_ servicing: NetServicing) -> NetOptions {
-            var options = NetOptions()
-            options.servicing = servicing
-            options.timeout = .seconds(15)
-            return options
-        }
-
         @Test(arguments: [NetServicing.networkThread, .gameThread])
         func itReturnsBoundAndTheHostAdmitsAClientAndEchoesIt(servicing: NetServicing) async throws {
             let host = try NetHost.startSynchronously(
                 game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
-                options: options(servicing), advertise: nil)
+                options: .loopbackTest(servicing), advertise: nil)
             #expect(host.port != 0)
             #expect(host.advertiser == nil)
             let echo = HostLoop(host) { event, host in
@@ -36,7 +29,7 @@ extension APITests {
             }
             let client = try await NetClient.connect(
                 to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                options: options(.networkThread))
+                options: .loopbackTest(.networkThread))
             let peer = try #require(client.localPeer)
             #expect(echo.waitUntil { $0.contains(.connected(peer)) })
             let clientLog = EventLog(client.poll)
@@ -59,7 +52,8 @@ extension APITests {
             let found = try await Discovery.first(
                 game: game, messages: APISetup.messages, timeout: .seconds(5), config: Self.discovery)
             #expect(found.advert.hostName == "bea" && found.address.port == host.port && found.advert.players == 1)
-            #expect(host.advertiser != nil)
+            // Found, the advert is up; it is kept a moment after it first answers.
+            #expect(await pollUntil(within: .seconds(5)) { host.advertiser != nil })
             await host.close()
             #expect(host.advertiser == nil)
         }
@@ -79,6 +73,31 @@ extension APITests {
                     game: game, messages: APISetup.messages, timeout: .seconds(1), config: Self.discovery)
             }
             #expect(host.advertiser == nil)
+        }
+
+        /// A host let go without `close` while its advert still comes up: the task starting
+        /// the advert holds it until the advert is up, then the host's goodbye stops the advert.
+        @Test func aHostLetGoWhileItsAdvertStartsStopsItsAdvert() async throws {
+            let game = Self.uniqueGame("let-go")
+            weak var weakHost: NetHost?
+            do {
+                let host = try NetHost.startSynchronously(
+                    game: game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                    advertise: Self.discovery)
+                weakHost = host
+            }
+            #expect(await pollUntil(within: .seconds(5)) { weakHost == nil })
+            // Gone within a few searches of a second each (the goodbye runs on a task).
+            var listed = true
+            for _ in 0..<5 where listed {
+                do {
+                    _ = try await Discovery.first(
+                        game: game, messages: APISetup.messages, timeout: .seconds(1), config: Self.discovery)
+                } catch {
+                    listed = false
+                }
+            }
+            #expect(!listed)
         }
     }
 }
