@@ -19,7 +19,7 @@ final class NetplayLoadHost: LoadHost {
         options.maxPendingPerAddress = maxClients
         options.handshakesPerSecondPerAddress = 1_000_000
         // Started as a game loop that is not async code starts it, as ENet's host is: an
-        // awaited start here ran Swift's concurrency runtime up first (70–90 KiB of threads
+        // awaited start here ran Swift's concurrency runtime up first (68–88 KiB of threads
         // and heap), which the memory figure then charged to the connections.
         host = try NetplayContender.startHostSynchronously(options: options)
     }
