@@ -26,54 +26,81 @@ extension SocketTransport {
         }
         guard started else { return }
         defer { state.withLock { $0.servicing = false } }
-        let now = clock.now
-        let deadline = now + timeout
+        let deadline = clock.now + timeout
         // A call that may wait reads once the wait says a datagram is there: reading first,
         // each turn of a ping-pong began with a read that found nothing (a `recvmmsg` answering
         // EAGAIN, then the wait, then the read: a system call in three for nothing). The pass
-        // before the wait still sends what the game queued. It reads all the same when the
-        // call may not wait, when the timers are due (they run after a look at the socket, so
-        // they see the packets waiting there: see `pass`), and when events already wait for
-        // the game (it gets what arrived with them, as before).
-        var readsNow =
-            reading && (timeout <= .zero || session.events.hasPending || state.withLock { now >= $0.nextTick })
+        // before the wait still sends what the game queued, and reads only if the timers are
+        // due (they run after a look at the socket: see `pass`). A call that may not wait
+        // reads at once, and so does one that finds events waiting (the game gets what
+        // arrived with them, as before).
+        let readsFirst = timeout <= .zero || session.events.hasPending
+        var mode: Reading = !reading ? .never : readsFirst ? .always : .ifTimersDue
         // Whether this call has looked at the socket: none returns without a look.
-        var looked = readsNow || !reading
+        var looked = !reading || readsFirst
         while true {
-            let (arrived, returning, now) = pass(session, reading: readsNow, returningOnEvents: returningOnEvents)
+            let (arrived, returning, now, read) = pass(session, reading: mode, returningOnEvents: returningOnEvents)
+            looked = looked || read
             if returning || now >= deadline || done() {
                 if looked { return }
-                readsNow = true
-                looked = true
+                mode = .always
                 continue
             }
             // A full read: more may be waiting, read on before sleeping.
-            if arrived >= Self.datagramsPerRead { continue }
-            guard let wakeAt = wakeTimeOnceIdle(until: deadline) else {
-                readsNow = reading
-                looked = true
+            if arrived >= Self.datagramsPerRead {
+                mode = .always
                 continue
             }
-            readsNow = reading && socket.waitUntilReadable(timeout: wakeAt - clock.now)
-            looked = true
+            guard let wakeAt = wakeTimeOnceIdle(until: deadline) else {
+                mode = reading ? .always : .never
+                continue
+            }
+            let readable = socket.waitUntilReadable(timeout: wakeAt - clock.now)
+            // A wait that timed out looked, and found nothing. One that ended early without a
+            // datagram was interrupted (a signal): read to find out.
+            mode = !reading ? .never : readable || clock.now < wakeAt ? .always : .never
+            looked = looked || mode == .never
         }
+    }
+
+    /// Whether a pass reads the socket.
+    enum Reading {
+        case always
+        /// `flush`, which only sends and runs the timers (see `service`).
+        case never
+        /// Only if the timers are due when the pass comes to read, after the queued work: they
+        /// run after a look at the socket.
+        case ifTimersDue
     }
 
     /// One pass: runs the queued work, reads what arrived, runs the timers if due, answers the
     /// read burst and runs the work queued meanwhile. Returns how many datagrams it read,
-    /// whether it has events to return to the game with, and when it read.
+    /// whether it has events to return to the game with, when it read, and whether it read.
     func pass(
-        _ session: NetSession, reading: Bool, returningOnEvents: Bool
-    ) -> (arrived: Int, returning: Bool, now: NetInstant) {
+        _ session: NetSession, reading: Reading, returningOnEvents: Bool
+    ) -> (arrived: Int, returning: Bool, now: NetInstant, read: Bool) {
         runQueued()
         if isImpaired.load(ordering: .relaxed) { deliverDue(to: session) }
+        // Asked after the queued work, which can take the game's sends milliseconds: the
+        // timers may have fallen due meanwhile. A pass that does not read for it keeps the
+        // instant it asked at, so its timers cannot fall due after the question.
+        var askedAt: NetInstant?
+        let reads: Bool
+        switch reading {
+        case .always: reads = true
+        case .never: reads = false
+        case .ifTimersDue:
+            let now = clock.now
+            reads = state.withLock { now >= $0.nextTick }
+            if !reads { askedAt = now }
+        }
         let arrived =
-            reading
+            reads
             ? socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
                 receive(bytes, from: from, into: session)
             } : 0
         if arrived > 0 { session.publishReceived() }
-        let now = clock.now
+        let now = askedAt ?? clock.now
         // Going back to the game with events: their acknowledgements wait for its reply, to
         // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service
         // sends them at once, before the game sees the message: a packet more each way.)
@@ -109,7 +136,7 @@ extension SocketTransport {
             return state.takeQueued()
         }
         run(queued)
-        return (arrived, returning, now)
+        return (arrived, returning, now, reads)
     }
 
     /// When to wake, once nothing is queued: at `deadline` or the next tick, whichever is

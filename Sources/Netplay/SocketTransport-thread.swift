@@ -133,8 +133,8 @@ final class NetworkThread: Sendable {
             if ends { return }
             for index in members.indices where mustPass[index] || (index < readable.count && readable[index]) {
                 let member = members[index]
-                let (arrived, _, _) = member.transport.passLock.withLock { _ in
-                    member.transport.pass(member.session, reading: true, returningOnEvents: false)
+                let (arrived, _, _, _) = member.transport.passLock.withLock { _ in
+                    member.transport.pass(member.session, reading: .always, returningOnEvents: false)
                 }
                 // A full read: more may be waiting, read on before sleeping.
                 mustPass[index] = arrived >= SocketTransport.datagramsPerRead

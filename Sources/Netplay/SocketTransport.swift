@@ -158,7 +158,7 @@ final class SocketTransport: DatagramTransport {
             // connect, traced).
             if servicing == .clientsThread {
                 transport.passLock.withLock { _ in
-                    _ = transport.pass(session, reading: false, returningOnEvents: false)
+                    _ = transport.pass(session, reading: .never, returningOnEvents: false)
                 }
             }
             thread.add(transport, serving: session)
