@@ -325,7 +325,8 @@ public final class NetHost: Sendable {
     /// The advert and the close, read and changed together (see `advertise`).
     private struct Advertising {
         var advertiser: LANAdvertiser?
-        /// The task a synchronous start began the advert with, kept for ``close()`` to wait for.
+        /// The task starting the advert in the background (after a synchronous start, or a
+        /// takeover), kept for ``close()`` to wait for.
         var starting: Task<Void, Never>?
         var closing = false
     }
