@@ -153,11 +153,21 @@ func pollUntil(
 
 extension NetOptions {
     /// Options for tests over real loopback sockets, serviced as asked, with a timeout
-    /// generous enough for two busy cores.
-    static func loopbackTest(_ servicing: NetServicing) -> NetOptions {
+    /// generous enough for two busy cores (and suites that may run in parallel on them).
+    static func loopbackTest(_ servicing: NetServicing = .networkThread) -> NetOptions {
         var options = NetOptions()
         options.servicing = servicing
         options.timeout = .seconds(15)
         return options
+    }
+}
+
+extension LANDiscoveryConfig {
+    /// LAN discovery kept to 127.0.0.1 on `ports` (each suite its own range, so suites never
+    /// hear each other's adverts), refreshed often so tests find games fast.
+    static func loopbackTest(ports: Range<UInt16>) -> LANDiscoveryConfig {
+        LANDiscoveryConfig(
+            ports: ports, bindHost: "127.0.0.1", targets: LANDiscoveryConfig.loopback.targets, paths: [],
+            refreshInterval: .milliseconds(100))
     }
 }

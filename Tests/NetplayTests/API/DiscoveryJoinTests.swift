@@ -14,10 +14,7 @@ extension APITests {
     /// The newcomer's path from DESIGN.md: a host that advertises itself, a client that finds it
     /// with no address typed and joins, over 127.0.0.1 only.
     @Suite struct DiscoveryJoin {
-        static let discovery = LANDiscoveryConfig(
-            ports: 49_777..<49_785, bindHost: "127.0.0.1",
-            targets: LANDiscoveryConfig.loopback.targets, paths: [],
-            refreshInterval: .milliseconds(100))
+        static let discovery = LANDiscoveryConfig.loopbackTest(ports: 49_777..<49_785)
 
         @Test func aStartedHostIsFoundAndJoinedWithoutAnAddressAndItsPlayerCountFollows() async throws {
             let host = try await NetHost.start(

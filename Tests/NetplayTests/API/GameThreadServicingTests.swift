@@ -56,11 +56,7 @@ extension APITests {
         @Test(arguments: addresses)
         func echoesRoundTripWhenBothSidesServiceOnTheirOwnThreads(address: String) async throws {
             let host = try await start(on: address, .gameThread)
-            let echo = HostLoop(host) { event, host in
-                guard case .message(let chat as Chat, let peer) = event else { return }
-                try? host.send(chat, to: .peer(peer))
-                host.flush()
-            }
+            let echo = HostLoop.echoingChats(host)
             let client = try await connect(to: host, at: address, .gameThread)
             let peer = try #require(client.localPeer)
             var echoed: [String] = []
@@ -88,11 +84,7 @@ extension APITests {
         @Test(arguments: addresses)
         func aWaitingPollReadsOnlyWhenTheSocketHasADatagram(address: String) async throws {
             let host = try await start(on: address, .gameThread)
-            let echo = HostLoop(host) { event, host in
-                guard case .message(let chat as Chat, let peer) = event else { return }
-                try? host.send(chat, to: .peer(peer))
-                host.flush()
-            }
+            let echo = HostLoop.echoingChats(host)
             let client = try await connect(to: host, at: address, .gameThread)
             let peer = try #require(client.localPeer)
             #expect(echo.waitUntil { $0.contains(.connected(peer)) })
@@ -328,6 +320,15 @@ final class HostLoop: Sendable {
             Thread.sleep(forTimeInterval: 0.005)
         }
         return false
+    }
+
+    /// A loop that sends every `Chat` back to its sender at once (and flushes it).
+    static func echoingChats(_ host: NetHost) -> HostLoop {
+        HostLoop(host) { event, host in
+            guard case .message(let chat as Chat, let peer) = event else { return }
+            try? host.send(chat, to: .peer(peer))
+            host.flush()
+        }
     }
 
     /// Stops the loop and waits until its last poll has returned.

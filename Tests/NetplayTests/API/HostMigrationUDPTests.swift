@@ -10,10 +10,7 @@ extension APITests {
     /// socket it played on, advertises the game in its old host's place, and new players find
     /// and join it there.
     @Suite struct HostMigrationUDP {
-        static let discovery = LANDiscoveryConfig(
-            ports: 49_787..<49_795, bindHost: "127.0.0.1",
-            targets: LANDiscoveryConfig.loopback.targets, paths: [],
-            refreshInterval: .milliseconds(100))
+        static let discovery = LANDiscoveryConfig.loopbackTest(ports: 49_787..<49_795)
 
         static var options: NetOptions {
             var options = NetOptions()

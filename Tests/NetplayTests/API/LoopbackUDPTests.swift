@@ -20,11 +20,7 @@ extension APITests {
         static let patience = Duration.seconds(10)
         static let pollInterval = Duration.milliseconds(2)
 
-        var options: NetOptions {
-            var options = NetOptions()
-            options.timeout = .seconds(15)  // generous: the whole suite runs in parallel on 2 cores
-            return options
-        }
+        var options: NetOptions { .loopbackTest() }
 
         /// Polls until `condition` holds or ``patience`` passes.
         func eventually(_ condition: () -> Bool) async -> Bool {

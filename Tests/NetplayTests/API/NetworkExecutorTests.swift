@@ -13,24 +13,16 @@ extension APITests {
         static let patience = Duration.seconds(10)
         static let exchanges = 5
 
-        var options: NetOptions {
-            var options = NetOptions()
-            options.timeout = .seconds(15)
-            return options
-        }
-
         func start(servicing: NetServicing = .networkThread) async throws -> NetHost {
-            var options = options
-            options.servicing = servicing
-            return try await NetHost.start(
+            try await NetHost.start(
                 game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
-                options: options, advertise: nil)
+                options: .loopbackTest(servicing), advertise: nil)
         }
 
         func connect(to host: NetHost) async throws -> NetClient {
             try await NetClient.connect(
                 to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                options: options)
+                options: .loopbackTest())
         }
 
         /// The transport whose network thread serves a session.

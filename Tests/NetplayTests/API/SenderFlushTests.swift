@@ -24,8 +24,7 @@ extension APITests {
         /// A host on 127.0.0.1 and a client connected to it, with a timeout patient enough for
         /// a loaded 2-core machine.
         static func loopbackPair() async throws -> (NetHost, NetClient) {
-            var options = NetOptions()
-            options.timeout = .seconds(15)
+            let options = NetOptions.loopbackTest()
             let host = try await NetHost.start(
                 game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
                 options: options, advertise: nil)

@@ -13,11 +13,7 @@ extension APITests {
         static let patience = Duration.seconds(10)
         static let pollInterval = Duration.milliseconds(2)
 
-        var options: NetOptions {
-            var options = NetOptions()
-            options.timeout = .seconds(15)
-            return options
-        }
+        var options: NetOptions { .loopbackTest() }
 
         func eventually(_ condition: () -> Bool) async -> Bool {
             await pollUntil(within: Self.patience, every: Self.pollInterval, condition)

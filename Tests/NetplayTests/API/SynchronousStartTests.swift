@@ -10,10 +10,7 @@ extension APITests {
     /// sockets on 127.0.0.1. The host is served by a loop on a thread of its own, as a game's
     /// main loop would serve it.
     @Suite struct SynchronousStart {
-        static let discovery = LANDiscoveryConfig(
-            ports: 49_797..<49_805, bindHost: "127.0.0.1",
-            targets: LANDiscoveryConfig.loopback.targets, paths: [],
-            refreshInterval: .milliseconds(100))
+        static let discovery = LANDiscoveryConfig.loopbackTest(ports: 49_797..<49_805)
 
         @Test(arguments: [NetServicing.networkThread, .gameThread])
         func itReturnsBoundAndTheHostAdmitsAClientAndEchoesIt(servicing: NetServicing) async throws {
@@ -22,11 +19,7 @@ extension APITests {
                 options: .loopbackTest(servicing), advertise: nil)
             #expect(host.port != 0)
             #expect(host.advertiser == nil)
-            let echo = HostLoop(host) { event, host in
-                guard case .message(let chat as Chat, let peer) = event else { return }
-                try? host.send(chat, to: .peer(peer))
-                host.flush()
-            }
+            let echo = HostLoop.echoingChats(host)
             let client = try await NetClient.connect(
                 to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
                 options: .loopbackTest(.networkThread))

@@ -14,10 +14,7 @@ import Testing
 @Suite("LAN discovery over loopback", .serialized)
 struct LANDiscoveryTests {
     static let fingerprint = SchemaFingerprint(bytes: [UInt8](repeating: 3, count: 16))!
-    static let config = LANDiscoveryConfig(
-        ports: 48_777..<48_785, bindHost: "127.0.0.1",
-        targets: LANDiscoveryConfig.loopback.targets, paths: [],
-        refreshInterval: .milliseconds(100))
+    static let config = LANDiscoveryConfig.loopbackTest(ports: 48_777..<48_785)
 
     static func advert(_ instance: UInt64, name: String) -> GameAdvert {
         GameAdvert(
