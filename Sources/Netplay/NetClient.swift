@@ -14,6 +14,10 @@ import NetplayWire
 /// await client.close()
 /// ```
 ///
+/// A game loop that is not async code starts with
+/// ``startConnecting(to:port:game:joinCode:messages:options:)`` instead: its polls report
+/// whether the host admitted the player.
+///
 /// Everything a client receives comes from ``NetPeer/host``; the host relays other players'
 /// messages. All methods may be called from any thread.
 public final class NetClient: Sendable {
@@ -82,6 +86,68 @@ public final class NetClient: Sendable {
         messages: [any NetMessage.Type],
         options: NetOptions = NetOptions()
     ) async throws(NetError) -> NetClient {
+        let client = try startConnecting(
+            to: address, game: game, joinCode: joinCode, messages: messages, options: options)
+        try await client.awaitHandshake()
+        return client
+    }
+
+    /// Starts connecting to a host at a numeric address from code that is not async: a game
+    /// loop of its own, as ENet's `enet_host_connect` is called. It returns once the socket is
+    /// bound and the first handshake packet sent (opening a connection waits for nothing on
+    /// the network); the loop's ``poll()`` then reports the outcome, as its first event for
+    /// the host:
+    ///
+    /// - `.connected(.host)` once the host has admitted this player;
+    /// - `.disconnected(.host, reason)` if it did not: the reason `connect` would have thrown
+    ///   in ``NetError/refused(_:)`` (a wrong join code, a full host, a version or schema
+    ///   mismatch, or `DisconnectReason.hostUnreachable` after ``NetOptions/timeout``). The
+    ///   session is then over: ``close()`` it, or let it go, to free its socket.
+    ///
+    /// ```swift
+    /// let client = try NetClient.startConnecting(to: "192.168.1.20", game: "skirmish", messages: [Move.self])
+    /// try client.send(Hello(name: "Ada"))      // waits for the handshake, ahead of later sends
+    /// while running {
+    ///     for event in client.poll() { … }     // .connected(.host), or .disconnected(.host, why)
+    ///     drawFrame()
+    /// }
+    /// ```
+    ///
+    /// Messages sent before `.connected(.host)` wait, in order, and leave once the host has
+    /// admitted this player (they count against ``NetOptions/maxBufferedSendBytes``); if it
+    /// never does, they are dropped with the session. With ``NetServicing/gameThread``
+    /// servicing the handshake moves on only while the game calls ``poll()`` (a frame loop's
+    /// pace is plenty: the handshake resends every 250 ms), and the waiting messages leave
+    /// with the poll that reports `.connected(.host)` or with the ``flush()`` after it; with
+    /// a network thread, all of it happens on that thread.
+    ///
+    /// Closing is async (``close()`` waits for acknowledgements), as for a host started with
+    /// ``NetHost/startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``.
+    ///
+    /// The parameters are `connect(to:port:game:joinCode:messages:options:)`'s.
+    /// - Throws: ``NetError/invalidAddress(_:)`` or ``NetError/socketUnavailable(_:)``: only
+    ///   what fails before anything is sent.
+    public static func startConnecting(
+        to host: String,
+        port: Int = NetHost.defaultPort,
+        game: String,
+        joinCode: String? = nil,
+        messages: [any NetMessage.Type],
+        options: NetOptions = NetOptions()
+    ) throws(NetError) -> NetClient {
+        let address = try PeerAddress(numericHost: host, port: port)
+        return try startConnecting(to: address, game: game, joinCode: joinCode, messages: messages, options: options)
+    }
+
+    /// Starts connecting to a host at `address` from code that is not async. See
+    /// `startConnecting(to:port:game:joinCode:messages:options:)`.
+    public static func startConnecting(
+        to address: PeerAddress,
+        game: String,
+        joinCode: String? = nil,
+        messages: [any NetMessage.Type],
+        options: NetOptions = NetOptions()
+    ) throws(NetError) -> NetClient {
         // Port 0 names no host: a datagram to it fails on the socket instead of reaching anyone.
         guard address.port != 0 else { throw .invalidAddress("\(address) (port 0 is not a host's port)") }
         let registry = MessageRegistry(messages)
@@ -101,7 +167,9 @@ public final class NetClient: Sendable {
                     host.session.options.advertiseAfterTakeover, game: game, hostName: nil, joinCode: joinCode)
             }
         }
-        try await client.awaitHandshake()
+        // On the game thread, the hello leaves now rather than at the first poll (a client of
+        // the network thread sent its own as its socket started).
+        session.flush()
         return client
     }
 
