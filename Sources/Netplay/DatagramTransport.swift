@@ -32,6 +32,9 @@ package protocol DatagramTransport: AnyObject, Sendable {
     /// Stops sending and receiving, and lets go of work still queued (and the sessions it
     /// holds); idempotent.
     func close() async
+    /// ``close()``, blocking the calling thread instead of suspending (never call it on the
+    /// thread that services the transport).
+    func closeSynchronously()
     /// Impairs one direction of the socket (nil: clear it), to try a game against a bad
     /// network on real sockets.
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection)

@@ -1,10 +1,14 @@
 import NIOConcurrencyHelpers
 
-/// A value set once and awaited by any number of tasks: the outcome of a handshake, the end
-/// of a close. Waiters that arrive after it is set get the value at once.
+/// A value set once and awaited by any number of tasks, or waited for by threads: the outcome
+/// of a handshake, the end of a close. Waiters that arrive after it is set get the value at
+/// once.
 final class Latch<Value: Sendable>: Sendable {
+    /// How a waiter is woken with the value: a task's continuation, or a blocked thread's wake.
+    private typealias Waiter = @Sendable (Value) -> Void
+
     private enum State {
-        case waiting([CheckedContinuation<Value, Never>])
+        case waiting([Waiter])
         case set(Value)
     }
 
@@ -12,13 +16,13 @@ final class Latch<Value: Sendable>: Sendable {
 
     /// Sets the value and wakes the waiters; later calls do nothing (the first outcome wins).
     func set(_ value: Value) {
-        let waiters = state.withLockedValue { state -> [CheckedContinuation<Value, Never>] in
+        let waiters = state.withLockedValue { state -> [Waiter] in
             guard case .waiting(let waiters) = state else { return [] }
             state = .set(value)
             return waiters
         }
-        // Resumed outside the lock, so a waiter never runs while we hold it.
-        for waiter in waiters { waiter.resume(returning: value) }
+        // Woken outside the lock, so a waiter never runs while we hold it.
+        for waiter in waiters { waiter(value) }
     }
 
     /// The value, if set.
@@ -32,17 +36,38 @@ final class Latch<Value: Sendable>: Sendable {
     /// Waits until the value is set.
     func wait() async -> Value {
         await withCheckedContinuation { continuation in
-            let ready = state.withLockedValue { state -> Value? in
-                switch state {
-                case .set(let value):
-                    return value
-                case .waiting(var waiters):
-                    waiters.append(continuation)
-                    state = .waiting(waiters)
-                    return nil
-                }
+            if let ready = enqueue({ continuation.resume(returning: $0) }) { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// Blocks this thread until the value is set: for code that is not async (a game's own
+    /// loop). Never from a thread of Swift's pool, which the setter may need.
+    func waitBlocking() -> Value {
+        let arrived = ConditionLock(value: false)
+        let box = NIOLockedValueBox<Value?>(nil)
+        let ready = enqueue { value in
+            box.withLockedValue { $0 = value }
+            arrived.lock()
+            arrived.unlock(withValue: true)
+        }
+        if let ready { return ready }
+        arrived.lock(whenValue: true)
+        arrived.unlock()
+        // `!`: the waker stored the value before it raised the condition.
+        return box.withLockedValue { $0 }!
+    }
+
+    /// Adds `waiter` unless the value is set already; then returns the value instead.
+    private func enqueue(_ waiter: @escaping Waiter) -> Value? {
+        state.withLockedValue { state in
+            switch state {
+            case .set(let value):
+                return value
+            case .waiting(var waiters):
+                waiters.append(waiter)
+                state = .waiting(waiters)
+                return nil
             }
-            if let ready { continuation.resume(returning: ready) }
         }
     }
 }

@@ -111,6 +111,7 @@ public final class NetClient: Sendable {
     ///     for event in client.poll() { … }     // .connected(.host), or .disconnected(.host, why)
     ///     drawFrame()
     /// }
+    /// client.closeSynchronously()
     /// ```
     ///
     /// Messages sent before `.connected(.host)` wait, in order, and leave once the host has
@@ -121,8 +122,7 @@ public final class NetClient: Sendable {
     /// with the poll that reports `.connected(.host)` or with the ``flush()`` after it; with
     /// a network thread, all of it happens on that thread.
     ///
-    /// Closing is async (``close()`` waits for acknowledgements), as for a host started with
-    /// ``NetHost/startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``.
+    /// Such a loop closes with ``closeSynchronously()``.
     ///
     /// The parameters are `connect(to:port:game:joinCode:messages:options:)`'s.
     /// - Throws: ``NetError/invalidAddress(_:)`` or ``NetError/socketUnavailable(_:)``: only
@@ -260,6 +260,21 @@ public final class NetClient: Sendable {
             await host.close()
         } else {
             await session.close()
+        }
+    }
+
+    /// ``close()`` from a game loop that is not async code: the same graceful close, blocking
+    /// the calling thread until it is done (at most about ``NetOptions/closeFlushTimeout``
+    /// while the host acknowledges nothing), as an ENet game services its host until the
+    /// `DISCONNECT` event. With ``NetServicing/gameThread`` servicing this call does the
+    /// network's work meanwhile. Call it from the game's own thread, never from async code:
+    /// it would block a thread of Swift's pool (and on the network executor, ``executor``,
+    /// wait for itself: that stops the program with a message).
+    public func closeSynchronously() {
+        if let host = takenOver.withLockedValue({ $0 }) {
+            host.closeSynchronously()
+        } else {
+            session.closeSynchronously()
         }
     }
 

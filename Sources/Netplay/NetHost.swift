@@ -110,11 +110,12 @@ public final class NetHost: Sendable {
     ///     for event in host.poll() { … }
     ///     drawFrame()
     /// }
+    /// host.closeSynchronously()
     /// ```
     ///
-    /// Closing is async (``close()`` waits for acknowledgements). A host let go without it
-    /// says goodbye from a task of its own, which a program that ends at once never runs:
-    /// its clients then see the host time out instead of `hostShutDown`.
+    /// Such a loop closes with ``closeSynchronously()``. A host let go without a close says
+    /// goodbye from a task of its own, which a program that ends at once never runs: its
+    /// clients then see the host time out instead of `hostShutDown`.
     ///
     /// The parameters are ``start(game:port:interface:joinCode:messages:options:advertise:hostName:)``'s.
     /// - Throws: ``NetError/invalidAddress(_:)``, ``NetError/portInUse(_:)`` or
@@ -254,15 +255,43 @@ public final class NetHost: Sendable {
     /// ``startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``)
     /// is waited for and stopped, so none outlives the call.
     public func close() async {
-        let (advertiser, starting) = advertising.withLockedValue { state in
-            state.closing = true
-            return (state.advertiser.take(), state.starting)
-        }
+        let (advertiser, starting) = beginClosing()
         // An advert still starting sees `closing` when it comes up and stops itself: once this
         // returns, none is left. (Every close waits for it, not only the first.)
         await starting?.value
         await advertiser?.stop()
         await session.close()
+    }
+
+    /// ``close()`` from a game loop that is not async code: the same graceful close, blocking
+    /// the calling thread until it is done (at most about ``NetOptions/closeFlushTimeout``
+    /// while clients acknowledge nothing). With ``NetServicing/gameThread`` servicing this
+    /// call does the network's work meanwhile. A LAN advert, which lives on Swift's
+    /// concurrency runtime, is stopped there first (and one still coming up is waited for).
+    /// Call it from the game's own thread, never from async code: it would block a thread of
+    /// Swift's pool (and on the network executor, ``executor``, wait for itself: that stops
+    /// the program with a message).
+    public func closeSynchronously() {
+        let (advertiser, starting) = beginClosing()
+        if advertiser != nil || starting != nil {
+            let stopped = Latch<Void>()
+            Task {
+                await starting?.value
+                await advertiser?.stop()
+                stopped.set(())
+            }
+            stopped.waitBlocking()
+        }
+        session.closeSynchronously()
+    }
+
+    /// Marks the host closing and takes its advert, with the task still starting one: a close
+    /// stops the one and waits for the other.
+    private func beginClosing() -> (advertiser: LANAdvertiser?, starting: Task<Void, Never>?) {
+        advertising.withLockedValue { state in
+            state.closing = true
+            return (state.advertiser.take(), state.starting)
+        }
     }
 
     /// Starts the LAN advert (nil `config`: none) on a task of its own, which ``close()``

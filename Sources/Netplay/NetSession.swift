@@ -198,6 +198,29 @@ package final class NetSession: Sendable {
         closed.set(())
     }
 
+    /// ``close()`` from code that is not async: blocks this thread until the session is
+    /// closed. On the game thread it drives the close itself (nothing else would); with a
+    /// network thread it waits for that thread. Only for a session on a real socket, from a
+    /// thread that is neither its network thread nor one of Swift's pool.
+    func closeSynchronously() {
+        // Blocked there, the thread would wait for itself: say so rather than hang.
+        precondition(
+            !(attachment.withLock { $0?.networkThread }?.isOnNetworkThread ?? false),
+            "closeSynchronously() on the session's network thread; use close() from async code")
+        requestClose()
+        if let serviced = gameThreadTransport {
+            // Each wait bounded by one tick; the close's own deadlines end the loop.
+            while finished.value == nil {
+                serviced.service(
+                    self, waitingUpTo: options.tickInterval, returningOnEvents: false, until: { finished.value != nil })
+            }
+        } else {
+            finished.waitBlocking()
+        }
+        attachedTransport?.closeSynchronously()
+        closed.set(())
+    }
+
     /// Starts closing without waiting (the driver's ticks finish the job).
     func requestClose() {
         let first = buffer.withLock { buffer in

@@ -222,6 +222,22 @@ final class SocketTransport: DatagramTransport {
             networkThread.remove(self)
             await threadEnded.wait()
         }
+        closeSocket()
+    }
+
+    /// ``close()`` from code that is not async, blocking this thread while the network thread
+    /// lets go (never call it on the network thread itself).
+    func closeSynchronously() {
+        if let networkThread {
+            networkThread.remove(self)
+            threadEnded.waitBlocking()
+        }
+        closeSocket()
+    }
+
+    /// The end of a close, once no network thread services the transport: lets go of the work
+    /// still queued, then closes the socket.
+    private func closeSocket() {
         // Work queued from now on has nowhere to run, and work still queued (on the game's
         // thread, what the last pass queued) is let go: it holds its session (see
         // `runSoon(for:_:)`), which holds this transport. A task's job goes to Swift's

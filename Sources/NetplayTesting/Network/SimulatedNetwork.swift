@@ -273,6 +273,7 @@ private final class SimulatedTransport: DatagramTransport {
     }
     func scheduleTick(at deadline: NetInstant?) { network.scheduleTick(at: deadline, for: address) }
     func close() async { network.detach(address) }
+    func closeSynchronously() { network.detach(address) }
     var now: NetInstant { network.now }
     /// Links in a simulated network are impaired with ``SimulatedNetwork/setImpairment(from:to:_:)``.
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {}

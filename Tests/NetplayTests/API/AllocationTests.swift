@@ -214,6 +214,7 @@ private final class CapturingTransport: DatagramTransport {
     /// The test ticks the sessions itself.
     func scheduleTick(at deadline: NetInstant?) {}
     func close() async {}
+    func closeSynchronously() {}
     /// The test moves time itself, tick by tick; nothing here reads the transport's clock.
     var now: NetInstant { .zero }
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {}

@@ -244,6 +244,7 @@ private final class RoutedTransport: DatagramTransport {
 
     func scheduleTick(at deadline: NetInstant?) {}
     func close() async {}
+    func closeSynchronously() {}
     var now: NetInstant { .zero }
     func setImpairment(_ impairment: LinkImpairment?, for direction: LinkDirection) {}
 }
