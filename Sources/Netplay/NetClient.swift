@@ -116,15 +116,18 @@ public final class NetClient: Sendable {
     ///
     /// Messages sent before `.connected(.host)` wait, in order, and leave once the host has
     /// admitted this player (they count against ``NetOptions/maxBufferedSendBytes``); if it
-    /// never does, they are dropped with the session. With ``NetServicing/gameThread``
-    /// servicing the handshake moves on only while the game calls ``poll()`` (a frame loop's
-    /// pace is plenty: the handshake resends every 250 ms), and the waiting messages leave
-    /// with the poll that reports `.connected(.host)` or with the ``flush()`` after it; with
-    /// a network thread, all of it happens on that thread.
+    /// never does, or the game closes first, they are dropped. With
+    /// ``NetServicing/gameThread`` servicing the handshake moves on only while the game calls
+    /// ``poll()`` (a frame loop's pace is plenty: the handshake resends every 250 ms), and
+    /// the waiting messages leave with the poll that reports `.connected(.host)` or with the
+    /// ``flush()`` or poll after it; with a network thread, everything after the hello
+    /// happens on that thread.
     ///
     /// Such a loop closes with ``closeSynchronously()``.
     ///
-    /// The parameters are `connect(to:port:game:joinCode:messages:options:)`'s.
+    /// The parameters are `connect(to:port:game:joinCode:messages:options:)`'s (a found
+    /// game's address is `FoundGame.address`, its name `FoundGame.advert.gameName`; a join
+    /// string's, `JoinString(parsing:)`'s `address` and `joinCode`).
     /// - Throws: ``NetError/invalidAddress(_:)`` or ``NetError/socketUnavailable(_:)``: only
     ///   what fails before anything is sent.
     public static func startConnecting(

@@ -190,6 +190,13 @@ extension NetCore {
         }
     }
 
+    /// Whether a tick may move the messages waiting in ``backlog``, so that the session asks
+    /// for one at once: not while this client waits for the host to admit it. Those wait for
+    /// the read burst that admits it, which moves them (``backlogMayMove()``); retried at
+    /// every tick meanwhile, they woke a handshake every tick interval, 200 times a second
+    /// for as long as the host did not answer.
+    var backlogRetriesAtTicks: Bool { !backlog.isEmpty && (isHostCore || peers.contains(.host)) }
+
     /// Whether the messages waiting behind some full channel could now move, with room to
     /// spare for the ones behind them (see `ChannelEndpoint.hasRoomForBacklog`): a read burst
     /// whose acknowledgements made that room retries the backlog at once. Every slot is asked

@@ -67,7 +67,12 @@ package struct NetCore: Sendable {
     /// Storage every peer's channels reuse (sealed payloads' buffers, acknowledged packets'
     /// piece lists), lent to each in turn.
     var channelBuffers = ChannelBuffers()
-    var phase = Phase.running
+    var phase = Phase.running {
+        // Messages still waiting have nowhere to go once the session is over (a refused
+        // handshake's, a closed game's): let them go at once, not at a next tick, which a
+        // session that ended on the game's thread may never run.
+        didSet { if phase == .closed { backlog.removeAll() } }
+    }
     var closeRequested = false
     let closeFlushTimeout: Duration
     /// See ``NetOptions/unresponsiveTimeout``.

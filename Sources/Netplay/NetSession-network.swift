@@ -169,7 +169,8 @@ extension NetSession {
             if wholeTick { deadline = core.nextDeadline(now: now) }
             let waiting = (count: core.backlog.count, charge: core.backlog.charge)
             let changed = waiting != waitingBefore
-            return (waiting, changed, events, replication, core.phase == .closed, deadline)
+            let next = core.backlogRetriesAtTicks ? now : deadline
+            return (waiting, changed, events, replication, core.phase == .closed, next)
         }
         if tookCommands || messages.capacity > 0 || waitingChanged {
             giveBack(&messages, waitingCharge: waiting.charge)
@@ -177,11 +178,10 @@ extension NetSession {
         let sentAny = !datagrams.isEmpty
         if let transport = attachedTransport {
             transmit(&datagrams, on: transport)
-            // Messages left waiting for a full channel retry at the next tick. A tick's nil
-            // deadline says no timer is due; a flush's, that none of its peers' came forward,
-            // and the armed timer stands.
-            let next = waiting.count == 0 ? deadline : now
-            if next != nil || wholeTick { transport.scheduleTick(at: next) }
+            // Messages left waiting for a full channel retry at the next tick (`deadline` is
+            // then now). A tick's nil deadline says no timer is due; a flush's, that none of
+            // its peers' came forward, and the armed timer stands.
+            if deadline != nil || wholeTick { transport.scheduleTick(at: deadline) }
         }
         counters.withLock { counters in
             counters.ticks += 1

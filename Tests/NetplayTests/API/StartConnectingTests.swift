@@ -4,6 +4,7 @@ import Testing
 @testable import NetplayBase
 @testable import NetplayDrivers
 @testable import NetplayProtocol
+@testable import NetplayTesting
 
 extension APITests {
     /// `NetClient.startConnecting`: the connect of a game loop that is not async code, over
@@ -41,8 +42,8 @@ extension APITests {
                 #expect(client.localPeer == nil && !client.isConnected)
             }
             for text in Self.earlyChats { try client.send(Chat(text: text)) }
-            // A waiting poll, which on the game thread holds what it owes the host for the
-            // game's answer (the frame's `flush`, or its next poll).
+            // A poll that returns events, which on the game thread holds what it owes the host
+            // for the game's answer (the frame's `flush`, or its next poll).
             let clientLog = EventLog { client.poll(waitingUpTo: .milliseconds(1)) }
             #expect(await pollUntil(within: .seconds(10)) { !clientLog.update().isEmpty })
             // (With a network thread, the echoes may already be in by the first poll that sees anything.)
@@ -61,38 +62,62 @@ extension APITests {
         }
 
         /// A refusal comes as the only event for the host, with the reason `connect` would have
-        /// thrown; the messages sent meanwhile never reach the host, and sends are refused after.
-        @Test func aRefusedHandshakeIsReportedByPollAndItsMessagesAreDropped() async throws {
+        /// thrown; the message sent meanwhile is dropped with the session (the host admitted
+        /// no one, and only an admitted player's packets carry messages), and sends are
+        /// refused after.
+        @Test(arguments: [NetServicing.networkThread, .gameThread])
+        func aRefusedHandshakeIsReportedByPollAndItsMessagesAreDropped(servicing: NetServicing) async throws {
             let host = try startHost(joinCode: "4242")
             let hostLoop = HostLoop.echoingChats(host)
-            let client = try startConnecting(to: host, joinCode: "1234", .gameThread)
+            let client = try startConnecting(to: host, joinCode: "1234", servicing)
             try client.send(Chat(text: "let me in"))
             let clientLog = EventLog(client.poll)
             #expect(await pollUntil(within: .seconds(10)) { clientLog.disconnectReason(of: .host) != nil })
             #expect(clientLog.seen == [.disconnected(.host, .wrongJoinCode)])
+            #expect(client.session.withCore { $0.backlog.isEmpty })
+            #expect(host.peers.isEmpty && host.handshakeStatistics.pendingHandshakes == 0)
             #expect(throws: NetSendError.closed) { try client.send(Chat(text: "still there?")) }
             await client.close()
-            #expect(hostLoop.waitUntil { $0 == [.connected(.host)] })
             hostLoop.stop()
             await host.close()
         }
 
-        /// With no answer, the game's polls resend the hello and give up after the connect
-        /// timeout, as `connect` would.
-        @Test func noAnswerIsReportedAsUnreachableAfterTheTimeout() async throws {
+        /// With no answer, the hello is resent until the connect timeout, then the polls
+        /// report `hostUnreachable`, as `connect` would throw.
+        @Test(arguments: [NetServicing.networkThread, .gameThread])
+        func noAnswerIsReportedAsUnreachableAfterTheTimeout(servicing: NetServicing) async throws {
             // A game-thread host that is never polled holds its port and reads nothing there
             // (a port just released could be taken by a host of another test running meanwhile).
             let silent = try startHost(.gameThread)
-            let port = Int(silent.port)
-            var options = NetOptions.loopbackTest(.gameThread)
+            var options = NetOptions.loopbackTest(servicing)
             options.timeout = .milliseconds(600)
-            let client = try NetClient.startConnecting(
-                to: "127.0.0.1", port: port, game: APISetup.game, messages: APISetup.messages, options: options)
-            let clientLog = EventLog(client.poll)
             let started = ContinuousClock.now
+            let client = try NetClient.startConnecting(
+                to: "127.0.0.1", port: Int(silent.port), game: APISetup.game, messages: APISetup.messages,
+                options: options)
+            let clientLog = EventLog(client.poll)
             #expect(await pollUntil(within: .seconds(10)) { clientLog.disconnectReason(of: .host) != nil })
             #expect(ContinuousClock.now - started >= .milliseconds(600))
             #expect(clientLog.seen == [.disconnected(.host, .hostUnreachable)])
+            await client.close()
+            await silent.close()
+        }
+
+        /// Messages waiting for the handshake count against `maxBufferedSendBytes` (each at
+        /// least 64 bytes), before the first poll and after it.
+        @Test func messagesWaitingForTheHandshakeAreChargedToTheSendBuffer() async throws {
+            let silent = try startHost(.gameThread)
+            var options = NetOptions.loopbackTest(.gameThread)
+            options.maxBufferedSendBytes = 1_000
+            let client = try NetClient.startConnecting(
+                to: "127.0.0.1", port: Int(silent.port), game: APISetup.game, messages: APISetup.messages,
+                options: options)
+            var accepted = 0
+            while (try? client.send(Chat(text: "\(accepted)"))) != nil, accepted < 100 { accepted += 1 }
+            #expect(accepted == 1_000 / 64)
+            #expect(client.poll().isEmpty)
+            #expect(client.session.withCore { $0.backlog.count } == accepted)
+            #expect(throws: NetSendError.queueFull) { try client.send(Chat(text: "one more")) }
             await client.close()
             await silent.close()
         }
@@ -115,14 +140,59 @@ extension APITests {
         }
 
         @Test func anAddressThatNamesNoHostThrowsAtOnce() {
-            #expect(throws: NetError.self) {
-                _ = try NetClient.startConnecting(
-                    to: "not an address", game: APISetup.game, messages: APISetup.messages)
+            for (host, port) in [("not an address", NetHost.defaultPort), ("127.0.0.1", 0)] {
+                #expect {
+                    _ = try NetClient.startConnecting(
+                        to: host, port: port, game: APISetup.game, messages: APISetup.messages)
+                } throws: { error in
+                    if case NetError.invalidAddress = error { return true }
+                    return false
+                }
             }
-            #expect(throws: NetError.self) {
-                _ = try NetClient.startConnecting(
-                    to: "127.0.0.1", port: 0, game: APISetup.game, messages: APISetup.messages)
-            }
+        }
+
+        /// In virtual time, timers at their deadlines (`SimulatedNetwork`, `.atDeadlines`), as a
+        /// network thread runs them: a message sent before the handshake makes the client run
+        /// no more passes than one without (retried at every tick, it woke the client every
+        /// tick interval while the host did not answer).
+        @Test func messagesWaitingForTheHandshakeAskForNoExtraTicks() throws {
+            let net = SimulatedNetwork(seed: 21, ticking: .atDeadlines)
+            // Nobody at the host's address: both clients resend their hellos, then give up.
+            let quiet = try net.connectClient(
+                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages)
+            let waiting = try net.connectClient(
+                at: APISetup.clientAddress(1), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages)
+            try waiting.send(Chat(text: "early"))
+            // The send's flush and the first ticks, then a second of waiting: the two clients'
+            // passes over that second are their hello resends' alone.
+            net.run(for: .milliseconds(10))
+            let before = (waiting: waiting.session.statistics.ticks, quiet: quiet.session.statistics.ticks)
+            net.run(for: .seconds(1))
+            #expect(waiting.session.withCore { $0.backlog.count } == 1)
+            let passes = waiting.session.statistics.ticks - before.waiting
+            #expect(passes == quiet.session.statistics.ticks - before.quiet)
+            #expect(passes <= 5)
+        }
+
+        /// In virtual time: the read burst that admits the player sends what waited, so the
+        /// host has it without another pass of the client's.
+        @Test func earlyMessagesLeaveInTheReadBurstThatAdmitsThePlayer() throws {
+            let net = SimulatedNetwork(seed: 22, ticking: .atDeadlines)
+            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+            let hostLog = EventLog(host.poll)
+            let client = try net.connectClient(
+                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
+                messages: APISetup.messages)
+            try client.send(Chat(text: "early"))
+            // In steps far shorter than a tick interval, so the look comes right after the
+            // burst that brought `.connected(.host)`, before any later tick of the client's.
+            for _ in 0..<20_000 where !client.session.events.hasPending { net.run(for: .microseconds(100)) }
+            #expect(client.session.events.hasPending)
+            #expect(client.session.withCore { $0.backlog.isEmpty && $0.hasPacketsInFlight() })
+            let peer = try #require(client.localPeer)
+            #expect(net.run(until: { hostLog.update().contains(.chat("early", from: peer)) }, limit: .seconds(1)))
         }
     }
 }
