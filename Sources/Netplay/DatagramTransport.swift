@@ -33,7 +33,7 @@ package protocol DatagramTransport: AnyObject, Sendable {
     /// holds); idempotent.
     func close() async
     /// ``close()``, blocking the calling thread instead of suspending (never call it on the
-    /// thread that services the transport).
+    /// transport's network thread, which it waits for).
     func closeSynchronously()
     /// Impairs one direction of the socket (nil: clear it), to try a game against a bad
     /// network on real sockets.

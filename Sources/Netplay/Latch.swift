@@ -43,18 +43,29 @@ final class Latch<Value: Sendable>: Sendable {
     /// Blocks this thread until the value is set: for code that is not async (a game's own
     /// loop). Never from a thread of Swift's pool, which the setter may need.
     func waitBlocking() -> Value {
+        // `!`: without a time limit, the wait ends only once the value is set.
+        waitBlocking(upTo: nil)!
+    }
+
+    /// ``waitBlocking()``, giving up after `timeout` (nil: never): the value, or nil if it
+    /// was not set in time. A wait that gives up stays listed, harmlessly, until the value
+    /// is set (bounded by how often a caller gives up before then).
+    func waitBlocking(upTo timeout: Duration?) -> Value? {
         let arrived = ConditionLock(value: false)
-        let box = NIOLockedValueBox<Value?>(nil)
-        let ready = enqueue { value in
-            box.withLockedValue { $0 = value }
+        let ready = enqueue { _ in
             arrived.lock()
             arrived.unlock(withValue: true)
         }
         if let ready { return ready }
-        arrived.lock(whenValue: true)
+        if let timeout {
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
+            guard arrived.lock(whenValue: true, timeoutSeconds: seconds) else { return nil }
+        } else {
+            arrived.lock(whenValue: true)
+        }
         arrived.unlock()
-        // `!`: the waker stored the value before it raised the condition.
-        return box.withLockedValue { $0 }!
+        // The value is set before any waiter is woken.
+        return value
     }
 
     /// Adds `waiter` unless the value is set already; then returns the value instead.

@@ -272,6 +272,7 @@ public final class NetHost: Sendable {
     /// Swift's pool (and on the network executor, ``executor``, wait for itself: that stops
     /// the program with a message).
     public func closeSynchronously() {
+        session.requireSynchronousCloseCanFinish()
         let (advertiser, starting) = beginClosing()
         if advertiser != nil || starting != nil {
             let stopped = Latch<Void>()

@@ -203,22 +203,34 @@ package final class NetSession: Sendable {
     /// network thread it waits for that thread. Only for a session on a real socket, from a
     /// thread that is neither its network thread nor one of Swift's pool.
     func closeSynchronously() {
-        // Blocked there, the thread would wait for itself: say so rather than hang.
-        precondition(
-            !(attachment.withLock { $0?.networkThread }?.isOnNetworkThread ?? false),
-            "closeSynchronously() on the session's network thread; use close() from async code")
+        requireSynchronousCloseCanFinish()
         requestClose()
         if let serviced = gameThreadTransport {
             // Each wait bounded by one tick; the close's own deadlines end the loop.
             while finished.value == nil {
-                serviced.service(
+                let serviced = serviced.service(
                     self, waitingUpTo: options.tickInterval, returningOnEvents: false, until: { finished.value != nil })
+                // Another thread is servicing (a poll): its passes carry the close on. Wait
+                // for them rather than spin, and take over if it stops.
+                if !serviced { _ = finished.waitBlocking(upTo: options.tickInterval) }
             }
         } else {
             finished.waitBlocking()
         }
         attachedTransport?.closeSynchronously()
         closed.set(())
+    }
+
+    /// Stops the program with a message where a synchronous close would wait for itself: on
+    /// the session's network thread (code on its executor), or inside a pass of the game's
+    /// thread (a log handler, an observer), where nothing else would carry the close on.
+    func requireSynchronousCloseCanFinish() {
+        precondition(
+            !(attachment.withLock { $0?.networkThread }?.isOnNetworkThread ?? false),
+            "closeSynchronously() on the session's network thread; use close() from async code")
+        precondition(
+            !(gameThreadTransport?.isServicedByCurrentThread ?? false),
+            "closeSynchronously() inside the session's own poll; call it once poll has returned")
     }
 
     /// Starts closing without waiting (the driver's ticks finish the job).

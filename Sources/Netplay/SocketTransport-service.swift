@@ -1,12 +1,18 @@
 import NetplayBase
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 extension SocketTransport {
     /// Most datagrams read in one go before the timers and the queued work get a turn.
     static let datagramsPerRead = 64
 
     /// Reads what arrived, runs what is due and sends what is queued; then, until `timeout`
     /// passes or the session has an event for the game, waits for datagrams (and runs the
-    /// timers when they fall due). Returns at once when another thread is servicing.
+    /// timers when they fall due). Returns at once, false, when another thread is servicing.
     /// - Parameters:
     ///   - returningOnEvents: Whether an event for the game ends the wait (false on the network
     ///     thread, and while the library itself drives a handshake or a close in game-thread
@@ -16,16 +22,24 @@ extension SocketTransport {
     ///     reply has left, would need an acknowledgement of its own at once).
     ///   - done: Ends the wait as soon as it holds (checked after each pass): the library's own
     ///     waits, for a handshake or a close, end the moment it is over, not at `timeout`.
+    @discardableResult
     func service(
         _ session: NetSession, waitingUpTo timeout: Duration, returningOnEvents: Bool = true, reading: Bool = true,
         until done: () -> Bool = { false }
-    ) {
+    ) -> Bool {
         let started = state.withLock { state in
-            defer { state.servicing = true }
-            return !state.servicing
+            guard !state.servicing else { return false }
+            state.servicing = true
+            state.servicingThread = pthread_self()
+            return true
         }
-        guard started else { return }
-        defer { state.withLock { $0.servicing = false } }
+        guard started else { return false }
+        defer {
+            state.withLock { state in
+                state.servicing = false
+                state.servicingThread = nil
+            }
+        }
         let deadline = clock.now + timeout
         // A call that may wait reads once the wait says a datagram is there: reading first,
         // each turn of a ping-pong began with a read that found nothing (a `recvmmsg` answering
@@ -42,7 +56,7 @@ extension SocketTransport {
             let (arrived, returning, now, read) = pass(session, reading: mode, returningOnEvents: returningOnEvents)
             looked = looked || read
             if returning || now >= deadline || done() {
-                if looked { return }
+                if looked { return true }
                 mode = .always
                 continue
             }
@@ -61,6 +75,12 @@ extension SocketTransport {
             mode = !reading ? .never : readable || clock.now < wakeAt ? .always : .never
             looked = looked || mode == .never
         }
+    }
+
+    /// Whether the calling thread is inside ``service(_:waitingUpTo:returningOnEvents:reading:until:)``
+    /// (a log handler or an observer called from a pass).
+    var isServicedByCurrentThread: Bool {
+        state.withLock { $0.servicingThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false }
     }
 
     /// Whether a pass reads the socket.

@@ -3,6 +3,12 @@ import NetplayDrivers
 import NetplayLinkConditioner
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A session's socket, read, timed and flushed by one thread at a time, a pass at a time
 /// (``pass(_:reading:returningOnEvents:)``): in ``NetServicing/gameThread`` mode by the game's,
 /// through ``service(_:waitingUpTo:returningOnEvents:reading:until:)`` (`poll`,
@@ -91,6 +97,9 @@ final class SocketTransport: DatagramTransport {
         var burstOwed = false
         /// A thread is servicing now: a second caller only takes events.
         var servicing = false
+        /// Which thread is servicing, while one is (a synchronous close must not wait for
+        /// itself there).
+        var servicingThread: pthread_t?
         /// The network thread sleeps in `ppoll` and needs the wake signal to see new work.
         var sleeping = false
         /// The transport's last work has run or been let go (its network thread let go of it,

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Netplay
@@ -9,7 +10,7 @@ extension APITests {
     /// `NetClient.closeSynchronously` and `NetHost.closeSynchronously`: the close of a game
     /// loop that is not async code, over real sockets on 127.0.0.1. Each test's loop runs on a
     /// thread of its own, off Swift's pool, as a game's main loop would.
-    @Suite struct SynchronousClose {
+    @Suite(.timeLimit(.minutes(1))) struct SynchronousClose {
         static let discovery = LANDiscoveryConfig.loopbackTest(ports: 49_805..<49_813)
 
         /// What the loop of the first test saw: its id once connected, whether its close
@@ -86,17 +87,21 @@ extension APITests {
         }
 
         /// A client the host refused is over already: its synchronous close only frees the
-        /// socket, and returns at once (no flush waits for a host that never admitted it).
-        @Test func aRefusedClientClosesAtOnce() async throws {
+        /// socket, and returns without the flush's wait (30 s here).
+        @Test(arguments: [NetServicing.networkThread, .gameThread])
+        func aRefusedClientClosesAtOnce(servicing: NetServicing) async throws {
             let host = try NetHost.startSynchronously(
                 game: APISetup.game, port: 0, interface: "127.0.0.1", joinCode: "4242", messages: APISetup.messages,
                 options: .loopbackTest(), advertise: nil)
-            let closed = await offTheCooperativePool { () -> Bool in
+            var patient = NetOptions.loopbackTest(servicing)
+            patient.closeFlushTimeout = .seconds(30)
+            let options = patient
+            let closing = await offTheCooperativePool { () -> Duration? in
                 guard
                     let client = try? NetClient.startConnecting(
                         to: "127.0.0.1", port: Int(host.port), game: APISetup.game, joinCode: "1234",
-                        messages: APISetup.messages, options: .loopbackTest(.gameThread))
-                else { return false }
+                        messages: APISetup.messages, options: options)
+                else { return nil }
                 let deadline = ContinuousClock.now + .seconds(10)
                 var refused = false
                 while !refused, ContinuousClock.now < deadline {
@@ -104,11 +109,114 @@ extension APITests {
                         refused = true
                     }
                 }
+                let started = ContinuousClock.now
                 client.closeSynchronously()
-                return refused && client.session.closed.value != nil
+                return refused && client.session.closed.value != nil ? ContinuousClock.now - started : nil
             }
-            #expect(closed)
+            let took = try #require(closing)
+            #expect(took < .seconds(10))
             await host.close()
+        }
+
+        /// With nothing acknowledged (the host no longer reads), the close gives the client's
+        /// reliable message `closeFlushTimeout` and no more, then says goodbye anyway.
+        @Test(arguments: [NetServicing.networkThread, .gameThread])
+        func anUnansweredCloseWaitsTheFlushTimeoutAndNoMore(servicing: NetServicing) async throws {
+            let host = try NetHost.startSynchronously(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: .loopbackTest(.gameThread), advertise: nil)
+            let hostLoop = HostLoop(host) { _, _ in }
+            var options = NetOptions.loopbackTest(servicing)
+            options.closeFlushTimeout = .milliseconds(300)
+            options.interruptAfter = .seconds(30)
+            let client = try await NetClient.connect(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: options)
+            // The game-thread host is read only by its loop: stopped, it acknowledges nothing.
+            hostLoop.stop()
+            let took = await offTheCooperativePool { () -> Duration in
+                try? client.send(Chat(text: "unheard"))
+                let started = ContinuousClock.now
+                client.closeSynchronously()
+                return ContinuousClock.now - started
+            }
+            #expect(took >= .milliseconds(300) && took < .seconds(10))
+            #expect(client.session.closed.value != nil)
+            await host.close()
+        }
+
+        /// Closes of every kind at once, and again: each returns, and the socket is closed once.
+        @Test func closesTogetherAndAgainAllReturn() async throws {
+            let host = try NetHost.startSynchronously(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: .loopbackTest(), advertise: nil)
+            let client = try await NetClient.connect(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: .loopbackTest())
+            async let blocking: Void = offTheCooperativePool { client.closeSynchronously() }
+            async let alsoBlocking: Void = offTheCooperativePool { client.closeSynchronously() }
+            await client.close()
+            _ = await (blocking, alsoBlocking)
+            await offTheCooperativePool { client.closeSynchronously() }
+            await client.close()
+            #expect(client.session.closed.value != nil)
+            let again = try ServicedUDPSocket.open(host: "127.0.0.1", port: Int(client.localAddress.port))
+            again.close()
+            await offTheCooperativePool { host.closeSynchronously() }
+            await host.close()
+        }
+
+        /// A host closed before its background advert is up waits for it and stops it.
+        @Test func aSynchronousCloseBeforeTheAdvertIsUpLeavesNoAdvert() async throws {
+            let game = SynchronousStart.uniqueGame("closed-sync-early")
+            let host = try NetHost.startSynchronously(
+                game: game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                advertise: Self.discovery)
+            await offTheCooperativePool { host.closeSynchronously() }
+            #expect(host.advertiser == nil)
+            await #expect(throws: DiscoveryError.self) {
+                _ = try await Discovery.first(
+                    game: game, messages: APISetup.messages, timeout: .seconds(1), config: Self.discovery)
+            }
+        }
+
+        /// For the two tests below: a program that neither stopped nor finished in 10 s exits
+        /// with success, which fails them, rather than hang the run.
+        static func exitSuccessfullyAfterTenSeconds() {
+            Thread {
+                Thread.sleep(forTimeInterval: 10)
+                exit(0)
+            }.start()
+        }
+
+        /// On the network thread the close would wait for itself: the program stops, with a
+        /// message, instead of hanging.
+        @Test func onTheNetworkThreadItStopsTheProgram() async {
+            await #expect(processExitsWith: .failure) {
+                Self.exitSuccessfullyAfterTenSeconds()
+                let host = try NetHost.startSynchronously(
+                    game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                    options: .loopbackTest(), advertise: nil)
+                await Task(executorPreference: host.executor) { host.closeSynchronously() }.value
+            }
+        }
+
+        /// Inside a pass of the game's own thread (here an observer a pass calls) the close
+        /// would wait for that pass: the program stops, with a message, instead of spinning.
+        @Test func insideItsOwnPollItStopsTheProgram() async {
+            await #expect(processExitsWith: .failure) {
+                Self.exitSuccessfullyAfterTenSeconds()
+                let host = try NetHost.startSynchronously(
+                    game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                    options: .loopbackTest(.gameThread), advertise: nil)
+                host.session.onPeerCountChange { count in if count == 1 { host.closeSynchronously() } }
+                let client = try NetClient.startConnecting(
+                    to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                    options: .loopbackTest())
+                // Bounded: the join's pass stops the program long before.
+                for _ in 0..<2_000 { _ = host.poll(waitingUpTo: .milliseconds(5)) }
+                withExtendedLifetime(client) {}
+            }
         }
     }
 }
