@@ -105,7 +105,8 @@ public final class NetClient: Sendable {
     ///   session is then over: ``close()`` it, or let it go, to free its socket.
     ///
     /// ```swift
-    /// let client = try NetClient.startConnecting(to: "192.168.1.20", game: "skirmish", messages: [Move.self])
+    /// let client = try NetClient.startConnecting(
+    ///     to: "192.168.1.20", game: "skirmish", messages: [Hello.self, Move.self])
     /// try client.send(Hello(name: "Ada"))      // waits for the handshake, ahead of later sends
     /// while running {
     ///     for event in client.poll() { … }     // .connected(.host), or .disconnected(.host, why)
