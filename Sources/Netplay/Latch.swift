@@ -1,4 +1,5 @@
 import NIOConcurrencyHelpers
+import NetplayBase
 
 /// A value set once and awaited by any number of tasks, or waited for by threads: the outcome
 /// of a handshake, the end of a close. Waiters that arrive after it is set get the value at
@@ -58,8 +59,7 @@ final class Latch<Value: Sendable>: Sendable {
         }
         if let ready { return ready }
         if let timeout {
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) * 1e-18
-            guard arrived.lock(whenValue: true, timeoutSeconds: seconds) else { return nil }
+            guard arrived.lock(whenValue: true, timeoutSeconds: timeout.secondsDouble) else { return nil }
         } else {
             arrived.lock(whenValue: true)
         }

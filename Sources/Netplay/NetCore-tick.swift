@@ -14,10 +14,8 @@ extension NetCore {
         now: NetInstant, messages: inout [OutboundMessage], kicks: [OutboundKick] = [],
         holdingAcknowledgements: Bool = false
     ) {
-        guard phase != .closed else {
-            backlog.removeAll()
-            return
-        }
+        // Closed, the core has let its backlog go already (`phase`).
+        guard phase != .closed else { return }
         resumeAfterPause(now: now)
         retryBacklog(now: now)
         deliver(&messages, now: now)

@@ -255,11 +255,7 @@ public final class NetHost: Sendable {
     /// ``startSynchronously(game:port:interface:joinCode:messages:options:advertise:hostName:)``)
     /// is waited for and stopped, so none outlives the call.
     public func close() async {
-        let (advertiser, starting) = beginClosing()
-        // An advert still starting sees `closing` when it comes up and stops itself: once this
-        // returns, none is left. (Every close waits for it, not only the first.)
-        await starting?.value
-        await advertiser?.stop()
+        await Self.stopAdvertising(beginClosing())
         await session.close()
     }
 
@@ -273,12 +269,11 @@ public final class NetHost: Sendable {
     /// the program with a message).
     public func closeSynchronously() {
         session.requireSynchronousCloseCanFinish()
-        let (advertiser, starting) = beginClosing()
-        if advertiser != nil || starting != nil {
+        let advert = beginClosing()
+        if advert.advertiser != nil || advert.starting != nil {
             let stopped = Latch<Void>()
             Task {
-                await starting?.value
-                await advertiser?.stop()
+                await Self.stopAdvertising(advert)
                 stopped.set(())
             }
             stopped.waitBlocking()
@@ -293,6 +288,14 @@ public final class NetHost: Sendable {
             state.closing = true
             return (state.advertiser.take(), state.starting)
         }
+    }
+
+    /// Stops what ``beginClosing()`` took. An advert still starting sees `closing` when it
+    /// comes up and stops itself: once this returns, none is left. (Every close waits for
+    /// it, not only the first.)
+    private static func stopAdvertising(_ advert: (advertiser: LANAdvertiser?, starting: Task<Void, Never>?)) async {
+        await advert.starting?.value
+        await advert.advertiser?.stop()
     }
 
     /// Starts the LAN advert (nil `config`: none) on a task of its own, which ``close()``

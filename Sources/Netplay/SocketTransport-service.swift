@@ -28,18 +28,12 @@ extension SocketTransport {
         until done: () -> Bool = { false }
     ) -> Bool {
         let started = state.withLock { state in
-            guard !state.servicing else { return false }
-            state.servicing = true
+            guard state.servicingThread == nil else { return false }
             state.servicingThread = pthread_self()
             return true
         }
         guard started else { return false }
-        defer {
-            state.withLock { state in
-                state.servicing = false
-                state.servicingThread = nil
-            }
-        }
+        defer { state.withLock { $0.servicingThread = nil } }
         let deadline = clock.now + timeout
         // A call that may wait reads once the wait says a datagram is there: reading first,
         // each turn of a ping-pong began with a read that found nothing (a `recvmmsg` answering

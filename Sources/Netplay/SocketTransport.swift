@@ -95,10 +95,8 @@ final class SocketTransport: DatagramTransport {
         var schedule: TickSchedule
         /// Datagrams were read whose acknowledgements wait for the game's reply (see `service`).
         var burstOwed = false
-        /// A thread is servicing now: a second caller only takes events.
-        var servicing = false
-        /// Which thread is servicing, while one is (a synchronous close must not wait for
-        /// itself there).
+        /// The thread servicing now, if one is: a second caller only takes events, and a
+        /// synchronous close must not wait for itself there.
         var servicingThread: pthread_t?
         /// The network thread sleeps in `ppoll` and needs the wake signal to see new work.
         var sleeping = false
