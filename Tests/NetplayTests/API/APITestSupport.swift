@@ -61,6 +61,17 @@ extension SimulatedNetwork {
         #expect(run(until: { hostLog.contains(.connected(peer)) }, limit: .seconds(1)))
         return (host, hostLog, client, clientLog, peer)
     }
+
+    /// A host, with its event log, and a client that sends a `Chat` of `text` as it starts
+    /// connecting, before its handshake has begun to move.
+    func hostAndClientSendingEarly(_ text: String) throws -> (NetHost, EventLog, NetClient) {
+        let host = try startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+        let hostLog = EventLog(host.poll)
+        let client = try connectClient(
+            at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
+        try client.send(Chat(text: text))
+        return (host, hostLog, client)
+    }
 }
 
 enum APISetup {

@@ -28,6 +28,15 @@ extension APITests {
                 options: .loopbackTest(servicing))
         }
 
+        /// A game-thread host and client on `address`, the host served by a loop of its own that
+        /// echoes every chat at once.
+        func echoingGameThreadPair(on address: String) async throws -> (NetHost, HostLoop, NetClient, NetPeer) {
+            let host = try await start(on: address, .gameThread)
+            let echo = HostLoop.echoingChats(host)
+            let client = try await connect(to: host, at: address, .gameThread)
+            return (host, echo, client, try #require(client.localPeer))
+        }
+
         /// A game-thread host, serviced by a loop of its own until a network-thread client has
         /// joined it, then left alone (nobody polls it).
         func gameThreadHostWithAClient(on address: String) async throws -> (NetHost, NetClient, NetPeer) {
@@ -55,10 +64,7 @@ extension APITests {
 
         @Test(arguments: addresses)
         func echoesRoundTripWhenBothSidesServiceOnTheirOwnThreads(address: String) async throws {
-            let host = try await start(on: address, .gameThread)
-            let echo = HostLoop.echoingChats(host)
-            let client = try await connect(to: host, at: address, .gameThread)
-            let peer = try #require(client.localPeer)
+            let (host, echo, client, peer) = try await echoingGameThreadPair(on: address)
             var echoed: [String] = []
             for index in 0..<50 {
                 try client.send(Chat(text: "m\(index)"))
@@ -83,10 +89,7 @@ extension APITests {
         /// keepalives that came on their own.
         @Test(arguments: addresses)
         func aWaitingPollReadsOnlyWhenTheSocketHasADatagram(address: String) async throws {
-            let host = try await start(on: address, .gameThread)
-            let echo = HostLoop.echoingChats(host)
-            let client = try await connect(to: host, at: address, .gameThread)
-            let peer = try #require(client.localPeer)
+            let (host, echo, client, peer) = try await echoingGameThreadPair(on: address)
             #expect(echo.waitUntil { $0.contains(.connected(peer)) })
             func reads(_ session: NetSession) -> Int {
                 session.gameThreadTransport?.socket.statistics.receiveCalls ?? 0

@@ -42,12 +42,7 @@ extension APITests {
         }
 
         @Test func messagesSentDuringTheHandshakeWaitForIt() throws {
-            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
-            let hostLog = EventLog(host.poll)
-            let client = try net.connectClient(
-                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                messages: APISetup.messages)
-            try client.send(Chat(text: "early"))
+            let (_, hostLog, client) = try net.hostAndClientSendingEarly("early")
             #expect(net.run(until: { hostLog.update().count == 3 }, limit: .seconds(1)))
             let peer = try #require(client.localPeer)
             #expect(hostLog.seen == [.connected(.host), .connected(peer), .chat("early", from: peer)])

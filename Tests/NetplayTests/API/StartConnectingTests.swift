@@ -181,12 +181,7 @@ extension APITests {
         /// host has it without another pass of the client's.
         @Test func earlyMessagesLeaveInTheReadBurstThatAdmitsThePlayer() throws {
             let net = SimulatedNetwork(seed: 22, ticking: .atDeadlines)
-            let host = try net.startHost(at: APISetup.hostAddress, game: APISetup.game, messages: APISetup.messages)
-            let hostLog = EventLog(host.poll)
-            let client = try net.connectClient(
-                at: APISetup.clientAddress(0), to: APISetup.hostAddress, game: APISetup.game,
-                messages: APISetup.messages)
-            try client.send(Chat(text: "early"))
+            let (_, hostLog, client) = try net.hostAndClientSendingEarly("early")
             // In steps far shorter than a tick interval, so the look comes right after the
             // burst that brought `.connected(.host)`, before any later tick of the client's.
             for _ in 0..<20_000 where !client.session.events.hasPending { net.run(for: .microseconds(100)) }
