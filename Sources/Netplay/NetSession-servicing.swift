@@ -32,12 +32,23 @@ extension NetSession {
     /// after the last: a yield puts the task back on its executor's queue (on Swift's pool,
     /// the global one, which wakes a second pool thread), and with a connect that wake-up
     /// came between the handshake's last packet and the caller's first send.
+    ///
+    /// While another thread is servicing (the game's `poll` during an async `close`), its
+    /// passes carry the work on: the task sleeps a tick between looks, and takes over once
+    /// that thread stops. (It yielded instead, and so came straight back: a thread of the
+    /// pool spun for as long as the other thread's poll lasted.) A cancelled task cannot
+    /// sleep, and still yields.
     func serviceUntil(_ done: () -> Bool) async {
         guard let serviced = gameThreadTransport else { return }
         while !done() {
-            serviced.service(self, waitingUpTo: options.tickInterval, returningOnEvents: false, until: done)
+            let servicedHere = serviced.service(
+                self, waitingUpTo: options.tickInterval, returningOnEvents: false, until: done)
             if done() { return }
-            await Task.yield()
+            if servicedHere {
+                await Task.yield()
+            } else {
+                do { try await Task.sleep(for: options.tickInterval) } catch { await Task.yield() }
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 
 @testable import Netplay
@@ -56,6 +58,62 @@ extension APITests {
             for _ in 0..<10 where ended.value == nil { held.runJobs() }
             #expect(ended.value != nil)
             if ended.value != nil { await doneWhenReleased.value }
+            await host.close()
+        }
+
+        /// While another thread is inside `service` (a game's poll that waits, during an async
+        /// close), the task sleeps a tick between looks: `done` is asked twice in its first
+        /// step, then not again until the tick has passed. It yielded there, and so came
+        /// straight back, asking again and again (1,000 asks in the 1,000 turns of its executor
+        /// below).
+        @Test("while another thread services, the wait sleeps between looks instead of spinning")
+        func waitsForAnotherServicingThreadWithoutSpinning() async throws {
+            var options = NetOptions()
+            options.servicing = .gameThread
+            // A tick far longer than the turns below take, however slow the machine.
+            options.tickInterval = .seconds(2)
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options, advertise: nil)
+            let session = host.session
+            let transport = try #require(session.gameThreadTransport)
+            // The other thread: a poll that waits its whole time (nothing arrives, no peers).
+            let pollReturned = Latch<Void>()
+            Thread.detachNewThread {
+                _ = host.poll(waitingUpTo: .seconds(3))
+                pollReturned.set(())
+            }
+            let inside = ContinuousClock.now + .seconds(5)
+            while transport.state.withLock({ $0.servicingThread == nil }), ContinuousClock.now < inside {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            #expect(transport.state.withLock { $0.servicingThread != nil })
+
+            let held = HeldExecutor()
+            let asked = Mutex(0)
+            let released = Latch<Void>()
+            let ended = Latch<Void>()
+            let waiting = Task(executorPreference: held) {
+                await session.serviceUntil {
+                    asked.withLock { $0 += 1 }
+                    return released.value != nil
+                }
+                ended.set(())
+            }
+            for _ in 0..<1_000 { held.runJobs() }
+            #expect(asked.withLock { $0 } == 2)
+            #expect(held.pendingJobs == 0)
+
+            // Released, it ends once its sleep is over: bounded by the tick, not by the poll.
+            released.set(())
+            let bound = ContinuousClock.now + .seconds(10)
+            while ended.value == nil, ContinuousClock.now < bound {
+                held.runJobs()
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(ended.value != nil)
+            if ended.value != nil { await waiting.value }
+            _ = await offTheCooperativePool { pollReturned.waitBlocking() }
             await host.close()
         }
     }
