@@ -104,6 +104,10 @@ final class NetworkThread: Sendable {
         var mustPass: [Bool] = []
         var entries: [pollfd] = []
         var readable: [Bool] = []
+        // Per member, on this thread's clock: its socket is left out of the wait until then,
+        // its reads coalescing (see `NetOptions.readCoalescingDelay`).
+        var readsAgainAt: [NetInstant?] = []
+        var leftOut: [Bool] = []
         while true {
             // Joins and leaves: the lists are copied only when they changed.
             var leaving: [Member] = []
@@ -121,6 +125,7 @@ final class NetworkThread: Sendable {
                 // A session that just joined gets a pass at once: its first tick sends a
                 // client's hello.
                 mustPass = Array(repeating: true, count: members.count)
+                readsAgainAt = Array(repeating: nil, count: members.count)
             }
             // The sessions that left are let go before their transports retire (which lets
             // their `close` return), and the transports once retired: the list kept the last
@@ -133,11 +138,17 @@ final class NetworkThread: Sendable {
             if ends { return }
             for index in members.indices where mustPass[index] || (index < readable.count && readable[index]) {
                 let member = members[index]
+                if index < readable.count && readable[index] {
+                    member.transport.wakesForDatagrams.add(1, ordering: .relaxed)
+                }
                 let (arrived, _, _, _) = member.transport.passLock.withLock { _ in
                     member.transport.pass(member.session, reading: .always, returningOnEvents: false)
                 }
                 // A full read: more may be waiting, read on before sleeping.
                 mustPass[index] = arrived >= SocketTransport.datagramsPerRead
+                if arrived > 0, !mustPass[index], member.session.coalescesReads {
+                    readsAgainAt[index] = clock.now + member.session.options.readCoalescingDelay
+                }
             }
             // Sleep until the earliest member's wake time, each converted from its session's
             // own clock (arithmetic on the clocks' epochs: converted through readings of both,
@@ -158,10 +169,24 @@ final class NetworkThread: Sendable {
                     sleeps = false
                 }
             }
+            // Sockets whose reads coalesce stay out of the wait until their time is up, and the
+            // thread wakes then: what came meanwhile is read in one pass (or sooner, by a pass
+            // for their timers or queued work, which reads as every pass does).
+            leftOut.removeAll(keepingCapacity: true)
+            let planned = clock.now
+            for index in members.indices {
+                guard let again = readsAgainAt[index], planned < again else {
+                    readsAgainAt[index] = nil
+                    leftOut.append(false)
+                    continue
+                }
+                leftOut.append(true)
+                wakeAt = min(wakeAt, again)
+            }
             // Read after planning, which runs queued work and takes time.
             ServicedUDPSocket.waitUntilAnyReadable(
                 sockets, timeout: sleeps ? wakeAt - clock.now : .zero, waking: wake, entries: &entries,
-                readable: &readable)
+                readable: &readable, leavingOut: leftOut)
             // Who needs a pass: work was queued for it, or its deadline came; a readable
             // socket is in `readable`.
             for index in members.indices where members[index].transport.wakesUp() { mustPass[index] = true }

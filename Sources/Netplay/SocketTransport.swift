@@ -43,6 +43,9 @@ final class SocketTransport: DatagramTransport {
     /// A pass publishes its events, and hands its datagrams to the socket, after it lets go
     /// of the core's lock: one pass at a time keeps both in order.
     let passLock = Mutex<Void>(())
+    /// How often the network thread woke for a datagram on this socket, as opposed to work
+    /// queued or a deadline (tests: coalesced reads leave the socket out of its wait).
+    let wakesForDatagrams = Atomic<Int>(0)
 
     /// Which thread services a transport.
     enum Servicing {

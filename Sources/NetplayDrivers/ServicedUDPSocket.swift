@@ -75,14 +75,19 @@ package final class ServicedUDPSocket: Sendable {
     /// a thread that services several; `readable[index]` then says which (the array is
     /// reused: it allocates only when the sockets outnumber it). An interrupted wait counts as a
     /// timeout. The sockets must stay open during the wait: their owner closes them only
-    /// once the waiting thread has let them go.
+    /// once the waiting thread has let them go. A socket whose `leftOut` entry is true is
+    /// not waited for (`ppoll(2)` skips a negative descriptor): a datagram there wakes nobody,
+    /// and is read by whatever pass comes next.
     package static func waitUntilAnyReadable(
         _ sockets: [ServicedUDPSocket], timeout: Duration, waking wake: WakeSignal, entries: inout [pollfd],
-        readable: inout [Bool]
+        readable: inout [Bool], leavingOut leftOut: [Bool] = []
     ) {
         entries.removeAll(keepingCapacity: true)
         entries.append(pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0))
-        for socket in sockets { entries.append(pollfd(fd: socket.descriptor, events: Int16(POLLIN), revents: 0)) }
+        for index in sockets.indices {
+            let skipped = index < leftOut.count && leftOut[index]
+            entries.append(pollfd(fd: skipped ? -1 : sockets[index].descriptor, events: Int16(POLLIN), revents: 0))
+        }
         let nanoseconds = max(timeout.nanosecondsClamped, 0)
         let ready = entries.withUnsafeMutableBufferPointer { buffer in
             #if os(Linux)

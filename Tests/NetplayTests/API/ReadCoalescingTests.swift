@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@testable import Netplay
+@testable import NetplayDrivers
+
+extension APITests {
+    /// `NetOptions.readCoalescingDelay`: a host of more than four players whose game takes
+    /// events once a frame leaves its socket out of its network thread's wait for the delay
+    /// after each read, so the packets that come meanwhile wake nobody and are read together.
+    /// Counted by the wake-ups for datagrams (`SocketTransport.wakesForDatagrams`), which the
+    /// timers' own passes, reading as every pass does, do not add to.
+    @Suite("Coalesced reads", .timeLimit(.minutes(1)))
+    struct ReadCoalescing {
+        /// One case: the host's players, its delay, whether its game reads the `events`
+        /// sequence (answers as they come), and whether its reads should coalesce.
+        struct Case: Sendable, CustomTestStringConvertible {
+            let players: Int
+            let delay: Duration
+            let readsEventsSequence: Bool
+            let coalesces: Bool
+            var testDescription: String {
+                "\(players) players, \(delay)\(readsEventsSequence ? ", events sequence" : ""): "
+                    + (coalesces ? "coalesces" : "reads as they come")
+            }
+        }
+
+        static let cases = [
+            Case(players: 5, delay: .milliseconds(500), readsEventsSequence: false, coalesces: true),
+            Case(players: 5, delay: .zero, readsEventsSequence: false, coalesces: false),
+            Case(players: 4, delay: .milliseconds(500), readsEventsSequence: false, coalesces: false),
+            Case(players: 5, delay: .milliseconds(500), readsEventsSequence: true, coalesces: false),
+        ]
+
+        /// Chats sent one datagram each, a little apart, after a first one the host has read.
+        static let chats = 10
+
+        @Test(arguments: cases)
+        func packetsAfterAReadWakeTheThreadOnlyWhereReadsCoalesce(_ setup: Case) async throws {
+            var options = NetOptions.loopbackTest()
+            options.readCoalescingDelay = setup.delay
+            options.maxPeers = 8
+            options.maxPeersPerAddress = 8
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options, advertise: nil)
+            let transport = try #require(host.session.attachedTransport as? SocketTransport)
+            // The sequence's reader never resumes its loop here: it only marks the game as one
+            // that answers as it comes.
+            let reader = setup.readsEventsSequence ? Task { for await _ in host.events {} } : nil
+            var clients: [NetClient] = []
+            for _ in 0..<setup.players {
+                clients.append(
+                    try await NetClient.connect(
+                        to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                        options: .loopbackTest()))
+            }
+            let connected = ContinuousClock.now + .seconds(10)
+            var players: Int { host.session.playersConnected.load(ordering: .relaxed) }
+            while players < setup.players, ContinuousClock.now < connected {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            #expect(players == setup.players)
+
+            // A first chat, read: where reads coalesce, the socket is now out of the wait.
+            let sender = clients[0]
+            let before = transport.socket.statistics.datagramsReceived
+            try sender.send(Chat(text: "first"))
+            let read = ContinuousClock.now + .seconds(5)
+            while transport.socket.statistics.datagramsReceived == before, ContinuousClock.now < read {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            #expect(transport.socket.statistics.datagramsReceived > before)
+
+            // The next chats, each its own datagram, well inside the delay.
+            let wakesBefore = transport.wakesForDatagrams.load(ordering: .relaxed)
+            for index in 0..<Self.chats {
+                try sender.send(Chat(text: "\(index)"))
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let wakes = transport.wakesForDatagrams.load(ordering: .relaxed) - wakesBefore
+            if setup.coalesces {
+                #expect(wakes == 0, "the chats woke the host's thread \(wakes) times")
+            } else {
+                #expect(wakes > 0)
+            }
+
+            // Every chat arrives all the same (once the delay is over, if not sooner).
+            if !setup.readsEventsSequence {
+                var texts: [String] = []
+                let arrived = ContinuousClock.now + .seconds(5)
+                while texts.count < Self.chats + 1, ContinuousClock.now < arrived {
+                    for event in host.poll() {
+                        if case .message(let chat as Chat, _) = event { texts.append(chat.text) }
+                    }
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                #expect(texts == ["first"] + (0..<Self.chats).map(String.init))
+            }
+            reader?.cancel()
+            for client in clients { await client.close() }
+            await host.close()
+        }
+    }
+}
