@@ -187,9 +187,17 @@ final class NetworkThread: Sendable {
             ServicedUDPSocket.waitUntilAnyReadable(
                 sockets, timeout: sleeps ? wakeAt - clock.now : .zero, waking: wake, entries: &entries,
                 readable: &readable, leavingOut: leftOut)
-            // Who needs a pass: work was queued for it, or its deadline came; a readable
-            // socket is in `readable`.
-            for index in members.indices where members[index].transport.wakesUp() { mustPass[index] = true }
+            // Who needs a pass: work was queued for it, its deadline came, or its reads'
+            // coalescing is over (read now, not after one more wait that would find the socket
+            // readable at once); a readable socket is in `readable`.
+            let woke = clock.now
+            for index in members.indices {
+                if members[index].transport.wakesUp() { mustPass[index] = true }
+                if let again = readsAgainAt[index], woke >= again {
+                    readsAgainAt[index] = nil
+                    mustPass[index] = true
+                }
+            }
         }
     }
 }
