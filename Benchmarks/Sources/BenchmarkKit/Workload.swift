@@ -31,6 +31,15 @@ public enum Workload {
     /// Clients for the host-CPU figure (`NETPLAY_BENCH_LOAD_CLIENTS` for fewer, e.g. under callgrind).
     public static let loadClients =
         ProcessInfo.processInfo.environment["NETPLAY_BENCH_LOAD_CLIENTS"].flatMap(Int.init) ?? 64
+    /// `NETPLAY_BENCH_LOAD_SPREAD=1`: the host-CPU figure's clients send their inputs spread
+    /// evenly over each frame (``InputSpread``), as players' clocks are not in step, rather
+    /// than one after another at the frame's start (the default, which the figure has always
+    /// measured).
+    public static let loadSpreadsInputs = ProcessInfo.processInfo.environment["NETPLAY_BENCH_LOAD_SPREAD"] == "1"
+    /// `NETPLAY_BENCH_READ_COALESCING_US`: the Netplay load host's `readCoalescingDelay` in
+    /// microseconds (0 turns it off), for a side-by-side run; nil keeps the library's default.
+    public static let loadReadCoalescingMicroseconds =
+        ProcessInfo.processInfo.environment["NETPLAY_BENCH_READ_COALESCING_US"].flatMap(Int.init)
     /// Each client's input rate and the host's snapshot rate to each client.
     public static let inputHertz = 60.0
     public static let snapshotHertz = 30.0

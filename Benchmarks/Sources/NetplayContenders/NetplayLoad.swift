@@ -73,7 +73,9 @@ final class NetplayLoadClients: LoadClients {
     }
 
     func frame(sendInput: Bool) throws {
-        for client in clients {
+        let spread = InputSpread(count: clients.count)
+        for (index, client) in clients.enumerated() {
+            if sendInput { spread.waitForTurn(of: index) }
             for event in client.poll() {
                 if case .message = event { snapshotsReceived += 1 }
             }
@@ -94,7 +96,12 @@ final class NetplayLoadClients: LoadClients {
 extension NetplayContender {
     public func makeLoadHost(maxClients: Int) throws -> (any LoadHost)? {
         switch front {
-        case .events: return try NetplayLoadHost(maxClients: maxClients, options: NetOptions())
+        case .events:
+            var options = NetOptions()
+            if let microseconds = Workload.loadReadCoalescingMicroseconds {
+                options.readCoalescingDelay = .microseconds(microseconds)
+            }
+            return try NetplayLoadHost(maxClients: maxClients, options: options)
         // The events contender's host already polls once a frame, on the game's thread: no
         // task of its own to put on the network executor.
         case .poll, .networkExecutor: return nil

@@ -64,7 +64,9 @@ final class ENetLoadClients: LoadClients {
     }
 
     func frame(sendInput: Bool) throws {
+        let spread = InputSpread(count: clients.count)
         for (index, client) in clients.enumerated() {
+            if sendInput { spread.waitForTurn(of: index) }
             for _ in 0..<ENetLoadHost.maxEventsPerFrame {
                 guard let event = try client.service(milliseconds: 0) else { break }
                 if event.type == ENET_EVENT_TYPE_RECEIVE { snapshotsReceived += 1 }

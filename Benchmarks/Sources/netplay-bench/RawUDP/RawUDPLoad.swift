@@ -82,7 +82,9 @@ final class RawUDPLoadClients: LoadClients {
 
     func frame(sendInput: Bool) throws {
         var from = sockaddr_in()
-        for socket in sockets {
+        let spread = InputSpread(count: sockets.count)
+        for (index, socket) in sockets.enumerated() {
+            if sendInput { spread.waitForTurn(of: index) }
             for _ in 0..<RawUDPLoadHost.maxDatagramsPerFrame {
                 guard try buffer.withUnsafeMutableBytes({ try socket.receive(into: $0, from: &from) }) != nil else {
                     break
