@@ -7,10 +7,14 @@ extension NetSession {
     /// and sending what is queued. Waits up to `timeout` for the first event if none is
     /// waiting (zero: never waits).
     func pollEvents(waitingUpTo timeout: Duration = .zero) -> [NetEvent] {
-        if let serviced = gameThreadTransport {
+        let attached = attached
+        if let serviced = attached?.gameThread {
             serviced.service(self, waitingUpTo: timeout)
-        } else if timeout > .zero, !events.hasPending {
-            _ = events.wait(upTo: timeout)
+        } else {
+            // A socket whose reads coalesce is read here first: what came since the network
+            // thread's last read is this frame's too (see `NetOptions.readCoalescingDelay`).
+            attached?.networkThread?.readBeforePoll(self)
+            if timeout > .zero, !events.hasPending { _ = events.wait(upTo: timeout) }
         }
         let taken = events.poll()
         events.notePoll(answeringEvents: timeout > .zero && !taken.isEmpty)
@@ -36,8 +40,8 @@ extension NetSession {
     /// While another thread is servicing (the game's `poll` during an async `close`), its
     /// passes carry the work on: the task sleeps a tick between looks, and takes over once
     /// that thread stops. (It yielded instead, and so came straight back: a thread of the
-    /// pool spun for as long as the other thread's poll lasted.) A cancelled task cannot
-    /// sleep, and still yields.
+    /// pool spun for as long as the other thread's poll lasted.) A cancelled task's own sleep
+    /// returns at once, so it sleeps in a detached task, which its cancellation does not reach.
     func serviceUntil(_ done: () -> Bool) async {
         guard let serviced = gameThreadTransport else { return }
         while !done() {
@@ -47,7 +51,10 @@ extension NetSession {
             if servicedHere {
                 await Task.yield()
             } else {
-                do { try await Task.sleep(for: options.tickInterval) } catch { await Task.yield() }
+                let tick = options.tickInterval
+                do { try await Task.sleep(for: tick) } catch {
+                    await Task.detached { try? await Task.sleep(for: tick) }.value
+                }
             }
         }
     }

@@ -126,6 +126,9 @@ package final class NetSession: Sendable {
     /// The transport the game's thread services, in ``NetServicing/gameThread`` mode.
     var gameThreadTransport: SocketTransport? { attachment.withLock { $0?.gameThread } }
 
+    /// The transport and how it is serviced, read once (a poll asks both ways).
+    var attached: Attachment? { attachment.withLock { $0 } }
+
     /// Asks the network thread to flush the send buffer as soon as it is free: the first send
     /// since the last flush does, so there is one hop per batch of sends (not per message),
     /// and no wait for the next tick.
@@ -223,13 +226,16 @@ package final class NetSession: Sendable {
 
     /// Stops the program with a message where a synchronous close would wait for itself: on
     /// the session's network thread (code on its executor), or inside a pass of the game's
-    /// thread (a log handler, an observer), where nothing else would carry the close on.
+    /// thread (a log handler, an observer), where nothing else would carry the close on, or
+    /// inside a poll's read of a socket whose reads coalesce, where the network thread could
+    /// not get the pass lock to.
     func requireSynchronousCloseCanFinish() {
+        let attached = attached
         precondition(
-            !(attachment.withLock { $0?.networkThread }?.isOnNetworkThread ?? false),
+            !(attached?.networkThread?.isOnNetworkThread ?? false),
             "closeSynchronously() on the session's network thread; use close() from async code")
         precondition(
-            !(gameThreadTransport?.isServicedByCurrentThread ?? false),
+            !((attached?.gameThread ?? attached?.networkThread)?.isServicedByCurrentThread ?? false),
             "closeSynchronously() inside the session's own poll; call it once poll has returned")
     }
 

@@ -100,14 +100,12 @@ final class NetworkThread: Sendable {
     private func run() {
         var members: [Member] = []
         var sockets: [ServicedUDPSocket] = []
+        var transports: [SocketTransport] = []
         var version = -1
         var mustPass: [Bool] = []
         var entries: [pollfd] = []
         var readable: [Bool] = []
-        // Per member, on this thread's clock: its socket is left out of the wait until then,
-        // its reads coalescing (see `NetOptions.readCoalescingDelay`).
-        var readsAgainAt: [NetInstant?] = []
-        var leftOut: [Bool] = []
+        var coalesced = CoalescedReads()
         while true {
             // Joins and leaves: the lists are copied only when they changed.
             var leaving: [Member] = []
@@ -121,11 +119,12 @@ final class NetworkThread: Sendable {
                 return (true, roster.endsWhenIdle && roster.members.isEmpty && !leaving.isEmpty)
             }
             if changed {
-                sockets = members.map(\.transport.socket)
+                transports = members.map(\.transport)
+                sockets = transports.map(\.socket)
                 // A session that just joined gets a pass at once: its first tick sends a
                 // client's hello.
                 mustPass = Array(repeating: true, count: members.count)
-                readsAgainAt = Array(repeating: nil, count: members.count)
+                coalesced.reset(count: members.count, transports: transports)
             }
             // The sessions that left are let go before their transports retire (which lets
             // their `close` return), and the transports once retired: the list kept the last
@@ -146,9 +145,8 @@ final class NetworkThread: Sendable {
                 }
                 // A full read: more may be waiting, read on before sleeping.
                 mustPass[index] = arrived >= SocketTransport.datagramsPerRead
-                if arrived > 0, !mustPass[index], member.session.coalescesReads {
-                    readsAgainAt[index] = clock.now + member.session.options.readCoalescingDelay
-                }
+                coalesced.noteRead(
+                    arrived, full: mustPass[index], by: index, of: (member.session, member.transport), clock: clock)
             }
             // Sleep until the earliest member's wake time, each converted from its session's
             // own clock (arithmetic on the clocks' epochs: converted through readings of both,
@@ -169,35 +167,19 @@ final class NetworkThread: Sendable {
                     sleeps = false
                 }
             }
-            // Sockets whose reads coalesce stay out of the wait until their time is up, and the
-            // thread wakes then: what came meanwhile is read in one pass (or sooner, by a pass
-            // for their timers or queued work, which reads as every pass does).
-            leftOut.removeAll(keepingCapacity: true)
-            let planned = clock.now
-            for index in members.indices {
-                guard let again = readsAgainAt[index], planned < again else {
-                    readsAgainAt[index] = nil
-                    leftOut.append(false)
-                    continue
-                }
-                leftOut.append(true)
-                wakeAt = min(wakeAt, again)
-            }
+            // Sockets whose reads coalesce stay out of the wait until their delay is over, and
+            // the thread wakes then: what came meanwhile is read in one pass (or sooner, by a
+            // pass for their timers or queued work, which reads as every pass does, or by the
+            // game's poll).
+            coalesced.plan(wakeAt: &wakeAt, clock: clock)
             // Read after planning, which runs queued work and takes time.
             ServicedUDPSocket.waitUntilAnyReadable(
                 sockets, timeout: sleeps ? wakeAt - clock.now : .zero, waking: wake, entries: &entries,
-                readable: &readable, leavingOut: leftOut)
-            // Who needs a pass: work was queued for it, its deadline came, or its reads'
-            // coalescing is over (read now, not after one more wait that would find the socket
-            // readable at once); a readable socket is in `readable`.
-            let woke = clock.now
-            for index in members.indices {
-                if members[index].transport.wakesUp() { mustPass[index] = true }
-                if let again = readsAgainAt[index], woke >= again {
-                    readsAgainAt[index] = nil
-                    mustPass[index] = true
-                }
-            }
+                readable: &readable, leavingOut: coalesced.leftOut)
+            // Who needs a pass: work was queued for it, its deadline came, or its delay is
+            // over; a readable socket is in `readable`.
+            for index in members.indices where members[index].transport.wakesUp() { mustPass[index] = true }
+            coalesced.due(clock: clock, transports: transports) { mustPass[$0] = true }
         }
     }
 }

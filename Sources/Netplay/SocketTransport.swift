@@ -43,9 +43,16 @@ final class SocketTransport: DatagramTransport {
     /// A pass publishes its events, and hands its datagrams to the socket, after it lets go
     /// of the core's lock: one pass at a time keeps both in order.
     let passLock = Mutex<Void>(())
-    /// How often the network thread woke for a datagram on this socket, as opposed to work
-    /// queued or a deadline (tests: coalesced reads leave the socket out of its wait).
+    /// Whether the network thread has left the socket out of its wait, its reads coalescing
+    /// (``NetOptions/readCoalescingDelay``): the game's `poll()` then reads it first.
+    let readsLeftOut = Atomic<Bool>(false)
+    /// For tests of coalesced reads: the network thread's wake-ups for a datagram on this
+    /// socket (not for queued work or a deadline), its passes at the end of a delay, and the
+    /// polls that found the socket left out (and read it, unless a pass was reading it).
+    /// Counted with a relaxed add, a few a pass at most.
     let wakesForDatagrams = Atomic<Int>(0)
+    let passesAfterCoalescing = Atomic<Int>(0)
+    let readsBeforePolls = Atomic<Int>(0)
 
     /// Which thread services a transport.
     enum Servicing {

@@ -20,12 +20,7 @@ public struct FramePacer {
     /// Sleeps until the next frame is due, then counts it.
     public mutating func waitForNextFrame() {
         let now = Stopwatch.nanoseconds()
-        if nextFrame > now {
-            let wait = nextFrame - now
-            var request = timespec(
-                tv_sec: Int(wait / Stopwatch.nanosecondsPerSecond), tv_nsec: Int(wait % Stopwatch.nanosecondsPerSecond))
-            _ = nanosleep(&request, nil)
-        }
+        Stopwatch.sleep(until: nextFrame)
         nextFrame = max(nextFrame + frameNanoseconds, now)
         frameIndex += 1
     }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Spaces a fleet's inputs over one frame when ``Workload/loadSpreadsInputs`` asks for it: the
 /// client at `index` of `count` sends `index / count` of a frame after the frame began (when
 /// the spread was made). Otherwise every turn is now, as the figure has always run.
@@ -17,12 +11,6 @@ public struct InputSpread {
     public func waitForTurn(of index: Int) {
         guard Workload.loadSpreadsInputs, index > 0 else { return }
         let frame = UInt64(Double(Stopwatch.nanosecondsPerSecond) / Workload.inputHertz)
-        let due = start + frame * UInt64(index) / UInt64(count)
-        let now = Stopwatch.nanoseconds()
-        guard due > now else { return }
-        let wait = due - now
-        var request = timespec(
-            tv_sec: Int(wait / Stopwatch.nanosecondsPerSecond), tv_nsec: Int(wait % Stopwatch.nanosecondsPerSecond))
-        _ = nanosleep(&request, nil)
+        Stopwatch.sleep(until: start + frame * UInt64(index) / UInt64(count))
     }
 }

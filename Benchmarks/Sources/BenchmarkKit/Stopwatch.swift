@@ -20,4 +20,13 @@ public enum Stopwatch {
     }
 
     public static let nanosecondsPerSecond: UInt64 = 1_000_000_000
+
+    /// Sleeps until `deadline` (a ``nanoseconds()`` reading); returns at once if it has passed.
+    public static func sleep(until deadline: UInt64) {
+        let now = nanoseconds()
+        guard deadline > now else { return }
+        let wait = deadline - now
+        var request = timespec(tv_sec: Int(wait / nanosecondsPerSecond), tv_nsec: Int(wait % nanosecondsPerSecond))
+        _ = nanosleep(&request, nil)
+    }
 }

@@ -45,8 +45,8 @@ extension APITests {
                 game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
                 options: options, advertise: nil)
             let transport = try #require(host.session.attachedTransport as? SocketTransport)
-            // The sequence's reader never resumes its loop here: it only marks the game as one
-            // that answers as it comes.
+            // The sequence's reader takes the chats (so the texts are not checked below); it is
+            // there to mark the game as one that answers as events come.
             let reader = setup.readsEventsSequence ? Task { for await _ in host.events {} } : nil
             var clients: [NetClient] = []
             for _ in 0..<setup.players {
@@ -85,7 +85,8 @@ extension APITests {
                 #expect(wakes > 0)
             }
 
-            // Every chat arrives all the same (once the delay is over, if not sooner).
+            // Every chat arrives all the same: the poll reads what waits on a socket left out
+            // (and the timers' passes read it too, often first).
             if !setup.readsEventsSequence {
                 var texts: [String] = []
                 let arrived = ContinuousClock.now + .seconds(5)
@@ -96,8 +97,58 @@ extension APITests {
                     try await Task.sleep(for: .milliseconds(5))
                 }
                 #expect(texts == ["first"] + (0..<Self.chats).map(String.init))
+                let pollsRead = transport.readsBeforePolls.load(ordering: .relaxed)
+                if setup.coalesces {
+                    #expect(pollsRead > 0, "no poll read the socket the thread left out")
+                } else {
+                    #expect(pollsRead == 0)
+                }
             }
             reader?.cancel()
+            for client in clients { await client.close() }
+            await host.close()
+        }
+
+        /// On a quiet link the delay ends with a pass of its own, at its time: a socket left
+        /// out is never forgotten there, nor left until some other deadline (up to a second
+        /// away, `NetSession.maximumTimerSleep`) happens to wake the thread.
+        @Test func theDelayEndsWithAPassAtItsTime() async throws {
+            var options = NetOptions.loopbackTest()
+            options.readCoalescingDelay = .milliseconds(200)
+            options.maxPeers = 8
+            options.maxPeersPerAddress = 8
+            // Quiet: no keepalive for seconds, on either side, to read and start a delay anew.
+            options.keepaliveInterval = .seconds(8)
+            options.interruptAfter = .seconds(30)
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options, advertise: nil)
+            let transport = try #require(host.session.attachedTransport as? SocketTransport)
+            var clients: [NetClient] = []
+            for _ in 0..<5 {
+                clients.append(
+                    try await NetClient.connect(
+                        to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                        options: options))
+            }
+            let settled = ContinuousClock.now + .seconds(10)
+            while host.session.playersConnected.load(ordering: .relaxed) < 5, ContinuousClock.now < settled {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            // Every delay the handshakes started is over; then one read starts one.
+            try await Task.sleep(for: .milliseconds(400))
+            let before = transport.passesAfterCoalescing.load(ordering: .relaxed)
+            try clients[0].send(Chat(text: "one"), on: .unreliable)
+            let sent = ContinuousClock.now
+            var ended: Duration?
+            while ended == nil, ContinuousClock.now < sent + .seconds(5) {
+                if transport.passesAfterCoalescing.load(ordering: .relaxed) > before {
+                    ended = ContinuousClock.now - sent
+                }
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let took = try #require(ended, "the delay never ended with a pass")
+            #expect(took < .milliseconds(800), "it ended \(took) after the chat")
             for client in clients { await client.close() }
             await host.close()
         }
