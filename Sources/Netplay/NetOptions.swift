@@ -61,18 +61,20 @@ public struct NetOptions: Sendable {
     /// How long a host's network thread leaves its socket after a read, while more than four
     /// players are connected and the game takes events once a frame (`poll()`, or a
     /// `poll(waitingUpTo:)` that comes back empty-handed): what arrives meanwhile is read
-    /// together when the delay is over, or sooner by the game's `poll()` (which reads it
-    /// first, so the frame sees everything that came) or a pass of the timers, rather than
-    /// each player's packet waking the thread on its own. With 64 players sending 60 Hz inputs
-    /// spread over the frame, the host took about 6 % of a core instead of 10–11 % (see
-    /// Benchmarks/README.md). The price is accuracy: a packet waits up to this long to be read,
-    /// so the players' round-trip figures read up to this much high (1 ms, the clock
-    /// granularity the timers already allow for); and on a quiet link a read costs a second,
-    /// empty pass when the delay is over. Raise it for a host that needs less CPU more than
-    /// exact round trips (4 ms took about 4 %); zero reads every datagram as it comes. Never
-    /// applies to a game that answers events as they come (the `events` sequence, or a
-    /// `poll(waitingUpTo:)` that returns events), to a client, to a host of four players or
-    /// fewer, or in ``NetServicing/gameThread`` mode, which reads at the game's polls.
+    /// together when the delay is over, or sooner by the game's `poll()` (which reads such a
+    /// socket first, unless the network thread is at it) or by a pass of the timers, rather
+    /// than each player's packet waking the thread on its own. With 64 players sending 60 Hz
+    /// inputs spread over the frame, the host took about 6 % of a core instead of 10–11 % (see
+    /// Benchmarks/README.md). The price is accuracy: a packet waits up to this long in the
+    /// socket, so the players' round-trip figures read up to this much high (1 ms, the clock
+    /// granularity the timers already allow for); on a quiet link a read costs a second,
+    /// empty pass when the delay is over; and the events a poll's read brings call the
+    /// session's observers and ``logger`` inside that poll, on the game's thread. Raise it
+    /// for a host that needs less CPU more than exact round trips (4 ms took about 4 %); zero
+    /// reads every datagram as it comes. Never applies to a game that answers events as they
+    /// come (the `events` sequence, or a `poll(waitingUpTo:)` that returns events), to a
+    /// client, to a host of four players or fewer, or in ``NetServicing/gameThread`` mode,
+    /// which reads at the game's polls.
     public var readCoalescingDelay: Duration = .milliseconds(1)
     /// Which thread reads the socket, runs the timers and sends: a network thread of the
     /// session's own (the default), or the game's thread whenever it polls, as an ENet game

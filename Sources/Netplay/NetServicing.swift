@@ -5,7 +5,10 @@ public enum NetServicing: Sendable, Hashable {
     /// ``NetHost/events``, and its sends leave as soon as that thread is free. The default:
     /// nothing waits on the game's frame rate, and timers run while the game is busy loading.
     /// Async code that answers events can run on that thread (``NetHost/executor``): then a
-    /// message wakes only the thread that receives it, as with `gameThread`.
+    /// message wakes only the thread that receives it, as with `gameThread`. A host of more
+    /// than four players whose game polls once a frame reads at most once per
+    /// ``NetOptions/readCoalescingDelay`` (and at each poll), so its players' packets do not
+    /// each wake the thread.
     case networkThread
     /// No thread of its own: the game's thread does the work when it calls ``NetHost/poll()``
     /// (once a frame) or ``NetHost/poll(waitingUpTo:)``, as an ENet game calls

@@ -17,7 +17,7 @@ struct CoalescedReads {
     /// Per member, whether its socket is out of the wait now (handed to `ppoll`'s planning).
     private(set) var leftOut: [Bool] = []
     /// Whether any member's socket is out: most threads never leave one out, and skip the
-    /// clock readings of ``plan(now:wakeAt:)`` and ``due(now:)``.
+    /// clock readings of ``plan(wakeAt:clock:)`` and ``due(clock:transports:_:)``.
     private var any = false
 
     /// Forgets every delay, for a roster of `count` members (a join or leave renumbers them),
@@ -80,19 +80,21 @@ extension SocketTransport {
     /// thread, just before its `poll()` takes events. Without it a packet that came within the
     /// delay before the poll waited for the next one, a frame later (a code review counted
     /// 96–98 of 100 such packets a frame late with 1 ms, and 3–8 reading every datagram as it
-    /// came). Under the pass lock, tried, never waited for: a network thread in its pass is
-    /// reading already. Only the read and its answer, as the end of a read burst on the
-    /// network thread: no queued work (a job of the network thread's executor runs there) and
-    /// no timers.
+    /// came). Under the pass lock, tried, never waited for: a network thread in its pass (or
+    /// planning its wait) is reading, or about to; the poll then takes what it finds. The
+    /// read and its answer only, as at the end of a read burst on the network thread (a
+    /// whole tick where that runs one: acknowledgements that made room for messages waiting
+    /// behind full channels), never the work queued for that thread (a job of its executor
+    /// must run there).
     func readBeforePoll(_ session: NetSession) {
         guard readsLeftOut.load(ordering: .relaxed) else { return }
-        readsBeforePolls.add(1, ordering: .relaxed)
         _ = passLock.withLockIfAvailable { _ in
             // Observers and log handlers the read's events call run on this thread, under the
             // pass lock: a synchronous close there must stop with a message, not wait for a
             // network thread that cannot get the lock.
             state.withLock { $0.servicingThread = pthread_self() }
             defer { state.withLock { $0.servicingThread = nil } }
+            readsBeforePolls.add(1, ordering: .relaxed)
             let arrived = socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
                 receive(bytes, from: from, into: session)
             }

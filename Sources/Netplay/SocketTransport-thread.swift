@@ -188,6 +188,8 @@ extension SocketTransport {
     /// Ends the network thread's care of this transport: no more work runs there (the
     /// executor's jobs go to Swift's global executor from now on); what was queued runs now.
     func retire() {
+        // A poll no longer finds a socket left out of a wait that is over.
+        readsLeftOut.store(false, ordering: .relaxed)
         run(
             state.withLock { state in
                 state.retired = true

@@ -48,8 +48,8 @@ final class SocketTransport: DatagramTransport {
     let readsLeftOut = Atomic<Bool>(false)
     /// For tests of coalesced reads: the network thread's wake-ups for a datagram on this
     /// socket (not for queued work or a deadline), its passes at the end of a delay, and the
-    /// polls that found the socket left out (and read it, unless a pass was reading it).
-    /// Counted with a relaxed add, a few a pass at most.
+    /// reads polls made of the socket left out. Counted with a relaxed add, a few a pass at
+    /// most.
     let wakesForDatagrams = Atomic<Int>(0)
     let passesAfterCoalescing = Atomic<Int>(0)
     let readsBeforePolls = Atomic<Int>(0)
