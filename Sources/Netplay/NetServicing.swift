@@ -6,9 +6,9 @@ public enum NetServicing: Sendable, Hashable {
     /// nothing waits on the game's frame rate, and timers run while the game is busy loading.
     /// Async code that answers events can run on that thread (``NetHost/executor``): then a
     /// message wakes only the thread that receives it, as with `gameThread`. A host of more
-    /// than four players whose game polls once a frame reads at most once per
-    /// ``NetOptions/readCoalescingDelay`` (and at each poll), so its players' packets do not
-    /// each wake the thread.
+    /// than four players whose game polls once a frame leaves its socket out of the thread's
+    /// wait for ``NetOptions/readCoalescingDelay`` after each read (the timers' passes and
+    /// each poll still read it), so its players' packets do not each wake the thread.
     case networkThread
     /// No thread of its own: the game's thread does the work when it calls ``NetHost/poll()``
     /// (once a frame) or ``NetHost/poll(waitingUpTo:)``, as an ENet game calls
