@@ -133,7 +133,7 @@ package final class NetSession: Sendable {
     /// since the last flush does, so there is one hop per batch of sends (not per message),
     /// and no wait for the next tick.
     func requestFlush() {
-        guard let transport = attachment.withLock({ $0 })?.transport else { return }
+        guard let transport = attachedTransport else { return }
         requestFlush(on: transport)
     }
 
@@ -164,7 +164,7 @@ package final class NetSession: Sendable {
     func requestSendFlush() {
         guard events.answersAsTheyCome,
             playersConnected.load(ordering: .relaxed) <= NetCore.maxPeersForSendersFlush,
-            let attached = attachment.withLock({ $0 })
+            let attached = attached
         else { return requestFlush() }
         if let socket = attached.networkThread, socket.networkThreadSleeps,
             socket.passLock.withLockIfAvailable({ _ in flushSendsOnSenderThread(now: socket.now) }) == true

@@ -95,11 +95,7 @@ extension SocketTransport {
             state.withLock { $0.servicingThread = pthread_self() }
             defer { state.withLock { $0.servicingThread = nil } }
             readsBeforePolls.add(1, ordering: .relaxed)
-            let arrived = socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
-                receive(bytes, from: from, into: session)
-            }
-            guard arrived > 0 else { return }
-            session.publishReceived()
+            guard readBurst(into: session) > 0 else { return }
             session.serviceReadBurst(now: clock.now)
         }
     }

@@ -108,12 +108,7 @@ extension SocketTransport {
             reads = state.withLock { now >= $0.nextTick }
             if !reads { askedAt = now }
         }
-        let arrived =
-            reads
-            ? socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
-                receive(bytes, from: from, into: session)
-            } : 0
-        if arrived > 0 { session.publishReceived() }
+        let arrived = reads ? readBurst(into: session) : 0
         let now = askedAt ?? clock.now
         // Going back to the game with events: their acknowledgements wait for its reply, to
         // leave in one packet with it at `flush` (or at the next `poll`). (ENet's service
@@ -151,6 +146,17 @@ extension SocketTransport {
         }
         run(queued)
         return (arrived, returning, now, reads)
+    }
+
+    /// Reads what waits on the socket (up to ``datagramsPerRead``) into `session`, and
+    /// publishes what it brought; returns how many were read. Its answer is the caller's: a
+    /// pass may hold it for the game's reply (see ``pass(_:reading:returningOnEvents:)``).
+    func readBurst(into session: NetSession) -> Int {
+        let arrived = socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
+            receive(bytes, from: from, into: session)
+        }
+        if arrived > 0 { session.publishReceived() }
+        return arrived
     }
 
     /// When to wake, once nothing is queued: at `deadline` or the next tick, whichever is
