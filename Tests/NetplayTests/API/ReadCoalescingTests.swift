@@ -35,42 +35,55 @@ extension APITests {
         /// Chats sent one datagram each, a little apart, after a first one the host has read.
         static let chats = 10
 
-        @Test(arguments: cases)
-        func packetsAfterAReadWakeTheThreadOnlyWhereReadsCoalesce(_ setup: Case) async throws {
-            var options = NetOptions.loopbackTest()
-            options.readCoalescingDelay = setup.delay
+        /// How long a test waits for something that comes at once on an idle machine.
+        static let patience = Duration.seconds(10)
+
+        /// A host on 127.0.0.1 with `options` and room for eight players from that one address,
+        /// and its socket's transport.
+        static func host(_ options: NetOptions) async throws -> (NetHost, SocketTransport) {
+            var options = options
             options.maxPeers = 8
             options.maxPeersPerAddress = 8
             let host = try await NetHost.start(
                 game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
                 options: options, advertise: nil)
-            let transport = try #require(host.session.attachedTransport as? SocketTransport)
-            // The sequence's reader takes the chats (so the texts are not checked below); it is
-            // there to mark the game as one that answers as events come.
-            let reader = setup.readsEventsSequence ? Task { for await _ in host.events {} } : nil
+            return (host, try #require(host.session.attachedTransport as? SocketTransport))
+        }
+
+        /// `count` clients joined to `host` with `options`, once the host counts them all.
+        static func join(_ count: Int, to host: NetHost, options: NetOptions) async throws -> [NetClient] {
             var clients: [NetClient] = []
-            for _ in 0..<setup.players {
+            for _ in 0..<count {
                 clients.append(
                     try await NetClient.connect(
                         to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                        options: .loopbackTest()))
+                        options: options))
             }
-            let connected = ContinuousClock.now + .seconds(10)
-            var players: Int { host.session.playersConnected.load(ordering: .relaxed) }
-            while players < setup.players, ContinuousClock.now < connected {
-                try await Task.sleep(for: .milliseconds(1))
+            let counted = await pollUntil(within: patience, every: .milliseconds(1)) {
+                host.session.playersConnected.load(ordering: .relaxed) == count
             }
-            #expect(players == setup.players)
+            #expect(counted, "the host counts \(host.session.playersConnected.load(ordering: .relaxed)) players")
+            return clients
+        }
+
+        @Test(arguments: cases)
+        func packetsAfterAReadWakeTheThreadOnlyWhereReadsCoalesce(_ setup: Case) async throws {
+            var options = NetOptions.loopbackTest()
+            options.readCoalescingDelay = setup.delay
+            let (host, transport) = try await Self.host(options)
+            // The sequence's reader takes the chats (so the texts are not checked below); it is
+            // there to mark the game as one that answers as events come.
+            let reader = setup.readsEventsSequence ? Task { for await _ in host.events {} } : nil
+            let clients = try await Self.join(setup.players, to: host, options: .loopbackTest())
 
             // A first chat, read: where reads coalesce, the socket is now out of the wait.
             let sender = clients[0]
             let before = transport.socket.statistics.datagramsReceived
             try sender.send(Chat(text: "first"))
-            let read = ContinuousClock.now + .seconds(5)
-            while transport.socket.statistics.datagramsReceived == before, ContinuousClock.now < read {
-                try await Task.sleep(for: .milliseconds(1))
-            }
-            #expect(transport.socket.statistics.datagramsReceived > before)
+            #expect(
+                await pollUntil(within: .seconds(5), every: .milliseconds(1)) {
+                    transport.socket.statistics.datagramsReceived > before
+                })
 
             // The next chats, each its own datagram, well inside the delay.
             let wakesBefore = transport.wakesForDatagrams.load(ordering: .relaxed)
@@ -89,12 +102,11 @@ extension APITests {
             // (and the timers' passes read it too, often first).
             if !setup.readsEventsSequence {
                 var texts: [String] = []
-                let arrived = ContinuousClock.now + .seconds(5)
-                while texts.count < Self.chats + 1, ContinuousClock.now < arrived {
+                _ = await pollUntil(within: .seconds(5), every: .milliseconds(5)) {
                     for event in host.poll() {
                         if case .message(let chat as Chat, _) = event { texts.append(chat.text) }
                     }
-                    try await Task.sleep(for: .milliseconds(5))
+                    return texts.count >= Self.chats + 1
                 }
                 #expect(texts == ["first"] + (0..<Self.chats).map(String.init))
                 // A poll reads only when the network thread is not at it: poll on a while, well
@@ -121,39 +133,21 @@ extension APITests {
         @Test func theDelayEndsWithAPassAtItsTime() async throws {
             var options = NetOptions.loopbackTest()
             options.readCoalescingDelay = .milliseconds(200)
-            options.maxPeers = 8
-            options.maxPeersPerAddress = 8
             // Quiet: no keepalive for seconds, on either side, to read and start a delay anew.
             options.keepaliveInterval = .seconds(8)
             options.interruptAfter = .seconds(30)
-            let host = try await NetHost.start(
-                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
-                options: options, advertise: nil)
-            let transport = try #require(host.session.attachedTransport as? SocketTransport)
-            var clients: [NetClient] = []
-            for _ in 0..<5 {
-                clients.append(
-                    try await NetClient.connect(
-                        to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
-                        options: options))
-            }
-            let settled = ContinuousClock.now + .seconds(10)
-            while host.session.playersConnected.load(ordering: .relaxed) < 5, ContinuousClock.now < settled {
-                try await Task.sleep(for: .milliseconds(1))
-            }
+            let (host, transport) = try await Self.host(options)
+            let clients = try await Self.join(5, to: host, options: options)
             // Every delay the handshakes started is over; then one read starts one.
             try await Task.sleep(for: .milliseconds(400))
             let before = transport.passesAfterCoalescing.load(ordering: .relaxed)
             try clients[0].send(Chat(text: "one"), on: .unreliable)
             let sent = ContinuousClock.now
-            var ended: Duration?
-            while ended == nil, ContinuousClock.now < sent + .seconds(5) {
-                if transport.passesAfterCoalescing.load(ordering: .relaxed) > before {
-                    ended = ContinuousClock.now - sent
-                }
-                try await Task.sleep(for: .milliseconds(2))
+            let ended = await pollUntil(within: .seconds(5), every: .milliseconds(2)) {
+                transport.passesAfterCoalescing.load(ordering: .relaxed) > before
             }
-            let took = try #require(ended, "the delay never ended with a pass")
+            let took = ContinuousClock.now - sent
+            try #require(ended, "the delay never ended with a pass")
             #expect(took < .milliseconds(800), "it ended \(took) after the chat")
             for client in clients { await client.close() }
             await host.close()

@@ -83,11 +83,10 @@ extension APITests {
                 _ = host.poll(waitingUpTo: .seconds(3))
                 pollReturned.set(())
             }
-            let inside = ContinuousClock.now + .seconds(5)
-            while transport.state.withLock({ $0.servicingThread == nil }), ContinuousClock.now < inside {
-                try await Task.sleep(for: .milliseconds(1))
-            }
-            #expect(transport.state.withLock { $0.servicingThread != nil })
+            #expect(
+                await pollUntil(within: .seconds(5), every: .milliseconds(1)) {
+                    transport.state.withLock { $0.servicingThread != nil }
+                })
 
             let held = HeldExecutor()
             let asked = Mutex(0)
@@ -106,12 +105,11 @@ extension APITests {
 
             // Released, it ends once its sleep is over: bounded by the tick, not by the poll.
             released.set(())
-            let bound = ContinuousClock.now + .seconds(10)
-            while ended.value == nil, ContinuousClock.now < bound {
-                held.runJobs()
-                try await Task.sleep(for: .milliseconds(5))
-            }
-            #expect(ended.value != nil)
+            #expect(
+                await pollUntil(within: .seconds(10), every: .milliseconds(5)) {
+                    held.runJobs()
+                    return ended.value != nil
+                })
             if ended.value != nil { await waiting.value }
             _ = await offTheCooperativePool { pollReturned.waitBlocking() }
             await host.close()
