@@ -15,10 +15,10 @@ extension NetSession {
     /// A long burst is answered on the way, though, once reliable data is owed an
     /// acknowledgement at once and ``payloadsBeforeAnswering`` payloads have come since the
     /// last answer (see there).
-    package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
+    package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant, arrivedAt: NetInstant? = nil) {
         var datagrams: [Datagram] = []
         let (deferred, deadline) = core.withLock { core in
-            core.receive(bytes, from: address, now: now)
+            core.receive(bytes, from: address, now: now, arrivedAt: arrivedAt)
             let answers = core.acknowledgementDueNow && core.payloadsSinceFlush >= Self.payloadsBeforeAnswering
             let deadline = answers ? core.flushReceived(now: now) : nil
             datagrams = core.drainOutgoing()
@@ -50,6 +50,15 @@ extension NetSession {
         options.readCoalescingDelay > .zero
             && playersConnected.load(ordering: .relaxed) > NetCore.maxPeersForSendersFlush
             && !events.answersAsTheyCome
+    }
+
+    /// Whether a datagram may wait in the socket before it is read: the network thread
+    /// coalesces its reads (``coalescesReads``), or in game-thread mode the game reads at its
+    /// polls, once a frame (rather than waiting in `poll(waitingUpTo:)` for events, which reads
+    /// each as it comes). The socket then stamps arrivals, and acknowledgements count their
+    /// delay from there: the peer's round-trip samples leave the wait out.
+    var readsMayWait: Bool {
+        options.servicing == .gameThread ? !events.answersAsTheyCome : coalescesReads
     }
 
     /// Publishes what the datagrams received since the last publication brought, at the end of

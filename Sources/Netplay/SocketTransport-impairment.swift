@@ -106,11 +106,13 @@ extension SocketTransport {
         if delayed { wakeIfSleeping() }
     }
 
-    /// Hands a datagram read from the socket to the session, through the inbound conditioner
-    /// when it is on.
-    func receive(_ bytes: [UInt8], from address: PeerAddress, into session: NetSession) {
+    /// Hands a datagram read from the socket, after `waited` there, to the session, through
+    /// the inbound conditioner when it is on (whose delivery is then its arrival).
+    func receive(_ bytes: [UInt8], from address: PeerAddress, waited: Duration, into session: NetSession) {
         guard isImpaired.load(ordering: .relaxed) else {
-            return session.receive(bytes, from: address, now: clock.now)
+            let now = clock.now
+            let arrivedAt = NetInstant(nanoseconds: now.nanoseconds - waited.nanosecondsClamped)
+            return session.receive(bytes, from: address, now: now, arrivedAt: arrivedAt)
         }
         let now = clock.now
         let arriving = impairment.withLock { links -> [[UInt8]]? in

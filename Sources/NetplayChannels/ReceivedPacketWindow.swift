@@ -42,7 +42,7 @@ package struct ReceivedPacketWindow: Sendable {
 
     /// Empty until the first packet arrives (an idle peer never sends one), then ``size``
     /// slots. Nothing reads a slot before then: every read is of a sequence at most
-    /// ``newest``, which is -1 until ``markReceived(_:needs:now:hold:)``.
+    /// ``newest``, which is -1 until ``markReceived(_:needs:now:arrivedAt:hold:)``.
     private var slots = SlotBits()
 
     /// Newest sequence received, or -1.
@@ -75,8 +75,13 @@ package struct ReceivedPacketWindow: Sendable {
     }
 
     /// Marks `sequence` (from ``classify(_:)``) received at `now`; if it must be acknowledged,
-    /// its first naming falls due `hold` later at the latest.
-    mutating func markReceived(_ sequence: Int64, needs need: AckNeed, now: NetInstant, hold: Duration = .zero) {
+    /// its first naming falls due `hold` later at the latest. `arrivedAt`, when its datagram
+    /// arrived if it waited in the socket, starts the delay a header naming it reports; the
+    /// hold still counts from `now`, the read (a game reading at its polls keeps its replies'
+    /// room for the acknowledgements).
+    mutating func markReceived(
+        _ sequence: Int64, needs need: AckNeed, now: NetInstant, arrivedAt: NetInstant? = nil, hold: Duration = .zero
+    ) {
         slots.allocateIfNeeded()
         // Out of order: behind the newest, or past it with a gap. Its sender learns of the
         // gap (or that the late packet arrived after all) soonest from an ack sent now.
@@ -92,7 +97,7 @@ package struct ReceivedPacketWindow: Sendable {
             }
             for skipped in first..<sequence { slots[Self.index(skipped)] = Slot() }
             newest = sequence
-            newestArrivedAt = now
+            newestArrivedAt = arrivedAt ?? now
         }
         let owed: UInt8
         switch need {
