@@ -7,6 +7,8 @@
 #include <time.h>
 #include "CNetplaySockets.h"
 
+// Receive offload's option and control message type (`UDPSocket.udpReceiveOffload` in Swift),
+// for C libraries whose headers predate it.
 #ifndef UDP_GRO
 #define UDP_GRO 104
 #endif

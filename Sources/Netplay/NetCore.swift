@@ -162,7 +162,7 @@ package struct NetCore: Sendable {
     }
 
     /// Handles one datagram from the network, which arrived at `arrivedAt` (earlier than `now`
-    /// when it waited in the socket: see `NetSession.readsMayWait`).
+    /// when it waited in the socket: see `NetOptions.readCoalescingDelay`).
     mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant, arrivedAt: NetInstant? = nil) {
         datagramArrivedAt = arrivedAt
         defer { datagramArrivedAt = nil }

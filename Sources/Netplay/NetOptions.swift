@@ -64,23 +64,33 @@ public struct NetOptions: Sendable {
     /// together when the delay is over, or sooner by the game's `poll()` (which reads such a
     /// socket first, unless the network thread is at it) or by a pass of the timers, rather
     /// than each player's packet waking the thread on its own. With 64 players sending 60 Hz
-    /// inputs spread over the frame, the host took about 3.5 % of a core at 10 ms, 6–7 % at
-    /// 1 ms and 10–12 % reading every datagram as it came (see Benchmarks/README.md).
+    /// inputs spread over the frame, the host took about half the CPU at 10 ms that it took at
+    /// 1 ms, and a third of what it took reading every datagram as it came (see
+    /// Benchmarks/README.md, "Latest figures").
     ///
-    /// On Linux the kernel stamps each datagram's arrival while reads coalesce, and acknowledgements
-    /// count their delay from there, so the players' round-trip figures leave the wait out.
-    /// 10 ms, because an acknowledgement may also be held 15 ms after the read: together
-    /// within the 25 ms a peer takes out of a round-trip sample (docs/PROTOCOL.md §5); a
-    /// longer delay shows its excess in their round trips. Otherwise the price is a
-    /// connecting player's handshake packets, which may each wait up to the delay, and, on a
-    /// quiet link, a second, empty pass when the delay is over; and the events a poll's read
-    /// brings call the session's observers and ``logger`` inside that poll, on the game's
-    /// thread. Zero reads every datagram as it comes. Never applies to a game that answers
-    /// events as they come (the `events` sequence, or a `poll(waitingUpTo:)` that returns
-    /// events), to a client, to a host of four players or fewer, or in
-    /// ``NetServicing/gameThread`` mode, which reads at the game's polls (and stamps arrivals
-    /// there too, when the game polls by frames).
-    public var readCoalescingDelay: Duration = .milliseconds(10)
+    /// 10 ms on Linux, where the kernel stamps each datagram's arrival while reads coalesce:
+    /// an acknowledgement's delay, and its hold (at most 15 ms), count from there, so the
+    /// players' round-trip figures leave the wait out, and the acknowledgement still leaves
+    /// within the 25 ms a peer allows for it (docs/PROTOCOL.md §5). A longer delay's excess
+    /// shows in their round trips (a wait counts up to this delay, no more). 1 ms elsewhere,
+    /// where nothing is stamped and the wait shows in their round trips whole. Otherwise the
+    /// price is a connecting player's handshake packets, which may each wait up to the delay,
+    /// and, on a quiet link, a second, empty pass when the delay is over; and the events a
+    /// poll's read brings call the session's observers and ``logger`` inside that poll, on the
+    /// game's thread. Zero reads every datagram as it comes. Never applies to a game that
+    /// answers events as they come (the `events` sequence, or a `poll(waitingUpTo:)` that
+    /// returns events), to a client, to a host of four players or fewer, or in
+    /// ``NetServicing/gameThread`` mode, which reads at the game's polls.
+    public var readCoalescingDelay: Duration = NetOptions.defaultReadCoalescingDelay
+
+    /// ``readCoalescingDelay``'s default: 10 ms where arrivals are stamped, 1 ms elsewhere.
+    private static var defaultReadCoalescingDelay: Duration {
+        #if os(Linux)
+        .milliseconds(10)
+        #else
+        .milliseconds(1)
+        #endif
+    }
     /// Which thread reads the socket, runs the timers and sends: a network thread of the
     /// session's own (the default), or the game's thread whenever it polls, as an ENet game
     /// services its host. ``NetServicing`` says when to choose which.

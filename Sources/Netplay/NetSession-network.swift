@@ -52,15 +52,6 @@ extension NetSession {
             && !events.answersAsTheyCome
     }
 
-    /// Whether a datagram may wait in the socket before it is read: the network thread
-    /// coalesces its reads (``coalescesReads``), or in game-thread mode the game reads at its
-    /// polls, once a frame (rather than waiting in `poll(waitingUpTo:)` for events, which reads
-    /// each as it comes). The socket then stamps arrivals, and acknowledgements count their
-    /// delay from there: the peer's round-trip samples leave the wait out.
-    var readsMayWait: Bool {
-        options.servicing == .gameThread ? !events.answersAsTheyCome : coalescesReads
-    }
-
     /// Publishes what the datagrams received since the last publication brought, at the end of
     /// a read: the servicing thread must know whether the game has events before it answers
     /// the burst (the game's thread returns to the game when it has).

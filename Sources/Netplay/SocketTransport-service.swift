@@ -152,9 +152,6 @@ extension SocketTransport {
     /// publishes what it brought; returns how many were read. Its answer is the caller's: a
     /// pass may hold it for the game's reply (see ``pass(_:reading:returningOnEvents:)``).
     func readBurst(into session: NetSession) -> Int {
-        // A datagram that may wait in the socket is stamped with its arrival by the kernel, so
-        // that its acknowledgement's delay counts from there (see `NetSession.readsMayWait`).
-        socket.stampArrivals(session.readsMayWait)
         let arrived = socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes, waited in
             receive(bytes, from: from, waited: waited, into: session)
         }

@@ -199,7 +199,7 @@ extension ChannelEndpoint {
         if reliableProgress { unacknowledgedSince = hasUnackedReliableData ? now : nil }
         guard let newest else { return }
         roundTrip.noteProgress()
-        takeRoundTripSample(header, newestAcknowledged: newest, named: named, arrivedAt: arrivedAt)
+        takeRoundTripSample(header, newestAcknowledged: newest, named: named, now: now, arrivedAt: arrivedAt)
     }
 
     /// One round-trip sample from a header that acknowledged something new (RFC 9002 §5.1),
@@ -212,7 +212,7 @@ extension ChannelEndpoint {
     /// It ends when the header's datagram arrived, not when it was read.
     private mutating func takeRoundTripSample(
         _ header: PayloadHeader, newestAcknowledged newest: (sentAt: NetInstant, isAck: Bool),
-        named: (sentAt: NetInstant, isAckOnly: Bool, isRelaxed: Bool)?, arrivedAt: NetInstant
+        named: (sentAt: NetInstant, isAckOnly: Bool, isRelaxed: Bool)?, now: NetInstant, arrivedAt: NetInstant
     ) {
         guard let named else { return }
         let sentAt: NetInstant
@@ -234,6 +234,10 @@ extension ChannelEndpoint {
             sentAt = newest.sentAt
         }
         if let floor = roundTripSamplesFrom, sentAt < floor { return }
-        roundTrip.add(sample: (arrivedAt - sentAt).nanosecondsClamped, ackDelay: held, maxAckDelay: maxHeld)
+        // An arrival before the send is a stamp gone wrong (the system's clock stepped between
+        // the stamp and the read): the read then ends the sample, which so never reads below
+        // the path's, nor sets the minimum to zero for good.
+        let end = sentAt <= arrivedAt ? arrivedAt : now
+        roundTrip.add(sample: (end - sentAt).nanosecondsClamped, ackDelay: held, maxAckDelay: maxHeld)
     }
 }

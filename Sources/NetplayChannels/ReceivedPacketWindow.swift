@@ -74,11 +74,11 @@ package struct ReceivedPacketWindow: Sendable {
         return .new(full)
     }
 
-    /// Marks `sequence` (from ``classify(_:)``) received at `now`; if it must be acknowledged,
-    /// its first naming falls due `hold` later at the latest. `arrivedAt`, when its datagram
-    /// arrived if it waited in the socket, starts the delay a header naming it reports; the
-    /// hold still counts from `now`, the read (a game reading at its polls keeps its replies'
-    /// room for the acknowledgements).
+    /// Marks `sequence` (from ``classify(_:)``) read at `now`; if it must be acknowledged, its
+    /// first naming falls due `hold` after its arrival at the latest, never before the read.
+    /// `arrivedAt`, when its datagram arrived if it waited in the socket, starts the delay a
+    /// header naming it reports, and the hold: the wait and the hold together stay within the
+    /// max ack delay a peer allows (docs/PROTOCOL.md §5).
     mutating func markReceived(
         _ sequence: Int64, needs need: AckNeed, now: NetInstant, arrivedAt: NetInstant? = nil, hold: Duration = .zero
     ) {
@@ -112,7 +112,7 @@ package struct ReceivedPacketWindow: Sendable {
         let atOnce =
             outOfOrder || promptUncoveredCount >= Self.namingAtOnceAfter
             || uncoveredCount >= Self.relaxedNamingAtOnceAfter
-        firstNamingDue.keepEarliest(atOnce ? now : now + hold)
+        firstNamingDue.keepEarliest(atOnce ? now : max(now, (arrivedAt ?? now) + hold))
     }
 
     private mutating func evict(_ index: Int) {

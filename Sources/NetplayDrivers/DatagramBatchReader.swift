@@ -36,8 +36,9 @@ final class DatagramBatchReader: @unchecked Sendable {
     private let control: UnsafeMutableRawBufferPointer
     /// Whether the reader takes runs of receive offload, which a control message splits.
     private let coalesces: Bool
-    /// What each slot's control messages said at the last read; nil when it gave them no room.
+    /// What each slot's control messages said at the last read, valid while ``foundAny``.
     private let found: UnsafeMutableBufferPointer<CNetplay_ReceiveControl>
+    /// Whether the last read gave control messages room (and read something).
     private var foundAny = false
     #else
     /// The bytes the last call read into the one slot.
@@ -105,13 +106,13 @@ final class DatagramBatchReader: @unchecked Sendable {
         // control messages to take, the room is left as the last call left it: the kernel
         // wrote there how much it used, and writes none now (some 150 instructions a round
         // trip, setting it up for every call).
-        let control = stamped || coalesces
+        let takesControl = stamped || coalesces
         for slot in 0..<count {
             headers[slot].msg_hdr.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            if control { headers[slot].msg_hdr.msg_controllen = Self.controlBytes }
+            if takesControl { headers[slot].msg_hdr.msg_controllen = Self.controlBytes }
         }
         let read = CNetplay_recvmmsg(descriptor, headers.baseAddress!, CUnsignedInt(count), 0)
-        foundAny = control && read > 0
+        foundAny = takesControl && read > 0
         if foundAny { CNetplay_receiveControls(headers.baseAddress!, CUnsignedInt(read), found.baseAddress!) }
         return Int(read)
         #else

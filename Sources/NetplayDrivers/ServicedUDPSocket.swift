@@ -122,10 +122,11 @@ package final class ServicedUDPSocket: Sendable {
 
     /// Asks the kernel to stamp each datagram with the time it arrived (`SO_TIMESTAMPNS`), or
     /// to stop: ``readAvailable(limit:_:)`` then tells how long each waited in the socket, for
-    /// a reader that may leave datagrams there a while (a game that reads at its polls, a
-    /// network thread that coalesces its reads). Changes the socket only when `on` differs
-    /// from the last call; by the thread that reads it. A no-op where the system has no such
-    /// stamps (every datagram's wait then reads zero).
+    /// a reader that may leave datagrams there a while (a network thread that coalesces its
+    /// reads). Changes the socket only when `on` differs from the last call, which must come
+    /// from one thread at a time (the session's network thread). A no-op where the system has
+    /// no such stamps (every datagram's wait then reads zero). Linux turns stamping on from a
+    /// work queue: datagrams that come just after may be stamped at their read instead.
     package func stampArrivals(_ on: Bool) {
         guard stampsArrivals.load(ordering: .relaxed) != on else { return }
         stampsArrivals.store(on, ordering: .relaxed)

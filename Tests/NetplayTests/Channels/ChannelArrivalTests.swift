@@ -11,21 +11,23 @@ extension ChannelTests {
     /// its arrival, so neither side's round trip counts the wait.
     @Suite("Arrival before the read")
     struct ArrivalTests {
-        @Test("the hold counts from the read; the delay the ack reports, from the arrival")
-        func theReportedDelayStartsAtTheArrival() throws {
-            let sent = AckDelayTests.payloads(1)
-            var receiver = ChannelEndpoint(now: .zero)
-            var scratch = ChannelBuffers()
-            receiver.receive(
-                sent[0], now: ChannelTests.at(milliseconds: 100), arrivedAt: ChannelTests.at(milliseconds: 92),
-                buffers: &scratch)
-            // Due 15 ms after the read, as before: a game that reads at its polls keeps room for
-            // its reply to carry the acknowledgement.
-            #expect(receiver.nextWakeup == ChannelTests.at(milliseconds: 115))
-            let acks = receiver.makePayloads(now: ChannelTests.at(milliseconds: 115))
-            let header = try AckDelayTests.header(try #require(acks.first))
-            #expect(header.ack == 0)
-            #expect(header.ackDelay == 23_000)
+        @Test("the hold and the delay the ack reports count from the arrival, the hold never before the read")
+        func theHoldAndTheReportedDelayStartAtTheArrival() throws {
+            // Arrived at 92 (waited 8 ms), or at 80 (waited past its 15 ms hold).
+            for (arrival, due) in [(Int64(92), Int64(107)), (80, 100)] {
+                let sent = AckDelayTests.payloads(1)
+                var receiver = ChannelEndpoint(now: .zero)
+                var scratch = ChannelBuffers()
+                receiver.receive(
+                    sent[0], now: ChannelTests.at(milliseconds: 100), arrivedAt: ChannelTests.at(milliseconds: arrival),
+                    buffers: &scratch)
+                #expect(receiver.nextWakeup == ChannelTests.at(milliseconds: due))
+                if due > 100 { #expect(receiver.makePayloads(now: ChannelTests.at(milliseconds: due - 1)).isEmpty) }
+                let acks = receiver.makePayloads(now: ChannelTests.at(milliseconds: due))
+                let header = try AckDelayTests.header(try #require(acks.first))
+                #expect(header.ack == 0)
+                #expect(header.ackDelay == UInt16((due - arrival) * 1_000))
+            }
         }
 
         @Test("an arrival said to be after the read counts as the read")
@@ -43,7 +45,9 @@ extension ChannelTests {
 
         @Test("a round-trip sample ends when the acknowledgement arrived, not when it was read")
         func theSampleEndsAtTheArrival() throws {
-            for (arrival, expected) in [(Int64(20), Int64(20)), (40, 40)] {
+            // Sent at 0, the reply read at 40: arrived at 20, at 40, or (a stamp gone wrong) before
+            // the send, which the read then stands for.
+            for (arrival, expected) in [(Int64(20), Int64(20)), (40, 40), (-5, 40)] {
                 var sender = ChannelEndpoint(now: .zero)
                 var receiver = ChannelEndpoint(now: .zero)
                 var scratch = ChannelBuffers()
