@@ -83,7 +83,7 @@ package struct NetCore: Sendable {
     /// The id the host gave this client, once connected.
     var localPeer: NetPeer?
     /// When ``tick(now:messages:kicks:holdingAcknowledgements:)`` or
-    /// ``receive(_:from:now:arrivedAt:)`` last ran, to notice this process was paused.
+    /// ``receive(_:from:now:)`` last ran, to notice this process was paused.
     var lastRun: NetInstant?
     /// Payloads received since the last flush that acknowledged (``flushReceived(now:)``, or a
     /// tick's ``flushChannels(now:acknowledging:)``).
@@ -95,10 +95,6 @@ package struct NetCore: Sendable {
     /// Set when a payload received leaves its peer owed an acknowledgement at once for
     /// reliable data; cleared with ``payloadsSinceFlush``.
     var acknowledgementDueNow = false
-    /// When the datagram ``receive(_:from:now:arrivedAt:)`` is handling arrived, if before its
-    /// read: its payload's acknowledgement counts its delay from there, and a round-trip
-    /// sample it brings ends there.
-    var datagramArrivedAt: NetInstant?
     /// Host migration's plan and, while the host is gone, the handover (NetCore-migration.swift).
     var migration: Migration
 
@@ -161,11 +157,8 @@ package struct NetCore: Sendable {
         return host
     }
 
-    /// Handles one datagram from the network, which arrived at `arrivedAt` (earlier than `now`
-    /// when it waited in the socket: see `NetOptions.readCoalescingDelay`).
-    mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant, arrivedAt: NetInstant? = nil) {
-        datagramArrivedAt = arrivedAt
-        defer { datagramArrivedAt = nil }
+    /// Handles one datagram from the network.
+    mutating func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         resumeAfterPause(now: now)
         if isHostCore {
             host?.receive(bytes, from: address, now: now)
@@ -348,7 +341,7 @@ package struct NetCore: Sendable {
         // One lookup of the peer for the payload and the flush list both (``noteReceived(from:)``).
         let firstSinceFlush = peers.updateMaterializing(peer, now: now) {
             (state: inout PeerState) -> Bool in
-            state.channels.receive(payload, now: now, arrivedAt: datagramArrivedAt, buffers: &channelBuffers)
+            state.channels.receive(payload, now: now, buffers: &channelBuffers)
             state.channels.drainDelivered(into: &deliveredScratch)
             if state.channels.owesPromptAcknowledgement { acknowledgementDueNow = true }
             return Self.marksOwingFlush(&state)

@@ -64,33 +64,18 @@ public struct NetOptions: Sendable {
     /// together when the delay is over, or sooner by the game's `poll()` (which reads such a
     /// socket first, unless the network thread is at it) or by a pass of the timers, rather
     /// than each player's packet waking the thread on its own. With 64 players sending 60 Hz
-    /// inputs spread over the frame, the host took about half the CPU at 10 ms that it took at
-    /// 1 ms, and a third of what it took reading every datagram as it came (see
-    /// Benchmarks/README.md, "Latest figures").
-    ///
-    /// 10 ms on Linux, where the kernel stamps each datagram's arrival while reads coalesce:
-    /// an acknowledgement's delay, and its hold (at most 15 ms), count from there, so the
-    /// players' round-trip figures leave the wait out, and the acknowledgement still leaves
-    /// within the 25 ms a peer allows for it (docs/PROTOCOL.md §5). A longer delay's excess
-    /// shows in their round trips (a wait counts up to this delay, no more). 1 ms elsewhere,
-    /// where nothing is stamped and the wait shows in their round trips whole. Otherwise the
-    /// price is a connecting player's handshake packets, which may each wait up to the delay,
-    /// and, on a quiet link, a second, empty pass when the delay is over; and the events a
-    /// poll's read brings call the session's observers and ``logger`` inside that poll, on the
-    /// game's thread. Zero reads every datagram as it comes. Never applies to a game that
-    /// answers events as they come (the `events` sequence, or a `poll(waitingUpTo:)` that
-    /// returns events), to a client, to a host of four players or fewer, or in
-    /// ``NetServicing/gameThread`` mode, which reads at the game's polls.
-    public var readCoalescingDelay: Duration = NetOptions.defaultReadCoalescingDelay
-
-    /// ``readCoalescingDelay``'s default: 10 ms where arrivals are stamped, 1 ms elsewhere.
-    private static var defaultReadCoalescingDelay: Duration {
-        #if os(Linux)
-        .milliseconds(10)
-        #else
-        .milliseconds(1)
-        #endif
-    }
+    /// inputs spread over the frame, the host took 6–7 % of a core instead of 10–12 % (see
+    /// Benchmarks/README.md). The price is accuracy: a packet waits up to this long in the
+    /// socket, so the players' round-trip figures read up to this much high (1 ms, the clock
+    /// granularity the timers already allow for); on a quiet link a read costs a second,
+    /// empty pass when the delay is over; and the events a poll's read brings call the
+    /// session's observers and ``logger`` inside that poll, on the game's thread. Raise it
+    /// for a host that needs less CPU more than exact round trips (4 ms took about 4 %); zero
+    /// reads every datagram as it comes. Never applies to a game that answers events as they
+    /// come (the `events` sequence, or a `poll(waitingUpTo:)` that returns events), to a
+    /// client, to a host of four players or fewer, or in ``NetServicing/gameThread`` mode,
+    /// which reads at the game's polls.
+    public var readCoalescingDelay: Duration = .milliseconds(1)
     /// Which thread reads the socket, runs the timers and sends: a network thread of the
     /// session's own (the default), or the game's thread whenever it polls, as an ENet game
     /// services its host. ``NetServicing`` says when to choose which.

@@ -15,10 +15,10 @@ extension NetSession {
     /// A long burst is answered on the way, though, once reliable data is owed an
     /// acknowledgement at once and ``payloadsBeforeAnswering`` payloads have come since the
     /// last answer (see there).
-    package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant, arrivedAt: NetInstant? = nil) {
+    package func receive(_ bytes: [UInt8], from address: PeerAddress, now: NetInstant) {
         var datagrams: [Datagram] = []
         let (deferred, deadline) = core.withLock { core in
-            core.receive(bytes, from: address, now: now, arrivedAt: arrivedAt)
+            core.receive(bytes, from: address, now: now)
             let answers = core.acknowledgementDueNow && core.payloadsSinceFlush >= Self.payloadsBeforeAnswering
             let deadline = answers ? core.flushReceived(now: now) : nil
             datagrams = core.drainOutgoing()

@@ -36,11 +36,6 @@ struct CoalescedReads {
     ) {
         let (session, transport) = member
         guard arrived > 0, !full, session.coalescesReads else { return }
-        // Datagrams will wait in the socket now: the kernel stamps their arrival, where their
-        // acknowledgements' delay starts (`SocketTransport.receive(_:from:waited:into:)`).
-        // Kept on once on: turning it off and on again flips a kernel switch through a work
-        // queue each time (a game that changes how it reads would flip it), and costs little.
-        transport.socket.stampArrivals(true)
         readsAgainAt[index] = clock.now + session.options.readCoalescingDelay
         transport.readsLeftOut.store(true, ordering: .relaxed)
         any = true

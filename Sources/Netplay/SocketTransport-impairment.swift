@@ -106,26 +106,19 @@ extension SocketTransport {
         if delayed { wakeIfSleeping() }
     }
 
-    /// Hands a datagram read from the socket, after `waited` there, to the session, through
-    /// the inbound conditioner when it is on (whose delivery is then its arrival).
-    ///
-    /// Only the wait the session chose counts, up to ``NetOptions/readCoalescingDelay``: the
-    /// rest (a thread that ran late, a stamp off by a step of the system's clock) is this
-    /// end's lateness, which a peer's round trip should see, as it would without stamps.
-    func receive(_ bytes: [UInt8], from address: PeerAddress, waited: Duration, into session: NetSession) {
-        let now = clock.now
-        let chosen = min(waited.nanosecondsClamped, session.options.readCoalescingDelay.nanosecondsClamped)
-        let arrivedAt = NetInstant(nanoseconds: now.nanoseconds - chosen)
+    /// Hands a datagram read from the socket to the session, through the inbound conditioner
+    /// when it is on.
+    func receive(_ bytes: [UInt8], from address: PeerAddress, into session: NetSession) {
         guard isImpaired.load(ordering: .relaxed) else {
-            return session.receive(bytes, from: address, now: now, arrivedAt: arrivedAt)
+            return session.receive(bytes, from: address, now: clock.now)
         }
+        let now = clock.now
         let arriving = impairment.withLock { links -> [[UInt8]]? in
             guard var current = links, current.impairsInbound else { return nil }
             defer { links = current }
             return current.submit(bytes, address: address, direction: .inbound, now: now)
         }
-        guard let arriving else { return session.receive(bytes, from: address, now: now, arrivedAt: arrivedAt) }
-        for copy in arriving { session.receive(copy, from: address, now: now) }
+        for copy in arriving ?? [bytes] { session.receive(copy, from: address, now: now) }
     }
 
     /// Delivers the delayed datagrams whose time has come: received ones to the session (a read

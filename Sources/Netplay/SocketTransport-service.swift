@@ -152,8 +152,8 @@ extension SocketTransport {
     /// publishes what it brought; returns how many were read. Its answer is the caller's: a
     /// pass may hold it for the game's reply (see ``pass(_:reading:returningOnEvents:)``).
     func readBurst(into session: NetSession) -> Int {
-        let arrived = socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes, waited in
-            receive(bytes, from: from, waited: waited, into: session)
+        let arrived = socket.readAvailable(limit: Self.datagramsPerRead) { from, bytes in
+            receive(bytes, from: from, into: session)
         }
         if arrived > 0 { session.publishReceived() }
         return arrived

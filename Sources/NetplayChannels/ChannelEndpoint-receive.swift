@@ -13,15 +13,10 @@ extension ChannelEndpoint {
     }
 
     /// ``receive(_:now:)``, with the piece lists of the packets it acknowledges kept in
-    /// `buffers` for the next packets sent (see ``ChannelBuffers``). `arrivedAt`, when the
-    /// payload's datagram arrived if it waited in the socket before `now`, is where its
-    /// acknowledgement's delay starts and where a round-trip sample it brings ends: the wait
-    /// is this end's, not the path's.
-    package mutating func receive(
-        _ payload: [UInt8], now: NetInstant, arrivedAt: NetInstant? = nil, buffers: inout ChannelBuffers
-    ) {
+    /// `buffers` for the next packets sent (see ``ChannelBuffers``).
+    package mutating func receive(_ payload: [UInt8], now: NetInstant, buffers: inout ChannelBuffers) {
         lastNow = max(lastNow, now)
-        take(payload, now: now, arrivedAt: min(arrivedAt ?? now, now), buffers: &buffers)
+        take(payload, now: now, buffers: &buffers)
         // When payloads must next be made here, worked out afresh rather than "now": most
         // payloads a game receives change nothing due now (an input whose ack is held for the
         // next snapshot, an ack of a snapshot), and a host that made payloads for every peer
@@ -33,9 +28,7 @@ extension ChannelEndpoint {
         if !ledger.hasRoom, hasSendableData { flushDue = lastNow }
     }
 
-    private mutating func take(
-        _ payload: [UInt8], now: NetInstant, arrivedAt: NetInstant, buffers: inout ChannelBuffers
-    ) {
+    private mutating func take(_ payload: [UInt8], now: NetInstant, buffers: inout ChannelBuffers) {
         receivedRate.record(bytes: payload.count, now: now)
         guard payload.count <= geometry.payloadBytes else {
             drops.oversizedPayloads += 1
@@ -67,13 +60,12 @@ extension ChannelEndpoint {
         }
         // The payload parsed, so its acks are trustworthy even if its data is refused below:
         // a full receive buffer must not also stop this end's own data being acknowledged.
-        processAcks(header, now: now, arrivedAt: arrivedAt, pieceLists: &buffers.pieceLists)
+        processAcks(header, now: now, pieceLists: &buffers.pieceLists)
         if !entries.isEmpty { materializeLanes() }
         guard admit(entries) else { return }
         let need = ackNeed(of: entries)
         received.markReceived(
-            sequence, needs: need, now: now, arrivedAt: arrivedAt,
-            hold: need == .relaxed ? config.relaxedAckHold : config.ackHold)
+            sequence, needs: need, now: now, hold: need == .relaxed ? config.relaxedAckHold : config.ackHold)
         for index in entries.indices { dispatch(entries[index], in: payload, now: now) }
     }
 
@@ -155,7 +147,7 @@ extension ChannelEndpoint {
     /// Resolves every packet the header acknowledges, and takes a round-trip sample if it
     /// acknowledged any.
     private mutating func processAcks(
-        _ header: PayloadHeader, now: NetInstant, arrivedAt: NetInstant, pieceLists: inout PieceListStash
+        _ header: PayloadHeader, now: NetInstant, pieceLists: inout PieceListStash
     ) {
         // What `ack` names, read before the acks below resolve it: see `takeRoundTripSample`.
         let named = ledger.sentRecord(header.ack)
@@ -199,7 +191,7 @@ extension ChannelEndpoint {
         if reliableProgress { unacknowledgedSince = hasUnackedReliableData ? now : nil }
         guard let newest else { return }
         roundTrip.noteProgress()
-        takeRoundTripSample(header, newestAcknowledged: newest, named: named, now: now, arrivedAt: arrivedAt)
+        takeRoundTripSample(header, newestAcknowledged: newest, named: named, now: now)
     }
 
     /// One round-trip sample from a header that acknowledged something new (RFC 9002 §5.1),
@@ -209,10 +201,9 @@ extension ChannelEndpoint {
     /// entries acknowledged before, the newly acknowledged ones arrived after it, out of order,
     /// and were acknowledged at once (docs/PROTOCOL.md §5): the newest of them is the sample,
     /// whole — too long only if the ack sent at once was lost and this is the second naming.
-    /// It ends when the header's datagram arrived, not when it was read.
     private mutating func takeRoundTripSample(
         _ header: PayloadHeader, newestAcknowledged newest: (sentAt: NetInstant, isAck: Bool),
-        named: (sentAt: NetInstant, isAckOnly: Bool, isRelaxed: Bool)?, now: NetInstant, arrivedAt: NetInstant
+        named: (sentAt: NetInstant, isAckOnly: Bool, isRelaxed: Bool)?, now: NetInstant
     ) {
         guard let named else { return }
         let sentAt: NetInstant
@@ -234,10 +225,6 @@ extension ChannelEndpoint {
             sentAt = newest.sentAt
         }
         if let floor = roundTripSamplesFrom, sentAt < floor { return }
-        // An arrival before the send is a stamp gone wrong (the system's clock stepped between
-        // the stamp and the read): the read then ends the sample, which so never reads below
-        // the path's, nor sets the minimum to zero for good.
-        let end = sentAt <= arrivedAt ? arrivedAt : now
-        roundTrip.add(sample: (end - sentAt).nanosecondsClamped, ackDelay: held, maxAckDelay: maxHeld)
+        roundTrip.add(sample: (now - sentAt).nanosecondsClamped, ackDelay: held, maxAckDelay: maxHeld)
     }
 }

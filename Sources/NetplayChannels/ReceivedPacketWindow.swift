@@ -42,7 +42,7 @@ package struct ReceivedPacketWindow: Sendable {
 
     /// Empty until the first packet arrives (an idle peer never sends one), then ``size``
     /// slots. Nothing reads a slot before then: every read is of a sequence at most
-    /// ``newest``, which is -1 until ``markReceived(_:needs:now:arrivedAt:hold:)``.
+    /// ``newest``, which is -1 until ``markReceived(_:needs:now:hold:)``.
     private var slots = SlotBits()
 
     /// Newest sequence received, or -1.
@@ -74,14 +74,9 @@ package struct ReceivedPacketWindow: Sendable {
         return .new(full)
     }
 
-    /// Marks `sequence` (from ``classify(_:)``) read at `now`; if it must be acknowledged, its
-    /// first naming falls due `hold` after its arrival at the latest, never before the read.
-    /// `arrivedAt`, when its datagram arrived if it waited in the socket, starts the delay a
-    /// header naming it reports, and the hold: the wait and the hold together stay within the
-    /// max ack delay a peer allows (docs/PROTOCOL.md §5).
-    mutating func markReceived(
-        _ sequence: Int64, needs need: AckNeed, now: NetInstant, arrivedAt: NetInstant? = nil, hold: Duration = .zero
-    ) {
+    /// Marks `sequence` (from ``classify(_:)``) received at `now`; if it must be acknowledged,
+    /// its first naming falls due `hold` later at the latest.
+    mutating func markReceived(_ sequence: Int64, needs need: AckNeed, now: NetInstant, hold: Duration = .zero) {
         slots.allocateIfNeeded()
         // Out of order: behind the newest, or past it with a gap. Its sender learns of the
         // gap (or that the late packet arrived after all) soonest from an ack sent now.
@@ -97,7 +92,7 @@ package struct ReceivedPacketWindow: Sendable {
             }
             for skipped in first..<sequence { slots[Self.index(skipped)] = Slot() }
             newest = sequence
-            newestArrivedAt = arrivedAt ?? now
+            newestArrivedAt = now
         }
         let owed: UInt8
         switch need {
@@ -112,7 +107,7 @@ package struct ReceivedPacketWindow: Sendable {
         let atOnce =
             outOfOrder || promptUncoveredCount >= Self.namingAtOnceAfter
             || uncoveredCount >= Self.relaxedNamingAtOnceAfter
-        firstNamingDue.keepEarliest(atOnce ? now : max(now, (arrivedAt ?? now) + hold))
+        firstNamingDue.keepEarliest(atOnce ? now : now + hold)
     }
 
     private mutating func evict(_ index: Int) {

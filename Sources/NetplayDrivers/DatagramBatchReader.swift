@@ -30,16 +30,9 @@ final class DatagramBatchReader: @unchecked Sendable {
     /// Each slot's header, which also says how many bytes the last call read into it.
     private let headers: UnsafeMutableBufferPointer<CNetplay_mmsghdr>
     private let vectors: UnsafeMutableBufferPointer<iovec>
-    /// Each slot's room for control messages: a run's datagram size (`UDP_GRO`, for a
-    /// coalescing reader) and the kernel's receive time (`SO_TIMESTAMPNS`, when the socket
-    /// asks for it). The kernel writes none the socket did not ask for.
-    private let control: UnsafeMutableRawBufferPointer
-    /// Whether the reader takes runs of receive offload, which a control message splits.
-    private let coalesces: Bool
-    /// What each slot's control messages said at the last read, valid while ``foundAny``.
-    private let found: UnsafeMutableBufferPointer<CNetplay_ReceiveControl>
-    /// Whether the last read gave control messages room (and read something).
-    private var foundAny = false
+    /// A coalescing reader's room for the control message that gives a run's datagram size
+    /// (nil for a reader of single datagrams).
+    private let control: UnsafeMutableRawBufferPointer?
     #else
     /// The bytes the last call read into the one slot.
     private var receivedLength = 0
@@ -50,10 +43,9 @@ final class DatagramBatchReader: @unchecked Sendable {
     /// draining 64 inputs only a few of its 17 calls. Fewer slots for larger caps; always one.
     static let maxSlotBytes = 6 * 1024
 
-    /// Room for a slot's control messages on every 64-bit Linux: one of a `CInt`
-    /// (`CMSG_SPACE(sizeof(int))`, 24 bytes: a 16-byte header and the value, aligned to 8) and
-    /// one of a `timespec` (32).
-    private static let controlBytes = 64
+    /// Room for a control message of one `CInt` (`CMSG_SPACE(sizeof(int))` on every 64-bit
+    /// Linux: a 16-byte header and the value, aligned to 8).
+    private static let controlBytes = 24
 
     /// Slots for datagrams of at most `maxDatagramBytes`; with `coalescing`, one slot for a
     /// run of them read with receive offload on (``segmentSize(of:)`` says how to split it).
@@ -61,9 +53,7 @@ final class DatagramBatchReader: @unchecked Sendable {
         slotBytes = coalescing ? UDPSocket.coalescedReadBytes : maxDatagramBytes + 1
         #if os(Linux)
         capacity = coalescing ? 1 : max(1, min(4, Self.maxSlotBytes / slotBytes))
-        control = .allocate(byteCount: capacity * Self.controlBytes, alignment: 8)
-        self.coalesces = coalescing
-        found = .allocate(capacity: capacity)
+        control = coalescing ? .allocate(byteCount: Self.controlBytes, alignment: 8) : nil
         #else
         capacity = 1
         #endif
@@ -78,7 +68,6 @@ final class DatagramBatchReader: @unchecked Sendable {
             header.msg_name = UnsafeMutableRawPointer(sources.baseAddress! + slot)
             header.msg_iov = vectors.baseAddress! + slot
             header.msg_iovlen = 1
-            header.msg_control = control.baseAddress! + slot * Self.controlBytes
             headers[slot] = CNetplay_mmsghdr(msg_hdr: header, msg_len: 0)
         }
         #endif
@@ -90,31 +79,23 @@ final class DatagramBatchReader: @unchecked Sendable {
         #if os(Linux)
         headers.deallocate()
         vectors.deallocate()
-        control.deallocate()
-        found.deallocate()
+        control?.deallocate()
         #endif
     }
 
-    /// Reads up to `limit` datagrams (at most ``capacity``) from a non-blocking socket, with
-    /// room for their control messages if `stamped` (the socket stamps arrivals) or the reader
-    /// coalesces. Returns how many were read, or -1 with `errno` set (`EAGAIN`: none waiting).
-    func read(on descriptor: CInt, limit: Int, stamped: Bool = false) -> Int {
+    /// Reads up to `limit` datagrams (at most ``capacity``) from a non-blocking socket.
+    /// Returns how many were read, or -1 with `errno` set (`EAGAIN`: none waiting).
+    func read(on descriptor: CInt, limit: Int) -> Int {
         #if os(Linux)
         let count = max(1, min(limit, capacity))
-        // The headers point at their slots for good; a call rewrites only the lengths of the
-        // address and the control room (and the length read and flags, outputs). Without
-        // control messages to take, the room is left as the last call left it: the kernel
-        // wrote there how much it used, and writes none now (some 150 instructions a round
-        // trip, setting it up for every call).
-        let takesControl = stamped || coalesces
-        for slot in 0..<count {
-            headers[slot].msg_hdr.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            if takesControl { headers[slot].msg_hdr.msg_controllen = Self.controlBytes }
+        // The headers point at their slots for good; a call rewrites only the address's
+        // length (and the length read and flags, outputs).
+        for slot in 0..<count { headers[slot].msg_hdr.msg_namelen = socklen_t(MemoryLayout<sockaddr_storage>.size) }
+        if let control {
+            headers[0].msg_hdr.msg_control = control.baseAddress
+            headers[0].msg_hdr.msg_controllen = control.count
         }
-        let read = CNetplay_recvmmsg(descriptor, headers.baseAddress!, CUnsignedInt(count), 0)
-        foundAny = takesControl && read > 0
-        if foundAny { CNetplay_receiveControls(headers.baseAddress!, CUnsignedInt(read), found.baseAddress!) }
-        return Int(read)
+        return Int(CNetplay_recvmmsg(descriptor, headers.baseAddress!, CUnsignedInt(count), 0))
         #else
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let source = UnsafeMutablePointer<sockaddr>(OpaquePointer(sources.baseAddress!))
@@ -138,30 +119,20 @@ final class DatagramBatchReader: @unchecked Sendable {
     /// shorter), from the kernel's `UDP_GRO` control message; nil for a single datagram.
     func segmentSize(of slot: Int) -> Int? {
         #if os(Linux)
-        guard let size = controlMessages(of: slot)?.segmentSize, size > 0 else { return nil }
-        return Int(size)
+        guard let control, slot == 0 else { return nil }
+        let header = headers[0].msg_hdr
+        // cmsghdr: a size_t length, then level and type (CInts), then the value.
+        guard header.msg_controllen >= 20 else { return nil }
+        let length = control.load(as: Int.self)
+        let level = control.load(fromByteOffset: 8, as: CInt.self)
+        let type = control.load(fromByteOffset: 12, as: CInt.self)
+        guard length >= 20, level == UDPSocket.udpLevel, type == UDPSocket.udpReceiveOffload else { return nil }
+        let size = Int(control.load(fromByteOffset: 16, as: CInt.self))
+        return size > 0 ? size : nil
         #else
         return nil
         #endif
     }
-
-    /// When the kernel received `slot`'s datagram, in nanoseconds of `CLOCK_REALTIME`
-    /// (`SO_TIMESTAMPNS`); nil when the socket did not ask for it.
-    func receivedAtRealtimeNanoseconds(of slot: Int) -> Int64? {
-        #if os(Linux)
-        guard let stamp = controlMessages(of: slot)?.receivedAtNanoseconds, stamp >= 0 else { return nil }
-        return Int64(stamp)
-        #else
-        return nil
-        #endif
-    }
-
-    #if os(Linux)
-    /// What `slot`'s control messages said at the last read; nil when it gave them no room.
-    private func controlMessages(of slot: Int) -> CNetplay_ReceiveControl? {
-        foundAny ? found[slot] : nil
-    }
-    #endif
 
     /// Where `slot`'s datagram came from.
     func source(of slot: Int) -> sockaddr_storage { sources[slot] }

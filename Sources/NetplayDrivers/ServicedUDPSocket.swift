@@ -27,8 +27,6 @@ package final class ServicedUDPSocket: Sendable {
     /// `close` must not race a send on a reused descriptor number, and the writer's buffers
     /// serve one send at a time: both live under this lock.
     private let state: Mutex<State>
-    /// Whether the kernel stamps each datagram with its arrival (see ``stampArrivals(_:)``).
-    private let stampsArrivals = Atomic<Bool>(false)
 
     private struct State: ~Copyable {
         var open = true
@@ -120,29 +118,6 @@ package final class ServicedUDPSocket: Sendable {
         return ready > 0 && entry.revents & Int16(POLLIN) != 0
     }
 
-    /// Asks the kernel to stamp each datagram with the time it arrived (`SO_TIMESTAMPNS`), or
-    /// to stop: ``readAvailable(limit:_:)`` then tells how long each waited in the socket, for
-    /// a reader that may leave datagrams there a while (a network thread that coalesces its
-    /// reads). Changes the socket only when `on` differs from the last call, which must come
-    /// from one thread at a time (the session's network thread). A no-op where the system has
-    /// no such stamps (every datagram's wait then reads zero). Linux turns stamping on from a
-    /// work queue: datagrams that come just after may be stamped at their read instead.
-    package func stampArrivals(_ on: Bool) {
-        guard stampsArrivals.load(ordering: .relaxed) != on else { return }
-        stampsArrivals.store(on, ordering: .relaxed)
-        #if os(Linux)
-        state.withLock { state in
-            guard state.open else { return }
-            _ = CNetplay_setReceiveTimestamps(descriptor, on ? 1 : 0)
-        }
-        #endif
-    }
-
-    /// The longest wait in the socket a receive timestamp is believed for: beyond it the
-    /// system's clock has surely been set meanwhile (`CLOCK_REALTIME` steps with it), and the
-    /// wait reads zero, as without a stamp.
-    static let longestBelievedWait: Int64 = 1_000_000_000
-
     /// Reads the datagrams waiting on the socket, handing each to `body`, until the socket is
     /// empty or `limit` have been read (a coalesced read of receive offload may take it over
     /// by one run). Returns how many were read, delivered or dropped: at least `limit` when
@@ -150,10 +125,9 @@ package final class ServicedUDPSocket: Sendable {
     /// counted. On Linux up to 4 datagrams come in one system call, and a call
     /// that finds fewer than it asked for ends the read (the socket is empty), so a read
     /// that drains a few datagrams makes one call, not one each and one more. Each call is
-    /// counted in the statistics' `receiveCalls`. `body`'s third argument is how long the
-    /// datagram waited in the socket before this read: zero unless ``stampArrivals(_:)`` is on.
+    /// counted in the statistics' `receiveCalls`.
     @discardableResult
-    package func readAvailable(limit: Int, _ body: (PeerAddress, [UInt8], Duration) -> Void) -> Int {
+    package func readAvailable(limit: Int, _ body: (PeerAddress, [UInt8]) -> Void) -> Int {
         var delivered = 0
         // Lent out of the state while reading (one reader at a time; a second one would find
         // none and make its own).
@@ -170,7 +144,6 @@ package final class ServicedUDPSocket: Sendable {
             }
         }
         var run = RunOfOneSender()
-        let stamped = stampsArrivals.load(ordering: .relaxed)
         var coalescedThisCall = 0
         var attempts = 0
         while attempts < limit {
@@ -181,7 +154,7 @@ package final class ServicedUDPSocket: Sendable {
             // never read; the datagrams' counts are kept under the same lock.
             let outcome = state.withLock { state -> ReadOutcome in
                 guard state.open else { return .closed }
-                let read = reader.read(on: descriptor, limit: asked, stamped: stamped)
+                let read = reader.read(on: descriptor, limit: asked)
                 state.statistics.receiveCalls += 1
                 guard read > 0 else {
                     // EAGAIN: nothing more to read. Anything else (an ICMP error reported on
@@ -215,8 +188,6 @@ package final class ServicedUDPSocket: Sendable {
             }
             attempts += datagrams
             if datagrams > read { coalescedThisCall += 1 }
-            // The stamps' clock, read once a call, and only for a read that has stamps.
-            var realtimeNow: Int64?
             for slot in 0..<read {
                 // Dropped and counted under the lock above: oversize, or not from an IP address
                 // (which `PeerAddress(_: sockaddr_storage)` turns into nil).
@@ -224,12 +195,6 @@ package final class ServicedUDPSocket: Sendable {
                 let (_, segmentBytes) = Self.segments(of: slot, in: reader, length: size)
                 guard let source = reader.sourceAddress(of: slot) else { continue }
                 let all = reader.bytes(of: slot, length: size)
-                var waited = Duration.zero
-                if stamped, let stamp = reader.receivedAtRealtimeNanoseconds(of: slot) {
-                    let now = realtimeNow ?? Self.realtimeNanoseconds()
-                    realtimeNow = now
-                    if (0...Self.longestBelievedWait).contains(now - stamp) { waited = .nanoseconds(now - stamp) }
-                }
                 for start in stride(from: 0, to: size, by: segmentBytes) {
                     // Oversize: counted above, one by one (the last of a run may fit).
                     guard min(segmentBytes, size - start) <= maxDatagramBytes else { continue }
@@ -239,7 +204,7 @@ package final class ServicedUDPSocket: Sendable {
                     datagram.replaceSubrange(
                         datagram.indices,
                         with: UnsafeBufferPointer(rebasing: all[start..<min(start + segmentBytes, size)]))
-                    body(source, datagram, waited)
+                    body(source, datagram)
                     delivered += 1
                 }
                 if !coalesces { run.note(source, bytes: size) }
@@ -252,15 +217,6 @@ package final class ServicedUDPSocket: Sendable {
         if !coalesces, run.longest >= Self.runThatOffloads { offloadReceiveIfBehind(&reader) }
         if coalesces { noteCoalescing(coalescedThisCall > 0, &reader) }
         return attempts
-    }
-
-    /// `CLOCK_REALTIME` in nanoseconds, the clock of the kernel's receive timestamps.
-    private static func realtimeNanoseconds() -> Int64 {
-        #if os(Linux)
-        Int64(CNetplay_realtimeNanoseconds())
-        #else
-        0
-        #endif
     }
 
     /// How many datagrams `slot` holds, and their size: several when a coalesced read put a

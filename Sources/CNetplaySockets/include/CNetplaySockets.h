@@ -27,26 +27,6 @@ int CNetplay_recvmmsg(int descriptor, CNetplay_mmsghdr *messages, unsigned int c
 /// `ppoll(2)` with a timeout in nanoseconds (not negative) and no signal mask: `poll(2)` takes
 /// whole milliseconds, so a wait for a deadline 0.2 ms away slept a millisecond or more.
 int CNetplay_ppoll(struct pollfd *entries, unsigned long count, long long nanoseconds);
-
-/// What a received message's control data says (each found by walking its `cmsghdr`s).
-typedef struct {
-    /// `UDP_GRO`: the size of the datagrams a coalesced read put back to back; 0 if none.
-    int segmentSize;
-    /// `SO_TIMESTAMPNS`: when the kernel received the datagram, in nanoseconds of
-    /// `CLOCK_REALTIME`; -1 if none.
-    long long receivedAtNanoseconds;
-} CNetplay_ReceiveControl;
-
-/// The control data `recvmmsg` left in each of the first `count` messages (`msg_controllen`
-/// bytes of `msg_control`), into `found[0..<count]`: one call a read, not one a datagram.
-void CNetplay_receiveControls(const CNetplay_mmsghdr *messages, unsigned int count, CNetplay_ReceiveControl *found);
-
-/// Turns the kernel's receive timestamps (`SO_TIMESTAMPNS`) on or off; 0 or -1 with errno.
-/// (Glibc defines the option's number by an expression Swift cannot import.)
-int CNetplay_setReceiveTimestamps(int descriptor, int on);
-
-/// `CLOCK_REALTIME` in nanoseconds: the clock `SO_TIMESTAMPNS` stamps with.
-long long CNetplay_realtimeNanoseconds(void);
 #endif
 
 #endif

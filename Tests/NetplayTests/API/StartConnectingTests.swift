@@ -133,7 +133,7 @@ extension APITests {
                 messages: APISetup.messages, options: .loopbackTest(.gameThread))
             #expect(fakeHost.waitUntilReadable(timeout: .seconds(5)))
             var received: [(PeerAddress, [UInt8])] = []
-            _ = fakeHost.readAvailable(limit: 4) { source, bytes, _ in received.append((source, bytes)) }
+            _ = fakeHost.readAvailable(limit: 4) { received.append(($0, $1)) }
             #expect(received.count == 1)
             #expect(received.first?.0.port == client.localAddress.port)
             #expect(received.first?.1.first == PacketType.hello.rawValue)

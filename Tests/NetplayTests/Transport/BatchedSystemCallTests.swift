@@ -20,7 +20,7 @@ extension TransportTests {
             while heard.count < count, attempts < 100 {
                 attempts += 1
                 _ = socket.waitUntilReadable(timeout: .milliseconds(10))
-                socket.readAvailable(limit: 64) { source, bytes, _ in heard.append((source, bytes)) }
+                socket.readAvailable(limit: 64) { heard.append(($0, $1)) }
             }
             return heard
         }
@@ -132,7 +132,7 @@ extension TransportTests {
             // receive work under load: the pause leaves it time to).
             while !receiver.waitUntilReadable(timeout: .milliseconds(10)), attempts < 100 { attempts += 1 }
             usleep(20_000)
-            receiver.readAvailable(limit: 64) { _, bytes, _ in heard.append(bytes) }
+            receiver.readAvailable(limit: 64) { heard.append($1) }
             #expect(heard == [[1], [2], [3]])
             #if os(Linux)
             #expect(receiver.statistics.receiveCalls == 1)

@@ -25,7 +25,7 @@ extension TransportTests {
             var waits = 0
             while received.count < count, waits < 200 {
                 if !socket.waitUntilReadable(timeout: .milliseconds(10)) { waits += 1 }
-                socket.readAvailable(limit: 64) { _, bytes, _ in received.append(bytes) }
+                socket.readAvailable(limit: 64) { _, bytes in received.append(bytes) }
             }
             return received
         }

@@ -272,7 +272,7 @@ extension TransportTests {
                     attempts += 1
                     _ = receiver.waitUntilReadable(timeout: .milliseconds(50))
                     // Three at most a call: the kept buffers serve several calls.
-                    _ = receiver.readAvailable(limit: 3) { source, bytes, _ in
+                    _ = receiver.readAvailable(limit: 3) { source, bytes in
                         #expect(source == sender.localAddress)
                         kept.append(bytes)
                     }
