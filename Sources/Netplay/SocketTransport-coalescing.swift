@@ -47,10 +47,13 @@ struct CoalescedReads {
         leftOut.removeAll(keepingCapacity: true)
         guard any else { return }
         let now = clock.now
-        for index in readsAgainAt.indices {
-            let out = readsAgainAt[index].map { now < $0 } ?? false
-            leftOut.append(out)
-            if out, let again = readsAgainAt[index] { wakeAt = min(wakeAt, again) }
+        for again in readsAgainAt {
+            guard let again, now < again else {
+                leftOut.append(false)
+                continue
+            }
+            leftOut.append(true)
+            wakeAt = min(wakeAt, again)
         }
     }
 
