@@ -343,7 +343,7 @@ package struct NetCore: Sendable {
             (state: inout PeerState) -> Bool in
             state.channels.receive(payload, now: now, buffers: &channelBuffers)
             state.channels.drainDelivered(into: &deliveredScratch)
-            if state.channels.owesPromptAcknowledgement { acknowledgementDueNow = true }
+            if state.channels.owesPromptAcknowledgement() { acknowledgementDueNow = true }
             return Self.marksOwingFlush(&state)
         }
         guard let firstSinceFlush else { return }

@@ -37,7 +37,10 @@ package struct ChannelEndpoint: Sendable {
 
     /// Whether the packets received owe their sender an acknowledgement at once because of
     /// the reliable data they carried (see ``ReceivedPacketWindow/owesPromptAcknowledgement``).
-    package var owesPromptAcknowledgement: Bool { received.owesPromptAcknowledgement }
+    /// `mutating` only so the endpoint is read where it lies, as ``awaitsAcknowledgement()``:
+    /// a getter, called on a peer's state changed in place, copied the whole endpoint (some
+    /// 600 bytes) first, for each payload received.
+    package mutating func owesPromptAcknowledgement() -> Bool { received.owesPromptAcknowledgement }
     /// Whether packets sent wait for their acknowledgement (counted in the congestion window).
     package var hasPacketsInFlight: Bool { congestion.bytesInFlight > 0 }
     package internal(set) var roundTrip = RoundTripEstimator()

@@ -7,13 +7,29 @@ import NetplayBase
 // Too early is harmless (one `update` with nothing to do); too late is a missed timer.
 
 extension Connection {
+    /// The three settings of ``ProtocolConfig`` a connection's deadline reads.
+    ///
+    /// Passed instead of the whole config: an endpoint holding both the config and the
+    /// connection, calling this connection's `mutating` method with its own config, copied
+    /// all 312 bytes of it first (a `memcpy` a pass on a client).
+    struct Timers {
+        var resumeGrace: Duration
+        var keepaliveInterval: Duration
+        var interruptAfter: Duration
+
+        init(_ config: ProtocolConfig) {
+            (resumeGrace, keepaliveInterval, interruptAfter) =
+                (config.resumeGrace, config.keepaliveInterval, config.interruptAfter)
+        }
+    }
+
     /// The earliest of this connection's timers: keepalive, interruption and timeout.
     /// `interrupts`: whether silence interrupts it (not while a client awaits confirmation).
     /// `mutating` for the reason ``timerAction(now:config:)`` is.
-    mutating func nextDeadline(config: ProtocolConfig, interrupts: Bool = true) -> NetInstant {
-        var deadline = min(lastReceived + config.resumeGrace, lastSent + config.keepaliveInterval)
+    mutating func nextDeadline(_ timers: Timers, interrupts: Bool = true) -> NetInstant {
+        var deadline = min(lastReceived + timers.resumeGrace, lastSent + timers.keepaliveInterval)
         if interrupts, hasHeardFromPeer, !isInterrupted {
-            deadline = min(deadline, lastReceived + config.interruptAfter)
+            deadline = min(deadline, lastReceived + timers.interruptAfter)
         }
         return deadline
     }
@@ -52,7 +68,7 @@ extension HostEndpoint {
     /// every reference it holds.
     private static func nextDeadline(of peer: inout HostPeer, config: ProtocolConfig) -> NetInstant {
         guard peer.connection.hasHeardFromPeer else { return peer.admittedAt + config.pendingTimeout }
-        var deadline = peer.connection.nextDeadline(config: config)
+        var deadline = peer.connection.nextDeadline(Connection.Timers(config))
         if let probe = peer.pathProbe {
             deadline = min(deadline, probe.startedAt + config.timeout)
             // A resend the amplification budget forbids waits for bytes from the new address
@@ -88,7 +104,8 @@ extension ClientEndpoint {
     /// ``nextDeadline()`` while connected, the connection read in place.
     private mutating func connectionDeadline() -> NetInstant? {
         // `connectionSlot!`: present while connected (the `state` setter keeps them together).
-        var deadline = connectionSlot!.nextDeadline(config: config, interrupts: !awaitingConfirmation)
+        let timers = Connection.Timers(config)
+        var deadline = connectionSlot!.nextDeadline(timers, interrupts: !awaitingConfirmation)
         if let since = connectedAt {
             let confirmationEnds = since + config.pendingTimeout
             if awaitingConfirmation { deadline = min(deadline, confirmationEnds) }
