@@ -200,6 +200,9 @@ extension NetSession {
             if tookCommands { counters.flushes += 1 }
             if sentAny { counters.transportBatches += 1 }
         }
+        // A flush of sends, and a tick that holds no acknowledgement, answer every peer owed
+        // one (`NetCore.flushReceived`, `flushChannels(now:acknowledging:)`).
+        if !holdingAcknowledgements { answeringPasses.add(1, ordering: .relaxed) }
         publish(events, replication: replication)
         if wholeTick { logDropsIfDue(now: now) }
         if closed { finished.set(()) }

@@ -79,6 +79,10 @@ package final class NetSession: Sendable {
     /// a host of many players never flushes on the sender's thread, and does not take three
     /// locks per batch of sends to learn it.
     let playersConnected = Atomic<Int>(0)
+    /// How many passes have answered everything received (a flush of sends, or a tick that
+    /// held no acknowledgement): a driver's pass that ran one as queued work, and read
+    /// nothing after it, has nothing left to answer (see `SocketTransport.pass`).
+    let answeringPasses = Atomic<Int>(0)
     /// Called once this player has taken over as host (host migration).
     let takeoverObserver = NIOLockedValueBox<(@Sendable () -> Void)?>(nil)
     /// Replication traffic and joins and leaves, waiting for the session's ``NetWorld`` (kept

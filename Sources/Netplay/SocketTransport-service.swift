@@ -93,6 +93,7 @@ extension SocketTransport {
     func pass(
         _ session: NetSession, reading: Reading, returningOnEvents: Bool
     ) -> (arrived: Int, returning: Bool, now: NetInstant, read: Bool) {
+        let answeredBefore = session.answeringPasses.load(ordering: .relaxed)
         runQueued()
         if isImpaired.load(ordering: .relaxed) { deliverDue(to: session) }
         // Asked after the queued work, which can take the game's sends milliseconds: the
@@ -137,7 +138,12 @@ extension SocketTransport {
             session.tick(now: now, holdingAcknowledgements: holding)
         }
         let holdsBurst = burstOwed && holding
-        if burstOwed && !holding && !timersDue { session.serviceReadBurst(now: now) }
+        // The burst a poll held for the game's reply is answered already when the reply's
+        // flush ran as this pass's queued work and nothing was read since: answering it
+        // again found nothing owed, yet recomputed and re-armed the timer (some 1,300
+        // instructions a game-thread round trip). The flush retried the backlog too.
+        let answered = arrived == 0 && session.answeringPasses.load(ordering: .relaxed) != answeredBefore
+        if burstOwed && !holding && !timersDue && !answered { session.serviceReadBurst(now: now) }
         let ended = timersDue ? clock.now : now
         let queued = state.withLock { state in
             if timersDue { state.nextTick = state.schedule.endFiring(at: ended) }
