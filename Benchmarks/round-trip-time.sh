@@ -27,25 +27,37 @@ fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
+# Runs `command…`, one ping-pong run of `contender` for `count` round trips; fails, saying
+# why, unless it completed them all. Called in `$(…)`, where `set -e` does not reach: its
+# failure is the assignment's, which stops the script.
+completes() {
+    local contender="$1" count="$2"
+    shift 2
+    if ! "$@" >"$work/out" || ! grep -q "^delivered $count\$" "$work/out"; then
+        echo "$contender: $(cat "$work/out")" >&2
+        return 1
+    fi
+}
+
 # Prints "elapsed user system" in seconds for one run of `count` round trips.
 timed() {
-    local contender="$1" count="$2"
-    /usr/bin/time -o "$work/time" -f "%e %U %S" "$binary" pingpong "$contender" "$count" >"$work/out"
-    grep -q "^delivered $count\$" "$work/out" || { echo "$contender: $(cat "$work/out")" >&2; exit 1; }
+    completes "$1" "$2" /usr/bin/time -o "$work/time" -f "%e %U %S" "$binary" pingpong "$1" "$2" || return 1
     cat "$work/time"
 }
 
 # Prints the system calls one run of `count` round trips made (`strace -c`'s total line: the
 # calls are its fourth field).
 traced_calls() {
-    strace -f -c -o "$work/strace" "$binary" pingpong "$1" "$2" >/dev/null
+    completes "$1" "$2" strace -f -c -o "$work/strace" "$binary" pingpong "$1" "$2" || return 1
     awk '$NF == "total" { print $4 }' "$work/strace"
 }
 
 printf "%-22s %14s %14s %14s %16s\n" contender "elapsed µs/RT" "user µs/RT" "system µs/RT" "syscalls/RT"
 for contender in "${contenders[@]}"; do
-    read -r e1 u1 s1 < <(timed "$contender" "$short")
-    read -r e2 u2 s2 < <(timed "$contender" "$long")
+    first="$(timed "$contender" "$short")"
+    second="$(timed "$contender" "$long")"
+    read -r e1 u1 s1 <<<"$first"
+    read -r e2 u2 s2 <<<"$second"
     calls="-"
     if command -v strace >/dev/null; then
         # The same difference, over fewer round trips: tracing slows every call.
