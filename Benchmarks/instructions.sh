@@ -18,6 +18,10 @@ binary="$1"
 messages="${NETPLAY_INSTRUCTIONS_MESSAGES:-4000}"
 # A stream under callgrind runs some 50 times slower than without: allow it.
 export NETPLAY_BENCH_RUN_TIMEOUT="${NETPLAY_BENCH_RUN_TIMEOUT:-900}"
+# Sessions never spin before they sleep (`NetOptions.spinBeforeSleeping`): a spin's looks are
+# time spent waiting, not work a message needs, and how many there are follows the timing, so
+# the counts would no longer repeat.
+export NETPLAY_BENCH_SPIN_US="${NETPLAY_BENCH_SPIN_US:-0}"
 contenders="${NETPLAY_INSTRUCTIONS_CONTENDERS:-netplay enet}"
 roundTrips="${NETPLAY_INSTRUCTIONS_ROUND_TRIPS:-1000}"
 roundTripContenders="${NETPLAY_INSTRUCTIONS_RTT_CONTENDERS:-netplay netplay-executor netplay-game-thread enet}"

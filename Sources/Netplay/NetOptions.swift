@@ -76,6 +76,23 @@ public struct NetOptions: Sendable {
     /// client, to a host of four players or fewer, or in ``NetServicing/gameThread`` mode,
     /// which reads at the game's polls.
     public var readCoalescingDelay: Duration = .milliseconds(1)
+    /// How long a thread waiting for datagrams (the network thread, or the game's in a
+    /// ``NetServicing/gameThread`` `poll(waitingUpTo:)`) may keep looking at the socket
+    /// without sleeping, before it sleeps. It spins only while its waits are that short:
+    /// starting at nothing, the spin grows while waits end within this long without it
+    /// catching them, and stops at the first wait that outlasts it (so a game at 60 Hz, a peer
+    /// across a real network or an idle link never spins). Each look yields the processor to
+    /// any other thread ready to run. What it buys: a datagram that finds its thread awake
+    /// costs no wake-up, which on a machine whose idle processors halt (as virtual machines'
+    /// often do) is most of a loopback round trip (see Benchmarks/README.md). What it costs:
+    /// the time a thread spends spinning, up to a whole core while datagrams come less than
+    /// this far apart, and one spin in vain each time short waits turn long. Zero never spins
+    /// (ENet's behaviour). The default is about twice a wake-up's cost on the machine it was
+    /// measured on.
+    ///
+    /// A network thread the process's clients share spins as long as the longest of their
+    /// options asks.
+    public var spinBeforeSleeping: Duration = .microseconds(100)
     /// Which thread reads the socket, runs the timers and sends: a network thread of the
     /// session's own (the default), or the game's thread whenever it polls, as an ENet game
     /// services its host. ``NetServicing`` says when to choose which.

@@ -27,13 +27,19 @@ extension SocketTransport {
         _ session: NetSession, waitingUpTo timeout: Duration, returningOnEvents: Bool = true, reading: Bool = true,
         until done: () -> Bool = { false }
     ) -> Bool {
-        let started = state.withLock { state in
-            guard state.servicingThread == nil else { return false }
+        // The spin's record goes with the servicing: one thread at a time waits on the socket.
+        let started = state.withLock { state -> SpinBeforeSleeping? in
+            guard state.servicingThread == nil else { return nil }
             state.servicingThread = pthread_self()
-            return true
+            return state.spinning
         }
-        guard started else { return false }
-        defer { state.withLock { $0.servicingThread = nil } }
+        guard var spinning = started else { return false }
+        defer {
+            state.withLock { state in
+                state.servicingThread = nil
+                state.spinning = spinning
+            }
+        }
         let deadline = clock.now + timeout
         // A call that may wait reads once the wait says a datagram is there: reading first,
         // each turn of a ping-pong began with a read that found nothing (a `recvmmsg` answering
@@ -63,7 +69,7 @@ extension SocketTransport {
                 mode = reading ? .always : .never
                 continue
             }
-            let readable = socket.waitUntilReadable(timeout: wakeAt - clock.now)
+            let readable = socket.waitUntilReadable(timeout: wakeAt - clock.now, spinning: &spinning)
             // A wait that timed out looked, and found nothing. One that ended early without a
             // datagram was interrupted (a signal): read to find out.
             mode = !reading ? .never : readable || clock.now < wakeAt ? .always : .never

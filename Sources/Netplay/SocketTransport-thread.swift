@@ -106,6 +106,9 @@ final class NetworkThread: Sendable {
         var entries: [pollfd] = []
         var readable: [Bool] = []
         var coalesced = CoalescedReads()
+        // As long as the longest of the members' options asks (the clients' thread serves
+        // several sessions), kept across the loop: it follows how long the waits take.
+        var spinning = SpinBeforeSleeping(limit: .zero)
         while true {
             // Joins and leaves: the lists are copied only when they changed.
             var leaving: [Member] = []
@@ -125,6 +128,8 @@ final class NetworkThread: Sendable {
                 // client's hello.
                 mustPass = Array(repeating: true, count: members.count)
                 coalesced.reset(count: members.count, transports: transports)
+                let limit = members.map(\.session.options.spinBeforeSleeping).max() ?? .zero
+                if limit != spinning.limit { spinning = SpinBeforeSleeping(limit: limit) }
             }
             // The sessions that left are let go before their transports retire (which lets
             // their `close` return), and the transports once retired: the list kept the last
@@ -175,7 +180,7 @@ final class NetworkThread: Sendable {
             // Read after planning, which runs queued work and takes time.
             ServicedUDPSocket.waitUntilAnyReadable(
                 sockets, timeout: sleeps ? wakeAt - clock.now : .zero, waking: wake, entries: &entries,
-                readable: &readable, leavingOut: coalesced.leftOut)
+                readable: &readable, leavingOut: coalesced.leftOut, spinning: &spinning)
             // Who needs a pass: work was queued for it, its deadline came, or its delay is
             // over; a readable socket is in `readable`.
             for index in members.indices where members[index].transport.wakesUp() { mustPass[index] = true }

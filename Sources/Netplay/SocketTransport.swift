@@ -103,6 +103,9 @@ final class SocketTransport: DatagramTransport {
         /// The rule for the timer's ticks (see `TickSchedule`): it also keeps a session that
         /// asks for "now" every tick (a backlog retried) from spinning its thread.
         var schedule: TickSchedule
+        /// Whether a game-thread wait for datagrams spins first (see `service`): kept from one
+        /// service call to the next, as the spin follows how long the last waits took.
+        var spinning: SpinBeforeSleeping
         /// Datagrams were read whose acknowledgements wait for the game's reply (see `service`).
         var burstOwed = false
         /// The thread servicing now, if one is: a second caller only takes events, and a
@@ -131,13 +134,17 @@ final class SocketTransport: DatagramTransport {
     }
 
     /// - Parameter networkThread: The thread that services the transport, in network-thread mode.
-    init(socket: ServicedUDPSocket, clock: MonotonicClock, tickInterval: Duration, networkThread: NetworkThread? = nil)
-    {
+    /// - Parameter spinBeforeSleeping: How long a game-thread wait spins before it sleeps
+    ///   (``NetOptions/spinBeforeSleeping``).
+    init(
+        socket: ServicedUDPSocket, clock: MonotonicClock, tickInterval: Duration,
+        spinBeforeSleeping: Duration = .zero, networkThread: NetworkThread? = nil
+    ) {
         self.socket = socket
         self.clock = clock
         self.networkThread = networkThread
         let schedule = TickSchedule(minimumSpacing: tickInterval, maximumSleep: NetSession.maximumTimerSleep)
-        state = Mutex(State(schedule: schedule))
+        state = Mutex(State(schedule: schedule, spinning: SpinBeforeSleeping(limit: spinBeforeSleeping)))
     }
 
     /// Binds a socket for `session`. With a network thread (a host's own, or the one clients
@@ -165,7 +172,8 @@ final class SocketTransport: DatagramTransport {
             }
         }
         let transport = SocketTransport(
-            socket: socket, clock: clock, tickInterval: session.options.tickInterval, networkThread: thread)
+            socket: socket, clock: clock, tickInterval: session.options.tickInterval,
+            spinBeforeSleeping: session.options.spinBeforeSleeping, networkThread: thread)
         session.attach(transport)
         if let thread {
             transport.executor.withLock { $0 = NetworkThreadExecutor(transport: transport) }

@@ -77,10 +77,11 @@ package final class ServicedUDPSocket: Sendable {
     /// timeout. The sockets must stay open during the wait: their owner closes them only
     /// once the waiting thread has let them go. A socket whose `leftOut` entry is true is
     /// not waited for (`ppoll(2)` skips a negative descriptor): a datagram there wakes nobody,
-    /// and is read by whatever pass comes next.
+    /// and is read by whatever pass comes next. The wait spins first as `spinning` decides,
+    /// unless a socket is left out: the caller then sleeps on purpose, to read less often.
     package static func waitUntilAnyReadable(
         _ sockets: [ServicedUDPSocket], timeout: Duration, waking wake: WakeSignal, entries: inout [pollfd],
-        readable: inout [Bool], leavingOut leftOut: [Bool] = []
+        readable: inout [Bool], leavingOut leftOut: [Bool] = [], spinning: inout SpinBeforeSleeping
     ) {
         entries.removeAll(keepingCapacity: true)
         entries.append(pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0))
@@ -88,34 +89,45 @@ package final class ServicedUDPSocket: Sendable {
             let skipped = index < leftOut.count && leftOut[index]
             entries.append(pollfd(fd: skipped ? -1 : sockets[index].descriptor, events: Int16(POLLIN), revents: 0))
         }
-        let nanoseconds = max(timeout.nanosecondsClamped, 0)
+        let sleepsOnPurpose = leftOut.contains(true)
         let ready = entries.withUnsafeMutableBufferPointer { buffer in
-            #if os(Linux)
-            CNetplay_ppoll(buffer.baseAddress!, UInt(buffer.count), Int64(nanoseconds))
-            #else
-            poll(buffer.baseAddress!, nfds_t(buffer.count), CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
-            #endif
+            let (start, count) = (buffer.baseAddress!, buffer.count)
+            func look(_ nanoseconds: Int64) -> Bool { Self.poll(start, count: count, nanoseconds: nanoseconds) > 0 }
+            return sleepsOnPurpose ? look(max(timeout.nanosecondsClamped, 0)) : spinning.wait(upTo: timeout, look)
         }
         readable.removeAll(keepingCapacity: true)
-        for index in sockets.indices { readable.append(ready > 0 && entries[index + 1].revents != 0) }
-        if ready > 0, entries[0].revents != 0 { wake.drain() }
+        for index in sockets.indices { readable.append(ready && entries[index + 1].revents != 0) }
+        if ready, entries[0].revents != 0 { wake.drain() }
     }
 
     /// Waits until a datagram can be read or `timeout` passes (zero: does not wait). Returns
     /// whether one can be read. An interrupted wait counts as a timeout; the caller loops.
     package func waitUntilReadable(timeout: Duration) -> Bool {
+        var neverSpins = SpinBeforeSleeping(limit: .zero)
+        return waitUntilReadable(timeout: timeout, spinning: &neverSpins)
+    }
+
+    /// ``waitUntilReadable(timeout:)``, spinning first as `spinning` decides.
+    package func waitUntilReadable(timeout: Duration, spinning: inout SpinBeforeSleeping) -> Bool {
         guard isOpen else { return false }
         var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        let nanoseconds = max(timeout.nanosecondsClamped, 0)
+        let ready = spinning.wait(upTo: timeout) { nanoseconds in
+            Self.poll(&entry, count: 1, nanoseconds: nanoseconds) > 0
+        }
+        return ready && entry.revents & Int16(POLLIN) != 0
+    }
+
+    /// `ppoll(2)` for up to `nanoseconds` (zero: a look that does not wait); elsewhere
+    /// `poll(2)`, whose whole milliseconds are rounded up so a short wait never spins at zero.
+    /// Returns how many entries are ready (0 at the timeout or when interrupted).
+    private static func poll(_ entries: UnsafeMutablePointer<pollfd>, count: Int, nanoseconds: Int64) -> CInt {
         #if os(Linux)
         // To the nanosecond: poll(2)'s whole milliseconds slept up to one more than a
         // deadline a fraction of a millisecond away.
-        let ready = CNetplay_ppoll(&entry, 1, Int64(nanoseconds))
+        return CNetplay_ppoll(entries, UInt(count), nanoseconds)
         #else
-        // poll(2) takes milliseconds: round up, so a short wait never spins at zero.
-        let ready = poll(&entry, 1, CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
+        return Darwin.poll(entries, nfds_t(count), CInt(clamping: (nanoseconds + 999_999) / 1_000_000))
         #endif
-        return ready > 0 && entry.revents & Int16(POLLIN) != 0
     }
 
     /// Reads the datagrams waiting on the socket, handing each to `body`, until the socket is

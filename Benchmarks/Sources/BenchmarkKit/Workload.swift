@@ -40,6 +40,11 @@ public enum Workload {
     /// microseconds (0 turns it off), for a side-by-side run; nil keeps the library's default.
     public static let loadReadCoalescingMicroseconds =
         ProcessInfo.processInfo.environment["NETPLAY_BENCH_READ_COALESCING_US"].flatMap(Int.init)
+    /// `NETPLAY_BENCH_SPIN_US`: every Netplay session's `spinBeforeSleeping` in microseconds
+    /// (0: never spins, as ENet), for a side-by-side run with one binary, and for callgrind,
+    /// whose counts must repeat (a spin's looks follow the timing); nil keeps the default.
+    public static let spinBeforeSleepingMicroseconds =
+        ProcessInfo.processInfo.environment["NETPLAY_BENCH_SPIN_US"].flatMap(Int.init)
     /// Each client's input rate and the host's snapshot rate to each client.
     public static let inputHertz = 60.0
     public static let snapshotHertz = 30.0

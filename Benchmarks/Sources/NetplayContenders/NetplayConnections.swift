@@ -40,7 +40,7 @@ extension NetplayContender {
 
     /// The host's options for `count` connections, all from 127.0.0.1.
     private static func connectionHostOptions(count: Int, servicing: NetServicing = .networkThread) -> NetOptions {
-        var options = NetOptions()
+        var options = Self.defaultOptions
         options.servicing = servicing
         // Closing clients leave before the next connects; room for stragglers.
         options.maxPeers = count

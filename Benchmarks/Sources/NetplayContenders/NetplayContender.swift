@@ -32,9 +32,19 @@ public struct NetplayContender: Contender {
         }
     }
 
+    /// The library's default options, but for `NETPLAY_BENCH_SPIN_US`
+    /// (``Workload/spinBeforeSleepingMicroseconds``) when it is set.
+    static var defaultOptions: NetOptions {
+        var options = NetOptions()
+        if let microseconds = Workload.spinBeforeSleepingMicroseconds {
+            options.spinBeforeSleeping = .microseconds(microseconds)
+        }
+        return options
+    }
+
     /// Default options, with this front's servicing.
     var frontOptions: NetOptions {
-        var options = NetOptions()
+        var options = Self.defaultOptions
         if front == .gameThread { options.servicing = .gameThread }
         return options
     }
@@ -63,7 +73,7 @@ public struct NetplayContender: Contender {
     }
 
     /// Starts a host on 127.0.0.1 with a free port.
-    static func startHost(options: NetOptions = NetOptions()) async throws -> NetHost {
+    static func startHost(options: NetOptions = defaultOptions) async throws -> NetHost {
         try await NetHost.start(
             game: benchmarkGame, port: 0, interface: loopback, messages: benchmarkMessages, options: options,
             advertise: nil)  // measure the game socket only; never broadcast from a benchmark
@@ -79,7 +89,7 @@ public struct NetplayContender: Contender {
     }
 
     /// Connects a client to the host on `port`.
-    static func connect(toPort port: UInt16, options: NetOptions = NetOptions()) async throws -> NetClient {
+    static func connect(toPort port: UInt16, options: NetOptions = defaultOptions) async throws -> NetClient {
         try await NetClient.connect(
             to: loopback, port: Int(port), game: benchmarkGame, messages: benchmarkMessages, options: options)
     }

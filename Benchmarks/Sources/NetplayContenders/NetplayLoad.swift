@@ -97,7 +97,7 @@ extension NetplayContender {
     public func makeLoadHost(maxClients: Int) throws -> (any LoadHost)? {
         switch front {
         case .events:
-            var options = NetOptions()
+            var options = NetplayContender.defaultOptions
             if let microseconds = Workload.loadReadCoalescingMicroseconds {
                 options.readCoalescingDelay = .microseconds(microseconds)
             }

@@ -8,7 +8,8 @@ extension NetplayContender {
         let channel: NetChannel = delivery == .reliableOrdered ? .reliableOrdered : .unreliable
         guard readsEvents else { return try polledThroughput(on: channel, messages: messages) }
         let counters = DeliveryCounters(everyMessageArrives: delivery == .reliableOrdered)
-        let start = try transfer(counters: counters, expected: messages, countBytes: false, options: NetOptions()) {
+        let options = Self.defaultOptions
+        let start = try transfer(counters: counters, expected: messages, countBytes: false, options: options) {
             client in
             let message = SmallMessage()
             for _ in 0..<messages {
@@ -23,7 +24,7 @@ extension NetplayContender {
 
     public func bulkTransfer(totalBytes: Int, messageBytes: Int) throws -> Double? {
         guard front == .events else { return nil }  // the variants are measured where they differ
-        var options = NetOptions()
+        var options = Self.defaultOptions
         // Room for one whole 1 MiB message (plus its id and length) in the send buffer and
         // the channel; the defaults (1 MiB) are one message tight.
         options.maxBufferedSendBytes = 2 * messageBytes + Self.bulkHeadroomBytes
