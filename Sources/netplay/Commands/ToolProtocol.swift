@@ -12,7 +12,8 @@ enum ToolProtocol {
     static let messages: [any NetMessage.Type] = [Ping.self, StreamStart.self, Numbered.self, StreamEnd.self]
 
     /// A ping; the host echoes it unchanged on the channel it came on.
-    struct Ping: NetMessage, Equatable {
+    @NetMessage
+    struct Ping: Equatable {
         var sequence: UInt32
         /// Whether it travels (and is echoed) on the reliable-ordered or the unreliable channel.
         var reliable: Bool
@@ -23,13 +24,15 @@ enum ToolProtocol {
     }
 
     /// Asks the host to stream numbered reliable messages back at `perSecond` (`netplay stream`).
-    struct StreamStart: NetMessage, Equatable {
+    @NetMessage
+    struct StreamStart: Equatable {
         var perSecond: UInt16
     }
 
     /// One message of a reliable stream: numbers run 0, 1, 2… with none skipped, so the receiver
     /// can check each arrives exactly once and in order.
-    struct Numbered: NetMessage, Equatable {
+    @NetMessage
+    struct Numbered: Equatable {
         var sequence: UInt32
         /// When it was sent, in milliseconds since 1970 (one machine's wall clock is shared by
         /// its processes and network namespaces): how long it waited shows in the receiver.
@@ -38,7 +41,8 @@ enum ToolProtocol {
 
     /// The last message of a stream, sent after its last ``Numbered`` on the same ordered
     /// channel: how many the sender sent, and what it made of the other side's stream.
-    struct StreamEnd: NetMessage, Equatable {
+    @NetMessage
+    struct StreamEnd: Equatable {
         var sent: UInt32
         var received: UInt32
         var duplicates: UInt32
