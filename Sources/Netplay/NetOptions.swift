@@ -80,15 +80,17 @@ public struct NetOptions: Sendable {
     /// ``NetServicing/gameThread`` `poll(waitingUpTo:)`) may keep looking at the socket
     /// without sleeping, before it sleeps. It spins only while its waits are that short:
     /// starting at nothing, the spin grows while waits end within this long without it
-    /// catching them, and stops at the first wait that outlasts it (so a game at 60 Hz, a peer
-    /// across a real network or an idle link never spins). Each look yields the processor to
-    /// any other thread ready to run. What it buys: a datagram that finds its thread awake
+    /// catching them, and stops at the first wait that outlasts it (so, by design, a game at
+    /// 60 Hz, a peer across a real network or an idle link never spins). Each look yields the
+    /// processor to any other thread ready to run. What it buys: a datagram that finds its thread awake
     /// costs no wake-up, which on a machine whose idle processors halt (as virtual machines'
     /// often do) is most of a loopback round trip (see Benchmarks/README.md). What it costs:
     /// the time a thread spends spinning, up to a whole core while datagrams come less than
-    /// this far apart, and one spin in vain each time short waits turn long. Zero never spins
-    /// (ENet's behaviour). The default is about twice a wake-up's cost on the machine it was
-    /// measured on.
+    /// this far apart, and one spin in vain each time short waits turn long; on Swift's pool
+    /// a reliable stream measured a few per cent slower. Zero never spins (ENet's behaviour).
+    /// The default is 2–5 times a wake-up's traced cost (20–50 µs) on the machine it was
+    /// measured on, and must outlast a round trip that still pays for wake-ups (about 60 µs
+    /// there) for the spin to start at all.
     ///
     /// A network thread the process's clients share spins as long as the longest of their
     /// options asks.

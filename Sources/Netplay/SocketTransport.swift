@@ -138,7 +138,7 @@ final class SocketTransport: DatagramTransport {
     ///   (``NetOptions/spinBeforeSleeping``).
     init(
         socket: ServicedUDPSocket, clock: MonotonicClock, tickInterval: Duration,
-        spinBeforeSleeping: Duration = .zero, networkThread: NetworkThread? = nil
+        spinBeforeSleeping: Duration, networkThread: NetworkThread? = nil
     ) {
         self.socket = socket
         self.clock = clock

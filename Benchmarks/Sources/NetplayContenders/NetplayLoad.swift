@@ -97,7 +97,7 @@ extension NetplayContender {
     public func makeLoadHost(maxClients: Int) throws -> (any LoadHost)? {
         switch front {
         case .events:
-            var options = NetplayContender.defaultOptions
+            var options = Self.defaultOptions
             if let microseconds = Workload.loadReadCoalescingMicroseconds {
                 options.readCoalescingDelay = .microseconds(microseconds)
             }
