@@ -130,6 +130,8 @@ final class NetworkThread: Sendable {
                 coalesced.reset(count: members.count, transports: transports)
                 let limit = members.map(\.session.options.spinBeforeSleeping).max() ?? .zero
                 if limit != spinning.limit { spinning = SpinBeforeSleeping(limit: limit) }
+                // A change with nobody leaving is a session joining: its handshake comes first.
+                if leaving.isEmpty { spinning.arm() }
             }
             // The sessions that left are let go before their transports retire (which lets
             // their `close` return), and the transports once retired: the list kept the last

@@ -144,7 +144,10 @@ final class SocketTransport: DatagramTransport {
         self.clock = clock
         self.networkThread = networkThread
         let schedule = TickSchedule(minimumSpacing: tickInterval, maximumSleep: NetSession.maximumTimerSleep)
-        state = Mutex(State(schedule: schedule, spinning: SpinBeforeSleeping(limit: spinBeforeSleeping)))
+        // Armed: the session's handshake comes first (see `SpinBeforeSleeping.arm()`).
+        var spinning = SpinBeforeSleeping(limit: spinBeforeSleeping)
+        spinning.arm()
+        state = Mutex(State(schedule: schedule, spinning: spinning))
     }
 
     /// Binds a socket for `session`. With a network thread (a host's own, or the one clients

@@ -20,6 +20,10 @@ import Darwin
 /// long now. Each look yields the processor to any other thread ready to run on it (the one
 /// that is to send the reply, on a small machine), so a spin delays nobody's work but its
 /// own thread's sleep.
+///
+/// A new session has no waits to learn from, and starts with a handshake whose answers come
+/// within a round trip: its first waits spin the whole limit (``arm()``), and the same rules
+/// take over from there (a wait the spin catches keeps it; the first long one ends it).
 package struct SpinBeforeSleeping: Sendable {
     /// The longest spin before a wait sleeps, and the longest wait that counts as short;
     /// zero never spins.
@@ -30,6 +34,13 @@ package struct SpinBeforeSleeping: Sendable {
 
     package init(limit: Duration) {
         self.limit = max(limit, .zero)
+    }
+
+    /// The next wait spins the whole limit: for a session starting its handshake, whose
+    /// answers come within a round trip while there are no waits yet to size the spin from
+    /// (each one would otherwise be slept through, a wake-up per handshake packet).
+    package mutating func arm() {
+        spin = limit
     }
 
     /// Waits up to `timeout` with `look`, which polls the descriptors for up to the

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import Netplay
+@testable import NetplayDrivers
 
 extension APITests {
     /// How a game-thread session is serviced while `connect` or `close` waits
@@ -58,6 +59,28 @@ extension APITests {
             for _ in 0..<10 where ended.value == nil { held.runJobs() }
             #expect(ended.value != nil)
             if ended.value != nil { await doneWhenReleased.value }
+            await host.close()
+        }
+
+        /// A new session has no waits to size its spin from, and its handshake's answers come
+        /// within a round trip: its first waits spin the whole limit. Measured on this machine,
+        /// each of the client's three handshake waits was otherwise slept through.
+        @Test("a game-thread session starts with its spin armed at the limit")
+        func newSessionStartsArmed() async throws {
+            var options = NetOptions()
+            options.servicing = .gameThread
+            options.spinBeforeSleeping = .microseconds(80)
+            let host = try await NetHost.start(
+                game: APISetup.game, port: 0, interface: "127.0.0.1", messages: APISetup.messages,
+                options: options, advertise: nil)
+            let client = try NetClient.startConnecting(
+                to: "127.0.0.1", port: Int(host.port), game: APISetup.game, messages: APISetup.messages,
+                options: options)
+            for session in [host.session, client.session] {
+                let transport = try #require(session.gameThreadTransport)
+                #expect(transport.state.withLock { $0.spinning.spin } == .microseconds(80))
+            }
+            client.closeSynchronously()
             await host.close()
         }
 

@@ -105,6 +105,40 @@ extension TransportTests {
             #expect(spinning.spin == .microseconds(25))
         }
 
+        @Test("An armed record spins the whole limit from its first wait, then the waits size it")
+        func armedSpinsFromTheFirstWait() {
+            var spinning = SpinBeforeSleeping(limit: Self.limit)
+            spinning.arm()
+            #expect(spinning.spin == Self.limit)
+            var looks: [Int64] = []
+            // Ready at the third look: caught by the spin, no waits seen before. (The spin is
+            // 100 µs of real time: on a slow machine the look that sleeps finds it instead.)
+            let ready = spinning.wait(upTo: .seconds(1)) { nanoseconds in
+                looks.append(nanoseconds)
+                return looks.count >= 3 || nanoseconds > 0
+            }
+            #expect(ready)
+            #expect(looks.first == 0)
+            #expect(looks.filter { $0 > 0 }.count <= 1)
+            #expect(spinning.spin == Self.limit)
+            // The first wait past the limit ends it, as for a record that grew its spin.
+            spinning.noteWait(lasted: Self.limit + .microseconds(1), ready: true)
+            #expect(spinning.spin == .zero)
+        }
+
+        @Test("Arming a record whose limit is zero leaves it never spinning")
+        func armedZeroLimitNeverSpins() {
+            var spinning = SpinBeforeSleeping(limit: .zero)
+            spinning.arm()
+            #expect(spinning.spin == .zero)
+            var looks: [Int64] = []
+            _ = spinning.wait(upTo: .milliseconds(3)) { nanoseconds in
+                looks.append(nanoseconds)
+                return false
+            }
+            #expect(looks == [3_000_000])
+        }
+
         @Test("On a loopback socket a spinning wait returns with the datagram waiting")
         func loopbackDatagramEndsTheSpin() throws {
             let receiver = try ServicedUDPSocket.open(host: "127.0.0.1", port: 0)
