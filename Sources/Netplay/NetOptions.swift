@@ -78,10 +78,12 @@ public struct NetOptions: Sendable {
     public var readCoalescingDelay: Duration = .milliseconds(1)
     /// How long a thread waiting for datagrams (the network thread, or the game's in a
     /// ``NetServicing/gameThread`` `poll(waitingUpTo:)`) may keep looking at the socket
-    /// without sleeping, before it sleeps. It spins only while its waits are that short:
-    /// starting at nothing, the spin grows while waits end within this long without it
-    /// catching them, and stops at the first wait that outlasts it (so, by design, a game at
-    /// 60 Hz, a peer across a real network or an idle link never spins). Each look yields the
+    /// without sleeping, before it sleeps. It spins only while its waits are that short: the
+    /// spin grows while waits end within this long without it catching them, and stops at
+    /// the first wait that outlasts it (so, by design, a game at 60 Hz, a peer across a real
+    /// network or an idle link never spins). A new session's first waits spin this whole
+    /// time, since its handshake's answers come within a round trip and it has no waits yet
+    /// to go by; otherwise the spin starts at nothing. Each look yields the
     /// processor to any other thread ready to run. What it buys: a datagram that finds its thread awake
     /// costs no wake-up, which on a machine whose idle processors halt (as virtual machines'
     /// often do) is most of a loopback round trip (see Benchmarks/README.md). What it costs:
