@@ -89,7 +89,8 @@ public struct NetOptions: Sendable {
     /// often do) is most of a loopback round trip (see Benchmarks/README.md). What it costs:
     /// the time a thread spends spinning, up to a whole core while datagrams come less than
     /// this far apart, and one spin in vain each time short waits turn long; on Swift's pool
-    /// a reliable stream measured a few per cent slower. Zero never spins (ENet's behaviour).
+    /// a reliable stream measured a few per cent slower in one session's comparisons (not in
+    /// the next's). Zero never spins (ENet's behaviour).
     /// The default is 2–5 times a wake-up's traced cost (20–50 µs) on the machine it was
     /// measured on, and must outlast a round trip that still pays for wake-ups (about 60 µs
     /// there) for the spin to start at all.
