@@ -13,6 +13,18 @@ extension TransportTests {
     struct SpinBeforeSleepingTests {
         static let limit = Duration.microseconds(100)
 
+        /// One wait whose descriptor is ready at the third look, and the looks it made. The
+        /// spin is 100 µs of real time, so on a slow or busy machine it may end before: the
+        /// look that sleeps then finds the descriptor ready.
+        static func waitReadyAtTheThirdLook(_ spinning: inout SpinBeforeSleeping) -> (ready: Bool, looks: [Int64]) {
+            var looks: [Int64] = []
+            let ready = spinning.wait(upTo: .seconds(1)) { nanoseconds in
+                looks.append(nanoseconds)
+                return looks.count >= 3 || nanoseconds > 0
+            }
+            return (ready, looks)
+        }
+
         @Test("The spin grows while waits end woken within the limit, then stays at it")
         func growsToTheLimit() {
             var spinning = SpinBeforeSleeping(limit: Self.limit)
@@ -69,13 +81,7 @@ extension TransportTests {
             spinning.noteWait(lasted: .microseconds(60), ready: true)
             spinning.noteWait(lasted: .microseconds(60), ready: true)
             #expect(spinning.spin == Self.limit)
-            var looks: [Int64] = []
-            // Ready at the third look. The spin is 100 µs of real time, so on a slow or busy
-            // machine it may end before: the look that sleeps then finds it ready.
-            let ready = spinning.wait(upTo: .seconds(1)) { nanoseconds in
-                looks.append(nanoseconds)
-                return looks.count >= 3 || nanoseconds > 0
-            }
+            let (ready, looks) = Self.waitReadyAtTheThirdLook(&spinning)
             #expect(ready)
             #expect(looks.count <= 3)
             #expect(looks.first == 0)
@@ -110,13 +116,8 @@ extension TransportTests {
             var spinning = SpinBeforeSleeping(limit: Self.limit)
             spinning.arm()
             #expect(spinning.spin == Self.limit)
-            var looks: [Int64] = []
-            // Ready at the third look: caught by the spin, no waits seen before. (The spin is
-            // 100 µs of real time: on a slow machine the look that sleeps finds it instead.)
-            let ready = spinning.wait(upTo: .seconds(1)) { nanoseconds in
-                looks.append(nanoseconds)
-                return looks.count >= 3 || nanoseconds > 0
-            }
+            // Caught by the spin with no waits seen before.
+            let (ready, looks) = Self.waitReadyAtTheThirdLook(&spinning)
             #expect(ready)
             #expect(looks.first == 0)
             #expect(looks.filter { $0 > 0 }.count <= 1)
