@@ -83,10 +83,10 @@ public struct NetOptions: Sendable {
     /// the first wait that outlasts it (so, by design, a game at 60 Hz, a peer across a real
     /// network or an idle link never spins). A new session's first waits spin this whole
     /// time, since its handshake's answers come within a round trip and it has no waits yet
-    /// to go by; otherwise the spin starts at nothing. Each look yields the
-    /// processor to any other thread ready to run. What it buys: a datagram that finds its thread awake
-    /// costs no wake-up, which on a machine whose idle processors halt (as virtual machines'
-    /// often do) is most of a loopback round trip (see Benchmarks/README.md). What it costs:
+    /// to go by; otherwise the spin starts at nothing. Each look yields the processor to any
+    /// other thread ready to run. What it buys: a datagram that finds its thread awake costs
+    /// no wake-up, which on a machine whose idle processors halt (as virtual machines' often
+    /// do) is most of a loopback round trip (see Benchmarks/README.md). What it costs:
     /// the time a thread spends spinning, up to a whole core while datagrams come less than
     /// this far apart, and one spin in vain each time short waits turn long; on Swift's pool
     /// a reliable stream measured a few per cent slower in one session's comparisons (not in
