@@ -364,7 +364,9 @@ package struct NetCore: Sendable {
             }
             if let message = try? registry.decode(deliveredScratch[index].bytes) {
                 messages.received += 1
-                events.append(.message(message, from: peer))
+                // Consumed: a borrowed message was copied into the event and the binding's
+                // copy destroyed, per message.
+                events.append(.message(consume message, from: peer))
             } else {
                 messages.malformed += 1
             }
