@@ -65,7 +65,7 @@ public struct NetOptions: Sendable {
     /// socket first, unless the network thread is at it) or by a pass of the timers, rather
     /// than each player's packet waking the thread on its own. With 64 players sending 60 Hz
     /// inputs spread over the frame, the host took 6–7 % of a core instead of 10–12 % (see
-    /// Benchmarks/README.md). The price is accuracy: a packet waits up to this long in the
+    /// Benchmarks/HISTORY.md). The price is accuracy: a packet waits up to this long in the
     /// socket, so the players' round-trip figures read up to this much high (1 ms, the clock
     /// granularity the timers already allow for); on a quiet link a read costs a second,
     /// empty pass when the delay is over; and the events a poll's read brings call the
