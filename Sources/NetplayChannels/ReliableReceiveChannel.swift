@@ -157,6 +157,22 @@ package struct ReliableReceiveChannel: Sendable {
         return (delta + Self.ringBytes(count: ring.count) - ringBefore, refused)
     }
 
+    /// ``insert(_:in:full:limit:now:channel:released:)`` of a piece whose payload was
+    /// admitted, unless the pieces before it in that payload made it a duplicate (nil): a
+    /// peer may repeat a piece within one payload. The next whole message with nothing
+    /// waiting, the steady state, cannot be one, and skips its second ``assess(_:)``.
+    package mutating func insertIfNew(
+        _ entry: ChannelEntry, in payload: [UInt8], limit: Int, now: NetInstant, channel: ChannelID,
+        released: inout [DeliveredMessage]
+    ) -> (delta: Int, refused: Bool)? {
+        var full = WrappingSequence.extend(entry.messageID, near: base)
+        if entry.fragment != nil || full != base || occupiedCount != 0 {
+            guard case .accept(let assessed, _) = assess(entry) else { return nil }
+            full = assessed
+        }
+        return insert(entry, in: payload, full: full, limit: limit, now: now, channel: channel, released: &released)
+    }
+
     /// ``insert(_:in:full:limit:now:channel:released:)`` without the ring's bytes.
     private mutating func place(
         _ entry: ChannelEntry, in payload: [UInt8], full: Int64, limit: Int, now: NetInstant, channel: ChannelID,

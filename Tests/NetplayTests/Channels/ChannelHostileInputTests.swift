@@ -77,6 +77,34 @@ extension ChannelTests {
             #expect(receiver.statistics.drops.duplicatePackets == 1)
         }
 
+        @Test("a piece repeated within one payload is delivered once, and the repeat counted")
+        func pieceRepeatedWithinOnePayload() throws {
+            var writer = PayloadWriter(
+                header: PayloadHeader(sequence: 0, ack: 0xFFFF, ackBits: 0), capacity: ChannelConfig.maximumPayloadBytes
+            )
+            // The next message whole, twice (the receiver's steady state, which skips a second
+            // assessment), then a fragment twice before the message's other one.
+            let first = ChannelEntry.Fragment(index: 0, count: 2)
+            let second = ChannelEntry.Fragment(index: 1, count: 2)
+            let pieces: [(messageID: UInt16, fragment: ChannelEntry.Fragment?, bytes: [UInt8])] = [
+                (0, nil, [7, 8]), (0, nil, [7, 8]), (1, first, [9]), (1, first, [9]), (1, second, [10]),
+            ]
+            for piece in pieces {
+                let appended = writer.append(
+                    channel: 0, messageID: piece.messageID, fragment: piece.fragment, bytes: piece.bytes[...])
+                #expect(appended)
+            }
+            var receiver = ChannelEndpoint(now: .zero)
+            receiver.receive(writer.bytes, now: .zero)
+            #expect(
+                receiver.drainDelivered() == [
+                    DeliveredMessage(channel: ChannelID(0), bytes: [7, 8]),
+                    DeliveredMessage(channel: ChannelID(0), bytes: [9, 10]),
+                ])
+            #expect(receiver.statistics.drops.duplicatePieces == 2)
+            #expect(receiver.bufferedBytes == 0)
+        }
+
         @Test("an empty reliable entry is a malformed drop, no sender makes one; an empty unreliable one arrives")
         func emptyReliableEntries() throws {
             var sender = ChannelEndpoint(now: .zero)
