@@ -133,19 +133,22 @@ extension ChannelEndpoint {
             if refused { drops.inconsistentFragments += 1 }
             return
         }
-        guard let (outcome, delta) = lanes[lane].unreliableIn?.receive(entry, in: payload, limit: limit, now: now)
+        // Released straight into `delivered`, and taken back out if over the budget.
+        guard
+            let (outcome, delta) = lanes[lane].unreliableIn?.receive(
+                entry, in: payload, limit: limit, now: now, channel: channel, released: &delivered)
         else { return }
         bufferedBytes += delta
         // Whatever the outcome: a refused fragment may still have opened a slot.
         if entry.fragment != nil, lanes[lane].unreliableIn?.isAssembling == true { mayHoldAssemblies = true }
         switch outcome {
-        case .delivered(let message):
-            guard bufferedBytes + message.count <= config.maxReceiveBufferBytes else {
+        case .delivered(let byteCount):
+            guard bufferedBytes + byteCount <= config.maxReceiveBufferBytes else {
+                delivered.removeLast()
                 drops.unreliableBufferFull += 1
                 return
             }
-            bufferedBytes += message.count
-            delivered.append(DeliveredMessage(channel: channel, bytes: message))
+            bufferedBytes += byteCount
         case .buffered:
             break
         case .stale:

@@ -7,8 +7,11 @@ import NetplayBase
 /// A sequenced channel delivers only messages newer than the newest it delivered.
 package struct UnreliableReceiveChannel: Sendable {
     package enum Outcome: Sendable, Equatable {
-        /// The message: a slice of the payload that carried it, or a reassembled whole.
-        case delivered(ArraySlice<UInt8>)
+        /// The message was appended to the caller's list (a slice of the payload that carried
+        /// it, or a reassembled whole); its size in bytes. Appended there, not carried here: a
+        /// slice in the outcome was retained, copied and released again on its way, some 60
+        /// instructions a message.
+        case delivered(byteCount: Int)
         case buffered
         /// Older than (or as old as) a message already delivered on a sequenced channel.
         case stale
@@ -37,29 +40,34 @@ package struct UnreliableReceiveChannel: Sendable {
         return !WrappingSequence.isNewer(id, than: newest)
     }
 
-    /// Handles one entry of `payload`; `delta` is the change in ``bufferedBytes`` (a delivered
-    /// message leaves this channel's buffer; the caller accounts for it from then on).
-    package mutating func receive(_ entry: ChannelEntry, in payload: [UInt8], limit: Int, now: NetInstant)
-        -> (outcome: Outcome, delta: Int)
-    {
+    /// Handles one entry of `payload`, appending a message it completes to `released`, as
+    /// delivered on `channel`; `delta` is the change in ``bufferedBytes`` (a delivered message
+    /// leaves this channel's buffer; the caller accounts for it from then on).
+    package mutating func receive(
+        _ entry: ChannelEntry, in payload: [UInt8], limit: Int, now: NetInstant, channel: ChannelID,
+        released: inout [DeliveredMessage]
+    ) -> (outcome: Outcome, delta: Int) {
         guard !isStale(entry.messageID) else { return (.stale, 0) }
         // A whole message with nothing in reassembly changes no buffered byte: not counted.
         guard entry.fragment != nil || !slots.isEmpty else {
-            return (deliver(entry.messageID, payload[entry.range]), 0)
+            return (deliver(entry.messageID, payload[entry.range], channel: channel, into: &released), 0)
         }
         // A fragment, or a sequenced delivery that frees the older partial messages.
         let before = bufferedBytes
         let outcome =
             if let fragment = entry.fragment {
-                insert(entry, bytes: payload[entry.range], fragment: fragment, limit: limit, now: now)
+                insert(
+                    entry, bytes: payload[entry.range], fragment: fragment, limit: limit, now: now, channel: channel,
+                    released: &released)
             } else {
-                deliver(entry.messageID, payload[entry.range])
+                deliver(entry.messageID, payload[entry.range], channel: channel, into: &released)
             }
         return (outcome, bufferedBytes - before)
     }
 
     private mutating func insert(
-        _ entry: ChannelEntry, bytes: ArraySlice<UInt8>, fragment: ChannelEntry.Fragment, limit: Int, now: NetInstant
+        _ entry: ChannelEntry, bytes: ArraySlice<UInt8>, fragment: ChannelEntry.Fragment, limit: Int, now: NetInstant,
+        channel: ChannelID, released: inout [DeliveredMessage]
     ) -> Outcome {
         // Numbers wrap every 65,536 messages: a partial message far from the current one is
         // from an earlier lap, and must never absorb fragments of a new message that
@@ -83,17 +91,22 @@ package struct UnreliableReceiveChannel: Sendable {
             slots[index].assembly.insert(fragment.index, bytes: bytes)
         else { return .refused }
         guard slots[index].assembly.isComplete else { return .buffered }
-        return deliver(entry.messageID, slots.remove(at: index).assembly.assembled()[...])
+        return deliver(
+            entry.messageID, slots.remove(at: index).assembly.assembled()[...], channel: channel, into: &released)
     }
 
-    private mutating func deliver(_ id: UInt16, _ message: ArraySlice<UInt8>) -> Outcome {
+    private mutating func deliver(
+        _ id: UInt16, _ message: ArraySlice<UInt8>, channel: ChannelID, into released: inout [DeliveredMessage]
+    ) -> Outcome {
         if sequenced {
             newestDelivered = id
             // Older partial messages can no longer be delivered: free them now. (Asked first:
             // on an empty list the removal still cost some 160 instructions a message.)
             if !slots.isEmpty { slots.removeAll { !WrappingSequence.isNewer($0.id, than: id) } }
         }
-        return .delivered(message)
+        let byteCount = message.count
+        released.append(DeliveredMessage(channel: channel, bytes: message))
+        return .delivered(byteCount: byteCount)
     }
 
     /// Drops assemblies older than the timeout; returns how many and the bytes freed.

@@ -16,9 +16,29 @@ struct CarriedEntry {
     var fragment: ChannelEntry.Fragment? { entry.fragment }
 }
 
+/// What an unreliable channel did with one entry, with a delivered message's bytes, for tests
+/// to compare.
+enum CarriedOutcome: Equatable {
+    case delivered(ArraySlice<UInt8>)
+    case buffered
+    case stale
+    case refused
+}
+
 extension UnreliableReceiveChannel {
-    mutating func receive(_ carried: CarriedEntry, limit: Int, now: NetInstant) -> (outcome: Outcome, delta: Int) {
-        receive(carried.entry, in: carried.payload, limit: limit, now: now)
+    mutating func receive(_ carried: CarriedEntry, limit: Int, now: NetInstant) -> (outcome: CarriedOutcome, delta: Int)
+    {
+        var released: [DeliveredMessage] = []
+        let (outcome, delta) = receive(
+            carried.entry, in: carried.payload, limit: limit, now: now, channel: ChannelID(0), released: &released)
+        switch outcome {
+        case .delivered(let byteCount):
+            precondition(released.count == 1 && released[0].bytes.count == byteCount, "one message, as counted")
+            return (.delivered(released[0].bytes), delta)
+        case .buffered: return (.buffered, delta)
+        case .stale: return (.stale, delta)
+        case .refused: return (.refused, delta)
+        }
     }
 }
 

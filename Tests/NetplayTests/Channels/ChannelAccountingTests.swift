@@ -66,6 +66,29 @@ extension ChannelTests {
             }
         }
 
+        @Test("unreliable messages past the receive budget are dropped and counted; the ones before it arrive whole")
+        func unreliableMessagesStopAtTheReceiveBudget() throws {
+            var config = ChannelConfig()
+            config.maxReceiveBufferBytes = 700
+            var sender = ChannelEndpoint(now: .zero)
+            for value: UInt8 in 1...3 {
+                try sender.enqueue([UInt8](repeating: value, count: 300), on: ChannelID(2), now: .zero)
+            }
+            let payloads = sender.makePayloads(now: .zero)
+            try #require(payloads.count == 1)
+            var receiver = ChannelEndpoint(config: config, now: .zero)
+            receiver.receive(payloads[0], now: .zero)
+            // Two fit in 700 bytes until drained; the third is dropped, not left half-listed.
+            #expect(receiver.bufferedBytes == 600)
+            #expect(receiver.statistics.drops.unreliableBufferFull == 1)
+            #expect(
+                receiver.drainDelivered() == [
+                    DeliveredMessage(channel: ChannelID(2), bytes: [UInt8](repeating: 1, count: 300)),
+                    DeliveredMessage(channel: ChannelID(2), bytes: [UInt8](repeating: 2, count: 300)),
+                ])
+            #expect(receiver.bufferedBytes == 0)
+        }
+
         @Test("reliable data unacknowledged for the limit marks the peer unresponsive; any acknowledgement resets it")
         func silentPeerIsUnresponsive() throws {
             var sender = ChannelEndpoint(now: .zero)
