@@ -9,7 +9,7 @@ package struct UnreliableReceiveChannel: Sendable {
     package enum Outcome: Sendable, Equatable {
         /// The message was appended to the caller's list (a slice of the payload that carried
         /// it, or a reassembled whole); its size in bytes. Appended there, not carried here: a
-        /// slice in the outcome was retained, copied and released again on its way, some 60
+        /// slice in the outcome was retained, copied and released again on its way, some 70
         /// instructions a message.
         case delivered(byteCount: Int)
         case buffered
