@@ -130,9 +130,9 @@ package struct ReliableReceiveChannel: Sendable {
             }
             return .accept(full, FragmentAssembly.pieceBytes(entry.byteCount))
         case .empty:
-            // The next message with nothing waiting is released at once (`insert`), never held.
+            // Released at once, it is never held: the ring does not grow for it.
             let growth =
-                entry.fragment == nil && full == base && occupiedCount == 0
+                isReleasedAtOnce(entry, full: full)
                 ? 0 : Self.ringBytes(count: ringCount(toHold: full)) - Self.ringBytes(count: ring.count)
             guard let fragment = entry.fragment else { return .accept(full, entry.byteCount + growth) }
             return .accept(
@@ -166,11 +166,18 @@ package struct ReliableReceiveChannel: Sendable {
         released: inout [DeliveredMessage]
     ) -> (delta: Int, refused: Bool)? {
         var full = WrappingSequence.extend(entry.messageID, near: base)
-        if entry.fragment != nil || full != base || occupiedCount != 0 {
+        if !isReleasedAtOnce(entry, full: full) {
             guard case .accept(let assessed, _) = assess(entry) else { return nil }
             full = assessed
         }
         return insert(entry, in: payload, full: full, limit: limit, now: now, channel: channel, released: &released)
+    }
+
+    /// Whether `entry`, message `full`, is the next whole message with nothing waiting (the
+    /// steady state): released at once by ``insert(_:in:full:limit:now:channel:released:)``,
+    /// never held in the ring, and never a duplicate.
+    private func isReleasedAtOnce(_ entry: ChannelEntry, full: Int64) -> Bool {
+        entry.fragment == nil && full == base && occupiedCount == 0
     }
 
     /// ``insert(_:in:full:limit:now:channel:released:)`` without the ring's bytes.
@@ -213,9 +220,9 @@ package struct ReliableReceiveChannel: Sendable {
                 self[slot: full] = .partial(assembly)
                 return (delta, false)
             }
-        } else if full == base, occupiedCount == 0 {
-            // The next message with nothing waiting (the steady state): delivered at once,
-            // without a round trip through the window's table, and read where it lies in its payload.
+        } else if isReleasedAtOnce(entry, full: full) {
+            // Delivered without a round trip through the window's table, and read where it
+            // lies in its payload.
             released.append(DeliveredMessage(channel: channel, bytes: payload[entry.range]))
             base += 1
             return (entry.byteCount, false)
