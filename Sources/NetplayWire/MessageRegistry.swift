@@ -139,7 +139,19 @@ public struct MessageRegistry: Sendable {
     /// Decodes a standalone message that must use every byte of `bytes`, read in place.
     package func decode(_ bytes: ArraySlice<UInt8>, limits: WireLimits = .default) throws(WireError) -> any NetMessage {
         var reader = BitReader(bytes, limits: limits)
-        let message = try decode(from: &reader)
+        let message: any NetMessage
+        // An id below 128 (every game's, unless it registers more types) is a varint of one
+        // byte, and its value: read where it lies, not through the reader's varint loop and
+        // `decode(from:)`, some 100 instructions a message received.
+        // The byte by index, not `first`: unspecialized (debug builds), the generic `first`
+        // allocated.
+        let first = bytes.isEmpty ? 0xFF : bytes[bytes.startIndex]
+        if first < 0x80, Int(first) < messageTypes.count {
+            reader.position = 8
+            message = try messageTypes[Int(first)].init(from: &reader)
+        } else {
+            message = try decode(from: &reader)
+        }
         try reader.expectEnd("end of \(type(of: message).messageName)")
         return message
     }
