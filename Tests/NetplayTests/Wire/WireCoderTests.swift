@@ -141,4 +141,46 @@ struct WireCoderTests {
         #expect(try registry.decode(bytes) as? Ping == Ping(sequence: 0xBEEF))
         #expect(throws: WireError(.unknownMessageID(9), expected: "message id", at: 0)) { _ = try registry.decode([9]) }
     }
+
+    /// A type id below 128 is read where it lies (one byte); the same id written in more
+    /// groups (PROTOCOL §6.1 allows it) goes through the general reader: both must agree, on
+    /// what they decode and on what they refuse.
+    @Test func aTypeIDInOneByteDecodesAsTheSameIDInTwo() throws {
+        struct Ping: NetMessage, Equatable {
+            var sequence: UInt16
+            init(sequence: UInt16) { self.sequence = sequence }
+            func encode(to writer: inout BitWriter) throws(WireError) { writer.writeFixed(sequence) }
+            init(from reader: inout BitReader) throws(WireError) { sequence = try reader.readFixed() }
+        }
+        struct Flag: NetMessage, Equatable {
+            var on: Bool
+            init(on: Bool) { self.on = on }
+            func encode(to writer: inout BitWriter) throws(WireError) { writer.writeBool(on) }
+            init(from reader: inout BitReader) throws(WireError) { on = try reader.readBool() }
+        }
+        let registry = MessageRegistry([Ping.self, Flag.self])
+        /// `bytes` with its first byte (a one-group type id) written as two groups.
+        func twoGroups(_ bytes: [UInt8]) -> [UInt8] { [bytes[0] | 0x80, 0] + bytes.dropFirst() }
+
+        let ping = try registry.encode(Ping(sequence: 0xBEEF))
+        let flag = try registry.encode(Flag(on: true))
+        #expect(ping == [0, 0xEF, 0xBE])
+        #expect(flag == [1, 1])
+        for bytes in [ping, twoGroups(ping)] {
+            #expect(try registry.decode(bytes) as? Ping == Ping(sequence: 0xBEEF))
+        }
+        for bytes in [flag, twoGroups(flag)] {
+            #expect(try registry.decode(bytes) as? Flag == Flag(on: true))
+        }
+        // Refused alike: an unknown id, a body cut short, a byte left over, bad padding.
+        for bytes in [[2], twoGroups([2])] {
+            #expect(throws: WireError(.unknownMessageID(2), expected: "message id", at: 0)) {
+                _ = try registry.decode(bytes)
+            }
+        }
+        for bytes in [[0, 0xEF], [0, 0xEF, 0xBE, 0], [1, 3], twoGroups([0, 0xEF]), twoGroups([1, 3])] {
+            #expect(throws: WireError.self) { _ = try registry.decode(bytes) }
+        }
+        #expect(throws: WireError.self) { _ = try registry.decode([]) }
+    }
 }
