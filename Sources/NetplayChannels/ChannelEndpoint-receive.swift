@@ -117,15 +117,22 @@ extension ChannelEndpoint {
     private mutating func dispatch(_ entry: ChannelEntry, in payload: [UInt8], now: NetInstant) {
         let lane = Int(entry.channel)
         let channel = ChannelID(entry.channel)
-        let limit = geometry.messageLimit(for: lanes[lane].kind)
-        if lanes[lane].kind.isReliable {
-            // One access to the lane: each `lanes[lane]` that changes it is a call (the array's
-            // accessor, not inlined), and assessing, then inserting, cost three of them.
-            // Released straight into `delivered`: no scratch list per endpoint to copy from.
-            guard
-                case (let delta, let refused)?? = lanes[lane].reliableIn?.insertIfNew(
-                    entry, in: payload, limit: limit, now: now, channel: channel, released: &delivered)
-            else {
+        // A checked read: the lane exists, so the buffer's unchecked subscript below is safe.
+        let kind = lanes[lane].kind
+        let limit = geometry.messageLimit(for: kind)
+        if kind.isReliable {
+            // The lane is changed through the lanes' buffer, not `lanes[lane]` (a call of the
+            // array's accessor, some 37 instructions), with the delivered list moved out for the
+            // while (the closure may not reach `self` while `lanes` is borrowed): some 30
+            // instructions less a message. Released straight into the list.
+            var released: [DeliveredMessage] = []
+            swap(&released, &delivered)
+            let inserted = lanes.withUnsafeMutableBufferPointer { lanes in
+                lanes[lane].reliableIn?.insertIfNew(
+                    entry, in: payload, limit: limit, now: now, channel: channel, released: &released)
+            }
+            swap(&released, &delivered)
+            guard case (let delta, let refused)?? = inserted else {
                 drops.duplicatePieces += 1
                 return
             }
@@ -133,7 +140,8 @@ extension ChannelEndpoint {
             if refused { drops.inconsistentFragments += 1 }
             return
         }
-        // Released straight into `delivered`, and taken back out if over the budget.
+        // Released straight into `delivered`, and taken back out if over the budget. Through
+        // `lanes[lane]`: the buffer's way saved nothing here (its own accessor was a call too).
         guard
             let (outcome, delta) = lanes[lane].unreliableIn?.receive(
                 entry, in: payload, limit: limit, now: now, channel: channel, released: &delivered)
