@@ -39,15 +39,28 @@ public struct BitReader: Sendable {
         endBit = bytes.count &* 8
         let start = Swift.max(bytes.count &- Self.wordBytes, 0)
         tailStart = start
-        tail = bytes.withUnsafeBytes { raw in
-            if raw.count >= Self.wordBytes {
-                return UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start, as: UInt64.self))
+        if bytes.count >= Self.wordBytes {
+            tail = bytes.withUnsafeBytes {
+                UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt64.self))
             }
-            var word: UInt64 = 0
-            for index in 0..<raw.count { word |= UInt64(raw[index]) &<< UInt64(index &* 8) }
-            return word
+        } else {
+            tail = Self.shortTail(bytes)
         }
         self.limits = limits
+    }
+
+    /// All of `bytes` (fewer than eight) as one little-endian word. Apart from the initializer:
+    /// with this loop beside the one load in a closure, the closure was a call of its own and
+    /// the initializer longer, some 26 instructions a reader (callgrind).
+    @usableFromInline
+    static func shortTail(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+        var word: UInt64 = 0
+        var shift: UInt64 = 0
+        for index in bytes.indices {
+            word |= UInt64(bytes[index]) &<< shift
+            shift &+= 8
+        }
+        return word
     }
 
     /// Creates a reader over the low `bitCount` (at most 64) bits of `word`, padded with zero
