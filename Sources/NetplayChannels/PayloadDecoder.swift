@@ -50,6 +50,10 @@ package struct PayloadDecoder {
         var decoder = PayloadDecoder(payload)
         let header = try decoder.header()
         while decoder.position < payload.endIndex {
+            if let entry = decoder.wholeShortEntry(layout: layout) {
+                entries.append(entry)
+                continue
+            }
             let channel = try decoder.byte()
             guard let kind = layout.kind(of: ChannelID(channel)) else { throw .unknownChannel }
             let flags = try decoder.byte()
@@ -90,6 +94,32 @@ package struct PayloadDecoder {
                 ackDelay: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 9, as: UInt16.self)))
         }
     }
+
+    /// The next entry, read at once, if it is a whole message on a channel of `layout` with
+    /// a body of 1 to 127 bytes that the payload holds (the usual game message); nil, having
+    /// read nothing, for anything else, which the field-by-field reading decodes or refuses.
+    /// Its five bytes of head in one load: a bounds check per byte cost some 50 instructions
+    /// a message.
+    private mutating func wholeShortEntry(layout: ChannelLayout) -> ChannelEntry? {
+        let start = position
+        guard payload.endIndex - start >= Self.shortEntryHeadBytes + 1 else { return nil }
+        let head = payload.withUnsafeBytes {
+            UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self))
+        }
+        let length = Int(payload[start + 4])
+        let channel = UInt8(truncatingIfNeeded: head)
+        let flags = UInt8(truncatingIfNeeded: head >> 8)
+        guard flags == 0, length > 0, length < 0x80, length <= payload.endIndex - start - Self.shortEntryHeadBytes,
+            layout.kind(of: ChannelID(channel)) != nil
+        else { return nil }
+        let body = start + Self.shortEntryHeadBytes
+        position = body + length
+        return ChannelEntry(
+            channel: channel, messageID: UInt16(truncatingIfNeeded: head >> 16), fragment: nil, range: body..<position)
+    }
+
+    /// Channel, flags, message number and a one-byte length.
+    private static let shortEntryHeadBytes = 5
 
     private mutating func byte() throws(PayloadDecodeError) -> UInt8 {
         guard position < payload.endIndex else { throw .truncated }

@@ -73,5 +73,36 @@ extension ChannelTests {
             #expect(entries.map(\.fragment) == [nil, fragment])
             #expect(entries.map(\.byteCount) == [128, 1])
         }
+
+        /// A whole message with a body of 1 to 127 bytes is read in one go; every entry just
+        /// outside that (an empty body, 128 bytes, a fragment) and every malformed one goes
+        /// the field-by-field way: the same entries, the same errors.
+        @Test("entries at the edges of the short form decode and fail as field by field")
+        func shortFormEdges() throws {
+            let body127 = [UInt8](repeating: 0x11, count: 127)
+            let body128 = [UInt8](repeating: 0x22, count: 128)
+            let payload =
+                Self.headerBytes + [2, 0, 1, 0, 0]  // an empty unreliable body
+                + [0, 0, 2, 0, 127] + body127 + [1, 0, 3, 0, 0x80, 0x01] + body128
+                + [0, ChannelEntry.fragmentFlag, 4, 0, 2, 0, 1, 0x33] + [3, 0, 0xFF, 0xFF, 1, 0x44]
+            let entries = try PayloadDecoder.decode(payload, layout: .standard) { _ in 16 }.1
+            #expect(entries.map(\.channel) == [2, 0, 1, 0, 3])
+            #expect(entries.map(\.messageID) == [1, 2, 3, 4, 0xFFFF])
+            #expect(entries.map(\.byteCount) == [0, 127, 128, 1, 1])
+            #expect(entries.map(\.fragment) == [nil, nil, nil, ChannelEntry.Fragment(index: 0, count: 2), nil])
+            #expect(entries.map { Array(payload[$0.range]) } == [[], body127, body128, [0x33], [0x44]])
+
+            let malformed: [([UInt8], PayloadDecodeError)] = [
+                ([9, 0, 1, 0, 1, 0x55], .unknownChannel),
+                ([0, 2, 1, 0, 1, 0x55], .reservedFlags),
+                ([0, 0, 1, 0, 0, 0x55], .emptyReliableEntry),
+                ([0, 0, 1, 0, 2, 0x55], .truncated),
+                ([0, 0, 2, 0, 127] + body127.dropLast(), .truncated),
+                ([0, 0, 1, 0], .truncated),
+            ]
+            for (entry, error) in malformed {
+                #expect(throws: error) { try Self.decode(Self.headerBytes + entry) }
+            }
+        }
     }
 }
