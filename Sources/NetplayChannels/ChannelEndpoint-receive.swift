@@ -123,8 +123,8 @@ extension ChannelEndpoint {
         if kind.isReliable {
             // The lane is changed through the lanes' buffer, not `lanes[lane]` (a call of the
             // array's accessor, some 37 instructions), with the delivered list moved out for the
-            // while (the closure may not reach `self` while `lanes` is borrowed): some 30
-            // instructions less a message. Released straight into the list.
+            // while (the closure may not reach `self` while `lanes` is borrowed): about 37
+            // instructions less a message (callgrind). Released straight into the list.
             var released: [DeliveredMessage] = []
             swap(&released, &delivered)
             let inserted = lanes.withUnsafeMutableBufferPointer { lanes in

@@ -47,7 +47,7 @@ package struct PayloadWriter: Sendable {
         channel: UInt8, messageID: UInt16, fragment: ChannelEntry.Fragment?, bytes body: UnsafeRawBufferPointer
     ) -> Bool {
         guard ChannelEntry.encodedSize(fragment: fragment, byteCount: body.count) <= remaining else { return false }
-        if fragment == nil, body.count <= Self.smallBodyBytes {
+        if fragment == nil, body.count <= ChannelEntry.shortBodyBytes {
             appendSmall(channel: channel, messageID: messageID, body: body)
             entryCount += 1
             return true
@@ -67,22 +67,19 @@ package struct PayloadWriter: Sendable {
         return true
     }
 
-    /// The longest body ``appendSmall(channel:messageID:body:)`` takes: its length is one
-    /// varint byte, and head and body fit a small buffer on the stack.
-    static let smallBodyBytes = 127
-
-    /// A whole message's entry of a short body (the usual game message): head and body put
-    /// together on the stack and appended in one copy. A byte at a time, the head's five
-    /// appends (a uniqueness and capacity check apiece) and the body's own append cost some
-    /// 100 instructions more a message (callgrind, a 16-byte stream's sender).
+    /// A whole message's entry of a short body (the usual game message; at most
+    /// ``ChannelEntry/shortBodyBytes``): head and body put together on the stack and appended
+    /// in one copy. A byte at a time, the head's five appends (a uniqueness and capacity check
+    /// apiece) and the body's own append cost 45–57 instructions more a message (callgrind,
+    /// the 16-byte streams' senders).
     private mutating func appendSmall(channel: UInt8, messageID: UInt16, body: UnsafeRawBufferPointer) {
-        let headBytes = 5
+        let headBytes = ChannelEntry.shortHeadBytes
         withUnsafeTemporaryAllocation(byteCount: headBytes + body.count, alignment: 1) { entry in
             entry[0] = channel
             entry[1] = 0  // flags: not a fragment
             entry[2] = UInt8(truncatingIfNeeded: messageID)
             entry[3] = UInt8(truncatingIfNeeded: messageID >> 8)
-            entry[4] = UInt8(body.count)  // a varint of one byte: at most 127
+            entry[4] = UInt8(body.count)  // a varint of one byte
             if !body.isEmpty {
                 UnsafeMutableRawBufferPointer(rebasing: entry[headBytes...]).copyMemory(from: body)
             }

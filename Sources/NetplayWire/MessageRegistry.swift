@@ -142,7 +142,7 @@ public struct MessageRegistry: Sendable {
         let message: any NetMessage
         // An id below 128 (every game's, unless it registers more types) is a varint of one
         // byte, and its value: read where it lies, not through the reader's varint loop and
-        // `decode(from:)`, some 100 instructions a message received.
+        // `decode(from:)`: about 68 instructions less a message received (callgrind).
         // The byte by index, not `first`: unspecialized (debug builds), the generic `first`
         // allocated.
         let first = bytes.isEmpty ? 0xFF : bytes[bytes.startIndex]
