@@ -77,9 +77,10 @@ package struct ChannelEntry: Sendable {
     static let fragmentFlag: UInt8 = 0x01
     /// Channel byte, flags byte, message ID.
     static let fixedHeaderBytes = 1 + 1 + 2
-    /// The head of a whole message of 1 to 127 bytes: the fixed header and a one-byte length,
-    /// which the payload's writer and decoder each handle in one go. A literal, as the hot
-    /// paths read it: a constant, with no lazy initialization to check.
+    /// The head of a whole message of at most 127 bytes: the fixed header and a one-byte
+    /// length. The payload's writer builds such an entry in one go (0 to 127 bytes), its
+    /// decoder reads one so (1 to 127). Spelled as numbers, as the hot paths read it: a
+    /// constant, with no lazy initialization to check.
     static let shortHeadBytes = 1 + 1 + 2 + 1
     /// The longest body such a head describes: a length of one varint byte.
     static let shortBodyBytes = 127

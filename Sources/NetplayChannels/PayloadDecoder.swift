@@ -98,8 +98,9 @@ package struct PayloadDecoder {
     /// The next entry, read at once, if it is a whole message on a channel of `layout` with
     /// a body of 1 to 127 bytes that the payload holds (the usual game message); nil, having
     /// read nothing, for anything else, which the field-by-field reading decodes or refuses.
-    /// Its five bytes of head in one load: field by field (a bounds check a byte, a call for
-    /// the message number), about 68 instructions more a message (callgrind).
+    /// Its channel, flags and message number in one load, then its length byte: field by field
+    /// (a bounds check a byte, a call for the message number), about 68 instructions more a
+    /// message (callgrind).
     private mutating func wholeShortEntry(layout: ChannelLayout) -> ChannelEntry? {
         let start = position
         guard payload.endIndex - start > ChannelEntry.shortHeadBytes else { return nil }

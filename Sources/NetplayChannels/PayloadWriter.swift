@@ -52,8 +52,8 @@ package struct PayloadWriter: Sendable {
             entryCount += 1
             return true
         }
-        // Byte by byte: for the five bytes of a small entry's head, one append of a buffer
-        // (about 75 instructions through the generic copy) saved nothing.
+        // A fragment, or a body over `shortBodyBytes`: byte by byte, as one append of the head
+        // alone as a buffer (about 75 instructions through the generic copy) saved nothing.
         bytes.append(channel)
         bytes.append(fragment == nil ? 0 : ChannelEntry.fragmentFlag)
         append16(messageID)

@@ -7,9 +7,10 @@ public struct BitReader: Sendable {
     /// Bit position of the next read, counted from the first byte of `storage`.
     @usableFromInline package var position: Int
     @usableFromInline let endBit: Int
-    /// The last (up to) eight bytes of `storage` as one little-endian word, and the index of
-    /// its first byte: reads that end within them shift this word instead of loading past
-    /// the end of the bytes, so every read is one load, a shift and a mask.
+    /// The last (up to) eight bytes of `storage` as one little-endian word, and the offset of
+    /// its first byte from the start of `storage`: reads that end within them shift this word
+    /// instead of loading past the end of the bytes, so every read is one load, a shift and a
+    /// mask.
     @usableFromInline let tail: UInt64
     @usableFromInline let tailStart: Int
     /// Caps applied to lengths read from this input.

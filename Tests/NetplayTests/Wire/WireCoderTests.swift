@@ -178,9 +178,58 @@ struct WireCoderTests {
                 _ = try registry.decode(bytes)
             }
         }
-        for bytes in [[0, 0xEF], [0, 0xEF, 0xBE, 0], [1, 3], twoGroups([0, 0xEF]), twoGroups([1, 3])] {
-            #expect(throws: WireError.self) { _ = try registry.decode(bytes) }
+        // The same error, eight bits further on in the longer form.
+        func refusal(_ bytes: [UInt8]) -> WireError? {
+            let result = Result { () throws(WireError) -> any NetMessage in try registry.decode(bytes) }
+            guard case .failure(let error) = result else { return nil }
+            return error
         }
-        #expect(throws: WireError.self) { _ = try registry.decode([]) }
+        for bytes: [UInt8] in [[0, 0xEF], [0, 0xEF, 0xBE, 0], [1, 3]] {
+            let short = try #require(refusal(bytes))
+            let long = try #require(refusal(twoGroups(bytes)))
+            #expect(long.kind == short.kind)
+            #expect(long.expected == short.expected)
+            #expect(long.bitOffset == short.bitOffset + 8)
+        }
+        #expect(refusal([])?.kind == .endOfData(neededBits: 8))
+    }
+
+    /// A registry of more than 128 types: an id of 128 or more takes two bytes, whose first is
+    /// at least 0x80 and must not be read as a one-byte id (128 here, a type that exists).
+    @Test func anIDOf128OrMoreIsReadAsTwoBytes() throws {
+        let types = Self.distinctTypes(Tagged<Zero>.self, count: 130)
+        let registry = MessageRegistry(types)
+        let first = try registry.encode(Tagged<Zero>(value: 7))
+        #expect(first == [0, 7])
+        #expect((try registry.decode(first) as? Tagged<Zero>)?.value == 7)
+        // Type 128: id [0x80, 0x01], then its byte.
+        let last = types[128]
+        let bytes = try registry.encode(last.init(value: 9))
+        #expect(bytes == [0x80, 0x01, 9])
+        let decoded = try registry.decode(bytes)
+        #expect(type(of: decoded) == last)
+        #expect((decoded as? any TaggedMessage)?.value == 9)
+    }
+
+    /// `count` message types, each a `Tagged` of a different tag, from `first` on.
+    private static func distinctTypes<Tag>(_ first: Tagged<Tag>.Type, count: Int) -> [any TaggedMessage.Type] {
+        guard count > 0 else { return [] }
+        return [first] + distinctTypes(Tagged<Next<Tag>>.self, count: count - 1)
     }
 }
+
+/// A one-byte message of a type made distinct by its tag: for registries of many types.
+private protocol TaggedMessage: NetMessage {
+    var value: UInt8 { get }
+    init(value: UInt8)
+}
+
+private struct Tagged<Tag>: TaggedMessage {
+    var value: UInt8
+    init(value: UInt8) { self.value = value }
+    func encode(to writer: inout BitWriter) throws(WireError) { writer.writeFixed(value) }
+    init(from reader: inout BitReader) throws(WireError) { value = try reader.readFixed() }
+}
+
+private enum Zero {}
+private enum Next<Tag> {}
