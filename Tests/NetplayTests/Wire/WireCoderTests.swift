@@ -129,16 +129,10 @@ struct WireCoderTests {
     }
 
     @Test func handWrittenMessagesUseTheirOwnBits() throws {
-        struct Ping: NetMessage, Equatable {
-            var sequence: UInt16
-            init(sequence: UInt16) { self.sequence = sequence }
-            func encode(to writer: inout BitWriter) throws(WireError) { writer.writeFixed(sequence) }
-            init(from reader: inout BitReader) throws(WireError) { sequence = try reader.readFixed() }
-        }
-        let registry = MessageRegistry([Ping.self, Move.self])
-        let bytes = try registry.encode(Ping(sequence: 0xBEEF))
+        let registry = MessageRegistry([HandWrittenPing.self, Move.self])
+        let bytes = try registry.encode(HandWrittenPing(sequence: 0xBEEF))
         #expect(bytes == [0, 0xEF, 0xBE])
-        #expect(try registry.decode(bytes) as? Ping == Ping(sequence: 0xBEEF))
+        #expect(try registry.decode(bytes) as? HandWrittenPing == HandWrittenPing(sequence: 0xBEEF))
         #expect(throws: WireError(.unknownMessageID(9), expected: "message id", at: 0)) { _ = try registry.decode([9]) }
     }
 
@@ -146,28 +140,22 @@ struct WireCoderTests {
     /// groups (PROTOCOL §6.1 allows it) goes through the general reader: both must agree, on
     /// what they decode and on what they refuse.
     @Test func aTypeIDInOneByteDecodesAsTheSameIDInTwo() throws {
-        struct Ping: NetMessage, Equatable {
-            var sequence: UInt16
-            init(sequence: UInt16) { self.sequence = sequence }
-            func encode(to writer: inout BitWriter) throws(WireError) { writer.writeFixed(sequence) }
-            init(from reader: inout BitReader) throws(WireError) { sequence = try reader.readFixed() }
-        }
         struct Flag: NetMessage, Equatable {
             var on: Bool
             init(on: Bool) { self.on = on }
             func encode(to writer: inout BitWriter) throws(WireError) { writer.writeBool(on) }
             init(from reader: inout BitReader) throws(WireError) { on = try reader.readBool() }
         }
-        let registry = MessageRegistry([Ping.self, Flag.self])
+        let registry = MessageRegistry([HandWrittenPing.self, Flag.self])
         /// `bytes` with its first byte (a one-group type id) written as two groups.
         func twoGroups(_ bytes: [UInt8]) -> [UInt8] { [bytes[0] | 0x80, 0] + bytes.dropFirst() }
 
-        let ping = try registry.encode(Ping(sequence: 0xBEEF))
+        let ping = try registry.encode(HandWrittenPing(sequence: 0xBEEF))
         let flag = try registry.encode(Flag(on: true))
         #expect(ping == [0, 0xEF, 0xBE])
         #expect(flag == [1, 1])
         for bytes in [ping, twoGroups(ping)] {
-            #expect(try registry.decode(bytes) as? Ping == Ping(sequence: 0xBEEF))
+            #expect(try registry.decode(bytes) as? HandWrittenPing == HandWrittenPing(sequence: 0xBEEF))
         }
         for bytes in [flag, twoGroups(flag)] {
             #expect(try registry.decode(bytes) as? Flag == Flag(on: true))
@@ -216,6 +204,14 @@ struct WireCoderTests {
         guard count > 0 else { return [] }
         return [first] + distinctTypes(Tagged<Next<Tag>>.self, count: count - 1)
     }
+}
+
+/// A message whose bits are written by hand: a 16-bit sequence, little-endian.
+private struct HandWrittenPing: NetMessage, Equatable {
+    var sequence: UInt16
+    init(sequence: UInt16) { self.sequence = sequence }
+    func encode(to writer: inout BitWriter) throws(WireError) { writer.writeFixed(sequence) }
+    init(from reader: inout BitReader) throws(WireError) { sequence = try reader.readFixed() }
 }
 
 /// A one-byte message of a type made distinct by its tag: for registries of many types.
