@@ -107,7 +107,7 @@ package struct PayloadDecoder {
         let head = payload.withUnsafeBytes {
             UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self))
         }
-        let length = Int(payload[start + 4])
+        let length = Int(payload[start + ChannelEntry.fixedHeaderBytes])
         let channel = UInt8(truncatingIfNeeded: head)
         let flags = UInt8(truncatingIfNeeded: head >> 8)
         let body = start + ChannelEntry.shortHeadBytes
