@@ -141,6 +141,35 @@ extension APITests {
             #expect(!core.backlog.contains(SendBacklog.Slot(peer: second, channel: ChannelID(0))))
         }
 
+        /// ``twoSilentClients()``: one tick's messages in runs for the first client, broken by
+        /// the second's and by a broadcast. The runs go into the first client's channel
+        /// together; what it cannot take waits in the order it was sent, the broadcast in its
+        /// place among them, and nothing waits for the second.
+        @Test("runs of one peer's messages, broken by another's and a broadcast, keep their order")
+        func runsKeepTheirOrder() throws {
+            var (core, now, first, second, _) = try Self.twoSilentClients()
+            func message(_ mark: UInt8, to recipients: NetRecipients) -> OutboundMessage {
+                OutboundMessage(bytes: Self.message(mark, count: 60), channel: ChannelID(0), recipients: recipients)
+            }
+            let messages =
+                (0..<3).map { message($0, to: .peer(first)) } + [message(3, to: .peer(second))]
+                + (4..<6).map { message($0, to: .peer(first)) } + [message(6, to: .everyoneExcept(.host))]
+                + (7..<10).map { message($0, to: .peer(first)) } + [message(10, to: .peer(second))]
+            now = now + .milliseconds(1)
+            core.tick(now: now, messages: messages)
+            let fits = Self.channelRoom / Self.message(0, count: 60).queueCharge
+            let toFirst: [UInt8] = [0, 1, 2, 4, 5, 6, 7, 8, 9]
+            var waiting: [SendBacklog.Slot: [UInt8]] = [:]
+            var backlog = core.backlog
+            backlog.retry { slot, queue in
+                while let oldest = queue.first {
+                    waiting[slot, default: []].append(oldest.withUnsafeBytes { $0[0] })
+                    queue.removeFirst()
+                }
+            }
+            #expect(waiting == [SendBacklog.Slot(peer: first, channel: ChannelID(0)): Array(toFirst[fits...])])
+        }
+
         /// ``twoSilentClients()``: messages wait for both clients, then the first is kicked.
         /// The next tick drops its queue whole, bytes and all; the second's stays, every byte
         /// of it, first in line.
