@@ -120,20 +120,15 @@ struct SendBacklog: Sendable {
                 return (offer(&message), charge)
             }
             if leaves(answer) {
-                queue.removeFirst { $0.releaseStorage() }
+                queue.popFirst()
                 noteRemoved(charge: charge)
             }
             return answer
         }
 
-        /// Removes the oldest message (it left: taken by its channel, or dropped). Its storage
-        /// is let go of in place: the queue keeps a removed element until it compacts, and
-        /// would keep a long message's array alive.
+        /// Removes the oldest message (it left: taken by its channel, or dropped).
         mutating func removeFirst() {
-            let charge = queue.removeFirst { message in
-                defer { message.releaseStorage() }
-                return message.queueCharge
-            }
+            let charge = queue.removeFirst { $0.queueCharge }
             noteRemoved(charge: charge)
         }
 

@@ -200,11 +200,7 @@ extension ChannelEndpoint {
             } else {
                 congestion.onAcked(bytes: record.bytes, sentAt: record.sentAt)
             }
-            // By index: unspecialized (debug builds), `IndexingIterator.next()` allocates.
-            for index in record.pieces.indices {
-                let piece = record.pieces[index]
-                lanes[Int(piece.channel)].reliableOut.acknowledge(piece)
-            }
+            acknowledge(record.pieces)
             reliableProgress = reliableProgress || !record.pieces.isEmpty
             // The record's copy above goes first, so the list is the only reference.
             _ = consume record
@@ -248,5 +244,19 @@ extension ChannelEndpoint {
         }
         if let floor = roundTripSamplesFrom, sentAt < floor { return }
         roundTrip.add(sample: (now - sentAt).nanosecondsClamped, ackDelay: held, maxAckDelay: maxHeld)
+    }
+
+    /// Marks an acknowledged packet's reliable pieces acknowledged in their channels, a run of
+    /// one channel's at a time (a packet's pieces are written channel by channel). By index:
+    /// unspecialized (debug builds), `IndexingIterator.next()` allocates.
+    private mutating func acknowledge(_ pieces: [PieceReference]) {
+        var start = 0
+        while start < pieces.count {
+            let channel = pieces[start].channel
+            var end = start + 1
+            while end < pieces.count, pieces[end].channel == channel { end += 1 }
+            lanes[Int(channel)].reliableOut.acknowledge(pieces, in: start..<end)
+            start = end
+        }
     }
 }

@@ -61,7 +61,8 @@ package struct ReliableSendChannel: Sendable {
     ) -> Int {
         var resent = 0
         while let piece = resends.first {
-            guard piece.messageID >= baseID, !messages[Int(piece.messageID - baseID)].isAcked(fragment: piece.fragment)
+            guard piece.messageID >= baseID,
+                !messages.read(at: Int(piece.messageID - baseID), { $0.isAcked(fragment: piece.fragment) })
             else {
                 resends.popFirst()
                 continue
@@ -76,7 +77,7 @@ package struct ReliableSendChannel: Sendable {
             guard write(piece, into: &writer, geometry: geometry) else { return resent }
             pieces.append(piece)
             cursorFragment += 1
-            if cursorFragment == messages[Int(cursorID - baseID)].fragmentCount {
+            if cursorFragment == messages.read(at: Int(cursorID - baseID), { $0.fragmentCount }) {
                 cursorFragment = 0
                 cursorID += 1
             }
@@ -97,29 +98,36 @@ package struct ReliableSendChannel: Sendable {
         }
     }
 
-    /// Marks `piece` acknowledged; the messages done with at the front are let go.
-    mutating func acknowledge(_ piece: PieceReference) {
-        guard piece.messageID >= baseID, piece.messageID < nextID else { return }
-        let offset = Int(piece.messageID - baseID)
-        guard !messages[offset].isAcked(fragment: piece.fragment) else { return }
-        messages.update(at: offset) { message in
-            if message.fragmentCount > 1 { message.ackedFragments[piece.fragment] = true }
-            message.ackedCount += 1
-        }
-        while !messages.isEmpty, messages[0].isAcked {
-            // The queue's storage still holds a removed element until it compacts, and would
-            // keep an array's storage alive.
-            let byteCount = messages.removeFirst { message in
-                defer { message.bytes.releaseStorage() }
-                return message.bytes.count
+    /// Marks `pieces[range]` (a packet's pieces on this channel) acknowledged, then lets go of
+    /// the messages done with at the front: each piece's message read and marked in one
+    /// access, and the front looked at once a packet, not once a piece.
+    mutating func acknowledge(_ pieces: [PieceReference], in range: Range<Int>) {
+        // The front is never left acknowledged (the loop below lets it go), so only a piece of
+        // the front's message can complete it, and `baseID` holds until the loop.
+        var frontDone = false
+        for index in range {
+            let piece = pieces[index]
+            guard piece.messageID >= baseID, piece.messageID < nextID else { continue }
+            let offset = Int(piece.messageID - baseID)
+            let done = messages.update(at: offset) { message -> Bool in
+                guard !message.isAcked(fragment: piece.fragment) else { return false }
+                if message.fragmentCount > 1 { message.ackedFragments[piece.fragment] = true }
+                message.ackedCount += 1
+                return message.isAcked
             }
+            if done, offset == 0 { frontDone = true }
+        }
+        guard frontDone else { return }
+        while !messages.isEmpty, messages.read(at: 0, { $0.isAcked }) {
+            let byteCount = messages.removeFirst { $0.bytes.count }
             queued.remove(byteCount: byteCount)
             baseID += 1
         }
     }
 
     mutating func markLost(_ piece: PieceReference) {
-        guard piece.messageID >= baseID, !messages[Int(piece.messageID - baseID)].isAcked(fragment: piece.fragment)
+        guard piece.messageID >= baseID,
+            !messages.read(at: Int(piece.messageID - baseID), { $0.isAcked(fragment: piece.fragment) })
         else { return }
         resends.append(piece)
     }

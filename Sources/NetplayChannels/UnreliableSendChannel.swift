@@ -44,12 +44,7 @@ package struct UnreliableSendChannel: Sendable {
             nextFragment += 1
             if nextFragment == fragmentCount {
                 nextFragment = 0
-                // Moved out: the queue's storage still holds a removed element until it
-                // compacts, and would keep an array's storage alive.
-                let byteCount = queue.removeFirst { message in
-                    defer { message.bytes.releaseStorage() }
-                    return message.bytes.count
-                }
+                let byteCount = queue.removeFirst { $0.bytes.count }
                 queued.remove(byteCount: byteCount)
             }
         }

@@ -95,14 +95,6 @@ package struct MessageBytes: Sendable {
         return taken
     }
 
-    /// Lets go of an array's storage, leaving no bytes: for a removed element a queue keeps
-    /// until it compacts, which would otherwise keep the array alive. Inline bytes hold
-    /// nothing and are left as they are.
-    @inlinable
-    package mutating func releaseStorage() {
-        if heap != nil { self = MessageBytes() }
-    }
-
     /// The bytes as an array (a copy when they are inline): for the rare paths that keep or
     /// decode them whole.
     package var array: [UInt8] { heap ?? withUnsafeBytes { Array($0) } }
