@@ -60,7 +60,8 @@ extension NetCore {
     ///
     /// A run of messages for one channel of one peer (a client's, a host's to one player) goes
     /// in together: one look at the backlog and one lookup of the peer for the run, not one a
-    /// message (some 100 instructions a message of a streaming sender's thread).
+    /// message (some 100 instructions a message of a streaming sender's thread). Behind
+    /// messages already waiting for that slot, the run joins them one by one.
     private mutating func deliver(_ messages: inout [OutboundMessage], now: NetInstant) {
         var start = messages.startIndex
         while start < messages.endIndex {

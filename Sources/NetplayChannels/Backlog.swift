@@ -1,14 +1,11 @@
-import NetplayBase
-
-/// A first-in first-out queue with O(1) append and removal at the front: a ring buffer.
+/// A first-in first-out queue with amortized O(1) append and O(1) removal at the front: a ring
+/// buffer.
 ///
-/// The standard library has no deque and this layer takes no dependencies. Until the
-/// forty-sixth stop of the fast path it was an array with a moving head, compacted once the
-/// dead prefix outweighed the live part; a streaming reliable sender paid for that compaction
-/// about once per message (the survivors moved down, the removed elements destroyed by the
-/// array's generic `replaceSubrange`: some 130 instructions a message of the game-thread
-/// stream's sender, callgrind). A ring moves nothing: an element is destroyed when it leaves,
-/// and its slot serves the next.
+/// The standard library has no deque and this layer takes no dependencies. An array with a
+/// moving head, compacted once the dead prefix outweighed the live part, made a streaming
+/// reliable sender pay for the compaction about once per message (some 130 instructions,
+/// callgrind; Benchmarks/HISTORY.md). A ring moves nothing: an element is destroyed when it
+/// leaves, and its slot serves the next.
 ///
 /// A value type: the storage is shared between copies and copied before any of them changes
 /// it (as an array's is). Empty and never used, it holds no storage at all.
@@ -117,14 +114,12 @@ package struct Backlog<Element: Sendable> {
     }
 }
 
-/// The ring's storage. Its count and head change only through a ``Backlog`` that holds it
-/// alone (``Backlog/writableRing(forOneMore:)``), so the value semantics of the struct are
-/// those of an array: two copies never see each other's changes.
-extension Backlog: @unchecked Sendable {}
 // Why `@unchecked` is sound: a `Backlog` shares its `RingStorage` (a class) only with its own
-// copies, and every change first makes the storage its own (`isKnownUniquelyReferenced`, as
-// the standard library's collections do): a storage reachable from two values, or two
-// threads, is only ever read. The elements are `Sendable`.
+// copies, and every change first makes the storage its own (`makeWritable(forOneMore:)`:
+// `isKnownUniquelyReferenced`, as the standard library's collections do), so two copies never
+// see each other's changes, and a storage reachable from two values, or two threads, is only
+// ever read. The elements are `Sendable`.
+extension Backlog: @unchecked Sendable {}
 
 /// Where the ring's live elements are: `count` of them from slot `head` on, wrapping at
 /// `capacity`, a power of two.

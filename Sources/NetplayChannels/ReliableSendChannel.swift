@@ -104,6 +104,7 @@ package struct ReliableSendChannel: Sendable {
     mutating func acknowledge(_ pieces: [PieceReference], in range: Range<Int>) {
         // The front is never left acknowledged (the loop below lets it go), so only a piece of
         // the front's message can complete it, and `baseID` holds until the loop.
+        assert(messages.isEmpty || !messages.read(at: 0, { $0.isAcked }), "an acknowledged front was left")
         var frontDone = false
         for index in range {
             let piece = pieces[index]

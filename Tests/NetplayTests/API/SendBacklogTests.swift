@@ -170,6 +170,35 @@ extension APITests {
             #expect(waiting == [SendBacklog.Slot(peer: first, channel: ChannelID(0)): Array(toFirst[fits...])])
         }
 
+        /// ``twoSilentClients()``: two 90-byte messages fill the first client's channel but for
+        /// 76 bytes and three wait; a 3-byte message (charged 64) would fit, but its slot has
+        /// messages waiting, so it waits behind them rather than overtake them.
+        @Test("a short message for a slot with messages waiting waits behind them, though it would fit")
+        func aShortMessageDoesNotOvertakeWaitingOnes() throws {
+            var (core, now, first, _, _) = try Self.twoSilentClients()
+            let long = (0..<5).map {
+                OutboundMessage(
+                    bytes: Self.message(UInt8($0), count: 90), channel: ChannelID(0), recipients: .peer(first))
+            }
+            now = now + .milliseconds(1)
+            core.tick(now: now, messages: long)
+            let slot = SendBacklog.Slot(peer: first, channel: ChannelID(0))
+            try #require(core.backlog.contains(slot) && core.backlog.count == 3)
+            let short = OutboundMessage(
+                bytes: Self.message(9, count: 3), channel: ChannelID(0), recipients: .peer(first))
+            _ = core.flushSends(now: now, messages: [short])
+            #expect(core.backlog.count == 4)
+            var waiting: [UInt8] = []
+            var backlog = core.backlog
+            backlog.retry { _, queue in
+                while let oldest = queue.first {
+                    waiting.append(oldest.withUnsafeBytes { $0[0] })
+                    queue.removeFirst()
+                }
+            }
+            #expect(waiting == [2, 3, 4, 9])
+        }
+
         /// ``twoSilentClients()``: messages wait for both clients, then the first is kicked.
         /// The next tick drops its queue whole, bytes and all; the second's stays, every byte
         /// of it, first in line.
