@@ -100,9 +100,9 @@ extension NetCore {
             var firstOwed = false
             let placed = peers.updateMaterializing(slot.peer, now: now) { (state: inout PeerState) -> Int in
                 for index in range {
-                    let placement = Self.place(&messages[index].bytes, on: slot.channel, in: &state, now: now)
+                    let placement = Self.place(
+                        &messages[index].bytes, on: slot.channel, in: &state, now: now, firstOwed: &firstOwed)
                     if placement == .full { return index }
-                    if placement == .taken, Self.marksOwingFlush(&state) { firstOwed = true }
                 }
                 return range.upperBound
             }
@@ -178,10 +178,10 @@ extension NetCore {
         let found: Void? = peers.updateMaterializing(slot.peer, now: now) {
             (state: inout PeerState) -> Void in
             while let placement = messages.offerFirst(
-                { Self.place(&$0, on: slot.channel, in: &state, now: now) }, leaves: { $0 != .full })
+                { Self.place(&$0, on: slot.channel, in: &state, now: now, firstOwed: &firstOwed) },
+                leaves: { $0 != .full })
             {
                 if placement == .full { return }
-                if placement == .taken, Self.marksOwingFlush(&state) { firstOwed = true }
             }
         }
         if firstOwed { peersOwingFlush.append(slot.peer) }
@@ -200,9 +200,7 @@ extension NetCore {
         var firstOwed = false
         let placement = peers.updateMaterializing(slot.peer, now: now) {
             (state: inout PeerState) -> Placement in
-            let placement = Self.place(&bytes, on: slot.channel, in: &state, now: now)
-            if placement == .taken { firstOwed = Self.marksOwingFlush(&state) }
-            return placement
+            Self.place(&bytes, on: slot.channel, in: &state, now: now, firstOwed: &firstOwed)
         }
         if firstOwed { peersOwingFlush.append(slot.peer) }
         switch placement {
@@ -220,6 +218,18 @@ extension NetCore {
         case dropped
         /// No room now: it must wait.
         case full
+    }
+
+    /// ``place(_:on:in:now:)``, and a message taken marks its peer as owing a flush:
+    /// `firstOwed` is set when this mark is the one that lists the peer
+    /// (``peersOwingFlush``, which the caller appends to once, after the peer's lookup).
+    private static func place(
+        _ bytes: inout MessageBytes, on channel: ChannelID, in state: inout PeerState, now: NetInstant,
+        firstOwed: inout Bool
+    ) -> Placement {
+        let placement = place(&bytes, on: channel, in: &state, now: now)
+        if placement == .taken, marksOwingFlush(&state) { firstOwed = true }
+        return placement
     }
 
     /// Offers `bytes` to `state`'s channel, which moves them out if it takes them. A full

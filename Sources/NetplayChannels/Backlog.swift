@@ -92,18 +92,16 @@ package struct Backlog<Element: Sendable> {
     /// stored property is checked for exclusive access at run time, some 100 instructions a
     /// use (callgrind).
     @inlinable mutating func makeWritable(forOneMore: Bool) {
-        if isKnownUniquelyReferenced(&ring),
-            !forOneMore || ring.unsafelyUnwrapped.withUnsafeMutablePointerToHeader({ !$0.pointee.isFull })
-        {
+        let unique = isKnownUniquelyReferenced(&ring)
+        if unique, !forOneMore || ring.unsafelyUnwrapped.withUnsafeMutablePointerToHeader({ !$0.pointee.isFull }) {
             return
         }
-        replaceRing(forOneMore: forOneMore)
+        replaceRing(forOneMore: forOneMore, unique: unique)
     }
 
     /// A new storage for ``makeWritable(forOneMore:)``: the elements moved (a full ring held
-    /// alone, into twice the room) or copied (a shared one).
-    @inlinable @inline(never) mutating func replaceRing(forOneMore: Bool) {
-        let unique = isKnownUniquelyReferenced(&ring)
+    /// alone, `unique`, into twice the room) or copied (a shared one).
+    @inlinable @inline(never) mutating func replaceRing(forOneMore: Bool, unique: Bool) {
         var capacity = RingStorage<Element>.minimumCapacity
         if let ring {
             capacity = ring.withUnsafeMutablePointerToHeader { header in

@@ -104,7 +104,7 @@ package struct ReliableSendChannel: Sendable {
     mutating func acknowledge(_ pieces: [PieceReference], in range: Range<Int>) {
         // The front is never left acknowledged (the loop below lets it go), so only a piece of
         // the front's message can complete it, and `baseID` holds until the loop.
-        assert(messages.isEmpty || !messages.read(at: 0, { $0.isAcked }), "an acknowledged front was left")
+        assert(!frontIsAcked, "an acknowledged front was left")
         var frontDone = false
         for index in range {
             let piece = pieces[index]
@@ -119,12 +119,15 @@ package struct ReliableSendChannel: Sendable {
             if done, offset == 0 { frontDone = true }
         }
         guard frontDone else { return }
-        while !messages.isEmpty, messages.read(at: 0, { $0.isAcked }) {
+        while frontIsAcked {
             let byteCount = messages.removeFirst { $0.bytes.count }
             queued.remove(byteCount: byteCount)
             baseID += 1
         }
     }
+
+    /// Whether the oldest message is fully acknowledged (and so can be let go).
+    private var frontIsAcked: Bool { !messages.isEmpty && messages.read(at: 0, { $0.isAcked }) }
 
     mutating func markLost(_ piece: PieceReference) {
         guard piece.messageID >= baseID,
